@@ -1,0 +1,1 @@
+"""The contract every gate keeps: statuses, verdicts, findings, gates, suites, inputs, config."""

@@ -1,0 +1,230 @@
+"""Gate configuration as plain data, and suite files in TOML, YAML or JSON.
+
+Loading never executes code: a ``type`` must name a built-in gate (or one in the ``registry``
+argument), and every key must be a parameter of that gate.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import json
+import math
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from mlgates.core._jsonable import to_plain
+from mlgates.core.errors import ConfigError
+from mlgates.core.gate import Gate
+
+__all__ = ["gate_from_config", "gate_to_config", "load_suite", "save_suite"]
+
+SUITE_SCHEMA = "mlgates.suite/1"
+
+
+def builtin_gate_types() -> dict[str, str]:
+    """Names of built-in gate classes and the modules that define them."""
+    from mlgates._exports import LAZY_EXPORTS
+
+    out = {name: mod for name, mod in LAZY_EXPORTS.items() if name.endswith("Gate")}
+    out["Suite"] = "mlgates.core.suite"
+    return out
+
+
+def _resolve_type(type_name: Any, where: str, registry: Mapping[str, type] | None) -> type[Gate]:
+    if registry and type_name in registry:
+        return registry[type_name]
+    builtin = builtin_gate_types()
+    if not isinstance(type_name, str) or type_name not in builtin:
+        options = sorted(set(builtin) | set(registry or {}))
+        close = difflib.get_close_matches(str(type_name), options, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise ConfigError(
+            f"{where}: unknown gate type {type_name!r}.{hint} Known types: {', '.join(options)}. "
+            "Custom gates are loaded by passing registry={'MyGate': MyGate}."
+        )
+    return getattr(importlib.import_module(builtin[type_name]), type_name)  # type: ignore[no-any-return]
+
+
+def gate_to_config(gate: Gate) -> dict[str, Any]:
+    """``{"type": ClassName, **non-default parameters}``; suites nest their ``gates``.
+
+    Examples
+    --------
+    >>> from mlgates import MissingValuesGate
+    >>> gate_to_config(MissingValuesGate(max_share=0.05))
+    {'type': 'MissingValuesGate', 'max_share': 0.05}
+    """
+    from mlgates.core.suite import Suite
+
+    defaults = gate._param_defaults()
+    config: dict[str, Any] = {"type": type(gate).__name__}
+    for key, value in gate.get_params().items():
+        if key == "gates" and isinstance(gate, Suite):
+            config["gates"] = [gate_to_config(g) for g in value]
+            continue
+        if key in defaults and _equal(value, defaults[key]):
+            continue
+        if callable(value) and not isinstance(value, type):
+            raise ConfigError(
+                f"{type(gate).__name__}.{key} is a callable ({value!r}), which a config file cannot "
+                "hold. Use a named option instead, or keep this gate in Python code."
+            )
+        config[key] = to_plain(value)
+    return config
+
+
+def gate_from_config(
+    config: Mapping[str, Any], *, registry: Mapping[str, type] | None = None, where: str = "config"
+) -> Gate:
+    """Build a gate (or suite) from :func:`gate_to_config` output; unknown keys are errors.
+
+    Examples
+    --------
+    >>> gate_from_config({"type": "RowCountGate", "min_rows": 10})
+    RowCountGate(min_rows=10)
+    """
+    from mlgates.core.suite import Suite
+
+    if not isinstance(config, Mapping):
+        raise ConfigError(f"{where}: expected a table/mapping with a 'type' key, got {type(config).__name__}.")
+    if "type" not in config:
+        raise ConfigError(f"{where}: missing the 'type' key (e.g. type = \"MissingValuesGate\").")
+    cls = _resolve_type(config["type"], where, registry)
+    where = f"{where} ({config['type']})"
+    params = {k: v for k, v in config.items() if k != "type"}
+    valid = cls._param_names()
+    for key in params:
+        if key not in valid:
+            close = difflib.get_close_matches(key, valid, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise ConfigError(
+                f"{where}: unknown key {key!r}.{hint} Valid keys: {', '.join(sorted(valid))}."
+            )
+    if issubclass(cls, Suite):
+        members = params.pop("gates", [])
+        if not isinstance(members, list):
+            raise ConfigError(f"{where}: 'gates' must be a list of gate tables.")
+        params["gates"] = [
+            gate_from_config(m, registry=registry, where=f"{where.split(' (')[0]}.gates[{i}]")
+            for i, m in enumerate(members)
+        ]
+    try:
+        gate = cls(**params)
+        gate.validate()
+    except Exception as exc:  # ParameterError, TypeError from a bad value
+        raise ConfigError(f"{where}: {exc}") from exc
+    return gate
+
+
+def _equal(a: Any, b: Any) -> bool:
+    try:
+        if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+            return True
+        return bool(a == b) and type(a) is type(b)
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _format_of(path: Path, fmt: str | None) -> str:
+    if fmt:
+        return fmt.lower()
+    suffix = path.suffix.lower()
+    if suffix in (".toml",):
+        return "toml"
+    if suffix in (".yaml", ".yml"):
+        return "yaml"
+    if suffix == ".json":
+        return "json"
+    raise ConfigError(f"{path}: cannot tell the format from the suffix {suffix!r}; use .toml, .yaml or .json.")
+
+
+def _strip_none(value: Any, where: str) -> Any:
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if v is None:
+                raise ConfigError(
+                    f"{where}.{k} is None, which TOML cannot hold; save this suite as .yaml or .json."
+                )
+            out[k] = _strip_none(v, f"{where}.{k}")
+        return out
+    if isinstance(value, list):
+        return [_strip_none(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+def save_suite(suite: Gate, path: str | os.PathLike[str], *, format: str | None = None) -> Path:
+    """Write a gate or suite config to ``path`` (TOML, YAML or JSON by suffix), atomically.
+
+    Returns the path written.
+    """
+    path = Path(path)
+    fmt = _format_of(path, format)
+    data = {"schema": SUITE_SCHEMA, **gate_to_config(suite)}
+    header = "# mlgates suite: review and edit; load with mlgates.load_suite(path)\n"
+    if fmt == "toml":
+        import tomli_w
+
+        text = header + tomli_w.dumps(_strip_none(data, "suite"))
+    elif fmt == "yaml":
+        yaml = _yaml()
+        text = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    elif fmt == "json":
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    else:
+        raise ConfigError(f"Unknown suite format {fmt!r}; use 'toml', 'yaml' or 'json'.")
+    _atomic_write(path, text)
+    return path
+
+
+def load_suite(
+    path: str | os.PathLike[str], *, registry: Mapping[str, type] | None = None, format: str | None = None
+) -> Gate:
+    """Read a suite file written by :func:`save_suite` (or by hand). Never executes code."""
+    path = Path(path)
+    fmt = _format_of(path, format)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the suite file ({exc.strerror}).") from exc
+    try:
+        if fmt == "toml":
+            import tomllib
+
+            data = tomllib.loads(text)
+        elif fmt == "yaml":
+            data = _yaml().safe_load(text)
+        else:
+            data = json.loads(text)
+    except Exception as exc:  # noqa: BLE001 - any parser error
+        raise ConfigError(f"{path}: not valid {fmt.upper()}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the top level must be a table with 'type' and 'gates'.")
+    schema = data.pop("schema", SUITE_SCHEMA)
+    if schema != SUITE_SCHEMA:
+        raise ConfigError(f"{path}: unsupported schema {schema!r}; this mlgates reads {SUITE_SCHEMA!r}.")
+    return gate_from_config(data, registry=registry, where=str(path))
+
+
+def _yaml() -> Any:
+    try:
+        import yaml
+    except ImportError:
+        raise ConfigError("YAML suite files need PyYAML: pip install mlgates[yaml]") from None
+    return yaml
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,261 @@
+"""The inputs of one check, and the computations every gate in a suite run shares.
+
+A :class:`CheckContext` is built once per ``check()`` call (once for a whole suite) and handed
+to every gate. Predictions from ``model`` and other shared statistics are computed at most once
+per run through :meth:`CheckContext.cached`. Nothing here mutates what the user passed in.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+from mlgates.core.errors import InputError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+__all__ = ["STANDARD_INPUTS", "CheckContext"]
+
+#: Input names every gate understands (DESIGN.md). Gates may document more in ``extra_inputs``.
+STANDARD_INPUTS = (
+    "reference",
+    "current",
+    "target",
+    "prediction",
+    "proba",
+    "model",
+    "baseline_prediction",
+    "baseline_proba",
+    "baseline_model",
+    "sensitive_features",
+    "sample_weight",
+)
+
+Side = Literal["current", "reference"]
+
+
+def check_input_names(names: Iterable[str], accepted: Iterable[str], owner: str) -> None:
+    """Raise TypeError for an unknown input keyword, suggesting the closest valid name."""
+    accepted = sorted(set(accepted))
+    for name in names:
+        if name not in accepted:
+            close = difflib.get_close_matches(name, accepted, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise TypeError(
+                f"{owner}.check() got an unexpected input {name!r}.{hint} "
+                f"Accepted inputs: {', '.join(accepted)}."
+            )
+
+
+def as_frame(value: Any, name: str) -> pd.DataFrame:
+    """Accept a pandas DataFrame, or anything with ``to_pandas()`` (polars, pyarrow)."""
+    import pandas as pd
+
+    if isinstance(value, pd.DataFrame):
+        return value
+    if isinstance(value, pd.Series):
+        return value.to_frame()
+    to_pandas = getattr(value, "to_pandas", None)
+    if callable(to_pandas):
+        frame = to_pandas()
+        if isinstance(frame, pd.DataFrame):
+            return frame
+    raise InputError(
+        f"{name}: expected a pandas DataFrame (or a polars/pyarrow table), got {type(value).__name__}.",
+        reason="invalid_input",
+        subject=name,
+    )
+
+
+class CheckContext:
+    """Inputs of one check plus a cache shared by every gate of a suite run.
+
+    Parameters
+    ----------
+    inputs : Mapping
+        The keyword inputs of ``check()``; entries that are None count as absent.
+    """
+
+    def __init__(self, inputs: Mapping[str, Any]) -> None:
+        self._inputs = {k: v for k, v in inputs.items() if v is not None}
+        self._cache: dict[Hashable, Any] = {}
+
+    # -- raw access -----------------------------------------------------------------------
+    def has(self, name: str) -> bool:
+        """Whether input ``name`` was given (and is not None)."""
+        return name in self._inputs
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The raw input ``name`` as the user passed it (never modify it)."""
+        return self._inputs.get(name, default)
+
+    def require(self, name: str, why: str = "") -> Any:
+        """The raw input, or an InputError with reason ``missing_input`` naming it."""
+        if name not in self._inputs:
+            because = f" {why}" if why else ""
+            raise InputError(
+                f"missing input {name!r}: pass check({name}=...).{because}",
+                reason="missing_input",
+                subject=name,
+            )
+        return self._inputs[name]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Names of the inputs given."""
+        return tuple(self._inputs)
+
+    def cached(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """Return ``compute()``, computed at most once per run for ``key``."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    # -- tables ---------------------------------------------------------------------------
+    def frame(self, side: Side = "current") -> pd.DataFrame:
+        """``current`` or ``reference`` as a pandas DataFrame (converted once, cached)."""
+        raw = self.require(side)
+        return self.cached(("frame", side), lambda: as_frame(raw, side))
+
+    def column(self, side: Side, column: Any) -> pd.Series:
+        """One column of a table; a missing column is an InputError that names it."""
+        frame = self.frame(side)
+        if column not in frame.columns:
+            raise InputError(
+                f"{side}: column {column!r} not found; columns are {list(frame.columns)[:20]}",
+                reason="column_missing",
+                subject=str(column),
+            )
+        col = frame[column]
+        if not hasattr(col, "dtype"):  # duplicate column names give a DataFrame
+            raise InputError(
+                f"{side}: column name {column!r} appears more than once; rename the duplicates",
+                reason="duplicate_columns",
+                subject=str(column),
+            )
+        return col
+
+    def _vector(self, name: str, side: Side) -> np.ndarray:
+        """Resolve an input that is a column name of ``side`` or an array of its length."""
+        import numpy as np
+
+        value = self.require(name)
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            return self.column(side, value).to_numpy()
+        if side == "reference":
+            raise InputError(
+                f"{name} was given as an array, which belongs to 'current'; to use it on "
+                f"'reference' pass {name} as a column name present in both tables.",
+                reason="missing_input",
+                subject=name,
+            )
+        arr = np.asarray(value)
+        n = len(self.frame("current")) if self.has("current") else len(arr)
+        if arr.ndim == 0 or arr.shape[0] != n:
+            raise InputError(
+                f"{name}: has {arr.shape[0] if arr.ndim else 0} rows but current has {n}; "
+                "pass one value per row of current.",
+                reason="length_mismatch",
+                subject=name,
+            )
+        return arr
+
+    # -- labels and predictions -----------------------------------------------------------
+    def labels(self, side: Side = "current") -> np.ndarray:
+        """The target values (``target`` is a column name, or an array for current)."""
+        return self.cached(("labels", side), lambda: self._vector("target", side))
+
+    def features(self, side: Side = "current") -> pd.DataFrame:
+        """The table minus the target and any prediction columns given by name."""
+        frame = self.frame(side)
+        drop = [
+            self.get(n)
+            for n in ("target", "prediction", "proba", "baseline_prediction", "baseline_proba")
+            if isinstance(self.get(n), str) and self.get(n) in frame.columns
+        ]
+        proba = self.get("proba")
+        if isinstance(proba, (list, tuple)):
+            drop.extend(c for c in proba if isinstance(c, str) and c in frame.columns)
+        return frame.drop(columns=drop) if drop else frame
+
+    def prediction(self, side: Side = "current", *, baseline: bool = False) -> np.ndarray:
+        """Predicted labels: the ``prediction`` input, else ``model.predict`` (once per run)."""
+        pred_name = "baseline_prediction" if baseline else "prediction"
+        model_name = "baseline_model" if baseline else "model"
+        if self.has(pred_name):
+            return self.cached((pred_name, side), lambda: self._vector(pred_name, side))
+        if self.has(model_name):
+            model = self.get(model_name)
+            return self.cached(
+                (pred_name, side), lambda: self._call_model(model, "predict", side, model_name)
+            )
+        raise InputError(
+            f"missing input {pred_name!r}: pass check({pred_name}=...) (a column name or an "
+            f"array) or check({model_name}=...) to compute it.",
+            reason="missing_input",
+            subject=pred_name,
+        )
+
+    def proba(self, side: Side = "current", *, baseline: bool = False) -> np.ndarray:
+        """Predicted probabilities: ``proba`` (column(s) or array), else ``model.predict_proba``.
+
+        For a binary problem given by a model, the positive-class column is returned (1-d).
+        """
+        import numpy as np
+
+        proba_name = "baseline_proba" if baseline else "proba"
+        model_name = "baseline_model" if baseline else "model"
+        if self.has(proba_name):
+            value = self.get(proba_name)
+            if isinstance(value, (list, tuple)) and value and all(isinstance(c, str) for c in value):
+                def stack() -> np.ndarray:
+                    return np.column_stack([self.column(side, c).to_numpy(dtype=float) for c in value])
+
+                return self.cached((proba_name, side), stack)
+            return self.cached(
+                (proba_name, side), lambda: np.asarray(self._vector(proba_name, side), dtype=float)
+            )
+        if self.has(model_name):
+            model = self.get(model_name)
+
+            def compute() -> np.ndarray:
+                p = np.asarray(self._call_model(model, "predict_proba", side, model_name), dtype=float)
+                return p[:, 1] if p.ndim == 2 and p.shape[1] == 2 else p
+
+            return self.cached((proba_name, side), compute)
+        raise InputError(
+            f"missing input {proba_name!r}: pass check({proba_name}=...) or check({model_name}=...) "
+            "with a model that has predict_proba.",
+            reason="missing_input",
+            subject=proba_name,
+        )
+
+    def _call_model(self, model: Any, method: str, side: Side, model_name: str) -> np.ndarray:
+        import numpy as np
+
+        fn = getattr(model, method, None)
+        if fn is None:
+            raise InputError(
+                f"{model_name} ({type(model).__name__}) has no {method}() method.",
+                reason="invalid_input",
+                subject=model_name,
+            )
+        return np.asarray(fn(self.features(side)))
+
+    def describe_inputs(self) -> dict[str, Any]:
+        """Cheap provenance: type and shape of each input (no hashing of data)."""
+        out: dict[str, Any] = {}
+        for name, value in self._inputs.items():
+            shape = getattr(value, "shape", None)
+            desc: dict[str, Any] = {"type": type(value).__name__}
+            if shape is not None:
+                desc["shape"] = list(shape)
+            elif isinstance(value, str):
+                desc["value"] = value
+            elif isinstance(value, (list, tuple)):
+                desc["length"] = len(value)
+            out[name] = desc
+        return out

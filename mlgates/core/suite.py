@@ -1,0 +1,210 @@
+"""Suites: gates composed into one gate whose verdict has children."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from mlgates.core.context import CheckContext, check_input_names
+from mlgates.core.errors import ParameterError
+from mlgates.core.gate import Gate
+from mlgates.core.params import Options
+from mlgates.core.status import Status
+from mlgates.core.verdict import Verdict
+
+__all__ = ["Suite"]
+
+
+class Suite(Gate):
+    """A gate made of gates.
+
+    Every member is checked against one shared context (so predictions and shared statistics
+    are computed once), an exception inside one member becomes that member's ERROR verdict,
+    and the others still run.
+
+    Parameters
+    ----------
+    gates : iterable of Gate
+        The members; suites may nest.
+    name : str, optional
+        Name shown in reports.
+    fail_fast : bool, default False
+        Stop after the first member that FAILs or ERRORs; the rest are SKIP
+        (reason ``fail_fast``).
+    require : {"all", "any"}, default "all"
+        ``"all"``: the suite's status is the worst member status (``a & b``).
+        ``"any"``: the best member status (``a | b``).
+    blocking : bool, default True
+        A non-blocking suite reports FAIL as WARN.
+
+    Examples
+    --------
+    >>> from mlgates import RowCountGate, MissingValuesGate
+    >>> suite = RowCountGate(min_rows=1) & MissingValuesGate(max_share=0.1)
+    >>> len(suite.gates)
+    2
+    >>> import pandas as pd
+    >>> suite.check(current=pd.DataFrame({"a": [1.0, 2.0]})).status
+    <Status.PASS: 'pass'>
+    """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "fail_fast": ["boolean"],
+        "require": [Options("all", "any")],
+    }
+
+    def __init__(
+        self,
+        gates: Iterable[Gate] = (),
+        *,
+        name: str | None = None,
+        fail_fast: bool = False,
+        require: str = "all",
+        blocking: bool = True,
+    ) -> None:
+        super().__init__(name=name, blocking=blocking)
+        self.gates = list(gates)
+        self.fail_fast = fail_fast
+        self.require = require
+
+    @classmethod
+    def _combine(cls, left: Gate, right: Gate, *, require: str) -> Suite:
+        members: list[Gate] = []
+        for g in (left, right):
+            if isinstance(g, Suite) and g._is_anonymous(require):
+                members.extend(g.gates)
+            elif isinstance(g, Gate):
+                members.append(g)
+            else:
+                return NotImplemented  # type: ignore[return-value]
+        return cls(members, require=require)
+
+    def _is_anonymous(self, require: str) -> bool:
+        return (
+            self.require == require and self.name is None and not self.fail_fast and self.blocking
+        )
+
+    def clone(self) -> Suite:
+        params = self.get_params()
+        params["gates"] = [g.clone() for g in self.gates]
+        return type(self)(**params)
+
+    def validate(self) -> Suite:
+        super().validate()
+        seen: set[int] = set()
+        for i, g in enumerate(self.gates):
+            if not isinstance(g, Gate):
+                raise ParameterError(
+                    f"The 'gates' parameter of Suite must contain Gate instances. Item {i} is "
+                    f"{type(g).__name__} ({g!r}). Fix: pass gate objects, e.g. Suite([RowCountGate()])."
+                )
+            if id(g) in seen:
+                continue
+            seen.add(id(g))
+            g.validate()
+        return self
+
+    def accepted_inputs(self) -> tuple[str, ...]:
+        names: list[str] = list(super().accepted_inputs())
+        for g in self.gates:
+            names.extend(n for n in g.accepted_inputs() if n not in names)
+        return tuple(names)
+
+    def check(self, **inputs: Any) -> Verdict:
+        check_input_names(inputs, self.accepted_inputs(), type(self).__name__)
+        self.validate()
+        return self._run(CheckContext(inputs))
+
+    def _run(self, ctx: CheckContext) -> Verdict:
+        start = time.perf_counter()
+        children: list[Verdict] = []
+        stopped = False
+        for gate in self.gates:
+            if stopped:
+                children.append(
+                    gate._verdict(Status.SKIP, reason="fail_fast",
+                                  message="not run: an earlier gate failed and fail_fast=True")
+                )
+                continue
+            child = _run_isolated(gate, ctx)
+            children.append(child)
+            if self.fail_fast and child.status in (Status.FAIL, Status.ERROR):
+                stopped = True
+        verdict = self._aggregate(children)
+        return self._finalize(verdict, ctx, time.perf_counter() - start)
+
+    def _aggregate(self, children: list[Verdict]) -> Verdict:
+        statuses = [c.status for c in children]
+        combine = Status.worst if self.require == "all" else Status.best
+        status = combine(statuses)
+        counts = {s.value: sum(1 for c in statuses if c is s) for s in Status}
+        reason = None
+        if not children:
+            reason = "empty_suite"
+        elif status is Status.SKIP:
+            reason = "nothing_to_check"
+        elif status is not Status.PASS:
+            culprits = [c for c in children if c.status is status]
+            reason = culprits[0].reason if culprits else None
+        not_passed = [c.name for c in children if not c.passed and c.status is not Status.SKIP]
+        warned = [c.name for c in children if c.status is Status.WARN]
+        parts = [f"{counts['pass'] + counts['warn']} of {len(children)} gates passed"]
+        if not_passed:
+            parts.append("not passed: " + ", ".join(not_passed))
+        if warned:
+            parts.append("warnings: " + ", ".join(warned))
+        if self.require == "any":
+            parts.append("any one passing gate suffices")
+        metrics = {f"n_{k}": float(v) for k, v in counts.items()}
+        metrics["n_gates"] = float(len(children))
+        params = {"require": self.require, "fail_fast": self.fail_fast, "blocking": self.blocking,
+                  "name": self.name, "gates": [c.name for c in children]}
+        return Verdict(
+            status=status,
+            name=self.display_name,
+            gate=type(self).__name__,
+            reason=reason,
+            message="; ".join(parts),
+            metrics=metrics,
+            children=tuple(children),
+            params=params,
+        )
+
+    def __repr__(self) -> str:
+        inner = ", ".join(repr(g) for g in self.gates)
+        defaults = self._param_defaults()
+        extra = [
+            f"{k}={v!r}"
+            for k, v in self.get_params().items()
+            if k != "gates" and v != defaults.get(k)
+        ]
+        return f"{type(self).__name__}([{inner}]{''.join(', ' + e for e in extra)})"
+
+    def __len__(self) -> int:
+        return len(self.gates)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.gates)
+
+
+def _run_isolated(gate: Gate, ctx: CheckContext) -> Verdict:
+    """Run one member; an unexpected exception becomes its ERROR verdict."""
+    start = time.perf_counter()
+    try:
+        return gate._run(ctx)
+    except Exception as exc:  # noqa: BLE001 - isolation is the point
+        tb = traceback.extract_tb(exc.__traceback__)
+        where = tb[-1] if tb else None
+        location = f" at {where.filename.rsplit('/', 1)[-1]}:{where.lineno} in {where.name}" if where else ""
+        summary = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        verdict = gate._verdict(
+            Status.ERROR,
+            reason="exception",
+            message=f"{type(exc).__name__} raised{location}: {summary}",
+        )
+        verdict = verdict.replace(
+            provenance={"traceback": traceback.format_exception(type(exc), exc, exc.__traceback__)[-6:]}
+        )
+        return gate._finalize(verdict, ctx, time.perf_counter() - start)

@@ -1,0 +1,1 @@
+"""Gate families: one module (or package) per family."""

@@ -1,0 +1,122 @@
+"""MissingValuesGate: per-column share of missing values against a maximum."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from mlgates.core.context import CheckContext
+from mlgates.core.finding import Finding
+from mlgates.core.gate import Gate
+from mlgates.core.params import Interval, parameter_error
+from mlgates.core.status import Status
+from mlgates.core.verdict import Verdict
+from mlgates.gates._columns import missing_mask, select_columns, share_text
+
+__all__ = ["MissingValuesGate"]
+
+
+class MissingValuesGate(Gate):
+    """Each column's share of missing values (NaN, None, NaT, pd.NA) is at most ``max_share``.
+
+    Parameters
+    ----------
+    columns : str or list of str, optional
+        Columns to check; all columns of ``current`` by default. A listed column that is absent
+        is an ERROR finding (reason ``column_missing``).
+    max_share : float or mapping of column to float, default 0.0
+        Largest missing share allowed, in [0, 1]; a mapping sets it per column (columns not in
+        the mapping use 0.0).
+    warn_share : float, optional
+        Shares above this (but within ``max_share``) WARN.
+    name, blocking
+        See :class:`~mlgates.Gate`.
+
+    Notes
+    -----
+    An empty table has no missing share: the verdict is ERROR with reason ``empty_input``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from mlgates import MissingValuesGate
+    >>> df = pd.DataFrame({"age": [30, np.nan, 40, 50, 60], "city": ["a", "b", "c", "d", "e"]})
+    >>> v = MissingValuesGate(max_share=0.05).check(current=df)
+    >>> v.status
+    <Status.FAIL: 'fail'>
+    >>> v.findings[0].message
+    'age: 20.0% missing > 5.0% allowed'
+    """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "columns": ["columns", None],
+        "max_share": [Interval("real", 0, 1), "mapping"],
+        "warn_share": [Interval("real", 0, 1), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        columns: str | Sequence[str] | None = None,
+        max_share: float | Mapping[str, float] = 0.0,
+        warn_share: float | None = None,
+        name: str | None = None,
+        blocking: bool = True,
+    ) -> None:
+        super().__init__(name=name, blocking=blocking)
+        self.columns = columns
+        self.max_share = max_share
+        self.warn_share = warn_share
+
+    def _validate_params(self) -> None:
+        if isinstance(self.max_share, Mapping):
+            for col, value in self.max_share.items():
+                if not Interval("real", 0, 1).is_satisfied_by(value):
+                    raise parameter_error(
+                        "MissingValuesGate", f"max_share[{col!r}]", "a float in [0, 1]", value
+                    )
+
+    def required_inputs(self) -> tuple[str, ...]:
+        return ("current",)
+
+    def _limit(self, column: Any) -> float:
+        if isinstance(self.max_share, Mapping):
+            return float(self.max_share.get(column, 0.0))
+        return float(self.max_share)
+
+    def _check(self, ctx: CheckContext) -> Verdict:
+        frame = ctx.frame("current")
+        columns = select_columns(frame, self.columns)
+        n = len(frame)
+        if n == 0:
+            return self._verdict(
+                Status.ERROR, reason="empty_input",
+                message="current has no rows: missing shares are undefined",
+            )
+        findings = []
+        worst = 0.0
+        for col in columns:
+            limit = self._limit(col)
+            if col not in frame.columns:
+                findings.append(Finding(
+                    str(col), Status.ERROR, threshold=limit, method="missing_share",
+                    reason="column_missing", message=f"{col}: column not found in current",
+                ))
+                continue
+            count = int(missing_mask(frame[col]).sum())
+            share = count / n
+            worst = max(worst, share)
+            if share > limit:
+                status, reason = Status.FAIL, "missing_share_exceeded"
+                message = f"{col}: {share_text(share)} missing > {share_text(limit)} allowed"
+            elif self.warn_share is not None and share > self.warn_share:
+                status, reason = Status.WARN, "missing_share_exceeded"
+                message = f"{col}: {share_text(share)} missing > {share_text(self.warn_share)} (warning level)"
+            else:
+                status, reason = Status.PASS, None
+                message = f"{col}: {share_text(share)} missing <= {share_text(limit)} allowed"
+            findings.append(Finding(
+                str(col), status, statistic=share, threshold=limit, method="missing_share",
+                reason=reason, message=message, details={"n_missing": count, "n_rows": n},
+            ))
+        return self._verdict(findings=findings, metrics={"max_missing_share": worst, "rows": n})

@@ -1,0 +1,1 @@
+"""Renderers: pure functions of a Verdict (text, Markdown, JUnit XML, HTML, JSON)."""
