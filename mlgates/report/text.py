@@ -42,7 +42,7 @@ def render_text(verdict: Verdict, *, max_findings: int = 20, color: bool = False
         indent = "  " * row.depth
         timing = f" ({v.duration_s * 1000:.0f} ms)" if v.duration_s else ""
         lines.append(f"{indent}{_badge(v.status, color)} {v.name}{timing}: {v.message}")
-        if v.children or not v.findings:
+        if v.children or not v.findings or v.status is Status.PASS:
             continue
         shown = sorted_findings(v.findings)
         not_passed = [f for f in shown if f.status is not Status.PASS]
