@@ -42,6 +42,7 @@ class Interval:
             return False
         if isinstance(value, float) and math.isnan(value):
             return False
+        value = float(value)
         lo_ok = (
             self.left is None or value > self.left or (value == self.left and self.closed in ("both", "left"))
         )
