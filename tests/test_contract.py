@@ -35,7 +35,7 @@ def _drift() -> dict[str, Example]:
 
     return {
         "DriftGate": lambda: (DriftGate(correction="holm"), None),
-        "MultivariateDriftGate": lambda: (MultivariateDriftGate(cv=3), None),
+        "MultivariateDriftGate": lambda: (MultivariateDriftGate(cv=2), None),
     }
 
 

@@ -83,13 +83,38 @@ class DriftResult(NamedTuple):
 
 
 SAMPLE_KERNELS = (
-    "ks", "wasserstein", "energy", "anderson", "cramer_von_mises", "mannwhitneyu", "t_test",
+    "ks",
+    "wasserstein",
+    "energy",
+    "anderson",
+    "cramer_von_mises",
+    "mannwhitneyu",
+    "t_test",
     "empirical_mmd",
 )
-COUNT_KERNELS = ("chisquare", "g_test", "z", "fisher_exact", "psi", "kl_div", "jensenshannon",
-                 "hellinger", "tvd")
-PVALUE_METHODS = ("ks", "anderson", "cramer_von_mises", "mannwhitneyu", "t_test", "empirical_mmd",
-                  "chisquare", "g_test", "z", "fisher_exact")
+COUNT_KERNELS = (
+    "chisquare",
+    "g_test",
+    "z",
+    "fisher_exact",
+    "psi",
+    "kl_div",
+    "jensenshannon",
+    "hellinger",
+    "tvd",
+)
+PVALUE_METHODS = (
+    "ks",
+    "anderson",
+    "cramer_von_mises",
+    "mannwhitneyu",
+    "t_test",
+    "empirical_mmd",
+    "chisquare",
+    "g_test",
+    "z",
+    "fisher_exact",
+)
 DISTANCE_METHODS = ("wasserstein", "energy", "psi", "kl_div", "jensenshannon", "hellinger", "tvd")
 
 
@@ -441,7 +466,9 @@ def empirical_mmd(
 
 
 # -- count kernels ----------------------------------------------------------------------------
-def chisquare(reference_counts: np.ndarray, current_counts: np.ndarray, *, correction: bool = True) -> DriftResult:
+def chisquare(
+    reference_counts: np.ndarray, current_counts: np.ndarray, *, correction: bool = True
+) -> DriftResult:
     """Pearson's chi-square test of homogeneity on the 2 x k table (reference, current).
 
     Bins empty on both sides are dropped (they carry no information); with one degree of

@@ -32,12 +32,16 @@ def samples(min_size: int = 2, max_size: int = 60):
 
 
 def count_pairs(min_len: int = 2, max_len: int = 8):
-    return st.integers(min_len, max_len).flatmap(
-        lambda m: st.tuples(
-            st.lists(st.integers(0, 60), min_size=m, max_size=m),
-            st.lists(st.integers(0, 60), min_size=m, max_size=m),
+    return (
+        st.integers(min_len, max_len)
+        .flatmap(
+            lambda m: st.tuples(
+                st.lists(st.integers(0, 60), min_size=m, max_size=m),
+                st.lists(st.integers(0, 60), min_size=m, max_size=m),
+            )
         )
-    ).map(lambda t: (np.array(t[0]), np.array(t[1])))
+        .map(lambda t: (np.array(t[0]), np.array(t[1])))
+    )
 
 
 @settings(max_examples=150, deadline=None)
@@ -198,8 +202,7 @@ def test_empirical_mmd_statistic_matches_direct_formula_and_is_seeded():
     sigma = np.median(d[np.triu_indices(len(z), 1)])
     kern = np.exp(-(d**2) / (2 * sigma**2))
     kxx, kyy, kxy = kern[:40, :40], kern[40:, 40:], kern[:40, 40:]
-    want = ((kxx.sum() - np.trace(kxx)) / (40 * 39) + (kyy.sum() - np.trace(kyy)) / (30 * 29)
-            - 2 * kxy.mean())
+    want = (kxx.sum() - np.trace(kxx)) / (40 * 39) + (kyy.sum() - np.trace(kyy)) / (30 * 29) - 2 * kxy.mean()
     close(r1.statistic, want)
     assert 1 / 51 <= r1.pvalue <= 1
 
@@ -222,6 +225,8 @@ def test_binning_edges_are_frozen_from_reference_and_counts_merge():
     cur = rng.normal(5, 1, 500)  # far outside: the open last bin catches it
     counts = binning.counts_on_edges(np.sort(cur), edges)
     assert counts.sum() == 500 and counts[-1] > 490
-    halves = binning.counts_on_edges(np.sort(cur[:200]), edges) + binning.counts_on_edges(np.sort(cur[200:]), edges)
+    halves = binning.counts_on_edges(np.sort(cur[:200]), edges) + binning.counts_on_edges(
+        np.sort(cur[200:]), edges
+    )
     assert np.array_equal(halves, counts)
     np.testing.assert_array_equal(counts, np.histogram(cur, np.concatenate([[-np.inf], edges, [np.inf]]))[0])

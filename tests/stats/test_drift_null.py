@@ -29,7 +29,8 @@ def _draw(method: str, rng: np.random.Generator, shift: float):
     if method in COUNTS:
         q = CAT_P + np.array([-shift, shift, 0, 0])
         return np.bincount(rng.choice(4, n_ref, p=CAT_P), minlength=4), np.bincount(
-            rng.choice(4, n_cur, p=q), minlength=4)
+            rng.choice(4, n_cur, p=q), minlength=4
+        )
     r = rng.binomial(n_ref, 0.3)
     c = rng.binomial(n_cur, 0.3 + shift)
     return np.array([r, n_ref - r]), np.array([c, n_cur - c])

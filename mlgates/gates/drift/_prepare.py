@@ -33,8 +33,8 @@ class Side:
     rows: int
     n_missing: int
     n_nonfinite: int = 0
-    values: np.ndarray | None = None  # sorted finite floats (numeric / datetime kinds)
-    counts: pd.Series | None = None  # counts per category (categorical kinds)
+    values: Any = None  # np.ndarray or None: sorted finite floats (numeric / datetime kinds)
+    counts: Any = None  # pd.Series or None: counts per category (categorical kinds)
 
     @property
     def n(self) -> int:
@@ -91,12 +91,16 @@ def prepare(name: str, ref: pd.Series, cur: pd.Series, kind_override: str | None
     for categories)."""
     base = column_kind(ref) if len(ref) else column_kind(cur)
     vkind = value_kind(ref)
-    if kind_override in ("numeric", "datetime") or (kind_override is None and vkind in ("numeric", "datetime")):
+    if kind_override in ("numeric", "datetime") or (
+        kind_override is None and vkind in ("numeric", "datetime")
+    ):
         use = kind_override or vkind
         if use == "numeric" and vkind == "datetime":
             use = "datetime"
         if vkind == "categorical":
-            raise NotApplicable(f"{name}: kind {kind_override!r} needs numbers but the column holds {base} values")
+            raise NotApplicable(
+                f"{name}: kind {kind_override!r} needs numbers but the column holds {base} values"
+            )
         r, c = _numeric(ref, use), _numeric(cur, use)
         ur, uc = _distinct_sorted(r.values), _distinct_sorted(c.values)
         shared = 0
@@ -108,8 +112,9 @@ def prepare(name: str, ref: pd.Series, cur: pd.Series, kind_override: str | None
     else:
         r, c = _categorical(ref), _categorical(cur)
         n_unique = len(r.counts.index.union(c.counts.index))
-        col = Column(name, base, kind_override or "categorical", r, c, n_unique=n_unique,
-                     n_unique_ref=len(r.counts))
+        col = Column(
+            name, base, kind_override or "categorical", r, c, n_unique=n_unique, n_unique_ref=len(r.counts)
+        )
         if kind_override is None and is_text_like(base, len(r.counts), r.n):
             col.kind = "text"
     if kind_override is None and col.kind != "text" and col.n_unique <= 2:
@@ -127,7 +132,10 @@ def auto_method(col: Column) -> tuple[str, str]:
         if numeric and u > 5:
             return "ks", f"{size}, numeric with {uniq} (> 5): ks"
         if u > 2:
-            return "chisquare", f"{size}, {'numeric' if numeric else 'categorical'} with {uniq} (> 2): chisquare"
+            return (
+                "chisquare",
+                f"{size}, {'numeric' if numeric else 'categorical'} with {uniq} (> 2): chisquare",
+            )
         return "z", f"{size}, {uniq} (<= 2): z"
     if numeric and u > 5:
         return "wasserstein", f"{size}, numeric with {uniq} (> 5): wasserstein (normed)"
@@ -147,7 +155,9 @@ def _discrete_counts(col: Column) -> tuple[list[Any], np.ndarray, np.ndarray, li
     return keys.tolist(), count(a), count(b), new.tolist()
 
 
-def counts(col: Column, strategy: str | list[float], n_bins: int) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+def counts(
+    col: Column, strategy: str | list[float], n_bins: int
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """Counts on bins frozen from the reference, with the bins described for the verdict."""
     if col.ref.counts is not None:
         rc, cc = col.ref.counts, col.cur.counts
@@ -157,8 +167,15 @@ def counts(col: Column, strategy: str | list[float], n_bins: int) -> tuple[np.nd
         keys = ref_keys + new
         r = rc.reindex(keys, fill_value=0).to_numpy(dtype=np.int64)
         c = cc.reindex(keys, fill_value=0).to_numpy(dtype=np.int64)
-        return r, c, {"bins": {"type": "categories", "categories": keys}, "new_categories": new[:MAX_LISTED],
-                      "n_new_categories": len(new)}
+        return (
+            r,
+            c,
+            {
+                "bins": {"type": "categories", "categories": keys},
+                "new_categories": new[:MAX_LISTED],
+                "n_new_categories": len(new),
+            },
+        )
     if not isinstance(strategy, str) or col.n_unique_ref > DISCRETE_MAX_VALUES:
         if isinstance(strategy, str):
             edges = binning.numeric_edges(col.ref.values, strategy, n_bins)
@@ -169,18 +186,27 @@ def counts(col: Column, strategy: str | list[float], n_bins: int) -> tuple[np.nd
         c = binning.counts_on_edges(col.cur.values, edges)
         return r, c, {"bins": {"type": label, "edges": edges.tolist(), "closed": "right", "open_ends": True}}
     keys, r, c, new = _discrete_counts(col)
-    return r, c, {"bins": {"type": "values", "values": keys}, "new_values": new[:MAX_LISTED],
-                  "n_new_values": len(new)}
+    return (
+        r,
+        c,
+        {
+            "bins": {"type": "values", "values": keys},
+            "new_values": new[:MAX_LISTED],
+            "n_new_values": len(new),
+        },
+    )
 
 
-def evaluate(col: Column, method: str, bins: str | list[float], n_bins: int, random_state: int) -> tuple[
-    kernels.DriftResult, dict[str, Any]
-]:
+def evaluate(
+    col: Column, method: str, bins: str | list[float], n_bins: int, random_state: int
+) -> tuple[kernels.DriftResult, dict[str, Any]]:
     """Run one kernel on a prepared column; NotApplicable when the method does not fit."""
     if method in kernels.SAMPLE_KERNELS:
         if col.ref.values is None:
-            raise NotApplicable(f"{col.name}: {method} compares numbers; the column is {col.kind} "
-                                f"({col.base_kind}). Use a count method (chisquare, jensenshannon, ...)")
+            raise NotApplicable(
+                f"{col.name}: {method} compares numbers; the column is {col.kind} "
+                f"({col.base_kind}). Use a count method (chisquare, jensenshannon, ...)"
+            )
         a, b = col.ref.values, col.cur.values
         if method == "t_test":
             return kernels.t_test(a, b), {}
@@ -194,8 +220,10 @@ def evaluate(col: Column, method: str, bins: str | list[float], n_bins: int, ran
         keep = (r + c) > 0
         r, c = r[keep], c[keep]
         if r.size > 2:
-            raise NotApplicable(f"{col.name}: {method} compares two categories; the column has {r.size}. "
-                                "Use chisquare or g_test")
+            raise NotApplicable(
+                f"{col.name}: {method} compares two categories; the column has {r.size}. "
+                "Use chisquare or g_test"
+            )
         if r.size < 2:
             r, c = np.append(r, 0), np.append(c, 0)
     info["counts_reference"] = r.tolist()
