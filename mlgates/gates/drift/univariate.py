@@ -501,10 +501,10 @@ class DriftGate(Gate):
 
     def _finding(self, o: _Outcome, insufficient_status: Status) -> Finding:
         if o.error is not None:
-            reason, message = o.error
-            status = Status.SKIP if reason == "unsupported_kind" else Status.ERROR
+            code, message = o.error
+            status = Status.SKIP if code == "unsupported_kind" else Status.ERROR
             return Finding(
-                o.subject, status, method=o.method, reason=reason, message=message, details=o.details
+                o.subject, status, method=o.method, reason=code, message=message, details=o.details
             )
         if o.insufficient is not None:
             return Finding(
@@ -548,7 +548,7 @@ class DriftGate(Gate):
             o.details.update(warn_threshold=warn)
         new = o.details.get("n_new_categories") or 0
         tail = f"; {new} new categor{'y' if new == 1 else 'ies'}" if new else ""
-        reason: str | None
+        reason: str | None = None
         if drifted:
             status, reason, head = Status.FAIL, "drift_detected", "drift detected"
         elif warned:
