@@ -175,6 +175,17 @@ def test_all_missing_empty_and_absent_columns():
     assert e.status is Status.ERROR and e.reason == "empty_input"
 
 
+def test_kind_mismatch_between_sides_is_a_clear_error():
+    ref, cur = frames()
+    cur = cur.assign(num=cur["num"].astype(str), cat=np.nan)
+    ref = ref.assign(few=np.nan)
+    cur = cur.assign(few=cur["few"].astype(str))
+    f = by_subject(DriftGate().check(reference=ref, current=cur))
+    assert f["num"].status is Status.ERROR and f["num"].reason == "kind_mismatch"
+    assert "align the dtypes" in f["num"].message
+    assert f["cat"].reason == "all_missing" and f["few"].reason == "all_missing"
+
+
 def test_dtypes_string_categorical_nullable_datetime():
     rng = np.random.default_rng(1)
     n = 300

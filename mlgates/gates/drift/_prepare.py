@@ -26,6 +26,10 @@ class NotApplicable(Exception):
     """A method that cannot be computed on this column (reason ``method_not_applicable``)."""
 
 
+class KindMismatch(Exception):
+    """Numbers on one side and other values on the other (reason ``kind_mismatch``)."""
+
+
 @dataclass
 class Side:
     """One column of one side: rows, missing count, and the prepared values."""
@@ -90,7 +94,14 @@ def prepare(name: str, ref: pd.Series, cur: pd.Series, kind_override: str | None
     """Prepare both sides of a column (one sort per side for numbers, one hash count per side
     for categories)."""
     base = column_kind(ref) if len(ref) else column_kind(cur)
-    vkind = value_kind(ref)
+    ref_has, cur_has = bool(ref.notna().any()), bool(cur.notna().any())
+    ckind = value_kind(cur)
+    vkind = value_kind(ref) if ref_has else ckind
+    if vkind != ckind and ref_has and cur_has:
+        raise KindMismatch(
+            f"{name}: reference holds {vkind} values ({ref.dtype}) but current holds {ckind} values "
+            f"({cur.dtype}); align the dtypes (or check the schema) before comparing distributions"
+        )
     if kind_override in ("numeric", "datetime") or (
         kind_override is None and vkind in ("numeric", "datetime")
     ):

@@ -119,7 +119,8 @@ class DriftGate(Gate):
 
     Reason codes: ``drift_detected``, ``missing_share_drift``, ``insufficient_samples``,
     ``column_missing``, ``all_missing``, ``empty_input``, ``method_not_applicable``,
-    ``undefined_statistic``, ``unsupported_kind``.
+    ``undefined_statistic``, ``unsupported_kind``, ``kind_mismatch`` (numbers on one side, other
+    values on the other).
 
     Examples
     --------
@@ -248,6 +249,7 @@ class DriftGate(Gate):
     def _pairs(self, ctx: CheckContext) -> list[tuple[str, Any]]:
         ref, cur = ctx.frame("reference"), ctx.frame("current")
         select_columns(ref, None)  # duplicate names are an InputError naming them
+        select_columns(cur, None)
         if self.columns is None:
             names = list(ctx.features("current").columns)
         else:
@@ -286,19 +288,29 @@ class DriftGate(Gate):
         return sides[0], sides[1], {"source": source_name}
 
     # -- one column -----------------------------------------------------------------------
-    def _column(self, ctx: CheckContext, subject: str, source: tuple[str, Any]) -> _Outcome:
-        out = _Outcome(subject)
+    def _resolve(self, ctx: CheckContext, subject: str, source: tuple[str, Any]) -> Any:
+        """Both sides' series (or the InputError); run before the thread pool so predictions
+        from ``model`` are computed once, in one thread."""
         try:
-            ref, cur, extra = self._series(ctx, source)
+            return self._series(ctx, source)
         except InputError as exc:
-            out.error = (exc.reason, str(exc))
+            return exc
+
+    def _column(self, subject: str, resolved: Any) -> _Outcome:
+        out = _Outcome(subject)
+        if isinstance(resolved, InputError):
+            out.error = (resolved.reason, str(resolved))
             return out
+        ref, cur, extra = resolved
         out.details.update(extra)
         override = self.kinds.get(subject) if isinstance(self.kinds, Mapping) else None
         try:
             col = prep.prepare(subject, ref, cur, override)
         except prep.NotApplicable as exc:
             out.error = ("method_not_applicable", str(exc))
+            return out
+        except prep.KindMismatch as exc:
+            out.error = ("kind_mismatch", str(exc))
             return out
         out.kind = col.kind
         d = out.details
@@ -396,11 +408,12 @@ class DriftGate(Gate):
                 message=f"{' and '.join(empty)} has no rows: drift cannot be judged",
             )
         pairs = self._pairs(ctx)
+        resolved = [(subject, self._resolve(ctx, subject, source)) for subject, source in pairs]
         if self.n_jobs > 1 and len(pairs) > 1:
             with ThreadPoolExecutor(max_workers=self.n_jobs) as pool:
-                outcomes = list(pool.map(lambda p: self._column(ctx, *p), pairs))
+                outcomes = list(pool.map(lambda p: self._column(*p), resolved))
         else:
-            outcomes = [self._column(ctx, *p) for p in pairs]
+            outcomes = [self._column(*p) for p in resolved]
         self._correct(outcomes)
         findings: list[Finding] = []
         n_judged = n_drifted = n_warned = 0
