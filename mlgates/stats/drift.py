@@ -149,8 +149,9 @@ def _cdf_gaps(a: np.ndarray, b: np.ndarray, *, complete_ties: bool = True) -> tu
     both = np.concatenate((a, b))
     order = np.argsort(both, kind="stable")
     pooled = both[order]
-    in_a = np.cumsum(order < n1)
-    diff = in_a / n1 - (np.arange(1, n1 + n2 + 1) - in_a) / n2
+    # n1 * n2 * (F_a - F_b) as an exact integer running sum: +n2 per reference value, -n1 per current
+    scaled = np.cumsum(np.where(order < n1, np.int64(n2), np.int64(-n1)))
+    diff = scaled / (float(n1) * float(n2))
     if not complete_ties:
         return pooled, diff
     last = np.flatnonzero(np.diff(pooled)) if pooled.size > 1 else np.empty(0, dtype=np.intp)

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mlgates.gates._columns import column_kind, is_text_like, missing_mask, value_kind
+from mlgates.gates._columns import is_text_like, missing_mask, value_kind
 from mlgates.stats import binning
 from mlgates.stats import drift as kernels
 
@@ -60,6 +60,13 @@ class Column:
 
 
 def _numeric(series: pd.Series, kind: str) -> Side:
+    if kind != "datetime" and isinstance(series.dtype, np.dtype) and series.dtype.kind == "f":
+        arr = series.to_numpy()  # no copy
+        finite = np.isfinite(arr)
+        values = arr[finite]  # the one copy
+        values.sort()
+        n_missing = int(np.count_nonzero(np.isnan(arr))) if values.size < arr.size else 0
+        return Side(len(series), n_missing, int(arr.size - n_missing - values.size), values=values)
     miss = missing_mask(series)
     if kind == "datetime":
         s = series
@@ -84,6 +91,10 @@ def _categorical(series: pd.Series) -> Side:
     return Side(len(series), int(missing_mask(series).sum()), counts=counts)
 
 
+def _n_distinct_sorted(x: np.ndarray) -> int:
+    return int(np.count_nonzero(x[1:] != x[:-1])) + 1 if x.size else 0
+
+
 def _distinct_sorted(x: np.ndarray) -> np.ndarray:
     if x.size == 0:
         return x
@@ -93,15 +104,16 @@ def _distinct_sorted(x: np.ndarray) -> np.ndarray:
 def prepare(name: str, ref: pd.Series, cur: pd.Series, kind_override: str | None) -> Column:
     """Prepare both sides of a column (one sort per side for numbers, one hash count per side
     for categories)."""
-    base = column_kind(ref) if len(ref) else column_kind(cur)
-    ref_has, cur_has = bool(ref.notna().any()), bool(cur.notna().any())
-    ckind = value_kind(cur)
-    vkind = value_kind(ref) if ref_has else ckind
-    if vkind != ckind and ref_has and cur_has:
-        raise KindMismatch(
-            f"{name}: reference holds {vkind} values ({ref.dtype}) but current holds {ckind} values "
-            f"({cur.dtype}); align the dtypes (or check the schema) before comparing distributions"
-        )
+    base = str(ref.dtype)
+    vkind, ckind = value_kind(ref), value_kind(cur)
+    if vkind != ckind:
+        if not ref.notna().any():
+            vkind = ckind
+        elif cur.notna().any():
+            raise KindMismatch(
+                f"{name}: reference holds {vkind} values ({ref.dtype}) but current holds {ckind} values "
+                f"({cur.dtype}); align the dtypes (or check the schema) before comparing distributions"
+            )
     if kind_override in ("numeric", "datetime") or (
         kind_override is None and vkind in ("numeric", "datetime")
     ):
@@ -113,20 +125,20 @@ def prepare(name: str, ref: pd.Series, cur: pd.Series, kind_override: str | None
                 f"{name}: kind {kind_override!r} needs numbers but the column holds {base} values"
             )
         r, c = _numeric(ref, use), _numeric(cur, use)
-        ur, uc = _distinct_sorted(r.values), _distinct_sorted(c.values)
-        shared = 0
-        if ur.size and uc.size:
-            pos = np.minimum(np.searchsorted(ur, uc), ur.size - 1)
-            shared = int(np.sum(ur[pos] == uc))
-        n_unique = int(ur.size + uc.size - shared)
-        col = Column(name, base, use, r, c, n_unique=n_unique, n_unique_ref=int(ur.size))
+        n_ref_u, n_cur_u = _n_distinct_sorted(r.values), _n_distinct_sorted(c.values)
+        if max(n_ref_u, n_cur_u) > DISCRETE_MAX_VALUES:
+            n_unique = max(n_ref_u, n_cur_u)  # a lower bound, enough for every rule (> 20)
+        else:
+            n_unique = int(np.union1d(_distinct_sorted(r.values), _distinct_sorted(c.values)).size)
+        col = Column(name, base, use, r, c, n_unique=n_unique, n_unique_ref=n_ref_u)
     else:
         r, c = _categorical(ref), _categorical(cur)
         n_unique = len(r.counts.index.union(c.counts.index))
         col = Column(
             name, base, kind_override or "categorical", r, c, n_unique=n_unique, n_unique_ref=len(r.counts)
         )
-        if kind_override is None and is_text_like(base, len(r.counts), r.n):
+        textual = not (isinstance(ref.dtype, pd.CategoricalDtype) or pd.api.types.is_bool_dtype(ref.dtype))
+        if kind_override is None and textual and is_text_like("string", len(r.counts), r.n):
             col.kind = "text"
     if kind_override is None and col.kind != "text" and col.n_unique <= 2:
         col.kind = "binary"
@@ -138,7 +150,9 @@ def auto_method(col: Column) -> tuple[str, str]:
     n, u = col.ref.n, col.n_unique
     numeric = col.kind in ("numeric", "datetime") or (col.kind == "binary" and col.ref.values is not None)
     size = f"reference has {n:,} values ({'<=' if n <= AUTO_SIZE_LIMIT else '>'} {AUTO_SIZE_LIMIT})"
-    uniq = f"{u} distinct values"
+    uniq = (
+        f"{u} distinct values" if u <= DISCRETE_MAX_VALUES else f"over {DISCRETE_MAX_VALUES} distinct values"
+    )
     if n <= AUTO_SIZE_LIMIT:
         if numeric and u > 5:
             return "ks", f"{size}, numeric with {uniq} (> 5): ks"

@@ -314,7 +314,14 @@ class DriftGate(Gate):
             return out
         out.kind = col.kind
         d = out.details
-        d.update(kind=col.kind, dtype=str(ref.dtype), n_ref=col.ref.n, n_cur=col.cur.n, n_unique=col.n_unique)
+        d.update(
+            kind=col.kind,
+            dtype=str(ref.dtype),
+            n_ref=col.ref.n,
+            n_cur=col.cur.n,
+            n_unique=col.n_unique,
+            n_unique_exact=col.ref.counts is not None or col.n_unique <= prep.DISCRETE_MAX_VALUES,
+        )
         ms_ref = col.ref.n_missing / col.ref.rows
         ms_cur = col.cur.n_missing / col.cur.rows
         d.update(missing_share_reference=ms_ref, missing_share_current=ms_cur)
