@@ -136,30 +136,25 @@ def _merge(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-def _cdf_gaps(a: np.ndarray, b: np.ndarray, *, complete_ties: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Pooled sorted values and F_a - F_b evaluated at each of them (right-continuous ECDFs).
+def _cdf_steps(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pooled sorted values and ``n1 * n2 * (F_a - F_b)`` at each of them, as exact integers.
 
-    One stable argsort of the two sorted runs (linear: timsort merges the runs) replaces two
-    binary searches per pooled value. Inside a group of tied values the running difference is
-    only partial; every position of a tie group therefore takes the value at the group's last
-    position (where both ECDFs are complete). Integrals over the ECDFs (Wasserstein, energy)
-    weight those positions by a zero gap and pass ``complete_ties=False`` to skip that step.
+    One stable argsort of the two sorted runs (timsort merges them in linear time) replaces
+    two binary searches per pooled value; the running sum adds ``n2`` per value of ``a`` and
+    ``-n1`` per value of ``b``. Temporaries are released or reused as soon as possible (peak
+    about three arrays of the pooled size). Inside a group of tied values the running sum is
+    only partial; integrals weight those positions by a zero gap, and :func:`ks` reads each
+    group at its last position.
     """
-    n1, n2 = a.size, b.size
+    n1 = a.size
     both = np.concatenate((a, b))
     order = np.argsort(both, kind="stable")
     pooled = both[order]
-    # n1 * n2 * (F_a - F_b) as an exact integer running sum: +n2 per reference value, -n1 per current
-    scaled = np.cumsum(np.where(order < n1, np.int64(n2), np.int64(-n1)))
-    diff = scaled / (float(n1) * float(n2))
-    if not complete_ties:
-        return pooled, diff
-    last = np.flatnonzero(np.diff(pooled)) if pooled.size > 1 else np.empty(0, dtype=np.intp)
-    if last.size + 1 < pooled.size:  # ties: broadcast each group's final value to the group
-        ends = np.concatenate((last, [pooled.size - 1]))
-        sizes = np.diff(np.concatenate(([-1], ends)))
-        diff = np.repeat(diff[ends], sizes)
-    return pooled, diff
+    del both
+    scaled = np.where(order < n1, np.int64(b.size), np.int64(-n1))
+    del order
+    np.cumsum(scaled, out=scaled)
+    return pooled, scaled
 
 
 def _midranks(pooled: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -196,8 +191,10 @@ def ks(reference: np.ndarray, current: np.ndarray, *, presorted: bool = False) -
     from scipy import stats
 
     a, b = _pair(reference, current, presorted)
-    _, diff = _cdf_gaps(a, b)
-    d = float(np.max(np.abs(diff)))
+    pooled, scaled = _cdf_steps(a, b)
+    ends = np.flatnonzero(pooled[1:] != pooled[:-1])  # last position of each tie group but the final
+    d = max(float(np.max(np.abs(scaled[ends]))) if ends.size else 0.0, float(abs(scaled[-1])))
+    d /= float(a.size) * float(b.size)
     if max(a.size, b.size) <= 10_000:
         with warnings.catch_warnings():  # scipy falls back to asymp itself when exact fails
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -223,8 +220,12 @@ def wasserstein(
     1.0
     """
     a, b = _pair(reference, current, presorted)
-    pooled, diff = _cdf_gaps(a, b, complete_ties=False)
-    w = float(np.sum(np.abs(diff[:-1]) * np.diff(pooled)))
+    pooled, scaled = _cdf_steps(a, b)
+    gaps = np.diff(pooled)
+    del pooled
+    np.abs(scaled, out=scaled)
+    np.multiply(gaps, scaled[:-1], out=gaps)
+    w = float(np.sum(gaps)) / (float(a.size) * float(b.size))
     if normed:
         w /= max(float(np.std(a)), 0.001)
     return DriftResult(w, None)
@@ -239,8 +240,14 @@ def energy(reference: np.ndarray, current: np.ndarray, *, presorted: bool = Fals
     1.414214
     """
     a, b = _pair(reference, current, presorted)
-    pooled, diff = _cdf_gaps(a, b, complete_ties=False)
-    e = math.sqrt(2.0) * math.sqrt(float(np.sum(diff[:-1] ** 2 * np.diff(pooled))))
+    pooled, scaled = _cdf_steps(a, b)
+    gaps = np.diff(pooled)
+    del pooled
+    diff = scaled[:-1] / (float(a.size) * float(b.size))
+    del scaled
+    np.multiply(diff, diff, out=diff)
+    np.multiply(gaps, diff, out=gaps)
+    e = math.sqrt(2.0) * math.sqrt(float(np.sum(gaps)))
     return DriftResult(e, None)
 
 

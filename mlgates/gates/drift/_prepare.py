@@ -77,9 +77,9 @@ def _numeric(series: pd.Series, kind: str) -> Side:
         arr = raw.view("int64").astype(float)
         arr[miss] = np.nan
     else:
-        arr = series.to_numpy(dtype="float64", na_value=np.nan)
+        arr = series.to_numpy(dtype="float64", na_value=np.nan)  # a converted copy we own
     finite = np.isfinite(arr)
-    values = arr[finite]  # a copy
+    values = arr if finite.all() else arr[finite]
     values.sort()
     n_missing = int(miss.sum())
     return Side(len(series), n_missing, int(len(series) - n_missing - values.size), values=values)
