@@ -12,4 +12,12 @@ LAZY_EXPORTS: dict[str, str] = {
     "MissingValuesGate": "mlgates.gates.quality",
     "RowCountGate": "mlgates.gates.quality",
     "SchemaGate": "mlgates.gates.quality",
+    # reproducibility
+    "DeterminismGate": "mlgates.gates.reproducibility",
+    "Manifest": "mlgates.fingerprints.manifest",
+    "ReproducibilityGate": "mlgates.gates.reproducibility",
+    "TableFingerprint": "mlgates.fingerprints",
+    "capture_environment": "mlgates.fingerprints.environment",
+    "fingerprint": "mlgates.fingerprints",
+    "fingerprint_table": "mlgates.fingerprints",
 }
