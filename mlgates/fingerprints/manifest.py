@@ -24,7 +24,10 @@ _TABLE_MODULES = ("pandas", "numpy", "pyarrow", "polars")
 def kind_of(obj: Any) -> str:
     """``file`` for paths, ``data`` for tables and arrays, ``model`` for estimators, else ``config``."""
     if isinstance(obj, os.PathLike):
-        return "file"
+        from mlgates.fingerprints._objects import TABLE_SUFFIXES
+
+        path = Path(obj)
+        return "data" if path.is_file() and path.suffix.lower() in TABLE_SUFFIXES else "file"
     if type(obj).__module__.split(".")[0] in _TABLE_MODULES and hasattr(obj, "shape"):
         return "data"
     if hasattr(obj, "get_params") or (hasattr(obj, "fit") and hasattr(obj, "predict")):
@@ -51,8 +54,16 @@ def describe_artifact(
 
     kind = kind or kind_of(obj)
     entry: dict[str, Any] = {"kind": kind, "type": _type_name(obj)}
-    if kind == "data" and not isinstance(obj, os.PathLike):
-        table = fingerprint_table(obj, row_order=row_order, column_order=column_order)  # type: ignore[arg-type]
+    table_obj = obj
+    if isinstance(obj, os.PathLike):
+        from mlgates.fingerprints._objects import TABLE_SUFFIXES, _read_table
+
+        path = Path(obj)
+        entry["path"] = path.as_posix()
+        is_table = path.is_file() and path.suffix.lower() in TABLE_SUFFIXES
+        table_obj = _read_table(path) if kind == "data" and is_table else None
+    if kind == "data" and table_obj is not None:
+        table = fingerprint_table(table_obj, row_order=row_order, column_order=column_order)
         entry.update(
             fingerprint=table.fingerprint,
             n_rows=table.n_rows,
@@ -63,9 +74,7 @@ def describe_artifact(
         )
         return entry
     entry["fingerprint"] = fingerprint(obj)
-    if isinstance(obj, os.PathLike):
-        entry["path"] = Path(obj).as_posix()
-    elif kind in ("config", "seeds"):
+    if kind in ("config", "seeds") and not isinstance(obj, os.PathLike):
         entry["value"] = to_plain(obj)
     return entry
 
