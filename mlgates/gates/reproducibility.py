@@ -44,6 +44,7 @@ from mlgates.core.verdict import Verdict
 __all__ = ["DeterminismGate", "ReproducibilityGate"]
 
 _COMPARABLE = ("data", "model", "config", "file", "seeds", "environment")
+_STANDARD_ARTIFACTS = ("reference", "current", "model", "baseline_model")
 _POLICY = {"ignore": None, "warn": Status.WARN, "fail": Status.FAIL}
 _ON_MISSING = {"error": Status.ERROR, "fail": Status.FAIL, "warn": Status.WARN, "skip": Status.SKIP}
 
@@ -77,8 +78,12 @@ class ReproducibilityGate(Gate):
 
     Notes
     -----
-    Inputs: ``check(artifacts={name: object, ...})``; names match the lock's. Reason codes
-    are listed in the module docstring (``artifact_changed``, ``artifact_missing``, ...).
+    Inputs: ``check(artifacts={name: object, ...})``; names match the lock's. A lock entry
+    named ``reference``, ``current``, ``model`` or ``baseline_model`` is also matched by the
+    standard input of that name, so the gate works inside a suite checked with
+    ``suite.check(reference=..., current=..., model=...)``. Nothing given at all means every
+    locked artifact is missing (ERROR by default: the gate fails closed). Reason codes are
+    listed in the module docstring (``artifact_changed``, ``artifact_missing``, ...).
 
     Examples
     --------
@@ -130,9 +135,6 @@ class ReproducibilityGate(Gate):
                 "ReproducibilityGate", "compare", f"a non-empty tuple of kinds from {_COMPARABLE}", self.compare
             )
 
-    def required_inputs(self) -> tuple[str, ...]:
-        return ("artifacts",) if any(k != "environment" for k in self.compare) else ()
-
     # -- checking -------------------------------------------------------------------------
     def _load(self) -> Any:
         from mlgates.fingerprints import SCHEME
@@ -170,6 +172,10 @@ class ReproducibilityGate(Gate):
                 reason="invalid_input",
                 subject="artifacts",
             )
+        given = dict(given)
+        for std in _STANDARD_ARTIFACTS:  # a suite's own inputs, when the lock names them
+            if std in manifest.artifacts and std not in given and ctx.has(std):
+                given[std] = ctx.get(std)
         findings: list[Finding] = []
         for name, entry in manifest.artifacts.items():
             if entry.get("kind") not in self.compare:
