@@ -149,7 +149,7 @@ def canonical_column(series: pd.Series, name: Any) -> _Column:
             arr = series.to_numpy(dtype=np.float64, na_value=np.nan)
         return _Column(name, "float", words=arr, is_float=True)
     if api.is_complex_dtype(dtype):
-        arr = np.ascontiguousarray(series.to_numpy(), dtype=np.complex128).view(np.float64)
+        arr = np.ascontiguousarray(series.to_numpy(), dtype=np.complex128).view(np.float64).reshape(-1, 2)
         return _Column(name, "complex", words=arr, is_float=True)
     if api.is_datetime64_any_dtype(dtype):
         family = "datetime"
@@ -245,9 +245,10 @@ def _fmix64(k: np.ndarray) -> np.ndarray:
 def _canon_floats(block: np.ndarray, buf: np.ndarray) -> np.ndarray:
     """Copy ``block`` into ``buf`` with -0.0 -> +0.0 and every NaN -> the canonical quiet NaN."""
     out = buf[: block.shape[0]]
-    np.add(block, 0.0, out=out)  # -0.0 + 0.0 == +0.0; NaN stays NaN
-    if np.isnan(out.min()):  # min propagates NaN: one cheap in-cache pass
-        out.view(np.uint64)[np.isnan(out)] = CANONICAL_NAN
+    with np.errstate(invalid="ignore"):  # signalling NaNs are quieted, then canonicalized
+        np.add(block, 0.0, out=out)  # -0.0 + 0.0 == +0.0; NaN stays NaN
+        if np.isnan(out.min()):  # min propagates NaN: one cheap in-cache pass
+            out.view(np.uint64)[np.isnan(out)] = CANONICAL_NAN
     return out
 
 
