@@ -23,17 +23,24 @@ def register(subparsers: Any) -> None:
         "fingerprint", help="print canonical content fingerprints of files and directories"
     )
     fp.add_argument("paths", nargs="+", metavar="PATH")
-    fp.add_argument("--row-order", choices=("sensitive", "insensitive"), default="sensitive",
-                    help="for table files (Parquet/Feather): whether row order matters")
+    fp.add_argument(
+        "--row-order",
+        choices=("sensitive", "insensitive"),
+        default="sensitive",
+        help="for table files (Parquet/Feather): whether row order matters",
+    )
     fp.add_argument("--columns", action="store_true", help="also print per-column fingerprints of tables")
     fp.add_argument("--json", action="store_true", help="print JSON instead of lines")
     fp.set_defaults(handler=_fingerprint)
 
     lock = subparsers.add_parser("lock", help="fingerprint files/directories into a lock file")
     lock.add_argument("paths", nargs="+", metavar="PATH")
-    lock.add_argument("-o", "--output", default=DEFAULT_LOCK, help=f"lock file to write (default {DEFAULT_LOCK})")
-    lock.add_argument("--seed", action="append", default=[], metavar="NAME=INT",
-                      help="record a seed (repeatable)")
+    lock.add_argument(
+        "-o", "--output", default=DEFAULT_LOCK, help=f"lock file to write (default {DEFAULT_LOCK})"
+    )
+    lock.add_argument(
+        "--seed", action="append", default=[], metavar="NAME=INT", help="record a seed (repeatable)"
+    )
     lock.add_argument("--row-order", choices=("sensitive", "insensitive"), default="sensitive")
     lock.add_argument("--no-environment", action="store_true", help="do not record the environment")
     lock.set_defaults(handler=_lock)
@@ -41,10 +48,18 @@ def register(subparsers: Any) -> None:
     verify = subparsers.add_parser("verify", help="re-fingerprint the files of a lock file and compare")
     verify.add_argument("--lock", default=DEFAULT_LOCK, help=f"lock file to check (default {DEFAULT_LOCK})")
     verify.add_argument("--environment-policy", choices=("warn", "fail", "ignore"), default="warn")
-    verify.add_argument("--seed", action="append", default=[], metavar="NAME=INT",
-                        help="seeds of this run, compared with the locked ones")
-    verify.add_argument("--strict", action="store_true",
-                        help="locked artifacts that the CLI cannot re-read (in-memory data, models) are errors")
+    verify.add_argument(
+        "--seed",
+        action="append",
+        default=[],
+        metavar="NAME=INT",
+        help="seeds of this run, compared with the locked ones",
+    )
+    verify.add_argument(
+        "--strict",
+        action="store_true",
+        help="locked artifacts that the CLI cannot re-read (in-memory data, models) are errors",
+    )
     verify.add_argument("--json", action="store_true", help="print the verdict as JSON")
     verify.set_defaults(handler=_verify)
 

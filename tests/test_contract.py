@@ -30,7 +30,34 @@ def _quality() -> dict[str, Example]:
     }
 
 
-EXAMPLES: dict[str, Example] = {**_quality()}
+def _reproducibility() -> dict[str, Example]:
+    import tempfile
+    from pathlib import Path
+
+    from mlgates import DeterminismGate, Manifest, ReproducibilityGate
+
+    def repro():
+        inputs = example_inputs()
+        lock = Path(tempfile.mkdtemp()) / "mlgates.lock.json"
+        Manifest.capture(artifacts={"reference": inputs["reference"]}).save(lock)
+        return ReproducibilityGate(lockfile=str(lock)), inputs
+
+    def determinism():
+        from sklearn.linear_model import LogisticRegression
+
+        inputs = example_inputs()
+        ref = inputs["reference"]
+
+        def train(seed):
+            return LogisticRegression(random_state=seed).fit(ref[["x", "z"]], ref["y"])
+
+        current = inputs["current"][["x", "z", "y"]]
+        return DeterminismGate(train_fn=train), {"current": current, "target": "y"}
+
+    return {"ReproducibilityGate": repro, "DeterminismGate": determinism}
+
+
+EXAMPLES: dict[str, Example] = {**_quality(), **_reproducibility()}
 
 
 def _builtin_gates() -> list[str]:

@@ -27,7 +27,7 @@ def fp(obj, **kw):
 def test_format_is_prefixed_and_128_bit():
     out = fp(pd.DataFrame({"a": [1]}))
     assert out.startswith(PREFIX)
-    digest = out[len(PREFIX):]
+    digest = out[len(PREFIX) :]
     assert len(digest) == 32 and int(digest, 16) >= 0
 
 
@@ -177,14 +177,16 @@ def test_mixed_object_column_keeps_types_apart():
 # -- row and column order ----------------------------------------------------------------------
 def _mixed(n=50, seed=0):
     rng = np.random.default_rng(seed)
-    return pd.DataFrame({
-        "x": rng.normal(size=n),
-        "k": rng.integers(0, 5, n),
-        "s": rng.choice(["a", "b", None], n),
-        "c": pd.Categorical(rng.choice(["u", "v"], n)),
-        "t": pd.to_datetime(rng.integers(0, 10**9, n), unit="s"),
-        "z": rng.normal(size=n) + 1j,
-    })
+    return pd.DataFrame(
+        {
+            "x": rng.normal(size=n),
+            "k": rng.integers(0, 5, n),
+            "s": rng.choice(["a", "b", None], n),
+            "c": pd.Categorical(rng.choice(["u", "v"], n)),
+            "t": pd.to_datetime(rng.integers(0, 10**9, n), unit="s"),
+            "z": rng.normal(size=n) + 1j,
+        }
+    )
 
 
 def test_row_order_options():
@@ -227,7 +229,12 @@ def test_per_column_fingerprints_name_the_changed_column():
         assert b.changed_columns(a) == {"changed": ["k"], "added": [], "removed": []}
         assert a.fingerprint == fingerprint(df, row_order=order)
     assert fingerprint_table(df).families == {
-        "x": "float", "k": "int", "s": "string", "c": "category", "t": "datetime", "z": "complex",
+        "x": "float",
+        "k": "int",
+        "s": "string",
+        "c": "category",
+        "t": "datetime",
+        "z": "complex",
     }
 
 
@@ -294,8 +301,13 @@ def test_estimator_fingerprint_stable_across_refits_and_seed_sensitive(make):
         if make == "forest":
             return RandomForestClassifier(n_estimators=5, random_state=seed)
         if make == "hgb":
-            return HistGradientBoostingClassifier(max_iter=15, early_stopping=True, validation_fraction=0.3,
-                                                  n_iter_no_change=2, random_state=seed)
+            return HistGradientBoostingClassifier(
+                max_iter=15,
+                early_stopping=True,
+                validation_fraction=0.3,
+                n_iter_no_change=2,
+                random_state=seed,
+            )
         return make_pipeline(StandardScaler(), RandomForestClassifier(n_estimators=5, random_state=seed))
 
     x, y = _xy()
@@ -399,8 +411,14 @@ def test_structured_arrays_ignore_padding():
 
 
 def test_arrow_table_equals_pandas_frame():
-    df = pd.DataFrame({"i": [1, 2], "f": [0.5, None], "s": ["a", None],
-                       "t": pd.to_datetime(["2024-01-01", None]).as_unit("us")})
+    df = pd.DataFrame(
+        {
+            "i": [1, 2],
+            "f": [0.5, None],
+            "s": ["a", None],
+            "t": pd.to_datetime(["2024-01-01", None]).as_unit("us"),
+        }
+    )
     assert fp(pa.Table.from_pandas(df, preserve_index=False)) == fp(df)
 
 
@@ -412,8 +430,9 @@ _cells = st.one_of(st.integers(-5, 5), st.none())
 def frames(draw):
     n = draw(st.integers(1, 12))
     ints = draw(st.lists(st.integers(-3, 3), min_size=n, max_size=n))
-    floats = draw(st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=64)),
-                           min_size=n, max_size=n))
+    floats = draw(
+        st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=64)), min_size=n, max_size=n)
+    )
     strs = draw(st.lists(st.one_of(st.none(), st.text(max_size=3)), min_size=n, max_size=n))
     return pd.DataFrame({"i": ints, "f": floats, "s": pd.Series(strs, dtype=object)})
 
@@ -436,8 +455,9 @@ def test_property_any_single_cell_change_is_seen(df, data):
     if col == "i":
         new = int(old) + data.draw(st.integers(1, 5))
     elif col == "f":
-        new = data.draw(st.floats(allow_nan=True, width=64).filter(
-            lambda v: not (v == old or (v != v and old != old))))
+        new = data.draw(
+            st.floats(allow_nan=True, width=64).filter(lambda v: not (v == old or (v != v and old != old)))
+        )
     else:
         new = data.draw(st.one_of(st.none(), st.text(max_size=3)).filter(lambda v: v != old))
     changed[col] = changed[col].astype(object) if col == "s" else changed[col]
@@ -447,4 +467,5 @@ def test_property_any_single_cell_change_is_seen(df, data):
     for order in ("sensitive", "insensitive"):
         assert fp(changed, row_order=order) != fp(df, row_order=order)
         assert fingerprint_table(changed, row_order=order).changed_columns(
-            fingerprint_table(df, row_order=order))["changed"] == [col]
+            fingerprint_table(df, row_order=order)
+        )["changed"] == [col]

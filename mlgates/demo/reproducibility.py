@@ -44,8 +44,9 @@ def section(data: DemoData) -> Suite:
     ).save(lock)
     return Suite(
         [
-            ReproducibilityGate(lockfile=str(lock), compare=("data", "model", "environment"),
-                                name="matches lock"),
+            ReproducibilityGate(
+                lockfile=str(lock), compare=("data", "model", "environment"), name="matches lock"
+            ),
             DeterminismGate(train_fn=_trainer(data), n_runs=2, seed=SEED, name="deterministic training"),
         ],
         name="reproducibility",

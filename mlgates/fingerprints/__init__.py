@@ -116,7 +116,8 @@ def fingerprint_table(
     result = table_digest(obj, row_order=row_order, column_order=column_order)
     if result is None:
         raise TypeError(
-            f"fingerprint_table() expects a table (pandas, numpy, pyarrow or polars), got {type(obj).__name__}"
+            "fingerprint_table() expects a table (pandas, numpy, pyarrow or polars), "
+            f"got {type(obj).__name__}"
         )
     columns: dict[str, str] = {}
     families: dict[str, str] = {}

@@ -72,7 +72,7 @@ class _Encoder:
         self.out = out
         self.active: set[int] = set()
 
-    def encode(self, v: Any, path: tuple[Any, ...]) -> None:  # noqa: C901 - one dispatch table
+    def encode(self, v: Any, path: tuple[Any, ...]) -> None:
         out = self.out
         if v is None:
             out.append(b"N")

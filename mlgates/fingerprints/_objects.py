@@ -18,8 +18,9 @@ __all__ = ["as_pandas_table", "digest_path", "object_state", "special_digest", "
 #: File suffixes read as tables (their logical content is hashed, not the writer's bytes).
 TABLE_SUFFIXES = (".parquet", ".pq", ".feather", ".arrow")
 #: Names skipped when hashing a directory.
-IGNORED_NAMES = frozenset({".git", "__pycache__", ".DS_Store", ".ipynb_checkpoints", ".mypy_cache",
-                           ".pytest_cache", ".ruff_cache"})
+IGNORED_NAMES = frozenset(
+    {".git", "__pycache__", ".DS_Store", ".ipynb_checkpoints", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
+)
 _CHUNK = 1 << 20
 
 
@@ -40,7 +41,9 @@ def as_pandas_table(obj: Any) -> pd.DataFrame | pd.Series | None:
             arrow = obj.to_arrow()
             if isinstance(arrow, pa.Table):
                 return arrow.to_pandas(types_mapper=arrow_types)
-            return pd.Series(pd.array(arrow, dtype=pd.ArrowDtype(arrow.type)), name=getattr(obj, "name", None))
+            return pd.Series(
+                pd.array(arrow, dtype=pd.ArrowDtype(arrow.type)), name=getattr(obj, "name", None)
+            )
     return None
 
 
@@ -51,7 +54,9 @@ def arrow_types(arrow_type: Any) -> Any:
     return None if pa.types.is_dictionary(arrow_type) else pd.ArrowDtype(arrow_type)
 
 
-def table_digest(obj: Any, *, row_order: str = "sensitive", column_order: str = "sensitive") -> TableDigest | None:
+def table_digest(
+    obj: Any, *, row_order: str = "sensitive", column_order: str = "sensitive"
+) -> TableDigest | None:
     """Digest of a table-like object (DataFrame, Series, ndarray, pyarrow, polars), else None."""
     converted = as_pandas_table(obj)
     if converted is not None:
@@ -59,11 +64,16 @@ def table_digest(obj: Any, *, row_order: str = "sensitive", column_order: str = 
     if isinstance(obj, pd.DataFrame):
         return digest_frame(obj, row_order=row_order, column_order=column_order)
     if isinstance(obj, pd.Series):
-        return digest_frame(obj.to_frame(name=obj.name), kind="series", row_order=row_order,
-                            column_order=column_order)
+        return digest_frame(
+            obj.to_frame(name=obj.name), kind="series", row_order=row_order, column_order=column_order
+        )
     if isinstance(obj, pd.Index):
-        return digest_frame(obj.to_frame(index=False, name=obj.name), kind="index", row_order=row_order,
-                            column_order=column_order)
+        return digest_frame(
+            obj.to_frame(index=False, name=obj.name),
+            kind="index",
+            row_order=row_order,
+            column_order=column_order,
+        )
     if isinstance(obj, np.ndarray):
         return digest_array(obj, row_order=row_order, column_order=column_order)
     return None

@@ -80,7 +80,7 @@ def _is_string_like(series: pd.Series) -> bool:
         import pyarrow as pa
 
         return bool(pa.types.is_string(dtype.pyarrow_dtype) or pa.types.is_large_string(dtype.pyarrow_dtype))
-    if dtype == object:
+    if isinstance(dtype, np.dtype) and dtype.kind == "O":
         return pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty")
     return False
 
@@ -221,9 +221,13 @@ def array_columns(arr: np.ndarray) -> list[_Column]:
 def _array_column(col: np.ndarray, name: int) -> _Column:
     kind = col.dtype.kind
     if kind == "b":
-        return _Column(name, "bool", words=col.view(np.uint8) if col.flags.c_contiguous else col.astype(np.uint8))
+        return _Column(
+            name, "bool", words=col.view(np.uint8) if col.flags.c_contiguous else col.astype(np.uint8)
+        )
     if kind == "f":
-        return _Column(name, "float", words=col if col.dtype == np.float64 else col.astype(np.float64), is_float=True)
+        return _Column(
+            name, "float", words=col if col.dtype == np.float64 else col.astype(np.float64), is_float=True
+        )
     if kind in "iu" and not (kind == "u" and col.dtype.itemsize == 8 and col.size and col.max() >= 2**63):
         return _Column(name, "int", words=col.astype("<i8", copy=False))
     if kind == "u":
@@ -304,9 +308,7 @@ def _block_cells(col: _Column, start: int, stop: int, buf: np.ndarray) -> tuple[
     return a, b
 
 
-def _sum_rows(
-    keyed: list[_Column], n: int, buf: np.ndarray, sums: np.ndarray, row_sum: np.ndarray
-) -> None:
+def _sum_rows(keyed: list[_Column], n: int, buf: np.ndarray, sums: np.ndarray, row_sum: np.ndarray) -> None:
     """Per-column sums of cell hashes and the sum of row hashes, block by block (in cache).
 
     A row hash chains its cells in column order: ``r <- fmix64(r ^ cell)`` in each lane.
@@ -359,16 +361,22 @@ def hash_columns(
     return TableDigest(top.digest(), n, tuple(col_digests))
 
 
-def digest_frame(frame: pd.DataFrame, *, kind: str = "table", row_order: str, column_order: str) -> TableDigest:
+def digest_frame(
+    frame: pd.DataFrame, *, kind: str = "table", row_order: str, column_order: str
+) -> TableDigest:
     return hash_columns(
         table_columns(frame), len(frame), kind=kind, row_order=row_order, column_order=column_order
     )
 
 
-def digest_array(arr: np.ndarray, *, row_order: str = "sensitive", column_order: str = "sensitive") -> TableDigest:
+def digest_array(
+    arr: np.ndarray, *, row_order: str = "sensitive", column_order: str = "sensitive"
+) -> TableDigest:
     n = arr.shape[0] if arr.ndim else 1
     shape_kind = f"ndarray{list(arr.shape)}"
-    return hash_columns(array_columns(arr), n, kind=shape_kind, row_order=row_order, column_order=column_order)
+    return hash_columns(
+        array_columns(arr), n, kind=shape_kind, row_order=row_order, column_order=column_order
+    )
 
 
 __all__ += ["array_columns", "canonical_column", "digest_array", "digest_frame", "digest_of"]

@@ -14,15 +14,38 @@ __all__ = ["ENVIRONMENT_VARIABLES", "PACKAGES", "capture_environment", "comparab
 
 #: Distributions whose versions are recorded when installed (others can be added by name).
 PACKAGES = (
-    "mlgates", "numpy", "pandas", "scipy", "scikit-learn", "fairlearn", "statsmodels", "xxhash",
-    "pyarrow", "polars", "joblib", "threadpoolctl", "xgboost", "lightgbm", "catboost", "torch",
-    "tensorflow", "jax",
+    "mlgates",
+    "numpy",
+    "pandas",
+    "scipy",
+    "scikit-learn",
+    "fairlearn",
+    "statsmodels",
+    "xxhash",
+    "pyarrow",
+    "polars",
+    "joblib",
+    "threadpoolctl",
+    "xgboost",
+    "lightgbm",
+    "catboost",
+    "torch",
+    "tensorflow",
+    "jax",
 )
 #: Environment variables that change results or their reproducibility.
 ENVIRONMENT_VARIABLES = (
-    "PYTHONHASHSEED", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-    "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS", "MKL_CBWR",
-    "CUDA_VISIBLE_DEVICES", "CUBLAS_WORKSPACE_CONFIG", "TF_DETERMINISTIC_OPS",
+    "PYTHONHASHSEED",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "BLIS_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+    "MKL_CBWR",
+    "CUDA_VISIBLE_DEVICES",
+    "CUBLAS_WORKSPACE_CONFIG",
+    "TF_DETERMINISTIC_OPS",
     "SKLEARN_SEED",
 )
 

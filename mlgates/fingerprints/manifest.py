@@ -9,7 +9,7 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from mlgates.core.errors import ConfigError
 
@@ -19,6 +19,7 @@ MANIFEST_SCHEMA = "mlgates.manifest/1"
 #: Artifact kinds, in the order a lock file lists them.
 KINDS = ("data", "model", "config", "file", "seeds")
 _TABLE_MODULES = ("pandas", "numpy", "pyarrow", "polars")
+Order = Literal["sensitive", "insensitive"]
 
 
 def kind_of(obj: Any) -> str:
@@ -44,8 +45,8 @@ def describe_artifact(
     obj: Any,
     *,
     kind: str | None = None,
-    row_order: str = "sensitive",
-    column_order: str = "sensitive",
+    row_order: Order = "sensitive",
+    column_order: Order = "sensitive",
 ) -> dict[str, Any]:
     """The lock entry of one artifact: kind, type, fingerprint, and per-column fingerprints
     for tables, the path for files, the value for configs and seeds."""
@@ -128,8 +129,8 @@ class Manifest:
         seeds: Any = None,
         config: Any = None,
         environment: bool = True,
-        row_order: str = "sensitive",
-        column_order: str = "sensitive",
+        row_order: Order = "sensitive",
+        column_order: Order = "sensitive",
     ) -> Manifest:
         """Fingerprint the artifacts (and the config and seeds) and record the environment.
 
@@ -184,12 +185,16 @@ class Manifest:
             raise ConfigError(f"{where}: expected a JSON object, got {type(data).__name__}.")
         schema = data.get("schema")
         if schema != MANIFEST_SCHEMA:
-            raise ConfigError(f"{where}: unsupported schema {schema!r}; this mlgates reads {MANIFEST_SCHEMA!r}.")
+            raise ConfigError(
+                f"{where}: unsupported schema {schema!r}; this mlgates reads {MANIFEST_SCHEMA!r}."
+            )
         artifacts = data.get("artifacts")
         if not isinstance(artifacts, Mapping) or not all(
             isinstance(e, Mapping) and "fingerprint" in e and "kind" in e for e in artifacts.values()
         ):
-            raise ConfigError(f"{where}: 'artifacts' must map names to entries with 'kind' and 'fingerprint'.")
+            raise ConfigError(
+                f"{where}: 'artifacts' must map names to entries with 'kind' and 'fingerprint'."
+            )
         return cls(
             artifacts={str(k): dict(v) for k, v in artifacts.items()},
             environment=dict(data.get("environment") or {}),

@@ -132,7 +132,10 @@ class ReproducibilityGate(Gate):
         bad = [k for k in self.compare if k not in _COMPARABLE]
         if bad or not self.compare:
             raise parameter_error(
-                "ReproducibilityGate", "compare", f"a non-empty tuple of kinds from {_COMPARABLE}", self.compare
+                "ReproducibilityGate",
+                "compare",
+                f"a non-empty tuple of kinds from {_COMPARABLE}",
+                self.compare,
             )
 
     # -- checking -------------------------------------------------------------------------
@@ -182,19 +185,29 @@ class ReproducibilityGate(Gate):
                 continue
             if name not in given:
                 status = _ON_MISSING[self.on_missing]
-                findings.append(Finding(
-                    name, status, method="fingerprint", reason="artifact_missing",
-                    message=f"{name}: locked ({entry['kind']}) but not passed to check(artifacts=...)",
-                    details={"locked": entry["fingerprint"]},
-                ))
+                findings.append(
+                    Finding(
+                        name,
+                        status,
+                        method="fingerprint",
+                        reason="artifact_missing",
+                        message=f"{name}: locked ({entry['kind']}) but not passed to check(artifacts=...)",
+                        details={"locked": entry["fingerprint"]},
+                    )
+                )
                 continue
             findings.append(self._compare_one(name, entry, given[name]))
         for name, obj in given.items():
             if str(name) not in manifest.artifacts and kind_of(obj) in self.compare:
-                findings.append(Finding(
-                    str(name), Status.WARN, method="fingerprint", reason="artifact_unlocked",
-                    message=f"{name}: not recorded in the lock file {self.lockfile}",
-                ))
+                findings.append(
+                    Finding(
+                        str(name),
+                        Status.WARN,
+                        method="fingerprint",
+                        reason="artifact_unlocked",
+                        message=f"{name}: not recorded in the lock file {self.lockfile}",
+                    )
+                )
         if "environment" in self.compare and self.environment_policy != "ignore":
             findings.append(self._compare_environment(manifest.environment))
         changed = sum(f.reason == "artifact_changed" for f in findings)
@@ -216,13 +229,23 @@ class ReproducibilityGate(Gate):
                 column_order=entry.get("column_order", "sensitive"),
             )
         except (TypeError, ValueError, OSError) as exc:
-            return Finding(name, Status.ERROR, method="fingerprint", reason="fingerprint_failed",
-                           message=f"{name}: cannot be fingerprinted: {exc}")
+            return Finding(
+                name,
+                Status.ERROR,
+                method="fingerprint",
+                reason="fingerprint_failed",
+                message=f"{name}: cannot be fingerprinted: {exc}",
+            )
         old_fp, new_fp = entry["fingerprint"], new["fingerprint"]
         details: dict[str, Any] = {"kind": kind, "locked": old_fp, "current": new_fp}
         if old_fp == new_fp:
-            return Finding(name, Status.PASS, method="fingerprint", details=details,
-                           message=f"{name}: unchanged ({_short(new_fp)})")
+            return Finding(
+                name,
+                Status.PASS,
+                method="fingerprint",
+                details=details,
+                message=f"{name}: unchanged ({_short(new_fp)})",
+            )
         parts = []
         if "columns" in entry and "columns" in new:
             old_cols, new_cols = entry["columns"], new["columns"]
@@ -233,7 +256,9 @@ class ReproducibilityGate(Gate):
             for label in ("changed", "added", "removed"):
                 cols = details[f"{label}_columns"]
                 if cols:
-                    shown = ", ".join(map(str, cols[:5])) + (f" (+{len(cols) - 5} more)" if len(cols) > 5 else "")
+                    shown = ", ".join(map(str, cols[:5])) + (
+                        f" (+{len(cols) - 5} more)" if len(cols) > 5 else ""
+                    )
                     parts.append(f"columns {label}: {shown}")
             if entry.get("n_rows") != new.get("n_rows"):
                 parts.append(f"rows {entry.get('n_rows'):,} -> {new.get('n_rows'):,}")
@@ -247,7 +272,11 @@ class ReproducibilityGate(Gate):
             parts.append("keys changed: " + ", ".join(map(str, diff[:5])))
         how = "; ".join(parts)
         return Finding(
-            name, Status.FAIL, method="fingerprint", reason="artifact_changed", details=details,
+            name,
+            Status.FAIL,
+            method="fingerprint",
+            reason="artifact_changed",
+            details=details,
             message=f"{name}: changed ({_short(old_fp)} -> {_short(new_fp)})" + (f"; {how}" if how else ""),
         )
 
@@ -255,22 +284,40 @@ class ReproducibilityGate(Gate):
         from mlgates.fingerprints.environment import capture_environment, comparable_environment
 
         if not locked:
-            return Finding("environment", Status.SKIP, method="environment", reason="nothing_to_check",
-                           message="environment: not recorded in the lock file")
+            return Finding(
+                "environment",
+                Status.SKIP,
+                method="environment",
+                reason="nothing_to_check",
+                message="environment: not recorded in the lock file",
+            )
         old = comparable_environment(dict(locked))
         new = comparable_environment(capture_environment())
-        diffs = {k: {"locked": old.get(k), "current": new.get(k)}
-                 for k in sorted({*old, *new}) if old.get(k) != new.get(k)}
+        diffs = {
+            k: {"locked": old.get(k), "current": new.get(k)}
+            for k in sorted({*old, *new})
+            if old.get(k) != new.get(k)
+        }
         if not diffs:
-            return Finding("environment", Status.PASS, method="environment",
-                           message=f"environment: unchanged ({len(old)} settings)")
+            return Finding(
+                "environment",
+                Status.PASS,
+                method="environment",
+                message=f"environment: unchanged ({len(old)} settings)",
+            )
         shown = "; ".join(f"{k} {v['locked']} -> {v['current']}" for k, v in list(diffs.items())[:3])
         more = f" (+{len(diffs) - 3} more)" if len(diffs) > 3 else ""
         status = _POLICY[self.environment_policy]
         assert status is not None
-        return Finding("environment", status, method="environment", reason="environment_changed",
-                       statistic=len(diffs), details={"differences": diffs},
-                       message=f"environment: {len(diffs)} setting(s) differ: {shown}{more}")
+        return Finding(
+            "environment",
+            status,
+            method="environment",
+            reason="environment_changed",
+            statistic=len(diffs),
+            details={"differences": diffs},
+            message=f"environment: {len(diffs)} setting(s) differ: {shown}{more}",
+        )
 
 
 class DeterminismGate(Gate):
@@ -375,8 +422,12 @@ class DeterminismGate(Gate):
             return self._check_fingerprints(self._train())
         features = ctx.features(self.probe)  # type: ignore[arg-type]
         if len(features) == 0 or features.shape[1] == 0:
-            raise InputError(f"{self.probe}: the probe table is empty ({features.shape[0]} rows x "
-                             f"{features.shape[1]} columns)", reason="empty_input", subject=self.probe)
+            raise InputError(
+                f"{self.probe}: the probe table is empty ({features.shape[0]} rows x "
+                f"{features.shape[1]} columns)",
+                reason="empty_input",
+                subject=self.probe,
+            )
         outputs = [self._predict(m, features) for m in self._train()]
         return self._compare_predictions(outputs, len(features))
 
@@ -386,27 +437,44 @@ class DeterminismGate(Gate):
         try:
             fps = [fingerprint(m) for m in models]
         except (TypeError, ValueError) as exc:
-            raise InputError(f"model cannot be fingerprinted: {exc}", reason="fingerprint_failed",
-                             subject="model") from None
+            raise InputError(
+                f"model cannot be fingerprinted: {exc}", reason="fingerprint_failed", subject="model"
+            ) from None
         distinct = len(set(fps))
         details = {"fingerprints": fps, "seed": self.seed}
         if distinct == 1:
-            finding = Finding("model", Status.PASS, statistic=1, method="fingerprint", details=details,
-                              message=f"model: {self.n_runs} runs with seed {self.seed} gave the same "
-                                      f"fingerprint ({_short(fps[0])})")
+            finding = Finding(
+                "model",
+                Status.PASS,
+                statistic=1,
+                method="fingerprint",
+                details=details,
+                message=f"model: {self.n_runs} runs with seed {self.seed} gave the same "
+                f"fingerprint ({_short(fps[0])})",
+            )
         else:
-            finding = Finding("model", Status.FAIL, statistic=distinct, threshold=1, method="fingerprint",
-                              reason="nondeterministic_model", details=details,
-                              message=f"model: {self.n_runs} runs with seed {self.seed} gave {distinct} "
-                                      "different fingerprints")
+            finding = Finding(
+                "model",
+                Status.FAIL,
+                statistic=distinct,
+                threshold=1,
+                method="fingerprint",
+                reason="nondeterministic_model",
+                details=details,
+                message=f"model: {self.n_runs} runs with seed {self.seed} gave {distinct} "
+                "different fingerprints",
+            )
         return self._verdict(findings=[finding], metrics={"distinct_fingerprints": float(distinct)})
 
     def _predict(self, model: Any, features: Any) -> np.ndarray:
         method = "predict_proba" if hasattr(model, "predict_proba") else "predict"
         fn = getattr(model, method, None)
         if fn is None:
-            raise InputError(f"train_fn returned {type(model).__name__}, which has no predict() method",
-                             reason="invalid_input", subject="train_fn")
+            raise InputError(
+                f"train_fn returned {type(model).__name__}, which has no predict() method",
+                reason="invalid_input",
+                subject="train_fn",
+            )
         return np.asarray(fn(features))
 
     def _compare_predictions(self, outputs: list[np.ndarray], n: int) -> Verdict:
@@ -433,14 +501,27 @@ class DeterminismGate(Gate):
         details = {"n_runs": self.n_runs, "seed": self.seed, "probe_rows": n, "rows_differ": rows_differ}
         metrics = {"max_abs_diff": max_diff, "rows_differ": float(rows_differ)}
         if rows_differ == 0 and max_diff <= self.atol:
-            finding = Finding("predictions", Status.PASS, statistic=max_diff, threshold=self.atol,
-                              method="max_abs_diff", details=details,
-                              message=f"predictions: {self.n_runs} runs with seed {self.seed} agree on "
-                                      f"{n:,} probe rows (max |diff| {max_diff:.3g} <= {self.atol:g})")
+            finding = Finding(
+                "predictions",
+                Status.PASS,
+                statistic=max_diff,
+                threshold=self.atol,
+                method="max_abs_diff",
+                details=details,
+                message=f"predictions: {self.n_runs} runs with seed {self.seed} agree on "
+                f"{n:,} probe rows (max |diff| {max_diff:.3g} <= {self.atol:g})",
+            )
         else:
-            finding = Finding("predictions", Status.FAIL, statistic=max_diff, threshold=self.atol,
-                              method="max_abs_diff", reason="nondeterministic_predictions", details=details,
-                              message=f"predictions: {what} of {self.n_runs} runs with seed {self.seed} differ "
-                                      f"on {rows_differ:,} of {n:,} rows (max |diff| {max_diff:.3g} > "
-                                      f"{self.atol:g})")
+            finding = Finding(
+                "predictions",
+                Status.FAIL,
+                statistic=max_diff,
+                threshold=self.atol,
+                method="max_abs_diff",
+                reason="nondeterministic_predictions",
+                details=details,
+                message=f"predictions: {what} of {self.n_runs} runs with seed {self.seed} differ "
+                f"on {rows_differ:,} of {n:,} rows (max |diff| {max_diff:.3g} > "
+                f"{self.atol:g})",
+            )
         return self._verdict(findings=[finding], metrics=metrics)
