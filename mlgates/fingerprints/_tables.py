@@ -17,7 +17,7 @@ mergeable across chunks).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -48,6 +48,8 @@ class _Column:
     is_float: bool = False
     valid: np.ndarray | None = None  # bool, only when the column has nulls
     cells: np.ndarray | None = None
+    offsets: np.ndarray | None = None  # strings: byte offsets (int64, n + 1) into ``data``
+    data: np.ndarray | None = None  # strings: UTF-8 bytes
 
     def header(self, n: int) -> bytes:
         return canonical_bytes(("column", self.name, self.family, list(self.meta), n))
@@ -85,17 +87,73 @@ def _is_string_like(series: pd.Series) -> bool:
     return False
 
 
-def _string_cells(values: Sequence[Any]) -> np.ndarray:
-    """One 128-bit hash per distinct string (plus the null cell last)."""
-    digests = [xxhash.xxh3_128_digest(b"s" + v.encode("utf-8", "surrogatepass")) for v in values]
-    digests.append(NULL_CELL)
-    return np.frombuffer(b"".join(digests), dtype="<u8").reshape(-1, 2)
+def _utf8(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Byte offsets (int64, n + 1), UTF-8 bytes (uint8) and validity of a string column.
+
+    Missing values (None, NaN, pd.NA) are empty and invalid. Arrow does the encoding when
+    installed (no per-cell Python); otherwise, or for strings Arrow refuses (lone
+    surrogates), each value is encoded with ``surrogatepass``: the bytes are the same.
+    """
+    null = np.asarray(series.isna().to_numpy(), dtype=bool)
+    valid = None if not null.any() else ~null
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:
+        pa = None
+    if pa is not None:
+        try:
+            source = series.to_numpy(dtype=object) if isinstance(series.dtype, np.dtype) else series.array
+            arr = pa.array(source, type=pa.large_string(), from_pandas=True)
+            if isinstance(arr, pa.ChunkedArray):
+                arr = arr.combine_chunks()
+            if arr.null_count:
+                arr = pc.fill_null(arr, "")
+            offsets = np.frombuffer(arr.buffers()[1], dtype="<i8")[arr.offset : arr.offset + len(arr) + 1]
+            raw = arr.buffers()[2]
+            data = np.frombuffer(raw, dtype=np.uint8) if raw is not None else np.empty(0, np.uint8)
+            data = data[offsets[0] : offsets[-1]]
+            return offsets - offsets[0], data, valid
+        except (pa.ArrowException, UnicodeError):
+            pass
+    values = series.to_numpy(dtype=object)
+    encoded = [b"" if n else v.encode("utf-8", "surrogatepass") for v, n in zip(values, null)]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), out=offsets[1:])
+    return offsets, np.frombuffer(b"".join(encoded), dtype=np.uint8), valid
 
 
-def _factorized_cells(series: pd.Series, hash_uniques: Callable[[Sequence[Any]], np.ndarray]) -> np.ndarray:
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    table = hash_uniques(list(uniques))
-    return table[codes]  # code -1 (null) picks the last row: the null cell
+def _string_lanes(offsets: np.ndarray, data: np.ndarray, start: int, stop: int) -> tuple[np.ndarray, ...]:
+    """Two 64-bit lanes of the hash of each string in rows [start, stop), vectorized.
+
+    Each byte ``b`` at position ``p`` of its string maps to ``fmix64((b | p << 8) ^ seed)``;
+    a string's lane is ``fmix64(sum of its bytes' values ^ fmix64(length ^ seed'))``,
+    the sum taken modulo 2**64 (a cumulative sum over the block's bytes).
+    """
+    lo, hi = int(offsets[start]), int(offsets[stop])
+    lengths = np.diff(offsets[start : stop + 1]).astype(np.uint64)
+    rel = (offsets[start : stop + 1] - lo).astype(np.intp)
+    block = data[lo:hi]
+    pos = np.arange(hi - lo, dtype=np.uint64) - np.repeat(rel[:-1].astype(np.uint64), lengths.astype(np.intp))
+    key = block.astype(np.uint64) | (pos << np.uint64(8))
+    lanes = []
+    for seed, other in (_LANE_SEEDS, _LANE_SEEDS[::-1]):
+        cs = np.zeros(hi - lo + 1, dtype=np.uint64)
+        np.cumsum(_fmix64(key ^ seed), out=cs[1:])
+        total = cs[rel[1:]] - cs[rel[:-1]]  # wraps modulo 2**64
+        total ^= _fmix64(lengths ^ other)
+        lanes.append(_fmix64(total))
+    return tuple(lanes)
+
+
+def _string_table(values: pd.Series) -> np.ndarray:
+    """(k + 1, 2) lanes of k distinct strings, the null cell last (for categoricals)."""
+    offsets, data, _ = _utf8(values)
+    a, b = _string_lanes(offsets, data, 0, len(values)) if len(values) else (np.empty(0, np.uint64),) * 2
+    table = np.empty((len(values) + 1, 2), dtype=np.uint64)
+    table[:-1, 0], table[:-1, 1] = a, b
+    table[-1] = np.frombuffer(NULL_CELL, dtype="<u8")
+    return table
 
 
 def _generic_cells(values: Sequence[Any]) -> np.ndarray:
@@ -113,8 +171,10 @@ def _is_null(value: Any) -> bool:
 def _category_cells(series: pd.Series) -> tuple[np.ndarray, tuple[Any, ...]]:
     dtype = series.dtype
     cats = pd.Series(dtype.categories)
-    table = _string_cells(list(cats)) if _is_string_like(cats) else _generic_cells([*list(cats), None])
-    if not _is_string_like(cats):
+    if _is_string_like(cats):
+        table = _string_table(cats)
+    else:
+        table = _generic_cells([*list(cats), None]).copy()
         table[-1] = np.frombuffer(NULL_CELL, dtype="<u8")
     codes = np.asarray(series.cat.codes.to_numpy(), dtype=np.int64)
     meta: tuple[Any, ...] = ()
@@ -160,7 +220,8 @@ def canonical_column(series: pd.Series, name: Any) -> _Column:
     if api.is_timedelta64_dtype(dtype):
         return _time_column(series, name, "timedelta", "timedelta64[ns]")
     if _is_string_like(series):
-        return _Column(name, "string", cells=_factorized_cells(series, _string_cells))
+        offsets, data, valid = _utf8(series)
+        return _Column(name, "string", offsets=offsets, data=data, valid=valid)
     return _Column(name, "object", cells=_generic_cells(series.to_numpy(dtype=object)))
 
 
@@ -261,15 +322,19 @@ def _stream(h: Any, col: _Column, n: int) -> None:
         h.update(np.ascontiguousarray(col.cells, dtype="<u8"))
         return
     words = col.words
-    assert words is not None
-    if col.is_float:
+    if col.offsets is not None:  # strings: byte lengths, then the UTF-8 bytes
+        assert col.data is not None
+        h.update(np.diff(col.offsets).astype("<i8"))
+        h.update(np.ascontiguousarray(col.data))
+    elif col.is_float:
+        assert words is not None
         flat = words.reshape(-1) if words.flags.c_contiguous else np.ascontiguousarray(words).reshape(-1)
         buf = np.empty(min(BLOCK, max(flat.shape[0], 1)), dtype=np.float64)
         for start in range(0, flat.shape[0], BLOCK):
             h.update(_canon_floats(flat[start : start + BLOCK], buf))
-    elif words.flags.c_contiguous:
+    elif words is not None and words.flags.c_contiguous:
         h.update(words)
-    else:
+    elif words is not None:
         for start in range(0, words.shape[0], BLOCK):
             h.update(np.ascontiguousarray(words[start : start + BLOCK]))
     if col.valid is not None:
@@ -282,6 +347,10 @@ def _block_cells(col: _Column, start: int, stop: int, buf: np.ndarray) -> tuple[
     if col.cells is not None:
         cells = col.cells[start:stop]
         return cells[:, 0].copy(), cells[:, 1].copy()
+    if col.offsets is not None:
+        assert col.data is not None
+        a, b = _string_lanes(col.offsets, col.data, start, stop)
+        return _null_lanes(a, b, col.valid, start, stop)
     words = col.words
     assert words is not None
     block = words[start:stop]
@@ -298,10 +367,15 @@ def _block_cells(col: _Column, start: int, stop: int, buf: np.ndarray) -> tuple[
         w = _canon_floats(block, buf).view(np.uint64)
     else:
         w = block.view(np.uint64) if block.dtype.itemsize == 8 else block.astype(np.uint64)
-    a = _fmix64(w ^ _LANE_SEEDS[0])
-    b = _fmix64(w ^ _LANE_SEEDS[1])
-    if col.valid is not None:
-        null = ~col.valid[start:stop]
+    return _null_lanes(_fmix64(w ^ _LANE_SEEDS[0]), _fmix64(w ^ _LANE_SEEDS[1]), col.valid, start, stop)
+
+
+def _null_lanes(
+    a: np.ndarray, b: np.ndarray, valid: np.ndarray | None, start: int, stop: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Put the null cell in the lanes of missing values."""
+    if valid is not None:
+        null = ~valid[start:stop]
         nc = np.frombuffer(NULL_CELL, dtype="<u8")
         a[null] = nc[0]
         b[null] = nc[1]
