@@ -336,6 +336,9 @@ def test_config_canonical_forms():
     assert len({fp(1), fp(1.0), fp(True), fp("1"), fp(None)}) == 5
     assert fp({1, 2, 3}) == fp({3, 2, 1})
     assert fp(np.int64(3)) != fp(3.0)
+    assert fp({"n": np.int64(3), "b": np.bool_(True)}) == fp({"n": 3, "b": True})
+    assert fp(dt.datetime(2024, 1, 1)) == fp(pd.Timestamp("2024-01-01"))
+    assert fp(dt.datetime(2024, 1, 1)) != fp(dt.date(2024, 1, 1))
     assert fp({"when": dt.date(2024, 1, 1)}) != fp({"when": "2024-01-01"})
     assert fp({"x": np.arange(3)}) == fp({"x": np.arange(3)})
     assert fp({"x": np.arange(3)}) != fp({"x": np.arange(4)})

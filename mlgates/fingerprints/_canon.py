@@ -94,7 +94,10 @@ class _Encoder:
             out.append(b"M" + self._sub(_qualname(type(v))))
             self.encode(v.value, path)
         elif isinstance(v, (_dt.datetime, _dt.date, _dt.time)):
-            out.append(b"D" + self._sub(type(v).__name__ + ":" + v.isoformat()))
+            kind = (
+                "datetime" if isinstance(v, _dt.datetime) else "date" if isinstance(v, _dt.date) else "time"
+            )
+            out.append(b"T" + self._sub(kind + ":" + v.isoformat()))
         elif isinstance(v, _dt.timedelta):
             out.append(b"U" + _int_bytes((v.days * 86400 + v.seconds) * 10**6 + v.microseconds))
         elif isinstance(v, os.PathLike):  # inside a value a path is a name, not its content
@@ -119,6 +122,9 @@ class _Encoder:
         from mlgates.fingerprints import _objects
 
         out = self.out
+        if _objects.is_numpy_scalar(v):  # np.int64(3) is 3, np.bool_(True) is True
+            self.encode(v.item(), path)
+            return
         special = _objects.special_digest(v)
         if special is not None:
             tag, digest = special

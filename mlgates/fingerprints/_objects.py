@@ -79,10 +79,15 @@ def table_digest(
     return None
 
 
+def is_numpy_scalar(v: Any) -> bool:
+    """A numpy scalar that ``.item()`` turns into the equal Python value."""
+    return isinstance(v, np.generic) and not isinstance(v, (np.datetime64, np.timedelta64, np.void))
+
+
 def special_digest(v: Any) -> tuple[bytes, bytes] | None:
     """(tag, 16-byte digest) for values nested in configs/estimators that are not plain data."""
-    if isinstance(v, np.generic):
-        return b"g", xxhash.xxh3_128_digest(canonical_bytes(v.item()))
+    if isinstance(v, (np.datetime64, np.timedelta64)):
+        return b"g", xxhash.xxh3_128_digest(canonical_bytes(str(v.dtype) + ":" + str(v)))
     if isinstance(v, np.random.RandomState):
         return b"r", xxhash.xxh3_128_digest(canonical_bytes(list(v.get_state(legacy=True))))
     if isinstance(v, np.random.Generator):
