@@ -501,3 +501,23 @@ def test_string_blocks_are_seamless():
     changed.iloc[BLOCK + 5] = "other"
     assert fp(changed) != fp(s)
     assert fp(changed, row_order="insensitive") != fp(s, row_order="insensitive")
+
+
+def test_empty_and_degenerate_tables():
+    df = _mixed(5)
+    empty = df.iloc[:0]
+    for order in ("sensitive", "insensitive"):
+        assert fp(empty, row_order=order) != fp(df, row_order=order)
+        assert fp(empty, row_order=order) != fp(empty[["x"]], row_order=order)
+    assert fp(pd.DataFrame()) != fp(pd.DataFrame(index=range(3)))  # rows without columns still count
+    dup = pd.DataFrame([[1, 2]], columns=["a", "a"])
+    assert set(fingerprint_table(dup).columns) == {"a", "a#1"}
+    assert fp(dup) != fp(pd.DataFrame([[2, 1]], columns=["a", "a"]))
+
+
+def test_out_of_range_datetimes_are_a_clear_error():
+    far = pd.Series(np.array(["3000-01-01"], dtype="datetime64[s]"))
+    with pytest.raises(ValueError, match="nanosecond range"):
+        fp(far)
+    with pytest.raises(ValueError, match="nanosecond range"):
+        fp(pd.Series(np.array([10**12], dtype="timedelta64[s]")))

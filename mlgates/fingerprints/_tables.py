@@ -240,8 +240,8 @@ def _int_column(series: pd.Series, name: Any, numpy_backed: bool) -> _Column:
 
 
 def _time_column(series: pd.Series, name: Any, family: str, unit: str) -> _Column:
-    try:
-        arr = series.to_numpy(dtype=unit)
+    try:  # as_unit checks bounds (to_numpy(dtype=...) would overflow silently)
+        arr = series.dt.as_unit("ns").to_numpy(dtype=unit)
     except (OverflowError, ValueError) as exc:  # pandas' OutOfBoundsDatetime is a ValueError
         raise ValueError(
             f"column {name!r}: {family} values outside the nanosecond range (years 1677-2262) "
