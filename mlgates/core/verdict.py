@@ -123,6 +123,7 @@ class Verdict:
         fail_on : {"fail", "warn"}
             With ``"warn"``, WARN also raises.
         """
+        __tracebackhide__ = True  # pytest shows the verdict table, not this frame
         fail_on = Status.coerce(fail_on)
         if fail_on not in (Status.FAIL, Status.WARN):
             raise ValueError(f"fail_on must be 'fail' or 'warn'. Got {fail_on.value!r} instead.")
