@@ -108,6 +108,12 @@ class VerdictRecorder:
 _KEY = pytest.StashKey[VerdictRecorder]()
 
 
+def pytest_report_header(config: pytest.Config) -> str:
+    from mlgates._version import __version__
+
+    return f"mlgates: {__version__}"
+
+
 def pytest_configure(config: pytest.Config) -> None:
     report = config.getoption("--mlgates-report", default=None)
     if report and Path(report).suffix.lower() not in _SUFFIXES:
