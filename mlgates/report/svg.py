@@ -195,7 +195,7 @@ def histogram_svg(
     title = f"{label}: " if label else ""
     title += "reference (grey bars) vs current (blue line), share per bin"
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="mlg-hist" width="{width}" height="{height}" '
+        f'<svg class="mlg-hist" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img"><title>{html.escape(title)}</title>'
         + "".join(parts)
         + "</svg>"
