@@ -261,6 +261,14 @@ class Verdict:
 
         return render_page(self, max_findings=max_findings)
 
+    def plot(self, *, max_panels: int = 12, ncols: int = 3) -> Any:
+        """A matplotlib figure of the numbers behind the verdict (``pip install mlgates[plot]``):
+        distribution overlays, per-group bars with confidence intervals, metric deltas; see
+        :mod:`mlgates.report.plot`."""
+        from mlgates.report.plot import plot_verdict
+
+        return plot_verdict(self, max_panels=max_panels, ncols=ncols)
+
     def _repr_html_(self) -> str:
         from mlgates.report.html import render_fragment
 
