@@ -91,7 +91,13 @@ def register(subparsers: Any) -> None:
         default=None,
         help="report format (default: from the --output suffix, else text)",
     )
-    check.add_argument("--output", "-o", metavar="PATH", help="write the report here")
+    check.add_argument(
+        "--output",
+        "-o",
+        metavar="PATH",
+        action="append",
+        help="write the report here; repeat for several (format by suffix: .json .md .xml .html .txt)",
+    )
     check.add_argument(
         "--fail-on",
         choices=("fail", "warn"),
@@ -310,6 +316,27 @@ def _append_step_summary(verdict: Verdict) -> None:
         print(f"mlgates check: warning: cannot append to GITHUB_STEP_SUMMARY {path}: {exc}", file=sys.stderr)
 
 
+def _outputs(paths: Sequence[str], fmt: str | None) -> list[tuple[Path, str]]:
+    """Each ``--output`` with its format: ``--format`` for a single output, else the suffix."""
+    out = []
+    for raw in paths:
+        path = Path(raw)
+        if fmt is not None and len(paths) == 1:
+            out.append((path, fmt))
+            continue
+        by_suffix = _SUFFIX_FORMATS.get(path.suffix.lower())
+        if by_suffix is None:
+            if len(paths) == 1:
+                by_suffix = "text"
+            else:
+                raise CliError(
+                    f"--output {path}: cannot tell the format from the suffix {path.suffix!r} with several "
+                    f"outputs; use one of {', '.join(sorted(_SUFFIX_FORMATS))}."
+                )
+        out.append((path, by_suffix))
+    return out
+
+
 def run_check(args: argparse.Namespace) -> int:
     """Handler of ``mlgates check``; returns the exit code."""
     from mlgates.core.config import load_suite
@@ -319,9 +346,8 @@ def run_check(args: argparse.Namespace) -> int:
         raise CliError(f"{suite_path}: no such suite file. Create one with: mlgates init --reference PATH")
     gate = load_suite(suite_path)
     inputs = _inputs(args)
-    fmt = args.format
-    if fmt is None:
-        fmt = _SUFFIX_FORMATS.get(Path(args.output).suffix.lower(), "text") if args.output else "text"
+    outputs = _outputs(args.output or [], args.format)
+    fmt = args.format or "text"
     show_progress = not args.quiet and sys.stderr.isatty()
     progress = _progress_printer(sys.stderr) if show_progress else None
     try:
@@ -333,20 +359,21 @@ def run_check(args: argparse.Namespace) -> int:
         sys.stderr.write("\r\033[K")
         sys.stderr.flush()
     color = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
-    if args.output:
-        out = Path(args.output)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(render(verdict, fmt), encoding="utf-8")
+    if outputs:
+        for out, out_fmt in outputs:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(render(verdict, out_fmt), encoding="utf-8")
         if not args.quiet:
             sys.stdout.write(render(verdict, "text", color=color))
-            print(f"wrote {fmt} report to {out}")
+            for out, out_fmt in outputs:
+                print(f"wrote {out_fmt} report to {out}")
     elif not (args.quiet and fmt == "text"):
         sys.stdout.write(render(verdict, fmt, color=color and fmt == "text"))
     _append_step_summary(verdict)
     code = verdict.exit_code
     if args.fail_on == "warn" and code == 0 and verdict.status.value == "warn":
         code = 1
-    if not args.quiet and (fmt == "text" or args.output):
+    if not args.quiet and (fmt == "text" or outputs):
         print(f"status: {verdict.status.value.upper()} (exit code {code})", file=sys.stderr)
     return code
 

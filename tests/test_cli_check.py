@@ -304,3 +304,21 @@ def test_main_without_command_prints_help(capsys):
 def test_json_report_is_strict_json(files, capsys):
     _, out, _ = run(capsys, *base(files, "--format", "json"))
     json.loads(out)  # allow_nan=False on the writer side
+
+
+def test_several_outputs(files, capsys):
+    code, out, _ = run(
+        capsys, *base(files, "-o", files / "a.html", "-o", files / "a.xml", "-o", files / "a.md")
+    )
+    assert code == 0
+    assert (files / "a.html").read_text().startswith("<!DOCTYPE html>")
+    assert (files / "a.xml").read_text().startswith("<?xml")
+    assert (files / "a.md").read_text().startswith("## ")
+    assert out.count("wrote ") == 3
+    code, _, err = run(capsys, *base(files, "-o", files / "a.html", "-o", files / "a.bin"))
+    assert code == 2 and "a.bin" in err and "several outputs" in err
+
+
+def test_format_overrides_suffix_for_one_output(files, capsys):
+    run(capsys, *base(files, "--format", "json", "-o", files / "report.txt"))
+    assert Verdict.from_json((files / "report.txt").read_text()).status is Status.PASS
