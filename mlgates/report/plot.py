@@ -155,7 +155,9 @@ def _ci_drawer(findings: list[Finding]) -> Any:
             linewidth=1,
         )
         ax.set_yticks(y, [f.subject for f in findings])
-        thresholds = {f.threshold for f in findings if _finite(f.threshold)}
+        thresholds = {
+            float(f.threshold) for f in findings if f.threshold is not None and _finite(f.threshold)
+        }
         for t in thresholds:
             ax.axvline(t, color="#1f2328", linestyle="--", linewidth=1)
         method = next((f.method for f in findings if f.method), "statistic")
@@ -197,12 +199,12 @@ def _stat_drawer(findings: list[Finding]) -> Any:
         y = list(range(len(shown)))[::-1]
         ax.barh(
             y,
-            [float(f.statistic) for f in shown],
-            color=[_COLORS[f.status] for f in shown],  # type: ignore[arg-type]
+            [float(f.statistic or 0.0) for f in shown],
+            color=[_COLORS[f.status] for f in shown],
             alpha=0.75,
         )
         for yi, f in zip(y, shown):
-            if _finite(f.threshold):
+            if f.threshold is not None and _finite(f.threshold):
                 ax.plot([f.threshold, f.threshold], [yi - 0.4, yi + 0.4], color="#1f2328", linewidth=1.5)
         ax.set_yticks(y, [f.subject for f in shown])
         method = next((f.method for f in shown if f.method), "statistic")
