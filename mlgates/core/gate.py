@@ -163,6 +163,12 @@ class Gate:
             parts.append(f"{key}={value!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
 
+    def _repr_html_(self) -> str:
+        """Notebook display: the gate (or the suite's tree of gates) and its parameters."""
+        from mlgates.report.html import render_gate
+
+        return render_gate(self)
+
     @property
     def display_name(self) -> str:
         """``name`` if set, else the class name."""

@@ -14,12 +14,13 @@ import html
 from importlib import resources
 
 from mlgates.core.finding import Finding
+from mlgates.core.gate import Gate
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.report._rows import count_statuses, fmt_number, leaf_gates, sorted_findings
 from mlgates.report.svg import HISTOGRAM_KEY, histogram_svg
 
-__all__ = ["render_fragment", "render_page"]
+__all__ = ["render_fragment", "render_gate", "render_page"]
 
 _CSS_CACHE: list[str] = []
 _NOT_PASSED = (Status.ERROR, Status.FAIL, Status.WARN)
@@ -196,3 +197,47 @@ def render_page(verdict: Verdict, *, max_findings: int = 200) -> str:
         f"<p class='mlg-meta'>mlgates report · {meta}</p>"
         f"{render_fragment(verdict, max_findings=max_findings)}</body></html>"
     )
+
+
+def render_gate(gate: Gate) -> str:
+    """HTML for an unchecked gate or suite (notebook display): each gate with its non-default
+    parameters, suites as nested lists.
+
+    Examples
+    --------
+    >>> from mlgates import MissingValuesGate, RowCountGate
+    >>> html_ = render_gate(MissingValuesGate(max_share=0.1) & RowCountGate())
+    >>> "max_share" in html_ and "RowCountGate" in html_
+    True
+    """
+    from mlgates.core.suite import Suite
+
+    def item(g: Gate) -> str:
+        params = _params(g)
+        shown = ", ".join(f"{_e(k)}={_e(repr(v))}" for k, v in params.items())
+        label = f"<strong>{_e(g.display_name)}</strong>"
+        if g.name:
+            label += f" <span class='mlg-type'>{_e(type(g).__name__)}</span>"
+        if not g.blocking:
+            label += " <span class='mlg-reason'>non-blocking</span>"
+        if isinstance(g, Suite):
+            mode = "all must pass" if g.require == "all" else "any may pass"
+            extra = "; fail_fast" if g.fail_fast else ""
+            inner = "".join(item(m) for m in g.gates)
+            summary = f"<span class='mlg-msg'>({len(g.gates)} gates, {mode}{extra})</span>"
+            return f"<li>{label} {summary}<ul>{inner}</ul></li>"
+        return f"<li>{label} <span class='mlg-msg'>{shown}</span></li>"
+
+    return f"<style>{_css()}</style><div class='mlg'><ul class='mlg-tree'>{item(gate)}</ul></div>"
+
+
+def _params(gate: Gate) -> dict[str, object]:
+    defaults = gate._param_defaults()
+    out = {}
+    for key, value in gate.get_params().items():
+        if key in ("name", "blocking", "gates"):
+            continue
+        if key in defaults and repr(defaults[key]) == repr(value):
+            continue
+        out[key] = value
+    return out

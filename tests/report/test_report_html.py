@@ -232,3 +232,14 @@ def test_renders_in_headless_chromium(evil_verdict, tmp_path):
     top = img.crop((0, 0, 300, 80))
     colors = {c for _, c in top.getcolors(maxcolors=300 * 80)}
     assert any(r > 180 and g < 80 and b < 80 for r, g, b in colors), "no red FAIL badge drawn"
+
+
+def test_gate_and_suite_repr_html():
+    suite = Suite(
+        [MissingValuesGate(max_share=0.1, name=EVIL), RowCountGate(blocking=False)], name="q", fail_fast=True
+    )
+    text = suite._repr_html_()
+    assert "<script" not in text and "&lt;script&gt;" in text
+    assert "max_share=0.1" in text and "MissingValuesGate" in text
+    assert "2 gates, all must pass; fail_fast" in text and "non-blocking" in text
+    assert "min_rows" not in text  # defaults are omitted
