@@ -470,10 +470,17 @@ def init_text(reference: pd.DataFrame, *, reference_path: str, output: str, targ
     header = _HEADER.format(
         reference=reference_path, output=output, target_arg=f" --target {target}" if target else ""
     )
-    notes = (
-        "# Inferred from the reference: the schema (column kinds), missing-value limits a little\n"
-        "# above the observed shares, and a row-count floor of 10% of the reference's rows.\n\n"
-    )
+    import mlgates
+
+    if getattr(mlgates, "quality_suite_from_reference", None) is not None:
+        notes = (
+            "# The quality gates below were inferred from the reference by quality_suite_from_reference.\n\n"
+        )
+    else:
+        notes = (
+            "# Inferred from the reference: the schema (column kinds), missing-value limits a little\n"
+            "# above the observed shares, and a row-count floor of 10% of the reference's rows.\n\n"
+        )
     return header + "\n" + notes + body + _COMMENTED
 
 

@@ -322,3 +322,21 @@ def test_several_outputs(files, capsys):
 def test_format_overrides_suffix_for_one_output(files, capsys):
     run(capsys, *base(files, "--format", "json", "-o", files / "report.txt"))
     assert Verdict.from_json((files / "report.txt").read_text()).status is Status.PASS
+
+
+def test_init_uses_quality_suite_from_reference_when_available(files, capsys, monkeypatch):
+    import mlgates
+
+    seen = {}
+
+    def fake(reference, target=None):
+        seen["shape"], seen["target"] = reference.shape, target
+        return mlgates.Suite([RowCountGate(min_rows=7, name="inferred rows")], name="inferred")
+
+    monkeypatch.setattr(mlgates, "quality_suite_from_reference", fake, raising=False)
+    out = files / "inferred.toml"
+    code, _, _ = run(capsys, "init", "--reference", files / "ref.csv", "--target", "y", "--output", out)
+    assert code == 0 and seen == {"shape": (300, 4), "target": "y"}
+    suite = load_suite(out)
+    assert [g.name for g in suite.gates] == ["inferred rows"]
+    assert "quality_suite_from_reference" in out.read_text()
