@@ -340,3 +340,12 @@ def test_init_uses_quality_suite_from_reference_when_available(files, capsys, mo
     suite = load_suite(out)
     assert [g.name for g in suite.gates] == ["inferred rows"]
     assert "quality_suite_from_reference" in out.read_text()
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_single_gate_suite_files(files, capsys, suffix):
+    pytest.importorskip("yaml", reason="PyYAML is in the dev extra")
+    path = files / f"one{suffix}"
+    save_suite(RowCountGate(min_rows=10_000, name="big enough"), path)
+    code, out, _ = run(capsys, "check", path, "--current", files / "cur.parquet")
+    assert code == 1 and "FAIL  big enough" in out
