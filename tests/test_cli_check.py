@@ -349,3 +349,22 @@ def test_single_gate_suite_files(files, capsys, suffix):
     save_suite(RowCountGate(min_rows=10_000, name="big enough"), path)
     code, out, _ = run(capsys, "check", path, "--current", files / "cur.parquet")
     assert code == 1 and "FAIL  big enough" in out
+
+
+def test_console_entry_point_exit_codes(files):
+    import os
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    cmd = [sys.executable, "-m", "mlgates.cli", "check", str(files / "suite.toml"), "--current"]
+    ok = subprocess.run(
+        [*cmd, str(files / "cur.parquet"), "--reference", str(files / "ref.csv")],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert ok.returncode == 0, ok.stderr
+    bad = subprocess.run([*cmd, str(files / "missing.csv")], capture_output=True, text=True, env=env)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and "missing.csv" in bad.stderr
