@@ -467,8 +467,14 @@ def init_text(reference: pd.DataFrame, *, reference_path: str, output: str, targ
     suite = starter_suite(reference, target=target)
     data = {"schema": SUITE_SCHEMA, **gate_to_config(suite)}
     body = tomli_w.dumps(_strip_none(data, "suite"))
+
+    def one_line(text: str) -> str:  # paths and names go into comments: keep them on one line
+        return " ".join(str(text).splitlines())
+
     header = _HEADER.format(
-        reference=reference_path, output=output, target_arg=f" --target {target}" if target else ""
+        reference=one_line(reference_path),
+        output=one_line(output),
+        target_arg=f" --target {one_line(target)}" if target else "",
     )
     import mlgates
 
