@@ -521,3 +521,14 @@ def test_out_of_range_datetimes_are_a_clear_error():
         fp(far)
     with pytest.raises(ValueError, match="nanosecond range"):
         fp(pd.Series(np.array([10**12], dtype="timedelta64[s]")))
+
+
+def test_arrow_views_arrays_and_dictionaries():
+    """polars writes string views; pyarrow arrays are Series; dictionaries are Categoricals."""
+    view = pa.array(["x", None, "yz"], type=pa.string_view())
+    as_pandas = pd.Series(["x", None, "yz"])
+    assert fp(pa.table({"s": view})) == fp(as_pandas.to_frame("s"))
+    assert fp(view) == fp(pa.chunked_array([view])) == fp(as_pandas)
+    dictionary = pa.table({"d": pa.array(["a", "b", "a"]).dictionary_encode()})
+    assert fp(dictionary) == fp(pd.DataFrame({"d": pd.Categorical(["a", "b", "a"])}))
+    assert fp(pd.Categorical(["a"])) == fp(pd.Series(pd.Categorical(["a"])))

@@ -31,19 +31,17 @@ def as_pandas_table(obj: Any) -> pd.DataFrame | pd.Series | None:
         import pyarrow as pa
 
         if isinstance(obj, (pa.Table, pa.RecordBatch)):
-            return obj.to_pandas(types_mapper=arrow_types)
+            return _arrow_to_pandas(obj)
         if isinstance(obj, (pa.Array, pa.ChunkedArray)):
-            return pd.Series(pd.array(obj, dtype=pd.ArrowDtype(obj.type)))
+            return _arrow_to_pandas(pa.table({"": obj})).iloc[:, 0].rename(None)
     if mod == "polars":
         import pyarrow as pa
 
         if hasattr(obj, "to_arrow"):
             arrow = obj.to_arrow()
             if isinstance(arrow, pa.Table):
-                return arrow.to_pandas(types_mapper=arrow_types)
-            return pd.Series(
-                pd.array(arrow, dtype=pd.ArrowDtype(arrow.type)), name=getattr(obj, "name", None)
-            )
+                return _arrow_to_pandas(arrow)
+            return _arrow_to_pandas(pa.table({"": arrow})).iloc[:, 0].rename(getattr(obj, "name", None))
     return None
 
 
@@ -54,6 +52,20 @@ def arrow_types(arrow_type: Any) -> Any:
     return None if pa.types.is_dictionary(arrow_type) else pd.ArrowDtype(arrow_type)
 
 
+def _arrow_to_pandas(table: Any) -> pd.DataFrame:
+    """Arrow table -> pandas with Arrow types kept; string/binary views become large types
+    (polars writes views, which pandas cannot inspect)."""
+    import pyarrow as pa
+
+    if isinstance(table, pa.RecordBatch):
+        table = pa.Table.from_batches([table])
+    views = {"string_view": pa.large_string(), "binary_view": pa.large_binary()}
+    if any(str(f.type) in views for f in table.schema):
+        fields = [pa.field(f.name, views.get(str(f.type), f.type), f.nullable) for f in table.schema]
+        table = table.cast(pa.schema(fields))
+    return table.to_pandas(types_mapper=arrow_types)
+
+
 def table_digest(
     obj: Any, *, row_order: str = "sensitive", column_order: str = "sensitive"
 ) -> TableDigest | None:
@@ -61,6 +73,8 @@ def table_digest(
     converted = as_pandas_table(obj)
     if converted is not None:
         obj = converted
+    if isinstance(obj, pd.api.extensions.ExtensionArray):
+        obj = pd.Series(obj)
     if isinstance(obj, pd.DataFrame):
         return digest_frame(obj, row_order=row_order, column_order=column_order)
     if isinstance(obj, pd.Series):
@@ -175,4 +189,4 @@ def _read_table(path: Path) -> pd.DataFrame | None:
         return None
     suffix = path.suffix.lower()
     table = pq.read_table(path) if suffix in (".parquet", ".pq") else feather.read_table(path)
-    return table.to_pandas(types_mapper=arrow_types)
+    return _arrow_to_pandas(table)

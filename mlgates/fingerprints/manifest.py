@@ -153,6 +153,11 @@ class Manifest:
         from mlgates.fingerprints.environment import capture_environment
 
         entries: dict[str, dict[str, Any]] = {}
+        for reserved, value in (("config", config), ("seeds", seeds)):
+            if value is not None and reserved in (artifacts or {}):
+                raise ValueError(
+                    f"artifact name {reserved!r} is taken by the {reserved}= argument; rename the artifact"
+                )
         for name, obj in (artifacts or {}).items():
             entries[str(name)] = describe_artifact(obj, row_order=row_order, column_order=column_order)
         if config is not None:

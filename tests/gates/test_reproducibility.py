@@ -345,3 +345,8 @@ def test_cli_fingerprint_lock_verify(tmp_path, monkeypatch, capsys):
     Path("src/train.py").unlink()
     Path("src").rmdir()
     assert main(["verify", "--strict"]) == 2  # a locked directory is gone
+
+
+def test_manifest_reserved_names():
+    with pytest.raises(ValueError, match="'config' is taken"):
+        Manifest.capture(artifacts={"config": {"a": 1}}, config={"b": 2}, environment=False)
