@@ -532,3 +532,15 @@ def test_arrow_views_arrays_and_dictionaries():
     dictionary = pa.table({"d": pa.array(["a", "b", "a"]).dictionary_encode()})
     assert fp(dictionary) == fp(pd.DataFrame({"d": pd.Categorical(["a", "b", "a"])}))
     assert fp(pd.Categorical(["a"])) == fp(pd.Series(pd.Categorical(["a"])))
+
+
+def test_inputs_are_not_mutated():
+    x = np.array([-0.0, _nan_with_payload(0xFFF8000000000001), 1.0])
+    df = pd.DataFrame({"x": x.copy(), "n": pd.array([1, None, 3], dtype="Int64"), "s": ["a", None, "b"]})
+    before = df["x"].to_numpy().view(np.uint64).copy()
+    for order in ("sensitive", "insensitive"):
+        fp(df, row_order=order)
+        fp(x, row_order=order)
+    assert np.array_equal(df["x"].to_numpy().view(np.uint64), before)
+    assert np.array_equal(x.view(np.uint64), before)
+    assert df["n"].isna().tolist() == [False, True, False]

@@ -350,3 +350,20 @@ def test_cli_fingerprint_lock_verify(tmp_path, monkeypatch, capsys):
 def test_manifest_reserved_names():
     with pytest.raises(ValueError, match="'config' is taken"):
         Manifest.capture(artifacts={"config": {"a": 1}}, config={"b": 2}, environment=False)
+
+
+def test_demo_section_passes_on_a_small_adult_sample():
+    from sklearn.linear_model import LogisticRegression
+
+    from mlgates.datasets import load_adult
+    from mlgates.demo.data import DemoData
+    from mlgates.demo.reproducibility import section
+
+    adult = load_adult().sample(n=1_500, random_state=0).reset_index(drop=True)
+    reference, current = adult.iloc[:1_000], adult.iloc[1_000:]
+    numeric = ["age", "hours_per_week", "education_num"]
+    model = LogisticRegression().fit(reference[numeric], reference["income"])
+    data = DemoData(reference, current, model=model, baseline_model=model)
+    verdict = section(data).check(**data.inputs())
+    assert verdict.status is Status.PASS, verdict.to_text()
+    assert [c.name for c in verdict.children] == ["matches lock", "deterministic training"]
