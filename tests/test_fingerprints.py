@@ -544,3 +544,31 @@ def test_inputs_are_not_mutated():
     assert np.array_equal(df["x"].to_numpy().view(np.uint64), before)
     assert np.array_equal(x.view(np.uint64), before)
     assert df["n"].isna().tolist() == [False, True, False]
+
+
+def test_polars_frames_equal_the_pandas_frames_they_hold():
+    import polars as pl
+
+    frame = pl.DataFrame(
+        {
+            "i": [1, None, 3],
+            "f": [0.5, None, -0.0],
+            "s": ["a", None, "c"],
+            "b": [True, False, None],
+            "t": [dt.datetime(2024, 1, 1), None, dt.datetime(2025, 1, 1)],
+            "c": pl.Series(["x", "y", "x"], dtype=pl.Categorical),
+        }
+    )
+    pandas = pd.DataFrame(
+        {
+            "i": pd.array([1, None, 3], dtype="Int64"),
+            "f": [0.5, np.nan, 0.0],
+            "s": ["a", None, "c"],
+            "b": pd.array([True, False, None], dtype="boolean"),
+            "t": pd.to_datetime(["2024-01-01", None, "2025-01-01"]),
+            "c": pd.Categorical(["x", "y", "x"]),
+        }
+    )
+    assert fingerprint_table(frame) == fingerprint_table(pandas)
+    assert fp(frame.lazy()) == fp(pandas)
+    assert fp(frame["s"]) == fp(pandas["s"])

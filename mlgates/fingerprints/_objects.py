@@ -37,6 +37,8 @@ def as_pandas_table(obj: Any) -> pd.DataFrame | pd.Series | None:
     if mod == "polars":
         import pyarrow as pa
 
+        if type(obj).__name__ == "LazyFrame":  # the data it computes
+            obj = obj.collect()
         if hasattr(obj, "to_arrow"):
             arrow = obj.to_arrow()
             if isinstance(arrow, pa.Table):
