@@ -215,7 +215,12 @@ class ReproducibilityGate(Gate):
             "artifacts_compared": float(sum(f.subject != "environment" for f in findings)),
             "artifacts_changed": float(changed),
         }
-        return self._verdict(findings=findings, metrics=metrics)
+        lock_info = {
+            "lock_created": manifest.created,
+            "lock_mlgates_version": manifest.mlgates_version,
+            "lock_scheme": manifest.scheme,
+        }
+        return self._verdict(findings=findings, metrics=metrics, params=lock_info)
 
     def _compare_one(self, name: str, entry: Mapping[str, Any], obj: Any) -> Finding:
         from mlgates.fingerprints.manifest import describe_artifact

@@ -142,6 +142,7 @@ def test_gate_passes_on_identical_artifacts(locked):
     assert v.status is Status.PASS, v.to_text()
     assert {f.subject for f in v.findings} == {"train", "model", "config", "seeds", "environment"}
     assert v.metrics["artifacts_changed"] == 0
+    assert v.params["lock_scheme"] == "mlg1" and v.params["lock_created"]
 
 
 def test_gate_names_changed_columns_and_fingerprints(locked):
