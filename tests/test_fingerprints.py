@@ -572,3 +572,12 @@ def test_polars_frames_equal_the_pandas_frames_they_hold():
     assert fingerprint_table(frame) == fingerprint_table(pandas)
     assert fp(frame.lazy()) == fp(pandas)
     assert fp(frame["s"]) == fp(pandas["s"])
+
+
+def test_sliced_and_chunked_arrow_strings():
+    s = pd.Series([f"v{i}" if i % 3 else None for i in range(100)], dtype="string[pyarrow]")
+    o = s.astype(object)
+    for part in (slice(5, 10), slice(50, 100), slice(0, 1)):
+        for order in ("sensitive", "insensitive"):
+            assert fp(s.iloc[part], row_order=order) == fp(o.iloc[part], row_order=order)
+    assert fp(pd.concat([s.iloc[:50], s.iloc[50:]])) == fp(s)
