@@ -433,8 +433,8 @@ class DeterminismGate(Gate):
                 reason="empty_input",
                 subject=self.probe,
             )
-        outputs = [self._predict(m, features) for m in self._train()]
-        return self._compare_predictions(outputs, len(features))
+        predicted = [self._predict(m, features) for m in self._train()]
+        return self._compare_predictions([p for _, p in predicted], len(features), predicted[0][0])
 
     def _check_fingerprints(self, models: list[Any]) -> Verdict:
         from mlgates.fingerprints import fingerprint
@@ -471,7 +471,7 @@ class DeterminismGate(Gate):
             )
         return self._verdict(findings=[finding], metrics={"distinct_fingerprints": float(distinct)})
 
-    def _predict(self, model: Any, features: Any) -> np.ndarray:
+    def _predict(self, model: Any, features: Any) -> tuple[str, np.ndarray]:
         method = "predict_proba" if hasattr(model, "predict_proba") else "predict"
         fn = getattr(model, method, None)
         if fn is None:
@@ -480,9 +480,9 @@ class DeterminismGate(Gate):
                 reason="invalid_input",
                 subject="train_fn",
             )
-        return np.asarray(fn(features))
+        return method, np.asarray(fn(features))
 
-    def _compare_predictions(self, outputs: list[np.ndarray], n: int) -> Verdict:
+    def _compare_predictions(self, outputs: list[np.ndarray], n: int, method: str) -> Verdict:
         first = outputs[0]
         numeric = first.dtype.kind in "fiub"
         max_diff, rows_differ = 0.0, 0
@@ -492,9 +492,10 @@ class DeterminismGate(Gate):
                 break
             if numeric:
                 a, b = first.astype(float), other.astype(float)
-                same_nan = np.isnan(a) & np.isnan(b)
-                diff = np.where(same_nan, 0.0, np.abs(a - b))
-                diff = np.where(np.isnan(diff), np.inf, diff)
+                equal = (a == b) | (np.isnan(a) & np.isnan(b))
+                with np.errstate(invalid="ignore"):
+                    diff = np.where(equal, 0.0, np.abs(a - b))
+                diff = np.where(np.isnan(diff), np.inf, diff)  # NaN in one run only
                 max_diff = max(max_diff, float(diff.max()) if diff.size else 0.0)
                 per_row = diff.reshape(diff.shape[0], -1).max(axis=1) if diff.size else diff
                 rows_differ = max(rows_differ, int((per_row > self.atol).sum()))
@@ -502,8 +503,14 @@ class DeterminismGate(Gate):
                 neq = (first != other).reshape(first.shape[0], -1).any(axis=1)
                 rows_differ = max(rows_differ, int(neq.sum()))
                 max_diff = max(max_diff, float(rows_differ > 0))
-        what = "predicted probabilities" if first.ndim == 2 or first.dtype.kind == "f" else "predictions"
-        details = {"n_runs": self.n_runs, "seed": self.seed, "probe_rows": n, "rows_differ": rows_differ}
+        what = "predicted probabilities" if method == "predict_proba" else "predictions"
+        details = {
+            "n_runs": self.n_runs,
+            "seed": self.seed,
+            "probe_rows": n,
+            "rows_differ": rows_differ,
+            "output": method,
+        }
         metrics = {"max_abs_diff": max_diff, "rows_differ": float(rows_differ)}
         if rows_differ == 0 and max_diff <= self.atol:
             finding = Finding(

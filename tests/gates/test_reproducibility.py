@@ -368,3 +368,26 @@ def test_demo_section_passes_on_a_small_adult_sample():
     verdict = section(data).check(**data.inputs())
     assert verdict.status is Status.PASS, verdict.to_text()
     assert [c.name for c in verdict.children] == ["matches lock", "deterministic training"]
+
+
+def test_determinism_edge_values_and_labels():
+    data = _data()
+
+    class Fixed:
+        def __init__(self, out):
+            self.out = out
+
+        def predict(self, x):
+            return np.asarray(self.out)
+
+    n = len(data)
+    infs = np.r_[np.inf, -np.inf, np.nan, np.zeros(n - 3)]
+    v = DeterminismGate(train_fn=lambda s: Fixed(infs)).check(**_probe(data))
+    assert v.status is Status.PASS, v.message  # equal infinities and NaNs in the same places agree
+    assert v.findings[0].details["output"] == "predict"
+    runs = iter([np.r_[np.nan, np.zeros(n - 1)], np.zeros(n)])
+    v = DeterminismGate(train_fn=lambda s: Fixed(next(runs))).check(**_probe(data))
+    assert v.status is Status.FAIL and v.metrics["max_abs_diff"] == np.inf
+    labels = iter([np.array(["a"] * n, dtype=object), np.array(["a"] * (n - 1) + ["b"], dtype=object)])
+    v = DeterminismGate(train_fn=lambda s: Fixed(next(labels))).check(**_probe(data))
+    assert v.status is Status.FAIL and v.metrics["rows_differ"] == 1
