@@ -581,3 +581,21 @@ def test_sliced_and_chunked_arrow_strings():
         for order in ("sensitive", "insensitive"):
             assert fp(s.iloc[part], row_order=order) == fp(o.iloc[part], row_order=order)
     assert fp(pd.concat([s.iloc[:50], s.iloc[50:]])) == fp(s)
+
+
+class _Slotted:
+    __slots__ = ("a",)
+
+    def __init__(self, a):
+        self.a = a
+
+
+class _Plain:
+    def __init__(self, a):
+        self.a = a
+
+
+def test_custom_objects_by_state():
+    assert fp(_Slotted(1)) == fp(_Slotted(1)) != fp(_Slotted(2))
+    assert fp(_Plain([1, 2])) == fp(_Plain([1, 2])) != fp(_Plain([1, 3]))
+    assert fp(_Plain(1)) != fp(_Slotted(1))  # the class is part of the value

@@ -13,7 +13,15 @@ import xxhash
 from mlgates.fingerprints._canon import canonical_bytes
 from mlgates.fingerprints._tables import TableDigest, digest_array, digest_frame
 
-__all__ = ["as_pandas_table", "digest_path", "object_state", "special_digest", "table_digest"]
+__all__ = [
+    "arrow_types",
+    "as_pandas_table",
+    "digest_path",
+    "is_numpy_scalar",
+    "object_state",
+    "special_digest",
+    "table_digest",
+]
 
 #: File suffixes read as tables (their logical content is hashed, not the writer's bytes).
 TABLE_SUFFIXES = (".parquet", ".pq", ".feather", ".arrow")
@@ -123,9 +131,9 @@ def object_state(v: Any, path: tuple[Any, ...]) -> Any:
             state = getstate()
         except TypeError:
             state = None
-    if isinstance(state, dict) or (state is not None and not _has_default_repr(state)):
-        if isinstance(state, dict):
-            state = {k: s for k, s in state.items() if not (isinstance(k, str) and k.startswith("__"))}
+    if isinstance(state, dict):
+        return {k: s for k, s in state.items() if not (isinstance(k, str) and k.startswith("__"))}
+    if state is not None:  # e.g. (dict, slots) of a slotted class
         return state
     try:
         reduced = v.__reduce_ex__(4)
@@ -138,10 +146,6 @@ def object_state(v: Any, path: tuple[Any, ...]) -> Any:
     if isinstance(reduced, str):
         return reduced
     return list(reduced[1:3]) if len(reduced) > 1 else []
-
-
-def _has_default_repr(state: Any) -> bool:
-    return type(state).__repr__ is object.__repr__
 
 
 def digest_path(path: Path) -> bytes:

@@ -24,9 +24,18 @@ import numpy as np
 import pandas as pd
 import xxhash
 
-from mlgates.fingerprints._canon import NULL_CELL, canonical_bytes, digest_of, value_cell
+from mlgates.fingerprints._canon import NULL_CELL, canonical_bytes, value_cell
 
-__all__ = ["ColumnDigest", "TableDigest", "hash_columns", "table_columns"]
+__all__ = [
+    "ColumnDigest",
+    "TableDigest",
+    "array_columns",
+    "canonical_column",
+    "digest_array",
+    "digest_frame",
+    "hash_columns",
+    "table_columns",
+]
 
 #: Rows per block: 32768 float64 = 256 KiB, which stays in L2 while it is normalized and hashed.
 BLOCK = 32768
@@ -451,6 +460,3 @@ def digest_array(
     return hash_columns(
         array_columns(arr), n, kind=shape_kind, row_order=row_order, column_order=column_order
     )
-
-
-__all__ += ["array_columns", "canonical_column", "digest_array", "digest_frame", "digest_of"]
