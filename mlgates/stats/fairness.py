@@ -436,7 +436,7 @@ def aggregate(
     n_def = finite.sum(axis=-1)
     vmax = np.max(np.where(finite, v, -np.inf), axis=-1)
     vmin = np.min(np.where(finite, v, np.inf), axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         if kind == "group_min":
             return np.where(n_def >= 1, vmin, np.nan)
         if kind == "group_max":
