@@ -264,6 +264,24 @@ def test_small_group_is_insufficient_not_scored():
     assert ignored.status is Status.PASS
 
 
+def test_rate_on_few_denominator_rows_is_insufficient():
+    df = DF.copy()
+    a4 = df.index[df["a"] == "a4"]
+    df.loc[a4, "y"] = 0
+    df.loc[a4[:5], "y"] = 1  # a4: ~400 rows but only 5 positives
+    v = FairnessGate("equal_opportunity_difference", sensitive_features="a", max_value=1.0).check(
+        current=df, target="y", prediction="pred")
+    (f,) = [f for f in v.findings if f.subject == "a=a4"]
+    assert f.reason == "insufficient_samples" and f.statistic is None and "rests on 5 rows" in f.message
+    kept = df[df["a"] != "a4"]
+    expected = flm.equal_opportunity_difference(kept["y"], kept["pred"], sensitive_features=kept["a"])
+    assert abs(v.metrics["equal_opportunity_difference"] - expected) <= TOL
+    full = FairnessGate("equal_opportunity_difference", sensitive_features="a", min_group_size=1).check(
+        current=df, target="y", prediction="pred")
+    theirs = flm.equal_opportunity_difference(df["y"], df["pred"], sensitive_features=df["a"])
+    assert abs(full.metrics["equal_opportunity_difference"] - theirs) <= TOL
+
+
 def test_single_group_is_not_a_pass():
     df = DF.assign(a="only")
     v = FairnessGate(sensitive_features="a").check(current=df, target="y", prediction="pred")

@@ -131,13 +131,7 @@ def group_codes(
     label_parts: list[list[Any]] = []
     table: np.ndarray | None = None  # (n_groups_so_far, n_columns_so_far) indices into label_parts
     for col in columns:
-        values_in = np.asarray(col, dtype=object) if _needs_object(col) else col
-        try:
-            codes, uniques = pd.factorize(values_in, sort=True, use_na_sentinel=True)
-        except TypeError:  # values that do not sort together (e.g. str and int)
-            codes, uniques = pd.factorize(values_in, sort=False, use_na_sentinel=True)
-        codes = codes.astype(np.int64, copy=False)
-        values = [_plain_value(v) for v in np.asarray(uniques, dtype=object).tolist()]
+        codes, values = _factorize(col)
         has_na = bool((codes < 0).any())
         if has_na and not dropna:
             codes = np.where(codes < 0, len(values), codes)
@@ -149,16 +143,20 @@ def group_codes(
             table = np.arange(k, dtype=np.int64)[:, None]
             continue
         assert table is not None
-        bad = (combined < 0) | (codes < 0)
-        raw = combined * k + codes
-        raw[bad] = -1
         size = len(table) * k
-        present = np.zeros(size, dtype=bool)
-        present[raw[~bad]] = True
+        raw = combined * k
+        raw += codes
+        bad = None
+        if dropna and ((combined < 0).any() or (codes < 0).any()):
+            bad = (combined < 0) | (codes < 0)
+            raw[bad] = 0
+        present = np.bincount(raw if bad is None else raw[~bad], minlength=size) > 0
         keep = np.flatnonzero(present)
         remap = np.full(size, -1, dtype=np.int64)
         remap[keep] = np.arange(len(keep))
-        combined = np.where(bad, -1, remap[np.where(bad, 0, raw)])
+        combined = remap[raw]
+        if bad is not None:
+            combined[bad] = -1
         table = np.column_stack([table[keep // k], keep % k])
     assert combined is not None and table is not None
     if len(columns) == 1:
@@ -171,6 +169,43 @@ def group_codes(
             table = table[present]
     labels = [tuple(label_parts[j][i] for j, i in enumerate(row)) for row in table.tolist()]
     return combined, labels
+
+
+def _factorize(col: Any) -> tuple[np.ndarray, list[Any]]:
+    """Sorted codes (-1 for missing) and the distinct values of one column."""
+    if isinstance(col, np.ndarray) and col.dtype.kind == "U" and col.ndim == 1 and len(col):
+        return _factorize_unicode(col)
+    values_in = np.asarray(col, dtype=object) if _needs_object(col) else col
+    try:
+        codes, uniques = pd.factorize(values_in, sort=True, use_na_sentinel=True)
+    except TypeError:  # values that do not sort together (e.g. str and int)
+        codes, uniques = pd.factorize(values_in, sort=False, use_na_sentinel=True)
+    values = [_plain_value(v) for v in np.asarray(uniques, dtype=object).tolist()]
+    return codes.astype(np.int64, copy=False), values
+
+
+def _factorize_unicode(col: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """Fixed-width numpy strings without a detour through Python objects: pack three code
+    points per int64 (lexicographic order is kept) and combine the chunks as intersections."""
+    width = col.dtype.itemsize // 4
+    chars = np.ascontiguousarray(col).view(np.uint32).reshape(len(col), width)
+    chunks = []
+    for start in range(0, width, 3):
+        key = chars[:, start].astype(np.int64)
+        for j in range(start + 1, min(start + 3, width)):
+            key *= 1_114_112
+            key += chars[:, j]
+        chunks.append(key)
+    if len(chunks) == 1:
+        codes, uniques = pd.factorize(chunks[0], sort=True)
+        codes = codes.astype(np.int64, copy=False)
+        n_groups = len(uniques)
+    else:
+        codes, _ = group_codes(chunks)
+        n_groups = int(codes.max()) + 1
+    first = np.empty(n_groups, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(col) - 1, -1, -1)
+    return codes, [str(v) for v in col[first].tolist()]
 
 
 def _needs_object(col: Any) -> bool:
@@ -471,10 +506,19 @@ def bootstrap_counts(
     weight (an approximation that ignores the spread of weights within a cell).
     """
     rows = np.asarray(counts.rows, dtype=np.int64)
-    n = rows.sum(axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = np.where(n[:, None] > 0, rows / np.maximum(n, 1)[:, None], 1.0 / rows.shape[-1])
-    draws = rng.multinomial(n, p, size=(n_resamples, rows.shape[0])).astype(float)
+    n_groups, n_cells = rows.shape
+    # a multinomial draw as a chain of conditional binomials, vectorized over resamples and groups
+    draws = np.empty((n_resamples, n_groups, n_cells))
+    left = np.broadcast_to(rows.sum(axis=-1), (n_resamples, n_groups)).astype(np.int64)
+    mass_left = rows.sum(axis=-1).astype(float)
+    for c in range(n_cells - 1):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            p = np.where(mass_left > 0, rows[:, c] / np.where(mass_left > 0, mass_left, 1.0), 0.0)
+        draw = rng.binomial(left, np.clip(p, 0.0, 1.0))
+        draws[:, :, c] = draw
+        left = left - draw
+        mass_left = mass_left - rows[:, c]
+    draws[:, :, -1] = left
     if counts.weighted_sq is None:
         return draws
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -56,6 +56,12 @@ class Component:
     overall_replicates: np.ndarray | None = None
     numerators: np.ndarray | None = None
     denominators: np.ndarray | None = None
+    support: np.ndarray | None = None  # unweighted rows in the denominator (None: the group rows)
+
+    def usable(self, min_group_size: int) -> np.ndarray:
+        """Groups whose value enters the aggregate: defined, on >= min_group_size rows."""
+        support = self.rows if self.support is None else self.support
+        return self.defined & (self.rows >= min_group_size) & (support >= min_group_size)
 
 
 def fmt(metric: str, value: float) -> str:
@@ -78,7 +84,6 @@ def half_width(n: float, confidence: float) -> float:
 def group_findings(
     comp: Component,
     groups: Groups,
-    eligible: np.ndarray,
     min_group_size: int,
     insufficient: Status,
     confidence: float,
@@ -86,6 +91,7 @@ def group_findings(
     """One finding per group for one component: PASS (informational) when used, else the
     insufficient status with reason ``insufficient_samples`` or ``undefined_rate``."""
     out = []
+    support = comp.rows if comp.support is None else comp.support
     for g in range(groups.n_groups):
         subject = groups.subject(g)
         n = int(comp.rows[g])
@@ -94,7 +100,7 @@ def group_findings(
         if comp.denominators is not None:
             details["numerator"] = float(comp.numerators[g])  # type: ignore[index]
             details["denominator"] = float(comp.denominators[g])
-        if not eligible[g]:
+        if n < min_group_size:
             details["value"] = value if comp.defined[g] else None
             hw = half_width(n, confidence)
             out.append(Finding(
@@ -110,6 +116,18 @@ def group_findings(
             out.append(Finding(
                 subject, insufficient, statistic=None, method=comp.name, reason="undefined_rate",
                 message=f"{subject}: {comp.name} undefined ({why}); excluded, not counted as 0",
+                details=details,
+            ))
+            continue
+        if support[g] < min_group_size:
+            k = int(support[g])
+            details["value"] = value
+            why = ZERO_DENOMINATOR.get(comp.name, "no usable rows").replace("no ", "", 1)
+            out.append(Finding(
+                subject, insufficient, statistic=None, threshold=float(min_group_size), method=comp.name,
+                reason="insufficient_samples",
+                message=(f"{subject}: {comp.name} rests on {k} rows ({why}) < min_group_size "
+                         f"{min_group_size}; not judged (about ±{share_text(half_width(k, confidence))})"),
                 details=details,
             ))
             continue

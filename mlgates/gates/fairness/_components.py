@@ -59,6 +59,7 @@ def count_components(
             overall_replicates=None if replicates is None else fk.rate(replicates.sum(axis=1), name),
             numerators=num_w,
             denominators=den_w,
+            support=den_rows,
         ))
     return out
 

@@ -315,3 +315,15 @@ def _key(value: Any) -> Hashable:
     except TypeError:
         return repr(value)
     return (type(value).__name__, value)
+
+
+def count_replicates(
+    ctx: CheckContext, counts: fk.GroupCounts, n_resamples: int, random_state: int | None
+) -> np.ndarray | None:
+    """Bootstrap replicates of a count table; shared by gates with the same seed and size."""
+    if not n_resamples:
+        return None
+    if random_state is None:
+        return fk.bootstrap_counts(counts, n_resamples, np.random.default_rng())
+    key = ("fairness.bootstrap", id(counts), n_resamples, random_state)
+    return ctx.cached(key, lambda: fk.bootstrap_counts(counts, n_resamples, np.random.default_rng(random_state)))

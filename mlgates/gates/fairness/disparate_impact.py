@@ -156,15 +156,12 @@ class DisparateImpactGate(Gate):
         groups = inp.resolve_groups(ctx, self.sensitive_features, self.missing)
         ref = self._reference_group(groups)
         counts = inp.confusion(ctx, groups, self.pos_label, self.threshold, needs_target=False)
-        rng = np.random.default_rng(self.random_state)
-        reps = fk.bootstrap_counts(counts, self.n_resamples, rng) if self.n_resamples else None
+        reps = inp.count_replicates(ctx, counts, self.n_resamples, self.random_state)
         (comp,) = comps.count_components(("selection_rate",), counts, reps, self.confidence)
         insufficient = INSUFFICIENT_STATUS[self.on_insufficient]
-        eligible = comp.rows >= self.min_group_size
-        used = eligible & comp.defined
+        used = comp.usable(self.min_group_size)
         params = {"sensitive_feature_names": list(groups.names), "n_dropped_missing": groups.n_dropped}
-        rate_findings = group_findings(comp, groups, eligible, self.min_group_size, insufficient,
-                                       self.confidence)
+        rate_findings = group_findings(comp, groups, self.min_group_size, insufficient, self.confidence)
         if groups.n_groups < 2:
             head = Finding("disparate_impact_ratio", insufficient, reason="single_group",
                            method="selection_rate_ratio",

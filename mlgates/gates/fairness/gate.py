@@ -97,9 +97,11 @@ class FairnessGate(Gate):
     agg : {"worst_case", "mean"}, default "worst_case"
         Equalized odds only: the worse (or the mean) of the TPR and FPR aggregates.
     min_group_size : int, default 30
-        Groups with fewer rows are reported (reason ``insufficient_samples``) and left out of
-        the aggregate. Rates with a zero denominator (TPR in a group without positives) are
-        reported as ``undefined_rate`` and left out, never scored 0.
+        A group's value enters the aggregate only if the group has at least this many rows
+        and the rate's denominator does too (TPR needs that many positive labels in the
+        group); otherwise it is reported with reason ``insufficient_samples`` and left out.
+        Rates with a zero denominator (TPR in a group without positives) are reported as
+        ``undefined_rate`` and left out, never scored 0.
     on_insufficient : {"warn", "fail", "error", "ignore"}, default "warn"
         Status of insufficient groups, of an aggregate that cannot be computed, and of a
         single group (reason ``single_group``). ``"ignore"`` lists them as SKIP.
@@ -303,11 +305,9 @@ class FairnessGate(Gate):
             "n_dropped_missing": groups.n_dropped,
         }
         rows = components[0].rows
-        eligible = rows >= self.min_group_size
         findings: list[Finding] = []
         for comp in components:
-            findings.extend(group_findings(comp, groups, eligible, self.min_group_size, insufficient,
-                                           self.confidence))
+            findings.extend(group_findings(comp, groups, self.min_group_size, insufficient, self.confidence))
         metrics: dict[str, float] = {"n_groups": float(groups.n_groups)}
 
         if groups.n_groups < 2:
@@ -320,7 +320,7 @@ class FairnessGate(Gate):
             return self._verdict(findings=[head, *findings], metrics=metrics, params=params,
                                  message=head.message)
 
-        value, reps, used = self._aggregate(spec, components, eligible)
+        value, reps, used = self._aggregate(spec, components)
         ci = fk.percentile_interval(reps, self.confidence) if reps is not None else (np.nan, np.nan)
         metrics.update({spec.name: value, f"{spec.name}_ci_low": ci[0], f"{spec.name}_ci_high": ci[1],
                         "n_groups_used": float(used.sum())})
@@ -328,7 +328,7 @@ class FairnessGate(Gate):
                                        insufficient)
         top = [head]
         if with_baseline:
-            top.append(self._worsening_finding(spec, components, base_components, eligible, value,
+            top.append(self._worsening_finding(spec, components, base_components, value,
                                                metrics, insufficient))
         message = "; ".join(f.message for f in top)
         n_bad = sum(1 for f in findings if f.status is not Status.PASS)
@@ -351,7 +351,7 @@ class FairnessGate(Gate):
             needs_target = spec.components != ("selection_rate",)
             counts = inp.confusion(ctx, groups, self.pos_label, self.threshold, needs_target)
             if not with_baseline:
-                reps = fk.bootstrap_counts(counts, n_resamples, rng) if n_resamples else None
+                reps = inp.count_replicates(ctx, counts, n_resamples, self.random_state)
                 return comps.count_components(spec.components, counts, reps, self.confidence), None
             y = inp.labels(ctx, groups, self.pos_label, needs_target)
             pred_a = inp.predictions(ctx, groups, self.pos_label, self.threshold, baseline=False)
@@ -406,13 +406,13 @@ class FairnessGate(Gate):
         return groups.take(np.asarray(ctx.prediction("current", baseline=baseline)))
 
     def _aggregate(
-        self, spec: _Spec, components: list[Component], eligible: np.ndarray
+        self, spec: _Spec, components: list[Component]
     ) -> tuple[float, np.ndarray | None, np.ndarray]:
         """Aggregate (combined over components), its replicates, and the groups used."""
         values, reps = [], []
-        used_any = np.zeros(len(eligible), dtype=bool)
+        used_any = np.zeros(len(components[0].rows), dtype=bool)
         for comp in components:
-            used = eligible & comp.defined
+            used = comp.usable(self.min_group_size)
             used_any |= used
             values.append(fk.aggregate(masked(comp.values, used), spec.aggregate, self.method,
                                        comp.overall))
@@ -454,7 +454,7 @@ class FairnessGate(Gate):
         }
         extremes = []
         for comp in components:
-            ok = used & comp.defined & (comp.rows >= self.min_group_size)
+            ok = comp.usable(self.min_group_size)
             if ok.sum() >= 1:
                 vals = np.where(ok, comp.values, np.nan)
                 hi_g, lo_g = int(np.nanargmax(vals)), int(np.nanargmin(vals))
@@ -483,7 +483,6 @@ class FairnessGate(Gate):
         spec: _Spec,
         components: list[Component],
         base: list[Component] | None,
-        eligible: np.ndarray,
         value: float,
         metrics: dict[str, float],
         insufficient: Status,
@@ -492,8 +491,8 @@ class FairnessGate(Gate):
         # the same groups for both models: those usable for the candidate and the baseline
         both = [dataclasses.replace(b, defined=b.defined & c.defined) for c, b in zip(components, base)]
         cand = [dataclasses.replace(c, defined=c.defined & b.defined) for c, b in zip(components, base)]
-        value_c, reps_c, _ = self._aggregate(spec, cand, eligible)
-        value_b, reps_b, _ = self._aggregate(spec, both, eligible)
+        value_c, reps_c, _ = self._aggregate(spec, cand)
+        value_b, reps_b, _ = self._aggregate(spec, both)
         sign = 1.0 if self._higher_is_worse(spec) else -1.0
         worsening = sign * (value_c - value_b)
         ci = (np.nan, np.nan)
