@@ -49,9 +49,13 @@ def main(n: int = 1_000_000) -> None:
         "false_positive_rate": flm.false_positive_rate,
         "accuracy_score": skm.accuracy_score,
     }
-    print(f"rows: {n:,}; numpy {np.__version__}; fairlearn {flm.__name__.split('.')[0]} "
-          f"{__import__('fairlearn').__version__}")
-    print(f"{'case':28s} {'task':32s} {'mlgates s':>10s} {'fairlearn s':>12s} {'ratio':>8s} {'max |diff|':>11s}")
+    print(
+        f"rows: {n:,}; numpy {np.__version__}; fairlearn {flm.__name__.split('.')[0]} "
+        f"{__import__('fairlearn').__version__}"
+    )
+    print(
+        f"{'case':28s} {'task':32s} {'mlgates s':>10s} {'fairlearn s':>12s} {'ratio':>8s} {'max |diff|':>11s}"
+    )
     ratios = []
     for case, spec in cases.items():
         sf = spec["sf"]

@@ -26,13 +26,18 @@ def frame(n: int = 4000, seed: int = 0) -> pd.DataFrame:
     y = rng.integers(0, 2, n)
     bias = np.select([a == "a1", a == "a2", a == "a3"], [0.15, 0.05, -0.05], -0.1)
     pred = (rng.random(n) < 0.35 + bias + 0.3 * y).astype(int)
-    return pd.DataFrame({
-        "a": a, "b": b, "y": y, "pred": pred,
-        "base": (rng.random(n) < 0.4 + 0.3 * y).astype(int),
-        "w": rng.random(n) * 2 + 0.1,
-        "score": rng.normal(size=n) + y,
-        "target_reg": rng.normal(size=n) * (1 + (a == "a1")),
-    })
+    return pd.DataFrame(
+        {
+            "a": a,
+            "b": b,
+            "y": y,
+            "pred": pred,
+            "base": (rng.random(n) < 0.4 + 0.3 * y).astype(int),
+            "w": rng.random(n) * 2 + 0.1,
+            "score": rng.normal(size=n) + y,
+            "target_reg": rng.normal(size=n) * (1 + (a == "a1")),
+        }
+    )
 
 
 DF = frame()
@@ -63,7 +68,11 @@ def test_named_metrics_match_fairlearn(metric, method, features, weighted):
         v = gate.check(current=DF, target="y", prediction="pred", sample_weight=weight)
         ours = v.metrics[metric]
         theirs = getattr(flm, metric)(
-            DF["y"], DF["pred"], sensitive_features=DF[features], method=method, sample_weight=weight,
+            DF["y"],
+            DF["pred"],
+            sensitive_features=DF[features],
+            method=method,
+            sample_weight=weight,
             **_fl_kwargs(metric, agg),
         )
         assert abs(ours - theirs) <= TOL, (metric, method, agg, ours, theirs)
@@ -85,12 +94,15 @@ ORACLES = {
     "precision_score": skm.precision_score,
     "recall_score": skm.recall_score,
     "f1_score": skm.f1_score,
-    "false_discovery_rate": lambda y, p, sample_weight=None: 1 - skm.precision_score(
-        y, p, sample_weight=sample_weight),
+    "false_discovery_rate": lambda y, p, sample_weight=None: (
+        1 - skm.precision_score(y, p, sample_weight=sample_weight)
+    ),
     "negative_predictive_value": lambda y, p, sample_weight=None: (lambda c: c[0] / (c[0] + c[2]))(
-        _cm(y, p, sample_weight)),
+        _cm(y, p, sample_weight)
+    ),
     "false_omission_rate": lambda y, p, sample_weight=None: (lambda c: c[2] / (c[0] + c[2]))(
-        _cm(y, p, sample_weight)),
+        _cm(y, p, sample_weight)
+    ),
 }
 
 
@@ -107,14 +119,26 @@ def _subject(names, key):
 @pytest.mark.parametrize("features", FEATURES)
 def test_per_group_metrics_match_metricframe(metric, features):
     w = DF["w"].to_numpy()
-    mf = flm.MetricFrame(metrics=ORACLES[metric], y_true=DF["y"], y_pred=DF["pred"],
-                         sensitive_features=DF[features], sample_params={"sample_weight": w})
+    mf = flm.MetricFrame(
+        metrics=ORACLES[metric],
+        y_true=DF["y"],
+        y_pred=DF["pred"],
+        sensitive_features=DF[features],
+        sample_params={"sample_weight": w},
+    )
     for aggregate in ("difference", "ratio", "group_min", "group_max"):
         for method in ("between_groups", "to_overall"):
             if aggregate.startswith("group") and method == "to_overall":
                 continue
-            gate = FairnessGate(metric, aggregate=aggregate, method=method, sensitive_features=features,
-                                min_group_size=1, max_value=10.0, n_resamples=0)
+            gate = FairnessGate(
+                metric,
+                aggregate=aggregate,
+                method=method,
+                sensitive_features=features,
+                min_group_size=1,
+                max_value=10.0,
+                n_resamples=0,
+            )
             v = gate.check(current=DF, target="y", prediction="pred", sample_weight=w)
             name = f"{metric}_{aggregate}"
             if aggregate == "difference":
@@ -125,7 +149,8 @@ def test_per_group_metrics_match_metricframe(metric, features):
                 expected = getattr(mf, aggregate)()
             assert abs(v.metrics[name] - expected) <= TOL, (metric, aggregate, method)
     v = FairnessGate(metric, sensitive_features=features, min_group_size=1, n_resamples=0).check(
-        current=DF, target="y", prediction="pred", sample_weight=w)
+        current=DF, target="y", prediction="pred", sample_weight=w
+    )
     ours = _group_values(v, metric)
     for key, value in mf.by_group.items():
         assert abs(ours[_subject(features, key)] - value) <= TOL
@@ -134,13 +159,25 @@ def test_per_group_metrics_match_metricframe(metric, features):
 @pytest.mark.parametrize("metric", ["mean_absolute_error", "mean_squared_error", "root_mean_squared_error"])
 def test_regression_metrics_match_metricframe(metric):
     w = DF["w"].to_numpy()
-    mf = flm.MetricFrame(metrics=getattr(skm, metric), y_true=DF["target_reg"], y_pred=DF["score"],
-                         sensitive_features=DF[["a", "b"]], sample_params={"sample_weight": w})
+    mf = flm.MetricFrame(
+        metrics=getattr(skm, metric),
+        y_true=DF["target_reg"],
+        y_pred=DF["score"],
+        sensitive_features=DF[["a", "b"]],
+        sample_params={"sample_weight": w},
+    )
     for aggregate in ("difference", "ratio", "group_max"):
-        v = FairnessGate(metric, aggregate=aggregate, sensitive_features=["a", "b"], max_value=100.0,
-                         min_group_size=1, n_resamples=20).check(
-            current=DF, target="target_reg", prediction="score", sample_weight=w)
-        expected = {"difference": mf.difference(), "ratio": mf.ratio(), "group_max": mf.group_max()}[aggregate]
+        v = FairnessGate(
+            metric,
+            aggregate=aggregate,
+            sensitive_features=["a", "b"],
+            max_value=100.0,
+            min_group_size=1,
+            n_resamples=20,
+        ).check(current=DF, target="target_reg", prediction="score", sample_weight=w)
+        expected = {"difference": mf.difference(), "ratio": mf.ratio(), "group_max": mf.group_max()}[
+            aggregate
+        ]
         assert abs(v.metrics[f"{metric}_{aggregate}"] - expected) <= TOL
     ours = _group_values(v, metric)
     for key, value in mf.by_group.items():
@@ -148,33 +185,44 @@ def test_regression_metrics_match_metricframe(metric):
 
 
 def test_bounded_group_loss_fails_on_worst_group():
-    v = FairnessGate("mean_absolute_error", aggregate="group_max", max_value=0.5, sensitive_features="a",
-                     n_resamples=50).check(current=DF, target="target_reg", prediction="score")
+    v = FairnessGate(
+        "mean_absolute_error", aggregate="group_max", max_value=0.5, sensitive_features="a", n_resamples=50
+    ).check(current=DF, target="target_reg", prediction="score")
     worst = max(skm.mean_absolute_error(g["target_reg"], g["score"]) for _, g in DF.groupby("a"))
     assert v.metrics["mean_absolute_error_group_max"] == pytest.approx(worst, abs=TOL)
     assert v.status is Status.FAIL and v.reason == "fairness_bound_exceeded"
 
 
 def test_sklearn_name_and_callable_go_through_metricframe():
-    expected = flm.MetricFrame(metrics=skm.balanced_accuracy_score, y_true=DF["y"], y_pred=DF["pred"],
-                               sensitive_features=DF["a"]).difference()
+    expected = flm.MetricFrame(
+        metrics=skm.balanced_accuracy_score, y_true=DF["y"], y_pred=DF["pred"], sensitive_features=DF["a"]
+    ).difference()
     for metric in ("balanced_accuracy_score", skm.balanced_accuracy_score):
         v = FairnessGate(metric, sensitive_features="a", n_resamples=10).check(
-            current=DF, target="y", prediction="pred")
+            current=DF, target="y", prediction="pred"
+        )
         assert abs(v.metrics["balanced_accuracy_score_difference"] - expected) <= TOL
-        assert v.metrics["balanced_accuracy_score_difference_ci_low"] <= v.metrics[
-            "balanced_accuracy_score_difference_ci_high"]
+        assert (
+            v.metrics["balanced_accuracy_score_difference_ci_low"]
+            <= v.metrics["balanced_accuracy_score_difference_ci_high"]
+        )
 
 
 def test_array_inputs_and_precedence_of_gate_parameter():
     arr = DF["b"].to_numpy()
     v_param = FairnessGate(sensitive_features="a").check(
-        current=DF, target="y", prediction="pred", sensitive_features=arr)
+        current=DF, target="y", prediction="pred", sensitive_features=arr
+    )
     v_input = FairnessGate().check(current=DF, target="y", prediction="pred", sensitive_features=DF["a"])
-    assert v_param.metrics["demographic_parity_difference"] == v_input.metrics["demographic_parity_difference"]
+    assert (
+        v_param.metrics["demographic_parity_difference"] == v_input.metrics["demographic_parity_difference"]
+    )
     assert list(v_param.params["sensitive_feature_names"]) == ["a"]
-    v_arr = FairnessGate().check(target=DF["y"].to_numpy(), prediction=DF["pred"].to_numpy(),
-                                 sensitive_features=np.column_stack([DF["a"], DF["b"]]))
+    v_arr = FairnessGate().check(
+        target=DF["y"].to_numpy(),
+        prediction=DF["pred"].to_numpy(),
+        sensitive_features=np.column_stack([DF["a"], DF["b"]]),
+    )
     expected = flm.demographic_parity_difference(DF["y"], DF["pred"], sensitive_features=DF[["a", "b"]])
     assert abs(v_arr.metrics["demographic_parity_difference"] - expected) <= TOL
     assert any(f.subject.startswith("sensitive_feature_0=a1, sensitive_feature_1=") for f in v_arr.findings)
@@ -190,18 +238,22 @@ def _no_positive_group():
 def test_difference_zero_denominator_group_is_excluded_not_zero():
     df = _no_positive_group()
     theirs = flm.equalized_odds_difference(df["y"], df["pred"], sensitive_features=df["a"])
-    fl_tpr = flm.MetricFrame(metrics=flm.true_positive_rate, y_true=df["y"], y_pred=df["pred"],
-                             sensitive_features=df["a"]).by_group
+    fl_tpr = flm.MetricFrame(
+        metrics=flm.true_positive_rate, y_true=df["y"], y_pred=df["pred"], sensitive_features=df["a"]
+    ).by_group
     assert fl_tpr["a4"] == 0.0  # fairlearn scores the undefined TPR as 0 ...
     assert theirs == pytest.approx(fl_tpr.max())  # ... so equalized odds is the largest TPR
 
     v = FairnessGate("equalized_odds_difference", sensitive_features="a").check(
-        current=df, target="y", prediction="pred")
+        current=df, target="y", prediction="pred"
+    )
     kept = df[df["a"] != "a4"]
-    tpr = flm.MetricFrame(metrics=flm.true_positive_rate, y_true=kept["y"], y_pred=kept["pred"],
-                          sensitive_features=kept["a"]).difference()
-    fpr = flm.MetricFrame(metrics=flm.false_positive_rate, y_true=df["y"], y_pred=df["pred"],
-                          sensitive_features=df["a"]).difference()
+    tpr = flm.MetricFrame(
+        metrics=flm.true_positive_rate, y_true=kept["y"], y_pred=kept["pred"], sensitive_features=kept["a"]
+    ).difference()
+    fpr = flm.MetricFrame(
+        metrics=flm.false_positive_rate, y_true=df["y"], y_pred=df["pred"], sensitive_features=df["a"]
+    ).difference()
     assert abs(v.metrics["equalized_odds_difference"] - max(tpr, fpr)) <= TOL
     assert v.metrics["equalized_odds_difference"] < theirs
     (undefined,) = [f for f in v.findings if f.reason == "undefined_rate"]
@@ -215,7 +267,8 @@ def test_ratio_zero_denominator_group():
     theirs = flm.equal_opportunity_ratio(df["y"], df["pred"], sensitive_features=df["a"])
     assert theirs == 0.0  # fairlearn: min TPR 0 / max TPR
     v = FairnessGate("equal_opportunity_ratio", sensitive_features="a", min_value=0.5).check(
-        current=df, target="y", prediction="pred")
+        current=df, target="y", prediction="pred"
+    )
     assert v.metrics["equal_opportunity_ratio"] > 0.5
     assert v.status is Status.WARN and v.reason == "undefined_rate"
 
@@ -228,7 +281,8 @@ def test_probabilities_as_predictions_error_unless_threshold():
     assert v.status is Status.ERROR and v.reason == "probabilities_given"
     assert "threshold=" in v.message
     v = FairnessGate(sensitive_features="a", threshold=0.5).check(
-        current=DF, target="y", prediction=proba.to_numpy())
+        current=DF, target="y", prediction=proba.to_numpy()
+    )
     expected = flm.demographic_parity_difference(DF["y"], proba >= 0.5, sensitive_features=DF["a"])
     assert abs(v.metrics["demographic_parity_difference"] - expected) <= TOL
 
@@ -240,8 +294,9 @@ def test_threshold_uses_proba_input_and_model():
     model = LogisticRegression().fit(x, DF["y"])
     cut = model.predict_proba(x)[:, 1] >= 0.3
     expected = flm.demographic_parity_difference(DF["y"], cut, sensitive_features=DF["a"])
-    v = FairnessGate(threshold=0.3).check(current=x, target=DF["y"].to_numpy(), model=model,
-                                          sensitive_features=DF["a"].to_numpy())
+    v = FairnessGate(threshold=0.3).check(
+        current=x, target=DF["y"].to_numpy(), model=model, sensitive_features=DF["a"].to_numpy()
+    )
     assert abs(v.metrics["demographic_parity_difference"] - expected) <= TOL
 
 
@@ -249,7 +304,8 @@ def test_small_group_is_insufficient_not_scored():
     df = DF.copy()
     df.loc[df.index[:10], "a"] = "tiny"
     v = FairnessGate("demographic_parity_difference", sensitive_features="a", max_value=1.0).check(
-        current=df, target="y", prediction="pred")
+        current=df, target="y", prediction="pred"
+    )
     tiny = [f for f in v.findings if f.subject == "a=tiny"]
     assert tiny and all(f.reason == "insufficient_samples" and f.statistic is None for f in tiny)
     assert v.status is Status.WARN and "a=tiny" in v.findings[0].details["groups_excluded"]
@@ -257,10 +313,12 @@ def test_small_group_is_insufficient_not_scored():
     expected = flm.demographic_parity_difference(kept["y"], kept["pred"], sensitive_features=kept["a"])
     assert abs(v.metrics["demographic_parity_difference"] - expected) <= TOL
     failing = FairnessGate(sensitive_features="a", max_value=1.0, on_insufficient="fail").check(
-        current=df, target="y", prediction="pred")
+        current=df, target="y", prediction="pred"
+    )
     assert failing.status is Status.FAIL
     ignored = FairnessGate(sensitive_features="a", max_value=1.0, on_insufficient="ignore").check(
-        current=df, target="y", prediction="pred")
+        current=df, target="y", prediction="pred"
+    )
     assert ignored.status is Status.PASS
 
 
@@ -270,14 +328,16 @@ def test_rate_on_few_denominator_rows_is_insufficient():
     df.loc[a4, "y"] = 0
     df.loc[a4[:5], "y"] = 1  # a4: ~400 rows but only 5 positives
     v = FairnessGate("equal_opportunity_difference", sensitive_features="a", max_value=1.0).check(
-        current=df, target="y", prediction="pred")
+        current=df, target="y", prediction="pred"
+    )
     (f,) = [f for f in v.findings if f.subject == "a=a4"]
     assert f.reason == "insufficient_samples" and f.statistic is None and "rests on 5 rows" in f.message
     kept = df[df["a"] != "a4"]
     expected = flm.equal_opportunity_difference(kept["y"], kept["pred"], sensitive_features=kept["a"])
     assert abs(v.metrics["equal_opportunity_difference"] - expected) <= TOL
     full = FairnessGate("equal_opportunity_difference", sensitive_features="a", min_group_size=1).check(
-        current=df, target="y", prediction="pred")
+        current=df, target="y", prediction="pred"
+    )
     theirs = flm.equal_opportunity_difference(df["y"], df["pred"], sensitive_features=df["a"])
     assert abs(full.metrics["equal_opportunity_difference"] - theirs) <= TOL
 
@@ -292,7 +352,8 @@ def test_single_group_is_not_a_pass():
 
 def test_all_groups_small_is_insufficient():
     v = FairnessGate(sensitive_features="a", min_group_size=100_000).check(
-        current=DF, target="y", prediction="pred")
+        current=DF, target="y", prediction="pred"
+    )
     assert v.status is Status.WARN and v.reason == "insufficient_samples"
     assert np.isnan(v.metrics["demographic_parity_difference"])
 
@@ -302,22 +363,28 @@ def test_missing_sensitive_values_policies():
     df.loc[df.index[:200], "a"] = None
     as_group = FairnessGate(sensitive_features="a").check(current=df, target="y", prediction="pred")
     assert any(f.subject == "a=<NA>" for f in as_group.findings)
-    dropped = FairnessGate(sensitive_features="a", missing="drop").check(current=df, target="y", prediction="pred")
+    dropped = FairnessGate(sensitive_features="a", missing="drop").check(
+        current=df, target="y", prediction="pred"
+    )
     kept = df[df["a"].notna()]
     expected = flm.demographic_parity_difference(kept["y"], kept["pred"], sensitive_features=kept["a"])
     assert abs(dropped.metrics["demographic_parity_difference"] - expected) <= TOL
     assert dropped.params["n_dropped_missing"] == 200
-    err = FairnessGate(sensitive_features="a", missing="error").check(current=df, target="y", prediction="pred")
+    err = FairnessGate(sensitive_features="a", missing="error").check(
+        current=df, target="y", prediction="pred"
+    )
     assert err.status is Status.ERROR and err.reason == "missing_sensitive_values"
 
 
 def test_string_labels_need_pos_label():
     df = DF.assign(y=np.where(DF["y"] == 1, ">50K", "<=50K"), pred=np.where(DF["pred"] == 1, ">50K", "<=50K"))
     v = FairnessGate("equalized_odds_difference", sensitive_features="a").check(
-        current=df, target="y", prediction="pred")
+        current=df, target="y", prediction="pred"
+    )
     assert v.status is Status.ERROR and v.reason == "pos_label_required"
     v = FairnessGate("equalized_odds_difference", sensitive_features="a", pos_label=">50K").check(
-        current=df, target="y", prediction="pred")
+        current=df, target="y", prediction="pred"
+    )
     expected = flm.equalized_odds_difference(DF["y"], DF["pred"], sensitive_features=DF["a"])
     assert abs(v.metrics["equalized_odds_difference"] - expected) <= TOL
 
@@ -329,7 +396,8 @@ def test_non_binary_and_missing_labels_are_errors():
     df = DF.assign(y=DF["y"].astype(float))
     df.loc[3, "y"] = np.nan
     v = FairnessGate("equal_opportunity_difference", sensitive_features="a").check(
-        current=df, target="y", prediction="pred")
+        current=df, target="y", prediction="pred"
+    )
     assert v.status is Status.ERROR and v.reason == "missing_values"
 
 
@@ -364,32 +432,42 @@ def test_group_findings_carry_wilson_intervals():
 
 
 def test_decision_ci_needs_interval_beyond_bound():
-    point = FairnessGate(sensitive_features="a", max_value=0.25).check(current=DF, target="y", prediction="pred")
+    point = FairnessGate(sensitive_features="a", max_value=0.25).check(
+        current=DF, target="y", prediction="pred"
+    )
     value = point.metrics["demographic_parity_difference"]
     lo = point.metrics["demographic_parity_difference_ci_low"]
     hi = point.metrics["demographic_parity_difference_ci_high"]
     assert lo <= value <= hi
     bound = (lo + value) / 2  # point beyond the bound, interval includes it
     v = FairnessGate(sensitive_features="a", max_value=bound, decision="ci").check(
-        current=DF, target="y", prediction="pred")
+        current=DF, target="y", prediction="pred"
+    )
     assert v.status is Status.WARN and v.reason == "fairness_bound_inconclusive"
     v = FairnessGate(sensitive_features="a", max_value=lo / 2, decision="ci").check(
-        current=DF, target="y", prediction="pred")
+        current=DF, target="y", prediction="pred"
+    )
     assert v.status is Status.FAIL
     again = FairnessGate(sensitive_features="a", max_value=bound, decision="ci").check(
-        current=DF, target="y", prediction="pred")
-    assert again.metrics == v.metrics or again.metrics[
-        "demographic_parity_difference_ci_low"] == point.metrics["demographic_parity_difference_ci_low"]
+        current=DF, target="y", prediction="pred"
+    )
+    assert (
+        again.metrics == v.metrics
+        or again.metrics["demographic_parity_difference_ci_low"]
+        == point.metrics["demographic_parity_difference_ci_low"]
+    )
 
 
 def test_non_regression_against_baseline():
     same = FairnessGate("equalized_odds_difference", sensitive_features="a", max_worsening=0.0).check(
-        current=DF, target="y", prediction="pred", baseline_prediction="pred")
+        current=DF, target="y", prediction="pred", baseline_prediction="pred"
+    )
     assert same.metrics["equalized_odds_difference_worsening"] == 0.0
     assert same.metrics["equalized_odds_difference_worsening_ci_high"] == 0.0
     assert same.status is Status.PASS
     v = FairnessGate("equalized_odds_difference", sensitive_features="a", max_worsening=0.02).check(
-        current=DF, target="y", prediction="pred", baseline_prediction="base")
+        current=DF, target="y", prediction="pred", baseline_prediction="base"
+    )
     base = flm.equalized_odds_difference(DF["y"], DF["base"], sensitive_features=DF["a"])
     cand = flm.equalized_odds_difference(DF["y"], DF["pred"], sensitive_features=DF["a"])
     assert abs(v.metrics["baseline_equalized_odds_difference"] - base) <= TOL
@@ -397,24 +475,29 @@ def test_non_regression_against_baseline():
     assert v.metrics["equalized_odds_difference_worsening"] == pytest.approx(cand - base, abs=TOL)
     assert v.status is Status.FAIL and v.reason == "fairness_regression"
     reverse = FairnessGate("equalized_odds_difference", sensitive_features="a", max_worsening=0.02).check(
-        current=DF, target="y", prediction="base", baseline_prediction="pred")
+        current=DF, target="y", prediction="base", baseline_prediction="pred"
+    )
     assert reverse.status is Status.PASS
     ratio = FairnessGate("demographic_parity_ratio", sensitive_features="a", max_worsening=0.05).check(
-        current=DF, target="y", prediction="pred", baseline_prediction="base")
+        current=DF, target="y", prediction="pred", baseline_prediction="base"
+    )
     assert ratio.findings[1].details["direction"] == "lower is worse"
     assert ratio.status is Status.FAIL
 
 
 def test_non_regression_regression_metric_is_paired():
     v = FairnessGate("mean_absolute_error", sensitive_features="a", max_worsening=0.0, n_resamples=30).check(
-        current=DF, target="target_reg", prediction="score", baseline_prediction="score")
+        current=DF, target="target_reg", prediction="score", baseline_prediction="score"
+    )
     assert v.metrics["mean_absolute_error_difference_worsening"] == 0.0
     assert v.metrics["mean_absolute_error_difference_worsening_ci_low"] == 0.0
     assert v.status is Status.PASS
 
 
 def test_missing_baseline_is_missing_input():
-    v = FairnessGate(sensitive_features="a", max_worsening=0.1).check(current=DF, target="y", prediction="pred")
+    v = FairnessGate(sensitive_features="a", max_worsening=0.1).check(
+        current=DF, target="y", prediction="pred"
+    )
     assert v.status is Status.ERROR and v.reason == "missing_input"
 
 
@@ -427,13 +510,17 @@ def test_counts_computed_once_per_suite_run(monkeypatch):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(fk, "confusion_counts", counting)
-    suite = Suite([
-        FairnessGate("demographic_parity_difference"),
-        FairnessGate("equalized_odds_difference"),
-        FairnessGate("accuracy", aggregate="group_min", min_value=0.1),
-        DisparateImpactGate(),
-    ])
-    verdict = suite.check(current=DF, target="y", prediction="pred", sensitive_features="a", sample_weight="w")
+    suite = Suite(
+        [
+            FairnessGate("demographic_parity_difference"),
+            FairnessGate("equalized_odds_difference"),
+            FairnessGate("accuracy", aggregate="group_min", min_value=0.1),
+            DisparateImpactGate(),
+        ]
+    )
+    verdict = suite.check(
+        current=DF, target="y", prediction="pred", sensitive_features="a", sample_weight="w"
+    )
     assert len(calls) == 1
     assert all(child.status is not Status.ERROR for child in verdict.children)
     FairnessGate(sensitive_features="b").check(current=DF, target="y", prediction="pred")
@@ -473,7 +560,8 @@ def test_disparate_impact_ratios_match_pandas():
 def test_disparate_impact_reference_group_and_overall():
     rates = DF.groupby("a")["pred"].mean()
     v = DisparateImpactGate(sensitive_features="a", reference="a2", min_ratio=0.5).check(
-        current=DF, prediction="pred")
+        current=DF, prediction="pred"
+    )
     ratios = {f.subject: f.statistic for f in v.findings}
     assert ratios["a=a1"] == pytest.approx(rates["a1"] / rates["a2"], abs=TOL)
     v = DisparateImpactGate(sensitive_features="a", reference="overall").check(current=DF, prediction="pred")
@@ -484,7 +572,9 @@ def test_disparate_impact_reference_group_and_overall():
 
 
 def test_disparate_impact_ci_decision():
-    v = DisparateImpactGate(sensitive_features="a", decision="ci", min_ratio=0.8).check(current=DF, prediction="pred")
+    v = DisparateImpactGate(sensitive_features="a", decision="ci", min_ratio=0.8).check(
+        current=DF, prediction="pred"
+    )
     for f in v.findings:
         if f.status is Status.FAIL:
             assert f.details["ratio_ci_high"] < 0.8
@@ -526,13 +616,16 @@ def test_empty_current_fails_closed(gate):
 def test_gate_properties_on_random_data(seed):
     df = frame(600, seed)
     v = FairnessGate("demographic_parity_difference", sensitive_features="a", n_resamples=50).check(
-        current=df, prediction="pred")
+        current=df, prediction="pred"
+    )
     r = FairnessGate("demographic_parity_ratio", sensitive_features="a", n_resamples=50).check(
-        current=df, prediction="pred")
+        current=df, prediction="pred"
+    )
     d = v.metrics["demographic_parity_difference"]
     q = r.metrics["demographic_parity_ratio"]
     assert d >= 0 and 0 <= q <= 1
     relabelled = df.assign(a=df["a"].map({"a1": "z", "a2": "y", "a3": "x", "a4": "w"}))
     v2 = FairnessGate("demographic_parity_difference", sensitive_features="a", n_resamples=50).check(
-        current=relabelled, prediction="pred")
+        current=relabelled, prediction="pred"
+    )
     assert v2.metrics["demographic_parity_difference"] == pytest.approx(d, abs=TOL)

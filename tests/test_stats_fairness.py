@@ -59,13 +59,15 @@ def test_confusion_counts_match_sklearn():
     for g in range(len(labels)):
         m = codes == g
         np.testing.assert_allclose(
-            counts.weighted[g], confusion_matrix(y[m], pred[m], labels=[0, 1], sample_weight=w[m]).ravel(),
+            counts.weighted[g],
+            confusion_matrix(y[m], pred[m], labels=[0, 1], sample_weight=w[m]).ravel(),
             rtol=1e-12,
         )
         np.testing.assert_array_equal(counts.rows[g], confusion_matrix(y[m], pred[m], labels=[0, 1]).ravel())
         np.testing.assert_allclose(
             counts.weighted_sq[g],
-            confusion_matrix(y[m], pred[m], labels=[0, 1], sample_weight=w[m] ** 2).ravel(), rtol=1e-12,
+            confusion_matrix(y[m], pred[m], labels=[0, 1], sample_weight=w[m] ** 2).ravel(),
+            rtol=1e-12,
         )
 
 
@@ -106,7 +108,7 @@ def test_group_means_match_numpy_average():
     a, _, y, pred, w = _data()
     codes, labels = fk.group_codes([a])
     err = np.abs(pred - y * 0.7)
-    means, wsum, rows = fk.group_means(codes, len(labels), err, w)
+    means, _, rows = fk.group_means(codes, len(labels), err, w)
     for g in range(len(labels)):
         m = codes == g
         assert means[g] == pytest.approx(np.average(err[m], weights=w[m]), rel=1e-12)
@@ -135,7 +137,7 @@ def test_bootstrap_counts_matches_row_bootstrap_in_distribution():
 
 def test_bootstrap_group_means_seeded_and_centered():
     a, _, y, pred, w = _data()
-    codes, labels = fk.group_codes([a])
+    codes, _ = fk.group_codes([a])
     vals = np.abs(pred - y).astype(float)
     reps = fk.bootstrap_group_means(codes, 3, vals, w, 200, np.random.default_rng(1))
     again = fk.bootstrap_group_means(codes, 3, vals, w, 200, np.random.default_rng(1))

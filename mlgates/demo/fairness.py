@@ -20,14 +20,27 @@ def section(data: DemoData) -> Suite:
     del data  # every gate reads the shared inputs (current, target, model, sensitive_features)
     return Suite(
         [
-            FairnessGate("demographic_parity_difference", max_value=0.1, blocking=False,
-                         name="demographic_parity (known disparity, non-blocking)"),
-            FairnessGate("equalized_odds_difference", max_value=0.1, blocking=False,
-                         name="equalized_odds (non-blocking)"),
-            DisparateImpactGate(min_ratio=0.8, blocking=False,
-                                name="four-fifths rule (known disparity, non-blocking)"),
-            FairnessGate("equalized_odds_difference", max_worsening=0.05, decision="ci",
-                         name="equalized_odds no worse than champion"),
+            FairnessGate(
+                "demographic_parity_difference",
+                max_value=0.1,
+                blocking=False,
+                name="demographic_parity (known disparity, non-blocking)",
+            ),
+            FairnessGate(
+                "equalized_odds_difference",
+                max_value=0.1,
+                blocking=False,
+                name="equalized_odds (non-blocking)",
+            ),
+            DisparateImpactGate(
+                min_ratio=0.8, blocking=False, name="four-fifths rule (known disparity, non-blocking)"
+            ),
+            FairnessGate(
+                "equalized_odds_difference",
+                max_worsening=0.05,
+                decision="ci",
+                name="equalized_odds no worse than champion",
+            ),
         ],
         name="fairness",
     )

@@ -104,9 +104,7 @@ def canonical_metric(name: str) -> str:
 
 
 # -- groups -----------------------------------------------------------------------------------
-def group_codes(
-    columns: Sequence[Any], *, dropna: bool = False
-) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
+def group_codes(columns: Sequence[Any], *, dropna: bool = False) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
     """Integer group codes for one or several sensitive columns (intersections when several).
 
     Parameters
@@ -445,8 +443,8 @@ Method = Literal["between_groups", "to_overall"]
 
 def aggregate(
     values: np.ndarray,
-    kind: Aggregate,
-    method: Method = "between_groups",
+    kind: Aggregate | str,
+    method: Method | str = "between_groups",
     overall: np.ndarray | float | None = None,
 ) -> np.ndarray:
     """Aggregate per-group values (last axis = groups), ignoring NaN groups.
@@ -495,9 +493,7 @@ def aggregate(
 
 
 # -- bootstrap --------------------------------------------------------------------------------
-def bootstrap_counts(
-    counts: GroupCounts, n_resamples: int, rng: np.random.Generator
-) -> np.ndarray:
+def bootstrap_counts(counts: GroupCounts, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
     """Bootstrap replicates of per-group cell tables, ``(n_resamples, n_groups, n_cells)``.
 
     Each group's rows are resampled with replacement (group sizes fixed): for a table of
@@ -526,9 +522,7 @@ def bootstrap_counts(
     return draws * mean_w
 
 
-def percentile_interval(
-    replicates: np.ndarray, confidence: float = 0.95
-) -> tuple[float, float]:
+def percentile_interval(replicates: np.ndarray, confidence: float = 0.95) -> tuple[float, float]:
     """Percentile bootstrap interval of 1-d replicates, ignoring NaN (NaN if all are NaN)."""
     r = np.asarray(replicates, dtype=float)
     r = r[np.isfinite(r)]

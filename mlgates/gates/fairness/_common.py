@@ -103,42 +103,69 @@ def group_findings(
         if n < min_group_size:
             details["value"] = value if comp.defined[g] else None
             hw = half_width(n, confidence)
-            out.append(Finding(
-                subject, insufficient, statistic=None, threshold=float(min_group_size), method=comp.name,
-                reason="insufficient_samples",
-                message=(f"{subject}: {n} rows < min_group_size {min_group_size}; {comp.name} not "
-                         f"judged (a rate on {n} rows is only known to about ±{share_text(hw)})"),
-                details=details,
-            ))
+            out.append(
+                Finding(
+                    subject,
+                    insufficient,
+                    statistic=None,
+                    threshold=float(min_group_size),
+                    method=comp.name,
+                    reason="insufficient_samples",
+                    message=(
+                        f"{subject}: {n} rows < min_group_size {min_group_size}; {comp.name} not "
+                        f"judged (a rate on {n} rows is only known to about ±{share_text(hw)})"
+                    ),
+                    details=details,
+                )
+            )
             continue
         if not comp.defined[g]:
             why = ZERO_DENOMINATOR.get(comp.name, "no usable rows")
-            out.append(Finding(
-                subject, insufficient, statistic=None, method=comp.name, reason="undefined_rate",
-                message=f"{subject}: {comp.name} undefined ({why}); excluded, not counted as 0",
-                details=details,
-            ))
+            out.append(
+                Finding(
+                    subject,
+                    insufficient,
+                    statistic=None,
+                    method=comp.name,
+                    reason="undefined_rate",
+                    message=f"{subject}: {comp.name} undefined ({why}); excluded, not counted as 0",
+                    details=details,
+                )
+            )
             continue
         if support[g] < min_group_size:
             k = int(support[g])
             details["value"] = value
             why = ZERO_DENOMINATOR.get(comp.name, "no usable rows").replace("no ", "", 1)
-            out.append(Finding(
-                subject, insufficient, statistic=None, threshold=float(min_group_size), method=comp.name,
-                reason="insufficient_samples",
-                message=(f"{subject}: {comp.name} rests on {k} rows ({why}) < min_group_size "
-                         f"{min_group_size}; not judged (about ±{share_text(half_width(k, confidence))})"),
-                details=details,
-            ))
+            out.append(
+                Finding(
+                    subject,
+                    insufficient,
+                    statistic=None,
+                    threshold=float(min_group_size),
+                    method=comp.name,
+                    reason="insufficient_samples",
+                    message=(
+                        f"{subject}: {comp.name} rests on {k} rows ({why}) < min_group_size "
+                        f"{min_group_size}; not judged (about ±{share_text(half_width(k, confidence))})"
+                    ),
+                    details=details,
+                )
+            )
             continue
         lo, hi = float(comp.ci_low[g]), float(comp.ci_high[g])
         details.update({"ci_low": lo, "ci_high": hi, "ci_method": comp.ci_method, "confidence": confidence})
         ci = "" if lo != lo else f" [{fmt(comp.name, lo)}, {fmt(comp.name, hi)}]"
-        out.append(Finding(
-            subject, Status.PASS, statistic=value, method=comp.name,
-            message=f"{subject}: {comp.name} {fmt(comp.name, value)}{ci} (n={n:,})",
-            details=details,
-        ))
+        out.append(
+            Finding(
+                subject,
+                Status.PASS,
+                statistic=value,
+                method=comp.name,
+                message=f"{subject}: {comp.name} {fmt(comp.name, value)}{ci} (n={n:,})",
+                details=details,
+            )
+        )
     return out
 
 
@@ -154,13 +181,21 @@ def judge(
     if max_value is not None and value > max_value:
         if decision == "point" or lo > max_value:
             return Status.FAIL, "fairness_bound_exceeded", max_value, f"> {max_value:.4g} allowed"
-        return (Status.WARN, "fairness_bound_inconclusive", max_value,
-                f"> {max_value:.4g} allowed, but its confidence interval includes the bound")
+        return (
+            Status.WARN,
+            "fairness_bound_inconclusive",
+            max_value,
+            f"> {max_value:.4g} allowed, but its confidence interval includes the bound",
+        )
     if min_value is not None and value < min_value:
         if decision == "point" or hi < min_value:
             return Status.FAIL, "fairness_bound_exceeded", min_value, f"< {min_value:.4g} required"
-        return (Status.WARN, "fairness_bound_inconclusive", min_value,
-                f"< {min_value:.4g} required, but its confidence interval includes the bound")
+        return (
+            Status.WARN,
+            "fairness_bound_inconclusive",
+            min_value,
+            f"< {min_value:.4g} required, but its confidence interval includes the bound",
+        )
     if max_value is not None and min_value is not None:
         return Status.PASS, None, max_value, f"within [{min_value:.4g}, {max_value:.4g}]"
     if max_value is not None:

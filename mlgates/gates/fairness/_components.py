@@ -41,26 +41,29 @@ def count_components(
         if name in fk.PROPORTION_METRICS:
             neff = fk.effective_size(counts, name)
             lo, hi = fk.wilson_interval(np.nan_to_num(values) * neff, neff, confidence)
-            method = "wilson" if counts.weighted_sq is None else "wilson_kish"
+            method: str | None = "wilson" if counts.weighted_sq is None else "wilson_kish"
         else:
-            lo, hi = _quantiles(None if replicates is None else fk.rate(replicates, name),
-                                confidence, counts.n_groups)
+            lo, hi = _quantiles(
+                None if replicates is None else fk.rate(replicates, name), confidence, counts.n_groups
+            )
             method = "bootstrap_percentile" if replicates is not None else None
-        out.append(Component(
-            name=name,
-            values=values,
-            rows=counts.rows.sum(axis=1),
-            defined=defined,
-            ci_low=lo,
-            ci_high=hi,
-            ci_method=method,
-            overall=float(fk.rate(total, name)),
-            replicates=None if replicates is None else fk.rate(replicates, name),
-            overall_replicates=None if replicates is None else fk.rate(replicates.sum(axis=1), name),
-            numerators=num_w,
-            denominators=den_w,
-            support=den_rows,
-        ))
+        out.append(
+            Component(
+                name=name,
+                values=values,
+                rows=counts.rows.sum(axis=1),
+                defined=defined,
+                ci_low=lo,
+                ci_high=hi,
+                ci_method=method,
+                overall=float(fk.rate(total, name)),
+                replicates=None if replicates is None else fk.rate(replicates, name),
+                overall_replicates=None if replicates is None else fk.rate(replicates.sum(axis=1), name),
+                numerators=num_w,
+                denominators=den_w,
+                support=den_rows,
+            )
+        )
     return out
 
 
@@ -91,15 +94,19 @@ def regression_component(
     if replicate_means is not None:
         rep = _finish_loss(name, replicate_means)
         with np.errstate(invalid="ignore", divide="ignore"):
-            rep_overall = _finish_loss(
-                name, np.nansum(replicate_means * wsum, axis=1) / wsum.sum()
-            )
+            rep_overall = _finish_loss(name, np.nansum(replicate_means * wsum, axis=1) / wsum.sum())
     lo, hi = _quantiles(rep, confidence, n_groups)
     return Component(
-        name=name, values=values, rows=rows, defined=wsum > 0, ci_low=lo, ci_high=hi,
+        name=name,
+        values=values,
+        rows=rows,
+        defined=wsum > 0,
+        ci_low=lo,
+        ci_high=hi,
         ci_method="bootstrap_percentile" if rep is not None else None,
         overall=float(_finish_loss(name, np.asarray(overall_mean))),
-        replicates=rep, overall_replicates=rep_overall,
+        replicates=rep,
+        overall_replicates=rep_overall,
     )
 
 
@@ -173,9 +180,16 @@ def callable_component(
 ) -> Component:
     lo, hi = _quantiles(rep, confidence, len(values))
     return Component(
-        name=name, values=values, rows=rows, defined=np.isfinite(values), ci_low=lo, ci_high=hi,
-        ci_method="bootstrap_percentile" if rep is not None else None, overall=overall,
-        replicates=rep, overall_replicates=rep_overall,
+        name=name,
+        values=values,
+        rows=rows,
+        defined=np.isfinite(values),
+        ci_low=lo,
+        ci_high=hi,
+        ci_method="bootstrap_percentile" if rep is not None else None,
+        overall=overall,
+        replicates=rep,
+        overall_replicates=rep_overall,
     )
 
 

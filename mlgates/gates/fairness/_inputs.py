@@ -84,6 +84,7 @@ def _sensitive_columns(ctx: CheckContext, spec: Any) -> tuple[list[Any], tuple[s
 
 def resolve_groups(ctx: CheckContext, param: Any, missing: str) -> Groups:
     """Groups from the gate's ``sensitive_features`` (precedence) or the check input."""
+    key_src: tuple[Any, ...]
     if param is not None:
         spec, key_src = param, ("param", param if isinstance(param, str) else tuple(param))
     else:
@@ -184,7 +185,7 @@ def binarize(values: np.ndarray, name: str, pos_label: Any, *, is_prediction: bo
             subject=name,
         )
     if pos_label is None:
-        if set(uniques.tolist()) <= {True, False, 0, 1}:
+        if set(uniques.tolist()) <= {True, False}:
             return (v == 1).astype(np.int8)
         raise InputError(
             f"{name}: values {sorted(map(str, uniques.tolist()))} are not 0/1; pass pos_label=... "
@@ -326,4 +327,6 @@ def count_replicates(
     if random_state is None:
         return fk.bootstrap_counts(counts, n_resamples, np.random.default_rng())
     key = ("fairness.bootstrap", id(counts), n_resamples, random_state)
-    return ctx.cached(key, lambda: fk.bootstrap_counts(counts, n_resamples, np.random.default_rng(random_state)))
+    return ctx.cached(
+        key, lambda: fk.bootstrap_counts(counts, n_resamples, np.random.default_rng(random_state))
+    )

@@ -119,8 +119,13 @@ class DisparateImpactGate(Gate):
         from mlgates.core.params import parameter_error
 
         if self.decision == "ci" and self.n_resamples == 0:
-            raise parameter_error(type(self).__name__, "n_resamples", "> 0 with decision='ci'",
-                                  self.n_resamples, "DisparateImpactGate(n_resamples=1000).")
+            raise parameter_error(
+                type(self).__name__,
+                "n_resamples",
+                "> 0 with decision='ci'",
+                self.n_resamples,
+                "DisparateImpactGate(n_resamples=1000).",
+            )
 
     def required_inputs(self) -> tuple[str, ...]:
         return () if self.sensitive_features is not None else ("sensitive_features",)
@@ -139,7 +144,7 @@ class DisparateImpactGate(Gate):
             subject=self.reference,
         )
 
-    def _ratios(self, rates: np.ndarray, overall: np.ndarray, used: np.ndarray, ref: int | None) -> np.ndarray:
+    def _ratios(self, rates: np.ndarray, overall: Any, used: np.ndarray, ref: int | None) -> np.ndarray:
         """Ratio of each group's rate to the reference (last axis = groups)."""
         r = np.where(used, rates, np.nan)
         if self.reference == "max_rate":
@@ -148,7 +153,8 @@ class DisparateImpactGate(Gate):
         elif self.reference == "overall":
             base = np.asarray(overall)[..., None]
         else:
-            base = r[..., ref : ref + 1]  # type: ignore[misc]
+            assert ref is not None
+            base = r[..., ref : ref + 1]
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(np.isfinite(base) & (base > 0), r / np.where(base > 0, base, 1.0), np.nan)
 
@@ -163,19 +169,34 @@ class DisparateImpactGate(Gate):
         params = {"sensitive_feature_names": list(groups.names), "n_dropped_missing": groups.n_dropped}
         rate_findings = group_findings(comp, groups, self.min_group_size, insufficient, self.confidence)
         if groups.n_groups < 2:
-            head = Finding("disparate_impact_ratio", insufficient, reason="single_group",
-                           method="selection_rate_ratio",
-                           message=f"only one group ({groups.subject(0)}): a ratio needs two groups")
-            return self._verdict(findings=[head, *rate_findings], params=params,
-                                 metrics={"disparate_impact_ratio": float("nan"), "n_groups": 1.0},
-                                 message=head.message)
+            head = Finding(
+                "disparate_impact_ratio",
+                insufficient,
+                reason="single_group",
+                method="selection_rate_ratio",
+                message=f"only one group ({groups.subject(0)}): a ratio needs two groups",
+            )
+            return self._verdict(
+                findings=[head, *rate_findings],
+                params=params,
+                metrics={"disparate_impact_ratio": float("nan"), "n_groups": 1.0},
+                message=head.message,
+            )
         if ref is not None and not used[ref]:
-            head = Finding("disparate_impact_ratio", insufficient, reason="insufficient_samples",
-                           method="selection_rate_ratio",
-                           message=f"reference group {groups.subject(ref)} has too few rows "
-                                   f"({int(comp.rows[ref])} < {self.min_group_size})")
-            return self._verdict(findings=[head, *rate_findings], params=params,
-                                 metrics={"disparate_impact_ratio": float("nan")}, message=head.message)
+            head = Finding(
+                "disparate_impact_ratio",
+                insufficient,
+                reason="insufficient_samples",
+                method="selection_rate_ratio",
+                message=f"reference group {groups.subject(ref)} has too few rows "
+                f"({int(comp.rows[ref])} < {self.min_group_size})",
+            )
+            return self._verdict(
+                findings=[head, *rate_findings],
+                params=params,
+                metrics={"disparate_impact_ratio": float("nan")},
+                message=head.message,
+            )
         ratios = self._ratios(comp.values, comp.overall, used, ref)
         rep_ratios = None
         if comp.replicates is not None:
@@ -187,25 +208,50 @@ class DisparateImpactGate(Gate):
                 findings.append(rate_finding)
                 continue
             value = float(ratios[g])
-            ci = (fk.percentile_interval(rep_ratios[:, g], self.confidence) if rep_ratios is not None
-                  else (np.nan, np.nan))
-            details = {**rate_finding.details, "selection_rate": float(comp.values[g]),
-                       "ratio_ci_low": ci[0], "ratio_ci_high": ci[1]}
+            ci = (
+                fk.percentile_interval(rep_ratios[:, g], self.confidence)
+                if rep_ratios is not None
+                else (np.nan, np.nan)
+            )
+            details = {
+                **rate_finding.details,
+                "selection_rate": float(comp.values[g]),
+                "ratio_ci_low": ci[0],
+                "ratio_ci_high": ci[1],
+            }
             if value != value:
-                findings.append(Finding(subject, insufficient, method="selection_rate_ratio",
-                                        reason="undefined_rate", details=details,
-                                        message=f"{subject}: ratio undefined (reference selection rate is 0)"))
+                findings.append(
+                    Finding(
+                        subject,
+                        insufficient,
+                        method="selection_rate_ratio",
+                        reason="undefined_rate",
+                        details=details,
+                        message=f"{subject}: ratio undefined (reference selection rate is 0)",
+                    )
+                )
                 continue
             status, reason, _, text = judge(value, ci, None, self.min_ratio, self.decision)
-            reason = {"fairness_bound_exceeded": "disparate_impact",
-                      "fairness_bound_inconclusive": "disparate_impact_inconclusive"}.get(reason or "", reason)
+            reason = {
+                "fairness_bound_exceeded": "disparate_impact",
+                "fairness_bound_inconclusive": "disparate_impact_inconclusive",
+            }.get(reason or "", reason)
             ci_text = "" if ci[0] != ci[0] else f" [{ci[0]:.3f}, {ci[1]:.3f}]"
-            findings.append(Finding(
-                subject, status, statistic=value, threshold=self.min_ratio, method="selection_rate_ratio",
-                reason=reason, details=details,
-                message=(f"{subject}: selection rate {share_text(comp.values[g])} is {value:.3f}{ci_text} "
-                         f"of the reference ({self.reference}) {text}"),
-            ))
+            findings.append(
+                Finding(
+                    subject,
+                    status,
+                    statistic=value,
+                    threshold=self.min_ratio,
+                    method="selection_rate_ratio",
+                    reason=reason,
+                    details=details,
+                    message=(
+                        f"{subject}: selection rate {share_text(comp.values[g])} is {value:.3f}{ci_text} "
+                        f"of the reference ({self.reference}) {text}"
+                    ),
+                )
+            )
         finite = np.isfinite(ratios)
         worst = float(np.min(ratios[finite])) if finite.any() else float("nan")
         rep_min = None
@@ -214,20 +260,36 @@ class DisparateImpactGate(Gate):
                 rep_min = np.min(np.where(np.isfinite(rep_ratios), rep_ratios, np.inf), axis=-1)
             rep_min = np.where(np.isinf(rep_min), np.nan, rep_min)
         ci = fk.percentile_interval(rep_min, self.confidence) if rep_min is not None else (np.nan, np.nan)
-        metrics = {"disparate_impact_ratio": worst, "disparate_impact_ratio_ci_low": ci[0],
-                   "disparate_impact_ratio_ci_high": ci[1], "n_groups": float(groups.n_groups),
-                   "n_groups_used": float(used.sum())}
+        metrics = {
+            "disparate_impact_ratio": worst,
+            "disparate_impact_ratio_ci_low": ci[0],
+            "disparate_impact_ratio_ci_high": ci[1],
+            "n_groups": float(groups.n_groups),
+            "n_groups_used": float(used.sum()),
+        }
         if used.sum() < 2 or worst != worst:
-            head = Finding("disparate_impact_ratio", insufficient, reason="insufficient_samples",
-                           method="selection_rate_ratio", threshold=self.min_ratio,
-                           message=f"disparate impact ratio undefined: {int(used.sum())} usable group(s) "
-                                   f"with >= {self.min_group_size} rows")
-            return self._verdict(findings=[head, *findings], metrics=metrics, params=params,
-                                 message=head.message)
-        bad = [f for f in findings if f.status in (Status.FAIL, Status.WARN) and f.method == "selection_rate_ratio"]
+            head = Finding(
+                "disparate_impact_ratio",
+                insufficient,
+                reason="insufficient_samples",
+                method="selection_rate_ratio",
+                threshold=self.min_ratio,
+                message=f"disparate impact ratio undefined: {int(used.sum())} usable group(s) "
+                f"with >= {self.min_group_size} rows",
+            )
+            return self._verdict(
+                findings=[head, *findings], metrics=metrics, params=params, message=head.message
+            )
+        bad = [
+            f
+            for f in findings
+            if f.status in (Status.FAIL, Status.WARN) and f.method == "selection_rate_ratio"
+        ]
         worst_g = int(np.nanargmin(np.where(finite, ratios, np.nan)))
-        message = (f"smallest selection-rate ratio {worst:.3f} ({groups.subject(worst_g)}) "
-                   f"{'<' if worst < self.min_ratio else '>='} {self.min_ratio:g}")
+        message = (
+            f"smallest selection-rate ratio {worst:.3f} ({groups.subject(worst_g)}) "
+            f"{'<' if worst < self.min_ratio else '>='} {self.min_ratio:g}"
+        )
         if bad:
             message += f"; {len(bad)} group(s) below the four-fifths bound"
         return self._verdict(findings=findings, metrics=metrics, params=params, message=message)

@@ -227,7 +227,10 @@ class FairnessGate(Gate):
             parts, agg = NAMED_METRICS[metric]
             if self.aggregate is not None and self.aggregate != agg:
                 raise parameter_error(
-                    owner, "aggregate", f"None or {agg!r} for metric={metric!r}", self.aggregate,
+                    owner,
+                    "aggregate",
+                    f"None or {agg!r} for metric={metric!r}",
+                    self.aggregate,
                     f"drop aggregate=, or use metric={parts[0]!r} with aggregate={self.aggregate!r}.",
                 )
             return _Spec(metric, parts, agg, "count")
@@ -242,8 +245,11 @@ class FairnessGate(Gate):
         if resolved is None:
             valid = sorted([*NAMED_METRICS, *fk.COUNT_METRICS, *fk.REGRESSION_METRICS])
             raise parameter_error(
-                owner, "metric", "a fairlearn metric name, a per-group metric name or a callable",
-                metric, f"one of {valid}, a sklearn.metrics name, or a callable.",
+                owner,
+                "metric",
+                "a fairlearn metric name, a per-group metric name or a callable",
+                metric,
+                f"one of {valid}, a sklearn.metrics name, or a callable.",
             )
         fn, fn_name = resolved
         return _Spec(f"{fn_name}_{aggregate}", (fn_name,), aggregate, "callable", fn)
@@ -252,17 +258,36 @@ class FairnessGate(Gate):
         owner = type(self).__name__
         spec = self._spec()
         if self.agg != "worst_case" and not spec.name.startswith("equalized_odds"):
-            raise parameter_error(owner, "agg", "'worst_case' unless metric is equalized odds",
-                                  self.agg, f"{owner}(agg='worst_case') for metric={spec.name!r}.")
+            raise parameter_error(
+                owner,
+                "agg",
+                "'worst_case' unless metric is equalized odds",
+                self.agg,
+                f"{owner}(agg='worst_case') for metric={spec.name!r}.",
+            )
         if self.max_value is not None and self.min_value is not None and self.min_value > self.max_value:
             raise parameter_error(owner, "min_value", f"<= max_value ({self.max_value})", self.min_value)
         if self.decision == "ci" and self.n_resamples == 0:
-            raise parameter_error(owner, "n_resamples", "> 0 with decision='ci'", self.n_resamples,
-                                  f"{owner}(n_resamples=1000) or decision='point'.")
-        if (self.max_value is None and self.min_value is None and self.max_worsening is None
-                and spec.aggregate not in _DEFAULT_BOUNDS):
-            raise parameter_error(owner, "max_value", f"a bound for aggregate={spec.aggregate!r}",
-                                  None, f"{owner}(max_value=...) or {owner}(min_value=...).")
+            raise parameter_error(
+                owner,
+                "n_resamples",
+                "> 0 with decision='ci'",
+                self.n_resamples,
+                f"{owner}(n_resamples=1000) or decision='point'.",
+            )
+        if (
+            self.max_value is None
+            and self.min_value is None
+            and self.max_worsening is None
+            and spec.aggregate not in _DEFAULT_BOUNDS
+        ):
+            raise parameter_error(
+                owner,
+                "max_value",
+                f"a bound for aggregate={spec.aggregate!r}",
+                None,
+                f"{owner}(max_value=...) or {owner}(min_value=...).",
+            )
 
     def _bounds(self, spec: _Spec) -> tuple[float | None, float | None]:
         if self.max_value is None and self.min_value is None and self.max_worsening is None:
@@ -312,24 +337,38 @@ class FairnessGate(Gate):
 
         if groups.n_groups < 2:
             head = Finding(
-                spec.name, insufficient, method=spec.name, reason="single_group",
-                message=(f"only one group ({groups.subject(0)}, {int(rows[0]):,} rows) in "
-                         f"{', '.join(groups.names)}: a disparity needs at least two groups"),
+                spec.name,
+                insufficient,
+                method=spec.name,
+                reason="single_group",
+                message=(
+                    f"only one group ({groups.subject(0)}, {int(rows[0]):,} rows) in "
+                    f"{', '.join(groups.names)}: a disparity needs at least two groups"
+                ),
             )
             metrics[spec.name] = float("nan")
-            return self._verdict(findings=[head, *findings], metrics=metrics, params=params,
-                                 message=head.message)
+            return self._verdict(
+                findings=[head, *findings], metrics=metrics, params=params, message=head.message
+            )
 
         value, reps, used = self._aggregate(spec, components)
         ci = fk.percentile_interval(reps, self.confidence) if reps is not None else (np.nan, np.nan)
-        metrics.update({spec.name: value, f"{spec.name}_ci_low": ci[0], f"{spec.name}_ci_high": ci[1],
-                        "n_groups_used": float(used.sum())})
-        head = self._aggregate_finding(spec, components, groups, used, value, ci, max_value, min_value,
-                                       insufficient)
+        metrics.update(
+            {
+                spec.name: value,
+                f"{spec.name}_ci_low": ci[0],
+                f"{spec.name}_ci_high": ci[1],
+                "n_groups_used": float(used.sum()),
+            }
+        )
+        head = self._aggregate_finding(
+            spec, components, groups, used, value, ci, max_value, min_value, insufficient
+        )
         top = [head]
         if with_baseline:
-            top.append(self._worsening_finding(spec, components, base_components, value,
-                                               metrics, insufficient))
+            top.append(
+                self._worsening_finding(spec, components, base_components, value, metrics, insufficient)
+            )
         message = "; ".join(f.message for f in top)
         n_bad = sum(1 for f in findings if f.status is not Status.PASS)
         if n_bad:
@@ -351,8 +390,8 @@ class FairnessGate(Gate):
             needs_target = spec.components != ("selection_rate",)
             counts = inp.confusion(ctx, groups, self.pos_label, self.threshold, needs_target)
             if not with_baseline:
-                reps = inp.count_replicates(ctx, counts, n_resamples, self.random_state)
-                return comps.count_components(spec.components, counts, reps, self.confidence), None
+                count_reps = inp.count_replicates(ctx, counts, n_resamples, self.random_state)
+                return comps.count_components(spec.components, counts, count_reps, self.confidence), None
             y = inp.labels(ctx, groups, self.pos_label, needs_target)
             pred_a = inp.predictions(ctx, groups, self.pos_label, self.threshold, baseline=False)
             pred_b = inp.predictions(ctx, groups, self.pos_label, self.threshold, baseline=True)
@@ -365,8 +404,10 @@ class FairnessGate(Gate):
             if n_resamples:
                 joint_reps = fk.bootstrap_counts(joint, n_resamples, rng)
                 rep_a, rep_b = fk.split_joint(joint_reps)
-            return (comps.count_components(spec.components, counts, rep_a, self.confidence),
-                    comps.count_components(spec.components, base_counts, rep_b, self.confidence))
+            return (
+                comps.count_components(spec.components, counts, rep_a, self.confidence),
+                comps.count_components(spec.components, base_counts, rep_b, self.confidence),
+            )
         y_raw = groups.take(ctx.labels("current"))
         if spec.kind == "regression":
             name = spec.components[0]
@@ -378,9 +419,12 @@ class FairnessGate(Gate):
             rep = None
             if n_resamples:
                 rep = fk.bootstrap_group_means(codes, n_groups, np.column_stack(losses), w, n_resamples, rng)
-            out = [comps.regression_component(name, codes, n_groups, loss, w,
-                                              None if rep is None else rep[:, :, k], self.confidence)
-                   for k, loss in enumerate(losses)]
+            out = [
+                comps.regression_component(
+                    name, codes, n_groups, loss, w, None if rep is None else rep[:, :, k], self.confidence
+                )
+                for k, loss in enumerate(losses)
+            ]
             return out[:1], (out[1:] or None)
         assert spec.fn is not None
         name = spec.components[0]
@@ -391,13 +435,17 @@ class FairnessGate(Gate):
         reps: list[Any] = [None] * len(preds)
         rep_overall: list[Any] = [None] * len(preds)
         if n_resamples:
-            reps, rep_overall = comps.row_bootstrap_callable(spec.fn, codes, n_groups, y_raw, preds, w,
-                                                             n_resamples, rng)
+            reps, rep_overall = comps.row_bootstrap_callable(
+                spec.fn, codes, n_groups, y_raw, preds, w, n_resamples, rng
+            )
         out = []
         for k, pred in enumerate(preds):
             values, overall = comps.callable_values(spec.fn, codes, n_groups, y_raw, pred, w)
-            out.append(comps.callable_component(name, values, overall, rows, reps[k], rep_overall[k],
-                                                self.confidence))
+            out.append(
+                comps.callable_component(
+                    name, values, overall, rows, reps[k], rep_overall[k], self.confidence
+                )
+            )
         return out[:1], (out[1:] or None)
 
     def _raw_prediction(self, ctx: CheckContext, groups: inp.Groups, *, baseline: bool) -> np.ndarray:
@@ -414,11 +462,13 @@ class FairnessGate(Gate):
         for comp in components:
             used = comp.usable(self.min_group_size)
             used_any |= used
-            values.append(fk.aggregate(masked(comp.values, used), spec.aggregate, self.method,
-                                       comp.overall))
+            values.append(fk.aggregate(masked(comp.values, used), spec.aggregate, self.method, comp.overall))
             if comp.replicates is not None:
-                reps.append(fk.aggregate(masked(comp.replicates, used), spec.aggregate, self.method,
-                                         comp.overall_replicates))
+                reps.append(
+                    fk.aggregate(
+                        masked(comp.replicates, used), spec.aggregate, self.method, comp.overall_replicates
+                    )
+                )
         point = self._combine(spec, np.stack(values))
         rep = self._combine(spec, np.stack(reps)) if len(reps) == len(components) else None
         return float(point), rep, used_any
@@ -446,11 +496,14 @@ class FairnessGate(Gate):
         insufficient: Status,
     ) -> Finding:
         details: dict[str, Any] = {
-            "ci_low": ci[0], "ci_high": ci[1], "confidence": self.confidence,
+            "ci_low": ci[0],
+            "ci_high": ci[1],
+            "confidence": self.confidence,
             "ci_method": "bootstrap_percentile" if ci[0] == ci[0] else None,
-            "method": self.method, "aggregate": spec.aggregate,
-            "groups_used": [groups.subject(g) for g in np.flatnonzero(used)],
-            "groups_excluded": [groups.subject(g) for g in np.flatnonzero(~used)],
+            "method": self.method,
+            "aggregate": spec.aggregate,
+            "groups_used": [groups.subject(int(g)) for g in np.flatnonzero(used)],
+            "groups_excluded": [groups.subject(int(g)) for g in np.flatnonzero(~used)],
         }
         extremes = []
         for comp in components:
@@ -460,20 +513,33 @@ class FairnessGate(Gate):
                 hi_g, lo_g = int(np.nanargmax(vals)), int(np.nanargmin(vals))
                 details[f"{comp.name}_max_group"] = groups.subject(hi_g)
                 details[f"{comp.name}_min_group"] = groups.subject(lo_g)
-                extremes.append(f"{comp.name}: {groups.subject(hi_g)} {fmt(comp.name, vals[hi_g])} vs "
-                                f"{groups.subject(lo_g)} {fmt(comp.name, vals[lo_g])}")
+                extremes.append(
+                    f"{comp.name}: {groups.subject(hi_g)} {fmt(comp.name, vals[hi_g])} vs "
+                    f"{groups.subject(lo_g)} {fmt(comp.name, vals[lo_g])}"
+                )
         if value != value:
             return Finding(
-                spec.name, insufficient, method=spec.name, reason="insufficient_samples",
-                threshold=max_value if max_value is not None else min_value, details=details,
-                message=(f"{spec.name} undefined: fewer than two groups with >= {self.min_group_size} rows "
-                         f"and a defined rate (used: {details['groups_used'] or 'none'})"),
+                spec.name,
+                insufficient,
+                method=spec.name,
+                reason="insufficient_samples",
+                threshold=max_value if max_value is not None else min_value,
+                details=details,
+                message=(
+                    f"{spec.name} undefined: fewer than two groups with >= {self.min_group_size} rows "
+                    f"and a defined rate (used: {details['groups_used'] or 'none'})"
+                ),
             )
         status, reason, bound, text = judge(value, ci, max_value, min_value, self.decision)
         ci_text = "" if ci[0] != ci[0] else f" [{ci[0]:.4g}, {ci[1]:.4g}]"
         extra = f" ({'; '.join(extremes)})" if extremes else ""
         return Finding(
-            spec.name, status, statistic=value, threshold=bound, method=spec.name, reason=reason,
+            spec.name,
+            status,
+            statistic=value,
+            threshold=bound,
+            method=spec.name,
+            reason=reason,
             message=f"{spec.name} = {value:.4g}{ci_text} {text}{extra}".replace("  ", " "),
             details=details,
         )
@@ -498,16 +564,34 @@ class FairnessGate(Gate):
         ci = (np.nan, np.nan)
         if reps_c is not None and reps_b is not None:
             ci = fk.percentile_interval(sign * (reps_c - reps_b), self.confidence)
-        metrics.update({f"baseline_{spec.name}": value_b, f"{spec.name}_worsening": worsening,
-                        f"{spec.name}_worsening_ci_low": ci[0], f"{spec.name}_worsening_ci_high": ci[1]})
+        metrics.update(
+            {
+                f"baseline_{spec.name}": value_b,
+                f"{spec.name}_worsening": worsening,
+                f"{spec.name}_worsening_ci_low": ci[0],
+                f"{spec.name}_worsening_ci_high": ci[1],
+            }
+        )
         subject = f"{spec.name} vs baseline"
-        details = {"candidate": value_c, "baseline": value_b, "ci_low": ci[0], "ci_high": ci[1],
-                   "confidence": self.confidence, "ci_method": "paired_bootstrap_percentile",
-                   "direction": "higher is worse" if sign > 0 else "lower is worse"}
+        details = {
+            "candidate": value_c,
+            "baseline": value_b,
+            "ci_low": ci[0],
+            "ci_high": ci[1],
+            "confidence": self.confidence,
+            "ci_method": "paired_bootstrap_percentile",
+            "direction": "higher is worse" if sign > 0 else "lower is worse",
+        }
         if worsening != worsening:
-            return Finding(subject, insufficient, method="fairness_non_regression",
-                           reason="insufficient_samples", threshold=self.max_worsening, details=details,
-                           message=f"{subject}: undefined (too few usable groups for one of the models)")
+            return Finding(
+                subject,
+                insufficient,
+                method="fairness_non_regression",
+                reason="insufficient_samples",
+                threshold=self.max_worsening,
+                details=details,
+                message=f"{subject}: undefined (too few usable groups for one of the models)",
+            )
         status, reason, _, _ = judge(worsening, ci, self.max_worsening, None, self.decision)
         if reason == "fairness_bound_exceeded":
             reason = "fairness_regression"
@@ -517,8 +601,15 @@ class FairnessGate(Gate):
         ci_text = "" if ci[0] != ci[0] else f" [{ci[0]:.4g}, {ci[1]:.4g}]"
         cmp = ">" if worsening > (self.max_worsening or 0) else "<="
         return Finding(
-            subject, status, statistic=worsening, threshold=self.max_worsening,
-            method="fairness_non_regression", reason=reason, details=details,
-            message=(f"{spec.name}: candidate {value_c:.4g} vs baseline {value_b:.4g}, "
-                     f"{abs(worsening):.4g} {verb}{ci_text}; worsening {cmp} {self.max_worsening:.4g} allowed"),
+            subject,
+            status,
+            statistic=worsening,
+            threshold=self.max_worsening,
+            method="fairness_non_regression",
+            reason=reason,
+            details=details,
+            message=(
+                f"{spec.name}: candidate {value_c:.4g} vs baseline {value_b:.4g}, "
+                f"{abs(worsening):.4g} {verb}{ci_text}; worsening {cmp} {self.max_worsening:.4g} allowed"
+            ),
         )
