@@ -15,12 +15,10 @@ from mlgates.stats import fairness as fk
 def _quantiles(rep: np.ndarray | None, confidence: float, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
     if rep is None:
         return np.full(n_groups, np.nan), np.full(n_groups, np.nan)
-    alpha = (1 - confidence) / 2
     lo = np.empty(n_groups)
     hi = np.empty(n_groups)
     for g in range(n_groups):
         lo[g], hi[g] = fk.percentile_interval(rep[:, g], confidence) if rep.shape[0] else (np.nan, np.nan)
-    del alpha
     return lo, hi
 
 

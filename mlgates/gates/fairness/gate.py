@@ -306,8 +306,8 @@ class FairnessGate(Gate):
         needs = ["target"] if spec.components != ("selection_rate",) else []
         if self.sensitive_features is None:
             needs.append("sensitive_features")
-        if self.max_worsening is not None and spec.kind != "count":
-            pass  # baseline checked in _check (prediction or model)
+        # the baseline (prediction or model) for max_worsening is resolved in _check: either
+        # input will do, so a missing one is reported there with reason missing_input
         return tuple(needs)
 
     # -- checking -------------------------------------------------------------------------
@@ -366,9 +366,7 @@ class FairnessGate(Gate):
         )
         top = [head]
         if with_baseline:
-            top.append(
-                self._worsening_finding(spec, components, base_components, value, metrics, insufficient)
-            )
+            top.append(self._worsening_finding(spec, components, base_components, metrics, insufficient))
         message = "; ".join(f.message for f in top)
         n_bad = sum(1 for f in findings if f.status is not Status.PASS)
         if n_bad:
@@ -549,7 +547,6 @@ class FairnessGate(Gate):
         spec: _Spec,
         components: list[Component],
         base: list[Component] | None,
-        value: float,
         metrics: dict[str, float],
         insufficient: Status,
     ) -> Finding:
