@@ -49,10 +49,7 @@ def main(n: int = 1_000_000) -> None:
         "false_positive_rate": flm.false_positive_rate,
         "accuracy_score": skm.accuracy_score,
     }
-    print(
-        f"rows: {n:,}; numpy {np.__version__}; fairlearn {flm.__name__.split('.')[0]} "
-        f"{__import__('fairlearn').__version__}"
-    )
+    print(f"rows: {n:,}; numpy {np.__version__}; fairlearn {__import__('fairlearn').__version__}")
     print(
         f"{'case':28s} {'task':32s} {'mlgates s':>10s} {'fairlearn s':>12s} {'ratio':>8s} {'max |diff|':>11s}"
     )
@@ -98,9 +95,7 @@ def main(n: int = 1_000_000) -> None:
                     ours_vals = {f.subject: f.statistic for f in child.findings[1:]}
                     for key, row in by_group.iterrows():
                         key = key if isinstance(key, tuple) else (key,)
-                        names = ("a", "b") if len(key) == 2 else ("sensitive_feature_0",)
-                        if len(key) == 2:
-                            names = ("sensitive_feature_0", "sensitive_feature_1")
+                        names = [f"sensitive_feature_{j}" for j in range(len(key))]
                         subject = ", ".join(f"{nm}={k}" for nm, k in zip(names, key))
                         diff = max(diff, abs(ours_vals[subject] - row[metric]))
             else:
