@@ -412,6 +412,26 @@ def test_missing_inputs():
     assert v.status is Status.ERROR and v.reason == "empty_input"
 
 
+def test_length_mismatch_without_current_is_an_error():
+    y = DF["y"].to_numpy()
+    v = FairnessGate("equalized_odds_difference").check(
+        target=y, prediction=DF["pred"].to_numpy()[:-5], sensitive_features=DF["a"].to_numpy()
+    )
+    assert v.status is Status.ERROR and v.reason == "length_mismatch" and "prediction" in v.message
+    v = FairnessGate().check(target=y, prediction=DF["pred"].to_numpy(), sensitive_features=DF["a"][:10])
+    assert v.status is Status.ERROR and v.reason == "length_mismatch"
+
+
+def test_integer_column_names():
+    df = DF.rename(columns={"a": 0, "b": 1})
+    v = FairnessGate(sensitive_features=[0, 1]).check(current=df, target="y", prediction="pred")
+    expected = flm.demographic_parity_difference(DF["y"], DF["pred"], sensitive_features=DF[["a", "b"]])
+    assert abs(v.metrics["demographic_parity_difference"] - expected) <= TOL
+    assert any(f.subject.startswith("0=a1, 1=b1") for f in v.findings)
+    v = FairnessGate().check(current=df, target="y", prediction="pred", sensitive_features=0)
+    assert any(f.subject == "0=a1" for f in v.findings)
+
+
 def test_demographic_parity_needs_no_target():
     v = FairnessGate(sensitive_features="a").check(current=DF, prediction="pred")
     expected = flm.demographic_parity_difference(DF["y"], DF["pred"], sensitive_features=DF["a"])

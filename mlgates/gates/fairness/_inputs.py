@@ -31,6 +31,7 @@ class Groups:
     keep: np.ndarray | None
     n_dropped: int
     key: Hashable
+    n_rows: int
 
     @property
     def n_groups(self) -> int:
@@ -44,13 +45,28 @@ class Groups:
             parts.append(f"{name}={shown}")
         return ", ".join(parts)
 
-    def take(self, values: np.ndarray) -> np.ndarray:
-        """Per-row values restricted to the kept rows."""
+    def take(self, values: np.ndarray, name: str = "input") -> np.ndarray:
+        """Per-row values restricted to the kept rows (InputError if the length differs)."""
+        if len(values) != self.n_rows:
+            raise InputError(
+                f"{name} has {len(values)} rows but sensitive_features has {self.n_rows}; pass one "
+                "value per row.",
+                reason="length_mismatch",
+                subject=name,
+            )
         return values if self.keep is None else values[self.keep]
 
 
-def _sensitive_columns(ctx: CheckContext, spec: Any) -> tuple[list[Any], tuple[str, ...]]:
-    """Arrays and names of the sensitive features from a gate parameter or the check input."""
+def _sensitive_columns(
+    ctx: CheckContext, spec: Any, from_param: bool = False
+) -> tuple[list[Any], tuple[str, ...]]:
+    """Arrays and names of the sensitive features from a gate parameter (always column
+    names) or the check input (column names, or values)."""
+    if from_param and not isinstance(spec, str):
+        names = tuple(spec)
+        return [ctx.column("current", c).to_numpy() for c in names], tuple(str(c) for c in names)
+    if isinstance(spec, (str, int)) and not isinstance(spec, bool):
+        return [ctx.column("current", spec).to_numpy()], (str(spec),)
     if isinstance(spec, str) or (
         isinstance(spec, Sequence)
         and not isinstance(spec, (str, bytes))
@@ -91,11 +107,13 @@ def resolve_groups(ctx: CheckContext, param: Any, missing: str) -> Groups:
         spec = ctx.require("sensitive_features", "Fairness gates need the sensitive feature(s).")
         key_src = ("input",)
     key = ("fairness.groups", key_src, missing)
-    return ctx.cached(key, lambda: _build_groups(ctx, spec, missing, key))
+    return ctx.cached(key, lambda: _build_groups(ctx, spec, missing, key, from_param=param is not None))
 
 
-def _build_groups(ctx: CheckContext, spec: Any, missing: str, key: Hashable) -> Groups:
-    cols, names = _sensitive_columns(ctx, spec)
+def _build_groups(
+    ctx: CheckContext, spec: Any, missing: str, key: Hashable, *, from_param: bool = False
+) -> Groups:
+    cols, names = _sensitive_columns(ctx, spec, from_param)
     n = len(ctx.frame("current")) if ctx.has("current") else len(cols[0])
     for name, col in zip(names, cols):
         if len(col) != n:
@@ -129,7 +147,7 @@ def _build_groups(ctx: CheckContext, spec: Any, missing: str, key: Hashable) -> 
                 "every row has a missing sensitive value; nothing left after missing='drop'.",
                 reason="empty_input",
             )
-    return Groups(codes, labels, names, keep, n_missing if missing == "drop" else 0, key)
+    return Groups(codes, labels, names, keep, n_missing if missing == "drop" else 0, key, n)
 
 
 # -- labels ------------------------------------------------------------------------------------
@@ -226,7 +244,7 @@ def weights(ctx: CheckContext, groups: Groups) -> np.ndarray | None:
             )
         return w
 
-    return groups.take(ctx.cached(("fairness.weights",), compute))
+    return groups.take(ctx.cached(("fairness.weights",), compute), "sample_weight")
 
 
 def labels(ctx: CheckContext, groups: Groups, pos_label: Any, needed: bool) -> np.ndarray:
@@ -239,7 +257,7 @@ def labels(ctx: CheckContext, groups: Groups, pos_label: Any, needed: bool) -> n
         ("fairness.y", _key(pos_label)),
         lambda: binarize(ctx.labels("current"), "target", pos_label, is_prediction=False),
     )
-    return groups.take(y)
+    return groups.take(y, "target")
 
 
 def predictions(
@@ -272,14 +290,15 @@ def predictions(
         s = numeric(s, name)
         return (s >= threshold).astype(np.int8)
 
-    return groups.take(ctx.cached(("fairness.pred", which, _key(pos_label), threshold), compute))
+    name = "baseline_prediction" if baseline else "prediction"
+    return groups.take(ctx.cached(("fairness.pred", which, _key(pos_label), threshold), compute), name)
 
 
 def scores(ctx: CheckContext, groups: Groups, *, baseline: bool) -> np.ndarray:
     """Continuous predictions (regression) for kept rows."""
     name = "baseline_prediction" if baseline else "prediction"
     raw = ctx.prediction("current", baseline=baseline)
-    return groups.take(ctx.cached(("fairness.score", name), lambda: numeric(raw, name)))
+    return groups.take(ctx.cached(("fairness.score", name), lambda: numeric(raw, name)), name)
 
 
 def confusion(

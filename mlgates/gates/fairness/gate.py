@@ -406,7 +406,7 @@ class FairnessGate(Gate):
                 comps.count_components(spec.components, counts, rep_a, self.confidence),
                 comps.count_components(spec.components, base_counts, rep_b, self.confidence),
             )
-        y_raw = groups.take(ctx.labels("current"))
+        y_raw = groups.take(ctx.labels("current"), "target")
         if spec.kind == "regression":
             name = spec.components[0]
             y = inp.numeric(y_raw, "target")
@@ -449,7 +449,8 @@ class FairnessGate(Gate):
     def _raw_prediction(self, ctx: CheckContext, groups: inp.Groups, *, baseline: bool) -> np.ndarray:
         if self.threshold is not None:
             return inp.predictions(ctx, groups, self.pos_label, self.threshold, baseline=baseline)
-        return groups.take(np.asarray(ctx.prediction("current", baseline=baseline)))
+        name = "baseline_prediction" if baseline else "prediction"
+        return groups.take(np.asarray(ctx.prediction("current", baseline=baseline)), name)
 
     def _aggregate(
         self, spec: _Spec, components: list[Component]
