@@ -350,6 +350,24 @@ def test_single_group_is_not_a_pass():
     assert v.status is Status.WARN and v.reason == "single_group"
 
 
+def test_undecidable_never_passes_even_when_insufficient_is_ignored():
+    one = DF.assign(a="only")
+    v = FairnessGate(sensitive_features="a", on_insufficient="ignore").check(current=one, prediction="pred")
+    assert v.status is Status.SKIP and v.reason == "single_group"
+    v = DisparateImpactGate(sensitive_features="a", on_insufficient="ignore").check(
+        current=one, prediction="pred"
+    )
+    assert v.status is Status.SKIP and v.reason == "single_group"
+    v = FairnessGate(sensitive_features="a", on_insufficient="ignore", min_group_size=10**6).check(
+        current=DF, prediction="pred"
+    )
+    assert v.status is Status.SKIP and v.reason == "insufficient_samples"
+    v = DisparateImpactGate(sensitive_features="a", on_insufficient="ignore", min_group_size=10**6).check(
+        current=DF, prediction="pred"
+    )
+    assert v.status is Status.SKIP and v.reason == "insufficient_samples"
+
+
 def test_all_groups_small_is_insufficient():
     v = FairnessGate(sensitive_features="a", min_group_size=100_000).check(
         current=DF, target="y", prediction="pred"

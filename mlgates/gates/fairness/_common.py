@@ -205,6 +205,13 @@ def judge(
     return Status.PASS, None, None, ""
 
 
+def undecided_status(findings: list[Finding]) -> Status:
+    """Status of a verdict whose main question could not be answered: the worst finding's,
+    but never PASS (SKIP when everything else passed or was ignored)."""
+    status = Status.worst(f.status for f in findings)
+    return Status.SKIP if status is Status.PASS else status
+
+
 def masked(values: np.ndarray, used: np.ndarray) -> np.ndarray:
     """Values with unused groups set to NaN (works on (G,) and (B, G))."""
     return np.where(used, values, np.nan)

@@ -17,7 +17,7 @@ from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import share_text
 from mlgates.gates.fairness import _components as comps
 from mlgates.gates.fairness import _inputs as inp
-from mlgates.gates.fairness._common import INSUFFICIENT_STATUS, group_findings, judge
+from mlgates.gates.fairness._common import INSUFFICIENT_STATUS, group_findings, judge, undecided_status
 from mlgates.stats import fairness as fk
 
 __all__ = ["DisparateImpactGate"]
@@ -177,6 +177,7 @@ class DisparateImpactGate(Gate):
                 message=f"only one group ({groups.subject(0)}): a ratio needs two groups",
             )
             return self._verdict(
+                undecided_status([head, *rate_findings]),
                 findings=[head, *rate_findings],
                 params=params,
                 metrics={"disparate_impact_ratio": float("nan"), "n_groups": 1.0},
@@ -192,6 +193,7 @@ class DisparateImpactGate(Gate):
                 f"({int(comp.rows[ref])} < {self.min_group_size})",
             )
             return self._verdict(
+                undecided_status([head, *rate_findings]),
                 findings=[head, *rate_findings],
                 params=params,
                 metrics={"disparate_impact_ratio": float("nan")},
@@ -278,7 +280,11 @@ class DisparateImpactGate(Gate):
                 f"with >= {self.min_group_size} rows",
             )
             return self._verdict(
-                findings=[head, *findings], metrics=metrics, params=params, message=head.message
+                undecided_status([head, *findings]),
+                findings=[head, *findings],
+                metrics=metrics,
+                params=params,
+                message=head.message,
             )
         bad = [
             f

@@ -24,6 +24,7 @@ from mlgates.gates.fairness._common import (
     group_findings,
     judge,
     masked,
+    undecided_status,
 )
 from mlgates.stats import fairness as fk
 
@@ -348,7 +349,11 @@ class FairnessGate(Gate):
             )
             metrics[spec.name] = float("nan")
             return self._verdict(
-                findings=[head, *findings], metrics=metrics, params=params, message=head.message
+                undecided_status([head, *findings]),
+                findings=[head, *findings],
+                metrics=metrics,
+                params=params,
+                message=head.message,
             )
 
         value, reps, used = self._aggregate(spec, components)
@@ -371,7 +376,10 @@ class FairnessGate(Gate):
         n_bad = sum(1 for f in findings if f.status is not Status.PASS)
         if n_bad:
             message += f" ({n_bad} group result(s) not judged: see findings)"
-        return self._verdict(findings=[*top, *findings], metrics=metrics, params=params, message=message)
+        everything = [*top, *findings]
+        # an aggregate (or a comparison with the baseline) that could not be computed never passes
+        status = undecided_status(everything) if any(f.statistic is None for f in top) else None
+        return self._verdict(status, findings=everything, metrics=metrics, params=params, message=message)
 
     def _components(
         self,
