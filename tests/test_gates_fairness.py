@@ -179,6 +179,18 @@ def test_regression_metrics_match_metricframe(metric):
             aggregate
         ]
         assert abs(v.metrics[f"{metric}_{aggregate}"] - expected) <= TOL
+        if aggregate != "group_max":
+            to_overall = FairnessGate(
+                metric,
+                aggregate=aggregate,
+                method="to_overall",
+                sensitive_features=["a", "b"],
+                max_value=100.0,
+                min_group_size=1,
+                n_resamples=0,
+            ).check(current=DF, target="target_reg", prediction="score", sample_weight=w)
+            expected = getattr(mf, aggregate)(method="to_overall")
+            assert abs(to_overall.metrics[f"{metric}_{aggregate}"] - expected) <= TOL
     ours = _group_values(v, metric)
     for key, value in mf.by_group.items():
         assert abs(ours[_subject(["a", "b"], key)] - value) <= TOL

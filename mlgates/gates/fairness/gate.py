@@ -105,7 +105,8 @@ class FairnessGate(Gate):
         ``undefined_rate`` and left out, never scored 0.
     on_insufficient : {"warn", "fail", "error", "ignore"}, default "warn"
         Status of insufficient groups, of an aggregate that cannot be computed, and of a
-        single group (reason ``single_group``). ``"ignore"`` lists them as SKIP.
+        single group (reason ``single_group``). ``"ignore"`` lists them as SKIP; a verdict
+        whose aggregate could not be computed is then SKIP, never PASS.
     missing : {"as_group", "drop", "error"}, default "as_group"
         Missing sensitive values form their own group (shown as ``<NA>``), drop their rows
         (counted in ``params["n_dropped_missing"]``), or are an ERROR
