@@ -53,6 +53,23 @@ class _Spec:
     fn: Callable[..., float] | None = None
 
 
+def _detectable(components: list[Component], confidence: float) -> str:
+    """What the two largest groups could show: the resolution of a rate difference between
+    them (Wald, at rates of 0.5), for the insufficient-data message."""
+    from scipy.special import ndtri
+
+    support = components[0].rows if components[0].support is None else components[0].support
+    sizes = np.sort(np.asarray(support, dtype=float))[::-1][:2]
+    if len(sizes) < 2 or sizes[1] <= 0:
+        return ""
+    z = float(ndtri(1 - (1 - confidence) / 2))
+    resolution = z * float(np.sqrt(0.25 / sizes[0] + 0.25 / sizes[1]))
+    return (
+        f"; the two largest groups ({int(sizes[0])} and {int(sizes[1])} rows) could only resolve "
+        f"rate differences of about {resolution:.2f}"
+    )
+
+
 class FairnessGate(Gate):
     """A group-fairness metric of the predictions is within bounds.
 
@@ -536,6 +553,7 @@ class FairnessGate(Gate):
                 message=(
                     f"{spec.name} undefined: fewer than two groups with >= {self.min_group_size} rows "
                     f"and a defined rate (used: {details['groups_used'] or 'none'})"
+                    + _detectable(components, self.confidence)
                 ),
             )
         status, reason, bound, text = judge(value, ci, max_value, min_value, self.decision)
