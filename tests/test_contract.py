@@ -30,6 +30,15 @@ def _quality() -> dict[str, Example]:
     }
 
 
+def _fairness() -> dict[str, Example]:
+    from mlgates import DisparateImpactGate, FairnessGate
+
+    return {
+        "FairnessGate": lambda: (FairnessGate("equalized_odds_difference", max_value=0.5), None),
+        "DisparateImpactGate": lambda: (DisparateImpactGate(min_ratio=0.5), None),
+    }
+
+
 def _reproducibility() -> dict[str, Example]:
     import tempfile
     from pathlib import Path
@@ -57,7 +66,7 @@ def _reproducibility() -> dict[str, Example]:
     return {"ReproducibilityGate": repro, "DeterminismGate": determinism}
 
 
-EXAMPLES: dict[str, Example] = {**_quality(), **_reproducibility()}
+EXAMPLES: dict[str, Example] = {**_quality(), **_fairness(), **_reproducibility()}
 
 
 def _builtin_gates() -> list[str]:
