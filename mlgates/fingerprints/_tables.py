@@ -17,6 +17,7 @@ mergeable across chunks).
 from __future__ import annotations
 
 import dataclasses
+import struct
 from collections.abc import Sequence
 from typing import Any
 
@@ -59,6 +60,8 @@ class _Column:
     cells: np.ndarray | None = None
     offsets: np.ndarray | None = None  # strings: byte offsets (int64, n + 1) into ``data``
     data: np.ndarray | None = None  # strings: UTF-8 bytes
+    codes: np.ndarray | None = None  # categoricals: category codes (-1 missing)
+    table: np.ndarray | None = None  # categoricals: (k + 1, 2) cell hashes, the null cell last
 
     def header(self, n: int) -> bytes:
         return canonical_bytes(("column", self.name, self.family, list(self.meta), n))
@@ -177,7 +180,9 @@ def _is_null(value: Any) -> bool:
     return isinstance(value, float) and value != value
 
 
-def _category_cells(series: pd.Series) -> tuple[np.ndarray, tuple[Any, ...]]:
+def _category_column(series: pd.Series, name: Any) -> _Column:
+    """Cell hashes of the categories (null cell last) and the codes; see ``_stream`` for the
+    order-free stream (used categories sorted by cell hash, then each row's rank)."""
     dtype = series.dtype
     cats = pd.Series(dtype.categories)
     if _is_string_like(cats):
@@ -185,11 +190,11 @@ def _category_cells(series: pd.Series) -> tuple[np.ndarray, tuple[Any, ...]]:
     else:
         table = _generic_cells([*list(cats), None]).copy()
         table[-1] = np.frombuffer(NULL_CELL, dtype="<u8")
-    codes = np.asarray(series.cat.codes.to_numpy(), dtype=np.int64)
+    codes = series.cat.codes.to_numpy()
     meta: tuple[Any, ...] = ()
     if dtype.ordered:  # the order of an ordered categorical is part of its meaning
         meta = ("ordered", table[:-1].tobytes())
-    return table[codes], meta
+    return _Column(name, "category", meta, codes=codes, table=table)
 
 
 def canonical_column(series: pd.Series, name: Any) -> _Column:
@@ -198,8 +203,7 @@ def canonical_column(series: pd.Series, name: Any) -> _Column:
     api = pd.api.types
     numpy_backed = isinstance(dtype, np.dtype)
     if isinstance(dtype, pd.CategoricalDtype):
-        cells, meta = _category_cells(series)
-        return _Column(name, "category", meta, cells=cells)
+        return _category_column(series, name)
     if isinstance(dtype, pd.SparseDtype):
         return canonical_column(series.sparse.to_dense(), name)
     if api.is_bool_dtype(dtype):
@@ -327,6 +331,19 @@ def _canon_floats(block: np.ndarray, buf: np.ndarray) -> np.ndarray:
 
 
 def _stream(h: Any, col: _Column, n: int) -> None:
+    if col.codes is not None:  # categories: used ones sorted by cell hash, then row ranks
+        assert col.table is not None
+        k = col.table.shape[0] - 1
+        counts = np.bincount(col.codes.astype(np.intp) + 1, minlength=k + 1)[1:]
+        used = np.flatnonzero(counts)
+        cells = col.table[used]
+        order = np.lexsort((cells[:, 1], cells[:, 0]))
+        rank = np.full(k + 1, -1, dtype="<i4")
+        rank[used[order]] = np.arange(used.size, dtype="<i4")
+        h.update(b"\x00categories" + struct.pack("<Q", used.size))
+        h.update(np.ascontiguousarray(cells[order], dtype="<u8"))
+        h.update(rank[col.codes])  # code -1 (missing) picks the last entry: -1
+        return
     if col.cells is not None:
         h.update(np.ascontiguousarray(col.cells, dtype="<u8"))
         return
@@ -353,6 +370,10 @@ def _stream(h: Any, col: _Column, n: int) -> None:
 
 def _block_cells(col: _Column, start: int, stop: int, buf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Two independent 64-bit lanes of the cell hashes of rows [start, stop)."""
+    if col.codes is not None:
+        assert col.table is not None
+        cells = col.table[col.codes[start:stop]]
+        return cells[:, 0].copy(), cells[:, 1].copy()
     if col.cells is not None:
         cells = col.cells[start:stop]
         return cells[:, 0].copy(), cells[:, 1].copy()
