@@ -8,6 +8,10 @@ Each gate family adds one line per public name.
 from __future__ import annotations
 
 LAZY_EXPORTS: dict[str, str] = {
+    # performance
+    "BeatsBaselineGate": "mlgates.gates.performance",
+    "CalibrationGate": "mlgates.gates.performance",
+    "PerformanceGate": "mlgates.gates.performance",
     # quality
     "MissingValuesGate": "mlgates.gates.quality",
     "RowCountGate": "mlgates.gates.quality",
