@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from mlgates.gates.performance.baselines import BeatsBaselineGate
+from mlgates.gates.performance.calibration import CalibrationGate
 from mlgates.gates.performance.regression import PerformanceGate
 
-__all__ = ["PerformanceGate"]
+__all__ = ["BeatsBaselineGate", "CalibrationGate", "PerformanceGate"]

@@ -280,7 +280,7 @@ def resolve_pair(
             paired,
             kind,
             2,
-            1,
+            pos,
             tuple(c.item() if hasattr(c, "item") else c for c in y_classes),
         )
     if spec.base not in ("log_loss", "roc_auc"):

@@ -353,7 +353,7 @@ class PerformanceGate(Gate):
         if pair.classes:
             params["classes"] = list(pair.classes)
             if pair.kind in ("label", "score") and len(pair.classes) >= 2 and pair.k <= 2:
-                params["pos_label"] = pair.classes[pair.pos] if pair.kind == "label" else pair.classes[-1]
+                params["pos_label"] = pair.classes[pair.pos]
 
         if comparing:
             ev = self._evaluate(pair, spec, fn, sign)
