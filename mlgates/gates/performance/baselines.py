@@ -15,19 +15,15 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
+from mlgates.gates.performance._common import INSUFFICIENT, fmt, headline
 from mlgates.gates.performance._compare import compare
 from mlgates.gates.performance._data import Pair, Sample, resolve_pair
 from mlgates.stats.performance import METRICS, MetricSpec
 
 __all__ = ["BeatsBaselineGate"]
 
-_INSUFFICIENT = {"warn": Status.WARN, "fail": Status.FAIL, "error": Status.ERROR, "skip": Status.SKIP}
 _CLASSIFIER_STRATEGIES = ("most_frequent", "prior", "stratified", "uniform")
 _REGRESSOR_STRATEGIES = ("mean", "median")
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.4f}" if math.isfinite(x) and abs(x) < 100 else f"{x:.4g}"
 
 
 def _default_strategy(spec: MetricSpec) -> str:
@@ -226,8 +222,8 @@ class BeatsBaselineGate(Gate):
         }
         params = {"strategy": strategy, "dummy_fitted_on": fitted_on}
         head = (
-            f"{spec.name}: model {_fmt(comp.candidate)} vs dummy ({strategy}) {_fmt(comp.baseline)}, "
-            f"improvement {_fmt(improvement)}"
+            f"{spec.name}: model {fmt(comp.candidate)} vs dummy ({strategy}) {fmt(comp.baseline)}, "
+            f"improvement {fmt(improvement)}"
         )
         common: dict[str, Any] = {
             "statistic": improvement,
@@ -249,34 +245,34 @@ class BeatsBaselineGate(Gate):
                 spec.name,
                 Status.PASS if ok else Status.FAIL,
                 reason=None if ok else "not_better_than_dummy",
-                message=f"{head} {'>' if ok else '<='} required {_fmt(need)}",
+                message=f"{head} {'>' if ok else '<='} required {fmt(need)}",
                 **common,
             )
         else:
             lo, hi = sorted(sign * b for b in (comp.ci_low, comp.ci_high))  # type: ignore[operator]
             metrics.update({"ci_low": comp.ci_low, "ci_high": comp.ci_high})  # type: ignore[dict-item]
-            ci = f"{(1 - self.alpha) * 100:g}% CI of the improvement [{_fmt(lo)}, {_fmt(hi)}]"
+            ci = f"{(1 - self.alpha) * 100:g}% CI of the improvement [{fmt(lo)}, {fmt(hi)}]"
             if lo > need:
                 finding = Finding(
-                    spec.name, Status.PASS, message=f"{head} ({ci}) > required {_fmt(need)}", **common
+                    spec.name, Status.PASS, message=f"{head} ({ci}) > required {fmt(need)}", **common
                 )
             elif hi <= need:
                 finding = Finding(
                     spec.name,
                     Status.FAIL,
                     reason="not_better_than_dummy",
-                    message=f"{head} ({ci}): not better than the dummy by {_fmt(need)}",
+                    message=f"{head} ({ci}): not better than the dummy by {fmt(need)}",
                     **common,
                 )
             else:
                 finding = Finding(
                     spec.name,
-                    _INSUFFICIENT[self.on_insufficient],
+                    INSUFFICIENT[self.on_insufficient],
                     reason="insufficient_samples",
                     message=f"{head} ({ci}): {len(pair.candidate)} rows cannot tell whether the "
-                    f"improvement exceeds {_fmt(need)}",
+                    f"improvement exceeds {fmt(need)}",
                     **common,
                 )
         if len(pair.candidate) == 0:
             raise InputError("current has no rows", reason="empty_input")
-        return self._verdict(findings=[finding], metrics=metrics, params=params)
+        return self._verdict(findings=[finding], metrics=metrics, params=params, message=headline([finding]))

@@ -13,12 +13,11 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
+from mlgates.gates.performance._common import INSUFFICIENT, headline
 from mlgates.gates.performance._data import resolve_pair
 from mlgates.stats.performance import METRICS, calibration_bins
 
 __all__ = ["CalibrationGate"]
-
-_INSUFFICIENT = {"warn": Status.WARN, "fail": Status.FAIL, "error": Status.ERROR, "skip": Status.SKIP}
 
 
 class CalibrationGate(Gate):
@@ -131,7 +130,7 @@ class CalibrationGate(Gate):
             findings.append(
                 Finding(
                     "calibration",
-                    _INSUFFICIENT[self.on_insufficient],
+                    INSUFFICIENT[self.on_insufficient],
                     statistic=float(n),
                     threshold=float(need),
                     method="min_rows",
@@ -173,5 +172,7 @@ class CalibrationGate(Gate):
                 )
             )
         return self._verdict(
-            findings=findings, metrics={"ece": ece, "brier_score_loss": brier, "n": float(n)}
+            findings=findings,
+            metrics={"ece": ece, "brier_score_loss": brier, "n": float(n)},
+            message=headline(findings),
         )

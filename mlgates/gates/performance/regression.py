@@ -17,19 +17,12 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
+from mlgates.gates.performance._common import INSUFFICIENT, fmt, headline
 from mlgates.gates.performance._compare import Comparison, compare, metric_value
 from mlgates.gates.performance._data import Pair, resolve_pair, segment_labels
 from mlgates.stats.performance import METRICS, MetricSpec, adjust_pvalues, minimum_detectable_effect
 
 __all__ = ["PerformanceGate"]
-
-_INSUFFICIENT = {"warn": Status.WARN, "fail": Status.FAIL, "error": Status.ERROR, "skip": Status.SKIP}
-
-
-def _fmt(x: float | None) -> str:
-    if x is None or not math.isfinite(x):
-        return str(x)
-    return f"{x:.4f}" if abs(x) < 100 else f"{x:.4g}"
 
 
 def _worst_first(statistic: float | None, sign: float) -> float:
@@ -39,7 +32,7 @@ def _worst_first(statistic: float | None, sign: float) -> float:
 
 
 def _signed(x: float) -> str:
-    return ("+" if x >= 0 else "") + _fmt(x)
+    return ("+" if x >= 0 else "") + fmt(x)
 
 
 @dataclass(frozen=True)
@@ -372,7 +365,7 @@ class PerformanceGate(Gate):
             seg_findings, seg_metrics = self._segments(ctx, pair, spec, fn, mname, sign, comparing)
             findings.extend(seg_findings)
             metrics.update(seg_metrics)
-        return self._verdict(findings=findings, metrics=metrics, params=params)
+        return self._verdict(findings=findings, metrics=metrics, params=params, message=headline(findings))
 
     def _comparison_metrics(self, mname: str, ev: _Eval, sign: float) -> dict[str, float]:
         c = ev.comparison
@@ -426,7 +419,7 @@ class PerformanceGate(Gate):
                         threshold=bound,
                         method=kind,
                         reason=reason,
-                        message=f"{mname}: {_fmt(value)} {rel} {kind} {_fmt(bound)}",
+                        message=f"{mname}: {fmt(value)} {rel} {kind} {fmt(bound)}",
                     )
                 )
             else:
@@ -438,7 +431,7 @@ class PerformanceGate(Gate):
                         statistic=value,
                         threshold=bound,
                         method=kind,
-                        message=f"{mname}: {_fmt(value)} {rel} {kind} {_fmt(bound)}",
+                        message=f"{mname}: {fmt(value)} {rel} {kind} {fmt(bound)}",
                     )
                 )
         return out
@@ -458,7 +451,7 @@ class PerformanceGate(Gate):
         diff = c.difference
         oriented = sign * diff
         who = subject
-        head = f"{who}: candidate {_fmt(c.candidate)} vs baseline {_fmt(c.baseline)}"
+        head = f"{who}: candidate {fmt(c.candidate)} vs baseline {fmt(c.baseline)}"
         mde = (
             minimum_detectable_effect(c.se, alpha=self.alpha, power=self.power) if c.se is not None else None
         )
@@ -489,7 +482,7 @@ class PerformanceGate(Gate):
             "details": details,
         }
         if not (math.isfinite(c.candidate) and math.isfinite(c.baseline)):
-            status = Status.ERROR if overall else _INSUFFICIENT[self.on_insufficient]
+            status = Status.ERROR if overall else INSUFFICIENT[self.on_insufficient]
             reason = "metric_undefined" if overall else "insufficient_samples"
             return Finding(
                 subject,
@@ -506,17 +499,17 @@ class PerformanceGate(Gate):
                     subject,
                     Status.FAIL,
                     reason="performance_regression",
-                    message=f"{head}: {worse_word} of {_fmt(abs(diff))} > allowed {_fmt(margin)}",
+                    message=f"{head}: {worse_word} of {fmt(abs(diff))} > allowed {fmt(margin)}",
                     **common,
                 )
             return Finding(
                 subject,
                 Status.PASS,
                 message=f"{head}: difference {_signed(diff)}, within the "
-                f"allowed {worse_word} of {_fmt(margin)}",
+                f"allowed {worse_word} of {fmt(margin)}",
                 **common,
             )
-        ci = f"{(1 - self.alpha) * 100:g}% CI [{_fmt(c.ci_low)}, {_fmt(c.ci_high)}]"
+        ci = f"{(1 - self.alpha) * 100:g}% CI [{fmt(c.ci_low)}, {fmt(c.ci_high)}]"
         p_text = f"p = {p_reg:.3g}" if p_reg is not None else "p = n/a"
         if p_reg is not None and p_reg < self.alpha:
             return Finding(
@@ -524,7 +517,7 @@ class PerformanceGate(Gate):
                 Status.FAIL,
                 reason="performance_regression",
                 message=f"{head}: difference {_signed(diff)} ({ci}) is worse than the allowed "
-                f"{worse_word} of {_fmt(margin)} ({p_text}, {c.method})",
+                f"{worse_word} of {fmt(margin)} ({p_text}, {c.method})",
                 **common,
             )
         detect = self.min_effect if self.min_effect is not None else margin
@@ -533,14 +526,14 @@ class PerformanceGate(Gate):
         ruled_out = len(bounds) == 2 and min(bounds) >= -margin
         underpowered = not se_ok or (detect > 0 and mde is not None and mde > detect)
         if overall and underpowered and not ruled_out:
-            status = _INSUFFICIENT[self.on_insufficient]
+            status = INSUFFICIENT[self.on_insufficient]
             article = "a drop" if sign > 0 else "an increase"
-            could = f"detects {worse_word}s of {_fmt(mde)} or more" if mde is not None else "has no estimate"
+            could = f"detects {worse_word}s of {fmt(mde)} or more" if mde is not None else "has no estimate"
             return Finding(
                 subject,
                 status,
                 reason="insufficient_samples",
-                message=f"{head}: {ev.n} rows cannot detect {article} of {_fmt(detect)}: the test "
+                message=f"{head}: {ev.n} rows cannot detect {article} of {fmt(detect)}: the test "
                 f"{could} ({int(self.power * 100)}% power, alpha {self.alpha}); difference "
                 f"{_signed(diff)} ({ci})",
                 **common,
@@ -550,7 +543,7 @@ class PerformanceGate(Gate):
             subject,
             Status.PASS,
             message=f"{head}: difference {_signed(diff)} ({ci}); a {worse_word} beyond "
-            f"{_fmt(margin)} is {outcome} ({p_text})",
+            f"{fmt(margin)} is {outcome} ({p_text})",
             **common,
         )
 
@@ -585,7 +578,7 @@ class PerformanceGate(Gate):
                 small.append(
                     Finding(
                         seg,
-                        _INSUFFICIENT[self.on_insufficient],
+                        INSUFFICIENT[self.on_insufficient],
                         statistic=float(size),
                         threshold=float(self.min_segment_size),
                         method="min_segment_size",
