@@ -76,6 +76,7 @@ def auc_ci(auc: float, var: float, *, alpha: float = 0.05) -> tuple[float, float
     >>> round(lo, 4), round(hi, 4)
     (0.8534, 0.9329)
     """
+    from scipy.special import expit
     from scipy.stats import norm
 
     if not (0.0 < auc < 1.0) or not math.isfinite(var):
@@ -84,8 +85,7 @@ def auc_ci(auc: float, var: float, *, alpha: float = 0.05) -> tuple[float, float
     z = float(norm.ppf(1 - alpha / 2))
     center = math.log(auc / (1 - auc))
     half = z * math.sqrt(max(var, 0.0)) / (auc * (1 - auc))
-    lo = 1 / (1 + math.exp(-(center - half)))
-    hi = 1 / (1 + math.exp(-(center + half)))
+    lo, hi = float(expit(center - half)), float(expit(center + half))
     return min(1.0, max(0.0, lo)), min(1.0, max(0.0, hi))
 
 
