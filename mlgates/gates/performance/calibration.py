@@ -39,8 +39,9 @@ class CalibrationGate(Gate):
         rows. Bins are right-closed ``(e_i, e_{i+1}]`` (the first also holds 0), as in
         :func:`sklearn.calibration.calibration_curve`.
     min_rows_per_bin : int, default 10
-        The sample must hold at least ``n_bins * min_rows_per_bin`` rows; fewer make the ECE
-        mostly noise (reason ``insufficient_samples``).
+        The sample must hold at least ``n_bins * min_rows_per_bin`` rows; below that the ECE
+        (which noise inflates) is reported but not judged, and the verdict says
+        ``insufficient_samples``. The Brier bound is judged at any size.
     on_insufficient : {"warn", "fail", "error", "skip"}, default "warn"
     pos_label : str or int, optional
         Positive class (default: the greater of the two classes).
@@ -144,8 +145,8 @@ class CalibrationGate(Gate):
             ("ece", ece, self.max_ece, "calibration_error_exceeded", method, {"bins": bins}),
             ("brier_score_loss", brier, self.max_brier, "brier_score_exceeded", "brier", {}),
         ):
-            if bound is None:
-                continue
+            if bound is None or (subject == "ece" and n < need):
+                continue  # below the size rule the ECE is reported, not judged
             ok = value <= bound
             findings.append(
                 Finding(
@@ -159,7 +160,7 @@ class CalibrationGate(Gate):
                     message=f"{subject}: {value:.4f} {'<=' if ok else '>'} {bound:.4f} allowed",
                 )
             )
-        if self.max_ece is None and self.max_brier is None:
+        if not findings:
             findings.append(
                 Finding(
                     "ece",
