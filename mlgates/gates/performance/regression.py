@@ -510,7 +510,7 @@ class PerformanceGate(Gate):
                 **common,
             )
         ci = f"{(1 - self.alpha) * 100:g}% CI [{fmt(c.ci_low)}, {fmt(c.ci_high)}]"
-        p_text = f"p = {p_reg:.3g}" if p_reg is not None else "p = n/a"
+        p_text = f"regression p = {p_reg:.3g}" if p_reg is not None else "regression p = n/a"
         if p_reg is not None and p_reg < self.alpha:
             return Finding(
                 subject,
