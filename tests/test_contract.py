@@ -30,7 +30,17 @@ def _quality() -> dict[str, Example]:
     }
 
 
-EXAMPLES: dict[str, Example] = {**_quality()}
+def _performance() -> dict[str, Example]:
+    from mlgates import BeatsBaselineGate, CalibrationGate, PerformanceGate
+
+    return {
+        "PerformanceGate": lambda: (PerformanceGate("accuracy", test="mcnemar", max_drop=0.01), None),
+        "BeatsBaselineGate": lambda: (BeatsBaselineGate(min_improvement=0.1), None),
+        "CalibrationGate": lambda: (CalibrationGate(max_ece=0.2), None),
+    }
+
+
+EXAMPLES: dict[str, Example] = {**_quality(), **_performance()}
 
 
 def _builtin_gates() -> list[str]:
