@@ -481,3 +481,17 @@ def test_contract_on_empty_tables_does_not_pass():
     inputs["current"] = inputs["current"].iloc[0:0]
     for gate in CONTRACT:
         assert gate.check(**inputs).status is Status.ERROR
+
+
+def test_pos_label_for_probabilities_follows_predict_proba_columns():
+    y, _, _, proba, _ = classification(n=500, seed=25)
+    names = np.array(["a", "b"])
+    v_b = PerformanceGate("log_loss", max_value=10.0).check(target=names[y], proba=proba[:, 1])
+    v_a = PerformanceGate("log_loss", max_value=10.0, pos_label="a").check(target=names[y], proba=proba[:, 1])
+    v_2 = PerformanceGate("log_loss", max_value=10.0, pos_label="a").check(target=names[y], proba=proba)
+    expected = skm.log_loss(y, proba[:, 1])
+    assert v_b.metrics["log_loss"] == pytest.approx(expected)
+    assert v_a.metrics["log_loss"] == pytest.approx(expected)
+    assert v_2.metrics["log_loss"] == pytest.approx(expected)
+    auc = PerformanceGate("roc_auc", min_value=0.5, pos_label="a").check(target=names[y], proba=proba[:, 1])
+    assert auc.metrics["roc_auc"] == pytest.approx(skm.roc_auc_score(y == 0, proba[:, 0]))

@@ -249,10 +249,14 @@ def resolve_pair(
         pos = _pos_index(y_classes, y_classes, pos_label)
         fixed = []
         for (side, b), p in zip(sides, preds):
+            if p.ndim == 2 and p.shape[1] == 1:
+                p = p[:, 0]
             if p.ndim == 2 and p.shape[1] == 2:
                 p = p[:, pos]
-            elif p.ndim == 2 and p.shape[1] == 1:
-                p = p[:, 0]
+            elif p.ndim == 1 and pos == 0:
+                # a 1-d probability (or score) is that of the greater class, like
+                # predict_proba[:, 1]; for the other class reverse it
+                p = 1.0 - p if p.size == 0 or (p.min() >= 0 and p.max() <= 1) else -p
             if p.ndim != 1:
                 raise InputError(
                     f"{'baseline_proba' if b else 'proba'} ({side}): a binary target needs one "

@@ -108,7 +108,9 @@ class PerformanceGate(Gate):
         A callable metric takes probabilities (``proba``) instead of labels.
     pos_label : str or int, optional
         Positive class of binary metrics; default the greater of the two target classes (the
-        class whose probability ``predict_proba`` puts in column 1).
+        class whose probability ``predict_proba`` puts in column 1). A 1-d ``proba`` is read
+        as the probability (or score) of the greater class, and reversed when ``pos_label``
+        is the other one; with two columns the ``pos_label`` column is used.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -474,7 +476,7 @@ class PerformanceGate(Gate):
             details["baseline_is_perfect"] = True
         if self.max_relative_drop is not None and c.baseline == 0:
             details["relative_margin_note"] = "the baseline is 0: a relative margin of 0 was used"
-        common = {
+        common: dict[str, Any] = {
             "statistic": diff,
             "pvalue": c.pvalue,
             "threshold": -sign * margin,
