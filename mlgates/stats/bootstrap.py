@@ -6,8 +6,9 @@ Two engines:
   confusion matrix, a resample of rows is fully described by how many resampled rows fall in
   each cell of the joint ``(y, baseline_pred, candidate_pred)`` table. Resampling ``n`` rows with
   replacement gives cell counts ``Multinomial(n, cell_counts / n)``, so a resample costs a draw of
-  ``k^3`` numbers instead of ``n`` indices: 1M rows x 2,000 resamples in milliseconds. This is
-  the same distribution as the row bootstrap, not an approximation of it.
+  ``k^3`` numbers (only the non-empty cells, in fact) instead of ``n`` indices: 1M rows x 2,000
+  resamples in milliseconds. This is the same distribution as the row bootstrap, not an
+  approximation of it.
 - **rows** (:func:`row_bootstrap`): any metric; resampled index vectors, the same indices for both
   models when paired.
 
@@ -91,9 +92,32 @@ class BootstrapResult:
         return float(min(1.0, 2 * (1 + not_beyond) / (r + 1)))
 
 
-def _multinomial(rng: np.random.Generator, n: int, counts: np.ndarray, size: int) -> np.ndarray:
-    p = counts / counts.sum()
-    return rng.multinomial(n, p, size=size)
+def _resampled_tables(
+    rng: np.random.Generator, cells: np.ndarray, targets: list[np.ndarray], k: int, size: int
+) -> list[np.ndarray]:
+    """Resample ``cells.sum()`` rows: multinomial counts of the non-empty cells, summed into
+    ``k x k`` confusion matrices (one per mapping in ``targets``, cell -> confusion entry).
+
+    Only non-empty cells are drawn and the sums are sparse products, so the cost is
+    ``size x (non-empty cells)`` whatever ``k``; resamples are drawn in chunks to bound memory.
+    """
+    from scipy import sparse
+
+    n = int(cells.sum())
+    nz = np.flatnonzero(cells)
+    p = cells[nz] / n
+    maps = [
+        sparse.csr_matrix((np.ones(nz.size), (np.arange(nz.size), t[nz])), shape=(nz.size, k * k))
+        for t in targets
+    ]
+    out = [np.empty((size, k * k)) for _ in targets]
+    chunk = max(1, min(size, 20_000_000 // max(nz.size, 1)))
+    for start in range(0, size, chunk):
+        stop = min(size, start + chunk)
+        draws = rng.multinomial(n, p, size=stop - start).astype(float)
+        for o, m in zip(out, maps):
+            o[start:stop] = (m.T @ draws.T).T
+    return [o.reshape(size, k, k) for o in out]
 
 
 def count_bootstrap(
@@ -148,18 +172,18 @@ def count_bootstrap(
 
     if baseline is not None and baseline_y is None:  # paired
         b = np.asarray(baseline, dtype=np.int64)
-        n = y.size
         cells = np.bincount((y * k + b) * k + cand, minlength=k**3)
         joint = cells.reshape(k, k, k)
         point_c = float(metric(joint.sum(axis=1)))
         point_b = float(metric(joint.sum(axis=2)))
-        draws = _multinomial(rng, n, cells, n_resamples).reshape(n_resamples, k, k, k)
-        boot_c = metric(draws.sum(axis=2))
-        boot_b = metric(draws.sum(axis=3))
+        yy, bb, cc = np.unravel_index(np.arange(k**3), (k, k, k))
+        tables = _resampled_tables(rng, cells, [yy * k + cc, yy * k + bb], k, n_resamples)
+        boot_c, boot_b = metric(tables[0]), metric(tables[1])
     else:
+        identity = np.arange(k * k)
         cm_c = np.bincount(y * k + cand, minlength=k * k)
         point_c = float(metric(cm_c.reshape(k, k)))
-        boot_c = metric(_multinomial(rng, y.size, cm_c, n_resamples).reshape(n_resamples, k, k))
+        boot_c = metric(_resampled_tables(rng, cm_c, [identity], k, n_resamples)[0])
         if baseline is None:
             point_b, boot_b = 0.0, np.zeros(n_resamples)
         else:
@@ -167,7 +191,7 @@ def count_bootstrap(
             b = np.asarray(baseline, dtype=np.int64)
             cm_b = np.bincount(yb * k + b, minlength=k * k)
             point_b = float(metric(cm_b.reshape(k, k)))
-            boot_b = metric(_multinomial(rng, yb.size, cm_b, n_resamples).reshape(n_resamples, k, k))
+            boot_b = metric(_resampled_tables(rng, cm_b, [identity], k, n_resamples)[0])
     diffs = boot_c - boot_b
     return BootstrapResult(point_c, point_b, diffs[np.isfinite(diffs)])
 

@@ -106,3 +106,19 @@ def test_row_bootstrap_drops_undefined_resamples():
         lambda i: np.nan if y[i].min() == y[i].max() else float(y[i].mean()), 6, n_resamples=200, rng=0
     )
     assert 0 < res.n_valid < 200
+
+
+def test_many_classes_use_only_non_empty_cells():
+    rng = np.random.default_rng(8)
+    k, n = 12, 3000
+    y = rng.integers(0, k, n)
+    cand = np.where(rng.random(n) < 0.8, y, rng.integers(0, k, n))
+    base = np.where(rng.random(n) < 0.7, y, rng.integers(0, k, n))
+    res = count_bootstrap(y, cand, base, k=k, base="f1", average="macro", n_resamples=500, rng=0)
+
+    def f1(pred):
+        return lambda idx: float(confusion_metric(confusion_tables(y[idx], pred[idx], k), "f1", "macro"))
+
+    rows = row_bootstrap(f1(cand), n, baseline_metric=f1(base), n_resamples=500, rng=1)
+    assert res.difference == pytest.approx(rows.difference)
+    assert res.se == pytest.approx(rows.se, rel=0.15)
