@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import sklearn.metrics as skm
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from statsmodels.stats.contingency_tables import mcnemar as sm_mcnemar
@@ -495,3 +497,61 @@ def test_pos_label_for_probabilities_follows_predict_proba_columns():
     assert v_2.metrics["log_loss"] == pytest.approx(expected)
     auc = PerformanceGate("roc_auc", min_value=0.5, pos_label="a").check(target=names[y], proba=proba[:, 1])
     assert auc.metrics["roc_auc"] == pytest.approx(skm.roc_auc_score(y == 0, proba[:, 0]))
+
+
+# -- properties -------------------------------------------------------------------------------
+@st.composite
+def paired_labels(draw):
+    n = draw(st.integers(10, 80))
+    y = np.array(draw(st.lists(st.integers(0, 1), min_size=n, max_size=n)))
+    y[:2] = [0, 1]
+    a = np.array(draw(st.lists(st.integers(0, 1), min_size=n, max_size=n)))
+    b = np.array(draw(st.lists(st.integers(0, 1), min_size=n, max_size=n)))
+    return y, a, b
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=paired_labels())
+def test_swapping_models_negates_the_difference(data):
+    y, a, b = data
+    gate = PerformanceGate("accuracy", test="mcnemar")
+    ab = gate.check(target=y, prediction=a, baseline_prediction=b)
+    ba = gate.check(target=y, prediction=b, baseline_prediction=a)
+    assert ab.metrics["difference"] == pytest.approx(-ba.metrics["difference"])
+    assert ab.metrics["pvalue"] == pytest.approx(ba.metrics["pvalue"])
+    assert ab.metrics["ci_low"] == pytest.approx(-ba.metrics["ci_high"])
+    # at most one direction can be a significant regression
+    assert not (ab.status is Status.FAIL and ba.status is Status.FAIL)
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=paired_labels(), m1=st.floats(0, 0.3), m2=st.floats(0, 0.3))
+def test_a_larger_margin_never_makes_a_verdict_worse(data, m1, m2):
+    y, a, b = data
+    lo, hi = sorted((m1, m2))
+    rank = {Status.PASS: 0, Status.WARN: 1, Status.FAIL: 2}
+    strict = PerformanceGate("accuracy", test="bootstrap", max_drop=lo, n_resamples=200, min_effect=0.5)
+    loose = PerformanceGate("accuracy", test="bootstrap", max_drop=hi, n_resamples=200, min_effect=0.5)
+    v_strict = strict.check(target=y, prediction=a, baseline_prediction=b)
+    v_loose = loose.check(target=y, prediction=a, baseline_prediction=b)
+    assert v_loose.metrics["regression_pvalue"] >= v_strict.metrics["regression_pvalue"]
+    assert rank[v_loose.status] <= rank[v_strict.status]
+
+
+def test_end_to_end_with_sklearn_models():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.tree import DecisionTreeClassifier
+
+    rng = np.random.default_rng(26)
+    x = rng.normal(size=(3000, 3))
+    y = (x[:, 0] + 0.5 * x[:, 1] + rng.normal(0, 0.7, 3000) > 0).astype(int)
+    frame = pd.DataFrame(x, columns=["a", "b", "c"]).assign(y=y)
+    train, test = frame.iloc[:2000], frame.iloc[2000:]
+    champion = LogisticRegression().fit(train[["a", "b", "c"]], train["y"])
+    stump = DecisionTreeClassifier(max_depth=1).fit(train[["a", "b", "c"]], train["y"])
+    v = PerformanceGate("roc_auc", test="delong", max_drop=0.01).check(
+        current=test, target="y", model=stump, baseline_model=champion
+    )
+    assert v.status is Status.FAIL and v.reason == "performance_regression"
+    proba = champion.predict_proba(test[["a", "b", "c"]])[:, 1]
+    assert v.metrics["baseline_roc_auc"] == pytest.approx(skm.roc_auc_score(test["y"], proba))
