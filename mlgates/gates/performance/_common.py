@@ -26,6 +26,7 @@ def headline(findings: Sequence[Finding]) -> str | None:
     PASS still says what was compared); None otherwise (the base class summarises failures)."""
     if not findings or any(f.status is not Status.PASS for f in findings):
         return None
-    main = [f.message for f in findings[:2] if f.message]
-    more = f" (+{len(findings) - 2} more checks passed)" if len(findings) > 2 else ""
+    shown = 2 if len(findings) == 2 else 1
+    main = [f.message for f in findings[:shown] if f.message]
+    more = f" (+{len(findings) - shown} more checks passed)" if len(findings) > shown else ""
     return "; ".join(main) + more if main else None
