@@ -555,3 +555,15 @@ def test_end_to_end_with_sklearn_models():
     assert v.status is Status.FAIL and v.reason == "performance_regression"
     proba = champion.predict_proba(test[["a", "b", "c"]])[:, 1]
     assert v.metrics["baseline_roc_auc"] == pytest.approx(skm.roc_auc_score(test["y"], proba))
+
+
+def test_sample_weight_is_recorded_as_ignored():
+    y, cand, base, proba, _ = classification(n=300, seed=27)
+    w = np.ones(300)
+    for gate, kw in (
+        (PerformanceGate("accuracy", min_value=0.5), {"prediction": cand}),
+        (BeatsBaselineGate(), {"prediction": cand}),
+        (CalibrationGate(max_ece=0.5), {"proba": proba[:, 1]}),
+    ):
+        v = gate.check(target=y, sample_weight=w, **kw)
+        assert v.params["sample_weight"].startswith("ignored"), gate

@@ -8,10 +8,14 @@ from collections.abc import Sequence
 from mlgates.core.finding import Finding
 from mlgates.core.status import Status
 
-__all__ = ["INSUFFICIENT", "fmt", "headline"]
+__all__ = ["INSUFFICIENT", "WEIGHTS_IGNORED", "fmt", "headline"]
 
 #: ``on_insufficient`` option -> status.
 INSUFFICIENT = {"warn": Status.WARN, "fail": Status.FAIL, "error": Status.ERROR, "skip": Status.SKIP}
+
+
+#: Recorded in ``params["sample_weight"]`` when a suite passes weights: these gates are unweighted.
+WEIGHTS_IGNORED = "ignored: performance metrics here are unweighted"
 
 
 def fmt(x: float | None) -> str:

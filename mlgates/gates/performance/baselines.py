@@ -15,7 +15,7 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates.performance._common import INSUFFICIENT, fmt, headline
+from mlgates.gates.performance._common import INSUFFICIENT, WEIGHTS_IGNORED, fmt, headline
 from mlgates.gates.performance._compare import compare
 from mlgates.gates.performance._data import Pair, Sample, resolve_pair
 from mlgates.stats.performance import METRICS, MetricSpec
@@ -221,6 +221,8 @@ class BeatsBaselineGate(Gate):
             "n": float(len(pair.candidate)),
         }
         params = {"strategy": strategy, "dummy_fitted_on": fitted_on}
+        if ctx.has("sample_weight"):
+            params["sample_weight"] = WEIGHTS_IGNORED
         head = (
             f"{spec.name}: model {fmt(comp.candidate)} vs dummy ({strategy}) {fmt(comp.baseline)}, "
             f"improvement {fmt(improvement)}"

@@ -13,7 +13,7 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates.performance._common import INSUFFICIENT, headline
+from mlgates.gates.performance._common import INSUFFICIENT, WEIGHTS_IGNORED, headline
 from mlgates.gates.performance._data import resolve_pair
 from mlgates.stats.performance import METRICS, calibration_bins
 
@@ -176,4 +176,5 @@ class CalibrationGate(Gate):
             findings=findings,
             metrics={"ece": ece, "brier_score_loss": brier, "n": float(n)},
             message=headline(findings),
+            params={"sample_weight": WEIGHTS_IGNORED} if ctx.has("sample_weight") else None,
         )

@@ -17,7 +17,7 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates.performance._common import INSUFFICIENT, fmt, headline
+from mlgates.gates.performance._common import INSUFFICIENT, WEIGHTS_IGNORED, fmt, headline
 from mlgates.gates.performance._compare import Comparison, compare, metric_value
 from mlgates.gates.performance._data import Pair, resolve_pair, segment_labels
 from mlgates.stats.performance import METRICS, MetricSpec, adjust_pvalues, minimum_detectable_effect
@@ -345,6 +345,8 @@ class PerformanceGate(Gate):
         findings: list[Finding] = []
         metrics: dict[str, float] = {"n": float(len(pair.candidate))}
         params: dict[str, Any] = {"greater_is_better": sign > 0}
+        if ctx.has("sample_weight"):
+            params["sample_weight"] = WEIGHTS_IGNORED
         if pair.classes:
             params["classes"] = list(pair.classes)
             if pair.kind in ("label", "score") and len(pair.classes) >= 2 and pair.k <= 2:
