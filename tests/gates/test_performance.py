@@ -558,7 +558,7 @@ def test_end_to_end_with_sklearn_models():
 
 
 def test_sample_weight_is_recorded_as_ignored():
-    y, cand, base, proba, _ = classification(n=300, seed=27)
+    y, cand, _, proba, _ = classification(n=300, seed=27)
     w = np.ones(300)
     for gate, kw in (
         (PerformanceGate("accuracy", min_value=0.5), {"prediction": cand}),
@@ -567,3 +567,12 @@ def test_sample_weight_is_recorded_as_ignored():
     ):
         v = gate.check(target=y, sample_weight=w, **kw)
         assert v.params["sample_weight"].startswith("ignored"), gate
+
+
+def test_config_round_trip_with_defaults_and_segments():
+    from mlgates import gate_from_config
+
+    gate = gate_from_config({"type": "PerformanceGate", "name": "performance"})
+    assert gate.metric == "accuracy"
+    full = PerformanceGate("f1_macro", test="bootstrap", max_drop=0.02, segments=["a", "b"], pos_label=1)
+    assert gate_from_config(full.to_config()).to_config() == full.to_config()

@@ -54,7 +54,7 @@ class PerformanceGate(Gate):
 
     Parameters
     ----------
-    metric : str or callable
+    metric : str or callable, default "accuracy"
         A scikit-learn metric name: ``accuracy``, ``balanced_accuracy``, ``f1``, ``precision``,
         ``recall`` (binary; ``_macro``, ``_micro``, ``_weighted`` suffixes for averaging),
         ``matthews_corrcoef``, ``roc_auc``, ``average_precision``, ``log_loss``,
@@ -177,7 +177,7 @@ class PerformanceGate(Gate):
 
     def __init__(
         self,
-        metric: str | Callable[..., float],
+        metric: str | Callable[..., float] = "accuracy",
         *,
         min_value: float | None = None,
         max_value: float | None = None,
