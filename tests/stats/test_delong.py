@@ -90,3 +90,19 @@ def test_auc_ci_is_logit_symmetric():
     half = stats.norm.ppf(0.975) * np.sqrt(0.001) / (0.8 * 0.2)
     assert logit(lo) == pytest.approx(logit(0.8) - half)
     assert logit(hi) == pytest.approx(logit(0.8) + half)
+
+
+def test_interval_coverage_is_nominal():
+    """95% DeLong intervals cover the true AUC difference in ~95% of seeded repetitions."""
+    rng = np.random.default_rng(2024)
+    mu_a, mu_b, rho = 1.2, 0.8, 0.5
+    true = stats.norm.cdf(mu_a / np.sqrt(2)) - stats.norm.cdf(mu_b / np.sqrt(2))
+    reps, covered = 400, 0
+    for _ in range(reps):
+        y = rng.integers(0, 2, 300)
+        e1, e2 = rng.normal(size=(2, 300))
+        a = mu_a * y + e1
+        b = mu_b * y + rho * e1 + np.sqrt(1 - rho**2) * e2
+        res = delong_test(y, a, b)
+        covered += res.ci_low <= true <= res.ci_high
+    assert abs(covered / reps - 0.95) < 3 * np.sqrt(0.95 * 0.05 / reps), covered / reps

@@ -95,3 +95,27 @@ def test_agresti_min_interval_contains_adjusted_center(b, c, rest):
     center = (c - b) / (n + 2)
     assert -1 <= lo <= center <= hi <= 1
     assert se > 0 and math.isfinite(se)
+
+
+def test_agresti_min_interval_coverage_is_nominal():
+    rng = np.random.default_rng(99)
+    n, reps, covered = 300, 600, 0
+    true = 0.85 - 0.80
+    for _ in range(reps):
+        y = rng.integers(0, 2, n)
+        cand = np.where(rng.random(n) < 0.85, y, 1 - y)
+        base = np.where(rng.random(n) < 0.80, y, 1 - y)
+        b, c = mcnemar_counts(base == y, cand == y)
+        lo, hi, _ = paired_accuracy_ci(b, c, n)
+        covered += lo <= true <= hi
+    assert abs(covered / reps - 0.95) < 3 * np.sqrt(0.95 * 0.05 / reps), covered / reps
+
+
+def test_exact_test_size_is_at_most_alpha():
+    """Under the null (equal accuracy) the exact test rejects at most alpha of the time."""
+    rng = np.random.default_rng(5)
+    reps, rejected = 2000, 0
+    for _ in range(reps):
+        d = rng.binomial(20, 0.5)  # 20 discordant pairs split at random
+        rejected += mcnemar_test(d, 20 - d, method="exact").pvalue < 0.05
+    assert rejected / reps <= 0.05 + 3 * np.sqrt(0.05 * 0.95 / reps)
