@@ -576,3 +576,18 @@ def test_config_round_trip_with_defaults_and_segments():
     assert gate.metric == "accuracy"
     full = PerformanceGate("f1_macro", test="bootstrap", max_drop=0.02, segments=["a", "b"], pos_label=1)
     assert gate_from_config(full.to_config()).to_config() == full.to_config()
+
+
+def test_mixed_type_labels_are_error_not_traceback():
+    y = np.array([0, "1", 0, "1"] * 25, dtype=object)
+    v = PerformanceGate("accuracy", min_value=0.5).check(target=y, prediction=np.zeros(100, dtype=int))
+    assert v.status is Status.ERROR and v.reason in ("invalid_input", "invalid_prediction")
+
+
+def test_one_class_reference_names_the_side():
+    ref = pd.DataFrame({"y": [1] * 60, "p": [1] * 60})
+    cur = pd.DataFrame({"y": [0, 1] * 30, "p": [0, 1] * 30})
+    v = PerformanceGate("accuracy", compare_to="reference").check(
+        reference=ref, current=cur, target="y", prediction="p"
+    )
+    assert v.reason == "one_class_target" and "rows of reference" in v.message

@@ -24,7 +24,10 @@ def metric_value(pair: Pair, spec: MetricSpec | None, fn: Callable[..., float] |
         return math.nan
     if spec is None:
         assert fn is not None
-        return float(fn(s.y, s.pred))
+        try:
+            return float(fn(s.y, s.pred))
+        except (ValueError, ZeroDivisionError):  # undefined on this (sub)sample
+            return math.nan
     if spec.confusion:
         return float(
             confusion_metric(confusion_tables(s.y, s.pred, pair.k), spec.base, spec.average, pair.pos)

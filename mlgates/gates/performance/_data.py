@@ -151,14 +151,26 @@ def _pos_index(classes: np.ndarray, y_classes: np.ndarray, pos_label: Any) -> in
     return int(hits[0])
 
 
-def _one_class(y_sets: list[np.ndarray], metric: str) -> None:
-    for side_y in y_sets:
-        values = np.unique(side_y)
+def _unique(values: np.ndarray, name: str) -> np.ndarray:
+    try:
+        return np.unique(values)
+    except TypeError:
+        raise InputError(
+            f"{name}: holds values of different types (e.g. numbers and strings) that cannot be "
+            "compared; convert them to one type.",
+            reason="invalid_input",
+            subject=name,
+        ) from None
+
+
+def _one_class(y_sets: list[tuple[str, np.ndarray]], metric: str) -> None:
+    for side, side_y in y_sets:
+        values = _unique(side_y, "target")
         if values.size < 2:
             raise InputError(
-                f"{metric}: the target has a single class ({_show(values)}) on {len(side_y)} rows; "
-                "a classifier's performance is undefined on one class: check on a sample with both "
-                "outcomes.",
+                f"{metric}: the target has a single class ({_show(values)}) on the {len(side_y)} rows "
+                f"of {side}; a classifier's performance is undefined on one class: check on a sample "
+                "with both outcomes.",
                 reason="one_class_target",
                 subject="target",
             )
@@ -182,10 +194,11 @@ def resolve_pair(
     if compare:
         sides.append(("current", True) if paired else ("reference", False))
 
-    ys = [_complete("target", ctx.labels(side)) for side, _ in sides[: 1 if paired else 2]]  # type: ignore[arg-type]
-    for y in ys:
+    y_sides = [side for side, _ in sides[: 1 if paired else 2]]
+    ys = [_complete("target", ctx.labels(side)) for side in y_sides]  # type: ignore[arg-type]
+    for side, y in zip(y_sides, ys):
         if y.shape[0] == 0:
-            raise InputError("current has no rows: the metric is undefined", reason="empty_input")
+            raise InputError(f"{side} has no rows: the metric is undefined", reason="empty_input")
     y_for = [ys[0], ys[0] if paired else ys[-1]]
 
     def scores(side: str, baseline: bool) -> np.ndarray:
@@ -212,8 +225,8 @@ def resolve_pair(
         samples = [Sample(yf[i], p) for i, p in enumerate(preds)]
         return Pair(samples[0], samples[1] if compare else None, paired, kind)
 
-    _one_class(ys, metric_name)
-    y_classes = np.unique(np.concatenate(ys)) if len(ys) > 1 else np.unique(ys[0])
+    _one_class(list(zip(y_sides, ys)), metric_name)
+    y_classes = _unique(np.concatenate(ys) if len(ys) > 1 else ys[0], "target")
     if kind == "label":
         preds = [predictions(s, b, y_for[i]) for i, (s, b) in enumerate(sides)]
         classes, codes = _encode([*ys, *preds])
