@@ -333,14 +333,26 @@ class PerformanceGate(Gate):
     def _check(self, ctx: CheckContext) -> Verdict:
         spec, fn, mname, sign = self._spec()
         comparing = self._comparing()
-        pair = resolve_pair(
-            ctx,
-            spec,
-            compare=comparing,
-            compare_to=self.compare_to,
-            pos_label=self.pos_label,
-            needs_proba=self.needs_proba,
-            metric_name=mname,
+        # gates of one suite run that read the same metric share the decoded inputs
+        key = (
+            "performance.pair",
+            mname if spec else id(fn),
+            comparing,
+            self.compare_to,
+            self.pos_label,
+            self.needs_proba,
+        )
+        pair = ctx.cached(
+            key,
+            lambda: resolve_pair(
+                ctx,
+                spec,
+                compare=comparing,
+                compare_to=self.compare_to,
+                pos_label=self.pos_label,
+                needs_proba=self.needs_proba,
+                metric_name=mname,
+            ),
         )
         findings: list[Finding] = []
         metrics: dict[str, float] = {"n": float(len(pair.candidate))}
@@ -470,6 +482,8 @@ class PerformanceGate(Gate):
         for key in ("ci_low", "ci_high", "regression_pvalue"):
             if getattr(c, key) is not None:
                 details[key] = getattr(c, key)
+        if c.ci_low is not None and c.ci_high is not None:  # the plot convention for deltas
+            details["delta_ci_low"], details["delta_ci_high"] = c.ci_low, c.ci_high
         if p_reg is not None and p_reg != c.regression_pvalue:
             details["regression_pvalue_adjusted"] = p_reg
         if mde is not None:
