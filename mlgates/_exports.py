@@ -9,7 +9,22 @@ from __future__ import annotations
 
 LAZY_EXPORTS: dict[str, str] = {
     # quality
+    "CategoryGate": "mlgates.gates.quality",
+    "ConflictingLabelsGate": "mlgates.gates.quality",
+    "ConstantColumnGate": "mlgates.gates.quality",
+    "DuplicateRowsGate": "mlgates.gates.quality",
+    "FeatureLeakageGate": "mlgates.gates.quality",
+    "FreshnessGate": "mlgates.gates.quality",
+    "InfiniteValuesGate": "mlgates.gates.quality",
     "MissingValuesGate": "mlgates.gates.quality",
+    "MixedTypesGate": "mlgates.gates.quality",
+    "MonotonicGate": "mlgates.gates.quality",
+    "OutlierGate": "mlgates.gates.quality",
+    "RangeGate": "mlgates.gates.quality",
     "RowCountGate": "mlgates.gates.quality",
     "SchemaGate": "mlgates.gates.quality",
+    "StringGate": "mlgates.gates.quality",
+    "TrainTestLeakageGate": "mlgates.gates.quality",
+    "UniqueGate": "mlgates.gates.quality",
+    "quality_suite_from_reference": "mlgates.gates.quality",
 }
