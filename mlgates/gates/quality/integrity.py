@@ -269,6 +269,7 @@ class TrainTestLeakageGate(Gate):
 
 
 _ENCODED_KINDS = ("string", "categorical", "object")
+_FOLD_SEED = 20261126
 
 
 class FeatureLeakageGate(Gate):
@@ -278,8 +279,8 @@ class FeatureLeakageGate(Gate):
     ``max(AUC, 1 - AUC)`` (0.5: useless, 1: perfect); for a numeric target with more than
     ten distinct values, the absolute Spearman correlation. String, categorical and object
     features are first replaced by the target mean of their category, cross-fitted on two
-    folds (rows alternate between folds; a category unseen in the other fold gets that fold's
-    overall mean), so an identifier column does not score 1 by memorising rows.
+    folds (drawn at random with a fixed seed; a category unseen in the other fold gets that
+    fold's overall mean), so an identifier column does not score 1 by memorising rows.
 
     Parameters
     ----------
@@ -390,7 +391,7 @@ class FeatureLeakageGate(Gate):
             encoding = "target_mean_2fold"
         else:
             if kind == "datetime":
-                raw = series.astype("int64", copy=False).to_numpy(dtype="float64")
+                raw = series.astype("int64").to_numpy(dtype="float64")
                 raw = np.where(np.asarray(series.isna(), dtype=bool), np.nan, raw)
             else:
                 raw = series.to_numpy(dtype="float64", na_value=np.nan)
@@ -436,9 +437,10 @@ class FeatureLeakageGate(Gate):
 
 
 def _cross_fit_mean(codes: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Target mean per category, each row encoded from the other fold (rows alternate)."""
+    """Target mean per category, each row encoded from the other fold (folds drawn at random
+    with a fixed seed, so row order cannot line up with the folds)."""
     n_cat = int(codes.max()) + 1 if len(codes) else 0
-    fold = np.arange(len(codes)) % 2
+    fold = np.random.default_rng(_FOLD_SEED).integers(0, 2, len(codes))
     out = np.empty(len(codes), dtype="float64")
     for f in (0, 1):
         other = fold != f
