@@ -88,11 +88,11 @@ def test_float_bounds_round_outwards_and_strings_get_rules():
     assert strings.allow_empty is False and strings.allow_padding is False
     assert _gate(s, "unique_keys").columns == ["id"]
     assert _gate(s, "monotonic").columns == ["ts"]
-    bad = ref.assign(id=ref["id"].where(ref.index != 3, " padded"), f=ref["f"] * 10)
+    bad = ref.assign(id=ref["id"].where(ref.index >= 20, " padded"), f=ref["f"].where(ref.index >= 50, 100.0))
     v = s.check(current=bad)
     assert v.status is Status.FAIL
     failed = {c.name for c in v.children if c.status is Status.FAIL}
-    assert {"ranges", "outliers"} <= failed
+    assert {"ranges", "outliers", "strings: id", "unique_keys"} <= failed
 
 
 def test_adult_current_passes_and_corruptions_fail(adult, suite):
