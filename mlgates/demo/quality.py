@@ -11,7 +11,11 @@ The section is :func:`mlgates.quality_suite_from_reference` on the demo's refere
   WARNs while its rows stay within the 1% share, and FAILs beyond it;
 - ``min_rows=1000``: a current batch smaller than that is not worth judging;
 - ``target="income"`` and ``leakage=True``: label conflicts, single-feature leakage and
-  overlap between the training rows (reference) and the evaluation rows (current) are checked.
+  overlap between the training rows (reference) and the evaluation rows (current) are checked;
+- the ``outliers`` gate (fences frozen from the reference) is non-blocking: outlier shares move
+  with a covariate shift (older people have fewer years of education, so ``education_num``
+  has more values below its lower fence), which is the drift sections' question; here it is
+  reported as a WARN, not a failure of data quality.
 
 The exit status stays meaningful: the demo's current sample is real Adult rows, resampled
 towards older people, so its quality is genuinely within tolerance and this section PASSes
@@ -28,7 +32,7 @@ from mlgates.gates.quality import quality_suite_from_reference
 
 def section(data: DemoData) -> Suite:
     """The inferred data-quality suite (see the module docstring for the choices)."""
-    return quality_suite_from_reference(
+    suite = quality_suite_from_reference(
         data.reference,
         tolerance=0.01,
         range_margin=0.1,
@@ -38,3 +42,7 @@ def section(data: DemoData) -> Suite:
         leakage=True,
         name="data quality",
     )
+    for gate in suite.gates:
+        if gate.name == "outliers":
+            gate.set_params(blocking=False)
+    return suite

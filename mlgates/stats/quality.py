@@ -29,6 +29,7 @@ def outside_counts(
         below = values < low if inclusive in ("both", "left") else values <= low
     if high is not None:
         above = values > high if inclusive in ("both", "right") else values >= high
+    above = above & ~below  # an empty open interval (low == high) counts a value once
     mask = below | above
     return int(below.sum()), int(above.sum()), mask
 

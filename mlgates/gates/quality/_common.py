@@ -97,11 +97,11 @@ def minmax(ctx: CheckContext, side: Side, col: Any) -> tuple[float, float, int]:
 
     def compute() -> tuple[float, float, int]:
         values = numeric(ctx, side, col)
-        nan = np.isnan(values)
-        n_missing = int(nan.sum())
+        n_missing = int(np.isnan(values).sum())
         if n_missing == len(values):
             return (float("nan"), float("nan"), n_missing)
-        return (float(np.nanmin(values)), float(np.nanmax(values)), n_missing)
+        # fmin/fmax skip NaN in one pass without the copy np.nanmin makes
+        return (float(np.fmin.reduce(values)), float(np.fmax.reduce(values)), n_missing)
 
     return ctx.cached(("quality.minmax", side, col), compute)  # type: ignore[no-any-return]
 

@@ -54,8 +54,9 @@ class ConstantColumnGate(Gate):
     -----
     Reason codes: ``constant_column``, ``near_constant`` (FAIL), ``all_missing`` (ERROR),
     ``column_missing``, ``empty_input``, ``duplicate_columns``. Details hold the number of
-    distinct values (numeric columns without ``near_constant_share``: only whether min equals
-    max) and the most frequent values with their counts.
+    distinct values and the most frequent values with their counts (numeric, boolean and
+    datetime columns without ``near_constant_share`` are decided by min == max in one pass
+    and report the observed min and max instead).
 
     Examples
     --------
@@ -115,6 +116,20 @@ class ConstantColumnGate(Gate):
             return Finding(str(col), Status.FAIL if constant else Status.PASS, statistic=1.0 if constant else None,
                            method="constant", reason="constant_column" if constant else None,
                            message=message, details=details)
+        if kind in ("boolean", "datetime", "timedelta") and self.near_constant_share is None:
+            series = ctx.frame("current")[col]
+            n_missing = int(series.isna().sum())
+            if n_missing == n:
+                return all_missing(col, n, "constant")
+            lo, hi = series.min(), series.max()
+            constant = bool(lo == hi)
+            return Finding(
+                str(col), Status.FAIL if constant else Status.PASS, statistic=1.0 if constant else None,
+                method="constant", reason="constant_column" if constant else None,
+                message=f"{col}: constant (every non-missing value is {lo})" if constant
+                else f"{col}: varies ({lo} to {hi})",
+                details={"observed_min": str(lo), "observed_max": str(hi), "n_checked": n - n_missing},
+            )
         index, counts = value_counts(ctx, "current", col)
         keep = counts > 0
         index, counts = index[keep], counts[keep]

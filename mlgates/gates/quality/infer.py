@@ -39,6 +39,7 @@ def quality_suite_from_reference(
     *,
     tolerance: float = 0.01,
     range_margin: float = 0.1,
+    range_outside_share: float = 0.001,
     max_categories: int = 50,
     new_categories: str = "warn",
     min_rows: int = 1,
@@ -69,6 +70,11 @@ def quality_suite_from_reference(
         non-negative in the reference keeps 0 as its lower bound; integer columns get integer
         bounds; float bounds are rounded outwards to 6 significant digits. String lengths are
         widened by the same fraction (floor/ceil).
+    range_outside_share : float, default 0.001
+        Share of non-missing values allowed outside the widened range
+        (:class:`RangeGate` ``max_share_outside``): a large batch draws values beyond the
+        reference's extremes by chance (one in a million is not a broken pipeline; one in a
+        hundred is). Use 0 to fail on any value outside.
     max_categories : int, default 50
         String, categorical and boolean columns with at most this many distinct values get
         an allowed-category list; string columns with more get length and whitespace rules.
@@ -78,8 +84,11 @@ def quality_suite_from_reference(
     min_rows : int, default 1
         Fewest rows a checked table must have (:class:`RowCountGate`).
     outliers : bool, default True
-        Add an :class:`OutlierGate` (IQR fences on current, 1.5 IQR) allowing each numeric
-        column its reference outlier share plus ``tolerance``.
+        Add an :class:`OutlierGate` with fixed fences: Tukey's 1.5 IQR fences of each numeric
+        column computed on the reference (rounded outwards to 6 significant digits) and kept
+        in the file; the share of current values beyond them may be the reference's share
+        plus ``tolerance``. Columns with a zero IQR, binary integer columns and columns with
+        fewer than 10 finite values get none.
     target : str, optional
         The label column: adds :class:`ConflictingLabelsGate` (reference share plus
         ``tolerance``) and, for a binary or numeric target, :class:`FeatureLeakageGate`
@@ -126,6 +135,8 @@ def quality_suite_from_reference(
     (<Status.FAIL: 'fail'>, 'out_of_range')
     """
     _validate(reference, tolerance, range_margin, max_categories, new_categories, min_rows, target)
+    if not Interval("real", 0, 1).is_satisfied_by(range_outside_share):
+        raise parameter_error(_OWNER, "range_outside_share", "a float in [0, 1]", range_outside_share)
     ref = reference
     n = len(ref)
     kinds = {c: column_kind(ref[c]) for c in ref.columns}
@@ -139,7 +150,7 @@ def quality_suite_from_reference(
     finite = {c: v[np.isfinite(v)] for c, v in values.items()}
     bounds = {c: _widen(finite[c], kinds[c] == "integer", range_margin) for c in numeric_cols if finite[c].size}
     if bounds:
-        gates.append(RangeGate(bounds=bounds, name="ranges"))
+        gates.append(RangeGate(bounds=bounds, max_share_outside=range_outside_share, name="ranges"))
 
     allowed: dict[str, list[Any]] = {}
     string_gates: list[Gate] = []
@@ -182,16 +193,19 @@ def quality_suite_from_reference(
 
     if outliers:
         shares: dict[str, float] = {}
+        fences: dict[str, dict[str, float]] = {}
         for c in numeric_cols:
             if kinds[c] == "integer" and ref[c].nunique() <= 2 or finite[c].size < 10:
                 continue
             low, high = iqr_fences(finite[c], 1.5)
             if low == high:
                 continue
+            low, high = _round_out(low, up=False), _round_out(high, up=True)
             b, a, _ = outside_counts(values[c][~np.isnan(values[c])], low, high)
+            fences[c] = {"low": low, "high": high}
             shares[c] = _share((a + b) / max(1, int((~np.isnan(values[c])).sum())), tolerance)
         if shares:
-            gates.append(OutlierGate(max_share=shares, name="outliers"))
+            gates.append(OutlierGate(fences=fences, max_share=shares, name="outliers"))
 
     ordered = [c for c in ref.columns if kinds[c] == "datetime" and ref[c].notna().sum() >= 3
                and ref[c].dropna().is_monotonic_increasing]

@@ -10,7 +10,7 @@ import numpy as np
 from mlgates.core.context import CheckContext, Side
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import Interval, Options
+from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import share_text
@@ -19,9 +19,11 @@ from mlgates.gates.quality._common import (
     absent,
     all_missing,
     check_share_mapping,
+    check_string_keys,
     examples,
     frame_or_error,
     kind_of,
+    minmax,
     numeric,
     per_column,
     resolve_columns,
@@ -42,8 +44,9 @@ class OutlierGate(Gate):
     Parameters
     ----------
     columns : str or list of str, optional
-        Columns to check. By default the keys of ``max_share`` when it is a mapping, else
-        every integer or float column (booleans excluded).
+        Columns to check. By default the keys of ``fences`` when given, else of
+        ``max_share`` when it is a mapping, else every integer or float column (booleans
+        excluded).
     method : {"iqr", "robust_z"}, default "iqr"
         ``"iqr"``: Tukey fences ``[Q1 - factor * IQR, Q3 + factor * IQR]``. ``"robust_z"``:
         values whose robust z-score ``0.6745 * |x - median| / MAD`` exceeds ``factor``
@@ -53,6 +56,11 @@ class OutlierGate(Gate):
     fences_from : {"current", "reference"}, default "current"
         Where the quartiles/median are computed. ``"reference"`` catches a shifted
         ``current`` whose own quartiles moved with it (and then needs ``reference``).
+    fences : mapping of column to {"low": float, "high": float}, optional
+        Fixed fences per column (keys are column names as str), e.g. computed once from a
+        reference by :func:`~mlgates.quality_suite_from_reference` and kept in the suite
+        file. For these columns ``method``, ``factor`` and ``fences_from`` are not used and
+        no quantile is computed at check time.
     max_share : float or mapping of column to float, default 0.05
         Largest share of non-missing values beyond the fences, in [0, 1]; a mapping sets it
         per column (keys are column names as str).
@@ -87,6 +95,7 @@ class OutlierGate(Gate):
         "method": [Options("iqr", "robust_z")],
         "factor": [Interval("real", 0, None, closed="neither"), None],
         "fences_from": [Options("current", "reference")],
+        "fences": ["mapping", None],
         "max_share": [Interval("real", 0, 1), "mapping"],
         "min_samples": [Interval("int", 4, None)],
         "on_insufficient": [Options("warn", "fail", "error", "skip")],
@@ -99,6 +108,7 @@ class OutlierGate(Gate):
         method: str = "iqr",
         factor: float | None = None,
         fences_from: str = "current",
+        fences: Mapping[str, Mapping[str, float]] | None = None,
         max_share: float | Mapping[str, float] = _DEFAULT_SHARE,
         min_samples: int = 10,
         on_insufficient: str = "warn",
@@ -110,15 +120,34 @@ class OutlierGate(Gate):
         self.method = method
         self.factor = factor
         self.fences_from = fences_from
+        self.fences = fences
         self.max_share = max_share
         self.min_samples = min_samples
         self.on_insufficient = on_insufficient
 
     def _validate_params(self) -> None:
         check_share_mapping("OutlierGate", "max_share", self.max_share)
+        if self.fences is not None:
+            check_string_keys("OutlierGate", "fences", self.fences)
+            real = Interval("real", None, None)
+            for col, spec in self.fences.items():
+                if (not isinstance(spec, Mapping) or set(spec) != {"low", "high"}
+                        or not all(real.is_satisfied_by(v) for v in spec.values()) or spec["low"] > spec["high"]):
+                    raise parameter_error("OutlierGate", f"fences[{col!r}]",
+                                          'a mapping {"low": float, "high": float} with low <= high', spec)
 
     def required_inputs(self) -> tuple[str, ...]:
-        return ("current", "reference") if self.fences_from == "reference" else ("current",)
+        if self.fences_from == "reference" and not self._all_fixed():
+            return ("current", "reference")
+        return ("current",)
+
+    def _all_fixed(self) -> bool:
+        if self.fences is None:
+            return False
+        if self.columns is None:
+            return True
+        cols = [self.columns] if isinstance(self.columns, str) else list(self.columns)
+        return all(str(c) in self.fences for c in cols)
 
     @property
     def _factor(self) -> float:
@@ -126,19 +155,22 @@ class OutlierGate(Gate):
 
     def _check(self, ctx: CheckContext) -> Verdict:
         frame = frame_or_error(ctx)
-        if self.columns is None and isinstance(self.max_share, Mapping):
-            cols: list[Any] = list(self.max_share)
+        if self.columns is None and self.fences is not None:
+            cols: list[Any] = list(self.fences)
+        elif self.columns is None and isinstance(self.max_share, Mapping):
+            cols = list(self.max_share)
         else:
             cols = resolve_columns(frame, self.columns, kinds=NUMERIC_KINDS)
-        side: Side = "reference" if self.fences_from == "reference" else "current"
+        side: Side = "reference" if self.fences_from == "reference" and not self._all_fixed() else "current"
         source = frame_or_error(ctx, side)
         findings = []
         for col in cols:
-            if col not in frame.columns or col not in source.columns:
+            if col not in frame.columns or (col not in source.columns and str(col) not in (self.fences or {})):
                 findings.append(absent(col, "current" if col not in frame.columns else side, method=self.method))
                 continue
             kind = kind_of(ctx, "current", col)
-            if kind not in NUMERIC_KINDS or kind_of(ctx, side, col) not in NUMERIC_KINDS:
+            fixed = self.fences is not None and str(col) in self.fences
+            if kind not in NUMERIC_KINDS or (not fixed and kind_of(ctx, side, col) not in NUMERIC_KINDS):
                 findings.append(unsupported(col, kind, "an integer or float column", self.method))
                 continue
             findings.append(self._judge(ctx, col, side))
@@ -156,8 +188,14 @@ class OutlierGate(Gate):
         n_checked = int((~np.isnan(values)).sum())
         if n_checked == 0:
             return all_missing(col, n, self.method)
-        n_source = n_checked if side == "current" else int(np.isfinite(numeric(ctx, side, col)).sum())
-        if min(n_checked, n_source) < self.min_samples:
+        fixed = self.fences is not None and str(col) in self.fences
+        if fixed:
+            n_source = n_checked
+        elif side == "current":
+            n_source = n_checked
+        else:
+            n_source = int(np.isfinite(numeric(ctx, side, col)).sum())
+        if not fixed and min(n_checked, n_source) < self.min_samples:
             status = Status(self.on_insufficient)
             return Finding(
                 str(col), status, threshold=limit, method=self.method, reason="insufficient_samples",
@@ -165,11 +203,19 @@ class OutlierGate(Gate):
                         "fences cannot be placed, so no outlier share can be judged",
                 details={"n_checked": n_checked, "min_samples": self.min_samples},
             )
-        low, high = self._fences(ctx, side, col)
-        n_low, n_high, mask = outside_counts(values, low, high, inclusive="both")
+        if fixed:
+            spec = self.fences[str(col)]  # type: ignore[index]
+            low, high = float(spec["low"]), float(spec["high"])
+        else:
+            low, high = self._fences(ctx, side, col)
+        lo, hi, _ = minmax(ctx, "current", col)
+        if lo >= low and hi <= high:
+            n_low, n_high, mask = 0, 0, np.zeros(0, dtype=bool)
+        else:
+            n_low, n_high, mask = outside_counts(values, low, high, inclusive="both")
         share = (n_low + n_high) / n_checked
         status, exceeded = share_status(share, limit, None)
-        label = "IQR fences" if self.method == "iqr" else "robust z fences"
+        label = "fixed fences" if fixed else ("IQR fences" if self.method == "iqr" else "robust z fences")
         shown = examples(values[mask]) if n_low + n_high else []
         cmp = ">" if exceeded else "<="
         message = f"{col}: {share_text(share)} of values beyond {label} [{low:g}, {high:g}] {cmp} {share_text(limit)} allowed"
@@ -178,6 +224,6 @@ class OutlierGate(Gate):
         return Finding(
             str(col), status, statistic=share, threshold=limit, method=self.method,
             reason="outlier_share_exceeded" if exceeded else None, message=message,
-            details={"low": low, "high": high, "fences_from": side, "n_low": n_low, "n_high": n_high,
+            details={"low": low, "high": high, "fences_from": "fixed" if fixed else side, "n_low": n_low, "n_high": n_high,
                      "n_checked": n_checked, "degenerate": bool(low == high), "examples": shown},
         )

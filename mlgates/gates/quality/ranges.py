@@ -181,7 +181,10 @@ class RangeGate(Gate):
         if n_checked == 0:
             return all_missing(col, n, "range")
         observed = minmax(ctx, "current", col)
-        n_below, n_above, mask = outside_counts(values, low, high, inclusive=self.inclusive)
+        if _inside(observed[0], observed[1], low, high, self.inclusive):  # no pass over the values needed
+            n_below, n_above, mask = 0, 0, None
+        else:
+            n_below, n_above, mask = outside_counts(values, low, high, inclusive=self.inclusive)
         n_out = n_below + n_above
         share = n_out / n_checked
         status, exceeded = share_status(share, self.max_share_outside, self.warn_share_outside)
@@ -206,9 +209,16 @@ class RangeGate(Gate):
                 "n_below": n_below, "n_above": n_above, "n_checked": n_checked,
                 "n_missing": n - n_checked,
                 "observed_min": observed[0], "observed_max": observed[1],
-                "examples": examples(values[mask]) if n_out else [],
+                "examples": examples(values[mask]) if n_out and mask is not None else [],
             },
         )
+
+
+def _inside(lo: float, hi: float, low: float | None, high: float | None, inclusive: str) -> bool:
+    """Whether the observed [lo, hi] lies within the bounds (then no value is outside)."""
+    low_ok = low is None or (lo >= low if inclusive in ("both", "left") else lo > low)
+    high_ok = high is None or (hi <= high if inclusive in ("both", "right") else hi < high)
+    return bool(low_ok and high_ok)
 
 
 def _fmt(x: float | None, open_: str) -> str:
