@@ -29,7 +29,8 @@ def outside_counts(
         below = values < low if inclusive in ("both", "left") else values <= low
     if high is not None:
         above = values > high if inclusive in ("both", "right") else values >= high
-    above = above & ~below  # an empty open interval (low == high) counts a value once
+    if low is not None and high is not None and low >= high:
+        above = above & ~below  # an empty open interval counts a value once
     mask = below | above
     return int(below.sum()), int(above.sum()), mask
 

@@ -6,8 +6,11 @@ Shared statistics (computed at most once per suite run and side):
 - ``("quality.numeric", side, column)``: the column as a float64 array (missing -> NaN);
 - ``("quality.minmax", side, column)``: finite-aware ``(nanmin, nanmax, n_missing)``;
 - ``("quality.counts", side, column)``: ``(values, counts)`` of the non-missing values;
-- ``("quality.row_hash", side, columns)``: one uint64 per row (exactness is restored by
-  comparing candidate rows exactly, see :func:`exact_duplicate_mask`).
+- ``("quality.row_hash", side, columns)``: one uint64 per row, to compare rows across two
+  tables (exactness is restored by an exact join of the candidates).
+
+Duplicates within one table are found exactly by :func:`exact_duplicate_mask`, which narrows
+the candidates column by column before one exact comparison.
 """
 
 from __future__ import annotations
@@ -149,7 +152,8 @@ def plain_value(v: Any) -> Any:
 
 
 def row_hash(ctx: CheckContext, side: Side, columns: Sequence[Any]) -> np.ndarray:
-    """A uint64 hash of each row over ``columns`` (values only, not the index), once per run."""
+    """A uint64 hash of each row over ``columns`` (values only, not the index), once per run.
+    Used to compare rows across two tables; exactness is restored by an exact join."""
 
     def compute() -> np.ndarray:
         frame = ctx.frame(side)[list(columns)]
@@ -162,16 +166,35 @@ def row_hash(ctx: CheckContext, side: Side, columns: Sequence[Any]) -> np.ndarra
     return ctx.cached(("quality.row_hash", side, tuple(columns)), compute)  # type: ignore[no-any-return]
 
 
-def repeated_mask(hashes: np.ndarray) -> np.ndarray:
-    """Rows whose hash occurs more than once (candidates for exact duplicates)."""
-    return np.asarray(pd.Series(hashes).duplicated(keep=False), dtype=bool)
+def _selectivity_rank(series: pd.Series) -> int:
+    """Columns likely to have many distinct values first (they narrow candidates fastest)."""
+    kind = column_kind(series)
+    return {"float": 0, "datetime": 1, "integer": 2, "string": 3, "timedelta": 4}.get(kind, 5)
 
 
-def exact_duplicate_mask(frame: pd.DataFrame, hashes: np.ndarray) -> np.ndarray:
-    """Rows equal to an earlier row, exactly: the hash narrows the candidates, the exact
-    comparison (``DataFrame.duplicated``, NaN equal to NaN) decides."""
+def repeated_candidates(frame: pd.DataFrame, columns: Sequence[Any]) -> np.ndarray:
+    """Positions of rows that may equal another row on ``columns``: a superset of every row
+    in a group of identical rows, found column by column (rows whose value occurs more than
+    once among the remaining candidates stay), so a column of distinct values ends it early.
+    Missing values compare equal, as in ``DataFrame.duplicated``."""
+    pos = np.arange(len(frame))
+    for col in sorted(columns, key=lambda c: _selectivity_rank(frame[c])):
+        series = frame[col] if len(pos) == len(frame) else frame[col].iloc[pos]
+        try:
+            keep = np.asarray(series.duplicated(keep=False), dtype=bool)
+        except TypeError:  # unhashable objects (lists, dicts)
+            keep = np.asarray(series.astype(str).duplicated(keep=False), dtype=bool)
+        pos = pos[keep]
+        if len(pos) == 0:
+            break
+    return pos
+
+
+def exact_duplicate_mask(frame: pd.DataFrame) -> np.ndarray:
+    """Rows equal to an earlier row (``DataFrame.duplicated(keep="first")``, NaN equal to NaN),
+    computed exactly on the candidates of :func:`repeated_candidates` only."""
     out = np.zeros(len(frame), dtype=bool)
-    cand = np.flatnonzero(repeated_mask(hashes))
+    cand = repeated_candidates(frame, list(frame.columns))
     if len(cand):
         sub = frame.iloc[cand]
         try:
@@ -251,7 +274,7 @@ __all__ = [
     "numeric",
     "per_column",
     "plain_value",
-    "repeated_mask",
+    "repeated_candidates",
     "resolve_columns",
     "row_hash",
     "share_status",

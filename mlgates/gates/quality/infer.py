@@ -14,6 +14,7 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.suite import Suite
 from mlgates.gates._columns import column_kind
+from mlgates.gates.quality._common import exact_duplicate_mask
 from mlgates.gates.quality.categories import CategoryGate
 from mlgates.gates.quality.health import ConstantColumnGate, InfiniteValuesGate, MixedTypesGate
 from mlgates.gates.quality.integrity import ConflictingLabelsGate, FeatureLeakageGate, TrainTestLeakageGate
@@ -175,7 +176,7 @@ def quality_suite_from_reference(
     if unique:
         gates.append(UniqueGate(columns=unique, name="unique_keys"))
 
-    dup_share = float(ref.duplicated().mean())
+    dup_share = float(exact_duplicate_mask(ref).mean())
     gates.append(DuplicateRowsGate(max_share=_share(dup_share, tolerance), name="duplicate_rows"))
 
     varying = [c for c in ref.columns if ref[c].nunique(dropna=True) >= 2]

@@ -23,7 +23,7 @@ from mlgates.gates.quality._common import (
     examples,
     frame_or_error,
     guarded,
-    repeated_mask,
+    repeated_candidates,
     row_hash,
     share_status,
 )
@@ -67,8 +67,8 @@ class ConflictingLabelsGate(Gate):
     Notes
     -----
     Inputs: ``current`` and ``target`` (a column name or an array). Missing values compare
-    equal (a missing feature or label is a value of its own). Rows are hashed to find
-    candidate groups; candidates are grouped exactly, so the count is exact. Reason codes:
+    equal (a missing feature or label is a value of its own). Candidate rows are narrowed
+    column by column, then grouped exactly, so the count is exact. Reason codes:
     ``conflicting_labels`` (FAIL), ``column_missing``, ``empty_input``, ``missing_input``.
     Details hold ``n_conflicting_rows``, ``n_conflicting_groups`` and up to five index labels
     of conflicting rows.
@@ -110,7 +110,7 @@ class ConflictingLabelsGate(Gate):
             raise InputError("no feature columns besides the target", reason="nothing_to_check")
         labels = _labels(ctx)
         n = len(frame)
-        cand = np.flatnonzero(repeated_mask(row_hash(ctx, "current", cols)))
+        cand = repeated_candidates(frame, cols)
         conflict = np.zeros(n, dtype=bool)
         n_groups = 0
         if len(cand):
