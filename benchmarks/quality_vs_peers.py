@@ -60,7 +60,9 @@ def make_frame(n: int, seed: int) -> pd.DataFrame:
         cols[f"s{i}"] = pd.Series(s, dtype="str")
     cols["cat"] = pd.Categorical.from_codes(rng.integers(0, 8, n), categories=[f"c{k}" for k in range(8)])
     cols["flag"] = rng.random(n) < 0.3
-    cols["ts"] = pd.Timestamp("2026-01-01") + pd.to_timedelta(np.sort(rng.integers(0, 86_400 * 300, n)), unit="s")
+    cols["ts"] = pd.Timestamp("2026-01-01") + pd.to_timedelta(
+        np.sort(rng.integers(0, 86_400 * 300, n)), unit="s"
+    )
     return pd.DataFrame(cols)
 
 
@@ -95,7 +97,7 @@ def _gate(suite: mlgates.Suite, name: str) -> mlgates.Gate | None:
     return next((g for g in suite.gates if g.name == name), None)
 
 
-def pandera_schema(suite: mlgates.Suite, reference: pd.DataFrame):  # noqa: ANN201
+def pandera_schema(suite: mlgates.Suite, reference: pd.DataFrame):
     import pandera.pandas as pa
 
     missing = _gate(suite, "missing_values").max_share
@@ -112,18 +114,28 @@ def pandera_schema(suite: mlgates.Suite, reference: pd.DataFrame):  # noqa: ANN2
 
     def outlier_check(col: str, limit: float) -> pa.Check:
         lo, hi = fences[col]["low"], fences[col]["high"]
-        return pa.Check(lambda s: bool(((s < lo) | (s > hi)).sum() <= limit * s.notna().sum()),
-                        name="outlier_share")
+        return pa.Check(
+            lambda s: bool(((s < lo) | (s > hi)).sum() <= limit * s.notna().sum()), name="outlier_share"
+        )
 
     columns = {}
     for col in reference.columns:
-        checks = [pa.Check(lambda s, m=missing[col]: bool(s.isna().mean() <= m), ignore_na=False, name="missing_share")]
+        checks = [
+            pa.Check(
+                lambda s, m=missing[col]: bool(s.isna().mean() <= m), ignore_na=False, name="missing_share"
+            )
+        ]
         if col in bounds:
             b = bounds[col]
             share = _gate(suite, "ranges").max_share_outside
-            checks.append(pa.Check(lambda s, b=b, m=share: bool((~s.between(b["min"], b["max"])).sum()
-                                                                  <= m * s.notna().sum() + s.isna().sum()),
-                                   name="in_range_mostly"))
+            checks.append(
+                pa.Check(
+                    lambda s, b=b, m=share: bool(
+                        (~s.between(b["min"], b["max"])).sum() <= m * s.notna().sum() + s.isna().sum()
+                    ),
+                    name="in_range_mostly",
+                )
+            )
         if col in allowed:
             checks.append(pa.Check.isin(allowed[col]))
         if col in varying:
@@ -139,7 +151,7 @@ def pandera_schema(suite: mlgates.Suite, reference: pd.DataFrame):  # noqa: ANN2
     return pa.DataFrameSchema(columns, checks=frame_checks)
 
 
-def run_pandera(schema, frame: pd.DataFrame) -> object:  # noqa: ANN001
+def run_pandera(schema, frame: pd.DataFrame) -> object:
     import pandera.pandas as pa
 
     try:
@@ -159,32 +171,52 @@ def ge_runner(suite: mlgates.Suite, reference: pd.DataFrame, frame: pd.DataFrame
     varying = _gate(suite, "constant_columns").columns
     ordered = _gate(suite, "monotonic").columns
     context = gx.get_context(mode="ephemeral")
-    batch = (context.data_sources.add_pandas("bench").add_dataframe_asset("current")
-             .add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": frame}))
+    batch = (
+        context.data_sources.add_pandas("bench")
+        .add_dataframe_asset("current")
+        .add_batch_definition_whole_dataframe("all")
+        .get_batch(batch_parameters={"dataframe": frame})
+    )
     es = gx.ExpectationSuite(name="inferred")
     for col in reference.columns:
         es.add_expectation(gxe.ExpectColumnValuesToBeOfType(column=col, type_=str(reference[col].dtype)))
         if missing[col] < 1:
             es.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=col, mostly=1 - missing[col]))
         if col in bounds:
-            es.add_expectation(gxe.ExpectColumnValuesToBeBetween(
-                column=col, min_value=bounds[col]["min"], max_value=bounds[col]["max"],
-                mostly=1 - _gate(suite, "ranges").max_share_outside))
+            es.add_expectation(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column=col,
+                    min_value=bounds[col]["min"],
+                    max_value=bounds[col]["max"],
+                    mostly=1 - _gate(suite, "ranges").max_share_outside,
+                )
+            )
         if col in allowed:
-            es.add_expectation(gxe.ExpectColumnValuesToBeInSet(column=col, value_set=allowed[col],
-                                                               mostly=1 - _gate(suite, "categories").max_unknown_share))
+            es.add_expectation(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=col,
+                    value_set=allowed[col],
+                    mostly=1 - _gate(suite, "categories").max_unknown_share,
+                )
+            )
         if col in varying:
             es.add_expectation(gxe.ExpectColumnUniqueValueCountToBeBetween(column=col, min_value=2))
     fences = _gate(suite, "outliers").fences
     for col, limit in _gate(suite, "outliers").max_share.items():
-        es.add_expectation(gxe.ExpectColumnValuesToBeBetween(
-            column=col, min_value=fences[col]["low"], max_value=fences[col]["high"], mostly=1 - limit))
+        es.add_expectation(
+            gxe.ExpectColumnValuesToBeBetween(
+                column=col, min_value=fences[col]["low"], max_value=fences[col]["high"], mostly=1 - limit
+            )
+        )
     for col in unique:
         es.add_expectation(gxe.ExpectColumnValuesToBeUnique(column=col))
     for col in ordered:
         es.add_expectation(gxe.ExpectColumnValuesToBeIncreasing(column=col))
-    es.add_expectation(gxe.ExpectCompoundColumnsToBeUnique(
-        column_list=list(reference.columns), mostly=1 - _gate(suite, "duplicate_rows").max_share))
+    es.add_expectation(
+        gxe.ExpectCompoundColumnsToBeUnique(
+            column_list=list(reference.columns), mostly=1 - _gate(suite, "duplicate_rows").max_share
+        )
+    )
     es = context.suites.add(es)
     return lambda: batch.validate(es, result_format="SUMMARY")
 
@@ -199,8 +231,10 @@ def main() -> None:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
     reference, current = make_frame(args.rows, 0), make_frame(args.rows, 1)
-    print(f"data: {args.rows:,} rows x {current.shape[1]} columns "
-          f"({N_FLOAT} float, {N_INT + 1} int incl. id, {N_STR} str, categorical, bool, datetime)")
+    print(
+        f"data: {args.rows:,} rows x {current.shape[1]} columns "
+        f"({N_FLOAT} float, {N_INT + 1} int incl. id, {N_STR} str, categorical, bool, datetime)"
+    )
     t_infer, suite = timed(lambda: mlgates.quality_suite_from_reference(reference), 1)
     print(f"inferred suite: {len(suite.gates)} gates: {', '.join(g.name for g in suite.gates)}")
     inputs = {"reference": reference, "current": current}
@@ -211,8 +245,7 @@ def main() -> None:
     per_gate = sorted(((c.duration_s or 0.0, c.name) for c in verdict.children), reverse=True)[:5]
     print("slowest gates (s): " + ", ".join(f"{n} {d:.3f}" for d, n in per_gate))
 
-    rows = [("numpy lower bound (min, max, nulls per column)", t_lower),
-            ("mlgates inferred suite", t_ours)]
+    rows = [("numpy lower bound (min, max, nulls per column)", t_lower), ("mlgates inferred suite", t_ours)]
     try:
         schema = pandera_schema(suite, reference)
         t_pandera, _ = timed(lambda: run_pandera(schema, current), max(1, args.repeat - 1))
@@ -227,8 +260,10 @@ def main() -> None:
             t_ge, result = timed(run_ge, 1)
         rows.append(("Great Expectations 1.x batch.validate (SUMMARY)", t_ge))
         failed = [r.expectation_config.type for r in getattr(result, "results", []) if not r.success]
-        print(f"great expectations success: {getattr(result, 'success', '?')}"
-              + (f" (failed: {sorted(set(failed))})" if failed else ""))
+        print(
+            f"great expectations success: {getattr(result, 'success', '?')}"
+            + (f" (failed: {sorted(set(failed))})" if failed else "")
+        )
     except ImportError:
         print("Great Expectations: not installed (optional; pip install great_expectations)")
     except Exception as exc:  # a peer failing on this data is reported, not hidden

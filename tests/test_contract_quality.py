@@ -13,12 +13,14 @@ from mlgates.testing import check_gate, example_inputs
 def _timed_inputs() -> dict:
     rng = np.random.default_rng(1)
     n = 200
-    frame = pd.DataFrame({
-        "ts": pd.date_range("2026-01-01", periods=n, freq="h"),
-        "code": [f"AB{i:03d}" for i in range(n)],
-        "mixed": pd.Series(["a", "b"] * (n // 2), dtype=object),
-        "x": rng.normal(size=n),
-    })
+    frame = pd.DataFrame(
+        {
+            "ts": pd.date_range("2026-01-01", periods=n, freq="h"),
+            "code": [f"AB{i:03d}" for i in range(n)],
+            "mixed": pd.Series(["a", "b"] * (n // 2), dtype=object),
+            "x": rng.normal(size=n),
+        }
+    )
     return {"current": frame, "reference": frame.copy()}
 
 
@@ -50,7 +52,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("gate, inputs", CASES, ids=[f"{type(g).__name__}-{i}" for i, (g, _) in enumerate(CASES)])
+@pytest.mark.parametrize(
+    "gate, inputs", CASES, ids=[f"{type(g).__name__}-{i}" for i, (g, _) in enumerate(CASES)]
+)
 def test_check_gate(gate, inputs):
     verdict = check_gate(gate, inputs=inputs)
     assert verdict.status is not mlgates.Status.ERROR, verdict.to_text()

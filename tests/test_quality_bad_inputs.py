@@ -21,39 +21,57 @@ def _frames() -> dict[str, pd.DataFrame]:
     ts = pd.date_range("2026-01-01", periods=N, freq="D")
     words = np.array(["red", "green", "blue", "red"] * (N // 4), dtype=object)
     return {
-        "string_dtype": pd.DataFrame({
-            "s": pd.Series(np.where(np.arange(N) % 7 == 0, None, words), dtype="str"),
-            "x": x, "y": y,
-        }),
-        "pyarrow": pd.DataFrame({
-            "i": pd.array([None if k % 5 == 0 else k for k in range(N)], dtype="int64[pyarrow]"),
-            "f": pd.array(list(x), dtype="double[pyarrow]"),
-            "s": pd.array(list(words), dtype=pd.ArrowDtype(pa.string())),
-            "t": pd.array(list(ts), dtype=pd.ArrowDtype(pa.timestamp("us", tz="UTC"))),
-            "y": y,
-        }),
-        "nullable": pd.DataFrame({
-            "i": pd.array([pd.NA if k % 6 == 0 else k for k in range(N)], dtype="Int64"),
-            "b": pd.array([pd.NA if k % 4 == 0 else bool(k % 3) for k in range(N)], dtype="boolean"),
-            "f": pd.array([pd.NA if k % 9 == 0 else float(k) for k in range(N)], dtype="Float64"),
-            "y": y,
-        }),
-        "categorical": pd.DataFrame({
-            "c": pd.Categorical(np.where(np.arange(N) % 8 == 0, None, words)),
-            "x": x, "y": y,
-        }),
-        "tz_datetime": pd.DataFrame({
-            "t": pd.Series(ts.tz_localize("Europe/Oslo")).where(np.arange(N) % 10 != 3),
-            "x": x, "y": y,
-        }),
+        "string_dtype": pd.DataFrame(
+            {
+                "s": pd.Series(np.where(np.arange(N) % 7 == 0, None, words), dtype="str"),
+                "x": x,
+                "y": y,
+            }
+        ),
+        "pyarrow": pd.DataFrame(
+            {
+                "i": pd.array([None if k % 5 == 0 else k for k in range(N)], dtype="int64[pyarrow]"),
+                "f": pd.array(list(x), dtype="double[pyarrow]"),
+                "s": pd.array(list(words), dtype=pd.ArrowDtype(pa.string())),
+                "t": pd.array(list(ts), dtype=pd.ArrowDtype(pa.timestamp("us", tz="UTC"))),
+                "y": y,
+            }
+        ),
+        "nullable": pd.DataFrame(
+            {
+                "i": pd.array([pd.NA if k % 6 == 0 else k for k in range(N)], dtype="Int64"),
+                "b": pd.array([pd.NA if k % 4 == 0 else bool(k % 3) for k in range(N)], dtype="boolean"),
+                "f": pd.array([pd.NA if k % 9 == 0 else float(k) for k in range(N)], dtype="Float64"),
+                "y": y,
+            }
+        ),
+        "categorical": pd.DataFrame(
+            {
+                "c": pd.Categorical(np.where(np.arange(N) % 8 == 0, None, words)),
+                "x": x,
+                "y": y,
+            }
+        ),
+        "tz_datetime": pd.DataFrame(
+            {
+                "t": pd.Series(ts.tz_localize("Europe/Oslo")).where(np.arange(N) % 10 != 3),
+                "x": x,
+                "y": y,
+            }
+        ),
         "duplicate_names": pd.DataFrame(np.c_[x, x, y], columns=["a", "a", "y"]),
         "non_string_names": pd.DataFrame({0: x, 1: words, 2: y}),
-        "empty": pd.DataFrame({"x": pd.Series([], dtype=float), "s": pd.Series([], dtype="str"),
-                               "y": pd.Series([], dtype=int)}),
+        "empty": pd.DataFrame(
+            {"x": pd.Series([], dtype=float), "s": pd.Series([], dtype="str"), "y": pd.Series([], dtype=int)}
+        ),
         "all_nan": pd.DataFrame({"x": np.full(N, np.nan), "o": pd.Series([None] * N, dtype=object), "y": y}),
-        "mixed_object": pd.DataFrame({
-            "m": pd.Series(["a", 1, 2.5, None, "b"] * (N // 5), dtype=object), "x": x, "y": y,
-        }),
+        "mixed_object": pd.DataFrame(
+            {
+                "m": pd.Series(["a", 1, 2.5, None, "b"] * (N // 5), dtype=object),
+                "x": x,
+                "y": y,
+            }
+        ),
     }
 
 
@@ -100,8 +118,9 @@ def _gates(frame: pd.DataFrame) -> list[mlgates.Gate]:
 CASES = [(case, i) for case in FRAMES for i in range(len(_gates(FRAMES[case])))]
 
 
-@pytest.mark.parametrize("case, i", CASES, ids=[
-    f"{case}-{type(_gates(FRAMES[case])[i]).__name__}-{i}" for case, i in CASES])
+@pytest.mark.parametrize(
+    "case, i", CASES, ids=[f"{case}-{type(_gates(FRAMES[case])[i]).__name__}-{i}" for case, i in CASES]
+)
 def test_bad_input_matrix(case, i):
     frame = FRAMES[case]
     gate = _gates(frame)[i]
@@ -136,7 +155,9 @@ def test_inference_rejects_bad_references_by_column():
         mlgates.quality_suite_from_reference(FRAMES["empty"])
 
 
-@pytest.mark.parametrize("case", [c for c in FRAMES if c not in ("non_string_names", "duplicate_names", "empty")])
+@pytest.mark.parametrize(
+    "case", [c for c in FRAMES if c not in ("non_string_names", "duplicate_names", "empty")]
+)
 def test_inference_on_awkward_dtypes(case, tmp_path):
     frame = FRAMES[case]
     suite = mlgates.quality_suite_from_reference(frame, target="y")

@@ -17,13 +17,18 @@ finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
 
 # -- ranges -------------------------------------------------------------------------------
 @settings(max_examples=40, deadline=None)
-@given(hnp.arrays(float, st.integers(1, 60), elements=st.one_of(finite, st.just(np.nan))),
-       finite, finite, st.sampled_from(["both", "left", "right", "neither"]))
+@given(
+    hnp.arrays(float, st.integers(1, 60), elements=st.one_of(finite, st.just(np.nan))),
+    finite,
+    finite,
+    st.sampled_from(["both", "left", "right", "neither"]),
+)
 def test_range_share_matches_pandas_between(values, a, b, inclusive):
     lo, hi = min(a, b), max(a, b)
     s = pd.Series(values)
     v = mlgates.RangeGate(bounds={"x": {"min": lo, "max": hi}}, inclusive=inclusive).check(
-        current=pd.DataFrame({"x": s}))
+        current=pd.DataFrame({"x": s})
+    )
     present = s.dropna()
     if present.empty:
         assert v.status is Status.ERROR and v.findings[0].reason == "all_missing"
@@ -37,10 +42,13 @@ def test_range_share_matches_pandas_between(values, a, b, inclusive):
 
 def test_range_mostly_and_warn_and_open_bounds():
     df = pd.DataFrame({"x": np.arange(100.0)})
-    assert mlgates.RangeGate(min_value=0.0, max_value=94.0, max_share_outside=0.05).check(current=df).status \
+    assert (
+        mlgates.RangeGate(min_value=0.0, max_value=94.0, max_share_outside=0.05).check(current=df).status
         is Status.PASS
-    v = mlgates.RangeGate(min_value=0.0, max_value=89.0, max_share_outside=0.2, warn_share_outside=0.05).check(
-        current=df)
+    )
+    v = mlgates.RangeGate(
+        min_value=0.0, max_value=89.0, max_share_outside=0.2, warn_share_outside=0.05
+    ).check(current=df)
     assert v.status is Status.WARN and v.findings[0].details["n_above"] == 10
     assert mlgates.RangeGate(bounds={"x": {"min": 50}}).check(current=df).findings[0].details["n_below"] == 50
 
@@ -51,13 +59,16 @@ def test_range_counts_infinity_outside():
     assert (f.details["n_below"], f.details["n_above"]) == (1, 1)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"bounds": {"x": {"min": 2, "max": 1}}}, r"bounds\['x'\]"),
-    ({"bounds": {"x": {"low": 1}}}, r"bounds\['x'\]"),
-    ({"bounds": {0: {"min": 1}}}, r"bounds\[0\].*rename the column"),
-    ({"min_value": 3.0, "max_value": 1.0}, "max_value"),
-    ({}, "bounds"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"bounds": {"x": {"min": 2, "max": 1}}}, r"bounds\['x'\]"),
+        ({"bounds": {"x": {"low": 1}}}, r"bounds\['x'\]"),
+        ({"bounds": {0: {"min": 1}}}, r"bounds\[0\].*rename the column"),
+        ({"min_value": 3.0, "max_value": 1.0}, "max_value"),
+        ({}, "bounds"),
+    ],
+)
 def test_range_parameter_errors(kwargs, match):
     with pytest.raises(ParameterError, match=match):
         mlgates.RangeGate(**kwargs).validate()
@@ -66,7 +77,7 @@ def test_range_parameter_errors(kwargs, match):
 # -- categories ---------------------------------------------------------------------------
 def test_category_unknown_share_and_examples():
     ref = pd.DataFrame({"c": list("aabbc")})
-    cur = pd.DataFrame({"c": list("aaxxxyb") + [None]})
+    cur = pd.DataFrame({"c": [*list("aaxxxyb"), None]})
     f = mlgates.CategoryGate().check(reference=ref, current=cur).findings[0]
     oracle = (~cur["c"].dropna().isin(ref["c"])).mean()
     assert f.statistic == pytest.approx(oracle)
@@ -74,7 +85,9 @@ def test_category_unknown_share_and_examples():
     assert f.details["n_unknown_values"] == 2 and f.reason == "unknown_categories"
 
 
-@pytest.mark.parametrize("on_new, status", [("warn", Status.WARN), ("fail", Status.FAIL), ("ignore", Status.PASS)])
+@pytest.mark.parametrize(
+    "on_new, status", [("warn", Status.WARN), ("fail", Status.FAIL), ("ignore", Status.PASS)]
+)
 def test_category_on_new_policy(on_new, status):
     cur = pd.DataFrame({"c": ["a"] * 99 + ["z"]})
     v = mlgates.CategoryGate(allowed={"c": ["a"]}, max_unknown_share=0.05, on_new=on_new).check(current=cur)
@@ -82,8 +95,12 @@ def test_category_on_new_policy(on_new, status):
 
 
 def test_category_booleans_and_categoricals():
-    cur = pd.DataFrame({"b": pd.array([True, False, pd.NA], dtype="boolean"),
-                        "k": pd.Categorical(["x", "y", "y"], categories=["x", "y", "never"])})
+    cur = pd.DataFrame(
+        {
+            "b": pd.array([True, False, pd.NA], dtype="boolean"),
+            "k": pd.Categorical(["x", "y", "y"], categories=["x", "y", "never"]),
+        }
+    )
     v = mlgates.CategoryGate(allowed={"b": [True], "k": ["x", "y"]}).check(current=cur)
     assert [f.status for f in v.findings] == [Status.FAIL, Status.PASS]
     assert list(v.findings[0].details["examples"]) == [{"value": False, "count": 1}]
@@ -122,8 +139,9 @@ def test_unique_requires_columns():
 
 # -- column health ------------------------------------------------------------------------
 def test_constant_and_near_constant():
-    df = pd.DataFrame({"k": [3.0] * 9 + [np.nan], "n": [0] * 95 + [1] * 5 if False else [0] * 9 + [1],
-                       "s": ["x"] * 10})
+    df = pd.DataFrame(
+        {"k": [3.0] * 9 + [np.nan], "n": [0] * 95 + [1] * 5 if False else [0] * 9 + [1], "s": ["x"] * 10}
+    )
     v = mlgates.ConstantColumnGate(near_constant_share=0.9).check(current=df)
     assert [f.reason for f in v.findings] == ["constant_column", "near_constant", "constant_column"]
     assert v.findings[1].statistic == pytest.approx(df["n"].value_counts(normalize=True).max())
@@ -148,11 +166,22 @@ def test_infinite_values():
 # -- strings ------------------------------------------------------------------------------
 def test_string_rules_count_once_per_value():
     s = pd.Series(["AB12", "", " AB12", "ABCDEFG", None], dtype="str")
-    v = mlgates.StringGate(pattern=r"[A-Z]{2}\d{2}", min_length=1, max_length=5, allow_empty=False,
-                           allow_padding=False, max_share=0.5).check(current=pd.DataFrame({"s": s}))
+    v = mlgates.StringGate(
+        pattern=r"[A-Z]{2}\d{2}",
+        min_length=1,
+        max_length=5,
+        allow_empty=False,
+        allow_padding=False,
+        max_share=0.5,
+    ).check(current=pd.DataFrame({"s": s}))
     f = v.findings[0]
-    assert (f.details["pattern_mismatch"], f.details["too_short"], f.details["too_long"], f.details["empty"],
-            f.details["padded"]) == (3, 1, 1, 1, 1)
+    assert (
+        f.details["pattern_mismatch"],
+        f.details["too_short"],
+        f.details["too_long"],
+        f.details["empty"],
+        f.details["padded"],
+    ) == (3, 1, 1, 1, 1)
     assert f.details["n_violations"] == 3 and f.statistic == pytest.approx(3 / 4)
 
 
@@ -182,7 +211,9 @@ def test_outlier_fences_from_reference_and_insufficient():
     ref = pd.DataFrame({"x": np.linspace(0, 1, 100)})
     cur = pd.DataFrame({"x": np.linspace(5, 6, 100)})
     assert mlgates.OutlierGate().check(current=cur).status is Status.PASS
-    assert mlgates.OutlierGate(fences_from="reference").check(reference=ref, current=cur).status is Status.FAIL
+    assert (
+        mlgates.OutlierGate(fences_from="reference").check(reference=ref, current=cur).status is Status.FAIL
+    )
     v = mlgates.OutlierGate(on_insufficient="fail").check(current=pd.DataFrame({"x": [1.0, 2.0]}))
     assert v.status is Status.FAIL and v.reason == "insufficient_samples"
 
@@ -204,16 +235,24 @@ def test_freshness_age_and_timezones():
     assert mlgates.FreshnessGate(column="t", max_age="7 days").check(current=old).status is Status.FAIL
 
 
-@pytest.mark.parametrize("kwargs", [{"column": "t", "max_age": "soon"}, {"column": "t"},
-                                    {"column": "t", "max_age": "1 day", "now": "yesterday-ish"}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"column": "t", "max_age": "soon"},
+        {"column": "t"},
+        {"column": "t", "max_age": "1 day", "now": "yesterday-ish"},
+    ],
+)
 def test_freshness_parameter_errors(kwargs):
     with pytest.raises(ParameterError):
         mlgates.FreshnessGate(**kwargs).validate()
 
 
 @settings(max_examples=30, deadline=None)
-@given(hnp.arrays(float, st.integers(2, 40), elements=st.one_of(st.floats(-100, 100), st.just(np.nan))),
-       st.booleans())
+@given(
+    hnp.arrays(float, st.integers(2, 40), elements=st.one_of(st.floats(-100, 100), st.just(np.nan))),
+    st.booleans(),
+)
 def test_monotonic_matches_diff(values, strict):
     s = pd.Series(values)
     present = s.dropna().to_numpy()
@@ -230,11 +269,15 @@ def test_monotonic_matches_diff(values, strict):
 # -- integrity ----------------------------------------------------------------------------
 def test_conflicting_labels_match_groupby():
     rng = np.random.default_rng(5)
-    df = pd.DataFrame({"a": rng.integers(0, 4, 300), "b": rng.choice(["x", "y"], 300), "y": rng.integers(0, 2, 300)})
+    df = pd.DataFrame(
+        {"a": rng.integers(0, 4, 300), "b": rng.choice(["x", "y"], 300), "y": rng.integers(0, 2, 300)}
+    )
     v = mlgates.ConflictingLabelsGate(max_share=1.0).check(current=df, target="y")
     oracle = (df.groupby(["a", "b"])["y"].transform("nunique") > 1).mean()
     assert v.findings[0].statistic == pytest.approx(oracle)
-    arr = mlgates.ConflictingLabelsGate(max_share=1.0).check(current=df.drop(columns="y"), target=df["y"].to_numpy())
+    arr = mlgates.ConflictingLabelsGate(max_share=1.0).check(
+        current=df.drop(columns="y"), target=df["y"].to_numpy()
+    )
     assert arr.findings[0].statistic == pytest.approx(oracle)
 
 
@@ -246,7 +289,9 @@ def test_train_test_leakage_matches_merge():
     keys = ref.drop_duplicates().assign(_hit=True)
     oracle = cur.merge(keys, on=["a", "b"], how="left")["_hit"].notna().mean()
     assert v.findings[0].statistic == pytest.approx(oracle)
-    floats = mlgates.TrainTestLeakageGate(max_share=1.0).check(reference=ref.astype({"a": float}), current=cur)
+    floats = mlgates.TrainTestLeakageGate(max_share=1.0).check(
+        reference=ref.astype({"a": float}), current=cur
+    )
     assert floats.findings[0].statistic == pytest.approx(oracle)
 
 
@@ -256,8 +301,14 @@ def test_feature_leakage_auc_matches_sklearn():
     rng = np.random.default_rng(7)
     n = 400
     y = rng.integers(0, 2, n)
-    df = pd.DataFrame({"x": rng.normal(size=n) + y, "neg": -y + rng.normal(0, 0.01, n),
-                       "id": [f"row{i}" for i in range(n)], "y": y})
+    df = pd.DataFrame(
+        {
+            "x": rng.normal(size=n) + y,
+            "neg": -y + rng.normal(0, 0.01, n),
+            "id": [f"row{i}" for i in range(n)],
+            "y": y,
+        }
+    )
     v = mlgates.FeatureLeakageGate().check(current=df, target="y")
     by = {f.subject: f for f in v.findings}
     auc = roc_auc_score(y, df["x"])

@@ -39,7 +39,9 @@ def test_round_trip_is_identical(suite, adult, tmp_path, suffix):
     ref, cur = adult
     inputs = {"reference": ref, "current": cur, "target": "income"}
     a, b = suite.check(**inputs), loaded.check(**inputs)
-    assert [(c.name, c.status, c.findings) for c in a.children] == [(c.name, c.status, c.findings) for c in b.children]
+    assert [(c.name, c.status, c.findings) for c in a.children] == [
+        (c.name, c.status, c.findings) for c in b.children
+    ]
 
 
 def test_toml_file_is_readable(suite, tmp_path):
@@ -68,16 +70,20 @@ def test_inference_rules(adult, suite):
     q1, q3 = np.percentile(ref["age"], [25, 75])
     share = ((ref["age"] < q1 - 1.5 * (q3 - q1)) | (ref["age"] > q3 + 1.5 * (q3 - q1))).mean()
     assert share + tol <= outliers["age"] <= share + tol + 1e-4
-    assert _gate(suite, "duplicate_rows").max_share == pytest.approx(math.ceil((ref.duplicated().mean() + tol) * 1e4) / 1e4)
+    assert _gate(suite, "duplicate_rows").max_share == pytest.approx(
+        math.ceil((ref.duplicated().mean() + tol) * 1e4) / 1e4
+    )
 
 
 def test_float_bounds_round_outwards_and_strings_get_rules():
     rng = np.random.default_rng(0)
-    ref = pd.DataFrame({
-        "f": rng.normal(0, 1, 500),
-        "id": [f"user-{i:05d}" for i in range(500)],
-        "ts": pd.date_range("2026-01-01", periods=500, freq="min"),
-    })
+    ref = pd.DataFrame(
+        {
+            "f": rng.normal(0, 1, 500),
+            "id": [f"user-{i:05d}" for i in range(500)],
+            "ts": pd.date_range("2026-01-01", periods=500, freq="min"),
+        }
+    )
     s = mlgates.quality_suite_from_reference(ref, max_categories=20)
     b = _gate(s, "ranges").bounds["f"]
     span = ref["f"].max() - ref["f"].min()
@@ -106,7 +112,8 @@ def test_adult_current_passes_and_corruptions_fail(adult, suite):
     q1, q3 = np.percentile(ref["education_num"], [25, 75])
     low = q1 - 1.5 * (q3 - q1)
     assert next(x for x in f if x.subject == "education_num").statistic == pytest.approx(
-        (cur["education_num"] < low).mean())
+        (cur["education_num"] < low).mean()
+    )
     broken = cur.copy()
     broken.loc[broken.index[:50], "age"] = 200
     broken.loc[broken.index[:400], "race"] = "Martian"
@@ -129,20 +136,25 @@ def test_new_categories_policy(adult):
     assert next(c for c in v.children if c.name == "categories").reason == "new_categories"
 
 
-frames = st.integers(25, 80).flatmap(lambda n: st.builds(
-    lambda seed, miss: _random_frame(n, seed, miss), st.integers(0, 10_000), st.floats(0, 0.3)))
+frames = st.integers(25, 80).flatmap(
+    lambda n: st.builds(
+        lambda seed, miss: _random_frame(n, seed, miss), st.integers(0, 10_000), st.floats(0, 0.3)
+    )
+)
 
 
 def _random_frame(n: int, seed: int, miss: float) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     x = rng.lognormal(size=n)
     x[rng.random(n) < miss] = np.nan
-    return pd.DataFrame({
-        "x": x,
-        "k": rng.integers(-5, 5, n),
-        "c": pd.Series(rng.choice(["a", "b", "c"], n), dtype="str"),
-        "y": rng.integers(0, 2, n),
-    })
+    return pd.DataFrame(
+        {
+            "x": x,
+            "k": rng.integers(-5, 5, n),
+            "c": pd.Series(rng.choice(["a", "b", "c"], n), dtype="str"),
+            "y": rng.integers(0, 2, n),
+        }
+    )
 
 
 @settings(max_examples=15, deadline=None)
@@ -153,12 +165,15 @@ def test_reference_passes_its_own_suite(frame):
     assert v.status in (Status.PASS, Status.WARN), v.to_text()
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"tolerance": 1.5}, "tolerance"),
-    ({"range_margin": -1.0}, "range_margin"),
-    ({"new_categories": "maybe"}, "new_categories"),
-    ({"target": "nope"}, "target"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"tolerance": 1.5}, "tolerance"),
+        ({"range_margin": -1.0}, "range_margin"),
+        ({"new_categories": "maybe"}, "new_categories"),
+        ({"target": "nope"}, "target"),
+    ],
+)
 def test_inference_parameter_errors(kwargs, match):
     with pytest.raises(ParameterError, match=match):
         mlgates.quality_suite_from_reference(pd.DataFrame({"a": [1, 2]}), **kwargs)

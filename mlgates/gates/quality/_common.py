@@ -59,10 +59,16 @@ def resolve_columns(
     return select_columns(frame, columns)
 
 
-def absent(col: Any, side: str = "current", threshold: float | None = None, method: str | None = None) -> Finding:
+def absent(
+    col: Any, side: str = "current", threshold: float | None = None, method: str | None = None
+) -> Finding:
     """The ERROR finding for a listed column that the table lacks."""
     return Finding(
-        str(col), Status.ERROR, threshold=threshold, method=method, reason="column_missing",
+        str(col),
+        Status.ERROR,
+        threshold=threshold,
+        method=method,
+        reason="column_missing",
         message=f"{col}: column not found in {side}",
     )
 
@@ -70,7 +76,10 @@ def absent(col: Any, side: str = "current", threshold: float | None = None, meth
 def unsupported(col: Any, kind: str, wanted: str, method: str | None = None) -> Finding:
     """The ERROR finding for a column of a kind this gate cannot judge."""
     return Finding(
-        str(col), Status.ERROR, method=method, reason="unsupported_dtype",
+        str(col),
+        Status.ERROR,
+        method=method,
+        reason="unsupported_dtype",
         message=f"{col}: {kind} column cannot be checked here (needs {wanted})",
         details={"kind": kind},
     )
@@ -79,7 +88,10 @@ def unsupported(col: Any, kind: str, wanted: str, method: str | None = None) -> 
 def all_missing(col: Any, n: int, method: str | None = None) -> Finding:
     """The ERROR finding for a column with no non-missing value (fail closed)."""
     return Finding(
-        str(col), Status.ERROR, method=method, reason="all_missing",
+        str(col),
+        Status.ERROR,
+        method=method,
+        reason="all_missing",
         message=f"{col}: all {n:,} values are missing; nothing to judge",
         details={"n_rows": n, "n_missing": n},
     )
@@ -211,7 +223,10 @@ def check_string_keys(owner: str, name: str, mapping: Any) -> None:
         for key in mapping:
             if not isinstance(key, str):
                 raise parameter_error(
-                    owner, f"{name}[{key!r}]", "keyed by column names as str", key,
+                    owner,
+                    f"{name}[{key!r}]",
+                    "keyed by column names as str",
+                    key,
                     f"rename the column to a string (e.g. df.columns = df.columns.astype(str)) and "
                     f"key {name} by {str(key)!r}.",
                 )
@@ -235,9 +250,7 @@ def check_share_mapping(owner: str, name: str, value: Any) -> None:
                 raise parameter_error(owner, f"{name}[{col!r}]", "a float in [0, 1]", v)
 
 
-def share_status(
-    share: float, limit: float, warn: float | None
-) -> tuple[Status, bool]:
+def share_status(share: float, limit: float, warn: float | None) -> tuple[Status, bool]:
     """FAIL above ``limit``; WARN above ``warn``; else PASS. Returns (status, exceeded)."""
     if not share <= limit:  # NaN fails closed
         return Status.FAIL, True
@@ -253,7 +266,10 @@ def guarded(fn: Callable[[], Finding], col: Any, method: str) -> Finding:
         return fn()
     except (TypeError, ValueError, OverflowError) as exc:
         return Finding(
-            str(col), Status.ERROR, method=method, reason="invalid_values",
+            str(col),
+            Status.ERROR,
+            method=method,
+            reason="invalid_values",
             message=f"{col}: values cannot be checked ({type(exc).__name__}: {str(exc)[:120]})",
         )
 
@@ -264,8 +280,8 @@ __all__ = [
     "all_missing",
     "check_share_mapping",
     "check_string_keys",
-    "examples",
     "exact_duplicate_mask",
+    "examples",
     "frame_or_error",
     "guarded",
     "kind_of",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any, ClassVar
 
 import numpy as np
@@ -111,7 +112,10 @@ class CategoryGate(Gate):
                 bad = [v for v in values if v is None or (isinstance(v, float) and v != v)]
                 if bad:
                     raise parameter_error(
-                        "CategoryGate", f"allowed[{col!r}]", "a list of non-missing values", list(values),
+                        "CategoryGate",
+                        f"allowed[{col!r}]",
+                        "a list of non-missing values",
+                        list(values),
                         "remove None/NaN; missing values are judged by MissingValuesGate.",
                     )
 
@@ -129,7 +133,7 @@ class CategoryGate(Gate):
             if col not in frame.columns:
                 findings.append(absent(col, method="categories"))
                 continue
-            findings.append(guarded(lambda col=col: self._judge(ctx, col), col, "categories"))
+            findings.append(guarded(partial(self._judge, ctx, col), col, "categories"))
         n_new = sum(f.details.get("n_unknown_values", 0) for f in findings)
         return self._verdict(findings=findings, metrics={"n_unknown_values": n_new})
 
@@ -148,7 +152,10 @@ class CategoryGate(Gate):
         allowed = self._allowed_for(ctx, col)
         if allowed is None:
             return Finding(
-                str(col), Status.ERROR, method="categories", reason="reference_required",
+                str(col),
+                Status.ERROR,
+                method="categories",
+                reason="reference_required",
                 message=f"{col}: no allowed values given and no reference to learn them from",
             )
         index, counts = value_counts(ctx, "current", col)
@@ -166,22 +173,38 @@ class CategoryGate(Gate):
         eg = ", ".join(repr(e["value"]) for e in shown[:3])
         if not share <= self.max_unknown_share:
             status, reason = Status.FAIL, "unknown_categories"
-            message = (f"{col}: {share_text(share)} of rows in {n_values:,} unknown categories (e.g. {eg}) "
-                       f"> {share_text(self.max_unknown_share)} allowed")
+            message = (
+                f"{col}: {share_text(share)} of rows in {n_values:,} unknown categories (e.g. {eg}) "
+                f"> {share_text(self.max_unknown_share)} allowed"
+            )
         elif n_values and self.on_new != "ignore":
             status = Status.FAIL if self.on_new == "fail" else Status.WARN
             reason = "new_categories"
-            message = (f"{col}: {n_values:,} new categories (e.g. {eg}) in {share_text(share)} of rows "
-                       f"(<= {share_text(self.max_unknown_share)} allowed)")
+            message = (
+                f"{col}: {n_values:,} new categories (e.g. {eg}) in {share_text(share)} of rows "
+                f"(<= {share_text(self.max_unknown_share)} allowed)"
+            )
         else:
             status, reason = Status.PASS, None
-            message = (f"{col}: {share_text(share)} of rows in unknown categories "
-                       f"<= {share_text(self.max_unknown_share)} allowed")
+            message = (
+                f"{col}: {share_text(share)} of rows in unknown categories "
+                f"<= {share_text(self.max_unknown_share)} allowed"
+            )
         return Finding(
-            str(col), status, statistic=share, threshold=self.max_unknown_share, method="categories",
-            reason=reason, message=message,
-            details={"n_unknown_rows": n_unknown, "n_unknown_values": n_values, "n_checked": n_checked,
-                     "n_allowed": len(allowed), "examples": shown},
+            str(col),
+            status,
+            statistic=share,
+            threshold=self.max_unknown_share,
+            method="categories",
+            reason=reason,
+            message=message,
+            details={
+                "n_unknown_rows": n_unknown,
+                "n_unknown_values": n_values,
+                "n_checked": n_checked,
+                "n_allowed": len(allowed),
+                "examples": shown,
+            },
         )
 
 

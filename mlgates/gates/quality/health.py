@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
+from functools import partial
 from typing import Any, ClassVar
 
 import numpy as np
@@ -96,7 +97,7 @@ class ConstantColumnGate(Gate):
             if col not in frame.columns:
                 findings.append(absent(col, method="constant"))
                 continue
-            findings.append(guarded(lambda col=col: self._judge(ctx, col), col, "constant"))
+            findings.append(guarded(partial(self._judge, ctx, col), col, "constant"))
         n_const = sum(f.status is Status.FAIL for f in findings)
         return self._verdict(findings=findings, metrics={"n_constant_columns": n_const})
 
@@ -113,9 +114,15 @@ class ConstantColumnGate(Gate):
                 message = f"{col}: constant (every non-missing value is {lo:g})"
             else:
                 message = f"{col}: varies ({lo:g} to {hi:g})"
-            return Finding(str(col), Status.FAIL if constant else Status.PASS, statistic=1.0 if constant else None,
-                           method="constant", reason="constant_column" if constant else None,
-                           message=message, details=details)
+            return Finding(
+                str(col),
+                Status.FAIL if constant else Status.PASS,
+                statistic=1.0 if constant else None,
+                method="constant",
+                reason="constant_column" if constant else None,
+                message=message,
+                details=details,
+            )
         if kind in ("boolean", "datetime", "timedelta") and self.near_constant_share is None:
             series = ctx.frame("current")[col]
             n_missing = int(series.isna().sum())
@@ -124,9 +131,13 @@ class ConstantColumnGate(Gate):
             lo, hi = series.min(), series.max()
             constant = bool(lo == hi)
             return Finding(
-                str(col), Status.FAIL if constant else Status.PASS, statistic=1.0 if constant else None,
-                method="constant", reason="constant_column" if constant else None,
-                message=f"{col}: constant (every non-missing value is {lo})" if constant
+                str(col),
+                Status.FAIL if constant else Status.PASS,
+                statistic=1.0 if constant else None,
+                method="constant",
+                reason="constant_column" if constant else None,
+                message=f"{col}: constant (every non-missing value is {lo})"
+                if constant
                 else f"{col}: varies ({lo} to {hi})",
                 details={"observed_min": str(lo), "observed_max": str(hi), "n_checked": n - n_missing},
             )
@@ -138,21 +149,44 @@ class ConstantColumnGate(Gate):
             return all_missing(col, n, "constant")
         top_share = counts[0] / n_checked
         top = plain_value(index[0])
-        details = {"n_distinct": len(index), "n_checked": n_checked, "top_values": top_examples(index, counts)}
+        details = {
+            "n_distinct": len(index),
+            "n_checked": n_checked,
+            "top_values": top_examples(index, counts),
+        }
         if len(index) == 1:
-            return Finding(str(col), Status.FAIL, statistic=1.0, method="constant", reason="constant_column",
-                           message=f"{col}: constant (every non-missing value is {top!r})", details=details)
+            return Finding(
+                str(col),
+                Status.FAIL,
+                statistic=1.0,
+                method="constant",
+                reason="constant_column",
+                message=f"{col}: constant (every non-missing value is {top!r})",
+                details=details,
+            )
         limit = self.near_constant_share
         if limit is not None and top_share >= limit:
             return Finding(
-                str(col), Status.FAIL, statistic=top_share, threshold=limit, method="constant",
+                str(col),
+                Status.FAIL,
+                statistic=top_share,
+                threshold=limit,
+                method="constant",
                 reason="near_constant",
                 message=f"{col}: most frequent value {top!r} covers {share_text(top_share)} of rows "
-                        f">= {share_text(limit)}", details=details,
+                f">= {share_text(limit)}",
+                details=details,
             )
-        return Finding(str(col), Status.PASS, statistic=top_share, threshold=limit, method="constant",
-                       message=f"{col}: {len(index):,} distinct values; the most frequent covers "
-                               f"{share_text(top_share)}", details=details)
+        return Finding(
+            str(col),
+            Status.PASS,
+            statistic=top_share,
+            threshold=limit,
+            method="constant",
+            message=f"{col}: {len(index):,} distinct values; the most frequent covers "
+            f"{share_text(top_share)}",
+            details=details,
+        )
 
 
 def _type_group(t: type) -> str:
@@ -165,9 +199,26 @@ def _type_group(t: type) -> str:
     return t.__name__
 
 
-_SINGLE = {"string", "integer", "floating", "mixed-integer-float", "decimal", "boolean", "empty",
-           "datetime", "datetime64", "date", "time", "timedelta", "timedelta64", "bytes", "complex",
-           "period", "interval", "categorical"}
+_SINGLE = {
+    "string",
+    "integer",
+    "floating",
+    "mixed-integer-float",
+    "decimal",
+    "boolean",
+    "empty",
+    "datetime",
+    "datetime64",
+    "date",
+    "time",
+    "timedelta",
+    "timedelta64",
+    "bytes",
+    "complex",
+    "period",
+    "interval",
+    "categorical",
+}
 
 
 class MixedTypesGate(Gate):
@@ -234,25 +285,38 @@ class MixedTypesGate(Gate):
             if col not in frame.columns:
                 findings.append(absent(col, method="mixed_types"))
                 continue
-            findings.append(guarded(lambda col=col: self._judge(frame[col], col), col, "mixed_types"))
-        return self._verdict(findings=findings,
-                             metrics={"n_mixed_columns": sum(f.status is Status.FAIL for f in findings)})
+            findings.append(guarded(partial(self._judge, frame[col], col), col, "mixed_types"))
+        return self._verdict(
+            findings=findings, metrics={"n_mixed_columns": sum(f.status is Status.FAIL for f in findings)}
+        )
 
     def _judge(self, series: pd.Series, col: Any) -> Finding:
         n = len(series)
         if not _is_objectish(series):
-            return Finding(str(col), Status.PASS, statistic=0.0, threshold=self.max_minority_share,
-                           method="mixed_types", message=f"{col}: {series.dtype} column holds one type",
-                           details={"dtype": str(series.dtype)})
+            return Finding(
+                str(col),
+                Status.PASS,
+                statistic=0.0,
+                threshold=self.max_minority_share,
+                method="mixed_types",
+                message=f"{col}: {series.dtype} column holds one type",
+                details={"dtype": str(series.dtype)},
+            )
         values = series.astype(object) if isinstance(series.dtype, pd.CategoricalDtype) else series
         values = values[~np.asarray(values.isna(), dtype=bool)]
         if len(values) == 0:
             return all_missing(col, n, "mixed_types")
         inferred = pd.api.types.infer_dtype(values, skipna=True)
         if inferred in _SINGLE:
-            return Finding(str(col), Status.PASS, statistic=0.0, threshold=self.max_minority_share,
-                           method="mixed_types", message=f"{col}: one type ({inferred})",
-                           details={"inferred": inferred, "n_checked": len(values)})
+            return Finding(
+                str(col),
+                Status.PASS,
+                statistic=0.0,
+                threshold=self.max_minority_share,
+                method="mixed_types",
+                message=f"{col}: one type ({inferred})",
+                details={"inferred": inferred, "n_checked": len(values)},
+            )
         groups = values.map(type).map(_type_group)  # only reached for mixed columns
         counts = groups.value_counts()
         major = counts.index[0]
@@ -263,15 +327,27 @@ class MixedTypesGate(Gate):
         per_group = ", ".join(f"{g}: {c:,}" for g, c in minor.items())
         eg = {str(g): examples(values[np.asarray(groups == g)].to_numpy()[:50]) for g in minor.index[:5]}
         if exceeded:
-            message = (f"{col}: {share_text(share)} of values are not {major} ({per_group}) > "
-                       f"{share_text(self.max_minority_share)} allowed")
+            message = (
+                f"{col}: {share_text(share)} of values are not {major} ({per_group}) > "
+                f"{share_text(self.max_minority_share)} allowed"
+            )
         else:
-            message = f"{col}: {share_text(share)} of values are not {major} <= {share_text(self.max_minority_share)} allowed"
+            allowed = share_text(self.max_minority_share)
+            message = f"{col}: {share_text(share)} of values are not {major} <= {allowed} allowed"
         return Finding(
-            str(col), status, statistic=share, threshold=self.max_minority_share, method="mixed_types",
-            reason="mixed_types" if exceeded else None, message=message,
-            details={"inferred": inferred, "types": {str(k): int(v) for k, v in counts.items()},
-                     "n_checked": len(values), "examples": eg},
+            str(col),
+            status,
+            statistic=share,
+            threshold=self.max_minority_share,
+            method="mixed_types",
+            reason="mixed_types" if exceeded else None,
+            message=message,
+            details={
+                "inferred": inferred,
+                "types": {str(k): int(v) for k, v in counts.items()},
+                "n_checked": len(values),
+                "examples": eg,
+            },
         )
 
 
@@ -342,8 +418,9 @@ class InfiniteValuesGate(Gate):
                 findings.append(unsupported(col, kind, "a float column", "infinite"))
                 continue
             findings.append(self._judge(ctx, col, kind))
-        return self._verdict(findings=findings,
-                             metrics={"n_infinite": sum(f.details.get("n_inf", 0) for f in findings)})
+        return self._verdict(
+            findings=findings, metrics={"n_infinite": sum(f.details.get("n_inf", 0) for f in findings)}
+        )
 
     def _judge(self, ctx: CheckContext, col: Any, kind: str) -> Finding:
         n = len(ctx.frame("current"))
@@ -360,9 +437,13 @@ class InfiniteValuesGate(Gate):
         status, exceeded = share_status(share, self.max_share, None)
         cmp = ">" if exceeded else "<="
         return Finding(
-            str(col), status, statistic=share, threshold=self.max_share, method="infinite",
+            str(col),
+            status,
+            statistic=share,
+            threshold=self.max_share,
+            method="infinite",
             reason="infinite_values" if exceeded else None,
             message=f"{col}: {share_text(share)} infinite ({n_pos:,} +inf, {n_neg:,} -inf) {cmp} "
-                    f"{share_text(self.max_share)} allowed",
+            f"{share_text(self.max_share)} allowed",
             details={"n_pos_inf": n_pos, "n_neg_inf": n_neg, "n_inf": n_pos + n_neg, "n_checked": n_checked},
         )

@@ -141,7 +141,10 @@ def quality_suite_from_reference(
     ref = reference
     n = len(ref)
     kinds = {c: column_kind(ref[c]) for c in ref.columns}
-    gates: list[Gate] = [SchemaGate(columns=dict(kinds), name="schema"), RowCountGate(min_rows=min_rows, name="row_count")]
+    gates: list[Gate] = [
+        SchemaGate(columns=dict(kinds), name="schema"),
+        RowCountGate(min_rows=min_rows, name="row_count"),
+    ]
 
     missing = {c: _share(int(ref[c].isna().sum()) / n, tolerance) for c in ref.columns}
     gates.append(MissingValuesGate(max_share=missing, name="missing_values"))
@@ -149,7 +152,9 @@ def quality_suite_from_reference(
     numeric_cols = [c for c in ref.columns if kinds[c] in ("integer", "float")]
     values = {c: ref[c].to_numpy(dtype="float64", na_value=np.nan) for c in numeric_cols}
     finite = {c: v[np.isfinite(v)] for c, v in values.items()}
-    bounds = {c: _widen(finite[c], kinds[c] == "integer", range_margin) for c in numeric_cols if finite[c].size}
+    bounds = {
+        c: _widen(finite[c], kinds[c] == "integer", range_margin) for c in numeric_cols if finite[c].size
+    }
     if bounds:
         gates.append(RangeGate(bounds=bounds, max_share_outside=range_outside_share, name="ranges"))
 
@@ -162,14 +167,18 @@ def quality_suite_from_reference(
         counts = counts[counts > 0]
         if len(counts) == 0:
             continue
-        if len(counts) <= max_categories and all(isinstance(v, (str, bool, int, np.bool_, np.integer))
-                                                 for v in counts.index):
+        if len(counts) <= max_categories and all(
+            isinstance(v, (str, bool, int, np.bool_, np.integer)) for v in counts.index
+        ):
             allowed[c] = sorted((_plain(v) for v in counts.index), key=lambda v: (type(v).__name__, v))
         elif kinds[c] == "string":
             string_gates.append(_string_gate(ref[c], c, range_margin, tolerance))
     if allowed:
-        gates.append(CategoryGate(allowed=allowed, max_unknown_share=tolerance, on_new=new_categories,
-                                  name="categories"))
+        gates.append(
+            CategoryGate(
+                allowed=allowed, max_unknown_share=tolerance, on_new=new_categories, name="categories"
+            )
+        )
     gates.extend(string_gates)
 
     unique = [c for c in ref.columns if kinds[c] in ("integer", "string") and _is_unique(ref[c])]
@@ -187,8 +196,11 @@ def quality_suite_from_reference(
     if floats:
         gates.append(InfiniteValuesGate(columns=floats, name="infinite_values"))
 
-    objects = [c for c in ref.columns if pd.api.types.is_object_dtype(ref[c].dtype) and ref[c].notna().any()
-               and kinds[c] == "string"]
+    objects = [
+        c
+        for c in ref.columns
+        if pd.api.types.is_object_dtype(ref[c].dtype) and ref[c].notna().any() and kinds[c] == "string"
+    ]
     if objects:
         gates.append(MixedTypesGate(columns=objects, name="mixed_types"))
 
@@ -196,7 +208,7 @@ def quality_suite_from_reference(
         shares: dict[str, float] = {}
         fences: dict[str, dict[str, float]] = {}
         for c in numeric_cols:
-            if kinds[c] == "integer" and ref[c].nunique() <= 2 or finite[c].size < 10:
+            if (kinds[c] == "integer" and ref[c].nunique() <= 2) or finite[c].size < 10:
                 continue
             low, high = iqr_fences(finite[c], 1.5)
             if low == high:
@@ -208,8 +220,11 @@ def quality_suite_from_reference(
         if shares:
             gates.append(OutlierGate(fences=fences, max_share=shares, name="outliers"))
 
-    ordered = [c for c in ref.columns if kinds[c] == "datetime" and ref[c].notna().sum() >= 3
-               and ref[c].dropna().is_monotonic_increasing]
+    ordered = [
+        c
+        for c in ref.columns
+        if kinds[c] == "datetime" and ref[c].notna().sum() >= 3 and ref[c].dropna().is_monotonic_increasing
+    ]
     if ordered:
         gates.append(MonotonicGate(columns=ordered, name="monotonic"))
 
@@ -226,8 +241,15 @@ def quality_suite_from_reference(
     return Suite(gates, name=name)
 
 
-def _validate(reference: Any, tolerance: Any, range_margin: Any, max_categories: Any, new_categories: Any,
-              min_rows: Any, target: Any) -> None:
+def _validate(
+    reference: Any,
+    tolerance: Any,
+    range_margin: Any,
+    max_categories: Any,
+    new_categories: Any,
+    min_rows: Any,
+    target: Any,
+) -> None:
     if not isinstance(reference, pd.DataFrame):
         raise parameter_error(_OWNER, "reference", "a pandas DataFrame", type(reference).__name__)
     if len(reference) == 0:
@@ -248,7 +270,7 @@ def _validate(reference: Any, tolerance: Any, range_margin: Any, max_categories:
                 f"thresholds by column name. Fix: reference.rename(columns=str) (and the same for the "
                 f"data you check), so the column is {str(c)!r}."
             )
-    checks = [
+    checks: list[tuple[str, Any, list[Any]]] = [
         ("tolerance", tolerance, [Interval("real", 0, 1)]),
         ("range_margin", range_margin, [Interval("real", 0, None)]),
         ("max_categories", max_categories, [Interval("int", 1, None)]),
@@ -259,8 +281,9 @@ def _validate(reference: Any, tolerance: Any, range_margin: Any, max_categories:
         if not any(a.is_satisfied_by(value) for a in allowed):
             raise parameter_error(_OWNER, pname, str(allowed[0]), value)
     if target is not None and target not in reference.columns:
-        raise parameter_error(_OWNER, "target", "a column of reference", target,
-                              f"pass one of {list(reference.columns)[:10]}.")
+        raise parameter_error(
+            _OWNER, "target", "a column of reference", target, f"pass one of {list(reference.columns)[:10]}."
+        )
 
 
 def _share(observed: float, tolerance: float) -> float:
@@ -271,7 +294,7 @@ def _share(observed: float, tolerance: float) -> float:
 def _round_out(x: float, up: bool) -> float:
     if x == 0 or not math.isfinite(x):
         return float(x)
-    digits = 6 - int(math.ceil(math.log10(abs(x))))
+    digits = 6 - math.ceil(math.log10(abs(x)))
     scale = 10.0**digits
     return float((math.ceil if up else math.floor)(x * scale) / scale)
 
@@ -284,7 +307,7 @@ def _widen(finite: np.ndarray, integer: bool, margin: float) -> dict[str, float]
     if lo >= 0:
         low = max(low, 0.0)
     if integer:
-        return {"min": int(math.floor(low)), "max": int(math.ceil(high))}  # type: ignore[dict-item]
+        return {"min": math.floor(low), "max": math.ceil(high)}  # type: ignore[dict-item]
     return {"min": _round_out(low, up=False), "max": _round_out(high, up=True)}
 
 
@@ -305,8 +328,13 @@ def _string_gate(series: pd.Series, col: str, margin: float, tolerance: float) -
     has_empty = bool((values == "").any())
     padded = bool((values != values.str.strip()).any())
     return StringGate(
-        columns=[col], min_length=int(math.floor(lo * (1 - margin))), max_length=int(math.ceil(hi * (1 + margin))),
-        allow_empty=has_empty, allow_padding=padded, max_share=_share(0.0, tolerance), name=f"strings: {col}",
+        columns=[col],
+        min_length=math.floor(lo * (1 - margin)),
+        max_length=math.ceil(hi * (1 + margin)),
+        allow_empty=has_empty,
+        allow_padding=padded,
+        max_share=_share(0.0, tolerance),
+        name=f"strings: {col}",
     )
 
 

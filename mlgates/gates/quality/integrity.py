@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any, ClassVar
 
 import numpy as np
@@ -39,7 +40,9 @@ def _feature_columns(ctx: CheckContext, side: Side, columns: Any) -> list[Any]:
     cols = [columns] if isinstance(columns, (str, int)) else list(columns)
     gone = [c for c in cols if c not in frame.columns]
     if gone:
-        raise InputError(f"{side}: column {gone[0]!r} not found", reason="column_missing", subject=str(gone[0]))
+        raise InputError(
+            f"{side}: column {gone[0]!r} not found", reason="column_missing", subject=str(gone[0])
+        )
     return cols
 
 
@@ -119,10 +122,14 @@ class ConflictingLabelsGate(Gate):
             keys = list(sub.columns)
             sub["__label__"] = pd.Series(labels[cand], index=sub.index).astype(object)
             try:
-                nun = sub.groupby(keys, dropna=False, sort=False)["__label__"].transform("nunique", dropna=False)
+                nun = sub.groupby(keys, dropna=False, sort=False)["__label__"].transform(
+                    "nunique", dropna=False
+                )
             except TypeError:
                 sub[keys] = sub[keys].astype(str)
-                nun = sub.groupby(keys, dropna=False, sort=False)["__label__"].transform("nunique", dropna=False)
+                nun = sub.groupby(keys, dropna=False, sort=False)["__label__"].transform(
+                    "nunique", dropna=False
+                )
             bad = np.asarray(nun > 1, dtype=bool)
             conflict[cand[bad]] = True
             if bad.any():
@@ -132,17 +139,28 @@ class ConflictingLabelsGate(Gate):
         status, exceeded = share_status(share, self.max_share, None)
         cmp = ">" if exceeded else "<="
         finding = Finding(
-            "rows", status, statistic=share, threshold=self.max_share, method="conflicting_labels",
+            "rows",
+            status,
+            statistic=share,
+            threshold=self.max_share,
+            method="conflicting_labels",
             reason="conflicting_labels" if exceeded else None,
-            message=f"rows: {n_bad:,} rows ({share_text(share)}) in {n_groups:,} groups of identical features "
-                    f"with different targets {cmp} {share_text(self.max_share)} allowed",
-            details={"n_conflicting_rows": n_bad, "n_conflicting_groups": n_groups, "n_rows": n,
-                     "n_features": len(cols), "example_rows": examples(frame.index[np.flatnonzero(conflict)[:MAX_EXAMPLES]])},
+            message=f"rows: {n_bad:,} rows ({share_text(share)}) in {n_groups:,} groups of identical "
+            f"features with different targets {cmp} {share_text(self.max_share)} allowed",
+            details={
+                "n_conflicting_rows": n_bad,
+                "n_conflicting_groups": n_groups,
+                "n_rows": n,
+                "n_features": len(cols),
+                "example_rows": examples(frame.index[np.flatnonzero(conflict)[:MAX_EXAMPLES]]),
+            },
         )
         return self._verdict(findings=[finding], metrics={"conflicting_share": share})
 
 
-def _harmonized(ctx: CheckContext, cols: list[Any]) -> tuple[np.ndarray, np.ndarray, pd.DataFrame, pd.DataFrame]:
+def _harmonized(
+    ctx: CheckContext, cols: list[Any]
+) -> tuple[np.ndarray, np.ndarray, pd.DataFrame, pd.DataFrame]:
     """Row hashes of both sides on ``cols``; columns whose dtypes differ are brought to a
     common form (float64 for two numeric columns, str otherwise) so equal values hash equal."""
     cur, ref = ctx.frame("current")[cols], ctx.frame("reference")[cols]
@@ -227,7 +245,12 @@ class TrainTestLeakageGate(Gate):
             cols = [c for c in ctx.features("current").columns if c in ref_cols]
         else:
             cols = [self.columns] if isinstance(self.columns, str) else list(self.columns)
-            gone = [(c, s) for c in cols for s, f in (("current", frame), ("reference", ref)) if c not in f.columns]
+            gone = [
+                (c, s)
+                for c in cols
+                for s, f in (("current", frame), ("reference", ref))
+                if c not in f.columns
+            ]
             if gone:
                 return self._verdict(findings=[absent(c, s, method="leakage") for c, s in gone])
         if not cols:
@@ -246,8 +269,11 @@ class TrainTestLeakageGate(Gate):
             try:
                 hit = left.merge(right, on=names, how="inner")["__pos__"].to_numpy()
             except TypeError:
-                hit = left.astype({n: str for n in names}).merge(right.astype(str), on=names, how="inner")[
-                    "__pos__"].to_numpy()
+                hit = (
+                    left.astype(dict.fromkeys(names, str))
+                    .merge(right.astype(str), on=names, how="inner")["__pos__"]
+                    .to_numpy()
+                )
             leaked[hit] = True
         n = len(frame)
         n_leak = int(leaked.sum())
@@ -255,15 +281,25 @@ class TrainTestLeakageGate(Gate):
         status, exceeded = share_status(share, self.max_share, self.warn_share)
         if exceeded:
             limit = self.max_share if status is Status.FAIL else self.warn_share
-            tail = f"> {share_text(limit or 0.0)} " + ("allowed" if status is Status.FAIL else "(warning level)")
+            tail = f"> {share_text(limit or 0.0)} " + (
+                "allowed" if status is Status.FAIL else "(warning level)"
+            )
         else:
             tail = f"<= {share_text(self.max_share)} allowed"
         finding = Finding(
-            "rows", status, statistic=share, threshold=self.max_share, method="train_test_overlap",
+            "rows",
+            status,
+            statistic=share,
+            threshold=self.max_share,
+            method="train_test_overlap",
             reason="train_test_overlap" if exceeded else None,
             message=f"rows: {n_leak:,} of {n:,} current rows ({share_text(share)}) also in reference {tail}",
-            details={"n_leaked": n_leak, "n_rows": n, "n_columns": len(cols),
-                     "example_rows": examples(frame.index[np.flatnonzero(leaked)[:MAX_EXAMPLES]])},
+            details={
+                "n_leaked": n_leak,
+                "n_rows": n,
+                "n_columns": len(cols),
+                "example_rows": examples(frame.index[np.flatnonzero(leaked)[:MAX_EXAMPLES]]),
+            },
         )
         return self._verdict(findings=[finding], metrics={"leaked_share": share})
 
@@ -355,8 +391,11 @@ class FeatureLeakageGate(Gate):
         present = np.asarray(labels.notna(), dtype=bool)
         uniq = pd.unique(labels[present])
         if len(uniq) < 2:
-            raise InputError(f"target has {len(uniq)} distinct value(s); no feature can predict it",
-                             reason="one_class_target", subject="target")
+            raise InputError(
+                f"target has {len(uniq)} distinct value(s); no feature can predict it",
+                reason="one_class_target",
+                subject="target",
+            )
         if len(uniq) == 2:
             task = "auc"
             positive = np.asarray(labels == sorted(uniq, key=repr)[1], dtype=bool)
@@ -368,17 +407,21 @@ class FeatureLeakageGate(Gate):
             raise InputError(
                 f"target has {len(uniq)} classes; FeatureLeakageGate scores binary targets (ROC AUC) and "
                 "numeric targets with more than 10 distinct values (Spearman)",
-                reason="unsupported_target", subject="target",
+                reason="unsupported_target",
+                subject="target",
             )
         findings = []
         for col in cols:
             if col not in frame.columns:
                 findings.append(absent(col, method=task))
                 continue
-            findings.append(guarded(lambda col=col: self._judge(frame[col], col, y, present, task), col, task))
+            findings.append(guarded(partial(self._judge, frame[col], col, y, present, task), col, task))
         scores = [f.statistic for f in findings if f.statistic is not None]
-        return self._verdict(findings=findings, metrics={"max_score": max(scores) if scores else float("nan")},
-                             params={"task": task})
+        return self._verdict(
+            findings=findings,
+            metrics={"max_score": max(scores) if scores else float("nan")},
+            params={"task": task},
+        )
 
     def _judge(self, series: pd.Series, col: Any, y: np.ndarray, present: np.ndarray, task: str) -> Finding:
         kind = column_kind(series)
@@ -402,10 +445,13 @@ class FeatureLeakageGate(Gate):
         n_checked = len(x)
         if n_checked < self.min_samples or (task == "auc" and min(yy.sum(), n_checked - yy.sum()) == 0):
             return Finding(
-                str(col), Status(self.on_insufficient), threshold=self.max_score, method=task,
+                str(col),
+                Status(self.on_insufficient),
+                threshold=self.max_score,
+                method=task,
                 reason="insufficient_samples",
                 message=f"{col}: {n_checked:,} rows with feature and target (min_samples={self.min_samples}, "
-                        "both classes needed); no score",
+                "both classes needed); no score",
                 details={"n_checked": n_checked},
             )
         if task == "auc":
@@ -413,7 +459,7 @@ class FeatureLeakageGate(Gate):
             score = max(auc, 1.0 - auc)
         else:
             score = spearman_abs(x, yy)
-        if not score == score:
+        if score != score:
             score_status, exceeded = Status.ERROR, False
         elif score > self.max_score:
             score_status, exceeded = Status.FAIL, True
@@ -423,15 +469,25 @@ class FeatureLeakageGate(Gate):
             score_status, exceeded = Status.PASS, False
         label = "ROC AUC (folded)" if task == "auc" else "|Spearman|"
         if score_status is Status.ERROR:
-            return Finding(str(col), Status.ERROR, method=task, reason="constant_column",
-                           message=f"{col}: constant feature; {label} undefined", details={"n_checked": n_checked})
+            return Finding(
+                str(col),
+                Status.ERROR,
+                method=task,
+                reason="constant_column",
+                message=f"{col}: constant feature; {label} undefined",
+                details={"n_checked": n_checked},
+            )
         cmp = ">" if exceeded else "<="
         limit = self.max_score if score_status is not Status.WARN else self.warn_score
         return Finding(
-            str(col), score_status, statistic=score, threshold=self.max_score, method=task,
+            str(col),
+            score_status,
+            statistic=score,
+            threshold=self.max_score,
+            method=task,
             reason="feature_leakage" if exceeded else None,
             message=f"{col}: {label} {score:.3f} {cmp} {limit:.3f}"
-                    + (" (almost perfect alone: leakage?)" if exceeded else ""),
+            + (" (almost perfect alone: leakage?)" if exceeded else ""),
             details={"n_checked": n_checked, "encoding": encoding},
         )
 

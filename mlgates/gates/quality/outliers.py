@@ -131,10 +131,18 @@ class OutlierGate(Gate):
             check_string_keys("OutlierGate", "fences", self.fences)
             real = Interval("real", None, None)
             for col, spec in self.fences.items():
-                if (not isinstance(spec, Mapping) or set(spec) != {"low", "high"}
-                        or not all(real.is_satisfied_by(v) for v in spec.values()) or spec["low"] > spec["high"]):
-                    raise parameter_error("OutlierGate", f"fences[{col!r}]",
-                                          'a mapping {"low": float, "high": float} with low <= high', spec)
+                if (
+                    not isinstance(spec, Mapping)
+                    or set(spec) != {"low", "high"}
+                    or not all(real.is_satisfied_by(v) for v in spec.values())
+                    or spec["low"] > spec["high"]
+                ):
+                    raise parameter_error(
+                        "OutlierGate",
+                        f"fences[{col!r}]",
+                        'a mapping {"low": float, "high": float} with low <= high',
+                        spec,
+                    )
 
     def required_inputs(self) -> tuple[str, ...]:
         if self.fences_from == "reference" and not self._all_fixed():
@@ -165,8 +173,12 @@ class OutlierGate(Gate):
         source = frame_or_error(ctx, side)
         findings = []
         for col in cols:
-            if col not in frame.columns or (col not in source.columns and str(col) not in (self.fences or {})):
-                findings.append(absent(col, "current" if col not in frame.columns else side, method=self.method))
+            if col not in frame.columns or (
+                col not in source.columns and str(col) not in (self.fences or {})
+            ):
+                findings.append(
+                    absent(col, "current" if col not in frame.columns else side, method=self.method)
+                )
                 continue
             kind = kind_of(ctx, "current", col)
             fixed = self.fences is not None and str(col) in self.fences
@@ -189,18 +201,20 @@ class OutlierGate(Gate):
         if n_checked == 0:
             return all_missing(col, n, self.method)
         fixed = self.fences is not None and str(col) in self.fences
-        if fixed:
-            n_source = n_checked
-        elif side == "current":
+        if fixed or side == "current":
             n_source = n_checked
         else:
             n_source = int(np.isfinite(numeric(ctx, side, col)).sum())
         if not fixed and min(n_checked, n_source) < self.min_samples:
             status = Status(self.on_insufficient)
             return Finding(
-                str(col), status, threshold=limit, method=self.method, reason="insufficient_samples",
+                str(col),
+                status,
+                threshold=limit,
+                method=self.method,
+                reason="insufficient_samples",
                 message=f"{col}: {min(n_checked, n_source):,} values < min_samples={self.min_samples}; "
-                        "fences cannot be placed, so no outlier share can be judged",
+                "fences cannot be placed, so no outlier share can be judged",
                 details={"n_checked": n_checked, "min_samples": self.min_samples},
             )
         if fixed:
@@ -218,12 +232,28 @@ class OutlierGate(Gate):
         label = "fixed fences" if fixed else ("IQR fences" if self.method == "iqr" else "robust z fences")
         shown = examples(values[mask]) if n_low + n_high else []
         cmp = ">" if exceeded else "<="
-        message = f"{col}: {share_text(share)} of values beyond {label} [{low:g}, {high:g}] {cmp} {share_text(limit)} allowed"
+        message = (
+            f"{col}: {share_text(share)} of values beyond {label} [{low:g}, {high:g}] {cmp} "
+            f"{share_text(limit)} allowed"
+        )
         if exceeded and shown:
             message += f" (e.g. {', '.join(map(str, shown[:3]))})"
         return Finding(
-            str(col), status, statistic=share, threshold=limit, method=self.method,
-            reason="outlier_share_exceeded" if exceeded else None, message=message,
-            details={"low": low, "high": high, "fences_from": "fixed" if fixed else side, "n_low": n_low, "n_high": n_high,
-                     "n_checked": n_checked, "degenerate": bool(low == high), "examples": shown},
+            str(col),
+            status,
+            statistic=share,
+            threshold=limit,
+            method=self.method,
+            reason="outlier_share_exceeded" if exceeded else None,
+            message=message,
+            details={
+                "low": low,
+                "high": high,
+                "fences_from": "fixed" if fixed else side,
+                "n_low": n_low,
+                "n_high": n_high,
+                "n_checked": n_checked,
+                "degenerate": bool(low == high),
+                "examples": shown,
+            },
         )

@@ -114,7 +114,9 @@ class RangeGate(Gate):
     def _validate_params(self) -> None:
         owner = "RangeGate"
         if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
-            raise parameter_error(owner, "max_value", f"a float >= min_value ({self.min_value})", self.max_value)
+            raise parameter_error(
+                owner, "max_value", f"a float >= min_value ({self.min_value})", self.max_value
+            )
         if self.bounds is not None:
             check_string_keys(owner, "bounds", self.bounds)
             real = Interval("real", None, None)
@@ -127,18 +129,23 @@ class RangeGate(Gate):
                     if not real.is_satisfied_by(value):
                         raise parameter_error(owner, f"bounds[{col!r}][{key!r}]", "a finite float", value)
                 if "min" in spec and "max" in spec and spec["min"] > spec["max"]:
-                    raise parameter_error(
-                        owner, f"bounds[{col!r}]", "min <= max", dict(spec)
-                    )
+                    raise parameter_error(owner, f"bounds[{col!r}]", "min <= max", dict(spec))
         if self.columns is not None and self.min_value is None and self.max_value is None:
             raise parameter_error(
-                owner, "columns", "used with min_value and/or max_value", self.columns,
+                owner,
+                "columns",
+                "used with min_value and/or max_value",
+                self.columns,
                 "set min_value/max_value, or give per-column bounds={'col': {'min': ..., 'max': ...}}.",
             )
         if self.bounds is None and self.min_value is None and self.max_value is None:
             raise parameter_error(
-                owner, "bounds", "set (or min_value/max_value set)", None,
-                "RangeGate(min_value=..., max_value=...) or RangeGate(bounds={'col': {'min': ..., 'max': ...}}).",
+                owner,
+                "bounds",
+                "set (or min_value/max_value set)",
+                None,
+                "RangeGate(min_value=..., max_value=...) or "
+                "RangeGate(bounds={'col': {'min': ..., 'max': ...}}).",
             )
 
     def required_inputs(self) -> tuple[str, ...]:
@@ -191,24 +198,40 @@ class RangeGate(Gate):
         lb = "[" if self.inclusive in ("both", "left") else "("
         rb = "]" if self.inclusive in ("both", "right") else ")"
         interval = f"{lb}{_fmt(low, '-inf')}, {_fmt(high, 'inf')}{rb}"
-        where = ", ".join(p for p in (f"{n_below:,} below" if n_below else "",
-                                      f"{n_above:,} above" if n_above else "") if p)
+        where = ", ".join(
+            p for p in (f"{n_below:,} below" if n_below else "", f"{n_above:,} above" if n_above else "") if p
+        )
         if status is Status.PASS:
-            message = (f"{col}: {share_text(share)} of values outside {interval} "
-                       f"<= {share_text(self.max_share_outside)} allowed")
+            message = (
+                f"{col}: {share_text(share)} of values outside {interval} "
+                f"<= {share_text(self.max_share_outside)} allowed"
+            )
         else:
             limit = self.max_share_outside if status is Status.FAIL else self.warn_share_outside
             level = "allowed" if status is Status.FAIL else "(warning level)"
-            message = f"{col}: {share_text(share)} of values outside {interval} > {share_text(limit or 0.0)} {level}"
+            message = (
+                f"{col}: {share_text(share)} of values outside {interval} > "
+                f"{share_text(limit or 0.0)} {level}"
+            )
             message += f" ({where})"
         return Finding(
-            str(col), status, statistic=share, threshold=self.max_share_outside, method="range",
-            reason="out_of_range" if exceeded else None, message=message,
+            str(col),
+            status,
+            statistic=share,
+            threshold=self.max_share_outside,
+            method="range",
+            reason="out_of_range" if exceeded else None,
+            message=message,
             details={
-                "min": low, "max": high, "inclusive": self.inclusive,
-                "n_below": n_below, "n_above": n_above, "n_checked": n_checked,
+                "min": low,
+                "max": high,
+                "inclusive": self.inclusive,
+                "n_below": n_below,
+                "n_above": n_above,
+                "n_checked": n_checked,
                 "n_missing": n - n_checked,
-                "observed_min": observed[0], "observed_max": observed[1],
+                "observed_min": observed[0],
+                "observed_max": observed[1],
                 "examples": examples(values[mask]) if n_out and mask is not None else [],
             },
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import partial
 from typing import Any, ClassVar
 
 import numpy as np
@@ -109,15 +110,29 @@ class StringGate(Gate):
             try:
                 re.compile(self.pattern)
             except re.error as exc:
-                raise parameter_error("StringGate", "pattern", "a valid regular expression", self.pattern,
-                                      f"fix the regular expression ({exc}).") from None
+                raise parameter_error(
+                    "StringGate",
+                    "pattern",
+                    "a valid regular expression",
+                    self.pattern,
+                    f"fix the regular expression ({exc}).",
+                ) from None
         if self.min_length is not None and self.max_length is not None and self.min_length > self.max_length:
-            raise parameter_error("StringGate", "max_length", f"an int >= min_length ({self.min_length})",
-                                  self.max_length)
-        if (self.pattern is None and self.min_length is None and self.max_length is None
-                and self.allow_empty and self.allow_padding):
             raise parameter_error(
-                "StringGate", "pattern", "set, or some rule enabled", None,
+                "StringGate", "max_length", f"an int >= min_length ({self.min_length})", self.max_length
+            )
+        if (
+            self.pattern is None
+            and self.min_length is None
+            and self.max_length is None
+            and self.allow_empty
+            and self.allow_padding
+        ):
+            raise parameter_error(
+                "StringGate",
+                "pattern",
+                "set, or some rule enabled",
+                None,
                 "set pattern, min_length, max_length, allow_empty=False or allow_padding=False.",
             )
 
@@ -135,9 +150,10 @@ class StringGate(Gate):
             if kind not in ("string", "categorical"):
                 findings.append(unsupported(col, kind, "a string column", "string"))
                 continue
-            findings.append(guarded(lambda col=col: self._judge(frame[col], col), col, "string"))
-        return self._verdict(findings=findings,
-                             metrics={"n_columns_failed": sum(f.status is Status.FAIL for f in findings)})
+            findings.append(guarded(partial(self._judge, frame[col], col), col, "string"))
+        return self._verdict(
+            findings=findings, metrics={"n_columns_failed": sum(f.status is Status.FAIL for f in findings)}
+        )
 
     def _judge(self, series: pd.Series, col: Any) -> Finding:
         n = len(series)
@@ -176,12 +192,21 @@ class StringGate(Gate):
         shown = examples(values.to_numpy(dtype=object)[broken]) if n_bad else []
         per_rule = ", ".join(f"{k}: {v:,}" for k, v in counts.items() if v)
         if exceeded:
-            message = (f"{col}: {share_text(share)} of values break a rule ({per_rule}) > "
-                       f"{share_text(self.max_share)} allowed; e.g. {', '.join(map(repr, shown[:3]))}")
+            message = (
+                f"{col}: {share_text(share)} of values break a rule ({per_rule}) > "
+                f"{share_text(self.max_share)} allowed; e.g. {', '.join(map(repr, shown[:3]))}"
+            )
         else:
-            message = f"{col}: {share_text(share)} of values break a rule <= {share_text(self.max_share)} allowed"
+            message = (
+                f"{col}: {share_text(share)} of values break a rule <= {share_text(self.max_share)} allowed"
+            )
         return Finding(
-            str(col), status, statistic=share, threshold=self.max_share, method="string",
-            reason="string_rules" if exceeded else None, message=message,
+            str(col),
+            status,
+            statistic=share,
+            threshold=self.max_share,
+            method="string",
+            reason="string_rules" if exceeded else None,
+            message=message,
             details={**counts, "n_violations": n_bad, "n_checked": n_checked, "examples": shown},
         )

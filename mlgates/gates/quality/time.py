@@ -85,8 +85,10 @@ class FreshnessGate(Gate):
     >>> from mlgates import FreshnessGate
     >>> df = pd.DataFrame({"ts": pd.to_datetime(["2026-11-20", "2026-11-24"])})
     >>> v = FreshnessGate(column="ts", max_age="1 day", now="2026-11-26").check(current=df)
-    >>> v.status, v.findings[0].message
-    (<Status.FAIL: 'fail'>, 'ts: newest value 2026-11-24 00:00:00 is 2 days 00:00:00 old > 1 days 00:00:00 allowed')
+    >>> v.status
+    <Status.FAIL: 'fail'>
+    >>> v.findings[0].message
+    'ts: newest value 2026-11-24 00:00:00 is 2 days 00:00:00 old > 1 days 00:00:00 allowed'
     """
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
@@ -120,7 +122,9 @@ class FreshnessGate(Gate):
             try:
                 pd.Timestamp(self.now)
             except (TypeError, ValueError):
-                raise parameter_error("FreshnessGate", "now", "an ISO 8601 timestamp string", self.now) from None
+                raise parameter_error(
+                    "FreshnessGate", "now", "an ISO 8601 timestamp string", self.now
+                ) from None
 
     def required_inputs(self) -> tuple[str, ...]:
         return ("current",)
@@ -133,8 +137,9 @@ class FreshnessGate(Gate):
         series = frame[col]
         kind = kind_of(ctx, "current", col)
         if kind != "datetime":
-            return self._verdict(findings=[unsupported(col, kind, "a datetime column (use pd.to_datetime)",
-                                                        "freshness")])
+            return self._verdict(
+                findings=[unsupported(col, kind, "a datetime column (use pd.to_datetime)", "freshness")]
+            )
         tz = _tz(series)
         if self.now is None:
             now = pd.Timestamp(_dt.datetime.now(_dt.UTC))
@@ -145,8 +150,10 @@ class FreshnessGate(Gate):
             if (now.tz is None) != (tz is None):
                 raise InputError(
                     f"{col}: column is {'tz-aware (' + str(tz) + ')' if tz is not None else 'naive'} but now="
-                    f"{self.now!r} is {'naive' if now.tz is None else 'tz-aware'}; give both a time zone or neither",
-                    reason="timezone_mismatch", subject=str(col),
+                    f"{self.now!r} is {'naive' if now.tz is None else 'tz-aware'}; "
+                    "give both a time zone or neither",
+                    reason="timezone_mismatch",
+                    subject=str(col),
                 )
         newest = series.max()
         if pd.isna(newest):
@@ -162,13 +169,18 @@ class FreshnessGate(Gate):
         else:
             status, reason, cmp, lim = Status.PASS, None, "<=", f"{max_age} allowed"
         finding = Finding(
-            str(col), status, statistic=age.total_seconds(), threshold=max_age.total_seconds(),
-            method="freshness", reason=reason,
+            str(col),
+            status,
+            statistic=age.total_seconds(),
+            threshold=max_age.total_seconds(),
+            method="freshness",
+            reason=reason,
             message=f"{col}: newest value {newest} is {age} old {cmp} {lim}",
             details={"newest": str(newest), "now": str(now), "n_future": n_future},
         )
-        return self._verdict(findings=[finding], metrics={"age_seconds": age.total_seconds()},
-                             params={"now": str(now)})
+        return self._verdict(
+            findings=[finding], metrics={"age_seconds": age.total_seconds()}, params={"now": str(now)}
+        )
 
 
 def _ordinal(ctx: CheckContext, col: Any, kind: str) -> tuple[np.ndarray, np.ndarray]:
@@ -266,8 +278,13 @@ class MonotonicGate(Gate):
         if len(values) == 0:
             return all_missing(col, len(frame), "monotonic")
         if len(values) < 2:
-            return Finding(str(col), Status.ERROR, method="monotonic", reason="insufficient_samples",
-                           message=f"{col}: one non-missing value; no pair to order")
+            return Finding(
+                str(col),
+                Status.ERROR,
+                method="monotonic",
+                reason="insufficient_samples",
+                message=f"{col}: one non-missing value; no pair to order",
+            )
         diff = np.diff(values)
         if self.direction == "increasing":
             bad = diff <= 0 if self.strict else diff < 0
@@ -281,9 +298,13 @@ class MonotonicGate(Gate):
         cmp = ">" if exceeded else "<="
         rows = frame.index[positions[1:][bad][:MAX_EXAMPLES]]
         return Finding(
-            str(col), status, statistic=share, threshold=self.max_share, method="monotonic",
+            str(col),
+            status,
+            statistic=share,
+            threshold=self.max_share,
+            method="monotonic",
             reason="not_monotonic" if exceeded else None,
             message=f"{col}: {n_bad:,} of {n_pairs:,} adjacent pairs ({share_text(share)}) not {word} "
-                    f"{cmp} {share_text(self.max_share)} allowed",
+            f"{cmp} {share_text(self.max_share)} allowed",
             details={"n_breaks": n_bad, "n_pairs": n_pairs, "example_rows": examples(rows)},
         )

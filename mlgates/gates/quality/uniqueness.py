@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any, ClassVar
 
 import numpy as np
@@ -19,8 +20,8 @@ from mlgates.gates.quality._common import (
     MAX_EXAMPLES,
     absent,
     all_missing,
-    examples,
     exact_duplicate_mask,
+    examples,
     frame_or_error,
     guarded,
     plain_value,
@@ -48,8 +49,11 @@ def _is_key_list(value: Any) -> bool:
             return False
         if isinstance(item, (str, int)):
             continue
-        if isinstance(item, Sequence) and item and all(isinstance(c, (str, int)) and not isinstance(c, bool)
-                                                       for c in item):
+        if (
+            isinstance(item, Sequence)
+            and item
+            and all(isinstance(c, (str, int)) and not isinstance(c, bool) for c in item)
+        ):
             continue
         return False
     return True
@@ -125,10 +129,11 @@ class UniqueGate(Gate):
             if gone:
                 findings.append(absent(gone[0], method="unique").replace(subject=subject))
                 continue
-            findings.append(guarded(lambda key=key, subject=subject: self._judge(ctx, frame, key, subject),
-                                    subject, "unique"))
-        return self._verdict(findings=findings,
-                             metrics={"n_duplicate_keys": sum(f.details.get("n_duplicates", 0) for f in findings)})
+            findings.append(guarded(partial(self._judge, ctx, frame, key, subject), subject, "unique"))
+        return self._verdict(
+            findings=findings,
+            metrics={"n_duplicate_keys": sum(f.details.get("n_duplicates", 0) for f in findings)},
+        )
 
     def _judge(self, ctx: CheckContext, frame: pd.DataFrame, key: list[Any], subject: str) -> Finding:
         n = len(frame)
@@ -146,21 +151,36 @@ class UniqueGate(Gate):
             kept = sub[present]
             dup = exact_duplicate_mask(kept)
             rows = kept[dup].head(MAX_EXAMPLES * 4).drop_duplicates().head(MAX_EXAMPLES)
-            shown = [{"value": [plain_value(v) for v in r], "count": None} for r in rows.to_numpy(dtype=object)]
+            shown = [
+                {"value": [plain_value(v) for v in r], "count": None} for r in rows.to_numpy(dtype=object)
+            ]
         n_dup = int(dup.sum())
         share = n_dup / n_checked
         status, exceeded = share_status(share, self.max_duplicate_share, None)
         eg = ", ".join(f"{e['value']!r}" + (f" (x{e['count']})" if e["count"] else "") for e in shown[:3])
         if exceeded:
-            message = (f"{subject}: {n_dup:,} rows ({share_text(share)}) repeat an earlier key > "
-                       f"{share_text(self.max_duplicate_share)} allowed; e.g. {eg}")
+            message = (
+                f"{subject}: {n_dup:,} rows ({share_text(share)}) repeat an earlier key > "
+                f"{share_text(self.max_duplicate_share)} allowed; e.g. {eg}"
+            )
         else:
-            message = f"{subject}: {n_dup:,} repeated keys ({share_text(share)}) <= {share_text(self.max_duplicate_share)} allowed"
+            allowed = share_text(self.max_duplicate_share)
+            message = f"{subject}: {n_dup:,} repeated keys ({share_text(share)}) <= {allowed} allowed"
         return Finding(
-            subject, status, statistic=share, threshold=self.max_duplicate_share, method="unique",
-            reason="duplicate_keys" if exceeded else None, message=message,
-            details={"columns": [str(c) for c in key], "n_duplicates": n_dup, "n_checked": n_checked,
-                     "n_missing": n - n_checked, "examples": shown},
+            subject,
+            status,
+            statistic=share,
+            threshold=self.max_duplicate_share,
+            method="unique",
+            reason="duplicate_keys" if exceeded else None,
+            message=message,
+            details={
+                "columns": [str(c) for c in key],
+                "n_duplicates": n_dup,
+                "n_checked": n_checked,
+                "n_missing": n - n_checked,
+                "examples": shown,
+            },
         )
 
 
@@ -184,7 +204,8 @@ class DuplicateRowsGate(Gate):
     Missing values compare equal to each other (as in ``DataFrame.duplicated``). Candidates
     are narrowed column by column (a row can only repeat another if each of its values
     repeats), then compared exactly, so the count is exact and a table without duplicates
-    costs about one hash pass over its most distinct column. Reason codes: ``duplicate_rows`` (FAIL/WARN), ``column_missing``,
+    costs about one hash pass over its most distinct column. Reason codes:
+    ``duplicate_rows`` (FAIL/WARN), ``column_missing``,
     ``empty_input``, ``duplicate_columns``. Details hold ``n_duplicates`` and up to five index
     labels of duplicated rows.
 
@@ -229,8 +250,11 @@ class DuplicateRowsGate(Gate):
 
     def _check(self, ctx: CheckContext) -> Verdict:
         frame = frame_or_error(ctx)
-        cols = list(frame.columns) if self.columns is None else (
-            [self.columns] if isinstance(self.columns, str) else list(self.columns))
+        cols = (
+            list(frame.columns)
+            if self.columns is None
+            else ([self.columns] if isinstance(self.columns, str) else list(self.columns))
+        )
         gone = [c for c in cols if c not in frame.columns]
         if gone:
             return self._verdict(findings=[absent(c, method="duplicate_rows") for c in gone])
@@ -244,13 +268,24 @@ class DuplicateRowsGate(Gate):
             level = "allowed" if status is Status.FAIL else "(warning level)"
             message = f"rows: {n_dup:,} duplicated ({share_text(share)}) > {share_text(limit or 0.0)} {level}"
         else:
-            message = f"rows: {n_dup:,} duplicated ({share_text(share)}) <= {share_text(self.max_share)} allowed"
+            message = (
+                f"rows: {n_dup:,} duplicated ({share_text(share)}) <= {share_text(self.max_share)} allowed"
+            )
         labels = frame.index[np.flatnonzero(dup)[:MAX_EXAMPLES]]
         finding = Finding(
-            "rows", status, statistic=share, threshold=self.max_share, method="duplicate_rows",
-            reason="duplicate_rows" if exceeded else None, message=message,
-            details={"n_duplicates": n_dup, "n_rows": n, "columns": None if self.columns is None else
-                     [str(c) for c in cols], "example_rows": examples(labels)},
+            "rows",
+            status,
+            statistic=share,
+            threshold=self.max_share,
+            method="duplicate_rows",
+            reason="duplicate_rows" if exceeded else None,
+            message=message,
+            details={
+                "n_duplicates": n_dup,
+                "n_rows": n,
+                "columns": None if self.columns is None else [str(c) for c in cols],
+                "example_rows": examples(labels),
+            },
         )
         return self._verdict(findings=[finding], metrics={"duplicate_share": share})
 
