@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from mlgates.core.context import CheckContext, check_input_names
 from mlgates.core.errors import ParameterError
-from mlgates.core.gate import Gate
+from mlgates.core.gate import Gate, _notify
 from mlgates.core.params import Options
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
@@ -82,9 +82,7 @@ class Suite(Gate):
         return cls(members, require=require)
 
     def _is_anonymous(self, require: str) -> bool:
-        return (
-            self.require == require and self.name is None and not self.fail_fast and self.blocking
-        )
+        return self.require == require and self.name is None and not self.fail_fast and self.blocking
 
     def clone(self) -> Suite:
         params = self.get_params()
@@ -113,19 +111,27 @@ class Suite(Gate):
         return tuple(names)
 
     def check(self, **inputs: Any) -> Verdict:
-        check_input_names(inputs, self.accepted_inputs(), type(self).__name__)
         self.validate()
-        return self._run(CheckContext(inputs))
+        check_input_names(inputs, self.accepted_inputs(), type(self).__name__)
+        return _notify(self._run(CheckContext(inputs)))
 
-    def _run(self, ctx: CheckContext) -> Verdict:
+    def _run(
+        self, ctx: CheckContext, *, progress: Callable[[int, int, Gate], None] | None = None
+    ) -> Verdict:
+        """Run the members; ``progress(i, n, gate)`` (used by the CLI) is called before each."""
         start = time.perf_counter()
         children: list[Verdict] = []
         stopped = False
-        for gate in self.gates:
+        for i, gate in enumerate(self.gates):
+            if progress is not None:
+                progress(i, len(self.gates), gate)
             if stopped:
                 children.append(
-                    gate._verdict(Status.SKIP, reason="fail_fast",
-                                  message="not run: an earlier gate failed and fail_fast=True")
+                    gate._verdict(
+                        Status.SKIP,
+                        reason="fail_fast",
+                        message="not run: an earlier gate failed and fail_fast=True",
+                    )
                 )
                 continue
             child = _run_isolated(gate, ctx)
@@ -159,8 +165,13 @@ class Suite(Gate):
             parts.append("any one passing gate suffices")
         metrics = {f"n_{k}": float(v) for k, v in counts.items()}
         metrics["n_gates"] = float(len(children))
-        params = {"require": self.require, "fail_fast": self.fail_fast, "blocking": self.blocking,
-                  "name": self.name, "gates": [c.name for c in children]}
+        params = {
+            "require": self.require,
+            "fail_fast": self.fail_fast,
+            "blocking": self.blocking,
+            "name": self.name,
+            "gates": [c.name for c in children],
+        }
         return Verdict(
             status=status,
             name=self.display_name,
@@ -175,11 +186,7 @@ class Suite(Gate):
     def __repr__(self) -> str:
         inner = ", ".join(repr(g) for g in self.gates)
         defaults = self._param_defaults()
-        extra = [
-            f"{k}={v!r}"
-            for k, v in self.get_params().items()
-            if k != "gates" and v != defaults.get(k)
-        ]
+        extra = [f"{k}={v!r}" for k, v in self.get_params().items() if k != "gates" and v != defaults.get(k)]
         return f"{type(self).__name__}([{inner}]{''.join(', ' + e for e in extra)})"
 
     def __len__(self) -> int:
