@@ -106,6 +106,17 @@ def test_category_booleans_and_categoricals():
     assert list(v.findings[0].details["examples"]) == [{"value": False, "count": 1}]
 
 
+def test_category_column_absent_from_reference_is_an_error():
+    v = mlgates.CategoryGate(columns=["b", "a"]).check(
+        reference=pd.DataFrame({"a": ["x", "y"]}), current=pd.DataFrame({"b": ["x"], "a": ["x"]})
+    )
+    assert [(f.subject, f.status, f.reason) for f in v.findings] == [
+        ("b", Status.ERROR, "column_missing"),
+        ("a", Status.PASS, None),
+    ]
+    assert "reference" in v.findings[0].message
+
+
 def test_category_needs_reference_without_allowed():
     v = mlgates.CategoryGate().check(current=pd.DataFrame({"c": ["a"]}))
     assert v.status is Status.ERROR and v.reason == "missing_input"

@@ -143,12 +143,15 @@ class CategoryGate(Gate):
         if not ctx.has("reference"):
             return None
         ref = frame_or_error(ctx, "reference")
-        if col not in ref.columns:
+        if col not in ref.columns:  # reported as column_missing by _judge
             return pd.Index([], dtype=object)
         index, counts = value_counts(ctx, "reference", col)
         return index[counts > 0]
 
     def _judge(self, ctx: CheckContext, col: Any) -> Finding:
+        from_reference = self.allowed is None or str(col) not in self.allowed
+        if from_reference and ctx.has("reference") and col not in frame_or_error(ctx, "reference").columns:
+            return absent(col, "reference", method="categories")
         allowed = self._allowed_for(ctx, col)
         if allowed is None:
             return Finding(
