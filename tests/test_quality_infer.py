@@ -177,3 +177,25 @@ def test_reference_passes_its_own_suite(frame):
 def test_inference_parameter_errors(kwargs, match):
     with pytest.raises(ParameterError, match=match):
         mlgates.quality_suite_from_reference(pd.DataFrame({"a": [1, 2]}), **kwargs)
+
+
+@pytest.mark.parametrize("suffix", ["toml", "yaml"])
+def test_round_trip_with_awkward_column_names(tmp_path, suffix):
+    rng = np.random.default_rng(0)
+    n = 100
+    names = ["native.country", "a b", 'quo"te', "type", "ñ", "", "gates"]
+    frame = pd.DataFrame(
+        {
+            names[0]: rng.choice(["a", "b"], n),
+            names[1]: rng.normal(size=n),
+            names[2]: rng.integers(0, 5, n),
+            names[3]: rng.choice([True, False], n),
+            names[4]: rng.normal(size=n),
+            names[5]: rng.normal(size=n),
+            names[6]: rng.choice(["x", "y z"], n),
+        }
+    )
+    suite = mlgates.quality_suite_from_reference(frame)
+    loaded = mlgates.load_suite(mlgates.save_suite(suite, tmp_path / f"q.{suffix}"))
+    assert loaded.to_config() == suite.to_config() and repr(loaded) == repr(suite)
+    assert loaded.check(current=frame).status is Status.PASS
