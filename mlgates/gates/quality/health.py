@@ -317,7 +317,8 @@ class MixedTypesGate(Gate):
                 message=f"{col}: one type ({inferred})",
                 details={"inferred": inferred, "n_checked": len(values)},
             )
-        groups = values.map(type).map(_type_group)  # only reached for mixed columns
+        types = values.map(type)  # only reached for mixed columns
+        groups = types.map({t: _type_group(t) for t in types.unique()})  # per distinct type, not per row
         counts = groups.value_counts()
         major = counts.index[0]
         n_minor = int(len(values) - counts.iloc[0])

@@ -188,7 +188,7 @@ def quality_suite_from_reference(
     dup_share = float(exact_duplicate_mask(ref).mean())
     gates.append(DuplicateRowsGate(max_share=_share(dup_share, tolerance), name="duplicate_rows"))
 
-    varying = [c for c in ref.columns if ref[c].nunique(dropna=True) >= 2]
+    varying = [c for c in ref.columns if _varies(ref[c], finite.get(c))]
     if varying:
         gates.append(ConstantColumnGate(columns=varying, name="constant_columns"))
 
@@ -336,6 +336,13 @@ def _string_gate(series: pd.Series, col: str, margin: float, tolerance: float) -
         max_share=_share(0.0, tolerance),
         name=f"strings: {col}",
     )
+
+
+def _varies(series: pd.Series, finite: np.ndarray | None) -> bool:
+    """At least two distinct non-missing values (numeric columns: from min and max)."""
+    if finite is not None and finite.size == int(series.notna().sum()):
+        return bool(finite.size and finite.min() != finite.max())
+    return bool(series.nunique(dropna=True) >= 2)
 
 
 def _is_unique(series: pd.Series) -> bool:

@@ -428,7 +428,11 @@ class FeatureLeakageGate(Gate):
         if bool(series.isna().all()):
             return all_missing(col, len(series), task)
         if kind in _ENCODED_KINDS:
-            codes, _ = pd.factorize(series.astype(object), use_na_sentinel=False)
+            try:
+                codes, _ = pd.factorize(series, use_na_sentinel=False)
+            except TypeError:  # unhashable objects
+                codes, _ = pd.factorize(series.astype(str), use_na_sentinel=False)
+            codes = np.asarray(codes, dtype="int64")
             x = _cross_fit_mean(codes[present], y[present])
             keep = np.ones(len(x), dtype=bool)
             encoding = "target_mean_2fold"
