@@ -138,7 +138,8 @@ def kind_of(ctx: CheckContext, side: Side, col: Any) -> str:
 
 def examples(values: Any, limit: int = MAX_EXAMPLES) -> list[Any]:
     """At most ``limit`` distinct values, as plain data, in order of appearance."""
-    arr = pd.unique(pd.Series(np.asarray(values, dtype=object)[: limit * 20]))
+    head = values[: limit * 20]  # slice before converting: offending values may be many
+    arr = pd.unique(pd.Series(np.asarray(head, dtype=object)))
     return [plain_value(v) for v in arr[:limit]]
 
 
