@@ -77,8 +77,8 @@ class OutlierGate(Gate):
     is an outlier; details flag it with ``"degenerate": true``. Reason codes:
     ``outlier_share_exceeded`` (FAIL), ``insufficient_samples``, ``all_missing`` (ERROR),
     ``unsupported_dtype``, ``column_missing``, ``empty_input``, ``duplicate_columns``.
-    Details hold the fences, ``n_low``, ``n_high``, ``n_checked`` and up to five offending
-    values.
+    Findings on fixed fences have method ``"fixed_fences"``. Details hold the fences,
+    ``n_low``, ``n_high``, ``n_checked`` and up to five offending values.
 
     Examples
     --------
@@ -243,7 +243,7 @@ class OutlierGate(Gate):
             status,
             statistic=share,
             threshold=limit,
-            method=self.method,
+            method="fixed_fences" if fixed else self.method,
             reason="outlier_share_exceeded" if exceeded else None,
             message=message,
             details={
