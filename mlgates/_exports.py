@@ -8,6 +8,9 @@ Each gate family adds one line per public name.
 from __future__ import annotations
 
 LAZY_EXPORTS: dict[str, str] = {
+    # fairness
+    "DisparateImpactGate": "mlgates.gates.fairness",
+    "FairnessGate": "mlgates.gates.fairness",
     # quality
     "CategoryGate": "mlgates.gates.quality",
     "ConflictingLabelsGate": "mlgates.gates.quality",

@@ -54,7 +54,16 @@ def _quality() -> dict[str, Example]:
     }
 
 
-EXAMPLES: dict[str, Example] = {**_quality()}
+def _fairness() -> dict[str, Example]:
+    from mlgates import DisparateImpactGate, FairnessGate
+
+    return {
+        "FairnessGate": lambda: (FairnessGate("equalized_odds_difference", max_value=0.5), None),
+        "DisparateImpactGate": lambda: (DisparateImpactGate(min_ratio=0.5), None),
+    }
+
+
+EXAMPLES: dict[str, Example] = {**_quality(), **_fairness()}
 
 
 def _builtin_gates() -> list[str]:
