@@ -170,3 +170,21 @@ def test_inference_on_awkward_dtypes(case, tmp_path):
         assert verdict.status is not Status.PASS
     else:
         assert not bad, verdict.to_text()
+
+
+@pytest.mark.parametrize(
+    "gate",
+    [
+        mlgates.MissingValuesGate(max_share={0: 0.1}),
+        mlgates.SchemaGate(columns={0: "float"}),
+        mlgates.RangeGate(bounds={0: {"min": 0.0}}),
+        mlgates.CategoryGate(allowed={1: ["red"]}),
+        mlgates.OutlierGate(max_share={0: 0.1}),
+        mlgates.OutlierGate(fences={0: {"low": 0.0, "high": 1.0}}),
+    ],
+)
+def test_mappings_keyed_by_non_string_columns_are_parameter_errors(gate):
+    """A suite file would turn the key 0 into "0" and silently stop matching the column."""
+    with pytest.raises(ParameterError, match=r"\[0\]|\[1\]") as err:
+        gate.check(current=FRAMES["non_string_names"])
+    assert "rename the column" in str(err.value)
