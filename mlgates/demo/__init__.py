@@ -18,6 +18,7 @@ from mlgates.core.verdict import Verdict
 SECTIONS = (
     "mlgates.demo.quality",
     "mlgates.demo.performance",
+    "mlgates.demo.fairness",
 )
 
 
