@@ -319,12 +319,14 @@ def test_demo_section_is_non_blocking():
 
 def test_inputs_are_not_mutated_by_in_place_sorts():
     rng = np.random.default_rng(5)
-    ref = pd.DataFrame({
-        "f": pd.array(rng.normal(size=200), dtype="Float64"),
-        "i": rng.integers(0, 1000, 200),
-        "g": rng.normal(size=200).astype("float32"),
-        "t": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 1000, 200), unit="h"),
-    })
+    ref = pd.DataFrame(
+        {
+            "f": pd.array(rng.normal(size=200), dtype="Float64"),
+            "i": rng.integers(0, 1000, 200),
+            "g": rng.normal(size=200).astype("float32"),
+            "t": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 1000, 200), unit="h"),
+        }
+    )
     cur = ref.sample(frac=1.0, random_state=1).reset_index(drop=True)
     before_ref, before_cur = ref.copy(), cur.copy()
     DriftGate(method="ks").check(reference=ref, current=cur)
