@@ -135,6 +135,17 @@ def test_bins_are_frozen_from_reference_and_recorded():
     assert by_subject(fixed)["num"].details["bins"]["edges"] == (-1.0, 0.0, 1.0)
 
 
+def test_findings_carry_a_histogram_for_the_report():
+    ref, cur = frames(n_ref=1500, n_cur=1200, shift=1.0)
+    v = DriftGate(method={"cat": "psi"}).check(reference=ref, current=cur)
+    f = by_subject(v)
+    hist = f["num"].details["histogram"]  # wasserstein has no bins: 10 reference-quantile bins
+    assert len(hist["edges"]) == 11 and sum(hist["reference"]) == 1500 and sum(hist["current"]) == 1200
+    assert list(f["cat"].details["histogram"]["categories"]) == ["a", "b", "c"]
+    assert list(f["cat"].details["histogram"]["current"]) == list(f["cat"].details["counts_current"])
+    assert v.to_html().count("<svg") >= 4
+
+
 def test_new_categories_are_listed():
     ref, cur = frames()
     cur.loc[:9, "cat"] = "zz"

@@ -267,3 +267,42 @@ def detectable(n_ref: int, n_cur: int, alpha: float = 0.05) -> float:
     if n_ref <= 0 or n_cur <= 0:
         return math.inf
     return math.sqrt(-math.log(alpha / 2) / 2) * math.sqrt((n_ref + n_cur) / (n_ref * n_cur))
+
+
+#: Bars drawn per categorical histogram; the rest is pooled into one "(other)" bar.
+MAX_HISTOGRAM_BARS = 30
+
+
+def histogram(col: Column, info: dict[str, Any], n_bins: int) -> dict[str, Any] | None:
+    """``details["histogram"]`` for the report's reference-vs-current chart (see
+    :mod:`mlgates.report.svg`): the method's own bins when it has them, else ``n_bins``
+    reference-quantile bins (one ``searchsorted`` per side on the sorted values)."""
+    from mlgates.report.svg import histogram_details
+
+    bins = info.get("bins")
+    if bins is None and col.ref.values is not None:
+        edges = binning.numeric_edges(col.ref.values, "quantile", n_bins)
+        r = binning.counts_on_edges(col.ref.values, edges)
+        c = binning.counts_on_edges(col.cur.values, edges)
+        bins = {"type": "quantile", "edges": edges.tolist()}
+    elif bins is not None:
+        r = np.asarray(info["counts_reference"])
+        c = np.asarray(info["counts_current"])
+    else:
+        return None
+    if "edges" in bins:
+        a, b = col.ref.values, col.cur.values
+        inner = list(bins["edges"])
+        lo = min(float(a[0]), float(b[0]), *inner[:1])
+        hi = max(float(a[-1]), float(b[-1]), *inner[-1:])
+        return histogram_details(r.tolist(), c.tolist(), edges=[lo, *inner, hi])
+    labels = list(bins.get("categories", bins.get("values", [])))
+    if len(labels) != len(r):  # z / fisher_exact padded or dropped empty bins
+        return None
+    if len(labels) > MAX_HISTOGRAM_BARS:
+        order = np.argsort(-(r + c), kind="stable")
+        keep, rest = order[: MAX_HISTOGRAM_BARS - 1], order[MAX_HISTOGRAM_BARS - 1 :]
+        labels = [labels[i] for i in keep] + ["(other)"]
+        r = np.append(r[keep], r[rest].sum())
+        c = np.append(c[keep], c[rest].sum())
+    return histogram_details(r.tolist(), c.tolist(), categories=labels)

@@ -367,6 +367,9 @@ class DriftGate(Gate):
             out.error = ("method_not_applicable", str(exc))
             return out
         d.update(info)
+        hist = prep.histogram(col, info, self.n_bins)
+        if hist is not None:
+            d["histogram"] = hist
         out.statistic, out.pvalue = result.statistic, result.pvalue
         return out
 
