@@ -343,3 +343,25 @@ def test_inputs_are_not_mutated_by_in_place_sorts():
     DriftGate(method="ks").check(reference=ref, current=cur)
     pd.testing.assert_frame_equal(ref, before_ref)
     pd.testing.assert_frame_equal(cur, before_cur)
+
+
+def test_multivariate_encodes_categories_datetimes_and_missing_values():
+    rng = np.random.default_rng(4)
+    n = 400
+
+    def make(p):
+        return pd.DataFrame(
+            {
+                "city": pd.Series(rng.choice(["a", "b", "c", "d"], n, p=p), dtype="str"),
+                "when": pd.Timestamp("2024-01-01", tz="UTC")
+                + pd.to_timedelta(rng.integers(0, 50, n), unit="D"),
+                "x": np.where(rng.random(n) < 0.1, np.nan, rng.normal(size=n)),
+            }
+        )
+
+    ref, cur = make([0.25] * 4), make([0.1, 0.1, 0.1, 0.7])
+    v = MultivariateDriftGate(cv=2).check(reference=ref, current=cur)
+    assert v.status is Status.FAIL and v.findings[0].details["top_features"][0]["feature"] == "city"
+    assert list(v.findings[0].details["columns"]) == ["city", "when", "x"]
+    same = MultivariateDriftGate(cv=2).check(reference=ref, current=make([0.25] * 4))
+    assert same.status is Status.PASS, same.message

@@ -21,11 +21,11 @@ __all__ = ["MultivariateDriftGate"]
 
 def _encode(
     ref: pd.DataFrame, cur: pd.DataFrame, columns: list[str]
-) -> tuple[np.ndarray, list[str], list[str]]:
-    """Numeric matrix of both sides stacked: numbers as floats (NaN kept), datetimes as int64,
-    categories as shared integer codes (missing -> NaN). Columns with more than 255 categories
-    are left out (listed)."""
-    blocks, used, skipped = [], [], []
+) -> tuple[np.ndarray, list[str], list[str], list[bool]]:
+    """Numeric matrix of both sides stacked: numbers as floats (NaN kept), datetimes as int64
+    nanoseconds, categories as shared integer codes (missing -> NaN, flagged as categorical for
+    the classifier). Columns with more than 255 categories are left out (listed)."""
+    blocks, used, skipped, is_cat = [], [], [], []
     for col in columns:
         both = pd.concat([ref[col], cur[col]], ignore_index=True)
         kind = value_kind(both)
@@ -33,13 +33,12 @@ def _encode(
             values = both.to_numpy(dtype="float64", na_value=np.nan)
             values = np.where(np.isfinite(values), values, np.nan)
         elif kind == "datetime":
-            miss = missing_mask(both)
-            values = (
-                pd.to_numeric(both.astype("int64", errors="ignore"), errors="coerce").to_numpy(dtype=float)
-                if not miss.any()
-                else np.where(miss, np.nan, both.astype("int64", errors="ignore"))
-            )
-            values = np.asarray(values, dtype=float)
+            s = both
+            if getattr(getattr(s, "dt", None), "tz", None) is not None:
+                s = s.dt.tz_convert("UTC").dt.tz_localize(None)
+            unit = "timedelta64[ns]" if pd.api.types.is_timedelta64_dtype(s.dtype) else "datetime64[ns]"
+            values = s.to_numpy(dtype=unit).view("int64").astype(float)
+            values[missing_mask(both)] = np.nan
         else:
             codes, uniques = pd.factorize(both, use_na_sentinel=True)
             if len(uniques) > 255:
@@ -48,8 +47,9 @@ def _encode(
             values = np.where(codes < 0, np.nan, codes).astype(float)
         blocks.append(values)
         used.append(str(col))
+        is_cat.append(kind == "categorical")
     matrix = np.column_stack(blocks) if blocks else np.empty((len(ref) + len(cur), 0))
-    return matrix, used, skipped
+    return matrix, used, skipped, is_cat
 
 
 class MultivariateDriftGate(Gate):
@@ -206,14 +206,14 @@ class MultivariateDriftGate(Gate):
                     )
                 ],
             )
-        x, used, skipped = _encode(r, c, names)
+        x, used, skipped, is_cat = _encode(r, c, names)
         details.update(columns=used, skipped_columns=skipped)
         if not used:
             return self._verdict(Status.SKIP, reason="nothing_to_check", message="no usable columns")
         y = np.concatenate((np.zeros(n_ref), np.ones(n_cur)))
         if self.method == "mmd":
             return self._mmd(x, y, used, details)
-        return self._classifier(x, y, used, details)
+        return self._classifier(x, y, used, details, is_cat)
 
     def _decide(self, value: float, thr: float, higher_is_drift: bool) -> tuple[Status, str | None]:
         warn = self.warn_threshold
@@ -223,15 +223,19 @@ class MultivariateDriftGate(Gate):
             return Status.FAIL, "drift_detected"
         return (Status.WARN, "drift_detected") if soft else (Status.PASS, None)
 
-    def _classifier(self, x: np.ndarray, y: np.ndarray, used: list[str], details: dict[str, Any]) -> Verdict:
+    def _classifier(
+        self, x: np.ndarray, y: np.ndarray, used: list[str], details: dict[str, Any], is_cat: list[bool]
+    ) -> Verdict:
 
         from threadpoolctl import threadpool_limits
 
         # OpenMP threads cost far more than they save on small tables (20x CPU at 1k rows)
         with threadpool_limits(limits=1 if y.size < 50_000 else 2):
-            return self._fit_folds(x, y, used, details)
+            return self._fit_folds(x, y, used, details, is_cat)
 
-    def _fit_folds(self, x: np.ndarray, y: np.ndarray, used: list[str], details: dict[str, Any]) -> Verdict:
+    def _fit_folds(
+        self, x: np.ndarray, y: np.ndarray, used: list[str], details: dict[str, Any], is_cat: list[bool]
+    ) -> Verdict:
         from sklearn.ensemble import HistGradientBoostingClassifier
         from sklearn.inspection import permutation_importance
         from sklearn.metrics import roc_auc_score
@@ -242,7 +246,10 @@ class MultivariateDriftGate(Gate):
         importances = None
         for i, (train, test) in enumerate(folds.split(x, y)):
             model = HistGradientBoostingClassifier(
-                max_iter=100, early_stopping=False, random_state=self.random_state
+                max_iter=100,
+                early_stopping=False,
+                categorical_features=np.asarray(is_cat, dtype=bool) if any(is_cat) else None,
+                random_state=self.random_state,
             )
             model.fit(x[train], y[train])
             oof[test] = model.predict_proba(x[test])[:, 1]
