@@ -365,3 +365,24 @@ def test_multivariate_encodes_categories_datetimes_and_missing_values():
     assert list(v.findings[0].details["columns"]) == ["city", "when", "x"]
     same = MultivariateDriftGate(cv=2).check(reference=ref, current=make([0.25] * 4))
     assert same.status is Status.PASS, same.message
+
+
+def test_contract_and_suite_file_round_trip_with_mapping_parameters(tmp_path):
+    from mlgates import load_suite, save_suite
+    from mlgates.core.suite import Suite
+
+    ref, cur = frames()
+    gate = DriftGate(
+        method={"num": "psi", "categorical": "tvd"},
+        threshold={"num": 0.2, "z": 0.01},
+        bins={"num": [-1.0, 0.0, 1.0]},
+        kinds={"few": "categorical"},
+        correction="fdr_bh",
+    )
+    check_gate(gate, inputs={"reference": ref, "current": cur})
+    path = tmp_path / "suite.toml"
+    save_suite(Suite([gate]), path)
+    loaded = load_suite(path)
+    assert repr(loaded.gates[0]) == repr(gate)
+    f = by_subject(loaded.check(reference=ref, current=cur).children[0])
+    assert f["few"].details["kind"] == "categorical" and f["cat"].method == "tvd"
