@@ -291,11 +291,15 @@ def histogram(col: Column, info: dict[str, Any], n_bins: int) -> dict[str, Any] 
     else:
         return None
     if "edges" in bins:
-        a, b = col.ref.values, col.cur.values
-        inner = list(bins["edges"])
-        lo = min(float(a[0]), float(b[0]), *inner[:1])
-        hi = max(float(a[-1]), float(b[-1]), *inner[-1:])
-        return histogram_details(r.tolist(), c.tolist(), edges=[lo, *inner, hi])
+        edges = [float(e) for e in bins["edges"]]
+        if bins.get("open_ends", True) and len(edges) == len(r) - 1:  # inner edges: close the ends
+            a, b = col.ref.values, col.cur.values
+            lo = min(float(a[0]), float(b[0]), *edges[:1])
+            hi = max(float(a[-1]), float(b[-1]), *edges[-1:])
+            edges = [lo, *edges, hi]
+        if len(edges) != len(r) + 1:
+            return None
+        return histogram_details(r.tolist(), c.tolist(), edges=edges)
     labels = list(bins.get("categories", bins.get("values", [])))
     if len(labels) != len(r):  # z / fisher_exact padded or dropped empty bins
         return None
