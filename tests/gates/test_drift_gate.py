@@ -122,6 +122,22 @@ def test_threshold_overrides_by_column_method_and_kind():
     assert fh["num"].details["method_reason"] == "set by the method parameter"
 
 
+def test_binary_columns_fall_back_to_their_value_kind():
+    ref, cur = frames()
+    ref["bit"], cur["bit"] = ref["flag"].astype(int), cur["flag"].astype(int)
+    f = by_subject(
+        DriftGate(method={"numeric": "mannwhitneyu", "categorical": "g_test"}).check(
+            reference=ref, current=cur
+        )
+    )
+    assert f["bit"].method == "mannwhitneyu" and f["bit"].details["kind"] == "binary"
+    assert f["flag"].method == "g_test"
+    g = by_subject(
+        DriftGate(method={"binary": "fisher_exact", "numeric": "ks"}).check(reference=ref, current=cur)
+    )
+    assert g["bit"].method == "fisher_exact" and g["num"].method == "ks"
+
+
 def test_bins_are_frozen_from_reference_and_recorded():
     ref, cur = frames(n_ref=2000, n_cur=1000, shift=0.5)
     f = by_subject(DriftGate(method="psi", n_bins=5).check(reference=ref, current=cur))["num"]

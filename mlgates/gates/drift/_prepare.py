@@ -58,6 +58,11 @@ class Column:
     n_unique_ref: int = 0
     details: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def base_value_kind(self) -> str:
+        """``numeric`` when the values are numbers (or datetimes), else ``categorical``."""
+        return "numeric" if self.ref.values is not None else "categorical"
+
 
 def _numeric(series: pd.Series, kind: str) -> Side:
     if kind != "datetime" and isinstance(series.dtype, np.dtype) and series.dtype.kind == "f":
@@ -281,10 +286,10 @@ def histogram(col: Column, info: dict[str, Any], n_bins: int) -> dict[str, Any] 
 
     bins = info.get("bins")
     if bins is None and col.ref.values is not None:
-        edges = binning.numeric_edges(col.ref.values, "quantile", n_bins)
-        r = binning.counts_on_edges(col.ref.values, edges)
-        c = binning.counts_on_edges(col.cur.values, edges)
-        bins = {"type": "quantile", "edges": edges.tolist()}
+        inner = binning.numeric_edges(col.ref.values, "quantile", n_bins)
+        r = binning.counts_on_edges(col.ref.values, inner)
+        c = binning.counts_on_edges(col.cur.values, inner)
+        bins = {"type": "quantile", "edges": inner.tolist()}
     elif bins is not None:
         r = np.asarray(info["counts_reference"])
         c = np.asarray(info["counts_current"])

@@ -71,7 +71,9 @@ class DriftGate(Gate):
         ``cramer_von_mises``, ``energy``, ``tvd``, ``mannwhitneyu``, ``t_test``,
         ``fisher_exact``, ``g_test``, ``empirical_mmd``. A mapping chooses per column name or
         per value kind (``numeric``, ``categorical``, ``binary``, ``datetime``, ``text``);
-        column names win over kinds; unlisted columns use ``"auto"``.
+        column names win over kinds; a ``binary`` column without a ``binary`` entry uses the
+        entry of what its values are (``numeric`` or ``categorical``); unlisted columns use
+        ``"auto"``.
     threshold : float or mapping, optional
         For p-value methods the significance level alpha (drift when ``p < alpha``); for
         distances the bound (drift when ``statistic >= bound``). Default 0.05 for tests and 0.1
@@ -229,9 +231,14 @@ class DriftGate(Gate):
         return ("reference", "current")
 
     def _lookup(self, value: Any, column: str, kind: str | None, method: str | None, default: Any) -> Any:
+        """Resolve a scalar-or-mapping parameter: column name, then method, then kind; a
+        ``binary`` column falls back to ``numeric`` or ``categorical`` (what its values are)."""
         if not isinstance(value, Mapping):
             return default if value is None else value
-        for key in (column, method, kind):
+        kind_keys: list[str | None] = [kind]
+        if kind is not None and ":" in kind:  # "binary:numeric"
+            kind_keys = list(kind.split(":"))
+        for key in (column, method, *kind_keys):
             if key is not None and key in value:
                 return value[key]
         return default
@@ -312,7 +319,7 @@ class DriftGate(Gate):
         except prep.KindMismatch as exc:
             out.error = ("kind_mismatch", str(exc))
             return out
-        out.kind = col.kind
+        out.kind = f"binary:{col.base_value_kind}" if col.kind == "binary" else col.kind
         d = out.details
         d.update(
             kind=col.kind,
@@ -337,7 +344,7 @@ class DriftGate(Gate):
                 "its distribution cannot be compared",
             )
             return out
-        method = self._method_for(subject, col.kind)
+        method = self._method_for(subject, out.kind)
         if method == "auto":
             if col.kind == "text":
                 out.error = (
@@ -360,7 +367,7 @@ class DriftGate(Gate):
             )
             d.update(detectable_ks_distance=eff)
             return out
-        bins = self._lookup(self.bins, subject, col.kind, None, "quantile")
+        bins = self._lookup(self.bins, subject, out.kind, None, "quantile")
         try:
             result, info = prep.evaluate(col, method, bins, self.n_bins, self.random_state)
         except prep.NotApplicable as exc:
