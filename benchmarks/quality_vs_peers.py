@@ -89,7 +89,8 @@ def lower_bound(frame: pd.DataFrame) -> list[tuple[object, object, int]]:
             codes = s.cat.codes.to_numpy()
             out.append((codes.min(), codes.max(), int((codes < 0).sum())))
         else:
-            out.append((s.min(), s.max(), int(s.isna().sum())))
+            present = s.dropna()  # object columns hold NaN beside str under pandas 2
+            out.append((present.min(), present.max(), len(s) - len(present)))
     return out
 
 

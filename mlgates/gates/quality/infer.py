@@ -124,7 +124,8 @@ def quality_suite_from_reference(
     --------
     >>> import pandas as pd
     >>> from mlgates import quality_suite_from_reference
-    >>> ref = pd.DataFrame({"age": [23, 35, 47, 59, 61] * 4, "city": ["Oslo", "Rome"] * 10})
+    >>> ref = pd.DataFrame({"age": [23, 35, 47, 59, 61] * 4,
+    ...                     "city": pd.Series(["Oslo", "Rome"] * 10, dtype="string")})
     >>> suite = quality_suite_from_reference(ref, outliers=False)
     >>> [g.name for g in suite.gates]
     ['schema', 'row_count', 'missing_values', 'ranges', 'categories', 'duplicate_rows', 'constant_columns']
