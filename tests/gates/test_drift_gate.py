@@ -287,6 +287,13 @@ def test_target_and_prediction_drift_via_special_names():
     assert "y" not in by_subject(default)
 
 
+def test_kernel_preconditions_become_findings():
+    ref = pd.DataFrame({"x": [1.0, 2.0, 3.0]})
+    cur = pd.DataFrame({"x": [1.0]})
+    f = DriftGate(method="cramer_von_mises", min_samples=1).check(reference=ref, current=cur).findings[0]
+    assert f.status is Status.ERROR and f.reason == "undefined_statistic" and "at least 2" in f.message
+
+
 def test_parameter_errors_name_the_fix():
     ref, cur = frames()
     with pytest.raises(ParameterError, match="method\\['num'\\]"):

@@ -373,6 +373,9 @@ class DriftGate(Gate):
         except prep.NotApplicable as exc:
             out.error = ("method_not_applicable", str(exc))
             return out
+        except ValueError as exc:  # a kernel's own precondition (e.g. 2 values per side)
+            out.error = ("undefined_statistic", f"{subject}: {method} cannot be computed here: {exc}")
+            return out
         d.update(info)
         hist = prep.histogram(col, info, self.n_bins)
         if hist is not None:
