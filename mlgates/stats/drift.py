@@ -374,6 +374,8 @@ def anderson(reference: np.ndarray, current: np.ndarray, *, presorted: bool = Fa
     a, b = _pair(reference, current, presorted)
     pooled = _merge(a, b)
     n_total = pooled.size
+    if n_total < 4:
+        raise ValueError("anderson needs at least 4 values in total")
     distinct = np.unique(pooled)
     if distinct.size < 2:
         raise ValueError("anderson needs more than one distinct value")

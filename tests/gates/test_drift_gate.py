@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from mlgates import DriftGate, MultivariateDriftGate, ParameterError, Status
+from mlgates.gates.drift.univariate import METHODS
 from mlgates.stats import binning
 from mlgates.stats.multiple_testing import adjust_pvalues
 from mlgates.testing import check_gate
@@ -425,3 +426,18 @@ def test_row_order_does_not_change_any_statistic(seed, method):
     assert [(f.subject, f.method, f.statistic, f.pvalue, f.status) for f in a.findings] == [
         (f.subject, f.method, f.statistic, f.pvalue, f.status) for f in b.findings
     ]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.integers(-3, 3)), min_size=0, max_size=6),
+    st.lists(st.one_of(st.none(), st.integers(-3, 3)), min_size=0, max_size=6),
+    st.sampled_from(["auto", *METHODS]),
+)
+def test_tiny_and_degenerate_columns_never_raise(ref_values, cur_values, method):
+    ref = pd.DataFrame({"x": pd.array(ref_values, dtype="Int64"), "s": [str(v) for v in ref_values]})
+    cur = pd.DataFrame({"x": pd.array(cur_values, dtype="Int64"), "s": [str(v) for v in cur_values]})
+    v = DriftGate(method=method, min_samples=1).check(reference=ref, current=cur)
+    assert v.status is not Status.PASS or all(f.status in (Status.PASS, Status.SKIP) for f in v.findings)
+    for f in v.findings:
+        assert f.status is not Status.PASS or f.statistic is not None
