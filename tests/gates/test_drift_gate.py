@@ -331,6 +331,9 @@ def test_multivariate_classifier_and_mmd():
     m = MultivariateDriftGate(method="mmd").check(reference=ref, current=shifted)
     assert m.status is Status.FAIL and m.findings[0].pvalue < 0.05
     assert list(m.findings[0].details["columns"]) == ["a", "b", "c"]
+    holes = shifted.assign(b=np.nan)
+    h = MultivariateDriftGate(method="mmd").check(reference=ref, current=holes)
+    assert h.reason == "insufficient_samples" and "without missing values" in h.message
     tiny = MultivariateDriftGate().check(reference=ref.iloc[:10], current=same.iloc[:10])
     assert tiny.reason == "insufficient_samples"
     check_gate(MultivariateDriftGate(method="mmd", cv=2))

@@ -297,6 +297,27 @@ class MultivariateDriftGate(Gate):
         keep = ~(np.isnan(ref).any(axis=1))
         keep_c = ~(np.isnan(cur).any(axis=1))
         ref, cur = ref[keep], cur[keep_c]
+        if min(len(ref), len(cur)) < self.min_samples:
+            status = Status.coerce(self.on_insufficient)
+            msg = (
+                f"MMD: {len(ref)} reference and {len(cur)} current rows without missing values "
+                f"(< {self.min_samples}); impute or select columns, or use method='classifier'"
+            )
+            return self._verdict(
+                status,
+                reason="insufficient_samples",
+                message=msg,
+                findings=[
+                    Finding(
+                        "dataset",
+                        status,
+                        method="empirical_mmd",
+                        reason="insufficient_samples",
+                        message=msg,
+                        details=details,
+                    )
+                ],
+            )
         mu, sd = ref.mean(axis=0), ref.std(axis=0)
         sd[sd == 0] = 1.0
         res = empirical_mmd((ref - mu) / sd, (cur - mu) / sd, random_state=self.random_state)
