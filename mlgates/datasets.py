@@ -45,7 +45,7 @@ def load_adult() -> pd.DataFrame:
     >>> df = load_adult()
     >>> df.shape
     (32561, 15)
-    >>> round(df["income"].mean(), 3)
+    >>> round(float(df["income"].mean()), 3)
     0.241
     """
     import pandas as pd

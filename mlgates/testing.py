@@ -49,17 +49,19 @@ def example_inputs(n: int = 200, seed: int = 0) -> dict[str, Any]:
         x = rng.normal(shift, 1.0, n)
         y = (x + rng.normal(0, 1, n) > shift).astype("int64")
         proba = 1 / (1 + np.exp(-(x - shift)))
-        return pd.DataFrame({
-            "x": x,
-            "z": rng.integers(0, 100, n),
-            "color": rng.choice(["red", "green", "blue"], n),
-            "group": rng.choice(["a", "b"], n),
-            "y": y,
-            "pred": (proba > 0.5).astype("int64"),
-            "proba": proba,
-            "base_pred": (rng.random(n) < 0.5).astype("int64"),
-            "base_proba": rng.random(n),
-        })
+        return pd.DataFrame(
+            {
+                "x": x,
+                "z": rng.integers(0, 100, n),
+                "color": rng.choice(["red", "green", "blue"], n),
+                "group": rng.choice(["a", "b"], n),
+                "y": y,
+                "pred": (proba > 0.5).astype("int64"),
+                "proba": proba,
+                "base_pred": (rng.random(n) < 0.5).astype("int64"),
+                "base_proba": rng.random(n),
+            }
+        )
 
     return {
         "reference": table(0.0),
@@ -168,7 +170,9 @@ def check_gate(
         config = None  # parameters that a file cannot hold (callables)
     if config is not None:
         rebuilt = gate_from_config(config, registry=registry)
-        assert rebuilt.to_config() == config, f"{name}: config round trip changed {config} -> {rebuilt.to_config()}"
+        assert rebuilt.to_config() == config, (
+            f"{name}: config round trip changed {config} -> {rebuilt.to_config()}"
+        )
 
     # a real check, without mutating the inputs
     before = _snapshot(inputs)

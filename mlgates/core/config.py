@@ -92,7 +92,9 @@ def gate_from_config(
     from mlgates.core.suite import Suite
 
     if not isinstance(config, Mapping):
-        raise ConfigError(f"{where}: expected a table/mapping with a 'type' key, got {type(config).__name__}.")
+        raise ConfigError(
+            f"{where}: expected a table/mapping with a 'type' key, got {type(config).__name__}."
+        )
     if "type" not in config:
         raise ConfigError(f"{where}: missing the 'type' key (e.g. type = \"MissingValuesGate\").")
     cls = _resolve_type(config["type"], where, registry)
@@ -103,9 +105,7 @@ def gate_from_config(
         if key not in valid:
             close = difflib.get_close_matches(key, valid, n=1)
             hint = f" Did you mean {close[0]!r}?" if close else ""
-            raise ConfigError(
-                f"{where}: unknown key {key!r}.{hint} Valid keys: {', '.join(sorted(valid))}."
-            )
+            raise ConfigError(f"{where}: unknown key {key!r}.{hint} Valid keys: {', '.join(sorted(valid))}.")
     if issubclass(cls, Suite):
         members = params.pop("gates", [])
         if not isinstance(members, list):
@@ -141,7 +141,9 @@ def _format_of(path: Path, fmt: str | None) -> str:
         return "yaml"
     if suffix == ".json":
         return "json"
-    raise ConfigError(f"{path}: cannot tell the format from the suffix {suffix!r}; use .toml, .yaml or .json.")
+    raise ConfigError(
+        f"{path}: cannot tell the format from the suffix {suffix!r}; use .toml, .yaml or .json."
+    )
 
 
 def _strip_none(value: Any, where: str) -> Any:
@@ -202,7 +204,7 @@ def load_suite(
             data = _yaml().safe_load(text)
         else:
             data = json.loads(text)
-    except Exception as exc:  # noqa: BLE001 - any parser error
+    except Exception as exc:
         raise ConfigError(f"{path}: not valid {fmt.upper()}: {exc}") from exc
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the top level must be a table with 'type' and 'gates'.")

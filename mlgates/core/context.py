@@ -211,6 +211,7 @@ class CheckContext:
         if self.has(proba_name):
             value = self.get(proba_name)
             if isinstance(value, (list, tuple)) and value and all(isinstance(c, str) for c in value):
+
                 def stack() -> np.ndarray:
                     return np.column_stack([self.column(side, c).to_numpy(dtype=float) for c in value])
 

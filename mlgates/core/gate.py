@@ -198,7 +198,7 @@ class Gate:
             reason = reasons[0] if reasons else None
         if message is None:
             message = _summarize(status, findings)
-        resolved = {k: v for k, v in self.get_params().items()}
+        resolved = dict(self.get_params())
         resolved.update(params or {})
         return Verdict(
             status=status,
@@ -223,9 +223,7 @@ class Gate:
             "inputs": ctx.describe_inputs(),
             **dict(verdict.provenance),
         }
-        return verdict.replace(
-            status=status, message=message, duration_s=duration, provenance=provenance
-        )
+        return verdict.replace(status=status, message=message, duration_s=duration, provenance=provenance)
 
     # -- composition ----------------------------------------------------------------------
     def __and__(self, other: Gate) -> Suite:

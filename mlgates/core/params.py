@@ -42,10 +42,9 @@ class Interval:
             return False
         if isinstance(value, float) and math.isnan(value):
             return False
+        value = float(value)
         lo_ok = (
-            self.left is None
-            or value > self.left
-            or (value == self.left and self.closed in ("both", "left"))
+            self.left is None or value > self.left or (value == self.left and self.closed in ("both", "left"))
         )
         hi_ok = (
             self.right is None
@@ -101,8 +100,15 @@ _NAMED: dict[str, tuple[Callable[[Any], bool], str]] = {
     "mapping": (lambda v: isinstance(v, Mapping), "a mapping"),
 }
 
-_TYPE_NAMES = {str: "a str", bool: "True or False", dict: "a dict", list: "a list", int: "an int",
-               float: "a float", tuple: "a tuple"}
+_TYPE_NAMES = {
+    str: "a str",
+    bool: "True or False",
+    dict: "a dict",
+    list: "a list",
+    int: "an int",
+    float: "a float",
+    tuple: "a tuple",
+}
 
 
 def _satisfied(constraint: Any, value: Any) -> bool:
@@ -135,9 +141,7 @@ def describe(constraints: Iterable[Any]) -> str:
     return ", ".join(parts[:-1]) + " or " + parts[-1]
 
 
-def validate_params(
-    owner: str, params: Mapping[str, Any], constraints: Mapping[str, Iterable[Any]]
-) -> None:
+def validate_params(owner: str, params: Mapping[str, Any], constraints: Mapping[str, Iterable[Any]]) -> None:
     """Raise :class:`ParameterError` for the first parameter that satisfies no constraint.
 
     Examples
@@ -159,7 +163,9 @@ or None.
             raise parameter_error(owner, name, describe(allowed), value)
 
 
-def parameter_error(owner: str, name: str, constraint: str, value: Any, fix: str | None = None) -> ParameterError:
+def parameter_error(
+    owner: str, name: str, constraint: str, value: Any, fix: str | None = None
+) -> ParameterError:
     """Build the one message template for an invalid parameter."""
     shown = repr(value)
     if len(shown) > 80:

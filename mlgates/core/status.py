@@ -10,7 +10,7 @@ __all__ = ["Status"]
 _RANK = {"pass": 0, "warn": 1, "fail": 2, "error": 3}
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """Outcome of a gate.
 
     Ordered ``PASS < WARN < FAIL < ERROR``; ``SKIP`` is neutral: it is ignored when

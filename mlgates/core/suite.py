@@ -82,9 +82,7 @@ class Suite(Gate):
         return cls(members, require=require)
 
     def _is_anonymous(self, require: str) -> bool:
-        return (
-            self.require == require and self.name is None and not self.fail_fast and self.blocking
-        )
+        return self.require == require and self.name is None and not self.fail_fast and self.blocking
 
     def clone(self) -> Suite:
         params = self.get_params()
@@ -113,8 +111,8 @@ class Suite(Gate):
         return tuple(names)
 
     def check(self, **inputs: Any) -> Verdict:
-        check_input_names(inputs, self.accepted_inputs(), type(self).__name__)
         self.validate()
+        check_input_names(inputs, self.accepted_inputs(), type(self).__name__)
         return self._run(CheckContext(inputs))
 
     def _run(self, ctx: CheckContext) -> Verdict:
@@ -124,8 +122,11 @@ class Suite(Gate):
         for gate in self.gates:
             if stopped:
                 children.append(
-                    gate._verdict(Status.SKIP, reason="fail_fast",
-                                  message="not run: an earlier gate failed and fail_fast=True")
+                    gate._verdict(
+                        Status.SKIP,
+                        reason="fail_fast",
+                        message="not run: an earlier gate failed and fail_fast=True",
+                    )
                 )
                 continue
             child = _run_isolated(gate, ctx)
@@ -159,8 +160,13 @@ class Suite(Gate):
             parts.append("any one passing gate suffices")
         metrics = {f"n_{k}": float(v) for k, v in counts.items()}
         metrics["n_gates"] = float(len(children))
-        params = {"require": self.require, "fail_fast": self.fail_fast, "blocking": self.blocking,
-                  "name": self.name, "gates": [c.name for c in children]}
+        params = {
+            "require": self.require,
+            "fail_fast": self.fail_fast,
+            "blocking": self.blocking,
+            "name": self.name,
+            "gates": [c.name for c in children],
+        }
         return Verdict(
             status=status,
             name=self.display_name,
@@ -175,11 +181,7 @@ class Suite(Gate):
     def __repr__(self) -> str:
         inner = ", ".join(repr(g) for g in self.gates)
         defaults = self._param_defaults()
-        extra = [
-            f"{k}={v!r}"
-            for k, v in self.get_params().items()
-            if k != "gates" and v != defaults.get(k)
-        ]
+        extra = [f"{k}={v!r}" for k, v in self.get_params().items() if k != "gates" and v != defaults.get(k)]
         return f"{type(self).__name__}([{inner}]{''.join(', ' + e for e in extra)})"
 
     def __len__(self) -> int:

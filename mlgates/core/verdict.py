@@ -213,9 +213,19 @@ class Verdict:
                 continue
             base = {"gate": v.name, "gate_type": v.gate, "gate_status": v.status.value}
             if not v.findings:
-                rows.append({**base, "subject": "", "status": v.status.value, "statistic": None,
-                             "pvalue": None, "threshold": None, "method": None,
-                             "reason": v.reason, "message": v.message})
+                rows.append(
+                    {
+                        **base,
+                        "subject": "",
+                        "status": v.status.value,
+                        "statistic": None,
+                        "pvalue": None,
+                        "threshold": None,
+                        "method": None,
+                        "reason": v.reason,
+                        "message": v.message,
+                    }
+                )
             for f in v.findings:
                 row = f.to_dict()
                 row.pop("details")

@@ -15,9 +15,7 @@ from mlgates.core.suite import Suite
 from mlgates.core.verdict import Verdict
 
 #: Modules of this package whose ``section(data)`` builds one part of the demo suite.
-SECTIONS = (
-    "mlgates.demo.quality",
-)
+SECTIONS = ("mlgates.demo.quality",)
 
 
 def build_demo_suite(data: object) -> Suite:
@@ -32,8 +30,11 @@ def run_demo(out_dir: str | Path = ".", *, stream: TextIO | None = None, color: 
 
     stream = stream or sys.stdout
     out = Path(out_dir)
-    print("mlgates demo: UCI Adult (CC BY 4.0), reference = random 60%, current = the rest, "
-          "resampled towards older people.", file=stream)
+    print(
+        "mlgates demo: UCI Adult (CC BY 4.0), reference = random 60%, current = the rest, "
+        "resampled towards older people.",
+        file=stream,
+    )
     data = build_demo_data()
     print(f"reference: {len(data.reference):,} rows; current: {len(data.current):,} rows\n", file=stream)
     suite = build_demo_suite(data)

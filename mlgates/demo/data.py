@@ -61,13 +61,19 @@ def _pipeline(estimator: Any, frame: pd.DataFrame) -> Any:
     features = frame.drop(columns=[TARGET])
     numeric = [c for c in features.columns if pd.api.types.is_numeric_dtype(features[c])]
     categorical = [c for c in features.columns if c not in numeric]
-    prep = ColumnTransformer([
-        ("num", StandardScaler(), numeric),
-        ("cat", make_pipeline(
-            SimpleImputer(strategy="constant", fill_value="missing"),
-            OneHotEncoder(handle_unknown="ignore", min_frequency=20, sparse_output=False),
-        ), categorical),
-    ])
+    prep = ColumnTransformer(
+        [
+            ("num", StandardScaler(), numeric),
+            (
+                "cat",
+                make_pipeline(
+                    SimpleImputer(strategy="constant", fill_value="missing"),
+                    OneHotEncoder(handle_unknown="ignore", min_frequency=20, sparse_output=False),
+                ),
+                categorical,
+            ),
+        ]
+    )
     return make_pipeline(prep, estimator)
 
 

@@ -54,7 +54,7 @@ def column_kind(series: pd.Series) -> str:
         values = series.dropna()
         if len(values) and values.map(type).eq(str).all():
             return "string"
-        return "object" if len(values) else "object"
+        return "object"
     if pd.api.types.is_numeric_dtype(dtype):
         return "float"
     return "object"

@@ -45,7 +45,8 @@ def _findings_table(verdict: Verdict, max_findings: int) -> str:
     more = len(findings) - max_findings
     tail = (
         f"<tr><td colspan='7' class='mlg-more'>… {more} more findings (verdict.to_frame() has all)</td></tr>"
-        if more > 0 else ""
+        if more > 0
+        else ""
     )
     return (
         "<table class='mlg-findings'><thead><tr><th>status</th><th>subject</th><th>statistic</th>"

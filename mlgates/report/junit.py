@@ -24,8 +24,9 @@ def render_junit(verdict: Verdict) -> str:
     )
     for row in leaves:
         v = row.verdict
-        case = ET.SubElement(suite, "testcase", classname=f"mlgates.{v.gate}", name=row.path,
-                             time=f"{v.duration_s:.6f}")
+        case = ET.SubElement(
+            suite, "testcase", classname=f"mlgates.{v.gate}", name=row.path, time=f"{v.duration_s:.6f}"
+        )
         detail = v.to_text()
         if v.status is Status.FAIL:
             ET.SubElement(case, "failure", message=v.message, type=v.reason or "fail").text = detail

@@ -30,19 +30,27 @@ def render_markdown(verdict: Verdict, *, max_findings: int = 50) -> str:
     leaves = [r for r in leaf_gates(verdict) if not r.verdict.children]
     for row in leaves:
         v = row.verdict
-        lines.append(f"| {_ICON[v.status]} {v.status.value} | {_cell(row.path)} | {_cell(v.gate)} | {_cell(v.message)} |")
+        lines.append(
+            f"| {_ICON[v.status]} {v.status.value} | {_cell(row.path)} | {_cell(v.gate)} "
+            f"| {_cell(v.message)} |"
+        )
     for row in leaves:
         v = row.verdict
         bad = [f for f in sorted_findings(v.findings) if f.status is not Status.PASS]
         if not bad:
             continue
-        lines += ["", f"<details><summary>{_cell(row.path)}: {len(bad)} findings</summary>", "",
-                  "| status | subject | statistic | threshold | p-value | method | message |",
-                  "|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            f"<details><summary>{_cell(row.path)}: {len(bad)} findings</summary>",
+            "",
+            "| status | subject | statistic | threshold | p-value | method | message |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for f in bad[:max_findings]:
             lines.append(
                 f"| {f.status.value} | {_cell(f.subject)} | {fmt_number(f.statistic)} | "
-                f"{fmt_number(f.threshold)} | {fmt_number(f.pvalue)} | {_cell(f.method or '')} | {_cell(f.message)} |"
+                f"{fmt_number(f.threshold)} | {fmt_number(f.pvalue)} | {_cell(f.method or '')} "
+                f"| {_cell(f.message)} |"
             )
         if len(bad) > max_findings:
             lines.append(f"\n… {len(bad) - max_findings} more")

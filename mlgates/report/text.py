@@ -51,10 +51,16 @@ def render_text(verdict: Verdict, *, max_findings: int = 20, color: bool = False
         rest = len(shown) - max_findings
         table = [["status", "subject", "statistic", "threshold", "p-value", "method"]]
         for f in shown[:max_findings]:
-            table.append([
-                f.status.value, f.subject, fmt_number(f.statistic), fmt_number(f.threshold),
-                fmt_number(f.pvalue), f.method or "",
-            ])
+            table.append(
+                [
+                    f.status.value,
+                    f.subject,
+                    fmt_number(f.statistic),
+                    fmt_number(f.threshold),
+                    fmt_number(f.pvalue),
+                    f.method or "",
+                ]
+            )
         lines.extend(_table(table, indent + "      "))
         if rest > 0:
             lines.append(f"{indent}      ... {rest} more findings (verdict.to_frame() has all)")

@@ -90,7 +90,8 @@ class MissingValuesGate(Gate):
         n = len(frame)
         if n == 0:
             return self._verdict(
-                Status.ERROR, reason="empty_input",
+                Status.ERROR,
+                reason="empty_input",
                 message="current has no rows: missing shares are undefined",
             )
         findings = []
@@ -98,10 +99,16 @@ class MissingValuesGate(Gate):
         for col in columns:
             limit = self._limit(col)
             if col not in frame.columns:
-                findings.append(Finding(
-                    str(col), Status.ERROR, threshold=limit, method="missing_share",
-                    reason="column_missing", message=f"{col}: column not found in current",
-                ))
+                findings.append(
+                    Finding(
+                        str(col),
+                        Status.ERROR,
+                        threshold=limit,
+                        method="missing_share",
+                        reason="column_missing",
+                        message=f"{col}: column not found in current",
+                    )
+                )
                 continue
             count = int(missing_mask(frame[col]).sum())
             share = count / n
@@ -111,12 +118,22 @@ class MissingValuesGate(Gate):
                 message = f"{col}: {share_text(share)} missing > {share_text(limit)} allowed"
             elif self.warn_share is not None and share > self.warn_share:
                 status, reason = Status.WARN, "missing_share_exceeded"
-                message = f"{col}: {share_text(share)} missing > {share_text(self.warn_share)} (warning level)"
+                message = (
+                    f"{col}: {share_text(share)} missing > {share_text(self.warn_share)} (warning level)"
+                )
             else:
                 status, reason = Status.PASS, None
                 message = f"{col}: {share_text(share)} missing <= {share_text(limit)} allowed"
-            findings.append(Finding(
-                str(col), status, statistic=share, threshold=limit, method="missing_share",
-                reason=reason, message=message, details={"n_missing": count, "n_rows": n},
-            ))
+            findings.append(
+                Finding(
+                    str(col),
+                    status,
+                    statistic=share,
+                    threshold=limit,
+                    method="missing_share",
+                    reason=reason,
+                    message=message,
+                    details={"n_missing": count, "n_rows": n},
+                )
+            )
         return self._verdict(findings=findings, metrics={"max_missing_share": worst, "rows": n})

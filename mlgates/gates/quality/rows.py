@@ -84,12 +84,19 @@ class RowCountGate(Gate):
             message = f"rows: {n:,} < {self.warn_min_rows:,} (warning level)"
             threshold = self.warn_min_rows
         else:
-            bounds = f">= {self.min_rows:,}" + (f" and <= {self.max_rows:,}" if self.max_rows is not None else "")
+            bounds = f">= {self.min_rows:,}" + (
+                f" and <= {self.max_rows:,}" if self.max_rows is not None else ""
+            )
             message = f"rows: {n:,} ({bounds})"
             threshold = self.min_rows
         finding = Finding(
-            "rows", status, statistic=n, threshold=threshold, method="row_count",
-            reason=reason, message=message,
+            "rows",
+            status,
+            statistic=n,
+            threshold=threshold,
+            method="row_count",
+            reason=reason,
+            message=message,
             details={"min_rows": self.min_rows, "max_rows": self.max_rows},
         )
         return self._verdict(status, findings=[finding], metrics={"rows": n}, reason=reason, message=message)

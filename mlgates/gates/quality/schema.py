@@ -32,6 +32,12 @@ class SchemaGate(Gate):
         reason ``unexpected_column``).
     check_order : bool, default False
         Whether the expected columns must appear in the given order.
+
+    Notes
+    -----
+    Reason codes: ``column_missing``, ``dtype_mismatch``, ``unexpected_column``,
+    ``column_order``, ``empty_schema``, and ``empty_input`` (a WARN: an empty table has a
+    schema but no values, so object columns cannot be told apart as strings).
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -70,8 +76,10 @@ class SchemaGate(Gate):
             for col, kind in self.columns.items():
                 if not isinstance(kind, str):
                     raise parameter_error(
-                        "SchemaGate", f"columns[{col!r}]",
-                        f"a kind ({', '.join(FAMILIES)}) or a dtype name", kind,
+                        "SchemaGate",
+                        f"columns[{col!r}]",
+                        f"a kind ({', '.join(FAMILIES)}) or a dtype name",
+                        kind,
                     )
 
     def required_inputs(self) -> tuple[str, ...]:
@@ -94,47 +102,86 @@ class SchemaGate(Gate):
         findings = []
         for col, want in expected.items():
             if col not in frame.columns:
-                findings.append(Finding(
-                    str(col), Status.FAIL, method="schema", reason="column_missing",
-                    message=f"{col}: expected column is missing", details={"expected": want},
-                ))
+                findings.append(
+                    Finding(
+                        str(col),
+                        Status.FAIL,
+                        method="schema",
+                        reason="column_missing",
+                        message=f"{col}: expected column is missing",
+                        details={"expected": want},
+                    )
+                )
                 continue
             kind = column_kind(frame[col])
             actual = {"kind": kind, "dtype": str(frame[col].dtype)}
             if want is None or kind_matches(kind, want, frame[col].dtype):
-                findings.append(Finding(
-                    str(col), Status.PASS, method="schema",
-                    message=f"{col}: present" + (f", {kind} as expected" if want else ""),
-                    details={"expected": want, **actual},
-                ))
+                findings.append(
+                    Finding(
+                        str(col),
+                        Status.PASS,
+                        method="schema",
+                        message=f"{col}: present" + (f", {kind} as expected" if want else ""),
+                        details={"expected": want, **actual},
+                    )
+                )
             else:
-                findings.append(Finding(
-                    str(col), Status.FAIL, method="schema", reason="dtype_mismatch",
-                    message=f"{col}: expected {want}, got {kind} ({frame[col].dtype})",
-                    details={"expected": want, **actual},
-                ))
+                findings.append(
+                    Finding(
+                        str(col),
+                        Status.FAIL,
+                        method="schema",
+                        reason="dtype_mismatch",
+                        message=f"{col}: expected {want}, got {kind} ({frame[col].dtype})",
+                        details={"expected": want, **actual},
+                    )
+                )
         if not self.allow_extra:
             for col in frame.columns:
                 if col not in expected:
-                    findings.append(Finding(
-                        str(col), Status.FAIL, method="schema", reason="unexpected_column",
-                        message=f"{col}: column not in the schema (allow_extra=False)",
-                        details={"kind": column_kind(frame[col]), "dtype": str(frame[col].dtype)},
-                    ))
+                    findings.append(
+                        Finding(
+                            str(col),
+                            Status.FAIL,
+                            method="schema",
+                            reason="unexpected_column",
+                            message=f"{col}: column not in the schema (allow_extra=False)",
+                            details={"kind": column_kind(frame[col]), "dtype": str(frame[col].dtype)},
+                        )
+                    )
         if self.check_order:
             present = [c for c in frame.columns if c in expected]
             wanted = [c for c in expected if c in frame.columns]
             ok = present == wanted
-            findings.append(Finding(
-                "column order", Status.PASS if ok else Status.FAIL, method="schema",
-                reason=None if ok else "column_order",
-                message="column order as expected" if ok else
-                f"column order differs: expected {wanted[:10]}, got {present[:10]}",
-            ))
+            findings.append(
+                Finding(
+                    "column order",
+                    Status.PASS if ok else Status.FAIL,
+                    method="schema",
+                    reason=None if ok else "column_order",
+                    message="column order as expected"
+                    if ok
+                    else f"column order differs: expected {wanted[:10]}, got {present[:10]}",
+                )
+            )
         if not findings:
-            return self._verdict(Status.ERROR, reason="empty_schema",
-                                 message="the schema names no columns; nothing was checked")
+            return self._verdict(
+                Status.ERROR,
+                reason="empty_schema",
+                message="the schema names no columns; nothing was checked",
+            )
         n_fail = sum(f.status is Status.FAIL for f in findings)
+        if len(frame) == 0:
+            findings.append(
+                Finding(
+                    "rows",
+                    Status.WARN,
+                    statistic=0,
+                    method="schema",
+                    reason="empty_input",
+                    message="current has no rows: only names and dtypes were checked, no values",
+                )
+            )
         return self._verdict(
             findings=findings,
             metrics={"n_columns": len(frame.columns), "n_violations": n_fail},
