@@ -12,4 +12,6 @@ LAZY_EXPORTS: dict[str, str] = {
     "MissingValuesGate": "mlgates.gates.quality",
     "RowCountGate": "mlgates.gates.quality",
     "SchemaGate": "mlgates.gates.quality",
+    # integrations (need their extra; importing without it raises ImportError naming it)
+    "EvidentlyGate": "mlgates.integrations.evidently",
 }

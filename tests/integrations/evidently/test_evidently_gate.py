@@ -228,8 +228,9 @@ def test_config_round_trip_and_suite_file(tmp_path):
         path = save_suite(gate & EvidentlyGate(RowCount()), tmp_path / f"suite.{suffix}")
         loaded = load_suite(path, registry=registry)
         assert loaded.to_config()["gates"][0] == config
-    with pytest.raises(ConfigError, match="EvidentlyGate"):
-        gate_from_config(config)  # not a built-in type: pass registry=
+    assert gate_from_config(config).to_config() == config  # a built-in type: no registry needed
+    with pytest.raises(ConfigError, match="metrics_or_presets"):
+        gate_from_config({"type": "EvidentlyGate", "metrics_or_presets": [{"type": "evidently:nope"}]})
 
 
 def test_the_gate_does_not_change_the_evidently_objects_it_was_given():
