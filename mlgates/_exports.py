@@ -8,6 +8,9 @@ Each gate family adds one line per public name.
 from __future__ import annotations
 
 LAZY_EXPORTS: dict[str, str] = {
+    # drift
+    "DriftGate": "mlgates.gates.drift",
+    "MultivariateDriftGate": "mlgates.gates.drift",
     # quality
     "MissingValuesGate": "mlgates.gates.quality",
     "RowCountGate": "mlgates.gates.quality",

@@ -17,6 +17,12 @@ object         any other ``object`` column (mixed types, Python objects)
 =============  ============================================================================
 
 ``"numeric"`` is accepted wherever a kind is expected and matches integer and float.
+
+Value kinds (:func:`value_kind`, used to compare distributions, e.g. by drift gates) group the
+kinds above: ``numeric`` (integer, float), ``datetime`` (datetime, timedelta), ``categorical``
+(boolean, categorical, string, object); :func:`is_text_like` marks a string/object column as
+``text`` when most values are distinct (free text or identifiers, not categories), and a column
+with at most two distinct values is ``binary``.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import pandas as pd
 
 from mlgates.core.errors import InputError
 
+VALUE_KINDS = ("numeric", "categorical", "binary", "datetime", "text")
 KINDS = ("boolean", "integer", "float", "datetime", "timedelta", "categorical", "string", "object")
 FAMILIES = (*KINDS, "numeric")
 
@@ -100,3 +107,25 @@ def share_text(x: float) -> str:
 def missing_mask(series: pd.Series) -> np.ndarray:
     """Boolean array: NaN, None, NaT and pd.NA count as missing."""
     return np.asarray(series.isna(), dtype=bool)
+
+
+def value_kind(series: pd.Series) -> str:
+    """``numeric``, ``datetime`` or ``categorical``: how a column's values are compared.
+
+    Examples
+    --------
+    >>> value_kind(pd.Series([1.5, 2.0])), value_kind(pd.Series(["a", "b"]))
+    ('numeric', 'categorical')
+    """
+    kind = column_kind(series)
+    if kind in ("integer", "float"):
+        return "numeric"
+    if kind in ("datetime", "timedelta"):
+        return "datetime"
+    return "categorical"
+
+
+def is_text_like(kind: str, n_distinct: int, n_values: int, *, min_distinct: int = 100) -> bool:
+    """A string/object column whose values are mostly distinct: more than ``min_distinct``
+    distinct values and more than half of the non-missing values distinct."""
+    return kind in ("string", "object") and n_distinct > min_distinct and n_distinct > 0.5 * n_values

@@ -1,0 +1,210 @@
+"""Turn one column of each side into what the kernels take: sorted finite numbers, or counts
+per category; infer the value kind; choose the method (Evidently's default rule) and bins."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mlgates.gates._columns import column_kind, is_text_like, missing_mask, value_kind
+from mlgates.stats import binning
+from mlgates.stats import drift as kernels
+
+#: Evidently's rule switches methods above this many reference values.
+AUTO_SIZE_LIMIT = 1000
+#: Numeric columns with at most this many distinct reference values are binned per value.
+DISCRETE_MAX_VALUES = 20
+#: New categories listed in a finding (the count is always given).
+MAX_LISTED = 20
+
+
+class NotApplicable(Exception):
+    """A method that cannot be computed on this column (reason ``method_not_applicable``)."""
+
+
+@dataclass
+class Side:
+    """One column of one side: rows, missing count, and the prepared values."""
+
+    rows: int
+    n_missing: int
+    n_nonfinite: int = 0
+    values: np.ndarray | None = None  # sorted finite floats (numeric / datetime kinds)
+    counts: pd.Series | None = None  # counts per category (categorical kinds)
+
+    @property
+    def n(self) -> int:
+        return self.rows - self.n_missing - self.n_nonfinite
+
+
+@dataclass
+class Column:
+    """Both sides of one column, prepared once and shared by every method."""
+
+    name: str
+    base_kind: str
+    kind: str
+    ref: Side
+    cur: Side
+    n_unique: int = 0
+    n_unique_ref: int = 0
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _numeric(series: pd.Series, kind: str) -> Side:
+    miss = missing_mask(series)
+    if kind == "datetime":
+        s = series
+        if getattr(getattr(s, "dt", None), "tz", None) is not None:
+            s = s.dt.tz_convert("UTC").dt.tz_localize(None)
+        target = "timedelta64[ns]" if pd.api.types.is_timedelta64_dtype(s.dtype) else "datetime64[ns]"
+        raw = s.to_numpy(dtype=target)
+        arr = raw.view("int64").astype(float)
+        arr[miss] = np.nan
+    else:
+        arr = series.to_numpy(dtype="float64", na_value=np.nan)
+    finite = np.isfinite(arr)
+    values = arr[finite]  # a copy
+    values.sort()
+    n_missing = int(miss.sum())
+    return Side(len(series), n_missing, int(len(series) - n_missing - values.size), values=values)
+
+
+def _categorical(series: pd.Series) -> Side:
+    counts = series.value_counts(dropna=True, sort=False)
+    counts = counts[counts > 0]
+    return Side(len(series), int(missing_mask(series).sum()), counts=counts)
+
+
+def _distinct_sorted(x: np.ndarray) -> np.ndarray:
+    if x.size == 0:
+        return x
+    return x[np.concatenate(([True], x[1:] != x[:-1]))]
+
+
+def prepare(name: str, ref: pd.Series, cur: pd.Series, kind_override: str | None) -> Column:
+    """Prepare both sides of a column (one sort per side for numbers, one hash count per side
+    for categories)."""
+    base = column_kind(ref) if len(ref) else column_kind(cur)
+    vkind = value_kind(ref)
+    if kind_override in ("numeric", "datetime") or (kind_override is None and vkind in ("numeric", "datetime")):
+        use = kind_override or vkind
+        if use == "numeric" and vkind == "datetime":
+            use = "datetime"
+        if vkind == "categorical":
+            raise NotApplicable(f"{name}: kind {kind_override!r} needs numbers but the column holds {base} values")
+        r, c = _numeric(ref, use), _numeric(cur, use)
+        ur, uc = _distinct_sorted(r.values), _distinct_sorted(c.values)
+        shared = 0
+        if ur.size and uc.size:
+            pos = np.minimum(np.searchsorted(ur, uc), ur.size - 1)
+            shared = int(np.sum(ur[pos] == uc))
+        n_unique = int(ur.size + uc.size - shared)
+        col = Column(name, base, use, r, c, n_unique=n_unique, n_unique_ref=int(ur.size))
+    else:
+        r, c = _categorical(ref), _categorical(cur)
+        n_unique = len(r.counts.index.union(c.counts.index))
+        col = Column(name, base, kind_override or "categorical", r, c, n_unique=n_unique,
+                     n_unique_ref=len(r.counts))
+        if kind_override is None and is_text_like(base, len(r.counts), r.n):
+            col.kind = "text"
+    if kind_override is None and col.kind != "text" and col.n_unique <= 2:
+        col.kind = "binary"
+    return col
+
+
+def auto_method(col: Column) -> tuple[str, str]:
+    """Evidently 0.7's default rule (``get_default_stattest``); returns (method, reason)."""
+    n, u = col.ref.n, col.n_unique
+    numeric = col.kind in ("numeric", "datetime") or (col.kind == "binary" and col.ref.values is not None)
+    size = f"reference has {n:,} values ({'<=' if n <= AUTO_SIZE_LIMIT else '>'} {AUTO_SIZE_LIMIT})"
+    uniq = f"{u} distinct values"
+    if n <= AUTO_SIZE_LIMIT:
+        if numeric and u > 5:
+            return "ks", f"{size}, numeric with {uniq} (> 5): ks"
+        if u > 2:
+            return "chisquare", f"{size}, {'numeric' if numeric else 'categorical'} with {uniq} (> 2): chisquare"
+        return "z", f"{size}, {uniq} (<= 2): z"
+    if numeric and u > 5:
+        return "wasserstein", f"{size}, numeric with {uniq} (> 5): wasserstein (normed)"
+    what = f"numeric with {uniq} (<= 5)" if numeric else "categorical"
+    return "jensenshannon", f"{size}, {what}: jensenshannon"
+
+
+def _discrete_counts(col: Column) -> tuple[list[Any], np.ndarray, np.ndarray, list[Any]]:
+    a, b = col.ref.values, col.cur.values
+    ua, ub = _distinct_sorted(a), _distinct_sorted(b)
+    new = ub[~np.isin(ub, ua)]
+    keys = np.concatenate((ua, new))
+
+    def count(x: np.ndarray) -> np.ndarray:
+        return np.searchsorted(x, keys, side="right") - np.searchsorted(x, keys, side="left")
+
+    return keys.tolist(), count(a), count(b), new.tolist()
+
+
+def counts(col: Column, strategy: str | list[float], n_bins: int) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """Counts on bins frozen from the reference, with the bins described for the verdict."""
+    if col.ref.counts is not None:
+        rc, cc = col.ref.counts, col.cur.counts
+        ref_keys = sorted(rc.index.tolist(), key=str)
+        known = set(ref_keys)
+        new = sorted((k for k in cc.index.tolist() if k not in known), key=str)
+        keys = ref_keys + new
+        r = rc.reindex(keys, fill_value=0).to_numpy(dtype=np.int64)
+        c = cc.reindex(keys, fill_value=0).to_numpy(dtype=np.int64)
+        return r, c, {"bins": {"type": "categories", "categories": keys}, "new_categories": new[:MAX_LISTED],
+                      "n_new_categories": len(new)}
+    if not isinstance(strategy, str) or col.n_unique_ref > DISCRETE_MAX_VALUES:
+        if isinstance(strategy, str):
+            edges = binning.numeric_edges(col.ref.values, strategy, n_bins)
+            label = strategy
+        else:
+            edges, label = np.asarray(strategy, dtype=float), "fixed"
+        r = binning.counts_on_edges(col.ref.values, edges)
+        c = binning.counts_on_edges(col.cur.values, edges)
+        return r, c, {"bins": {"type": label, "edges": edges.tolist(), "closed": "right", "open_ends": True}}
+    keys, r, c, new = _discrete_counts(col)
+    return r, c, {"bins": {"type": "values", "values": keys}, "new_values": new[:MAX_LISTED],
+                  "n_new_values": len(new)}
+
+
+def evaluate(col: Column, method: str, bins: str | list[float], n_bins: int, random_state: int) -> tuple[
+    kernels.DriftResult, dict[str, Any]
+]:
+    """Run one kernel on a prepared column; NotApplicable when the method does not fit."""
+    if method in kernels.SAMPLE_KERNELS:
+        if col.ref.values is None:
+            raise NotApplicable(f"{col.name}: {method} compares numbers; the column is {col.kind} "
+                                f"({col.base_kind}). Use a count method (chisquare, jensenshannon, ...)")
+        a, b = col.ref.values, col.cur.values
+        if method == "t_test":
+            return kernels.t_test(a, b), {}
+        if method == "empirical_mmd":
+            return kernels.empirical_mmd(a, b, random_state=random_state), {"max_samples": 1000}
+        if method == "anderson" and col.n_unique < 2:
+            return kernels.DriftResult(math.nan, math.nan), {}
+        return getattr(kernels, method)(a, b, presorted=True), {}
+    r, c, info = counts(col, bins, n_bins)
+    if method in ("z", "fisher_exact"):
+        keep = (r + c) > 0
+        r, c = r[keep], c[keep]
+        if r.size > 2:
+            raise NotApplicable(f"{col.name}: {method} compares two categories; the column has {r.size}. "
+                                "Use chisquare or g_test")
+        if r.size < 2:
+            r, c = np.append(r, 0), np.append(c, 0)
+    info["counts_reference"] = r.tolist()
+    info["counts_current"] = c.tolist()
+    return getattr(kernels, method)(r, c), info
+
+
+def detectable(n_ref: int, n_cur: int, alpha: float = 0.05) -> float:
+    """Smallest KS distance a two-sample KS test at ``alpha`` can detect with these sizes."""
+    if n_ref <= 0 or n_cur <= 0:
+        return math.inf
+    return math.sqrt(-math.log(alpha / 2) / 2) * math.sqrt((n_ref + n_cur) / (n_ref * n_cur))

@@ -1,0 +1,242 @@
+"""MultivariateDriftGate: can a classifier tell reference rows from current rows?"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from mlgates.core.context import CheckContext
+from mlgates.core.finding import Finding
+from mlgates.core.gate import Gate
+from mlgates.core.params import Interval, Options
+from mlgates.core.status import Status
+from mlgates.core.verdict import Verdict
+from mlgates.gates._columns import missing_mask, select_columns, value_kind
+
+__all__ = ["MultivariateDriftGate"]
+
+
+def _encode(ref: pd.DataFrame, cur: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, list[str], list[str]]:
+    """Numeric matrix of both sides stacked: numbers as floats (NaN kept), datetimes as int64,
+    categories as shared integer codes (missing -> NaN). Columns with more than 255 categories
+    are left out (listed)."""
+    blocks, used, skipped = [], [], []
+    for col in columns:
+        both = pd.concat([ref[col], cur[col]], ignore_index=True)
+        kind = value_kind(both)
+        if kind == "numeric":
+            values = both.to_numpy(dtype="float64", na_value=np.nan)
+            values = np.where(np.isfinite(values), values, np.nan)
+        elif kind == "datetime":
+            miss = missing_mask(both)
+            values = pd.to_numeric(both.astype("int64", errors="ignore"), errors="coerce").to_numpy(dtype=float) \
+                if not miss.any() else np.where(miss, np.nan, both.astype("int64", errors="ignore"))
+            values = np.asarray(values, dtype=float)
+        else:
+            codes, uniques = pd.factorize(both, use_na_sentinel=True)
+            if len(uniques) > 255:
+                skipped.append(str(col))
+                continue
+            values = np.where(codes < 0, np.nan, codes).astype(float)
+        blocks.append(values)
+        used.append(str(col))
+    matrix = np.column_stack(blocks) if blocks else np.empty((len(ref) + len(cur), 0))
+    return matrix, used, skipped
+
+
+class MultivariateDriftGate(Gate):
+    """Drift of the joint distribution: a domain classifier, or MMD with a permutation test.
+
+    ``method="classifier"`` trains a gradient-boosted classifier
+    (``HistGradientBoostingClassifier``, seeded) to tell reference rows from current rows with
+    stratified ``cv``-fold cross-validation; the statistic is the out-of-fold ROC AUC (0.5 means
+    indistinguishable) and drift is ``AUC >= threshold`` (default 0.55). The features that
+    separate the two samples most are ranked by permutation importance (drop in AUC) on the
+    first fold's held-out rows and listed in the finding. ``method="mmd"`` computes
+    :func:`mlgates.stats.drift.empirical_mmd` on the numeric columns standardized by the
+    reference (drift when the permutation p-value ``< threshold``, default 0.05).
+
+    Parameters
+    ----------
+    columns : str or list of str, optional
+        Columns to use; all feature columns of ``current`` by default.
+    method : {"classifier", "mmd"}, default "classifier"
+    threshold : float, optional
+        AUC bound (classifier, default 0.55) or alpha (mmd, default 0.05).
+    warn_threshold : float, optional
+        Laxer level that only WARNs.
+    cv : int, default 5
+        Cross-validation folds of the classifier.
+    max_rows : int, default 50000
+        Each side is subsampled (seeded, without replacement) to at most this many rows; the
+        number used is recorded.
+    n_top_features : int, default 5
+    min_samples : int, default 50
+        Fewer rows on either side is ``insufficient_samples``.
+    on_insufficient : {"warn", "fail", "error", "skip"}, default "warn"
+    random_state : int, default 0
+    name, blocking
+        See :class:`~mlgates.Gate`.
+
+    Notes
+    -----
+    Reason codes: ``drift_detected``, ``insufficient_samples``, ``empty_input``,
+    ``column_missing``, ``nothing_to_check``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from mlgates import MultivariateDriftGate
+    >>> rng = np.random.default_rng(0)
+    >>> ref = pd.DataFrame({"a": rng.normal(0, 1, 300), "b": rng.normal(0, 1, 300)})
+    >>> cur = pd.DataFrame({"a": rng.normal(0, 1, 300), "b": rng.normal(1.5, 1, 300)})
+    >>> v = MultivariateDriftGate(cv=3).check(reference=ref, current=cur)
+    >>> v.status, v.findings[0].details["top_features"][0]["feature"]
+    (<Status.FAIL: 'fail'>, 'b')
+    """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "columns": ["columns", None],
+        "method": [Options("classifier", "mmd")],
+        "threshold": [Interval("real", 0, 1), None],
+        "warn_threshold": [Interval("real", 0, 1), None],
+        "cv": [Interval("int", 2, 20)],
+        "max_rows": [Interval("int", 10, None)],
+        "n_top_features": [Interval("int", 0, None)],
+        "min_samples": [Interval("int", 2, None)],
+        "on_insufficient": [Options("warn", "fail", "error", "skip")],
+        "random_state": [Interval("int", 0, None)],
+    }
+
+    def __init__(
+        self,
+        *,
+        columns: str | Sequence[str] | None = None,
+        method: str = "classifier",
+        threshold: float | None = None,
+        warn_threshold: float | None = None,
+        cv: int = 5,
+        max_rows: int = 50_000,
+        n_top_features: int = 5,
+        min_samples: int = 50,
+        on_insufficient: str = "warn",
+        random_state: int = 0,
+        name: str | None = None,
+        blocking: bool = True,
+    ) -> None:
+        super().__init__(name=name, blocking=blocking)
+        self.columns = columns
+        self.method = method
+        self.threshold = threshold
+        self.warn_threshold = warn_threshold
+        self.cv = cv
+        self.max_rows = max_rows
+        self.n_top_features = n_top_features
+        self.min_samples = min_samples
+        self.on_insufficient = on_insufficient
+        self.random_state = random_state
+
+    def required_inputs(self) -> tuple[str, ...]:
+        return ("reference", "current")
+
+    def _check(self, ctx: CheckContext) -> Verdict:
+        ref, cur = ctx.frame("reference"), ctx.frame("current")
+        empty = [s for s, f in (("reference", ref), ("current", cur)) if len(f) == 0]
+        if empty:
+            return self._verdict(Status.ERROR, reason="empty_input",
+                                 message=f"{' and '.join(empty)} has no rows: drift cannot be judged")
+        names = list(ctx.features("current").columns) if self.columns is None else select_columns(cur, self.columns)
+        absent = [c for c in names if c not in ref.columns or c not in cur.columns]
+        if absent:
+            return self._verdict(findings=[
+                Finding(str(c), Status.ERROR, reason="column_missing",
+                        message=f"{c}: column not found in {'reference' if c not in ref.columns else 'current'}")
+                for c in absent])
+        rng = np.random.default_rng(self.random_state)
+        r_idx = np.sort(rng.choice(len(ref), self.max_rows, replace=False)) if len(ref) > self.max_rows else None
+        c_idx = np.sort(rng.choice(len(cur), self.max_rows, replace=False)) if len(cur) > self.max_rows else None
+        r = ref[names] if r_idx is None else ref[names].iloc[r_idx]
+        c = cur[names] if c_idx is None else cur[names].iloc[c_idx]
+        n_ref, n_cur = len(r), len(c)
+        details: dict[str, Any] = {"n_ref": n_ref, "n_cur": n_cur, "subsampled": r_idx is not None or c_idx is not None}
+        if min(n_ref, n_cur) < self.min_samples:
+            return self._verdict(Status.coerce(self.on_insufficient), reason="insufficient_samples", findings=[
+                Finding("dataset", Status.coerce(self.on_insufficient), method=f"domain_{self.method}",
+                        reason="insufficient_samples", details=details,
+                        message=f"{n_ref} reference and {n_cur} current rows (< {self.min_samples}): a domain "
+                                "classifier cannot be trained and validated reliably")])
+        x, used, skipped = _encode(r, c, names)
+        details.update(columns=used, skipped_columns=skipped)
+        if not used:
+            return self._verdict(Status.SKIP, reason="nothing_to_check", message="no usable columns")
+        y = np.concatenate((np.zeros(n_ref), np.ones(n_cur)))
+        if self.method == "mmd":
+            return self._mmd(x, y, used, details)
+        return self._classifier(x, y, used, details)
+
+    def _decide(self, value: float, thr: float, higher_is_drift: bool) -> tuple[Status, str | None]:
+        warn = self.warn_threshold
+        hit = value >= thr if higher_is_drift else value < thr
+        soft = warn is not None and (value >= warn if higher_is_drift else value < warn)
+        if hit:
+            return Status.FAIL, "drift_detected"
+        return (Status.WARN, "drift_detected") if soft else (Status.PASS, None)
+
+    def _classifier(self, x: np.ndarray, y: np.ndarray, used: list[str], details: dict[str, Any]) -> Verdict:
+        from sklearn.ensemble import HistGradientBoostingClassifier
+        from sklearn.inspection import permutation_importance
+        from sklearn.metrics import roc_auc_score
+        from sklearn.model_selection import StratifiedKFold
+
+        folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
+        oof = np.empty(y.size)
+        importances = None
+        for i, (train, test) in enumerate(folds.split(x, y)):
+            model = HistGradientBoostingClassifier(max_iter=100, early_stopping=False,
+                                                   random_state=self.random_state)
+            model.fit(x[train], y[train])
+            oof[test] = model.predict_proba(x[test])[:, 1]
+            if i == 0 and self.n_top_features:
+                imp = permutation_importance(model, x[test], y[test], scoring="roc_auc", n_repeats=3,
+                                             random_state=self.random_state)
+                importances = imp.importances_mean
+        auc = float(roc_auc_score(y, oof))
+        thr = 0.55 if self.threshold is None else float(self.threshold)
+        status, reason = self._decide(auc, thr, higher_is_drift=True)
+        top: list[dict[str, Any]] = []
+        if importances is not None:
+            order = np.argsort(-importances, kind="stable")[: self.n_top_features]
+            top = [{"feature": used[j], "auc_drop": float(importances[j])} for j in order]
+        details.update(top_features=top, cv=self.cv, direction="statistic >= threshold",
+                       model="HistGradientBoostingClassifier(max_iter=100)")
+        names = ", ".join(t["feature"] for t in top[:3])
+        verb = {Status.FAIL: "drift detected", Status.WARN: "drift at warning level"}.get(status, "no drift")
+        msg = f"domain classifier: {verb} (ROC AUC {auc:.3f} {'>=' if status is Status.FAIL else 'vs'} {thr:g})"
+        if top and status is not Status.PASS:
+            msg += f"; most separating: {names}"
+        finding = Finding("dataset", status, statistic=auc, threshold=thr, method="domain_classifier",
+                          reason=reason, message=msg, details=details)
+        return self._verdict(findings=[finding], metrics={"roc_auc": auc}, message=msg)
+
+    def _mmd(self, x: np.ndarray, y: np.ndarray, used: list[str], details: dict[str, Any]) -> Verdict:
+        from mlgates.stats.drift import empirical_mmd
+
+        ref, cur = x[y == 0], x[y == 1]
+        keep = ~(np.isnan(ref).any(axis=1))
+        keep_c = ~(np.isnan(cur).any(axis=1))
+        ref, cur = ref[keep], cur[keep_c]
+        mu, sd = ref.mean(axis=0), ref.std(axis=0)
+        sd[sd == 0] = 1.0
+        res = empirical_mmd((ref - mu) / sd, (cur - mu) / sd, random_state=self.random_state)
+        thr = 0.05 if self.threshold is None else float(self.threshold)
+        status, reason = self._decide(float(res.pvalue), thr, higher_is_drift=False)
+        details.update(direction="pvalue < threshold", rows_with_missing_dropped=int((~keep).sum() + (~keep_c).sum()),
+                       max_samples=1000)
+        verb = {Status.FAIL: "drift detected", Status.WARN: "drift at warning level"}.get(status, "no drift")
+        msg = f"MMD: {verb} (MMD^2 {res.statistic:.4g}, permutation p={res.pvalue:.3g}, alpha {thr:g})"
+        finding = Finding("dataset", status, statistic=res.statistic, pvalue=res.pvalue, threshold=thr,
+                          method="empirical_mmd", reason=reason, message=msg, details=details)
+        return self._verdict(findings=[finding], metrics={"mmd2": float(res.statistic)}, message=msg)

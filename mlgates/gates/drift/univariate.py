@@ -1,0 +1,478 @@
+"""DriftGate: per-column two-sample comparison of ``reference`` and ``current``."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from mlgates.core.context import CheckContext
+from mlgates.core.errors import InputError
+from mlgates.core.finding import Finding
+from mlgates.core.gate import Gate
+from mlgates.core.params import Interval, Options, parameter_error
+from mlgates.core.status import Status
+from mlgates.core.verdict import Verdict
+from mlgates.gates._columns import VALUE_KINDS, select_columns, share_text
+from mlgates.gates.drift import _prepare as prep
+from mlgates.stats import drift as kernels
+from mlgates.stats.binning import BIN_STRATEGIES
+from mlgates.stats.multiple_testing import CORRECTIONS, adjust_pvalues
+
+__all__ = ["DriftGate", "METHODS", "SPECIAL_COLUMNS"]
+
+METHODS = tuple(sorted(kernels.SAMPLE_KERNELS + kernels.COUNT_KERNELS))
+#: ``columns`` entries that name an input rather than a table column (when no column has it).
+SPECIAL_COLUMNS = ("target", "prediction", "proba")
+DEFAULT_PVALUE_THRESHOLD = 0.05
+DEFAULT_DISTANCE_THRESHOLD = 0.1
+
+
+@dataclass
+class _Outcome:
+    """What one column's task computed, before thresholds and correction decide."""
+
+    subject: str
+    method: str | None = None
+    kind: str | None = None
+    statistic: float | None = None
+    pvalue: float | None = None
+    error: tuple[str, str] | None = None  # (reason, message)
+    insufficient: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+    missing: Finding | None = None
+
+
+class DriftGate(Gate):
+    """Per-column drift between ``reference`` and ``current``, and a dataset-level decision.
+
+    Each column gets one finding: the method and why it was chosen, the statistic, the p-value
+    (for tests), the threshold and its direction, ``n_ref``/``n_cur``, the reference bins and
+    the counts on them (binned methods), new categories, and missing shares. A drifted column
+    is a FAIL finding (WARN when it only crosses ``warn_threshold``).
+
+    Parameters
+    ----------
+    columns : str or list of str, optional
+        Columns to compare; by default every column of ``current`` except the ones named by
+        the ``target``/``prediction``/``proba`` inputs. The special names ``"target"``,
+        ``"prediction"`` and ``"proba"`` (when no column has that name) resolve to those inputs
+        on both sides, so ``DriftGate(columns=["target", "prediction"])`` checks target drift and
+        prediction drift (predictions come from ``prediction`` or from ``model`` on each side).
+    method : str or mapping, default "auto"
+        ``"auto"`` (Evidently's default rule, see Notes) or one of ``ks``, ``chisquare``, ``z``,
+        ``psi``, ``jensenshannon``, ``wasserstein``, ``kl_div``, ``hellinger``, ``anderson``,
+        ``cramer_von_mises``, ``energy``, ``tvd``, ``mannwhitneyu``, ``t_test``,
+        ``fisher_exact``, ``g_test``, ``empirical_mmd``. A mapping chooses per column name or
+        per value kind (``numeric``, ``categorical``, ``binary``, ``datetime``, ``text``);
+        column names win over kinds; unlisted columns use ``"auto"``.
+    threshold : float or mapping, optional
+        For p-value methods the significance level alpha (drift when ``p < alpha``); for
+        distances the bound (drift when ``statistic >= bound``). Default 0.05 for tests and 0.1
+        for distances. A mapping sets it per column, method or kind (in that precedence).
+    warn_threshold : float or mapping, optional
+        A laxer level that only WARNs (e.g. 0.1 for tests, 0.05 for distances).
+    drift_share : float, default 0.5
+        With ``mode="share"``, the verdict FAILs when the share of drifted columns among the
+        judged ones reaches this value; fewer drifted columns WARN.
+    mode : {"share", "column"}, default "share"
+        ``"column"`` FAILs when any column drifts.
+    correction : {None, "bonferroni", "holm", "fdr_bh"}, default None
+        Multiple-testing correction of the p-value methods' p-values across the columns; the
+        finding's ``pvalue`` is then the adjusted one (``details["raw_pvalue"]`` the raw one).
+    kinds : mapping, optional
+        Value kind per column, overriding inference (e.g. ``{"zip": "categorical"}``).
+    bins : {"quantile", "uniform"} or mapping, default "quantile"
+        How numeric columns are binned for the binned methods (psi, jensenshannon, kl_div,
+        hellinger, tvd, chisquare, g_test): edges from the reference only. A mapping gives a
+        strategy or an explicit list of inner edges per column.
+    n_bins : int, default 10
+        Number of reference bins for the strategies.
+    missing_share_tolerance : float, default 0.05
+        Largest absolute change of a column's missing share (current minus reference) before a
+        separate WARN finding (method ``missing_share``, reason ``missing_share_drift``).
+    min_samples : int, default 30
+        Fewer non-missing values on either side is ``insufficient_samples``.
+    on_insufficient : {"warn", "fail", "error", "skip"}, default "warn"
+        Status of a column with too few values.
+    n_jobs : int, default 2
+        Threads over columns (numpy sorts release the GIL).
+    random_state : int, default 0
+        Seed of ``empirical_mmd``'s subsample and permutations.
+    name, blocking
+        See :class:`~mlgates.Gate`.
+
+    Notes
+    -----
+    ``method="auto"`` follows Evidently 0.7's ``get_default_stattest``: with at most 1,000
+    non-missing reference values, numeric columns with more than 5 distinct values (both sides
+    pooled) use ``ks``, other columns with more than 2 distinct values ``chisquare``, else ``z``;
+    above 1,000, numeric columns with more than 5 distinct values use ``wasserstein`` (normed),
+    everything else ``jensenshannon``. Text-like columns (mostly distinct strings) are not
+    compared (SKIP, reason ``unsupported_kind``) unless a kind or method is given.
+
+    Reason codes: ``drift_detected``, ``missing_share_drift``, ``insufficient_samples``,
+    ``column_missing``, ``all_missing``, ``empty_input``, ``method_not_applicable``,
+    ``undefined_statistic``, ``unsupported_kind``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from mlgates import DriftGate
+    >>> rng = np.random.default_rng(0)
+    >>> ref = pd.DataFrame({"x": rng.normal(0, 1, 500), "c": rng.choice(["a", "b", "c"], 500)})
+    >>> cur = pd.DataFrame({"x": rng.normal(1, 1, 500), "c": rng.choice(["a", "b", "c"], 500)})
+    >>> v = DriftGate().check(reference=ref, current=cur)
+    >>> v.status, [(f.subject, f.method, f.status.value) for f in v.findings[:2]]
+    (<Status.FAIL: 'fail'>, [('x', 'ks', 'fail'), ('c', 'chisquare', 'pass')])
+    >>> v.metrics["drift_share"]
+    0.5
+    """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "columns": ["columns", None],
+        "method": [Options("auto", *METHODS), "mapping"],
+        "threshold": [Interval("real", 0, None), "mapping", None],
+        "warn_threshold": [Interval("real", 0, None), "mapping", None],
+        "drift_share": [Interval("real", 0, 1, closed="right")],
+        "mode": [Options("share", "column")],
+        "correction": [Options(*CORRECTIONS), None],
+        "kinds": ["mapping", None],
+        "bins": [Options(*BIN_STRATEGIES), "mapping"],
+        "n_bins": [Interval("int", 2, 1000)],
+        "missing_share_tolerance": [Interval("real", 0, 1)],
+        "min_samples": [Interval("int", 1, None)],
+        "on_insufficient": [Options("warn", "fail", "error", "skip")],
+        "n_jobs": [Interval("int", 1, None)],
+        "random_state": [Interval("int", 0, None)],
+    }
+
+    def __init__(
+        self,
+        *,
+        columns: str | Sequence[str] | None = None,
+        method: str | Mapping[str, str] = "auto",
+        threshold: float | Mapping[str, float] | None = None,
+        warn_threshold: float | Mapping[str, float] | None = None,
+        drift_share: float = 0.5,
+        mode: str = "share",
+        correction: str | None = None,
+        kinds: Mapping[str, str] | None = None,
+        bins: str | Mapping[str, Any] = "quantile",
+        n_bins: int = 10,
+        missing_share_tolerance: float = 0.05,
+        min_samples: int = 30,
+        on_insufficient: str = "warn",
+        n_jobs: int = 2,
+        random_state: int = 0,
+        name: str | None = None,
+        blocking: bool = True,
+    ) -> None:
+        super().__init__(name=name, blocking=blocking)
+        self.columns = columns
+        self.method = method
+        self.threshold = threshold
+        self.warn_threshold = warn_threshold
+        self.drift_share = drift_share
+        self.mode = mode
+        self.correction = correction
+        self.kinds = kinds
+        self.bins = bins
+        self.n_bins = n_bins
+        self.missing_share_tolerance = missing_share_tolerance
+        self.min_samples = min_samples
+        self.on_insufficient = on_insufficient
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    # -- parameters -----------------------------------------------------------------------
+    def _validate_params(self) -> None:
+        owner = type(self).__name__
+        if isinstance(self.method, Mapping):
+            for key, value in self.method.items():
+                if value not in ("auto", *METHODS):
+                    raise parameter_error(owner, f"method[{key!r}]", f"one of {('auto', *METHODS)}", value)
+        for pname in ("threshold", "warn_threshold"):
+            value = getattr(self, pname)
+            if isinstance(value, Mapping):
+                for key, v in value.items():
+                    if not Interval("real", 0, None).is_satisfied_by(v):
+                        raise parameter_error(owner, f"{pname}[{key!r}]", "a float in [0, inf)", v)
+        if isinstance(self.kinds, Mapping):
+            for key, value in self.kinds.items():
+                if value not in VALUE_KINDS:
+                    raise parameter_error(owner, f"kinds[{key!r}]", f"one of {VALUE_KINDS}", value)
+        if isinstance(self.bins, Mapping):
+            for key, value in self.bins.items():
+                ok = value in BIN_STRATEGIES or (
+                    isinstance(value, (list, tuple))
+                    and len(value) > 0
+                    and all(isinstance(e, (int, float)) and not isinstance(e, bool) for e in value)
+                    and all(x < y for x, y in zip(value, value[1:], strict=False))
+                )
+                if not ok:
+                    raise parameter_error(
+                        owner, f"bins[{key!r}]", f"one of {BIN_STRATEGIES} or an increasing list of edges", value
+                    )
+
+    def required_inputs(self) -> tuple[str, ...]:
+        return ("reference", "current")
+
+    def _lookup(self, value: Any, column: str, kind: str | None, method: str | None, default: Any) -> Any:
+        if not isinstance(value, Mapping):
+            return default if value is None else value
+        for key in (column, method, kind):
+            if key is not None and key in value:
+                return value[key]
+        return default
+
+    def _method_for(self, column: str, kind: str) -> str:
+        return str(self._lookup(self.method, column, kind, None, "auto"))
+
+    def _threshold_for(self, column: str, kind: str | None, method: str) -> tuple[float, float | None]:
+        default = DEFAULT_PVALUE_THRESHOLD if method in kernels.PVALUE_METHODS else DEFAULT_DISTANCE_THRESHOLD
+        thr = float(self._lookup(self.threshold, column, kind, method, default))
+        warn = self._lookup(self.warn_threshold, column, kind, method, None)
+        return thr, (None if warn is None else float(warn))
+
+    # -- inputs ---------------------------------------------------------------------------
+    def _pairs(self, ctx: CheckContext) -> list[tuple[str, Any]]:
+        ref, cur = ctx.frame("reference"), ctx.frame("current")
+        select_columns(ref, None)  # duplicate names are an InputError naming them
+        if self.columns is None:
+            names = list(ctx.features("current").columns)
+        else:
+            names = select_columns(cur, self.columns)
+        out: list[tuple[str, Any]] = []
+        for col in names:
+            if col in cur.columns or col in ref.columns or col not in SPECIAL_COLUMNS:
+                out.append((str(col), ("frame", col)))
+            else:
+                out.append((str(col), ("input", col)))
+        return out
+
+    def _series(self, ctx: CheckContext, source: tuple[str, Any]) -> tuple[pd.Series, pd.Series, dict[str, Any]]:
+        how, col = source
+        if how == "frame":
+            return ctx.column("reference", col), ctx.column("current", col), {}
+        sides = []
+        for side in ("reference", "current"):
+            if col == "target":
+                values = ctx.labels(side)
+            elif col == "prediction":
+                values = ctx.prediction(side)
+            else:
+                values = ctx.proba(side)
+                if values.ndim == 2:
+                    raise InputError(
+                        f"proba has {values.shape[1]} columns: pass proba as one column name to compare it",
+                        reason="method_not_applicable",
+                        subject=col,
+                    )
+            sides.append(pd.Series(values, name=col))
+        given = ctx.get(col) if ctx.has(col) else ("model" if ctx.has("model") else None)
+        source_name = given if isinstance(given, str) else ("model" if not ctx.has(col) else "array")
+        return sides[0], sides[1], {"source": source_name}
+
+    # -- one column -----------------------------------------------------------------------
+    def _column(self, ctx: CheckContext, subject: str, source: tuple[str, Any]) -> _Outcome:
+        out = _Outcome(subject)
+        try:
+            ref, cur, extra = self._series(ctx, source)
+        except InputError as exc:
+            out.error = (exc.reason, str(exc))
+            return out
+        out.details.update(extra)
+        override = self.kinds.get(subject) if isinstance(self.kinds, Mapping) else None
+        try:
+            col = prep.prepare(subject, ref, cur, override)
+        except prep.NotApplicable as exc:
+            out.error = ("method_not_applicable", str(exc))
+            return out
+        out.kind = col.kind
+        d = out.details
+        d.update(kind=col.kind, dtype=str(ref.dtype), n_ref=col.ref.n, n_cur=col.cur.n,
+                 n_unique=col.n_unique)
+        ms_ref = col.ref.n_missing / col.ref.rows
+        ms_cur = col.cur.n_missing / col.cur.rows
+        d.update(missing_share_reference=ms_ref, missing_share_current=ms_cur)
+        if col.ref.n_nonfinite or col.cur.n_nonfinite:
+            d.update(n_nonfinite_reference=col.ref.n_nonfinite, n_nonfinite_current=col.cur.n_nonfinite)
+        if col.ref.n_missing or col.cur.n_missing:
+            out.missing = self._missing_finding(subject, col)
+        empty = [s for s, side in (("reference", col.ref), ("current", col.cur)) if side.n == 0]
+        if empty:
+            out.error = ("all_missing", f"{subject}: no non-missing values in {' and '.join(empty)}; "
+                         "its distribution cannot be compared")
+            return out
+        method = self._method_for(subject, col.kind)
+        if method == "auto":
+            if col.kind == "text":
+                out.error = ("unsupported_kind", f"{subject}: text-like column ({col.n_unique_ref:,} distinct "
+                             f"values in {col.ref.n:,}); set kinds={{{subject!r}: 'categorical'}} or a method "
+                             "to compare it")
+                return out
+            method, why = prep.auto_method(col)
+        else:
+            why = "set by the method parameter"
+        out.method = method
+        d.update(method_reason=why)
+        if min(col.ref.n, col.cur.n) < self.min_samples:
+            eff = prep.detectable(col.ref.n, col.cur.n)
+            out.insufficient = (
+                f"{subject}: {col.ref.n} reference and {col.cur.n} current values (< {self.min_samples}); "
+                f"a KS test at alpha 0.05 could only detect a CDF gap >= {eff:.2f}"
+            )
+            d.update(detectable_ks_distance=eff)
+            return out
+        bins = self._lookup(self.bins, subject, col.kind, None, "quantile")
+        try:
+            result, info = prep.evaluate(col, method, bins, self.n_bins, self.random_state)
+        except prep.NotApplicable as exc:
+            out.error = ("method_not_applicable", str(exc))
+            return out
+        d.update(info)
+        out.statistic, out.pvalue = result.statistic, result.pvalue
+        return out
+
+    def _missing_finding(self, subject: str, col: prep.Column) -> Finding:
+        ref_share = col.ref.n_missing / col.ref.rows
+        cur_share = col.cur.n_missing / col.cur.rows
+        change = cur_share - ref_share
+        res = kernels.z(
+            np.array([col.ref.n_missing, col.ref.rows - col.ref.n_missing]),
+            np.array([col.cur.n_missing, col.cur.rows - col.cur.n_missing]),
+        )
+        tol = self.missing_share_tolerance
+        text = f"{subject}: missing share {share_text(ref_share)} -> {share_text(cur_share)}"
+        if abs(change) > tol:
+            status, reason = Status.WARN, "missing_share_drift"
+            message = f"{text} (change {100 * change:+.1f} points > {share_text(tol)} allowed)"
+        else:
+            status, reason = Status.PASS, None
+            message = f"{text} (within {share_text(tol)})"
+        return Finding(subject, status, statistic=change, pvalue=res.pvalue, threshold=tol,
+                       method="missing_share", reason=reason, message=message,
+                       details={"missing_reference": col.ref.n_missing, "missing_current": col.cur.n_missing,
+                                "rows_reference": col.ref.rows, "rows_current": col.cur.rows,
+                                "pvalue_method": "z"})
+
+    # -- decision -------------------------------------------------------------------------
+    def _check(self, ctx: CheckContext) -> Verdict:
+        ref, cur = ctx.frame("reference"), ctx.frame("current")
+        empty = [s for s, f in (("reference", ref), ("current", cur)) if len(f) == 0]
+        if empty:
+            return self._verdict(Status.ERROR, reason="empty_input",
+                                 message=f"{' and '.join(empty)} has no rows: drift cannot be judged")
+        pairs = self._pairs(ctx)
+        if self.n_jobs > 1 and len(pairs) > 1:
+            with ThreadPoolExecutor(max_workers=self.n_jobs) as pool:
+                outcomes = list(pool.map(lambda p: self._column(ctx, *p), pairs))
+        else:
+            outcomes = [self._column(ctx, *p) for p in pairs]
+        self._correct(outcomes)
+        findings: list[Finding] = []
+        n_judged = n_drifted = n_warned = 0
+        insufficient_status = Status.coerce(self.on_insufficient)
+        for o in outcomes:
+            f = self._finding(o, insufficient_status)
+            findings.append(f)
+            if o.missing is not None:
+                findings.append(o.missing)
+            if f.reason in ("drift_detected", None) and f.status in (Status.PASS, Status.WARN, Status.FAIL):
+                n_judged += 1
+                n_drifted += f.status is Status.FAIL
+                n_warned += f.status is Status.WARN
+        metrics = {"n_columns": float(len(outcomes)), "n_judged": float(n_judged),
+                   "n_drifted": float(n_drifted)}
+        if n_judged:
+            share = n_drifted / n_judged
+            metrics["drift_share"] = share
+            if self.mode == "column":
+                decision = Status.FAIL if n_drifted else (Status.WARN if n_warned else Status.PASS)
+                rule = "any drifted column fails"
+            else:
+                decision = (Status.FAIL if share >= self.drift_share
+                            else Status.WARN if n_drifted or n_warned else Status.PASS)
+                rule = f"fails at a drifted share >= {share_text(self.drift_share)}"
+            summary = (f"{n_drifted} of {n_judged} columns drifted ({share_text(share)}); {rule}")
+            findings.append(Finding(
+                "dataset", decision, statistic=share, threshold=self.drift_share if self.mode == "share" else None,
+                method="drift_share", reason="drift_detected" if decision is not Status.PASS else None,
+                message=summary, details={"mode": self.mode, "n_judged": n_judged, "n_drifted": n_drifted,
+                                          "n_warned": n_warned},
+            ))
+        else:
+            decision, summary = Status.SKIP, "no column could be judged"
+        others = [f.status for f in findings if f.reason not in ("drift_detected", None)]
+        status = Status.worst([decision, *others])
+        if status is Status.SKIP and not outcomes:
+            return self._verdict(findings=findings, metrics=metrics, reason="nothing_to_check",
+                                 message="no columns to compare")
+        reason = None
+        if status is not Status.PASS:
+            reason = "drift_detected" if status is decision else next(
+                (f.reason for f in findings if f.status is status and f.reason), None)
+        message = summary
+        problems = [f.message for f in findings if f.reason not in ("drift_detected", None)]
+        if problems:
+            message += f"; {len(problems)} other finding(s): " + "; ".join(problems[:2])
+        methods = {o.subject: o.method for o in outcomes if o.method}
+        return self._verdict(status, findings=findings, metrics=metrics, reason=reason, message=message,
+                             params={"resolved_methods": methods, "auto_rule": "evidently-0.7"})
+
+    def _correct(self, outcomes: list[_Outcome]) -> None:
+        if self.correction is None:
+            return
+        idx = [i for i, o in enumerate(outcomes)
+               if o.method in kernels.PVALUE_METHODS and o.pvalue is not None and o.error is None
+               and o.insufficient is None]
+        adjusted = adjust_pvalues([outcomes[i].pvalue for i in idx], self.correction)
+        for i, p in zip(idx, adjusted, strict=True):
+            outcomes[i].details.update(raw_pvalue=outcomes[i].pvalue, correction=self.correction,
+                                       n_tests=len(idx))
+            outcomes[i].pvalue = float(p)
+
+    def _finding(self, o: _Outcome, insufficient_status: Status) -> Finding:
+        if o.error is not None:
+            reason, message = o.error
+            status = Status.SKIP if reason == "unsupported_kind" else Status.ERROR
+            return Finding(o.subject, status, method=o.method, reason=reason, message=message, details=o.details)
+        if o.insufficient is not None:
+            return Finding(o.subject, insufficient_status, method=o.method, reason="insufficient_samples",
+                           message=o.insufficient, details=o.details)
+        method = o.method or ""
+        thr, warn = self._threshold_for(o.subject, o.kind, method)
+        is_test = method in kernels.PVALUE_METHODS
+        value = o.pvalue if is_test else o.statistic
+        sizes = f"n_ref={o.details.get('n_ref', 0):,}, n_cur={o.details.get('n_cur', 0):,}"
+        o.details.update(direction="pvalue < threshold" if is_test else "statistic >= threshold")
+        if value is None or not math.isfinite(value) or (o.statistic is not None and math.isnan(o.statistic)
+                                                         and method != "fisher_exact"):
+            return Finding(o.subject, Status.ERROR, statistic=o.statistic, pvalue=o.pvalue, threshold=thr,
+                           method=method, reason="undefined_statistic",
+                           message=f"{o.subject}: {method} is undefined on this data ({sizes})", details=o.details)
+        if is_test:
+            drifted, warned = value < thr, warn is not None and value < warn
+            shown = f"{method} p={value:.3g} {'<' if drifted else '>='} {thr:g}"
+        else:
+            drifted, warned = value >= thr, warn is not None and value >= warn
+            shown = f"{method} {value:.3g} {'>=' if drifted else '<'} {thr:g}"
+        o.details.update(drifted=bool(drifted))
+        if warn is not None:
+            o.details.update(warn_threshold=warn)
+        new = o.details.get("n_new_categories") or 0
+        tail = f"; {new} new categor{'y' if new == 1 else 'ies'}" if new else ""
+        if drifted:
+            status, reason, head = Status.FAIL, "drift_detected", "drift detected"
+        elif warned:
+            status, reason, head = Status.WARN, "drift_detected", "drift at warning level"
+        else:
+            status, reason, head = Status.PASS, None, "no drift"
+        return Finding(o.subject, status, statistic=o.statistic, pvalue=o.pvalue, threshold=thr, method=method,
+                       reason=reason, message=f"{o.subject}: {head} ({shown}; {sizes}){tail}", details=o.details)

@@ -1,0 +1,638 @@
+"""Two-sample drift kernels: reference vs current, one column (or a matrix for MMD).
+
+Every kernel is a plain function returning :class:`DriftResult` ``(statistic, pvalue)`` with
+``pvalue=None`` for distances. Kernel names are a stable public contract (the gates' ``method``
+names are the same strings):
+
+=====================  =========================  ==========  =====================================
+kernel                 input                      p-value     statistic
+=====================  =========================  ==========  =====================================
+``ks``                 numeric samples            yes         two-sample Kolmogorov-Smirnov D
+``wasserstein``        numeric samples            no          W1 / max(std_ref, 0.001) (normed)
+``energy``             numeric samples            no          energy distance (scipy's definition)
+``anderson``           numeric samples            yes         k-sample Anderson-Darling (midrank)
+``cramer_von_mises``   numeric samples            yes         two-sample Cramer-von Mises T
+``mannwhitneyu``       numeric samples            yes         Mann-Whitney U of the reference
+``t_test``             numeric samples            yes         Welch's t (``equal_var=False``)
+``empirical_mmd``      numeric samples / matrices yes         unbiased MMD^2, RBF kernel
+``chisquare``          counts per bin/category    yes         chi-square on the 2 x k table
+``g_test``             counts per bin/category    yes         G (log-likelihood ratio) on 2 x k
+``z``                  counts of 2 categories     yes         two-proportion z (pooled)
+``fisher_exact``       counts of 2 categories     yes         odds ratio of the 2 x 2 table
+``psi``                counts per bin/category    no          population stability index
+``kl_div``             counts per bin/category    no          KL(reference || current)
+``jensenshannon``      counts per bin/category    no          Jensen-Shannon distance (base e)
+``hellinger``          counts per bin/category    no          Hellinger distance
+``tvd``                counts per bin/category    no          total variation distance
+=====================  =========================  ==========  =====================================
+
+Sample kernels take 1-d float arrays without NaN; pass ``presorted=True`` when both are
+already sorted ascending (the gate sorts each column once and shares the sorted arrays).
+Count kernels take the reference's and current's counts on the same bins (see
+:mod:`mlgates.stats.binning`), so they are exact on counts merged from chunks.
+
+p-values: ``ks`` is exact when both samples have at most 10,000 values (computed by
+``scipy.stats.ks_2samp``, as scipy's ``method="auto"`` does) and uses Smirnov's asymptotic
+distribution (``kstwo``) otherwise; ``mannwhitneyu`` is the normal approximation with tie and
+continuity correction; ``cramer_von_mises`` the asymptotic distribution (Csorgo and Faraway 1996);
+``anderson`` is interpolated in Scholz and Stephens' (1987) table and therefore capped to
+[0.001, 0.25]; ``empirical_mmd`` a seeded permutation test.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from mlgates.stats.binning import proportions, smooth_proportions
+
+__all__ = [
+    "COUNT_KERNELS",
+    "DISTANCE_METHODS",
+    "PVALUE_METHODS",
+    "SAMPLE_KERNELS",
+    "DriftResult",
+    "anderson",
+    "chisquare",
+    "cramer_von_mises",
+    "empirical_mmd",
+    "energy",
+    "fisher_exact",
+    "g_test",
+    "hellinger",
+    "jensenshannon",
+    "kl_div",
+    "ks",
+    "mannwhitneyu",
+    "psi",
+    "t_test",
+    "tvd",
+    "wasserstein",
+    "z",
+]
+
+
+class DriftResult(NamedTuple):
+    """A kernel's result: the statistic and the p-value (None for distances)."""
+
+    statistic: float
+    pvalue: float | None
+
+
+SAMPLE_KERNELS = (
+    "ks", "wasserstein", "energy", "anderson", "cramer_von_mises", "mannwhitneyu", "t_test",
+    "empirical_mmd",
+)
+COUNT_KERNELS = ("chisquare", "g_test", "z", "fisher_exact", "psi", "kl_div", "jensenshannon",
+                 "hellinger", "tvd")
+PVALUE_METHODS = ("ks", "anderson", "cramer_von_mises", "mannwhitneyu", "t_test", "empirical_mmd",
+                  "chisquare", "g_test", "z", "fisher_exact")
+DISTANCE_METHODS = ("wasserstein", "energy", "psi", "kl_div", "jensenshannon", "hellinger", "tvd")
+
+
+# -- helpers ----------------------------------------------------------------------------------
+def _pair(reference: np.ndarray, current: np.ndarray, presorted: bool) -> tuple[np.ndarray, np.ndarray]:
+    a = np.asarray(reference, dtype=float)
+    b = np.asarray(current, dtype=float)
+    if a.ndim != 1 or b.ndim != 1 or a.size == 0 or b.size == 0:
+        raise ValueError("reference and current must be non-empty 1-d arrays")
+    if not presorted:
+        a, b = np.sort(a), np.sort(b)
+    return a, b
+
+
+def _merge(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Sorted concatenation of two sorted arrays (a stable sort of two runs is linear)."""
+    out = np.concatenate((a, b))
+    out.sort(kind="stable")
+    return out
+
+
+def _cdf_gaps(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pooled sorted values and F_a - F_b evaluated at each of them (right-continuous ECDFs)."""
+    pooled = _merge(a, b)
+    diff = np.searchsorted(a, pooled, side="right") / a.size
+    diff -= np.searchsorted(b, pooled, side="right") / b.size
+    return pooled, diff
+
+
+def _midranks(pooled: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Mid-ranks (1-based, ties averaged) of ``values`` within the sorted ``pooled`` sample."""
+    lo = np.searchsorted(pooled, values, side="left")
+    hi = np.searchsorted(pooled, values, side="right")
+    return (lo + hi + 1) / 2.0
+
+
+def _tie_sizes(pooled: np.ndarray) -> np.ndarray:
+    change = np.flatnonzero(np.diff(pooled)) + 1
+    return np.diff(np.concatenate(([0], change, [pooled.size])))
+
+
+def _table(reference_counts: np.ndarray, current_counts: np.ndarray) -> np.ndarray:
+    r = np.asarray(reference_counts, dtype=float)
+    c = np.asarray(current_counts, dtype=float)
+    if r.shape != c.shape or r.ndim != 1:
+        raise ValueError("reference_counts and current_counts must be 1-d with the same length")
+    table = np.vstack((r, c))
+    return table[:, table.sum(axis=0) > 0]
+
+
+# -- numeric sample kernels -------------------------------------------------------------------
+def ks(reference: np.ndarray, current: np.ndarray, *, presorted: bool = False) -> DriftResult:
+    """Two-sample Kolmogorov-Smirnov test (two-sided).
+
+    Examples
+    --------
+    >>> r = ks(np.arange(100.0), np.arange(50.0, 150.0))
+    >>> round(r.statistic, 3), r.pvalue < 0.001
+    (0.5, True)
+    """
+    from scipy import stats
+
+    a, b = _pair(reference, current, presorted)
+    _, diff = _cdf_gaps(a, b)
+    d = float(np.max(np.abs(diff)))
+    if max(a.size, b.size) <= 10_000:
+        p = float(stats.ks_2samp(a, b, method="auto").pvalue)
+    else:
+        m, n = sorted((float(a.size), float(b.size)), reverse=True)
+        p = float(np.clip(stats.kstwo.sf(d, np.round(m * n / (m + n))), 0.0, 1.0))
+    return DriftResult(d, p)
+
+
+def wasserstein(
+    reference: np.ndarray, current: np.ndarray, *, normed: bool = True, presorted: bool = False
+) -> DriftResult:
+    """First Wasserstein distance, divided by ``max(std(reference), 0.001)`` when ``normed``.
+
+    The population standard deviation (``ddof=0``) of the reference is the unit, as in
+    Evidently's ``wasserstein`` test, so a value of 0.1 means "moved a tenth of a standard
+    deviation".
+
+    Examples
+    --------
+    >>> round(wasserstein(np.array([0.0, 2.0]), np.array([1.0, 3.0])).statistic, 6)
+    1.0
+    """
+    a, b = _pair(reference, current, presorted)
+    pooled, diff = _cdf_gaps(a, b)
+    w = float(np.sum(np.abs(diff[:-1]) * np.diff(pooled)))
+    if normed:
+        w /= max(float(np.std(a)), 0.001)
+    return DriftResult(w, None)
+
+
+def energy(reference: np.ndarray, current: np.ndarray, *, presorted: bool = False) -> DriftResult:
+    """Energy distance ``sqrt(2 * integral (F - G)^2)`` (scipy's ``energy_distance``), unnormed.
+
+    Examples
+    --------
+    >>> round(energy(np.array([0.0]), np.array([1.0])).statistic, 6)
+    1.414214
+    """
+    a, b = _pair(reference, current, presorted)
+    pooled, diff = _cdf_gaps(a, b)
+    e = math.sqrt(2.0) * math.sqrt(float(np.sum(diff[:-1] ** 2 * np.diff(pooled))))
+    return DriftResult(e, None)
+
+
+def mannwhitneyu(reference: np.ndarray, current: np.ndarray, *, presorted: bool = False) -> DriftResult:
+    """Mann-Whitney U test, two-sided, normal approximation with tie and continuity correction.
+
+    The statistic is U of the reference sample (scipy's ``mannwhitneyu(...).statistic``).
+
+    Examples
+    --------
+    >>> r = mannwhitneyu(np.arange(30.0), np.arange(30.0) + 0.5)
+    >>> r.statistic, round(r.pvalue, 4)
+    (435.0, 0.8303)
+    """
+    from scipy import special
+
+    a, b = _pair(reference, current, presorted)
+    n1, n2 = a.size, b.size
+    n = n1 + n2
+    pooled = _merge(a, b)
+    r1 = float(np.sum(_midranks(pooled, a)))
+    u1 = r1 - n1 * (n1 + 1) / 2.0
+    u = max(u1, n1 * n2 - u1)
+    t = _tie_sizes(pooled).astype(float)
+    tie_term = float(np.sum(t**3 - t))
+    s = math.sqrt(n1 * n2 / 12.0 * ((n + 1) - tie_term / (n * (n - 1)))) if n > 1 else 0.0
+    if s == 0.0:
+        return DriftResult(u1, 1.0)
+    zval = (u - n1 * n2 / 2.0 - 0.5) / s
+    p = float(np.clip(2.0 * special.ndtr(-zval), 0.0, 1.0))
+    return DriftResult(u1, p)
+
+
+def t_test(reference: np.ndarray, current: np.ndarray, *, equal_var: bool = False) -> DriftResult:
+    """Two-sample t-test of equal means; Welch's (unequal variances) by default.
+
+    Examples
+    --------
+    >>> r = t_test(np.array([1.0, 2.0, 3.0, 4.0]), np.array([2.0, 3.0, 4.0, 5.0]))
+    >>> round(r.statistic, 4), round(r.pvalue, 4)
+    (-1.0954, 0.3153)
+    """
+    from scipy import special
+
+    a = np.asarray(reference, dtype=float)
+    b = np.asarray(current, dtype=float)
+    n1, n2 = a.size, b.size
+    if n1 < 2 or n2 < 2:
+        raise ValueError("t_test needs at least 2 values on each side")
+    v1, v2 = float(np.var(a, ddof=1)), float(np.var(b, ddof=1))
+    diff = float(np.mean(a) - np.mean(b))
+    if equal_var:
+        df = n1 + n2 - 2.0
+        sp = ((n1 - 1) * v1 + (n2 - 1) * v2) / df
+        se2 = sp * (1.0 / n1 + 1.0 / n2)
+    else:
+        q1, q2 = v1 / n1, v2 / n2
+        se2 = q1 + q2
+        df = se2**2 / (q1**2 / (n1 - 1) + q2**2 / (n2 - 1)) if se2 > 0 else 1.0
+    if se2 == 0.0:
+        return DriftResult(0.0 if diff == 0 else math.copysign(math.inf, diff), 1.0 if diff == 0 else 0.0)
+    t = diff / math.sqrt(se2)
+    p = float(2.0 * special.stdtr(df, -abs(t)))
+    return DriftResult(t, min(p, 1.0))
+
+
+def cramer_von_mises(reference: np.ndarray, current: np.ndarray, *, presorted: bool = False) -> DriftResult:
+    """Two-sample Cramer-von Mises test (Anderson 1962); asymptotic p-value.
+
+    Examples
+    --------
+    >>> r = cramer_von_mises(np.arange(50.0), np.arange(50.0) + 25)
+    >>> round(r.statistic, 4), r.pvalue < 0.01
+    (4.1675, True)
+    """
+    a, b = _pair(reference, current, presorted)
+    nx, ny = a.size, b.size
+    if nx < 2 or ny < 2:
+        raise ValueError("cramer_von_mises needs at least 2 values on each side")
+    pooled = _merge(a, b)
+    rx = _midranks(pooled, a)
+    ry = _midranks(pooled, b)
+    u = nx * float(np.sum((rx - np.arange(1, nx + 1)) ** 2)) + ny * float(
+        np.sum((ry - np.arange(1, ny + 1)) ** 2)
+    )
+    k, n = nx * ny, nx + ny
+    t = u / (k * n) - (4 * k - 1) / (6 * n)
+    et = (1 + 1 / n) / 6
+    vt = (n + 1) * (4 * k * n - 3 * (nx**2 + ny**2) - 2 * k) / (45 * n**2 * 4 * k)
+    tn = 1 / 6 + (t - et) / math.sqrt(45 * vt)
+    p = 1.0 if tn < 0.003 else max(1.0 - _cvm_limit_cdf(tn), 0.0)
+    return DriftResult(float(t), float(p))
+
+
+def _cvm_limit_cdf(x: float) -> float:
+    """CDF of the limiting Cramer-von Mises distribution (Csorgo and Faraway 1996, eq. 1.2)."""
+    from scipy import special
+
+    total, k = 0.0, 0
+    while True:
+        y = 4 * k + 1
+        q = y * y / (16 * x)
+        coef = math.exp(special.gammaln(k + 0.5) - special.gammaln(k + 1)) / (math.pi**1.5 * math.sqrt(x))
+        term = coef * math.sqrt(y) * math.exp(-q) * float(special.kv(0.25, q))
+        total += term
+        k += 1
+        if abs(term) < 1e-7 or k > 200:
+            return total
+
+
+# Scholz and Stephens (1987), Table 2: interpolation coefficients of the critical values.
+_AD_SIG = np.array([0.25, 0.1, 0.05, 0.025, 0.01, 0.005, 0.001])
+_AD_B0 = np.array([0.675, 1.281, 1.645, 1.96, 2.326, 2.573, 3.085])
+_AD_B1 = np.array([-0.245, 0.25, 0.678, 1.149, 1.822, 2.364, 3.615])
+_AD_B2 = np.array([-0.105, -0.305, -0.362, -0.391, -0.396, -0.345, -0.154])
+
+
+def anderson(reference: np.ndarray, current: np.ndarray, *, presorted: bool = False) -> DriftResult:
+    """k-sample Anderson-Darling test with k = 2 (Scholz and Stephens 1987, midrank version).
+
+    The statistic is the standardized A2; the p-value is interpolated in the published table
+    and therefore limited to [0.001, 0.25] (as in ``scipy.stats.anderson_ksamp``).
+
+    Examples
+    --------
+    >>> r = anderson(np.arange(50.0), np.arange(50.0) + 25)
+    >>> round(r.statistic, 3), r.pvalue
+    (27.482, 0.001)
+    """
+    a, b = _pair(reference, current, presorted)
+    pooled = _merge(a, b)
+    n_total = pooled.size
+    distinct = np.unique(pooled)
+    if distinct.size < 2:
+        raise ValueError("anderson needs more than one distinct value")
+    left = np.searchsorted(pooled, distinct, side="left")
+    lj = np.searchsorted(pooled, distinct, side="right") - left
+    bj = left + lj / 2.0
+    denom = bj * (n_total - bj) - n_total * lj / 4.0
+    a2kn = 0.0
+    for s in (a, b):
+        right = np.searchsorted(s, distinct, side="right")
+        mij = right - (right - np.searchsorted(s, distinct, side="left")) / 2.0
+        inner = lj / float(n_total) * (n_total * mij - bj * s.size) ** 2 / denom
+        a2kn += float(inner.sum()) / s.size
+    a2kn *= (n_total - 1.0) / n_total
+    k = 2
+    sizes = np.array([a.size, b.size], dtype=float)
+    big_h = float((1.0 / sizes).sum())
+    hs_cs = np.cumsum(1.0 / np.arange(n_total - 1, 1, -1))
+    h = float(hs_cs[-1]) + 1 if hs_cs.size else 1.0
+    g = float((hs_cs / np.arange(2, n_total)).sum())
+    ca = (4 * g - 6) * (k - 1) + (10 - 6 * g) * big_h
+    cb = (2 * g - 4) * k**2 + 8 * h * k + (2 * g - 14 * h - 4) * big_h - 8 * h + 4 * g - 6
+    cc = (6 * h + 2 * g - 2) * k**2 + (4 * h - 4 * g + 6) * k + (2 * h - 6) * big_h + 4 * h
+    cd = (2 * h + 6) * k**2 - 4 * h * k
+    nn = float(n_total)
+    sigmasq = (ca * nn**3 + cb * nn**2 + cc * nn + cd) / ((nn - 1.0) * (nn - 2.0) * (nn - 3.0))
+    m = k - 1
+    a2 = (a2kn - m) / math.sqrt(sigmasq)
+    critical = _AD_B0 + _AD_B1 / math.sqrt(m) + _AD_B2 / m
+    if a2 < critical.min():
+        p = float(_AD_SIG.max())
+    elif a2 > critical.max():
+        p = float(_AD_SIG.min())
+    else:
+        fit = np.polyfit(critical, np.log(_AD_SIG), 2)
+        p = math.exp(float(np.polyval(fit, a2)))
+    return DriftResult(float(a2), p)
+
+
+def empirical_mmd(
+    reference: np.ndarray,
+    current: np.ndarray,
+    *,
+    n_permutations: int = 200,
+    max_samples: int = 1000,
+    random_state: int = 0,
+) -> DriftResult:
+    """Maximum mean discrepancy with a Gaussian (RBF) kernel and a permutation p-value.
+
+    The statistic is the unbiased estimate of MMD^2 (Gretton et al. 2012) with the bandwidth
+    set by the median heuristic (median pairwise Euclidean distance of the pooled sample).
+    The kernel matrix is quadratic in the sample size, so each side is first subsampled
+    without replacement to at most ``max_samples`` rows (seeded by ``random_state``); the
+    p-value is ``(1 + #{permuted >= observed}) / (1 + n_permutations)``.
+
+    Parameters
+    ----------
+    reference, current : array-like
+        1-d samples or 2-d matrices (rows are observations) with the same number of columns.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> empirical_mmd(rng.normal(0, 1, 200), rng.normal(1, 1, 200)).pvalue < 0.01
+    True
+    """
+    x = np.asarray(reference, dtype=float)
+    y = np.asarray(current, dtype=float)
+    x = x[:, None] if x.ndim == 1 else x
+    y = y[:, None] if y.ndim == 1 else y
+    if x.shape[0] < 2 or y.shape[0] < 2 or x.shape[1] != y.shape[1]:
+        raise ValueError("empirical_mmd needs >= 2 rows per side and the same number of columns")
+    rng = np.random.default_rng(random_state)
+    if x.shape[0] > max_samples:
+        x = x[rng.choice(x.shape[0], max_samples, replace=False)]
+    if y.shape[0] > max_samples:
+        y = y[rng.choice(y.shape[0], max_samples, replace=False)]
+    z = np.vstack((x, y))
+    sq = np.sum(z * z, axis=1)
+    d2 = np.maximum(sq[:, None] + sq[None, :] - 2.0 * (z @ z.T), 0.0)
+    n = z.shape[0]
+    off = d2[np.triu_indices(n, k=1)]
+    sigma = float(np.sqrt(np.median(off))) if off.size else 1.0
+    if not sigma > 0:
+        sigma = 1.0
+    kmat = np.exp(-d2 / (2.0 * sigma * sigma))
+    np.fill_diagonal(kmat, 0.0)
+    nx, ny = x.shape[0], y.shape[0]
+
+    def stat(ind: np.ndarray) -> np.ndarray:
+        # ind: (n, P) 0/1 membership of the reference side
+        kx = kmat @ ind
+        sxx = np.sum(ind * kx, axis=0)
+        total = kmat.sum()
+        row = kmat.sum(axis=1)
+        sxy = row @ ind - sxx  # sum over x-rows of K(x, y) for y outside
+        syy = total - 2.0 * sxy - sxx
+        return sxx / (nx * (nx - 1)) + syy / (ny * (ny - 1)) - 2.0 * sxy / (nx * ny)
+
+    observed = np.zeros((n, 1))
+    observed[:nx] = 1.0
+    obs = float(stat(observed)[0])
+    perms = np.zeros((n, n_permutations))
+    for j in range(n_permutations):  # n_permutations index draws; the heavy work is one matmul
+        perms[rng.permutation(n)[:nx], j] = 1.0
+    null = stat(perms) if n_permutations else np.empty(0)
+    p = (1.0 + float(np.sum(null >= obs))) / (1.0 + n_permutations)
+    return DriftResult(obs, p)
+
+
+# -- count kernels ----------------------------------------------------------------------------
+def chisquare(reference_counts: np.ndarray, current_counts: np.ndarray, *, correction: bool = True) -> DriftResult:
+    """Pearson's chi-square test of homogeneity on the 2 x k table (reference, current).
+
+    Bins empty on both sides are dropped (they carry no information); with one degree of
+    freedom Yates' continuity correction is applied when ``correction`` (as in
+    ``scipy.stats.chi2_contingency``). This is a genuine two-sample test: both samples'
+    sampling error enters the expected counts.
+
+    Examples
+    --------
+    >>> r = chisquare(np.array([50, 30, 20]), np.array([20, 30, 50]))
+    >>> round(r.statistic, 4), r.pvalue < 0.001
+    (25.7143, True)
+    """
+    return _contingency(reference_counts, current_counts, correction=correction, log_likelihood=False)
+
+
+def g_test(reference_counts: np.ndarray, current_counts: np.ndarray) -> DriftResult:
+    """G-test (log-likelihood ratio) of homogeneity on the 2 x k table; no continuity correction.
+
+    Examples
+    --------
+    >>> r = g_test(np.array([50, 30, 20]), np.array([20, 30, 50]))
+    >>> round(r.statistic, 4)
+    26.5657
+    """
+    return _contingency(reference_counts, current_counts, correction=False, log_likelihood=True)
+
+
+def _contingency(ref: np.ndarray, cur: np.ndarray, *, correction: bool, log_likelihood: bool) -> DriftResult:
+    from scipy import special
+
+    table = _table(ref, cur)
+    if table.shape[1] < 2 or np.any(table.sum(axis=1) == 0):
+        return DriftResult(0.0, 1.0)
+    expected = table.sum(axis=1, keepdims=True) * table.sum(axis=0, keepdims=True) / table.sum()
+    dof = table.shape[1] - 1
+    observed = table
+    if dof == 1 and correction:
+        diff = expected - observed
+        observed = observed + np.minimum(0.5, np.abs(diff)) * np.sign(diff)
+    if log_likelihood:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            terms = np.where(observed > 0, observed * np.log(observed / expected), 0.0)
+        stat = 2.0 * float(terms.sum())
+    else:
+        stat = float(np.sum((observed - expected) ** 2 / expected))
+    return DriftResult(stat, float(special.chdtrc(dof, stat)))
+
+
+def z(reference_counts: np.ndarray, current_counts: np.ndarray) -> DriftResult:
+    """Two-proportion z-test (pooled variance) on the share of the first of two categories.
+
+    The statistic is ``(p_ref - p_cur) / sqrt(p (1 - p) (1/n_ref + 1/n_cur))``; the p-value is
+    two-sided. When both samples hold one and the same category, z = 0 and p = 1.
+
+    Examples
+    --------
+    >>> r = z(np.array([60, 40]), np.array([40, 60]))
+    >>> round(r.statistic, 4), round(r.pvalue, 5)
+    (2.8284, 0.00468)
+    """
+    from scipy import special
+
+    r = np.asarray(reference_counts, dtype=float)
+    c = np.asarray(current_counts, dtype=float)
+    if r.shape != (2,) or c.shape != (2,):
+        raise ValueError("z needs counts of exactly two categories per side")
+    n1, n2 = r.sum(), c.sum()
+    if n1 == 0 or n2 == 0:
+        raise ValueError("z needs at least one value per side")
+    p1, p2 = r[0] / n1, c[0] / n2
+    pooled = (r[0] + c[0]) / (n1 + n2)
+    var = pooled * (1 - pooled) * (1 / n1 + 1 / n2)
+    if var <= 0:
+        return DriftResult(0.0, 1.0)
+    zval = float((p1 - p2) / math.sqrt(var))
+    return DriftResult(zval, float(2.0 * special.ndtr(-abs(zval))))
+
+
+def fisher_exact(reference_counts: np.ndarray, current_counts: np.ndarray) -> DriftResult:
+    """Fisher's exact test on the 2 x 2 table ``[reference_counts, current_counts]`` (two-sided).
+
+    The statistic is the sample odds ratio ``(r0 * c1) / (r1 * c0)``. The two-sided p-value sums
+    the probabilities of all tables (same margins) no more likely than the observed one. A table
+    with an empty row or column gives (NaN, 1.0), as in scipy.
+
+    Examples
+    --------
+    >>> r = fisher_exact(np.array([8, 2]), np.array([1, 5]))
+    >>> round(r.statistic, 1), round(r.pvalue, 4)
+    (20.0, 0.0350)
+    """
+    from scipy.stats import hypergeom
+
+    r = np.asarray(reference_counts, dtype=np.int64)
+    c = np.asarray(current_counts, dtype=np.int64)
+    if r.shape != (2,) or c.shape != (2,):
+        raise ValueError("fisher_exact needs counts of exactly two categories per side")
+    t = np.vstack((r, c))
+    if np.any(t.sum(axis=0) == 0) or np.any(t.sum(axis=1) == 0):
+        return DriftResult(math.nan, 1.0)
+    if t[1, 0] > 0 and t[0, 1] > 0:
+        odds = float(t[0, 0] * t[1, 1]) / float(t[1, 0] * t[0, 1])
+    else:
+        odds = math.inf
+    n1, n2, n = int(t[0].sum()), int(t[1].sum()), int(t[0, 0] + t[1, 0])
+    dist = hypergeom(n1 + n2, n1, n)
+    x = int(t[0, 0])
+    lo, hi = max(0, n - n2), min(n, n1)
+    support = np.arange(lo, hi + 1)
+    pmf = dist.pmf(support)
+    p_obs = float(dist.pmf(x))
+    limit = p_obs * (1 + 1e-14)
+    mode = int(support[np.argmax(pmf)])
+    if abs(p_obs - float(pmf.max())) <= 1e-14 * max(p_obs, float(pmf.max())):
+        return DriftResult(odds, 1.0)
+    if x < mode:
+        upper = support[(support > mode) & (pmf <= limit)]
+        p = float(dist.cdf(x)) + (float(dist.sf(upper[0] - 1)) if upper.size else 0.0)
+    else:
+        lower = support[(support < mode) & (pmf <= limit)]
+        p = float(dist.sf(x - 1)) + (float(dist.cdf(lower[-1])) if lower.size else 0.0)
+    return DriftResult(odds, min(p, 1.0))
+
+
+def psi(reference_counts: np.ndarray, current_counts: np.ndarray) -> DriftResult:
+    """Population stability index ``sum((p_ref - p_cur) * ln(p_ref / p_cur))`` on smoothed
+    proportions (see :func:`mlgates.stats.binning.smooth_proportions`).
+
+    Examples
+    --------
+    >>> round(psi(np.array([50, 50]), np.array([40, 60])).statistic, 6)
+    0.040547
+    """
+    p = smooth_proportions(proportions(reference_counts))
+    q = smooth_proportions(proportions(current_counts))
+    return DriftResult(float(np.sum((p - q) * np.log(p / q))), None)
+
+
+def kl_div(reference_counts: np.ndarray, current_counts: np.ndarray) -> DriftResult:
+    """Kullback-Leibler divergence KL(reference || current) in nats, on smoothed proportions
+    renormalized to sum to 1 (as ``scipy.stats.entropy`` does).
+
+    Examples
+    --------
+    >>> round(kl_div(np.array([50, 50]), np.array([40, 60])).statistic, 6)
+    0.020411
+    """
+    p = smooth_proportions(proportions(reference_counts))
+    q = smooth_proportions(proportions(current_counts))
+    p, q = p / p.sum(), q / q.sum()
+    return DriftResult(float(np.sum(p * np.log(p / q))), None)
+
+
+def jensenshannon(reference_counts: np.ndarray, current_counts: np.ndarray) -> DriftResult:
+    """Jensen-Shannon distance (square root of the divergence, natural log), no smoothing.
+
+    Examples
+    --------
+    >>> round(jensenshannon(np.array([1, 0]), np.array([0, 1])).statistic, 6)
+    0.832555
+    """
+    p = proportions(reference_counts)
+    q = proportions(current_counts)
+    m = (p + q) / 2.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kp = np.where(p > 0, p * np.log(p / m), 0.0)
+        kq = np.where(q > 0, q * np.log(q / m), 0.0)
+    js = float(np.sum(kp) + np.sum(kq)) / 2.0
+    return DriftResult(math.sqrt(max(js, 0.0)), None)
+
+
+def hellinger(reference_counts: np.ndarray, current_counts: np.ndarray) -> DriftResult:
+    """Hellinger distance ``sqrt(1 - sum(sqrt(p_ref * p_cur)))`` in [0, 1], no smoothing.
+
+    Examples
+    --------
+    >>> hellinger(np.array([1, 0]), np.array([0, 1])).statistic
+    1.0
+    """
+    p = proportions(reference_counts)
+    q = proportions(current_counts)
+    bc = float(np.clip(np.sum(np.sqrt(p * q)), 0.0, 1.0))
+    return DriftResult(math.sqrt(1.0 - bc), None)
+
+
+def tvd(reference_counts: np.ndarray, current_counts: np.ndarray) -> DriftResult:
+    """Total variation distance ``0.5 * sum(|p_ref - p_cur|)`` in [0, 1].
+
+    Examples
+    --------
+    >>> tvd(np.array([50, 50]), np.array([40, 60])).statistic
+    0.1
+    """
+    p = proportions(reference_counts)
+    q = proportions(current_counts)
+    return DriftResult(float(0.5 * np.sum(np.abs(p - q))), None)
