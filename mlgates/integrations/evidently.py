@@ -69,8 +69,20 @@ _REASONS: dict[Status, str] = {
 
 #: Evidently stattests whose drift score is a p-value (drift when it is below the threshold).
 PVALUE_STATTESTS = frozenset(
-    {"ks", "chisquare", "z", "anderson", "cramer_von_mises", "mannw", "t_test", "fisher_exact",
-     "g_test", "TVD", "empirical_mmd", "es"}
+    {
+        "ks",
+        "chisquare",
+        "z",
+        "anderson",
+        "cramer_von_mises",
+        "mannw",
+        "t_test",
+        "fisher_exact",
+        "g_test",
+        "TVD",
+        "empirical_mmd",
+        "es",
+    }
 )
 
 _MetricLike = Any  # an Evidently Metric or MetricContainer (preset), or its plain-dict form
@@ -176,7 +188,10 @@ class EvidentlyGate(Gate):
         items = self._items()
         if not items:
             raise parameter_error(
-                owner, "metrics_or_presets", "a non-empty list of Evidently metrics or presets", [],
+                owner,
+                "metrics_or_presets",
+                "a non-empty list of Evidently metrics or presets",
+                [],
                 fix="EvidentlyGate([DataDriftPreset()]) or EvidentlyGate(ValueDrift(column='age')).",
             )
         for i, item in enumerate(items):
@@ -221,7 +236,7 @@ class EvidentlyGate(Gate):
                 ref_data = Dataset.from_pandas(reference, data_definition=copy.deepcopy(definition))
         try:
             snapshot = report.run(current_data=cur_data, reference_data=ref_data)
-        except Exception as exc:  # noqa: BLE001 - Evidently's data errors become the verdict
+        except Exception as exc:  # Evidently's data errors become the verdict
             text = f"{type(exc).__name__}: {exc}"
             if reference is None and "reference" in str(exc).lower():
                 raise InputError(
@@ -229,7 +244,9 @@ class EvidentlyGate(Gate):
                     reason="missing_input",
                     subject="reference",
                 ) from exc
-            raise InputError(f"Evidently could not compute the report: {text}", reason="evidently_error") from exc
+            raise InputError(
+                f"Evidently could not compute the report: {text}", reason="evidently_error"
+            ) from exc
         self.last_snapshot_ = snapshot
 
         results: Mapping[Any, MetricResult] = snapshot.metric_results
@@ -275,13 +292,19 @@ def _to_evidently(item: Any, *, owner: str, where: str) -> Any:
             return parse_obj_as(Union[Metric, MetricContainer], dict(item))  # type: ignore[arg-type]  # noqa: UP007
         except (ValidationError, TypeError, ValueError) as exc:
             raise parameter_error(
-                owner, where, "an Evidently metric or preset (or its dict form)", item,
+                owner,
+                where,
+                "an Evidently metric or preset (or its dict form)",
+                item,
                 fix=f"Evidently could not read it ({str(exc).splitlines()[0]}); build it in Python, e.g. "
                 "ValueDrift(column='age'), and pass the object.",
             ) from None
     raise parameter_error(
-        owner, where, "an Evidently metric or preset (or its dict form)", item,
-        fix="pass e.g. DataDriftPreset() or ValueDrift(column='age') from evidently.presets / evidently.metrics.",
+        owner,
+        where,
+        "an Evidently metric or preset (or its dict form)",
+        item,
+        fix="pass e.g. DataDriftPreset() or ValueDrift(column='age') (evidently.presets, evidently.metrics).",
     )
 
 
@@ -295,10 +318,15 @@ def _to_definition(value: Any, *, owner: str) -> Any:
             return parse_obj_as(DataDefinition, dict(value))
         except (ValidationError, TypeError, ValueError) as exc:
             raise parameter_error(
-                owner, "data_definition", "an evidently.DataDefinition or its dict form", value,
+                owner,
+                "data_definition",
+                "an evidently.DataDefinition or its dict form",
+                value,
                 fix=f"Evidently could not read it ({str(exc).splitlines()[0]}).",
             ) from None
-    raise parameter_error(owner, "data_definition", "an evidently.DataDefinition, its dict form, or None", value)
+    raise parameter_error(
+        owner, "data_definition", "an evidently.DataDefinition, its dict form, or None", value
+    )
 
 
 # -- test results -> findings ---------------------------------------------------------------

@@ -28,11 +28,13 @@ def _tables(n: int = 400, shift: float = 0.5, seed: int = 0) -> tuple[pd.DataFra
     rng = np.random.default_rng(seed)
 
     def table(loc: float, p: list[float]) -> pd.DataFrame:
-        return pd.DataFrame({
-            "age": rng.normal(40 + loc * 10, 10, n),
-            "city": rng.choice(["a", "b", "c"], n, p=p),
-            "steady": rng.normal(0, 1, n),
-        })
+        return pd.DataFrame(
+            {
+                "age": rng.normal(40 + loc * 10, 10, n),
+                "city": rng.choice(["a", "b", "c"], n, p=p),
+                "steady": rng.normal(0, 1, n),
+            }
+        )
 
     return table(0.0, [0.4, 0.4, 0.2]), table(shift, [0.2, 0.3, 0.5])
 
@@ -43,7 +45,9 @@ def _result(status: EvidentlyStatus, **params: object) -> MetricTestResult:
         id="lt",
         name="Mean value of 'age': Less 1.000",
         description="Actual value 2.000 >= 1.000",
-        metric_config=MetricConfig(metric_id="m1", params={"type": "evidently:metric_v2:MeanValue", **params}),
+        metric_config=MetricConfig(
+            metric_id="m1", params={"type": "evidently:metric_v2:MeanValue", **params}
+        ),
         test_config={"type": "evidently:test_v2:LessThanMetricTest", "threshold": 1.0},
         status=status,
     )
@@ -96,7 +100,9 @@ def test_drift_preset_findings_carry_evidently_values():
         assert finding.details["evidently_test"] == test["name"]
     # per-column drift scores are the ValueDrift metric values
     scores = {
-        m["config"]["column"]: m["value"] for m in plain["metrics"] if m["config"]["type"].endswith("ValueDrift")
+        m["config"]["column"]: m["value"]
+        for m in plain["metrics"]
+        if m["config"]["type"].endswith("ValueDrift")
     }
     by_column = {f.subject: f for f in verdict.findings if f.details["evidently_test_id"] == "drift"}
     assert set(by_column) == {"age", "city", "steady"}
@@ -108,7 +114,9 @@ def test_drift_preset_findings_carry_evidently_values():
     assert by_column["steady"].status is Status.PASS
     # the drifted-columns share test, and the metric values in verdict.metrics
     share = next(f for f in verdict.findings if f.method == "DriftedColumnsCount")
-    drifted = next(m["value"] for m in plain["metrics"] if m["config"]["type"].endswith("DriftedColumnsCount"))
+    drifted = next(
+        m["value"] for m in plain["metrics"] if m["config"]["type"].endswith("DriftedColumnsCount")
+    )
     assert share.statistic == pytest.approx(drifted["share"])
     assert share.threshold == 0.5
     assert verdict.metrics["DriftedColumnsCount(drift_share=0.5).share"] == drifted["share"]
@@ -117,7 +125,7 @@ def test_drift_preset_findings_carry_evidently_values():
 
 
 def test_warning_from_a_non_critical_test_is_warn():
-    reference, current = _tables()
+    _, current = _tables()
     mean = float(current["age"].mean())
     gate = EvidentlyGate(MeanValue(column="age", tests=[lt(mean - 1, is_critical=False), gte(mean - 1)]))
     verdict = gate.check(current=current)
@@ -130,9 +138,11 @@ def test_warning_from_a_non_critical_test_is_warn():
 def test_count_and_label_tests_report_the_tested_value():
     _, current = _tables()
     count = int((current["city"] == "a").sum())
-    gate = EvidentlyGate([
-        UniqueValueCount(column="city", tests={"a": [lt(count + 1)]}, share_tests={"a": [lt(0.01)]}),
-    ])
+    gate = EvidentlyGate(
+        [
+            UniqueValueCount(column="city", tests={"a": [lt(count + 1)]}, share_tests={"a": [lt(0.01)]}),
+        ]
+    )
     verdict = gate.check(current=current)
     by_status = {f.status: f for f in verdict.findings}
     assert by_status[Status.PASS].statistic == count
@@ -221,9 +231,10 @@ def test_config_round_trip_and_suite_file(tmp_path):
     rebuilt = gate_from_config(config, registry=registry)
     assert rebuilt.to_config() == config
     reference, current = _tables()
-    assert rebuilt.check(reference=reference, current=current).findings == gate.check(
-        reference=reference, current=current
-    ).findings
+    assert (
+        rebuilt.check(reference=reference, current=current).findings
+        == gate.check(reference=reference, current=current).findings
+    )
     for suffix in ("toml", "json"):
         path = save_suite(gate & EvidentlyGate(RowCount()), tmp_path / f"suite.{suffix}")
         loaded = load_suite(path, registry=registry)
@@ -244,6 +255,8 @@ def test_the_gate_does_not_change_the_evidently_objects_it_was_given():
 def test_contract():
     reference, current = _tables(n=120)
     inputs = {"reference": reference, "current": current, "target": "city"}
-    verdict = check_gate(EvidentlyGate([DataDriftPreset(), MeanValue(column="age", tests=[lt(100)])]), inputs=inputs)
+    verdict = check_gate(
+        EvidentlyGate([DataDriftPreset(), MeanValue(column="age", tests=[lt(100)])]), inputs=inputs
+    )
     assert verdict.findings
     check_gate(EvidentlyGate(RowCount()), inputs=inputs)
