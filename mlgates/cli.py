@@ -18,6 +18,9 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = sub.add_parser("demo", help="run the demo suite on bundled real data (UCI Adult)")
     demo.add_argument("--output-dir", default=".", help="where to write mlgates-report.html/.json")
+    from mlgates import cli_check
+
+    cli_check.register(sub)
     return parser
 
 
@@ -30,6 +33,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         verdict = run_demo(args.output_dir, color=sys.stdout.isatty())
         return verdict.exit_code
+    if getattr(args, "handler", None) is not None:
+        from mlgates.cli_check import dispatch
+
+        return dispatch(args)
     parser.print_help()
     return 2
 

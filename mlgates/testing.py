@@ -86,19 +86,28 @@ def _snapshot(inputs: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _unchanged(before: Any, after: Any) -> bool:
-    equals = getattr(before, "equals", None)
-    if callable(equals):
-        return bool(equals(after)) and list(getattr(before, "dtypes", [])) == list(
-            getattr(after, "dtypes", [])
-        )
-    try:
-        import numpy as np
+    """Compare a snapshot with the input after the check: tables, arrays and plain data only.
 
-        if isinstance(before, np.ndarray):
-            return bool(np.array_equal(before, after, equal_nan=before.dtype.kind == "f"))
-        return bool(before == after)
-    except Exception:  # noqa: BLE001
-        return True
+    Other objects (models, callables) have no value equality, so a deep copy never compares
+    equal to the original; they are not compared.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(before, (pd.DataFrame, pd.Series)):
+        return bool(before.equals(after)) and (
+            list(before.dtypes) == list(after.dtypes)
+            if isinstance(before, pd.DataFrame)
+            else before.dtype == after.dtype
+        )
+    if isinstance(before, np.ndarray):
+        return bool(np.array_equal(before, after, equal_nan=before.dtype.kind in "fc"))
+    if isinstance(before, (str, int, float, bool, list, tuple, dict)) or before is None:
+        try:
+            return bool(before == after)
+        except Exception:  # noqa: BLE001 - containers of arrays
+            return True
+    return True
 
 
 def _empty_like(inputs: Mapping[str, Any]) -> dict[str, Any]:

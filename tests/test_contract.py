@@ -79,3 +79,25 @@ def test_check_gate_catches_a_broken_gate():
 
     with pytest.raises(AssertionError, match="mutated"):
         check_gate(Mutates(), registry={"Mutates": Mutates})
+
+
+def test_check_gate_accepts_models_as_inputs():
+    from mlgates import Status
+
+    class Model:
+        def predict(self, x):
+            return [0] * len(x)
+
+    class UsesModel(Gate):
+        def required_inputs(self):
+            return ("current", "model")
+
+        def _check(self, ctx):
+            if len(ctx.frame()) == 0:
+                return self._verdict(Status.ERROR, reason="empty_input")
+            ctx.prediction()
+            return self._verdict(Status.PASS)
+
+    inputs = {**example_inputs(), "model": Model()}
+    inputs.pop("prediction")
+    check_gate(UsesModel(), inputs=inputs, registry={"UsesModel": UsesModel})

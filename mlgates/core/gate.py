@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as _dt
 import inspect
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from mlgates._version import __version__
@@ -20,7 +21,45 @@ from mlgates.core.verdict import Verdict
 if TYPE_CHECKING:
     from mlgates.core.suite import Suite
 
-__all__ = ["Gate"]
+__all__ = ["Gate", "add_verdict_listener", "remove_verdict_listener"]
+
+#: Callables notified with every verdict returned by a top-level ``check()`` (a gate's or a
+#: suite's; members of a suite are not notified separately, their verdicts are the suite's
+#: children). The pytest plugin registers one to collect a session report. Empty by default,
+#: so the cost is one ``if`` per check.
+_VERDICT_LISTENERS: list[Callable[[Verdict], None]] = []
+
+
+def add_verdict_listener(listener: Callable[[Verdict], None]) -> None:
+    """Call ``listener(verdict)`` after every top-level ``Gate.check()`` / ``Suite.check()``.
+
+    A listener that raises is ignored (it must not change a check's outcome).
+
+    Examples
+    --------
+    >>> seen = []
+    >>> add_verdict_listener(seen.append)
+    >>> from mlgates import RowCountGate
+    >>> import pandas as pd
+    >>> _ = RowCountGate().check(current=pd.DataFrame({"a": [1]}))
+    >>> remove_verdict_listener(seen.append)
+    >>> [v.gate for v in seen]
+    ['RowCountGate']
+    """
+    _VERDICT_LISTENERS.append(listener)
+
+
+def remove_verdict_listener(listener: Callable[[Verdict], None]) -> None:
+    """Undo :func:`add_verdict_listener` (no error if it was not registered)."""
+    if listener in _VERDICT_LISTENERS:
+        _VERDICT_LISTENERS.remove(listener)
+
+
+def _notify(verdict: Verdict) -> Verdict:
+    for listener in tuple(_VERDICT_LISTENERS):
+        with contextlib.suppress(Exception):  # a listener must not change the outcome
+            listener(verdict)
+    return verdict
 
 
 class Gate:
@@ -124,6 +163,12 @@ class Gate:
             parts.append(f"{key}={value!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
 
+    def _repr_html_(self) -> str:
+        """Notebook display: the gate (or the suite's tree of gates) and its parameters."""
+        from mlgates.report.html import render_gate
+
+        return render_gate(self)
+
     @property
     def display_name(self) -> str:
         """``name`` if set, else the class name."""
@@ -149,7 +194,7 @@ class Gate:
         """
         check_input_names(inputs, self.accepted_inputs(), type(self).__name__)
         self.validate()
-        return self._run(CheckContext(inputs))
+        return _notify(self._run(CheckContext(inputs)))
 
     def _run(self, ctx: CheckContext) -> Verdict:
         """Check against a shared context: missing inputs and InputError become ERROR."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from mlgates.core.context import CheckContext, check_input_names
 from mlgates.core.errors import ParameterError
-from mlgates.core.gate import Gate
+from mlgates.core.gate import Gate, _notify
 from mlgates.core.params import Options
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
@@ -113,13 +113,18 @@ class Suite(Gate):
     def check(self, **inputs: Any) -> Verdict:
         self.validate()
         check_input_names(inputs, self.accepted_inputs(), type(self).__name__)
-        return self._run(CheckContext(inputs))
+        return _notify(self._run(CheckContext(inputs)))
 
-    def _run(self, ctx: CheckContext) -> Verdict:
+    def _run(
+        self, ctx: CheckContext, *, progress: Callable[[int, int, Gate], None] | None = None
+    ) -> Verdict:
+        """Run the members; ``progress(i, n, gate)`` (used by the CLI) is called before each."""
         start = time.perf_counter()
         children: list[Verdict] = []
         stopped = False
-        for gate in self.gates:
+        for i, gate in enumerate(self.gates):
+            if progress is not None:
+                progress(i, len(self.gates), gate)
             if stopped:
                 children.append(
                     gate._verdict(

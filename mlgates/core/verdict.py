@@ -123,6 +123,7 @@ class Verdict:
         fail_on : {"fail", "warn"}
             With ``"warn"``, WARN also raises.
         """
+        __tracebackhide__ = True  # pytest shows the verdict table, not this frame
         fail_on = Status.coerce(fail_on)
         if fail_on not in (Status.FAIL, Status.WARN):
             raise ValueError(f"fail_on must be 'fail' or 'warn'. Got {fail_on.value!r} instead.")
@@ -259,6 +260,14 @@ class Verdict:
         from mlgates.report.html import render_page
 
         return render_page(self, max_findings=max_findings)
+
+    def plot(self, *, max_panels: int = 12, ncols: int = 3) -> Any:
+        """A matplotlib figure of the numbers behind the verdict (``pip install mlgates[plot]``):
+        distribution overlays, per-group bars with confidence intervals, metric deltas; see
+        :mod:`mlgates.report.plot`."""
+        from mlgates.report.plot import plot_verdict
+
+        return plot_verdict(self, max_panels=max_panels, ncols=ncols)
 
     def _repr_html_(self) -> str:
         from mlgates.report.html import render_fragment

@@ -1,0 +1,512 @@
+"""``mlgates check`` and ``mlgates init``: run a suite file on data files, write a starter suite.
+
+Exit codes of ``check``: 0 passed (PASS, or WARN unless ``--fail-on warn``), 1 failed (FAIL or
+SKIP), 2 error (bad suite file, unreadable data, a column that is not there, a gate that could
+not judge its input). User mistakes print one line naming the file, key or column and the fix;
+``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from mlgates.core.errors import MlgatesError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mlgates.core.gate import Gate
+    from mlgates.core.verdict import Verdict
+
+__all__ = ["CliError", "register"]
+
+#: Report formats of ``--format``, and the format implied by an ``--output`` suffix.
+FORMATS = ("text", "json", "markdown", "junit", "html")
+_SUFFIX_FORMATS = {
+    ".txt": "text",
+    ".json": "json",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".xml": "junit",
+    ".html": "html",
+    ".htm": "html",
+}
+_PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".jbl")
+
+_MODEL_HELP = (
+    "Loading a model from a pickle or joblib file EXECUTES CODE from that file: only load files "
+    "you trust. mlgates refuses unless --trust-model is given. Files ending in .skops are loaded "
+    "with skops (pip install skops), which checks types before loading."
+)
+
+
+class CliError(MlgatesError):
+    """A user mistake on the command line: printed as one line, exit code 2."""
+
+
+# -- parser ---------------------------------------------------------------------------------
+def register(subparsers: Any) -> None:
+    """Add the ``check`` and ``init`` subcommands to the ``mlgates`` parser."""
+    check = subparsers.add_parser(
+        "check",
+        help="run a suite file on data files; exit 0 passed, 1 failed, 2 error",
+        description=(
+            "Run the gates of SUITE_FILE (TOML, YAML or JSON) on CSV or Parquet files, print the "
+            "verdict and exit 0 (passed), 1 (failed) or 2 (error: bad config, unreadable file, "
+            "invalid input). " + _MODEL_HELP
+        ),
+    )
+    check.add_argument("suite", metavar="SUITE_FILE", help="suite file (.toml, .yaml/.yml or .json)")
+    check.add_argument("--reference", metavar="PATH", help="reference data (.csv, .csv.gz or .parquet)")
+    check.add_argument("--current", metavar="PATH", help="current data (.csv, .csv.gz or .parquet)")
+    check.add_argument("--target", metavar="COL", help="label column")
+    check.add_argument("--prediction", metavar="COL", help="column of the candidate's predictions")
+    check.add_argument("--proba", metavar="COL", nargs="+", help="column(s) of predicted probabilities")
+    check.add_argument("--baseline-prediction", metavar="COL", help="column of the baseline's predictions")
+    check.add_argument("--baseline-proba", metavar="COL", nargs="+", help="baseline probability column(s)")
+    check.add_argument(
+        "--sensitive",
+        metavar="COL",
+        nargs="+",
+        action="extend",
+        help="sensitive feature column(s) for fairness gates",
+    )
+    check.add_argument("--model", metavar="PATH", help="candidate model file (see --trust-model)")
+    check.add_argument("--baseline-model", metavar="PATH", help="baseline model file (see --trust-model)")
+    check.add_argument(
+        "--trust-model",
+        action="store_true",
+        help="allow loading pickle/joblib model files, which executes code from them",
+    )
+    check.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="report format (default: from the --output suffix, else text)",
+    )
+    check.add_argument(
+        "--output",
+        "-o",
+        metavar="PATH",
+        action="append",
+        help="write the report here; repeat for several (format by suffix: .json .md .xml .html .txt)",
+    )
+    check.add_argument(
+        "--fail-on",
+        choices=("fail", "warn"),
+        default="fail",
+        help="'warn' also fails (exit 1) on warnings (default: fail)",
+    )
+    check.add_argument(
+        "--quiet", "-q", action="store_true", help="no progress and no summary on the terminal"
+    )
+    check.add_argument("--no-color", action="store_true", help="no ANSI colors in text output")
+    check.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    check.set_defaults(handler=run_check)
+
+    init = subparsers.add_parser(
+        "init",
+        help="write a starter suite file inferred from reference data, for review",
+        description=(
+            "Write a starter suite (TOML) with data-quality gates inferred from the reference data "
+            "and commented drift, performance and fairness gates with explanations. Review it "
+            "before committing it."
+        ),
+    )
+    init.add_argument("--reference", metavar="PATH", required=True, help="reference data (.csv or .parquet)")
+    init.add_argument("--target", metavar="COL", help="label column")
+    init.add_argument(
+        "--output",
+        "-o",
+        metavar="PATH",
+        default="mlgates.toml",
+        help="suite file to write (default: mlgates.toml)",
+    )
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    init.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    init.set_defaults(handler=run_init)
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    """Run the handler; user mistakes become one line on stderr and exit code 2."""
+    try:
+        return int(args.handler(args))
+    except (MlgatesError, OSError) as exc:
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        print(f"mlgates {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"mlgates {args.command}: interrupted", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - never a bare traceback for users
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        else:
+            print(
+                f"mlgates {args.command}: unexpected {type(exc).__name__}: {exc} "
+                "(rerun with --debug for the traceback)",
+                file=sys.stderr,
+            )
+        return 2
+
+
+# -- reading inputs -------------------------------------------------------------------------
+def read_table(path: str | os.PathLike[str], option: str = "--current") -> pd.DataFrame:
+    """Read a CSV (optionally compressed) or Parquet file; errors name the file and the fix."""
+    import pandas as pd
+
+    p = Path(path)
+    if not p.exists():
+        raise CliError(f"{option} {p}: no such file.")
+    if p.is_dir():
+        raise CliError(f"{option} {p}: is a directory; pass a .csv or .parquet file.")
+    name = p.name.lower()
+    try:
+        if name.endswith((".parquet", ".pq")):
+            try:
+                import pyarrow  # noqa: F401
+            except ImportError:
+                raise CliError(
+                    f"{option} {p}: reading Parquet needs pyarrow: pip install mlgates[parquet]"
+                ) from None
+            return pd.read_parquet(p)
+        if name.endswith((".csv", ".csv.gz", ".csv.bz2", ".csv.zip", ".csv.xz", ".tsv", ".txt")):
+            sep = "\t" if ".tsv" in name else ","
+            return pd.read_csv(p, sep=sep)
+    except CliError:
+        raise
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"{option} {p}: cannot read the file: {exc}") from exc
+    raise CliError(
+        f"{option} {p}: unknown file type {p.suffix!r}; use .csv (optionally .gz/.bz2/.zip/.xz), .tsv "
+        "or .parquet."
+    )
+
+
+def _check_columns(frame: pd.DataFrame, columns: Sequence[str], option: str, path: str) -> None:
+    names = [str(c) for c in frame.columns]
+    for col in columns:
+        if col in frame.columns:
+            continue
+        close = difflib.get_close_matches(col, names, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        shown = ", ".join(names[:15]) + (" ..." if len(names) > 15 else "")
+        raise CliError(f"{option} {col!r} is not a column of {path}.{hint} Columns: {shown}.")
+
+
+def load_model(path: str, *, trust: bool, option: str = "--model") -> Any:
+    """Load a model file: ``.skops`` with skops (types checked), pickle/joblib only if trusted."""
+    p = Path(path)
+    if not p.exists():
+        raise CliError(f"{option} {p}: no such file.")
+    name = p.name.lower()
+    if name.endswith(".skops"):
+        try:
+            import skops.io as sio
+        except ImportError:
+            raise CliError(f"{option} {p}: .skops files need skops: pip install skops") from None
+        untrusted = sio.get_untrusted_types(file=p)
+        if untrusted and not trust:
+            raise CliError(
+                f"{option} {p}: the file contains types skops does not trust by default "
+                f"({', '.join(untrusted)}). Review them, then pass --trust-model to load it."
+            )
+        return sio.load(p, trusted=untrusted or None)
+    if name.endswith(_PICKLE_SUFFIXES):
+        if not trust:
+            raise CliError(
+                f"{option} {p}: loading a pickle/joblib file executes code from it. If you trust "
+                "this file, pass --trust-model; otherwise save the model with skops (.skops) or "
+                "pass predictions as columns (--prediction/--proba)."
+            )
+        import joblib
+
+        return joblib.load(p)
+    raise CliError(f"{option} {p}: unknown model file type {p.suffix!r}; use .skops, .joblib or .pkl.")
+
+
+def _inputs(args: argparse.Namespace) -> dict[str, Any]:
+    inputs: dict[str, Any] = {}
+    if args.reference:
+        inputs["reference"] = read_table(args.reference, "--reference")
+    if args.current:
+        inputs["current"] = read_table(args.current, "--current")
+    if not inputs:
+        raise CliError("no data: pass --current PATH (and --reference PATH for gates that compare).")
+    # column options must name columns of current (or of reference when only it is given)
+    side, path = ("current", args.current) if args.current else ("reference", args.reference)
+    frame = inputs[side]
+    for option, key in (
+        ("--target", "target"),
+        ("--prediction", "prediction"),
+        ("--baseline-prediction", "baseline_prediction"),
+    ):
+        value = getattr(args, key)
+        if value is not None:
+            _check_columns(frame, [value], option, path)
+            inputs[key] = value
+    for option, key in (("--proba", "proba"), ("--baseline-proba", "baseline_proba")):
+        value = getattr(args, key)
+        if value:
+            _check_columns(frame, value, option, path)
+            inputs[key] = value[0] if len(value) == 1 else list(value)
+    if args.sensitive:
+        _check_columns(frame, args.sensitive, "--sensitive", path)
+        inputs["sensitive_features"] = list(args.sensitive)
+    if args.model:
+        inputs["model"] = load_model(args.model, trust=args.trust_model, option="--model")
+    if args.baseline_model:
+        inputs["baseline_model"] = load_model(
+            args.baseline_model, trust=args.trust_model, option="--baseline-model"
+        )
+    return inputs
+
+
+# -- check ----------------------------------------------------------------------------------
+def render(verdict: Verdict, fmt: str, *, color: bool = False) -> str:
+    """The verdict in one of :data:`FORMATS`."""
+    if fmt == "text":
+        return verdict.to_text(color=color) + "\n"
+    if fmt == "json":
+        return verdict.to_json() + "\n"
+    if fmt == "markdown":
+        return verdict.to_markdown()
+    if fmt == "junit":
+        return verdict.to_junit_xml()
+    if fmt == "html":
+        return verdict.to_html()
+    raise CliError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}.")
+
+
+def _progress_printer(stream: TextIO) -> Callable[[int, int, Gate], None]:
+    def show(i: int, n: int, gate: Gate) -> None:
+        stream.write(f"\r\033[K[{i + 1}/{n}] {gate.display_name} ...")
+        stream.flush()
+
+    return show
+
+
+def run_suite(gate: Gate, inputs: dict[str, Any], *, progress: Callable[..., None] | None) -> Verdict:
+    """Check ``gate`` on ``inputs``, reporting progress per top-level member of a suite."""
+    from mlgates.core.context import CheckContext
+    from mlgates.core.suite import Suite
+
+    if isinstance(gate, Suite) and progress is not None:
+        gate.validate()
+        return gate._run(CheckContext(inputs), progress=progress)
+    return gate.check(**inputs)
+
+
+def _append_step_summary(verdict: Verdict) -> None:
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return
+    try:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(verdict.to_markdown() + "\n")
+    except OSError as exc:
+        print(f"mlgates check: warning: cannot append to GITHUB_STEP_SUMMARY {path}: {exc}", file=sys.stderr)
+
+
+def _outputs(paths: Sequence[str], fmt: str | None) -> list[tuple[Path, str]]:
+    """Each ``--output`` with its format: ``--format`` for a single output, else the suffix."""
+    out = []
+    for raw in paths:
+        path = Path(raw)
+        if fmt is not None and len(paths) == 1:
+            out.append((path, fmt))
+            continue
+        by_suffix = _SUFFIX_FORMATS.get(path.suffix.lower())
+        if by_suffix is None:
+            if len(paths) == 1:
+                by_suffix = "text"
+            else:
+                raise CliError(
+                    f"--output {path}: cannot tell the format from the suffix {path.suffix!r} with several "
+                    f"outputs; use one of {', '.join(sorted(_SUFFIX_FORMATS))}."
+                )
+        out.append((path, by_suffix))
+    return out
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Handler of ``mlgates check``; returns the exit code."""
+    from mlgates.core.config import load_suite
+
+    suite_path = Path(args.suite)
+    if not suite_path.exists():
+        raise CliError(f"{suite_path}: no such suite file. Create one with: mlgates init --reference PATH")
+    gate = load_suite(suite_path)
+    inputs = _inputs(args)
+    outputs = _outputs(args.output or [], args.format)
+    fmt = args.format or "text"
+    show_progress = not args.quiet and sys.stderr.isatty()
+    progress = _progress_printer(sys.stderr) if show_progress else None
+    try:
+        gate.validate()
+    except MlgatesError as exc:
+        raise CliError(f"{suite_path}: {exc}") from exc
+    verdict = run_suite(gate, inputs, progress=progress)
+    if show_progress:
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
+    color = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
+    if outputs:
+        for out, out_fmt in outputs:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(render(verdict, out_fmt), encoding="utf-8")
+        if not args.quiet:
+            sys.stdout.write(render(verdict, "text", color=color))
+            for out, out_fmt in outputs:
+                print(f"wrote {out_fmt} report to {out}")
+    elif not (args.quiet and fmt == "text"):
+        sys.stdout.write(render(verdict, fmt, color=color and fmt == "text"))
+    _append_step_summary(verdict)
+    code = verdict.exit_code
+    if args.fail_on == "warn" and code == 0 and verdict.status.value == "warn":
+        code = 1
+    if not args.quiet and (fmt == "text" or outputs):
+        print(f"status: {verdict.status.value.upper()} (exit code {code})", file=sys.stderr)
+    return code
+
+
+# -- init -----------------------------------------------------------------------------------
+_HEADER = """\
+# mlgates suite written by `mlgates init` from {reference}.
+# It is a starting point: review every threshold before you commit it.
+#
+# Run it:
+#   mlgates check {output} --reference {reference} --current NEW_DATA.csv{target_arg}
+# Exit codes: 0 passed, 1 failed, 2 error. Docs: docs/index.md and docs/ci.md.
+"""
+
+_COMMENTED = """
+# ---------------------------------------------------------------------------------------------
+# More gates to consider. Uncomment a block to use it (each [[gates]] block adds one gate to
+# this suite); the parameters of each gate are described in docs/<family>.md.
+#
+# Drift: compares each column of --current with --reference. With the defaults the test or
+# distance is chosen per column type and size and recorded in the verdict. Non-blocking here, so
+# drift is reported as a warning until you decide it should fail a run.
+# [[gates]]
+# type = "DriftGate"
+# name = "drift"
+# blocking = false
+#
+# Performance: needs --target and either --prediction/--proba columns or --model. Set a metric
+# floor or compare with a baseline (--baseline-prediction or --baseline-model) in docs/performance.md.
+# [[gates]]
+# type = "PerformanceGate"
+# name = "performance"
+#
+# Fairness: needs --target, predictions (or --model) and --sensitive COL ... Compares groups of
+# the sensitive columns (e.g. demographic parity, equalized odds), see docs/fairness.md.
+# [[gates]]
+# type = "FairnessGate"
+# name = "fairness"
+#
+# Disparate impact (the four-fifths rule): selection-rate ratio between groups of --sensitive.
+# [[gates]]
+# type = "DisparateImpactGate"
+# name = "disparate_impact"
+"""
+
+
+def starter_suite(reference: pd.DataFrame, *, target: str | None = None) -> Gate:
+    """The quality part of the starter suite, inferred from ``reference``.
+
+    Uses ``mlgates.quality_suite_from_reference`` when the library has it; otherwise a schema
+    gate with the reference's column kinds, missing-value limits a little above the observed
+    shares, and a row-count floor.
+    """
+    import mlgates
+
+    infer = getattr(mlgates, "quality_suite_from_reference", None)
+    if infer is not None:
+        try:
+            return infer(reference, target=target)  # type: ignore[no-any-return]
+        except TypeError:
+            return infer(reference)  # type: ignore[no-any-return]
+    from mlgates.core.suite import Suite
+    from mlgates.gates._columns import column_kind, missing_mask
+    from mlgates.gates.quality import MissingValuesGate, RowCountGate, SchemaGate
+
+    kinds = {str(c): column_kind(reference[c]) for c in reference.columns}
+    shares = {
+        str(c): float(missing_mask(reference[c]).mean()) if len(reference) else 0.0 for c in reference.columns
+    }
+    # allowed share: observed + half of it + one point, rounded up to 0.1%; 0 where none missing
+    max_share = {c: min(1.0, round(s * 1.5 + 0.01 + 0.0005, 3)) for c, s in shares.items() if s > 0}
+    n = len(reference)
+    return Suite(
+        [
+            SchemaGate(columns=kinds, name="schema"),
+            MissingValuesGate(max_share=max_share, name="missing_values")
+            if max_share
+            else MissingValuesGate(name="missing_values"),
+            RowCountGate(min_rows=max(1, n // 10), name="row_count"),
+        ],
+        name="data quality",
+    )
+
+
+def init_text(reference: pd.DataFrame, *, reference_path: str, output: str, target: str | None) -> str:
+    """The text of the starter suite file (TOML)."""
+    import tomli_w
+
+    from mlgates.core.config import SUITE_SCHEMA, _strip_none, gate_to_config
+
+    suite = starter_suite(reference, target=target)
+    data = {"schema": SUITE_SCHEMA, **gate_to_config(suite)}
+    body = tomli_w.dumps(_strip_none(data, "suite"))
+
+    def one_line(text: str) -> str:  # paths and names go into comments: keep them on one line
+        return " ".join(str(text).splitlines())
+
+    header = _HEADER.format(
+        reference=one_line(reference_path),
+        output=one_line(output),
+        target_arg=f" --target {one_line(target)}" if target else "",
+    )
+    import mlgates
+
+    if getattr(mlgates, "quality_suite_from_reference", None) is not None:
+        notes = (
+            "# The quality gates below were inferred from the reference by quality_suite_from_reference.\n\n"
+        )
+    else:
+        notes = (
+            "# Inferred from the reference: the schema (column kinds), missing-value limits a little\n"
+            "# above the observed shares, and a row-count floor of 10% of the reference's rows.\n\n"
+        )
+    return header + "\n" + notes + body + _COMMENTED
+
+
+def run_init(args: argparse.Namespace) -> int:
+    """Handler of ``mlgates init``."""
+    from mlgates.core.config import _atomic_write, load_suite
+
+    out = Path(args.output)
+    if out.suffix.lower() != ".toml":
+        raise CliError(f"--output {out}: init writes TOML; use a .toml file name.")
+    if out.exists() and not args.force:
+        raise CliError(f"{out} exists; pass --force to overwrite it or --output another path.")
+    reference = read_table(args.reference, "--reference")
+    if args.target is not None:
+        _check_columns(reference, [args.target], "--target", args.reference)
+    text = init_text(reference, reference_path=args.reference, output=str(out), target=args.target)
+    _atomic_write(out, text)
+    load_suite(out)  # what we wrote must load
+    print(
+        f"wrote {out}: review it, then run: mlgates check {out} --reference {args.reference} "
+        f"--current NEW_DATA.csv" + (f" --target {args.target}" if args.target else "")
+    )
+    return 0

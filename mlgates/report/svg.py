@@ -1,0 +1,202 @@
+"""Small inline SVG charts of reference vs current distributions, for HTML reports.
+
+The convention
+--------------
+A finding that compares two distributions (drift, typically) may carry them in
+``finding.details["histogram"]``, a plain mapping in one of two shapes:
+
+- numeric: ``{"edges": [e0, ..., ek], "reference": [r1, ..., rk], "current": [c1, ..., ck]}``
+  with ``k + 1`` increasing bin edges and ``k`` counts (or proportions) per side;
+- categorical: ``{"categories": [name1, ..., namek], "reference": [...], "current": [...]}``.
+
+Counts are normalized per side when drawn, so either counts or shares work. Build the mapping
+with :func:`histogram_details` (which validates it) and draw it with :func:`histogram_svg`; the
+HTML report and ``verdict.plot()`` draw every finding that carries one. Nothing here needs numpy.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = ["HISTOGRAM_KEY", "histogram_details", "histogram_svg"]
+
+#: The key of ``Finding.details`` read by the renderers.
+HISTOGRAM_KEY = "histogram"
+
+_REF_FILL = "#8c959f"
+_CUR_STROKE = "#0969da"
+
+
+def _floats(values: Any, what: str) -> list[float]:
+    try:
+        out = [float(v) for v in values]
+    except (TypeError, ValueError):
+        raise ValueError(f"histogram {what} must be a sequence of numbers") from None
+    return out
+
+
+def histogram_details(
+    reference: Sequence[float],
+    current: Sequence[float],
+    *,
+    edges: Sequence[float] | None = None,
+    categories: Sequence[Any] | None = None,
+) -> dict[str, list[Any]]:
+    """The ``details["histogram"]`` mapping for a finding, validated.
+
+    Parameters
+    ----------
+    reference, current : sequence of float
+        Counts (or shares) per bin or category, one sequence per side, of equal length.
+    edges : sequence of float, optional
+        Bin edges for numeric data: one more than the number of bins, increasing.
+    categories : sequence, optional
+        Category labels for categorical data (converted to str). Give exactly one of
+        ``edges`` and ``categories``.
+
+    Returns
+    -------
+    dict
+        Plain data for ``Finding(..., details={"histogram": ...})``.
+
+    Examples
+    --------
+    >>> histogram_details([5, 3], [2, 6], edges=[0, 1, 2])
+    {'edges': [0.0, 1.0, 2.0], 'reference': [5.0, 3.0], 'current': [2.0, 6.0]}
+    >>> histogram_details([1, 1], [0, 2], categories=["a", "b"])["categories"]
+    ['a', 'b']
+    """
+    ref = _floats(reference, "reference")
+    cur = _floats(current, "current")
+    if len(ref) != len(cur) or not ref:
+        raise ValueError(
+            f"histogram reference and current need the same, non-zero number of bins; got {len(ref)} "
+            f"and {len(cur)}"
+        )
+    if any(v < 0 or math.isnan(v) for v in ref + cur):
+        raise ValueError("histogram counts must be non-negative numbers")
+    if (edges is None) == (categories is None):
+        raise ValueError("give exactly one of edges= (numeric bins) and categories= (labels)")
+    if edges is not None:
+        e = _floats(edges, "edges")
+        if len(e) != len(ref) + 1:
+            raise ValueError(f"histogram edges need {len(ref) + 1} values for {len(ref)} bins; got {len(e)}")
+        if any(b < a for a, b in itertools.pairwise(e)):
+            raise ValueError("histogram edges must be increasing")
+        return {"edges": e, "reference": ref, "current": cur}
+    cats = [str(c) for c in categories or ()]
+    if len(cats) != len(ref):
+        raise ValueError(f"histogram needs {len(ref)} categories; got {len(cats)}")
+    return {"categories": cats, "reference": ref, "current": cur}
+
+
+def _shares(values: Sequence[float]) -> list[float]:
+    total = sum(values)
+    return [v / total if total > 0 else 0.0 for v in values]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def _edge_label(x: float) -> str:
+    if x != 0 and (abs(x) >= 1e5 or abs(x) < 1e-2):
+        return f"{x:.2g}"
+    return f"{x:.4g}"
+
+
+def histogram_svg(
+    histogram: Mapping[str, Any], *, width: int = 180, height: int = 48, label: str = ""
+) -> str:
+    """An inline SVG: reference as grey bars, current as a blue outline, shares per bin.
+
+    Invalid or empty input gives an empty string (the report then shows no chart). Labels are
+    escaped; the SVG has no scripts, links or external references.
+
+    Parameters
+    ----------
+    histogram : mapping
+        ``details["histogram"]`` as described in this module.
+    width, height : int
+        Size in CSS pixels.
+    label : str
+        Accessible name (e.g. the column), shown as the chart's title.
+
+    Examples
+    --------
+    >>> svg = histogram_svg({"edges": [0, 1, 2], "reference": [5, 3], "current": [2, 6]}, label="age")
+    >>> svg.startswith("<svg") and "<title>age" in svg
+    True
+    >>> histogram_svg({"edges": [0, 1], "reference": [1, 2], "current": [1]})
+    ''
+    """
+    try:
+        kind = "edges" if "edges" in histogram else "categories"
+        detail = histogram_details(
+            histogram["reference"],
+            histogram["current"],
+            **{kind: histogram[kind]},  # type: ignore[arg-type]
+        )
+    except (KeyError, TypeError, ValueError):
+        return ""
+    ref = _shares(detail["reference"])
+    cur = _shares(detail["current"])
+    k = len(ref)
+    top = max([*ref, *cur, 1e-12])
+    pad_bottom = 12 if kind == "edges" else 2
+    plot_h = height - pad_bottom - 2
+    if kind == "edges":
+        e = detail["edges"]
+        span = (e[-1] - e[0]) or 1.0
+        xs = [(v - e[0]) / span * width for v in e]
+    else:
+        xs = [i * width / k for i in range(k + 1)]
+
+    def y(share: float) -> float:
+        return 2 + plot_h * (1 - share / top)
+
+    names = detail.get("categories")
+    parts = []
+    for i in range(k):
+        x0, x1 = xs[i], xs[i + 1]
+        bar_w = max(x1 - x0 - (1 if kind == "categories" else 0), 0.5)
+        if names:
+            where = names[i]
+        else:
+            edges = detail["edges"]
+            where = f"[{_edge_label(edges[i])}, {_edge_label(edges[i + 1])})"
+        tip = f"{where}: reference {_fmt(ref[i] * 100)}%, current {_fmt(cur[i] * 100)}%"
+        parts.append(
+            f'<rect x="{x0:.1f}" y="{y(ref[i]):.1f}" width="{bar_w:.1f}" '
+            f'height="{2 + plot_h - y(ref[i]):.1f}" '
+            f'fill="{_REF_FILL}" fill-opacity="0.55"><title>{html.escape(tip)}</title></rect>'
+        )
+    # current: a step outline over the same bins
+    points = [f"{xs[0]:.1f},{2 + plot_h:.1f}"]
+    for i in range(k):
+        points.append(f"{xs[i]:.1f},{y(cur[i]):.1f}")
+        points.append(f"{xs[i + 1]:.1f},{y(cur[i]):.1f}")
+    points.append(f"{xs[-1]:.1f},{2 + plot_h:.1f}")
+    parts.append(
+        f'<polyline points="{" ".join(points)}" fill="none" stroke="{_CUR_STROKE}" stroke-width="1.5"/>'
+    )
+    parts.append(f'<line x1="0" y1="{2 + plot_h:.1f}" x2="{width}" y2="{2 + plot_h:.1f}" stroke="#d0d7de"/>')
+    if kind == "edges":
+        lo, hi = _edge_label(detail["edges"][0]), _edge_label(detail["edges"][-1])
+        parts.append(
+            f'<text x="0" y="{height - 1}" font-size="9" fill="#6e7781">{html.escape(lo)}</text>'
+            f'<text x="{width}" y="{height - 1}" font-size="9" fill="#6e7781" text-anchor="end">'
+            f"{html.escape(hi)}</text>"
+        )
+    title = f"{label}: " if label else ""
+    title += "reference (grey bars) vs current (blue line), share per bin"
+    return (
+        f'<svg class="mlg-hist" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img"><title>{html.escape(title)}</title>'
+        + "".join(parts)
+        + "</svg>"
+    )
