@@ -85,6 +85,9 @@ PVALUE_STATTESTS = frozenset(
     }
 )
 
+#: Evidently metrics whose failed or warned tests mean drift (reason ``drift_detected``).
+_DRIFT_METRICS = frozenset({"ValueDrift", "DriftedColumnsCount"})
+
 _MetricLike = Any  # an Evidently Metric or MetricContainer (preset), or its plain-dict form
 
 
@@ -127,7 +130,8 @@ class EvidentlyGate(Gate):
     Inputs: ``current`` (required) and ``reference`` (needed by drift metrics). Other inputs
     are accepted and ignored. Reason codes:
 
-    - ``drift_detected``: an Evidently ``ValueDrift`` test failed (or warned);
+    - ``drift_detected``: an Evidently ``ValueDrift`` or ``DriftedColumnsCount`` test failed
+      (or warned);
     - ``evidently_test_failed`` / ``evidently_test_warning`` / ``evidently_test_error`` /
       ``evidently_test_skipped``: any other Evidently test with that status;
     - ``empty_input``: ``current`` or ``reference`` has no rows or no columns;
@@ -389,6 +393,8 @@ def _finding(test: MetricTestResult, results: Mapping[Any, MetricResult]) -> Fin
         method = metric_type or None
         threshold = _number(test_config.get("threshold"))
         reason = _REASONS.get(status)
+        if metric_type in _DRIFT_METRICS and status in (Status.FAIL, Status.WARN):
+            reason = "drift_detected"
     description = test.description or test.name
     message = description if description.startswith(subject) else f"{subject}: {description}"
     details: dict[str, Any] = {

@@ -119,8 +119,9 @@ def test_drift_preset_findings_carry_evidently_values():
     )
     assert share.statistic == pytest.approx(drifted["share"])
     assert share.threshold == 0.5
+    assert share.reason == "drift_detected"
     assert verdict.metrics["DriftedColumnsCount(drift_share=0.5).share"] == drifted["share"]
-    assert verdict.status is Status.FAIL
+    assert verdict.status is Status.FAIL and verdict.reason == "drift_detected"
     assert verdict.params["evidently_version"].startswith("0.7")
 
 
