@@ -30,7 +30,16 @@ def _quality() -> dict[str, Example]:
     }
 
 
-EXAMPLES: dict[str, Example] = {**_quality()}
+def _drift() -> dict[str, Example]:
+    from mlgates import DriftGate, MultivariateDriftGate
+
+    return {
+        "DriftGate": lambda: (DriftGate(correction="holm"), None),
+        "MultivariateDriftGate": lambda: (MultivariateDriftGate(cv=2), None),
+    }
+
+
+EXAMPLES: dict[str, Example] = {**_quality(), **_drift()}
 
 
 def _builtin_gates() -> list[str]:

@@ -112,15 +112,20 @@ def missing_mask(series: pd.Series) -> np.ndarray:
 def value_kind(series: pd.Series) -> str:
     """``numeric``, ``datetime`` or ``categorical``: how a column's values are compared.
 
+    Decided from the dtype alone (no pass over the values): integer and float dtypes are
+    numeric, datetime and timedelta dtypes are datetime, everything else is categorical.
+
     Examples
     --------
     >>> value_kind(pd.Series([1.5, 2.0])), value_kind(pd.Series(["a", "b"]))
     ('numeric', 'categorical')
     """
-    kind = column_kind(series)
-    if kind in ("integer", "float"):
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_bool_dtype(dtype):
+        return "categorical"
+    if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
         return "numeric"
-    if kind in ("datetime", "timedelta"):
+    if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
         return "datetime"
     return "categorical"
 

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mlgates.gates._columns import column_kind, is_text_like, missing_mask, value_kind
+from mlgates.gates._columns import is_text_like, missing_mask, value_kind
 from mlgates.stats import binning
 from mlgates.stats import drift as kernels
 
@@ -26,6 +26,10 @@ class NotApplicable(Exception):
     """A method that cannot be computed on this column (reason ``method_not_applicable``)."""
 
 
+class KindMismatch(Exception):
+    """Numbers on one side and other values on the other (reason ``kind_mismatch``)."""
+
+
 @dataclass
 class Side:
     """One column of one side: rows, missing count, and the prepared values."""
@@ -33,8 +37,8 @@ class Side:
     rows: int
     n_missing: int
     n_nonfinite: int = 0
-    values: np.ndarray | None = None  # sorted finite floats (numeric / datetime kinds)
-    counts: pd.Series | None = None  # counts per category (categorical kinds)
+    values: Any = None  # np.ndarray or None: sorted finite floats (numeric / datetime kinds)
+    counts: Any = None  # pd.Series or None: counts per category (categorical kinds)
 
     @property
     def n(self) -> int:
@@ -56,6 +60,13 @@ class Column:
 
 
 def _numeric(series: pd.Series, kind: str) -> Side:
+    if kind != "datetime" and isinstance(series.dtype, np.dtype) and series.dtype.kind == "f":
+        arr = series.to_numpy()  # no copy
+        finite = np.isfinite(arr)
+        values = arr[finite]  # the one copy
+        values.sort()
+        n_missing = int(np.count_nonzero(np.isnan(arr))) if values.size < arr.size else 0
+        return Side(len(series), n_missing, int(arr.size - n_missing - values.size), values=values)
     miss = missing_mask(series)
     if kind == "datetime":
         s = series
@@ -66,9 +77,9 @@ def _numeric(series: pd.Series, kind: str) -> Side:
         arr = raw.view("int64").astype(float)
         arr[miss] = np.nan
     else:
-        arr = series.to_numpy(dtype="float64", na_value=np.nan)
+        arr = series.to_numpy(dtype="float64", na_value=np.nan)  # a converted copy we own
     finite = np.isfinite(arr)
-    values = arr[finite]  # a copy
+    values = arr if finite.all() else arr[finite]
     values.sort()
     n_missing = int(miss.sum())
     return Side(len(series), n_missing, int(len(series) - n_missing - values.size), values=values)
@@ -80,6 +91,10 @@ def _categorical(series: pd.Series) -> Side:
     return Side(len(series), int(missing_mask(series).sum()), counts=counts)
 
 
+def _n_distinct_sorted(x: np.ndarray) -> int:
+    return int(np.count_nonzero(x[1:] != x[:-1])) + 1 if x.size else 0
+
+
 def _distinct_sorted(x: np.ndarray) -> np.ndarray:
     if x.size == 0:
         return x
@@ -89,28 +104,41 @@ def _distinct_sorted(x: np.ndarray) -> np.ndarray:
 def prepare(name: str, ref: pd.Series, cur: pd.Series, kind_override: str | None) -> Column:
     """Prepare both sides of a column (one sort per side for numbers, one hash count per side
     for categories)."""
-    base = column_kind(ref) if len(ref) else column_kind(cur)
-    vkind = value_kind(ref)
-    if kind_override in ("numeric", "datetime") or (kind_override is None and vkind in ("numeric", "datetime")):
+    base = str(ref.dtype)
+    vkind, ckind = value_kind(ref), value_kind(cur)
+    if vkind != ckind:
+        if not ref.notna().any():
+            vkind = ckind
+        elif cur.notna().any():
+            raise KindMismatch(
+                f"{name}: reference holds {vkind} values ({ref.dtype}) but current holds {ckind} values "
+                f"({cur.dtype}); align the dtypes (or check the schema) before comparing distributions"
+            )
+    if kind_override in ("numeric", "datetime") or (
+        kind_override is None and vkind in ("numeric", "datetime")
+    ):
         use = kind_override or vkind
         if use == "numeric" and vkind == "datetime":
             use = "datetime"
         if vkind == "categorical":
-            raise NotApplicable(f"{name}: kind {kind_override!r} needs numbers but the column holds {base} values")
+            raise NotApplicable(
+                f"{name}: kind {kind_override!r} needs numbers but the column holds {base} values"
+            )
         r, c = _numeric(ref, use), _numeric(cur, use)
-        ur, uc = _distinct_sorted(r.values), _distinct_sorted(c.values)
-        shared = 0
-        if ur.size and uc.size:
-            pos = np.minimum(np.searchsorted(ur, uc), ur.size - 1)
-            shared = int(np.sum(ur[pos] == uc))
-        n_unique = int(ur.size + uc.size - shared)
-        col = Column(name, base, use, r, c, n_unique=n_unique, n_unique_ref=int(ur.size))
+        n_ref_u, n_cur_u = _n_distinct_sorted(r.values), _n_distinct_sorted(c.values)
+        if max(n_ref_u, n_cur_u) > DISCRETE_MAX_VALUES:
+            n_unique = max(n_ref_u, n_cur_u)  # a lower bound, enough for every rule (> 20)
+        else:
+            n_unique = int(np.union1d(_distinct_sorted(r.values), _distinct_sorted(c.values)).size)
+        col = Column(name, base, use, r, c, n_unique=n_unique, n_unique_ref=n_ref_u)
     else:
         r, c = _categorical(ref), _categorical(cur)
         n_unique = len(r.counts.index.union(c.counts.index))
-        col = Column(name, base, kind_override or "categorical", r, c, n_unique=n_unique,
-                     n_unique_ref=len(r.counts))
-        if kind_override is None and is_text_like(base, len(r.counts), r.n):
+        col = Column(
+            name, base, kind_override or "categorical", r, c, n_unique=n_unique, n_unique_ref=len(r.counts)
+        )
+        textual = not (isinstance(ref.dtype, pd.CategoricalDtype) or pd.api.types.is_bool_dtype(ref.dtype))
+        if kind_override is None and textual and is_text_like("string", len(r.counts), r.n):
             col.kind = "text"
     if kind_override is None and col.kind != "text" and col.n_unique <= 2:
         col.kind = "binary"
@@ -122,12 +150,17 @@ def auto_method(col: Column) -> tuple[str, str]:
     n, u = col.ref.n, col.n_unique
     numeric = col.kind in ("numeric", "datetime") or (col.kind == "binary" and col.ref.values is not None)
     size = f"reference has {n:,} values ({'<=' if n <= AUTO_SIZE_LIMIT else '>'} {AUTO_SIZE_LIMIT})"
-    uniq = f"{u} distinct values"
+    uniq = (
+        f"{u} distinct values" if u <= DISCRETE_MAX_VALUES else f"over {DISCRETE_MAX_VALUES} distinct values"
+    )
     if n <= AUTO_SIZE_LIMIT:
         if numeric and u > 5:
             return "ks", f"{size}, numeric with {uniq} (> 5): ks"
         if u > 2:
-            return "chisquare", f"{size}, {'numeric' if numeric else 'categorical'} with {uniq} (> 2): chisquare"
+            return (
+                "chisquare",
+                f"{size}, {'numeric' if numeric else 'categorical'} with {uniq} (> 2): chisquare",
+            )
         return "z", f"{size}, {uniq} (<= 2): z"
     if numeric and u > 5:
         return "wasserstein", f"{size}, numeric with {uniq} (> 5): wasserstein (normed)"
@@ -147,7 +180,9 @@ def _discrete_counts(col: Column) -> tuple[list[Any], np.ndarray, np.ndarray, li
     return keys.tolist(), count(a), count(b), new.tolist()
 
 
-def counts(col: Column, strategy: str | list[float], n_bins: int) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+def counts(
+    col: Column, strategy: str | list[float], n_bins: int
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """Counts on bins frozen from the reference, with the bins described for the verdict."""
     if col.ref.counts is not None:
         rc, cc = col.ref.counts, col.cur.counts
@@ -157,8 +192,15 @@ def counts(col: Column, strategy: str | list[float], n_bins: int) -> tuple[np.nd
         keys = ref_keys + new
         r = rc.reindex(keys, fill_value=0).to_numpy(dtype=np.int64)
         c = cc.reindex(keys, fill_value=0).to_numpy(dtype=np.int64)
-        return r, c, {"bins": {"type": "categories", "categories": keys}, "new_categories": new[:MAX_LISTED],
-                      "n_new_categories": len(new)}
+        return (
+            r,
+            c,
+            {
+                "bins": {"type": "categories", "categories": keys},
+                "new_categories": new[:MAX_LISTED],
+                "n_new_categories": len(new),
+            },
+        )
     if strategy == "evidently" and col.n_unique_ref > DISCRETE_MAX_VALUES:
         return _evidently_counts(col, distinct=False)
     if not isinstance(strategy, str) or col.n_unique_ref > DISCRETE_MAX_VALUES:
@@ -171,8 +213,15 @@ def counts(col: Column, strategy: str | list[float], n_bins: int) -> tuple[np.nd
         c = binning.counts_on_edges(col.cur.values, edges)
         return r, c, {"bins": {"type": label, "edges": edges.tolist(), "closed": "right", "open_ends": True}}
     keys, r, c, new = _discrete_counts(col)
-    return r, c, {"bins": {"type": "values", "values": keys}, "new_values": new[:MAX_LISTED],
-                  "n_new_values": len(new)}
+    return (
+        r,
+        c,
+        {
+            "bins": {"type": "values", "values": keys},
+            "new_values": new[:MAX_LISTED],
+            "n_new_values": len(new),
+        },
+    )
 
 
 def _evidently_counts(col: Column, *, distinct: bool) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
@@ -180,18 +229,26 @@ def _evidently_counts(col: Column, *, distinct: bool) -> tuple[np.ndarray, np.nd
     edges = binning.evidently_edges(col.ref.values, col.cur.values, distinct=distinct)
     r = binning.counts_on_histogram(col.ref.values, edges)
     c = binning.counts_on_histogram(col.cur.values, edges)
-    return r, c, {"bins": {"type": "evidently", "edges": edges.tolist(), "closed": "left, last bin closed",
-                           "pooled": True, "distinct": distinct}}
+    bins = {
+        "type": "evidently",
+        "edges": edges.tolist(),
+        "closed": "left, last bin closed",
+        "pooled": True,
+        "distinct": distinct,
+    }
+    return r, c, {"bins": bins}
 
 
-def evaluate(col: Column, method: str, bins: str | list[float], n_bins: int, random_state: int) -> tuple[
-    kernels.DriftResult, dict[str, Any]
-]:
+def evaluate(
+    col: Column, method: str, bins: str | list[float], n_bins: int, random_state: int
+) -> tuple[kernels.DriftResult, dict[str, Any]]:
     """Run one kernel on a prepared column; NotApplicable when the method does not fit."""
     if method in kernels.SAMPLE_KERNELS:
         if col.ref.values is None:
-            raise NotApplicable(f"{col.name}: {method} compares numbers; the column is {col.kind} "
-                                f"({col.base_kind}). Use a count method (chisquare, jensenshannon, ...)")
+            raise NotApplicable(
+                f"{col.name}: {method} compares numbers; the column is {col.kind} "
+                f"({col.base_kind}). Use a count method (chisquare, jensenshannon, ...)"
+            )
         a, b = col.ref.values, col.cur.values
         if method == "t_test":
             return kernels.t_test(a, b), {}
@@ -209,8 +266,10 @@ def evaluate(col: Column, method: str, bins: str | list[float], n_bins: int, ran
         keep = (r + c) > 0
         r, c = r[keep], c[keep]
         if r.size > 2:
-            raise NotApplicable(f"{col.name}: {method} compares two categories; the column has {r.size}. "
-                                "Use chisquare or g_test")
+            raise NotApplicable(
+                f"{col.name}: {method} compares two categories; the column has {r.size}. "
+                "Use chisquare or g_test"
+            )
         if r.size < 2:
             r, c = np.append(r, 0), np.append(c, 0)
     info["counts_reference"] = r.tolist()

@@ -19,7 +19,9 @@ from mlgates.gates._columns import missing_mask, select_columns, value_kind
 __all__ = ["MultivariateDriftGate"]
 
 
-def _encode(ref: pd.DataFrame, cur: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, list[str], list[str]]:
+def _encode(
+    ref: pd.DataFrame, cur: pd.DataFrame, columns: list[str]
+) -> tuple[np.ndarray, list[str], list[str]]:
     """Numeric matrix of both sides stacked: numbers as floats (NaN kept), datetimes as int64,
     categories as shared integer codes (missing -> NaN). Columns with more than 255 categories
     are left out (listed)."""
@@ -32,8 +34,11 @@ def _encode(ref: pd.DataFrame, cur: pd.DataFrame, columns: list[str]) -> tuple[n
             values = np.where(np.isfinite(values), values, np.nan)
         elif kind == "datetime":
             miss = missing_mask(both)
-            values = pd.to_numeric(both.astype("int64", errors="ignore"), errors="coerce").to_numpy(dtype=float) \
-                if not miss.any() else np.where(miss, np.nan, both.astype("int64", errors="ignore"))
+            values = (
+                pd.to_numeric(both.astype("int64", errors="ignore"), errors="coerce").to_numpy(dtype=float)
+                if not miss.any()
+                else np.where(miss, np.nan, both.astype("int64", errors="ignore"))
+            )
             values = np.asarray(values, dtype=float)
         else:
             codes, uniques = pd.factorize(both, use_na_sentinel=True)
@@ -146,28 +151,61 @@ class MultivariateDriftGate(Gate):
         ref, cur = ctx.frame("reference"), ctx.frame("current")
         empty = [s for s, f in (("reference", ref), ("current", cur)) if len(f) == 0]
         if empty:
-            return self._verdict(Status.ERROR, reason="empty_input",
-                                 message=f"{' and '.join(empty)} has no rows: drift cannot be judged")
-        names = list(ctx.features("current").columns) if self.columns is None else select_columns(cur, self.columns)
+            return self._verdict(
+                Status.ERROR,
+                reason="empty_input",
+                message=f"{' and '.join(empty)} has no rows: drift cannot be judged",
+            )
+        names = (
+            list(ctx.features("current").columns)
+            if self.columns is None
+            else select_columns(cur, self.columns)
+        )
         absent = [c for c in names if c not in ref.columns or c not in cur.columns]
         if absent:
-            return self._verdict(findings=[
-                Finding(str(c), Status.ERROR, reason="column_missing",
-                        message=f"{c}: column not found in {'reference' if c not in ref.columns else 'current'}")
-                for c in absent])
+            return self._verdict(
+                findings=[
+                    Finding(
+                        str(c),
+                        Status.ERROR,
+                        reason="column_missing",
+                        message=f"{c}: column not found in "
+                        + ("reference" if c not in ref.columns else "current"),
+                    )
+                    for c in absent
+                ]
+            )
         rng = np.random.default_rng(self.random_state)
-        r_idx = np.sort(rng.choice(len(ref), self.max_rows, replace=False)) if len(ref) > self.max_rows else None
-        c_idx = np.sort(rng.choice(len(cur), self.max_rows, replace=False)) if len(cur) > self.max_rows else None
+        r_idx = (
+            np.sort(rng.choice(len(ref), self.max_rows, replace=False)) if len(ref) > self.max_rows else None
+        )
+        c_idx = (
+            np.sort(rng.choice(len(cur), self.max_rows, replace=False)) if len(cur) > self.max_rows else None
+        )
         r = ref[names] if r_idx is None else ref[names].iloc[r_idx]
         c = cur[names] if c_idx is None else cur[names].iloc[c_idx]
         n_ref, n_cur = len(r), len(c)
-        details: dict[str, Any] = {"n_ref": n_ref, "n_cur": n_cur, "subsampled": r_idx is not None or c_idx is not None}
+        details: dict[str, Any] = {
+            "n_ref": n_ref,
+            "n_cur": n_cur,
+            "subsampled": r_idx is not None or c_idx is not None,
+        }
         if min(n_ref, n_cur) < self.min_samples:
-            return self._verdict(Status.coerce(self.on_insufficient), reason="insufficient_samples", findings=[
-                Finding("dataset", Status.coerce(self.on_insufficient), method=f"domain_{self.method}",
-                        reason="insufficient_samples", details=details,
-                        message=f"{n_ref} reference and {n_cur} current rows (< {self.min_samples}): a domain "
-                                "classifier cannot be trained and validated reliably")])
+            return self._verdict(
+                Status.coerce(self.on_insufficient),
+                reason="insufficient_samples",
+                findings=[
+                    Finding(
+                        "dataset",
+                        Status.coerce(self.on_insufficient),
+                        method=f"domain_{self.method}",
+                        reason="insufficient_samples",
+                        details=details,
+                        message=f"{n_ref} reference and {n_cur} current rows (< {self.min_samples}): "
+                        "a domain classifier cannot be trained and validated reliably",
+                    )
+                ],
+            )
         x, used, skipped = _encode(r, c, names)
         details.update(columns=used, skipped_columns=skipped)
         if not used:
@@ -186,6 +224,14 @@ class MultivariateDriftGate(Gate):
         return (Status.WARN, "drift_detected") if soft else (Status.PASS, None)
 
     def _classifier(self, x: np.ndarray, y: np.ndarray, used: list[str], details: dict[str, Any]) -> Verdict:
+
+        from threadpoolctl import threadpool_limits
+
+        # OpenMP threads cost far more than they save on small tables (20x CPU at 1k rows)
+        with threadpool_limits(limits=1 if y.size < 50_000 else 2):
+            return self._fit_folds(x, y, used, details)
+
+    def _fit_folds(self, x: np.ndarray, y: np.ndarray, used: list[str], details: dict[str, Any]) -> Verdict:
         from sklearn.ensemble import HistGradientBoostingClassifier
         from sklearn.inspection import permutation_importance
         from sklearn.metrics import roc_auc_score
@@ -195,13 +241,15 @@ class MultivariateDriftGate(Gate):
         oof = np.empty(y.size)
         importances = None
         for i, (train, test) in enumerate(folds.split(x, y)):
-            model = HistGradientBoostingClassifier(max_iter=100, early_stopping=False,
-                                                   random_state=self.random_state)
+            model = HistGradientBoostingClassifier(
+                max_iter=100, early_stopping=False, random_state=self.random_state
+            )
             model.fit(x[train], y[train])
             oof[test] = model.predict_proba(x[test])[:, 1]
             if i == 0 and self.n_top_features:
-                imp = permutation_importance(model, x[test], y[test], scoring="roc_auc", n_repeats=3,
-                                             random_state=self.random_state)
+                imp = permutation_importance(
+                    model, x[test], y[test], scoring="roc_auc", n_repeats=3, random_state=self.random_state
+                )
                 importances = imp.importances_mean
         auc = float(roc_auc_score(y, oof))
         thr = 0.55 if self.threshold is None else float(self.threshold)
@@ -210,15 +258,29 @@ class MultivariateDriftGate(Gate):
         if importances is not None:
             order = np.argsort(-importances, kind="stable")[: self.n_top_features]
             top = [{"feature": used[j], "auc_drop": float(importances[j])} for j in order]
-        details.update(top_features=top, cv=self.cv, direction="statistic >= threshold",
-                       model="HistGradientBoostingClassifier(max_iter=100)")
+        details.update(
+            top_features=top,
+            cv=self.cv,
+            direction="statistic >= threshold",
+            model="HistGradientBoostingClassifier(max_iter=100)",
+        )
         names = ", ".join(t["feature"] for t in top[:3])
         verb = {Status.FAIL: "drift detected", Status.WARN: "drift at warning level"}.get(status, "no drift")
-        msg = f"domain classifier: {verb} (ROC AUC {auc:.3f} {'>=' if status is Status.FAIL else 'vs'} {thr:g})"
+        msg = (
+            f"domain classifier: {verb} (ROC AUC {auc:.3f} {'>=' if status is Status.FAIL else 'vs'} {thr:g})"
+        )
         if top and status is not Status.PASS:
             msg += f"; most separating: {names}"
-        finding = Finding("dataset", status, statistic=auc, threshold=thr, method="domain_classifier",
-                          reason=reason, message=msg, details=details)
+        finding = Finding(
+            "dataset",
+            status,
+            statistic=auc,
+            threshold=thr,
+            method="domain_classifier",
+            reason=reason,
+            message=msg,
+            details=details,
+        )
         return self._verdict(findings=[finding], metrics={"roc_auc": auc}, message=msg)
 
     def _mmd(self, x: np.ndarray, y: np.ndarray, used: list[str], details: dict[str, Any]) -> Verdict:
@@ -232,11 +294,23 @@ class MultivariateDriftGate(Gate):
         sd[sd == 0] = 1.0
         res = empirical_mmd((ref - mu) / sd, (cur - mu) / sd, random_state=self.random_state)
         thr = 0.05 if self.threshold is None else float(self.threshold)
-        status, reason = self._decide(float(res.pvalue), thr, higher_is_drift=False)
-        details.update(direction="pvalue < threshold", rows_with_missing_dropped=int((~keep).sum() + (~keep_c).sum()),
-                       max_samples=1000)
+        status, reason = self._decide(float(res.pvalue or 0.0), thr, higher_is_drift=False)
+        details.update(
+            direction="pvalue < threshold",
+            rows_with_missing_dropped=int((~keep).sum() + (~keep_c).sum()),
+            max_samples=1000,
+        )
         verb = {Status.FAIL: "drift detected", Status.WARN: "drift at warning level"}.get(status, "no drift")
         msg = f"MMD: {verb} (MMD^2 {res.statistic:.4g}, permutation p={res.pvalue:.3g}, alpha {thr:g})"
-        finding = Finding("dataset", status, statistic=res.statistic, pvalue=res.pvalue, threshold=thr,
-                          method="empirical_mmd", reason=reason, message=msg, details=details)
+        finding = Finding(
+            "dataset",
+            status,
+            statistic=res.statistic,
+            pvalue=res.pvalue,
+            threshold=thr,
+            method="empirical_mmd",
+            reason=reason,
+            message=msg,
+            details=details,
+        )
         return self._verdict(findings=[finding], metrics={"mmd2": float(res.statistic)}, message=msg)

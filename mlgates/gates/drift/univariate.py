@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +25,7 @@ from mlgates.stats import drift as kernels
 from mlgates.stats.binning import BIN_STRATEGIES
 from mlgates.stats.multiple_testing import CORRECTIONS, adjust_pvalues
 
-__all__ = ["DriftGate", "METHODS", "SPECIAL_COLUMNS"]
+__all__ = ["METHODS", "SPECIAL_COLUMNS", "DriftGate"]
 
 METHODS = tuple(sorted(kernels.SAMPLE_KERNELS + kernels.COUNT_KERNELS))
 #: ``columns`` entries that name an input rather than a table column (when no column has it).
@@ -121,7 +122,8 @@ class DriftGate(Gate):
 
     Reason codes: ``drift_detected``, ``missing_share_drift``, ``insufficient_samples``,
     ``column_missing``, ``all_missing``, ``empty_input``, ``method_not_applicable``,
-    ``undefined_statistic``, ``unsupported_kind``.
+    ``undefined_statistic``, ``unsupported_kind``, ``kind_mismatch`` (numbers on one side, other
+    values on the other).
 
     Examples
     --------
@@ -217,11 +219,14 @@ class DriftGate(Gate):
                     isinstance(value, (list, tuple))
                     and len(value) > 0
                     and all(isinstance(e, (int, float)) and not isinstance(e, bool) for e in value)
-                    and all(x < y for x, y in zip(value, value[1:], strict=False))
+                    and all(x < y for x, y in itertools.pairwise(value))
                 )
                 if not ok:
                     raise parameter_error(
-                        owner, f"bins[{key!r}]", f"one of {modes} or an increasing list of edges", value
+                        owner,
+                        f"bins[{key!r}]",
+                        f"one of {modes} or an increasing list of edges",
+                        value,
                     )
 
     def required_inputs(self) -> tuple[str, ...]:
@@ -248,6 +253,7 @@ class DriftGate(Gate):
     def _pairs(self, ctx: CheckContext) -> list[tuple[str, Any]]:
         ref, cur = ctx.frame("reference"), ctx.frame("current")
         select_columns(ref, None)  # duplicate names are an InputError naming them
+        select_columns(cur, None)
         if self.columns is None:
             names = list(ctx.features("current").columns)
         else:
@@ -260,7 +266,9 @@ class DriftGate(Gate):
                 out.append((str(col), ("input", col)))
         return out
 
-    def _series(self, ctx: CheckContext, source: tuple[str, Any]) -> tuple[pd.Series, pd.Series, dict[str, Any]]:
+    def _series(
+        self, ctx: CheckContext, source: tuple[str, Any]
+    ) -> tuple[pd.Series, pd.Series, dict[str, Any]]:
         how, col = source
         if how == "frame":
             return ctx.column("reference", col), ctx.column("current", col), {}
@@ -284,13 +292,20 @@ class DriftGate(Gate):
         return sides[0], sides[1], {"source": source_name}
 
     # -- one column -----------------------------------------------------------------------
-    def _column(self, ctx: CheckContext, subject: str, source: tuple[str, Any]) -> _Outcome:
-        out = _Outcome(subject)
+    def _resolve(self, ctx: CheckContext, subject: str, source: tuple[str, Any]) -> Any:
+        """Both sides' series (or the InputError); run before the thread pool so predictions
+        from ``model`` are computed once, in one thread."""
         try:
-            ref, cur, extra = self._series(ctx, source)
+            return self._series(ctx, source)
         except InputError as exc:
-            out.error = (exc.reason, str(exc))
+            return exc
+
+    def _column(self, subject: str, resolved: Any) -> _Outcome:
+        out = _Outcome(subject)
+        if isinstance(resolved, InputError):
+            out.error = (resolved.reason, str(resolved))
             return out
+        ref, cur, extra = resolved
         out.details.update(extra)
         override = self.kinds.get(subject) if isinstance(self.kinds, Mapping) else None
         try:
@@ -298,10 +313,19 @@ class DriftGate(Gate):
         except prep.NotApplicable as exc:
             out.error = ("method_not_applicable", str(exc))
             return out
+        except prep.KindMismatch as exc:
+            out.error = ("kind_mismatch", str(exc))
+            return out
         out.kind = col.kind
         d = out.details
-        d.update(kind=col.kind, dtype=str(ref.dtype), n_ref=col.ref.n, n_cur=col.cur.n,
-                 n_unique=col.n_unique)
+        d.update(
+            kind=col.kind,
+            dtype=str(ref.dtype),
+            n_ref=col.ref.n,
+            n_cur=col.cur.n,
+            n_unique=col.n_unique,
+            n_unique_exact=col.ref.counts is not None or col.n_unique <= prep.DISCRETE_MAX_VALUES,
+        )
         ms_ref = col.ref.n_missing / col.ref.rows
         ms_cur = col.cur.n_missing / col.cur.rows
         d.update(missing_share_reference=ms_ref, missing_share_current=ms_cur)
@@ -311,15 +335,21 @@ class DriftGate(Gate):
             out.missing = self._missing_finding(subject, col)
         empty = [s for s, side in (("reference", col.ref), ("current", col.cur)) if side.n == 0]
         if empty:
-            out.error = ("all_missing", f"{subject}: no non-missing values in {' and '.join(empty)}; "
-                         "its distribution cannot be compared")
+            out.error = (
+                "all_missing",
+                f"{subject}: no non-missing values in {' and '.join(empty)}; "
+                "its distribution cannot be compared",
+            )
             return out
         method = self._method_for(subject, col.kind)
         if method == "auto":
             if col.kind == "text":
-                out.error = ("unsupported_kind", f"{subject}: text-like column ({col.n_unique_ref:,} distinct "
-                             f"values in {col.ref.n:,}); set kinds={{{subject!r}: 'categorical'}} or a method "
-                             "to compare it")
+                out.error = (
+                    "unsupported_kind",
+                    f"{subject}: text-like column ({col.n_unique_ref:,} distinct "
+                    f"values in {col.ref.n:,}); set kinds={{{subject!r}: 'categorical'}} or a method "
+                    "to compare it",
+                )
                 return out
             method, why = prep.auto_method(col)
         else:
@@ -360,25 +390,41 @@ class DriftGate(Gate):
         else:
             status, reason = Status.PASS, None
             message = f"{text} (within {share_text(tol)})"
-        return Finding(subject, status, statistic=change, pvalue=res.pvalue, threshold=tol,
-                       method="missing_share", reason=reason, message=message,
-                       details={"missing_reference": col.ref.n_missing, "missing_current": col.cur.n_missing,
-                                "rows_reference": col.ref.rows, "rows_current": col.cur.rows,
-                                "pvalue_method": "z"})
+        return Finding(
+            subject,
+            status,
+            statistic=change,
+            pvalue=res.pvalue,
+            threshold=tol,
+            method="missing_share",
+            reason=reason,
+            message=message,
+            details={
+                "missing_reference": col.ref.n_missing,
+                "missing_current": col.cur.n_missing,
+                "rows_reference": col.ref.rows,
+                "rows_current": col.cur.rows,
+                "pvalue_method": "z",
+            },
+        )
 
     # -- decision -------------------------------------------------------------------------
     def _check(self, ctx: CheckContext) -> Verdict:
         ref, cur = ctx.frame("reference"), ctx.frame("current")
         empty = [s for s, f in (("reference", ref), ("current", cur)) if len(f) == 0]
         if empty:
-            return self._verdict(Status.ERROR, reason="empty_input",
-                                 message=f"{' and '.join(empty)} has no rows: drift cannot be judged")
+            return self._verdict(
+                Status.ERROR,
+                reason="empty_input",
+                message=f"{' and '.join(empty)} has no rows: drift cannot be judged",
+            )
         pairs = self._pairs(ctx)
+        resolved = [(subject, self._resolve(ctx, subject, source)) for subject, source in pairs]
         if self.n_jobs > 1 and len(pairs) > 1:
             with ThreadPoolExecutor(max_workers=self.n_jobs) as pool:
-                outcomes = list(pool.map(lambda p: self._column(ctx, *p), pairs))
+                outcomes = list(pool.map(lambda p: self._column(*p), resolved))
         else:
-            outcomes = [self._column(ctx, *p) for p in pairs]
+            outcomes = [self._column(*p) for p in resolved]
         self._correct(outcomes)
         findings: list[Finding] = []
         n_judged = n_drifted = n_warned = 0
@@ -392,8 +438,11 @@ class DriftGate(Gate):
                 n_judged += 1
                 n_drifted += f.status is Status.FAIL
                 n_warned += f.status is Status.WARN
-        metrics = {"n_columns": float(len(outcomes)), "n_judged": float(n_judged),
-                   "n_drifted": float(n_drifted)}
+        metrics = {
+            "n_columns": float(len(outcomes)),
+            "n_judged": float(n_judged),
+            "n_drifted": float(n_drifted),
+        }
         if n_judged:
             share = n_drifted / n_judged
             metrics["drift_share"] = share
@@ -401,66 +450,117 @@ class DriftGate(Gate):
                 decision = Status.FAIL if n_drifted else (Status.WARN if n_warned else Status.PASS)
                 rule = "any drifted column fails"
             else:
-                decision = (Status.FAIL if share >= self.drift_share
-                            else Status.WARN if n_drifted or n_warned else Status.PASS)
+                decision = (
+                    Status.FAIL
+                    if share >= self.drift_share
+                    else Status.WARN
+                    if n_drifted or n_warned
+                    else Status.PASS
+                )
                 rule = f"fails at a drifted share >= {share_text(self.drift_share)}"
-            summary = (f"{n_drifted} of {n_judged} columns drifted ({share_text(share)}); {rule}")
-            findings.append(Finding(
-                "dataset", decision, statistic=share, threshold=self.drift_share if self.mode == "share" else None,
-                method="drift_share", reason="drift_detected" if decision is not Status.PASS else None,
-                message=summary, details={"mode": self.mode, "n_judged": n_judged, "n_drifted": n_drifted,
-                                          "n_warned": n_warned},
-            ))
+            summary = f"{n_drifted} of {n_judged} columns drifted ({share_text(share)}); {rule}"
+            findings.append(
+                Finding(
+                    "dataset",
+                    decision,
+                    statistic=share,
+                    threshold=self.drift_share if self.mode == "share" else None,
+                    method="drift_share",
+                    reason="drift_detected" if decision is not Status.PASS else None,
+                    message=summary,
+                    details={
+                        "mode": self.mode,
+                        "n_judged": n_judged,
+                        "n_drifted": n_drifted,
+                        "n_warned": n_warned,
+                    },
+                )
+            )
         else:
             decision, summary = Status.SKIP, "no column could be judged"
         others = [f.status for f in findings if f.reason not in ("drift_detected", None)]
         status = Status.worst([decision, *others])
         if status is Status.SKIP and not outcomes:
-            return self._verdict(findings=findings, metrics=metrics, reason="nothing_to_check",
-                                 message="no columns to compare")
+            return self._verdict(
+                findings=findings, metrics=metrics, reason="nothing_to_check", message="no columns to compare"
+            )
         reason = None
         if status is not Status.PASS:
-            reason = "drift_detected" if status is decision else next(
-                (f.reason for f in findings if f.status is status and f.reason), None)
+            reason = (
+                "drift_detected"
+                if status is decision
+                else next((f.reason for f in findings if f.status is status and f.reason), None)
+            )
         message = summary
         problems = [f.message for f in findings if f.reason not in ("drift_detected", None)]
         if problems:
             message += f"; {len(problems)} other finding(s): " + "; ".join(problems[:2])
         methods = {o.subject: o.method for o in outcomes if o.method}
-        return self._verdict(status, findings=findings, metrics=metrics, reason=reason, message=message,
-                             params={"resolved_methods": methods, "auto_rule": "evidently-0.7"})
+        return self._verdict(
+            status,
+            findings=findings,
+            metrics=metrics,
+            reason=reason,
+            message=message,
+            params={"resolved_methods": methods, "auto_rule": "evidently-0.7"},
+        )
 
     def _correct(self, outcomes: list[_Outcome]) -> None:
         if self.correction is None:
             return
-        idx = [i for i, o in enumerate(outcomes)
-               if o.method in kernels.PVALUE_METHODS and o.pvalue is not None and o.error is None
-               and o.insufficient is None]
-        adjusted = adjust_pvalues([outcomes[i].pvalue for i in idx], self.correction)
+        idx = [
+            i
+            for i, o in enumerate(outcomes)
+            if o.method in kernels.PVALUE_METHODS
+            and o.pvalue is not None
+            and o.error is None
+            and o.insufficient is None
+        ]
+        adjusted = adjust_pvalues([float(outcomes[i].pvalue or 0.0) for i in idx], self.correction)
         for i, p in zip(idx, adjusted, strict=True):
-            outcomes[i].details.update(raw_pvalue=outcomes[i].pvalue, correction=self.correction,
-                                       n_tests=len(idx))
+            outcomes[i].details.update(
+                raw_pvalue=outcomes[i].pvalue, correction=self.correction, n_tests=len(idx)
+            )
             outcomes[i].pvalue = float(p)
 
     def _finding(self, o: _Outcome, insufficient_status: Status) -> Finding:
         if o.error is not None:
-            reason, message = o.error
-            status = Status.SKIP if reason == "unsupported_kind" else Status.ERROR
-            return Finding(o.subject, status, method=o.method, reason=reason, message=message, details=o.details)
+            code, message = o.error
+            status = Status.SKIP if code == "unsupported_kind" else Status.ERROR
+            return Finding(
+                o.subject, status, method=o.method, reason=code, message=message, details=o.details
+            )
         if o.insufficient is not None:
-            return Finding(o.subject, insufficient_status, method=o.method, reason="insufficient_samples",
-                           message=o.insufficient, details=o.details)
+            return Finding(
+                o.subject,
+                insufficient_status,
+                method=o.method,
+                reason="insufficient_samples",
+                message=o.insufficient,
+                details=o.details,
+            )
         method = o.method or ""
         thr, warn = self._threshold_for(o.subject, o.kind, method)
         is_test = method in kernels.PVALUE_METHODS
         value = o.pvalue if is_test else o.statistic
         sizes = f"n_ref={o.details.get('n_ref', 0):,}, n_cur={o.details.get('n_cur', 0):,}"
         o.details.update(direction="pvalue < threshold" if is_test else "statistic >= threshold")
-        if value is None or not math.isfinite(value) or (o.statistic is not None and math.isnan(o.statistic)
-                                                         and method != "fisher_exact"):
-            return Finding(o.subject, Status.ERROR, statistic=o.statistic, pvalue=o.pvalue, threshold=thr,
-                           method=method, reason="undefined_statistic",
-                           message=f"{o.subject}: {method} is undefined on this data ({sizes})", details=o.details)
+        if (
+            value is None
+            or not math.isfinite(value)
+            or (o.statistic is not None and math.isnan(o.statistic) and method != "fisher_exact")
+        ):
+            return Finding(
+                o.subject,
+                Status.ERROR,
+                statistic=o.statistic,
+                pvalue=o.pvalue,
+                threshold=thr,
+                method=method,
+                reason="undefined_statistic",
+                message=f"{o.subject}: {method} is undefined on this data ({sizes})",
+                details=o.details,
+            )
         if is_test:
             drifted, warned = value < thr, warn is not None and value < warn
             shown = f"{method} p={value:.3g} {'<' if drifted else '>='} {thr:g}"
@@ -472,11 +572,21 @@ class DriftGate(Gate):
             o.details.update(warn_threshold=warn)
         new = o.details.get("n_new_categories") or 0
         tail = f"; {new} new categor{'y' if new == 1 else 'ies'}" if new else ""
+        reason: str | None = None
         if drifted:
             status, reason, head = Status.FAIL, "drift_detected", "drift detected"
         elif warned:
             status, reason, head = Status.WARN, "drift_detected", "drift at warning level"
         else:
             status, reason, head = Status.PASS, None, "no drift"
-        return Finding(o.subject, status, statistic=o.statistic, pvalue=o.pvalue, threshold=thr, method=method,
-                       reason=reason, message=f"{o.subject}: {head} ({shown}; {sizes}){tail}", details=o.details)
+        return Finding(
+            o.subject,
+            status,
+            statistic=o.statistic,
+            pvalue=o.pvalue,
+            threshold=thr,
+            method=method,
+            reason=reason,
+            message=f"{o.subject}: {head} ({shown}; {sizes}){tail}",
+            details=o.details,
+        )
