@@ -11,10 +11,40 @@ LAZY_EXPORTS: dict[str, str] = {
     # drift
     "DriftGate": "mlgates.gates.drift",
     "MultivariateDriftGate": "mlgates.gates.drift",
+    # performance
+    "BeatsBaselineGate": "mlgates.gates.performance",
+    "CalibrationGate": "mlgates.gates.performance",
+    "PerformanceGate": "mlgates.gates.performance",
+    # fairness
+    "DisparateImpactGate": "mlgates.gates.fairness",
+    "FairnessGate": "mlgates.gates.fairness",
     # quality
+    "CategoryGate": "mlgates.gates.quality",
+    "ConflictingLabelsGate": "mlgates.gates.quality",
+    "ConstantColumnGate": "mlgates.gates.quality",
+    "DuplicateRowsGate": "mlgates.gates.quality",
+    "FeatureLeakageGate": "mlgates.gates.quality",
+    "FreshnessGate": "mlgates.gates.quality",
+    "InfiniteValuesGate": "mlgates.gates.quality",
     "MissingValuesGate": "mlgates.gates.quality",
+    "MixedTypesGate": "mlgates.gates.quality",
+    "MonotonicGate": "mlgates.gates.quality",
+    "OutlierGate": "mlgates.gates.quality",
+    "RangeGate": "mlgates.gates.quality",
     "RowCountGate": "mlgates.gates.quality",
     "SchemaGate": "mlgates.gates.quality",
+    "StringGate": "mlgates.gates.quality",
+    "TrainTestLeakageGate": "mlgates.gates.quality",
+    "UniqueGate": "mlgates.gates.quality",
+    "quality_suite_from_reference": "mlgates.gates.quality",
+    # reproducibility
+    "DeterminismGate": "mlgates.gates.reproducibility",
+    "Manifest": "mlgates.fingerprints.manifest",
+    "ReproducibilityGate": "mlgates.gates.reproducibility",
+    "TableFingerprint": "mlgates.fingerprints",
+    "capture_environment": "mlgates.fingerprints.environment",
+    "fingerprint": "mlgates.fingerprints",
+    "fingerprint_table": "mlgates.fingerprints",
     # integrations (need their extra; importing without it raises ImportError naming it)
     "EvidentlyGate": "mlgates.integrations.evidently",
 }

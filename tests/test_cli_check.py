@@ -265,9 +265,11 @@ def test_init_writes_reviewable_suite_that_loads(files, capsys, frames):
     assert text.startswith("# mlgates suite written by `mlgates init`")
     suite = load_suite(out)
     types = [g.to_config()["type"] for g in suite.gates]
-    assert types == ["SchemaGate", "MissingValuesGate", "RowCountGate"]
+    # quality_suite_from_reference: schema, row count and missing values first, then the rest
+    assert types[:3] == ["SchemaGate", "RowCountGate", "MissingValuesGate"]
+    assert "ConflictingLabelsGate" in types  # --target adds the label checks
     # the starter suite passes on its own reference data
-    assert suite.check(reference=ref, current=ref).status is Status.PASS
+    assert suite.check(reference=ref, current=ref, target="y").status is Status.PASS
     # refuses to overwrite
     code, _, err = run(capsys, "init", "--reference", files / "ref.csv", "--output", out)
     assert code == 2 and "--force" in err

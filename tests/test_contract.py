@@ -21,12 +21,36 @@ Example = Callable[[], tuple[Gate, dict[str, Any] | None]]
 
 
 def _quality() -> dict[str, Example]:
-    from mlgates import MissingValuesGate, RowCountGate, SchemaGate
+    import mlgates as m
+
+    def timed() -> dict[str, Any]:
+        import pandas as pd
+
+        frame = pd.DataFrame({
+            "ts": pd.date_range("2026-01-01", periods=100, freq="h"),
+            "code": [f"AB{i:03d}" for i in range(100)],
+            "mixed": pd.Series(["a", 1] * 50, dtype=object),
+        })
+        return {"current": frame, "reference": frame.copy()}
 
     return {
-        "SchemaGate": lambda: (SchemaGate(columns={"x": "float", "color": "string"}), None),
-        "MissingValuesGate": lambda: (MissingValuesGate(max_share=0.1), None),
-        "RowCountGate": lambda: (RowCountGate(min_rows=10), None),
+        "SchemaGate": lambda: (m.SchemaGate(columns={"x": "float", "color": "string"}), None),
+        "MissingValuesGate": lambda: (m.MissingValuesGate(max_share=0.1), None),
+        "RowCountGate": lambda: (m.RowCountGate(min_rows=10), None),
+        "RangeGate": lambda: (m.RangeGate(bounds={"x": {"min": -10.0, "max": 10.0}}), None),
+        "CategoryGate": lambda: (m.CategoryGate(max_unknown_share=0.01), None),
+        "UniqueGate": lambda: (m.UniqueGate(columns=["x", ["color", "group"]]), None),
+        "DuplicateRowsGate": lambda: (m.DuplicateRowsGate(max_share=0.01), None),
+        "ConstantColumnGate": lambda: (m.ConstantColumnGate(near_constant_share=0.99), None),
+        "MixedTypesGate": lambda: (m.MixedTypesGate(), timed()),
+        "InfiniteValuesGate": lambda: (m.InfiniteValuesGate(), None),
+        "StringGate": lambda: (m.StringGate(columns="code", pattern=r"[A-Z]{2}\d{3}"), timed()),
+        "OutlierGate": lambda: (m.OutlierGate(method="robust_z"), None),
+        "FreshnessGate": lambda: (m.FreshnessGate(column="ts", max_age="30 days", now="2026-01-10"), timed()),
+        "MonotonicGate": lambda: (m.MonotonicGate(strict=True), timed()),
+        "ConflictingLabelsGate": lambda: (m.ConflictingLabelsGate(), None),
+        "TrainTestLeakageGate": lambda: (m.TrainTestLeakageGate(), None),
+        "FeatureLeakageGate": lambda: (m.FeatureLeakageGate(columns=["x", "z", "color"]), None),
     }
 
 
@@ -39,7 +63,59 @@ def _drift() -> dict[str, Example]:
     }
 
 
-EXAMPLES: dict[str, Example] = {**_quality(), **_drift()}
+def _performance() -> dict[str, Example]:
+    from mlgates import BeatsBaselineGate, CalibrationGate, PerformanceGate
+
+    return {
+        "PerformanceGate": lambda: (PerformanceGate("accuracy", test="mcnemar", max_drop=0.01), None),
+        "BeatsBaselineGate": lambda: (BeatsBaselineGate(min_improvement=0.1), None),
+        "CalibrationGate": lambda: (CalibrationGate(max_ece=0.2), None),
+    }
+
+
+def _fairness() -> dict[str, Example]:
+    from mlgates import DisparateImpactGate, FairnessGate
+
+    return {
+        "FairnessGate": lambda: (FairnessGate("equalized_odds_difference", max_value=0.5), None),
+        "DisparateImpactGate": lambda: (DisparateImpactGate(min_ratio=0.5), None),
+    }
+
+
+def _reproducibility() -> dict[str, Example]:
+    import tempfile
+    from pathlib import Path
+
+    from mlgates import DeterminismGate, Manifest, ReproducibilityGate
+
+    def repro():
+        inputs = example_inputs()
+        lock = Path(tempfile.mkdtemp()) / "mlgates.lock.json"
+        Manifest.capture(artifacts={"reference": inputs["reference"]}).save(lock)
+        return ReproducibilityGate(lockfile=str(lock)), inputs
+
+    def determinism():
+        from sklearn.linear_model import LogisticRegression
+
+        inputs = example_inputs()
+        ref = inputs["reference"]
+
+        def train(seed):
+            return LogisticRegression(random_state=seed).fit(ref[["x", "z"]], ref["y"])
+
+        current = inputs["current"][["x", "z", "y"]]
+        return DeterminismGate(train_fn=train), {"current": current, "target": "y"}
+
+    return {"ReproducibilityGate": repro, "DeterminismGate": determinism}
+
+
+EXAMPLES: dict[str, Example] = {
+    **_quality(),
+    **_drift(),
+    **_fairness(),
+    **_performance(),
+    **_reproducibility(),
+}
 
 
 def _builtin_gates() -> list[str]:

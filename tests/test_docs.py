@@ -9,7 +9,14 @@ import pytest
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 #: Pages whose ```python blocks form one runnable script (ci.md shows fragments of user projects).
-RUNNABLE = ["index.md", "concepts.md", "custom_gates.md"]
+RUNNABLE = [
+    "index.md",
+    "concepts.md",
+    "custom_gates.md",
+    "quality.md",
+    "performance.md",
+    "reproducibility.md",
+]
 
 
 def _blocks(page: str) -> list[str]:

@@ -15,7 +15,12 @@ from mlgates.core.suite import Suite
 from mlgates.core.verdict import Verdict
 
 #: Modules of this package whose ``section(data)`` builds one part of the demo suite.
-SECTIONS = ("mlgates.demo.quality",)
+SECTIONS = (
+    "mlgates.demo.quality",
+    "mlgates.demo.performance",
+    "mlgates.demo.fairness",
+    "mlgates.demo.reproducibility",
+)
 
 
 def build_demo_suite(data: object) -> Suite:

@@ -1,7 +1,37 @@
-"""Data-quality gates: schema, missing values, row counts, and (growing) the rest of the family."""
+"""Data-quality gates: schema, missing values, row counts, ranges, categories, uniqueness and
+duplicates, column health, strings, outliers, time, label and split integrity; and a suite
+inferred from a reference table (:func:`quality_suite_from_reference`)."""
 
+from mlgates.gates.quality.categories import CategoryGate
+from mlgates.gates.quality.health import ConstantColumnGate, InfiniteValuesGate, MixedTypesGate
+from mlgates.gates.quality.infer import quality_suite_from_reference
+from mlgates.gates.quality.integrity import ConflictingLabelsGate, FeatureLeakageGate, TrainTestLeakageGate
 from mlgates.gates.quality.missing import MissingValuesGate
+from mlgates.gates.quality.outliers import OutlierGate
+from mlgates.gates.quality.ranges import RangeGate
 from mlgates.gates.quality.rows import RowCountGate
 from mlgates.gates.quality.schema import SchemaGate
+from mlgates.gates.quality.strings import StringGate
+from mlgates.gates.quality.time import FreshnessGate, MonotonicGate
+from mlgates.gates.quality.uniqueness import DuplicateRowsGate, UniqueGate
 
-__all__ = ["MissingValuesGate", "RowCountGate", "SchemaGate"]
+__all__ = [
+    "CategoryGate",
+    "ConflictingLabelsGate",
+    "ConstantColumnGate",
+    "DuplicateRowsGate",
+    "FeatureLeakageGate",
+    "FreshnessGate",
+    "InfiniteValuesGate",
+    "MissingValuesGate",
+    "MixedTypesGate",
+    "MonotonicGate",
+    "OutlierGate",
+    "RangeGate",
+    "RowCountGate",
+    "SchemaGate",
+    "StringGate",
+    "TrainTestLeakageGate",
+    "UniqueGate",
+    "quality_suite_from_reference",
+]

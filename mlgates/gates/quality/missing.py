@@ -12,6 +12,7 @@ from mlgates.core.params import Interval, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import missing_mask, select_columns, share_text
+from mlgates.gates.quality._common import check_string_keys
 
 __all__ = ["MissingValuesGate"]
 
@@ -69,6 +70,7 @@ class MissingValuesGate(Gate):
         self.warn_share = warn_share
 
     def _validate_params(self) -> None:
+        check_string_keys("MissingValuesGate", "max_share", self.max_share)  # TOML keys are str
         if isinstance(self.max_share, Mapping):
             for col, value in self.max_share.items():
                 if not Interval("real", 0, 1).is_satisfied_by(value):

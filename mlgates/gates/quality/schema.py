@@ -12,6 +12,7 @@ from mlgates.core.params import parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import FAMILIES, column_kind, kind_matches, select_columns
+from mlgates.gates.quality._common import check_string_keys
 
 __all__ = ["SchemaGate"]
 
@@ -72,6 +73,7 @@ class SchemaGate(Gate):
         self.check_order = check_order
 
     def _validate_params(self) -> None:
+        check_string_keys("SchemaGate", "columns", self.columns)  # TOML keys are str
         if isinstance(self.columns, Mapping):
             for col, kind in self.columns.items():
                 if not isinstance(kind, str):
@@ -99,6 +101,9 @@ class SchemaGate(Gate):
         expected = self._expected(ctx)
         frame = ctx.frame("current")
         select_columns(frame, None)
+        if len(frame) == 0:
+            return self._verdict(Status.ERROR, reason="empty_input",
+                                 message="current has no rows: an empty table is not judged (fail closed)")
         findings = []
         for col, want in expected.items():
             if col not in frame.columns:

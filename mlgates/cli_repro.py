@@ -1,0 +1,170 @@
+"""``mlgates fingerprint``, ``mlgates lock`` and ``mlgates verify``.
+
+Exit codes: 0 passed (or printed), 1 a locked artifact changed, 2 an error (a path or the
+lock file missing or unreadable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["register"]
+
+DEFAULT_LOCK = "mlgates.lock.json"
+
+
+def register(subparsers: Any) -> None:
+    """Add the reproducibility subcommands to the ``mlgates`` parser."""
+    fp = subparsers.add_parser(
+        "fingerprint", help="print canonical content fingerprints of files and directories"
+    )
+    fp.add_argument("paths", nargs="+", metavar="PATH")
+    fp.add_argument(
+        "--row-order",
+        choices=("sensitive", "insensitive"),
+        default="sensitive",
+        help="for table files (Parquet/Feather): whether row order matters",
+    )
+    fp.add_argument("--columns", action="store_true", help="also print per-column fingerprints of tables")
+    fp.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    fp.set_defaults(handler=_fingerprint)
+
+    lock = subparsers.add_parser("lock", help="fingerprint files/directories into a lock file")
+    lock.add_argument("paths", nargs="+", metavar="PATH")
+    lock.add_argument(
+        "-o", "--output", default=DEFAULT_LOCK, help=f"lock file to write (default {DEFAULT_LOCK})"
+    )
+    lock.add_argument(
+        "--seed", action="append", default=[], metavar="NAME=INT", help="record a seed (repeatable)"
+    )
+    lock.add_argument("--row-order", choices=("sensitive", "insensitive"), default="sensitive")
+    lock.add_argument("--no-environment", action="store_true", help="do not record the environment")
+    lock.set_defaults(handler=_lock)
+
+    verify = subparsers.add_parser("verify", help="re-fingerprint the files of a lock file and compare")
+    verify.add_argument("--lock", default=DEFAULT_LOCK, help=f"lock file to check (default {DEFAULT_LOCK})")
+    verify.add_argument("--environment-policy", choices=("warn", "fail", "ignore"), default="warn")
+    verify.add_argument(
+        "--seed",
+        action="append",
+        default=[],
+        metavar="NAME=INT",
+        help="seeds of this run, compared with the locked ones",
+    )
+    verify.add_argument(
+        "--strict",
+        action="store_true",
+        help="locked artifacts that the CLI cannot re-read (in-memory data, models) are errors",
+    )
+    verify.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    verify.set_defaults(handler=_verify)
+
+
+def _table_suffix(path: Path) -> bool:
+    from mlgates.fingerprints._objects import TABLE_SUFFIXES
+
+    return path.is_file() and path.suffix.lower() in TABLE_SUFFIXES
+
+
+def _missing(paths: list[Path]) -> bool:
+    gone = [p for p in paths if not p.exists()]
+    for p in gone:
+        print(f"mlgates: no such file or directory: {p}", file=sys.stderr)
+    return bool(gone)
+
+
+def _seeds(items: list[str]) -> dict[str, int] | None:
+    seeds: dict[str, int] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        try:
+            seeds[name.strip()] = int(value)
+        except ValueError:
+            raise SystemExit(f"mlgates: --seed expects NAME=INT, got {item!r}") from None
+        if not sep or not name.strip():
+            raise SystemExit(f"mlgates: --seed expects NAME=INT, got {item!r}")
+    return seeds or None
+
+
+def _fingerprint(args: argparse.Namespace) -> int:
+    from mlgates.fingerprints import fingerprint, fingerprint_table
+    from mlgates.fingerprints._objects import _read_table
+
+    paths = [Path(p) for p in args.paths]
+    if _missing(paths):
+        return 2
+    rows: list[dict[str, Any]] = []
+    for path in paths:
+        row: dict[str, Any] = {"path": str(path)}
+        table = _read_table(path) if _table_suffix(path) else None
+        if table is not None:
+            tf = fingerprint_table(table, row_order=args.row_order)
+            row.update(fingerprint=tf.fingerprint, n_rows=tf.n_rows, columns=tf.columns)
+        else:
+            row["fingerprint"] = fingerprint(path)
+        rows.append(row)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    for row in rows:
+        print(f"{row['fingerprint']}  {row['path']}")
+        if args.columns:
+            for name, fp in (row.get("columns") or {}).items():
+                print(f"  {fp}  {name}")
+    return 0
+
+
+def _lock(args: argparse.Namespace) -> int:
+    from mlgates.core.errors import ConfigError
+    from mlgates.fingerprints.manifest import Manifest
+
+    paths = [Path(p) for p in args.paths]
+    if _missing(paths):
+        return 2
+    try:
+        manifest = Manifest.capture(
+            artifacts={p.as_posix(): p for p in paths},
+            seeds=_seeds(args.seed),
+            environment=not args.no_environment,
+            row_order=args.row_order,
+        )
+        out = manifest.save(args.output)
+    except (ConfigError, OSError, ValueError) as exc:
+        print(f"mlgates: cannot write the lock file: {exc}", file=sys.stderr)
+        return 2
+    for name, entry in manifest.artifacts.items():
+        print(f"{entry['fingerprint']}  {name}")
+    print(f"wrote {out} ({len(manifest.artifacts)} artifacts)")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from mlgates.core.errors import ConfigError
+    from mlgates.fingerprints.manifest import Manifest
+    from mlgates.gates.reproducibility import ReproducibilityGate
+
+    gate = ReproducibilityGate(
+        lockfile=args.lock,
+        environment_policy=args.environment_policy,
+        on_missing="error" if args.strict else "skip",
+        name="mlgates verify",
+    )
+    artifacts: dict[str, Any] = {}
+    try:
+        manifest = Manifest.load(args.lock) if Path(args.lock).exists() else None
+    except ConfigError:
+        manifest = None  # the gate reports lock_invalid
+    if manifest is not None:
+        for name, entry in manifest.artifacts.items():
+            if "path" in entry:
+                artifacts[name] = Path(entry["path"])
+    seeds = _seeds(args.seed)
+    if seeds is not None:
+        artifacts["seeds"] = seeds
+    verdict = gate.check(artifacts=artifacts)
+    print(verdict.to_json() if args.json else verdict.to_text(color=sys.stdout.isatty()))
+    return verdict.exit_code

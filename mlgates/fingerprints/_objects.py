@@ -1,0 +1,198 @@
+"""Dispatch of objects to their canonical digests: tables, arrays, estimators, files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xxhash
+
+from mlgates.fingerprints._canon import canonical_bytes
+from mlgates.fingerprints._tables import TableDigest, digest_array, digest_frame
+
+__all__ = [
+    "arrow_types",
+    "as_pandas_table",
+    "digest_path",
+    "is_numpy_scalar",
+    "object_state",
+    "special_digest",
+    "table_digest",
+]
+
+#: File suffixes read as tables (their logical content is hashed, not the writer's bytes).
+TABLE_SUFFIXES = (".parquet", ".pq", ".feather", ".arrow")
+#: Names skipped when hashing a directory.
+IGNORED_NAMES = frozenset(
+    {".git", "__pycache__", ".DS_Store", ".ipynb_checkpoints", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
+)
+_CHUNK = 1 << 20
+
+
+def as_pandas_table(obj: Any) -> pd.DataFrame | pd.Series | None:
+    """pandas view of a pyarrow or polars table (types preserved via ArrowDtype), else None."""
+    mod = type(obj).__module__.split(".")[0]
+    if mod == "pyarrow":
+        import pyarrow as pa
+
+        if isinstance(obj, (pa.Table, pa.RecordBatch)):
+            return _arrow_to_pandas(obj)
+        if isinstance(obj, (pa.Array, pa.ChunkedArray)):
+            return _arrow_to_pandas(pa.table({"": obj})).iloc[:, 0].rename(None)
+    if mod == "polars":
+        import pyarrow as pa
+
+        if type(obj).__name__ == "LazyFrame":  # the data it computes
+            obj = obj.collect()
+        if hasattr(obj, "to_arrow"):
+            arrow = obj.to_arrow()
+            if isinstance(arrow, pa.Table):
+                return _arrow_to_pandas(arrow)
+            return _arrow_to_pandas(pa.table({"": arrow})).iloc[:, 0].rename(getattr(obj, "name", None))
+    return None
+
+
+def arrow_types(arrow_type: Any) -> Any:
+    """Keep Arrow types exactly (ints with nulls stay ints); dictionaries become Categoricals."""
+    import pyarrow as pa
+
+    return None if pa.types.is_dictionary(arrow_type) else pd.ArrowDtype(arrow_type)
+
+
+def _arrow_to_pandas(table: Any) -> pd.DataFrame:
+    """Arrow table -> pandas with Arrow types kept; string/binary views become large types
+    (polars writes views, which pandas cannot inspect)."""
+    import pyarrow as pa
+
+    if isinstance(table, pa.RecordBatch):
+        table = pa.Table.from_batches([table])
+    views = {"string_view": pa.large_string(), "binary_view": pa.large_binary()}
+    if any(str(f.type) in views for f in table.schema):
+        fields = [pa.field(f.name, views.get(str(f.type), f.type), f.nullable) for f in table.schema]
+        table = table.cast(pa.schema(fields))
+    return table.to_pandas(types_mapper=arrow_types)
+
+
+def table_digest(
+    obj: Any, *, row_order: str = "sensitive", column_order: str = "sensitive"
+) -> TableDigest | None:
+    """Digest of a table-like object (DataFrame, Series, ndarray, pyarrow, polars), else None."""
+    converted = as_pandas_table(obj)
+    if converted is not None:
+        obj = converted
+    if isinstance(obj, pd.api.extensions.ExtensionArray):
+        obj = pd.Series(obj)
+    if isinstance(obj, pd.DataFrame):
+        return digest_frame(obj, row_order=row_order, column_order=column_order)
+    if isinstance(obj, pd.Series):
+        return digest_frame(
+            obj.to_frame(name=obj.name), kind="series", row_order=row_order, column_order=column_order
+        )
+    if isinstance(obj, pd.Index):
+        return digest_frame(
+            obj.to_frame(index=False, name=obj.name),
+            kind="index",
+            row_order=row_order,
+            column_order=column_order,
+        )
+    if isinstance(obj, np.ndarray):
+        return digest_array(obj, row_order=row_order, column_order=column_order)
+    return None
+
+
+def is_numpy_scalar(v: Any) -> bool:
+    """A numpy scalar that ``.item()`` turns into the equal Python value."""
+    return isinstance(v, np.generic) and not isinstance(v, (np.datetime64, np.timedelta64, np.void))
+
+
+def special_digest(v: Any) -> tuple[bytes, bytes] | None:
+    """(tag, 16-byte digest) for values nested in configs/estimators that are not plain data."""
+    if isinstance(v, (np.datetime64, np.timedelta64)):
+        return b"g", xxhash.xxh3_128_digest(canonical_bytes(str(v.dtype) + ":" + str(v)))
+    if isinstance(v, np.random.RandomState):
+        return b"r", xxhash.xxh3_128_digest(canonical_bytes(list(v.get_state(legacy=True))))
+    if isinstance(v, np.random.Generator):
+        return b"q", xxhash.xxh3_128_digest(canonical_bytes(v.bit_generator.state))
+    table = table_digest(v)
+    if table is not None:
+        return b"t", table.digest
+    return None
+
+
+def object_state(v: Any, path: tuple[Any, ...]) -> Any:
+    """The state that defines an arbitrary object: ``__getstate__()``, else its reduce tuple."""
+    getstate = getattr(v, "__getstate__", None)
+    state: Any = None
+    if callable(getstate):
+        try:
+            state = getstate()
+        except TypeError:
+            state = None
+    if isinstance(state, dict):
+        return {k: s for k, s in state.items() if not (isinstance(k, str) and k.startswith("__"))}
+    if state is not None:  # e.g. (dict, slots) of a slotted class
+        return state
+    try:
+        reduced = v.__reduce_ex__(4)
+    except Exception as exc:  # noqa: BLE001 - anything that refuses to pickle
+        where = ".".join(map(str, path)) or "value"
+        raise TypeError(
+            f"cannot fingerprint {where} of type {type(v).__name__}: it has no state to hash "
+            f"({exc}). Convert it to plain data, an array or a table first."
+        ) from None
+    if isinstance(reduced, str):
+        return reduced
+    return list(reduced[1:3]) if len(reduced) > 1 else []
+
+
+def digest_path(path: Path) -> bytes:
+    """Content digest of a file or directory (tables by logical content, other files by bytes)."""
+    path = Path(path)
+    if path.is_dir():
+        h = xxhash.xxh3_128(b"directory")
+        for rel, file in _walk(path):
+            h.update(canonical_bytes(rel))
+            h.update(_file_digest(file))
+        return h.digest()
+    if path.is_file():
+        return _file_digest(path)
+    raise FileNotFoundError(f"cannot fingerprint {os.fspath(path)!r}: no such file or directory")
+
+
+def _walk(root: Path) -> list[tuple[str, Path]]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in IGNORED_NAMES)
+        for name in filenames:
+            if name in IGNORED_NAMES or name.endswith(".pyc"):
+                continue
+            full = Path(dirpath, name)
+            found.append((full.relative_to(root).as_posix(), full))
+    found.sort()
+    return found
+
+
+def _file_digest(path: Path) -> bytes:
+    if path.suffix.lower() in TABLE_SUFFIXES:
+        table = _read_table(path)
+        if table is not None:
+            return digest_frame(table, row_order="sensitive", column_order="sensitive").digest
+    h = xxhash.xxh3_128(b"file")
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            h.update(chunk)
+    return h.digest()
+
+
+def _read_table(path: Path) -> pd.DataFrame | None:
+    try:
+        import pyarrow.feather as feather
+        import pyarrow.parquet as pq
+    except ImportError:
+        return None
+    suffix = path.suffix.lower()
+    table = pq.read_table(path) if suffix in (".parquet", ".pq") else feather.read_table(path)
+    return _arrow_to_pandas(table)

@@ -1,0 +1,301 @@
+"""DisparateImpactGate: the four-fifths rule on selection rates, with a CI for each ratio."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+
+from mlgates.core.context import CheckContext
+from mlgates.core.errors import InputError
+from mlgates.core.finding import Finding
+from mlgates.core.gate import Gate
+from mlgates.core.params import Interval, Options
+from mlgates.core.status import Status
+from mlgates.core.verdict import Verdict
+from mlgates.gates._columns import share_text
+from mlgates.gates.fairness import _components as comps
+from mlgates.gates.fairness import _inputs as inp
+from mlgates.gates.fairness._common import INSUFFICIENT_STATUS, group_findings, judge, undecided_status
+from mlgates.stats import fairness as fk
+
+__all__ = ["DisparateImpactGate"]
+
+
+class DisparateImpactGate(Gate):
+    """Each group's selection rate is at least ``min_ratio`` times the reference rate
+    (the four-fifths rule of the US EEOC Uniform Guidelines, 29 CFR 1607.4(D)).
+
+    Parameters
+    ----------
+    min_ratio : float, default 0.8
+        Smallest allowed ratio of a group's selection rate to the reference rate.
+    reference : str, default "max_rate"
+        ``"max_rate"``: the group with the highest selection rate (the four-fifths rule);
+        ``"overall"``: the rate on all rows; or a group, as its value (``"Male"``) or subject
+        (``"sex=Male"``).
+    sensitive_features, min_group_size, on_insufficient, missing, decision, confidence,
+    threshold, pos_label, random_state
+        As in :class:`~mlgates.FairnessGate`.
+    n_resamples : int, default 1000
+        Multinomial bootstrap resamples of the per-group counts for the ratio intervals
+        (0 disables them; ``decision="ci"`` needs them).
+    name, blocking
+        See :class:`~mlgates.Gate`.
+
+    Notes
+    -----
+    One finding per group: the ratio (statistic), its percentile bootstrap interval (the
+    reference is re-chosen in every resample for ``"max_rate"``) and the group's selection
+    rate with its Wilson interval in ``details``. Groups below ``min_group_size`` are
+    ``insufficient_samples``; all-zero reference rate is ``undefined_rate``. Reason codes:
+    ``disparate_impact``, ``disparate_impact_inconclusive``, ``insufficient_samples``,
+    ``undefined_rate``, ``single_group``, ``reference_group_missing`` and the input errors of
+    :class:`~mlgates.FairnessGate`. ``metrics["disparate_impact_ratio"]`` is the smallest ratio.
+    Only predictions are needed (no target).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from mlgates import DisparateImpactGate
+    >>> rng = np.random.default_rng(1)
+    >>> g = rng.choice(["a", "b"], 4000)
+    >>> pred = (rng.random(4000) < np.where(g == "a", 0.5, 0.35)).astype(int)
+    >>> v = DisparateImpactGate().check(prediction=pred, sensitive_features=g)
+    >>> v.status, v.reason
+    (<Status.FAIL: 'fail'>, 'disparate_impact')
+    >>> round(v.metrics["disparate_impact_ratio"], 2)
+    0.73
+    """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "min_ratio": [Interval("real", 0, 1)],
+        "reference": [str],
+        "sensitive_features": ["columns", None],
+        "min_group_size": [Interval("int", 1, None)],
+        "on_insufficient": [Options("warn", "fail", "error", "ignore")],
+        "missing": [Options("as_group", "drop", "error")],
+        "decision": [Options("point", "ci")],
+        "confidence": [Interval("real", 0, 1, closed="neither")],
+        "threshold": [Interval("real", None, None), None],
+        "n_resamples": [Interval("int", 0, None)],
+        "random_state": [Interval("int", 0, None), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        min_ratio: float = 0.8,
+        reference: str = "max_rate",
+        sensitive_features: str | Sequence[str] | None = None,
+        min_group_size: int = 30,
+        on_insufficient: str = "warn",
+        missing: str = "as_group",
+        decision: str = "point",
+        confidence: float = 0.95,
+        threshold: float | None = None,
+        pos_label: Any = None,
+        n_resamples: int = 1000,
+        random_state: int | None = 0,
+        name: str | None = None,
+        blocking: bool = True,
+    ) -> None:
+        super().__init__(name=name, blocking=blocking)
+        self.min_ratio = min_ratio
+        self.reference = reference
+        self.sensitive_features = sensitive_features
+        self.min_group_size = min_group_size
+        self.on_insufficient = on_insufficient
+        self.missing = missing
+        self.decision = decision
+        self.confidence = confidence
+        self.threshold = threshold
+        self.pos_label = pos_label
+        self.n_resamples = n_resamples
+        self.random_state = random_state
+
+    def _validate_params(self) -> None:
+        from mlgates.core.params import parameter_error
+
+        if self.decision == "ci" and self.n_resamples == 0:
+            raise parameter_error(
+                type(self).__name__,
+                "n_resamples",
+                "> 0 with decision='ci'",
+                self.n_resamples,
+                "DisparateImpactGate(n_resamples=1000).",
+            )
+
+    def required_inputs(self) -> tuple[str, ...]:
+        return () if self.sensitive_features is not None else ("sensitive_features",)
+
+    def _reference_group(self, groups: inp.Groups) -> int | None:
+        if self.reference in ("max_rate", "overall"):
+            return None
+        for g in range(groups.n_groups):
+            label = groups.labels[g]
+            if self.reference == groups.subject(g) or (len(label) == 1 and self.reference == str(label[0])):
+                return g
+        raise InputError(
+            f"reference group {self.reference!r} not found; groups are "
+            f"{[groups.subject(g) for g in range(groups.n_groups)][:20]}",
+            reason="reference_group_missing",
+            subject=self.reference,
+        )
+
+    def _ratios(self, rates: np.ndarray, overall: Any, used: np.ndarray, ref: int | None) -> np.ndarray:
+        """Ratio of each group's rate to the reference (last axis = groups)."""
+        r = np.where(used, rates, np.nan)
+        if self.reference == "max_rate":
+            finite = np.isfinite(r)
+            base = np.max(np.where(finite, r, -np.inf), axis=-1, keepdims=True)
+        elif self.reference == "overall":
+            base = np.asarray(overall)[..., None]
+        else:
+            assert ref is not None
+            base = r[..., ref : ref + 1]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(np.isfinite(base) & (base > 0), r / np.where(base > 0, base, 1.0), np.nan)
+
+    def _check(self, ctx: CheckContext) -> Verdict:
+        groups = inp.resolve_groups(ctx, self.sensitive_features, self.missing)
+        ref = self._reference_group(groups)
+        counts = inp.confusion(ctx, groups, self.pos_label, self.threshold, needs_target=False)
+        reps = inp.count_replicates(ctx, counts, self.n_resamples, self.random_state)
+        (comp,) = comps.count_components(("selection_rate",), counts, reps, self.confidence)
+        insufficient = INSUFFICIENT_STATUS[self.on_insufficient]
+        used = comp.usable(self.min_group_size)
+        params = {"sensitive_feature_names": list(groups.names), "n_dropped_missing": groups.n_dropped}
+        rate_findings = group_findings(comp, groups, self.min_group_size, insufficient, self.confidence)
+        if groups.n_groups < 2:
+            head = Finding(
+                "disparate_impact_ratio",
+                insufficient,
+                reason="single_group",
+                method="selection_rate_ratio",
+                message=f"only one group ({groups.subject(0)}): a ratio needs two groups",
+            )
+            return self._verdict(
+                undecided_status([head, *rate_findings]),
+                findings=[head, *rate_findings],
+                params=params,
+                metrics={"disparate_impact_ratio": float("nan"), "n_groups": 1.0},
+                message=head.message,
+            )
+        if ref is not None and not used[ref]:
+            head = Finding(
+                "disparate_impact_ratio",
+                insufficient,
+                reason="insufficient_samples",
+                method="selection_rate_ratio",
+                message=f"reference group {groups.subject(ref)} has too few rows "
+                f"({int(comp.rows[ref])} < {self.min_group_size})",
+            )
+            return self._verdict(
+                undecided_status([head, *rate_findings]),
+                findings=[head, *rate_findings],
+                params=params,
+                metrics={"disparate_impact_ratio": float("nan")},
+                message=head.message,
+            )
+        ratios = self._ratios(comp.values, comp.overall, used, ref)
+        rep_ratios = None
+        if comp.replicates is not None:
+            rep_ratios = self._ratios(comp.replicates, comp.overall_replicates, used, ref)
+        findings: list[Finding] = []
+        for g, rate_finding in enumerate(rate_findings):
+            subject = groups.subject(g)
+            if not used[g]:
+                findings.append(rate_finding)
+                continue
+            value = float(ratios[g])
+            ci = (
+                fk.percentile_interval(rep_ratios[:, g], self.confidence)
+                if rep_ratios is not None
+                else (np.nan, np.nan)
+            )
+            details = {
+                **rate_finding.details,
+                "selection_rate": float(comp.values[g]),
+                "ratio_ci_low": ci[0],
+                "ratio_ci_high": ci[1],
+            }
+            if value != value:
+                findings.append(
+                    Finding(
+                        subject,
+                        insufficient,
+                        method="selection_rate_ratio",
+                        reason="undefined_rate",
+                        details=details,
+                        message=f"{subject}: ratio undefined (reference selection rate is 0)",
+                    )
+                )
+                continue
+            status, reason, _, text = judge(value, ci, None, self.min_ratio, self.decision)
+            reason = {
+                "fairness_bound_exceeded": "disparate_impact",
+                "fairness_bound_inconclusive": "disparate_impact_inconclusive",
+            }.get(reason or "", reason)
+            ci_text = "" if ci[0] != ci[0] else f" [{ci[0]:.3f}, {ci[1]:.3f}]"
+            findings.append(
+                Finding(
+                    subject,
+                    status,
+                    statistic=value,
+                    threshold=self.min_ratio,
+                    method="selection_rate_ratio",
+                    reason=reason,
+                    details=details,
+                    message=(
+                        f"{subject}: selection rate {share_text(comp.values[g])} is {value:.3f}{ci_text} "
+                        f"of the reference ({self.reference}) {text}"
+                    ),
+                )
+            )
+        finite = np.isfinite(ratios)
+        worst = float(np.min(ratios[finite])) if finite.any() else float("nan")
+        rep_min = None
+        if rep_ratios is not None:
+            with np.errstate(invalid="ignore"):
+                rep_min = np.min(np.where(np.isfinite(rep_ratios), rep_ratios, np.inf), axis=-1)
+            rep_min = np.where(np.isinf(rep_min), np.nan, rep_min)
+        ci = fk.percentile_interval(rep_min, self.confidence) if rep_min is not None else (np.nan, np.nan)
+        metrics = {
+            "disparate_impact_ratio": worst,
+            "disparate_impact_ratio_ci_low": ci[0],
+            "disparate_impact_ratio_ci_high": ci[1],
+            "n_groups": float(groups.n_groups),
+            "n_groups_used": float(used.sum()),
+        }
+        if used.sum() < 2 or worst != worst:
+            head = Finding(
+                "disparate_impact_ratio",
+                insufficient,
+                reason="insufficient_samples",
+                method="selection_rate_ratio",
+                threshold=self.min_ratio,
+                message=f"disparate impact ratio undefined: {int(used.sum())} usable group(s) "
+                f"with >= {self.min_group_size} rows",
+            )
+            return self._verdict(
+                undecided_status([head, *findings]),
+                findings=[head, *findings],
+                metrics=metrics,
+                params=params,
+                message=head.message,
+            )
+        bad = [
+            f
+            for f in findings
+            if f.status in (Status.FAIL, Status.WARN) and f.method == "selection_rate_ratio"
+        ]
+        worst_g = int(np.nanargmin(np.where(finite, ratios, np.nan)))
+        message = (
+            f"smallest selection-rate ratio {worst:.3f} ({groups.subject(worst_g)}) "
+            f"{'<' if worst < self.min_ratio else '>='} {self.min_ratio:g}"
+        )
+        if bad:
+            message += f"; {len(bad)} group(s) below the four-fifths bound"
+        return self._verdict(findings=findings, metrics=metrics, params=params, message=message)

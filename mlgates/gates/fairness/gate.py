@@ -1,0 +1,640 @@
+"""FairnessGate: a fairlearn disparity metric (or any per-group metric, aggregated) within bounds,
+with per-group confidence intervals, honest small groups, and non-regression against a baseline."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+
+from mlgates.core.context import CheckContext
+from mlgates.core.finding import Finding
+from mlgates.core.gate import Gate
+from mlgates.core.params import Interval, Options, parameter_error
+from mlgates.core.status import Status
+from mlgates.core.verdict import Verdict
+from mlgates.gates.fairness import _components as comps
+from mlgates.gates.fairness import _inputs as inp
+from mlgates.gates.fairness._common import (
+    INSUFFICIENT_STATUS,
+    Component,
+    fmt,
+    group_findings,
+    judge,
+    masked,
+    undecided_status,
+)
+from mlgates.stats import fairness as fk
+
+__all__ = ["FairnessGate"]
+
+#: fairlearn's disparity metrics: per-group components and their aggregate.
+NAMED_METRICS: dict[str, tuple[tuple[str, ...], str]] = {
+    "demographic_parity_difference": (("selection_rate",), "difference"),
+    "demographic_parity_ratio": (("selection_rate",), "ratio"),
+    "equalized_odds_difference": (("true_positive_rate", "false_positive_rate"), "difference"),
+    "equalized_odds_ratio": (("true_positive_rate", "false_positive_rate"), "ratio"),
+    "equal_opportunity_difference": (("true_positive_rate",), "difference"),
+    "equal_opportunity_ratio": (("true_positive_rate",), "ratio"),
+}
+_DEFAULT_BOUNDS = {"difference": (0.1, None), "ratio": (None, 0.8)}
+_COUNT_RESAMPLES = 1000
+_ROW_RESAMPLES = 200
+
+
+@dataclasses.dataclass(frozen=True)
+class _Spec:
+    name: str
+    components: tuple[str, ...]
+    aggregate: str
+    kind: str  # "count" | "regression" | "callable"
+    fn: Callable[..., float] | None = None
+
+
+def _detectable(components: list[Component], confidence: float) -> str:
+    """What the two largest groups could show: the resolution of a rate difference between
+    them (Wald, at rates of 0.5), for the insufficient-data message."""
+    from scipy.special import ndtri
+
+    support = components[0].rows if components[0].support is None else components[0].support
+    sizes = np.sort(np.asarray(support, dtype=float))[::-1][:2]
+    if len(sizes) < 2 or sizes[1] <= 0:
+        return ""
+    z = float(ndtri(1 - (1 - confidence) / 2))
+    resolution = z * float(np.sqrt(0.25 / sizes[0] + 0.25 / sizes[1]))
+    return (
+        f"; the two largest groups ({int(sizes[0])} and {int(sizes[1])} rows) could only resolve "
+        f"rate differences of about {resolution:.2f}"
+    )
+
+
+class FairnessGate(Gate):
+    """A group-fairness metric of the predictions is within bounds.
+
+    Per-group values come from one vectorized pass (per-group confusion counts for rates,
+    per-group loss sums for regression), shared by every fairness gate of a suite run. The
+    aggregate is compared with ``max_value`` / ``min_value``; with a baseline model and
+    ``max_worsening`` it must also not be worse than the baseline's by more than that margin.
+
+    Parameters
+    ----------
+    metric : str or callable, default "demographic_parity_difference"
+        fairlearn's disparity metrics ``demographic_parity_difference``,
+        ``demographic_parity_ratio``, ``equalized_odds_difference``, ``equalized_odds_ratio``,
+        ``equal_opportunity_difference``, ``equal_opportunity_ratio``; or a per-group metric
+        aggregated with ``aggregate``: a count metric (``selection_rate``,
+        ``true_positive_rate``, ``false_positive_rate``, ``true_negative_rate``,
+        ``false_negative_rate``, ``accuracy_score``, ``error_rate``, ``precision_score``,
+        ``recall_score``, ``f1_score``, ``false_discovery_rate``, ``false_omission_rate``,
+        ``negative_predictive_value``; short forms ``tpr``, ``fpr``, ``accuracy``, ...), a
+        regression loss (``mean_absolute_error``, ``mean_squared_error``,
+        ``root_mean_squared_error``), any other ``sklearn.metrics`` name ending in ``_score``,
+        ``_error`` or ``_loss``, or a callable ``fn(y_true, y_pred[, sample_weight])`` (run per
+        group through fairlearn's ``MetricFrame``).
+    max_value, min_value : float, optional
+        Bounds on the aggregate. With neither (and no ``max_worsening``), a difference must be
+        <= 0.1 and a ratio >= 0.8; ``group_min``/``group_max`` need an explicit bound.
+        Bounded group loss is ``aggregate="group_max"`` with ``max_value`` on a loss.
+    max_worsening : float, optional
+        Fairness non-regression: the candidate's aggregate may be worse than the baseline's
+        (``baseline_prediction`` or ``baseline_model``, same rows) by at most this much, in
+        the metric's units. "Worse" is higher when ``max_value`` is set (or for differences and
+        ``group_max``), lower when ``min_value`` is set (or for ratios and ``group_min``). The
+        interval is a paired bootstrap on the same rows.
+    sensitive_features : str or list of str, optional
+        Column(s) of ``current``. Takes precedence over the check input
+        ``sensitive_features`` (column names, an array, a Series or a DataFrame). Several
+        columns give intersectional groups (only observed combinations).
+    method : {"between_groups", "to_overall"}, default "between_groups"
+        As in fairlearn: ``max - min`` / ``min / max`` over groups, or each group against the
+        value on all rows.
+    aggregate : {"difference", "ratio", "group_min", "group_max"}, optional
+        For per-group metrics (default "difference"); implied by fairlearn's metric names.
+    agg : {"worst_case", "mean"}, default "worst_case"
+        Equalized odds only: the worse (or the mean) of the TPR and FPR aggregates.
+    min_group_size : int, default 30
+        A group's value enters the aggregate only if the group has at least this many rows
+        and the rate's denominator does too (TPR needs that many positive labels in the
+        group); otherwise it is reported with reason ``insufficient_samples`` and left out.
+        Rates with a zero denominator (TPR in a group without positives) are reported as
+        ``undefined_rate`` and left out, never scored 0.
+    on_insufficient : {"warn", "fail", "error", "ignore"}, default "warn"
+        Status of insufficient groups, of an aggregate that cannot be computed, and of a
+        single group (reason ``single_group``). ``"ignore"`` lists them as SKIP; a verdict
+        whose aggregate could not be computed is then SKIP, never PASS.
+    missing : {"as_group", "drop", "error"}, default "as_group"
+        Missing sensitive values form their own group (shown as ``<NA>``), drop their rows
+        (counted in ``params["n_dropped_missing"]``), or are an ERROR
+        (``missing_sensitive_values``).
+    decision : {"point", "ci"}, default "point"
+        Fail on the point estimate, or only when the whole confidence interval is beyond the
+        bound (a point beyond it with an interval that is not gives WARN,
+        ``fairness_bound_inconclusive``).
+    confidence : float, default 0.95
+        Level of every interval.
+    threshold : float, optional
+        Binarize scores: with ``proba`` (or a model with ``predict_proba``) the positive-class
+        probability, else the ``prediction`` values, ``>= threshold`` is positive. Without it,
+        probabilities given as predictions are an ERROR (``probabilities_given``).
+    pos_label : optional
+        The favourable label when labels are not 0/1, -1/1 or boolean.
+    n_resamples : int, optional
+        Bootstrap resamples (0 disables bootstraps). Default 1000 for count metrics
+        (multinomial draws of the per-group counts, cheap) and 200 for row bootstraps
+        (regression losses, callables).
+    random_state : int, optional, default 0
+        Seed of the bootstrap.
+    name, blocking
+        See :class:`~mlgates.Gate`.
+
+    Notes
+    -----
+    Reason codes: ``fairness_bound_exceeded``, ``fairness_bound_inconclusive``,
+    ``fairness_regression``, ``insufficient_samples``, ``undefined_rate``, ``single_group``,
+    and input errors ``probabilities_given``, ``pos_label_required``, ``non_binary_labels``,
+    ``missing_values``, ``missing_sensitive_values``, ``missing_input``, ``column_missing``,
+    ``length_mismatch``, ``empty_input``.
+
+    ``metrics`` holds the aggregate under the metric's own name (``selection_rate_difference``
+    for ``metric="selection_rate"``), its interval (``<name>_ci_low``/``_ci_high``), the
+    number of groups, and with a baseline ``baseline_<name>`` and ``<name>_worsening``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from mlgates import FairnessGate
+    >>> rng = np.random.default_rng(0)
+    >>> df = pd.DataFrame({"sex": rng.choice(["F", "M"], 2000), "y": rng.integers(0, 2, 2000)})
+    >>> df["pred"] = (rng.random(2000) < np.where(df["sex"] == "M", 0.5, 0.3)).astype(int)
+    >>> gate = FairnessGate("demographic_parity_difference", max_value=0.1,
+    ...                     sensitive_features="sex")
+    >>> v = gate.check(current=df, target="y", prediction="pred")
+    >>> v.status, v.reason
+    (<Status.FAIL: 'fail'>, 'fairness_bound_exceeded')
+    >>> round(v.metrics["demographic_parity_difference"], 3)
+    0.232
+    """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "metric": [str, "callable"],
+        "max_value": [Interval("real", None, None), None],
+        "min_value": [Interval("real", None, None), None],
+        "max_worsening": [Interval("real", 0, None), None],
+        "sensitive_features": ["columns", None],
+        "method": [Options("between_groups", "to_overall")],
+        "aggregate": [Options("difference", "ratio", "group_min", "group_max"), None],
+        "agg": [Options("worst_case", "mean")],
+        "min_group_size": [Interval("int", 1, None)],
+        "on_insufficient": [Options("warn", "fail", "error", "ignore")],
+        "missing": [Options("as_group", "drop", "error")],
+        "decision": [Options("point", "ci")],
+        "confidence": [Interval("real", 0, 1, closed="neither")],
+        "threshold": [Interval("real", None, None), None],
+        "n_resamples": [Interval("int", 0, None), None],
+        "random_state": [Interval("int", 0, None), None],
+    }
+
+    def __init__(
+        self,
+        metric: str | Callable[..., float] = "demographic_parity_difference",
+        *,
+        max_value: float | None = None,
+        min_value: float | None = None,
+        max_worsening: float | None = None,
+        sensitive_features: str | Sequence[str] | None = None,
+        method: str = "between_groups",
+        aggregate: str | None = None,
+        agg: str = "worst_case",
+        min_group_size: int = 30,
+        on_insufficient: str = "warn",
+        missing: str = "as_group",
+        decision: str = "point",
+        confidence: float = 0.95,
+        threshold: float | None = None,
+        pos_label: Any = None,
+        n_resamples: int | None = None,
+        random_state: int | None = 0,
+        name: str | None = None,
+        blocking: bool = True,
+    ) -> None:
+        super().__init__(name=name, blocking=blocking)
+        self.metric = metric
+        self.max_value = max_value
+        self.min_value = min_value
+        self.max_worsening = max_worsening
+        self.sensitive_features = sensitive_features
+        self.method = method
+        self.aggregate = aggregate
+        self.agg = agg
+        self.min_group_size = min_group_size
+        self.on_insufficient = on_insufficient
+        self.missing = missing
+        self.decision = decision
+        self.confidence = confidence
+        self.threshold = threshold
+        self.pos_label = pos_label
+        self.n_resamples = n_resamples
+        self.random_state = random_state
+
+    # -- parameters -----------------------------------------------------------------------
+    def _spec(self) -> _Spec:
+        owner = type(self).__name__
+        metric = self.metric
+        if isinstance(metric, str) and metric in NAMED_METRICS:
+            parts, agg = NAMED_METRICS[metric]
+            if self.aggregate is not None and self.aggregate != agg:
+                raise parameter_error(
+                    owner,
+                    "aggregate",
+                    f"None or {agg!r} for metric={metric!r}",
+                    self.aggregate,
+                    f"drop aggregate=, or use metric={parts[0]!r} with aggregate={self.aggregate!r}.",
+                )
+            return _Spec(metric, parts, agg, "count")
+        aggregate = self.aggregate or "difference"
+        if isinstance(metric, str):
+            canon = fk.canonical_metric(metric)
+            if canon in fk.COUNT_METRICS:
+                return _Spec(f"{canon}_{aggregate}", (canon,), aggregate, "count")
+            if canon in fk.REGRESSION_METRICS:
+                return _Spec(f"{canon}_{aggregate}", (canon,), aggregate, "regression")
+        resolved = comps.resolve_callable(metric)
+        if resolved is None:
+            valid = sorted([*NAMED_METRICS, *fk.COUNT_METRICS, *fk.REGRESSION_METRICS])
+            raise parameter_error(
+                owner,
+                "metric",
+                "a fairlearn metric name, a per-group metric name or a callable",
+                metric,
+                f"one of {valid}, a sklearn.metrics name, or a callable.",
+            )
+        fn, fn_name = resolved
+        return _Spec(f"{fn_name}_{aggregate}", (fn_name,), aggregate, "callable", fn)
+
+    def _validate_params(self) -> None:
+        owner = type(self).__name__
+        spec = self._spec()
+        if self.agg != "worst_case" and not spec.name.startswith("equalized_odds"):
+            raise parameter_error(
+                owner,
+                "agg",
+                "'worst_case' unless metric is equalized odds",
+                self.agg,
+                f"{owner}(agg='worst_case') for metric={spec.name!r}.",
+            )
+        if self.max_value is not None and self.min_value is not None and self.min_value > self.max_value:
+            raise parameter_error(owner, "min_value", f"<= max_value ({self.max_value})", self.min_value)
+        if self.decision == "ci" and self.n_resamples == 0:
+            raise parameter_error(
+                owner,
+                "n_resamples",
+                "> 0 with decision='ci'",
+                self.n_resamples,
+                f"{owner}(n_resamples=1000) or decision='point'.",
+            )
+        if (
+            self.max_value is None
+            and self.min_value is None
+            and self.max_worsening is None
+            and spec.aggregate not in _DEFAULT_BOUNDS
+        ):
+            raise parameter_error(
+                owner,
+                "max_value",
+                f"a bound for aggregate={spec.aggregate!r}",
+                None,
+                f"{owner}(max_value=...) or {owner}(min_value=...).",
+            )
+
+    def _bounds(self, spec: _Spec) -> tuple[float | None, float | None]:
+        if self.max_value is None and self.min_value is None and self.max_worsening is None:
+            return _DEFAULT_BOUNDS[spec.aggregate]
+        return self.max_value, self.min_value
+
+    def _higher_is_worse(self, spec: _Spec) -> bool:
+        if self.max_value is not None:
+            return True
+        if self.min_value is not None:
+            return False
+        return spec.aggregate in ("difference", "group_max")
+
+    def required_inputs(self) -> tuple[str, ...]:
+        spec = self._spec()
+        needs = ["target"] if spec.components != ("selection_rate",) else []
+        if self.sensitive_features is None:
+            needs.append("sensitive_features")
+        # the baseline (prediction or model) for max_worsening is resolved in _check: either
+        # input will do, so a missing one is reported there with reason missing_input
+        return tuple(needs)
+
+    # -- checking -------------------------------------------------------------------------
+    def _check(self, ctx: CheckContext) -> Verdict:
+        spec = self._spec()
+        groups = inp.resolve_groups(ctx, self.sensitive_features, self.missing)
+        default_b = _COUNT_RESAMPLES if spec.kind == "count" else _ROW_RESAMPLES
+        n_resamples = default_b if self.n_resamples is None else self.n_resamples
+        rng = np.random.default_rng(self.random_state)
+        with_baseline = self.max_worsening is not None
+        components, base_components = self._components(ctx, spec, groups, n_resamples, rng, with_baseline)
+        max_value, min_value = self._bounds(spec)
+        insufficient = INSUFFICIENT_STATUS[self.on_insufficient]
+        params = {
+            "aggregate": spec.aggregate,
+            "max_value": max_value,
+            "min_value": min_value,
+            "n_resamples": n_resamples,
+            "sensitive_feature_names": list(groups.names),
+            "n_dropped_missing": groups.n_dropped,
+        }
+        rows = components[0].rows
+        findings: list[Finding] = []
+        for comp in components:
+            findings.extend(group_findings(comp, groups, self.min_group_size, insufficient, self.confidence))
+        metrics: dict[str, float] = {"n_groups": float(groups.n_groups)}
+
+        if groups.n_groups < 2:
+            head = Finding(
+                spec.name,
+                insufficient,
+                method=spec.name,
+                reason="single_group",
+                message=(
+                    f"only one group ({groups.subject(0)}, {int(rows[0]):,} rows) in "
+                    f"{', '.join(groups.names)}: a disparity needs at least two groups"
+                ),
+            )
+            metrics[spec.name] = float("nan")
+            return self._verdict(
+                undecided_status([head, *findings]),
+                findings=[head, *findings],
+                metrics=metrics,
+                params=params,
+                message=head.message,
+            )
+
+        value, reps, used = self._aggregate(spec, components)
+        ci = fk.percentile_interval(reps, self.confidence) if reps is not None else (np.nan, np.nan)
+        metrics.update(
+            {
+                spec.name: value,
+                f"{spec.name}_ci_low": ci[0],
+                f"{spec.name}_ci_high": ci[1],
+                "n_groups_used": float(used.sum()),
+            }
+        )
+        head = self._aggregate_finding(
+            spec, components, groups, used, value, ci, max_value, min_value, insufficient
+        )
+        top = [head]
+        if with_baseline:
+            top.append(self._worsening_finding(spec, components, base_components, metrics, insufficient))
+        message = "; ".join(f.message for f in top)
+        n_bad = sum(1 for f in findings if f.status is not Status.PASS)
+        if n_bad:
+            message += f" ({n_bad} group result(s) not judged: see findings)"
+        everything = [*top, *findings]
+        # an aggregate (or a comparison with the baseline) that could not be computed never passes
+        status = undecided_status(everything) if any(f.statistic is None for f in top) else None
+        return self._verdict(status, findings=everything, metrics=metrics, params=params, message=message)
+
+    def _components(
+        self,
+        ctx: CheckContext,
+        spec: _Spec,
+        groups: inp.Groups,
+        n_resamples: int,
+        rng: np.random.Generator,
+        with_baseline: bool,
+    ) -> tuple[list[Component], list[Component] | None]:
+        codes, n_groups = groups.codes, groups.n_groups
+        w = inp.weights(ctx, groups)
+        if spec.kind == "count":
+            needs_target = spec.components != ("selection_rate",)
+            counts = inp.confusion(ctx, groups, self.pos_label, self.threshold, needs_target)
+            if not with_baseline:
+                count_reps = inp.count_replicates(ctx, counts, n_resamples, self.random_state)
+                return comps.count_components(spec.components, counts, count_reps, self.confidence), None
+            y = inp.labels(ctx, groups, self.pos_label, needs_target)
+            pred_a = inp.predictions(ctx, groups, self.pos_label, self.threshold, baseline=False)
+            pred_b = inp.predictions(ctx, groups, self.pos_label, self.threshold, baseline=True)
+            joint = fk.joint_counts(codes, n_groups, y, pred_a, pred_b, w)
+            base_w = fk.split_joint(joint.weighted)[1]
+            base_rows = fk.split_joint(joint.rows)[1]
+            base_sq = None if joint.weighted_sq is None else fk.split_joint(joint.weighted_sq)[1]
+            base_counts = fk.GroupCounts(base_w, base_rows, base_sq)
+            rep_a = rep_b = None
+            if n_resamples:
+                joint_reps = fk.bootstrap_counts(joint, n_resamples, rng)
+                rep_a, rep_b = fk.split_joint(joint_reps)
+            return (
+                comps.count_components(spec.components, counts, rep_a, self.confidence),
+                comps.count_components(spec.components, base_counts, rep_b, self.confidence),
+            )
+        y_raw = groups.take(ctx.labels("current"), "target")
+        if spec.kind == "regression":
+            name = spec.components[0]
+            y = inp.numeric(y_raw, "target")
+            preds = [inp.scores(ctx, groups, baseline=False)]
+            if with_baseline:
+                preds.append(inp.scores(ctx, groups, baseline=True))
+            losses = [comps.loss_values(name, y, p) for p in preds]
+            rep = None
+            if n_resamples:
+                rep = fk.bootstrap_group_means(codes, n_groups, np.column_stack(losses), w, n_resamples, rng)
+            out = [
+                comps.regression_component(
+                    name, codes, n_groups, loss, w, None if rep is None else rep[:, :, k], self.confidence
+                )
+                for k, loss in enumerate(losses)
+            ]
+            return out[:1], (out[1:] or None)
+        assert spec.fn is not None
+        name = spec.components[0]
+        preds = [self._raw_prediction(ctx, groups, baseline=False)]
+        if with_baseline:
+            preds.append(self._raw_prediction(ctx, groups, baseline=True))
+        rows = np.bincount(codes, minlength=n_groups)
+        reps: list[Any] = [None] * len(preds)
+        rep_overall: list[Any] = [None] * len(preds)
+        if n_resamples:
+            reps, rep_overall = comps.row_bootstrap_callable(
+                spec.fn, codes, n_groups, y_raw, preds, w, n_resamples, rng
+            )
+        out = []
+        for k, pred in enumerate(preds):
+            values, overall = comps.callable_values(spec.fn, codes, n_groups, y_raw, pred, w)
+            out.append(
+                comps.callable_component(
+                    name, values, overall, rows, reps[k], rep_overall[k], self.confidence
+                )
+            )
+        return out[:1], (out[1:] or None)
+
+    def _raw_prediction(self, ctx: CheckContext, groups: inp.Groups, *, baseline: bool) -> np.ndarray:
+        if self.threshold is not None:
+            return inp.predictions(ctx, groups, self.pos_label, self.threshold, baseline=baseline)
+        name = "baseline_prediction" if baseline else "prediction"
+        return groups.take(np.asarray(ctx.prediction("current", baseline=baseline)), name)
+
+    def _aggregate(
+        self, spec: _Spec, components: list[Component]
+    ) -> tuple[float, np.ndarray | None, np.ndarray]:
+        """Aggregate (combined over components), its replicates, and the groups used."""
+        values, reps = [], []
+        used_any = np.zeros(len(components[0].rows), dtype=bool)
+        for comp in components:
+            used = comp.usable(self.min_group_size)
+            used_any |= used
+            values.append(fk.aggregate(masked(comp.values, used), spec.aggregate, self.method, comp.overall))
+            if comp.replicates is not None:
+                reps.append(
+                    fk.aggregate(
+                        masked(comp.replicates, used), spec.aggregate, self.method, comp.overall_replicates
+                    )
+                )
+        point = self._combine(spec, np.stack(values))
+        rep = self._combine(spec, np.stack(reps)) if len(reps) == len(components) else None
+        return float(point), rep, used_any
+
+    def _combine(self, spec: _Spec, stacked: np.ndarray) -> np.ndarray:
+        if stacked.shape[0] == 1:
+            return stacked[0]
+        with np.errstate(invalid="ignore"):
+            if self.agg == "mean":
+                return stacked.mean(axis=0)
+            if spec.aggregate in ("difference", "group_max"):
+                return stacked.max(axis=0)
+            return stacked.min(axis=0)
+
+    def _aggregate_finding(
+        self,
+        spec: _Spec,
+        components: list[Component],
+        groups: inp.Groups,
+        used: np.ndarray,
+        value: float,
+        ci: tuple[float, float],
+        max_value: float | None,
+        min_value: float | None,
+        insufficient: Status,
+    ) -> Finding:
+        details: dict[str, Any] = {
+            "ci_low": ci[0],
+            "ci_high": ci[1],
+            "confidence": self.confidence,
+            "ci_method": "bootstrap_percentile" if ci[0] == ci[0] else None,
+            "method": self.method,
+            "aggregate": spec.aggregate,
+            "groups_used": [groups.subject(int(g)) for g in np.flatnonzero(used)],
+            "groups_excluded": [groups.subject(int(g)) for g in np.flatnonzero(~used)],
+        }
+        extremes = []
+        for comp in components:
+            ok = comp.usable(self.min_group_size)
+            if ok.sum() >= 1:
+                vals = np.where(ok, comp.values, np.nan)
+                hi_g, lo_g = int(np.nanargmax(vals)), int(np.nanargmin(vals))
+                details[f"{comp.name}_max_group"] = groups.subject(hi_g)
+                details[f"{comp.name}_min_group"] = groups.subject(lo_g)
+                extremes.append(
+                    f"{comp.name}: {groups.subject(hi_g)} {fmt(comp.name, vals[hi_g])} vs "
+                    f"{groups.subject(lo_g)} {fmt(comp.name, vals[lo_g])}"
+                )
+        if value != value:
+            return Finding(
+                spec.name,
+                insufficient,
+                method=spec.name,
+                reason="insufficient_samples",
+                threshold=max_value if max_value is not None else min_value,
+                details=details,
+                message=(
+                    f"{spec.name} undefined: fewer than two groups with >= {self.min_group_size} rows "
+                    f"and a defined rate (used: {details['groups_used'] or 'none'})"
+                    + _detectable(components, self.confidence)
+                ),
+            )
+        status, reason, bound, text = judge(value, ci, max_value, min_value, self.decision)
+        ci_text = "" if ci[0] != ci[0] else f" [{ci[0]:.4g}, {ci[1]:.4g}]"
+        extra = f" ({'; '.join(extremes)})" if extremes else ""
+        return Finding(
+            spec.name,
+            status,
+            statistic=value,
+            threshold=bound,
+            method=spec.name,
+            reason=reason,
+            message=f"{spec.name} = {value:.4g}{ci_text} {text}{extra}".replace("  ", " "),
+            details=details,
+        )
+
+    def _worsening_finding(
+        self,
+        spec: _Spec,
+        components: list[Component],
+        base: list[Component] | None,
+        metrics: dict[str, float],
+        insufficient: Status,
+    ) -> Finding:
+        assert base is not None
+        # the same groups for both models: those usable for the candidate and the baseline
+        both = [dataclasses.replace(b, defined=b.defined & c.defined) for c, b in zip(components, base)]
+        cand = [dataclasses.replace(c, defined=c.defined & b.defined) for c, b in zip(components, base)]
+        value_c, reps_c, _ = self._aggregate(spec, cand)
+        value_b, reps_b, _ = self._aggregate(spec, both)
+        sign = 1.0 if self._higher_is_worse(spec) else -1.0
+        worsening = sign * (value_c - value_b)
+        ci = (np.nan, np.nan)
+        if reps_c is not None and reps_b is not None:
+            ci = fk.percentile_interval(sign * (reps_c - reps_b), self.confidence)
+        metrics.update(
+            {
+                f"baseline_{spec.name}": value_b,
+                f"{spec.name}_worsening": worsening,
+                f"{spec.name}_worsening_ci_low": ci[0],
+                f"{spec.name}_worsening_ci_high": ci[1],
+            }
+        )
+        subject = f"{spec.name} vs baseline"
+        details = {
+            "candidate": value_c,
+            "baseline": value_b,
+            "ci_low": ci[0],
+            "ci_high": ci[1],
+            "confidence": self.confidence,
+            "ci_method": "paired_bootstrap_percentile",
+            "direction": "higher is worse" if sign > 0 else "lower is worse",
+        }
+        if worsening != worsening:
+            return Finding(
+                subject,
+                insufficient,
+                method="fairness_non_regression",
+                reason="insufficient_samples",
+                threshold=self.max_worsening,
+                details=details,
+                message=f"{subject}: undefined (too few usable groups for one of the models)",
+            )
+        status, reason, _, _ = judge(worsening, ci, self.max_worsening, None, self.decision)
+        if reason == "fairness_bound_exceeded":
+            reason = "fairness_regression"
+        elif reason == "fairness_bound_inconclusive":
+            reason = "fairness_regression_inconclusive"
+        verb = "worse" if worsening > 0 else "better"
+        ci_text = "" if ci[0] != ci[0] else f" [{ci[0]:.4g}, {ci[1]:.4g}]"
+        cmp = ">" if worsening > (self.max_worsening or 0) else "<="
+        return Finding(
+            subject,
+            status,
+            statistic=worsening,
+            threshold=self.max_worsening,
+            method="fairness_non_regression",
+            reason=reason,
+            details=details,
+            message=(
+                f"{spec.name}: candidate {value_c:.4g} vs baseline {value_b:.4g}, "
+                f"{abs(worsening):.4g} {verb}{ci_text}; worsening {cmp} {self.max_worsening:.4g} allowed"
+            ),
+        )

@@ -1,0 +1,188 @@
+"""Metric values and candidate-vs-baseline comparisons (test dispatch) for the gates."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from mlgates.gates.performance._data import Pair, Sample
+from mlgates.stats.bootstrap import BootstrapResult, count_bootstrap, row_bootstrap
+from mlgates.stats.delong import delong_test
+from mlgates.stats.mcnemar import mcnemar_counts, mcnemar_test, paired_accuracy_ci
+from mlgates.stats.performance import MetricSpec, confusion_metric, confusion_tables, score_metric
+
+__all__ = ["Comparison", "compare", "metric_value"]
+
+
+def metric_value(pair: Pair, spec: MetricSpec | None, fn: Callable[..., float] | None, s: Sample) -> float:
+    """The metric of one sample (NaN when undefined on it, e.g. one class for ROC AUC)."""
+    if len(s) == 0:
+        return math.nan
+    if spec is None:
+        assert fn is not None
+        try:
+            return float(fn(s.y, s.pred))
+        except (ValueError, ZeroDivisionError):  # undefined on this (sub)sample
+            return math.nan
+    if spec.confusion:
+        return float(
+            confusion_metric(confusion_tables(s.y, s.pred, pair.k), spec.base, spec.average, pair.pos)
+        )
+    labels = np.arange(max(pair.k, 2)) if spec.kind == "score" else None
+    try:
+        return score_metric(spec.base, s.y, s.pred, labels=labels)
+    except ValueError:
+        return math.nan
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Candidate vs baseline on one set of rows: values, difference ``candidate - baseline``,
+    interval, p-value of "no difference", p-value of "worse by more than the margin" and the
+    standard error the power rule uses."""
+
+    candidate: float
+    baseline: float
+    method: str
+    ci_low: float | None = None
+    ci_high: float | None = None
+    pvalue: float | None = None
+    regression_pvalue: float | None = None
+    se: float | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def difference(self) -> float:
+        return self.candidate - self.baseline
+
+
+def _wald_beyond(diff: float, se: float, margin: float, sign: float) -> float:
+    from scipy.stats import norm
+
+    shifted = sign * diff + margin
+    if not se > 0:
+        return 0.0 if shifted < 0 else 1.0
+    return float(min(1.0, 2 * norm.cdf(shifted / se)))
+
+
+def compare(
+    pair: Pair,
+    spec: MetricSpec | None,
+    fn: Callable[..., float] | None,
+    *,
+    test: str | None,
+    margin: float,
+    sign: float,
+    alpha: float,
+    n_resamples: int,
+    random_state: int | None,
+) -> Comparison:
+    """Compare the candidate with the baseline of ``pair`` using ``test``."""
+    cand, base = pair.candidate, pair.baseline
+    assert base is not None
+    if test == "mcnemar":
+        b, c = mcnemar_counts(base.pred == base.y, cand.pred == cand.y)
+        n = len(cand)
+        res = mcnemar_test(b, c)
+        lo, hi, se = paired_accuracy_ci(b, c, n, alpha=alpha)
+        diff = (c - b) / n
+        if margin == 0:
+            p_reg = res.pvalue if diff < 0 else 1.0
+        else:
+            p_reg = _wald_beyond((c - b) / (n + 2.0), se, margin, 1.0)
+        return Comparison(
+            (n - int(np.count_nonzero(cand.pred != cand.y))) / n,
+            (n - int(np.count_nonzero(base.pred != base.y))) / n,
+            f"mcnemar_{res.method}",
+            lo,
+            hi,
+            res.pvalue,
+            p_reg,
+            se,
+            {
+                "b_baseline_only_correct": b,
+                "c_candidate_only_correct": c,
+                "n": n,
+                "mcnemar_statistic": res.statistic,
+                "ci_method": "agresti_min",
+            },
+        )
+    if test == "delong":
+        if pair.paired:
+            res_d = delong_test(cand.y, cand.pred, base.pred, alpha=alpha)
+        else:
+            res_d = delong_test(cand.y, cand.pred, base.pred, baseline_y=base.y, alpha=alpha)
+        c_lo, c_hi = res_d.candidate_ci(alpha)
+        b_lo, b_hi = res_d.baseline_ci(alpha)
+        return Comparison(
+            res_d.candidate,
+            res_d.baseline,
+            "delong",
+            res_d.ci_low,
+            res_d.ci_high,
+            res_d.pvalue,
+            res_d.pvalue_beyond(margin),
+            res_d.se,
+            {
+                "z": res_d.statistic,
+                "covariance": res_d.covariance,
+                "candidate_ci": [c_lo, c_hi],
+                "baseline_ci": [b_lo, b_hi],
+                "n_positive": int(cand.y.sum()),
+                "n_negative": int(len(cand) - cand.y.sum()),
+            },
+        )
+    if test == "bootstrap":
+        boot = _bootstrap(pair, spec, fn, n_resamples, random_state)
+        lo, hi = boot.ci(alpha)
+        return Comparison(
+            boot.candidate,
+            boot.baseline,
+            "bootstrap",
+            lo,
+            hi,
+            boot.pvalue(),
+            boot.pvalue_beyond(margin, sign),
+            boot.se,
+            {
+                "n_resamples": n_resamples,
+                "n_valid_resamples": boot.n_valid,
+                "ci_method": "percentile",
+                "engine": "confusion_counts" if spec is not None and spec.confusion else "rows",
+                "paired": pair.paired,
+            },
+        )
+    return Comparison(metric_value(pair, spec, fn, cand), metric_value(pair, spec, fn, base), "difference")
+
+
+def _bootstrap(
+    pair: Pair, spec: MetricSpec | None, fn: Callable[..., float] | None, n_resamples: int, seed: int | None
+) -> BootstrapResult:
+    cand, base = pair.candidate, pair.baseline
+    assert base is not None
+    if spec is not None and spec.confusion:
+        return count_bootstrap(
+            cand.y,
+            cand.pred,
+            base.pred,
+            k=pair.k,
+            base=spec.base,
+            average=spec.average,
+            pos=pair.pos,
+            n_resamples=n_resamples,
+            rng=seed,
+            baseline_y=None if pair.paired else base.y,
+        )
+    return row_bootstrap(
+        lambda idx: metric_value(pair, spec, fn, cand.take(idx)),
+        len(cand),
+        baseline_metric=lambda idx: metric_value(pair, spec, fn, base.take(idx)),
+        baseline_n=len(base),
+        paired=pair.paired,
+        n_resamples=n_resamples,
+        rng=seed,
+    )

@@ -1,0 +1,353 @@
+"""Reading targets and predictions for the performance gates, with the checks that turn bad
+input into a clear ERROR verdict (NaN, probabilities given as labels, one-class targets...)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mlgates.core.context import CheckContext
+from mlgates.core.errors import InputError
+from mlgates.stats.performance import MetricSpec
+
+__all__ = ["Pair", "Sample", "resolve_pair"]
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Targets and one model's predictions on some rows, ready for a metric.
+
+    ``y`` holds class codes (label metrics and multi-class scores), 0/1 (binary scores),
+    floats (regression) or the raw values (callable metrics).
+    """
+
+    y: np.ndarray
+    pred: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.y.shape[0])
+
+    def take(self, rows: np.ndarray) -> Sample:
+        return Sample(self.y[rows], self.pred[rows])
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Candidate and baseline samples. ``paired``: same rows (champion vs challenger);
+    otherwise two samples (``compare_to="reference"``). ``baseline`` is None without one."""
+
+    candidate: Sample
+    baseline: Sample | None
+    paired: bool
+    kind: str
+    k: int = 0
+    pos: int = 1
+    classes: tuple[Any, ...] = ()
+
+    def restrict(self, cand_rows: np.ndarray, base_rows: np.ndarray | None) -> Pair:
+        base = None
+        if self.baseline is not None:
+            base = self.baseline.take(cand_rows if self.paired else base_rows)  # type: ignore[arg-type]
+        return replace(self, candidate=self.candidate.take(cand_rows), baseline=base)
+
+
+def _complete(name: str, values: Any) -> np.ndarray:
+    arr = np.asarray(values)
+    if arr.dtype.kind == "f":
+        bad = int(np.count_nonzero(np.isnan(arr)))
+    elif arr.dtype.kind in "biu":
+        bad = 0
+    else:
+        bad = int(np.count_nonzero(pd.isna(arr.ravel())))
+    if bad:
+        raise InputError(
+            f"{name}: {bad} of {arr.shape[0]} values are missing (NaN); the metric needs a value for "
+            "every row: drop or impute them before the check.",
+            reason="nan_input",
+            subject=name,
+        )
+    return arr
+
+
+def _floats(name: str, values: np.ndarray) -> np.ndarray:
+    try:
+        out = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"{name}: expected numbers, got values such as {values.ravel()[0]!r}.",
+            reason="invalid_input",
+            subject=name,
+        ) from None
+    if not np.all(np.isfinite(out)):
+        raise InputError(f"{name}: contains infinite values.", reason="invalid_input", subject=name)
+    return out
+
+
+def _looks_like_proba(pred: np.ndarray, y: np.ndarray) -> bool:
+    if pred.dtype.kind != "f" or pred.size == 0:
+        return False
+    fractional = pred != np.round(pred)
+    return bool(fractional.any()) and not (y.dtype.kind == "f" and (y != np.round(y)).any())
+
+
+def _labels(ctx: CheckContext, side: str, *, baseline: bool, y: np.ndarray) -> np.ndarray:
+    name = "baseline_prediction" if baseline else "prediction"
+    pred = _complete(name, ctx.prediction(side, baseline=baseline))  # type: ignore[arg-type]
+    if pred.ndim != 1:
+        raise InputError(
+            f"{name}: expected one predicted label per row, got an array of shape {pred.shape}; "
+            "pass probabilities as proba= instead.",
+            reason="invalid_prediction",
+            subject=name,
+        )
+    if _looks_like_proba(pred, y):
+        example = pred[pred != np.round(pred)][0]
+        raise InputError(
+            f"{name}: values such as {example:.4g} are not class labels (the target's classes are "
+            f"{_show(np.unique(y))}); pass predicted labels, or probabilities as proba=...",
+            reason="invalid_prediction",
+            subject=name,
+        )
+    return pred
+
+
+def _show(values: np.ndarray) -> str:
+    shown = [v.item() if hasattr(v, "item") else v for v in values[:6]]
+    return repr(shown) if len(values) <= 6 else repr(shown)[:-1] + ", ...]"
+
+
+def _encode(arrays: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
+    joined = np.concatenate([np.asarray(a, dtype=object) if a.dtype.kind in "OUST" else a for a in arrays])
+    try:
+        classes, codes = np.unique(joined, return_inverse=True)
+    except TypeError:
+        raise InputError(
+            "the target and the predictions hold labels of different types (e.g. numbers and "
+            "strings) that cannot be compared; convert them to one type.",
+            reason="invalid_prediction",
+            subject="prediction",
+        ) from None
+    out, start = [], 0
+    for a in arrays:
+        out.append(codes[start : start + a.shape[0]].astype(np.int64))
+        start += a.shape[0]
+    return classes, out
+
+
+def _pos_index(classes: np.ndarray, y_classes: np.ndarray, pos_label: Any) -> int:
+    if pos_label is None:
+        pos_label = y_classes[-1]
+    hits = np.flatnonzero(classes == pos_label)
+    if hits.size == 0:
+        raise InputError(
+            f"pos_label={pos_label!r} is not among the labels {_show(classes)}.",
+            reason="invalid_input",
+            subject="pos_label",
+        )
+    return int(hits[0])
+
+
+def _unique(values: np.ndarray, name: str) -> np.ndarray:
+    try:
+        return np.unique(values)
+    except TypeError:
+        raise InputError(
+            f"{name}: holds values of different types (e.g. numbers and strings) that cannot be "
+            "compared; convert them to one type.",
+            reason="invalid_input",
+            subject=name,
+        ) from None
+
+
+def _one_class(y_sets: list[tuple[str, np.ndarray]], metric: str) -> None:
+    for side, side_y in y_sets:
+        values = _unique(side_y, "target")
+        if values.size < 2:
+            raise InputError(
+                f"{metric}: the target has a single class ({_show(values)}) on the {len(side_y)} rows "
+                f"of {side}; a classifier's performance is undefined on one class: check on a sample "
+                "with both outcomes.",
+                reason="one_class_target",
+                subject="target",
+            )
+
+
+def resolve_pair(
+    ctx: CheckContext,
+    spec: MetricSpec | None,
+    *,
+    compare: bool,
+    compare_to: str,
+    pos_label: Any = None,
+    needs_proba: bool = False,
+    metric_name: str,
+) -> Pair:
+    """Read y and predictions for the candidate (on current) and, with ``compare``, the
+    baseline (baseline inputs on current, or the same model on reference)."""
+    kind = spec.kind if spec is not None else "raw"
+    paired = compare_to == "baseline"
+    sides: list[tuple[str, bool]] = [("current", False)]
+    if compare:
+        sides.append(("current", True) if paired else ("reference", False))
+
+    y_sides = [side for side, _ in sides[: 1 if paired else 2]]
+    ys = [_complete("target", ctx.labels(side)) for side in y_sides]  # type: ignore[arg-type]
+    for side, y in zip(y_sides, ys):
+        if y.shape[0] == 0:
+            raise InputError(f"{side} has no rows: the metric is undefined", reason="empty_input")
+    y_for = [ys[0], ys[0] if paired else ys[-1]]
+
+    def scores(side: str, baseline: bool) -> np.ndarray:
+        name = "baseline_proba" if baseline else "proba"
+        return _floats(name, _complete(name, ctx.proba(side, baseline=baseline)))  # type: ignore[arg-type]
+
+    def predictions(side: str, baseline: bool, y: np.ndarray) -> np.ndarray:
+        if kind == "regression":
+            name = "baseline_prediction" if baseline else "prediction"
+            return _floats(name, _complete(name, ctx.prediction(side, baseline=baseline)))  # type: ignore[arg-type]
+        return _labels(ctx, side, baseline=baseline, y=y)
+
+    if kind == "raw":
+        preds = [
+            (scores(s, b) if needs_proba else _complete("prediction", ctx.prediction(s, baseline=b)))  # type: ignore[arg-type]
+            for s, b in sides
+        ]
+        samples = [Sample(y_for[i], p) for i, p in enumerate(preds)]
+        return Pair(samples[0], samples[1] if compare else None, paired, kind)
+
+    if kind == "regression":
+        yf = [_floats("target", y) for y in y_for]
+        preds = [predictions(s, b, yf[i]) for i, (s, b) in enumerate(sides)]
+        samples = [Sample(yf[i], p) for i, p in enumerate(preds)]
+        return Pair(samples[0], samples[1] if compare else None, paired, kind)
+
+    _one_class(list(zip(y_sides, ys)), metric_name)
+    y_classes = _unique(np.concatenate(ys) if len(ys) > 1 else ys[0], "target")
+    if kind == "label":
+        preds = [predictions(s, b, y_for[i]) for i, (s, b) in enumerate(sides)]
+        classes, codes = _encode([*ys, *preds])
+        y_codes = codes[: len(ys)]
+        p_codes = codes[len(ys) :]
+        k = len(classes)
+        assert spec is not None
+        if spec.average == "binary" and k > 2:
+            raise InputError(
+                f"{metric_name}: binary metric, but the labels have {k} classes {_show(classes)}; use "
+                f"'{spec.base}_macro', '{spec.base}_micro' or '{spec.base}_weighted'.",
+                reason="invalid_input",
+                subject="target",
+            )
+        pos = _pos_index(classes, y_classes, pos_label) if k == 2 or spec.average == "binary" else 1
+        yc = [y_codes[0], y_codes[0] if paired else y_codes[-1]]
+        samples = [Sample(yc[i], p) for i, p in enumerate(p_codes)]
+        return Pair(
+            samples[0],
+            samples[1] if compare else None,
+            paired,
+            kind,
+            k,
+            pos,
+            tuple(c.item() if hasattr(c, "item") else c for c in classes),
+        )
+
+    # score metrics
+    preds = [scores(s, b) for s, b in sides]
+    k = y_classes.size
+    assert spec is not None
+    if k == 2:
+        pos = _pos_index(y_classes, y_classes, pos_label)
+        fixed = []
+        for (side, b), p in zip(sides, preds):
+            if p.ndim == 2 and p.shape[1] == 1:
+                p = p[:, 0]
+            if p.ndim == 2 and p.shape[1] == 2:
+                p = p[:, pos]
+            elif p.ndim == 1 and pos == 0:
+                # a 1-d probability (or score) is that of the greater class, like
+                # predict_proba[:, 1]; for the other class reverse it
+                p = 1.0 - p if p.size == 0 or (p.min() >= 0 and p.max() <= 1) else -p
+            if p.ndim != 1:
+                raise InputError(
+                    f"{'baseline_proba' if b else 'proba'} ({side}): a binary target needs one "
+                    f"probability per row, got shape {p.shape}.",
+                    reason="invalid_proba",
+                    subject="proba",
+                )
+            fixed.append(p)
+        preds = fixed
+        ys01 = [(y == y_classes[pos]).astype(np.int64) for y in y_for]
+        if spec.base in ("log_loss", "brier_score_loss"):
+            for (_, b), p in zip(sides, preds):
+                if p.min() < 0 or p.max() > 1:
+                    name = "baseline_proba" if b else "proba"
+                    raise InputError(
+                        f"{name}: {spec.name} needs probabilities in [0, 1]; got values in "
+                        f"[{p.min():.4g}, {p.max():.4g}]",
+                        reason="invalid_proba",
+                        subject=name,
+                    )
+        samples = [Sample(ys01[i], p) for i, p in enumerate(preds)]
+        return Pair(
+            samples[0],
+            samples[1] if compare else None,
+            paired,
+            kind,
+            2,
+            pos,
+            tuple(c.item() if hasattr(c, "item") else c for c in y_classes),
+        )
+    if spec.base not in ("log_loss", "roc_auc"):
+        raise InputError(
+            f"{metric_name} is defined for binary targets; the target has {k} classes.",
+            reason="invalid_input",
+            subject="target",
+        )
+    for p in preds:
+        if p.ndim != 2 or p.shape[1] != k:
+            raise InputError(
+                f"proba: {k} classes in the target need an (n, {k}) probability array, got shape {p.shape}.",
+                reason="invalid_proba",
+                subject="proba",
+            )
+    codes = [np.searchsorted(y_classes, y) for y in y_for]
+    samples = [Sample(codes[i], p) for i, p in enumerate(preds)]
+    return Pair(
+        samples[0],
+        samples[1] if compare else None,
+        paired,
+        kind,
+        k,
+        1,
+        tuple(c.item() if hasattr(c, "item") else c for c in y_classes),
+    )
+
+
+def segment_labels(ctx: CheckContext, segments: Any, side: str) -> tuple[list[str], np.ndarray]:
+    """Segment keys per row of ``side``: ``"col=value"`` (joined with ", "), or the callable's
+    output as ``"segment=value"``. Returns (names, integer ids)."""
+    frame = ctx.frame(side)  # type: ignore[arg-type]
+    if callable(segments):
+        fn: Callable[[pd.DataFrame], Any] = segments
+        values = np.asarray(fn(frame), dtype=object)
+        if values.shape[0] != len(frame):
+            raise InputError(
+                f"segments: the callable returned {values.shape[0]} labels for {len(frame)} rows of {side}.",
+                reason="length_mismatch",
+                subject="segments",
+            )
+        keys = pd.Series([f"segment={v}" for v in values])
+    else:
+        cols = [segments] if isinstance(segments, str) else list(segments)
+        parts = [
+            ctx.column(side, c).astype(object).where(lambda s: s.notna(), "<missing>")  # type: ignore[arg-type]
+            for c in cols
+        ]
+        keys = pd.Series([""] * len(frame), index=frame.index, dtype=object)
+        for i, (c, part) in enumerate(zip(cols, parts)):
+            keys = keys + ("" if i == 0 else ", ") + f"{c}=" + part.astype(str)
+    codes, names = pd.factorize(keys.to_numpy(), sort=True)
+    return [str(n) for n in names], codes

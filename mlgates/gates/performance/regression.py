@@ -1,0 +1,639 @@
+"""PerformanceGate: metric floors and the question "is the candidate really worse?"."""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from mlgates.core.context import CheckContext
+from mlgates.core.errors import InputError
+from mlgates.core.finding import Finding
+from mlgates.core.gate import Gate
+from mlgates.core.params import Interval, Options, parameter_error
+from mlgates.core.status import Status
+from mlgates.core.verdict import Verdict
+from mlgates.gates.performance._common import INSUFFICIENT, WEIGHTS_IGNORED, fmt, headline
+from mlgates.gates.performance._compare import Comparison, compare, metric_value
+from mlgates.gates.performance._data import Pair, resolve_pair, segment_labels
+from mlgates.stats.performance import METRICS, MetricSpec, adjust_pvalues, minimum_detectable_effect
+
+__all__ = ["PerformanceGate"]
+
+
+def _worst_first(statistic: float | None, sign: float) -> float:
+    if statistic is None or not math.isfinite(statistic):
+        return math.inf
+    return sign * statistic
+
+
+def _signed(x: float) -> str:
+    return ("+" if x >= 0 else "") + fmt(x)
+
+
+@dataclass(frozen=True)
+class _Eval:
+    comparison: Comparison
+    margin: float
+    n: int
+
+
+class PerformanceGate(Gate):
+    """A model metric above a floor, and not worse than a baseline beyond a margin.
+
+    The candidate is the ``prediction`` / ``proba`` / ``model`` on ``current``. The baseline is
+    the champion on the same rows (``baseline_prediction`` / ``baseline_proba`` /
+    ``baseline_model``), or, with ``compare_to="reference"``, the same model on ``reference``.
+    With a ``test`` the gate FAILs only when the candidate is worse than the baseline by more
+    than the margin with confidence ``1 - alpha``; when the sample is too small to detect a drop
+    of the margin it says so (reason ``insufficient_samples``) instead of passing.
+
+    Parameters
+    ----------
+    metric : str or callable, default "accuracy"
+        A scikit-learn metric name: ``accuracy``, ``balanced_accuracy``, ``f1``, ``precision``,
+        ``recall`` (binary; ``_macro``, ``_micro``, ``_weighted`` suffixes for averaging),
+        ``matthews_corrcoef``, ``roc_auc``, ``average_precision``, ``log_loss``,
+        ``brier_score_loss`` (classification), ``r2``, ``mean_absolute_error``,
+        ``mean_squared_error``, ``root_mean_squared_error``, ``mean_absolute_percentage_error``,
+        ``median_absolute_error`` (regression). Or a callable ``f(y_true, y_pred) -> float``
+        with ``greater_is_better`` stated (and ``needs_proba=True`` if it takes probabilities).
+    min_value, max_value : float, optional
+        Floor and ceiling on the candidate's metric (reasons ``metric_below_min``,
+        ``metric_above_max``).
+    max_drop : float, optional
+        Non-inferiority margin in metric units: the candidate may be worse than the baseline by
+        at most this much (for losses, "worse" means higher).
+    max_relative_drop : float, optional
+        Margin as a fraction of the baseline's absolute value. With both margins the smaller
+        applies. A baseline of exactly 0 makes the relative margin 0.
+    test : {"mcnemar", "bootstrap", "delong"}, optional
+        ``None``: compare point values only. ``"mcnemar"`` (accuracy, same rows): exact
+        binomial when fewer than 25 discordant pairs, mid-p otherwise; Agresti-Min interval.
+        ``"bootstrap"`` (any metric): percentile interval of the difference; paired on the same
+        rows; label metrics resample confusion counts. ``"delong"`` (roc_auc): DeLong's test,
+        with logit intervals for each AUC.
+    alpha : float, default 0.05
+        The interval is two-sided ``1 - alpha``; the gate FAILs when it lies entirely beyond the
+        margin (with a zero margin: when the test rejects "no difference" at ``alpha`` and the
+        candidate is worse).
+    compare_to : {"baseline", "reference"}, default "baseline"
+        What the candidate is compared with.
+    n_resamples : int, default 2000
+        Bootstrap resamples.
+    random_state : int or None, default 0
+        Seed of the bootstrap (fixed by default so a verdict is reproducible).
+    power : float, default 0.8
+        Power of the insufficient-samples rule.
+    min_effect : float, optional
+        Drop the sample must be able to detect; defaults to the margin. When both are 0 the
+        power rule does not apply (the minimum detectable effect is still reported).
+    on_insufficient : {"warn", "fail", "error", "skip"}, default "warn"
+        Status when the sample cannot detect the margin, or a segment is smaller than
+        ``min_segment_size`` or has an undefined metric.
+    segments : str, list of str or callable, optional
+        Also compare within segments: the groups of these columns (``"col=value"``), or of the
+        labels a callable returns for the table (``"segment=value"``).
+    min_segment_size : int, default 50
+        Segments with fewer rows are not judged (status from ``on_insufficient``).
+    segment_correction : {"holm", "fdr_bh"} or None, default "holm"
+        Multiple-testing correction of the segments' p-values.
+    greater_is_better : bool, optional
+        Direction of a callable metric (named metrics know theirs).
+    needs_proba : bool, default False
+        A callable metric takes probabilities (``proba``) instead of labels.
+    pos_label : str or int, optional
+        Positive class of binary metrics; default the greater of the two target classes (the
+        class whose probability ``predict_proba`` puts in column 1). A 1-d ``proba`` is read
+        as the probability (or score) of the greater class, and reversed when ``pos_label``
+        is the other one; with two columns the ``pos_label`` column is used.
+    name, blocking
+        See :class:`~mlgates.Gate`.
+
+    Notes
+    -----
+    ``verdict.metrics`` holds ``<metric>`` (candidate), ``baseline_<metric>``, ``difference``
+    (candidate - baseline), ``relative_difference`` (when the baseline is not 0), ``margin``,
+    ``ci_low``/``ci_high`` (interval of the difference), ``pvalue`` (test of no difference),
+    ``regression_pvalue`` (test of "worse by more than the margin"), ``mde`` (minimum
+    detectable effect at ``power``), ``n`` (and ``n_baseline`` when unpaired); with DeLong also
+    ``<metric>_ci_low``... for each AUC's interval.
+
+    The power rule: with ``se`` the standard error of the difference (McNemar: Agresti-Min;
+    DeLong: its variance; bootstrap: the standard deviation of the resampled differences),
+    ``mde = (z_{1-alpha/2} + z_{power}) se``. When ``mde`` exceeds the effect to detect
+    (``min_effect`` or the margin) and no regression was found, the verdict is
+    ``insufficient_samples``. Segments report their ``mde`` but only the overall comparison
+    applies the rule.
+
+    Reason codes: ``performance_regression``, ``metric_below_min``, ``metric_above_max``,
+    ``insufficient_samples``, ``metric_undefined``, ``one_class_target``, ``nan_input``,
+    ``invalid_prediction``, ``invalid_proba``, ``length_mismatch``, ``empty_input``,
+    ``missing_input``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mlgates import PerformanceGate
+    >>> rng = np.random.default_rng(0)
+    >>> y = rng.integers(0, 2, 2000)
+    >>> champion = np.where(rng.random(2000) < 0.85, y, 1 - y)
+    >>> challenger = np.where(rng.random(2000) < 0.80, y, 1 - y)
+    >>> gate = PerformanceGate("accuracy", max_drop=0.01, test="mcnemar")
+    >>> v = gate.check(target=y, prediction=challenger, baseline_prediction=champion)
+    >>> v.status, v.reason
+    (<Status.FAIL: 'fail'>, 'performance_regression')
+    >>> round(v.metrics["accuracy"], 3), round(v.metrics["baseline_accuracy"], 3)
+    (0.793, 0.854)
+    >>> PerformanceGate("accuracy", min_value=0.7).check(target=y, prediction=challenger).status
+    <Status.PASS: 'pass'>
+    """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "metric": [str, "callable"],
+        "min_value": [Interval("real", None, None), None],
+        "max_value": [Interval("real", None, None), None],
+        "max_drop": [Interval("real", 0, None), None],
+        "max_relative_drop": [Interval("real", 0, None), None],
+        "test": [Options("mcnemar", "bootstrap", "delong"), None],
+        "alpha": [Interval("real", 0, 0.5, closed="neither")],
+        "compare_to": [Options("baseline", "reference")],
+        "n_resamples": [Interval("int", 100, None)],
+        "random_state": [Interval("int", 0, None), None],
+        "power": [Interval("real", 0, 1, closed="neither")],
+        "min_effect": [Interval("real", 0, None, closed="neither"), None],
+        "on_insufficient": [Options("warn", "fail", "error", "skip")],
+        "segments": ["columns", "callable", None],
+        "min_segment_size": [Interval("int", 1, None)],
+        "segment_correction": [Options("holm", "fdr_bh"), None],
+        "greater_is_better": ["boolean", None],
+        "needs_proba": ["boolean"],
+        "pos_label": [str, int, None],
+    }
+
+    def __init__(
+        self,
+        metric: str | Callable[..., float] = "accuracy",
+        *,
+        min_value: float | None = None,
+        max_value: float | None = None,
+        max_drop: float | None = None,
+        max_relative_drop: float | None = None,
+        test: str | None = None,
+        alpha: float = 0.05,
+        compare_to: str = "baseline",
+        n_resamples: int = 2000,
+        random_state: int | None = 0,
+        power: float = 0.8,
+        min_effect: float | None = None,
+        on_insufficient: str = "warn",
+        segments: str | Sequence[str] | Callable[..., Any] | None = None,
+        min_segment_size: int = 50,
+        segment_correction: str | None = "holm",
+        greater_is_better: bool | None = None,
+        needs_proba: bool = False,
+        pos_label: str | int | None = None,
+        name: str | None = None,
+        blocking: bool = True,
+    ) -> None:
+        super().__init__(name=name, blocking=blocking)
+        self.metric = metric
+        self.min_value = min_value
+        self.max_value = max_value
+        self.max_drop = max_drop
+        self.max_relative_drop = max_relative_drop
+        self.test = test
+        self.alpha = alpha
+        self.compare_to = compare_to
+        self.n_resamples = n_resamples
+        self.random_state = random_state
+        self.power = power
+        self.min_effect = min_effect
+        self.on_insufficient = on_insufficient
+        self.segments = segments
+        self.min_segment_size = min_segment_size
+        self.segment_correction = segment_correction
+        self.greater_is_better = greater_is_better
+        self.needs_proba = needs_proba
+        self.pos_label = pos_label
+
+    # -- parameters ---------------------------------------------------------------------------
+    def _validate_params(self) -> None:
+        owner = type(self).__name__
+        if isinstance(self.metric, str):
+            if self.metric not in METRICS:
+                close = difflib.get_close_matches(self.metric, list(METRICS), n=1)
+                hint = f"{owner}({close[0]!r})" if close else f"{owner}('accuracy')"
+                raise parameter_error(
+                    owner,
+                    "metric",
+                    "a metric name (" + ", ".join(sorted(METRICS)) + ") or a callable",
+                    self.metric,
+                    fix=f"{hint}.",
+                )
+            spec = METRICS[self.metric]
+            if self.greater_is_better is not None and self.greater_is_better != spec.greater_is_better:
+                raise parameter_error(
+                    owner,
+                    "greater_is_better",
+                    f"None or {spec.greater_is_better} for {self.metric!r}",
+                    self.greater_is_better,
+                    fix="leave greater_is_better=None for named metrics.",
+                )
+        elif self.greater_is_better is None:
+            raise parameter_error(
+                owner,
+                "greater_is_better",
+                "True or False for a callable metric",
+                None,
+                fix=f"{owner}(my_metric, greater_is_better=True) (False for losses).",
+            )
+        if self.test == "mcnemar" and (self.metric != "accuracy" or self.compare_to != "baseline"):
+            raise parameter_error(
+                owner,
+                "test",
+                "'mcnemar' only with metric='accuracy' and compare_to='baseline' "
+                "(it compares two models' errors on the same rows)",
+                self.test,
+                fix="test='bootstrap' for other metrics or for compare_to='reference'.",
+            )
+        if self.test == "delong" and self.metric != "roc_auc":
+            raise parameter_error(
+                owner,
+                "test",
+                "'delong' only with metric='roc_auc'",
+                self.test,
+                fix="test='bootstrap' for other metrics.",
+            )
+        if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
+            raise parameter_error(
+                owner,
+                "min_value",
+                f"at most max_value={self.max_value}",
+                self.min_value,
+                fix="set min_value <= max_value.",
+            )
+
+    def required_inputs(self) -> tuple[str, ...]:
+        if self.compare_to == "reference":
+            return ("reference", "current", "target")
+        return ("target",)
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _spec(self) -> tuple[MetricSpec | None, Callable[..., float] | None, str, float]:
+        if isinstance(self.metric, str):
+            spec = METRICS[self.metric]
+            return spec, None, spec.name, 1.0 if spec.greater_is_better else -1.0
+        fname = getattr(self.metric, "__name__", "metric")
+        fname = "metric" if fname.startswith("<") else fname
+        return None, self.metric, fname, 1.0 if self.greater_is_better else -1.0
+
+    def _comparing(self) -> bool:
+        margins = (self.max_drop, self.max_relative_drop, self.test)
+        floors = (self.min_value, self.max_value)
+        return (
+            self.compare_to == "reference"
+            or any(v is not None for v in margins)
+            or all(v is None for v in floors)
+        )
+
+    def _margin(self, baseline: float) -> float:
+        margins = []
+        if self.max_drop is not None:
+            margins.append(float(self.max_drop))
+        if self.max_relative_drop is not None:
+            margins.append(float(self.max_relative_drop) * abs(baseline) if math.isfinite(baseline) else 0.0)
+        return min(margins) if margins else 0.0
+
+    def _evaluate(self, pair: Pair, spec: MetricSpec | None, fn: Any, sign: float) -> _Eval:
+        assert pair.baseline is not None
+        base_value = metric_value(pair, spec, fn, pair.baseline)
+        margin = self._margin(base_value)
+        try:
+            comp = compare(
+                pair,
+                spec,
+                fn,
+                test=self.test,
+                margin=margin,
+                sign=sign,
+                alpha=self.alpha,
+                n_resamples=self.n_resamples,
+                random_state=self.random_state,
+            )
+        except ValueError as exc:  # e.g. DeLong on a segment with one class
+            comp = Comparison(math.nan, base_value, self.test or "difference", details={"error": str(exc)})
+        return _Eval(comp, margin, len(pair.candidate))
+
+    # -- check --------------------------------------------------------------------------------
+    def _check(self, ctx: CheckContext) -> Verdict:
+        spec, fn, mname, sign = self._spec()
+        comparing = self._comparing()
+        # gates of one suite run that read the same metric share the decoded inputs
+        key = (
+            "performance.pair",
+            mname if spec else id(fn),
+            comparing,
+            self.compare_to,
+            self.pos_label,
+            self.needs_proba,
+        )
+        pair = ctx.cached(
+            key,
+            lambda: resolve_pair(
+                ctx,
+                spec,
+                compare=comparing,
+                compare_to=self.compare_to,
+                pos_label=self.pos_label,
+                needs_proba=self.needs_proba,
+                metric_name=mname,
+            ),
+        )
+        findings: list[Finding] = []
+        metrics: dict[str, float] = {"n": float(len(pair.candidate))}
+        params: dict[str, Any] = {"greater_is_better": sign > 0}
+        if ctx.has("sample_weight"):
+            params["sample_weight"] = WEIGHTS_IGNORED
+        if pair.classes:
+            params["classes"] = list(pair.classes)
+            if pair.kind in ("label", "score") and len(pair.classes) >= 2 and pair.k <= 2:
+                params["pos_label"] = pair.classes[pair.pos]
+
+        if comparing:
+            ev = self._evaluate(pair, spec, fn, sign)
+            comp = ev.comparison
+            value = comp.candidate
+            findings.append(self._judge(mname, ev, sign, comp.regression_pvalue, spec, overall=True))
+            metrics.update(self._comparison_metrics(mname, ev, sign))
+            if pair.baseline is not None and not pair.paired:
+                metrics["n_baseline"] = float(len(pair.baseline))
+            params.update({"margin": ev.margin, "method": comp.method})
+        else:
+            value = metric_value(pair, spec, fn, pair.candidate)
+            metrics[mname] = value
+        findings[:0] = self._floors(mname, value)
+        if self.segments is not None:
+            seg_findings, seg_metrics = self._segments(ctx, pair, spec, fn, mname, sign, comparing)
+            findings.extend(seg_findings)
+            metrics.update(seg_metrics)
+        return self._verdict(findings=findings, metrics=metrics, params=params, message=headline(findings))
+
+    def _comparison_metrics(self, mname: str, ev: _Eval, sign: float) -> dict[str, float]:
+        c = ev.comparison
+        out = {
+            mname: c.candidate,
+            f"baseline_{mname}": c.baseline,
+            "difference": c.difference,
+            "margin": ev.margin,
+        }
+        if c.baseline != 0 and math.isfinite(c.baseline):
+            out["relative_difference"] = c.difference / abs(c.baseline)
+        for key in ("ci_low", "ci_high", "pvalue", "regression_pvalue"):
+            val = getattr(c, key)
+            if val is not None:
+                out[key] = val
+        if c.se is not None:
+            out["mde"] = minimum_detectable_effect(c.se, alpha=self.alpha, power=self.power)
+        if "candidate_ci" in c.details:
+            out[f"{mname}_ci_low"], out[f"{mname}_ci_high"] = c.details["candidate_ci"]
+            out[f"baseline_{mname}_ci_low"], out[f"baseline_{mname}_ci_high"] = c.details["baseline_ci"]
+        return out
+
+    def _floors(self, mname: str, value: float) -> list[Finding]:
+        out = []
+        for bound, kind in ((self.min_value, "min_value"), (self.max_value, "max_value")):
+            if bound is None:
+                continue
+            if not math.isfinite(value):
+                out.append(
+                    Finding(
+                        mname,
+                        Status.ERROR,
+                        statistic=value,
+                        threshold=bound,
+                        method=kind,
+                        reason="metric_undefined",
+                        message=f"{mname}: undefined on this sample ({value}); cannot check {kind}",
+                    )
+                )
+                continue
+            below = kind == "min_value" and value < bound
+            above = kind == "max_value" and value > bound
+            if below or above:
+                rel = "<" if below else ">"
+                reason = "metric_below_min" if below else "metric_above_max"
+                out.append(
+                    Finding(
+                        mname,
+                        Status.FAIL,
+                        statistic=value,
+                        threshold=bound,
+                        method=kind,
+                        reason=reason,
+                        message=f"{mname}: {fmt(value)} {rel} {kind} {fmt(bound)}",
+                    )
+                )
+            else:
+                rel = ">=" if kind == "min_value" else "<="
+                out.append(
+                    Finding(
+                        mname,
+                        Status.PASS,
+                        statistic=value,
+                        threshold=bound,
+                        method=kind,
+                        message=f"{mname}: {fmt(value)} {rel} {kind} {fmt(bound)}",
+                    )
+                )
+        return out
+
+    def _judge(
+        self,
+        subject: str,
+        ev: _Eval,
+        sign: float,
+        p_reg: float | None,
+        spec: MetricSpec | None,
+        *,
+        overall: bool,
+    ) -> Finding:
+        c = ev.comparison
+        margin = ev.margin
+        diff = c.difference
+        oriented = sign * diff
+        who = subject
+        head = f"{who}: candidate {fmt(c.candidate)} vs baseline {fmt(c.baseline)}"
+        mde = (
+            minimum_detectable_effect(c.se, alpha=self.alpha, power=self.power) if c.se is not None else None
+        )
+        details: dict[str, Any] = {
+            **c.details,
+            "candidate": c.candidate,
+            "baseline": c.baseline,
+            "difference": diff,
+            "margin": margin,
+            "n": ev.n,
+        }
+        for key in ("ci_low", "ci_high", "regression_pvalue"):
+            if getattr(c, key) is not None:
+                details[key] = getattr(c, key)
+        if c.ci_low is not None and c.ci_high is not None:  # the plot convention for deltas
+            details["delta_ci_low"], details["delta_ci_high"] = c.ci_low, c.ci_high
+        if p_reg is not None and p_reg != c.regression_pvalue:
+            details["regression_pvalue_adjusted"] = p_reg
+        if mde is not None:
+            details["mde"] = mde
+        if spec is not None and spec.best is not None and c.baseline == spec.best:
+            details["baseline_is_perfect"] = True
+        if self.max_relative_drop is not None and c.baseline == 0:
+            details["relative_margin_note"] = "the baseline is 0: a relative margin of 0 was used"
+        common: dict[str, Any] = {
+            "statistic": diff,
+            "pvalue": c.pvalue,
+            "threshold": -sign * margin,
+            "method": c.method,
+            "details": details,
+        }
+        if not (math.isfinite(c.candidate) and math.isfinite(c.baseline)):
+            status = Status.ERROR if overall else INSUFFICIENT[self.on_insufficient]
+            reason = "metric_undefined" if overall else "insufficient_samples"
+            return Finding(
+                subject,
+                status,
+                reason=reason,
+                message=f"{head}: the comparison is undefined "
+                f"on {ev.n} rows ({c.details.get('error', 'NaN metric')})",
+                **common,
+            )
+        worse_word = "drop" if sign > 0 else "increase"
+        if self.test is None:
+            if oriented < -margin - 1e-12:
+                return Finding(
+                    subject,
+                    Status.FAIL,
+                    reason="performance_regression",
+                    message=f"{head}: {worse_word} of {fmt(abs(diff))} > allowed {fmt(margin)}",
+                    **common,
+                )
+            return Finding(
+                subject,
+                Status.PASS,
+                message=f"{head}: difference {_signed(diff)}, within the "
+                f"allowed {worse_word} of {fmt(margin)}",
+                **common,
+            )
+        ci = f"{(1 - self.alpha) * 100:g}% CI [{fmt(c.ci_low)}, {fmt(c.ci_high)}]"
+        p_text = f"regression p = {p_reg:.3g}" if p_reg is not None else "regression p = n/a"
+        if p_reg is not None and p_reg < self.alpha:
+            return Finding(
+                subject,
+                Status.FAIL,
+                reason="performance_regression",
+                message=f"{head}: difference {_signed(diff)} ({ci}) is worse than the allowed "
+                f"{worse_word} of {fmt(margin)} ({p_text}, {c.method})",
+                **common,
+            )
+        detect = self.min_effect if self.min_effect is not None else margin
+        se_ok = c.se is not None and math.isfinite(c.se)
+        bounds = [sign * b for b in (c.ci_low, c.ci_high) if b is not None and math.isfinite(b)]
+        ruled_out = len(bounds) == 2 and min(bounds) >= -margin
+        underpowered = not se_ok or (detect > 0 and mde is not None and mde > detect)
+        if overall and underpowered and not ruled_out:
+            status = INSUFFICIENT[self.on_insufficient]
+            article = "a drop" if sign > 0 else "an increase"
+            could = f"detects {worse_word}s of {fmt(mde)} or more" if mde is not None else "has no estimate"
+            return Finding(
+                subject,
+                status,
+                reason="insufficient_samples",
+                message=f"{head}: {ev.n} rows cannot detect {article} of {fmt(detect)}: the test "
+                f"{could} ({int(self.power * 100)}% power, alpha {self.alpha}); difference "
+                f"{_signed(diff)} ({ci})",
+                **common,
+            )
+        outcome = "ruled out" if ruled_out else "not significant"
+        return Finding(
+            subject,
+            Status.PASS,
+            message=f"{head}: difference {_signed(diff)} ({ci}); a {worse_word} beyond "
+            f"{fmt(margin)} is {outcome} ({p_text})",
+            **common,
+        )
+
+    def _segments(
+        self,
+        ctx: CheckContext,
+        pair: Pair,
+        spec: MetricSpec | None,
+        fn: Any,
+        mname: str,
+        sign: float,
+        comparing: bool,
+    ) -> tuple[list[Finding], dict[str, float]]:
+        names, ids = segment_labels(ctx, self.segments, "current")
+        if ids.shape[0] != len(pair.candidate):
+            raise InputError(
+                f"segments: current has {ids.shape[0]} rows but the predictions have {len(pair.candidate)}.",
+                reason="length_mismatch",
+                subject="segments",
+            )
+        base_index: dict[str, np.ndarray] = {}
+        if comparing and not pair.paired:
+            ref_names, ref_ids = segment_labels(ctx, self.segments, "reference")
+            base_index = {n: np.flatnonzero(ref_ids == i) for i, n in enumerate(ref_names)}
+        small: list[Finding] = []
+        judged: list[tuple[str, _Eval | float]] = []
+        for i, seg in enumerate(names):
+            rows = np.flatnonzero(ids == i)
+            brows = base_index.get(seg, np.array([], dtype=np.int64)) if base_index else None
+            size = len(rows) if brows is None else min(len(rows), len(brows))
+            if size < self.min_segment_size:
+                small.append(
+                    Finding(
+                        seg,
+                        INSUFFICIENT[self.on_insufficient],
+                        statistic=float(size),
+                        threshold=float(self.min_segment_size),
+                        method="min_segment_size",
+                        reason="insufficient_samples",
+                        message=f"{seg}: {size} rows < min_segment_size {self.min_segment_size}; not judged",
+                    )
+                )
+                continue
+            sub = pair.restrict(rows, brows)
+            if comparing:
+                judged.append((seg, self._evaluate(sub, spec, fn, sign)))
+            else:
+                judged.append((seg, metric_value(sub, spec, fn, sub.candidate)))
+        out: list[Finding] = []
+        seg_metrics: dict[str, float] = {
+            "segments_judged": float(len(judged)),
+            "segments_too_small": float(len(small)),
+        }
+        if comparing:
+            evs = [(s, e) for s, e in judged if isinstance(e, _Eval)]
+            pvals = [e.comparison.regression_pvalue for _, e in evs]
+            usable = [k for k, p in enumerate(pvals) if p is not None and math.isfinite(p)]
+            adjusted: dict[int, float] = {}
+            if usable and self.segment_correction is not None:
+                adj = adjust_pvalues(np.array([pvals[k] for k in usable]), self.segment_correction)
+                adjusted = dict(zip(usable, adj.tolist()))
+            for k, (seg, ev) in enumerate(evs):
+                p = adjusted.get(k, pvals[k])
+                out.append(self._judge(seg, ev, sign, p, spec, overall=False))
+            diffs = [sign * e.comparison.difference for _, e in evs if math.isfinite(e.comparison.difference)]
+            if diffs:
+                seg_metrics["worst_segment_difference"] = sign * min(diffs)
+            out.sort(key=lambda f: (-(f.status.rank or 0), _worst_first(f.statistic, sign)))
+        else:
+            for seg, val in judged:
+                assert isinstance(val, float)
+                out.extend(self._floors(seg, val))
+            out.sort(key=lambda f: (-(f.status.rank or 0), _worst_first(f.statistic, sign)))
+        seg_metrics["segments_failed"] = float(sum(f.status is Status.FAIL for f in out))
+        return out + small, seg_metrics

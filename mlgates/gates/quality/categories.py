@@ -1,0 +1,219 @@
+"""CategoryGate: values belong to an allowed set (given, or seen in the reference)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import partial
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from mlgates.core.context import CheckContext
+from mlgates.core.finding import Finding
+from mlgates.core.gate import Gate
+from mlgates.core.params import Interval, Options, parameter_error
+from mlgates.core.status import Status
+from mlgates.core.verdict import Verdict
+from mlgates.gates._columns import share_text
+from mlgates.gates.quality._common import (
+    absent,
+    all_missing,
+    check_string_keys,
+    frame_or_error,
+    guarded,
+    resolve_columns,
+    top_examples,
+    value_counts,
+)
+
+__all__ = ["CategoryGate"]
+
+CATEGORY_KINDS = ("string", "categorical", "boolean")
+
+
+class CategoryGate(Gate):
+    """Values of categorical columns belong to an allowed set; new categories are reported.
+
+    The allowed set of a column is ``allowed[column]`` when given, else the values seen in
+    ``reference``. A value outside it is *unknown*. The gate FAILs a column whose share of
+    unknown rows (among non-missing rows) exceeds ``max_unknown_share``; within that share,
+    the presence of any unknown category gives the status chosen by ``on_new``.
+
+    Parameters
+    ----------
+    columns : str or list of str, optional
+        Columns to check. By default the keys of ``allowed`` when it is given, else every
+        string, categorical or boolean column of ``current``.
+    allowed : mapping of column to list of values, optional
+        The allowed values per column (keys are column names as str). Columns without an
+        entry take their allowed set from ``reference``.
+    max_unknown_share : float, default 0.0
+        Largest share of non-missing rows allowed in unknown categories, in [0, 1].
+    on_new : {"fail", "warn", "ignore"}, default "warn"
+        Status of a column with unknown categories whose share is within
+        ``max_unknown_share`` (with the default share of 0, any unknown value already FAILs).
+    name, blocking
+        See :class:`~mlgates.Gate`.
+
+    Notes
+    -----
+    Missing values are not judged here (see ``MissingValuesGate``). Reason codes:
+    ``unknown_categories`` (share exceeded: FAIL), ``new_categories`` (unknown values within
+    the share: ``on_new``), ``column_missing``, ``all_missing``, ``reference_required`` (no
+    ``allowed`` entry and no reference), ``empty_input``, ``duplicate_columns``. Details list
+    the number of unknown rows and distinct unknown values and the five most frequent
+    unknown values with their counts.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mlgates import CategoryGate
+    >>> ref = pd.DataFrame({"color": ["red", "green", "blue", "red"]})
+    >>> cur = pd.DataFrame({"color": ["red", "green", "purple", "red"]})
+    >>> v = CategoryGate().check(reference=ref, current=cur)
+    >>> v.status, v.findings[0].message
+    (<Status.FAIL: 'fail'>, "color: 25.0% of rows in 1 unknown categories (e.g. 'purple') > 0.0% allowed")
+    >>> CategoryGate(max_unknown_share=0.3).check(reference=ref, current=cur).status
+    <Status.WARN: 'warn'>
+    >>> CategoryGate(allowed={"color": ["red", "green", "purple"]}).check(current=cur).status
+    <Status.PASS: 'pass'>
+    """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "columns": ["columns", None],
+        "allowed": ["mapping", None],
+        "max_unknown_share": [Interval("real", 0, 1)],
+        "on_new": [Options("fail", "warn", "ignore")],
+    }
+
+    def __init__(
+        self,
+        *,
+        columns: str | Sequence[str] | None = None,
+        allowed: Mapping[str, Sequence[Any]] | None = None,
+        max_unknown_share: float = 0.0,
+        on_new: str = "warn",
+        name: str | None = None,
+        blocking: bool = True,
+    ) -> None:
+        super().__init__(name=name, blocking=blocking)
+        self.columns = columns
+        self.allowed = allowed
+        self.max_unknown_share = max_unknown_share
+        self.on_new = on_new
+
+    def _validate_params(self) -> None:
+        if self.allowed is not None:
+            check_string_keys("CategoryGate", "allowed", self.allowed)
+            for col, values in self.allowed.items():
+                if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Sequence):
+                    raise parameter_error("CategoryGate", f"allowed[{col!r}]", "a list of values", values)
+                bad = [v for v in values if v is None or (isinstance(v, float) and v != v)]
+                if bad:
+                    raise parameter_error(
+                        "CategoryGate",
+                        f"allowed[{col!r}]",
+                        "a list of non-missing values",
+                        list(values),
+                        "remove None/NaN; missing values are judged by MissingValuesGate.",
+                    )
+
+    def required_inputs(self) -> tuple[str, ...]:
+        return ("current",) if self.allowed is not None else ("current", "reference")
+
+    def _check(self, ctx: CheckContext) -> Verdict:
+        frame = frame_or_error(ctx)
+        if self.columns is None and self.allowed is not None:
+            cols: list[Any] = list(self.allowed)
+        else:
+            cols = resolve_columns(frame, self.columns, kinds=CATEGORY_KINDS)
+        findings = []
+        for col in cols:
+            if col not in frame.columns:
+                findings.append(absent(col, method="categories"))
+                continue
+            findings.append(guarded(partial(self._judge, ctx, col), col, "categories"))
+        n_new = sum(f.details.get("n_unknown_values", 0) for f in findings)
+        return self._verdict(findings=findings, metrics={"n_unknown_values": n_new})
+
+    def _allowed_for(self, ctx: CheckContext, col: Any) -> pd.Index | None:
+        if self.allowed is not None and str(col) in self.allowed:
+            return pd.Index(list(self.allowed[str(col)]), dtype=object)
+        if not ctx.has("reference"):
+            return None
+        ref = frame_or_error(ctx, "reference")
+        if col not in ref.columns:  # reported as column_missing by _judge
+            return pd.Index([], dtype=object)
+        index, counts = value_counts(ctx, "reference", col)
+        return index[counts > 0]
+
+    def _judge(self, ctx: CheckContext, col: Any) -> Finding:
+        from_reference = self.allowed is None or str(col) not in self.allowed
+        if from_reference and ctx.has("reference") and col not in frame_or_error(ctx, "reference").columns:
+            return absent(col, "reference", method="categories")
+        allowed = self._allowed_for(ctx, col)
+        if allowed is None:
+            return Finding(
+                str(col),
+                Status.ERROR,
+                method="categories",
+                reason="reference_required",
+                message=f"{col}: no allowed values given and no reference to learn them from",
+            )
+        index, counts = value_counts(ctx, "current", col)
+        keep = counts > 0
+        index, counts = index[keep], counts[keep]
+        n_checked = int(counts.sum())
+        if n_checked == 0:
+            return all_missing(col, len(ctx.frame("current")), "categories")
+        known = _isin(index, allowed)
+        unknown_idx, unknown_counts = index[~known], counts[~known]
+        n_unknown = int(unknown_counts.sum())
+        share = n_unknown / n_checked
+        n_values = len(unknown_idx)
+        shown = top_examples(unknown_idx, unknown_counts)
+        eg = ", ".join(repr(e["value"]) for e in shown[:3])
+        if not share <= self.max_unknown_share:
+            status, reason = Status.FAIL, "unknown_categories"
+            message = (
+                f"{col}: {share_text(share)} of rows in {n_values:,} unknown categories (e.g. {eg}) "
+                f"> {share_text(self.max_unknown_share)} allowed"
+            )
+        elif n_values and self.on_new != "ignore":
+            status = Status.FAIL if self.on_new == "fail" else Status.WARN
+            reason = "new_categories"
+            message = (
+                f"{col}: {n_values:,} new categories (e.g. {eg}) in {share_text(share)} of rows "
+                f"(<= {share_text(self.max_unknown_share)} allowed)"
+            )
+        else:
+            status, reason = Status.PASS, None
+            message = (
+                f"{col}: {share_text(share)} of rows in unknown categories "
+                f"<= {share_text(self.max_unknown_share)} allowed"
+            )
+        return Finding(
+            str(col),
+            status,
+            statistic=share,
+            threshold=self.max_unknown_share,
+            method="categories",
+            reason=reason,
+            message=message,
+            details={
+                "n_unknown_rows": n_unknown,
+                "n_unknown_values": n_values,
+                "n_checked": n_checked,
+                "n_allowed": len(allowed),
+                "examples": shown,
+            },
+        )
+
+
+def _isin(values: pd.Index, allowed: pd.Index) -> np.ndarray:
+    """Membership that matches 1 with 1.0 and True only with True (not 1)."""
+    if values.dtype == bool or str(values.dtype) == "boolean":
+        flags = [v for v in allowed if isinstance(v, (bool, np.bool_))]
+        return np.asarray(values.isin(flags), dtype=bool)
+    return np.asarray(pd.Index(values, dtype=object).isin(allowed), dtype=bool)

@@ -1,0 +1,450 @@
+"""Column health: ConstantColumnGate, MixedTypesGate, InfiniteValuesGate."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from functools import partial
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from mlgates.core.context import CheckContext
+from mlgates.core.finding import Finding
+from mlgates.core.gate import Gate
+from mlgates.core.params import Interval
+from mlgates.core.status import Status
+from mlgates.core.verdict import Verdict
+from mlgates.gates._columns import share_text
+from mlgates.gates.quality._common import (
+    NUMERIC_KINDS,
+    absent,
+    all_missing,
+    examples,
+    frame_or_error,
+    guarded,
+    kind_of,
+    minmax,
+    numeric,
+    plain_value,
+    resolve_columns,
+    share_status,
+    top_examples,
+    unsupported,
+    value_counts,
+)
+
+__all__ = ["ConstantColumnGate", "InfiniteValuesGate", "MixedTypesGate"]
+
+
+class ConstantColumnGate(Gate):
+    """No column is constant (one distinct non-missing value) or, optionally, near-constant.
+
+    Parameters
+    ----------
+    columns : str or list of str, optional
+        Columns to check; all columns by default.
+    near_constant_share : float, optional
+        If set, a column whose most frequent value covers at least this share of its
+        non-missing rows also FAILs (reason ``near_constant``), in (0, 1].
+    name, blocking
+        See :class:`~mlgates.Gate`.
+
+    Notes
+    -----
+    Reason codes: ``constant_column``, ``near_constant`` (FAIL), ``all_missing`` (ERROR),
+    ``column_missing``, ``empty_input``, ``duplicate_columns``. Details hold the number of
+    distinct values and the most frequent values with their counts (numeric, boolean and
+    datetime columns without ``near_constant_share`` are decided by min == max in one pass
+    and report the observed min and max instead).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mlgates import ConstantColumnGate
+    >>> df = pd.DataFrame({"a": [1, 1, 1, 1], "b": ["x", "x", "x", "y"]})
+    >>> [f.reason for f in ConstantColumnGate().check(current=df).findings]
+    ['constant_column', None]
+    >>> ConstantColumnGate(near_constant_share=0.75).check(current=df).findings[1].message
+    "b: most frequent value 'x' covers 75.0% of rows >= 75.0%"
+    """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "columns": ["columns", None],
+        "near_constant_share": [Interval("real", 0, 1, closed="right"), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        columns: str | Sequence[str] | None = None,
+        near_constant_share: float | None = None,
+        name: str | None = None,
+        blocking: bool = True,
+    ) -> None:
+        super().__init__(name=name, blocking=blocking)
+        self.columns = columns
+        self.near_constant_share = near_constant_share
+
+    def required_inputs(self) -> tuple[str, ...]:
+        return ("current",)
+
+    def _check(self, ctx: CheckContext) -> Verdict:
+        frame = frame_or_error(ctx)
+        findings = []
+        for col in resolve_columns(frame, self.columns):
+            if col not in frame.columns:
+                findings.append(absent(col, method="constant"))
+                continue
+            findings.append(guarded(partial(self._judge, ctx, col), col, "constant"))
+        n_const = sum(f.status is Status.FAIL for f in findings)
+        return self._verdict(findings=findings, metrics={"n_constant_columns": n_const})
+
+    def _judge(self, ctx: CheckContext, col: Any) -> Finding:
+        n = len(ctx.frame("current"))
+        kind = kind_of(ctx, "current", col)
+        if kind in NUMERIC_KINDS and self.near_constant_share is None:
+            lo, hi, n_missing = minmax(ctx, "current", col)
+            if n_missing == n:
+                return all_missing(col, n, "constant")
+            constant = lo == hi
+            details: dict[str, Any] = {"observed_min": lo, "observed_max": hi, "n_checked": n - n_missing}
+            if constant:
+                message = f"{col}: constant (every non-missing value is {lo:g})"
+            else:
+                message = f"{col}: varies ({lo:g} to {hi:g})"
+            return Finding(
+                str(col),
+                Status.FAIL if constant else Status.PASS,
+                statistic=1.0 if constant else None,
+                method="constant",
+                reason="constant_column" if constant else None,
+                message=message,
+                details=details,
+            )
+        if kind in ("boolean", "datetime", "timedelta") and self.near_constant_share is None:
+            series = ctx.frame("current")[col]
+            n_missing = int(series.isna().sum())
+            if n_missing == n:
+                return all_missing(col, n, "constant")
+            lo, hi = series.min(), series.max()
+            constant = bool(lo == hi)
+            return Finding(
+                str(col),
+                Status.FAIL if constant else Status.PASS,
+                statistic=1.0 if constant else None,
+                method="constant",
+                reason="constant_column" if constant else None,
+                message=f"{col}: constant (every non-missing value is {lo})"
+                if constant
+                else f"{col}: varies ({lo} to {hi})",
+                details={"observed_min": str(lo), "observed_max": str(hi), "n_checked": n - n_missing},
+            )
+        index, counts = value_counts(ctx, "current", col)
+        keep = counts > 0
+        index, counts = index[keep], counts[keep]
+        n_checked = int(counts.sum())
+        if n_checked == 0:
+            return all_missing(col, n, "constant")
+        top_share = counts[0] / n_checked
+        top = plain_value(index[0])
+        details = {
+            "n_distinct": len(index),
+            "n_checked": n_checked,
+            "top_values": top_examples(index, counts),
+        }
+        if len(index) == 1:
+            return Finding(
+                str(col),
+                Status.FAIL,
+                statistic=1.0,
+                method="constant",
+                reason="constant_column",
+                message=f"{col}: constant (every non-missing value is {top!r})",
+                details=details,
+            )
+        limit = self.near_constant_share
+        if limit is not None and top_share >= limit:
+            return Finding(
+                str(col),
+                Status.FAIL,
+                statistic=top_share,
+                threshold=limit,
+                method="constant",
+                reason="near_constant",
+                message=f"{col}: most frequent value {top!r} covers {share_text(top_share)} of rows "
+                f">= {share_text(limit)}",
+                details=details,
+            )
+        return Finding(
+            str(col),
+            Status.PASS,
+            statistic=top_share,
+            threshold=limit,
+            method="constant",
+            message=f"{col}: {len(index):,} distinct values; the most frequent covers "
+            f"{share_text(top_share)}",
+            details=details,
+        )
+
+
+def _type_group(t: type) -> str:
+    if issubclass(t, (bool, np.bool_)):
+        return "boolean"
+    if issubclass(t, numbers.Number):
+        return "number"
+    if issubclass(t, str):
+        return "string"
+    return t.__name__
+
+
+_SINGLE = {
+    "string",
+    "integer",
+    "floating",
+    "mixed-integer-float",
+    "decimal",
+    "boolean",
+    "empty",
+    "datetime",
+    "datetime64",
+    "date",
+    "time",
+    "timedelta",
+    "timedelta64",
+    "bytes",
+    "complex",
+    "period",
+    "interval",
+    "categorical",
+}
+
+
+class MixedTypesGate(Gate):
+    """Object columns hold one kind of value: numbers, strings, booleans (or one other type).
+
+    Parameters
+    ----------
+    columns : str or list of str, optional
+        Columns to check; by default every ``object`` column (and categorical columns with
+        object categories). Typed columns (float, string dtype, ...) hold one type by
+        construction and PASS.
+    max_minority_share : float, default 0.0
+        Largest share of non-missing values allowed outside the column's most common type
+        group, in [0, 1].
+    name, blocking
+        See :class:`~mlgates.Gate`.
+
+    Notes
+    -----
+    Type groups: ``number`` (int, float, Decimal, numpy numbers; not bool), ``string``,
+    ``boolean``, else the Python type name. The common case is decided by
+    ``pandas.api.types.infer_dtype`` in one pass; only mixed columns are counted per type.
+    Reason codes: ``mixed_types`` (FAIL), ``all_missing`` (ERROR), ``column_missing``,
+    ``empty_input``, ``duplicate_columns``. Details hold the count per type group and up to
+    five examples of each minority group.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mlgates import MixedTypesGate
+    >>> df = pd.DataFrame({"zip": ["02139", 2139, "10001", "94110"]})
+    >>> MixedTypesGate().check(current=df).findings[0].message
+    'zip: 25.0% of values are not string (number: 1) > 0.0% allowed'
+    """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "columns": ["columns", None],
+        "max_minority_share": [Interval("real", 0, 1)],
+    }
+
+    def __init__(
+        self,
+        *,
+        columns: str | Sequence[str] | None = None,
+        max_minority_share: float = 0.0,
+        name: str | None = None,
+        blocking: bool = True,
+    ) -> None:
+        super().__init__(name=name, blocking=blocking)
+        self.columns = columns
+        self.max_minority_share = max_minority_share
+
+    def required_inputs(self) -> tuple[str, ...]:
+        return ("current",)
+
+    def _check(self, ctx: CheckContext) -> Verdict:
+        frame = frame_or_error(ctx)
+        if self.columns is None:
+            cols = [c for c in frame.columns if _is_objectish(frame[c])]
+        else:
+            cols = resolve_columns(frame, self.columns)
+        findings = []
+        for col in cols:
+            if col not in frame.columns:
+                findings.append(absent(col, method="mixed_types"))
+                continue
+            findings.append(guarded(partial(self._judge, frame[col], col), col, "mixed_types"))
+        return self._verdict(
+            findings=findings, metrics={"n_mixed_columns": sum(f.status is Status.FAIL for f in findings)}
+        )
+
+    def _judge(self, series: pd.Series, col: Any) -> Finding:
+        n = len(series)
+        if not _is_objectish(series):
+            return Finding(
+                str(col),
+                Status.PASS,
+                statistic=0.0,
+                threshold=self.max_minority_share,
+                method="mixed_types",
+                message=f"{col}: {series.dtype} column holds one type",
+                details={"dtype": str(series.dtype)},
+            )
+        values = series.astype(object) if isinstance(series.dtype, pd.CategoricalDtype) else series
+        values = values[~np.asarray(values.isna(), dtype=bool)]
+        if len(values) == 0:
+            return all_missing(col, n, "mixed_types")
+        inferred = pd.api.types.infer_dtype(values, skipna=True)
+        if inferred in _SINGLE:
+            return Finding(
+                str(col),
+                Status.PASS,
+                statistic=0.0,
+                threshold=self.max_minority_share,
+                method="mixed_types",
+                message=f"{col}: one type ({inferred})",
+                details={"inferred": inferred, "n_checked": len(values)},
+            )
+        types = values.map(type)  # only reached for mixed columns
+        groups = types.map({t: _type_group(t) for t in types.unique()})  # per distinct type, not per row
+        counts = groups.value_counts()
+        major = counts.index[0]
+        n_minor = int(len(values) - counts.iloc[0])
+        share = n_minor / len(values)
+        status, exceeded = share_status(share, self.max_minority_share, None)
+        minor = counts.iloc[1:]
+        per_group = ", ".join(f"{g}: {c:,}" for g, c in minor.items())
+        eg = {str(g): examples(values[np.asarray(groups == g)].to_numpy()[:50]) for g in minor.index[:5]}
+        if exceeded:
+            message = (
+                f"{col}: {share_text(share)} of values are not {major} ({per_group}) > "
+                f"{share_text(self.max_minority_share)} allowed"
+            )
+        else:
+            allowed = share_text(self.max_minority_share)
+            message = f"{col}: {share_text(share)} of values are not {major} <= {allowed} allowed"
+        return Finding(
+            str(col),
+            status,
+            statistic=share,
+            threshold=self.max_minority_share,
+            method="mixed_types",
+            reason="mixed_types" if exceeded else None,
+            message=message,
+            details={
+                "inferred": inferred,
+                "types": {str(k): int(v) for k, v in counts.items()},
+                "n_checked": len(values),
+                "examples": eg,
+            },
+        )
+
+
+def _is_objectish(series: pd.Series) -> bool:
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return bool(pd.api.types.is_object_dtype(dtype.categories.dtype))
+    return bool(pd.api.types.is_object_dtype(dtype))
+
+
+class InfiniteValuesGate(Gate):
+    """The share of ``+inf``/``-inf`` among non-missing values is at most ``max_share``.
+
+    Parameters
+    ----------
+    columns : str or list of str, optional
+        Columns to check; every float column by default. Integer columns cannot hold
+        infinities and PASS; other kinds are ERROR (``unsupported_dtype``).
+    max_share : float, default 0.0
+        Largest share of infinite values allowed, in [0, 1].
+    name, blocking
+        See :class:`~mlgates.Gate`.
+
+    Notes
+    -----
+    Reason codes: ``infinite_values`` (FAIL), ``all_missing`` (ERROR), ``unsupported_dtype``,
+    ``column_missing``, ``empty_input``, ``duplicate_columns``. Details hold ``n_pos_inf``,
+    ``n_neg_inf`` and ``n_checked``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from mlgates import InfiniteValuesGate
+    >>> df = pd.DataFrame({"ratio": [0.5, np.inf, 1.0, np.nan]})
+    >>> InfiniteValuesGate().check(current=df).findings[0].message
+    'ratio: 33.3% infinite (1 +inf, 0 -inf) > 0.0% allowed'
+    """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "columns": ["columns", None],
+        "max_share": [Interval("real", 0, 1)],
+    }
+
+    def __init__(
+        self,
+        *,
+        columns: str | Sequence[str] | None = None,
+        max_share: float = 0.0,
+        name: str | None = None,
+        blocking: bool = True,
+    ) -> None:
+        super().__init__(name=name, blocking=blocking)
+        self.columns = columns
+        self.max_share = max_share
+
+    def required_inputs(self) -> tuple[str, ...]:
+        return ("current",)
+
+    def _check(self, ctx: CheckContext) -> Verdict:
+        frame = frame_or_error(ctx)
+        findings = []
+        for col in resolve_columns(frame, self.columns, kinds=("float",)):
+            if col not in frame.columns:
+                findings.append(absent(col, method="infinite"))
+                continue
+            kind = kind_of(ctx, "current", col)
+            if kind not in NUMERIC_KINDS:
+                findings.append(unsupported(col, kind, "a float column", "infinite"))
+                continue
+            findings.append(self._judge(ctx, col, kind))
+        return self._verdict(
+            findings=findings, metrics={"n_infinite": sum(f.details.get("n_inf", 0) for f in findings)}
+        )
+
+    def _judge(self, ctx: CheckContext, col: Any, kind: str) -> Finding:
+        n = len(ctx.frame("current"))
+        lo, hi, n_missing = minmax(ctx, "current", col)
+        n_checked = n - n_missing
+        if n_checked == 0:
+            return all_missing(col, n, "infinite")
+        if kind == "integer" or (np.isfinite(lo) and np.isfinite(hi)):
+            n_pos = n_neg = 0
+        else:
+            values = numeric(ctx, "current", col)
+            n_pos, n_neg = int(np.isposinf(values).sum()), int(np.isneginf(values).sum())
+        share = (n_pos + n_neg) / n_checked
+        status, exceeded = share_status(share, self.max_share, None)
+        cmp = ">" if exceeded else "<="
+        return Finding(
+            str(col),
+            status,
+            statistic=share,
+            threshold=self.max_share,
+            method="infinite",
+            reason="infinite_values" if exceeded else None,
+            message=f"{col}: {share_text(share)} infinite ({n_pos:,} +inf, {n_neg:,} -inf) {cmp} "
+            f"{share_text(self.max_share)} allowed",
+            details={"n_pos_inf": n_pos, "n_neg_inf": n_neg, "n_inf": n_pos + n_neg, "n_checked": n_checked},
+        )

@@ -1,0 +1,360 @@
+"""quality_suite_from_reference: a reviewable data-quality suite with thresholds derived from a
+reference table and explicit tolerances."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mlgates.core.errors import ParameterError
+from mlgates.core.gate import Gate
+from mlgates.core.params import Interval, Options, parameter_error
+from mlgates.core.suite import Suite
+from mlgates.gates._columns import column_kind
+from mlgates.gates.quality._common import exact_duplicate_mask
+from mlgates.gates.quality.categories import CategoryGate
+from mlgates.gates.quality.health import ConstantColumnGate, InfiniteValuesGate, MixedTypesGate
+from mlgates.gates.quality.integrity import ConflictingLabelsGate, FeatureLeakageGate, TrainTestLeakageGate
+from mlgates.gates.quality.missing import MissingValuesGate
+from mlgates.gates.quality.outliers import OutlierGate
+from mlgates.gates.quality.ranges import RangeGate
+from mlgates.gates.quality.rows import RowCountGate
+from mlgates.gates.quality.schema import SchemaGate
+from mlgates.gates.quality.strings import StringGate
+from mlgates.gates.quality.time import MonotonicGate
+from mlgates.gates.quality.uniqueness import DuplicateRowsGate, UniqueGate
+from mlgates.stats.quality import iqr_fences, outside_counts
+
+__all__ = ["quality_suite_from_reference"]
+
+_OWNER = "quality_suite_from_reference"
+#: A reference needs at least this many non-missing values before a column is declared unique.
+MIN_ROWS_FOR_UNIQUE = 20
+
+
+def quality_suite_from_reference(
+    reference: pd.DataFrame,
+    *,
+    tolerance: float = 0.01,
+    range_margin: float = 0.1,
+    range_outside_share: float = 0.001,
+    max_categories: int = 50,
+    new_categories: str = "warn",
+    min_rows: int = 1,
+    outliers: bool = True,
+    target: str | None = None,
+    leakage: bool = False,
+    name: str = "data quality",
+) -> Suite:
+    """Build a data-quality :class:`~mlgates.Suite` whose thresholds come from ``reference``.
+
+    The result is plain configuration: ``save_suite(suite, "quality.toml")`` writes a file a
+    person can review in a pull request and edit; ``load_suite`` reads it back identical.
+    Thresholds are the reference's own values loosened by explicit tolerances, never the exact
+    reference extremes (which would fail the next batch by chance).
+
+    Parameters
+    ----------
+    reference : pandas.DataFrame
+        The table that defines "good" data (e.g. the training set). Column names must be
+        unique strings (suite files key thresholds by column name).
+    tolerance : float, default 0.01
+        Added to every observed share (missing values, unknown categories, duplicated rows,
+        outliers, conflicting labels, train/test overlap, string rule breaks) to give the
+        largest share allowed. Shares are rounded up to 4 decimals and capped at 1.
+    range_margin : float, default 0.1
+        Numeric ranges are the reference's finite ``[min, max]`` widened by this fraction of
+        the span on each side (of ``max(|min|, 1)`` for a constant column). A column that is
+        non-negative in the reference keeps 0 as its lower bound; integer columns get integer
+        bounds; float bounds are rounded outwards to 6 significant digits. String lengths are
+        widened by the same fraction (floor/ceil).
+    range_outside_share : float, default 0.001
+        Share of non-missing values allowed outside the widened range
+        (:class:`RangeGate` ``max_share_outside``): a large batch draws values beyond the
+        reference's extremes by chance (one in a million is not a broken pipeline; one in a
+        hundred is). Use 0 to fail on any value outside.
+    max_categories : int, default 50
+        String, categorical and boolean columns with at most this many distinct values get
+        an allowed-category list; string columns with more get length and whitespace rules.
+    new_categories : {"warn", "fail", "ignore"}, default "warn"
+        Status of a column with categories unseen in the reference whose share stays within
+        ``tolerance`` (beyond it the column FAILs): :class:`CategoryGate` ``on_new``.
+    min_rows : int, default 1
+        Fewest rows a checked table must have (:class:`RowCountGate`).
+    outliers : bool, default True
+        Add an :class:`OutlierGate` with fixed fences: Tukey's 1.5 IQR fences of each numeric
+        column computed on the reference (rounded outwards to 6 significant digits) and kept
+        in the file; the share of current values beyond them may be the reference's share
+        plus ``tolerance``. Columns with a zero IQR, binary integer columns and columns with
+        fewer than 10 finite values get none.
+    target : str, optional
+        The label column: adds :class:`ConflictingLabelsGate` (reference share plus
+        ``tolerance``) and, for a binary or numeric target, :class:`FeatureLeakageGate`
+        (default bound 0.95; the reference's own scores are not used, so a feature that
+        already leaks in the reference fails).
+    leakage : bool, default False
+        Add :class:`TrainTestLeakageGate` (``reference`` = training set): the share of current
+        rows found in the reference may be the reference's own duplicate share plus
+        ``tolerance`` (what independent draws would show).
+    name : str, default "data quality"
+        The suite's name.
+
+    Returns
+    -------
+    Suite
+        Gates in this order (each only when the reference has a column it applies to):
+        schema (kinds of every column), row_count, missing_values, ranges, categories,
+        strings (one per high-cardinality string column), unique_keys (columns unique in a
+        reference of at least 20 rows), duplicate_rows, constant_columns (columns that vary in
+        the reference), infinite_values (float columns without infinities in the reference),
+        mixed_types (object columns holding one type), outliers, monotonic (datetime columns
+        increasing in the reference), conflicting_labels, feature_leakage,
+        train_test_leakage. All-missing reference columns get schema and missing checks only.
+
+    Raises
+    ------
+    ParameterError
+        For an empty reference, duplicate or non-string column names (naming the column),
+        a ``target`` not in the reference, or an invalid tolerance.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mlgates import quality_suite_from_reference
+    >>> ref = pd.DataFrame({"age": [23, 35, 47, 59, 61] * 4, "city": ["Oslo", "Rome"] * 10})
+    >>> suite = quality_suite_from_reference(ref, outliers=False)
+    >>> [g.name for g in suite.gates]
+    ['schema', 'row_count', 'missing_values', 'ranges', 'categories', 'duplicate_rows', 'constant_columns']
+    >>> suite.gates[3].bounds
+    {'age': {'min': 19, 'max': 65}}
+    >>> cur = pd.DataFrame({"age": [30, 70], "city": ["Oslo", "Rome"]})
+    >>> v = suite.check(current=cur)
+    >>> v.status, v.children[3].findings[0].reason
+    (<Status.FAIL: 'fail'>, 'out_of_range')
+    """
+    _validate(reference, tolerance, range_margin, max_categories, new_categories, min_rows, target)
+    if not Interval("real", 0, 1).is_satisfied_by(range_outside_share):
+        raise parameter_error(_OWNER, "range_outside_share", "a float in [0, 1]", range_outside_share)
+    ref = reference
+    n = len(ref)
+    kinds = {c: column_kind(ref[c]) for c in ref.columns}
+    gates: list[Gate] = [
+        SchemaGate(columns=dict(kinds), name="schema"),
+        RowCountGate(min_rows=min_rows, name="row_count"),
+    ]
+
+    missing = {c: _share(int(ref[c].isna().sum()) / n, tolerance) for c in ref.columns}
+    gates.append(MissingValuesGate(max_share=missing, name="missing_values"))
+
+    numeric_cols = [c for c in ref.columns if kinds[c] in ("integer", "float")]
+    values = {c: ref[c].to_numpy(dtype="float64", na_value=np.nan) for c in numeric_cols}
+    finite = {c: v[np.isfinite(v)] for c, v in values.items()}
+    bounds = {
+        c: _widen(finite[c], kinds[c] == "integer", range_margin) for c in numeric_cols if finite[c].size
+    }
+    if bounds:
+        gates.append(RangeGate(bounds=bounds, max_share_outside=range_outside_share, name="ranges"))
+
+    allowed: dict[str, list[Any]] = {}
+    string_gates: list[Gate] = []
+    for c in ref.columns:
+        if kinds[c] not in ("string", "categorical", "boolean"):
+            continue
+        counts = ref[c].value_counts(dropna=True)
+        counts = counts[counts > 0]
+        if len(counts) == 0:
+            continue
+        if len(counts) <= max_categories and all(
+            isinstance(v, (str, bool, int, np.bool_, np.integer)) for v in counts.index
+        ):
+            allowed[c] = sorted((_plain(v) for v in counts.index), key=lambda v: (type(v).__name__, v))
+        elif kinds[c] == "string":
+            string_gates.append(_string_gate(ref[c], c, range_margin, tolerance))
+    if allowed:
+        gates.append(
+            CategoryGate(
+                allowed=allowed, max_unknown_share=tolerance, on_new=new_categories, name="categories"
+            )
+        )
+    gates.extend(string_gates)
+
+    unique = [c for c in ref.columns if kinds[c] in ("integer", "string") and _is_unique(ref[c])]
+    if unique:
+        gates.append(UniqueGate(columns=unique, name="unique_keys"))
+
+    dup_share = float(exact_duplicate_mask(ref).mean())
+    gates.append(DuplicateRowsGate(max_share=_share(dup_share, tolerance), name="duplicate_rows"))
+
+    varying = [c for c in ref.columns if _varies(ref[c], finite.get(c))]
+    if varying:
+        gates.append(ConstantColumnGate(columns=varying, name="constant_columns"))
+
+    floats = [c for c in numeric_cols if kinds[c] == "float" and not np.isinf(values[c]).any()]
+    if floats:
+        gates.append(InfiniteValuesGate(columns=floats, name="infinite_values"))
+
+    objects = [
+        c
+        for c in ref.columns
+        if pd.api.types.is_object_dtype(ref[c].dtype) and ref[c].notna().any() and kinds[c] == "string"
+    ]
+    if objects:
+        gates.append(MixedTypesGate(columns=objects, name="mixed_types"))
+
+    if outliers:
+        shares: dict[str, float] = {}
+        fences: dict[str, dict[str, float]] = {}
+        for c in numeric_cols:
+            if (kinds[c] == "integer" and ref[c].nunique() <= 2) or finite[c].size < 10:
+                continue
+            low, high = iqr_fences(finite[c], 1.5)
+            if low == high:
+                continue
+            low, high = _round_out(low, up=False), _round_out(high, up=True)
+            b, a, _ = outside_counts(values[c][~np.isnan(values[c])], low, high)
+            fences[c] = {"low": low, "high": high}
+            shares[c] = _share((a + b) / max(1, int((~np.isnan(values[c])).sum())), tolerance)
+        if shares:
+            gates.append(OutlierGate(fences=fences, max_share=shares, name="outliers"))
+
+    ordered = [
+        c
+        for c in ref.columns
+        if kinds[c] == "datetime" and ref[c].notna().sum() >= 3 and ref[c].dropna().is_monotonic_increasing
+    ]
+    if ordered:
+        gates.append(MonotonicGate(columns=ordered, name="monotonic"))
+
+    if target is not None:
+        features = [c for c in ref.columns if c != target]
+        conflict = _conflict_share(ref, features, target)
+        gates.append(ConflictingLabelsGate(max_share=_share(conflict, tolerance), name="conflicting_labels"))
+        y = ref[target].dropna()
+        n_classes = y.nunique()
+        if n_classes == 2 or (pd.api.types.is_numeric_dtype(y.dtype) and n_classes > 10):
+            gates.append(FeatureLeakageGate(name="feature_leakage"))
+    if leakage:
+        gates.append(TrainTestLeakageGate(max_share=_share(dup_share, tolerance), name="train_test_leakage"))
+    return Suite(gates, name=name)
+
+
+def _validate(
+    reference: Any,
+    tolerance: Any,
+    range_margin: Any,
+    max_categories: Any,
+    new_categories: Any,
+    min_rows: Any,
+    target: Any,
+) -> None:
+    if not isinstance(reference, pd.DataFrame):
+        raise parameter_error(_OWNER, "reference", "a pandas DataFrame", type(reference).__name__)
+    if len(reference) == 0:
+        raise ParameterError(
+            f"The 'reference' of {_OWNER} has no rows; thresholds cannot be derived from an empty table. "
+            "Fix: pass the data that defines good quality (e.g. the training set)."
+        )
+    dupes = reference.columns[reference.columns.duplicated()].unique().tolist()
+    if dupes:
+        raise ParameterError(
+            f"The 'reference' of {_OWNER} has duplicate column names {dupes[:5]}. Fix: rename them so each "
+            "column gets its own thresholds."
+        )
+    for c in reference.columns:
+        if not isinstance(c, str):
+            raise ParameterError(
+                f"The 'reference' of {_OWNER} has the non-string column name {c!r}; suite files key "
+                f"thresholds by column name. Fix: reference.rename(columns=str) (and the same for the "
+                f"data you check), so the column is {str(c)!r}."
+            )
+    checks: list[tuple[str, Any, list[Any]]] = [
+        ("tolerance", tolerance, [Interval("real", 0, 1)]),
+        ("range_margin", range_margin, [Interval("real", 0, None)]),
+        ("max_categories", max_categories, [Interval("int", 1, None)]),
+        ("new_categories", new_categories, [Options("warn", "fail", "ignore")]),
+        ("min_rows", min_rows, [Interval("int", 0, None)]),
+    ]
+    for pname, value, allowed in checks:
+        if not any(a.is_satisfied_by(value) for a in allowed):
+            raise parameter_error(_OWNER, pname, str(allowed[0]), value)
+    if target is not None and target not in reference.columns:
+        raise parameter_error(
+            _OWNER, "target", "a column of reference", target, f"pass one of {list(reference.columns)[:10]}."
+        )
+
+
+def _share(observed: float, tolerance: float) -> float:
+    """observed + tolerance, rounded up to 4 decimals, capped at 1."""
+    return min(1.0, math.ceil(round((observed + tolerance) * 1e4, 6)) / 1e4)
+
+
+def _round_out(x: float, up: bool) -> float:
+    if x == 0 or not math.isfinite(x):
+        return float(x)
+    digits = 6 - math.ceil(math.log10(abs(x)))
+    scale = 10.0**digits
+    return float((math.ceil if up else math.floor)(x * scale) / scale)
+
+
+def _widen(finite: np.ndarray, integer: bool, margin: float) -> dict[str, float]:
+    lo, hi = float(finite.min()), float(finite.max())
+    span = hi - lo
+    pad = margin * span if span > 0 else margin * max(abs(lo), 1.0)
+    low, high = lo - pad, hi + pad
+    if lo >= 0:
+        low = max(low, 0.0)
+    if integer:
+        return {"min": math.floor(low), "max": math.ceil(high)}  # type: ignore[dict-item]
+    return {"min": _round_out(low, up=False), "max": _round_out(high, up=True)}
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    return str(v)
+
+
+def _string_gate(series: pd.Series, col: str, margin: float, tolerance: float) -> StringGate:
+    values = series.dropna()
+    if not pd.api.types.is_string_dtype(values.dtype):
+        values = values.astype(str)
+    lengths = values.str.len()
+    lo, hi = int(lengths.min()), int(lengths.max())
+    has_empty = bool((values == "").any())
+    padded = bool((values != values.str.strip()).any())
+    return StringGate(
+        columns=[col],
+        min_length=math.floor(lo * (1 - margin)),
+        max_length=math.ceil(hi * (1 + margin)),
+        allow_empty=has_empty,
+        allow_padding=padded,
+        max_share=_share(0.0, tolerance),
+        name=f"strings: {col}",
+    )
+
+
+def _varies(series: pd.Series, finite: np.ndarray | None) -> bool:
+    """At least two distinct non-missing values (numeric columns: from min and max)."""
+    if finite is not None and finite.size == int(series.notna().sum()):
+        return bool(finite.size and finite.min() != finite.max())
+    return bool(series.nunique(dropna=True) >= 2)
+
+
+def _is_unique(series: pd.Series) -> bool:
+    values = series.dropna()
+    return len(values) >= MIN_ROWS_FOR_UNIQUE and not bool(values.duplicated().any())
+
+
+def _conflict_share(ref: pd.DataFrame, features: list[str], target: str) -> float:
+    if not features:
+        return 0.0
+    try:
+        nun = ref.groupby(features, dropna=False, sort=False)[target].transform("nunique", dropna=False)
+    except TypeError:
+        nun = ref.astype(str).groupby(features, sort=False)[target].transform("nunique")
+    return float((nun > 1).mean())

@@ -1,0 +1,259 @@
+"""OutlierGate: the share of values beyond IQR or robust z-score fences."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+
+from mlgates.core.context import CheckContext, Side
+from mlgates.core.finding import Finding
+from mlgates.core.gate import Gate
+from mlgates.core.params import Interval, Options, parameter_error
+from mlgates.core.status import Status
+from mlgates.core.verdict import Verdict
+from mlgates.gates._columns import share_text
+from mlgates.gates.quality._common import (
+    NUMERIC_KINDS,
+    absent,
+    all_missing,
+    check_share_mapping,
+    check_string_keys,
+    examples,
+    frame_or_error,
+    kind_of,
+    minmax,
+    numeric,
+    per_column,
+    resolve_columns,
+    share_status,
+    unsupported,
+)
+from mlgates.stats.quality import iqr_fences, outside_counts, robust_z_fences
+
+__all__ = ["OutlierGate"]
+
+_DEFAULT_FACTOR = {"iqr": 1.5, "robust_z": 3.5}
+_DEFAULT_SHARE = 0.05
+
+
+class OutlierGate(Gate):
+    """Per numeric column, the share of values beyond outlier fences is at most ``max_share``.
+
+    Parameters
+    ----------
+    columns : str or list of str, optional
+        Columns to check. By default the keys of ``fences`` when given, else of
+        ``max_share`` when it is a mapping, else every integer or float column (booleans
+        excluded).
+    method : {"iqr", "robust_z"}, default "iqr"
+        ``"iqr"``: Tukey fences ``[Q1 - factor * IQR, Q3 + factor * IQR]``. ``"robust_z"``:
+        values whose robust z-score ``0.6745 * |x - median| / MAD`` exceeds ``factor``
+        (Iglewicz and Hoaglin, 1993).
+    factor : float, optional
+        Fence multiplier; 1.5 for ``"iqr"`` and 3.5 for ``"robust_z"`` by default.
+    fences_from : {"current", "reference"}, default "current"
+        Where the quartiles/median are computed. ``"reference"`` catches a shifted
+        ``current`` whose own quartiles moved with it (and then needs ``reference``).
+    fences : mapping of column to {"low": float, "high": float}, optional
+        Fixed fences per column (keys are column names as str), e.g. computed once from a
+        reference by :func:`~mlgates.quality_suite_from_reference` and kept in the suite
+        file. For these columns ``method``, ``factor`` and ``fences_from`` are not used and
+        no quantile is computed at check time.
+    max_share : float or mapping of column to float, default 0.05
+        Largest share of non-missing values beyond the fences, in [0, 1]; a mapping sets it
+        per column (keys are column names as str).
+    min_samples : int, default 10
+        Fewer finite values than this cannot place fences: reason ``insufficient_samples``.
+    on_insufficient : {"warn", "fail", "error", "skip"}, default "warn"
+        Status for a column below ``min_samples``.
+    name, blocking
+        See :class:`~mlgates.Gate`.
+
+    Notes
+    -----
+    A column whose IQR (or MAD) is 0 has degenerate fences: every value off the central value
+    is an outlier; details flag it with ``"degenerate": true``. Reason codes:
+    ``outlier_share_exceeded`` (FAIL), ``insufficient_samples``, ``all_missing`` (ERROR),
+    ``unsupported_dtype``, ``column_missing``, ``empty_input``, ``duplicate_columns``.
+    Findings on fixed fences have method ``"fixed_fences"``. Details hold the fences,
+    ``n_low``, ``n_high``, ``n_checked`` and up to five offending values.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from mlgates import OutlierGate
+    >>> df = pd.DataFrame({"x": np.r_[np.arange(1.0, 20.0), 500.0]})
+    >>> v = OutlierGate(max_share=0.01).check(current=df)
+    >>> v.findings[0].message
+    'x: 5.0% of values beyond IQR fences [-8.5, 29.5] > 1.0% allowed (e.g. 500.0)'
+    """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "columns": ["columns", None],
+        "method": [Options("iqr", "robust_z")],
+        "factor": [Interval("real", 0, None, closed="neither"), None],
+        "fences_from": [Options("current", "reference")],
+        "fences": ["mapping", None],
+        "max_share": [Interval("real", 0, 1), "mapping"],
+        "min_samples": [Interval("int", 4, None)],
+        "on_insufficient": [Options("warn", "fail", "error", "skip")],
+    }
+
+    def __init__(
+        self,
+        *,
+        columns: str | Sequence[str] | None = None,
+        method: str = "iqr",
+        factor: float | None = None,
+        fences_from: str = "current",
+        fences: Mapping[str, Mapping[str, float]] | None = None,
+        max_share: float | Mapping[str, float] = _DEFAULT_SHARE,
+        min_samples: int = 10,
+        on_insufficient: str = "warn",
+        name: str | None = None,
+        blocking: bool = True,
+    ) -> None:
+        super().__init__(name=name, blocking=blocking)
+        self.columns = columns
+        self.method = method
+        self.factor = factor
+        self.fences_from = fences_from
+        self.fences = fences
+        self.max_share = max_share
+        self.min_samples = min_samples
+        self.on_insufficient = on_insufficient
+
+    def _validate_params(self) -> None:
+        check_share_mapping("OutlierGate", "max_share", self.max_share)
+        if self.fences is not None:
+            check_string_keys("OutlierGate", "fences", self.fences)
+            real = Interval("real", None, None)
+            for col, spec in self.fences.items():
+                if (
+                    not isinstance(spec, Mapping)
+                    or set(spec) != {"low", "high"}
+                    or not all(real.is_satisfied_by(v) for v in spec.values())
+                    or spec["low"] > spec["high"]
+                ):
+                    raise parameter_error(
+                        "OutlierGate",
+                        f"fences[{col!r}]",
+                        'a mapping {"low": float, "high": float} with low <= high',
+                        spec,
+                    )
+
+    def required_inputs(self) -> tuple[str, ...]:
+        if self.fences_from == "reference" and not self._all_fixed():
+            return ("current", "reference")
+        return ("current",)
+
+    def _all_fixed(self) -> bool:
+        if self.fences is None:
+            return False
+        if self.columns is None:
+            return True
+        cols = [self.columns] if isinstance(self.columns, str) else list(self.columns)
+        return all(str(c) in self.fences for c in cols)
+
+    @property
+    def _factor(self) -> float:
+        return float(self.factor) if self.factor is not None else _DEFAULT_FACTOR[self.method]
+
+    def _check(self, ctx: CheckContext) -> Verdict:
+        frame = frame_or_error(ctx)
+        if self.columns is None and self.fences is not None:
+            cols: list[Any] = list(self.fences)
+        elif self.columns is None and isinstance(self.max_share, Mapping):
+            cols = list(self.max_share)
+        else:
+            cols = resolve_columns(frame, self.columns, kinds=NUMERIC_KINDS)
+        side: Side = "reference" if self.fences_from == "reference" and not self._all_fixed() else "current"
+        source = frame_or_error(ctx, side)
+        findings = []
+        for col in cols:
+            if col not in frame.columns or (
+                col not in source.columns and str(col) not in (self.fences or {})
+            ):
+                findings.append(
+                    absent(col, "current" if col not in frame.columns else side, method=self.method)
+                )
+                continue
+            kind = kind_of(ctx, "current", col)
+            fixed = self.fences is not None and str(col) in self.fences
+            if kind not in NUMERIC_KINDS or (not fixed and kind_of(ctx, side, col) not in NUMERIC_KINDS):
+                findings.append(unsupported(col, kind, "an integer or float column", self.method))
+                continue
+            findings.append(self._judge(ctx, col, side))
+        return self._verdict(findings=findings, params={"factor": self._factor})
+
+    def _fences(self, ctx: CheckContext, side: Side, col: Any) -> tuple[float, float]:
+        fn = iqr_fences if self.method == "iqr" else robust_z_fences
+        key = ("quality.fences", side, col, self.method, self._factor)
+        return ctx.cached(key, lambda: fn(numeric(ctx, side, col), self._factor))  # type: ignore[no-any-return]
+
+    def _judge(self, ctx: CheckContext, col: Any, side: Side) -> Finding:
+        values = numeric(ctx, "current", col)
+        limit = per_column(self.max_share, col, _DEFAULT_SHARE)
+        n = len(values)
+        n_checked = int((~np.isnan(values)).sum())
+        if n_checked == 0:
+            return all_missing(col, n, self.method)
+        fixed = self.fences is not None and str(col) in self.fences
+        if fixed or side == "current":
+            n_source = n_checked
+        else:
+            n_source = int(np.isfinite(numeric(ctx, side, col)).sum())
+        if not fixed and min(n_checked, n_source) < self.min_samples:
+            status = Status(self.on_insufficient)
+            return Finding(
+                str(col),
+                status,
+                threshold=limit,
+                method=self.method,
+                reason="insufficient_samples",
+                message=f"{col}: {min(n_checked, n_source):,} values < min_samples={self.min_samples}; "
+                "fences cannot be placed, so no outlier share can be judged",
+                details={"n_checked": n_checked, "min_samples": self.min_samples},
+            )
+        if fixed:
+            spec = self.fences[str(col)]  # type: ignore[index]
+            low, high = float(spec["low"]), float(spec["high"])
+        else:
+            low, high = self._fences(ctx, side, col)
+        lo, hi, _ = minmax(ctx, "current", col)
+        if lo >= low and hi <= high:
+            n_low, n_high, mask = 0, 0, np.zeros(0, dtype=bool)
+        else:
+            n_low, n_high, mask = outside_counts(values, low, high, inclusive="both")
+        share = (n_low + n_high) / n_checked
+        status, exceeded = share_status(share, limit, None)
+        label = "fixed fences" if fixed else ("IQR fences" if self.method == "iqr" else "robust z fences")
+        shown = examples(values[mask]) if n_low + n_high else []
+        cmp = ">" if exceeded else "<="
+        message = (
+            f"{col}: {share_text(share)} of values beyond {label} [{low:g}, {high:g}] {cmp} "
+            f"{share_text(limit)} allowed"
+        )
+        if exceeded and shown:
+            message += f" (e.g. {', '.join(map(str, shown[:3]))})"
+        return Finding(
+            str(col),
+            status,
+            statistic=share,
+            threshold=limit,
+            method="fixed_fences" if fixed else self.method,
+            reason="outlier_share_exceeded" if exceeded else None,
+            message=message,
+            details={
+                "low": low,
+                "high": high,
+                "fences_from": "fixed" if fixed else side,
+                "n_low": n_low,
+                "n_high": n_high,
+                "n_checked": n_checked,
+                "degenerate": bool(low == high),
+                "examples": shown,
+            },
+        )

@@ -1,0 +1,250 @@
+"""RangeGate: numeric values lie within bounds, allowing a share of rows outside."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+
+from mlgates.core.context import CheckContext
+from mlgates.core.finding import Finding
+from mlgates.core.gate import Gate
+from mlgates.core.params import Interval, Options, parameter_error
+from mlgates.core.status import Status
+from mlgates.core.verdict import Verdict
+from mlgates.gates._columns import share_text
+from mlgates.gates.quality._common import (
+    NUMERIC_KINDS,
+    absent,
+    all_missing,
+    check_string_keys,
+    examples,
+    frame_or_error,
+    kind_of,
+    minmax,
+    numeric,
+    resolve_columns,
+    share_status,
+    unsupported,
+)
+from mlgates.stats.quality import outside_counts
+
+__all__ = ["RangeGate"]
+
+_BOUND_KEYS = ("min", "max")
+
+
+class RangeGate(Gate):
+    """Numeric values lie in ``[min_value, max_value]``; a share ``max_share_outside`` of the
+    non-missing values may lie outside (the ``mostly`` idea of Great Expectations).
+
+    Parameters
+    ----------
+    columns : str or list of str, optional
+        Columns to check with ``min_value``/``max_value``; by default every integer or float
+        column of ``current`` (booleans excluded) when those bounds are set.
+    min_value, max_value : float, optional
+        Bounds applied to ``columns``. An omitted bound is open.
+    bounds : mapping of column to {"min": float, "max": float}, optional
+        Per-column bounds (either key may be omitted); these columns are checked in addition
+        to ``columns`` and their bounds take precedence. Keys are column names (str).
+    inclusive : {"both", "left", "right", "neither"}, default "both"
+        Which bounds are themselves allowed values.
+    max_share_outside : float, default 0.0
+        Largest share of non-missing values allowed outside, in [0, 1].
+    warn_share_outside : float, optional
+        Shares above this (within ``max_share_outside``) WARN.
+    name, blocking
+        See :class:`~mlgates.Gate`.
+
+    Notes
+    -----
+    Missing values are not judged here (see ``MissingValuesGate``); ``inf`` counts as outside
+    a finite bound. Reason codes: ``out_of_range`` (FAIL/WARN), ``column_missing``,
+    ``unsupported_dtype`` (a listed column that is not numeric), ``all_missing`` (ERROR: no
+    value to judge), ``empty_input``, ``duplicate_columns``. Each finding's details hold
+    ``n_below``, ``n_above``, ``n_checked``, ``n_missing``, the observed ``min``/``max`` and up
+    to five offending ``examples``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mlgates import RangeGate
+    >>> df = pd.DataFrame({"age": [25, 40, 130, 61], "score": [0.1, 0.5, 0.9, 1.0]})
+    >>> v = RangeGate(bounds={"age": {"min": 0, "max": 120}, "score": {"max": 1}}).check(current=df)
+    >>> v.status, v.reason
+    (<Status.FAIL: 'fail'>, 'out_of_range')
+    >>> v.findings[0].message
+    'age: 25.0% of values outside [0, 120] > 0.0% allowed (1 above)'
+    """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "columns": ["columns", None],
+        "min_value": [Interval("real", None, None), None],
+        "max_value": [Interval("real", None, None), None],
+        "bounds": ["mapping", None],
+        "inclusive": [Options("both", "left", "right", "neither")],
+        "max_share_outside": [Interval("real", 0, 1)],
+        "warn_share_outside": [Interval("real", 0, 1), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        columns: str | Sequence[str] | None = None,
+        min_value: float | None = None,
+        max_value: float | None = None,
+        bounds: Mapping[str, Mapping[str, float]] | None = None,
+        inclusive: str = "both",
+        max_share_outside: float = 0.0,
+        warn_share_outside: float | None = None,
+        name: str | None = None,
+        blocking: bool = True,
+    ) -> None:
+        super().__init__(name=name, blocking=blocking)
+        self.columns = columns
+        self.min_value = min_value
+        self.max_value = max_value
+        self.bounds = bounds
+        self.inclusive = inclusive
+        self.max_share_outside = max_share_outside
+        self.warn_share_outside = warn_share_outside
+
+    def _validate_params(self) -> None:
+        owner = "RangeGate"
+        if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
+            raise parameter_error(
+                owner, "max_value", f"a float >= min_value ({self.min_value})", self.max_value
+            )
+        if self.bounds is not None:
+            check_string_keys(owner, "bounds", self.bounds)
+            real = Interval("real", None, None)
+            for col, spec in self.bounds.items():
+                if not isinstance(spec, Mapping) or not set(spec) <= set(_BOUND_KEYS):
+                    raise parameter_error(
+                        owner, f"bounds[{col!r}]", 'a mapping with keys "min" and/or "max"', spec
+                    )
+                for key, value in spec.items():
+                    if not real.is_satisfied_by(value):
+                        raise parameter_error(owner, f"bounds[{col!r}][{key!r}]", "a finite float", value)
+                if "min" in spec and "max" in spec and spec["min"] > spec["max"]:
+                    raise parameter_error(owner, f"bounds[{col!r}]", "min <= max", dict(spec))
+        if self.columns is not None and self.min_value is None and self.max_value is None:
+            raise parameter_error(
+                owner,
+                "columns",
+                "used with min_value and/or max_value",
+                self.columns,
+                "set min_value/max_value, or give per-column bounds={'col': {'min': ..., 'max': ...}}.",
+            )
+        if self.bounds is None and self.min_value is None and self.max_value is None:
+            raise parameter_error(
+                owner,
+                "bounds",
+                "set (or min_value/max_value set)",
+                None,
+                "RangeGate(min_value=..., max_value=...) or "
+                "RangeGate(bounds={'col': {'min': ..., 'max': ...}}).",
+            )
+
+    def required_inputs(self) -> tuple[str, ...]:
+        return ("current",)
+
+    def _plan(self, ctx: CheckContext) -> dict[Any, tuple[float | None, float | None, bool]]:
+        """Column -> (low, high, listed explicitly)."""
+        frame = frame_or_error(ctx)
+        plan: dict[Any, tuple[float | None, float | None, bool]] = {}
+        if self.min_value is not None or self.max_value is not None:
+            cols = resolve_columns(frame, self.columns, kinds=NUMERIC_KINDS)
+            for col in cols:
+                plan[col] = (self.min_value, self.max_value, self.columns is not None)
+        for col, spec in (self.bounds or {}).items():
+            plan[col] = (spec.get("min"), spec.get("max"), True)
+        return plan
+
+    def _check(self, ctx: CheckContext) -> Verdict:
+        frame = frame_or_error(ctx)
+        findings = []
+        n_fail = 0
+        for col, (low, high, _listed) in self._plan(ctx).items():
+            if col not in frame.columns:
+                findings.append(absent(col, method="range"))
+                continue
+            kind = kind_of(ctx, "current", col)
+            if kind not in NUMERIC_KINDS:
+                findings.append(unsupported(col, kind, "an integer or float column", "range"))
+                continue
+            finding = self._judge(ctx, col, low, high)
+            n_fail += finding.status is Status.FAIL
+            findings.append(finding)
+        return self._verdict(findings=findings, metrics={"n_columns_out_of_range": n_fail})
+
+    def _judge(self, ctx: CheckContext, col: Any, low: float | None, high: float | None) -> Finding:
+        values = numeric(ctx, "current", col)
+        n = len(values)
+        present = ~np.isnan(values)
+        n_checked = int(present.sum())
+        if n_checked == 0:
+            return all_missing(col, n, "range")
+        observed = minmax(ctx, "current", col)
+        if _inside(observed[0], observed[1], low, high, self.inclusive):  # no pass over the values needed
+            n_below, n_above, mask = 0, 0, None
+        else:
+            n_below, n_above, mask = outside_counts(values, low, high, inclusive=self.inclusive)
+        n_out = n_below + n_above
+        share = n_out / n_checked
+        status, exceeded = share_status(share, self.max_share_outside, self.warn_share_outside)
+        lb = "[" if self.inclusive in ("both", "left") else "("
+        rb = "]" if self.inclusive in ("both", "right") else ")"
+        interval = f"{lb}{_fmt(low, '-inf')}, {_fmt(high, 'inf')}{rb}"
+        where = ", ".join(
+            p for p in (f"{n_below:,} below" if n_below else "", f"{n_above:,} above" if n_above else "") if p
+        )
+        if status is Status.PASS:
+            message = (
+                f"{col}: {share_text(share)} of values outside {interval} "
+                f"<= {share_text(self.max_share_outside)} allowed"
+            )
+        else:
+            limit = self.max_share_outside if status is Status.FAIL else self.warn_share_outside
+            level = "allowed" if status is Status.FAIL else "(warning level)"
+            message = (
+                f"{col}: {share_text(share)} of values outside {interval} > "
+                f"{share_text(limit or 0.0)} {level}"
+            )
+            message += f" ({where})"
+        return Finding(
+            str(col),
+            status,
+            statistic=share,
+            threshold=self.max_share_outside,
+            method="range",
+            reason="out_of_range" if exceeded else None,
+            message=message,
+            details={
+                "min": low,
+                "max": high,
+                "inclusive": self.inclusive,
+                "n_below": n_below,
+                "n_above": n_above,
+                "n_checked": n_checked,
+                "n_missing": n - n_checked,
+                "observed_min": observed[0],
+                "observed_max": observed[1],
+                "examples": examples(values[mask]) if n_out and mask is not None else [],
+            },
+        )
+
+
+def _inside(lo: float, hi: float, low: float | None, high: float | None, inclusive: str) -> bool:
+    """Whether the observed [lo, hi] lies within the bounds (then no value is outside)."""
+    low_ok = low is None or (lo >= low if inclusive in ("both", "left") else lo > low)
+    high_ok = high is None or (hi <= high if inclusive in ("both", "right") else hi < high)
+    return bool(low_ok and high_ok)
+
+
+def _fmt(x: float | None, open_: str) -> str:
+    if x is None:
+        return open_
+    return f"{x:g}"

@@ -1,0 +1,212 @@
+"""StringGate: regex match, length bounds, empty strings, surrounding whitespace."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import partial
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from mlgates.core.context import CheckContext
+from mlgates.core.finding import Finding
+from mlgates.core.gate import Gate
+from mlgates.core.params import Interval, parameter_error
+from mlgates.core.status import Status
+from mlgates.core.verdict import Verdict
+from mlgates.gates._columns import share_text
+from mlgates.gates.quality._common import (
+    absent,
+    all_missing,
+    examples,
+    frame_or_error,
+    guarded,
+    kind_of,
+    resolve_columns,
+    share_status,
+    unsupported,
+)
+
+__all__ = ["StringGate"]
+
+_RULES = ("pattern_mismatch", "too_short", "too_long", "empty", "padded")
+
+
+class StringGate(Gate):
+    """String values follow the rules: a regular expression, length bounds, no empty strings,
+    no leading/trailing whitespace. A share ``max_share`` of non-missing values may break them.
+
+    Parameters
+    ----------
+    columns : str or list of str, optional
+        Columns to check; every string column (string dtypes, or object columns holding only
+        str) by default. Other kinds are ERROR (``unsupported_dtype``).
+    pattern : str, optional
+        Regular expression (Python ``re``) each value must match in full.
+    min_length, max_length : int, optional
+        Bounds on the number of characters.
+    allow_empty : bool, default True
+        Whether ``""`` is allowed.
+    allow_padding : bool, default True
+        Whether leading or trailing whitespace is allowed.
+    max_share : float, default 0.0
+        Largest share of non-missing values allowed to break a rule, in [0, 1].
+    name, blocking
+        See :class:`~mlgates.Gate`.
+
+    Notes
+    -----
+    A value breaking several rules counts once in the share. Reason codes: ``string_rules``
+    (FAIL), ``unsupported_dtype``, ``all_missing`` (ERROR), ``column_missing``,
+    ``empty_input``, ``duplicate_columns``. Details count each rule (``pattern_mismatch``,
+    ``too_short``, ``too_long``, ``empty``, ``padded``) and list up to five offending values.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mlgates import StringGate
+    >>> df = pd.DataFrame({"code": ["AB12", "CD34", " EF56", "x"]})
+    >>> v = StringGate(pattern=r"[A-Z]{2}\\d{2}", allow_padding=False).check(current=df)
+    >>> v.findings[0].message
+    "code: 50.0% of values break a rule (pattern_mismatch: 2, padded: 1) > 0.0% allowed; e.g. ' EF56', 'x'"
+    """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "columns": ["columns", None],
+        "pattern": [str, None],
+        "min_length": [Interval("int", 0, None), None],
+        "max_length": [Interval("int", 0, None), None],
+        "allow_empty": ["boolean"],
+        "allow_padding": ["boolean"],
+        "max_share": [Interval("real", 0, 1)],
+    }
+
+    def __init__(
+        self,
+        *,
+        columns: str | Sequence[str] | None = None,
+        pattern: str | None = None,
+        min_length: int | None = None,
+        max_length: int | None = None,
+        allow_empty: bool = True,
+        allow_padding: bool = True,
+        max_share: float = 0.0,
+        name: str | None = None,
+        blocking: bool = True,
+    ) -> None:
+        super().__init__(name=name, blocking=blocking)
+        self.columns = columns
+        self.pattern = pattern
+        self.min_length = min_length
+        self.max_length = max_length
+        self.allow_empty = allow_empty
+        self.allow_padding = allow_padding
+        self.max_share = max_share
+
+    def _validate_params(self) -> None:
+        if self.pattern is not None:
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise parameter_error(
+                    "StringGate",
+                    "pattern",
+                    "a valid regular expression",
+                    self.pattern,
+                    f"fix the regular expression ({exc}).",
+                ) from None
+        if self.min_length is not None and self.max_length is not None and self.min_length > self.max_length:
+            raise parameter_error(
+                "StringGate", "max_length", f"an int >= min_length ({self.min_length})", self.max_length
+            )
+        if (
+            self.pattern is None
+            and self.min_length is None
+            and self.max_length is None
+            and self.allow_empty
+            and self.allow_padding
+        ):
+            raise parameter_error(
+                "StringGate",
+                "pattern",
+                "set, or some rule enabled",
+                None,
+                "set pattern, min_length, max_length, allow_empty=False or allow_padding=False.",
+            )
+
+    def required_inputs(self) -> tuple[str, ...]:
+        return ("current",)
+
+    def _check(self, ctx: CheckContext) -> Verdict:
+        frame = frame_or_error(ctx)
+        findings = []
+        for col in resolve_columns(frame, self.columns, kinds=("string",)):
+            if col not in frame.columns:
+                findings.append(absent(col, method="string"))
+                continue
+            kind = kind_of(ctx, "current", col)
+            if kind not in ("string", "categorical"):
+                findings.append(unsupported(col, kind, "a string column", "string"))
+                continue
+            findings.append(guarded(partial(self._judge, frame[col], col), col, "string"))
+        return self._verdict(
+            findings=findings, metrics={"n_columns_failed": sum(f.status is Status.FAIL for f in findings)}
+        )
+
+    def _judge(self, series: pd.Series, col: Any) -> Finding:
+        n = len(series)
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            series = series.astype(object)
+        values = series[~np.asarray(series.isna(), dtype=bool)]
+        if len(values) and not pd.api.types.is_string_dtype(values.dtype):
+            values = values.astype(str)
+        n_checked = len(values)
+        if n_checked == 0:
+            return all_missing(col, n, "string")
+        text = values.str
+        broken = np.zeros(n_checked, dtype=bool)
+        counts: dict[str, int] = {}
+
+        def rule(name: str, mask: Any) -> None:
+            arr = np.asarray(mask, dtype=bool)
+            counts[name] = int(arr.sum())
+            broken[:] |= arr
+
+        if self.pattern is not None:
+            rule("pattern_mismatch", ~np.asarray(text.fullmatch(self.pattern), dtype=bool))
+        if self.min_length is not None or self.max_length is not None:
+            lengths = np.asarray(text.len(), dtype="int64")
+            if self.min_length is not None:
+                rule("too_short", lengths < self.min_length)
+            if self.max_length is not None:
+                rule("too_long", lengths > self.max_length)
+        if not self.allow_empty:
+            rule("empty", np.asarray(values == "", dtype=bool))
+        if not self.allow_padding:
+            rule("padded", np.asarray(values != text.strip(), dtype=bool))
+        n_bad = int(broken.sum())
+        share = n_bad / n_checked
+        status, exceeded = share_status(share, self.max_share, None)
+        shown = examples(values.to_numpy(dtype=object)[broken]) if n_bad else []
+        per_rule = ", ".join(f"{k}: {v:,}" for k, v in counts.items() if v)
+        if exceeded:
+            message = (
+                f"{col}: {share_text(share)} of values break a rule ({per_rule}) > "
+                f"{share_text(self.max_share)} allowed; e.g. {', '.join(map(repr, shown[:3]))}"
+            )
+        else:
+            message = (
+                f"{col}: {share_text(share)} of values break a rule <= {share_text(self.max_share)} allowed"
+            )
+        return Finding(
+            str(col),
+            status,
+            statistic=share,
+            threshold=self.max_share,
+            method="string",
+            reason="string_rules" if exceeded else None,
+            message=message,
+            details={**counts, "n_violations": n_bad, "n_checked": n_checked, "examples": shown},
+        )

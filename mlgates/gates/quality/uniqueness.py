@@ -1,0 +1,297 @@
+"""UniqueGate (keys are unique) and DuplicateRowsGate (share of repeated rows)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from mlgates.core.context import CheckContext
+from mlgates.core.finding import Finding
+from mlgates.core.gate import Gate
+from mlgates.core.params import Interval, parameter_error
+from mlgates.core.status import Status
+from mlgates.core.verdict import Verdict
+from mlgates.gates._columns import share_text
+from mlgates.gates.quality._common import (
+    MAX_EXAMPLES,
+    absent,
+    all_missing,
+    exact_duplicate_mask,
+    examples,
+    frame_or_error,
+    guarded,
+    plain_value,
+    share_status,
+    top_examples,
+)
+
+__all__ = ["DuplicateRowsGate", "UniqueGate"]
+
+
+def _keys(columns: Any) -> list[list[Any]]:
+    """``"id"`` -> [["id"]]; ``["id", ["a", "b"]]`` -> [["id"], ["a", "b"]]."""
+    if isinstance(columns, (str, int)):
+        return [[columns]]
+    return [[c] if isinstance(c, (str, int)) else list(c) for c in columns]
+
+
+def _is_key_list(value: Any) -> bool:
+    if isinstance(value, str):
+        return True
+    if not isinstance(value, Sequence) or not value:
+        return False
+    for item in value:
+        if isinstance(item, bool):
+            return False
+        if isinstance(item, (str, int)):
+            continue
+        if (
+            isinstance(item, Sequence)
+            and item
+            and all(isinstance(c, (str, int)) and not isinstance(c, bool) for c in item)
+        ):
+            continue
+        return False
+    return True
+
+
+class _KeyList:
+    def is_satisfied_by(self, value: Any) -> bool:
+        return _is_key_list(value)
+
+    def __str__(self) -> str:
+        return "a column name or a list whose items are column names or lists of column names"
+
+
+class UniqueGate(Gate):
+    """Each key (a column, or a set of columns taken together) is unique in ``current``.
+
+    Parameters
+    ----------
+    columns : str or list of (str or list of str)
+        The keys: ``"id"``, ``["id", "email"]`` (two keys checked separately) or
+        ``[["store", "date"]]`` (one composite key). Required.
+    max_duplicate_share : float, default 0.0
+        Largest share of rows allowed to repeat an earlier row's key, in [0, 1].
+    name, blocking
+        See :class:`~mlgates.Gate`.
+
+    Notes
+    -----
+    Rows where any key column is missing are left out (as SQL ``UNIQUE`` does) and counted in
+    ``details["n_missing"]``. Reason codes: ``duplicate_keys`` (FAIL), ``column_missing``,
+    ``all_missing``, ``empty_input``, ``duplicate_columns``. Details hold ``n_duplicates`` (rows
+    repeating an earlier key) and the most repeated keys with their counts. Subjects of
+    composite keys join the column names with ``+``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mlgates import UniqueGate
+    >>> df = pd.DataFrame({"id": [1, 2, 2, 3], "day": ["a", "a", "b", "b"]})
+    >>> v = UniqueGate(columns=["id", ["id", "day"]]).check(current=df)
+    >>> [(f.subject, f.status.value) for f in v.findings]
+    [('id', 'fail'), ('id+day', 'pass')]
+    >>> v.findings[0].message
+    'id: 1 rows (25.0%) repeat an earlier key > 0.0% allowed; e.g. 2 (x2)'
+    """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "columns": [_KeyList()],
+        "max_duplicate_share": [Interval("real", 0, 1)],
+    }
+
+    def __init__(
+        self,
+        *,
+        columns: str | Sequence[str | Sequence[str]] | None = None,
+        max_duplicate_share: float = 0.0,
+        name: str | None = None,
+        blocking: bool = True,
+    ) -> None:
+        super().__init__(name=name, blocking=blocking)
+        self.columns = columns
+        self.max_duplicate_share = max_duplicate_share
+
+    def required_inputs(self) -> tuple[str, ...]:
+        return ("current",)
+
+    def _check(self, ctx: CheckContext) -> Verdict:
+        frame = frame_or_error(ctx)
+        findings = []
+        for key in _keys(self.columns):
+            subject = "+".join(map(str, key))
+            gone = [c for c in key if c not in frame.columns]
+            if gone:
+                findings.append(absent(gone[0], method="unique").replace(subject=subject))
+                continue
+            findings.append(guarded(partial(self._judge, ctx, frame, key, subject), subject, "unique"))
+        return self._verdict(
+            findings=findings,
+            metrics={"n_duplicate_keys": sum(f.details.get("n_duplicates", 0) for f in findings)},
+        )
+
+    def _judge(self, ctx: CheckContext, frame: pd.DataFrame, key: list[Any], subject: str) -> Finding:
+        n = len(frame)
+        sub = frame[key]
+        present = ~np.asarray(sub.isna().any(axis=1))
+        n_checked = int(present.sum())
+        if n_checked == 0:
+            return all_missing(subject, n, "unique")
+        if len(key) == 1:
+            values = sub.iloc[:, 0][present]
+            dup = np.asarray(values.duplicated(keep="first"), dtype=bool)
+            repeated = values[dup].value_counts().head(MAX_EXAMPLES)
+            shown = top_examples(repeated.index, repeated.to_numpy() + 1)
+        else:
+            kept = sub[present]
+            dup = exact_duplicate_mask(kept)
+            rows = kept[dup].head(MAX_EXAMPLES * 4).drop_duplicates().head(MAX_EXAMPLES)
+            shown = [
+                {"value": [plain_value(v) for v in r], "count": None} for r in rows.to_numpy(dtype=object)
+            ]
+        n_dup = int(dup.sum())
+        share = n_dup / n_checked
+        status, exceeded = share_status(share, self.max_duplicate_share, None)
+        eg = ", ".join(f"{e['value']!r}" + (f" (x{e['count']})" if e["count"] else "") for e in shown[:3])
+        if exceeded:
+            message = (
+                f"{subject}: {n_dup:,} rows ({share_text(share)}) repeat an earlier key > "
+                f"{share_text(self.max_duplicate_share)} allowed; e.g. {eg}"
+            )
+        else:
+            allowed = share_text(self.max_duplicate_share)
+            message = f"{subject}: {n_dup:,} repeated keys ({share_text(share)}) <= {allowed} allowed"
+        return Finding(
+            subject,
+            status,
+            statistic=share,
+            threshold=self.max_duplicate_share,
+            method="unique",
+            reason="duplicate_keys" if exceeded else None,
+            message=message,
+            details={
+                "columns": [str(c) for c in key],
+                "n_duplicates": n_dup,
+                "n_checked": n_checked,
+                "n_missing": n - n_checked,
+                "examples": shown,
+            },
+        )
+
+
+class DuplicateRowsGate(Gate):
+    """The share of rows identical to an earlier row (over all columns, or a subset) is at
+    most ``max_share``.
+
+    Parameters
+    ----------
+    columns : str or list of str, optional
+        Compare rows on these columns only; all columns by default.
+    max_share : float, default 0.0
+        Largest share of duplicated rows (rows equal to an earlier row), in [0, 1].
+    warn_share : float, optional
+        Shares above this (within ``max_share``) WARN.
+    name, blocking
+        See :class:`~mlgates.Gate`.
+
+    Notes
+    -----
+    Missing values compare equal to each other (as in ``DataFrame.duplicated``). Candidates
+    are narrowed column by column (a row can only repeat another if each of its values
+    repeats), then compared exactly, so the count is exact and a table without duplicates
+    costs about one hash pass over its most distinct column. Reason codes:
+    ``duplicate_rows`` (FAIL/WARN), ``column_missing``,
+    ``empty_input``, ``duplicate_columns``. Details hold ``n_duplicates`` and up to five index
+    labels of duplicated rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mlgates import DuplicateRowsGate
+    >>> df = pd.DataFrame({"a": [1, 1, 2, 1], "b": ["x", "x", "y", "z"]})
+    >>> v = DuplicateRowsGate(max_share=0.1).check(current=df)
+    >>> v.findings[0].message
+    'rows: 1 duplicated (25.0%) > 10.0% allowed'
+    >>> DuplicateRowsGate(columns="a", max_share=0.5).check(current=df).findings[0].statistic
+    0.5
+    """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "columns": ["columns", None],
+        "max_share": [Interval("real", 0, 1)],
+        "warn_share": [Interval("real", 0, 1), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        columns: str | Sequence[str] | None = None,
+        max_share: float = 0.0,
+        warn_share: float | None = None,
+        name: str | None = None,
+        blocking: bool = True,
+    ) -> None:
+        super().__init__(name=name, blocking=blocking)
+        self.columns = columns
+        self.max_share = max_share
+        self.warn_share = warn_share
+
+    def _validate_params(self) -> None:
+        if isinstance(self.columns, list) and not self.columns:
+            raise parameter_error("DuplicateRowsGate", "columns", "a non-empty list or None", self.columns)
+
+    def required_inputs(self) -> tuple[str, ...]:
+        return ("current",)
+
+    def _check(self, ctx: CheckContext) -> Verdict:
+        frame = frame_or_error(ctx)
+        cols = (
+            list(frame.columns)
+            if self.columns is None
+            else ([self.columns] if isinstance(self.columns, str) else list(self.columns))
+        )
+        gone = [c for c in cols if c not in frame.columns]
+        if gone:
+            return self._verdict(findings=[absent(c, method="duplicate_rows") for c in gone])
+        dup = _duplicate_rows(ctx, frame, cols)
+        n = len(frame)
+        n_dup = int(dup.sum())
+        share = n_dup / n
+        status, exceeded = share_status(share, self.max_share, self.warn_share)
+        if exceeded:
+            limit = self.max_share if status is Status.FAIL else self.warn_share
+            level = "allowed" if status is Status.FAIL else "(warning level)"
+            message = f"rows: {n_dup:,} duplicated ({share_text(share)}) > {share_text(limit or 0.0)} {level}"
+        else:
+            message = (
+                f"rows: {n_dup:,} duplicated ({share_text(share)}) <= {share_text(self.max_share)} allowed"
+            )
+        labels = frame.index[np.flatnonzero(dup)[:MAX_EXAMPLES]]
+        finding = Finding(
+            "rows",
+            status,
+            statistic=share,
+            threshold=self.max_share,
+            method="duplicate_rows",
+            reason="duplicate_rows" if exceeded else None,
+            message=message,
+            details={
+                "n_duplicates": n_dup,
+                "n_rows": n,
+                "columns": None if self.columns is None else [str(c) for c in cols],
+                "example_rows": examples(labels),
+            },
+        )
+        return self._verdict(findings=[finding], metrics={"duplicate_share": share})
+
+
+def _duplicate_rows(ctx: CheckContext, frame: pd.DataFrame, cols: list[Any]) -> np.ndarray:
+    return ctx.cached(  # type: ignore[no-any-return]
+        ("quality.duplicate_rows", "current", tuple(cols)),
+        lambda: exact_duplicate_mask(frame[cols]),
+    )

@@ -1,0 +1,539 @@
+"""Reproducibility gates: a run compared against its lock file, and a determinism check.
+
+Reason codes
+------------
+``artifact_changed``
+    A locked artifact's fingerprint differs (FAIL); the finding names the changed columns of
+    tables and holds the old and new fingerprints.
+``artifact_missing``
+    A locked artifact was not passed to ``check`` (status chosen by ``on_missing``).
+``artifact_unlocked``
+    An artifact was passed that the lock does not record (WARN).
+``fingerprint_failed``
+    An artifact could not be fingerprinted (ERROR).
+``environment_changed``
+    Python, platform, package, BLAS or thread settings differ from the lock
+    (status chosen by ``environment_policy``).
+``lock_missing`` / ``lock_invalid``
+    The lock file does not exist / cannot be read (ERROR).
+``train_failed``
+    ``train_fn`` raised (ERROR).
+``nondeterministic_predictions`` / ``nondeterministic_model``
+    Two runs with the same seed gave different predictions / different model fingerprints
+    (FAIL).
+``empty_input``
+    The probe table has no rows (ERROR).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+from mlgates.core.context import CheckContext
+from mlgates.core.errors import ConfigError, InputError
+from mlgates.core.finding import Finding
+from mlgates.core.gate import Gate
+from mlgates.core.params import Interval, Options, parameter_error
+from mlgates.core.status import Status
+from mlgates.core.verdict import Verdict
+
+__all__ = ["DeterminismGate", "ReproducibilityGate"]
+
+_COMPARABLE = ("data", "model", "config", "file", "seeds", "environment")
+_STANDARD_ARTIFACTS = ("reference", "current", "model", "baseline_model")
+_POLICY = {"ignore": None, "warn": Status.WARN, "fail": Status.FAIL}
+_ON_MISSING = {"error": Status.ERROR, "fail": Status.FAIL, "warn": Status.WARN, "skip": Status.SKIP}
+
+
+def _short(fp: str | None) -> str:
+    return "none" if not fp else fp.split(":")[-1][:12]
+
+
+class ReproducibilityGate(Gate):
+    """Compare a run's artifacts with a lock file written by :meth:`Manifest.save`.
+
+    Each locked artifact whose kind is in ``compare`` is fingerprinted again with the
+    options recorded in the lock (row and column order) and compared: one finding per
+    artifact, FAIL when it changed, naming the changed columns of a table. The environment
+    (Python, platform, package versions, BLAS library and threads, thread variables) is
+    compared too; its differences are reported with the status ``environment_policy``.
+    The git commit is recorded in the lock but not compared.
+
+    Parameters
+    ----------
+    lockfile : str, default "mlgates.lock.json"
+        Path of the manifest (JSON) to compare against.
+    compare : tuple of str, default ("data", "model", "config", "file", "seeds", "environment")
+        Kinds of artifacts to compare.
+    environment_policy : {"warn", "fail", "ignore"}, default "warn"
+        Status of an environment difference.
+    on_missing : {"error", "fail", "warn", "skip"}, default "error"
+        Status when a locked artifact is not passed to ``check``.
+    name, blocking
+        See :class:`~mlgates.Gate`.
+
+    Notes
+    -----
+    Inputs: ``check(artifacts={name: object, ...})``; names match the lock's. A lock entry
+    named ``reference``, ``current``, ``model`` or ``baseline_model`` is also matched by the
+    standard input of that name, so the gate works inside a suite checked with
+    ``suite.check(reference=..., current=..., model=...)``. Nothing given at all means every
+    locked artifact is missing (ERROR by default: the gate fails closed). Reason codes are
+    listed in the module docstring (``artifact_changed``, ``artifact_missing``, ...).
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, pathlib
+    >>> from mlgates import Manifest, ReproducibilityGate
+    >>> train = pd.DataFrame({"age": [30, 40], "income": [0, 1]})
+    >>> lock = pathlib.Path(tempfile.mkdtemp()) / "mlgates.lock.json"
+    >>> _ = Manifest.capture(artifacts={"train": train}, config={"depth": 3}).save(lock)
+    >>> gate = ReproducibilityGate(lockfile=str(lock))
+    >>> gate.check(artifacts={"train": train, "config": {"depth": 3}}).status
+    <Status.PASS: 'pass'>
+    >>> v = gate.check(artifacts={"train": train.assign(age=[30, 41]), "config": {"depth": 3}})
+    >>> v.status, v.reason
+    (<Status.FAIL: 'fail'>, 'artifact_changed')
+    >>> v.findings[0].message
+    'train: changed (...); columns changed: age'
+    >>> v.findings[0].details["changed_columns"]
+    ('age',)
+    """
+
+    extra_inputs: ClassVar[tuple[str, ...]] = ("artifacts",)
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "lockfile": [str],
+        "compare": [tuple, list],
+        "environment_policy": [Options("warn", "fail", "ignore")],
+        "on_missing": [Options("error", "fail", "warn", "skip")],
+    }
+
+    def __init__(
+        self,
+        *,
+        lockfile: str = "mlgates.lock.json",
+        compare: tuple[str, ...] = ("data", "model", "config", "file", "seeds", "environment"),
+        environment_policy: str = "warn",
+        on_missing: str = "error",
+        name: str | None = None,
+        blocking: bool = True,
+    ) -> None:
+        super().__init__(name=name, blocking=blocking)
+        self.lockfile = lockfile
+        self.compare = compare
+        self.environment_policy = environment_policy
+        self.on_missing = on_missing
+
+    def _validate_params(self) -> None:
+        bad = [k for k in self.compare if k not in _COMPARABLE]
+        if bad or not self.compare:
+            raise parameter_error(
+                "ReproducibilityGate",
+                "compare",
+                f"a non-empty tuple of kinds from {_COMPARABLE}",
+                self.compare,
+            )
+
+    # -- checking -------------------------------------------------------------------------
+    def _load(self) -> Any:
+        from mlgates.fingerprints import SCHEME
+        from mlgates.fingerprints.manifest import Manifest
+
+        path = Path(self.lockfile)
+        if not path.exists():
+            raise InputError(
+                f"lock file {str(path)!r} not found: write it first with Manifest.capture(...).save(path) "
+                "or `mlgates lock`",
+                reason="lock_missing",
+                subject="lockfile",
+            )
+        try:
+            manifest = Manifest.load(path)
+        except ConfigError as exc:
+            raise InputError(str(exc), reason="lock_invalid", subject="lockfile") from None
+        if manifest.scheme != SCHEME:
+            raise InputError(
+                f"{path}: fingerprints use scheme {manifest.scheme!r}, this mlgates computes {SCHEME!r}; "
+                "re-create the lock with this version",
+                reason="lock_invalid",
+                subject="lockfile",
+            )
+        return manifest
+
+    def _check(self, ctx: CheckContext) -> Verdict:
+        from mlgates.fingerprints.manifest import kind_of
+
+        manifest = self._load()
+        given = ctx.get("artifacts", {})
+        if not isinstance(given, Mapping):
+            raise InputError(
+                f"artifacts must be a mapping of name -> object, got {type(given).__name__}",
+                reason="invalid_input",
+                subject="artifacts",
+            )
+        given = dict(given)
+        for std in _STANDARD_ARTIFACTS:  # a suite's own inputs, when the lock names them
+            if std in manifest.artifacts and std not in given and ctx.has(std):
+                given[std] = ctx.get(std)
+        findings: list[Finding] = []
+        for name, entry in manifest.artifacts.items():
+            if entry.get("kind") not in self.compare:
+                continue
+            if name not in given:
+                status = _ON_MISSING[self.on_missing]
+                findings.append(
+                    Finding(
+                        name,
+                        status,
+                        method="fingerprint",
+                        reason="artifact_missing",
+                        message=f"{name}: locked ({entry['kind']}) but not passed to check(artifacts=...)",
+                        details={"locked": entry["fingerprint"]},
+                    )
+                )
+                continue
+            findings.append(self._compare_one(name, entry, given[name]))
+        for name, obj in given.items():
+            if str(name) not in manifest.artifacts and kind_of(obj) in self.compare:
+                findings.append(
+                    Finding(
+                        str(name),
+                        Status.WARN,
+                        method="fingerprint",
+                        reason="artifact_unlocked",
+                        message=f"{name}: not recorded in the lock file {self.lockfile}",
+                    )
+                )
+        if "environment" in self.compare and self.environment_policy != "ignore":
+            findings.append(self._compare_environment(manifest.environment))
+        changed = sum(f.reason == "artifact_changed" for f in findings)
+        metrics = {
+            "artifacts_compared": float(sum(f.subject != "environment" for f in findings)),
+            "artifacts_changed": float(changed),
+        }
+        lock_info = {
+            "lock_created": manifest.created,
+            "lock_mlgates_version": manifest.mlgates_version,
+            "lock_scheme": manifest.scheme,
+        }
+        return self._verdict(findings=findings, metrics=metrics, params=lock_info)
+
+    def _compare_one(self, name: str, entry: Mapping[str, Any], obj: Any) -> Finding:
+        from mlgates.fingerprints.manifest import describe_artifact
+
+        kind = entry["kind"]
+        try:
+            new = describe_artifact(
+                obj,
+                kind=kind,
+                row_order=entry.get("row_order", "sensitive"),
+                column_order=entry.get("column_order", "sensitive"),
+            )
+        except (TypeError, ValueError, OSError) as exc:
+            return Finding(
+                name,
+                Status.ERROR,
+                method="fingerprint",
+                reason="fingerprint_failed",
+                message=f"{name}: cannot be fingerprinted: {exc}",
+            )
+        old_fp, new_fp = entry["fingerprint"], new["fingerprint"]
+        details: dict[str, Any] = {"kind": kind, "locked": old_fp, "current": new_fp}
+        if old_fp == new_fp:
+            return Finding(
+                name,
+                Status.PASS,
+                method="fingerprint",
+                details=details,
+                message=f"{name}: unchanged ({_short(new_fp)})",
+            )
+        parts = []
+        if "columns" in entry and "columns" in new:
+            old_cols, new_cols = entry["columns"], new["columns"]
+            details["changed_columns"] = [c for c in new_cols if c in old_cols and new_cols[c] != old_cols[c]]
+            details["added_columns"] = [c for c in new_cols if c not in old_cols]
+            details["removed_columns"] = [c for c in old_cols if c not in new_cols]
+            details["n_rows"] = {"locked": entry.get("n_rows"), "current": new.get("n_rows")}
+            for label in ("changed", "added", "removed"):
+                cols = details[f"{label}_columns"]
+                if cols:
+                    shown = ", ".join(map(str, cols[:5])) + (
+                        f" (+{len(cols) - 5} more)" if len(cols) > 5 else ""
+                    )
+                    parts.append(f"columns {label}: {shown}")
+            if entry.get("n_rows") != new.get("n_rows"):
+                parts.append(f"rows {entry.get('n_rows'):,} -> {new.get('n_rows'):,}")
+            if not parts:
+                parts.append("column order or row order changed")
+        elif isinstance(entry.get("value"), Mapping) and isinstance(new.get("value"), Mapping):
+            old_v, new_v = entry["value"], new["value"]
+            keys = sorted({*old_v, *new_v}, key=str)
+            diff = [k for k in keys if old_v.get(k, ...) != new_v.get(k, ...)]
+            details["changed_keys"] = diff
+            parts.append("keys changed: " + ", ".join(map(str, diff[:5])))
+        how = "; ".join(parts)
+        return Finding(
+            name,
+            Status.FAIL,
+            method="fingerprint",
+            reason="artifact_changed",
+            details=details,
+            message=f"{name}: changed ({_short(old_fp)} -> {_short(new_fp)})" + (f"; {how}" if how else ""),
+        )
+
+    def _compare_environment(self, locked: Mapping[str, Any]) -> Finding:
+        from mlgates.fingerprints.environment import capture_environment, comparable_environment
+
+        if not locked:
+            return Finding(
+                "environment",
+                Status.SKIP,
+                method="environment",
+                reason="nothing_to_check",
+                message="environment: not recorded in the lock file",
+            )
+        old = comparable_environment(dict(locked))
+        new = comparable_environment(capture_environment())
+        diffs = {
+            k: {"locked": old.get(k), "current": new.get(k)}
+            for k in sorted({*old, *new})
+            if old.get(k) != new.get(k)
+        }
+        if not diffs:
+            return Finding(
+                "environment",
+                Status.PASS,
+                method="environment",
+                message=f"environment: unchanged ({len(old)} settings)",
+            )
+        shown = "; ".join(f"{k} {v['locked']} -> {v['current']}" for k, v in list(diffs.items())[:3])
+        more = f" (+{len(diffs) - 3} more)" if len(diffs) > 3 else ""
+        status = _POLICY[self.environment_policy]
+        assert status is not None
+        return Finding(
+            "environment",
+            status,
+            method="environment",
+            reason="environment_changed",
+            statistic=len(diffs),
+            details={"differences": diffs},
+            message=f"environment: {len(diffs)} setting(s) differ: {shown}{more}",
+        )
+
+
+class DeterminismGate(Gate):
+    """Train twice (or more) with the same seed and require identical results.
+
+    ``train_fn(seed)`` must return a fitted model. With ``compare="predictions"`` each model
+    predicts on the probe table (``predict_proba`` when available, else ``predict``) and the
+    gate FAILs when any prediction differs from the first run's by more than ``atol``,
+    reporting the maximum absolute difference. With ``compare="fingerprint"`` the models'
+    fingerprints (parameters and fitted state) must be equal.
+
+    Parameters
+    ----------
+    train_fn : callable
+        ``train_fn(seed) -> fitted model``. A gate holding a callable cannot be written to a
+        suite file (``to_config`` raises ConfigError); keep it in Python code.
+    n_runs : int, default 2
+        Number of training runs (at least 2).
+    compare : {"predictions", "fingerprint"}, default "predictions"
+        What must be identical across runs.
+    probe : {"current", "reference"}, default "current"
+        The input table whose feature columns (the table minus target and prediction
+        columns given by name) the models predict on. Data is passed to ``check``, never
+        stored in the gate.
+    seed : int, default 0
+        The seed passed to every run.
+    atol : float, default 0.0
+        Largest absolute difference between runs' predictions still counted as equal.
+    name, blocking
+        See :class:`~mlgates.Gate`.
+
+    Notes
+    -----
+    Reason codes: ``nondeterministic_predictions``, ``nondeterministic_model``,
+    ``train_failed``, ``empty_input``, ``invalid_input``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> from mlgates import DeterminismGate
+    >>> rng = np.random.default_rng(0)
+    >>> data = pd.DataFrame({"x": rng.normal(size=200), "z": rng.normal(size=200)})
+    >>> data["y"] = (data.x + rng.normal(size=200) > 0).astype(int)
+    >>> def train(seed):
+    ...     return RandomForestClassifier(n_estimators=5, random_state=seed).fit(data[["x", "z"]], data.y)
+    >>> DeterminismGate(train_fn=train).check(current=data, target="y").status
+    <Status.PASS: 'pass'>
+    >>> def unseeded(seed):
+    ...     return RandomForestClassifier(n_estimators=5).fit(data[["x", "z"]], data.y)
+    >>> DeterminismGate(train_fn=unseeded).check(current=data, target="y").reason
+    'nondeterministic_predictions'
+    """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "train_fn": ["callable"],
+        "n_runs": [Interval("int", 2, None)],
+        "compare": [Options("predictions", "fingerprint")],
+        "probe": [Options("current", "reference")],
+        "seed": [Interval("int", None, None)],
+        "atol": [Interval("real", 0, None)],
+    }
+
+    def __init__(
+        self,
+        *,
+        train_fn: Callable[[int], Any],
+        n_runs: int = 2,
+        compare: str = "predictions",
+        probe: str = "current",
+        seed: int = 0,
+        atol: float = 0.0,
+        name: str | None = None,
+        blocking: bool = True,
+    ) -> None:
+        super().__init__(name=name, blocking=blocking)
+        self.train_fn = train_fn
+        self.n_runs = n_runs
+        self.compare = compare
+        self.probe = probe
+        self.seed = seed
+        self.atol = atol
+
+    def required_inputs(self) -> tuple[str, ...]:
+        return (self.probe,) if self.compare == "predictions" else ()
+
+    def _train(self) -> list[Any]:
+        models = []
+        for run in range(self.n_runs):
+            try:
+                models.append(self.train_fn(self.seed))
+            except Exception as exc:  # noqa: BLE001 - the user's code: report, don't crash the suite
+                raise InputError(
+                    f"train_fn({self.seed}) raised {type(exc).__name__} in run {run + 1}: {exc}",
+                    reason="train_failed",
+                    subject="train_fn",
+                ) from None
+        return models
+
+    def _check(self, ctx: CheckContext) -> Verdict:
+        if self.compare == "fingerprint":
+            return self._check_fingerprints(self._train())
+        features = ctx.features(self.probe)  # type: ignore[arg-type]
+        if len(features) == 0 or features.shape[1] == 0:
+            raise InputError(
+                f"{self.probe}: the probe table is empty ({features.shape[0]} rows x "
+                f"{features.shape[1]} columns)",
+                reason="empty_input",
+                subject=self.probe,
+            )
+        predicted = [self._predict(m, features) for m in self._train()]
+        return self._compare_predictions([p for _, p in predicted], len(features), predicted[0][0])
+
+    def _check_fingerprints(self, models: list[Any]) -> Verdict:
+        from mlgates.fingerprints import fingerprint
+
+        try:
+            fps = [fingerprint(m) for m in models]
+        except (TypeError, ValueError) as exc:
+            raise InputError(
+                f"model cannot be fingerprinted: {exc}", reason="fingerprint_failed", subject="model"
+            ) from None
+        distinct = len(set(fps))
+        details = {"fingerprints": fps, "seed": self.seed}
+        if distinct == 1:
+            finding = Finding(
+                "model",
+                Status.PASS,
+                statistic=1,
+                method="fingerprint",
+                details=details,
+                message=f"model: {self.n_runs} runs with seed {self.seed} gave the same "
+                f"fingerprint ({_short(fps[0])})",
+            )
+        else:
+            finding = Finding(
+                "model",
+                Status.FAIL,
+                statistic=distinct,
+                threshold=1,
+                method="fingerprint",
+                reason="nondeterministic_model",
+                details=details,
+                message=f"model: {self.n_runs} runs with seed {self.seed} gave {distinct} "
+                "different fingerprints",
+            )
+        return self._verdict(findings=[finding], metrics={"distinct_fingerprints": float(distinct)})
+
+    def _predict(self, model: Any, features: Any) -> tuple[str, np.ndarray]:
+        method = "predict_proba" if hasattr(model, "predict_proba") else "predict"
+        fn = getattr(model, method, None)
+        if fn is None:
+            raise InputError(
+                f"train_fn returned {type(model).__name__}, which has no predict() method",
+                reason="invalid_input",
+                subject="train_fn",
+            )
+        return method, np.asarray(fn(features))
+
+    def _compare_predictions(self, outputs: list[np.ndarray], n: int, method: str) -> Verdict:
+        first = outputs[0]
+        numeric = first.dtype.kind in "fiub"
+        max_diff, rows_differ = 0.0, 0
+        for other in outputs[1:]:
+            if other.shape != first.shape:
+                max_diff, rows_differ = float("inf"), n
+                break
+            if numeric:
+                a, b = first.astype(float), other.astype(float)
+                equal = (a == b) | (np.isnan(a) & np.isnan(b))
+                with np.errstate(invalid="ignore"):
+                    diff = np.where(equal, 0.0, np.abs(a - b))
+                diff = np.where(np.isnan(diff), np.inf, diff)  # NaN in one run only
+                max_diff = max(max_diff, float(diff.max()) if diff.size else 0.0)
+                per_row = diff.reshape(diff.shape[0], -1).max(axis=1) if diff.size else diff
+                rows_differ = max(rows_differ, int((per_row > self.atol).sum()))
+            else:
+                neq = (first != other).reshape(first.shape[0], -1).any(axis=1)
+                rows_differ = max(rows_differ, int(neq.sum()))
+                max_diff = max(max_diff, float(rows_differ > 0))
+        what = "predicted probabilities" if method == "predict_proba" else "predictions"
+        details = {
+            "n_runs": self.n_runs,
+            "seed": self.seed,
+            "probe_rows": n,
+            "rows_differ": rows_differ,
+            "output": method,
+        }
+        metrics = {"max_abs_diff": max_diff, "rows_differ": float(rows_differ)}
+        if rows_differ == 0 and max_diff <= self.atol:
+            finding = Finding(
+                "predictions",
+                Status.PASS,
+                statistic=max_diff,
+                threshold=self.atol,
+                method="max_abs_diff",
+                details=details,
+                message=f"predictions: {self.n_runs} runs with seed {self.seed} agree on "
+                f"{n:,} probe rows (max |diff| {max_diff:.3g} <= {self.atol:g})",
+            )
+        else:
+            finding = Finding(
+                "predictions",
+                Status.FAIL,
+                statistic=max_diff,
+                threshold=self.atol,
+                method="max_abs_diff",
+                reason="nondeterministic_predictions",
+                details=details,
+                message=f"predictions: {what} of {self.n_runs} runs with seed {self.seed} differ "
+                f"on {rows_differ:,} of {n:,} rows (max |diff| {max_diff:.3g} > "
+                f"{self.atol:g})",
+            )
+        return self._verdict(findings=[finding], metrics=metrics)

@@ -1,0 +1,324 @@
+"""Performance metrics as pure kernels: a registry of named metrics (direction, input kind),
+confusion-count versions of the label metrics vectorized over resamples, calibration error,
+and the power rule.
+
+Every named metric agrees with the :mod:`sklearn.metrics` function of the same name (checked in
+the tests). The confusion-count functions take an array of confusion matrices of shape
+``(..., k, k)`` (rows: true class, columns: predicted class) and return one value per matrix,
+which is what makes the bootstrap of label metrics cheap (see :mod:`mlgates.stats.bootstrap`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "METRICS",
+    "MetricSpec",
+    "adjust_pvalues",
+    "calibration_bins",
+    "confusion_metric",
+    "confusion_tables",
+    "expected_calibration_error",
+    "get_metric",
+    "minimum_detectable_effect",
+    "power_at",
+    "score_metric",
+]
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """What a named metric needs and which direction is better.
+
+    ``kind`` is ``"label"`` (predicted labels), ``"score"`` (probabilities or scores) or
+    ``"regression"``; ``base`` names the underlying formula and ``average`` the averaging of
+    per-class label metrics (``"binary"``, ``"macro"``, ``"micro"``, ``"weighted"``).
+    ``confusion`` is True when the metric is a function of the confusion matrix. ``best`` is
+    the best attainable value (None when unbounded).
+    """
+
+    name: str
+    kind: str
+    greater_is_better: bool
+    base: str
+    average: str | None = None
+    confusion: bool = False
+    best: float | None = None
+
+
+def _registry() -> dict[str, MetricSpec]:
+    specs = [
+        MetricSpec("accuracy", "label", True, "accuracy", confusion=True, best=1.0),
+        MetricSpec("balanced_accuracy", "label", True, "balanced_accuracy", confusion=True, best=1.0),
+        MetricSpec("matthews_corrcoef", "label", True, "matthews_corrcoef", confusion=True, best=1.0),
+        MetricSpec("roc_auc", "score", True, "roc_auc", best=1.0),
+        MetricSpec("average_precision", "score", True, "average_precision", best=1.0),
+        MetricSpec("log_loss", "score", False, "log_loss", best=0.0),
+        MetricSpec("brier_score_loss", "score", False, "brier_score_loss", best=0.0),
+        MetricSpec("r2", "regression", True, "r2", best=1.0),
+        MetricSpec("mean_absolute_error", "regression", False, "mean_absolute_error", best=0.0),
+        MetricSpec("mean_squared_error", "regression", False, "mean_squared_error", best=0.0),
+        MetricSpec("root_mean_squared_error", "regression", False, "root_mean_squared_error", best=0.0),
+        MetricSpec(
+            "mean_absolute_percentage_error", "regression", False, "mean_absolute_percentage_error", best=0.0
+        ),
+        MetricSpec("median_absolute_error", "regression", False, "median_absolute_error", best=0.0),
+    ]
+    for base in ("f1", "precision", "recall"):
+        specs.append(MetricSpec(base, "label", True, base, "binary", confusion=True, best=1.0))
+        for avg in ("macro", "micro", "weighted"):
+            specs.append(MetricSpec(f"{base}_{avg}", "label", True, base, avg, confusion=True, best=1.0))
+    return {s.name: s for s in specs}
+
+
+#: Every metric name the performance gates accept, with its direction and input kind.
+METRICS: dict[str, MetricSpec] = _registry()
+
+
+def get_metric(name: str) -> MetricSpec:
+    """The spec of a named metric; KeyError lists the valid names.
+
+    Examples
+    --------
+    >>> get_metric("f1_macro").average
+    'macro'
+    >>> get_metric("log_loss").greater_is_better
+    False
+    """
+    try:
+        return METRICS[name]
+    except KeyError:
+        raise KeyError(f"unknown metric {name!r}; valid names: {', '.join(sorted(METRICS))}") from None
+
+
+# -- confusion-count metrics ------------------------------------------------------------------
+def confusion_tables(y: np.ndarray, pred: np.ndarray, k: int) -> np.ndarray:
+    """The ``k x k`` confusion matrix of integer codes ``y`` (rows) and ``pred`` (columns)."""
+    return np.bincount(y * k + pred, minlength=k * k).reshape(k, k)
+
+
+def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    out = np.zeros(np.broadcast(num, den).shape, dtype=float)
+    np.divide(num, den, out=out, where=den != 0)
+    return out
+
+
+def confusion_metric(cm: np.ndarray, base: str, average: str | None = None, pos: int = 1) -> np.ndarray:
+    """A label metric from confusion matrices ``cm`` of shape ``(..., k, k)``.
+
+    Follows scikit-learn: zero divisions count as 0; macro averages run over the classes that
+    occur in the true or the predicted labels; balanced accuracy over the classes that occur in
+    the true labels; micro-averaged precision, recall and F1 equal accuracy for single-label
+    data; ``pos`` is the index of the positive class for ``average="binary"``.
+
+    Returns
+    -------
+    ndarray of shape ``cm.shape[:-2]``
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> cm = np.array([[5, 1], [2, 2]])
+    >>> float(confusion_metric(cm, "accuracy"))
+    0.7
+    >>> round(float(confusion_metric(cm, "f1", "binary")), 4)
+    0.5714
+    """
+    cm = np.asarray(cm, dtype=float)
+    tp = np.diagonal(cm, axis1=-2, axis2=-1)
+    support = cm.sum(axis=-1)
+    predicted = cm.sum(axis=-2)
+    total = support.sum(axis=-1)
+    if base == "accuracy" or (base in ("f1", "precision", "recall") and average == "micro"):
+        return _safe_div(tp.sum(axis=-1), total)
+    if base == "balanced_accuracy":
+        present = support > 0
+        recall = _safe_div(tp, support)
+        return _safe_div((recall * present).sum(axis=-1), present.sum(axis=-1))
+    if base == "matthews_corrcoef":
+        correct = tp.sum(axis=-1)
+        cov_tp = correct * total - (support * predicted).sum(axis=-1)
+        cov_pp = total**2 - (predicted * predicted).sum(axis=-1)
+        cov_tt = total**2 - (support * support).sum(axis=-1)
+        return _safe_div(cov_tp, np.sqrt(cov_tt * cov_pp))
+    if base == "precision":
+        per_class = _safe_div(tp, predicted)
+    elif base == "recall":
+        per_class = _safe_div(tp, support)
+    elif base == "f1":
+        per_class = _safe_div(2 * tp, support + predicted)
+    else:
+        raise ValueError(f"{base!r} is not a confusion-matrix metric")
+    if average == "binary":
+        return per_class[..., pos]
+    if average == "macro":
+        present = (support + predicted) > 0
+        return _safe_div((per_class * present).sum(axis=-1), present.sum(axis=-1))
+    if average == "weighted":
+        return _safe_div((per_class * support).sum(axis=-1), total)
+    raise ValueError(f"unknown average {average!r}")
+
+
+# -- score and regression metrics -------------------------------------------------------------
+def _auc(y: np.ndarray, score: np.ndarray) -> float:
+    """ROC AUC of binary ``y`` (0/1) by the Mann-Whitney midrank formula, O(n log n)."""
+    from scipy.stats import rankdata
+
+    m = int(y.sum())
+    n = y.size - m
+    if m == 0 or n == 0:
+        return math.nan
+    ranks = rankdata(score)
+    return float((ranks[y == 1].sum() - m * (m + 1) / 2) / (m * n))
+
+
+def score_metric(base: str, y: np.ndarray, pred: np.ndarray, labels: np.ndarray | None = None) -> float:
+    """A score or regression metric by its base name.
+
+    ``y`` is 0/1 for binary score metrics (positive class 1) or integer codes with ``pred`` of
+    shape ``(n, k)`` for multi-class ``log_loss``/``roc_auc`` (one-vs-rest, macro); ``labels``
+    lists all class codes so that a subsample missing a class is still scored.
+    """
+    import sklearn.metrics as skm
+
+    if base == "roc_auc":
+        if pred.ndim == 1:
+            return _auc(y, pred)
+        if np.unique(y).size < 2:
+            return math.nan
+        return float(skm.roc_auc_score(y, pred, multi_class="ovr", labels=labels))
+    if base == "average_precision":
+        if y.sum() == 0:
+            return math.nan
+        return float(skm.average_precision_score(y, pred))
+    if base == "log_loss":
+        return float(skm.log_loss(y, pred, labels=labels))
+    if base == "brier_score_loss":
+        return float(np.mean((pred - y) ** 2))
+    if base == "mean_absolute_error":
+        return float(np.mean(np.abs(y - pred)))
+    if base == "mean_squared_error":
+        return float(np.mean((y - pred) ** 2))
+    if base == "root_mean_squared_error":
+        return float(np.sqrt(np.mean((y - pred) ** 2)))
+    fn: Callable[..., Any] = getattr(skm, base if base != "r2" else "r2_score")
+    return float(fn(y, pred))
+
+
+# -- calibration --------------------------------------------------------------------------------
+def calibration_bins(
+    y: np.ndarray, proba: np.ndarray, *, n_bins: int = 10, strategy: str = "uniform"
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per-bin row count, mean predicted probability and observed positive rate.
+
+    Bins are right-closed intervals ``(e_i, e_{i+1}]`` (the first also holds 0) on equal-width
+    edges over [0, 1] (``"uniform"``) or on the quantiles of ``proba`` (``"quantile"``), the
+    same binning as :func:`sklearn.calibration.calibration_curve`.
+
+    Returns
+    -------
+    (edges, count, mean_proba, positive_rate) : arrays; empty bins have NaN means.
+    """
+    proba = np.asarray(proba, dtype=float)
+    if strategy == "uniform":
+        edges = np.linspace(0.0, 1.0, n_bins + 1)
+    elif strategy == "quantile":
+        edges = np.percentile(proba, np.linspace(0, 100, n_bins + 1))
+    else:
+        raise ValueError(f"unknown strategy {strategy!r}")
+    ids = np.searchsorted(edges[1:-1], proba)
+    count = np.bincount(ids, minlength=n_bins).astype(float)
+    sums = np.bincount(ids, weights=proba, minlength=n_bins)
+    pos = np.bincount(ids, weights=np.asarray(y, dtype=float), minlength=n_bins)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return edges, count, sums / count, pos / count
+
+
+def expected_calibration_error(
+    y: np.ndarray, proba: np.ndarray, *, n_bins: int = 10, strategy: str = "uniform"
+) -> float:
+    """ECE: ``sum_b (n_b / n) |positive_rate_b - mean_proba_b|`` over the bins of
+    :func:`calibration_bins` (Naeini, Cooper and Hauskrecht 2015).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> expected_calibration_error(np.array([0, 1, 1, 0]), np.array([0.1, 0.9, 0.8, 0.3]), n_bins=2)
+    0.175
+    """
+    _, count, mean_p, rate = calibration_bins(y, proba, n_bins=n_bins, strategy=strategy)
+    keep = count > 0
+    n = count.sum()
+    if n == 0:
+        return math.nan
+    return float(np.sum(count[keep] / n * np.abs(rate[keep] - mean_p[keep])))
+
+
+# -- power --------------------------------------------------------------------------------------
+def minimum_detectable_effect(se: float, *, alpha: float = 0.05, power: float = 0.8) -> float:
+    """Smallest true difference a two-sided level-``alpha`` test detects with probability ``power``.
+
+    Normal approximation: ``MDE = (z_{1 - alpha/2} + z_{power}) * se``, where ``se`` is the
+    standard error of the estimated difference (McNemar's paired-proportion standard error,
+    DeLong's variance, or the standard deviation of the bootstrap distribution).
+
+    Examples
+    --------
+    >>> round(minimum_detectable_effect(0.01), 4)
+    0.028
+    """
+    from scipy.stats import norm
+
+    return float((norm.ppf(1 - alpha / 2) + norm.ppf(power)) * se)
+
+
+def power_at(effect: float, se: float, *, alpha: float = 0.05) -> float:
+    """Probability that a two-sided level-``alpha`` z-test detects a true difference ``effect``.
+
+    Examples
+    --------
+    >>> round(power_at(0.028, 0.01), 2)
+    0.8
+    """
+    from scipy.stats import norm
+
+    if se <= 0:
+        return 1.0 if effect != 0 else float(alpha)
+    z = norm.ppf(1 - alpha / 2)
+    shift = abs(effect) / se
+    return float(norm.sf(z - shift) + norm.cdf(-z - shift))
+
+
+# -- multiple testing ---------------------------------------------------------------------------
+def adjust_pvalues(pvalues: np.ndarray, method: str) -> np.ndarray:
+    """Holm (1979) step-down or Benjamini-Hochberg (1995) step-up adjusted p-values.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> adjust_pvalues(np.array([0.01, 0.04, 0.03]), "holm").round(2).tolist()
+    [0.03, 0.06, 0.06]
+    >>> adjust_pvalues(np.array([0.01, 0.04, 0.03]), "fdr_bh").round(2).tolist()
+    [0.03, 0.04, 0.04]
+    """
+    p = np.asarray(pvalues, dtype=float)
+    m = p.size
+    if m == 0:
+        return p.copy()
+    order = np.argsort(p, kind="stable")
+    ranked = p[order]
+    if method == "holm":
+        adj = np.maximum.accumulate((m - np.arange(m)) * ranked)
+    elif method == "fdr_bh":
+        adj = np.minimum.accumulate((ranked * m / np.arange(1, m + 1))[::-1])[::-1]
+    else:
+        raise ValueError(f"unknown correction {method!r}")
+    out = np.empty(m)
+    out[order] = np.minimum(adj, 1.0)
+    return out

@@ -1,0 +1,111 @@
+"""Kernels of the data-quality family: outlier fences, outside-bound counts, univariate
+predictive power. Arrays in, plain numbers out; decisions live in :mod:`mlgates.gates.quality`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["iqr_fences", "outside_counts", "robust_z_fences", "spearman_abs", "univariate_auc"]
+
+
+def outside_counts(
+    values: np.ndarray, low: float | None, high: float | None, *, inclusive: str = "both"
+) -> tuple[int, int, np.ndarray]:
+    """Counts of non-NaN values below ``low`` and above ``high``, and the mask of either.
+
+    ``inclusive`` says which bounds are allowed values: ``"both"``, ``"left"``, ``"right"``,
+    ``"neither"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> below, above, _ = outside_counts(np.array([0.0, 1.0, 2.0, np.nan]), 1.0, 2.0, inclusive="left")
+    >>> below, above
+    (1, 1)
+    """
+    below = np.zeros(values.shape, dtype=bool)
+    above = np.zeros(values.shape, dtype=bool)
+    if low is not None:
+        below = values < low if inclusive in ("both", "left") else values <= low
+    if high is not None:
+        above = values > high if inclusive in ("both", "right") else values >= high
+    if low is not None and high is not None and low >= high:
+        above = above & ~below  # an empty open interval counts a value once
+    mask = below | above
+    return int(below.sum()), int(above.sum()), mask
+
+
+def iqr_fences(values: np.ndarray, factor: float) -> tuple[float, float]:
+    """Tukey fences ``(q1 - factor * iqr, q3 + factor * iqr)`` of the finite values.
+
+    Examples
+    --------
+    >>> iqr_fences(np.arange(1.0, 9.0), 1.5)
+    (-2.5, 11.5)
+    """
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return (float("nan"), float("nan"))
+    q1, q3 = np.percentile(finite, [25, 75])
+    iqr = q3 - q1
+    return (float(q1 - factor * iqr), float(q3 + factor * iqr))
+
+
+def robust_z_fences(values: np.ndarray, factor: float) -> tuple[float, float]:
+    """Bounds where the robust z-score ``0.6745 * (x - median) / MAD`` reaches ``±factor``
+    (Iglewicz and Hoaglin, 1993).
+
+    Examples
+    --------
+    >>> lo, hi = robust_z_fences(np.array([1.0, 2.0, 3.0, 4.0, 100.0]), 3.5)
+    >>> round(lo, 3), round(hi, 3)
+    (-2.189, 8.189)
+    """
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return (float("nan"), float("nan"))
+    med = float(np.median(finite))
+    mad = float(np.median(np.abs(finite - med)))
+    half = factor * mad / 0.6745
+    return (med - half, med + half)
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    from scipy.stats import rankdata
+
+    return np.asarray(rankdata(values, method="average"), dtype="float64")
+
+
+def univariate_auc(score: np.ndarray, positive: np.ndarray) -> float:
+    """ROC AUC of ``score`` for the boolean label ``positive`` (Mann-Whitney form, ties
+    counted half); NaN when a class is absent.
+
+    Examples
+    --------
+    >>> univariate_auc(np.array([0.1, 0.4, 0.35, 0.8]), np.array([False, False, True, True]))
+    0.75
+    """
+    n_pos = int(positive.sum())
+    n_neg = positive.size - n_pos
+    if n_pos == 0 or n_neg == 0:
+        return float("nan")
+    ranks = _ranks(score)
+    u = ranks[positive].sum() - n_pos * (n_pos + 1) / 2.0
+    return float(u / (n_pos * n_neg))
+
+
+def spearman_abs(x: np.ndarray, y: np.ndarray) -> float:
+    """Absolute Spearman rank correlation (NaN when either side is constant).
+
+    Examples
+    --------
+    >>> spearman_abs(np.array([1.0, 2.0, 3.0]), np.array([3.0, 2.0, 1.0]))
+    1.0
+    """
+    rx, ry = _ranks(x), _ranks(y)
+    rx -= rx.mean()
+    ry -= ry.mean()
+    denom = float(np.sqrt((rx * rx).sum() * (ry * ry).sum()))
+    if denom == 0.0:
+        return float("nan")
+    return float(abs((rx * ry).sum()) / denom)
