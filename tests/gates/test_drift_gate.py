@@ -315,3 +315,18 @@ def test_demo_section_is_non_blocking():
     ages = [f for f in v.findings if f.subject == "age" and f.method == "wasserstein"]
     assert ages and ages[0].status is Status.FAIL
     assert v.status is not Status.FAIL
+
+
+def test_inputs_are_not_mutated_by_in_place_sorts():
+    rng = np.random.default_rng(5)
+    ref = pd.DataFrame({
+        "f": pd.array(rng.normal(size=200), dtype="Float64"),
+        "i": rng.integers(0, 1000, 200),
+        "g": rng.normal(size=200).astype("float32"),
+        "t": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 1000, 200), unit="h"),
+    })
+    cur = ref.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    before_ref, before_cur = ref.copy(), cur.copy()
+    DriftGate(method="ks").check(reference=ref, current=cur)
+    pd.testing.assert_frame_equal(ref, before_ref)
+    pd.testing.assert_frame_equal(cur, before_cur)

@@ -77,9 +77,12 @@ def _numeric(series: pd.Series, kind: str) -> Side:
         arr = raw.view("int64").astype(float)
         arr[miss] = np.nan
     else:
-        arr = series.to_numpy(dtype="float64", na_value=np.nan)  # a converted copy we own
+        arr = series.to_numpy(dtype="float64", na_value=np.nan)
     finite = np.isfinite(arr)
-    values = arr if finite.all() else arr[finite]
+    # sort in place only an array this function allocated (int -> float conversions always copy;
+    # a nullable float column may hand out a view of its data)
+    owned = kind == "datetime" or (isinstance(series.dtype, np.dtype) and series.dtype.kind in "iub")
+    values = arr if owned and finite.all() else arr[finite]
     values.sort()
     n_missing = int(miss.sum())
     return Side(len(series), n_missing, int(len(series) - n_missing - values.size), values=values)
