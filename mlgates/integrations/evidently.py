@@ -234,11 +234,11 @@ class EvidentlyGate(Gate):
         report = Report(items, include_tests=self.include_tests)
         cur_data: Any = current
         ref_data: Any = reference
-        if definition is not None:
-            cur_data = Dataset.from_pandas(current, data_definition=definition)
-            if reference is not None:
-                ref_data = Dataset.from_pandas(reference, data_definition=copy.deepcopy(definition))
         try:
+            if definition is not None:
+                cur_data = Dataset.from_pandas(current, data_definition=definition)
+                if reference is not None:
+                    ref_data = Dataset.from_pandas(reference, data_definition=copy.deepcopy(definition))
             snapshot = report.run(current_data=cur_data, reference_data=ref_data)
         except Exception as exc:  # Evidently's data errors become the verdict
             text = f"{type(exc).__name__}: {exc}"
@@ -256,7 +256,7 @@ class EvidentlyGate(Gate):
         results: Mapping[Any, MetricResult] = snapshot.metric_results
         findings = [_finding(test, results) for test in snapshot.tests_results]
         metrics: dict[str, float] = {}
-        for metric_id in snapshot._top_level_metrics:
+        for metric_id in getattr(snapshot, "_top_level_metrics", None) or list(results):
             result = results.get(metric_id)
             if result is not None:
                 metrics.update(_metric_values(result))

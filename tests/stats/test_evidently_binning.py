@@ -50,7 +50,8 @@ def _psi_oracle(r, c):
 
 def test_drift_gate_psi_on_pooled_sturges_bins():
     ref, cur = _frames()
-    finding = DriftGate(columns=["x"], method="psi", bins="evidently").check(reference=ref, current=cur).findings[0]
+    gate = DriftGate(columns=["x"], method="psi", bins="evidently")
+    finding = gate.check(reference=ref, current=cur).findings[0]
     edges = np.histogram_bin_edges(np.concatenate((ref["x"], cur["x"])), bins="sturges")
     r = np.histogram(ref["x"], edges)[0].astype(float)
     c = np.histogram(cur["x"], edges)[0].astype(float)
@@ -61,7 +62,8 @@ def test_drift_gate_psi_on_pooled_sturges_bins():
 
 def test_few_distinct_values_are_binned_per_value():
     ref, cur = _frames()
-    finding = DriftGate(columns=["d"], method="psi", bins="evidently").check(reference=ref, current=cur).findings[0]
+    gate = DriftGate(columns=["d"], method="psi", bins="evidently")
+    finding = gate.check(reference=ref, current=cur).findings[0]
     keys = np.union1d(ref["d"], cur["d"])
     r = np.array([(ref["d"] == k).sum() for k in keys], dtype=float)
     c = np.array([(cur["d"] == k).sum() for k in keys], dtype=float)

@@ -261,3 +261,26 @@ def test_contract():
     )
     assert verdict.findings
     check_gate(EvidentlyGate(RowCount()), inputs=inputs)
+
+
+def test_data_definition_for_a_classification_preset():
+    from evidently import BinaryClassification, DataDefinition
+    from evidently.presets import ClassificationPreset
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    pred = np.where(rng.random(300) < 0.8, y, 1 - y)
+    frame = pd.DataFrame({"y": y, "pred": pred, "x": rng.normal(size=300)})
+    definition = DataDefinition(
+        classification=[BinaryClassification(target="y", prediction_labels="pred")], numerical_columns=["x"]
+    )
+    gate = EvidentlyGate(ClassificationPreset(), data_definition=definition)
+    verdict = gate.check(reference=frame, current=frame)
+    assert verdict.findings and verdict.status is not Status.ERROR
+    accuracy = next(v for k, v in verdict.metrics.items() if k.startswith("Accuracy"))
+    assert accuracy == pytest.approx(float(np.mean(y == pred)))
+    assert gate_from_config(gate.to_config()).to_config() == gate.to_config()
+    # a definition naming an absent column is an ERROR verdict, not an exception
+    bad = DataDefinition(classification=[BinaryClassification(target="nope", prediction_labels="pred")])
+    verdict = EvidentlyGate(ClassificationPreset(), data_definition=bad).check(current=frame)
+    assert verdict.status is Status.ERROR and verdict.reason == "evidently_error"
