@@ -360,3 +360,29 @@ def test_stattest_names_resolve():
     assert _stattest_name("K-S p_value") == "ks"
     assert _stattest_name("Wasserstein distance (normed)") == "wasserstein"
     assert _stattest_name("no such test") is None
+
+
+def test_one_bad_column_stops_evidently_but_not_drift_gate():
+    ref, cur = _scenario("strong")
+    cur = cur.assign(disc=np.nan)  # no values left to compare in current
+    both = [ValueDrift(column="num"), ValueDrift(column="disc")]
+    ev = EvidentlyGate(both).check(reference=ref, current=cur)
+    assert ev.status is Status.ERROR and ev.reason == "evidently_error" and not ev.findings
+    ours = DriftGate(columns=["num", "disc"]).check(reference=ref, current=cur)
+    by_column = {f.subject: f for f in ours.findings if f.method != "missing_share"}
+    assert by_column["num"].status is Status.FAIL and by_column["disc"].status is Status.ERROR
+
+
+def test_text_columns_evidently_compares_drift_gate_skips():
+    rng = np.random.default_rng(5)
+    words = np.array(["red", "green", "blue", "cyan", "gold", "pink", "gray", "teal"])
+
+    def texts(n):
+        return [" ".join(rng.choice(words, 6)) + f" #{i}" for i in range(n)]
+
+    ref, cur = pd.DataFrame({"note": texts(300)}), pd.DataFrame({"note": texts(300)})
+    ev = EvidentlyGate(DataDriftPreset()).check(reference=ref, current=cur)
+    note = next(f for f in ev.findings if f.subject == "note")
+    assert note.status in (Status.PASS, Status.FAIL)  # Evidently judged it (a text-content test)
+    ours = DriftGate().check(reference=ref, current=cur).findings[0]
+    assert ours.status is Status.SKIP and ours.reason == "unsupported_kind"
