@@ -22,8 +22,33 @@ from mlgates.core.status import Status
 from mlgates.core.suite import Suite
 from mlgates.core.verdict import Verdict
 
-if TYPE_CHECKING:  # static view of the lazy names
-    from mlgates.gates.quality import MissingValuesGate, RowCountGate, SchemaGate
+if TYPE_CHECKING:  # static view of the lazy names (tests keep it in step with _exports)
+    from mlgates.fingerprints import TableFingerprint, fingerprint, fingerprint_table
+    from mlgates.fingerprints.environment import capture_environment
+    from mlgates.fingerprints.manifest import Manifest
+    from mlgates.gates.fairness import DisparateImpactGate, FairnessGate
+    from mlgates.gates.performance import BeatsBaselineGate, CalibrationGate, PerformanceGate
+    from mlgates.gates.quality import (
+        CategoryGate,
+        ConflictingLabelsGate,
+        ConstantColumnGate,
+        DuplicateRowsGate,
+        FeatureLeakageGate,
+        FreshnessGate,
+        InfiniteValuesGate,
+        MissingValuesGate,
+        MixedTypesGate,
+        MonotonicGate,
+        OutlierGate,
+        RangeGate,
+        RowCountGate,
+        SchemaGate,
+        StringGate,
+        TrainTestLeakageGate,
+        UniqueGate,
+        quality_suite_from_reference,
+    )
+    from mlgates.gates.reproducibility import DeterminismGate, ReproducibilityGate
 
 _EAGER = [
     "ConfigError",

@@ -26,11 +26,13 @@ def _quality() -> dict[str, Example]:
     def timed() -> dict[str, Any]:
         import pandas as pd
 
-        frame = pd.DataFrame({
-            "ts": pd.date_range("2026-01-01", periods=100, freq="h"),
-            "code": [f"AB{i:03d}" for i in range(100)],
-            "mixed": pd.Series(["a", 1] * 50, dtype=object),
-        })
+        frame = pd.DataFrame(
+            {
+                "ts": pd.date_range("2026-01-01", periods=100, freq="h"),
+                "code": [f"AB{i:03d}" for i in range(100)],
+                "mixed": pd.Series(["a", 1] * 50, dtype=object),
+            }
+        )
         return {"current": frame, "reference": frame.copy()}
 
     return {

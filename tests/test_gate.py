@@ -108,3 +108,13 @@ def test_polars_like_inputs_are_converted():
 def test_bad_table_type_is_error():
     v = RowCountGate().check(current=[1, 2, 3])
     assert v.status is Status.ERROR and v.reason == "invalid_input"
+
+
+def test_provenance_fingerprints_tables():
+    from mlgates import fingerprint
+
+    df = pd.DataFrame({"a": [1.0, 2.0]})
+    v = RowCountGate().check(current=df)
+    assert v.provenance["inputs"]["current"]["fingerprint"] == fingerprint(df)
+    other = RowCountGate().check(current=df.assign(a=[1.0, 3.0]))
+    assert other.provenance["inputs"]["current"]["fingerprint"] != fingerprint(df)

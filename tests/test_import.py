@@ -39,3 +39,21 @@ def test_all_is_sorted_and_complete():
 
     assert mlgates.__all__ == sorted(mlgates.__all__)
     assert set(mlgates.__all__) <= set(dir(mlgates))
+
+
+def test_type_checking_block_lists_every_lazy_name():
+    import ast
+    from pathlib import Path
+
+    import mlgates
+    from mlgates._exports import LAZY_EXPORTS
+
+    tree = ast.parse(Path(mlgates.__file__).read_text())
+    imported = {
+        (node.module, alias.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    missing = [n for n, m in LAZY_EXPORTS.items() if (m, n) not in imported]
+    assert not missing, f"add to the TYPE_CHECKING block of mlgates/__init__.py: {missing}"

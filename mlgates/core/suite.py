@@ -115,9 +115,7 @@ class Suite(Gate):
         check_input_names(inputs, self.accepted_inputs(), type(self).__name__)
         return _notify(self._run(CheckContext(inputs)))
 
-    def _run(
-        self, ctx: CheckContext, *, progress: Callable[[int, int, Gate], None] | None = None
-    ) -> Verdict:
+    def _run(self, ctx: CheckContext, *, progress: Callable[[int, int, Gate], None] | None = None) -> Verdict:
         """Run the members; ``progress(i, n, gate)`` (used by the CLI) is called before each."""
         start = time.perf_counter()
         children: list[Verdict] = []

@@ -102,8 +102,11 @@ class SchemaGate(Gate):
         frame = ctx.frame("current")
         select_columns(frame, None)
         if len(frame) == 0:
-            return self._verdict(Status.ERROR, reason="empty_input",
-                                 message="current has no rows: an empty table is not judged (fail closed)")
+            return self._verdict(
+                Status.ERROR,
+                reason="empty_input",
+                message="current has no rows: an empty table is not judged (fail closed)",
+            )
         findings = []
         for col, want in expected.items():
             if col not in frame.columns:
