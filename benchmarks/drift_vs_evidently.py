@@ -17,7 +17,9 @@ current one. Build the Evidently environment once with::
 
     python benchmarks/drift_vs_evidently.py --rows 10000 100000 1000000
 
-Each worker is a subprocess of this script (``--worker mlgates|evidently|numpy``) reading the
+mlgates and the numpy bound report the median of ``--repeat`` runs (default 3); Evidently runs
+once (it takes minutes at 1M rows). The machine's load moves all of these numbers; run it on an
+idle machine for stable figures. Each worker is a subprocess of this script (``--worker mlgates|evidently|numpy``) reading the
 same ``.npz`` file, so numbers come from identical data.
 """
 
@@ -90,7 +92,7 @@ def _reset_peak() -> None:
         print("warning: could not reset the peak RSS; peaks include loading the data", file=sys.stderr)
 
 
-def worker(kind: str, path: str) -> None:
+def worker(kind: str, path: str, repeat: int) -> None:
     ref, cur = load_frames(path)
     import gc
 
@@ -107,9 +109,12 @@ def worker(kind: str, path: str) -> None:
     base = _rss_kib("VmRSS")
     stats: dict[str, float] = {}
     if kind == "mlgates":
-        start = time.perf_counter()
-        verdict = DriftGate().check(reference=ref, current=cur)
-        elapsed = time.perf_counter() - start
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            verdict = DriftGate().check(reference=ref, current=cur)
+            times.append(time.perf_counter() - start)
+        elapsed = float(np.median(times))
         for f in verdict.findings:
             if f.method in ("wasserstein", "jensenshannon"):
                 stats[f.subject] = f.statistic
@@ -122,16 +127,17 @@ def worker(kind: str, path: str) -> None:
             if cfg.get("type", "").endswith("ValueDrift"):
                 stats[cfg["column"]] = float(m["value"])
     else:  # numpy lower bound: one sort per column and side (numeric), one hash count (categorical)
-        import pandas as pd
-
-        start = time.perf_counter()
-        for frame in (ref, cur):
-            for col in frame.columns:
-                if col.startswith("num"):
-                    np.sort(frame[col].to_numpy())
-                else:
-                    pd.Series(frame[col]).value_counts()
-        elapsed = time.perf_counter() - start
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            for frame in (ref, cur):
+                for col in frame.columns:
+                    if col.startswith("num"):
+                        np.sort(frame[col].to_numpy())
+                    else:
+                        frame[col].value_counts()
+            times.append(time.perf_counter() - start)
+        elapsed = float(np.median(times))
     peak = _rss_kib("VmHWM")
     print(
         json.dumps(
@@ -145,11 +151,11 @@ def worker(kind: str, path: str) -> None:
     )
 
 
-def run_worker(python: str, kind: str, path: Path) -> dict:
+def run_worker(python: str, kind: str, path: Path, repeat: int = 1) -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
     out = subprocess.run(
-        [python, __file__, "--worker", kind, "--data", str(path)],
+        [python, __file__, "--worker", kind, "--data", str(path), "--repeat", str(repeat)],
         capture_output=True,
         text=True,
         env=env,
@@ -175,9 +181,10 @@ def main() -> None:
     parser.add_argument("--skip-evidently", action="store_true")
     parser.add_argument("--worker", choices=["mlgates", "evidently", "numpy"])
     parser.add_argument("--data")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of mlgates and numpy (median)")
     args = parser.parse_args()
     if args.worker:
-        worker(args.worker, args.data)
+        worker(args.worker, args.data, args.repeat)
         return
     venv = Path(args.evidently_venv)
     ev_python = venv / "bin" / "python"
@@ -198,8 +205,8 @@ def main() -> None:
         for n in args.rows:
             path = Path(tmp) / f"data_{n}.npz"
             make_data(n, path)
-            ours = run_worker(sys.executable, "mlgates", path)
-            low = run_worker(sys.executable, "numpy", path)
+            ours = run_worker(sys.executable, "mlgates", path, args.repeat)
+            low = run_worker(sys.executable, "numpy", path, args.repeat)
             ev = None if args.skip_evidently else run_worker(str(ev_python), "evidently", path)
             ratio = ev["seconds"] / ours["seconds"] if ev else float("nan")
             diff = float("nan")

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # static view of the lazy names (tests keep it in step with _
     from mlgates.fingerprints import TableFingerprint, fingerprint, fingerprint_table
     from mlgates.fingerprints.environment import capture_environment
     from mlgates.fingerprints.manifest import Manifest
+    from mlgates.gates.drift import DriftGate, MultivariateDriftGate
     from mlgates.gates.fairness import DisparateImpactGate, FairnessGate
     from mlgates.gates.performance import BeatsBaselineGate, CalibrationGate, PerformanceGate
     from mlgates.gates.quality import (

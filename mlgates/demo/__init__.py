@@ -17,6 +17,7 @@ from mlgates.core.verdict import Verdict
 #: Modules of this package whose ``section(data)`` builds one part of the demo suite.
 SECTIONS = (
     "mlgates.demo.quality",
+    "mlgates.demo.drift",
     "mlgates.demo.performance",
     "mlgates.demo.fairness",
     "mlgates.demo.reproducibility",

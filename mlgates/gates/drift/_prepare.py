@@ -63,8 +63,11 @@ def _numeric(series: pd.Series, kind: str) -> Side:
     if kind != "datetime" and isinstance(series.dtype, np.dtype) and series.dtype.kind == "f":
         arr = series.to_numpy()  # no copy
         finite = np.isfinite(arr)
-        values = arr[finite]  # the one copy
-        values.sort()
+        if finite.all():
+            values = np.sort(arr)  # the one copy, sorted
+        else:
+            values = arr[finite]  # the one copy
+            values.sort()
         n_missing = int(np.count_nonzero(np.isnan(arr))) if values.size < arr.size else 0
         return Side(len(series), n_missing, int(arr.size - n_missing - values.size), values=values)
     miss = missing_mask(series)

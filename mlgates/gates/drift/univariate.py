@@ -486,11 +486,12 @@ class DriftGate(Gate):
             )
         reason = None
         if status is not Status.PASS:
-            reason = (
-                "drift_detected"
-                if status is decision
-                else next((f.reason for f in findings if f.status is status and f.reason), None)
-            )
+            if status is decision and decision in (Status.WARN, Status.FAIL):
+                reason = "drift_detected"
+            else:
+                reason = next(
+                    (f.reason for f in findings if f.status is status and f.reason), "nothing_to_check"
+                )
         message = summary
         problems = [f.message for f in findings if f.reason not in ("drift_detected", None)]
         if problems:
