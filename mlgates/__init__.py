@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # static view of the lazy names (tests keep it in step with _
         quality_suite_from_reference,
     )
     from mlgates.gates.reproducibility import DeterminismGate, ReproducibilityGate
+    from mlgates.integrations.evidently import EvidentlyGate
 
 _EAGER = [
     "ConfigError",

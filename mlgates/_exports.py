@@ -45,4 +45,6 @@ LAZY_EXPORTS: dict[str, str] = {
     "capture_environment": "mlgates.fingerprints.environment",
     "fingerprint": "mlgates.fingerprints",
     "fingerprint_table": "mlgates.fingerprints",
+    # integrations (need their extra; importing without it raises ImportError naming it)
+    "EvidentlyGate": "mlgates.integrations.evidently",
 }

@@ -73,7 +73,9 @@ def gate_to_config(gate: Gate) -> dict[str, Any]:
                 f"{type(gate).__name__}.{key} is a callable ({value!r}), which a config file cannot "
                 "hold. Use a named option instead, or keep this gate in Python code."
             )
-        config[key] = to_plain(value)
+        # a gate whose parameters hold foreign objects (e.g. Evidently metrics) gives their plain form
+        convert = getattr(gate, "_param_to_config", None)
+        config[key] = convert(key, value) if callable(convert) else to_plain(value)
     return config
 
 

@@ -20,6 +20,15 @@ Smoothing
     proportions are left unchanged (no renormalization). This is Evidently's documented rule, kept
     so the numbers are comparable. Jensen-Shannon, Hellinger and TVD are finite with empty bins and
     use the raw proportions.
+
+Evidently's binning (``bins="evidently"`` in DriftGate)
+    Evidently 0.7 bins a numeric column with more than 20 distinct reference values on the
+    *pooled* reference and current values: ``numpy.histogram_bin_edges(pooled, "sturges")``
+    (``ceil(log2(n_ref + n_cur)) + 1`` equal-width bins over the pooled range), left-closed with
+    the last bin closed, as ``numpy.histogram`` counts. ``evidently_edges`` and
+    ``counts_on_histogram`` reproduce that exactly. The bins then depend on the current data, so
+    counts from chunks of the current data do not merge onto one frozen set of bins: use it to
+    reproduce Evidently's numbers, and the reference-frozen strategies otherwise.
 """
 
 from __future__ import annotations
@@ -31,6 +40,8 @@ import numpy as np
 __all__ = [
     "BIN_STRATEGIES",
     "counts_on_edges",
+    "counts_on_histogram",
+    "evidently_edges",
     "numeric_edges",
     "proportions",
     "smooth_proportions",
@@ -78,6 +89,40 @@ def counts_on_edges(values_sorted: np.ndarray, edges: Sequence[float] | np.ndarr
     v = np.asarray(values_sorted)
     cuts = np.searchsorted(v, np.asarray(edges, dtype=float), side="right")
     return np.diff(np.concatenate(([0], cuts, [v.size]))).astype(np.int64)
+
+
+def evidently_edges(reference: np.ndarray, current: np.ndarray, *, distinct: bool = False) -> np.ndarray:
+    """All edges of Evidently 0.7's numeric histogram: numpy's ``"sturges"`` rule on the pooled
+    reference and current values (on their distinct values when ``distinct``, as Evidently's
+    Hellinger distance does).
+
+    Examples
+    --------
+    >>> evidently_edges(np.arange(4.0), np.arange(4.0) + 4).tolist()
+    [0.0, 1.75, 3.5, 5.25, 7.0]
+    >>> evidently_edges(np.array([0.0, 0.0, 1.0]), np.array([3.0]), distinct=True).tolist()
+    [0.0, 1.0, 2.0, 3.0]
+    """
+    pooled = np.concatenate((np.asarray(reference, dtype=float), np.asarray(current, dtype=float)))
+    if distinct:
+        pooled = np.unique(pooled)
+    return np.histogram_bin_edges(pooled, bins="sturges")
+
+
+def counts_on_histogram(values_sorted: np.ndarray, edges: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Counts of sorted values in ``numpy.histogram``'s bins: ``[e_i, e_{i+1})``, the last one
+    closed, values outside ``[e_0, e_k]`` not counted.
+
+    Examples
+    --------
+    >>> counts_on_histogram(np.array([0.0, 1.0, 1.0, 2.0, 3.0]), [0.0, 1.0, 2.0, 3.0]).tolist()
+    [1, 2, 2]
+    """
+    v = np.asarray(values_sorted, dtype=float)
+    e = np.asarray(edges, dtype=float)
+    cuts = np.searchsorted(v, e[:-1], side="left")
+    last = np.searchsorted(v, e[-1:], side="right")
+    return np.diff(np.concatenate((cuts, last))).astype(np.int64)
 
 
 def proportions(counts: np.ndarray) -> np.ndarray:

@@ -212,6 +212,8 @@ def counts(
                 "n_new_categories": len(new),
             },
         )
+    if strategy == "evidently" and col.n_unique_ref > DISCRETE_MAX_VALUES:
+        return _evidently_counts(col, distinct=False)
     if not isinstance(strategy, str) or col.n_unique_ref > DISCRETE_MAX_VALUES:
         if isinstance(strategy, str):
             edges = binning.numeric_edges(col.ref.values, strategy, n_bins)
@@ -233,6 +235,21 @@ def counts(
     )
 
 
+def _evidently_counts(col: Column, *, distinct: bool) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """Evidently 0.7's numeric histogram: sturges bins on the pooled values (see binning)."""
+    edges = binning.evidently_edges(col.ref.values, col.cur.values, distinct=distinct)
+    r = binning.counts_on_histogram(col.ref.values, edges)
+    c = binning.counts_on_histogram(col.cur.values, edges)
+    bins = {
+        "type": "evidently",
+        "edges": edges.tolist(),
+        "closed": "left, last bin closed",
+        "pooled": True,
+        "distinct": distinct,
+    }
+    return r, c, {"bins": bins}
+
+
 def evaluate(
     col: Column, method: str, bins: str | list[float], n_bins: int, random_state: int
 ) -> tuple[kernels.DriftResult, dict[str, Any]]:
@@ -251,7 +268,11 @@ def evaluate(
         if method == "anderson" and col.n_unique < 2:
             return kernels.DriftResult(math.nan, math.nan), {}
         return getattr(kernels, method)(a, b, presorted=True), {}
-    r, c, info = counts(col, bins, n_bins)
+    if bins == "evidently" and method == "hellinger" and col.ref.values is not None:
+        # Evidently's numeric Hellinger bins the pooled *distinct* values, whatever their number
+        r, c, info = _evidently_counts(col, distinct=True)
+    else:
+        r, c, info = counts(col, bins, n_bins)
     if method in ("z", "fisher_exact"):
         keep = (r + c) > 0
         r, c = r[keep], c[keep]

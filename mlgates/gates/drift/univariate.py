@@ -90,10 +90,13 @@ class DriftGate(Gate):
         finding's ``pvalue`` is then the adjusted one (``details["raw_pvalue"]`` the raw one).
     kinds : mapping, optional
         Value kind per column, overriding inference (e.g. ``{"zip": "categorical"}``).
-    bins : {"quantile", "uniform"} or mapping, default "quantile"
+    bins : {"quantile", "uniform", "evidently"} or mapping, default "quantile"
         How numeric columns are binned for the binned methods (psi, jensenshannon, kl_div,
         hellinger, tvd, chisquare, g_test): edges from the reference only. A mapping gives a
-        strategy or an explicit list of inner edges per column.
+        strategy or an explicit list of inner edges per column. ``"evidently"`` reproduces
+        Evidently 0.7's numbers: numpy's "sturges" bins on the pooled reference and current
+        values (on the pooled distinct values for hellinger), ignoring ``n_bins``; see
+        docs/migrating_from_evidently.md.
     n_bins : int, default 10
         Number of reference bins for the strategies.
     missing_share_tolerance : float, default 0.05
@@ -147,7 +150,7 @@ class DriftGate(Gate):
         "mode": [Options("share", "column")],
         "correction": [Options(*CORRECTIONS), None],
         "kinds": ["mapping", None],
-        "bins": [Options(*BIN_STRATEGIES), "mapping"],
+        "bins": [Options(*BIN_STRATEGIES, "evidently"), "mapping"],
         "n_bins": [Interval("int", 2, 1000)],
         "missing_share_tolerance": [Interval("real", 0, 1)],
         "min_samples": [Interval("int", 1, None)],
@@ -213,7 +216,8 @@ class DriftGate(Gate):
                     raise parameter_error(owner, f"kinds[{key!r}]", f"one of {VALUE_KINDS}", value)
         if isinstance(self.bins, Mapping):
             for key, value in self.bins.items():
-                ok = value in BIN_STRATEGIES or (
+                modes = (*BIN_STRATEGIES, "evidently")
+                ok = value in modes or (
                     isinstance(value, (list, tuple))
                     and len(value) > 0
                     and all(isinstance(e, (int, float)) and not isinstance(e, bool) for e in value)
@@ -223,7 +227,7 @@ class DriftGate(Gate):
                     raise parameter_error(
                         owner,
                         f"bins[{key!r}]",
-                        f"one of {BIN_STRATEGIES} or an increasing list of edges",
+                        f"one of {modes} or an increasing list of edges",
                         value,
                     )
 
