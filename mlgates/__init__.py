@@ -69,7 +69,11 @@ _EAGER = [
     "save_suite",
 ]
 
-__all__ = sorted([*_EAGER, *LAZY_EXPORTS])  # noqa: PLE0605
+# Integrations (extras) resolve lazily by name but stay out of ``__all__``, so that
+# ``from mlgates import *`` works without them.
+__all__ = sorted(  # noqa: PLE0605
+    [*_EAGER, *(n for n, m in LAZY_EXPORTS.items() if not m.startswith("mlgates.integrations"))]
+)
 
 
 def __getattr__(name: str) -> Any:

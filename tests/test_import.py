@@ -57,3 +57,8 @@ def test_type_checking_block_lists_every_lazy_name():
     }
     missing = [n for n, m in LAZY_EXPORTS.items() if (m, n) not in imported]
     assert not missing, f"add to the TYPE_CHECKING block of mlgates/__init__.py: {missing}"
+
+
+def test_star_import_works_without_extras():
+    loaded = _loaded_after("from mlgates import *")  # raises in the subprocess if a name fails
+    assert "evidently" not in loaded and "sklearn" not in loaded

@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from mlgates.stats.multiple_testing import adjust_pvalues  # Holm / BH, shared with drift
+
 __all__ = [
     "METRICS",
     "MetricSpec",
@@ -293,32 +295,3 @@ def power_at(effect: float, se: float, *, alpha: float = 0.05) -> float:
     z = norm.ppf(1 - alpha / 2)
     shift = abs(effect) / se
     return float(norm.sf(z - shift) + norm.cdf(-z - shift))
-
-
-# -- multiple testing ---------------------------------------------------------------------------
-def adjust_pvalues(pvalues: np.ndarray, method: str) -> np.ndarray:
-    """Holm (1979) step-down or Benjamini-Hochberg (1995) step-up adjusted p-values.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> adjust_pvalues(np.array([0.01, 0.04, 0.03]), "holm").round(2).tolist()
-    [0.03, 0.06, 0.06]
-    >>> adjust_pvalues(np.array([0.01, 0.04, 0.03]), "fdr_bh").round(2).tolist()
-    [0.03, 0.04, 0.04]
-    """
-    p = np.asarray(pvalues, dtype=float)
-    m = p.size
-    if m == 0:
-        return p.copy()
-    order = np.argsort(p, kind="stable")
-    ranked = p[order]
-    if method == "holm":
-        adj = np.maximum.accumulate((m - np.arange(m)) * ranked)
-    elif method == "fdr_bh":
-        adj = np.minimum.accumulate((ranked * m / np.arange(1, m + 1))[::-1])[::-1]
-    else:
-        raise ValueError(f"unknown correction {method!r}")
-    out = np.empty(m)
-    out[order] = np.minimum(adj, 1.0)
-    return out
