@@ -126,8 +126,14 @@ class MultivariateDriftGate(Gate):
 
     Notes
     -----
+    Columns with no finite, non-missing value on either side, and columns with more than 255
+    categories, are left out (``details["skipped_columns"]``, reasons in
+    ``details["skipped_reasons"]``). Copies of one row are kept together in balanced folds
+    (``details["duplicate_rows"]`` counts them), so identical samples give an AUC near 0.5.
+
     Reason codes: ``drift_detected``, ``insufficient_samples``, ``empty_input``,
-    ``column_missing``, ``nothing_to_check``.
+    ``column_missing``, ``all_missing`` (no usable column has a value), ``duplicate_columns``,
+    ``nothing_to_check``.
 
     Examples
     --------

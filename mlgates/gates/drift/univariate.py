@@ -77,9 +77,11 @@ class DriftGate(Gate):
     threshold : float or mapping, optional
         For p-value methods the significance level alpha (drift when ``p < alpha``); for
         distances the bound (drift when ``statistic >= bound``). Default 0.05 for tests and 0.1
-        for distances. A mapping sets it per column, method or kind (in that precedence).
+        for distances. A mapping sets it per column, method or kind (in that precedence). An
+        alpha outside (0, 1) is a ParameterError naming the column and method.
     warn_threshold : float or mapping, optional
-        A laxer level that only WARNs (e.g. 0.1 for tests, 0.05 for distances).
+        A laxer level that only WARNs (e.g. 0.1 for tests, 0.05 for distances); a level that is
+        not laxer than ``threshold`` could never fire and is a ParameterError.
     drift_share : float, default 0.5
         With ``mode="share"``, the verdict FAILs when the share of drifted columns among the
         judged ones reaches this value; fewer drifted columns WARN.
