@@ -143,7 +143,7 @@ class CheckContext:
         import numpy as np
 
         value = self.require(name)
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
+        if _is_column_ref(value):
             return self.column(side, value).to_numpy()
         if side == "reference":
             raise InputError(
@@ -171,14 +171,11 @@ class CheckContext:
     def features(self, side: Side = "current") -> pd.DataFrame:
         """The table minus the target and any prediction columns given by name."""
         frame = self.frame(side)
-        drop = [
-            self.get(n)
-            for n in ("target", "prediction", "proba", "baseline_prediction", "baseline_proba")
-            if isinstance(self.get(n), str) and self.get(n) in frame.columns
-        ]
-        proba = self.get("proba")
-        if isinstance(proba, (list, tuple)):
-            drop.extend(c for c in proba if isinstance(c, str) and c in frame.columns)
+        named: list[Any] = []
+        for n in ("target", "prediction", "proba", "baseline_prediction", "baseline_proba"):
+            value = self.get(n)
+            named.extend(value if isinstance(value, (list, tuple)) else [value])
+        drop = [c for c in dict.fromkeys(v for v in named if _is_column_ref(v)) if c in frame.columns]
         return frame.drop(columns=drop) if drop else frame
 
     def prediction(self, side: Side = "current", *, baseline: bool = False) -> np.ndarray:
@@ -269,6 +266,11 @@ class CheckContext:
                 desc["length"] = len(value)
             out[name] = desc
         return out
+
+
+def _is_column_ref(value: Any) -> bool:
+    """A str or int input names a column (integer column names are allowed); arrays do not."""
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
 
 
 #: Tables and arrays up to this many cells get a content fingerprint in verdict provenance
