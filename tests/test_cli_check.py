@@ -305,6 +305,7 @@ def test_main_without_command_prints_help(capsys):
 
 def test_json_report_is_strict_json(files, capsys):
     _, out, _ = run(capsys, *base(files, "--format", "json"))
+
     def refuse(constant):
         raise AssertionError(f"non-standard JSON constant {constant} in the report")
 
