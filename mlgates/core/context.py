@@ -262,8 +262,9 @@ class CheckContext:
         return frame[wanted]
 
     def describe_inputs(self) -> dict[str, Any]:
-        """Provenance of the inputs: type and shape of each, and for tables and arrays up to
-        :data:`FINGERPRINT_MAX_CELLS` cells a content fingerprint (computed once per run)."""
+        """Provenance of the inputs: type and shape of each, and for tables and numeric arrays up
+        to :data:`FINGERPRINT_MAX_CELLS` cells a content fingerprint (computed once per run;
+        numpy text arrays are not fingerprinted here, their conversion costs more than a gate)."""
         return self.cached(("provenance",), self._describe_inputs)  # type: ignore[no-any-return]
 
     def _describe_inputs(self) -> dict[str, Any]:
@@ -276,7 +277,11 @@ class CheckContext:
                 cells = 1
                 for dim in shape:
                     cells *= int(dim)
-                if cells <= FINGERPRINT_MAX_CELLS:
+                kind = getattr(getattr(value, "dtype", None), "kind", "")
+                if kind in ("U", "S", "O"):
+                    # text arrays need a conversion that costs more than most gates: skipped
+                    desc["fingerprint"] = None
+                elif cells <= FINGERPRINT_MAX_CELLS:
                     desc["fingerprint"] = _fingerprint_or_none(value)
             elif isinstance(value, str):
                 desc["value"] = value
