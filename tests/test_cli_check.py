@@ -305,7 +305,11 @@ def test_main_without_command_prints_help(capsys):
 
 def test_json_report_is_strict_json(files, capsys):
     _, out, _ = run(capsys, *base(files, "--format", "json"))
-    json.loads(out)  # allow_nan=False on the writer side
+
+    def refuse(constant):
+        raise AssertionError(f"non-standard JSON constant {constant} in the report")
+
+    json.loads(out, parse_constant=refuse)  # strict JSON: no bare NaN / Infinity
 
 
 def test_several_outputs(files, capsys):

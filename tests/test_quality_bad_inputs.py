@@ -127,8 +127,8 @@ def test_bad_input_matrix(case, i):
     target = "y" if "y" in frame.columns else 2
     try:
         verdict = gate.check(current=frame, reference=frame.copy(), target=target)
-    except ParameterError as exc:  # allowed only when it names a column
-        assert any(str(c) in str(exc) for c in frame.columns), str(exc)
+    except ParameterError as exc:  # allowed only when it names a column, quoted
+        assert any(repr(c) in str(exc) or f"column name {c}" in str(exc) for c in frame.columns), str(exc)
         return
     assert isinstance(verdict, Verdict)
     assert Verdict.from_json(verdict.to_json()) == verdict
@@ -188,3 +188,11 @@ def test_mappings_keyed_by_non_string_columns_are_parameter_errors(gate):
     with pytest.raises(ParameterError, match=r"\[0\]|\[1\]") as err:
         gate.check(current=FRAMES["non_string_names"])
     assert "rename the column" in str(err.value)
+
+
+def test_integer_column_names_keep_the_target_out_of_the_features():
+    frame = pd.DataFrame({0: [1, 1, 2, 2, 3, 3], 1: [0, 1, 0, 0, 1, 1]})
+    conflicts = mlgates.ConflictingLabelsGate().check(current=frame, target=1)
+    assert conflicts.status is Status.FAIL, conflicts.to_text()  # rows 0 and 1 conflict
+    leak = mlgates.FeatureLeakageGate().check(current=frame.assign(**{"2": [0.1] * 6}), target=1)
+    assert all(f.subject != "1" for f in leak.findings), leak.to_text()

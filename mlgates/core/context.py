@@ -143,7 +143,7 @@ class CheckContext:
         import numpy as np
 
         value = self.require(name)
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
+        if _is_column_ref(value):
             return self.column(side, value).to_numpy()
         if side == "reference":
             raise InputError(
@@ -171,14 +171,11 @@ class CheckContext:
     def features(self, side: Side = "current") -> pd.DataFrame:
         """The table minus the target and any prediction columns given by name."""
         frame = self.frame(side)
-        drop = [
-            self.get(n)
-            for n in ("target", "prediction", "proba", "baseline_prediction", "baseline_proba")
-            if isinstance(self.get(n), str) and self.get(n) in frame.columns
-        ]
-        proba = self.get("proba")
-        if isinstance(proba, (list, tuple)):
-            drop.extend(c for c in proba if isinstance(c, str) and c in frame.columns)
+        named: list[Any] = []
+        for n in ("target", "prediction", "proba", "baseline_prediction", "baseline_proba"):
+            value = self.get(n)
+            named.extend(value if isinstance(value, (list, tuple)) else [value])
+        drop = [c for c in dict.fromkeys(v for v in named if _is_column_ref(v)) if c in frame.columns]
         return frame.drop(columns=drop) if drop else frame
 
     def prediction(self, side: Side = "current", *, baseline: bool = False) -> np.ndarray:
@@ -244,11 +241,30 @@ class CheckContext:
                 reason="invalid_input",
                 subject=model_name,
             )
-        return np.asarray(fn(self.features(side)))
+        return np.asarray(fn(self.model_features(model, side, model_name)))
+
+    def model_features(self, model: Any, side: Side = "current", model_name: str = "model") -> pd.DataFrame:
+        """The columns ``model`` predicts from: exactly ``model.feature_names_in_`` when the model
+        records them (scikit-learn estimators fitted on a DataFrame), else :meth:`features`."""
+        names = getattr(model, "feature_names_in_", None)
+        if names is None:
+            return self.features(side)
+        frame = self.frame(side)
+        wanted = list(names)
+        absent = [c for c in wanted if c not in frame.columns]
+        if absent:
+            raise InputError(
+                f"{model_name} was fitted on columns that {side} lacks: {absent[:10]}; pass a table "
+                "with every feature the model was trained on.",
+                reason="column_missing",
+                subject=str(absent[0]),
+            )
+        return frame[wanted]
 
     def describe_inputs(self) -> dict[str, Any]:
-        """Provenance of the inputs: type and shape of each, and for tables and arrays up to
-        :data:`FINGERPRINT_MAX_CELLS` cells a content fingerprint (computed once per run)."""
+        """Provenance of the inputs: type and shape of each, and for tables and numeric arrays up
+        to :data:`FINGERPRINT_MAX_CELLS` cells a content fingerprint (computed once per run;
+        numpy text arrays are not fingerprinted here, their conversion costs more than a gate)."""
         return self.cached(("provenance",), self._describe_inputs)  # type: ignore[no-any-return]
 
     def _describe_inputs(self) -> dict[str, Any]:
@@ -261,7 +277,11 @@ class CheckContext:
                 cells = 1
                 for dim in shape:
                     cells *= int(dim)
-                if cells <= FINGERPRINT_MAX_CELLS:
+                kind = getattr(getattr(value, "dtype", None), "kind", "")
+                if kind in ("U", "S", "O"):
+                    # text arrays need a conversion that costs more than most gates: skipped
+                    desc["fingerprint"] = None
+                elif cells <= FINGERPRINT_MAX_CELLS:
                     desc["fingerprint"] = _fingerprint_or_none(value)
             elif isinstance(value, str):
                 desc["value"] = value
@@ -269,6 +289,11 @@ class CheckContext:
                 desc["length"] = len(value)
             out[name] = desc
         return out
+
+
+def _is_column_ref(value: Any) -> bool:
+    """A str or int input names a column (integer column names are allowed); arrays do not."""
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
 
 
 #: Tables and arrays up to this many cells get a content fingerprint in verdict provenance

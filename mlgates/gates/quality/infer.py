@@ -355,7 +355,8 @@ def _conflict_share(ref: pd.DataFrame, features: list[str], target: str) -> floa
     if not features:
         return 0.0
     try:
-        nun = ref.groupby(features, dropna=False, sort=False)[target].transform("nunique", dropna=False)
+        groups = ref.groupby(features, dropna=False, sort=False, observed=True)
+        nun = groups[target].transform("nunique", dropna=False)
     except TypeError:
-        nun = ref.astype(str).groupby(features, sort=False)[target].transform("nunique")
+        nun = ref.astype(str).groupby(features, sort=False, observed=True)[target].transform("nunique")
     return float((nun > 1).mean())

@@ -122,12 +122,12 @@ class ConflictingLabelsGate(Gate):
             keys = list(sub.columns)
             sub["__label__"] = pd.Series(labels[cand], index=sub.index).astype(object)
             try:
-                nun = sub.groupby(keys, dropna=False, sort=False)["__label__"].transform(
+                nun = sub.groupby(keys, dropna=False, sort=False, observed=True)["__label__"].transform(
                     "nunique", dropna=False
                 )
             except TypeError:
                 sub[keys] = sub[keys].astype(str)
-                nun = sub.groupby(keys, dropna=False, sort=False)["__label__"].transform(
+                nun = sub.groupby(keys, dropna=False, sort=False, observed=True)["__label__"].transform(
                     "nunique", dropna=False
                 )
             bad = np.asarray(nun > 1, dtype=bool)
