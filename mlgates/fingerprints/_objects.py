@@ -180,7 +180,7 @@ def _stateless(v: Any, reduced: Any) -> bool:
     if not isinstance(reduced, tuple) or len(reduced) < 2:
         return False
     func, args, *rest = reduced
-    newobj = func in (copyreg.__newobj__, getattr(copyreg, "__newobj_ex__", None))
+    newobj = func in (getattr(copyreg, "__newobj__", None), getattr(copyreg, "__newobj_ex__", None))
     bare_args = args in ((type(v),), (type(v), (), {}))
     return newobj and bare_args and all(item is None for item in rest)
 
