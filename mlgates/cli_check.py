@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -115,9 +116,9 @@ def register(subparsers: Any) -> None:
         "init",
         help="write a starter suite file inferred from reference data, for review",
         description=(
-            "Write a starter suite (TOML) with data-quality gates inferred from the reference data "
-            "and commented drift, performance and fairness gates with explanations. Review it "
-            "before committing it."
+            "Write a starter suite (TOML) with data-quality gates inferred from the reference data, "
+            "a non-blocking drift gate, and commented performance and fairness gates with "
+            "explanations. Review it before committing it."
         ),
     )
     init.add_argument("--reference", metavar="PATH", required=True, help="reference data (.csv or .parquet)")
@@ -317,24 +318,75 @@ def _append_step_summary(verdict: Verdict) -> None:
 
 
 def _outputs(paths: Sequence[str], fmt: str | None) -> list[tuple[Path, str]]:
-    """Each ``--output`` with its format: ``--format`` for a single output, else the suffix."""
+    """Each ``--output`` with its format: ``--format`` for a single output, else the suffix.
+
+    Checked before any gate runs: an unknown suffix is refused (unless ``--format`` names the
+    format of a single output), and so is a folder that does not exist (it is not created).
+    """
+    accepted = ", ".join(sorted(_SUFFIX_FORMATS))
     out = []
     for raw in paths:
         path = Path(raw)
+        parent = path.parent
+        if not parent.is_dir():
+            what = "is not a folder" if parent.exists() else "does not exist"
+            raise CliError(
+                f"--output {path}: the folder {parent} {what}; create it first or write elsewhere."
+            )
         if fmt is not None and len(paths) == 1:
             out.append((path, fmt))
             continue
         by_suffix = _SUFFIX_FORMATS.get(path.suffix.lower())
         if by_suffix is None:
-            if len(paths) == 1:
-                by_suffix = "text"
-            else:
-                raise CliError(
-                    f"--output {path}: cannot tell the format from the suffix {path.suffix!r} with several "
-                    f"outputs; use one of {', '.join(sorted(_SUFFIX_FORMATS))}."
-                )
+            several = " with several outputs" if len(paths) > 1 else ""
+            alternative = "" if several else ", or pass --format to choose the format"
+            raise CliError(
+                f"--output {path}: cannot tell the format from the suffix {path.suffix!r}{several}; "
+                f"use one of {accepted}{alternative}."
+            )
         out.append((path, by_suffix))
     return out
+
+
+#: Command-line options that provide each input, for hints after a ``missing_input`` verdict.
+INPUT_OPTIONS = {
+    "reference": "--reference PATH",
+    "current": "--current PATH",
+    "target": "--target COL",
+    "prediction": "--prediction COL",
+    "proba": "--proba COL [COL ...]",
+    "baseline_prediction": "--baseline-prediction COL",
+    "baseline_proba": "--baseline-proba COL [COL ...]",
+    "model": "--model PATH (add --trust-model for pickle/joblib files)",
+    "baseline_model": "--baseline-model PATH (add --trust-model for pickle/joblib files)",
+    "sensitive_features": "--sensitive COL [COL ...]",
+}
+_CHECK_CALL = re.compile(r"check\((\w+)=\.\.\.\)")
+
+
+def _flag_for(match: re.Match[str]) -> str:
+    name = match.group(1)
+    return INPUT_OPTIONS.get(name, f"{name}=... (no command-line option: run this gate from Python)")
+
+
+def missing_input_hints(verdict: Verdict) -> list[str]:
+    """One line per ``missing_input`` message in ``verdict`` (and its children and findings),
+    with the Python ``check(name=...)`` advice translated to the ``mlgates check`` options."""
+    hints: list[str] = []
+    stack = [verdict]
+    while stack:
+        v = stack.pop(0)
+        items = [(v.name, v.reason, v.message)]
+        items += [(f"{v.name}: {f.subject}", f.reason, f.message) for f in v.findings]
+        for where, reason, message in items:
+            if reason != "missing_input" or not _CHECK_CALL.search(message or ""):
+                continue
+            text = _CHECK_CALL.sub(_flag_for, message).replace(" (a column name or an array)", "")
+            line = f"hint: {where}: {text}"
+            if line not in hints:
+                hints.append(line)
+        stack.extend(v.children)
+    return hints
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -345,8 +397,15 @@ def run_check(args: argparse.Namespace) -> int:
     if not suite_path.exists():
         raise CliError(f"{suite_path}: no such suite file. Create one with: mlgates init --reference PATH")
     gate = load_suite(suite_path)
-    inputs = _inputs(args)
+    from mlgates.core.suite import Suite
+
+    if isinstance(gate, Suite) and not gate.gates:
+        raise CliError(
+            f"{suite_path}: the suite has no gates; add [[gates]] blocks (mlgates init --reference PATH "
+            "writes a starter suite)."
+        )
     outputs = _outputs(args.output or [], args.format)
+    inputs = _inputs(args)
     fmt = args.format or "text"
     show_progress = not args.quiet and sys.stderr.isatty()
     progress = _progress_printer(sys.stderr) if show_progress else None
@@ -361,7 +420,6 @@ def run_check(args: argparse.Namespace) -> int:
     color = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
     if outputs:
         for out, out_fmt in outputs:
-            out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(render(verdict, out_fmt), encoding="utf-8")
         if not args.quiet:
             sys.stdout.write(render(verdict, "text", color=color))
@@ -373,6 +431,8 @@ def run_check(args: argparse.Namespace) -> int:
     code = verdict.exit_code
     if args.fail_on == "warn" and code == 0 and verdict.status.value == "warn":
         code = 1
+    for hint in missing_input_hints(verdict):  # the CLI's names for what a gate missed
+        print(f"mlgates check: {hint}", file=sys.stderr)
     if not args.quiet and (fmt == "text" or outputs):
         print(f"status: {verdict.status.value.upper()} (exit code {code})", file=sys.stderr)
     return code
@@ -388,24 +448,32 @@ _HEADER = """\
 # Exit codes: 0 passed, 1 failed, 2 error. Docs: docs/index.md and docs/ci.md.
 """
 
+_DRIFT = """
+# Drift: compares each column of --current with --reference (so `mlgates check` needs both).
+# With the defaults the test or distance is chosen per column type and size and recorded in
+# the verdict; the parameters are described in docs/drift.md. blocking = false: with large
+# samples even harmless shifts are significant, so drift is reported as a warning (exit 0)
+# until you have seen a few runs and chosen thresholds; then set blocking = true (or delete
+# the line) to make drift fail a run.
+[[gates]]
+type = "DriftGate"
+name = "drift"
+blocking = false
+"""
+
 _COMMENTED = """
 # ---------------------------------------------------------------------------------------------
 # More gates to consider. Uncomment a block to use it (each [[gates]] block adds one gate to
 # this suite); the parameters of each gate are described in docs/<family>.md.
 #
-# Drift: compares each column of --current with --reference. With the defaults the test or
-# distance is chosen per column type and size and recorded in the verdict. Non-blocking here, so
-# drift is reported as a warning until you decide it should fail a run.
-# [[gates]]
-# type = "DriftGate"
-# name = "drift"
-# blocking = false
-#
-# Performance: needs --target and either --prediction/--proba columns or --model. Set a metric
-# floor or compare with a baseline (--baseline-prediction or --baseline-model) in docs/performance.md.
+# Performance: needs --target and either --prediction/--proba columns or --model. Fails when
+# the metric is below min_value (0.8 is an example: set your own floor), or compare with a
+# baseline (--baseline-prediction or --baseline-model, max_drop = ...), see docs/performance.md.
 # [[gates]]
 # type = "PerformanceGate"
 # name = "performance"
+# metric = "accuracy"
+# min_value = 0.8
 #
 # Fairness: needs --target, predictions (or --model) and --sensitive COL ... Compares groups of
 # the sensitive columns (e.g. demographic parity, equalized odds), see docs/fairness.md.
@@ -465,8 +533,15 @@ def init_text(reference: pd.DataFrame, *, reference_path: str, output: str, targ
     from mlgates.core.config import SUITE_SCHEMA, _strip_none, gate_to_config
 
     suite = starter_suite(reference, target=target)
-    data = {"schema": SUITE_SCHEMA, **gate_to_config(suite)}
-    body = tomli_w.dumps(_strip_none(data, "suite"))
+    data = _strip_none({"schema": SUITE_SCHEMA, **gate_to_config(suite)}, "suite")
+    gates = data.pop("gates", [])
+    # every gate as a [[gates]] table (tomli_w would inline a short array), so that the drift
+    # block and the commented blocks appended below extend the same array
+    chunks = [tomli_w.dumps(data)]
+    for gate_config in gates:
+        chunk = tomli_w.dumps({"gates": gate_config})
+        chunks.append("[[gates]]" + chunk.removeprefix("[gates]"))
+    body = "\n".join(chunks)
 
     def one_line(text: str) -> str:  # paths and names go into comments: keep them on one line
         return " ".join(str(text).splitlines())
@@ -487,7 +562,7 @@ def init_text(reference: pd.DataFrame, *, reference_path: str, output: str, targ
             "# Inferred from the reference: the schema (column kinds), missing-value limits a little\n"
             "# above the observed shares, and a row-count floor of 10% of the reference's rows.\n\n"
         )
-    return header + "\n" + notes + body + _COMMENTED
+    return header + "\n" + notes + body + _DRIFT + _COMMENTED
 
 
 def run_init(args: argparse.Namespace) -> int:
@@ -497,11 +572,12 @@ def run_init(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix.lower() != ".toml":
         raise CliError(f"--output {out}: init writes TOML; use a .toml file name.")
-    if out.exists() and not args.force:
-        raise CliError(f"{out} exists; pass --force to overwrite it or --output another path.")
+    # inputs first: a missing reference or column is the mistake to report, not an existing output
     reference = read_table(args.reference, "--reference")
     if args.target is not None:
         _check_columns(reference, [args.target], "--target", args.reference)
+    if out.exists() and not args.force:
+        raise CliError(f"{out} exists; pass --force to overwrite it or --output another path.")
     text = init_text(reference, reference_path=args.reference, output=str(out), target=args.target)
     _atomic_write(out, text)
     load_suite(out)  # what we wrote must load

@@ -27,7 +27,7 @@ def register(subparsers: Any) -> None:
         "--row-order",
         choices=("sensitive", "insensitive"),
         default="sensitive",
-        help="for table files (Parquet/Feather): whether row order matters",
+        help="for table files (Parquet, Feather, CSV, TSV): whether row order matters",
     )
     fp.add_argument("--columns", action="store_true", help="also print per-column fingerprints of tables")
     fp.add_argument("--json", action="store_true", help="print JSON instead of lines")
@@ -46,7 +46,14 @@ def register(subparsers: Any) -> None:
     lock.set_defaults(handler=_lock)
 
     verify = subparsers.add_parser("verify", help="re-fingerprint the files of a lock file and compare")
-    verify.add_argument("--lock", default=DEFAULT_LOCK, help=f"lock file to check (default {DEFAULT_LOCK})")
+    verify.add_argument(
+        "lockfile",
+        nargs="?",
+        default=None,
+        metavar="LOCKFILE",
+        help=f"lock file to check (default {DEFAULT_LOCK})",
+    )
+    verify.add_argument("--lock", default=None, metavar="LOCKFILE", help="the same as LOCKFILE")
     verify.add_argument("--environment-policy", choices=("warn", "fail", "ignore"), default="warn")
     verify.add_argument(
         "--seed",
@@ -60,14 +67,10 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="locked artifacts that the CLI cannot re-read (in-memory data, models) are errors",
     )
-    verify.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    verify.add_argument(
+        "--format", choices=("text", "json"), default="text", help="how to print the verdict (default text)"
+    )
     verify.set_defaults(handler=_verify)
-
-
-def _table_suffix(path: Path) -> bool:
-    from mlgates.fingerprints._objects import TABLE_SUFFIXES
-
-    return path.is_file() and path.suffix.lower() in TABLE_SUFFIXES
 
 
 def _missing(paths: list[Path]) -> bool:
@@ -92,7 +95,7 @@ def _seeds(items: list[str]) -> dict[str, int] | None:
 
 def _fingerprint(args: argparse.Namespace) -> int:
     from mlgates.fingerprints import fingerprint, fingerprint_table
-    from mlgates.fingerprints._objects import _read_table
+    from mlgates.fingerprints._objects import _read_table, is_table_file
 
     paths = [Path(p) for p in args.paths]
     if _missing(paths):
@@ -100,7 +103,7 @@ def _fingerprint(args: argparse.Namespace) -> int:
     rows: list[dict[str, Any]] = []
     for path in paths:
         row: dict[str, Any] = {"path": str(path)}
-        table = _read_table(path) if _table_suffix(path) else None
+        table = _read_table(path) if is_table_file(path) else None
         if table is not None:
             tf = fingerprint_table(table, row_order=args.row_order)
             row.update(fingerprint=tf.fingerprint, n_rows=tf.n_rows, columns=tf.columns)
@@ -147,15 +150,23 @@ def _verify(args: argparse.Namespace) -> int:
     from mlgates.fingerprints.manifest import Manifest
     from mlgates.gates.reproducibility import ReproducibilityGate
 
+    if args.lockfile is not None and args.lock is not None and args.lockfile != args.lock:
+        print(
+            f"mlgates verify: error: two lock files given ({args.lockfile} and --lock {args.lock}); "
+            "pass one.",
+            file=sys.stderr,
+        )
+        return 2
+    lockfile = args.lockfile or args.lock or DEFAULT_LOCK
     gate = ReproducibilityGate(
-        lockfile=args.lock,
+        lockfile=lockfile,
         environment_policy=args.environment_policy,
         on_missing="error" if args.strict else "skip",
         name="mlgates verify",
     )
     artifacts: dict[str, Any] = {}
     try:
-        manifest = Manifest.load(args.lock) if Path(args.lock).exists() else None
+        manifest = Manifest.load(lockfile) if Path(lockfile).exists() else None
     except ConfigError:
         manifest = None  # the gate reports lock_invalid
     if manifest is not None:
@@ -166,5 +177,5 @@ def _verify(args: argparse.Namespace) -> int:
     if seeds is not None:
         artifacts["seeds"] = seeds
     verdict = gate.check(artifacts=artifacts)
-    print(verdict.to_json() if args.json else verdict.to_text(color=sys.stdout.isatty()))
+    print(verdict.to_json() if args.format == "json" else verdict.to_text(color=sys.stdout.isatty()))
     return verdict.exit_code

@@ -14,7 +14,6 @@ import pandas as pd
 import pytest
 
 from mlgates import Status, Verdict, load_suite
-from mlgates._exports import LAZY_EXPORTS
 from mlgates.cli import main
 from mlgates.core.config import save_suite
 from mlgates.gates.quality import MissingValuesGate, RowCountGate, SchemaGate
@@ -192,6 +191,7 @@ def test_formats_to_stdout(files, capsys, fmt):
 
 
 def test_output_suffix_chooses_format(files, capsys):
+    (files / "r").mkdir()
     code, out, _ = run(capsys, *base(files, "--output", files / "r" / "report.json"))
     assert code == 0
     v = Verdict.from_json((files / "r" / "report.json").read_text())
@@ -276,17 +276,131 @@ def test_init_writes_reviewable_suite_that_loads(files, capsys, frames):
     assert run(capsys, "init", "--reference", files / "ref.csv", "--output", out, "--force")[0] == 0
 
 
+def test_init_drift_is_active_and_non_blocking(files, capsys, frames):
+    ref, _ = frames
+    out = files / "starter.toml"
+    assert run(capsys, "init", "--reference", files / "ref.csv", "--output", out)[0] == 0
+    text = out.read_text()
+    suite = load_suite(out)
+    drift = [g for g in suite.gates if g.to_config()["type"] == "DriftGate"]
+    assert len(drift) == 1 and drift[0].blocking is False
+    assert re.search(r"(?m)^# .*blocking = false: .*\n(# .*\n)*\[\[gates\]\]\ntype = \"DriftGate\"", text)
+    # a shifted current table: drift is reported but, non-blocking, does not fail the run
+    shifted = ref.nsmallest(150, "income")  # inside the reference's ranges, but shifted
+    shifted.to_csv(files / "shifted.csv", index=False)
+    code, printed, _ = run(
+        capsys, "check", out, "--reference", files / "ref.csv", "--current", files / "shifted.csv"
+    )
+    assert code == 0 and "drift" in printed and "WARN" in printed
+
+
 def test_init_commented_blocks_stay_valid_toml(files, capsys):
     out = files / "starter.toml"
     run(capsys, "init", "--reference", files / "ref.csv", "--output", out)
     text = out.read_text()
-    uncommented = re.sub(r"(?m)^# (\[\[gates\]\]|type = |name = |blocking = )", r"\1", text)
+    uncommented = re.sub(
+        r"(?m)^# (\[\[gates\]\]|type = |name = |blocking = |metric = |min_value = )", r"\1", text
+    )
     data = tomllib.loads(uncommented)
     types = [g["type"] for g in data["gates"]]
     assert types[-4:] == ["DriftGate", "PerformanceGate", "FairnessGate", "DisparateImpactGate"]
-    if all(t in LAZY_EXPORTS for t in types):  # once the families have landed, it loads as is
-        (files / "all.toml").write_text(uncommented)
-        load_suite(files / "all.toml")
+    assert data["gates"][-3]["min_value"] == 0.8
+    (files / "all.toml").write_text(uncommented)
+    suite = load_suite(files / "all.toml")  # uncommented as is, it loads and validates
+    suite.validate()
+    performance = next(g for g in suite.gates if g.to_config()["type"] == "PerformanceGate")
+    assert performance.min_value == 0.8
+
+
+def test_init_checks_inputs_before_the_output(files, capsys):
+    out = files / "exists.toml"
+    out.write_text("")
+    code, _, err = run(capsys, "init", "--reference", files / "nope.csv", "--output", out)
+    assert code == 2 and "nope.csv" in err and "exists" not in err
+    code, _, err = run(capsys, "init", "--reference", files / "ref.csv", "--target", "nope", "--output", out)
+    assert code == 2 and "--target 'nope'" in err and "exists" not in err
+
+
+def test_empty_suite_is_an_error(files, capsys):
+    (files / "empty.toml").write_text('schema = "mlgates.suite/1"\ntype = "Suite"\ngates = []\n')
+    code, out, err = run(capsys, "check", files / "empty.toml", "--current", files / "cur.parquet")
+    assert code == 2
+    assert f"{files / 'empty.toml'}: the suite has no gates" in err
+    assert "SKIP" not in out
+
+
+def test_missing_input_hint_names_the_cli_option(files, capsys):
+    pytest.importorskip("fairlearn")
+    from mlgates import FairnessGate
+
+    save_suite(FairnessGate(name="fair"), files / "fair.toml")
+    cur = pd.read_parquet(files / "cur.parquet").assign(pred=lambda d: d["y"])
+    cur.to_csv(files / "pred.csv", index=False)
+    code, out, err = run(
+        capsys, "check", files / "fair.toml", "--current", files / "pred.csv", "--target", "y",
+        "--prediction", "pred",
+    )  # fmt: skip
+    assert code == 2
+    assert "hint: fair: " in err and "--sensitive COL" in err
+    assert "check(sensitive_features" not in err  # the Python advice is translated
+    assert "check(sensitive_features" in out  # the report itself keeps the core message
+
+
+@pytest.mark.parametrize(
+    ("name", "option"),
+    [
+        ("sensitive_features", "--sensitive COL"),
+        ("target", "--target COL"),
+        ("prediction", "--prediction COL"),
+        ("model", "--model PATH (add --trust-model"),
+        ("reference", "--reference PATH"),
+    ],
+)
+def test_missing_input_hints_translate_each_input(name, option):
+    from mlgates.cli_check import missing_input_hints
+
+    child = Verdict(
+        status=Status.ERROR,
+        name="g",
+        gate="G",
+        reason="missing_input",
+        message=f"missing input {name!r}: pass check({name}=...)",
+    )
+    suite = Verdict(status=Status.ERROR, name="suite", gate="Suite", children=(child,))
+    hints = missing_input_hints(suite)
+    assert len(hints) == 1 and hints[0].startswith(f"hint: g: missing input {name!r}: pass {option}")
+    assert "check(" not in hints[0]
+
+
+def test_missing_prediction_hint_offers_columns_or_model():
+    from mlgates.cli_check import missing_input_hints
+
+    v = Verdict(
+        status=Status.ERROR,
+        name="perf",
+        reason="missing_input",
+        message="missing input 'prediction': pass check(prediction=...) (a column name or an array) "
+        "or check(model=...) to compute it.",
+    )
+    (hint,) = missing_input_hints(v)
+    assert "pass --prediction COL or --model PATH" in hint and "array" not in hint
+    other = Verdict(status=Status.ERROR, reason="missing_input", message="pass check(artifacts=...)")
+    assert "no command-line option" in missing_input_hints(other)[0]
+
+
+def test_unknown_output_suffix_is_refused(files, capsys):
+    code, _, err = run(capsys, *base(files, "--output", files / "r.xyz"))
+    assert code == 2 and "'.xyz'" in err and ".html" in err and ".json" in err
+    assert not (files / "r.xyz").exists()
+    # with --format the format is explicit, so any name is fine for a single output
+    code, _, _ = run(capsys, *base(files, "--format", "json", "--output", files / "r.log"))
+    assert code == 0 and Verdict.from_json((files / "r.log").read_text()).status is Status.PASS
+
+
+def test_output_folder_must_exist(files, capsys):
+    code, _, err = run(capsys, *base(files, "--output", files / "nonexistent" / "dir" / "r.html"))
+    assert code == 2 and "does not exist" in err and "nonexistent" in err
+    assert not (files / "nonexistent").exists()
 
 
 def test_init_errors(files, capsys):
@@ -344,7 +458,7 @@ def test_init_uses_quality_suite_from_reference_when_available(files, capsys, mo
     code, _, _ = run(capsys, "init", "--reference", files / "ref.csv", "--target", "y", "--output", out)
     assert code == 0 and seen == {"shape": (300, 4), "target": "y"}
     suite = load_suite(out)
-    assert [g.name for g in suite.gates] == ["inferred rows"]
+    assert [g.name for g in suite.gates] == ["inferred rows", "drift"]  # the inferred gates, then drift
     assert "quality_suite_from_reference" in out.read_text()
 
 

@@ -350,6 +350,23 @@ def test_unencodable_object_is_a_clear_type_error():
         fp({"lock": threading.Lock()})
 
 
+def test_object_without_state_is_a_type_error():
+    with pytest.raises(TypeError, match="object: it has no inspectable state.*Supported: tables"):
+        fp(object())
+    with pytest.raises(TypeError, match="cannot fingerprint cfg.sentinel of type object"):
+        fp({"cfg": {"sentinel": object()}})
+
+    class Empty:
+        pass
+
+    with pytest.raises(TypeError, match="of type Empty"):
+        fp(Empty())
+    stateful = Empty()
+    stateful.x = 1
+    assert fp(stateful).startswith(PREFIX)  # an attribute is state
+    assert fp(range(3)) != fp(range(4))  # constructor arguments are state
+
+
 def test_cycles_do_not_recurse_forever():
     a: list = [1]
     a.append(a)
@@ -365,6 +382,31 @@ def test_file_by_content(tmp_path):
     g.write_bytes(b"hellO")
     assert fp(f) != fp(g)
     assert fp(str(f)) != fp(f)  # a str is a string, not a path
+
+
+def test_csv_files_by_table_content(tmp_path):
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame(
+        {"x": rng.normal(size=500), "n": rng.integers(0, 9, 500), "s": rng.choice(["a", "b"], 500)}
+    )
+    frame.loc[3, "x"] = np.nan
+    frame.to_csv(tmp_path / "shortest.csv", index=False)
+    frame.to_csv(tmp_path / "digits17.csv", index=False, float_format="%.17g", lineterminator="\r\n")
+    frame.to_csv(tmp_path / "exp.csv.gz", index=False, float_format="%.20e")
+    frame.to_csv(tmp_path / "tabs.tsv", index=False, sep="\t")
+    assert (tmp_path / "shortest.csv").read_bytes() != (tmp_path / "digits17.csv").read_bytes()
+    base = fp(tmp_path / "shortest.csv")
+    assert base == fp(tmp_path / "digits17.csv") == fp(tmp_path / "exp.csv.gz") == fp(tmp_path / "tabs.tsv")
+    assert base == fp(frame)  # the same table as the DataFrame it holds
+    edited = frame.copy()
+    edited.loc[7, "x"] = np.nextafter(edited.loc[7, "x"], np.inf)  # one ulp
+    edited.to_csv(tmp_path / "edited.csv", index=False)
+    assert fp(tmp_path / "edited.csv") != base
+    table = fingerprint_table(pd.read_csv(tmp_path / "edited.csv"))
+    assert table.changed_columns(fingerprint_table(frame)) == {"changed": ["x"], "added": [], "removed": []}
+    # a .csv that is not a table (empty) is hashed by its bytes, it does not raise
+    (tmp_path / "empty.csv").write_bytes(b"")
+    assert fp(tmp_path / "empty.csv").startswith(PREFIX)
 
 
 def test_directory_by_relative_paths_and_content(tmp_path):

@@ -388,6 +388,45 @@ def test_all_groups_small_is_insufficient():
     assert np.isnan(v.metrics["demographic_parity_difference"])
 
 
+def test_undefined_aggregate_names_its_cause():
+    no_pos = DF.assign(y=0)  # no positive label anywhere: TPR undefined in every group
+    v = FairnessGate("equalized_odds_difference", sensitive_features="a").check(
+        current=no_pos, target="y", prediction="pred"
+    )
+    assert np.isnan(v.metrics["equalized_odds_difference"])
+    assert v.status is Status.WARN and v.reason == "undefined_rate"
+    assert "true_positive_rate undefined in every group: no rows with a positive label" in v.message
+    assert "fewer than two groups" not in v.message and "false_positive_rate" not in v.findings[0].message
+    nobody = DF.assign(pred=0)  # nobody selected: the ratio is 0 / 0
+    v = FairnessGate("demographic_parity_ratio", sensitive_features="a").check(
+        current=nobody, prediction="pred"
+    )
+    assert np.isnan(v.metrics["demographic_parity_ratio"])
+    assert v.status is Status.WARN and v.reason == "undefined_rate"
+    assert "the largest selection_rate is 0.0%, so the ratio is 0 / 0" in v.message
+    assert "fewer than two groups" not in v.message
+    v = FairnessGate("demographic_parity_ratio", method="to_overall", sensitive_features="a").check(
+        current=nobody, prediction="pred"
+    )
+    assert "the overall selection_rate is 0.0%" in v.message
+    v = FairnessGate("demographic_parity_ratio", sensitive_features="a", max_worsening=0.1).check(
+        current=nobody, prediction="pred", baseline_prediction="base"
+    )
+    (worse,) = [f for f in v.findings if f.method == "fairness_non_regression"]
+    assert worse.status is Status.WARN and worse.reason == "undefined_rate" and worse.statistic is None
+    assert "undefined for the candidate (the largest selection_rate is 0.0%" in worse.message
+    # groups too small stays a sample-size problem, with the groups that were used
+    v = FairnessGate(sensitive_features="a", min_group_size=1500).check(current=DF, prediction="pred")
+    assert v.status is Status.WARN and v.reason == "insufficient_samples"
+    assert "fewer than two groups with >= 1500 rows" in v.message and "a=a1" in v.message
+
+
+def test_all_groups_equal_message():
+    v = FairnessGate(sensitive_features="a").check(current=DF.assign(pred=0), prediction="pred")
+    assert v.status is Status.PASS
+    assert "all groups 0.0%" in v.message and "vs a=" not in v.message
+
+
 def test_missing_sensitive_values_policies():
     df = DF.copy()
     df.loc[df.index[:200], "a"] = None
@@ -545,6 +584,60 @@ def test_non_regression_regression_metric_is_paired():
     assert v.status is Status.PASS
 
 
+def _same_quality_pair(n: int = 3000, seed: int = 1) -> pd.DataFrame:
+    """Two predictions of the same quality (80% accurate, errors independent of the group)."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    return pd.DataFrame(
+        {
+            "g": rng.choice(["a", "b", "c"], n),
+            "y": y,
+            "cand": np.where(rng.random(n) < 0.8, y, 1 - y),
+            "champ": np.where(rng.random(n) < 0.8, y, 1 - y),
+        }
+    )
+
+
+def test_non_regression_same_quality_champion_is_not_a_failure():
+    df = _same_quality_pair()
+    cand = flm.demographic_parity_difference(df["y"], df["cand"], sensitive_features=df["g"])
+    champ = flm.demographic_parity_difference(df["y"], df["champ"], sensitive_features=df["g"])
+    assert cand > champ  # noise makes the candidate look (slightly) worse on the point estimate
+    inputs = {"current": df, "target": "y", "prediction": "cand", "baseline_prediction": "champ"}
+    v = FairnessGate(sensitive_features="g", max_worsening=0.0).check(**inputs)
+    low = v.metrics["demographic_parity_difference_worsening_ci_low"]
+    high = v.metrics["demographic_parity_difference_worsening_ci_high"]
+    assert v.metrics["demographic_parity_difference_worsening"] == pytest.approx(cand - champ, abs=TOL)
+    assert low < 0 < high
+    assert v.status is Status.WARN and v.reason == "fairness_regression_inconclusive"
+    (finding,) = [f for f in v.findings if f.method == "fairness_non_regression"]
+    assert finding.status is Status.WARN and "interval" in finding.message
+    # the point decision is still available, and fails on the same data
+    point = FairnessGate(sensitive_features="g", max_worsening=0.0, worsening_decision="point").check(
+        **inputs
+    )
+    assert point.status is Status.FAIL and point.reason == "fairness_regression"
+    # decision= governs the bound on the aggregate only, not the worsening
+    agg = FairnessGate(sensitive_features="g", max_worsening=0.0, decision="point").check(**inputs)
+    assert agg.status is Status.WARN and agg.reason == "fairness_regression_inconclusive"
+
+
+def test_non_regression_clearly_worse_candidate_fails():
+    df = _same_quality_pair()
+    rng = np.random.default_rng(2)
+    # the candidate flips 30% of group a's negatives to positive: selection rates drift apart
+    flip = (df["g"] == "a") & (df["cand"] == 0) & (rng.random(len(df)) < 0.3)
+    df["cand"] = np.where(flip, 1, df["cand"])
+    v = FairnessGate(sensitive_features="g", max_worsening=0.02).check(
+        current=df, target="y", prediction="cand", baseline_prediction="champ"
+    )
+    cand = flm.demographic_parity_difference(df["y"], df["cand"], sensitive_features=df["g"])
+    champ = flm.demographic_parity_difference(df["y"], df["champ"], sensitive_features=df["g"])
+    assert v.metrics["demographic_parity_difference_worsening"] == pytest.approx(cand - champ, abs=TOL)
+    assert v.metrics["demographic_parity_difference_worsening_ci_low"] > 0.02
+    assert v.status is Status.FAIL and v.reason == "fairness_regression"
+
+
 def test_missing_baseline_is_missing_input():
     v = FairnessGate(sensitive_features="a", max_worsening=0.1).check(
         current=DF, target="y", prediction="pred"
@@ -589,6 +682,10 @@ def test_parameter_errors():
         FairnessGate("accuracy", aggregate="group_min").validate()
     with pytest.raises(ParameterError, match="n_resamples"):
         FairnessGate(decision="ci", n_resamples=0).validate()
+    with pytest.raises(ParameterError, match="n_resamples"):
+        FairnessGate(max_worsening=0.1, n_resamples=0).validate()
+    FairnessGate(max_worsening=0.1, n_resamples=0, worsening_decision="point").validate()
+    FairnessGate(n_resamples=0).validate()  # no baseline comparison: no interval needed
     with pytest.raises(ParameterError, match="min_ratio"):
         DisparateImpactGate(min_ratio=1.5).validate()
 

@@ -134,3 +134,21 @@ def test_suite_accepts_union_of_member_inputs():
 def test_repr_reads_like_constructor():
     s = Suite([RowCountGate(min_rows=5)], name="x", fail_fast=True)
     assert repr(s) == "Suite([RowCountGate(min_rows=5)], name='x', fail_fast=True)"
+
+
+def test_model_gets_exactly_its_fitted_columns():
+    from sklearn.linear_model import LogisticRegression
+
+    from mlgates import PerformanceGate
+
+    rng = np.random.default_rng(0)
+    train = pd.DataFrame({"age": rng.normal(size=200), "income": rng.normal(size=200)})
+    y = (train["age"] > 0).astype(int)
+    model = LogisticRegression().fit(train, y)
+    scoring = train.assign(y=y, city="x", extra=1.0)  # columns the model never saw
+    v = PerformanceGate("accuracy", min_value=0.5).check(current=scoring, target="y", model=model)
+    assert v.status is Status.PASS, v.to_text()
+    v = PerformanceGate("accuracy", min_value=0.5).check(
+        current=scoring.drop(columns=["income"]), target="y", model=model
+    )
+    assert v.status is Status.ERROR and v.reason == "column_missing" and "income" in v.message

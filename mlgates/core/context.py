@@ -241,11 +241,30 @@ class CheckContext:
                 reason="invalid_input",
                 subject=model_name,
             )
-        return np.asarray(fn(self.features(side)))
+        return np.asarray(fn(self.model_features(model, side, model_name)))
+
+    def model_features(self, model: Any, side: Side = "current", model_name: str = "model") -> pd.DataFrame:
+        """The columns ``model`` predicts from: exactly ``model.feature_names_in_`` when the model
+        records them (scikit-learn estimators fitted on a DataFrame), else :meth:`features`."""
+        names = getattr(model, "feature_names_in_", None)
+        if names is None:
+            return self.features(side)
+        frame = self.frame(side)
+        wanted = list(names)
+        absent = [c for c in wanted if c not in frame.columns]
+        if absent:
+            raise InputError(
+                f"{model_name} was fitted on columns that {side} lacks: {absent[:10]}; pass a table "
+                "with every feature the model was trained on.",
+                reason="column_missing",
+                subject=str(absent[0]),
+            )
+        return frame[wanted]
 
     def describe_inputs(self) -> dict[str, Any]:
-        """Provenance of the inputs: type and shape of each, and for tables and arrays up to
-        :data:`FINGERPRINT_MAX_CELLS` cells a content fingerprint (computed once per run)."""
+        """Provenance of the inputs: type and shape of each, and for tables and numeric arrays up
+        to :data:`FINGERPRINT_MAX_CELLS` cells a content fingerprint (computed once per run;
+        numpy text arrays are not fingerprinted here, their conversion costs more than a gate)."""
         return self.cached(("provenance",), self._describe_inputs)  # type: ignore[no-any-return]
 
     def _describe_inputs(self) -> dict[str, Any]:
@@ -258,7 +277,11 @@ class CheckContext:
                 cells = 1
                 for dim in shape:
                     cells *= int(dim)
-                if cells <= FINGERPRINT_MAX_CELLS:
+                kind = getattr(getattr(value, "dtype", None), "kind", "")
+                if kind in ("U", "S", "O"):
+                    # text arrays need a conversion that costs more than most gates: skipped
+                    desc["fingerprint"] = None
+                elif cells <= FINGERPRINT_MAX_CELLS:
                     desc["fingerprint"] = _fingerprint_or_none(value)
             elif isinstance(value, str):
                 desc["value"] = value

@@ -38,7 +38,6 @@ def section(data: DemoData) -> Suite:
             FairnessGate(
                 "equalized_odds_difference",
                 max_worsening=0.05,
-                decision="ci",
                 name="equalized_odds no worse than champion",
             ),
         ],

@@ -18,6 +18,7 @@ __all__ = [
     "as_pandas_table",
     "digest_path",
     "is_numpy_scalar",
+    "is_table_file",
     "object_state",
     "special_digest",
     "table_digest",
@@ -25,6 +26,17 @@ __all__ = [
 
 #: File suffixes read as tables (their logical content is hashed, not the writer's bytes).
 TABLE_SUFFIXES = (".parquet", ".pq", ".feather", ".arrow")
+#: Delimited text suffixes read as tables with :data:`CSV_READ_POLICY`; each may also end in
+#: one of :data:`COMPRESSION_SUFFIXES` (``data.csv.gz``).
+CSV_SUFFIXES = (".csv", ".tsv")
+COMPRESSION_SUFFIXES = (".gz", ".bz2", ".zip", ".xz")
+#: How CSV/TSV files are parsed before hashing (``pandas.read_csv`` keyword arguments besides
+#: ``sep``): default type inference on the whole file at once, and correctly rounded float
+#: parsing (pandas 3's default; pandas 2 is asked for its round-trip parser), so any text that
+#: denotes the same float64 gives the same value.
+CSV_READ_POLICY: dict[str, Any] = {"low_memory": False}
+if int(pd.__version__.split(".")[0]) < 3:  # pragma: no cover - pandas 2
+    CSV_READ_POLICY["float_precision"] = "round_trip"
 #: Names skipped when hashing a directory.
 IGNORED_NAMES = frozenset(
     {".git", "__pycache__", ".DS_Store", ".ipynb_checkpoints", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
@@ -145,7 +157,32 @@ def object_state(v: Any, path: tuple[Any, ...]) -> Any:
         ) from None
     if isinstance(reduced, str):
         return reduced
+    if _stateless(v, reduced) and (not path or type(v) is object):
+        # nested in an estimator or config, a stateless instance is identified by its class
+        # (e.g. a loss's link function); on its own, or as a bare object() sentinel, it is not
+        where = ".".join(map(str, path)) or "value"
+        raise TypeError(
+            f"cannot fingerprint {where} of type {type(v).__name__}: it has no inspectable state (no "
+            "attributes, no __getstate__, no constructor arguments), so every instance would get the "
+            "same fingerprint. Supported: tables and arrays (pandas, numpy, pyarrow, polars), "
+            "estimators with get_params, dicts, lists, tuples, sets, str, int, float, bool, None, "
+            "dates, enums, paths, and objects whose __getstate__ or pickle reduce arguments hold "
+            "their state."
+        )
     return list(reduced[1:3]) if len(reduced) > 1 else []
+
+
+def _stateless(v: Any, reduced: Any) -> bool:
+    """The reduce tuple of a bare ``object()`` (or of an instance with no attributes): only
+    ``copyreg.__newobj__(cls)``, no state, no items."""
+    import copyreg
+
+    if not isinstance(reduced, tuple) or len(reduced) < 2:
+        return False
+    func, args, *rest = reduced
+    newobj = func in (getattr(copyreg, "__newobj__", None), getattr(copyreg, "__newobj_ex__", None))
+    bare_args = args in ((type(v),), (type(v), (), {}))
+    return newobj and bare_args and all(item is None for item in rest)
 
 
 def digest_path(path: Path) -> bytes:
@@ -175,8 +212,30 @@ def _walk(root: Path) -> list[tuple[str, Path]]:
     return found
 
 
+def table_format(path: Path) -> str | None:
+    """``"parquet"``, ``"feather"``, ``"csv"`` or ``"tsv"`` from a file name, else None."""
+    name = Path(path).name.lower()
+    if name.endswith((".parquet", ".pq")):
+        return "parquet"
+    if name.endswith((".feather", ".arrow")):
+        return "feather"
+    for compression in COMPRESSION_SUFFIXES:
+        if name.endswith(compression):
+            name = name[: -len(compression)]
+            break
+    for suffix in CSV_SUFFIXES:
+        if name.endswith(suffix):
+            return suffix[1:]
+    return None
+
+
+def is_table_file(path: Path) -> bool:
+    """An existing file whose name says it holds a table (Parquet, Feather, CSV, TSV)."""
+    return Path(path).is_file() and table_format(path) is not None
+
+
 def _file_digest(path: Path) -> bytes:
-    if path.suffix.lower() in TABLE_SUFFIXES:
+    if table_format(path) is not None:
         table = _read_table(path)
         if table is not None:
             return digest_frame(table, row_order="sensitive", column_order="sensitive").digest
@@ -188,11 +247,22 @@ def _file_digest(path: Path) -> bytes:
 
 
 def _read_table(path: Path) -> pd.DataFrame | None:
+    """The table in a Parquet/Feather/CSV/TSV file; None when it cannot be read as one.
+
+    Parquet and Feather need pyarrow (None without it). CSV/TSV are parsed with
+    :data:`CSV_READ_POLICY`; a file pandas cannot parse as a table (empty, ragged, not
+    text) gives None, and is then hashed by its bytes.
+    """
+    fmt = table_format(path)
+    if fmt in ("csv", "tsv"):
+        try:
+            return pd.read_csv(path, sep="\t" if fmt == "tsv" else ",", **CSV_READ_POLICY)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, EOFError):
+            return None
     try:
         import pyarrow.feather as feather
         import pyarrow.parquet as pq
     except ImportError:
         return None
-    suffix = path.suffix.lower()
-    table = pq.read_table(path) if suffix in (".parquet", ".pq") else feather.read_table(path)
+    table = pq.read_table(path) if fmt == "parquet" else feather.read_table(path)
     return _arrow_to_pandas(table)

@@ -25,10 +25,9 @@ Order = Literal["sensitive", "insensitive"]
 def kind_of(obj: Any) -> str:
     """``file`` for paths, ``data`` for tables and arrays, ``model`` for estimators, else ``config``."""
     if isinstance(obj, os.PathLike):
-        from mlgates.fingerprints._objects import TABLE_SUFFIXES
+        from mlgates.fingerprints._objects import is_table_file
 
-        path = Path(obj)
-        return "data" if path.is_file() and path.suffix.lower() in TABLE_SUFFIXES else "file"
+        return "data" if is_table_file(Path(obj)) else "file"
     if type(obj).__module__.split(".")[0] in _TABLE_MODULES and hasattr(obj, "shape"):
         return "data"
     if hasattr(obj, "get_params") or (hasattr(obj, "fit") and hasattr(obj, "predict")):
@@ -57,12 +56,11 @@ def describe_artifact(
     entry: dict[str, Any] = {"kind": kind, "type": _type_name(obj)}
     table_obj = obj
     if isinstance(obj, os.PathLike):
-        from mlgates.fingerprints._objects import TABLE_SUFFIXES, _read_table
+        from mlgates.fingerprints._objects import _read_table, is_table_file
 
         path = Path(obj)
         entry["path"] = path.as_posix()
-        is_table = path.is_file() and path.suffix.lower() in TABLE_SUFFIXES
-        table_obj = _read_table(path) if kind == "data" and is_table else None
+        table_obj = _read_table(path) if kind == "data" and is_table_file(path) else None
     if kind == "data" and table_obj is not None:
         table = fingerprint_table(table_obj, row_order=row_order, column_order=column_order)
         entry.update(

@@ -337,8 +337,10 @@ class DeterminismGate(Gate):
     Parameters
     ----------
     train_fn : callable
-        ``train_fn(seed) -> fitted model``. A gate holding a callable cannot be written to a
-        suite file (``to_config`` raises ConfigError); keep it in Python code.
+        ``train_fn(seed) -> fitted model``; the only parameter that may be passed by
+        position (``DeterminismGate(train)``), the others are keyword-only. A gate holding a
+        callable cannot be written to a suite file (``to_config`` raises ConfigError); keep it
+        in Python code.
     n_runs : int, default 2
         Number of training runs (at least 2).
     compare : {"predictions", "fingerprint"}, default "predictions"
@@ -388,8 +390,8 @@ class DeterminismGate(Gate):
 
     def __init__(
         self,
-        *,
         train_fn: Callable[[int], Any],
+        *,
         n_runs: int = 2,
         compare: str = "predictions",
         probe: str = "current",

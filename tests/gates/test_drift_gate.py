@@ -444,3 +444,107 @@ def test_tiny_and_degenerate_columns_never_raise(ref_values, cur_values, method)
     assert v.status is not Status.PASS or all(f.status in (Status.PASS, Status.SKIP) for f in v.findings)
     for f in v.findings:
         assert f.status is not Status.PASS or f.statistic is not None
+
+
+def test_multivariate_skips_columns_missing_on_both_sides():
+    rng = np.random.default_rng(3)
+    ref = pd.DataFrame(
+        {"a": rng.normal(size=200), "b": rng.normal(size=200), "c": rng.choice(["u", "v"], 200)}
+    )
+    holes = ref.assign(a=np.nan, c=None)
+    for method in ("classifier", "mmd"):
+        v = MultivariateDriftGate(method=method, cv=2).check(reference=holes, current=holes)
+        f = v.findings[0]
+        assert v.status is Status.PASS, v.message
+        assert list(f.details["columns"]) == ["b"]
+        assert f.details["skipped_reasons"] == {"a": "all_missing", "c": "all_missing"}
+        empty = MultivariateDriftGate(method=method, columns=["a", "c"]).check(reference=holes, current=holes)
+        assert empty.status is Status.ERROR and empty.reason == "all_missing"
+        assert "a, c" in empty.message
+
+
+def test_multivariate_duplicate_column_names_are_an_input_error():
+    rng = np.random.default_rng(4)
+    ref = pd.DataFrame(rng.normal(size=(200, 3)), columns=["a", "a", "b"])
+    cur = pd.DataFrame(rng.normal(size=(200, 3)), columns=["a", "b", "c"])
+    for method in ("classifier", "mmd"):
+        for r, c in ((ref, cur), (cur, ref)):
+            v = MultivariateDriftGate(method=method, cv=2).check(reference=r, current=c)
+            assert v.status is Status.ERROR and v.reason == "duplicate_columns" and "'a'" in v.message
+
+
+def test_multivariate_messages_name_the_method():
+    rng = np.random.default_rng(5)
+    ref = pd.DataFrame({"a": rng.normal(size=20), "b": rng.normal(size=20)})
+    m = MultivariateDriftGate(method="mmd").check(reference=ref, current=ref)
+    assert m.reason == "insufficient_samples" and m.findings[0].method == "empirical_mmd"
+    assert "MMD" in m.findings[0].message and "classifier" not in m.findings[0].message
+    c = MultivariateDriftGate().check(reference=ref, current=ref)
+    assert c.findings[0].method == "domain_classifier" and "classifier" in c.findings[0].message
+
+
+def test_domain_classifier_on_identical_samples_is_near_chance():
+    rng = np.random.default_rng(6)
+    ref = pd.DataFrame(
+        {"a": rng.normal(size=300), "b": rng.normal(size=300), "c": rng.choice(["u", "v"], 300)}
+    )
+    v = MultivariateDriftGate().check(reference=ref, current=ref)
+    assert 0.35 <= v.metrics["roc_auc"] <= 0.65 and v.status is Status.PASS
+    assert v.findings[0].details["duplicate_rows"] == len(ref)
+    # half of current repeats reference rows: still no drift, and the overlap is recorded
+    cur = pd.concat([ref.iloc[:150], ref.iloc[150:].assign(a=rng.normal(size=150))], ignore_index=True)
+    w = MultivariateDriftGate().check(reference=ref, current=cur)
+    assert 0.35 <= w.metrics["roc_auc"] <= 0.65 and w.findings[0].details["duplicate_rows"] == 150
+    # duplicates within a side do not hide a real shift of a low-cardinality column
+    shifted = pd.DataFrame({"flag": rng.random(500) < 0.6})
+    s = MultivariateDriftGate().check(
+        reference=pd.DataFrame({"flag": rng.random(500) < 0.3}), current=shifted
+    )
+    assert s.status is Status.FAIL
+
+
+def test_threshold_levels_that_cannot_decide_are_parameter_errors():
+    ref, cur = frames()
+    with pytest.raises(ParameterError, match="column 'num'.*'ks'.*Got 5"):
+        DriftGate(threshold=5).check(reference=ref, current=cur)
+    with pytest.raises(ParameterError, match="'threshold'.*every column.*'ks'"):
+        DriftGate(method="ks", threshold=0).validate()
+    with pytest.raises(ParameterError, match="'warn_threshold'.*column 'num'.*larger than threshold=0.05"):
+        DriftGate(warn_threshold={"num": 0.01}).check(reference=ref, current=cur)
+    with pytest.raises(
+        ParameterError, match="'warn_threshold'.*'psi' is a distance.*Fix: .*warn_threshold=0.1"
+    ):
+        DriftGate(method="psi", threshold=0.2, warn_threshold=0.3).validate()
+    with pytest.raises(ParameterError, match="'warn_threshold'.*'psi'"):
+        DriftGate(method="psi", threshold=0.2, warn_threshold=0.2).validate()
+    # distances keep [0, inf); laxer warning levels are accepted
+    DriftGate(method="psi", threshold=5.0, warn_threshold=0.1).check(reference=ref, current=cur)
+    v = DriftGate(threshold={"num": 0.01}, warn_threshold={"num": 0.2}).check(reference=ref, current=cur)
+    assert by_subject(v)["num"].details["warn_threshold"] == 0.2
+
+
+def test_insufficient_samples_message_names_the_resolved_method():
+    ref, cur = frames(n_ref=20, n_cur=15)
+    f = by_subject(DriftGate(threshold={"ks": 0.01}).check(reference=ref, current=cur))
+    want = np.sqrt(-np.log(0.01 / 2) / 2) * np.sqrt((20 + 15) / (20 * 15))
+    assert f["num"].details["detectable_ks_distance"] == pytest.approx(want)
+    assert f"a ks test at alpha 0.01 could only detect a CDF gap >= {want:.2f}" in f["num"].message
+    share = stats.norm.ppf(0.975) * np.sqrt(0.25 * (1 / 20 + 1 / 15))
+    assert f["flag"].method == "z" and f["flag"].details["detectable_share_difference"] == pytest.approx(
+        share
+    )
+    assert f"a z test at alpha 0.05 could only detect a change of share >= {share:.2f}" in f["flag"].message
+    assert "for chisquare" in f["cat"].message and "KS test" not in f["cat"].message
+    tiny = by_subject(DriftGate(method="psi").check(reference=ref.iloc[:3], current=cur.iloc[:2]))["num"]
+    assert "for psi" in tiny.message and "ks" not in tiny.message
+    assert "no shift of any size is detectable with 3 reference and 2 current values" in tiny.message
+
+
+def test_corrected_pvalues_are_labelled_in_messages():
+    ref, cur = frames()
+    v = by_subject(DriftGate(correction="holm").check(reference=ref, current=cur))
+    f = v["num"]
+    assert f"ks holm-adjusted p={f.pvalue:.3g}" in f.message
+    assert f"raw p={f.details['raw_pvalue']:.3g}" in f.message
+    plain = by_subject(DriftGate().check(reference=ref, current=cur))["num"]
+    assert f"ks p={plain.pvalue:.3g}" in plain.message and "adjusted" not in plain.message

@@ -348,6 +348,54 @@ def test_cli_fingerprint_lock_verify(tmp_path, monkeypatch, capsys):
     assert main(["verify", "--strict"]) == 2  # a locked directory is gone
 
 
+def test_cli_verify_csv_by_content_names_changed_column(tmp_path, monkeypatch, capsys):
+    from mlgates.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    frame = _data()
+    frame.to_csv("ref.csv", index=False)
+    assert main(["lock", "ref.csv", "-o", "ref.lock.json"]) == 0
+    entry = json.loads(Path("ref.lock.json").read_text())["artifacts"]["ref.csv"]
+    assert entry["kind"] == "data" and set(entry["columns"]) == set(frame.columns)
+    frame.to_csv("ref.csv", index=False, float_format="%.17g")  # another writer, same values
+    capsys.readouterr()
+    assert main(["verify", "ref.lock.json"]) == 0, capsys.readouterr().out
+    changed = frame.copy()
+    changed.loc[5, "z"] += 1.0
+    changed.to_csv("ref.csv", index=False)
+    capsys.readouterr()
+    assert main(["verify", "ref.lock.json", "--format", "json"]) == 1
+    finding = json.loads(capsys.readouterr().out)["findings"][0]
+    assert finding["details"]["changed_columns"] == ["z"]
+
+
+def test_cli_verify_lockfile_positional_or_option(tmp_path, monkeypatch, capsys):
+    from mlgates.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    Path("a.txt").write_text("a\n")
+    assert main(["lock", "a.txt", "-o", "my.lock.json", "--no-environment"]) == 0
+    assert main(["verify", "my.lock.json"]) == 0
+    assert main(["verify", "--lock", "my.lock.json"]) == 0
+    assert main(["verify", "my.lock.json", "--lock", "my.lock.json"]) == 0
+    capsys.readouterr()
+    assert main(["verify", "my.lock.json", "--lock", "other.json"]) == 2
+    assert "two lock files" in capsys.readouterr().err
+    assert main(["verify", "my.lock.json", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "pass"
+    with pytest.raises(SystemExit):
+        main(["verify", "my.lock.json", "--format", "html"])
+
+
+def test_determinism_gate_train_fn_positional():
+    data = _data()
+    gate = DeterminismGate(_trainer(data), n_runs=2)
+    assert gate.get_params()["train_fn"] is gate.train_fn
+    assert gate.check(**_probe(data)).status is Status.PASS
+    with pytest.raises(TypeError):
+        DeterminismGate(_trainer(data), 2)  # the rest stays keyword-only
+
+
 def test_manifest_reserved_names():
     with pytest.raises(ValueError, match="'config' is taken"):
         Manifest.capture(artifacts={"config": {"a": 1}}, config={"b": 2}, environment=False)

@@ -295,6 +295,16 @@ def detectable(n_ref: int, n_cur: int, alpha: float = 0.05) -> float:
     return math.sqrt(-math.log(alpha / 2) / 2) * math.sqrt((n_ref + n_cur) / (n_ref * n_cur))
 
 
+def detectable_share(n_ref: int, n_cur: int, alpha: float = 0.05) -> float:
+    """Smallest change of a share (at 50%, the widest case) that a two-sided two-proportion
+    z-test at ``alpha`` can detect with these sizes: ``z_(1-alpha/2) * sqrt(p(1-p)(1/n_ref + 1/n_cur))``."""
+    if n_ref <= 0 or n_cur <= 0:
+        return math.inf
+    from statistics import NormalDist
+
+    return NormalDist().inv_cdf(1 - alpha / 2) * math.sqrt(0.25 * (1 / n_ref + 1 / n_cur))
+
+
 #: Bars drawn per categorical histogram; the rest is pooled into one "(other)" bar.
 MAX_HISTOGRAM_BARS = 30
 

@@ -21,11 +21,14 @@ __all__ = ["MultivariateDriftGate"]
 
 def _encode(
     ref: pd.DataFrame, cur: pd.DataFrame, columns: list[str]
-) -> tuple[np.ndarray, list[str], list[str], list[bool]]:
+) -> tuple[np.ndarray, list[str], dict[str, str], list[bool]]:
     """Numeric matrix of both sides stacked: numbers as floats (NaN kept), datetimes as int64
     nanoseconds, categories as shared integer codes (missing -> NaN, flagged as categorical for
-    the classifier). Columns with more than 255 categories are left out (listed)."""
-    blocks, used, skipped, is_cat = [], [], [], []
+    the classifier). Left out, with the reason: columns with more than 255 categories
+    (``too_many_categories``) and columns with no finite, non-missing value on either side
+    (``all_missing``)."""
+    blocks, used, is_cat = [], [], []
+    skipped: dict[str, str] = {}
     for col in columns:
         both = pd.concat([ref[col], cur[col]], ignore_index=True)
         kind = value_kind(both)
@@ -42,14 +45,49 @@ def _encode(
         else:
             codes, uniques = pd.factorize(both, use_na_sentinel=True)
             if len(uniques) > 255:
-                skipped.append(str(col))
+                skipped[str(col)] = "too_many_categories"
                 continue
             values = np.where(codes < 0, np.nan, codes).astype(float)
+        if np.isnan(values).all():
+            skipped[str(col)] = "all_missing"
+            continue
         blocks.append(values)
         used.append(str(col))
         is_cat.append(kind == "categorical")
     matrix = np.column_stack(blocks) if blocks else np.empty((len(ref) + len(cur), 0))
     return matrix, used, skipped, is_cat
+
+
+def _fold_ids(x: np.ndarray, y: np.ndarray, cv: int, seed: int) -> tuple[np.ndarray, int]:
+    """Cross-validation fold of each row, and the number of rows that repeat an earlier row.
+
+    Rows start in seeded stratified folds. Copies of one feature vector (exact duplicates,
+    missing values equal) are then dealt out per label, round robin from the fold of the
+    first copy, so every fold holds the copies of each label in about the same proportion as
+    the whole sample. Otherwise a held-out copy would be judged by a model trained on its
+    twins, whose labels are mostly the other side's (a row in both samples, held out as
+    "reference", is learned as "current"), which drives the AUC of identical samples far
+    below 0.5. A row in both samples once each lands in one fold, where both copies get the
+    same score.
+    """
+    from sklearn.model_selection import StratifiedKFold
+
+    base = np.empty(y.size, dtype=np.int64)
+    folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)
+    for i, (_, test) in enumerate(folds.split(np.zeros((y.size, 1)), y)):
+        base[test] = i
+    hashes = pd.util.hash_pandas_object(pd.DataFrame(x), index=False).to_numpy()
+    _, first, group = np.unique(hashes, return_index=True, return_inverse=True)
+    n_dup = int(y.size - first.size)
+    if n_dup == 0:
+        return base, 0
+    order = np.lexsort((np.arange(y.size), y, group))
+    key = group[order] * 2 + y[order].astype(np.int64)
+    starts = np.r_[0, np.flatnonzero(np.diff(key)) + 1]
+    rank = np.arange(y.size) - np.repeat(starts, np.diff(np.r_[starts, y.size]))
+    fold = np.empty(y.size, dtype=np.int64)
+    fold[order] = (base[first[group[order]]] + rank) % cv
+    return fold, n_dup
 
 
 class MultivariateDriftGate(Gate):
@@ -88,8 +126,14 @@ class MultivariateDriftGate(Gate):
 
     Notes
     -----
+    Columns with no finite, non-missing value on either side, and columns with more than 255
+    categories, are left out (``details["skipped_columns"]``, reasons in
+    ``details["skipped_reasons"]``). Copies of one row are kept together in balanced folds
+    (``details["duplicate_rows"]`` counts them), so identical samples give an AUC near 0.5.
+
     Reason codes: ``drift_detected``, ``insufficient_samples``, ``empty_input``,
-    ``column_missing``, ``nothing_to_check``.
+    ``column_missing``, ``all_missing`` (no usable column has a value), ``duplicate_columns``,
+    ``nothing_to_check``.
 
     Examples
     --------
@@ -149,6 +193,8 @@ class MultivariateDriftGate(Gate):
 
     def _check(self, ctx: CheckContext) -> Verdict:
         ref, cur = ctx.frame("reference"), ctx.frame("current")
+        select_columns(ref, None)  # duplicate names are an InputError naming them
+        select_columns(cur, None)
         empty = [s for s, f in (("reference", ref), ("current", cur)) if len(f) == 0]
         if empty:
             return self._verdict(
@@ -190,7 +236,13 @@ class MultivariateDriftGate(Gate):
             "n_cur": n_cur,
             "subsampled": r_idx is not None or c_idx is not None,
         }
+        method = "empirical_mmd" if self.method == "mmd" else "domain_classifier"
         if min(n_ref, n_cur) < self.min_samples:
+            what = (
+                "the MMD permutation test has too few rows to detect a shift reliably"
+                if self.method == "mmd"
+                else "a domain classifier cannot be trained and validated reliably"
+            )
             return self._verdict(
                 Status.coerce(self.on_insufficient),
                 reason="insufficient_samples",
@@ -198,17 +250,35 @@ class MultivariateDriftGate(Gate):
                     Finding(
                         "dataset",
                         Status.coerce(self.on_insufficient),
-                        method=f"domain_{self.method}",
+                        method=method,
                         reason="insufficient_samples",
                         details=details,
-                        message=f"{n_ref} reference and {n_cur} current rows (< {self.min_samples}): "
-                        "a domain classifier cannot be trained and validated reliably",
+                        message=f"{n_ref} reference and {n_cur} current rows (< {self.min_samples}): {what}",
                     )
                 ],
             )
         x, used, skipped, is_cat = _encode(r, c, names)
-        details.update(columns=used, skipped_columns=skipped)
+        details.update(columns=used, skipped_columns=list(skipped), skipped_reasons=skipped)
         if not used:
+            missing = [col for col, why in skipped.items() if why == "all_missing"]
+            if missing:
+                return self._verdict(
+                    Status.ERROR,
+                    reason="all_missing",
+                    message=f"no non-missing values in {', '.join(missing[:10])} on either side; "
+                    "the joint distribution cannot be compared",
+                    findings=[
+                        Finding(
+                            "dataset",
+                            Status.ERROR,
+                            method=method,
+                            reason="all_missing",
+                            details=details,
+                            message=f"no usable columns: {', '.join(missing[:10])} "
+                            "have no non-missing value on either side",
+                        )
+                    ],
+                )
             return self._verdict(Status.SKIP, reason="nothing_to_check", message="no usable columns")
         y = np.concatenate((np.zeros(n_ref), np.ones(n_cur)))
         if self.method == "mmd":
@@ -239,12 +309,16 @@ class MultivariateDriftGate(Gate):
         from sklearn.ensemble import HistGradientBoostingClassifier
         from sklearn.inspection import permutation_importance
         from sklearn.metrics import roc_auc_score
-        from sklearn.model_selection import StratifiedKFold
 
-        folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
+        fold, n_dup = _fold_ids(x, y, self.cv, self.random_state)
+        details.update(duplicate_rows=n_dup)
         oof = np.empty(y.size)
         importances = None
-        for i, (train, test) in enumerate(folds.split(x, y)):
+        for i in range(self.cv):
+            test = np.flatnonzero(fold == i)
+            train = np.flatnonzero(fold != i)
+            if test.size == 0:
+                continue
             model = HistGradientBoostingClassifier(
                 max_iter=100,
                 early_stopping=False,
@@ -253,7 +327,7 @@ class MultivariateDriftGate(Gate):
             )
             model.fit(x[train], y[train])
             oof[test] = model.predict_proba(x[test])[:, 1]
-            if i == 0 and self.n_top_features:
+            if importances is None and self.n_top_features and np.unique(y[test]).size == 2:
                 imp = permutation_importance(
                     model, x[test], y[test], scoring="roc_auc", n_repeats=3, random_state=self.random_state
                 )

@@ -77,9 +77,11 @@ class DriftGate(Gate):
     threshold : float or mapping, optional
         For p-value methods the significance level alpha (drift when ``p < alpha``); for
         distances the bound (drift when ``statistic >= bound``). Default 0.05 for tests and 0.1
-        for distances. A mapping sets it per column, method or kind (in that precedence).
+        for distances. A mapping sets it per column, method or kind (in that precedence). An
+        alpha outside (0, 1) is a ParameterError naming the column and method.
     warn_threshold : float or mapping, optional
-        A laxer level that only WARNs (e.g. 0.1 for tests, 0.05 for distances).
+        A laxer level that only WARNs (e.g. 0.1 for tests, 0.05 for distances); a level that is
+        not laxer than ``threshold`` could never fire and is a ParameterError.
     drift_share : float, default 0.5
         With ``mode="share"``, the verdict FAILs when the share of drifted columns among the
         judged ones reaches this value; fewer drifted columns WARN.
@@ -210,6 +212,22 @@ class DriftGate(Gate):
                 for key, v in value.items():
                     if not Interval("real", 0, None).is_satisfied_by(v):
                         raise parameter_error(owner, f"{pname}[{key!r}]", "a float in [0, inf)", v)
+        if isinstance(self.method, str) and self.method != "auto":
+            # one method for every column: scalar levels can be checked before any data is seen
+            thr = self.threshold if isinstance(self.threshold, (int, float)) else None
+            warn = self.warn_threshold if isinstance(self.warn_threshold, (int, float)) else None
+            default = (
+                DEFAULT_PVALUE_THRESHOLD
+                if self.method in kernels.PVALUE_METHODS
+                else DEFAULT_DISTANCE_THRESHOLD
+            )
+            if thr is not None or warn is not None:
+                self._check_levels(
+                    "every column",
+                    self.method,
+                    float(default if thr is None else thr),
+                    None if warn is None else float(warn),
+                )
         if isinstance(self.kinds, Mapping):
             for key, value in self.kinds.items():
                 if value not in VALUE_KINDS:
@@ -254,7 +272,47 @@ class DriftGate(Gate):
         default = DEFAULT_PVALUE_THRESHOLD if method in kernels.PVALUE_METHODS else DEFAULT_DISTANCE_THRESHOLD
         thr = float(self._lookup(self.threshold, column, kind, method, default))
         warn = self._lookup(self.warn_threshold, column, kind, method, None)
-        return thr, (None if warn is None else float(warn))
+        warn = None if warn is None else float(warn)
+        self._check_levels(f"column {column!r}", method, thr, warn)
+        return thr, warn
+
+    def _check_levels(self, where: str, method: str, thr: float, warn: float | None) -> None:
+        """A p-value method's threshold is an alpha in (0, 1); a warning level must be laxer
+        than the threshold (a larger alpha, a smaller distance) or it could never fire."""
+        owner = type(self).__name__
+        is_test = method in kernels.PVALUE_METHODS
+        if is_test and not 0 < thr < 1:
+            raise parameter_error(
+                owner,
+                "threshold",
+                f"a significance level in (0, 1) for {where} (method {method!r} is a p-value test)",
+                thr,
+                "pass an alpha such as threshold=0.05 (0 never flags drift, 1 or more always does); "
+                "for distances and tests together use a mapping by method, e.g. "
+                "threshold={'ks': 0.05, 'wasserstein': 0.1}.",
+            )
+        if warn is None:
+            return
+        if is_test and not thr < warn < 1:
+            raise parameter_error(
+                owner,
+                "warn_threshold",
+                f"in ({thr:g}, 1) for {where}: method {method!r} is a p-value test, so the warning "
+                f"alpha must be larger than threshold={thr:g} to ever fire",
+                warn,
+                f"pass a laxer alpha such as warn_threshold={min(2 * thr, (1 + thr) / 2):g}, or a mapping "
+                "by method, e.g. warn_threshold={'ks': 0.1, 'wasserstein': 0.05}.",
+            )
+        if not is_test and not warn < thr:
+            raise parameter_error(
+                owner,
+                "warn_threshold",
+                f"below threshold={thr:g} for {where}: method {method!r} is a distance, so the warning "
+                "bound must be smaller than the drift bound to ever fire",
+                warn,
+                f"pass a smaller bound such as warn_threshold={thr / 2:g}, or a mapping by method, "
+                "e.g. warn_threshold={'ks': 0.1, 'wasserstein': 0.05}.",
+            )
 
     # -- inputs ---------------------------------------------------------------------------
     def _pairs(self, ctx: CheckContext) -> list[tuple[str, Any]]:
@@ -363,13 +421,9 @@ class DriftGate(Gate):
             why = "set by the method parameter"
         out.method = method
         d.update(method_reason=why)
+        thr, _ = self._threshold_for(subject, out.kind, method)  # invalid levels fail here, early
         if min(col.ref.n, col.cur.n) < self.min_samples:
-            eff = prep.detectable(col.ref.n, col.cur.n)
-            out.insufficient = (
-                f"{subject}: {col.ref.n} reference and {col.cur.n} current values (< {self.min_samples}); "
-                f"a KS test at alpha 0.05 could only detect a CDF gap >= {eff:.2f}"
-            )
-            d.update(detectable_ks_distance=eff)
+            out.insufficient = self._insufficient(subject, method, col.ref.n, col.cur.n, thr, d)
             return out
         bins = self._lookup(self.bins, subject, out.kind, None, "quantile")
         try:
@@ -386,6 +440,27 @@ class DriftGate(Gate):
             d["histogram"] = hist
         out.statistic, out.pvalue = result.statistic, result.pvalue
         return out
+
+    def _insufficient(
+        self, subject: str, method: str, n_ref: int, n_cur: int, thr: float, d: dict[str, Any]
+    ) -> str:
+        """The insufficient-samples message: the smallest effect the resolved method could
+        detect at these sizes (binary tests: a change of share; the rest: the KS distance of a
+        two-sample test, a scale for how coarse any comparison is)."""
+        head = f"{subject}: {n_ref} reference and {n_cur} current values (< {self.min_samples}) for {method}"
+        alpha = thr if method in kernels.PVALUE_METHODS else DEFAULT_PVALUE_THRESHOLD
+        if method in ("z", "fisher_exact"):
+            eff = prep.detectable_share(n_ref, n_cur, alpha)
+            d.update(detectable_share_difference=eff)
+            effect = f"a {method} test at alpha {alpha:g} could only detect a change of share >= {eff:.2f}"
+        else:
+            eff = prep.detectable(n_ref, n_cur, alpha)
+            d.update(detectable_ks_distance=eff)
+            test = "a ks test" if method == "ks" else "even a ks test"
+            effect = f"{test} at alpha {alpha:g} could only detect a CDF gap >= {eff:.2f}"
+        if eff >= 1:
+            effect = f"no shift of any size is detectable with {n_ref} reference and {n_cur} current values"
+        return f"{head}; {effect}"
 
     def _missing_finding(self, subject: str, col: prep.Column) -> Finding:
         ref_share = col.ref.n_missing / col.ref.rows
@@ -577,7 +652,11 @@ class DriftGate(Gate):
             )
         if is_test:
             drifted, warned = value < thr, warn is not None and value < warn
-            shown = f"{method} p={value:.3g} {'<' if drifted else '>='} {thr:g}"
+            raw = o.details.get("raw_pvalue")
+            label = "p" if raw is None else f"{o.details['correction']}-adjusted p"
+            shown = f"{method} {label}={value:.3g} {'<' if drifted else '>='} {thr:g}"
+            if raw is not None:
+                shown += f", raw p={raw:.3g}"
         else:
             drifted, warned = value >= thr, warn is not None and value >= warn
             shown = f"{method} {value:.3g} {'>=' if drifted else '<'} {thr:g}"

@@ -19,6 +19,7 @@ from mlgates.gates.fairness import _components as comps
 from mlgates.gates.fairness import _inputs as inp
 from mlgates.gates.fairness._common import (
     INSUFFICIENT_STATUS,
+    ZERO_DENOMINATOR,
     Component,
     fmt,
     group_findings,
@@ -102,7 +103,7 @@ class FairnessGate(Gate):
         (``baseline_prediction`` or ``baseline_model``, same rows) by at most this much, in
         the metric's units. "Worse" is higher when ``max_value`` is set (or for differences and
         ``group_max``), lower when ``min_value`` is set (or for ratios and ``group_min``). The
-        interval is a paired bootstrap on the same rows.
+        interval is a paired bootstrap on the same rows; see ``worsening_decision``.
     sensitive_features : str or list of str, optional
         Column(s) of ``current``. Takes precedence over the check input
         ``sensitive_features`` (column names, an array, a Series or a DataFrame). Several
@@ -129,9 +130,15 @@ class FairnessGate(Gate):
         (counted in ``params["n_dropped_missing"]``), or are an ERROR
         (``missing_sensitive_values``).
     decision : {"point", "ci"}, default "point"
-        Fail on the point estimate, or only when the whole confidence interval is beyond the
-        bound (a point beyond it with an interval that is not gives WARN,
-        ``fairness_bound_inconclusive``).
+        For the bounds on the aggregate (``max_value``/``min_value``): fail on the point
+        estimate, or only when the whole confidence interval is beyond the bound (a point
+        beyond it with an interval that is not gives WARN, ``fairness_bound_inconclusive``).
+    worsening_decision : {"ci", "point"}, default "ci"
+        For ``max_worsening``: by default the candidate FAILs (``fairness_regression``) only
+        when the lower end of the paired-bootstrap interval of the worsening exceeds the
+        margin; a point estimate beyond the margin whose interval still includes it is WARN
+        (``fairness_regression_inconclusive``), so two models of the same quality do not fail
+        on noise. ``"point"`` fails on the point estimate. ``"ci"`` needs ``n_resamples > 0``.
     confidence : float, default 0.95
         Level of every interval.
     threshold : float, optional
@@ -152,7 +159,9 @@ class FairnessGate(Gate):
     Notes
     -----
     Reason codes: ``fairness_bound_exceeded``, ``fairness_bound_inconclusive``,
-    ``fairness_regression``, ``insufficient_samples``, ``undefined_rate``, ``single_group``,
+    ``fairness_regression``, ``fairness_regression_inconclusive``, ``insufficient_samples``,
+    ``undefined_rate`` (also for an aggregate that is undefined because a rate is undefined in
+    every group, or a ratio's reference value is 0), ``single_group``,
     and input errors ``probabilities_given``, ``pos_label_required``, ``non_binary_labels``,
     ``missing_values``, ``missing_sensitive_values``, ``missing_input``, ``column_missing``,
     ``length_mismatch``, ``empty_input``.
@@ -190,6 +199,7 @@ class FairnessGate(Gate):
         "on_insufficient": [Options("warn", "fail", "error", "ignore")],
         "missing": [Options("as_group", "drop", "error")],
         "decision": [Options("point", "ci")],
+        "worsening_decision": [Options("ci", "point")],
         "confidence": [Interval("real", 0, 1, closed="neither")],
         "threshold": [Interval("real", None, None), None],
         "n_resamples": [Interval("int", 0, None), None],
@@ -211,6 +221,7 @@ class FairnessGate(Gate):
         on_insufficient: str = "warn",
         missing: str = "as_group",
         decision: str = "point",
+        worsening_decision: str = "ci",
         confidence: float = 0.95,
         threshold: float | None = None,
         pos_label: Any = None,
@@ -232,6 +243,7 @@ class FairnessGate(Gate):
         self.on_insufficient = on_insufficient
         self.missing = missing
         self.decision = decision
+        self.worsening_decision = worsening_decision
         self.confidence = confidence
         self.threshold = threshold
         self.pos_label = pos_label
@@ -293,6 +305,14 @@ class FairnessGate(Gate):
                 "> 0 with decision='ci'",
                 self.n_resamples,
                 f"{owner}(n_resamples=1000) or decision='point'.",
+            )
+        if self.max_worsening is not None and self.worsening_decision == "ci" and self.n_resamples == 0:
+            raise parameter_error(
+                owner,
+                "n_resamples",
+                "> 0 with max_worsening and worsening_decision='ci'",
+                self.n_resamples,
+                f"{owner}(n_resamples=1000) or worsening_decision='point'.",
             )
         if (
             self.max_value is None
@@ -389,7 +409,9 @@ class FairnessGate(Gate):
         )
         top = [head]
         if with_baseline:
-            top.append(self._worsening_finding(spec, components, base_components, metrics, insufficient))
+            top.append(
+                self._worsening_finding(spec, components, base_components, groups, metrics, insufficient)
+            )
         message = "; ".join(f.message for f in top)
         n_bad = sum(1 for f in findings if f.status is not Status.PASS)
         if n_bad:
@@ -538,23 +560,26 @@ class FairnessGate(Gate):
                 hi_g, lo_g = int(np.nanargmax(vals)), int(np.nanargmin(vals))
                 details[f"{comp.name}_max_group"] = groups.subject(hi_g)
                 details[f"{comp.name}_min_group"] = groups.subject(lo_g)
-                extremes.append(
-                    f"{comp.name}: {groups.subject(hi_g)} {fmt(comp.name, vals[hi_g])} vs "
-                    f"{groups.subject(lo_g)} {fmt(comp.name, vals[lo_g])}"
-                )
+                if ok.sum() == 1:
+                    text = f"only {groups.subject(hi_g)} {fmt(comp.name, vals[hi_g])}"
+                elif vals[hi_g] == vals[lo_g]:
+                    text = f"all {'groups' if ok.all() else 'groups used'} {fmt(comp.name, vals[hi_g])}"
+                else:
+                    text = (
+                        f"{groups.subject(hi_g)} {fmt(comp.name, vals[hi_g])} vs "
+                        f"{groups.subject(lo_g)} {fmt(comp.name, vals[lo_g])}"
+                    )
+                extremes.append(f"{comp.name}: {text}")
         if value != value:
+            code, cause = self._undefined_cause(spec, components, groups)
             return Finding(
                 spec.name,
                 insufficient,
                 method=spec.name,
-                reason="insufficient_samples",
+                reason=code,
                 threshold=max_value if max_value is not None else min_value,
                 details=details,
-                message=(
-                    f"{spec.name} undefined: fewer than two groups with >= {self.min_group_size} rows "
-                    f"and a defined rate (used: {details['groups_used'] or 'none'})"
-                    + _detectable(components, self.confidence)
-                ),
+                message=f"{spec.name} undefined: {cause}",
             )
         status, reason, bound, text = judge(value, ci, max_value, min_value, self.decision)
         ci_text = "" if ci[0] != ci[0] else f" [{ci[0]:.4g}, {ci[1]:.4g}]"
@@ -570,11 +595,58 @@ class FairnessGate(Gate):
             details=details,
         )
 
+    def _undefined_cause(
+        self, spec: _Spec, components: list[Component], groups: inp.Groups
+    ) -> tuple[str, str]:
+        """Why the aggregate is NaN, per component: reason code and message text.
+
+        ``undefined_rate`` when the cause is an undefined value (a rate undefined in every
+        group, a ratio whose reference value is 0), ``insufficient_samples`` when groups were
+        left out for their size."""
+        m = self.min_group_size
+        need = 1 if spec.aggregate in ("group_min", "group_max") or self.method == "to_overall" else 2
+        causes, size_limited = [], False
+        for comp in components:
+            used = comp.usable(m)
+            value = fk.aggregate(masked(comp.values, used), spec.aggregate, self.method, comp.overall)
+            if np.isfinite(value):
+                continue
+            name = comp.name
+            why = ZERO_DENOMINATOR.get(name, "no usable rows")
+            if used.sum() >= need:  # enough groups: a ratio with a zero (or undefined) reference
+                if self.method == "to_overall":
+                    causes.append(
+                        f"the overall {name} is {fmt(name, comp.overall)}, so the ratio is undefined"
+                    )
+                else:
+                    top = float(np.max(comp.values[used]))
+                    causes.append(f"the largest {name} is {fmt(name, top)}, so the ratio is 0 / 0")
+                continue
+            if not comp.defined.any():
+                causes.append(f"{name} undefined in every group: {why}")
+                continue
+            small = comp.defined & ~used
+            size_limited |= bool(small.any())
+            names = [groups.subject(int(g)) for g in np.flatnonzero(used)]
+            head = "fewer than two groups" if need == 2 else "no group"
+            text = f"{head} with >= {m} rows and a defined {name} (used: {names or 'none'})"
+            if (~comp.defined).any():
+                undefined = [groups.subject(int(g)) for g in np.flatnonzero(~comp.defined)]
+                text += f"; undefined in {undefined} ({why})"
+            causes.append(text)
+        if not causes:  # only the combination of the components is undefined
+            return "undefined_rate", "the components' aggregates do not combine to a value"
+        text = "; ".join(causes)
+        if size_limited:
+            return "insufficient_samples", text + _detectable(components, self.confidence)
+        return "undefined_rate", text
+
     def _worsening_finding(
         self,
         spec: _Spec,
         components: list[Component],
         base: list[Component] | None,
+        groups: inp.Groups,
         metrics: dict[str, float],
         insufficient: Status,
     ) -> Finding:
@@ -608,23 +680,34 @@ class FairnessGate(Gate):
             "direction": "higher is worse" if sign > 0 else "lower is worse",
         }
         if worsening != worsening:
+            which, undefined = ("candidate", cand) if value_c != value_c else ("baseline", both)
+            code, cause = self._undefined_cause(spec, undefined, groups)
             return Finding(
                 subject,
                 insufficient,
                 method="fairness_non_regression",
-                reason="insufficient_samples",
+                reason=code,
                 threshold=self.max_worsening,
                 details=details,
-                message=f"{subject}: undefined (too few usable groups for one of the models)",
+                message=f"{subject}: undefined for the {which} ({cause})",
             )
-        status, reason, _, _ = judge(worsening, ci, self.max_worsening, None, self.decision)
-        if reason == "fairness_bound_exceeded":
-            reason = "fairness_regression"
-        elif reason == "fairness_bound_inconclusive":
-            reason = "fairness_regression_inconclusive"
+        margin = float(self.max_worsening or 0.0)
+        status, reason, _, _ = judge(worsening, ci, margin, None, self.worsening_decision)
         verb = "worse" if worsening > 0 else "better"
         ci_text = "" if ci[0] != ci[0] else f" [{ci[0]:.4g}, {ci[1]:.4g}]"
-        cmp = ">" if worsening > (self.max_worsening or 0) else "<="
+        if reason == "fairness_bound_exceeded":
+            reason = "fairness_regression"
+            verdict_text = f"worsening > {margin:.4g} allowed"
+            if self.worsening_decision == "ci":
+                verdict_text += f" (the whole {self.confidence:.0%} interval)"
+        elif reason == "fairness_bound_inconclusive":
+            reason = "fairness_regression_inconclusive"
+            verdict_text = (
+                f"worsening > {margin:.4g} allowed on the point estimate, but its {self.confidence:.0%} "
+                "interval includes the margin: not judged a regression"
+            )
+        else:
+            verdict_text = f"worsening <= {margin:.4g} allowed"
         return Finding(
             subject,
             status,
@@ -635,6 +718,6 @@ class FairnessGate(Gate):
             details=details,
             message=(
                 f"{spec.name}: candidate {value_c:.4g} vs baseline {value_b:.4g}, "
-                f"{abs(worsening):.4g} {verb}{ci_text}; worsening {cmp} {self.max_worsening:.4g} allowed"
+                f"{abs(worsening):.4g} {verb}{ci_text}; {verdict_text}"
             ),
         )
