@@ -239,13 +239,20 @@ def score_metric(
 
 # -- calibration --------------------------------------------------------------------------------
 def calibration_bins(
-    y: np.ndarray, proba: np.ndarray, *, n_bins: int = 10, strategy: str = "uniform"
+    y: np.ndarray,
+    proba: np.ndarray,
+    *,
+    n_bins: int = 10,
+    strategy: str = "uniform",
+    sample_weight: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per-bin row count, mean predicted probability and observed positive rate.
 
     Bins are right-closed intervals ``(e_i, e_{i+1}]`` (the first also holds 0) on equal-width
     edges over [0, 1] (``"uniform"``) or on the quantiles of ``proba`` (``"quantile"``), the
-    same binning as :func:`sklearn.calibration.calibration_curve`.
+    same binning as :func:`sklearn.calibration.calibration_curve`. With ``sample_weight`` the
+    count is the bin's total weight and the means are weighted (the quantile edges stay those
+    of the rows).
 
     Returns
     -------
@@ -259,11 +266,15 @@ def calibration_bins(
     else:
         raise ValueError(f"unknown strategy {strategy!r}")
     ids = np.searchsorted(edges[1:-1], proba)
-    count = np.bincount(ids, minlength=n_bins).astype(float)
-    sums = np.bincount(ids, weights=proba, minlength=n_bins)
-    pos = np.bincount(ids, weights=np.asarray(y, dtype=float), minlength=n_bins)
+    w = np.ones_like(proba) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    count = np.bincount(ids, weights=w, minlength=n_bins).astype(float)
+    sums = np.bincount(ids, weights=w * proba, minlength=n_bins)
+    pos = np.bincount(ids, weights=w * np.asarray(y, dtype=float), minlength=n_bins)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return edges, count, sums / count, pos / count
+        mean_p, rate = sums / count, pos / count
+    empty = count == 0  # also bins whose rows all weigh 0
+    mean_p[empty], rate[empty] = np.nan, np.nan
+    return edges, count, mean_p, rate
 
 
 def expected_calibration_error(

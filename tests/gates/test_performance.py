@@ -682,10 +682,34 @@ def test_beats_baseline_weighted_dummy_matches_sklearn():
     assert v.params["dummy_fit_weighted"] is True
 
 
-def test_calibration_records_weights_as_ignored():
-    y, _, _, proba, _ = classification(n=300, seed=27)
-    v = CalibrationGate(max_ece=0.5).check(target=y, proba=proba[:, 1], sample_weight=np.ones(300))
-    assert v.params["sample_weight"].startswith("ignored")
+def test_weighted_calibration_matches_sklearn_and_repeated_rows():
+    rng = np.random.default_rng(27)
+    p = rng.random(2000)
+    y = (rng.random(2000) < p**1.5).astype(int)
+    w = rng.integers(1, 4, 2000).astype(float)
+    v = CalibrationGate(max_ece=0.5, max_brier=0.5).check(target=y, proba=p, sample_weight=w)
+    assert v.metrics["brier_score_loss"] == pytest.approx(skm.brier_score_loss(y, p, sample_weight=w))
+    assert v.params["sample_weight"] == "metric values weighted"
+    # integer weights are repeated rows (uniform bins do not depend on the rows)
+    rep = CalibrationGate(max_ece=0.5).check(
+        target=np.repeat(y, w.astype(int)), proba=np.repeat(p, w.astype(int))
+    )
+    assert v.metrics["ece"] == pytest.approx(rep.metrics["ece"], abs=1e-12)
+    unweighted = CalibrationGate(max_ece=0.5).check(target=y, proba=p)
+    assert v.metrics["ece"] != pytest.approx(unweighted.metrics["ece"], abs=1e-6)
+    bins = next(f for f in v.findings if f.subject == "ece").details["bins"]
+    assert sum(bins["count"]) == 2000 and sum(bins["weight"]) == pytest.approx(w.sum())
+
+
+@pytest.mark.parametrize(
+    ("weights", "reason"), [([-1.0] + [1.0] * 99, "invalid_input"), ([np.nan] + [1.0] * 99, "missing_values")]
+)
+def test_bad_weights_are_errors(weights, reason):
+    y, cand, _, _, _ = classification(n=100, seed=53)
+    v = PerformanceGate("accuracy", min_value=0.5).check(
+        target=y, prediction=cand, sample_weight=np.array(weights)
+    )
+    assert v.status is Status.ERROR and v.reason == reason and "sample_weight" in v.message
 
 
 # -- minimum sample size: nothing PASSes on a handful of rows -----------------------------------

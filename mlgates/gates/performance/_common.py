@@ -14,14 +14,10 @@ from mlgates.core.status import Status
 if TYPE_CHECKING:
     from mlgates.gates.performance._data import Pair
 
-__all__ = ["INSUFFICIENT", "MIN_PER_CLASS", "WEIGHTS_IGNORED", "fmt", "headline", "sample_shortfall"]
+__all__ = ["INSUFFICIENT", "MIN_PER_CLASS", "fmt", "headline", "sample_shortfall"]
 
 #: ``on_insufficient`` option -> status.
 INSUFFICIENT = {"warn": Status.WARN, "fail": Status.FAIL, "error": Status.ERROR, "skip": Status.SKIP}
-
-
-#: Recorded in ``params["sample_weight"]`` when a suite passes weights: these gates are unweighted.
-WEIGHTS_IGNORED = "ignored: performance metrics here are unweighted"
 
 
 def fmt(x: float | None) -> str:
