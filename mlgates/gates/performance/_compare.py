@@ -203,7 +203,7 @@ def _bootstrap(
 ) -> BootstrapResult:
     cand, base = pair.candidate, pair.baseline
     assert base is not None
-    if _count_engine(pair, spec):
+    if spec is not None and _count_engine(pair, spec):
         return count_bootstrap(
             cand.y,
             cand.pred,
