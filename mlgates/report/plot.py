@@ -8,10 +8,12 @@ One panel per thing worth seeing, worst first:
 - **per-group bars with confidence intervals** for a gate whose findings carry
   ``details["ci_low"]`` and ``details["ci_high"]`` (fairness, per-segment metrics): the
   statistic of each subject with its interval, the threshold as a dashed line;
+  Performance findings that carry the interval of the difference land here too: their
+  statistic is candidate minus baseline and their ``ci_low``/``ci_high`` its interval;
 - **metric deltas with confidence intervals** for a gate whose ``metrics`` hold ``name`` and
   ``baseline_name`` pairs (performance vs a baseline): candidate minus baseline per metric, with
-  the interval from ``details["delta_ci_low"]`` / ``details["delta_ci_high"]`` of the finding
-  whose subject is the metric, when there is one;
+  the interval from ``details["delta_ci_low"]`` / ``details["delta_ci_high"]`` (or else
+  ``ci_low`` / ``ci_high``) of the finding whose subject is the metric, when there is one;
 - otherwise, each finding's statistic against its threshold.
 
 Bars are colored by status. Needs matplotlib (``pip install mlgates[plot]``).
@@ -177,8 +179,9 @@ def _delta_drawer(v: Verdict, names: list[str]) -> Any:
         for n, d in zip(names, deltas):
             f = by_subject.get(n)
             colors.append(_COLORS[f.status] if f else _COLORS[v.status])
-            d_lo = f.details.get("delta_ci_low") if f else None
-            d_hi = f.details.get("delta_ci_high") if f else None
+            det = f.details if f else {}
+            d_lo = det.get("delta_ci_low", det.get("ci_low"))
+            d_hi = det.get("delta_ci_high", det.get("ci_high"))
             ok = _finite(d_lo) and _finite(d_hi)
             lo.append(max(d - float(d_lo), 0) if ok else 0.0)  # type: ignore[arg-type]
             hi.append(max(float(d_hi) - d, 0) if ok else 0.0)  # type: ignore[arg-type]

@@ -100,9 +100,13 @@ def get_metric(name: str) -> MetricSpec:
 
 
 # -- confusion-count metrics ------------------------------------------------------------------
-def confusion_tables(y: np.ndarray, pred: np.ndarray, k: int) -> np.ndarray:
-    """The ``k x k`` confusion matrix of integer codes ``y`` (rows) and ``pred`` (columns)."""
-    return np.bincount(y * k + pred, minlength=k * k).reshape(k, k)
+def confusion_tables(
+    y: np.ndarray, pred: np.ndarray, k: int, sample_weight: np.ndarray | None = None
+) -> np.ndarray:
+    """The ``k x k`` confusion matrix of integer codes ``y`` (rows) and ``pred`` (columns);
+    with ``sample_weight`` each row counts its weight (as in
+    :func:`sklearn.metrics.confusion_matrix`)."""
+    return np.bincount(y * k + pred, weights=sample_weight, minlength=k * k).reshape(k, k)
 
 
 def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -180,48 +184,75 @@ def _auc(y: np.ndarray, score: np.ndarray) -> float:
     return float((ranks[y == 1].sum() - m * (m + 1) / 2) / (m * n))
 
 
-def score_metric(base: str, y: np.ndarray, pred: np.ndarray, labels: np.ndarray | None = None) -> float:
+def score_metric(
+    base: str,
+    y: np.ndarray,
+    pred: np.ndarray,
+    labels: np.ndarray | None = None,
+    sample_weight: np.ndarray | None = None,
+) -> float:
     """A score or regression metric by its base name.
 
     ``y`` is 0/1 for binary score metrics (positive class 1) or integer codes with ``pred`` of
     shape ``(n, k)`` for multi-class ``log_loss``/``roc_auc`` (one-vs-rest, macro); ``labels``
     lists all class codes so that a subsample missing a class is still scored.
+    ``sample_weight`` weights the rows as the :mod:`sklearn.metrics` function of the same name
+    does.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y, p = np.array([0.0, 1.0, 2.0]), np.array([0.0, 1.0, 4.0])
+    >>> score_metric("mean_absolute_error", y, p, sample_weight=np.array([1.0, 1.0, 2.0]))
+    1.0
     """
     import sklearn.metrics as skm
 
+    w = sample_weight
     if base == "roc_auc":
         if pred.ndim == 1:
-            return _auc(y, pred)
+            if w is None:
+                return _auc(y, pred)
+            if np.unique(y).size < 2:
+                return math.nan
+            return float(skm.roc_auc_score(y, pred, sample_weight=w))
         if np.unique(y).size < 2:
             return math.nan
-        return float(skm.roc_auc_score(y, pred, multi_class="ovr", labels=labels))
+        return float(skm.roc_auc_score(y, pred, multi_class="ovr", labels=labels, sample_weight=w))
     if base == "average_precision":
         if y.sum() == 0:
             return math.nan
-        return float(skm.average_precision_score(y, pred))
+        return float(skm.average_precision_score(y, pred, sample_weight=w))
     if base == "log_loss":
-        return float(skm.log_loss(y, pred, labels=labels))
+        return float(skm.log_loss(y, pred, labels=labels, sample_weight=w))
     if base == "brier_score_loss":
-        return float(np.mean((pred - y) ** 2))
+        return float(np.average((pred - y) ** 2, weights=w))
     if base == "mean_absolute_error":
-        return float(np.mean(np.abs(y - pred)))
+        return float(np.average(np.abs(y - pred), weights=w))
     if base == "mean_squared_error":
-        return float(np.mean((y - pred) ** 2))
+        return float(np.average((y - pred) ** 2, weights=w))
     if base == "root_mean_squared_error":
-        return float(np.sqrt(np.mean((y - pred) ** 2)))
+        return float(np.sqrt(np.average((y - pred) ** 2, weights=w)))
     fn: Callable[..., Any] = getattr(skm, base if base != "r2" else "r2_score")
-    return float(fn(y, pred))
+    return float(fn(y, pred) if w is None else fn(y, pred, sample_weight=w))
 
 
 # -- calibration --------------------------------------------------------------------------------
 def calibration_bins(
-    y: np.ndarray, proba: np.ndarray, *, n_bins: int = 10, strategy: str = "uniform"
+    y: np.ndarray,
+    proba: np.ndarray,
+    *,
+    n_bins: int = 10,
+    strategy: str = "uniform",
+    sample_weight: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per-bin row count, mean predicted probability and observed positive rate.
 
     Bins are right-closed intervals ``(e_i, e_{i+1}]`` (the first also holds 0) on equal-width
     edges over [0, 1] (``"uniform"``) or on the quantiles of ``proba`` (``"quantile"``), the
-    same binning as :func:`sklearn.calibration.calibration_curve`.
+    same binning as :func:`sklearn.calibration.calibration_curve`. With ``sample_weight`` the
+    count is the bin's total weight and the means are weighted (the quantile edges stay those
+    of the rows).
 
     Returns
     -------
@@ -235,11 +266,15 @@ def calibration_bins(
     else:
         raise ValueError(f"unknown strategy {strategy!r}")
     ids = np.searchsorted(edges[1:-1], proba)
-    count = np.bincount(ids, minlength=n_bins).astype(float)
-    sums = np.bincount(ids, weights=proba, minlength=n_bins)
-    pos = np.bincount(ids, weights=np.asarray(y, dtype=float), minlength=n_bins)
+    w = np.ones_like(proba) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    count = np.bincount(ids, weights=w, minlength=n_bins).astype(float)
+    sums = np.bincount(ids, weights=w * proba, minlength=n_bins)
+    pos = np.bincount(ids, weights=w * np.asarray(y, dtype=float), minlength=n_bins)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return edges, count, sums / count, pos / count
+        mean_p, rate = sums / count, pos / count
+    empty = count == 0  # also bins whose rows all weigh 0
+    mean_p[empty], rate[empty] = np.nan, np.nan
+    return edges, count, mean_p, rate
 
 
 def expected_calibration_error(

@@ -323,12 +323,12 @@ def test_nan_predictions_are_error():
     p = proba[:, 1].copy()
     p[[3, 7]] = np.nan
     v = PerformanceGate("roc_auc", min_value=0.5).check(target=y, proba=p)
-    assert v.status is Status.ERROR and v.reason == "nan_input"
+    assert v.status is Status.ERROR and v.reason == "missing_values"
     assert "2 of 100" in v.message
     pred = np.where(y == 1, 1.0, 0.0)
     pred[0] = np.nan
     v = PerformanceGate("accuracy", min_value=0.5).check(target=y, prediction=pred)
-    assert v.status is Status.ERROR and v.reason == "nan_input"
+    assert v.status is Status.ERROR and v.reason == "missing_values"
 
 
 def test_probabilities_out_of_range_and_wrong_shapes():
@@ -557,16 +557,263 @@ def test_end_to_end_with_sklearn_models():
     assert v.metrics["baseline_roc_auc"] == pytest.approx(skm.roc_auc_score(test["y"], proba))
 
 
-def test_sample_weight_is_recorded_as_ignored():
-    y, cand, _, proba, _ = classification(n=300, seed=27)
-    w = np.ones(300)
-    for gate, kw in (
-        (PerformanceGate("accuracy", min_value=0.5), {"prediction": cand}),
-        (BeatsBaselineGate(), {"prediction": cand}),
-        (CalibrationGate(max_ece=0.5), {"proba": proba[:, 1]}),
-    ):
-        v = gate.check(target=y, sample_weight=w, **kw)
-        assert v.params["sample_weight"].startswith("ignored"), gate
+def _weights(n, seed):
+    return np.random.default_rng(seed).uniform(0.1, 3.0, n)
+
+
+@pytest.mark.parametrize(
+    ("metric", "k"),
+    [("accuracy", 2), ("f1", 2), ("balanced_accuracy", 3), ("matthews_corrcoef", 3), ("f1_weighted", 3)],
+)
+def test_weighted_label_metrics_match_sklearn(metric, k):
+    y, cand, base, _, _ = classification(n=400, k=k, seed=40 + k)
+    w = _weights(400, k)
+    spec = METRICS[metric]
+
+    def ref(pred):
+        if spec.base in ("f1", "precision", "recall"):
+            return getattr(skm, f"{spec.base}_score")(y, pred, average=spec.average, sample_weight=w)
+        return getattr(skm, metric if metric == "matthews_corrcoef" else f"{metric}_score")(
+            y, pred, sample_weight=w
+        )
+
+    v = PerformanceGate(metric).check(target=y, prediction=cand, baseline_prediction=base, sample_weight=w)
+    assert v.metrics[metric] == pytest.approx(ref(cand), abs=1e-12)
+    assert v.metrics[f"baseline_{metric}"] == pytest.approx(ref(base), abs=1e-12)
+    assert v.metrics[metric] != pytest.approx(sk(metric, y, cand), abs=1e-6)  # the weights mattered
+    assert v.params["sample_weight"] == "metric values weighted"
+
+
+@pytest.mark.parametrize("metric", ["roc_auc", "average_precision", "log_loss", "brier_score_loss"])
+def test_weighted_score_metrics_match_sklearn(metric):
+    y, _, _, proba, proba_b = classification(n=400, seed=44)
+    w = _weights(400, 5)
+    fn = getattr(skm, metric if metric.endswith("_loss") else f"{metric}_score")
+    v = PerformanceGate(metric).check(
+        target=y, proba=proba[:, 1], baseline_proba=proba_b[:, 1], sample_weight=w
+    )
+    assert v.metrics[metric] == pytest.approx(fn(y, proba[:, 1], sample_weight=w), rel=1e-10)
+    assert v.metrics[f"baseline_{metric}"] == pytest.approx(fn(y, proba_b[:, 1], sample_weight=w), rel=1e-10)
+
+
+@pytest.mark.parametrize("metric", REGRESSION)
+def test_weighted_regression_metrics_match_sklearn(metric):
+    rng = np.random.default_rng(45)
+    y = rng.normal(size=300) + 3.0
+    pred = y + rng.normal(0, 0.5, 300)
+    w = _weights(300, 6)
+    fn = getattr(skm, "r2_score" if metric == "r2" else metric)
+    v = PerformanceGate(metric, min_value=-100.0).check(target=y, prediction=pred, sample_weight=w)
+    assert v.metrics[metric] == pytest.approx(fn(y, pred, sample_weight=w), rel=1e-10)
+    assert v.findings[0].statistic == pytest.approx(fn(y, pred, sample_weight=w), rel=1e-10)
+
+
+def test_weighted_floor_decides_on_the_weighted_value():
+    y = np.array([1, 0] * 50)
+    pred = y.copy()
+    pred[:20] = 1 - pred[:20]  # 80% correct unweighted
+    w = np.where(np.arange(100) < 20, 5.0, 1.0)  # the errors weigh 5x: weighted accuracy 80/180
+    gate = PerformanceGate("accuracy", min_value=0.7)
+    assert gate.check(target=y, prediction=pred).status is Status.PASS
+    v = gate.check(target=y, prediction=pred, sample_weight=w)
+    assert v.status is Status.FAIL and v.reason == "metric_below_min"
+    assert v.metrics["accuracy"] == pytest.approx(skm.accuracy_score(y, pred, sample_weight=w))
+
+
+def test_weights_and_unweighted_tests_are_explicit():
+    y, cand, base, proba, proba_b = classification(n=600, seed=46)
+    w = _weights(600, 7)
+    v = PerformanceGate("accuracy", test="mcnemar", max_drop=0.05).check(
+        target=y, prediction=cand, baseline_prediction=base, sample_weight=w
+    )
+    assert "mcnemar test is unweighted" in v.params["sample_weight"]
+    assert "the mcnemar test counts rows" in v.findings[0].message
+    assert v.metrics["accuracy"] == pytest.approx(skm.accuracy_score(y, cand, sample_weight=w))
+    v = PerformanceGate("roc_auc", test="delong", max_drop=0.05).check(
+        target=y, proba=proba[:, 1], baseline_proba=proba_b[:, 1], sample_weight=w
+    )
+    assert "delong test is unweighted" in v.params["sample_weight"]
+    assert v.metrics["roc_auc"] == pytest.approx(skm.roc_auc_score(y, proba[:, 1], sample_weight=w))
+    v = PerformanceGate("accuracy", test="bootstrap", max_drop=0.05, n_resamples=200).check(
+        target=y, prediction=cand, baseline_prediction=base, sample_weight=w
+    )
+    assert v.findings[0].details["engine"] == "rows" and "resamples rows" in v.params["sample_weight"]
+    assert v.metrics["difference"] == pytest.approx(
+        skm.accuracy_score(y, cand, sample_weight=w) - skm.accuracy_score(y, base, sample_weight=w)
+    )
+    assert v.metrics["ci_low"] <= v.metrics["difference"] <= v.metrics["ci_high"]
+
+    def unweighted(a, b):
+        return skm.accuracy_score(a, b)
+
+    v = PerformanceGate(unweighted, greater_is_better=True).check(
+        target=y, prediction=cand, baseline_prediction=base, sample_weight=w
+    )
+    assert v.params["sample_weight"].startswith("ignored")
+    assert v.metrics["unweighted"] == pytest.approx(skm.accuracy_score(y, cand))
+
+
+def test_weights_on_reference_need_a_column():
+    rng = np.random.default_rng(47)
+    ref = pd.DataFrame({"y": rng.integers(0, 2, 300), "w": rng.uniform(0.5, 2, 300)})
+    ref["p"] = np.where(rng.random(300) < 0.9, ref["y"], 1 - ref["y"])
+    cur = ref.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    gate = PerformanceGate("accuracy", compare_to="reference", max_drop=0.05)
+    v = gate.check(reference=ref, current=cur, target="y", prediction="p", sample_weight="w")
+    assert v.metrics["baseline_accuracy"] == pytest.approx(
+        skm.accuracy_score(ref.y, ref.p, sample_weight=ref.w)
+    )
+    assert v.metrics["accuracy"] == pytest.approx(skm.accuracy_score(cur.y, cur.p, sample_weight=cur.w))
+    v = gate.check(reference=ref, current=cur, target="y", prediction="p", sample_weight=cur["w"].to_numpy())
+    assert v.status is Status.ERROR and "column name" in v.message
+
+
+def test_beats_baseline_weighted_dummy_matches_sklearn():
+    rng = np.random.default_rng(48)
+    y = (rng.random(500) < 0.45).astype(int)
+    w = np.where(y == 1, 2.0, 1.0)  # class 1 is the weighted majority
+    pred = np.where(rng.random(500) < 0.7, y, 1 - y)
+    v = BeatsBaselineGate("accuracy").check(target=y, prediction=pred, sample_weight=w)
+    z = np.zeros((500, 1))
+    dummy = DummyClassifier(strategy="most_frequent").fit(z, y, sample_weight=w).predict(z)
+    assert dummy[0] == 1
+    assert v.metrics["baseline_accuracy"] == pytest.approx(skm.accuracy_score(y, dummy, sample_weight=w))
+    assert v.metrics["accuracy"] == pytest.approx(skm.accuracy_score(y, pred, sample_weight=w))
+    assert v.params["dummy_fit_weighted"] is True
+
+
+def test_weighted_calibration_matches_sklearn_and_repeated_rows():
+    rng = np.random.default_rng(27)
+    p = rng.random(2000)
+    y = (rng.random(2000) < p**1.5).astype(int)
+    w = rng.integers(1, 4, 2000).astype(float)
+    v = CalibrationGate(max_ece=0.5, max_brier=0.5).check(target=y, proba=p, sample_weight=w)
+    assert v.metrics["brier_score_loss"] == pytest.approx(skm.brier_score_loss(y, p, sample_weight=w))
+    assert v.params["sample_weight"] == "metric values weighted"
+    # integer weights are repeated rows (uniform bins do not depend on the rows)
+    rep = CalibrationGate(max_ece=0.5).check(
+        target=np.repeat(y, w.astype(int)), proba=np.repeat(p, w.astype(int))
+    )
+    assert v.metrics["ece"] == pytest.approx(rep.metrics["ece"], abs=1e-12)
+    unweighted = CalibrationGate(max_ece=0.5).check(target=y, proba=p)
+    assert v.metrics["ece"] != pytest.approx(unweighted.metrics["ece"], abs=1e-6)
+    bins = next(f for f in v.findings if f.subject == "ece").details["bins"]
+    assert sum(bins["count"]) == 2000 and sum(bins["weight"]) == pytest.approx(w.sum())
+
+
+@pytest.mark.parametrize(
+    ("weights", "reason"), [([-1.0] + [1.0] * 99, "invalid_input"), ([np.nan] + [1.0] * 99, "missing_values")]
+)
+def test_bad_weights_are_errors(weights, reason):
+    y, cand, _, _, _ = classification(n=100, seed=53)
+    v = PerformanceGate("accuracy", min_value=0.5).check(
+        target=y, prediction=cand, sample_weight=np.array(weights)
+    )
+    assert v.status is Status.ERROR and v.reason == reason and "sample_weight" in v.message
+
+
+# -- minimum sample size: nothing PASSes on a handful of rows -----------------------------------
+def test_bootstrap_on_four_rows_is_insufficient_not_pass():
+    gate = PerformanceGate("accuracy", max_drop=0.05, test="bootstrap")
+    inputs = {"target": [1, 0, 1, 0], "prediction": [1, 0, 1, 1], "baseline_prediction": [1, 1, 1, 1]}
+    v = gate.check(**inputs)
+    assert v.status is Status.WARN and v.reason == "insufficient_samples"
+    assert "4 rows on current < min_samples 30" in v.message
+    assert f"detects drops of {v.metrics['mde']:.4f} or more" in v.message
+    assert v.metrics["mde"] > 0.05
+    assert gate.set_params(on_insufficient="fail").check(**inputs).status is Status.FAIL
+    # the rule can be lowered deliberately; then the interval's verdict applies again
+    assert gate.set_params(min_samples=1, on_insufficient="warn").check(**inputs).status is Status.PASS
+
+
+def test_r2_bootstrap_on_six_rows_is_insufficient():
+    rng = np.random.default_rng(49)
+    y = rng.normal(size=6)
+    v = PerformanceGate("r2", max_drop=0.05, test="bootstrap").check(
+        target=y, prediction=y + 0.01, baseline_prediction=y + 0.02
+    )
+    assert v.status is Status.WARN and v.reason == "insufficient_samples"
+
+
+@pytest.mark.parametrize("n", [4, 10])
+def test_delong_on_few_rows_is_insufficient(n):
+    y = np.arange(n) % 2
+    v = PerformanceGate("roc_auc", max_drop=0.05, test="delong").check(
+        target=y, proba=y * 0.8 + 0.1, baseline_proba=y * 0.7 + 0.1
+    )
+    assert v.status is Status.WARN and v.reason == "insufficient_samples"
+    assert f"{n} rows on current" in v.message
+
+
+def test_score_metrics_need_ten_of_each_class():
+    rng = np.random.default_rng(50)
+    y = np.zeros(300, dtype=int)
+    y[:6] = 1  # 6 positives among 300 rows
+    p = np.clip(y * 0.6 + rng.random(300) * 0.4, 0, 1)
+    gate = PerformanceGate("roc_auc", max_drop=0.05, test="delong")
+    v = gate.check(target=y, proba=p, baseline_proba=p)
+    assert v.status is Status.WARN and v.reason == "insufficient_samples"
+    assert "6 positive rows on current < 10" in v.message
+    v = PerformanceGate("roc_auc", min_value=0.6).check(target=y, proba=p)
+    assert v.status is Status.WARN and v.reason == "insufficient_samples"
+    y[:12] = 1
+    assert gate.check(target=y, proba=p, baseline_proba=p).reason != "insufficient_samples"
+    # label metrics have no per-class rule
+    assert PerformanceGate("accuracy", min_value=0.5).check(target=y, prediction=y).status is Status.PASS
+
+
+def test_floors_and_dummy_comparison_need_min_samples():
+    v = PerformanceGate("accuracy", min_value=0.9).check(target=[0, 1], prediction=[0, 1])
+    assert v.status is Status.WARN and v.reason == "insufficient_samples"
+    assert "2 rows on current < min_samples 30" in v.message
+    v = PerformanceGate("accuracy", min_value=0.9, on_insufficient="fail").check(
+        target=[0, 1], prediction=[0, 1]
+    )
+    assert v.status is Status.FAIL and v.reason == "insufficient_samples"
+    v = PerformanceGate("accuracy", max_drop=0.0).check(
+        target=[0, 1, 1], prediction=[0, 1, 1], baseline_prediction=[0, 1, 0]
+    )
+    assert v.status is Status.WARN and v.reason == "insufficient_samples"
+    v = BeatsBaselineGate().check(target=[0, 1, 1], prediction=[0, 1, 1])
+    assert v.status is Status.WARN and v.reason == "insufficient_samples"
+    # a failure on a small sample still fails (fail closed)
+    v = PerformanceGate("accuracy", min_value=0.9).check(target=[0, 1], prediction=[1, 0])
+    assert v.status is Status.FAIL and v.reason == "metric_below_min"
+    assert BeatsBaselineGate().check(target=[0, 1, 1], prediction=[1, 0, 0]).status is Status.FAIL
+
+
+def test_compare_to_reference_needs_min_samples_on_both_sides():
+    rng = np.random.default_rng(51)
+    ref = pd.DataFrame({"y": rng.integers(0, 2, 12)})
+    ref["p"] = ref["y"]
+    cur = pd.DataFrame({"y": rng.integers(0, 2, 500)})
+    cur["p"] = cur["y"]
+    v = PerformanceGate("accuracy", compare_to="reference", max_drop=0.05).check(
+        reference=ref, current=cur, target="y", prediction="p"
+    )
+    assert v.status is Status.WARN and "12 rows on reference" in v.message
+
+
+def test_metric_is_positional_in_beats_baseline_gate():
+    gate = BeatsBaselineGate("roc_auc")
+    assert gate.metric == "roc_auc" and gate.get_params()["metric"] == "roc_auc"
+    assert "roc_auc" in repr(gate)
+
+
+def test_details_hold_one_interval_pair_and_plot_draws_it():
+    y, cand, base, _, _ = classification(n=500, seed=52)
+    v = PerformanceGate("accuracy", test="mcnemar", max_drop=0.05).check(
+        target=y, prediction=cand, baseline_prediction=base
+    )
+    d = v.findings[0].details
+    assert d["ci_low"] == v.metrics["ci_low"] and d["ci_high"] == v.metrics["ci_high"]
+    assert not any(k.startswith("delta_ci") for k in d)
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    ax = v.plot().axes[0]
+    assert ax.collections  # the interval's whiskers
 
 
 def test_config_round_trip_with_defaults_and_segments():

@@ -115,6 +115,22 @@ def test_metric_deltas_with_ci():
     assert by_label["auc"] == pytest.approx(0.05) and by_label["accuracy"] == pytest.approx(-0.03)
 
 
+def test_metric_deltas_read_ci_keys_of_the_difference():
+    v = Verdict(
+        Status.WARN,
+        name="perf",
+        gate="PerformanceGate",
+        reason="r",
+        metrics={"auc": 0.90, "baseline_auc": 0.85},
+        findings=(Finding("auc", Status.WARN, details={"ci_low": 0.02, "ci_high": 0.08}),),
+    )
+    (ax,) = _visible(v.plot())
+    assert ax.get_title(loc="left") == "perf: candidate - baseline"
+    (bars,) = ax.collections  # the whisker of the interval
+    (seg,) = bars.get_segments()
+    assert sorted(round(float(x), 6) for x in seg[:, 0]) == [0.02, 0.08]
+
+
 def test_statistics_against_thresholds_otherwise(frame):
     from mlgates import MissingValuesGate, RowCountGate
 

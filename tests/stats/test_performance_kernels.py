@@ -21,19 +21,21 @@ from mlgates.stats.performance import (
     get_metric,
     minimum_detectable_effect,
     power_at,
+    score_metric,
 )
 
 CONFUSION = [s for s in METRICS.values() if s.confusion]
 
 
-def sklearn_value(spec, y, pred, pos=1):
+def sklearn_value(spec, y, pred, pos=1, sample_weight=None):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if spec.base in ("f1", "precision", "recall"):
             fn = getattr(skm, f"{spec.base}_score")
             kw = {"pos_label": pos} if spec.average == "binary" else {}
-            return fn(y, pred, average=spec.average, zero_division=0, **kw)
-        return getattr(skm, f"{spec.base}_score" if spec.base != "matthews_corrcoef" else spec.base)(y, pred)
+            return fn(y, pred, average=spec.average, zero_division=0, sample_weight=sample_weight, **kw)
+        name = f"{spec.base}_score" if spec.base != "matthews_corrcoef" else spec.base
+        return getattr(skm, name)(y, pred, sample_weight=sample_weight)
 
 
 @st.composite
@@ -116,3 +118,62 @@ def test_adjusted_pvalues_match_statsmodels(seed):
     for method in ("holm", "fdr_bh"):
         expected = multipletests(p, method=method)[1]
         np.testing.assert_allclose(adjust_pvalues(p, method), expected, atol=1e-12)
+
+
+@pytest.mark.parametrize("spec", CONFUSION, ids=lambda s: s.name)
+@settings(max_examples=40, deadline=None)
+@given(data=labelled(), seed=st.integers(0, 2**16))
+def test_weighted_confusion_metrics_match_sklearn(spec, data, seed):
+    k, y, pred = data
+    if spec.average == "binary":
+        y, pred = np.minimum(y, 1), np.minimum(pred, 1)
+        k = 2
+    w = np.random.default_rng(seed).uniform(0.1, 4.0, y.size)
+    ours = float(confusion_metric(confusion_tables(y, pred, k, w), spec.base, spec.average, pos=1))
+    assert ours == pytest.approx(sklearn_value(spec, y, pred, sample_weight=w), abs=1e-9)
+
+
+SCORE_BASES = {
+    "roc_auc": skm.roc_auc_score,
+    "average_precision": skm.average_precision_score,
+    "log_loss": skm.log_loss,
+    "brier_score_loss": skm.brier_score_loss,
+}
+REGRESSION_BASES = [s.base for s in METRICS.values() if s.kind == "regression"]
+
+
+@pytest.mark.parametrize("base", sorted(SCORE_BASES))
+@pytest.mark.parametrize("seed", [0, 1])
+def test_weighted_score_metrics_match_sklearn(base, seed):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, 200)
+    p = np.clip(0.3 * y + 0.7 * rng.random(200), 0, 1)
+    w = rng.uniform(0.1, 4.0, 200)
+    ours = score_metric(base, y, p, labels=np.arange(2), sample_weight=w)
+    assert ours == pytest.approx(SCORE_BASES[base](y, p, sample_weight=w), rel=1e-10)
+
+
+@pytest.mark.parametrize("base", REGRESSION_BASES)
+def test_weighted_regression_metrics_match_sklearn(base):
+    rng = np.random.default_rng(3)
+    y = rng.normal(3.0, 1.0, 200)
+    pred = y + rng.normal(0, 0.5, 200)
+    w = rng.uniform(0.1, 4.0, 200)
+    fn = getattr(skm, "r2_score" if base == "r2" else base)
+    assert score_metric(base, y, pred, sample_weight=w) == pytest.approx(
+        fn(y, pred, sample_weight=w), rel=1e-10
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=labelled(), reps=st.lists(st.integers(0, 3), min_size=60, max_size=60))
+def test_integer_weights_equal_repeated_rows(data, reps):
+    k, y, pred = data
+    w = np.array(reps[: y.size])
+    if w.sum() == 0:
+        w[0] = 1
+    rep_y, rep_pred = np.repeat(y, w), np.repeat(pred, w)
+    for base, average in (("accuracy", None), ("f1", "macro"), ("balanced_accuracy", None)):
+        weighted = confusion_metric(confusion_tables(y, pred, k, w.astype(float)), base, average)
+        repeated = confusion_metric(confusion_tables(rep_y, rep_pred, k), base, average)
+        assert float(weighted) == pytest.approx(float(repeated), abs=1e-12)

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from mlgates.core.finding import Finding
 from mlgates.core.status import Status
 
-__all__ = ["INSUFFICIENT", "WEIGHTS_IGNORED", "fmt", "headline"]
+if TYPE_CHECKING:
+    from mlgates.gates.performance._data import Pair
+
+__all__ = ["INSUFFICIENT", "MIN_PER_CLASS", "fmt", "headline", "sample_shortfall"]
 
 #: ``on_insufficient`` option -> status.
 INSUFFICIENT = {"warn": Status.WARN, "fail": Status.FAIL, "error": Status.ERROR, "skip": Status.SKIP}
-
-
-#: Recorded in ``params["sample_weight"]`` when a suite passes weights: these gates are unweighted.
-WEIGHTS_IGNORED = "ignored: performance metrics here are unweighted"
 
 
 def fmt(x: float | None) -> str:
@@ -34,3 +36,36 @@ def headline(findings: Sequence[Finding]) -> str | None:
     main = [f.message for f in findings[:shown] if f.message]
     more = f" (+{len(findings) - shown} more checks passed)" if len(findings) > shown else ""
     return "; ".join(main) + more if main else None
+
+
+#: Ranking and probability metrics (``kind == "score"``) also need this many rows of each
+#: class (capped at ``min_samples``): ROC AUC and DeLong's variance rest on the positives and the
+#: negatives separately.
+MIN_PER_CLASS = 10
+
+
+def sample_shortfall(pair: Pair, min_samples: int) -> str | None:
+    """Why ``pair`` is too small to judge (None when it is not): fewer than ``min_samples``
+    rows in the candidate's (or an unpaired baseline's) sample, or, for score metrics, fewer
+    than ``min(MIN_PER_CLASS, min_samples)`` rows of some class."""
+    samples = [("current", pair.candidate)]
+    if pair.baseline is not None and not pair.paired:
+        samples.append(("reference", pair.baseline))
+    per_class = min(MIN_PER_CLASS, min_samples)
+    for side, s in samples:
+        if len(s) < min_samples:
+            return f"{len(s)} rows on {side} < min_samples {min_samples}"
+        if pair.kind == "score" and len(s):
+            counts = np.bincount(np.asarray(s.y, dtype=np.int64), minlength=max(pair.k, 2))
+            if counts.min() < per_class:
+                j = int(np.argmin(counts))
+                if counts.size == 2:  # binary scores: y is 1 for the positive class
+                    what = "positive" if j == 1 else "negative"
+                else:
+                    names = pair.classes or tuple(range(counts.size))
+                    what = f"class {names[j]!r}"
+                return (
+                    f"{int(counts[j])} {what} rows on {side} < {per_class} (ranking and "
+                    "probability metrics need every class represented)"
+                )
+    return None

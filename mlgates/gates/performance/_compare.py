@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,28 +16,53 @@ from mlgates.stats.delong import delong_test
 from mlgates.stats.mcnemar import mcnemar_counts, mcnemar_test, paired_accuracy_ci
 from mlgates.stats.performance import MetricSpec, confusion_metric, confusion_tables, score_metric
 
-__all__ = ["Comparison", "compare", "metric_value"]
+__all__ = ["Comparison", "compare", "metric_value", "weights_note"]
+
+
+def _accepts_weights(fn: Callable[..., float]) -> bool:
+    try:
+        return "sample_weight" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def metric_value(pair: Pair, spec: MetricSpec | None, fn: Callable[..., float] | None, s: Sample) -> float:
-    """The metric of one sample (NaN when undefined on it, e.g. one class for ROC AUC)."""
+    """The metric of one sample, weighted by ``s.w`` when set (a callable only when it takes a
+    ``sample_weight`` keyword); NaN when undefined on it, e.g. one class for ROC AUC."""
     if len(s) == 0:
         return math.nan
     if spec is None:
         assert fn is not None
         try:
+            if s.w is not None and _accepts_weights(fn):
+                return float(fn(s.y, s.pred, sample_weight=s.w))
             return float(fn(s.y, s.pred))
         except (ValueError, ZeroDivisionError):  # undefined on this (sub)sample
             return math.nan
     if spec.confusion:
         return float(
-            confusion_metric(confusion_tables(s.y, s.pred, pair.k), spec.base, spec.average, pair.pos)
+            confusion_metric(confusion_tables(s.y, s.pred, pair.k, s.w), spec.base, spec.average, pair.pos)
         )
     labels = np.arange(max(pair.k, 2)) if spec.kind == "score" else None
     try:
-        return score_metric(spec.base, s.y, s.pred, labels=labels)
-    except ValueError:
+        return score_metric(spec.base, s.y, s.pred, labels=labels, sample_weight=s.w)
+    except (ValueError, ZeroDivisionError):
         return math.nan
+
+
+def weights_note(
+    pair: Pair, spec: MetricSpec | None, fn: Callable[..., float] | None, test: str | None
+) -> str:
+    """How a comparison used ``sample_weight`` (for params and messages); '' without weights."""
+    if pair.candidate.w is None:
+        return ""
+    if spec is None and fn is not None and not _accepts_weights(fn):
+        return "ignored: the callable metric takes no sample_weight"
+    if test in ("mcnemar", "delong"):
+        return f"metric values weighted; the {test} test is unweighted (its interval and p-values count rows)"
+    if test == "bootstrap":
+        return "metric values weighted; bootstrap resamples rows with their weights"
+    return "metric values weighted"
 
 
 @dataclass(frozen=True)
@@ -94,9 +120,14 @@ def compare(
             p_reg = res.pvalue if diff < 0 else 1.0
         else:
             p_reg = _wald_beyond((c - b) / (n + 2.0), se, margin, 1.0)
+        weighted = cand.w is not None
         return Comparison(
-            (n - int(np.count_nonzero(cand.pred != cand.y))) / n,
-            (n - int(np.count_nonzero(base.pred != base.y))) / n,
+            metric_value(pair, spec, fn, cand)
+            if weighted
+            else (n - int(np.count_nonzero(cand.pred != cand.y))) / n,
+            metric_value(pair, spec, fn, base)
+            if weighted
+            else (n - int(np.count_nonzero(base.pred != base.y))) / n,
             f"mcnemar_{res.method}",
             lo,
             hi,
@@ -109,6 +140,7 @@ def compare(
                 "n": n,
                 "mcnemar_statistic": res.statistic,
                 "ci_method": "agresti_min",
+                **({"weighted": True} if weighted else {}),
             },
         )
     if test == "delong":
@@ -118,9 +150,10 @@ def compare(
             res_d = delong_test(cand.y, cand.pred, base.pred, baseline_y=base.y, alpha=alpha)
         c_lo, c_hi = res_d.candidate_ci(alpha)
         b_lo, b_hi = res_d.baseline_ci(alpha)
+        weighted = cand.w is not None
         return Comparison(
-            res_d.candidate,
-            res_d.baseline,
+            metric_value(pair, spec, fn, cand) if weighted else res_d.candidate,
+            metric_value(pair, spec, fn, base) if weighted else res_d.baseline,
             "delong",
             res_d.ci_low,
             res_d.ci_high,
@@ -134,6 +167,7 @@ def compare(
                 "baseline_ci": [b_lo, b_hi],
                 "n_positive": int(cand.y.sum()),
                 "n_negative": int(len(cand) - cand.y.sum()),
+                **({"weighted": True} if weighted else {}),
             },
         )
     if test == "bootstrap":
@@ -152,11 +186,16 @@ def compare(
                 "n_resamples": n_resamples,
                 "n_valid_resamples": boot.n_valid,
                 "ci_method": "percentile",
-                "engine": "confusion_counts" if spec is not None and spec.confusion else "rows",
+                "engine": "confusion_counts" if _count_engine(pair, spec) else "rows",
                 "paired": pair.paired,
             },
         )
     return Comparison(metric_value(pair, spec, fn, cand), metric_value(pair, spec, fn, base), "difference")
+
+
+def _count_engine(pair: Pair, spec: MetricSpec | None) -> bool:
+    # resampling confusion counts needs unit weights; weighted rows are resampled as rows
+    return spec is not None and spec.confusion and pair.candidate.w is None
 
 
 def _bootstrap(
@@ -164,7 +203,7 @@ def _bootstrap(
 ) -> BootstrapResult:
     cand, base = pair.candidate, pair.baseline
     assert base is not None
-    if spec is not None and spec.confusion:
+    if spec is not None and _count_engine(pair, spec):
         return count_bootstrap(
             cand.y,
             cand.pred,

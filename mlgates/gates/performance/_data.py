@@ -14,7 +14,7 @@ from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.stats.performance import MetricSpec
 
-__all__ = ["Pair", "Sample", "resolve_pair"]
+__all__ = ["Pair", "Sample", "resolve_pair", "sample_weights"]
 
 
 @dataclass(frozen=True)
@@ -22,17 +22,19 @@ class Sample:
     """Targets and one model's predictions on some rows, ready for a metric.
 
     ``y`` holds class codes (label metrics and multi-class scores), 0/1 (binary scores),
-    floats (regression) or the raw values (callable metrics).
+    floats (regression) or the raw values (callable metrics); ``w`` the rows' ``sample_weight``
+    (None when unweighted).
     """
 
     y: np.ndarray
     pred: np.ndarray
+    w: np.ndarray | None = None  # sample weights of the rows, when the check was given some
 
     def __len__(self) -> int:
         return int(self.y.shape[0])
 
     def take(self, rows: np.ndarray) -> Sample:
-        return Sample(self.y[rows], self.pred[rows])
+        return Sample(self.y[rows], self.pred[rows], None if self.w is None else self.w[rows])
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def _complete(name: str, values: Any) -> np.ndarray:
         raise InputError(
             f"{name}: {bad} of {arr.shape[0]} values are missing (NaN); the metric needs a value for "
             "every row: drop or impute them before the check.",
-            reason="nan_input",
+            reason="missing_values",
             subject=name,
         )
     return arr
@@ -176,6 +178,28 @@ def _one_class(y_sets: list[tuple[str, np.ndarray]], metric: str) -> None:
             )
 
 
+def sample_weights(ctx: CheckContext, side: str) -> np.ndarray | None:
+    """``sample_weight`` of ``side`` (None without weights): an array for current, or a column
+    name (which also works for reference). Missing, negative or infinite weights, or weights
+    summing to 0, are InputErrors."""
+    if not ctx.has("sample_weight"):
+        return None
+
+    def read() -> np.ndarray:
+        raw = _complete("sample_weight", ctx._vector("sample_weight", side))  # type: ignore[arg-type]
+        w = _floats("sample_weight", raw)
+        if w.ndim != 1 or (w < 0).any() or (w.size and not w.sum() > 0):
+            raise InputError(
+                f"sample_weight ({side}): weights must be one non-negative number per row with a "
+                "positive sum.",
+                reason="invalid_input",
+                subject="sample_weight",
+            )
+        return w
+
+    return ctx.cached(("performance.weights", side), read)  # type: ignore[no-any-return]
+
+
 def resolve_pair(
     ctx: CheckContext,
     spec: MetricSpec | None,
@@ -187,7 +211,43 @@ def resolve_pair(
     metric_name: str,
 ) -> Pair:
     """Read y and predictions for the candidate (on current) and, with ``compare``, the
-    baseline (baseline inputs on current, or the same model on reference)."""
+    baseline (baseline inputs on current, or the same model on reference), with the rows'
+    ``sample_weight`` when the check was given weights."""
+    pair = _resolve(
+        ctx,
+        spec,
+        compare=compare,
+        compare_to=compare_to,
+        pos_label=pos_label,
+        needs_proba=needs_proba,
+        metric_name=metric_name,
+    )
+    w_cur = sample_weights(ctx, "current")
+    if w_cur is None:
+        return pair
+    if w_cur.shape[0] != len(pair.candidate):
+        raise InputError(
+            f"sample_weight: {w_cur.shape[0]} weights for {len(pair.candidate)} rows of current.",
+            reason="length_mismatch",
+            subject="sample_weight",
+        )
+    base = pair.baseline
+    if base is not None:
+        w_base = w_cur if pair.paired else sample_weights(ctx, "reference")
+        base = replace(base, w=w_base)
+    return replace(pair, candidate=replace(pair.candidate, w=w_cur), baseline=base)
+
+
+def _resolve(
+    ctx: CheckContext,
+    spec: MetricSpec | None,
+    *,
+    compare: bool,
+    compare_to: str,
+    pos_label: Any,
+    needs_proba: bool,
+    metric_name: str,
+) -> Pair:
     kind = spec.kind if spec is not None else "raw"
     paired = compare_to == "baseline"
     sides: list[tuple[str, bool]] = [("current", False)]

@@ -15,9 +15,9 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates.performance._common import INSUFFICIENT, WEIGHTS_IGNORED, fmt, headline
-from mlgates.gates.performance._compare import compare
-from mlgates.gates.performance._data import Pair, Sample, resolve_pair
+from mlgates.gates.performance._common import INSUFFICIENT, fmt, headline, sample_shortfall
+from mlgates.gates.performance._compare import compare, weights_note
+from mlgates.gates.performance._data import Pair, Sample, resolve_pair, sample_weights
 from mlgates.stats.performance import METRICS, MetricSpec
 
 __all__ = ["BeatsBaselineGate"]
@@ -65,6 +65,10 @@ class BeatsBaselineGate(Gate):
         The interval is two-sided ``1 - alpha``.
     n_resamples : int, default 2000
     random_state : int or None, default 0
+    min_samples : int, default 30
+        Fewest rows on which the model may PASS; probability metrics also need
+        ``min(10, min_samples)`` rows of each class (see :class:`PerformanceGate`). Below that
+        a would-be PASS is ``insufficient_samples``; a FAIL stands.
     on_insufficient : {"warn", "fail", "error", "skip"}, default "warn"
     pos_label : str or int, optional
         Positive class of binary metrics (default: the greater class).
@@ -75,7 +79,9 @@ class BeatsBaselineGate(Gate):
     -----
     ``metrics`` holds ``<metric>`` (the model), ``baseline_<metric>`` (the dummy),
     ``difference``, ``improvement`` (difference oriented so that positive is better), and with
-    the bootstrap ``ci_low``/``ci_high`` of the difference. Reason codes:
+    the bootstrap ``ci_low``/``ci_high`` of the difference. ``sample_weight`` weights the
+    metric values, the dummy's fit when it is fitted on ``current`` (or on ``reference`` when
+    the weights are a column name) and the bootstrap's rows. Reason codes:
     ``not_better_than_dummy``, ``insufficient_samples``, and the input errors of
     :class:`PerformanceGate`.
 
@@ -98,20 +104,22 @@ class BeatsBaselineGate(Gate):
         "alpha": [Interval("real", 0, 0.5, closed="neither")],
         "n_resamples": [Interval("int", 100, None)],
         "random_state": [Interval("int", 0, None), None],
+        "min_samples": [Interval("int", 1, None)],
         "on_insufficient": [Options("warn", "fail", "error", "skip")],
         "pos_label": [str, int, None],
     }
 
     def __init__(
         self,
-        *,
         metric: str = "accuracy",
+        *,
         strategy: str | None = None,
         min_improvement: float = 0.0,
         test: str | None = None,
         alpha: float = 0.05,
         n_resamples: int = 2000,
         random_state: int | None = 0,
+        min_samples: int = 30,
         on_insufficient: str = "warn",
         pos_label: str | int | None = None,
         name: str | None = None,
@@ -125,6 +133,7 @@ class BeatsBaselineGate(Gate):
         self.alpha = alpha
         self.n_resamples = n_resamples
         self.random_state = random_state
+        self.min_samples = min_samples
         self.on_insufficient = on_insufficient
         self.pos_label = pos_label
 
@@ -148,21 +157,32 @@ class BeatsBaselineGate(Gate):
                 return y, "reference"
         return np.asarray(ctx.labels("current")), "current"
 
+    def _dummy_fit_weights(self, ctx: CheckContext, side: str) -> np.ndarray | None:
+        if side == "reference" and not isinstance(ctx.get("sample_weight"), (str, int)):
+            return None  # weights given as an array belong to current
+        return sample_weights(ctx, side)
+
     def _dummy_pair(self, ctx: CheckContext, spec: MetricSpec, pair: Pair, strategy: str) -> Pair:
         from sklearn.dummy import DummyClassifier, DummyRegressor
 
-        y_fit, _ = self._dummy_fit_target(ctx)
+        y_fit, side = self._dummy_fit_target(ctx)
+        w_fit = self._dummy_fit_weights(ctx, side)
         if spec.kind != "regression":
             import pandas as pd
 
-            y_fit = y_fit[~pd.isna(y_fit)]
+            keep = ~pd.isna(y_fit)
+            y_fit = y_fit[keep]
+            w_fit = None if w_fit is None else w_fit[keep]
         n = len(pair.candidate)
         zeros_fit = np.zeros((y_fit.shape[0], 1))
         zeros = np.zeros((n, 1))
         if spec.kind == "regression":
-            reg = DummyRegressor(strategy=strategy).fit(zeros_fit, y_fit.astype(float))
-            return replace(pair, baseline=Sample(pair.candidate.y, reg.predict(zeros).astype(float)))
-        clf = DummyClassifier(strategy=strategy, random_state=self.random_state).fit(zeros_fit, y_fit)
+            reg = DummyRegressor(strategy=strategy).fit(zeros_fit, y_fit.astype(float), sample_weight=w_fit)
+            pred = reg.predict(zeros).astype(float)
+            return replace(pair, baseline=Sample(pair.candidate.y, pred, pair.candidate.w))
+        clf = DummyClassifier(strategy=strategy, random_state=self.random_state).fit(
+            zeros_fit, y_fit, sample_weight=w_fit
+        )
         classes = list(pair.classes)
         if spec.kind == "label":
             raw = clf.predict(zeros)
@@ -170,7 +190,7 @@ class BeatsBaselineGate(Gate):
             if extra:  # the dummy's label never occurs on current: one more (never-true) class
                 classes = sorted([*classes, *extra])
                 remap = np.array([classes.index(c) for c in pair.classes])
-                cand = Sample(remap[pair.candidate.y], remap[pair.candidate.pred])
+                cand = Sample(remap[pair.candidate.y], remap[pair.candidate.pred], pair.candidate.w)
                 pair = replace(
                     pair,
                     candidate=cand,
@@ -180,7 +200,7 @@ class BeatsBaselineGate(Gate):
                 )
             lookup = {c: i for i, c in enumerate(classes)}
             codes = np.array([lookup[c] for c in raw.tolist()], dtype=np.int64)
-            return replace(pair, baseline=Sample(pair.candidate.y, codes))
+            return replace(pair, baseline=Sample(pair.candidate.y, codes, pair.candidate.w))
         proba = clf.predict_proba(zeros)
         fitted = list(clf.classes_.tolist())
         full = np.zeros((n, len(classes)))
@@ -188,7 +208,13 @@ class BeatsBaselineGate(Gate):
             if c in fitted:
                 full[:, j] = proba[:, fitted.index(c)]
         dummy = full[:, pair.pos] if pair.k == 2 else full
-        return replace(pair, baseline=Sample(pair.candidate.y, dummy))
+        return replace(pair, baseline=Sample(pair.candidate.y, dummy, pair.candidate.w))
+
+    @staticmethod
+    def _would_pass(improvement: float, need: float, comp: Any, sign: float) -> bool:
+        if comp.ci_low is None or comp.ci_high is None:
+            return improvement > need
+        return min(sign * comp.ci_low, sign * comp.ci_high) > need
 
     def _check(self, ctx: CheckContext) -> Verdict:
         spec = METRICS[self.metric]
@@ -220,9 +246,14 @@ class BeatsBaselineGate(Gate):
             "improvement": improvement,
             "n": float(len(pair.candidate)),
         }
-        params = {"strategy": strategy, "dummy_fitted_on": fitted_on}
-        if ctx.has("sample_weight"):
-            params["sample_weight"] = WEIGHTS_IGNORED
+        params: dict[str, Any] = {"strategy": strategy, "dummy_fitted_on": fitted_on}
+        weights = weights_note(pair, spec, None, self.test)
+        if weights:
+            params["sample_weight"] = weights
+            params["dummy_fit_weighted"] = self._dummy_fit_weights(ctx, fitted_on) is not None
+        short = sample_shortfall(pair, self.min_samples)
+        if short is not None:
+            params["sample_shortfall"] = short
         head = (
             f"{spec.name}: model {fmt(comp.candidate)} vs dummy ({strategy}) {fmt(comp.baseline)}, "
             f"improvement {fmt(improvement)}"
@@ -240,6 +271,14 @@ class BeatsBaselineGate(Gate):
                 reason="metric_undefined",
                 message=f"{head}: undefined on this sample",
                 **common,
+            )
+        elif short is not None and self._would_pass(improvement, need, comp, sign):
+            finding = Finding(
+                spec.name,
+                INSUFFICIENT[self.on_insufficient],
+                reason="insufficient_samples",
+                message=f"{head}, but {short}: too few to tell a model from the dummy",
+                **{**common, "details": {**common["details"], "shortfall": short}},
             )
         elif self.test is None:
             ok = improvement > need

@@ -13,7 +13,7 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates.performance._common import INSUFFICIENT, WEIGHTS_IGNORED, headline
+from mlgates.gates.performance._common import INSUFFICIENT, headline
 from mlgates.gates.performance._data import resolve_pair
 from mlgates.stats.performance import METRICS, calibration_bins
 
@@ -54,6 +54,11 @@ class CalibrationGate(Gate):
     and Hauskrecht 2015); the Brier score is ``mean((p - y)^2)`` (Brier 1950). The finding for
     ``ece`` lists each bin's edges, row count, mean probability and positive rate in
     ``details``. ``metrics``: ``ece``, ``brier_score_loss``, ``n``.
+
+    With ``sample_weight`` each row counts its weight: the bins' shares, mean probabilities and
+    positive rates are weighted, and the Brier score is that of
+    :func:`sklearn.metrics.brier_score_loss` with ``sample_weight`` (the quantile edges and the
+    ``min_rows_per_bin`` rule count rows).
 
     Examples
     --------
@@ -113,15 +118,19 @@ class CalibrationGate(Gate):
             pos_label=self.pos_label,
             metric_name="calibration",
         )
-        y, p = pair.candidate.y, pair.candidate.pred
+        y, p, w = pair.candidate.y, pair.candidate.pred, pair.candidate.w
         n = y.shape[0]
-        edges, count, mean_p, rate = calibration_bins(y, p, n_bins=self.n_bins, strategy=self.strategy)
+        edges, count, mean_p, rate = calibration_bins(
+            y, p, n_bins=self.n_bins, strategy=self.strategy, sample_weight=w
+        )
         keep = count > 0
-        ece = float(np.sum(count[keep] / n * np.abs(rate[keep] - mean_p[keep])))
-        brier = float(np.mean((p - y) ** 2))
+        ece = float(np.sum(count[keep] / count.sum() * np.abs(rate[keep] - mean_p[keep])))
+        brier = float(np.average((p - y) ** 2, weights=w))
+        rows = count if w is None else calibration_bins(y, p, n_bins=self.n_bins, strategy=self.strategy)[1]
         bins = {
             "edges": edges.tolist(),
-            "count": count.astype(int).tolist(),
+            "count": rows.astype(int).tolist(),
+            **({"weight": count.tolist()} if w is not None else {}),
             "mean_proba": [None if math.isnan(v) else float(v) for v in mean_p],
             "positive_rate": [None if math.isnan(v) else float(v) for v in rate],
         }
@@ -176,5 +185,5 @@ class CalibrationGate(Gate):
             findings=findings,
             metrics={"ece": ece, "brier_score_loss": brier, "n": float(n)},
             message=headline(findings),
-            params={"sample_weight": WEIGHTS_IGNORED} if ctx.has("sample_weight") else None,
+            params={"sample_weight": "metric values weighted"} if w is not None else None,
         )

@@ -17,8 +17,8 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates.performance._common import INSUFFICIENT, WEIGHTS_IGNORED, fmt, headline
-from mlgates.gates.performance._compare import Comparison, compare, metric_value
+from mlgates.gates.performance._common import INSUFFICIENT, fmt, headline, sample_shortfall
+from mlgates.gates.performance._compare import Comparison, compare, metric_value, weights_note
 from mlgates.gates.performance._data import Pair, resolve_pair, segment_labels
 from mlgates.stats.performance import METRICS, MetricSpec, adjust_pvalues, minimum_detectable_effect
 
@@ -89,12 +89,19 @@ class PerformanceGate(Gate):
         Seed of the bootstrap (fixed by default so a verdict is reproducible).
     power : float, default 0.8
         Power of the insufficient-samples rule.
+    min_samples : int, default 30
+        Fewest rows on which a result may PASS (the floors, the point comparison and the
+        tests alike); ranking and probability metrics (``roc_auc``, ``average_precision``,
+        ``log_loss``, ``brier_score_loss``, so also DeLong) also need ``min(10, min_samples)``
+        rows of each class. Below that, a result that would PASS is ``insufficient_samples``
+        (status from ``on_insufficient``) and the message states what effect the test could
+        detect; a FAIL stands. With ``compare_to="reference"`` both samples must qualify.
     min_effect : float, optional
         Drop the sample must be able to detect; defaults to the margin. When both are 0 the
         power rule does not apply (the minimum detectable effect is still reported).
     on_insufficient : {"warn", "fail", "error", "skip"}, default "warn"
-        Status when the sample cannot detect the margin, or a segment is smaller than
-        ``min_segment_size`` or has an undefined metric.
+        Status when the sample is smaller than ``min_samples``, cannot detect the margin, or a
+        segment is smaller than ``min_segment_size`` or has an undefined metric.
     segments : str, list of str or callable, optional
         Also compare within segments: the groups of these columns (``"col=value"``), or of the
         labels a callable returns for the table (``"segment=value"``).
@@ -127,11 +134,23 @@ class PerformanceGate(Gate):
     DeLong: its variance; bootstrap: the standard deviation of the resampled differences),
     ``mde = (z_{1-alpha/2} + z_{power}) se``. When ``mde`` exceeds the effect to detect
     (``min_effect`` or the margin) and no regression was found, the verdict is
-    ``insufficient_samples``. Segments report their ``mde`` but only the overall comparison
-    applies the rule.
+    ``insufficient_samples``. One exception: an interval that lies entirely within the margin
+    ("a drop beyond the margin is ruled out") PASSes even when ``mde`` exceeds the effect,
+    since it excludes the drop directly. Percentile and DeLong intervals are too narrow on a
+    handful of rows, so the ``min_samples`` rule is checked first: below it nothing PASSes.
+    Segments report their ``mde`` but only the overall comparison applies the power rule
+    (segments have ``min_segment_size`` instead).
+
+    ``sample_weight`` (an array for current, or a column name, needed on reference with
+    ``compare_to="reference"``) weights every metric value as in :mod:`sklearn.metrics`: the
+    floors, the candidate and the baseline. The bootstrap then resamples rows with their
+    weights. McNemar's and DeLong's tests have no weighted form here: with weights the values
+    are weighted but the test's interval and p-values count rows, and ``params["sample_weight"]``
+    and the finding's message say so. A callable metric gets the weights when it takes a
+    ``sample_weight`` keyword (otherwise they are reported as ignored).
 
     Reason codes: ``performance_regression``, ``metric_below_min``, ``metric_above_max``,
-    ``insufficient_samples``, ``metric_undefined``, ``one_class_target``, ``nan_input``,
+    ``insufficient_samples``, ``metric_undefined``, ``one_class_target``, ``missing_values``,
     ``invalid_prediction``, ``invalid_proba``, ``length_mismatch``, ``empty_input``,
     ``missing_input``.
 
@@ -165,6 +184,7 @@ class PerformanceGate(Gate):
         "n_resamples": [Interval("int", 100, None)],
         "random_state": [Interval("int", 0, None), None],
         "power": [Interval("real", 0, 1, closed="neither")],
+        "min_samples": [Interval("int", 1, None)],
         "min_effect": [Interval("real", 0, None, closed="neither"), None],
         "on_insufficient": [Options("warn", "fail", "error", "skip")],
         "segments": ["columns", "callable", None],
@@ -189,6 +209,7 @@ class PerformanceGate(Gate):
         n_resamples: int = 2000,
         random_state: int | None = 0,
         power: float = 0.8,
+        min_samples: int = 30,
         min_effect: float | None = None,
         on_insufficient: str = "warn",
         segments: str | Sequence[str] | Callable[..., Any] | None = None,
@@ -212,6 +233,7 @@ class PerformanceGate(Gate):
         self.n_resamples = n_resamples
         self.random_state = random_state
         self.power = power
+        self.min_samples = min_samples
         self.min_effect = min_effect
         self.on_insufficient = on_insufficient
         self.segments = segments
@@ -357,8 +379,12 @@ class PerformanceGate(Gate):
         findings: list[Finding] = []
         metrics: dict[str, float] = {"n": float(len(pair.candidate))}
         params: dict[str, Any] = {"greater_is_better": sign > 0}
-        if ctx.has("sample_weight"):
-            params["sample_weight"] = WEIGHTS_IGNORED
+        weights = weights_note(pair, spec, fn, self.test if comparing else None)
+        if weights:
+            params["sample_weight"] = weights
+        short = sample_shortfall(pair, self.min_samples)
+        if short is not None:
+            params["sample_shortfall"] = short
         if pair.classes:
             params["classes"] = list(pair.classes)
             if pair.kind in ("label", "score") and len(pair.classes) >= 2 and pair.k <= 2:
@@ -368,7 +394,9 @@ class PerformanceGate(Gate):
             ev = self._evaluate(pair, spec, fn, sign)
             comp = ev.comparison
             value = comp.candidate
-            findings.append(self._judge(mname, ev, sign, comp.regression_pvalue, spec, overall=True))
+            findings.append(
+                self._judge(mname, ev, sign, comp.regression_pvalue, spec, overall=True, short=short)
+            )
             metrics.update(self._comparison_metrics(mname, ev, sign))
             if pair.baseline is not None and not pair.paired:
                 metrics["n_baseline"] = float(len(pair.baseline))
@@ -376,7 +404,7 @@ class PerformanceGate(Gate):
         else:
             value = metric_value(pair, spec, fn, pair.candidate)
             metrics[mname] = value
-        findings[:0] = self._floors(mname, value)
+        findings[:0] = self._floors(mname, value, short)
         if self.segments is not None:
             seg_findings, seg_metrics = self._segments(ctx, pair, spec, fn, mname, sign, comparing)
             findings.extend(seg_findings)
@@ -404,7 +432,7 @@ class PerformanceGate(Gate):
             out[f"baseline_{mname}_ci_low"], out[f"baseline_{mname}_ci_high"] = c.details["baseline_ci"]
         return out
 
-    def _floors(self, mname: str, value: float) -> list[Finding]:
+    def _floors(self, mname: str, value: float, short: str | None = None) -> list[Finding]:
         out = []
         for bound, kind in ((self.min_value, "min_value"), (self.max_value, "max_value")):
             if bound is None:
@@ -438,6 +466,20 @@ class PerformanceGate(Gate):
                         message=f"{mname}: {fmt(value)} {rel} {kind} {fmt(bound)}",
                     )
                 )
+            elif short is not None:
+                out.append(
+                    Finding(
+                        mname,
+                        INSUFFICIENT[self.on_insufficient],
+                        statistic=value,
+                        threshold=bound,
+                        method=kind,
+                        reason="insufficient_samples",
+                        details={"shortfall": short, "min_samples": self.min_samples},
+                        message=f"{mname}: {fmt(value)} within {kind} {fmt(bound)}, but {short}: "
+                        "too few to judge",
+                    )
+                )
             else:
                 rel = ">=" if kind == "min_value" else "<="
                 out.append(
@@ -461,6 +503,7 @@ class PerformanceGate(Gate):
         spec: MetricSpec | None,
         *,
         overall: bool,
+        short: str | None = None,
     ) -> Finding:
         c = ev.comparison
         margin = ev.margin
@@ -482,8 +525,6 @@ class PerformanceGate(Gate):
         for key in ("ci_low", "ci_high", "regression_pvalue"):
             if getattr(c, key) is not None:
                 details[key] = getattr(c, key)
-        if c.ci_low is not None and c.ci_high is not None:  # the plot convention for deltas
-            details["delta_ci_low"], details["delta_ci_high"] = c.ci_low, c.ci_high
         if p_reg is not None and p_reg != c.regression_pvalue:
             details["regression_pvalue_adjusted"] = p_reg
         if mde is not None:
@@ -511,6 +552,9 @@ class PerformanceGate(Gate):
                 **common,
             )
         worse_word = "drop" if sign > 0 else "increase"
+        article = "a drop" if sign > 0 else "an increase"
+        if self.test in ("mcnemar", "delong") and c.details.get("weighted"):
+            head += f" (weighted; the {self.test} test counts rows)"
         if self.test is None:
             if oriented < -margin - 1e-12:
                 return Finding(
@@ -518,6 +562,16 @@ class PerformanceGate(Gate):
                     Status.FAIL,
                     reason="performance_regression",
                     message=f"{head}: {worse_word} of {fmt(abs(diff))} > allowed {fmt(margin)}",
+                    **common,
+                )
+            if overall and short is not None:
+                details.update({"shortfall": short, "min_samples": self.min_samples})
+                return Finding(
+                    subject,
+                    INSUFFICIENT[self.on_insufficient],
+                    reason="insufficient_samples",
+                    message=f"{head}: difference {_signed(diff)}, but {short}: a point comparison "
+                    f"on so few rows cannot tell {article} of {fmt(margin)} from noise",
                     **common,
                 )
             return Finding(
@@ -539,13 +593,27 @@ class PerformanceGate(Gate):
                 **common,
             )
         detect = self.min_effect if self.min_effect is not None else margin
+        if overall and short is not None:  # before the ruled_out shortcut: tiny intervals lie
+            details.update({"shortfall": short, "min_samples": self.min_samples})
+            if mde is not None and math.isfinite(mde) and mde > 0:
+                could = f"the test detects {worse_word}s of {fmt(mde)} or more"
+            else:  # e.g. DeLong with perfect separation on a few rows: a standard error of 0
+                could = f"the test's standard error ({fmt(c.se)}) is degenerate on so few rows"
+            return Finding(
+                subject,
+                INSUFFICIENT[self.on_insufficient],
+                reason="insufficient_samples",
+                message=f"{head}: {short}; {could} ({int(self.power * 100)}% power, alpha "
+                f"{self.alpha}), against an allowed {worse_word} of {fmt(margin)}; difference "
+                f"{_signed(diff)} ({ci})",
+                **common,
+            )
         se_ok = c.se is not None and math.isfinite(c.se)
         bounds = [sign * b for b in (c.ci_low, c.ci_high) if b is not None and math.isfinite(b)]
         ruled_out = len(bounds) == 2 and min(bounds) >= -margin
         underpowered = not se_ok or (detect > 0 and mde is not None and mde > detect)
         if overall and underpowered and not ruled_out:
             status = INSUFFICIENT[self.on_insufficient]
-            article = "a drop" if sign > 0 else "an increase"
             could = f"detects {worse_word}s of {fmt(mde)} or more" if mde is not None else "has no estimate"
             return Finding(
                 subject,
