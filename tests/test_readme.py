@@ -13,7 +13,7 @@ def test_readme_example_runs(tmp_path, monkeypatch):
     code = re.search(r"## Example\n\n```python\n(.*?)```", text, re.S).group(1)
     monkeypatch.chdir(tmp_path)
     namespace: dict = {}
-    exec(compile(code, str(README), "exec"), namespace)  # noqa: S102 - our own documentation
+    exec(compile(code, str(README), "exec"), namespace)  # our own documentation
     verdict = namespace["verdict"]
     assert verdict.passed and len(verdict.children) == 5
     assert (tmp_path / "release.toml").exists()
