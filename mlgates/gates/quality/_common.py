@@ -15,7 +15,7 @@ the candidates column by column before one exact comparison.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -134,6 +134,34 @@ def value_counts(ctx: CheckContext, side: Side, col: Any) -> tuple[pd.Index, np.
 def kind_of(ctx: CheckContext, side: Side, col: Any) -> str:
     """:func:`column_kind`, once per run."""
     return ctx.cached(("quality.kind", side, col), lambda: column_kind(ctx.frame(side)[col]))  # type: ignore[no-any-return]
+
+
+def checkable(
+    ctx: CheckContext,
+    columns: Iterable[Any],
+    findings: list[Finding],
+    *,
+    accepted: Iterable[str],
+    wanted: str,
+    method: str | None,
+) -> Iterator[tuple[Any, str]]:
+    """The columns of ``current`` a gate can judge, in order, with their kinds.
+
+    A listed column the table lacks gets an ERROR ``column_missing`` finding, and a column whose
+    kind is not in ``accepted`` an ERROR ``unsupported_dtype`` finding (``wanted`` says what
+    the gate needs); both are appended to ``findings`` and skipped.
+    """
+    frame = ctx.frame("current")
+    kinds = tuple(accepted)
+    for col in columns:
+        if col not in frame.columns:
+            findings.append(absent(col, method=method))
+            continue
+        kind = kind_of(ctx, "current", col)
+        if kind not in kinds:
+            findings.append(unsupported(col, kind, wanted, method))
+            continue
+        yield col, kind
 
 
 def examples(values: Any, limit: int = MAX_EXAMPLES) -> list[Any]:

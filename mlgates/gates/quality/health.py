@@ -21,6 +21,7 @@ from mlgates.gates.quality._common import (
     NUMERIC_KINDS,
     absent,
     all_missing,
+    checkable,
     examples,
     frame_or_error,
     guarded,
@@ -31,7 +32,6 @@ from mlgates.gates.quality._common import (
     resolve_columns,
     share_status,
     top_examples,
-    unsupported,
     value_counts,
 )
 
@@ -409,15 +409,11 @@ class InfiniteValuesGate(Gate):
 
     def _check(self, ctx: CheckContext) -> Verdict:
         frame = frame_or_error(ctx)
-        findings = []
-        for col in resolve_columns(frame, self.columns, kinds=("float",)):
-            if col not in frame.columns:
-                findings.append(absent(col, method="infinite"))
-                continue
-            kind = kind_of(ctx, "current", col)
-            if kind not in NUMERIC_KINDS:
-                findings.append(unsupported(col, kind, "a float column", "infinite"))
-                continue
+        findings: list[Finding] = []
+        columns = resolve_columns(frame, self.columns, kinds=("float",))
+        for col, kind in checkable(
+            ctx, columns, findings, accepted=NUMERIC_KINDS, wanted="a float column", method="infinite"
+        ):
             findings.append(self._judge(ctx, col, kind))
         return self._verdict(
             findings=findings, metrics={"n_infinite": sum(f.details.get("n_inf", 0) for f in findings)}

@@ -16,17 +16,15 @@ from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import share_text
 from mlgates.gates.quality._common import (
     NUMERIC_KINDS,
-    absent,
     all_missing,
     check_string_keys,
+    checkable,
     examples,
     frame_or_error,
-    kind_of,
     minmax,
     numeric,
     resolve_columns,
     share_status,
-    unsupported,
 )
 from mlgates.stats.quality import outside_counts
 
@@ -164,17 +162,14 @@ class RangeGate(Gate):
         return plan
 
     def _check(self, ctx: CheckContext) -> Verdict:
-        frame = frame_or_error(ctx)
-        findings = []
+        frame_or_error(ctx)  # duplicate names and an empty table are input errors
+        findings: list[Finding] = []
         n_fail = 0
-        for col, (low, high, _listed) in self._plan(ctx).items():
-            if col not in frame.columns:
-                findings.append(absent(col, method="range"))
-                continue
-            kind = kind_of(ctx, "current", col)
-            if kind not in NUMERIC_KINDS:
-                findings.append(unsupported(col, kind, "an integer or float column", "range"))
-                continue
+        plan = self._plan(ctx)
+        for col, _kind in checkable(
+            ctx, plan, findings, accepted=NUMERIC_KINDS, wanted="an integer or float column", method="range"
+        ):
+            low, high, _listed = plan[col]
             finding = self._judge(ctx, col, low, high)
             n_fail += finding.status is Status.FAIL
             findings.append(finding)

@@ -18,15 +18,13 @@ from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import share_text
 from mlgates.gates.quality._common import (
-    absent,
     all_missing,
+    checkable,
     examples,
     frame_or_error,
     guarded,
-    kind_of,
     resolve_columns,
     share_status,
-    unsupported,
 )
 
 __all__ = ["StringGate"]
@@ -141,15 +139,16 @@ class StringGate(Gate):
 
     def _check(self, ctx: CheckContext) -> Verdict:
         frame = frame_or_error(ctx)
-        findings = []
-        for col in resolve_columns(frame, self.columns, kinds=("string",)):
-            if col not in frame.columns:
-                findings.append(absent(col, method="string"))
-                continue
-            kind = kind_of(ctx, "current", col)
-            if kind not in ("string", "categorical"):
-                findings.append(unsupported(col, kind, "a string column", "string"))
-                continue
+        findings: list[Finding] = []
+        columns = resolve_columns(frame, self.columns, kinds=("string",))
+        for col, _kind in checkable(
+            ctx,
+            columns,
+            findings,
+            accepted=("string", "categorical"),
+            wanted="a string column",
+            method="string",
+        ):
             findings.append(guarded(partial(self._judge, frame[col], col), col, "string"))
         return self._verdict(
             findings=findings, metrics={"n_columns_failed": sum(f.status is Status.FAIL for f in findings)}

@@ -22,6 +22,7 @@ from mlgates.gates.quality._common import (
     NUMERIC_KINDS,
     absent,
     all_missing,
+    checkable,
     examples,
     frame_or_error,
     kind_of,
@@ -261,15 +262,16 @@ class MonotonicGate(Gate):
 
     def _check(self, ctx: CheckContext) -> Verdict:
         frame = frame_or_error(ctx)
-        findings = []
-        for col in resolve_columns(frame, self.columns, kinds=("datetime",)):
-            if col not in frame.columns:
-                findings.append(absent(col, method="monotonic"))
-                continue
-            kind = kind_of(ctx, "current", col)
-            if kind not in ("datetime", *NUMERIC_KINDS):
-                findings.append(unsupported(col, kind, "a datetime or numeric column", "monotonic"))
-                continue
+        findings: list[Finding] = []
+        columns = resolve_columns(frame, self.columns, kinds=("datetime",))
+        for col, kind in checkable(
+            ctx,
+            columns,
+            findings,
+            accepted=("datetime", *NUMERIC_KINDS),
+            wanted="a datetime or numeric column",
+            method="monotonic",
+        ):
             findings.append(self._judge(ctx, frame, col, kind))
         return self._verdict(findings=findings)
 
