@@ -5,6 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import settings
+
+# Property tests judge correctness, not speed: no per-example deadline, so a busy 2-core CI
+# machine cannot turn a slow example into a failure.
+settings.register_profile("mlgates", deadline=None)
+settings.load_profile("mlgates")
 
 
 @pytest.fixture
