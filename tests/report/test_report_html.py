@@ -4,7 +4,6 @@ and a real render in headless Chromium."""
 from __future__ import annotations
 
 import os
-
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
