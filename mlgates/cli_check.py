@@ -489,41 +489,11 @@ _COMMENTED = """
 
 
 def starter_suite(reference: pd.DataFrame, *, target: str | None = None) -> Gate:
-    """The quality part of the starter suite, inferred from ``reference``.
-
-    Uses ``mlgates.quality_suite_from_reference`` when the library has it; otherwise a schema
-    gate with the reference's column kinds, missing-value limits a little above the observed
-    shares, and a row-count floor.
-    """
+    """The quality part of the starter suite: :func:`mlgates.quality_suite_from_reference`
+    (thresholds inferred from ``reference`` with documented tolerances), named for the whole file."""
     import mlgates
 
-    infer = getattr(mlgates, "quality_suite_from_reference", None)
-    if infer is not None:
-        try:
-            return infer(reference, target=target)  # type: ignore[no-any-return]
-        except TypeError:
-            return infer(reference)  # type: ignore[no-any-return]
-    from mlgates.core.suite import Suite
-    from mlgates.gates._columns import column_kind, missing_mask
-    from mlgates.gates.quality import MissingValuesGate, RowCountGate, SchemaGate
-
-    kinds = {str(c): column_kind(reference[c]) for c in reference.columns}
-    shares = {
-        str(c): float(missing_mask(reference[c]).mean()) if len(reference) else 0.0 for c in reference.columns
-    }
-    # allowed share: observed + half of it + one point, rounded up to 0.1%; 0 where none missing
-    max_share = {c: min(1.0, round(s * 1.5 + 0.01 + 0.0005, 3)) for c, s in shares.items() if s > 0}
-    n = len(reference)
-    return Suite(
-        [
-            SchemaGate(columns=kinds, name="schema"),
-            MissingValuesGate(max_share=max_share, name="missing_values")
-            if max_share
-            else MissingValuesGate(name="missing_values"),
-            RowCountGate(min_rows=max(1, n // 10), name="row_count"),
-        ],
-        name="data quality",
-    )
+    return mlgates.quality_suite_from_reference(reference, target=target, name="mlgates checks")
 
 
 def init_text(reference: pd.DataFrame, *, reference_path: str, output: str, target: str | None) -> str:
@@ -551,17 +521,7 @@ def init_text(reference: pd.DataFrame, *, reference_path: str, output: str, targ
         output=one_line(output),
         target_arg=f" --target {one_line(target)}" if target else "",
     )
-    import mlgates
-
-    if getattr(mlgates, "quality_suite_from_reference", None) is not None:
-        notes = (
-            "# The quality gates below were inferred from the reference by quality_suite_from_reference.\n\n"
-        )
-    else:
-        notes = (
-            "# Inferred from the reference: the schema (column kinds), missing-value limits a little\n"
-            "# above the observed shares, and a row-count floor of 10% of the reference's rows.\n\n"
-        )
+    notes = "# The quality gates below were inferred from the reference by quality_suite_from_reference.\n\n"
     return header + "\n" + notes + body + _DRIFT + _COMMENTED
 
 

@@ -444,14 +444,14 @@ def test_format_overrides_suffix_for_one_output(files, capsys):
     assert Verdict.from_json((files / "report.txt").read_text()).status is Status.PASS
 
 
-def test_init_uses_quality_suite_from_reference_when_available(files, capsys, monkeypatch):
+def test_init_uses_quality_suite_from_reference(files, capsys, monkeypatch):
     import mlgates
 
     seen = {}
 
-    def fake(reference, target=None):
+    def fake(reference, target=None, name="data quality"):
         seen["shape"], seen["target"] = reference.shape, target
-        return mlgates.Suite([RowCountGate(min_rows=7, name="inferred rows")], name="inferred")
+        return mlgates.Suite([RowCountGate(min_rows=7, name="inferred rows")], name=name)
 
     monkeypatch.setattr(mlgates, "quality_suite_from_reference", fake, raising=False)
     out = files / "inferred.toml"
@@ -459,6 +459,7 @@ def test_init_uses_quality_suite_from_reference_when_available(files, capsys, mo
     assert code == 0 and seen == {"shape": (300, 4), "target": "y"}
     suite = load_suite(out)
     assert [g.name for g in suite.gates] == ["inferred rows", "drift"]  # the inferred gates, then drift
+    assert suite.name == "mlgates checks"
     assert "quality_suite_from_reference" in out.read_text()
 
 
