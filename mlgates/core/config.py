@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from mlgates.core._jsonable import to_plain
 from mlgates.core.errors import ConfigError
 from mlgates.core.gate import Gate
 
@@ -73,9 +72,7 @@ def gate_to_config(gate: Gate) -> dict[str, Any]:
                 f"{type(gate).__name__}.{key} is a callable ({value!r}), which a config file cannot "
                 "hold. Use a named option instead, or keep this gate in Python code."
             )
-        # a gate whose parameters hold foreign objects (e.g. Evidently metrics) gives their plain form
-        convert = getattr(gate, "_param_to_config", None)
-        config[key] = convert(key, value) if callable(convert) else to_plain(value)
+        config[key] = gate._param_to_config(key, value)
     return config
 
 

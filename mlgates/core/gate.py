@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from mlgates._version import __version__
+from mlgates.core._jsonable import to_plain
 from mlgates.core.context import STANDARD_INPUTS, CheckContext, check_input_names
 from mlgates.core.errors import InputError, ParameterError
 from mlgates.core.finding import Finding
@@ -282,6 +283,11 @@ class Gate:
         return Suite._combine(self, other, require="any")
 
     # -- config ---------------------------------------------------------------------------
+    def _param_to_config(self, key: str, value: Any) -> Any:
+        """The plain-data form of one parameter for a config file; a gate whose parameters hold
+        foreign objects (e.g. Evidently metrics) overrides this."""
+        return to_plain(value)
+
     def to_config(self) -> dict[str, Any]:
         """Plain config: ``{"type": ClassName, **non-default parameters}``."""
         from mlgates.core.config import gate_to_config
