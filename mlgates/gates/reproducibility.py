@@ -435,7 +435,11 @@ class DeterminismGate(Gate):
                 reason="empty_input",
                 subject=self.probe,
             )
-        predicted = [self._predict(m, features) for m in self._train()]
+        probe = self.probe  # a model fitted on a DataFrame gets exactly its fitted columns
+        predicted = [
+            self._predict(m, ctx.model_features(m, probe, "train_fn"))  # type: ignore[arg-type]
+            for m in self._train()
+        ]
         return self._compare_predictions([p for _, p in predicted], len(features), predicted[0][0])
 
     def _check_fingerprints(self, models: list[Any]) -> Verdict:

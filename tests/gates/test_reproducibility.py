@@ -439,3 +439,20 @@ def test_determinism_edge_values_and_labels():
     labels = iter([np.array(["a"] * n, dtype=object), np.array(["a"] * (n - 1) + ["b"], dtype=object)])
     v = DeterminismGate(train_fn=lambda s: Fixed(next(labels))).check(**_probe(data))
     assert v.status is Status.FAIL and v.metrics["rows_differ"] == 1
+
+
+def test_determinism_probe_gives_models_their_fitted_columns():
+    from sklearn.linear_model import LogisticRegression
+
+    import mlgates
+
+    rng = np.random.default_rng(0)
+    train = pd.DataFrame({"a": rng.normal(size=100), "b": rng.normal(size=100)})
+    y = (train["a"] > 0).astype(int)
+
+    def train_fn(seed):
+        return LogisticRegression(random_state=seed).fit(train, y)
+
+    probe = train.assign(id=np.arange(100), city="x")  # columns the model never saw
+    v = mlgates.DeterminismGate(train_fn, n_runs=2).check(current=probe)
+    assert v.status is mlgates.Status.PASS, v.to_text()
