@@ -8,11 +8,17 @@ from typing import Any, ClassVar
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import Interval, parameter_error
+from mlgates.core.params import Interval
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import missing_mask, select_columns, share_text
-from mlgates.gates.quality._common import check_string_keys
+from mlgates.gates.quality._common import (
+    absent,
+    check_share_mapping,
+    frame_or_error,
+    per_column,
+    share_status,
+)
 
 __all__ = ["MissingValuesGate"]
 
@@ -70,61 +76,32 @@ class MissingValuesGate(Gate):
         self.warn_share = warn_share
 
     def _validate_params(self) -> None:
-        check_string_keys("MissingValuesGate", "max_share", self.max_share)  # TOML keys are str
-        if isinstance(self.max_share, Mapping):
-            for col, value in self.max_share.items():
-                if not Interval("real", 0, 1).is_satisfied_by(value):
-                    raise parameter_error(
-                        "MissingValuesGate", f"max_share[{col!r}]", "a float in [0, 1]", value
-                    )
+        check_share_mapping("MissingValuesGate", "max_share", self.max_share)  # TOML keys are str
 
     def required_inputs(self) -> tuple[str, ...]:
         return ("current",)
 
-    def _limit(self, column: Any) -> float:
-        if isinstance(self.max_share, Mapping):
-            return float(self.max_share.get(column, 0.0))
-        return float(self.max_share)
-
     def _check(self, ctx: CheckContext) -> Verdict:
-        frame = ctx.frame("current")
-        columns = select_columns(frame, self.columns)
+        frame = frame_or_error(ctx)  # duplicate names and an empty table are input errors
         n = len(frame)
-        if n == 0:
-            return self._verdict(
-                Status.ERROR,
-                reason="empty_input",
-                message="current has no rows: missing shares are undefined",
-            )
         findings = []
         worst = 0.0
-        for col in columns:
-            limit = self._limit(col)
+        for col in select_columns(frame, self.columns):
+            limit = per_column(self.max_share, col, 0.0)
             if col not in frame.columns:
-                findings.append(
-                    Finding(
-                        str(col),
-                        Status.ERROR,
-                        threshold=limit,
-                        method="missing_share",
-                        reason="column_missing",
-                        message=f"{col}: column not found in current",
-                    )
-                )
+                findings.append(absent(col, threshold=limit, method="missing_share"))
                 continue
             count = int(missing_mask(frame[col]).sum())
             share = count / n
             worst = max(worst, share)
-            if share > limit:
-                status, reason = Status.FAIL, "missing_share_exceeded"
+            status, exceeded = share_status(share, limit, self.warn_share)
+            reason = "missing_share_exceeded" if exceeded else None
+            if status is Status.FAIL:
                 message = f"{col}: {share_text(share)} missing > {share_text(limit)} allowed"
-            elif self.warn_share is not None and share > self.warn_share:
-                status, reason = Status.WARN, "missing_share_exceeded"
-                message = (
-                    f"{col}: {share_text(share)} missing > {share_text(self.warn_share)} (warning level)"
-                )
+            elif status is Status.WARN:
+                warn = share_text(self.warn_share or 0.0)
+                message = f"{col}: {share_text(share)} missing > {warn} (warning level)"
             else:
-                status, reason = Status.PASS, None
                 message = f"{col}: {share_text(share)} missing <= {share_text(limit)} allowed"
             findings.append(
                 Finding(
