@@ -12,7 +12,7 @@ from mlgates.core.params import parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import FAMILIES, column_kind, kind_matches, select_columns
-from mlgates.gates.quality._common import check_string_keys
+from mlgates.gates.quality._common import check_string_keys, frame_or_error
 
 __all__ = ["SchemaGate"]
 
@@ -99,14 +99,7 @@ class SchemaGate(Gate):
 
     def _check(self, ctx: CheckContext) -> Verdict:
         expected = self._expected(ctx)
-        frame = ctx.frame("current")
-        select_columns(frame, None)
-        if len(frame) == 0:
-            return self._verdict(
-                Status.ERROR,
-                reason="empty_input",
-                message="current has no rows: an empty table is not judged (fail closed)",
-            )
+        frame = frame_or_error(ctx)  # duplicate names and an empty table are input errors
         findings = []
         for col, want in expected.items():
             if col not in frame.columns:
