@@ -152,3 +152,23 @@ def test_model_gets_exactly_its_fitted_columns():
         current=scoring.drop(columns=["income"]), target="y", model=model
     )
     assert v.status is Status.ERROR and v.reason == "column_missing" and "income" in v.message
+
+
+def test_sample_weight_is_read_once_and_validated_the_same_everywhere():
+    from mlgates import FairnessGate, PerformanceGate
+
+    rng = np.random.default_rng(1)
+    n = 400
+    df = pd.DataFrame(
+        {"y": rng.integers(0, 2, n), "p": rng.integers(0, 2, n), "g": rng.choice(["a", "b"], n)}
+    )
+    w = rng.random(n) + 0.5
+    suite = PerformanceGate("accuracy", min_value=0.0) & FairnessGate(
+        "demographic_parity_difference", max_value=1.0, sensitive_features="g"
+    )
+    ok = suite.check(current=df, target="y", prediction="p", sample_weight=w)
+    assert [c.status for c in ok.children] == [Status.PASS, Status.PASS], ok.to_text()
+    bad = suite.check(current=df, target="y", prediction="p", sample_weight=np.r_[np.nan, w[1:]])
+    assert [(c.status, c.reason) for c in bad.children] == [(Status.ERROR, "missing_values")] * 2
+    negative = suite.check(current=df, target="y", prediction="p", sample_weight=np.r_[-1.0, w[1:]])
+    assert [c.reason for c in negative.children] == ["invalid_input"] * 2

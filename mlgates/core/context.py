@@ -163,6 +163,46 @@ class CheckContext:
             )
         return arr
 
+    def sample_weight(self, side: Side = "current") -> np.ndarray | None:
+        """``sample_weight`` as float64 (None when not given), validated once per run: a column
+        name (which works on both tables) or an array for current. Missing weights are
+        ``missing_values``; non-numeric, infinite or negative weights, or weights summing to 0,
+        are ``invalid_input``."""
+        import numpy as np
+        import pandas as pd
+
+        if not self.has("sample_weight"):
+            return None
+
+        def read() -> np.ndarray:
+            raw = np.asarray(self._vector("sample_weight", side))
+            n_missing = int(np.count_nonzero(pd.isna(raw.ravel()))) if raw.dtype.kind not in "biu" else 0
+            if n_missing:
+                raise InputError(
+                    f"sample_weight: {n_missing} of {raw.shape[0]} weights are missing (NaN); give "
+                    "every row a weight.",
+                    reason="missing_values",
+                    subject="sample_weight",
+                )
+            try:
+                w = np.asarray(raw, dtype=float)
+            except (TypeError, ValueError):
+                raise InputError(
+                    f"sample_weight: expected numbers, got values such as {raw.ravel()[0]!r}.",
+                    reason="invalid_input",
+                    subject="sample_weight",
+                ) from None
+            if w.ndim != 1 or not np.isfinite(w).all() or (w < 0).any() or (w.size and not w.sum() > 0):
+                raise InputError(
+                    f"sample_weight ({side}): weights must be one finite, non-negative number per row "
+                    "with a positive sum.",
+                    reason="invalid_input",
+                    subject="sample_weight",
+                )
+            return w
+
+        return self.cached(("sample_weight", side), read)  # type: ignore[no-any-return]
+
     # -- labels and predictions -----------------------------------------------------------
     def labels(self, side: Side = "current") -> np.ndarray:
         """The target values (``target`` is a column name, or an array for current)."""

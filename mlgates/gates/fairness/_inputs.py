@@ -230,21 +230,9 @@ def numeric(values: np.ndarray, name: str) -> np.ndarray:
 
 
 def weights(ctx: CheckContext, groups: Groups) -> np.ndarray | None:
-    """``sample_weight`` restricted to kept rows; negative or NaN weights are InputErrors."""
-    if not ctx.has("sample_weight"):
-        return None
-
-    def compute() -> np.ndarray:
-        w = np.asarray(ctx._vector("sample_weight", "current"), dtype=float)
-        if not np.isfinite(w).all() or (w < 0).any():
-            raise InputError(
-                "sample_weight: weights must be finite and non-negative.",
-                reason="invalid_input",
-                subject="sample_weight",
-            )
-        return w
-
-    return groups.take(ctx.cached(("fairness.weights",), compute), "sample_weight")
+    """``sample_weight`` (validated once per run by the context) restricted to kept rows."""
+    w = ctx.sample_weight("current")
+    return None if w is None else groups.take(w, "sample_weight")
 
 
 def labels(ctx: CheckContext, groups: Groups, pos_label: Any, needed: bool) -> np.ndarray:

@@ -179,25 +179,9 @@ def _one_class(y_sets: list[tuple[str, np.ndarray]], metric: str) -> None:
 
 
 def sample_weights(ctx: CheckContext, side: str) -> np.ndarray | None:
-    """``sample_weight`` of ``side`` (None without weights): an array for current, or a column
-    name (which also works for reference). Missing, negative or infinite weights, or weights
-    summing to 0, are InputErrors."""
-    if not ctx.has("sample_weight"):
-        return None
-
-    def read() -> np.ndarray:
-        raw = _complete("sample_weight", ctx._vector("sample_weight", side))  # type: ignore[arg-type]
-        w = _floats("sample_weight", raw)
-        if w.ndim != 1 or (w < 0).any() or (w.size and not w.sum() > 0):
-            raise InputError(
-                f"sample_weight ({side}): weights must be one non-negative number per row with a "
-                "positive sum.",
-                reason="invalid_input",
-                subject="sample_weight",
-            )
-        return w
-
-    return ctx.cached(("performance.weights", side), read)  # type: ignore[no-any-return]
+    """``sample_weight`` of ``side`` (None without weights), read and validated once per run by
+    :meth:`~mlgates.core.context.CheckContext.sample_weight`."""
+    return ctx.sample_weight(side)  # type: ignore[arg-type]
 
 
 def resolve_pair(
