@@ -169,26 +169,27 @@ def read_table(path: str | os.PathLike[str], option: str = "--current") -> pd.Da
         raise CliError(f"{option} {p}: no such file.")
     if p.is_dir():
         raise CliError(f"{option} {p}: is a directory; pass a .csv or .parquet file.")
-    name = p.name.lower()
+    from mlgates.fingerprints._objects import CSV_READ_POLICY, table_format
+
+    fmt = table_format(p)  # the same recognition and CSV parsing as `mlgates fingerprint`/`lock`
     try:
-        if name.endswith((".parquet", ".pq")):
+        if fmt in ("parquet", "feather"):
             try:
                 import pyarrow  # noqa: F401
             except ImportError:
                 raise CliError(
-                    f"{option} {p}: reading Parquet needs pyarrow: pip install mlgates[parquet]"
+                    f"{option} {p}: reading {fmt.title()} needs pyarrow: pip install mlgates[parquet]"
                 ) from None
-            return pd.read_parquet(p)
-        if name.endswith((".csv", ".csv.gz", ".csv.bz2", ".csv.zip", ".csv.xz", ".tsv", ".txt")):
-            sep = "\t" if ".tsv" in name else ","
-            return pd.read_csv(p, sep=sep)
+            return pd.read_parquet(p) if fmt == "parquet" else pd.read_feather(p)
+        if fmt in ("csv", "tsv"):
+            return pd.read_csv(p, sep="\t" if fmt == "tsv" else ",", **CSV_READ_POLICY)
     except CliError:
         raise
     except (ValueError, OSError, UnicodeDecodeError) as exc:
         raise CliError(f"{option} {p}: cannot read the file: {exc}") from exc
     raise CliError(
-        f"{option} {p}: unknown file type {p.suffix!r}; use .csv (optionally .gz/.bz2/.zip/.xz), .tsv "
-        "or .parquet."
+        f"{option} {p}: unknown file type {p.suffix!r}; use .csv or .tsv (optionally .gz/.bz2/.zip/.xz), "
+        ".parquet or .feather."
     )
 
 

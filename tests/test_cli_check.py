@@ -489,3 +489,19 @@ def test_console_entry_point_exit_codes(files):
     assert ok.returncode == 0, ok.stderr
     bad = subprocess.run([*cmd, str(files / "missing.csv")], capture_output=True, text=True, env=env)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "missing.csv" in bad.stderr
+
+
+def test_check_reads_tables_like_fingerprint_does(tmp_path):
+    from mlgates import fingerprint
+    from mlgates.cli_check import read_table
+
+    frame = pd.DataFrame({"x": [0.1, 1 / 3, 2.5e-8], "s": ["a", "b", None]})
+    for name in ("t.csv", "t.tsv.gz", "t.feather", "t.parquet"):
+        path = tmp_path / name
+        if name.endswith(".feather"):
+            frame.to_feather(path)
+        elif name.endswith(".parquet"):
+            frame.to_parquet(path)
+        else:
+            frame.to_csv(path, sep="\t" if ".tsv" in name else ",", index=False, float_format="%.17g")
+        assert fingerprint(read_table(path)) == fingerprint(path), name
