@@ -19,21 +19,24 @@ _ICON = {Status.PASS: "✅", Status.WARN: "⚠️", Status.FAIL: "❌", Status.E
 
 
 #: Markdown punctuation escaped with a backslash: table cells, code spans, emphasis, links,
-#: strikethrough and GitHub's ``$`` math.
-_MD_PUNCT = re.compile(r"([\\`|*_~$\[\]])")
-#: A line that starts like a heading, quote, list item or setext underline.
+#: strikethrough and GitHub's ``$`` math. The backslash itself comes first.
+_MD_PUNCT = "\\`|*_~$[]"
+#: A line that starts like a heading, list item or setext underline.
 _BLOCK_START = re.compile(r"[#+\-=]|\d+(?=[.)])")
 
 
 def _cell(text: object) -> str:
     """Escape what breaks a Markdown table cell or injects markup (inline text)."""
-    s = _MD_PUNCT.sub(r"\\\1", safe_text(text))
+    s = safe_text(text)
+    for char in _MD_PUNCT:  # str.replace per character: several times faster than a regex here
+        if char in s:
+            s = s.replace(char, "\\" + char)
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _paragraph(text: object) -> str:
     """:func:`_cell` for text at the start of a line: it cannot start a block either (heading,
-    quote, list, setext underline, or an indented code block)."""
+    list, setext underline or indented code; ``>`` is already an entity, so no quote)."""
     s = _cell(text)
     body = s.lstrip(" ")
     lead = "&#32;" * (len(s) - len(body))

@@ -237,6 +237,10 @@ def test_markdown_shows_each_name_as_written(name):
     assert "".join(_parse(rendered).data).strip() == f"{shown} (1 fail)"
     heading = _parse(cmarkgfm.github_flavored_markdown_to_html(md.split("\n")[0]))
     assert "".join(heading.data).strip() == f"❌ {shown}: FAIL"
+    details = next(line for line in md.split("\n") if line.startswith("<details>"))
+    summary = _parse(cmarkgfm.github_flavored_markdown_to_html(details, options=Options.CMARK_OPT_UNSAFE))
+    assert summary.tags == ["details", "summary"]
+    assert "".join(summary.data).strip() == f"{shown} / {shown}: 1 findings"
 
 
 # -- HTML -------------------------------------------------------------------------------------
