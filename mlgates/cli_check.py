@@ -3,7 +3,9 @@
 Exit codes of ``check``: 0 passed (PASS, or WARN unless ``--fail-on warn``), 1 failed (FAIL or
 SKIP), 2 error (bad suite file, unreadable data, a column that is not there, a gate that could
 not judge its input). User mistakes print one line naming the file, key or column and the fix;
-``--debug`` shows the traceback.
+``--debug`` shows the traceback. Every line that carries a name from the data, the suite file or
+an error goes through :func:`mlgates.report._safe.safe_text`: a column name cannot forge a line
+of the CI log or send escape sequences to the terminal.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from mlgates.core.errors import MlgatesError
+from mlgates.report._safe import safe_json, safe_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -142,7 +145,7 @@ def dispatch(args: argparse.Namespace) -> int:
     except (MlgatesError, OSError) as exc:
         if getattr(args, "debug", False):
             traceback.print_exc()
-        print(f"mlgates {args.command}: error: {exc}", file=sys.stderr)
+        print(f"mlgates {args.command}: error: {safe_text(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"mlgates {args.command}: interrupted", file=sys.stderr)
@@ -152,7 +155,7 @@ def dispatch(args: argparse.Namespace) -> int:
             traceback.print_exc()
         else:
             print(
-                f"mlgates {args.command}: unexpected {type(exc).__name__}: {exc} "
+                f"mlgates {args.command}: unexpected {type(exc).__name__}: {safe_text(exc)} "
                 "(rerun with --debug for the traceback)",
                 file=sys.stderr,
             )
@@ -278,7 +281,7 @@ def render(verdict: Verdict, fmt: str, *, color: bool = False) -> str:
     if fmt == "text":
         return verdict.to_text(color=color) + "\n"
     if fmt == "json":
-        return verdict.to_json() + "\n"
+        return safe_json(verdict.to_json()) + "\n"
     if fmt == "markdown":
         return verdict.to_markdown()
     if fmt == "junit":
@@ -290,7 +293,7 @@ def render(verdict: Verdict, fmt: str, *, color: bool = False) -> str:
 
 def _progress_printer(stream: TextIO) -> Callable[[int, int, Gate], None]:
     def show(i: int, n: int, gate: Gate) -> None:
-        stream.write(f"\r\033[K[{i + 1}/{n}] {gate.display_name} ...")
+        stream.write(f"\r\033[K[{i + 1}/{n}] {safe_text(gate.display_name)} ...")
         stream.flush()
 
     return show
@@ -315,7 +318,11 @@ def _append_step_summary(verdict: Verdict) -> None:
         with open(path, "a", encoding="utf-8") as fh:
             fh.write(verdict.to_markdown() + "\n")
     except OSError as exc:
-        print(f"mlgates check: warning: cannot append to GITHUB_STEP_SUMMARY {path}: {exc}", file=sys.stderr)
+        print(
+            f"mlgates check: warning: cannot append to GITHUB_STEP_SUMMARY {safe_text(path)}: "
+            f"{safe_text(exc)}",
+            file=sys.stderr,
+        )
 
 
 def _outputs(paths: Sequence[str], fmt: str | None) -> list[tuple[Path, str]]:
@@ -425,7 +432,7 @@ def run_check(args: argparse.Namespace) -> int:
         if not args.quiet:
             sys.stdout.write(render(verdict, "text", color=color))
             for out, out_fmt in outputs:
-                print(f"wrote {out_fmt} report to {out}")
+                print(f"wrote {out_fmt} report to {safe_text(out)}")
     elif not (args.quiet and fmt == "text"):
         sys.stdout.write(render(verdict, fmt, color=color and fmt == "text"))
     _append_step_summary(verdict)
@@ -433,7 +440,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.fail_on == "warn" and code == 0 and verdict.status.value == "warn":
         code = 1
     for hint in missing_input_hints(verdict):  # the CLI's names for what a gate missed
-        print(f"mlgates check: {hint}", file=sys.stderr)
+        print(f"mlgates check: {safe_text(hint)}", file=sys.stderr)
     if not args.quiet and (fmt == "text" or outputs):
         print(f"status: {verdict.status.value.upper()} (exit code {code})", file=sys.stderr)
     return code
@@ -542,8 +549,11 @@ def run_init(args: argparse.Namespace) -> int:
     text = init_text(reference, reference_path=args.reference, output=str(out), target=args.target)
     _atomic_write(out, text)
     load_suite(out)  # what we wrote must load
+    target = f" --target {args.target}" if args.target else ""
     print(
-        f"wrote {out}: review it, then run: mlgates check {out} --reference {args.reference} "
-        f"--current NEW_DATA.csv" + (f" --target {args.target}" if args.target else "")
+        safe_text(
+            f"wrote {out}: review it, then run: mlgates check {out} --reference {args.reference} "
+            f"--current NEW_DATA.csv{target}"
+        )
     )
     return 0

@@ -1,16 +1,20 @@
 """``mlgates fingerprint``, ``mlgates lock`` and ``mlgates verify``.
 
 Exit codes: 0 passed (or printed), 1 a locked artifact changed, 2 an error (a path or the
-lock file missing or unreadable).
+lock file missing or unreadable). Paths, artifact and column names are printed through
+:func:`mlgates.report._safe.safe_text` (one line each, no escape sequences reach the terminal).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
+
+from mlgates.report._safe import safe_json, safe_text
 
 __all__ = ["register"]
 
@@ -76,7 +80,7 @@ def register(subparsers: Any) -> None:
 def _missing(paths: list[Path]) -> bool:
     gone = [p for p in paths if not p.exists()]
     for p in gone:
-        print(f"mlgates: no such file or directory: {p}", file=sys.stderr)
+        print(f"mlgates: no such file or directory: {safe_text(p)}", file=sys.stderr)
     return bool(gone)
 
 
@@ -114,10 +118,10 @@ def _fingerprint(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2))
         return 0
     for row in rows:
-        print(f"{row['fingerprint']}  {row['path']}")
+        print(f"{row['fingerprint']}  {safe_text(row['path'])}")
         if args.columns:
             for name, fp in (row.get("columns") or {}).items():
-                print(f"  {fp}  {name}")
+                print(f"  {fp}  {safe_text(name)}")
     return 0
 
 
@@ -137,11 +141,11 @@ def _lock(args: argparse.Namespace) -> int:
         )
         out = manifest.save(args.output)
     except (ConfigError, OSError, ValueError) as exc:
-        print(f"mlgates: cannot write the lock file: {exc}", file=sys.stderr)
+        print(f"mlgates: cannot write the lock file: {safe_text(exc)}", file=sys.stderr)
         return 2
     for name, entry in manifest.artifacts.items():
-        print(f"{entry['fingerprint']}  {name}")
-    print(f"wrote {out} ({len(manifest.artifacts)} artifacts)")
+        print(f"{entry['fingerprint']}  {safe_text(name)}")
+    print(f"wrote {safe_text(out)} ({len(manifest.artifacts)} artifacts)")
     return 0
 
 
@@ -152,8 +156,10 @@ def _verify(args: argparse.Namespace) -> int:
 
     if args.lockfile is not None and args.lock is not None and args.lockfile != args.lock:
         print(
-            f"mlgates verify: error: two lock files given ({args.lockfile} and --lock {args.lock}); "
-            "pass one.",
+            safe_text(
+                f"mlgates verify: error: two lock files given ({args.lockfile} and --lock {args.lock}); "
+                "pass one."
+            ),
             file=sys.stderr,
         )
         return 2
@@ -177,5 +183,6 @@ def _verify(args: argparse.Namespace) -> int:
     if seeds is not None:
         artifacts["seeds"] = seeds
     verdict = gate.check(artifacts=artifacts)
-    print(verdict.to_json() if args.format == "json" else verdict.to_text(color=sys.stdout.isatty()))
+    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    print(safe_json(verdict.to_json()) if args.format == "json" else verdict.to_text(color=color))
     return verdict.exit_code

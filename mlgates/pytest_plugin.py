@@ -93,9 +93,11 @@ class VerdictRecorder:
             return None
         path = Path(self.report)
         fmt = _SUFFIXES[path.suffix.lower()]
+        from mlgates.report._safe import safe_json
+
         verdict = self.combined()
         text = {
-            "json": verdict.to_json,
+            "json": lambda: safe_json(verdict.to_json()),
             "html": verdict.to_html,
             "junit": verdict.to_junit_xml,
             "markdown": verdict.to_markdown,
@@ -164,8 +166,12 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     recorder = config.stash.get(_KEY, None)
     if recorder is None:
         return
+    from mlgates.report._safe import safe_text  # names and messages: one line, no escape sequences
+
     if recorder.report:
-        terminalreporter.write_line(f"mlgates: {len(recorder.records)} verdicts written to {recorder.report}")
+        terminalreporter.write_line(
+            f"mlgates: {len(recorder.records)} verdicts written to {safe_text(recorder.report)}"
+        )
     if config.getoption("--mlgates-no-summary", default=False):
         return
     lines = []
@@ -174,7 +180,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
             if v.children or v.status.value not in ("warn", "fail", "error"):
                 continue
             reason = f" [{v.reason}]" if v.reason else ""
-            lines.append(f"{v.status.value.upper():<5} {v.name}{reason}: {v.message}  ({node})")
+            lines.append(safe_text(f"{v.status.value.upper():<5} {v.name}{reason}: {v.message}  ({node})"))
     if not lines:
         return
     terminalreporter.section("mlgates: gates that did not pass cleanly")

@@ -5,7 +5,8 @@ Summary first (status badge, counts per status, the gates that did not pass), th
 with its findings table, worst first, truncated at ``max_findings`` rows with a count of the
 rest. A finding that carries ``details["histogram"]`` (see :mod:`mlgates.report.svg`) gets a
 small inline SVG of reference vs current. No JavaScript, no external resources; every user
-string is escaped; CSS ships as package data.
+string is escaped (control, bidi and separator characters shown as visible escapes by
+:func:`mlgates.report._safe.safe_text`, then HTML-escaped); CSS ships as package data.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from mlgates.core.gate import Gate
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.report._rows import count_statuses, fmt_number, leaf_gates, sorted_findings
+from mlgates.report._safe import safe_text
 from mlgates.report.svg import HISTOGRAM_KEY, histogram_svg
 
 __all__ = ["render_fragment", "render_gate", "render_page"]
@@ -33,7 +35,7 @@ def _css() -> str:
 
 
 def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    return html.escape(safe_text(value), quote=True)
 
 
 def _badge(status: Status, big: bool = False) -> str:

@@ -22,6 +22,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from mlgates.report._safe import safe_text
+
 __all__ = ["HISTOGRAM_KEY", "histogram_details", "histogram_svg"]
 
 #: The key of ``Finding.details`` read by the renderers.
@@ -173,7 +175,7 @@ def histogram_svg(
         parts.append(
             f'<rect x="{x0:.1f}" y="{y(ref[i]):.1f}" width="{bar_w:.1f}" '
             f'height="{2 + plot_h - y(ref[i]):.1f}" '
-            f'fill="{_REF_FILL}" fill-opacity="0.55"><title>{html.escape(tip)}</title></rect>'
+            f'fill="{_REF_FILL}" fill-opacity="0.55"><title>{html.escape(safe_text(tip))}</title></rect>'
         )
     # current: a step outline over the same bins
     points = [f"{xs[0]:.1f},{2 + plot_h:.1f}"]
@@ -196,7 +198,7 @@ def histogram_svg(
     title += "reference (grey bars) vs current (blue line), share per bin"
     return (
         f'<svg class="mlg-hist" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img"><title>{html.escape(title)}</title>'
+        f'viewBox="0 0 {width} {height}" role="img"><title>{html.escape(safe_text(title))}</title>'
         + "".join(parts)
         + "</svg>"
     )
