@@ -19,6 +19,7 @@ from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import column_kind, share_text
 from mlgates.gates.quality._common import (
     MAX_EXAMPLES,
+    UNGROUPABLE,
     absent,
     all_missing,
     examples,
@@ -26,6 +27,7 @@ from mlgates.gates.quality._common import (
     guarded,
     repeated_candidates,
     row_hash,
+    screened,
     share_status,
 )
 from mlgates.stats.quality import spearman_abs, univariate_auc
@@ -113,6 +115,13 @@ class ConflictingLabelsGate(Gate):
             raise InputError("no feature columns besides the target", reason="nothing_to_check")
         labels = _labels(ctx)
         n = len(frame)
+        n_labelled = int(np.count_nonzero(~np.asarray(pd.isna(labels), dtype=bool)))
+        if n_labelled == 0:
+            raise InputError(
+                f"target: all {n:,} labels are missing; label conflicts cannot be judged",
+                reason="all_missing",
+                subject="target",
+            )
         cand = repeated_candidates(frame, cols)
         conflict = np.zeros(n, dtype=bool)
         n_groups = 0
@@ -125,7 +134,7 @@ class ConflictingLabelsGate(Gate):
                 nun = sub.groupby(keys, dropna=False, sort=False, observed=True)["__label__"].transform(
                     "nunique", dropna=False
                 )
-            except TypeError:
+            except UNGROUPABLE:
                 sub[keys] = sub[keys].astype(str)
                 nun = sub.groupby(keys, dropna=False, sort=False, observed=True)["__label__"].transform(
                     "nunique", dropna=False
@@ -268,7 +277,7 @@ class TrainTestLeakageGate(Gate):
             left["__pos__"] = cand
             try:
                 hit = left.merge(right, on=names, how="inner")["__pos__"].to_numpy()
-            except TypeError:
+            except UNGROUPABLE:
                 hit = (
                     left.astype(dict.fromkeys(names, str))
                     .merge(right.astype(str), on=names, how="inner")["__pos__"]
@@ -415,7 +424,10 @@ class FeatureLeakageGate(Gate):
             if col not in frame.columns:
                 findings.append(absent(col, method=task))
                 continue
-            findings.append(guarded(partial(self._judge, frame[col], col, y, present, task), col, task))
+            screen = screened(ctx, col, explicit=self.columns is not None, method=task)
+            findings.append(
+                screen or guarded(partial(self._judge, frame[col], col, y, present, task), col, task)
+            )
         scores = [f.statistic for f in findings if f.statistic is not None]
         return self._verdict(
             findings=findings,
@@ -430,7 +442,7 @@ class FeatureLeakageGate(Gate):
         if kind in _ENCODED_KINDS:
             try:
                 codes, _ = pd.factorize(series, use_na_sentinel=False)
-            except TypeError:  # unhashable objects
+            except UNGROUPABLE:  # unhashable objects
                 codes, _ = pd.factorize(series.astype(str), use_na_sentinel=False)
             codes = np.asarray(codes, dtype="int64")
             x = _cross_fit_mean(codes[present], y[present])

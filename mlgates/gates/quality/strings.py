@@ -148,6 +148,7 @@ class StringGate(Gate):
             accepted=("string", "categorical"),
             wanted="a string column",
             method="string",
+            explicit=self.columns is not None,
         ):
             findings.append(guarded(partial(self._judge, frame[col], col), col, "string"))
         return self._verdict(

@@ -271,6 +271,7 @@ class MonotonicGate(Gate):
             accepted=("datetime", *NUMERIC_KINDS),
             wanted="a datetime or numeric column",
             method="monotonic",
+            explicit=self.columns is not None,
         ):
             findings.append(self._judge(ctx, frame, col, kind))
         return self._verdict(findings=findings)
@@ -287,12 +288,13 @@ class MonotonicGate(Gate):
                 reason="insufficient_samples",
                 message=f"{col}: one non-missing value; no pair to order",
             )
-        diff = np.diff(values)
+        # compare neighbours, not their difference: inf - inf is NaN, which no test would flag
+        prev, nxt = values[:-1], values[1:]
         if self.direction == "increasing":
-            bad = diff <= 0 if self.strict else diff < 0
+            bad = nxt <= prev if self.strict else nxt < prev
         else:
-            bad = diff >= 0 if self.strict else diff > 0
-        n_pairs = len(diff)
+            bad = nxt >= prev if self.strict else nxt > prev
+        n_pairs = len(bad)
         n_bad = int(bad.sum())
         share = n_bad / n_pairs
         status, exceeded = share_status(share, self.max_share, None)
