@@ -204,13 +204,13 @@ def examples(values: Any, limit: int = MAX_EXAMPLES) -> list[Any]:
     for i, v in enumerate(head):
         flat[i] = v
     try:
-        arr = pd.unique(pd.Series(flat))
+        distinct = list(pd.unique(pd.Series(flat)))
     except TypeError:  # unhashable values (lists, dicts): distinct by their repr
         seen: dict[str, Any] = {}
         for v in flat:
             seen.setdefault(repr(v), v)
-        arr = np.array(list(seen.values()), dtype=object)
-    return [plain_value(v) for v in arr[:limit]]
+        distinct = list(seen.values())
+    return [plain_value(v) for v in distinct[:limit]]
 
 
 def top_examples(index: pd.Index, counts: np.ndarray, limit: int = MAX_EXAMPLES) -> list[dict[str, Any]]:
