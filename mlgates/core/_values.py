@@ -11,7 +11,7 @@ import pandas as pd
 
 from mlgates.core.errors import InputError
 
-__all__ = ["complete"]
+__all__ = ["complete", "count_infinite"]
 
 
 def complete(name: str, values: Any) -> np.ndarray:
@@ -54,7 +54,7 @@ predictions and scores must be finite: drop or fix those rows before the check.
             reason="missing_values",
             subject=name,
         )
-    n_inf = _count_infinite(arr)
+    n_inf = count_infinite(arr)
     if n_inf:
         raise InputError(
             f"{name}: {n_inf} of {n} values are infinite (inf or -inf); labels, predictions and "
@@ -65,7 +65,8 @@ predictions and scores must be finite: drop or fix those rows before the check.
     return arr
 
 
-def _count_infinite(arr: np.ndarray) -> int:
+def count_infinite(arr: np.ndarray) -> int:
+    """Number of ``inf``/``-inf`` entries (float arrays, or floats inside object arrays)."""
     kind = arr.dtype.kind
     if kind == "f":
         return int(np.count_nonzero(np.isinf(arr)))

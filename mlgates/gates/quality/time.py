@@ -28,6 +28,7 @@ from mlgates.gates.quality._common import (
     kind_of,
     numeric,
     resolve_columns,
+    screened,
     share_status,
     unsupported,
 )
@@ -137,6 +138,9 @@ class FreshnessGate(Gate):
             return self._verdict(findings=[absent(col)])
         series = frame[col]
         kind = kind_of(ctx, "current", col)
+        screen = screened(ctx, col, explicit=True, method="freshness")
+        if screen is not None:
+            return self._verdict(findings=[screen])
         if kind != "datetime":
             return self._verdict(
                 findings=[unsupported(col, kind, "a datetime column (use pd.to_datetime)", "freshness")]
