@@ -85,8 +85,8 @@ class ConflictingLabelsGate(Gate):
     column by column, then grouped exactly, so the count is exact. Reason codes:
     ``conflicting_labels`` (FAIL), ``column_missing``, ``empty_input``, ``missing_input``,
     ``all_missing`` (ERROR: every label is missing, so no conflict can be judged),
-    ``invalid_input`` (ERROR: an infinite label). Details hold ``n_conflicting_rows``, ``n_conflicting_groups`` and up to five index labels
-    of conflicting rows.
+    ``invalid_input`` (ERROR: an infinite label). Details hold ``n_conflicting_rows``,
+    ``n_conflicting_groups`` and up to five index labels of conflicting rows.
 
     Examples
     --------

@@ -219,9 +219,9 @@ class OutlierGate(Gate):
             status = Status(self.on_insufficient)
             n_inf = n_checked - n_finite
             if n_source <= n_checked:
-                shown = f"{n_source:,} finite values" + ("" if side == "current" else f" in {side}")
+                counted = f"{n_source:,} finite values" + ("" if side == "current" else f" in {side}")
             else:
-                shown = f"{n_checked:,} values"
+                counted = f"{n_checked:,} values"
             also = f" ({n_inf:,} of {n_checked:,} current values are infinite)" if n_inf else ""
             return Finding(
                 str(col),
@@ -229,7 +229,7 @@ class OutlierGate(Gate):
                 threshold=limit,
                 method=self.method,
                 reason="insufficient_samples",
-                message=f"{col}: {shown} < min_samples={self.min_samples}{also}; "
+                message=f"{col}: {counted} < min_samples={self.min_samples}{also}; "
                 "fences cannot be placed, so no outlier share can be judged",
                 details={
                     "n_checked": n_checked,
