@@ -139,7 +139,12 @@ class CheckContext:
         return col
 
     def _vector(self, name: str, side: Side) -> np.ndarray:
-        """Resolve an input that is a column name of ``side`` or an array of its length."""
+        """Resolve an input that is a column name of ``side`` or an array of its length.
+
+        A pandas Series (or DataFrame) is matched to ``current`` by index label, not position:
+        the same labels in another order are reordered to current's; different labels are an
+        InputError ``index_mismatch``. Plain arrays and lists are positional. Every input but
+        ``proba`` (which may be ``(n, k)``) must be one-dimensional."""
         import numpy as np
 
         value = self.require(name)
@@ -152,8 +157,11 @@ class CheckContext:
                 reason="missing_input",
                 subject=name,
             )
+        n_current = len(self.frame("current")) if self.has("current") else None
+        if n_current is not None:
+            value = self.aligned(name, value)
         arr = np.asarray(value)
-        n = len(self.frame("current")) if self.has("current") else len(arr)
+        n = n_current if n_current is not None else len(arr)
         if arr.ndim == 0 or arr.shape[0] != n:
             raise InputError(
                 f"{name}: has {arr.shape[0] if arr.ndim else 0} rows but current has {n}; "
@@ -161,7 +169,46 @@ class CheckContext:
                 reason="length_mismatch",
                 subject=name,
             )
+        ndim = 2 if name in ("proba", "baseline_proba") else 1
+        if arr.ndim > ndim:
+            shape = "1-d (n,) or 2-d (n, k)" if ndim == 2 else "1-d (n,)"
+            flat = (
+                " (a single column can be flattened with .ravel())"
+                if arr.ndim == 2 and arr.shape[1] == 1
+                else ""
+            )
+            raise InputError(
+                f"{name}: expected a {shape} array with one entry per row of current, got shape "
+                f"{arr.shape}{flat}.",
+                reason="invalid_input",
+                subject=name,
+            )
         return arr
+
+    def aligned(self, name: str, value: Any) -> Any:
+        """``value`` in current's row order when it is a pandas Series/DataFrame of current's
+        length: the same index labels in another order are reordered to current's, different
+        labels are an InputError ``index_mismatch``. Anything else (arrays, lists, other
+        lengths, no ``current``) is returned unchanged: positional."""
+        import pandas as pd
+
+        if not isinstance(value, (pd.Series, pd.DataFrame)) or not self.has("current"):
+            return value
+        if len(value) != len(self.frame("current")):
+            return value
+        index, own = self.frame("current").index, value.index
+        if own.equals(index):
+            return value
+        if own.is_unique and index.is_unique and bool(own.isin(index).all()):
+            return value.reindex(index)  # same labels, another order: align on current's
+        shown = own[~own.isin(index)][:3].tolist() if own.is_unique and index.is_unique else []
+        detail = f" (e.g. {shown} are not in current's index)" if shown else " (duplicate labels)"
+        raise InputError(
+            f"{name}: its index does not match current's index{detail}; rows cannot be matched by "
+            f"label. Pass {name}=values.to_numpy() to use it by position, or give it current's index.",
+            reason="index_mismatch",
+            subject=name,
+        )
 
     def sample_weight(self, side: Side = "current") -> np.ndarray | None:
         """``sample_weight`` as float64 (None when not given), validated once per run: a column

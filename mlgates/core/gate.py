@@ -307,7 +307,13 @@ def _summarize(status: Status, findings: Sequence[Finding]) -> str:
         return status.value
     bad = [f for f in findings if f.status in (Status.FAIL, Status.ERROR, Status.WARN)]
     if not bad:
-        return f"all {len(findings)} checks passed"
+        skipped = [f for f in findings if f.status is Status.SKIP]
+        if not skipped:
+            return f"all {len(findings)} checks passed"
+        why = f"{skipped[0].message or skipped[0].subject}" + (" ..." if len(skipped) > 1 else "")
+        judged = len(findings) - len(skipped)
+        head = f"{judged} of {len(findings)} checks passed" if judged else "nothing judged"
+        return f"{head}, {len(skipped)} skipped ({why})"
     head = "; ".join(f.message or f"{f.subject}: {f.status.value}" for f in bad[:3])
     more = f" (+{len(bad) - 3} more)" if len(bad) > 3 else ""
     return f"{len(bad)} of {len(findings)} checks not passed: {head}{more}"

@@ -19,7 +19,14 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates._columns import VALUE_KINDS, select_columns, share_text
+from mlgates.gates._columns import (
+    UNSUPPORTED_KINDS,
+    VALUE_KINDS,
+    column_kind,
+    select_columns,
+    share_text,
+    unsupported_dtype_finding,
+)
 from mlgates.gates.drift import _prepare as prep
 from mlgates.stats import drift as kernels
 from mlgates.stats.binning import BIN_STRATEGIES
@@ -127,7 +134,9 @@ class DriftGate(Gate):
     Reason codes: ``drift_detected``, ``missing_share_drift``, ``insufficient_samples``,
     ``column_missing``, ``all_missing``, ``empty_input``, ``method_not_applicable``,
     ``undefined_statistic``, ``unsupported_kind``, ``kind_mismatch`` (numbers on one side, other
-    values on the other).
+    values on the other), ``unsupported_dtype`` (columns of lists, dicts, sets, Arrow
+    list/struct, complex numbers, ``Decimal`` or ints beyond int64: SKIP, ERROR when listed in
+    ``columns``; see :mod:`mlgates.gates._columns`).
 
     Examples
     --------
@@ -372,6 +381,13 @@ class DriftGate(Gate):
             return out
         ref, cur, extra = resolved
         out.details.update(extra)
+        for series in (ref, cur):  # lists, dicts, complex, Decimal...: said so, never hashed or cast
+            kind = column_kind(series)
+            if kind in UNSUPPORTED_KINDS:
+                screen = unsupported_dtype_finding(subject, series, kind=kind)
+                out.details.update(screen.details)
+                out.error = ("unsupported_dtype", screen.message or "")
+                return out
         override = self.kinds.get(subject) if isinstance(self.kinds, Mapping) else None
         try:
             col = prep.prepare(subject, ref, cur, override)
@@ -398,11 +414,12 @@ class DriftGate(Gate):
             d.update(n_nonfinite_reference=col.ref.n_nonfinite, n_nonfinite_current=col.cur.n_nonfinite)
         if col.ref.n_missing or col.cur.n_missing:
             out.missing = self._missing_finding(subject, col)
-        empty = [s for s, side in (("reference", col.ref), ("current", col.cur)) if side.n == 0]
+        empty = [(s, side) for s, side in (("reference", col.ref), ("current", col.cur)) if side.n == 0]
         if empty:
+            word = "non-missing" if all(side.n_missing == side.rows for _, side in empty) else "finite"
             out.error = (
                 "all_missing",
-                f"{subject}: no non-missing values in {' and '.join(empty)}; "
+                f"{subject}: no {word} values in {' and '.join(s for s, _ in empty)}; "
                 "its distribution cannot be compared",
             )
             return out
@@ -615,7 +632,8 @@ class DriftGate(Gate):
     def _finding(self, o: _Outcome, insufficient_status: Status) -> Finding:
         if o.error is not None:
             code, message = o.error
-            status = Status.SKIP if code == "unsupported_kind" else Status.ERROR
+            skip = code == "unsupported_kind" or (code == "unsupported_dtype" and self.columns is None)
+            status = Status.SKIP if skip else Status.ERROR
             return Finding(
                 o.subject, status, method=o.method, reason=code, message=message, details=o.details
             )

@@ -12,7 +12,7 @@ import numpy as np
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import Interval, Options, parameter_error
+from mlgates.core.params import MAX_RESAMPLES, Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates.fairness import _components as comps
@@ -148,7 +148,8 @@ class FairnessGate(Gate):
     pos_label : optional
         The favourable label when labels are not 0/1, -1/1 or boolean.
     n_resamples : int, optional
-        Bootstrap resamples (0 disables bootstraps). Default 1000 for count metrics
+        Bootstrap resamples (0 disables bootstraps), at most 100,000
+        (``mlgates.core.params.MAX_RESAMPLES``). Default 1000 for count metrics
         (multinomial draws of the per-group counts, cheap) and 200 for row bootstraps
         (regression losses, callables).
     random_state : int, optional, default 0
@@ -202,7 +203,7 @@ class FairnessGate(Gate):
         "worsening_decision": [Options("ci", "point")],
         "confidence": [Interval("real", 0, 1, closed="neither")],
         "threshold": [Interval("real", None, None), None],
-        "n_resamples": [Interval("int", 0, None), None],
+        "n_resamples": [Interval("int", 0, MAX_RESAMPLES), None],
         "random_state": [Interval("int", 0, None), None],
     }
 

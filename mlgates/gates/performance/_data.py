@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mlgates.core._values import complete
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.stats.performance import MetricSpec
@@ -58,21 +59,8 @@ class Pair:
 
 
 def _complete(name: str, values: Any) -> np.ndarray:
-    arr = np.asarray(values)
-    if arr.dtype.kind == "f":
-        bad = int(np.count_nonzero(np.isnan(arr)))
-    elif arr.dtype.kind in "biu":
-        bad = 0
-    else:
-        bad = int(np.count_nonzero(pd.isna(arr.ravel())))
-    if bad:
-        raise InputError(
-            f"{name}: {bad} of {arr.shape[0]} values are missing (NaN); the metric needs a value for "
-            "every row: drop or impute them before the check.",
-            reason="missing_values",
-            subject=name,
-        )
-    return arr
+    """NaN is ``missing_values``, inf or complex ``invalid_input`` (one rule for every family)."""
+    return complete(name, values)
 
 
 def _floats(name: str, values: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import Interval, Options, parameter_error
+from mlgates.core.params import MAX_RESAMPLES, Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates.performance._common import INSUFFICIENT, fmt, headline, sample_shortfall
@@ -64,6 +64,7 @@ class BeatsBaselineGate(Gate):
     alpha : float, default 0.05
         The interval is two-sided ``1 - alpha``.
     n_resamples : int, default 2000
+        Bootstrap resamples, in [100, 100000] (``mlgates.core.params.MAX_RESAMPLES``).
     random_state : int or None, default 0
     min_samples : int, default 30
         Fewest rows on which the model may PASS; probability metrics also need
@@ -102,7 +103,7 @@ class BeatsBaselineGate(Gate):
         "min_improvement": [Interval("real", 0, None)],
         "test": [Options("bootstrap"), None],
         "alpha": [Interval("real", 0, 0.5, closed="neither")],
-        "n_resamples": [Interval("int", 100, None)],
+        "n_resamples": [Interval("int", 100, MAX_RESAMPLES)],
         "random_state": [Interval("int", 0, None), None],
         "min_samples": [Interval("int", 1, None)],
         "on_insufficient": [Options("warn", "fail", "error", "skip")],

@@ -14,7 +14,7 @@ from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import Interval, Options, parameter_error
+from mlgates.core.params import MAX_RESAMPLES, Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates.performance._common import INSUFFICIENT, fmt, headline, sample_shortfall
@@ -84,7 +84,7 @@ class PerformanceGate(Gate):
     compare_to : {"baseline", "reference"}, default "baseline"
         What the candidate is compared with.
     n_resamples : int, default 2000
-        Bootstrap resamples.
+        Bootstrap resamples, in [100, 100000] (``mlgates.core.params.MAX_RESAMPLES``).
     random_state : int or None, default 0
         Seed of the bootstrap (fixed by default so a verdict is reproducible).
     power : float, default 0.8
@@ -181,7 +181,7 @@ class PerformanceGate(Gate):
         "test": [Options("mcnemar", "bootstrap", "delong"), None],
         "alpha": [Interval("real", 0, 0.5, closed="neither")],
         "compare_to": [Options("baseline", "reference")],
-        "n_resamples": [Interval("int", 100, None)],
+        "n_resamples": [Interval("int", 100, MAX_RESAMPLES)],
         "random_state": [Interval("int", 0, None), None],
         "power": [Interval("real", 0, 1, closed="neither")],
         "min_samples": [Interval("int", 1, None)],

@@ -26,7 +26,18 @@ from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
 from mlgates.core.params import parameter_error
 from mlgates.core.status import Status
-from mlgates.gates._columns import column_kind, missing_mask, select_columns
+from mlgates.gates._columns import (
+    UNSUPPORTED_KINDS,
+    column_kind,
+    missing_mask,
+    select_columns,
+    unsupported_dtype_finding,
+)
+
+#: What pandas raises on values it cannot hash or group: unhashable objects (TypeError), and
+#: Arrow list/struct columns or float16 keys (NotImplementedError). Callers fall back to the
+#: values' text form.
+UNGROUPABLE = (TypeError, NotImplementedError)
 
 #: How many offending values a finding lists in ``details["examples"]``.
 MAX_EXAMPLES = 5
@@ -49,11 +60,13 @@ def resolve_columns(
     *,
     kinds: Iterable[str] | None = None,
 ) -> list[Any]:
-    """``columns`` as a list; with None, every column whose kind is in ``kinds``."""
+    """``columns`` as a list; with None, every column whose kind is in ``kinds``, plus every
+    column of an unsupported kind (``nested``, ``unsupported``), which :func:`checkable` turns
+    into a SKIP finding ``unsupported_dtype``: no column leaves a default selection silently."""
     if columns is None:
         cols = list(frame.columns)
         if kinds is not None:
-            wanted = set(kinds)
+            wanted = set(kinds) | set(UNSUPPORTED_KINDS)
             cols = [c for c in cols if column_kind(frame[c]) in wanted]
         return cols
     return select_columns(frame, columns)
@@ -136,6 +149,18 @@ def kind_of(ctx: CheckContext, side: Side, col: Any) -> str:
     return ctx.cached(("quality.kind", side, col), lambda: column_kind(ctx.frame(side)[col]))  # type: ignore[no-any-return]
 
 
+def screened(
+    ctx: CheckContext, col: Any, *, explicit: bool, method: str | None, side: Side = "current"
+) -> Finding | None:
+    """The ``unsupported_dtype`` finding for a column of kind ``nested`` or ``unsupported``
+    (SKIP from a default selection, ERROR when listed), or None for a column that can be judged."""
+    kind = kind_of(ctx, side, col)
+    if kind in UNSUPPORTED_KINDS:
+        series = ctx.frame(side)[col]
+        return unsupported_dtype_finding(col, series, explicit=explicit, method=method, kind=kind)
+    return None
+
+
 def checkable(
     ctx: CheckContext,
     columns: Iterable[Any],
@@ -144,18 +169,26 @@ def checkable(
     accepted: Iterable[str],
     wanted: str,
     method: str | None,
+    explicit: bool | Callable[[Any], bool] = True,
 ) -> Iterator[tuple[Any, str]]:
     """The columns of ``current`` a gate can judge, in order, with their kinds.
 
-    A listed column the table lacks gets an ERROR ``column_missing`` finding, and a column whose
+    A listed column the table lacks gets an ERROR ``column_missing`` finding; a column of kind
+    ``nested`` or ``unsupported`` an ``unsupported_dtype`` finding (SKIP unless ``explicit``,
+    a flag or a per-column predicate saying the user listed it), and any other column whose
     kind is not in ``accepted`` an ERROR ``unsupported_dtype`` finding (``wanted`` says what
-    the gate needs); both are appended to ``findings`` and skipped.
+    the gate needs); all are appended to ``findings`` and skipped.
     """
     frame = ctx.frame("current")
     kinds = tuple(accepted)
     for col in columns:
         if col not in frame.columns:
             findings.append(absent(col, method=method))
+            continue
+        listed = explicit(col) if callable(explicit) else explicit
+        screen = screened(ctx, col, explicit=listed, method=method)
+        if screen is not None:
+            findings.append(screen)
             continue
         kind = kind_of(ctx, "current", col)
         if kind not in kinds:
@@ -167,8 +200,17 @@ def checkable(
 def examples(values: Any, limit: int = MAX_EXAMPLES) -> list[Any]:
     """At most ``limit`` distinct values, as plain data, in order of appearance."""
     head = values[: limit * 20]  # slice before converting: offending values may be many
-    arr = pd.unique(pd.Series(np.asarray(head, dtype=object)))
-    return [plain_value(v) for v in arr[:limit]]
+    flat = np.empty(len(head), dtype=object)  # one object per value, even for lists or arrays
+    for i, v in enumerate(head):
+        flat[i] = v
+    try:
+        distinct = list(pd.unique(pd.Series(flat)))
+    except TypeError:  # unhashable values (lists, dicts): distinct by their repr
+        seen: dict[str, Any] = {}
+        for v in flat:
+            seen.setdefault(repr(v), v)
+        distinct = list(seen.values())
+    return [plain_value(v) for v in distinct[:limit]]
 
 
 def top_examples(index: pd.Index, counts: np.ndarray, limit: int = MAX_EXAMPLES) -> list[dict[str, Any]]:
@@ -200,7 +242,7 @@ def row_hash(ctx: CheckContext, side: Side, columns: Sequence[Any]) -> np.ndarra
         frame = ctx.frame(side)[list(columns)]
         try:
             hashed = pd.util.hash_pandas_object(frame, index=False)
-        except TypeError:  # unhashable objects (lists, dicts) in a column
+        except UNGROUPABLE:  # unhashable objects (lists, dicts) in a column
             hashed = pd.util.hash_pandas_object(frame.astype(str), index=False)
         return np.asarray(hashed, dtype="uint64")
 
@@ -223,7 +265,7 @@ def repeated_candidates(frame: pd.DataFrame, columns: Sequence[Any]) -> np.ndarr
         series = frame[col] if len(pos) == len(frame) else frame[col].iloc[pos]
         try:
             keep = np.asarray(series.duplicated(keep=False), dtype=bool)
-        except TypeError:  # unhashable objects (lists, dicts)
+        except UNGROUPABLE:  # unhashable objects (lists, dicts), Arrow lists
             keep = np.asarray(series.astype(str).duplicated(keep=False), dtype=bool)
         pos = pos[keep]
         if len(pos) == 0:
@@ -240,7 +282,7 @@ def exact_duplicate_mask(frame: pd.DataFrame) -> np.ndarray:
         sub = frame.iloc[cand]
         try:
             dup = sub.duplicated(keep="first").to_numpy()
-        except TypeError:
+        except UNGROUPABLE:
             dup = sub.astype(str).duplicated(keep="first").to_numpy()
         out[cand[dup]] = True
     return out
@@ -305,6 +347,7 @@ def guarded(fn: Callable[[], Finding], col: Any, method: str) -> Finding:
 
 __all__ = [
     "MAX_EXAMPLES",
+    "UNGROUPABLE",
     "absent",
     "all_missing",
     "check_share_mapping",
@@ -322,6 +365,7 @@ __all__ = [
     "repeated_candidates",
     "resolve_columns",
     "row_hash",
+    "screened",
     "share_status",
     "top_examples",
     "unsupported",

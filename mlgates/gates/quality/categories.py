@@ -23,6 +23,7 @@ from mlgates.gates.quality._common import (
     frame_or_error,
     guarded,
     resolve_columns,
+    screened,
     top_examples,
     value_counts,
 )
@@ -133,7 +134,10 @@ class CategoryGate(Gate):
             if col not in frame.columns:
                 findings.append(absent(col, method="categories"))
                 continue
-            findings.append(guarded(partial(self._judge, ctx, col), col, "categories"))
+            screen = screened(ctx, col, explicit=self.columns is not None, method="categories")
+            if screen is None and self.allowed is not None and str(col) in self.allowed:
+                screen = screened(ctx, col, explicit=True, method="categories")
+            findings.append(screen or guarded(partial(self._judge, ctx, col), col, "categories"))
         n_new = sum(f.details.get("n_unknown_values", 0) for f in findings)
         return self._verdict(findings=findings, metrics={"n_unknown_values": n_new})
 

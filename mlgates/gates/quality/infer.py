@@ -13,8 +13,8 @@ from mlgates.core.errors import ParameterError
 from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.suite import Suite
-from mlgates.gates._columns import column_kind
-from mlgates.gates.quality._common import exact_duplicate_mask
+from mlgates.gates._columns import UNSUPPORTED_KINDS, column_kind
+from mlgates.gates.quality._common import UNGROUPABLE, exact_duplicate_mask
 from mlgates.gates.quality.categories import CategoryGate
 from mlgates.gates.quality.health import ConstantColumnGate, InfiniteValuesGate, MixedTypesGate
 from mlgates.gates.quality.integrity import ConflictingLabelsGate, FeatureLeakageGate, TrainTestLeakageGate
@@ -189,7 +189,7 @@ def quality_suite_from_reference(
     dup_share = float(exact_duplicate_mask(ref).mean())
     gates.append(DuplicateRowsGate(max_share=_share(dup_share, tolerance), name="duplicate_rows"))
 
-    varying = [c for c in ref.columns if _varies(ref[c], finite.get(c))]
+    varying = [c for c in ref.columns if kinds[c] not in UNSUPPORTED_KINDS and _varies(ref[c], finite.get(c))]
     if varying:
         gates.append(ConstantColumnGate(columns=varying, name="constant_columns"))
 
@@ -357,6 +357,6 @@ def _conflict_share(ref: pd.DataFrame, features: list[str], target: str) -> floa
     try:
         groups = ref.groupby(features, dropna=False, sort=False, observed=True)
         nun = groups[target].transform("nunique", dropna=False)
-    except TypeError:
+    except UNGROUPABLE:
         nun = ref.astype(str).groupby(features, sort=False, observed=True)[target].transform("nunique")
     return float((nun > 1).mean())
