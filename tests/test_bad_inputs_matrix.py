@@ -415,11 +415,6 @@ def _hostile_verdict() -> Verdict:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="control characters in names are escaped by the renderers of the output-safety branch; "
-    "remove this marker when it is merged",
-)
 def test_hostile_column_names_render_without_control_characters():
     """Column names with control characters: JUnit stays parseable, text output carries no raw
     control character (no forged CI log line, no ANSI escape)."""
