@@ -390,6 +390,56 @@ def missing_input_hints(verdict: Verdict) -> list[str]:
     return hints
 
 
+#: ``mlgates check`` option -> the ``check()`` input it provides.
+_OPTION_INPUTS = {
+    "reference": "reference",
+    "current": "current",
+    "target": "target",
+    "prediction": "prediction",
+    "proba": "proba",
+    "baseline_prediction": "baseline_prediction",
+    "baseline_proba": "baseline_proba",
+    "sensitive": "sensitive_features",
+    "model": "model",
+    "baseline_model": "baseline_model",
+}
+
+
+def _leaves(gate: Gate) -> list[Gate]:
+    from mlgates.core.suite import Suite
+
+    if isinstance(gate, Suite):
+        return [leaf for g in gate.gates for leaf in _leaves(g)]
+    return [gate]
+
+
+def missing_options(gate: Gate, args: argparse.Namespace) -> str | None:
+    """One line naming every option the suite needs but the command line lacks (with the
+    gates that need each), or None. Checked before any file is read or any gate runs."""
+    given = [name for option, name in _OPTION_INPUTS.items() if getattr(args, option, None)]
+    missing = gate.missing_inputs(given)
+    if not missing:
+        return None
+    parts = []
+    for group in missing:
+        needers = [g.display_name for g in _leaves(gate) if group in g.missing_inputs(given)]
+        options = " or ".join(_short_option(n) for n in group)
+        count = f"{len(needers)} gates: " if len(needers) > 4 else ""
+        shown = ", ".join(needers[:4]) + (", ..." if len(needers) > 4 else "")
+        parts.append(f"{options} (needed by {count}{shown})" if needers else options)
+    noun = "option" if len(parts) == 1 else "options"
+    trust = " (pickle/joblib model files also need --trust-model)" if "--model" in " ".join(parts) else ""
+    return f"missing {noun}: " + "; ".join(parts) + f". Pass them and run again{trust}."
+
+
+def _short_option(name: str) -> str:
+    """``--model PATH`` for the input ``model``; inputs without an option say so."""
+    option = INPUT_OPTIONS.get(name)
+    if option is None:
+        return f"{name}=... (no command-line option: run this gate from Python)"
+    return option.split(" (")[0]
+
+
 def run_check(args: argparse.Namespace) -> int:
     """Handler of ``mlgates check``; returns the exit code."""
     from mlgates.core.config import load_suite
@@ -406,6 +456,12 @@ def run_check(args: argparse.Namespace) -> int:
             "writes a starter suite)."
         )
     outputs = _outputs(args.output or [], args.format)
+    try:
+        problem = missing_options(gate, args)
+    except MlgatesError as exc:  # a parameter only checked at use (e.g. an unknown metric)
+        raise CliError(f"{suite_path}: {exc}") from exc
+    if problem is not None:  # one line, before reading data or running any gate
+        raise CliError(problem)
     inputs = _inputs(args)
     fmt = args.format or "text"
     show_progress = not args.quiet and sys.stderr.isatty()

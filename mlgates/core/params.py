@@ -160,7 +160,22 @@ or None.
         allowed = list(allowed)
         value = params[name]
         if allowed and not any(_satisfied(c, value) for c in allowed):
-            raise parameter_error(owner, name, describe(allowed), value)
+            raise parameter_error(
+                owner, name, describe(allowed), value, _option_fix(owner, name, allowed, value)
+            )
+
+
+def _option_fix(owner: str, name: str, allowed: list[Any], value: Any) -> str | None:
+    """For a mistyped option (a str that is not one of the Options), the nearest valid one."""
+    if not isinstance(value, str):
+        return None
+    from mlgates.core._suggest import closest
+
+    options = [v for c in allowed if isinstance(c, Options) for v in c.values if isinstance(v, str)]
+    best = closest(value, options)
+    if best is None:
+        return None
+    return f"did you mean {best!r}? {owner}({name}={best!r})."
 
 
 def parameter_error(

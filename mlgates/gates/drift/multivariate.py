@@ -14,7 +14,7 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates._columns import missing_mask, select_columns, value_kind
+from mlgates.gates._columns import missing_column_hint, missing_mask, select_columns, value_kind
 
 __all__ = ["MultivariateDriftGate"]
 
@@ -216,7 +216,8 @@ class MultivariateDriftGate(Gate):
                         Status.ERROR,
                         reason="column_missing",
                         message=f"{c}: column not found in "
-                        + ("reference" if c not in ref.columns else "current"),
+                        + ("reference" if c not in ref.columns else "current")
+                        + missing_column_hint(c, ref.columns if c not in ref.columns else cur.columns),
                     )
                     for c in absent
                 ]

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from mlgates.core._suggest import VALUE_ALIASES, closest
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
@@ -254,6 +255,8 @@ class FairnessGate(Gate):
     def _spec(self) -> _Spec:
         owner = type(self).__name__
         metric = self.metric
+        if isinstance(metric, str) and VALUE_ALIASES.get(metric) in NAMED_METRICS:
+            metric = VALUE_ALIASES[metric]  # fairlearn's constraint name -> its disparity metric
         if isinstance(metric, str) and metric in NAMED_METRICS:
             parts, agg = NAMED_METRICS[metric]
             if self.aggregate is not None and self.aggregate != agg:
@@ -275,12 +278,14 @@ class FairnessGate(Gate):
         resolved = comps.resolve_callable(metric)
         if resolved is None:
             valid = sorted([*NAMED_METRICS, *fk.COUNT_METRICS, *fk.REGRESSION_METRICS])
+            best = closest(metric, valid)
+            hint = f"did you mean {best!r}? " if best is not None else ""
             raise parameter_error(
                 owner,
                 "metric",
                 "a fairlearn metric name, a per-group metric name or a callable",
                 metric,
-                f"one of {valid}, a sklearn.metrics name, or a callable.",
+                f"{hint}Use one of {valid}, a sklearn.metrics name, or a callable.",
             )
         fn, fn_name = resolved
         return _Spec(f"{fn_name}_{aggregate}", (fn_name,), aggregate, "callable", fn)
@@ -345,8 +350,17 @@ class FairnessGate(Gate):
         needs = ["target"] if spec.components != ("selection_rate",) else []
         if self.sensitive_features is None:
             needs.append("sensitive_features")
-        # the baseline (prediction or model) for max_worsening is resolved in _check: either
-        # input will do, so a missing one is reported there with reason missing_input
+        return tuple(needs)
+
+    def required_any_of(self) -> tuple[tuple[str, ...], ...]:
+        scored = self.threshold is not None and self._spec().kind == "count"
+        needs = [("proba", "model", "prediction") if scored else ("prediction", "model")]
+        if self.max_worsening is not None:  # the baseline: its predictions or its model
+            needs.append(
+                ("baseline_proba", "baseline_model", "baseline_prediction")
+                if scored
+                else ("baseline_prediction", "baseline_model")
+            )
         return tuple(needs)
 
     # -- checking -------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
 from mlgates.core.params import parameter_error
 from mlgates.core.status import Status
-from mlgates.gates._columns import column_kind, missing_mask, select_columns
+from mlgates.gates._columns import column_kind, missing_column_hint, missing_mask, select_columns
 
 #: How many offending values a finding lists in ``details["examples"]``.
 MAX_EXAMPLES = 5
@@ -60,16 +60,23 @@ def resolve_columns(
 
 
 def absent(
-    col: Any, side: str = "current", threshold: float | None = None, method: str | None = None
+    col: Any,
+    side: str = "current",
+    threshold: float | None = None,
+    method: str | None = None,
+    *,
+    available: Iterable[Any] | None = None,
 ) -> Finding:
-    """The ERROR finding for a listed column that the table lacks."""
+    """The ERROR finding for a listed column that the table lacks; with ``available`` (the
+    table's columns) it names the nearest one ("Did you mean 'age'?")."""
+    hint = missing_column_hint(col, available) if available is not None else ""
     return Finding(
         str(col),
         Status.ERROR,
         threshold=threshold,
         method=method,
         reason="column_missing",
-        message=f"{col}: column not found in {side}",
+        message=f"{col}: column not found in {side}.{hint}" if hint else f"{col}: column not found in {side}",
     )
 
 
@@ -155,7 +162,7 @@ def checkable(
     kinds = tuple(accepted)
     for col in columns:
         if col not in frame.columns:
-            findings.append(absent(col, method=method))
+            findings.append(absent(col, method=method, available=frame.columns))
             continue
         kind = kind_of(ctx, "current", col)
         if kind not in kinds:
