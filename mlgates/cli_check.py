@@ -164,14 +164,9 @@ def read_table(path: str | os.PathLike[str], option: str = "--current") -> pd.Da
     """Read a CSV (optionally compressed) or Parquet file; errors name the file and the fix."""
     import pandas as pd
 
-    p = Path(path)
-    if not p.exists():
-        raise CliError(f"{option} {p}: no such file.")
-    if p.is_dir():
-        raise CliError(f"{option} {p}: is a directory; pass a .csv or .parquet file.")
-    from mlgates.fingerprints._objects import CSV_READ_POLICY, table_format
+    from mlgates.fingerprints._objects import CSV_READ_POLICY
 
-    fmt = table_format(p)  # the same recognition and CSV parsing as `mlgates fingerprint`/`lock`
+    p, fmt = table_path(path, option)
     try:
         if fmt in ("parquet", "feather"):
             try:
@@ -187,13 +182,31 @@ def read_table(path: str | os.PathLike[str], option: str = "--current") -> pd.Da
         raise
     except (ValueError, OSError, UnicodeDecodeError) as exc:
         raise CliError(f"{option} {p}: cannot read the file: {exc}") from exc
-    raise CliError(
-        f"{option} {p}: unknown file type {p.suffix!r}; use .csv or .tsv (optionally .gz/.bz2/.zip/.xz), "
-        ".parquet or .feather."
-    )
+    raise CliError(f"{option} {p}: unknown file type {fmt!r}.")  # pragma: no cover - table_path refuses
 
 
-def _check_columns(frame: pd.DataFrame, columns: Sequence[str], option: str, path: str) -> None:
+def table_path(path: str | os.PathLike[str], option: str = "--current") -> tuple[Path, str]:
+    """The data file and its format, checked without reading it (so that a mistyped path is
+    reported before anything slow happens); errors name the option, the file and the fix."""
+    p = Path(path)
+    if not p.exists():
+        raise CliError(f"{option} {p}: no such file.")
+    if p.is_dir():
+        raise CliError(f"{option} {p}: is a directory; pass a .csv or .parquet file.")
+    from mlgates.fingerprints._objects import table_format
+
+    fmt = table_format(p)  # the same recognition and CSV parsing as `mlgates fingerprint`/`lock`
+    if fmt not in ("parquet", "feather", "csv", "tsv"):
+        raise CliError(
+            f"{option} {p}: unknown file type {p.suffix!r}; use .csv or .tsv (optionally "
+            ".gz/.bz2/.zip/.xz), .parquet or .feather."
+        )
+    return p, fmt
+
+
+def _check_columns(
+    frame: pd.DataFrame, columns: Sequence[str], option: str, path: str | os.PathLike[str]
+) -> None:
     names = [str(c) for c in frame.columns]
     for col in columns:
         if col in frame.columns:
@@ -204,7 +217,7 @@ def _check_columns(frame: pd.DataFrame, columns: Sequence[str], option: str, pat
         raise CliError(f"{option} {col!r} is not a column of {path}.{hint} Columns: {shown}.")
 
 
-def load_model(path: str, *, trust: bool, option: str = "--model") -> Any:
+def load_model(path: str | os.PathLike[str], *, trust: bool, option: str = "--model") -> Any:
     """Load a model file: ``.skops`` with skops (types checked), pickle/joblib only if trusted."""
     p = Path(path)
     if not p.exists():
@@ -456,6 +469,9 @@ def run_check(args: argparse.Namespace) -> int:
             "writes a starter suite)."
         )
     outputs = _outputs(args.output or [], args.format)
+    for option in ("reference", "current"):  # mistyped paths first: cheap, and the likelier slip
+        if getattr(args, option):
+            table_path(getattr(args, option), f"--{option}")
     try:
         problem = missing_options(gate, args)
     except MlgatesError as exc:  # a parameter only checked at use (e.g. an unknown metric)

@@ -10,6 +10,7 @@ list of accepted forms. A value is valid when it satisfies any of them. Accepted
 - ``"columns"``: a column name or a sequence of column names;
 - ``"callable"``: any callable;
 - ``"boolean"``: True or False;
+- ``"path"``: a str or an ``os.PathLike`` (``pathlib.Path``);
 - any object with ``is_satisfied_by(value)`` and ``__str__``.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -98,6 +100,7 @@ _NAMED: dict[str, tuple[Callable[[Any], bool], str]] = {
     "callable": (callable, "a callable"),
     "boolean": (lambda v: isinstance(v, bool), "True or False"),
     "mapping": (lambda v: isinstance(v, Mapping), "a mapping"),
+    "path": (lambda v: isinstance(v, (str, os.PathLike)), "a path (str or os.PathLike)"),
 }
 
 _TYPE_NAMES = {

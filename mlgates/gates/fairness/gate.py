@@ -382,6 +382,8 @@ class FairnessGate(Gate):
             "sensitive_feature_names": list(groups.names),
             "n_dropped_missing": groups.n_dropped,
         }
+        if spec.name in NAMED_METRICS and spec.name != self.metric:
+            params["metric"] = spec.name  # fairlearn's constraint name resolved to its metric
         rows = components[0].rows
         findings: list[Finding] = []
         for comp in components:
