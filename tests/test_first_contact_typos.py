@@ -177,6 +177,8 @@ def test_positional_parameters_are_refused_with_the_keyword_form():
         DriftGate("age")
     with pytest.raises(TypeError, match=r"takes only 'metric' by position"):
         PerformanceGate("accuracy", 0.8)
+    with pytest.raises(TypeError, match=r"Suite\(\) takes its gates as one list"):
+        mlgates.Suite(RowCountGate(), DriftGate())
 
 
 def test_user_gates_get_the_same_help_and_their_own_type_errors_pass_through():

@@ -416,6 +416,10 @@ def _binding_error(
                 f"{owner}() got an unexpected keyword argument {key!r}.{unknown_parameter_hint(key, valid)}"
             )
     positional = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if "gates" in positional and len(args) > 1 and all(isinstance(a, Gate) for a in args):
+        return UnknownParameterError(
+            f"{owner}() takes its gates as one list: {owner}([gate_a, gate_b, ...]) (or gate_a & gate_b)."
+        )
     if len(args) > len(positional):
         extra = args[len(positional) :]
         shown = ", ".join(_short(a) for a in extra[:3])
