@@ -167,14 +167,9 @@ def read_table(path: str | os.PathLike[str], option: str = "--current") -> pd.Da
     """Read a CSV (optionally compressed) or Parquet file; errors name the file and the fix."""
     import pandas as pd
 
-    p = Path(path)
-    if not p.exists():
-        raise CliError(f"{option} {p}: no such file.")
-    if p.is_dir():
-        raise CliError(f"{option} {p}: is a directory; pass a .csv or .parquet file.")
-    from mlgates.fingerprints._objects import CSV_READ_POLICY, table_format
+    from mlgates.fingerprints._objects import CSV_READ_POLICY
 
-    fmt = table_format(p)  # the same recognition and CSV parsing as `mlgates fingerprint`/`lock`
+    p, fmt = table_path(path, option)
     try:
         if fmt in ("parquet", "feather"):
             try:
@@ -190,13 +185,31 @@ def read_table(path: str | os.PathLike[str], option: str = "--current") -> pd.Da
         raise
     except (ValueError, OSError, UnicodeDecodeError) as exc:
         raise CliError(f"{option} {p}: cannot read the file: {exc}") from exc
-    raise CliError(
-        f"{option} {p}: unknown file type {p.suffix!r}; use .csv or .tsv (optionally .gz/.bz2/.zip/.xz), "
-        ".parquet or .feather."
-    )
+    raise CliError(f"{option} {p}: unknown file type {fmt!r}.")  # pragma: no cover - table_path refuses
 
 
-def _check_columns(frame: pd.DataFrame, columns: Sequence[str], option: str, path: str) -> None:
+def table_path(path: str | os.PathLike[str], option: str = "--current") -> tuple[Path, str]:
+    """The data file and its format, checked without reading it (so that a mistyped path is
+    reported before anything slow happens); errors name the option, the file and the fix."""
+    p = Path(path)
+    if not p.exists():
+        raise CliError(f"{option} {p}: no such file.")
+    if p.is_dir():
+        raise CliError(f"{option} {p}: is a directory; pass a .csv or .parquet file.")
+    from mlgates.fingerprints._objects import table_format
+
+    fmt = table_format(p)  # the same recognition and CSV parsing as `mlgates fingerprint`/`lock`
+    if fmt not in ("parquet", "feather", "csv", "tsv"):
+        raise CliError(
+            f"{option} {p}: unknown file type {p.suffix!r}; use .csv or .tsv (optionally "
+            ".gz/.bz2/.zip/.xz), .parquet or .feather."
+        )
+    return p, fmt
+
+
+def _check_columns(
+    frame: pd.DataFrame, columns: Sequence[str], option: str, path: str | os.PathLike[str]
+) -> None:
     names = [str(c) for c in frame.columns]
     for col in columns:
         if col in frame.columns:
@@ -207,7 +220,7 @@ def _check_columns(frame: pd.DataFrame, columns: Sequence[str], option: str, pat
         raise CliError(f"{option} {col!r} is not a column of {path}.{hint} Columns: {shown}.")
 
 
-def load_model(path: str, *, trust: bool, option: str = "--model") -> Any:
+def load_model(path: str | os.PathLike[str], *, trust: bool, option: str = "--model") -> Any:
     """Load a model file: ``.skops`` with skops (types checked), pickle/joblib only if trusted."""
     p = Path(path)
     if not p.exists():
@@ -397,6 +410,56 @@ def missing_input_hints(verdict: Verdict) -> list[str]:
     return hints
 
 
+#: ``mlgates check`` option -> the ``check()`` input it provides.
+_OPTION_INPUTS = {
+    "reference": "reference",
+    "current": "current",
+    "target": "target",
+    "prediction": "prediction",
+    "proba": "proba",
+    "baseline_prediction": "baseline_prediction",
+    "baseline_proba": "baseline_proba",
+    "sensitive": "sensitive_features",
+    "model": "model",
+    "baseline_model": "baseline_model",
+}
+
+
+def _leaves(gate: Gate) -> list[Gate]:
+    from mlgates.core.suite import Suite
+
+    if isinstance(gate, Suite):
+        return [leaf for g in gate.gates for leaf in _leaves(g)]
+    return [gate]
+
+
+def missing_options(gate: Gate, args: argparse.Namespace) -> str | None:
+    """One line naming every option the suite needs but the command line lacks (with the
+    gates that need each), or None. Checked before any file is read or any gate runs."""
+    given = [name for option, name in _OPTION_INPUTS.items() if getattr(args, option, None)]
+    missing = gate.missing_inputs(given)
+    if not missing:
+        return None
+    parts = []
+    for group in missing:
+        needers = [g.display_name for g in _leaves(gate) if group in g.missing_inputs(given)]
+        options = " or ".join(_short_option(n) for n in group)
+        count = f"{len(needers)} gates: " if len(needers) > 4 else ""
+        shown = ", ".join(needers[:4]) + (", ..." if len(needers) > 4 else "")
+        parts.append(f"{options} (needed by {count}{shown})" if needers else options)
+    noun = "option" if len(parts) == 1 else "options"
+    trust = " (pickle/joblib model files also need --trust-model)" if "--model" in " ".join(parts) else ""
+    return f"missing {noun}: " + "; ".join(parts) + f". Pass them and run again{trust}."
+
+
+def _short_option(name: str) -> str:
+    """``--model PATH`` for the input ``model``; inputs without an option say so."""
+    option = INPUT_OPTIONS.get(name)
+    if option is None:
+        return f"{name}=... (no command-line option: run this gate from Python)"
+    return option.split(" (")[0]
+
+
 def run_check(args: argparse.Namespace) -> int:
     """Handler of ``mlgates check``; returns the exit code."""
     from mlgates.core.config import load_suite
@@ -413,6 +476,15 @@ def run_check(args: argparse.Namespace) -> int:
             "writes a starter suite)."
         )
     outputs = _outputs(args.output or [], args.format)
+    for option in ("reference", "current"):  # mistyped paths first: cheap, and the likelier slip
+        if getattr(args, option):
+            table_path(getattr(args, option), f"--{option}")
+    try:
+        problem = missing_options(gate, args)
+    except MlgatesError as exc:  # a parameter only checked at use (e.g. an unknown metric)
+        raise CliError(f"{suite_path}: {exc}") from exc
+    if problem is not None:  # one line, before reading data or running any gate
+        raise CliError(problem)
     inputs = _inputs(args)
     fmt = args.format or "text"
     show_progress = not args.quiet and sys.stderr.isatty()

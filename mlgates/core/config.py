@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from mlgates.core.errors import ConfigError
-from mlgates.core.gate import Gate
+from mlgates.core.gate import Gate, unknown_parameter_hint
 
 __all__ = ["gate_from_config", "gate_to_config", "load_suite", "save_suite"]
 
@@ -100,9 +100,7 @@ def gate_from_config(
     valid = cls._param_names()
     for key in params:
         if key not in valid:
-            close = difflib.get_close_matches(key, valid, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
-            raise ConfigError(f"{where}: unknown key {key!r}.{hint} Valid keys: {', '.join(sorted(valid))}.")
+            raise ConfigError(f"{where}: unknown key {key!r}.{unknown_parameter_hint(key, valid)}")
     if issubclass(cls, Suite):
         members = params.pop("gates", [])
         if not isinstance(members, list):

@@ -10,6 +10,7 @@ list of accepted forms. A value is valid when it satisfies any of them. Accepted
 - ``"columns"``: a column name or a sequence of column names;
 - ``"callable"``: any callable;
 - ``"boolean"``: True or False;
+- ``"path"``: a str or an ``os.PathLike`` (``pathlib.Path``);
 - any object with ``is_satisfied_by(value)`` and ``__str__``.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -104,6 +106,7 @@ _NAMED: dict[str, tuple[Callable[[Any], bool], str]] = {
     "callable": (callable, "a callable"),
     "boolean": (lambda v: isinstance(v, bool), "True or False"),
     "mapping": (lambda v: isinstance(v, Mapping), "a mapping"),
+    "path": (lambda v: isinstance(v, (str, os.PathLike)), "a path (str or os.PathLike)"),
 }
 
 _TYPE_NAMES = {
@@ -166,7 +169,22 @@ or None.
         allowed = list(allowed)
         value = params[name]
         if allowed and not any(_satisfied(c, value) for c in allowed):
-            raise parameter_error(owner, name, describe(allowed), value)
+            raise parameter_error(
+                owner, name, describe(allowed), value, _option_fix(owner, name, allowed, value)
+            )
+
+
+def _option_fix(owner: str, name: str, allowed: list[Any], value: Any) -> str | None:
+    """For a mistyped option (a str that is not one of the Options), the nearest valid one."""
+    if not isinstance(value, str):
+        return None
+    from mlgates.core._suggest import closest
+
+    options = [v for c in allowed if isinstance(c, Options) for v in c.values if isinstance(v, str)]
+    best = closest(value, options)
+    if best is None:
+        return None
+    return f"did you mean {best!r}? {owner}({name}={best!r})."
 
 
 def parameter_error(

@@ -7,9 +7,10 @@ import traceback
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
+from mlgates.core._suggest import did_you_mean
 from mlgates.core.context import CheckContext, check_input_names
 from mlgates.core.errors import ParameterError
-from mlgates.core.gate import Gate, _notify
+from mlgates.core.gate import Gate, _notify, missing_inputs_message, positional_inputs_error
 from mlgates.core.params import Options
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
@@ -110,7 +111,23 @@ class Suite(Gate):
             names.extend(n for n in g.accepted_inputs() if n not in names)
         return tuple(names)
 
-    def check(self, **inputs: Any) -> Verdict:
+    def missing_inputs(self, given: Iterable[str]) -> list[tuple[str, ...]]:
+        """What the members still need (every member's needs for ``require="all"``; for
+        ``"any"`` only what every member needs)."""
+        given = list(given)
+        per_member = [g.missing_inputs(given) for g in self.gates]
+        if not per_member:
+            return []
+        if self.require == "any":
+            common = [req for req in per_member[0] if all(req in other for other in per_member[1:])]
+            return common
+        out: list[tuple[str, ...]] = []
+        for needs in per_member:
+            out.extend(req for req in needs if req not in out)
+        return out
+
+    def check(self, *args: Any, **inputs: Any) -> Verdict:
+        positional_inputs_error(self, args)
         self.validate()
         check_input_names(inputs, self.accepted_inputs(), type(self).__name__)
         return _notify(self._run(CheckContext(inputs)))
@@ -137,6 +154,12 @@ class Suite(Gate):
             if self.fail_fast and child.status in (Status.FAIL, Status.ERROR):
                 stopped = True
         verdict = self._aggregate(children)
+        missing = self.missing_inputs(ctx.names)
+        if missing and not verdict.passed:  # one sentence naming every missing input
+            verdict = verdict.replace(
+                reason="missing_input" if verdict.status is Status.ERROR else verdict.reason,
+                message=f"{missing_inputs_message(missing)}; {verdict.message}",
+            )
         return self._finalize(verdict, ctx, time.perf_counter() - start)
 
     def _aggregate(self, children: list[Verdict]) -> Verdict:
@@ -189,6 +212,34 @@ class Suite(Gate):
 
     def __len__(self) -> int:
         return len(self.gates)
+
+    def __getitem__(self, key: int | str) -> Gate:
+        """A member by position, or the first gate (at any depth) whose display name is ``key``.
+
+        Examples
+        --------
+        >>> from mlgates import RowCountGate, MissingValuesGate
+        >>> suite = RowCountGate(name="rows") & MissingValuesGate()
+        >>> suite["rows"]
+        RowCountGate(name='rows')
+        >>> suite["MissingValuesGate"], suite[0].name
+        (MissingValuesGate(), 'rows')
+        """
+        if isinstance(key, int) and not isinstance(key, bool):
+            return self.gates[key]
+        names: list[str] = []
+        stack: list[Gate] = list(self.gates)
+        while stack:
+            gate = stack.pop(0)
+            if gate.display_name == key:
+                return gate
+            names.append(gate.display_name)
+            if isinstance(gate, Suite):
+                stack[:0] = gate.gates
+        raise KeyError(
+            f"No gate named {key!r} in this suite.{did_you_mean(key, names)} Names: "
+            f"{', '.join(map(repr, dict.fromkeys(names)))}."
+        )
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.gates)

@@ -39,15 +39,17 @@ with at most two distinct values is ``binary``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from mlgates.core._suggest import closest
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
+from mlgates.core.status import Status
 
 VALUE_KINDS = ("numeric", "categorical", "binary", "datetime", "text")
 KINDS = (
@@ -296,3 +298,76 @@ def is_text_like(kind: str, n_distinct: int, n_values: int, *, min_distinct: int
     """A string/object column whose values are mostly distinct: more than ``min_distinct``
     distinct values and more than half of the non-missing values distinct."""
     return kind in ("string", "object") and n_distinct > min_distinct and n_distinct > 0.5 * n_values
+
+
+def unknown_key_findings(
+    mappings: Mapping[str, Any],
+    columns: Iterable[Any],
+    *,
+    other_keys: Iterable[str] = (),
+    skip: Iterable[Any] = (),
+    side: str = "current",
+    method: str | None = None,
+) -> list[Finding]:
+    """ERROR findings (reason ``column_missing``) for keys of per-column mapping parameters
+    that name no column, so that a typo (``max_share={"agee": 0.1}``) is reported instead of
+    silently applying to nothing.
+
+    Parameters
+    ----------
+    mappings : mapping
+        Parameter name -> its value; values that are not mappings are ignored.
+    columns : iterable
+        The columns the keys may name (compared as given and as ``str``).
+    other_keys : iterable of str
+        Keys that are valid without naming a column (e.g. drift's method and kind names).
+    skip : iterable
+        Keys already reported by the gate (e.g. listed columns it reports as missing).
+    side : str
+        The table named in the message.
+
+    Returns
+    -------
+    list of Finding
+        One per unknown key (naming every parameter that holds it), with the nearest column in
+        the message and in ``details["did_you_mean"]``.
+
+    Examples
+    --------
+    >>> [f.message for f in unknown_key_findings({"max_share": {"agee": 0.1}}, ["age", "city"])]
+    ["max_share['agee']: no column 'agee' in current, so this entry applies to nothing. Did you mean 'age'?"]
+    """
+    cols = list(columns)
+    names = {str(c) for c in cols}
+    valid = names | set(other_keys)
+    skipped = {str(k) for k in skip}
+    where: dict[str, list[str]] = {}
+    for param, value in mappings.items():
+        if not isinstance(value, Mapping):
+            continue
+        for key in value:
+            if str(key) in valid or str(key) in skipped:
+                continue
+            where.setdefault(str(key), []).append(param)
+    findings = []
+    for key, params in where.items():
+        best = closest(key, [str(c) for c in cols])
+        hint = f" Did you mean {best!r}?" if best is not None else ""
+        entries = ", ".join(f"{p}[{key!r}]" for p in params)
+        findings.append(
+            Finding(
+                key,
+                Status.ERROR,
+                method=method,
+                reason="column_missing",
+                message=f"{entries}: no column {key!r} in {side}, so this entry applies to nothing.{hint}",
+                details={"parameters": params, "did_you_mean": best},
+            )
+        )
+    return findings
+
+
+def missing_column_hint(column: Any, columns: Iterable[Any]) -> str:
+    """ " Did you mean 'x'?" for a column that is not in ``columns`` (or "")."""
+    best = closest(str(column), [str(c) for c in columns])
+    return "" if best is None else f" Did you mean {best!r}?"

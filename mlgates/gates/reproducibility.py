@@ -27,6 +27,7 @@ Reason codes
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
@@ -65,7 +66,7 @@ class ReproducibilityGate(Gate):
 
     Parameters
     ----------
-    lockfile : str, default "mlgates.lock.json"
+    lockfile : str or os.PathLike, default "mlgates.lock.json"
         Path of the manifest (JSON) to compare against.
     compare : tuple of str, default ("data", "model", "config", "file", "seeds", "environment")
         Kinds of artifacts to compare.
@@ -106,7 +107,7 @@ class ReproducibilityGate(Gate):
 
     extra_inputs: ClassVar[tuple[str, ...]] = ("artifacts",)
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
-        "lockfile": [str],
+        "lockfile": ["path"],
         "compare": [tuple, list],
         "environment_policy": [Options("warn", "fail", "ignore")],
         "on_missing": [Options("error", "fail", "warn", "skip")],
@@ -115,7 +116,7 @@ class ReproducibilityGate(Gate):
     def __init__(
         self,
         *,
-        lockfile: str = "mlgates.lock.json",
+        lockfile: str | os.PathLike[str] = "mlgates.lock.json",
         compare: tuple[str, ...] = ("data", "model", "config", "file", "seeds", "environment"),
         environment_policy: str = "warn",
         on_missing: str = "error",

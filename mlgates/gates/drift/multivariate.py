@@ -17,6 +17,7 @@ from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import (
     UNSUPPORTED_KINDS,
     column_kind,
+    missing_column_hint,
     missing_mask,
     select_columns,
     unsupported_dtype_finding,
@@ -227,7 +228,8 @@ class MultivariateDriftGate(Gate):
                         Status.ERROR,
                         reason="column_missing",
                         message=f"{c}: column not found in "
-                        + ("reference" if c not in ref.columns else "current"),
+                        + ("reference" if c not in ref.columns else "current")
+                        + missing_column_hint(c, ref.columns if c not in ref.columns else cur.columns),
                     )
                     for c in absent
                 ]

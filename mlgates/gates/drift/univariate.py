@@ -25,6 +25,7 @@ from mlgates.gates._columns import (
     column_kind,
     select_columns,
     share_text,
+    unknown_key_findings,
     unsupported_dtype_finding,
 )
 from mlgates.gates.drift import _prepare as prep
@@ -531,7 +532,7 @@ class DriftGate(Gate):
         else:
             outcomes = [self._column(*p) for p in resolved]
         self._correct(outcomes)
-        findings: list[Finding] = []
+        findings: list[Finding] = self._unknown_keys(ref, cur)
         n_judged = n_drifted = n_warned = 0
         insufficient_status = Status.coerce(self.on_insufficient)
         for o in outcomes:
@@ -610,6 +611,26 @@ class DriftGate(Gate):
             message=message,
             params={"resolved_methods": methods, "auto_rule": "evidently-0.7"},
         )
+
+    def _unknown_keys(self, ref: pd.DataFrame, cur: pd.DataFrame) -> list[Finding]:
+        """ERROR findings for mapping keys that name no column (nor a method or kind where
+        those are allowed): a typo must not silently fall back to the default."""
+        columns = [*cur.columns, *(c for c in ref.columns if c not in cur.columns)]
+        by_rule = unknown_key_findings(
+            {"method": self.method, "threshold": self.threshold, "warn_threshold": self.warn_threshold},
+            columns,
+            other_keys=(*SPECIAL_COLUMNS, *VALUE_KINDS, *METHODS),
+            side="current or reference",
+        )
+        seen = {f.subject for f in by_rule}
+        by_column = unknown_key_findings(
+            {"kinds": self.kinds, "bins": self.bins},
+            columns,
+            other_keys=SPECIAL_COLUMNS,
+            skip=seen,
+            side="current or reference",
+        )
+        return by_rule + by_column
 
     def _correct(self, outcomes: list[_Outcome]) -> None:
         if self.correction is None:

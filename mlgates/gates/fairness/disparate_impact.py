@@ -131,6 +131,9 @@ class DisparateImpactGate(Gate):
     def required_inputs(self) -> tuple[str, ...]:
         return () if self.sensitive_features is not None else ("sensitive_features",)
 
+    def required_any_of(self) -> tuple[tuple[str, ...], ...]:
+        return (("proba", "model", "prediction") if self.threshold is not None else ("prediction", "model"),)
+
     def _reference_group(self, groups: inp.Groups) -> int | None:
         if self.reference in ("max_rate", "overall"):
             return None

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from mlgates.core._suggest import VALUE_ALIASES, closest
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
@@ -255,6 +256,8 @@ class FairnessGate(Gate):
     def _spec(self) -> _Spec:
         owner = type(self).__name__
         metric = self.metric
+        if isinstance(metric, str) and VALUE_ALIASES.get(metric) in NAMED_METRICS:
+            metric = VALUE_ALIASES[metric]  # fairlearn's constraint name -> its disparity metric
         if isinstance(metric, str) and metric in NAMED_METRICS:
             parts, agg = NAMED_METRICS[metric]
             if self.aggregate is not None and self.aggregate != agg:
@@ -276,12 +279,14 @@ class FairnessGate(Gate):
         resolved = comps.resolve_callable(metric)
         if resolved is None:
             valid = sorted([*NAMED_METRICS, *fk.COUNT_METRICS, *fk.REGRESSION_METRICS])
+            best = closest(metric, valid)
+            hint = f"did you mean {best!r}? " if best is not None else ""
             raise parameter_error(
                 owner,
                 "metric",
                 "a fairlearn metric name, a per-group metric name or a callable",
                 metric,
-                f"one of {valid}, a sklearn.metrics name, or a callable.",
+                f"{hint}Use one of {valid}, a sklearn.metrics name, or a callable.",
             )
         fn, fn_name = resolved
         return _Spec(f"{fn_name}_{aggregate}", (fn_name,), aggregate, "callable", fn)
@@ -346,8 +351,17 @@ class FairnessGate(Gate):
         needs = ["target"] if spec.components != ("selection_rate",) else []
         if self.sensitive_features is None:
             needs.append("sensitive_features")
-        # the baseline (prediction or model) for max_worsening is resolved in _check: either
-        # input will do, so a missing one is reported there with reason missing_input
+        return tuple(needs)
+
+    def required_any_of(self) -> tuple[tuple[str, ...], ...]:
+        scored = self.threshold is not None and self._spec().kind == "count"
+        needs = [("proba", "model", "prediction") if scored else ("prediction", "model")]
+        if self.max_worsening is not None:  # the baseline: its predictions or its model
+            needs.append(
+                ("baseline_proba", "baseline_model", "baseline_prediction")
+                if scored
+                else ("baseline_prediction", "baseline_model")
+            )
         return tuple(needs)
 
     # -- checking -------------------------------------------------------------------------
@@ -369,6 +383,8 @@ class FairnessGate(Gate):
             "sensitive_feature_names": list(groups.names),
             "n_dropped_missing": groups.n_dropped,
         }
+        if spec.name in NAMED_METRICS and spec.name != self.metric:
+            params["metric"] = spec.name  # fairlearn's constraint name resolved to its metric
         rows = components[0].rows
         findings: list[Finding] = []
         for comp in components:

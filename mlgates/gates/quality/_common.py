@@ -29,6 +29,7 @@ from mlgates.core.status import Status
 from mlgates.gates._columns import (
     UNSUPPORTED_KINDS,
     column_kind,
+    missing_column_hint,
     missing_mask,
     select_columns,
     unsupported_dtype_finding,
@@ -54,6 +55,47 @@ def frame_or_error(ctx: CheckContext, side: Side = "current") -> pd.DataFrame:
     return frame
 
 
+def pandas_table(value: Any, owner: str, name: str) -> pd.DataFrame:
+    """A table argument as a pandas DataFrame: polars and pyarrow tables (anything with
+    ``to_pandas()``) are converted; anything else is a ParameterError naming its full type and
+    how to convert it. Never modifies ``value``."""
+    if isinstance(value, pd.DataFrame):
+        return value
+    kind = f"{type(value).__module__}.{type(value).__qualname__}"
+    to_pandas = getattr(value, "to_pandas", None)
+    if callable(to_pandas):
+        try:
+            frame = to_pandas()
+        except Exception as exc:
+            raise parameter_error(
+                owner,
+                name,
+                "a pandas DataFrame (or a table with to_pandas())",
+                _Shown(f"a {kind}"),
+                f"convert it yourself: {name}.to_pandas() failed with {type(exc).__name__}: {exc}",
+            ) from exc
+        if isinstance(frame, pd.DataFrame):
+            return frame
+    if callable(getattr(value, "collect", None)):
+        fix = f"collect it first: {owner}({name}.collect())."
+    elif callable(getattr(value, "compute", None)):
+        fix = f"compute it first (a sample that fits in memory): {owner}({name}.compute())."
+    elif isinstance(value, pd.Series):
+        fix = f"pass a table: {owner}({name}.to_frame())."
+    else:
+        fix = f"convert it: {owner}(pd.DataFrame({name}))."
+    raise parameter_error(
+        owner, name, "a pandas DataFrame (polars and pyarrow tables are converted)", _Shown(f"a {kind}"), fix
+    )
+
+
+class _Shown(str):
+    """A description shown as-is in a parameter error (no quotes)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
 def resolve_columns(
     frame: pd.DataFrame,
     columns: str | Sequence[Any] | None,
@@ -73,16 +115,23 @@ def resolve_columns(
 
 
 def absent(
-    col: Any, side: str = "current", threshold: float | None = None, method: str | None = None
+    col: Any,
+    side: str = "current",
+    threshold: float | None = None,
+    method: str | None = None,
+    *,
+    available: Iterable[Any] | None = None,
 ) -> Finding:
-    """The ERROR finding for a listed column that the table lacks."""
+    """The ERROR finding for a listed column that the table lacks; with ``available`` (the
+    table's columns) it names the nearest one ("Did you mean 'age'?")."""
+    hint = missing_column_hint(col, available) if available is not None else ""
     return Finding(
         str(col),
         Status.ERROR,
         threshold=threshold,
         method=method,
         reason="column_missing",
-        message=f"{col}: column not found in {side}",
+        message=f"{col}: column not found in {side}.{hint}" if hint else f"{col}: column not found in {side}",
     )
 
 
@@ -183,7 +232,7 @@ def checkable(
     kinds = tuple(accepted)
     for col in columns:
         if col not in frame.columns:
-            findings.append(absent(col, method=method))
+            findings.append(absent(col, method=method, available=frame.columns))
             continue
         listed = explicit(col) if callable(explicit) else explicit
         screen = screened(ctx, col, explicit=listed, method=method)
@@ -360,6 +409,7 @@ __all__ = [
     "minmax",
     "missing_mask",
     "numeric",
+    "pandas_table",
     "per_column",
     "plain_value",
     "repeated_candidates",

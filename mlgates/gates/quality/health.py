@@ -96,7 +96,7 @@ class ConstantColumnGate(Gate):
         findings = []
         for col in resolve_columns(frame, self.columns):
             if col not in frame.columns:
-                findings.append(absent(col, method="constant"))
+                findings.append(absent(col, method="constant", available=frame.columns))
                 continue
             screen = screened(ctx, col, explicit=self.columns is not None, method="constant")
             findings.append(screen or guarded(partial(self._judge, ctx, col), col, "constant"))
@@ -285,7 +285,7 @@ class MixedTypesGate(Gate):
         findings = []
         for col in cols:
             if col not in frame.columns:
-                findings.append(absent(col, method="mixed_types"))
+                findings.append(absent(col, method="mixed_types", available=frame.columns))
                 continue
             findings.append(guarded(partial(self._judge, frame[col], col), col, "mixed_types"))
         return self._verdict(

@@ -271,7 +271,12 @@ class TrainTestLeakageGate(Gate):
                 if c not in f.columns
             ]
             if gone:
-                return self._verdict(findings=[absent(c, s, method="leakage") for c, s in gone])
+                return self._verdict(
+                    findings=[
+                        absent(c, s, method="leakage", available=(frame if s == "current" else ref).columns)
+                        for c, s in gone
+                    ]
+                )
         if not cols:
             raise InputError("current and reference share no columns", reason="column_missing")
         h_cur, h_ref, cur, refc = _harmonized(ctx, cols)
@@ -439,7 +444,7 @@ class FeatureLeakageGate(Gate):
         findings = []
         for col in cols:
             if col not in frame.columns:
-                findings.append(absent(col, method=task))
+                findings.append(absent(col, method=task, available=frame.columns))
                 continue
             screen = screened(ctx, col, explicit=self.columns is not None, method=task)
             findings.append(

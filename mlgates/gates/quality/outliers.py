@@ -13,7 +13,7 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates._columns import share_text
+from mlgates.gates._columns import share_text, unknown_key_findings
 from mlgates.gates.quality._common import (
     NUMERIC_KINDS,
     absent,
@@ -177,8 +177,14 @@ class OutlierGate(Gate):
             if col not in frame.columns or (
                 col not in source.columns and str(col) not in (self.fences or {})
             ):
+                where = "current" if col not in frame.columns else side
                 findings.append(
-                    absent(col, "current" if col not in frame.columns else side, method=self.method)
+                    absent(
+                        col,
+                        where,
+                        method=self.method,
+                        available=(frame if where == "current" else source).columns,
+                    )
                 )
                 continue
             kind = kind_of(ctx, "current", col)
@@ -194,6 +200,14 @@ class OutlierGate(Gate):
                 findings.append(unsupported(col, kind, "an integer or float column", self.method))
                 continue
             findings.append(self._judge(ctx, col, side))
+        findings.extend(
+            unknown_key_findings(
+                {"fences": self.fences, "max_share": self.max_share},
+                frame.columns,
+                skip=cols,
+                method=self.method,
+            )
+        )
         return self._verdict(findings=findings, params={"factor": self._factor})
 
     def _fences(self, ctx: CheckContext, side: Side, col: Any) -> tuple[float, float]:

@@ -135,7 +135,7 @@ class FreshnessGate(Gate):
         frame = frame_or_error(ctx)
         col = self.column
         if col not in frame.columns:
-            return self._verdict(findings=[absent(col)])
+            return self._verdict(findings=[absent(col, available=frame.columns)])
         series = frame[col]
         kind = kind_of(ctx, "current", col)
         screen = screened(ctx, col, explicit=True, method="freshness")
