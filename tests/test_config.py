@@ -202,9 +202,11 @@ def test_malformed_suite_files_raise_config_error_naming_file_and_key(tmp_path, 
     assert expected in str(info.value)
 
 
-def test_alias_bomb_is_bounded_by_the_gate_budget():
-    from mlgates.core.config import MAX_GATES
+def test_alias_bomb_is_bounded_by_the_gate_budget(monkeypatch):
+    from mlgates.core import config
 
+    monkeypatch.setattr(config, "MAX_GATES", 500)  # the real bound is checked by alias_bomb.yaml
+    MAX_GATES = config.MAX_GATES
     leaf = {"type": "Suite", "gates": [{"type": "RowCountGate"}]}
     for _ in range(5):
         leaf = {"type": "Suite", "gates": [leaf] * 10}  # shared, like YAML aliases: 111,111 gates
@@ -259,3 +261,73 @@ def test_yaml_merge_keys_still_load(tmp_path):
         "type: Suite\ngates:\n  - &b {type: RowCountGate, min_rows: 3}\n  - <<: *b\n    min_rows: 5\n"
     )
     assert [g.min_rows for g in load_suite(path).gates] == [3, 5]
+
+
+def _config_values():
+    from hypothesis import strategies as st
+
+    from mlgates.core.config import builtin_gate_types
+
+    types = sorted(t for t in builtin_gate_types() if t != "EvidentlyGate")
+    keys = st.sampled_from(
+        [
+            "type",
+            "gates",
+            "name",
+            "blocking",
+            "columns",
+            "max_share",
+            "min_rows",
+            "threshold",
+            "method",
+            "bounds",
+        ]
+    )
+    scalars = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(2**70), 2**70),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(max_size=8),
+        st.sampled_from(types),
+    )
+
+    def table(type_, extra, gates):
+        out = dict(extra)
+        out["type"] = type_
+        if gates is not None:
+            out["gates"] = gates
+        return out
+
+    return st.recursive(
+        scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=4),
+            st.dictionaries(st.one_of(keys, st.integers(0, 3)), inner, max_size=4),
+            st.builds(
+                table,
+                st.one_of(
+                    st.sampled_from([*types, "Suite", "Suite"]), scalars, st.lists(scalars, max_size=2)
+                ),
+                st.dictionaries(st.one_of(keys, st.integers(0, 3), st.none()), inner, max_size=3),
+                st.one_of(st.none(), st.lists(inner, max_size=3), inner),
+            ),
+        ),
+        max_leaves=25,
+    )
+
+
+def test_fuzzed_configs_build_a_gate_or_raise_config_error():
+    from hypothesis import HealthCheck, given, settings
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(_config_values())
+    def run(config):
+        try:
+            gate = gate_from_config(config, where="fuzz.json")
+        except ConfigError as exc:
+            assert str(exc).startswith("fuzz.json")
+        else:
+            assert isinstance(gate, Gate)
+
+    run()

@@ -421,3 +421,51 @@ def test_verify_from_python_captured_artifacts_says_the_cli_cannot_reread_them(t
         in verdict["findings"][0]["message"]
     )
     assert main(["verify", "--strict"]) == 2
+
+
+def _paths(node, prefix=()):
+    """Every place in a JSON tree: (key, key, ...) tuples."""
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _paths(value, (*prefix, i))
+
+
+def test_fuzzed_lock_files_give_a_verdict_never_an_exception(good_lock, capsys):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    places = [p for p in _paths(good_lock) if p]
+    json_values = st.recursive(
+        st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=5)),
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=4), inner, max_size=3)
+        ),
+        max_leaves=8,
+    )
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.sampled_from(places), json_values, st.booleans())
+    def run(place, value, delete):
+        lock = copy.deepcopy(good_lock)
+        parent = lock
+        for key in place[:-1]:
+            parent = parent[key]
+        if delete and isinstance(parent, dict):
+            del parent[place[-1]]
+        else:
+            parent[place[-1]] = value
+        Path("fuzz.json").write_text(json.dumps(lock))
+        gate = ReproducibilityGate(lockfile="fuzz.json", on_missing="skip")
+        verdict = gate.check(artifacts={"a.txt": Path("a.txt"), "src": Path("src"), "seeds": {"split": 1}})
+        assert verdict.status in set(Status)
+        capsys.readouterr()
+        assert main(["verify", "fuzz.json", "--seed", "split=1", "--format", "json"]) in (0, 1, 2)
+        out, err = capsys.readouterr()
+        assert "unexpected" not in err  # the CLI's catch-all for exceptions out of a handler
+        assert json.loads(out)["gate"] == "ReproducibilityGate"
+
+    run()
