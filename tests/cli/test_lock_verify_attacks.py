@@ -469,3 +469,25 @@ def test_fuzzed_lock_files_give_a_verdict_never_an_exception(good_lock, capsys):
         assert json.loads(out)["gate"] == "ReproducibilityGate"
 
     run()
+
+
+def test_console_script_exit_codes_on_the_symlink_attack(tmp_path):
+    import subprocess
+
+    script = Path(sys.executable).with_name("mlgates")
+    if not script.exists():  # pragma: no cover - an install without console scripts
+        pytest.skip(f"no mlgates console script next to {sys.executable}")
+    _write(tmp_path / "proj/sub/f.txt", "a\n")
+    _write(tmp_path / "outside/d/x.txt", "1\n")
+    os.symlink("../../outside/d", tmp_path / "proj/sub/linked")
+
+    def run(*args):
+        return subprocess.run([str(script), *args], cwd=tmp_path, capture_output=True, text=True)
+
+    assert run("lock", "proj", "--no-environment", "-o", "proj/mlgates.lock.json").returncode == 0
+    _write(tmp_path / "outside/d/x.txt", "2\n")
+    changed = run("verify", "proj/mlgates.lock.json")
+    assert changed.returncode == 1 and "files changed: sub/linked/x.txt" in changed.stdout
+    (tmp_path / "proj/mlgates.lock.json").write_text('{"schema": "mlgates.manifest/2"}')
+    broken = run("verify", "proj/mlgates.lock.json")
+    assert broken.returncode == 2 and "missing the 'scheme' field" in broken.stdout
