@@ -3,6 +3,10 @@
 Exit codes: 0 passed (or printed), 1 a locked artifact changed, 2 an error (a path or the
 lock file missing or unreadable). Paths, artifact and column names are printed through
 :func:`mlgates.report._safe.safe_text` (one line each, no escape sequences reach the terminal).
+
+Relative paths in a lock file are resolved against the folder recorded in it (its ``base``,
+stored relative to the lock file's own folder), so ``mlgates verify proj/mlgates.lock.json``
+checks the same files from any working directory.
 """
 
 from __future__ import annotations
@@ -107,12 +111,16 @@ def _fingerprint(args: argparse.Namespace) -> int:
     rows: list[dict[str, Any]] = []
     for path in paths:
         row: dict[str, Any] = {"path": str(path)}
-        table = _read_table(path) if is_table_file(path) else None
-        if table is not None:
-            tf = fingerprint_table(table, row_order=args.row_order)
-            row.update(fingerprint=tf.fingerprint, n_rows=tf.n_rows, columns=tf.columns)
-        else:
-            row["fingerprint"] = fingerprint(path)
+        try:
+            table = _read_table(path) if is_table_file(path) else None
+            if table is not None:
+                tf = fingerprint_table(table, row_order=args.row_order)
+                row.update(fingerprint=tf.fingerprint, n_rows=tf.n_rows, columns=tf.columns)
+            else:
+                row["fingerprint"] = fingerprint(path)
+        except (OSError, ValueError, TypeError) as exc:
+            print(f"mlgates fingerprint: cannot read {path}: {exc}", file=sys.stderr)
+            return 2
         rows.append(row)
     if args.json:
         print(json.dumps(rows, indent=2))
@@ -126,22 +134,28 @@ def _fingerprint(args: argparse.Namespace) -> int:
 
 
 def _lock(args: argparse.Namespace) -> int:
-    from mlgates.core.errors import ConfigError
     from mlgates.fingerprints.manifest import Manifest
 
     paths = [Path(p) for p in args.paths]
     if _missing(paths):
         return 2
-    try:
+    out = Path(args.output)
+    seeds = _seeds(args.seed)
+    try:  # reading: a locked file that cannot be read or fingerprinted
         manifest = Manifest.capture(
             artifacts={p.as_posix(): p for p in paths},
-            seeds=_seeds(args.seed),
+            seeds=seeds,
             environment=not args.no_environment,
             row_order=args.row_order,
+            exclude=[out],  # the lock file itself, when it is written into a locked directory
         )
-        out = manifest.save(args.output)
-    except (ConfigError, OSError, ValueError) as exc:
-        print(f"mlgates: cannot write the lock file: {safe_text(exc)}", file=sys.stderr)
+    except (OSError, ValueError, TypeError) as exc:
+        print(f"mlgates lock: cannot fingerprint the locked paths: {safe_text(exc)}", file=sys.stderr)
+        return 2
+    try:  # writing
+        manifest.save(out)
+    except (OSError, ValueError) as exc:
+        print(f"mlgates lock: cannot write the lock file {safe_text(out)}: {safe_text(exc)}", file=sys.stderr)
         return 2
     for name, entry in manifest.artifacts.items():
         print(f"{entry['fingerprint']}  {safe_text(name)}")
@@ -170,15 +184,27 @@ def _verify(args: argparse.Namespace) -> int:
         on_missing="error" if args.strict else "skip",
         name="mlgates verify",
     )
+    gate._cli_terms = True  # messages in --seed terms, not check(artifacts=...)
     artifacts: dict[str, Any] = {}
     try:
         manifest = Manifest.load(lockfile) if Path(lockfile).exists() else None
     except ConfigError:
         manifest = None  # the gate reports lock_invalid
     if manifest is not None:
-        for name, entry in manifest.artifacts.items():
-            if "path" in entry:
-                artifacts[name] = Path(entry["path"])
+        relative = [
+            n for n, e in manifest.artifacts.items() if "path" in e and not Path(e["path"]).is_absolute()
+        ]
+        if relative and not manifest.base:
+            print(
+                f"mlgates verify: note: {lockfile} records no base folder (a schema 1 lock), so its "
+                f"relative paths are read from the working directory {Path.cwd()}; re-create it with "
+                "`mlgates lock` to resolve them against the lock file's folder.",
+                file=sys.stderr,
+            )
+        for name in manifest.artifacts:
+            path = manifest.path_of(name)
+            if path is not None:
+                artifacts[name] = path
     seeds = _seeds(args.seed)
     if seeds is not None:
         artifacts["seeds"] = seeds
