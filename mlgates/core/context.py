@@ -151,7 +151,7 @@ class CheckContext:
             raise InputError(
                 f"{side}: column {column!r} not found.{did_you_mean(column, frame.columns)} "
                 f"Columns: {_shown_columns(frame.columns)}.",
-                reason="column_missing",
+                reason="missing_column",
                 subject=str(column),
             )
         col = frame[column]
@@ -381,7 +381,7 @@ class CheckContext:
             raise InputError(
                 f"{model_name} was fitted on columns that {side} lacks: {absent[:10]}; pass a table "
                 "with every feature the model was trained on.",
-                reason="column_missing",
+                reason="missing_column",
                 subject=str(absent[0]),
             )
         return frame[wanted]

@@ -227,11 +227,11 @@ def test_floors_and_ceilings():
         is Status.PASS
     )
     v = PerformanceGate("accuracy", min_value=acc + 0.01).check(target=y, prediction=cand)
-    assert v.status is Status.FAIL and v.reason == "metric_below_min"
+    assert v.status is Status.FAIL and v.reason == "metric_bound_exceeded"
     v = PerformanceGate("mean_absolute_error", max_value=0.05).check(
         target=y.astype(float), prediction=cand.astype(float)
     )
-    assert v.reason == "metric_above_max"
+    assert v.reason == "metric_bound_exceeded"
 
 
 def test_compare_to_reference_detects_degradation():
@@ -616,7 +616,7 @@ def test_weighted_floor_decides_on_the_weighted_value():
     gate = PerformanceGate("accuracy", min_value=0.7)
     assert gate.check(target=y, prediction=pred).status is Status.PASS
     v = gate.check(target=y, prediction=pred, sample_weight=w)
-    assert v.status is Status.FAIL and v.reason == "metric_below_min"
+    assert v.status is Status.FAIL and v.reason == "metric_bound_exceeded"
     assert v.metrics["accuracy"] == pytest.approx(skm.accuracy_score(y, pred, sample_weight=w))
 
 
@@ -778,7 +778,7 @@ def test_floors_and_dummy_comparison_need_min_samples():
     assert v.status is Status.WARN and v.reason == "insufficient_samples"
     # a failure on a small sample still fails (fail closed)
     v = PerformanceGate("accuracy", min_value=0.9).check(target=[0, 1], prediction=[1, 0])
-    assert v.status is Status.FAIL and v.reason == "metric_below_min"
+    assert v.status is Status.FAIL and v.reason == "metric_bound_exceeded"
     assert BeatsBaselineGate().check(target=[0, 1, 1], prediction=[1, 0, 0]).status is Status.FAIL
 
 

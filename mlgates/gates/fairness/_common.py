@@ -89,7 +89,7 @@ def group_findings(
     confidence: float,
 ) -> list[Finding]:
     """One finding per group for one component: PASS (informational) when used, else the
-    insufficient status with reason ``insufficient_samples`` or ``undefined_rate``."""
+    insufficient status with reason ``insufficient_samples`` or ``undefined_statistic``."""
     out = []
     support = comp.rows if comp.support is None else comp.support
     for g in range(groups.n_groups):
@@ -127,7 +127,7 @@ def group_findings(
                     insufficient,
                     statistic=None,
                     method=comp.name,
-                    reason="undefined_rate",
+                    reason="undefined_statistic",
                     message=f"{subject}: {comp.name} undefined ({why}); excluded, not counted as 0",
                     details=details,
                 )

@@ -181,7 +181,7 @@ def binarize(values: np.ndarray, name: str, pos_label: Any, *, is_prediction: bo
                 f"{float(v[(v != np.round(v))][0]):.3g}), but this metric needs predicted labels. "
                 "Pass threshold=0.5 (or your decision threshold) to the gate to binarize them, or "
                 "pass the predicted labels.",
-                reason="probabilities_given",
+                reason="probabilities_as_labels",
                 subject=name,
             )
         if pos_label is None:

@@ -22,6 +22,9 @@ from mlgates.stats import fairness as fk
 
 __all__ = ["DisparateImpactGate"]
 
+#: A group's ratio below ``min_ratio``: FAIL, or WARN when its interval includes the bound.
+_REASONS = {Status.FAIL: "disparate_impact", Status.WARN: "disparate_impact_inconclusive"}
+
 
 class DisparateImpactGate(Gate):
     """Each group's selection rate is at least ``min_ratio`` times the reference rate
@@ -50,9 +53,9 @@ class DisparateImpactGate(Gate):
     One finding per group: the ratio (statistic), its percentile bootstrap interval (the
     reference is re-chosen in every resample for ``"max_rate"``) and the group's selection
     rate with its Wilson interval in ``details``. Groups below ``min_group_size`` are
-    ``insufficient_samples``; all-zero reference rate is ``undefined_rate``. Reason codes:
+    ``insufficient_samples``; all-zero reference rate is ``undefined_statistic``. Reason codes:
     ``disparate_impact``, ``disparate_impact_inconclusive``, ``insufficient_samples``,
-    ``undefined_rate``, ``single_group``, ``reference_group_missing`` and the input errors of
+    ``undefined_statistic``, ``single_group``, ``missing_reference_group`` and the input errors of
     :class:`~mlgates.FairnessGate`. ``metrics["disparate_impact_ratio"]`` is the smallest ratio.
     Only predictions are needed (no target).
 
@@ -144,7 +147,7 @@ class DisparateImpactGate(Gate):
         raise InputError(
             f"reference group {self.reference!r} not found; groups are "
             f"{[groups.subject(g) for g in range(groups.n_groups)][:20]}",
-            reason="reference_group_missing",
+            reason="missing_reference_group",
             subject=self.reference,
         )
 
@@ -231,17 +234,14 @@ class DisparateImpactGate(Gate):
                         subject,
                         insufficient,
                         method="selection_rate_ratio",
-                        reason="undefined_rate",
+                        reason="undefined_statistic",
                         details=details,
                         message=f"{subject}: ratio undefined (reference selection rate is 0)",
                     )
                 )
                 continue
-            status, reason, _, text = judge(value, ci, None, self.min_ratio, self.decision)
-            reason = {
-                "fairness_bound_exceeded": "disparate_impact",
-                "fairness_bound_inconclusive": "disparate_impact_inconclusive",
-            }.get(reason or "", reason)
+            status, _, _, text = judge(value, ci, None, self.min_ratio, self.decision)
+            reason = _REASONS.get(status)  # FAIL below min_ratio; WARN when the interval includes it
             ci_text = "" if ci[0] != ci[0] else f" [{ci[0]:.3f}, {ci[1]:.3f}]"
             findings.append(
                 Finding(

@@ -273,7 +273,7 @@ class BeatsBaselineGate(Gate):
             finding = Finding(
                 spec.name,
                 Status.ERROR,
-                reason="metric_undefined",
+                reason="undefined_statistic",
                 message=f"{head}: undefined on this sample",
                 **common,
             )

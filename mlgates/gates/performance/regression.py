@@ -62,8 +62,7 @@ class PerformanceGate(Gate):
         ``median_absolute_error`` (regression). Or a callable ``f(y_true, y_pred) -> float``
         with ``greater_is_better`` stated (and ``needs_proba=True`` if it takes probabilities).
     min_value, max_value : float, optional
-        Floor and ceiling on the candidate's metric (reasons ``metric_below_min``,
-        ``metric_above_max``).
+        Floor and ceiling on the candidate's metric (reason ``metric_bound_exceeded``).
     max_drop : float, optional
         Non-inferiority margin in metric units: the candidate may be worse than the baseline by
         at most this much (for losses, "worse" means higher).
@@ -148,8 +147,8 @@ class PerformanceGate(Gate):
     and the finding's message say so. A callable metric gets the weights when it takes a
     ``sample_weight`` keyword (otherwise they are reported as ignored).
 
-    Reason codes: ``performance_regression``, ``metric_below_min``, ``metric_above_max``,
-    ``insufficient_samples``, ``metric_undefined``, ``one_class_target``, ``missing_values``,
+    Reason codes: ``performance_regression``, ``metric_bound_exceeded``,
+    ``insufficient_samples``, ``undefined_statistic``, ``one_class_target``, ``missing_values``,
     ``invalid_prediction``, ``invalid_proba``, ``length_mismatch``, ``empty_input``,
     ``missing_input``.
 
@@ -447,7 +446,7 @@ class PerformanceGate(Gate):
                         statistic=value,
                         threshold=bound,
                         method=kind,
-                        reason="metric_undefined",
+                        reason="undefined_statistic",
                         message=f"{mname}: undefined on this sample ({value}); cannot check {kind}",
                     )
                 )
@@ -456,7 +455,6 @@ class PerformanceGate(Gate):
             above = kind == "max_value" and value > bound
             if below or above:
                 rel = "<" if below else ">"
-                reason = "metric_below_min" if below else "metric_above_max"
                 out.append(
                     Finding(
                         mname,
@@ -464,7 +462,7 @@ class PerformanceGate(Gate):
                         statistic=value,
                         threshold=bound,
                         method=kind,
-                        reason=reason,
+                        reason="metric_bound_exceeded",
                         message=f"{mname}: {fmt(value)} {rel} {kind} {fmt(bound)}",
                     )
                 )
@@ -544,7 +542,7 @@ class PerformanceGate(Gate):
         }
         if not (math.isfinite(c.candidate) and math.isfinite(c.baseline)):
             status = Status.ERROR if overall else INSUFFICIENT[self.on_insufficient]
-            reason = "metric_undefined" if overall else "insufficient_samples"
+            reason = "undefined_statistic" if overall else "insufficient_samples"
             return Finding(
                 subject,
                 status,

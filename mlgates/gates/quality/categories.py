@@ -61,7 +61,7 @@ class CategoryGate(Gate):
     -----
     Missing values are not judged here (see ``MissingValuesGate``). Reason codes:
     ``unknown_categories`` (share exceeded: FAIL), ``new_categories`` (unknown values within
-    the share: ``on_new``), ``column_missing``, ``all_missing``, ``reference_required`` (no
+    the share: ``on_new``), ``missing_column``, ``all_missing``, ``reference_required`` (no
     ``allowed`` entry and no reference), ``empty_input``, ``duplicate_columns``. Details list
     the number of unknown rows and distinct unknown values and the five most frequent
     unknown values with their counts.
@@ -150,7 +150,7 @@ class CategoryGate(Gate):
         if not ctx.has("reference"):
             return None
         ref = frame_or_error(ctx, "reference")
-        if col not in ref.columns:  # reported as column_missing by _judge
+        if col not in ref.columns:  # reported as missing_column by _judge
             return pd.Index([], dtype=object)
         index, counts = value_counts(ctx, "reference", col)
         return index[counts > 0]

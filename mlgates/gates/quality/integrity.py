@@ -44,7 +44,7 @@ def _feature_columns(ctx: CheckContext, side: Side, columns: Any) -> list[Any]:
     gone = [c for c in cols if c not in frame.columns]
     if gone:
         raise InputError(
-            f"{side}: column {gone[0]!r} not found", reason="column_missing", subject=str(gone[0])
+            f"{side}: column {gone[0]!r} not found", reason="missing_column", subject=str(gone[0])
         )
     return cols
 
@@ -83,7 +83,7 @@ class ConflictingLabelsGate(Gate):
     Inputs: ``current`` and ``target`` (a column name or an array). Missing values compare
     equal (a missing feature or label is a value of its own). Candidate rows are narrowed
     column by column, then grouped exactly, so the count is exact. Reason codes:
-    ``conflicting_labels`` (FAIL), ``column_missing``, ``empty_input``, ``missing_input``,
+    ``conflicting_labels`` (FAIL), ``missing_column``, ``empty_input``, ``missing_input``,
     ``all_missing`` (ERROR: every label is missing, so no conflict can be judged),
     ``invalid_input`` (ERROR: an infinite label). Details hold ``n_conflicting_rows``,
     ``n_conflicting_groups`` and up to five index labels of conflicting rows.
@@ -219,7 +219,7 @@ class TrainTestLeakageGate(Gate):
     -----
     Missing values compare equal. Columns whose dtypes differ between the tables are compared
     as float64 (both numeric) or as text. Hashes find candidates, an exact join decides.
-    Reason codes: ``train_test_overlap`` (FAIL/WARN), ``column_missing``, ``empty_input``,
+    Reason codes: ``train_test_overlap`` (FAIL/WARN), ``missing_column``, ``empty_input``,
     ``missing_input``, ``duplicate_columns``. Details hold ``n_leaked`` and up to five index
     labels of leaked current rows.
 
@@ -278,7 +278,7 @@ class TrainTestLeakageGate(Gate):
                     ]
                 )
         if not cols:
-            raise InputError("current and reference share no columns", reason="column_missing")
+            raise InputError("current and reference share no columns", reason="missing_column")
         h_cur, h_ref, cur, refc = _harmonized(ctx, cols)
         cand = np.flatnonzero(np.asarray(pd.Series(h_cur).isin(pd.Series(h_ref).unique()), dtype=bool))
         leaked = np.zeros(len(frame), dtype=bool)
@@ -362,7 +362,7 @@ class FeatureLeakageGate(Gate):
     numeric with more than ten distinct values is ERROR ``unsupported_target``. Missing values
     of a numeric feature are left out; in an encoded feature missing is a category. Reason
     codes: ``feature_leakage``, ``insufficient_samples``, ``one_class_target``,
-    ``unsupported_target``, ``all_missing`` (a feature, or every label), ``column_missing``,
+    ``unsupported_target``, ``all_missing`` (a feature, or every label), ``missing_column``,
     ``empty_input``, ``missing_input``, ``invalid_input`` (an infinite label),
     ``unsupported_dtype`` (a column of lists, dicts, complex numbers...: SKIP, ERROR when
     listed). With ``n`` rows, a binary score's standard error is about
