@@ -431,7 +431,7 @@ def test_missing_sensitive_values_policies():
     df = DF.copy()
     df.loc[df.index[:200], "a"] = None
     as_group = FairnessGate(sensitive_features="a").check(current=df, target="y", prediction="pred")
-    assert any(f.subject == "a=<NA>" for f in as_group.findings)
+    assert any(f.subject == "a=<missing>" for f in as_group.findings)  # was a=<NA>
     dropped = FairnessGate(sensitive_features="a", missing="drop").check(
         current=df, target="y", prediction="pred"
     )

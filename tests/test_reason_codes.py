@@ -70,6 +70,13 @@ def _codes_in(tree: ast.AST):
                 for ret in ast.walk(node):
                     if isinstance(ret, ast.Return) and isinstance(ret.value, ast.Tuple) and ret.value.elts:
                         found += _consts(ret.value.elts[0])
+        elif isinstance(node, ast.For) and isinstance(node.target, ast.Tuple):
+            # for subject, value, reason, ... in (("ece", ece, "calibration_error_exceeded"), ...)
+            slots = [i for i, t in enumerate(node.target.elts) if (n := _name(t)) and REASONY.search(n)]
+            rows = node.iter.elts if isinstance(node.iter, (ast.Tuple, ast.List)) else []
+            for row in rows:
+                if isinstance(row, ast.Tuple):
+                    found += [c for i in slots if i < len(row.elts) for c in _consts(row.elts[i])]
         elif isinstance(node, ast.Tuple) and any(_is_status(e) for e in node.elts):
             found += [c for e in node.elts for c in _consts(e)]
         elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
@@ -162,6 +169,8 @@ def test_static_scan_finds_codes_in_every_reason_position():
         "    out.error = ('first_of_error', 'message')\n"
         "    Finding(reason='a_keyword' if x else None)\n"
         "    return Status.WARN, 'returned_with_status'\n"
+        "    for subject, reason in (('a', 'in_a_loop_row'),):\n"
+        "        pass\n"
         "def _undefined_cause():\n"
         "    return 'returned_by_cause', 'text'\n"
     )
@@ -175,6 +184,7 @@ def test_static_scan_finds_codes_in_every_reason_position():
         "a_keyword",
         "returned_with_status",
         "returned_by_cause",
+        "in_a_loop_row",
     }
 
 
@@ -184,6 +194,37 @@ def test_every_code_in_the_source_is_registered():
     unknown = {c: w for c, w in emitted.items() if SNAKE.match(c) and not is_registered(c)}
     unknown.pop("error", None)  # Status.ERROR's own value, next to Status members in status.py
     assert not unknown, f"register these reason codes in mlgates/core/reasons.py: {unknown}"
+
+
+#: Endings that only reason codes have: any such string in the package must be registered.
+CODE_ENDINGS = re.compile(r"_(exceeded|inconclusive|detected|mismatch|failed|required|changed|regression)\Z")
+#: ... except these, which are not reason codes.
+NOT_CODES = {
+    "artifacts_changed",  # ReproducibilityGate metric
+    "n_columns_failed",  # StringGate metric
+    "segments_failed",  # PerformanceGate metric
+    "fairness_non_regression",  # FairnessGate finding method
+    "pattern_mismatch",  # StringGate rule counted in details
+}
+
+
+def test_every_string_shaped_like_a_code_is_registered():
+    """A safety net for positions the scan above does not know: a snake_case string ending like
+    a reason code (``_exceeded``, ``_mismatch``, ...) anywhere in the package is registered."""
+    hits = sorted(
+        {
+            node.value
+            for path in PACKAGE.rglob("*.py")
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and SNAKE.match(node.value)
+            and CODE_ENDINGS.search(node.value)
+            and not is_registered(node.value)
+            and node.value not in NOT_CODES
+        }
+    )
+    assert not hits, f"register these reason codes in mlgates/core/reasons.py: {hits}"
 
 
 def test_no_renamed_code_is_emitted_any_more():

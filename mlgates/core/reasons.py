@@ -380,7 +380,13 @@ class Reason(StrEnum):
         "calibration_error_exceeded",
         "fail",
         "performance",
-        "The expected calibration error or the Brier score is above its bound.",
+        "The expected calibration error is above max_ece (CalibrationGate).",
+    )
+    BRIER_SCORE_EXCEEDED = (
+        "brier_score_exceeded",
+        "fail",
+        "performance",
+        "The Brier score is above max_brier (CalibrationGate).",
     )
     # -- fairness ----------------------------------------------------------------------------
     FAIRNESS_BOUND_EXCEEDED = (

@@ -308,7 +308,7 @@ def test_one_class_target_is_error():
 def test_probabilities_where_labels_expected_is_error():
     y, _, _, proba, _ = classification(n=100, seed=17)
     v = PerformanceGate("accuracy", min_value=0.5).check(target=y, prediction=proba[:, 1])
-    assert v.status is Status.ERROR and v.reason == "invalid_prediction"
+    assert v.status is Status.ERROR and v.reason == "probabilities_as_labels"  # was invalid_prediction
     assert "proba=" in v.message
 
 
@@ -456,6 +456,17 @@ def test_calibration_gate():
     assert sum(bins["count"]) == 4000 and len(bins["edges"]) == 11
     v = CalibrationGate().check(target=y[:50], proba=p[:50])
     assert v.reason == "insufficient_samples" and v.status is Status.WARN
+
+
+def test_calibration_gate_brier_bound_has_its_registered_code():
+    rng = np.random.default_rng(25)
+    p = rng.random(2000)
+    y = (rng.random(2000) < p).astype(int)
+    brier = skm.brier_score_loss(y, p)
+    v = CalibrationGate(max_brier=brier - 0.01).check(target=y, proba=p)
+    assert v.status is Status.FAIL and v.reason == "brier_score_exceeded"
+    (finding,) = [f for f in v.findings if f.subject == "brier_score_loss"]
+    assert finding.statistic == pytest.approx(brier) and finding.reason == "brier_score_exceeded"
 
 
 # -- the contract -----------------------------------------------------------------------------

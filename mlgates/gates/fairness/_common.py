@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 
 from mlgates.core.finding import Finding
+from mlgates.core.inputs import Groups
 from mlgates.core.status import Status
 from mlgates.gates._columns import share_text
-from mlgates.gates.fairness._inputs import Groups
 
 INSUFFICIENT_STATUS = {
     "warn": Status.WARN,

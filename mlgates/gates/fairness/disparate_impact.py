@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from mlgates.core import inputs
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
@@ -166,7 +167,7 @@ class DisparateImpactGate(Gate):
             return np.where(np.isfinite(base) & (base > 0), r / np.where(base > 0, base, 1.0), np.nan)
 
     def _check(self, ctx: CheckContext) -> Verdict:
-        groups = inp.resolve_groups(ctx, self.sensitive_features, self.missing)
+        groups = inputs.groups(ctx, self.sensitive_features, self.missing)
         ref = self._reference_group(groups)
         counts = inp.confusion(ctx, groups, self.pos_label, self.threshold, needs_target=False)
         reps = inp.count_replicates(ctx, counts, self.n_resamples, self.random_state)

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from mlgates.core import inputs
 from mlgates.core._suggest import VALUE_ALIASES, closest
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
@@ -127,7 +128,7 @@ class FairnessGate(Gate):
         single group (reason ``single_group``). ``"ignore"`` lists them as SKIP; a verdict
         whose aggregate could not be computed is then SKIP, never PASS.
     missing : {"as_group", "drop", "error"}, default "as_group"
-        Missing sensitive values form their own group (shown as ``<NA>``), drop their rows
+        Missing sensitive values form their own group (shown as ``<missing>``), drop their rows
         (counted in ``params["n_dropped_missing"]``), or are an ERROR
         (``missing_sensitive_values``).
     decision : {"point", "ci"}, default "point"
@@ -367,7 +368,7 @@ class FairnessGate(Gate):
     # -- checking -------------------------------------------------------------------------
     def _check(self, ctx: CheckContext) -> Verdict:
         spec = self._spec()
-        groups = inp.resolve_groups(ctx, self.sensitive_features, self.missing)
+        groups = inputs.groups(ctx, self.sensitive_features, self.missing)
         default_b = _COUNT_RESAMPLES if spec.kind == "count" else _ROW_RESAMPLES
         n_resamples = default_b if self.n_resamples is None else self.n_resamples
         rng = np.random.default_rng(self.random_state)
@@ -474,7 +475,7 @@ class FairnessGate(Gate):
         y_raw = groups.take(ctx.labels("current"), "target")
         if spec.kind == "regression":
             name = spec.components[0]
-            y = inp.numeric(y_raw, "target")
+            y = inputs.numbers("target", y_raw)
             preds = [inp.scores(ctx, groups, baseline=False)]
             if with_baseline:
                 preds.append(inp.scores(ctx, groups, baseline=True))

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from mlgates.core import inputs
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
@@ -18,7 +19,7 @@ from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates.performance._common import INSUFFICIENT, fmt, headline, metric_spec, sample_shortfall
 from mlgates.gates.performance._compare import Comparison, compare, metric_value, weights_note
-from mlgates.gates.performance._data import Pair, resolve_pair, segment_labels
+from mlgates.gates.performance._data import Pair, resolve_pair
 from mlgates.stats.performance import MetricSpec, adjust_pvalues, minimum_detectable_effect
 
 __all__ = ["PerformanceGate"]
@@ -149,8 +150,8 @@ class PerformanceGate(Gate):
 
     Reason codes: ``performance_regression``, ``metric_bound_exceeded``,
     ``insufficient_samples``, ``undefined_statistic``, ``one_class_target``, ``missing_values``,
-    ``invalid_prediction``, ``invalid_proba``, ``length_mismatch``, ``empty_input``,
-    ``missing_input``.
+    ``probabilities_as_labels``, ``invalid_prediction``, ``invalid_proba``, ``length_mismatch``,
+    ``empty_input``, ``missing_input``.
 
     Examples
     --------
@@ -643,7 +644,7 @@ class PerformanceGate(Gate):
         sign: float,
         comparing: bool,
     ) -> tuple[list[Finding], dict[str, float]]:
-        names, ids = segment_labels(ctx, self.segments, "current")
+        names, ids = inputs.segments(ctx, self.segments, "current")
         if ids.shape[0] != len(pair.candidate):
             raise InputError(
                 f"segments: current has {ids.shape[0]} rows but the predictions have {len(pair.candidate)}.",
@@ -652,7 +653,7 @@ class PerformanceGate(Gate):
             )
         base_index: dict[str, np.ndarray] = {}
         if comparing and not pair.paired:
-            ref_names, ref_ids = segment_labels(ctx, self.segments, "reference")
+            ref_names, ref_ids = inputs.segments(ctx, self.segments, "reference")
             base_index = {n: np.flatnonzero(ref_ids == i) for i, n in enumerate(ref_names)}
         small: list[Finding] = []
         judged: list[tuple[str, _Eval | float]] = []

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from mlgates.core._values import count_infinite
+from mlgates.core import inputs
 from mlgates.core.context import CheckContext, Side
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
@@ -50,17 +50,11 @@ def _feature_columns(ctx: CheckContext, side: Side, columns: Any) -> list[Any]:
 
 
 def _labels(ctx: CheckContext, side: Side = "current") -> np.ndarray:
-    labels = ctx.labels(side)
+    """The target: a missing label is a value of its own here; an infinite one is not a class
+    (the rule of every family, :func:`mlgates.core.inputs.complete`)."""
+    labels = inputs.labels(ctx, side, missing="keep")
     if len(labels) != len(ctx.frame(side)):
         raise InputError("target: length differs from current", reason="length_mismatch", subject="target")
-    n_inf = count_infinite(np.asarray(labels))
-    if n_inf:  # the rule of every family: an infinite label is not a class (missing labels are)
-        raise InputError(
-            f"target: {n_inf} of {len(labels)} values are infinite (inf or -inf); labels must be "
-            "finite: drop or fix those rows before the check.",
-            reason="invalid_input",
-            subject="target",
-        )
     return labels
 
 
