@@ -83,7 +83,7 @@ class VerdictRecorder:
             gate="Suite",
             reason=None if status is Status.PASS else "session_verdicts",
             message=message,
-            metrics={f"n_{k}": float(n) for k, n in counts.items()} | {"n_gates": float(len(children))},
+            metrics={f"n_{k}": n for k, n in counts.items()} | {"n_gates": len(children)},
             children=tuple(children),
             duration_s=sum(c.duration_s for c in children),
         )

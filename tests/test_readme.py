@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 import re
 from pathlib import Path
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
+@pytest.mark.slow
 def test_readme_example_runs(tmp_path, monkeypatch):
     text = README.read_text(encoding="utf-8")
     code = re.search(r"## Example\n\n```python\n(.*?)```", text, re.S).group(1)

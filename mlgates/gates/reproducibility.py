@@ -33,6 +33,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import ConfigError, InputError
 from mlgates.core.finding import Finding
@@ -321,7 +322,7 @@ class ReproducibilityGate(Gate):
             reason="environment_changed",
             statistic=len(diffs),
             details={"differences": diffs},
-            message=f"environment: {len(diffs)} setting(s) differ: {shown}{more}",
+            message=f"environment: {pluralize(len(diffs), 'setting')} differ: {shown}{more}",
         )
 
 
