@@ -527,7 +527,7 @@ class DriftGate(Gate):
                 n_judged += 1
                 n_drifted += f.status is Status.FAIL
                 n_warned += f.status is Status.WARN
-        metrics = {
+        metrics: dict[str, float] = {
             "n_columns": len(outcomes),
             "n_judged": n_judged,
             "n_drifted": n_drifted,
