@@ -228,3 +228,14 @@ def test_performance_headline_names_the_other_checks():
     assert int(more.group(1)) == len(v.findings) - 1
     named = more.group(2)
     assert named.startswith("accuracy (mcnemar") and "seg=" in named and named.endswith("and 3 more")
+
+
+def test_renderers_count_findings_in_the_singular():
+    v = Suite([_Fixed(statuses=("fail",), name="one"), _Fixed(statuses=("pass", "pass"), name="two")]).check()
+    assert "<summary>Suite / one: 1 finding</summary>" in v.to_markdown()
+    page = v.to_html()
+    assert "<span class='mlg-type'>1 finding</span>" in page and "1 findings" not in page
+    assert "<span class='mlg-type'>2 findings</span>" in page
+    many = _Fixed(statuses=("fail",) * 22).check()
+    assert "... 2 more findings (verdict.to_frame() has all)" in many.to_text()
+    assert "... 1 more finding (verdict.to_frame() has all)" in many.to_text(max_findings=21)
