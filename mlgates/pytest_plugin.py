@@ -63,6 +63,7 @@ class VerdictRecorder:
     def combined(self) -> Verdict:
         """One suite-shaped verdict whose children are the recorded verdicts, each named
         ``<test nodeid>: <gate name>`` and carrying the nodeid in its provenance."""
+        from mlgates.core._text import pluralize
         from mlgates.core.status import Status
         from mlgates.core.verdict import Verdict
 
@@ -74,7 +75,7 @@ class VerdictRecorder:
         counts = {s.value: sum(1 for x in statuses if x is s) for s in Status}
         status = Status.worst(statuses)
         bad = [c.name for c in children if c.status in (Status.FAIL, Status.ERROR)]
-        message = f"{len(children)} verdicts recorded in the pytest session"
+        message = f"{pluralize(len(children), 'verdict')} recorded in the pytest session"
         if bad:
             message += "; not passed: " + ", ".join(bad[:10]) + (" ..." if len(bad) > 10 else "")
         return Verdict(
@@ -165,7 +166,10 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     if recorder is None:
         return
     if recorder.report:
-        terminalreporter.write_line(f"mlgates: {len(recorder.records)} verdicts written to {recorder.report}")
+        from mlgates.core._text import pluralize
+
+        n = pluralize(len(recorder.records), "verdict")
+        terminalreporter.write_line(f"mlgates: {n} written to {recorder.report}")
     if config.getoption("--mlgates-no-summary", default=False):
         return
     lines = []
