@@ -21,7 +21,7 @@ os.environ["PYTHONPATH"] = os.pathsep.join([_ROOT, *filter(None, [os.environ.get
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if file_path.suffix != ".ipynb" or parent.config.option.nbmake:
+    if file_path.suffix != ".ipynb" or getattr(parent.config.option, "nbmake", False):
         return None  # with --nbmake, nbmake's own hook collects the notebook
     try:
         from nbmake.pytest_items import NotebookFile

@@ -239,3 +239,13 @@ def test_renderers_count_findings_in_the_singular():
     many = _Fixed(statuses=("fail",) * 22).check()
     assert "... 2 more findings (verdict.to_frame() has all)" in many.to_text()
     assert "... 1 more finding (verdict.to_frame() has all)" in many.to_text(max_findings=21)
+
+
+def test_drift_dataset_warn_row_does_not_show_the_unreached_fail_share():
+    rng = np.random.default_rng(1)
+    ref = pd.DataFrame({c: rng.normal(0, 1, 800) for c in "abcd"})
+    cur = ref.sample(frac=1.0, random_state=0).reset_index(drop=True).assign(a=lambda d: d["a"] + 1.0)
+    v = DriftGate(method="ks").check(reference=ref, current=cur)
+    f = _one(v, "dataset")
+    assert f.status is Status.WARN and f.statistic == 0.25  # 1 of 4 columns < drift_share 0.5
+    assert f.threshold == 0.0 and f.details["drift_share"] == 0.5

@@ -553,12 +553,16 @@ class DriftGate(Gate):
                     "dataset",
                     decision,
                     statistic=share,
-                    threshold=self.drift_share if self.mode == "share" else None,
+                    # the bound this row crossed: a WARN below drift_share is "some drift" (> 0)
+                    threshold=(0.0 if n_drifted else None)
+                    if decision is Status.WARN
+                    else (self.drift_share if self.mode == "share" else None),
                     method="drift_share",
                     reason="drift_detected" if decision is not Status.PASS else None,
                     message=summary,
                     details={
                         "mode": self.mode,
+                        "drift_share": self.drift_share,
                         "n_judged": n_judged,
                         "n_drifted": n_drifted,
                         "n_warned": n_warned,
