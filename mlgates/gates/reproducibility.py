@@ -476,7 +476,7 @@ class DeterminismGate(Gate):
                 message=f"model: {self.n_runs} runs with seed {self.seed} gave {distinct} "
                 "different fingerprints",
             )
-        return self._verdict(findings=[finding], metrics={"distinct_fingerprints": float(distinct)})
+        return self._verdict(findings=[finding], metrics={"distinct_fingerprints": int(distinct)})
 
     def _predict(self, model: Any, features: Any) -> tuple[str, np.ndarray]:
         method = "predict_proba" if hasattr(model, "predict_proba") else "predict"
@@ -518,7 +518,7 @@ class DeterminismGate(Gate):
             "rows_differ": rows_differ,
             "output": method,
         }
-        metrics = {"max_abs_diff": max_diff, "rows_differ": float(rows_differ)}
+        metrics = {"max_abs_diff": max_diff, "rows_differ": int(rows_differ)}
         if rows_differ == 0 and max_diff <= self.atol:
             finding = Finding(
                 "predictions",
