@@ -227,7 +227,7 @@ def test_performance_headline_names_the_other_checks():
     assert more, v.message
     assert int(more.group(1)) == len(v.findings) - 1
     named = more.group(2)
-    assert named.startswith("accuracy (mcnemar") and "seg=" in named and named.endswith("and 3 more")
+    assert named.startswith("accuracy (mcnemar") and "; seg=" in named and named.endswith("and 5 more")
 
 
 def test_renderers_count_findings_in_the_singular():

@@ -44,7 +44,8 @@ def headline(findings: Sequence[Finding]) -> str | None:
                 for f in findings[shown:]
             )
         )
-        named = ", ".join(subjects[:5]) + (f" and {len(subjects) - 5} more" if len(subjects) > 5 else "")
+        # "; " between subjects: an intersectional segment's subject has ", " inside
+        named = "; ".join(subjects[:3]) + (f" and {len(subjects) - 3} more" if len(subjects) > 3 else "")
         more = f" (+{pluralize(len(findings) - shown, 'more check')} passed: {named})"
     return "; ".join(main) + more if main else None
 
