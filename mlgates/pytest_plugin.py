@@ -63,6 +63,7 @@ class VerdictRecorder:
     def combined(self) -> Verdict:
         """One suite-shaped verdict whose children are the recorded verdicts, each named
         ``<test nodeid>: <gate name>`` and carrying the nodeid in its provenance."""
+        from mlgates.report import pluralize
         from mlgates.core.status import Status
         from mlgates.core.verdict import Verdict
 
@@ -74,7 +75,7 @@ class VerdictRecorder:
         counts = {s.value: sum(1 for x in statuses if x is s) for s in Status}
         status = Status.worst(statuses)
         bad = [c.name for c in children if c.status in (Status.FAIL, Status.ERROR)]
-        message = f"{len(children)} verdicts recorded in the pytest session"
+        message = f"{pluralize(len(children), 'verdict')} recorded in the pytest session"
         if bad:
             message += "; not passed: " + ", ".join(bad[:10]) + (" ..." if len(bad) > 10 else "")
         return Verdict(
@@ -83,7 +84,7 @@ class VerdictRecorder:
             gate="Suite",
             reason=None if status is Status.PASS else "session_verdicts",
             message=message,
-            metrics={f"n_{k}": float(n) for k, n in counts.items()} | {"n_gates": float(len(children))},
+            metrics={f"n_{k}": n for k, n in counts.items()} | {"n_gates": len(children)},
             children=tuple(children),
             duration_s=sum(c.duration_s for c in children),
         )
@@ -163,9 +164,10 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     from mlgates.report import safe_text  # names and messages: one line, no escape sequences
 
     if recorder.report:
-        terminalreporter.write_line(
-            f"mlgates: {len(recorder.records)} verdicts written to {safe_text(recorder.report)}"
-        )
+        from mlgates.report import pluralize
+
+        n = pluralize(len(recorder.records), "verdict")
+        terminalreporter.write_line(f"mlgates: {n} written to {safe_text(recorder.report)}")
     if config.getoption("--mlgates-no-summary", default=False):
         return
     lines = []

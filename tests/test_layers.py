@@ -54,6 +54,7 @@ SHARED_INTERNALS = frozenset(
         "mlgates.core._jsonable",  # plain data for JSON
         "mlgates.core._suggest",  # did-you-mean
         "mlgates.core._values",  # value checks shared by the families' input readers
+        "mlgates.core._text",  # pluralize: one wording rule for counts
     }
 )
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from mlgates._version import __version__
 from mlgates.core._jsonable import to_plain
 from mlgates.core._suggest import closest, peer_note
+from mlgates.core._text import pluralize
 from mlgates.core.context import STANDARD_INPUTS, CheckContext, check_input_names
 from mlgates.core.errors import InputError, ParameterError, UnknownParameterError
 from mlgates.core.finding import Finding
@@ -470,18 +471,21 @@ def _short(value: Any) -> str:
 def _summarize(status: Status, findings: Sequence[Finding]) -> str:
     if not findings:
         return status.value
+
+    def head(rows: Sequence[Finding]) -> str:
+        text = "; ".join(f.message or f"{f.subject}: {f.status.value}" for f in rows[:3])
+        return text + (f" (+{len(rows) - 3} more)" if len(rows) > 3 else "")
+
+    n = len(findings)
     bad = [f for f in findings if f.status in (Status.FAIL, Status.ERROR, Status.WARN)]
-    if not bad:
-        skipped = [f for f in findings if f.status is Status.SKIP]
-        if not skipped:
-            return f"all {len(findings)} checks passed"
-        why = f"{skipped[0].message or skipped[0].subject}" + (" ..." if len(skipped) > 1 else "")
-        judged = len(findings) - len(skipped)
-        head = f"{judged} of {len(findings)} checks passed" if judged else "nothing judged"
-        return f"{head}, {len(skipped)} skipped ({why})"
-    head = "; ".join(f.message or f"{f.subject}: {f.status.value}" for f in bad[:3])
-    more = f" (+{len(bad) - 3} more)" if len(bad) > 3 else ""
-    return f"{len(bad)} of {len(findings)} checks not passed: {head}{more}"
+    skipped = [f for f in findings if f.status is Status.SKIP]
+    if bad:
+        return f"{len(bad)} of {pluralize(n, 'check')} not passed: {head(bad)}"
+    if len(skipped) == n:
+        return f"nothing judged: {'' if n == 1 else 'all '}{pluralize(n, 'check')} skipped: {head(skipped)}"
+    if skipped:
+        return f"{len(findings) - len(skipped)} of {pluralize(n, 'check')} passed, {len(skipped)} skipped"
+    return "1 check passed" if n == 1 else f"all {pluralize(n, 'check')} passed"
 
 
 Gate.__init__ = _checked_init(Gate.__init__)  # type: ignore[method-assign]

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from mlgates.core._suggest import did_you_mean
+from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext, check_input_names
 from mlgates.core.errors import ParameterError
 from mlgates.core.gate import Gate, Progress, _notify, missing_inputs_message, positional_inputs_error
@@ -194,15 +195,23 @@ class Suite(Gate):
             reason = culprits[0].reason if culprits else None
         not_passed = [c.name for c in children if not c.passed and c.status is not Status.SKIP]
         warned = [c.name for c in children if c.status is Status.WARN]
-        parts = [f"{counts['pass'] + counts['warn']} of {len(children)} gates passed"]
+        skipped = [c.name for c in children if c.status is Status.SKIP]
+        head = f"{counts['pass'] + counts['warn']} of {pluralize(len(children), 'gate')} passed"
+        if warned:
+            head += f", {len(warned)} with {'a warning' if len(warned) == 1 else 'warnings'}"
+        if skipped:
+            head += f", {len(skipped)} skipped"
+        parts = [head]
         if not_passed:
             parts.append("not passed: " + ", ".join(not_passed))
         if warned:
             parts.append("warnings: " + ", ".join(warned))
+        if skipped:
+            parts.append("skipped: " + ", ".join(skipped))
         if self.require == "any":
             parts.append("any one passing gate suffices")
-        metrics = {f"n_{k}": float(v) for k, v in counts.items()}
-        metrics["n_gates"] = float(len(children))
+        metrics: dict[str, float] = {f"n_{k}": v for k, v in counts.items()}
+        metrics["n_gates"] = len(children)
         params = {
             "require": self.require,
             "fail_fast": self.fail_fast,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import numbers
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +44,8 @@ class Verdict:
     message : str
         One readable sentence.
     metrics : Mapping[str, float]
-        Headline numbers (e.g. ``{"drift_share": 0.2}``).
+        Headline numbers (e.g. ``{"drift_share": 0.2, "n_columns": 12}``): integers (counts)
+        are kept as ``int``, every other number becomes a ``float``.
     findings : tuple of Finding
         Per-column, per-group or per-metric rows.
     children : tuple of Verdict
@@ -82,10 +84,12 @@ class Verdict:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", Status.coerce(self.status))
-        metrics = {}
+        metrics: dict[str, float] = {}
         for key, value in dict(self.metrics).items():
             try:
-                metrics[str(key)] = float(value)
+                # counts stay integers (so JSON says 2, not 2.0); everything else is a float
+                is_count = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+                metrics[str(key)] = int(value) if is_count else float(value)
             except (TypeError, ValueError):
                 raise TypeError(
                     f"Verdict.metrics[{key!r}] must be a number. Got {value!r} instead; "

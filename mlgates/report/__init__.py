@@ -4,7 +4,8 @@ The one door into this layer is :func:`render`: ``Verdict.to_text()``, ``to_mark
 ``to_junit_xml()``, ``to_html()``, ``plot()``, the notebook display, the CLI and the pytest
 plugin all go through it, so the core never imports a renderer module by name (see
 docs/architecture.md). :func:`safe_text` and :func:`safe_json` are the sanitizers every text
-output uses, public for the command line and the pytest plugin.
+output uses, and :func:`pluralize` the one wording rule for counts, public for the command line
+and the pytest plugin.
 
 Importing this package imports no renderer (and nothing heavy); each is loaded on first use.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from mlgates.core._text import pluralize
 from mlgates.report._safe import safe_json, safe_text
 
 if TYPE_CHECKING:
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     from mlgates.core.gate import Gate
     from mlgates.core.verdict import Verdict
 
-__all__ = ["FORMATS", "render", "safe_json", "safe_text"]
+__all__ = ["FORMATS", "pluralize", "render", "safe_json", "safe_text"]
 
 #: Text formats of :func:`render` (``"plot"`` gives a matplotlib figure instead of text).
 FORMATS = ("text", "markdown", "junit", "html", "json")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 from importlib import resources
 
+from mlgates.core._text import pluralize
 from mlgates.core.finding import HISTOGRAM_KEY, Finding
 from mlgates.core.gate import Gate
 from mlgates.core.params import non_default_params
@@ -75,7 +76,7 @@ def _findings_table(verdict: Verdict, max_findings: int) -> str:
     n_cols = 9 if with_chart else 8
     more = len(findings) - len(shown)
     tail = (
-        f"<tr><td colspan='{n_cols}' class='mlg-more'>{more} more findings not shown "
+        f"<tr><td colspan='{n_cols}' class='mlg-more'>{pluralize(more, 'more finding')} not shown "
         f"({len(shown)} of {len(findings)}; verdict.to_frame() has all)</td></tr>"
         if more > 0
         else ""
@@ -140,7 +141,7 @@ def _body(verdict: Verdict, max_findings: int) -> str:
             continue
         open_attr = " open" if v.status in _NOT_PASSED else ""
         n = len(v.findings)
-        count = f" <span class='mlg-type'>{n} finding{'s' if n != 1 else ''}</span>" if n else ""
+        count = f" <span class='mlg-type'>{pluralize(n, 'finding')}</span>" if n else ""
         parts.append(
             f"<details class='mlg-gate' id='mlg-g{i}' style='margin-left:{indent}em'{open_attr}><summary>"
             f"{_badge(v.status)} <strong>{_e(v.name)}</strong> "

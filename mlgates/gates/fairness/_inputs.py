@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mlgates.core._text import pluralize
 from mlgates.core._values import complete
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
@@ -135,7 +136,8 @@ def _build_groups(
     if n_missing and missing == "error":
         bad = [nm for nm, c in zip(names, cols) if np.asarray(pd.isna(c)).any()]
         raise InputError(
-            f"sensitive feature(s) {bad} have {n_missing} missing value(s); pass "
+            f"sensitive {'feature' if len(bad) == 1 else 'features'} {bad}: "
+            f"{pluralize(n_missing, 'missing value')}; pass "
             "missing='as_group' to treat them as a group or missing='drop' to drop those rows.",
             reason="missing_sensitive_values",
             subject=bad[0],
@@ -171,7 +173,7 @@ def binarize(values: np.ndarray, name: str, pos_label: Any, *, is_prediction: bo
     if v.dtype.kind in "iuf":
         if v.dtype.kind == "f" and np.isnan(v).any():
             raise InputError(
-                f"{name}: {int(np.isnan(v).sum())} missing value(s); labels must be complete.",
+                f"{name}: {pluralize(int(np.isnan(v).sum()), 'missing value')}; labels must be complete.",
                 reason="missing_values",
                 subject=name,
             )
@@ -192,7 +194,7 @@ def binarize(values: np.ndarray, name: str, pos_label: Any, *, is_prediction: bo
                 return (v == 1).astype(np.int8)
     elif v.dtype.kind == "O" and bool(pd.isna(v).any()):
         raise InputError(
-            f"{name}: {int(pd.isna(v).sum())} missing value(s); labels must be complete.",
+            f"{name}: {pluralize(int(pd.isna(v).sum()), 'missing value')}; labels must be complete.",
             reason="missing_values",
             subject=name,
         )
@@ -228,7 +230,9 @@ def numeric(values: np.ndarray, name: str) -> np.ndarray:
         ) from None
     if np.isnan(v).any():
         raise InputError(
-            f"{name}: {int(np.isnan(v).sum())} missing value(s).", reason="missing_values", subject=name
+            f"{name}: {pluralize(int(np.isnan(v).sum()), 'missing value')}.",
+            reason="missing_values",
+            subject=name,
         )
     return v
 

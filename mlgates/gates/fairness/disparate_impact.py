@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
@@ -21,6 +22,9 @@ from mlgates.gates.fairness._common import INSUFFICIENT_STATUS, group_findings, 
 from mlgates.stats import fairness as fk
 
 __all__ = ["DisparateImpactGate"]
+
+#: Keys of a group finding's details that describe the selection rate's own interval.
+_RATE_CI_KEYS = ("ci_low", "ci_high", "ci_method", "confidence")
 
 
 class DisparateImpactGate(Gate):
@@ -47,9 +51,11 @@ class DisparateImpactGate(Gate):
 
     Notes
     -----
-    One finding per group: the ratio (statistic), its percentile bootstrap interval (the
-    reference is re-chosen in every resample for ``"max_rate"``) and the group's selection
-    rate with its Wilson interval in ``details``. Groups below ``min_group_size`` are
+    One finding per group: the ratio (statistic) with its percentile bootstrap interval in
+    ``details["ci_low"]`` / ``details["ci_high"]`` (the reference is re-chosen in every
+    resample for ``"max_rate"``), and the group's selection rate with its Wilson interval in
+    ``details["selection_rate"]``, ``details["selection_rate_ci_low"]`` and
+    ``details["selection_rate_ci_high"]``. Groups below ``min_group_size`` are
     ``insufficient_samples``; all-zero reference rate is ``undefined_rate``. Reason codes:
     ``disparate_impact``, ``disparate_impact_inconclusive``, ``insufficient_samples``,
     ``undefined_rate``, ``single_group``, ``reference_group_missing`` and the input errors of
@@ -184,7 +190,7 @@ class DisparateImpactGate(Gate):
                 undecided_status([head, *rate_findings]),
                 findings=[head, *rate_findings],
                 params=params,
-                metrics={"disparate_impact_ratio": float("nan"), "n_groups": 1.0},
+                metrics={"disparate_impact_ratio": float("nan"), "n_groups": 1},
                 message=head.message,
             )
         if ref is not None and not used[ref]:
@@ -193,8 +199,8 @@ class DisparateImpactGate(Gate):
                 insufficient,
                 reason="insufficient_samples",
                 method="selection_rate_ratio",
-                message=f"reference group {groups.subject(ref)} has too few rows "
-                f"({int(comp.rows[ref])} < {self.min_group_size})",
+                message=f"reference group {groups.subject(ref)}: n={int(comp.rows[ref]):,} < "
+                f"min_group_size {self.min_group_size}",
             )
             return self._verdict(
                 undecided_status([head, *rate_findings]),
@@ -219,11 +225,19 @@ class DisparateImpactGate(Gate):
                 if rep_ratios is not None
                 else (np.nan, np.nan)
             )
+            # the finding's interval (ci_low/ci_high) is the interval of its statistic, the
+            # ratio; the group's selection rate and its own interval keep their own names
+            rate = {k: v for k, v in rate_finding.details.items() if k not in _RATE_CI_KEYS}
             details = {
-                **rate_finding.details,
+                **rate,
                 "selection_rate": float(comp.values[g]),
-                "ratio_ci_low": ci[0],
-                "ratio_ci_high": ci[1],
+                "selection_rate_ci_low": rate_finding.details.get("ci_low"),
+                "selection_rate_ci_high": rate_finding.details.get("ci_high"),
+                "selection_rate_ci_method": rate_finding.details.get("ci_method"),
+                "ci_low": ci[0],
+                "ci_high": ci[1],
+                "ci_method": "bootstrap_percentile" if ci[0] == ci[0] else None,
+                "confidence": self.confidence,
             }
             if value != value:
                 findings.append(
@@ -270,8 +284,8 @@ class DisparateImpactGate(Gate):
             "disparate_impact_ratio": worst,
             "disparate_impact_ratio_ci_low": ci[0],
             "disparate_impact_ratio_ci_high": ci[1],
-            "n_groups": float(groups.n_groups),
-            "n_groups_used": float(used.sum()),
+            "n_groups": groups.n_groups,
+            "n_groups_used": int(used.sum()),
         }
         if used.sum() < 2 or worst != worst:
             head = Finding(
@@ -280,7 +294,7 @@ class DisparateImpactGate(Gate):
                 reason="insufficient_samples",
                 method="selection_rate_ratio",
                 threshold=self.min_ratio,
-                message=f"disparate impact ratio undefined: {int(used.sum())} usable group(s) "
+                message=f"disparate impact ratio undefined: {pluralize(int(used.sum()), 'usable group')} "
                 f"with >= {self.min_group_size} rows",
             )
             return self._verdict(
@@ -301,5 +315,5 @@ class DisparateImpactGate(Gate):
             f"{'<' if worst < self.min_ratio else '>='} {self.min_ratio:g}"
         )
         if bad:
-            message += f"; {len(bad)} group(s) below the four-fifths bound"
+            message += f"; {pluralize(len(bad), 'group')} below the four-fifths bound"
         return self._verdict(findings=findings, metrics=metrics, params=params, message=message)

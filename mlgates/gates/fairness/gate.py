@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from mlgates.core._suggest import VALUE_ALIASES, closest
+from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
@@ -387,7 +388,7 @@ class FairnessGate(Gate):
         findings: list[Finding] = []
         for comp in components:
             findings.extend(group_findings(comp, groups, self.min_group_size, insufficient, self.confidence))
-        metrics: dict[str, float] = {"n_groups": float(groups.n_groups)}
+        metrics: dict[str, float] = {"n_groups": groups.n_groups}
 
         if groups.n_groups < 2:
             head = Finding(
@@ -416,7 +417,7 @@ class FairnessGate(Gate):
                 spec.name: value,
                 f"{spec.name}_ci_low": ci[0],
                 f"{spec.name}_ci_high": ci[1],
-                "n_groups_used": float(used.sum()),
+                "n_groups_used": int(used.sum()),
             }
         )
         head = self._aggregate_finding(
@@ -430,7 +431,7 @@ class FairnessGate(Gate):
         message = "; ".join(f.message for f in top)
         n_bad = sum(1 for f in findings if f.status is not Status.PASS)
         if n_bad:
-            message += f" ({n_bad} group result(s) not judged: see findings)"
+            message += f" ({pluralize(n_bad, 'group result')} not judged: see findings)"
         everything = [*top, *findings]
         # an aggregate (or a comparison with the baseline) that could not be computed never passes
         status = undecided_status(everything) if any(f.statistic is None for f in top) else None
@@ -708,8 +709,11 @@ class FairnessGate(Gate):
             )
         margin = float(self.max_worsening or 0.0)
         status, reason, _, _ = judge(worsening, ci, margin, None, self.worsening_decision)
+        # the interval is shown in the same orientation as the number beside it: of the
+        # worsening when worse, of the improvement (-worsening) when better
         verb = "worse" if worsening > 0 else "better"
-        ci_text = "" if ci[0] != ci[0] else f" [{ci[0]:.4g}, {ci[1]:.4g}]"
+        shown = ci if worsening > 0 else (-ci[1], -ci[0])
+        ci_text = "" if ci[0] != ci[0] else f" [{shown[0]:.4g}, {shown[1]:.4g}]"
         if reason == "fairness_bound_exceeded":
             reason = "fairness_regression"
             verdict_text = f"worsening > {margin:.4g} allowed"

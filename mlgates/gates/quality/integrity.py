@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from mlgates.core._text import pluralize
 from mlgates.core._values import count_infinite
 from mlgates.core.context import CheckContext, Side
 from mlgates.core.errors import InputError
@@ -313,7 +314,7 @@ class TrainTestLeakageGate(Gate):
             "rows",
             status,
             statistic=share,
-            threshold=self.max_share,
+            threshold=self.warn_share if status is Status.WARN else self.max_share,
             method="train_test_overlap",
             reason="train_test_overlap" if exceeded else None,
             message=f"rows: {n_leak:,} of {n:,} current rows ({share_text(share)}) also in reference {tail}",
@@ -423,7 +424,7 @@ class FeatureLeakageGate(Gate):
         uniq = pd.unique(labels[present])
         if len(uniq) < 2:
             raise InputError(
-                f"target has {len(uniq)} distinct value(s); no feature can predict it",
+                f"target has {pluralize(len(uniq), 'distinct value')}; no feature can predict it",
                 reason="one_class_target",
                 subject="target",
             )
@@ -521,7 +522,7 @@ class FeatureLeakageGate(Gate):
             str(col),
             score_status,
             statistic=score,
-            threshold=self.max_score,
+            threshold=limit,
             method=task,
             reason="feature_leakage" if exceeded else None,
             message=f"{col}: {label} {score:.3f} {cmp} {limit:.3f}"
