@@ -63,9 +63,9 @@ class VerdictRecorder:
     def combined(self) -> Verdict:
         """One suite-shaped verdict whose children are the recorded verdicts, each named
         ``<test nodeid>: <gate name>`` and carrying the nodeid in its provenance."""
-        from mlgates.report import pluralize
         from mlgates.core.status import Status
         from mlgates.core.verdict import Verdict
+        from mlgates.report import pluralize
 
         children = []
         for node, v in self.records:
