@@ -65,6 +65,7 @@ class VerdictRecorder:
         ``<test nodeid>: <gate name>`` and carrying the nodeid in its provenance."""
         from mlgates.core.status import Status
         from mlgates.core.verdict import Verdict
+        from mlgates.report import pluralize
 
         children = []
         for node, v in self.records:
@@ -74,7 +75,7 @@ class VerdictRecorder:
         counts = {s.value: sum(1 for x in statuses if x is s) for s in Status}
         status = Status.worst(statuses)
         bad = [c.name for c in children if c.status in (Status.FAIL, Status.ERROR)]
-        message = f"{len(children)} verdicts recorded in the pytest session"
+        message = f"{pluralize(len(children), 'verdict')} recorded in the pytest session"
         if bad:
             message += "; not passed: " + ", ".join(bad[:10]) + (" ..." if len(bad) > 10 else "")
         return Verdict(
@@ -83,7 +84,7 @@ class VerdictRecorder:
             gate="Suite",
             reason=None if status is Status.PASS else "session_verdicts",
             message=message,
-            metrics={f"n_{k}": float(n) for k, n in counts.items()} | {"n_gates": float(len(children))},
+            metrics={f"n_{k}": n for k, n in counts.items()} | {"n_gates": len(children)},
             children=tuple(children),
             duration_s=sum(c.duration_s for c in children),
         )
@@ -93,15 +94,9 @@ class VerdictRecorder:
             return None
         path = Path(self.report)
         fmt = _SUFFIXES[path.suffix.lower()]
-        from mlgates.report._safe import safe_json
+        from mlgates.report import render
 
-        verdict = self.combined()
-        text = {
-            "json": lambda: safe_json(verdict.to_json()),
-            "html": verdict.to_html,
-            "junit": verdict.to_junit_xml,
-            "markdown": verdict.to_markdown,
-        }[fmt]()
+        text = render(self.combined(), fmt)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         return path
@@ -111,7 +106,7 @@ _KEY = pytest.StashKey[VerdictRecorder]()
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    from mlgates._version import __version__
+    from mlgates import __version__
 
     return f"mlgates: {__version__}"
 
@@ -166,12 +161,13 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     recorder = config.stash.get(_KEY, None)
     if recorder is None:
         return
-    from mlgates.report._safe import safe_text  # names and messages: one line, no escape sequences
+    from mlgates.report import safe_text  # names and messages: one line, no escape sequences
 
     if recorder.report:
-        terminalreporter.write_line(
-            f"mlgates: {len(recorder.records)} verdicts written to {safe_text(recorder.report)}"
-        )
+        from mlgates.report import pluralize
+
+        n = pluralize(len(recorder.records), "verdict")
+        terminalreporter.write_line(f"mlgates: {n} written to {safe_text(recorder.report)}")
     if config.getoption("--mlgates-no-summary", default=False):
         return
     lines = []

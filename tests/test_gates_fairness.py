@@ -319,7 +319,10 @@ def test_small_group_is_insufficient_not_scored():
         current=df, target="y", prediction="pred"
     )
     tiny = [f for f in v.findings if f.subject == "a=tiny"]
-    assert tiny and all(f.reason == "insufficient_samples" and f.statistic is None for f in tiny)
+    # judged on its size (group_size 10 < min_group_size 30), the metric itself not scored
+    assert tiny and all(f.reason == "insufficient_samples" and f.method == "group_size" for f in tiny)
+    assert all(f.statistic == 10 and f.threshold == 30 for f in tiny)
+    assert all("n=10 < min_group_size 30" in f.message for f in tiny)
     assert v.status is Status.WARN and "a=tiny" in v.findings[0].details["groups_excluded"]
     kept = df[df["a"] != "tiny"]
     expected = flm.demographic_parity_difference(kept["y"], kept["pred"], sensitive_features=kept["a"])
@@ -343,7 +346,8 @@ def test_rate_on_few_denominator_rows_is_insufficient():
         current=df, target="y", prediction="pred"
     )
     (f,) = [f for f in v.findings if f.subject == "a=a4"]
-    assert f.reason == "insufficient_samples" and f.statistic is None and "rests on 5 rows" in f.message
+    assert f.reason == "insufficient_samples" and f.method == "group_size" and "rests on 5 rows" in f.message
+    assert f.statistic == 5 and f.threshold == 30 and f.details["support"] == 5
     kept = df[df["a"] != "a4"]
     expected = flm.equal_opportunity_difference(kept["y"], kept["pred"], sensitive_features=kept["a"])
     assert abs(v.metrics["equal_opportunity_difference"] - expected) <= TOL
@@ -696,7 +700,7 @@ def test_disparate_impact_ratios_match_pandas():
     v = DisparateImpactGate(sensitive_features="a").check(current=DF, prediction="pred")
     for f in v.findings:
         assert f.statistic == pytest.approx(rates[f.subject[2:]] / rates.max(), abs=TOL)
-        assert f.details["ratio_ci_low"] <= f.statistic + 1e-9 or f.subject == f"a={rates.idxmax()}"
+        assert f.details["ci_low"] <= f.statistic + 1e-9 or f.subject == f"a={rates.idxmax()}"
     assert v.metrics["disparate_impact_ratio"] == pytest.approx(rates.min() / rates.max(), abs=TOL)
     expected = flm.demographic_parity_ratio(DF["y"], DF["pred"], sensitive_features=DF["a"])
     assert abs(v.metrics["disparate_impact_ratio"] - expected) <= TOL
@@ -725,9 +729,9 @@ def test_disparate_impact_ci_decision():
     )
     for f in v.findings:
         if f.status is Status.FAIL:
-            assert f.details["ratio_ci_high"] < 0.8
+            assert f.details["ci_high"] < 0.8
         if f.reason == "disparate_impact_inconclusive":
-            assert f.statistic < 0.8 <= f.details["ratio_ci_high"]
+            assert f.statistic < 0.8 <= f.details["ci_high"]
 
 
 # -- contract -----------------------------------------------------------------------------------

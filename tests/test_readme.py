@@ -6,9 +6,12 @@ import re
 import shlex
 from pathlib import Path
 
+import pytest
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
+@pytest.mark.slow
 def test_readme_example_runs(tmp_path, monkeypatch, capsys):
     text = README.read_text(encoding="utf-8")
     code = re.search(r"## Example\n\n```python\n(.*?)```", text, re.S).group(1)

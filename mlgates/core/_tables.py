@@ -1,5 +1,7 @@
 """Tables: objects passed to ``check()`` (:func:`as_frame`) and files (:func:`read_table`), with
 one dtype policy. Part of the input layer; import these names from :mod:`mlgates.core.inputs`.
+Which file names hold tables and how CSV is parsed is :mod:`mlgates.core._io`'s
+(:func:`~mlgates.core._io.table_format`, :func:`~mlgates.core._io.csv_read_policy`).
 
 :func:`read_table` is the seam for table sources: :func:`table_source` turns what it is given
 into a :class:`TableSource` (today a :class:`FileSource` for CSV/TSV, Parquet or Feather) whose
@@ -14,15 +16,13 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from mlgates.core._io import csv_read_policy, table_format
 from mlgates.core.errors import InputError
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "COMPRESSION_SUFFIXES",
-    "CSV_SUFFIXES",
-    "TABLE_SUFFIXES",
     "FileSource",
     "TableSource",
     "arrow_to_pandas",
@@ -54,47 +54,6 @@ def as_frame(value: Any, name: str) -> pd.DataFrame:
         reason="invalid_input",
         subject=name,
     )
-
-
-#: File suffixes of Arrow tables (Parquet, Feather); their logical content is read, not bytes.
-TABLE_SUFFIXES = (".parquet", ".pq", ".feather", ".arrow")
-#: Delimited text suffixes, each optionally followed by one of :data:`COMPRESSION_SUFFIXES`.
-CSV_SUFFIXES = (".csv", ".tsv")
-COMPRESSION_SUFFIXES = (".gz", ".bz2", ".zip", ".xz")
-
-
-def csv_read_policy() -> dict[str, Any]:
-    """How CSV/TSV files are parsed (``pandas.read_csv`` keyword arguments besides ``sep``):
-    type inference on the whole file at once, and correctly rounded float parsing (pandas 3's
-    default; pandas 2 is asked for its round-trip parser), so text denoting one float64 gives it.
-    """
-    import pandas as pd
-
-    policy: dict[str, Any] = {"low_memory": False}
-    if int(pd.__version__.split(".")[0]) < 3:  # pragma: no cover - pandas 2
-        policy["float_precision"] = "round_trip"
-    return policy
-
-
-def table_format(path: str | os.PathLike[str]) -> str | None:
-    """``"parquet"``, ``"feather"``, ``"csv"`` or ``"tsv"`` from a file name, else None.
-
-    >>> table_format("data/train.csv.gz"), table_format("t.pq"), table_format("notes.txt")
-    ('csv', 'parquet', None)
-    """
-    name = Path(path).name.lower()
-    if name.endswith((".parquet", ".pq")):
-        return "parquet"
-    if name.endswith((".feather", ".arrow")):
-        return "feather"
-    for compression in COMPRESSION_SUFFIXES:
-        if name.endswith(compression):
-            name = name[: -len(compression)]
-            break
-    for suffix in CSV_SUFFIXES:
-        if name.endswith(suffix):
-            return suffix[1:]
-    return None
 
 
 @runtime_checkable

@@ -14,17 +14,21 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from mlgates._version import __version__
 from mlgates.core._jsonable import to_plain
 from mlgates.core._suggest import closest, peer_note
+from mlgates.core._text import pluralize
 from mlgates.core.context import STANDARD_INPUTS, CheckContext, check_input_names
 from mlgates.core.errors import InputError, ParameterError, UnknownParameterError
 from mlgates.core.finding import Finding
-from mlgates.core.params import validate_params
+from mlgates.core.params import non_default_params, validate_params
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 
 if TYPE_CHECKING:
     from mlgates.core.suite import Suite
 
-__all__ = ["Gate", "add_verdict_listener", "remove_verdict_listener"]
+__all__ = ["Gate", "Progress", "add_verdict_listener", "remove_verdict_listener"]
+
+#: ``progress(i, n, gate)``: called before gate ``i`` of ``n`` runs (see :meth:`Gate.check`).
+Progress = Callable[[int, int, "Gate"], None]
 
 #: Callables notified with every verdict returned by a top-level ``check()`` (a gate's or a
 #: suite's; members of a suite are not notified separately, their verdicts are the suite's
@@ -163,19 +167,14 @@ class Gate:
         """Cross-parameter checks; override and raise ParameterError (via parameter_error)."""
 
     def __repr__(self) -> str:
-        defaults = self._param_defaults()
-        parts = []
-        for key, value in self.get_params().items():
-            if key in defaults and _same(value, defaults[key]):
-                continue
-            parts.append(f"{key}={value!r}")
+        parts = [f"{key}={value!r}" for key, value in non_default_params(self).items()]
         return f"{type(self).__name__}({', '.join(parts)})"
 
     def _repr_html_(self) -> str:
         """Notebook display: the gate (or the suite's tree of gates) and its parameters."""
-        from mlgates.report.html import render_gate
+        from mlgates.report import render
 
-        return render_gate(self)
+        return render(self, "html")
 
     @property
     def display_name(self) -> str:
@@ -216,7 +215,7 @@ class Gate:
         return (*STANDARD_INPUTS, *self.extra_inputs)
 
     # -- checking -------------------------------------------------------------------------
-    def check(self, *args: Any, **inputs: Any) -> Verdict:
+    def check(self, *args: Any, progress: Progress | None = None, **inputs: Any) -> Verdict:
         """Judge the inputs and return a :class:`Verdict`.
 
         Inputs are keyword-only (``reference``, ``current``, ``target``, ``prediction``,
@@ -224,10 +223,28 @@ class Gate:
         Invalid parameters raise :class:`ParameterError`; everything about the data becomes
         the verdict. An exception raised by the model's ``predict``/``predict_proba`` becomes
         an ERROR verdict (reason ``predict_failed``), as it does inside a suite.
+
+        ``progress``, when given, is called as ``progress(i, n, gate)`` before each gate runs:
+        once as ``(0, 1, self)`` for a single gate, before each top-level member for a
+        :class:`~mlgates.Suite` (the command line's ``[2/5] drift ...`` line uses it).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from mlgates import RowCountGate
+        >>> seen = []
+        >>> RowCountGate(min_rows=1).check(
+        ...     current=pd.DataFrame({"a": [1]}), progress=lambda i, n, g: seen.append((i, n, g.display_name))
+        ... ).status
+        <Status.PASS: 'pass'>
+        >>> seen
+        [(0, 1, 'RowCountGate')]
         """
         positional_inputs_error(self, args)
         check_input_names(inputs, self.accepted_inputs(), type(self).__name__)
         self.validate()
+        if progress is not None:
+            progress(0, 1, self)
         return _notify(self._run(CheckContext(inputs)))
 
     def _run(self, ctx: CheckContext) -> Verdict:
@@ -451,28 +468,24 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _same(a: Any, b: Any) -> bool:
-    try:
-        return bool(a == b) and type(a) is type(b)
-    except Exception:  # noqa: BLE001
-        return a is b
-
-
 def _summarize(status: Status, findings: Sequence[Finding]) -> str:
     if not findings:
         return status.value
+
+    def head(rows: Sequence[Finding]) -> str:
+        text = "; ".join(f.message or f"{f.subject}: {f.status.value}" for f in rows[:3])
+        return text + (f" (+{len(rows) - 3} more)" if len(rows) > 3 else "")
+
+    n = len(findings)
     bad = [f for f in findings if f.status in (Status.FAIL, Status.ERROR, Status.WARN)]
-    if not bad:
-        skipped = [f for f in findings if f.status is Status.SKIP]
-        if not skipped:
-            return f"all {len(findings)} checks passed"
-        why = f"{skipped[0].message or skipped[0].subject}" + (" ..." if len(skipped) > 1 else "")
-        judged = len(findings) - len(skipped)
-        head = f"{judged} of {len(findings)} checks passed" if judged else "nothing judged"
-        return f"{head}, {len(skipped)} skipped ({why})"
-    head = "; ".join(f.message or f"{f.subject}: {f.status.value}" for f in bad[:3])
-    more = f" (+{len(bad) - 3} more)" if len(bad) > 3 else ""
-    return f"{len(bad)} of {len(findings)} checks not passed: {head}{more}"
+    skipped = [f for f in findings if f.status is Status.SKIP]
+    if bad:
+        return f"{len(bad)} of {pluralize(n, 'check')} not passed: {head(bad)}"
+    if len(skipped) == n:
+        return f"nothing judged: {'' if n == 1 else 'all '}{pluralize(n, 'check')} skipped: {head(skipped)}"
+    if skipped:
+        return f"{len(findings) - len(skipped)} of {pluralize(n, 'check')} passed, {len(skipped)} skipped"
+    return "1 check passed" if n == 1 else f"all {pluralize(n, 'check')} passed"
 
 
 Gate.__init__ = _checked_init(Gate.__init__)  # type: ignore[method-assign]

@@ -44,12 +44,15 @@ from typing import TYPE_CHECKING, Any, Literal
 from mlgates.core._tables import (
     FileSource,
     TableSource,
+    arrow_to_pandas,
+    arrow_types,
     as_frame,
     csv_read_policy,
     read_table,
     table_format,
     table_source,
 )
+from mlgates.core._text import pluralize
 from mlgates.core.errors import InputError
 
 if TYPE_CHECKING:
@@ -63,6 +66,8 @@ __all__ = [
     "FileSource",
     "Groups",
     "TableSource",
+    "arrow_to_pandas",
+    "arrow_types",
     "as_frame",
     "binary_labels",
     "complete",
@@ -444,8 +449,8 @@ def group_codes(
     if n_missing and missing == "error":
         bad = [nm for nm, c in zip(names, columns) if np.asarray(pd.isna(c)).any()]
         raise InputError(
-            f"{what}(s) {bad} have {n_missing} missing value(s); pass missing='as_group' to treat "
-            "them as a group or missing='drop' to drop those rows.",
+            f"{what}{'' if len(bad) == 1 else 's'} {bad}: {pluralize(n_missing, 'missing value')}; "
+            "pass missing='as_group' to treat them as a group or missing='drop' to drop those rows.",
             reason="missing_sensitive_values",
             subject=bad[0],
         )

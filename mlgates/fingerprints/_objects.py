@@ -9,19 +9,26 @@ import numpy as np
 import pandas as pd
 import xxhash
 
-from mlgates.core._tables import (
-    arrow_to_pandas,
-    arrow_types,
-    read_table,
+from mlgates.core._io import (
+    COMPRESSION_SUFFIXES,
+    CSV_SUFFIXES,
+    TABLE_SUFFIXES,
+    csv_read_policy,
+    is_table_file,
     table_format,
 )
 from mlgates.core.errors import InputError
+from mlgates.core.inputs import arrow_to_pandas, arrow_types, read_table
 from mlgates.fingerprints._canon import canonical_bytes
 from mlgates.fingerprints._paths import IGNORED_NAMES, digest_path
 from mlgates.fingerprints._tables import TableDigest, digest_array, digest_frame
 
 __all__ = [
+    "COMPRESSION_SUFFIXES",
+    "CSV_READ_POLICY",
+    "CSV_SUFFIXES",
     "IGNORED_NAMES",
+    "TABLE_SUFFIXES",
     "arrow_types",
     "as_pandas_table",
     "digest_path",
@@ -30,7 +37,12 @@ __all__ = [
     "object_state",
     "special_digest",
     "table_digest",
+    "table_format",
 ]
+
+# File-format recognition lives in mlgates.core._io (shared with the command line); the names
+# stay importable from here.
+CSV_READ_POLICY: dict[str, Any] = csv_read_policy()
 
 
 def as_pandas_table(obj: Any) -> pd.DataFrame | pd.Series | None:
@@ -151,11 +163,6 @@ def _stateless(v: Any, reduced: Any) -> bool:
     newobj = func in (getattr(copyreg, "__newobj__", None), getattr(copyreg, "__newobj_ex__", None))
     bare_args = args in ((type(v),), (type(v), (), {}))
     return newobj and bare_args and all(item is None for item in rest)
-
-
-def is_table_file(path: Path) -> bool:
-    """An existing file whose name says it holds a table (Parquet, Feather, CSV, TSV)."""
-    return Path(path).is_file() and table_format(path) is not None
 
 
 def _read_table(path: Path) -> pd.DataFrame | None:

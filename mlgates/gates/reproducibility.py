@@ -35,6 +35,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import ConfigError, InputError
 from mlgates.core.finding import Finding
@@ -333,7 +334,7 @@ class ReproducibilityGate(Gate):
             reason="environment_changed",
             statistic=len(diffs),
             details={"differences": diffs},
-            message=f"environment: {len(diffs)} setting(s) differ: {shown}{more}",
+            message=f"environment: {pluralize(len(diffs), 'setting')} differ: {shown}{more}",
         )
 
 
@@ -487,7 +488,7 @@ class DeterminismGate(Gate):
                 message=f"model: {self.n_runs} runs with seed {self.seed} gave {distinct} "
                 "different fingerprints",
             )
-        return self._verdict(findings=[finding], metrics={"distinct_fingerprints": float(distinct)})
+        return self._verdict(findings=[finding], metrics={"distinct_fingerprints": int(distinct)})
 
     def _predict(self, model: Any, features: Any) -> tuple[str, np.ndarray]:
         method = "predict_proba" if hasattr(model, "predict_proba") else "predict"
@@ -529,7 +530,7 @@ class DeterminismGate(Gate):
             "rows_differ": rows_differ,
             "output": method,
         }
-        metrics = {"max_abs_diff": max_diff, "rows_differ": float(rows_differ)}
+        metrics = {"max_abs_diff": max_diff, "rows_differ": int(rows_differ)}
         if rows_differ == 0 and max_diff <= self.atol:
             finding = Finding(
                 "predictions",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 
+from mlgates.core._text import pluralize
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.report._rows import count_statuses, fmt_number, leaf_gates, sorted_findings
@@ -79,7 +80,7 @@ def render_markdown(verdict: Verdict, *, max_findings: int = 50) -> str:
             continue
         lines += [
             "",
-            f"<details><summary>{_html(row.path)}: {len(bad)} findings</summary>",
+            f"<details><summary>{_html(row.path)}: {pluralize(len(bad), 'finding')}</summary>",
             "",
             "| status | subject | statistic | threshold | p-value | method | message |",
             "|---|---|---|---|---|---|---|",

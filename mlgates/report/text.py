@@ -7,6 +7,7 @@ terminal (colors come only from ``color=True``).
 
 from __future__ import annotations
 
+from mlgates.core._text import pluralize
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.report._rows import fmt_number, leaf_gates, sorted_findings
@@ -72,5 +73,5 @@ def render_text(verdict: Verdict, *, max_findings: int = 20, color: bool = False
             )
         lines.extend(_table(table, indent + "      "))
         if rest > 0:
-            lines.append(f"{indent}      ... {rest} more findings (verdict.to_frame() has all)")
+            lines.append(f"{indent}      ... {pluralize(rest, 'more finding')} (verdict.to_frame() has all)")
     return "\n".join(lines)

@@ -164,6 +164,7 @@ def test_zero_baseline_relative_margin_is_explicit():
     assert v.status is Status.FAIL  # the candidate's error rose from a perfect 0
 
 
+@pytest.mark.slow
 def test_loss_direction():
     y, _, _, proba, proba_b = classification(seed=7)
     better = PerformanceGate("log_loss", test="bootstrap", n_resamples=300).check(

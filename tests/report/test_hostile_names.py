@@ -240,7 +240,7 @@ def test_markdown_shows_each_name_as_written(name):
     details = next(line for line in md.split("\n") if line.startswith("<details>"))
     summary = _parse(cmarkgfm.github_flavored_markdown_to_html(details, options=Options.CMARK_OPT_UNSAFE))
     assert summary.tags == ["details", "summary"]
-    assert "".join(summary.data).strip() == f"{shown} / {shown}: 1 findings"
+    assert "".join(summary.data).strip() == f"{shown} / {shown}: 1 finding"
 
 
 # -- HTML -------------------------------------------------------------------------------------

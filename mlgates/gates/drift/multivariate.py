@@ -389,16 +389,16 @@ class MultivariateDriftGate(Gate):
         )
         names = ", ".join(t["feature"] for t in top[:3])
         verb = {Status.FAIL: "drift detected", Status.WARN: "drift at warning level"}.get(status, "no drift")
-        msg = (
-            f"domain classifier: {verb} (ROC AUC {auc:.3f} {'>=' if status is Status.FAIL else 'vs'} {thr:g})"
-        )
+        bound = self.warn_threshold if status is Status.WARN else thr
+        cmp = {Status.FAIL: ">=", Status.WARN: ">="}.get(status, "<")
+        msg = f"domain classifier: {verb} (ROC AUC {auc:.3f} {cmp} {bound:g})"
         if top and status is not Status.PASS:
             msg += f"; most separating: {names}"
         finding = Finding(
             "dataset",
             status,
             statistic=auc,
-            threshold=thr,
+            threshold=bound,
             method="domain_classifier",
             reason=reason,
             message=msg,
@@ -445,13 +445,15 @@ class MultivariateDriftGate(Gate):
             max_samples=1000,
         )
         verb = {Status.FAIL: "drift detected", Status.WARN: "drift at warning level"}.get(status, "no drift")
-        msg = f"MMD: {verb} (MMD^2 {res.statistic:.4g}, permutation p={res.pvalue:.3g}, alpha {thr:g})"
+        bound = self.warn_threshold if status is Status.WARN else thr
+        level = "warning level" if status is Status.WARN else "alpha"
+        msg = f"MMD: {verb} (MMD^2 {res.statistic:.4g}, permutation p={res.pvalue:.3g}, {level} {bound:g})"
         finding = Finding(
             "dataset",
             status,
             statistic=res.statistic,
             pvalue=res.pvalue,
-            threshold=thr,
+            threshold=bound,
             method="empirical_mmd",
             reason=reason,
             message=msg,

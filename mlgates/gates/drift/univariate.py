@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
@@ -552,10 +553,10 @@ class DriftGate(Gate):
                 n_warned += f.status is Status.WARN
             else:
                 others.append(f)
-        metrics = {
-            "n_columns": float(len(outcomes)),
-            "n_judged": float(n_judged),
-            "n_drifted": float(n_drifted),
+        metrics: dict[str, float] = {
+            "n_columns": len(outcomes),
+            "n_judged": n_judged,
+            "n_drifted": n_drifted,
         }
         if n_judged:
             share = n_drifted / n_judged
@@ -578,12 +579,16 @@ class DriftGate(Gate):
                     "dataset",
                     decision,
                     statistic=share,
-                    threshold=self.drift_share if self.mode == "share" else None,
+                    # the bound this row crossed: a WARN below drift_share is "some drift" (> 0)
+                    threshold=(0.0 if n_drifted else None)
+                    if decision is Status.WARN
+                    else (self.drift_share if self.mode == "share" else None),
                     method="drift_share",
                     reason="drift_detected" if decision is not Status.PASS else None,
                     message=summary,
                     details={
                         "mode": self.mode,
+                        "drift_share": self.drift_share,
                         "n_judged": n_judged,
                         "n_drifted": n_drifted,
                         "n_warned": n_warned,
@@ -608,7 +613,7 @@ class DriftGate(Gate):
         message = summary
         problems = [f.message for f in others]
         if problems:
-            message += f"; {len(problems)} other finding(s): " + "; ".join(problems[:2])
+            message += f"; {pluralize(len(problems), 'other finding')}: " + "; ".join(problems[:2])
         methods = {o.subject: o.method for o in outcomes if o.method}
         return self._verdict(
             status,
@@ -702,16 +707,20 @@ class DriftGate(Gate):
             raw = o.details.get("raw_pvalue")
             label = "p" if raw is None else f"{o.details['correction']}-adjusted p"
             shown = f"{method} {label}={value:.3g} {'<' if drifted else '>='} {thr:g}"
+            if warned and not drifted:
+                shown = f"{method} {label}={value:.3g} < {warn:g} (warning level)"
             if raw is not None:
                 shown += f", raw p={raw:.3g}"
         else:
             drifted, warned = value >= thr, warn is not None and value >= warn
             shown = f"{method} {value:.3g} {'>=' if drifted else '<'} {thr:g}"
+            if warned and not drifted:
+                shown = f"{method} {value:.3g} >= {warn:g} (warning level)"
         o.details.update(drifted=bool(drifted))
-        if warn is not None:
-            o.details.update(warn_threshold=warn)
+        if warn is not None:  # a WARN row's threshold is the warning level: keep both levels
+            o.details.update(warn_threshold=warn, fail_threshold=thr)
         new = o.details.get("n_new_categories") or 0
-        tail = f"; {new} new categor{'y' if new == 1 else 'ies'}" if new else ""
+        tail = f"; {pluralize(new, 'new category')}" if new else ""
         reason: str | None = None
         if drifted:
             status, reason, head = Status.FAIL, "drift_detected", "drift detected"
@@ -724,7 +733,7 @@ class DriftGate(Gate):
             status,
             statistic=o.statistic,
             pvalue=o.pvalue,
-            threshold=thr,
+            threshold=warn if status is Status.WARN else thr,
             method=method,
             reason=reason,
             message=f"{o.subject}: {head} ({shown}; {sizes}){tail}",

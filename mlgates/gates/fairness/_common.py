@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from mlgates.core._text import pluralize
 from mlgates.core.finding import Finding
 from mlgates.core.inputs import Groups
 from mlgates.core.status import Status
@@ -101,19 +102,21 @@ def group_findings(
             details["numerator"] = float(comp.numerators[g])  # type: ignore[index]
             details["denominator"] = float(comp.denominators[g])
         if n < min_group_size:
+            # judged on its size: the row reads "group_size n < min_group_size"; the metric's
+            # value is not scored (kept in details["value"] for the record)
             details["value"] = value if comp.defined[g] else None
             hw = half_width(n, confidence)
             out.append(
                 Finding(
                     subject,
                     insufficient,
-                    statistic=None,
+                    statistic=n,
                     threshold=float(min_group_size),
-                    method=comp.name,
+                    method="group_size",
                     reason="insufficient_samples",
                     message=(
-                        f"{subject}: {n} rows < min_group_size {min_group_size}; {comp.name} not "
-                        f"judged (a rate on {n} rows is only known to about ±{share_text(hw)})"
+                        f"{subject}: n={n:,} < min_group_size {min_group_size}; {comp.name} not "
+                        f"judged (a rate on {pluralize(n, 'row')} is only known to about ±{share_text(hw)})"
                     ),
                     details=details,
                 )
@@ -137,17 +140,19 @@ def group_findings(
             k = int(support[g])
             details["value"] = value
             why = ZERO_DENOMINATOR.get(comp.name, "no usable rows").replace("no ", "", 1)
+            details["support"] = k
             out.append(
                 Finding(
                     subject,
                     insufficient,
-                    statistic=None,
+                    statistic=k,
                     threshold=float(min_group_size),
-                    method=comp.name,
+                    method="group_size",
                     reason="insufficient_samples",
                     message=(
-                        f"{subject}: {comp.name} rests on {k} rows ({why}) < min_group_size "
-                        f"{min_group_size}; not judged (about ±{share_text(half_width(k, confidence))})"
+                        f"{subject}: n={n:,}, but {comp.name} rests on {pluralize(k, 'row')} ({why}): "
+                        f"{k:,} < min_group_size {min_group_size}; not judged "
+                        f"(about ±{share_text(half_width(k, confidence))})"
                     ),
                     details=details,
                 )

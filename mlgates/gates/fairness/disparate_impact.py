@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from mlgates.core import inputs
+from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
@@ -25,6 +26,8 @@ __all__ = ["DisparateImpactGate"]
 
 #: A group's ratio below ``min_ratio``: FAIL, or WARN when its interval includes the bound.
 _REASONS = {Status.FAIL: "disparate_impact", Status.WARN: "disparate_impact_inconclusive"}
+#: Keys of a group finding's details that describe the selection rate's own interval.
+_RATE_CI_KEYS = ("ci_low", "ci_high", "ci_method", "confidence")
 
 
 class DisparateImpactGate(Gate):
@@ -51,9 +54,11 @@ class DisparateImpactGate(Gate):
 
     Notes
     -----
-    One finding per group: the ratio (statistic), its percentile bootstrap interval (the
-    reference is re-chosen in every resample for ``"max_rate"``) and the group's selection
-    rate with its Wilson interval in ``details``. Groups below ``min_group_size`` are
+    One finding per group: the ratio (statistic) with its percentile bootstrap interval in
+    ``details["ci_low"]`` / ``details["ci_high"]`` (the reference is re-chosen in every
+    resample for ``"max_rate"``), and the group's selection rate with its Wilson interval in
+    ``details["selection_rate"]``, ``details["selection_rate_ci_low"]`` and
+    ``details["selection_rate_ci_high"]``. Groups below ``min_group_size`` are
     ``insufficient_samples``; all-zero reference rate is ``undefined_statistic``. Reason codes:
     ``disparate_impact``, ``disparate_impact_inconclusive``, ``insufficient_samples``,
     ``undefined_statistic``, ``single_group``, ``missing_reference_group`` and the input errors of
@@ -188,7 +193,7 @@ class DisparateImpactGate(Gate):
                 undecided_status([head, *rate_findings]),
                 findings=[head, *rate_findings],
                 params=params,
-                metrics={"disparate_impact_ratio": float("nan"), "n_groups": 1.0},
+                metrics={"disparate_impact_ratio": float("nan"), "n_groups": 1},
                 message=head.message,
             )
         if ref is not None and not used[ref]:
@@ -197,8 +202,8 @@ class DisparateImpactGate(Gate):
                 insufficient,
                 reason="insufficient_samples",
                 method="selection_rate_ratio",
-                message=f"reference group {groups.subject(ref)} has too few rows "
-                f"({int(comp.rows[ref])} < {self.min_group_size})",
+                message=f"reference group {groups.subject(ref)}: n={int(comp.rows[ref]):,} < "
+                f"min_group_size {self.min_group_size}",
             )
             return self._verdict(
                 undecided_status([head, *rate_findings]),
@@ -223,11 +228,19 @@ class DisparateImpactGate(Gate):
                 if rep_ratios is not None
                 else (np.nan, np.nan)
             )
+            # the finding's interval (ci_low/ci_high) is the interval of its statistic, the
+            # ratio; the group's selection rate and its own interval keep their own names
+            rate = {k: v for k, v in rate_finding.details.items() if k not in _RATE_CI_KEYS}
             details = {
-                **rate_finding.details,
+                **rate,
                 "selection_rate": float(comp.values[g]),
-                "ratio_ci_low": ci[0],
-                "ratio_ci_high": ci[1],
+                "selection_rate_ci_low": rate_finding.details.get("ci_low"),
+                "selection_rate_ci_high": rate_finding.details.get("ci_high"),
+                "selection_rate_ci_method": rate_finding.details.get("ci_method"),
+                "ci_low": ci[0],
+                "ci_high": ci[1],
+                "ci_method": "bootstrap_percentile" if ci[0] == ci[0] else None,
+                "confidence": self.confidence,
             }
             if value != value:
                 findings.append(
@@ -271,8 +284,8 @@ class DisparateImpactGate(Gate):
             "disparate_impact_ratio": worst,
             "disparate_impact_ratio_ci_low": ci[0],
             "disparate_impact_ratio_ci_high": ci[1],
-            "n_groups": float(groups.n_groups),
-            "n_groups_used": float(used.sum()),
+            "n_groups": groups.n_groups,
+            "n_groups_used": int(used.sum()),
         }
         if used.sum() < 2 or worst != worst:
             head = Finding(
@@ -281,7 +294,7 @@ class DisparateImpactGate(Gate):
                 reason="insufficient_samples",
                 method="selection_rate_ratio",
                 threshold=self.min_ratio,
-                message=f"disparate impact ratio undefined: {int(used.sum())} usable group(s) "
+                message=f"disparate impact ratio undefined: {pluralize(int(used.sum()), 'usable group')} "
                 f"with >= {self.min_group_size} rows",
             )
             return self._verdict(
@@ -302,5 +315,5 @@ class DisparateImpactGate(Gate):
             f"{'<' if worst < self.min_ratio else '>='} {self.min_ratio:g}"
         )
         if bad:
-            message += f"; {len(bad)} group(s) below the four-fifths bound"
+            message += f"; {pluralize(len(bad), 'group')} below the four-fifths bound"
         return self._verdict(findings=findings, metrics=metrics, params=params, message=message)

@@ -11,6 +11,7 @@ import numpy as np
 
 from mlgates.core import inputs
 from mlgates.core._suggest import VALUE_ALIASES, closest
+from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
@@ -30,6 +31,7 @@ from mlgates.gates.fairness._common import (
     undecided_status,
 )
 from mlgates.stats import fairness as fk
+from mlgates.stats.power import detectable_share_difference
 
 __all__ = ["FairnessGate"]
 
@@ -59,14 +61,11 @@ class _Spec:
 def _detectable(components: list[Component], confidence: float) -> str:
     """What the two largest groups could show: the resolution of a rate difference between
     them (Wald, at rates of 0.5), for the insufficient-data message."""
-    from scipy.special import ndtri
-
     support = components[0].rows if components[0].support is None else components[0].support
     sizes = np.sort(np.asarray(support, dtype=float))[::-1][:2]
     if len(sizes) < 2 or sizes[1] <= 0:
         return ""
-    z = float(ndtri(1 - (1 - confidence) / 2))
-    resolution = z * float(np.sqrt(0.25 / sizes[0] + 0.25 / sizes[1]))
+    resolution = detectable_share_difference(float(sizes[0]), float(sizes[1]), 1 - confidence)
     return (
         f"; the two largest groups ({int(sizes[0])} and {int(sizes[1])} rows) could only resolve "
         f"rate differences of about {resolution:.2f}"
@@ -390,7 +389,7 @@ class FairnessGate(Gate):
         findings: list[Finding] = []
         for comp in components:
             findings.extend(group_findings(comp, groups, self.min_group_size, insufficient, self.confidence))
-        metrics: dict[str, float] = {"n_groups": float(groups.n_groups)}
+        metrics: dict[str, float] = {"n_groups": groups.n_groups}
 
         if groups.n_groups < 2:
             head = Finding(
@@ -419,7 +418,7 @@ class FairnessGate(Gate):
                 spec.name: value,
                 f"{spec.name}_ci_low": ci[0],
                 f"{spec.name}_ci_high": ci[1],
-                "n_groups_used": float(used.sum()),
+                "n_groups_used": int(used.sum()),
             }
         )
         head = self._aggregate_finding(
@@ -433,7 +432,7 @@ class FairnessGate(Gate):
         message = "; ".join(f.message for f in top)
         n_bad = sum(1 for f in findings if f.status is not Status.PASS)
         if n_bad:
-            message += f" ({n_bad} group result(s) not judged: see findings)"
+            message += f" ({pluralize(n_bad, 'group result')} not judged: see findings)"
         everything = [*top, *findings]
         # an aggregate (or a comparison with the baseline) that could not be computed never passes
         status = undecided_status(everything) if any(f.statistic is None for f in top) else None
@@ -711,8 +710,11 @@ class FairnessGate(Gate):
             )
         margin = float(self.max_worsening or 0.0)
         status, _, _, _ = judge(worsening, ci, margin, None, self.worsening_decision)
+        # the interval is shown in the same orientation as the number beside it: of the
+        # worsening when worse, of the improvement (-worsening) when better
         verb = "worse" if worsening > 0 else "better"
-        ci_text = "" if ci[0] != ci[0] else f" [{ci[0]:.4g}, {ci[1]:.4g}]"
+        shown = ci if worsening > 0 else (-ci[1], -ci[0])
+        ci_text = "" if ci[0] != ci[0] else f" [{shown[0]:.4g}, {shown[1]:.4g}]"
         reason: str | None = None
         if status is Status.FAIL:
             reason = "fairness_regression"

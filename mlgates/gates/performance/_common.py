@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mlgates.core._suggest import VALUE_ALIASES, closest
+from mlgates.core._text import pluralize
 from mlgates.core.finding import Finding
 from mlgates.core.params import parameter_error
 from mlgates.core.status import Status
@@ -78,7 +79,18 @@ def headline(findings: Sequence[Finding]) -> str | None:
         return None
     shown = 2 if len(findings) == 2 else 1
     main = [f.message for f in findings[:shown] if f.message]
-    more = f" (+{len(findings) - shown} more checks passed)" if len(findings) > shown else ""
+    more = ""
+    if len(findings) > shown:  # say what the others are: their subjects, briefly
+        seen = {f.subject for f in findings[:shown]}
+        subjects = list(
+            dict.fromkeys(
+                f"{f.subject} ({f.method})" if f.subject in seen and f.method else f.subject
+                for f in findings[shown:]
+            )
+        )
+        # "; " between subjects: an intersectional segment's subject has ", " inside
+        named = "; ".join(subjects[:3]) + (f" and {len(subjects) - 3} more" if len(subjects) > 3 else "")
+        more = f" (+{pluralize(len(findings) - shown, 'more check')} passed: {named})"
     return "; ".join(main) + more if main else None
 
 

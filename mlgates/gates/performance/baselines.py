@@ -249,7 +249,7 @@ class BeatsBaselineGate(Gate):
             f"baseline_{spec.name}": comp.baseline,
             "difference": diff,
             "improvement": improvement,
-            "n": float(len(pair.candidate)),
+            "n": len(pair.candidate),
         }
         params: dict[str, Any] = {"strategy": strategy, "dummy_fitted_on": fitted_on}
         weights = weights_note(pair, spec, None, self.test)
@@ -297,6 +297,9 @@ class BeatsBaselineGate(Gate):
         else:
             lo, hi = sorted(sign * b for b in (comp.ci_low, comp.ci_high))  # type: ignore[operator]
             metrics.update({"ci_low": comp.ci_low, "ci_high": comp.ci_high})  # type: ignore[dict-item]
+            # the finding's interval is that of its statistic, the improvement (metrics keep
+            # the interval of the difference, as PerformanceGate's do)
+            common["details"] = {**common["details"], "ci_low": lo, "ci_high": hi}
             ci = f"{(1 - self.alpha) * 100:g}% CI of the improvement [{fmt(lo)}, {fmt(hi)}]"
             if lo > need:
                 finding = Finding(

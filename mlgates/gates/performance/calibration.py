@@ -186,7 +186,7 @@ class CalibrationGate(Gate):
             )
         return self._verdict(
             findings=findings,
-            metrics={"ece": ece, "brier_score_loss": brier, "n": float(n)},
+            metrics={"ece": ece, "brier_score_loss": brier, "n": int(n)},
             message=headline(findings),
             params={"sample_weight": "metric values weighted"} if w is not None else None,
         )

@@ -20,7 +20,8 @@ from mlgates.core.verdict import Verdict
 from mlgates.gates.performance._common import INSUFFICIENT, fmt, headline, metric_spec, sample_shortfall
 from mlgates.gates.performance._compare import Comparison, compare, metric_value, weights_note
 from mlgates.gates.performance._data import Pair, resolve_pair
-from mlgates.stats.performance import MetricSpec, adjust_pvalues, minimum_detectable_effect
+from mlgates.stats.performance import MetricSpec, adjust_pvalues
+from mlgates.stats.power import minimum_detectable_effect
 
 __all__ = ["PerformanceGate"]
 
@@ -377,7 +378,7 @@ class PerformanceGate(Gate):
             ),
         )
         findings: list[Finding] = []
-        metrics: dict[str, float] = {"n": float(len(pair.candidate))}
+        metrics: dict[str, float] = {"n": len(pair.candidate)}
         params: dict[str, Any] = {"greater_is_better": sign > 0}
         if spec is not None:
             params["metric"] = spec.name  # our name, also when a peer's name (e.g. "rmse") was given
@@ -401,7 +402,7 @@ class PerformanceGate(Gate):
             )
             metrics.update(self._comparison_metrics(mname, ev, sign))
             if pair.baseline is not None and not pair.paired:
-                metrics["n_baseline"] = float(len(pair.baseline))
+                metrics["n_baseline"] = len(pair.baseline)
             params.update({"margin": ev.margin, "method": comp.method})
         else:
             value = metric_value(pair, spec, fn, pair.candidate)
@@ -681,8 +682,8 @@ class PerformanceGate(Gate):
                 judged.append((seg, metric_value(sub, spec, fn, sub.candidate)))
         out: list[Finding] = []
         seg_metrics: dict[str, float] = {
-            "segments_judged": float(len(judged)),
-            "segments_too_small": float(len(small)),
+            "segments_judged": len(judged),
+            "segments_too_small": len(small),
         }
         if comparing:
             evs = [(s, e) for s, e in judged if isinstance(e, _Eval)]

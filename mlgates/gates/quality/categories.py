@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
@@ -74,7 +75,7 @@ class CategoryGate(Gate):
     >>> cur = pd.DataFrame({"color": ["red", "green", "purple", "red"]})
     >>> v = CategoryGate().check(reference=ref, current=cur)
     >>> v.status, v.findings[0].message
-    (<Status.FAIL: 'fail'>, "color: 25.0% of rows in 1 unknown categories (e.g. 'purple') > 0.0% allowed")
+    (<Status.FAIL: 'fail'>, "color: 25.0% of rows in 1 unknown category (e.g. 'purple') > 0.0% allowed")
     >>> CategoryGate(max_unknown_share=0.3).check(reference=ref, current=cur).status
     <Status.WARN: 'warn'>
     >>> CategoryGate(allowed={"color": ["red", "green", "purple"]}).check(current=cur).status
@@ -183,17 +184,20 @@ class CategoryGate(Gate):
         n_values = len(unknown_idx)
         shown = top_examples(unknown_idx, unknown_counts)
         eg = ", ".join(repr(e["value"]) for e in shown[:3])
+        bound = self.max_unknown_share
         if not share <= self.max_unknown_share:
             status, reason = Status.FAIL, "unknown_categories"
             message = (
-                f"{col}: {share_text(share)} of rows in {n_values:,} unknown categories (e.g. {eg}) "
+                f"{col}: {share_text(share)} of rows in {pluralize(n_values, 'unknown category')} "
+                f"(e.g. {eg}) "
                 f"> {share_text(self.max_unknown_share)} allowed"
             )
         elif n_values and self.on_new != "ignore":
             status = Status.FAIL if self.on_new == "fail" else Status.WARN
             reason = "new_categories"
+            bound = 0.0  # on_new flags any new category: the bound crossed is a share of 0
             message = (
-                f"{col}: {n_values:,} new categories (e.g. {eg}) in {share_text(share)} of rows "
+                f"{col}: {pluralize(n_values, 'new category')} (e.g. {eg}) in {share_text(share)} of rows "
                 f"(<= {share_text(self.max_unknown_share)} allowed)"
             )
         else:
@@ -206,7 +210,7 @@ class CategoryGate(Gate):
             str(col),
             status,
             statistic=share,
-            threshold=self.max_unknown_share,
+            threshold=bound,
             method="categories",
             reason=reason,
             message=message,

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from mlgates.core import inputs
+from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext, Side
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
@@ -307,7 +308,7 @@ class TrainTestLeakageGate(Gate):
             "rows",
             status,
             statistic=share,
-            threshold=self.max_share,
+            threshold=self.warn_share if status is Status.WARN else self.max_share,
             method="train_test_overlap",
             reason="train_test_overlap" if exceeded else None,
             message=f"rows: {n_leak:,} of {n:,} current rows ({share_text(share)}) also in reference {tail}",
@@ -417,7 +418,7 @@ class FeatureLeakageGate(Gate):
         uniq = pd.unique(labels[present])
         if len(uniq) < 2:
             raise InputError(
-                f"target has {len(uniq)} distinct value(s); no feature can predict it",
+                f"target has {pluralize(len(uniq), 'distinct value')}; no feature can predict it",
                 reason="one_class_target",
                 subject="target",
             )
@@ -515,7 +516,7 @@ class FeatureLeakageGate(Gate):
             str(col),
             score_status,
             statistic=score,
-            threshold=self.max_score,
+            threshold=limit,
             method=task,
             reason="feature_leakage" if exceeded else None,
             message=f"{col}: {label} {score:.3f} {cmp} {limit:.3f}"

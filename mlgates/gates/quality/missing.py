@@ -110,7 +110,7 @@ class MissingValuesGate(Gate):
                     str(col),
                     status,
                     statistic=share,
-                    threshold=limit,
+                    threshold=self.warn_share if status is Status.WARN else limit,
                     method="missing_share",
                     reason=reason,
                     message=message,

@@ -219,7 +219,7 @@ class RangeGate(Gate):
             str(col),
             status,
             statistic=share,
-            threshold=self.max_share_outside,
+            threshold=self.warn_share_outside if status is Status.WARN else self.max_share_outside,
             method="range",
             reason="out_of_range" if exceeded else None,
             message=message,

@@ -177,7 +177,7 @@ class FreshnessGate(Gate):
             str(col),
             status,
             statistic=age.total_seconds(),
-            threshold=max_age.total_seconds(),
+            threshold=(warn_age if status is Status.WARN and warn_age else max_age).total_seconds(),
             method="freshness",
             reason=reason,
             message=f"{col}: newest value {newest} is {age} old {cmp} {lim}",

@@ -280,7 +280,7 @@ class DuplicateRowsGate(Gate):
             "rows",
             status,
             statistic=share,
-            threshold=self.max_share,
+            threshold=self.warn_share if status is Status.WARN else self.max_share,
             method="duplicate_rows",
             reason="duplicate_rows" if exceeded else None,
             message=message,
