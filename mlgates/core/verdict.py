@@ -236,6 +236,20 @@ class Verdict:
             frame[col] = frame[col].astype("float64")
         return frame
 
+    # -- the record (mlgates.record) -------------------------------------------------------
+    def record(self, ledger: Any = None, **context: Any) -> Any:
+        """Append this verdict to a ledger; returns the :class:`~mlgates.record.Record`.
+
+        ``ledger`` is a :class:`~mlgates.record.Ledger`, a folder, or None for the default
+        (``$MLGATES_LEDGER`` or ``.mlgates/ledger``); ``context`` is passed to
+        :meth:`Ledger.record <mlgates.record.Ledger.record>` (``model``, ``model_name``,
+        ``data``, ``suite``, ``stage``, ...).
+        """
+        from mlgates.record import Ledger
+
+        target = ledger if isinstance(ledger, Ledger) else Ledger(ledger)
+        return target.record(self, **context)
+
     # -- rendering (pure functions in mlgates.report) -------------------------------------
     def to_text(self, *, max_findings: int = 20, color: bool = False) -> str:
         """Plain-text table for terminals and assertion messages."""

@@ -1,0 +1,1 @@
+"""Model cards written from the ledger (placeholder replaced below)."""
