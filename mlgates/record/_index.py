@@ -6,7 +6,6 @@ file again, and a ledger whose index is missing or behind its head catches up on
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import sqlite3
@@ -20,6 +19,7 @@ __all__ = ["INDEX_VERSION", "connect", "data_key", "insert_record"]
 
 #: Bumped whenever the schema below changes; an index of another version is rebuilt.
 INDEX_VERSION = "1"
+_USER_VERSION = 1
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
@@ -41,18 +41,21 @@ CREATE TABLE IF NOT EXISTS models(
 """
 
 
-@contextlib.contextmanager
-def connect(path: Path, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
-    """An open connection to the index at ``path`` (created if missing), closed on exit."""
-    conn = sqlite3.connect(path, timeout=60.0, isolation_level=None)
+def connect(path: Path, *, durable: bool = True) -> sqlite3.Connection:
+    """An open connection to the index at ``path`` (created if missing)."""
+    conn = sqlite3.connect(path, timeout=60.0, isolation_level=None, check_same_thread=False)
     try:
         conn.execute("PRAGMA busy_timeout = 60000")
         if not durable:
             conn.execute("PRAGMA synchronous = OFF")
-        conn.executescript(_SCHEMA)
-        yield conn
-    finally:
+        if conn.execute("PRAGMA user_version").fetchone()[0] != _USER_VERSION:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.executescript(_SCHEMA)
+            conn.execute(f"PRAGMA user_version = {_USER_VERSION}")
+    except BaseException:
         conn.close()
+        raise
+    return conn
 
 
 def get_meta(conn: sqlite3.Connection, key: str) -> str | None:

@@ -41,6 +41,7 @@ __all__ = ["DEFAULT_LEDGER", "Ledger", "LedgerError", "Record", "default_ledger_
 DEFAULT_LEDGER = ".mlgates/ledger"
 _ENV = "MLGATES_LEDGER"
 _INDEX = "index.sqlite"
+_ENV_CACHE: list[dict[str, Any]] = []
 
 
 class LedgerError(MlgatesError):
@@ -191,9 +192,9 @@ class Ledger:
     def __init__(self, path: str | os.PathLike[str] | None = None, *, fsync: bool = True) -> None:
         self.path = Path(path) if path is not None else default_ledger_path()
         self.fsync = fsync
-        self._environment: dict[str, Any] | None = None
         self._mutex = threading.RLock()
         self._depth = 0
+        self._conn: tuple[int, sqlite3.Connection] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         return {"path": self.path, "fsync": self.fsync}
@@ -322,13 +323,13 @@ class Ledger:
         return Record(chain, stored, path)
 
     def _env(self) -> dict[str, Any]:
-        if self._environment is None:
+        if not _ENV_CACHE:  # once per process: the packages and thread settings it runs with
             from mlgates.fingerprints.environment import capture_environment
 
             env = capture_environment()
             env.pop("git", None)
-            self._environment = to_plain(env)
-        return self._environment
+            _ENV_CACHE.append(to_plain(env))
+        return _ENV_CACHE[0]  # type: ignore[no-any-return]
 
     def _tip(self) -> tuple[int, str | None, str]:
         """``(seq, id, hash)`` of the last record (under the lock), adopting a record written
@@ -366,8 +367,32 @@ class Ledger:
     # -- the index --------------------------------------------------------------------------
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        with _index.connect(self.path / _INDEX, durable=self.fsync) as conn:
-            yield conn
+        """This object's connection to the index (one per process, opened on first use and
+        re-opened when the index file was deleted), used under the object's mutex."""
+        with self._mutex:
+            path = self.path / _INDEX
+            cached = self._conn
+            if cached is not None and (cached[0] != os.getpid() or not path.exists()):
+                if cached[0] == os.getpid():
+                    cached[1].close()
+                cached = self._conn = None
+            if cached is None:
+                if not path.exists():  # a deleted index: leftovers of its write-ahead log go too
+                    for extra in ("-wal", "-shm"):
+                        Path(f"{path}{extra}").unlink(missing_ok=True)
+                cached = self._conn = (os.getpid(), _index.connect(path, durable=self.fsync))
+            yield cached[1]
+
+    def close(self) -> None:
+        """Close the connection to the index (reopened on next use)."""
+        with self._mutex:
+            if self._conn is not None and self._conn[0] == os.getpid():
+                self._conn[1].close()
+            self._conn = None
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
 
     def _catch_up(self, conn: sqlite3.Connection, upto: int) -> None:
         """Bring the index up to record ``upto`` (the caller holds the lock)."""
