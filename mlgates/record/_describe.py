@@ -92,10 +92,28 @@ def describe_model(model: Any, name: str | None) -> dict[str, Any]:
     get_params = getattr(model, "get_params", None)
     if callable(get_params):
         try:
-            params = to_plain(get_params(deep=False))
+            params = {str(k): _short(v) for k, v in get_params(deep=False).items()}
         except Exception:  # noqa: BLE001 - parameters are descriptive only
             params = None
     return {"name": name, "fingerprint": fingerprint(model), "type": _type_name(model), "params": params}
+
+
+def _short(value: Any) -> Any:
+    """A parameter as plain data; nested estimators and long values as a one-line summary (the
+    fingerprint, not this, identifies the model)."""
+    if hasattr(value, "get_params") and not isinstance(value, type):
+        return f"{type(value).__name__}(...)"
+    plain = to_plain(value)
+    if isinstance(plain, (str, int, float, bool)) or plain is None:
+        text = plain
+    else:
+        text = " ".join(str(plain).split())
+    if isinstance(text, str) and len(text) > _MAX_PARAM:
+        return text[: _MAX_PARAM - 1] + "…"
+    return plain if text is plain else text
+
+
+_MAX_PARAM = 120
 
 
 def _describe_table(obj: Any, time_column: str | None) -> dict[str, Any]:
