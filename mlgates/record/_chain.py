@@ -5,7 +5,7 @@ body::
 
     {
     "chain": {"body_hash": "sha256:...", "hash": "sha256:...", "id": "00000042-1f2e3d4c", ...},
-    "record": <the body: canonical JSON, sorted keys, one space indent>
+    "record": <the body: canonical JSON, sorted keys, compact>
     }
 
 - ``body_hash`` is the SHA-256 of the body's bytes exactly as stored;
@@ -61,8 +61,12 @@ def sha256(data: bytes) -> str:
 
 
 def canonical_body(body: Mapping[str, Any]) -> bytes:
-    """The stored bytes of a record body: sorted keys, one space indent, strict JSON."""
-    return json.dumps(body, sort_keys=True, indent=1, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    """The stored bytes of a record body: strict JSON, sorted keys, compact (one line; the C
+    encoder is several times faster than an indented dump). ``mlgates ledger show`` prints it
+    indented."""
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode(
+        "utf-8"
+    )
 
 
 def chain_hash(seq: int, prev_hash: str, body_hash: str) -> str:

@@ -36,7 +36,7 @@ def _plugin_args() -> list[str]:
 
 
 def test_session_verdicts_are_recorded(pytester: pytest.Pytester):
-    pytester.makepyfile(test_gates=TESTS)
+    pytester.makepyfile(test_session_gates=TESTS)
     folder = pytester.path / "ledger"
     result = pytester.runpytest(*_plugin_args(), "-p", "no:cacheprovider", f"--mlgates-ledger={folder}")
     result.assert_outcomes(passed=2, failed=1)
@@ -48,13 +48,13 @@ def test_session_verdicts_are_recorded(pytester: pytest.Pytester):
     assert by_name["release"].model_name == "churn" and by_name["release"].body["stage"] is None
     assert by_name["missing"].verdict.status.value == "fail"
     assert by_name["missing"].body["stage"] == "pytest"
-    assert by_name["rows"].body["metadata"]["pytest_nodeid"] == "test_gates.py::test_passes"
+    assert by_name["rows"].body["metadata"]["pytest_nodeid"] == "test_session_gates.py::test_passes"
     assert by_name["rows"].body["data"]["current"]["n_rows"] == 4
     assert ledger.verify().status.value == "pass"
 
 
 def test_without_the_option_nothing_is_recorded(pytester: pytest.Pytester):
-    pytester.makepyfile(test_gates=TESTS)
+    pytester.makepyfile(test_session_gates=TESTS)
     result = pytester.runpytest(*_plugin_args(), "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, failed=1)
     assert not (pytester.path / ".mlgates").exists()

@@ -46,7 +46,7 @@ def test_empty_ledger_passes(ledger):
 def test_edited_byte_is_named(filled):
     path = _files(filled)["00000003"]
     data = bytearray(path.read_bytes())
-    i = data.index(b'"i": 2') + 5
+    i = data.index(b'"i":2') + 4
     data[i] = ord("9")  # one byte of the body
     path.write_bytes(bytes(data))
     verdict = filled.verify()
@@ -58,7 +58,9 @@ def test_edited_byte_is_named(filled):
 def test_edited_whitespace_byte_is_named(filled):
     path = _files(filled)["00000002"]
     data = path.read_bytes()
-    path.write_bytes(data.replace(b'\n "kind"', b'\n\t"kind"', 1))
+    edited = data.replace(b',"kind"', b', "kind"', 1)  # still the same JSON, one byte more
+    assert edited != data
+    path.write_bytes(edited)
     assert _problems(filled.verify()) == {(path.stem, "record_edited")}
 
 

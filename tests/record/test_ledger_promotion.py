@@ -138,7 +138,8 @@ def test_a_rejected_model_is_not_promoted(ledger):
 
 def test_tampered_evidence_is_an_error(ledger):
     rec = ledger.record(passing(), model=FP_A, model_name="churn", git=GIT)
-    data = rec.path.read_bytes().replace(b'"status": "pass"', b'"status": "pass" ', 1)
+    data = rec.path.read_bytes().replace(b'"status":"pass"', b'"status": "pass"', 1)
+    assert data != rec.path.read_bytes()
     rec.path.write_bytes(data)
     verdict = ledger.promote("churn", FP_A, require=["release"])
     assert verdict.status is Status.ERROR and verdict.reason == "record_tampered"
