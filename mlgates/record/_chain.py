@@ -113,6 +113,15 @@ def _chain_line(fields: Mapping[str, Any]) -> bytes:
     return json.dumps(dict(fields), sort_keys=True, separators=(", ", ": ")).encode("utf-8")
 
 
+def _fast_chain_line(c: ChainFields) -> bytes:
+    """What :func:`_chain_line` writes for these fields, when every field is plain ASCII."""
+    prev_id = "null" if c.prev_id is None else f'"{c.prev_id}"'
+    return (
+        f'{{"body_hash": "{c.body_hash}", "hash": "{c.hash}", "id": "{c.id}", "prev_hash": "{c.prev_hash}", '
+        f'"prev_id": {prev_id}, "schema": "{RECORD_SCHEMA}", "seq": {c.seq}}}'
+    ).encode()
+
+
 def format_record(chain: ChainFields, body_bytes: bytes) -> bytes:
     """The bytes of a record file."""
     return _PREFIX + _chain_line(chain.to_dict()) + _MIDDLE + body_bytes + _SUFFIX
@@ -155,7 +164,7 @@ def parse_record_file(path: Path, data: bytes | None = None) -> ParsedFile:
         )
     except (ValueError, KeyError, TypeError):
         return ParsedFile(path, None, body, "the chain fields are unreadable")
-    if fields.get("schema") != RECORD_SCHEMA or _chain_line(fields) != line:
+    if fields.get("schema") != RECORD_SCHEMA or (_fast_chain_line(chain) != line and _chain_line(fields) != line):
         return ParsedFile(path, chain, body, "the chain fields were changed (not in canonical form)")
     if sha256(body) != chain.body_hash:
         return ParsedFile(path, chain, body, "the body does not match its body_hash (content edited)")
@@ -166,8 +175,13 @@ def parse_record_file(path: Path, data: bytes | None = None) -> ParsedFile:
     return ParsedFile(path, chain, body, None)
 
 
+def shard_name(seq: int) -> str:
+    """The folder of record ``seq`` under ``records/`` (1,000 records per folder)."""
+    return f"{seq // SHARD:05d}"
+
+
 def shard_dir(root: Path, seq: int) -> Path:
-    return root / "records" / f"{seq // SHARD:05d}"
+    return root / "records" / shard_name(seq)
 
 
 def record_path(root: Path, chain: ChainFields) -> Path:
@@ -176,11 +190,23 @@ def record_path(root: Path, chain: ChainFields) -> Path:
 
 
 def record_files(root: Path) -> list[Path]:
-    """Every ``*.json`` file under ``records/`` (temporary files start with a dot and are skipped)."""
+    """Every ``*.json`` file under ``records/`` (temporary files start with a dot and are
+    skipped), in name order."""
     base = root / "records"
     if not base.is_dir():
         return []
-    return sorted(p for p in base.rglob("*.json") if not p.name.startswith("."))
+    found: list[str] = []
+    stack = [str(base)]
+    while stack:  # os.scandir: a list of 100,000 files in well under a second
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                elif entry.name.endswith(".json"):
+                    found.append(entry.path)
+    return [Path(p) for p in sorted(found)]
 
 
 def find_seq(root: Path, seq: int) -> list[Path]:

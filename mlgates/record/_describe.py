@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import getpass
+import hashlib
+import json
 import os
 import socket
 from collections.abc import Mapping
@@ -195,18 +197,16 @@ def _verdict_shape(verdict: Verdict) -> dict[str, Any]:
 def describe_suite(suite: Gate | None, verdict: Verdict | None) -> dict[str, Any] | None:
     """Name, type, config and config hash of the suite that produced the verdict.
 
-    Without ``suite``, the hash covers the verdict's tree of gate names, types and resolved
-    parameters.
+    The hash is the SHA-256 of the config's canonical JSON; without ``suite``, of the verdict's
+    tree of gate names, types and resolved parameters.
     """
-    from mlgates.fingerprints import fingerprint
-
     if suite is not None:
         config = suite.to_config()
         return {
             "name": suite.display_name,
             "type": type(suite).__name__,
             "config": config,
-            "hash": fingerprint(config),
+            "hash": _json_hash(config),
         }
     if verdict is None:
         return None
@@ -214,8 +214,16 @@ def describe_suite(suite: Gate | None, verdict: Verdict | None) -> dict[str, Any
         "name": verdict.name,
         "type": verdict.gate,
         "config": None,
-        "hash": fingerprint(_verdict_shape(verdict)),
+        "hash": _json_hash(_verdict_shape(verdict)),
     }
+
+
+def _json_hash(value: Any) -> str:
+    """SHA-256 of the canonical JSON of plain data (sorted keys, compact)."""
+    from mlgates.core._jsonable import encode
+
+    text = json.dumps(encode(to_plain(value)), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def git_state(cwd: str | os.PathLike[str] | None = None) -> dict[str, Any] | None:
@@ -226,7 +234,17 @@ def git_state(cwd: str | os.PathLike[str] | None = None) -> dict[str, Any] | Non
 
 
 def who_and_where() -> tuple[str, str]:
-    """The user name and the host name (``"unknown"`` where they cannot be read)."""
+    """The user name and the host name (``"unknown"`` where they cannot be read), read once
+    per process."""
+    if not _WHO:
+        _WHO.append(_who_and_where())
+    return _WHO[0]
+
+
+_WHO: list[tuple[str, str]] = []
+
+
+def _who_and_where() -> tuple[str, str]:
     try:
         user = getpass.getuser()
     except Exception:  # noqa: BLE001 - no user database in some containers

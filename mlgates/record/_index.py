@@ -46,8 +46,8 @@ def connect(path: Path, *, durable: bool = True) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=60.0, isolation_level=None, check_same_thread=False)
     try:
         conn.execute("PRAGMA busy_timeout = 60000")
-        if not durable:
-            conn.execute("PRAGMA synchronous = OFF")
+        # the index is a cache rebuilt from the record files: it needs consistency, not durability
+        conn.execute("PRAGMA synchronous = NORMAL" if durable else "PRAGMA synchronous = OFF")
         if conn.execute("PRAGMA user_version").fetchone()[0] != _USER_VERSION:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.executescript(_SCHEMA)

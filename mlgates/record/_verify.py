@@ -20,6 +20,7 @@ ledger by the files alone: compare ``verify()``'s ``head`` with a copy kept else
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from mlgates.record._chain import (
     read_head,
     record_files,
     record_id,
-    shard_dir,
+    shard_name,
 )
 
 __all__ = ["verify_ledger"]
@@ -57,6 +58,11 @@ class _Problems:
         )
 
 
+def _where(seq: int, rid: str) -> str:
+    """The end of the path of record ``rid`` at ``seq`` (see :func:`_chain.record_path`)."""
+    return os.sep + shard_name(seq) + os.sep + rid + ".json"
+
+
 def _load(root: Path, problems: _Problems) -> list[ParsedFile]:
     nodes = []
     for path in record_files(root):
@@ -70,7 +76,7 @@ def _load(root: Path, problems: _Problems) -> list[ParsedFile]:
             continue
         if not parsed.ok:
             problems.add(parsed.chain.id, "record_edited", f"{parsed.chain.id}: {parsed.problem}", file=str(path))
-        elif path.stem != parsed.chain.id or path.parent != shard_dir(root, parsed.chain.seq):
+        elif not os.fspath(path).endswith(_where(parsed.chain.seq, parsed.chain.id)):
             problems.add(
                 parsed.chain.id,
                 "record_reordered",
