@@ -38,8 +38,12 @@ def _suite_verdict():
     current = frame.drop(reference.index)
     model = LogisticRegression(max_iter=300).fit(reference[numeric], reference["income"])
     suite = Suite(
-        [RowCountGate(min_rows=100), MissingValuesGate(max_share=0.1), DriftGate(blocking=False),
-         PerformanceGate("roc_auc", min_value=0.7)],
+        [
+            RowCountGate(min_rows=100),
+            MissingValuesGate(max_share=0.1),
+            DriftGate(blocking=False),
+            PerformanceGate("roc_auc", min_value=0.7),
+        ],
         name="release",
     )
     verdict = suite.check(reference=reference, current=current, target="income", model=model)
@@ -70,12 +74,31 @@ def _build(root: Path, template: dict, n: int) -> None:
         m = seq % 1000
         body = dict(template)
         if seq % 100 == 0:
-            body = {**template, "kind": "decision", "verdict": None, "data": {}, "suite": None,
-                    "decision": {"action": "promote", "model": f"model-{m % 50}",
-                                 "fingerprint": f"mlg1-xxh3_128:{m:032x}", "from": "candidate",
-                                 "to": "live", "allowed": True, "status": "pass", "reason": None,
-                                 "message": "bench", "verdict": None, "caused_by": None}}
-        body["model"] = {**template["model"], "name": f"model-{m % 50}", "fingerprint": f"mlg1-xxh3_128:{m:032x}"}
+            body = {
+                **template,
+                "kind": "decision",
+                "verdict": None,
+                "data": {},
+                "suite": None,
+                "decision": {
+                    "action": "promote",
+                    "model": f"model-{m % 50}",
+                    "fingerprint": f"mlg1-xxh3_128:{m:032x}",
+                    "from": "candidate",
+                    "to": "live",
+                    "allowed": True,
+                    "status": "pass",
+                    "reason": None,
+                    "message": "bench",
+                    "verdict": None,
+                    "caused_by": None,
+                },
+            }
+        body["model"] = {
+            **template["model"],
+            "name": f"model-{m % 50}",
+            "fingerprint": f"mlg1-xxh3_128:{m:032x}",
+        }
         body["metadata"] = {"i": seq}
         body_bytes = _chain.canonical_body(encode(to_plain(body)))
         chain = _chain.seal(seq, prev_id, prev_hash, body_bytes)
@@ -93,7 +116,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--appends", type=int, default=200)
     args = parser.parse_args()
-    suite, verdict, model = _suite_verdict()
+    _, verdict, model = _suite_verdict()
     from mlgates import fingerprint
 
     fp = fingerprint(model)
@@ -103,8 +126,10 @@ def main() -> None:
         bulk = _appends(Ledger(tmp_path / "bulk", fsync=False), verdict, args.appends, fp)
         sample = Ledger(tmp_path / "durable").records()[0]
         size = sample.path.stat().st_size
-        print(f"appends, empty ledger: {durable:,.0f} records/s durable (fsync), {bulk:,.0f} records/s bulk "
-              f"(fsync=False); one record is {size / 1024:.1f} KiB")
+        print(
+            f"appends, empty ledger: {durable:,.0f} records/s durable (fsync), {bulk:,.0f} records/s bulk "
+            f"(fsync=False); one record is {size / 1024:.1f} KiB"
+        )
 
         root = tmp_path / "big"
         template = json.loads(json.dumps(dict(sample.body), default=list))
@@ -117,19 +142,25 @@ def main() -> None:
         print(f"reindex(): {n:,} records in {reindex_s:.1f} s")
 
         status_s, table = _timed(big.status)
-        print(f"status(): {status_s * 1000:.1f} ms for {len(table):,} models "  # type: ignore[arg-type]
-              f"(target < 50 ms: {'met' if status_s < 0.05 else 'MISSED'})")
+        print(
+            f"status(): {status_s * 1000:.1f} ms for {len(table):,} models "  # type: ignore[arg-type]
+            f"(target < 50 ms: {'met' if status_s < 0.05 else 'MISSED'})"
+        )
         history_s, hist = _timed(lambda: big.history("model-7"))
         print(f"history('model-7'): {history_s * 1000:.1f} ms for {len(hist):,} records")  # type: ignore[arg-type]
         flaky_s, _ = _timed(big.flaky, repeat=1)
         print(f"flaky(): {flaky_s * 1000:.0f} ms")
         verify_s, v = _timed(big.verify, repeat=1)
-        print(f"verify(): {verify_s:.2f} s, {v.status.value.upper()} "  # type: ignore[attr-defined]
-              f"(target < 10 s: {'met' if verify_s < 10 else 'MISSED'})")
+        print(
+            f"verify(): {verify_s:.2f} s, {v.status.value.upper()} "  # type: ignore[attr-defined]
+            f"(target < 10 s: {'met' if verify_s < 10 else 'MISSED'})"
+        )
         durable_big = _appends(Ledger(root), verdict, args.appends // 2, fp)
         bulk_big = _appends(Ledger(root, fsync=False), verdict, args.appends // 2, fp)
-        print(f"appends at {args.records:,} records: {durable_big:,.0f} records/s durable, "
-              f"{bulk_big:,.0f} records/s bulk")
+        print(
+            f"appends at {args.records:,} records: {durable_big:,.0f} records/s durable, "
+            f"{bulk_big:,.0f} records/s bulk"
+        )
 
 
 if __name__ == "__main__":

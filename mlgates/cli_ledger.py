@@ -46,7 +46,9 @@ def register(subparsers: Any) -> None:
     sub = ledger.add_subparsers(dest="ledger_command", metavar="SUBCOMMAND")
     ledger.set_defaults(handler=lambda args: _usage(ledger))
 
-    status = sub.add_parser("status", parents=[common], help="which model is live, staging, candidate, retired")
+    status = sub.add_parser(
+        "status", parents=[common], help="which model is live, staging, candidate, retired"
+    )
     status.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     status.set_defaults(handler=_status)
 
@@ -68,7 +70,9 @@ def register(subparsers: Any) -> None:
     )
     verify.set_defaults(handler=_verify)
 
-    reindex = sub.add_parser("reindex", parents=[common], help="rebuild the SQLite index from the record files")
+    reindex = sub.add_parser(
+        "reindex", parents=[common], help="rebuild the SQLite index from the record files"
+    )
     reindex.set_defaults(handler=_reindex)
 
     promote = sub.add_parser(
@@ -201,7 +205,9 @@ def _card(args: argparse.Namespace) -> int:
     from mlgates.record.card import model_card
 
     out = Path(args.output) if args.output else None
-    fmt = args.format or ("html" if out is not None and out.suffix.lower() in (".html", ".htm") else "markdown")
+    fmt = args.format or (
+        "html" if out is not None and out.suffix.lower() in (".html", ".htm") else "markdown"
+    )
     text = model_card(
         args.name, _model(args), ledger=_open(args), format=fmt, output_dir=out.parent if out else None
     )
@@ -224,7 +230,9 @@ def add_record_options(check: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="append the verdict to the ledger (DIR; default $MLGATES_LEDGER or .mlgates/ledger)",
     )
-    check.add_argument("--model-name", metavar="NAME", help="the model's name in the ledger (default: file stem)")
+    check.add_argument(
+        "--model-name", metavar="NAME", help="the model's name in the ledger (default: file stem)"
+    )
     check.add_argument("--stage", metavar="STAGE", default="ci", help="recorded stage (default: ci)")
 
 

@@ -9,3 +9,14 @@ from pathlib import Path
 
 _ROOT = str(Path(__file__).resolve().parents[1])
 os.environ["PYTHONPATH"] = os.pathsep.join([_ROOT, *filter(None, [os.environ.get("PYTHONPATH")])])
+
+#: Notebooks that take more than a few seconds: marked ``slow`` (CI runs them).
+SLOW = {"governance.ipynb"}
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    import pytest
+
+    for item in items:
+        if Path(str(getattr(item, "path", ""))).name in SLOW:
+            item.add_marker(pytest.mark.slow)

@@ -177,7 +177,8 @@ def set_alias(
     if verdict.status is not Status.PASS and not verdict.passed:
         raise GateFailure(
             verdict,
-            f"refused to set alias {alias!r} of {registered_model} to version {version}:\n{verdict.to_text()}",
+            f"refused to set alias {alias!r} of {registered_model} to version {version}:\n"
+            + verdict.to_text(),
         )
     client.set_registered_model_alias(registered_model, alias, version)
     client.set_model_version_tag(registered_model, version, "mlgates.promotion", verdict.status.value)

@@ -64,9 +64,9 @@ def canonical_body(body: Mapping[str, Any]) -> bytes:
     """The stored bytes of a record body: strict JSON, sorted keys, compact (one line; the C
     encoder is several times faster than an indented dump). ``mlgates ledger show`` prints it
     indented."""
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode(
-        "utf-8"
-    )
+    return json.dumps(
+        body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
 
 
 def chain_hash(seq: int, prev_hash: str, body_hash: str) -> str:
@@ -164,7 +164,9 @@ def parse_record_file(path: Path, data: bytes | None = None) -> ParsedFile:
         )
     except (ValueError, KeyError, TypeError):
         return ParsedFile(path, None, body, "the chain fields are unreadable")
-    if fields.get("schema") != RECORD_SCHEMA or (_fast_chain_line(chain) != line and _chain_line(fields) != line):
+    if fields.get("schema") != RECORD_SCHEMA or (
+        _fast_chain_line(chain) != line and _chain_line(fields) != line
+    ):
         return ParsedFile(path, chain, body, "the chain fields were changed (not in canonical form)")
     if sha256(body) != chain.body_hash:
         return ParsedFile(path, chain, body, "the body does not match its body_hash (content edited)")
@@ -285,10 +287,11 @@ def file_lock(path: Path) -> Iterator[None]:
         except ImportError:  # pragma: no cover - Windows
             import msvcrt
 
+            locking: Any = getattr(msvcrt, "locking")  # noqa: B009 - Windows only
             fh.seek(0)
             while True:
                 try:
-                    msvcrt.locking(fh.fileno(), msvcrt.LK_LOCK, 1)
+                    locking(fh.fileno(), getattr(msvcrt, "LK_LOCK"), 1)  # noqa: B009
                     break
                 except OSError:
                     continue
@@ -296,7 +299,7 @@ def file_lock(path: Path) -> Iterator[None]:
                 yield
             finally:
                 fh.seek(0)
-                msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+                locking(fh.fileno(), getattr(msvcrt, "LK_UNLCK"), 1)  # noqa: B009
             return
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
         try:

@@ -83,8 +83,16 @@ def describe_model(model: Any, name: str | None) -> dict[str, Any]:
     if isinstance(model, os.PathLike):
         path = Path(model)
         if not path.exists():
-            raise ParameterError(f"model: {path} does not exist. Fix: pass the saved model file or the model.")
-        return {"name": name, "fingerprint": fingerprint(path), "type": "file", "params": None, "file": path.name}
+            raise ParameterError(
+                f"model: {path} does not exist. Fix: pass the saved model file or the model."
+            )
+        return {
+            "name": name,
+            "fingerprint": fingerprint(path),
+            "type": "file",
+            "params": None,
+            "file": path.name,
+        }
     if isinstance(model, str):
         raise ParameterError(
             f"model must be a fitted model, a model file (pathlib.Path) or a fingerprint "

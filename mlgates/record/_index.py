@@ -69,7 +69,7 @@ def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
 
 def clear(conn: sqlite3.Connection) -> None:
     for table in ("records", "data", "gates", "models", "meta"):
-        conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+        conn.execute(f"DELETE FROM {table}")
 
 
 def data_key(data: Mapping[str, Any] | None) -> str | None:
@@ -93,7 +93,9 @@ def _leaves(verdict: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str,
         yield from _leaves(child, f"{path} / ")
 
 
-def insert_record(conn: sqlite3.Connection, chain: ChainFields, body: Mapping[str, Any], relpath: str) -> None:
+def insert_record(
+    conn: sqlite3.Connection, chain: ChainFields, body: Mapping[str, Any], relpath: str
+) -> None:
     """Add one record (and its effect on the model table) to the index; no commit."""
     kind = body.get("kind")
     model = body.get("model") or {}
@@ -152,7 +154,8 @@ def _update_model(
     row = conn.execute("SELECT state FROM models WHERE name = ? AND fingerprint = ?", (name, fp)).fetchone()
     if row is None:
         conn.execute(
-            "INSERT INTO models VALUES (?,?,?,?,?,?,?,?,0)", (name, fp, "candidate", seq, time, seq, seq, None)
+            "INSERT INTO models VALUES (?,?,?,?,?,?,?,?,0)",
+            (name, fp, "candidate", seq, time, seq, seq, None),
         )
     conn.execute(
         "UPDATE models SET last_seq = ?, n_records = n_records + 1 WHERE name = ? AND fingerprint = ?",

@@ -75,7 +75,9 @@ def _load(root: Path, problems: _Problems) -> list[ParsedFile]:
             problems.add(path.stem, "record_edited", f"{path.stem}: {parsed.problem}", file=str(path))
             continue
         if not parsed.ok:
-            problems.add(parsed.chain.id, "record_edited", f"{parsed.chain.id}: {parsed.problem}", file=str(path))
+            problems.add(
+                parsed.chain.id, "record_edited", f"{parsed.chain.id}: {parsed.problem}", file=str(path)
+            )
         elif not os.fspath(path).endswith(_where(parsed.chain.seq, parsed.chain.id)):
             problems.add(
                 parsed.chain.id,
@@ -161,7 +163,9 @@ def verify_ledger(root: Path) -> Verdict:
         status=status,
         name="ledger verify",
         gate="LedgerVerification",
-        reason=None if status is Status.PASS else ("ledger_tampered" if status is Status.FAIL else findings[0].reason),
+        reason=None
+        if status is Status.PASS
+        else ("ledger_tampered" if status is Status.FAIL else findings[0].reason),
         message=message,
         metrics={"n_records": float(n_records), "n_problems": float(len(findings))},
         findings=tuple(findings),
@@ -170,7 +174,11 @@ def verify_ledger(root: Path) -> Verdict:
 
 
 def _walk(
-    by_pos: Mapping[int, list[ParsedFile]], pos: int, expect: str | None, expect_id: object, problems: _Problems
+    by_pos: Mapping[int, list[ParsedFile]],
+    pos: int,
+    expect: str | None,
+    expect_id: object,
+    problems: _Problems,
 ) -> None:
     while pos >= 1:
         cands = by_pos.get(pos, [])

@@ -90,7 +90,9 @@ def _metric_rows(path: str, v: Verdict, rid: str) -> list[tuple[Cell, ...]]:
         if key in skip or key.startswith("baseline_") or key.endswith(("_ci_low", "_ci_high")):
             continue
         lo, hi = m.get(f"{key}_ci_low"), m.get(f"{key}_ci_high")
-        interval: Cell = _Link(f"[{_num(lo)}, {_num(hi)}]", rid, f"{path}: {key} interval") if lo is not None else ""
+        interval: Cell = (
+            _Link(f"[{_num(lo)}, {_num(hi)}]", rid, f"{path}: {key} interval") if lo is not None else ""
+        )
         base = m.get(f"baseline_{key}")
         rows.append(
             (
@@ -108,7 +110,9 @@ def _metric_rows(path: str, v: Verdict, rid: str) -> list[tuple[Cell, ...]]:
                 path,
                 "difference (candidate - baseline)",
                 "",
-                _Link(f"[{_num(m['ci_low'])}, {_num(m['ci_high'])}]", rid, f"{path}: interval of the difference"),
+                _Link(
+                    f"[{_num(m['ci_low'])}, {_num(m['ci_high'])}]", rid, f"{path}: interval of the difference"
+                ),
                 "",
                 v.status.value,
             )
@@ -121,7 +125,9 @@ def _finding_rows(path: str, v: Verdict, rid: str, limit: int = 30) -> list[tupl
     for f in v.findings[:limit]:
         d = f.details or {}
         lo, hi = d.get("ci_low"), d.get("ci_high")
-        interval: Cell = _Link(f"[{_num(lo)}, {_num(hi)}]", rid, f"{path}: {f.subject}") if lo is not None else ""
+        interval: Cell = (
+            _Link(f"[{_num(lo)}, {_num(hi)}]", rid, f"{path}: {f.subject}") if lo is not None else ""
+        )
         rows.append(
             (
                 path,
@@ -178,8 +184,12 @@ def _build(ledger: Ledger, model_name: str, fp: str) -> tuple[str, list[_Section
                 (
                     role,
                     _Link(str(entry.get("fingerprint")), rid, f"{role} fingerprint"),
-                    _Link(str(entry.get("n_rows")), rid, f"{role} rows") if entry.get("n_rows") is not None else "",
-                    _Link(str(entry.get("n_columns")), rid, f"{role} columns") if entry.get("n_columns") else "",
+                    _Link(str(entry.get("n_rows")), rid, f"{role} rows")
+                    if entry.get("n_rows") is not None
+                    else "",
+                    _Link(str(entry.get("n_columns")), rid, f"{role} columns")
+                    if entry.get("n_columns")
+                    else "",
                     _Link(f"{tr[0]} … {tr[1]}", rid, f"{role} time range") if tr else "",
                     _Link(rid, rid),
                 )
@@ -191,8 +201,13 @@ def _build(ledger: Ledger, model_name: str, fp: str) -> tuple[str, list[_Section
     suites = _Section("Verdicts", "The latest verdict of each suite for this model.")
     suites.columns = ("suite", "status", "reason", "time", "stage", "commit", "record")
     perf = _Section("Performance", columns=("gate", "metric", "value", "interval", "baseline", "status"))
-    fair = _Section("Fairness", columns=("gate", "group", "method", "value", "interval", "bound", "p-value", "status"))
-    drift = _Section("Drift", columns=("gate", "column", "method", "statistic", "interval", "threshold", "p-value", "status"))
+    fair = _Section(
+        "Fairness", columns=("gate", "group", "method", "value", "interval", "bound", "p-value", "status")
+    )
+    drift = _Section(
+        "Drift",
+        columns=("gate", "column", "method", "statistic", "interval", "threshold", "p-value", "status"),
+    )
     repro = _Section("Reproducibility", columns=("gate", "status", "message", "record"))
     other = _Section("Other checks", columns=("gate", "type", "status", "message", "record"))
     for suite, rec in sorted(latest.items()):
@@ -200,9 +215,21 @@ def _build(ledger: Ledger, model_name: str, fp: str) -> tuple[str, list[_Section
         assert v is not None
         rid = cite(rec)
         git = rec.body.get("git") or {}
-        commit = (str(git.get("commit"))[:10] + ("+dirty" if git.get("dirty") else "")) if git.get("commit") else ""
+        commit = (
+            (str(git.get("commit"))[:10] + ("+dirty" if git.get("dirty") else ""))
+            if git.get("commit")
+            else ""
+        )
         suites.rows.append(
-            (suite, _Link(v.status.value, rid), v.reason or "", str(rec.body.get("time")), str(rec.body.get("stage") or ""), commit, _Link(rid, rid))
+            (
+                suite,
+                _Link(v.status.value, rid),
+                v.reason or "",
+                str(rec.body.get("time")),
+                str(rec.body.get("stage") or ""),
+                commit,
+                _Link(rid, rid),
+            )
         )
         for path, leaf in _leaves(v):
             family = _family(leaf.gate)
@@ -215,10 +242,23 @@ def _build(ledger: Ledger, model_name: str, fp: str) -> tuple[str, list[_Section
             elif family == "reproducibility":
                 repro.rows.append((path, _Link(leaf.status.value, rid), leaf.message, _Link(rid, rid)))
             else:
-                other.rows.append((path, leaf.gate, _Link(leaf.status.value, rid), leaf.message, _Link(rid, rid)))
+                other.rows.append(
+                    (path, leaf.gate, _Link(leaf.status.value, rid), leaf.message, _Link(rid, rid))
+                )
 
     life = _Section("Lifecycle", columns=("time", "action", "from", "to", "allowed", "by", "why", "record"))
-    life.rows.append((str(records[0].body.get("time")), "first recorded", "", "candidate", "", str(records[0].body.get("user")), "", _Link(cite(records[0]), records[0].id)))
+    life.rows.append(
+        (
+            str(records[0].body.get("time")),
+            "first recorded",
+            "",
+            "candidate",
+            "",
+            str(records[0].body.get("user")),
+            "",
+            _Link(cite(records[0]), records[0].id),
+        )
+    )
     for rec in decisions:
         d = rec.decision or {}
         rid = cite(rec)
@@ -307,7 +347,9 @@ def _md_cell(cell: Cell) -> str:
     return _md(cell)
 
 
-def _markdown(title: str, fp: str, sections: Sequence[_Section], evidence: Sequence[Record], href: Any) -> str:
+def _markdown(
+    title: str, fp: str, sections: Sequence[_Section], evidence: Sequence[Record], href: Any
+) -> str:
     lines = [
         f"# {_md(title)}",
         "",
@@ -364,14 +406,17 @@ def _html(title: str, fp: str, sections: Sequence[_Section], evidence: Sequence[
             continue
         head = "".join(f"<th>{_h(c)}</th>" for c in s.columns)
         body = "".join("<tr>" + "".join(f"<td>{_html_cell(c)}</td>" for c in row) + "</tr>" for row in s.rows)
-        parts.append(f"<table class='mlg-findings'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        parts.append(
+            f"<table class='mlg-findings'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        )
     parts.append("<h2 class='mlg-suite'>Evidence</h2><table class='mlg-findings'><thead><tr>")
     parts.append("".join(f"<th>{c}</th>" for c in ("record", "kind", "time", "hash", "commit", "file")))
     parts.append("</tr></thead><tbody>")
     for rec in evidence:
         git: Mapping[str, Any] = rec.body.get("git") or {}
         parts.append(
-            f"<tr id='r-{_h(rec.id)}'><td>{_h(rec.id)}</td><td>{_h(rec.kind)}</td><td>{_h(rec.body.get('time'))}</td>"
+            f"<tr id='r-{_h(rec.id)}'><td>{_h(rec.id)}</td><td>{_h(rec.kind)}</td>"
+            f"<td>{_h(rec.body.get('time'))}</td>"
             f"<td><code>{_h(rec.hash)}</code></td><td>{_h(git.get('commit') or '')}</td>"
             f"<td><a href='{_h(href(rec))}'>{_h(rec.path.name)}</a></td></tr>"
         )

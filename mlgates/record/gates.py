@@ -143,7 +143,9 @@ class PromotionGate(_RecordGate):
             )
         ledger = _open(self.ledger)
         if not ledger.path.is_dir():
-            raise InputError(f"no ledger at {ledger.path}: nothing was recorded there", reason="ledger_missing")
+            raise InputError(
+                f"no ledger at {ledger.path}: nothing was recorded there", reason="ledger_missing"
+            )
         fingerprint = describe_model(ctx.get("model"), model_name)["fingerprint"]
         try:
             verdict = evaluate_promotion(
@@ -265,7 +267,9 @@ class UnmanagedModelsGate(_RecordGate):
     def _check(self, ctx: CheckContext) -> Verdict:
         ledger = _open(self.ledger)
         if not ledger.path.is_dir():
-            raise InputError(f"no ledger at {ledger.path}: nothing was recorded there", reason="ledger_missing")
+            raise InputError(
+                f"no ledger at {ledger.path}: nothing was recorded there", reason="ledger_missing"
+            )
         limit = parse_age(self.max_age, type(self).__name__)
         now = now_utc()
         with ledger._reader() as conn:
@@ -349,7 +353,7 @@ class UnmanagedModelsGate(_RecordGate):
 
     @staticmethod
     def _deployed_finding(name: str | None, item: Any, by_fp: Mapping[str, list[tuple[str, str]]]) -> Finding:
-        label = str(item.name) if isinstance(item, os.PathLike) else None
+        label = Path(item).name if isinstance(item, os.PathLike) else None
         try:
             fp = str(describe_model(item, name or "deployed")["fingerprint"])
         except (ValueError, OSError) as exc:

@@ -238,7 +238,7 @@ class Ledger:
         suite: Gate | None = None,
         stage: str | None = None,
         time_column: str | None = None,
-        git: Mapping[str, Any] | None | str = "auto",
+        git: Mapping[str, Any] | str | None = "auto",
         note: str | None = None,
         metadata: Mapping[str, Any] | None = None,
     ) -> Record:
@@ -294,13 +294,17 @@ class Ledger:
         }
         return self._append(body, git)
 
-    def _append(self, body: dict[str, Any], git: Mapping[str, Any] | None | str = "auto") -> Record:
+    def _append(self, body: dict[str, Any], git: Mapping[str, Any] | str | None = "auto") -> Record:
+        if isinstance(git, str) and git != "auto":
+            raise ParameterError(
+                f"git must be 'auto', None or a mapping with 'commit' and 'dirty'. Got {git!r} instead."
+            )
         user, host = who_and_where()
         body = {
             **body,
             "user": user,
             "host": host,
-            "git": (git_state() if git == "auto" else (to_plain(dict(git)) if git else None)),
+            "git": (git_state() if isinstance(git, str) else (to_plain(dict(git)) if git else None)),
             "environment": self._env(),
         }
         root = self.path
@@ -310,7 +314,9 @@ class Ledger:
             body_bytes = _chain.canonical_body(encode(to_plain(body)))
             chain = _chain.seal(seq + 1, prev_id, prev_hash, body_bytes)
             path = _chain.record_path(root, chain)
-            _chain.atomic_write(path, _chain.format_record(chain, body_bytes), fsync=self.fsync, exclusive=True)
+            _chain.atomic_write(
+                path, _chain.format_record(chain, body_bytes), fsync=self.fsync, exclusive=True
+            )
             _chain.write_head(root, chain, fsync=self.fsync)
             stored = json.loads(body_bytes)
             with self._connect() as conn:
@@ -331,11 +337,12 @@ class Ledger:
             _ENV_CACHE.append(to_plain(env))
         return _ENV_CACHE[0]  # type: ignore[no-any-return]
 
-    def _tip(self) -> tuple[int, str | None, str]:
+    def _tip(self) -> tuple[int, Any, str]:
         """``(seq, id, hash)`` of the last record (under the lock), adopting a record written
         after the head by a process that stopped before updating it."""
         root = self.path
         head = _chain.read_head(root)
+        rid: Any
         if head is None or head.get("invalid"):
             files = _chain.record_files(root)
             if head is None and not files:
@@ -496,13 +503,17 @@ class Ledger:
                 ).fetchall()
         if len(rows) != 1:
             what = "no record" if not rows else f"{len(rows)} records"
-            raise LedgerError(f"{self.path}: {what} with id {record_id!r}; see `mlgates ledger history NAME`.")
+            raise LedgerError(
+                f"{self.path}: {what} with id {record_id!r}; see `mlgates ledger history NAME`."
+            )
         return self._read(Path(self.path / rows[0][0]))
 
     def _read(self, path: Path) -> Record:
         parsed = _chain.parse_record_file(path)
         if parsed.chain is None:
-            raise LedgerError(f"{path}: not a readable record ({parsed.problem}); run `mlgates ledger verify`.")
+            raise LedgerError(
+                f"{path}: not a readable record ({parsed.problem}); run `mlgates ledger verify`."
+            )
         return Record(parsed.chain, json.loads(parsed.body_bytes), path, intact=parsed.ok)
 
     def records(

@@ -51,7 +51,10 @@ def parse_age(value: str | float | _dt.timedelta | None, owner: str = "promote")
     if isinstance(value, str) and (m := _AGE.match(value)):
         return _dt.timedelta(seconds=float(m.group(1)) * _UNITS[m.group(2)])
     raise parameter_error(
-        owner, "max_age", "a duration like '7d', '12h', '30m', a number of seconds, a timedelta or None", value
+        owner,
+        "max_age",
+        "a duration like '7d', '12h', '30m', a number of seconds, a timedelta or None",
+        value,
     )
 
 
@@ -116,7 +119,9 @@ def evaluate_promotion(
             )
         )
     for suite in suites:
-        findings.append(_judge_suite(ledger, model_name, fingerprint, suite, mine, any_fp, limit, allow_dirty, now))
+        findings.append(
+            _judge_suite(ledger, model_name, fingerprint, suite, mine, any_fp, limit, allow_dirty, now)
+        )
     if state == "rejected":
         findings.append(
             Finding(
@@ -324,7 +329,14 @@ def promote(
             ledger, model_name, fp, require=require, max_age=max_age, allow_dirty=allow_dirty, now=now
         )
         rec = _decide(
-            ledger, model_name, fp, action="promote", to=to, allowed=verdict.passed, reason=reason, verdict=verdict
+            ledger,
+            model_name,
+            fp,
+            action="promote",
+            to=to,
+            allowed=verdict.passed,
+            reason=reason,
+            verdict=verdict,
         )
         demoted = []
         if verdict.passed and to == "live":
@@ -344,7 +356,9 @@ def promote(
     return verdict.replace(params={**dict(verdict.params), "record": rec.id, "to": to, "replaced": demoted})
 
 
-def set_state(ledger: Ledger, model_name: str, model: Any, *, to: str, action: str, reason: str | None) -> Record:
+def set_state(
+    ledger: Ledger, model_name: str, model: Any, *, to: str, action: str, reason: str | None
+) -> Record:
     """Record a manual change of state (retire, reject); returns the decision record."""
     with ledger._lock():
         fp = resolve_model(ledger, model_name, model)

@@ -74,9 +74,23 @@ def history_table(conn: sqlite3.Connection, model_name: str, fingerprint: str | 
         sql += " AND model_fp = ?"
         args.append(fingerprint)
     rows = []
-    for rid, time, kind, fp, suite, action, s_from, s_to, status, reason, message, stage, user, commit, dirty in (
-        conn.execute(sql + " ORDER BY seq", args)
-    ):
+    for (
+        rid,
+        time,
+        kind,
+        fp,
+        suite,
+        action,
+        s_from,
+        s_to,
+        status,
+        reason,
+        message,
+        stage,
+        user,
+        commit,
+        dirty,
+    ) in conn.execute(sql + " ORDER BY seq", args):
         what = suite if kind == "verdict" else f"{action}: {s_from} -> {s_to}"
         rows.append(
             (
@@ -95,7 +109,19 @@ def history_table(conn: sqlite3.Connection, model_name: str, fingerprint: str | 
         )
     return Table(
         f"history of {model_name}" + (f" ({fingerprint})" if fingerprint else ""),
-        ("id", "time", "kind", "fingerprint", "what", "status", "reason", "message", "stage", "user", "commit"),
+        (
+            "id",
+            "time",
+            "kind",
+            "fingerprint",
+            "what",
+            "status",
+            "reason",
+            "message",
+            "stage",
+            "user",
+            "commit",
+        ),
         tuple(rows),
     )
 
@@ -128,7 +154,10 @@ def latest_verdicts(
     conn: sqlite3.Connection, model_name: str, fingerprint: str | None = None
 ) -> dict[str, tuple[Any, ...]]:
     """The latest verdict record per suite name: ``suite -> (seq, id, path, fingerprint, status)``."""
-    sql = "SELECT suite_name, seq, id, path, model_fp, status FROM records WHERE kind = 'verdict' AND model_name = ?"
+    sql = (
+        "SELECT suite_name, seq, id, path, model_fp, status FROM records "
+        "WHERE kind = 'verdict' AND model_name = ?"
+    )
     args: list[Any] = [model_name]
     if fingerprint is not None:
         sql += " AND model_fp = ?"

@@ -104,7 +104,10 @@ class Table:
             "<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>" for row in self.rows
         )
         caption = f"<caption>{html.escape(self.title)}</caption>" if self.title else ""
-        return f"<table class='mlg-findings'>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        return (
+            f"<table class='mlg-findings'>{caption}<thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table>"
+        )
 
     def __str__(self) -> str:
         return self.to_text()

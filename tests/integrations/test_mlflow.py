@@ -49,7 +49,8 @@ def test_verdict_as_artifact_and_tags(store, tmp_path):
     assert tags["mlgates.status"] == "fail"  # the worst so far
     assert tags["mlgates.release.record"] == rec.id and tags[FINGERPRINT_TAG] == FP
     path = mlflow.artifacts.download_artifacts(run_id=run.info.run_id, artifact_path="mlgates/release.json")
-    assert Verdict.from_json(open(path).read()) == passed
+    with open(path, encoding="utf-8") as fh:
+        assert Verdict.from_json(fh.read()) == passed
 
 
 def test_alias_refused_when_the_promotion_gate_fails(store, tmp_path):

@@ -17,5 +17,7 @@ def ledger(tmp_path) -> Ledger:
 def filled(ledger) -> Ledger:
     """A ledger of six verdict records about two models."""
     for i in range(6):
-        ledger.record(passing(), model=FP_A if i % 2 else FP_B, model_name="churn", git=GIT, metadata={"i": i})
+        ledger.record(
+            passing(), model=FP_A if i % 2 else FP_B, model_name="churn", git=GIT, metadata={"i": i}
+        )
     return ledger

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+
 from mlgates import RowCountGate
 
 FRAME = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": ["a", "b", "c"]})

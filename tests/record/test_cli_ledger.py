@@ -53,10 +53,23 @@ def test_promote_retire_reindex(ledger, capsys):
     ledger.record(passing(), model=FP_A, model_name="churn", git=GIT)
     ledger.record(failing(), model=FP_B, model_name="churn", git=GIT)
     d = ledger.path
-    code, _, err = run(capsys, "ledger", "promote", "churn", "--fingerprint", FP_B, "--require", "release", "--ledger", d)
+    code, _, err = run(
+        capsys, "ledger", "promote", "churn", "--fingerprint", FP_B, "--require", "release", "--ledger", d
+    )
     assert code == 1 and "refused" in err
     code, _, err = run(
-        capsys, "ledger", "promote", "churn", "--fingerprint", FP_A, "--require", "release", "--reason", "ok", "--ledger", d
+        capsys,
+        "ledger",
+        "promote",
+        "churn",
+        "--fingerprint",
+        FP_A,
+        "--require",
+        "release",
+        "--reason",
+        "ok",
+        "--ledger",
+        d,
     )
     assert code == 0 and "promoted" in err
     assert Ledger(d).live("churn") == [FP_A]
@@ -87,8 +100,15 @@ def test_check_record(tmp_path, capsys):
     model = tmp_path / "churn.skops"
     model.write_bytes(b"not really a model")
     code, _, err = run(
-        capsys, "check", suite, "--current", tmp_path / "data.csv", "--record", tmp_path / "ledger",
-        "--model-name", "churn",
+        capsys,
+        "check",
+        suite,
+        "--current",
+        tmp_path / "data.csv",
+        "--record",
+        tmp_path / "ledger",
+        "--model-name",
+        "churn",
     )
     assert code == 0 and "recorded 00000001-" in err
     rec = Ledger(tmp_path / "ledger").records()[0]

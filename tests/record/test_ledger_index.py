@@ -117,7 +117,9 @@ def test_record_refuses_what_it_cannot_record(ledger):
 def test_fingerprints_never_data(ledger):
     import pandas as pd
 
-    secret = pd.DataFrame({"ssn": ["123-45-6789", "987-65-4321"], "t": pd.to_datetime(["2024-01-01", "2024-02-01"])})
+    secret = pd.DataFrame(
+        {"ssn": ["123-45-6789", "987-65-4321"], "t": pd.to_datetime(["2024-01-01", "2024-02-01"])}
+    )
     rec = ledger.record(passing(), data={"train": secret}, time_column="t", git=GIT)
     text = rec.path.read_text()
     assert "123-45-6789" not in text and "987-65-4321" not in text

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 
-from mlgates.record import _chain
-
 from record_helpers import FP_A, GIT, passing
+
+from mlgates.record import _chain
 
 
 def _files(ledger):
@@ -23,7 +24,8 @@ def _ids(ledger):
 
 
 def _rewrite(ledger, path, seq, prev_id, prev_hash, body_bytes):
-    """Write ``body_bytes`` as a self-consistent record at ``seq`` (hashes recomputed) in place of ``path``."""
+    """Write ``body_bytes`` as a self-consistent record at ``seq`` (hashes recomputed), replacing
+    ``path``."""
     chain = _chain.seal(seq, prev_id, prev_hash, body_bytes)
     if path is not None:
         path.unlink()
@@ -71,9 +73,7 @@ def test_edited_with_recomputed_hash_is_named(filled):
     body = json.loads(parsed.body_bytes)
     body["verdict"]["status"] = "pass"
     body["metadata"]["i"] = 99
-    new = _rewrite(
-        filled, path, 3, parsed.chain.prev_id, parsed.chain.prev_hash, _chain.canonical_body(body)
-    )
+    new = _rewrite(filled, path, 3, parsed.chain.prev_id, parsed.chain.prev_hash, _chain.canonical_body(body))
     verdict = filled.verify()
     problems = _problems(verdict)
     assert problems == {(new.id, "record_edited")}, verdict.to_text()
@@ -205,10 +205,8 @@ def test_crash_before_the_head_update_is_recovered(filled, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(_chain, "write_head", crash)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         filled.record(passing(), model=FP_A, model_name="churn", git=GIT)
-    except KeyboardInterrupt:
-        pass
     monkeypatch.setattr(_chain, "write_head", real)
     assert filled.verify().status.value == "warn"  # the record exists, the head lags
     assert filled.record(passing(), model=FP_A, model_name="churn", git=GIT).seq == 8

@@ -34,7 +34,12 @@ def test_promotion_gate_fails_closed(tmp_path, ledger):
 def test_promotion_gate_config_round_trip(ledger):
     gate = PromotionGate(require=["release"], max_age="12h", ledger=ledger)
     config = gate.to_config()
-    assert config == {"type": "PromotionGate", "require": ["release"], "max_age": "12h", "ledger": str(ledger.path)}
+    assert config == {
+        "type": "PromotionGate",
+        "require": ["release"],
+        "max_age": "12h",
+        "ledger": str(ledger.path),
+    }
     assert gate_from_config(config).to_config() == config
 
 
