@@ -65,6 +65,7 @@ class VerdictRecorder:
         self.ledger: str | None = None
         self.explicit: set[int] = set()  # ids of verdicts a test recorded itself
         self.ledger_count = 0
+        self.ledger_error: str | None = None
 
     def __call__(self, verdict: Verdict) -> None:
         self.records.append((self.current_test, verdict))
@@ -185,8 +186,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if recorder is not None and recorder.ledger:
         from mlgates.record._pytest import record_session
 
-        n = record_session(recorder.ledger, recorder.records, recorder.explicit)
-        recorder.ledger_count = n
+        try:
+            recorder.ledger_count = record_session(recorder.ledger, recorder.records, recorder.explicit)
+        except Exception as exc:  # noqa: BLE001 - reported in the summary, never a crash of pytest
+            recorder.ledger_error = f"{type(exc).__name__}: {exc}"
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
@@ -195,7 +198,11 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         return
     if recorder.report:
         terminalreporter.write_line(f"mlgates: {len(recorder.records)} verdicts written to {recorder.report}")
-    if recorder.ledger:
+    if recorder.ledger and recorder.ledger_error:
+        terminalreporter.write_line(
+            f"mlgates: could not record in the ledger {recorder.ledger}: {recorder.ledger_error}", red=True
+        )
+    elif recorder.ledger:
         terminalreporter.write_line(
             f"mlgates: {recorder.ledger_count} verdicts recorded in the ledger {recorder.ledger}"
         )

@@ -53,6 +53,15 @@ def test_session_verdicts_are_recorded(pytester: pytest.Pytester):
     assert ledger.verify().status.value == "pass"
 
 
+def test_a_ledger_that_cannot_be_written_is_reported(pytester: pytest.Pytester):
+    pytester.makepyfile(test_session_gates=TESTS)
+    blocker = pytester.path / "file"
+    blocker.write_text("not a folder")
+    result = pytester.runpytest(*_plugin_args(), "-p", "no:cacheprovider", f"--mlgates-ledger={blocker}")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*mlgates: could not record in the ledger*"])
+
+
 def test_without_the_option_nothing_is_recorded(pytester: pytest.Pytester):
     pytester.makepyfile(test_session_gates=TESTS)
     result = pytester.runpytest(*_plugin_args(), "-p", "no:cacheprovider")

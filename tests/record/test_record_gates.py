@@ -43,6 +43,13 @@ def test_promotion_gate_config_round_trip(ledger):
     assert gate_from_config(config).to_config() == config
 
 
+def test_gates_holding_a_ledger_object_clone(ledger):
+    gate = PromotionGate(require=["release"], ledger=ledger)
+    twin = gate.clone()
+    assert twin.ledger.path == ledger.path and twin.ledger is not ledger
+    assert repr(twin) == repr(gate)
+
+
 def test_promotion_gate_in_a_suite_fingerprints_the_model(ledger):
     from sklearn.linear_model import LogisticRegression
 
