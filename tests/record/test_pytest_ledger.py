@@ -58,7 +58,7 @@ def test_a_ledger_that_cannot_be_written_is_reported(pytester: pytest.Pytester):
     blocker = pytester.path / "file"
     blocker.write_text("not a folder")
     result = pytester.runpytest(*_plugin_args(), "-p", "no:cacheprovider", f"--mlgates-ledger={blocker}")
-    result.assert_outcomes(passed=2, failed=1)
+    result.assert_outcomes(passed=1, failed=2)  # the test that records by itself fails too
     result.stdout.fnmatch_lines(["*mlgates: could not record in the ledger*"])
 
 
