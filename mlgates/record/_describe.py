@@ -113,6 +113,10 @@ def _short(value: Any) -> Any:
     fingerprint, not this, identifies the model)."""
     if hasattr(value, "get_params") and not isinstance(value, type):
         return f"{type(value).__name__}(...)"
+    if isinstance(value, (list, tuple)):  # e.g. a Pipeline's steps: [(name, estimator), ...]
+        items = [_short(v) for v in value]
+        text = "[" + ", ".join(str(i) for i in items) + "]"
+        return items if len(text) <= _MAX_PARAM else text[: _MAX_PARAM - 1] + "…"
     plain = to_plain(value)
     if isinstance(plain, (str, int, float, bool)) or plain is None:
         text = plain

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -56,6 +57,15 @@ def _num(x: Any) -> str:
     return fmt_number(None if x is None else float(x))
 
 
+def _param_text(value: Any) -> str:
+    """A recorded parameter as it was given: JSON for lists and mappings, the text otherwise."""
+    from mlgates.core._jsonable import thaw
+
+    if isinstance(value, (list, tuple, Mapping)):
+        return json.dumps(thaw(value), ensure_ascii=False)
+    return str(value)
+
+
 def _leaves(verdict: Verdict, prefix: str = "") -> Iterator[tuple[str, Verdict]]:
     path = f"{prefix}{verdict.name}"
     if not verdict.children:
@@ -85,6 +95,7 @@ def _pick_fingerprint(ledger: Ledger, model_name: str, model: Any) -> str:
 def _metric_rows(path: str, v: Verdict, rid: str) -> list[tuple[Cell, ...]]:
     rows: list[tuple[Cell, ...]] = []
     m = dict(v.metrics)
+    bounds = {f.subject: f.threshold for f in v.findings if f.threshold is not None}
     skip = {"ci_low", "ci_high"}
     for key in m:
         if key in skip or key.startswith("baseline_") or key.endswith(("_ci_low", "_ci_high")):
@@ -101,6 +112,7 @@ def _metric_rows(path: str, v: Verdict, rid: str) -> list[tuple[Cell, ...]]:
                 _Link(_num(m[key]), rid, f"{path}: {key}"),
                 interval,
                 _Link(_num(base), rid, f"{path}: baseline_{key}") if base is not None else "",
+                _Link(_num(bounds[key]), rid, f"{path}: {key} bound") if key in bounds else "",
                 v.status.value,
             )
         )
@@ -113,6 +125,7 @@ def _metric_rows(path: str, v: Verdict, rid: str) -> list[tuple[Cell, ...]]:
                 _Link(
                     f"[{_num(m['ci_low'])}, {_num(m['ci_high'])}]", rid, f"{path}: interval of the difference"
                 ),
+                "",
                 "",
                 v.status.value,
             )
@@ -167,7 +180,7 @@ def _build(ledger: Ledger, model_name: str, fp: str) -> tuple[str, list[_Section
         ("lifecycle state", _Link(state, cite(decisions[-1] if decisions else records[0]), "state")),
     ]
     for key, value in sorted((model.get("params") or {}).items()):
-        about.rows.append((f"parameter {key}", _Link(str(value), cite(source), f"parameter {key}")))
+        about.rows.append((f"parameter {key}", _Link(_param_text(value), cite(source), f"parameter {key}")))
 
     data = _Section("Data", "Fingerprints of the data the model was checked on (never the data itself).")
     data.columns = ("role", "fingerprint", "rows", "columns", "time range", "record")
@@ -200,7 +213,9 @@ def _build(ledger: Ledger, model_name: str, fp: str) -> tuple[str, list[_Section
         latest[str((rec.body.get("suite") or {}).get("name"))] = rec
     suites = _Section("Verdicts", "The latest verdict of each suite for this model.")
     suites.columns = ("suite", "status", "reason", "time", "stage", "commit", "record")
-    perf = _Section("Performance", columns=("gate", "metric", "value", "interval", "baseline", "status"))
+    perf = _Section(
+        "Performance", columns=("gate", "metric", "value", "interval", "baseline", "bound", "status")
+    )
     fair = _Section(
         "Fairness", columns=("gate", "group", "method", "value", "interval", "bound", "p-value", "status")
     )
