@@ -115,16 +115,14 @@ def _short(value: Any) -> Any:
         return f"{type(value).__name__}(...)"
     if isinstance(value, (list, tuple)):  # e.g. a Pipeline's steps: [(name, estimator), ...]
         items = [_short(v) for v in value]
-        text = "[" + ", ".join(str(i) for i in items) + "]"
-        return items if len(text) <= _MAX_PARAM else text[: _MAX_PARAM - 1] + "…"
+        joined = "[" + ", ".join(str(i) for i in items) + "]"
+        return items if len(joined) <= _MAX_PARAM else joined[: _MAX_PARAM - 1] + "…"
     plain = to_plain(value)
-    if isinstance(plain, (str, int, float, bool)) or plain is None:
-        text = plain
-    else:
-        text = " ".join(str(plain).split())
-    if isinstance(text, str) and len(text) > _MAX_PARAM:
-        return text[: _MAX_PARAM - 1] + "…"
-    return plain if text is plain else text
+    if not (isinstance(plain, (str, int, float, bool)) or plain is None):
+        plain = " ".join(str(plain).split())  # a mapping or an unknown object: one line of text
+    if isinstance(plain, str) and len(plain) > _MAX_PARAM:
+        return plain[: _MAX_PARAM - 1] + "…"
+    return plain
 
 
 _MAX_PARAM = 120
