@@ -24,7 +24,8 @@ _LEDGER_HELP = "the ledger folder (default: $MLGATES_LEDGER or .mlgates/ledger)"
 
 def _common() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--ledger", metavar="DIR", default=None, help=_LEDGER_HELP)
+    # SUPPRESS: `mlgates ledger --ledger DIR status` and `mlgates ledger status --ledger DIR` both work
+    parent.add_argument("--ledger", metavar="DIR", default=argparse.SUPPRESS, help=_LEDGER_HELP)
     parent.add_argument("--debug", action="store_true", help="show Python tracebacks")
     return parent
 
@@ -43,6 +44,7 @@ def register(subparsers: Any) -> None:
         help="the release record: status, history, verify, promote, retire",
         description="The ledger of verdicts and lifecycle decisions (see docs/governance.md).",
     )
+    ledger.add_argument("--ledger", metavar="DIR", default=None, help=_LEDGER_HELP)
     sub = ledger.add_subparsers(dest="ledger_command", metavar="SUBCOMMAND")
     ledger.set_defaults(handler=lambda args: _usage(ledger))
 
@@ -112,7 +114,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 def _open(args: argparse.Namespace) -> Ledger:
     from mlgates.record.ledger import Ledger
 
-    return Ledger(args.ledger)
+    return Ledger(getattr(args, "ledger", None))
 
 
 def _model(args: argparse.Namespace) -> Any:

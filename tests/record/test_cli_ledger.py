@@ -19,6 +19,7 @@ def run(capsys, *argv):
 def test_status_history_show(filled, capsys):
     code, out, _ = run(capsys, "ledger", "status", "--ledger", filled.path)
     assert code == 0 and "churn" in out and "candidate" in out
+    assert run(capsys, "ledger", "--ledger", filled.path, "status")[1] == out
     code, out, _ = run(capsys, "ledger", "history", "churn", "--ledger", filled.path, "--format", "json")
     assert code == 0 and len(json.loads(out)) == 6
     first = filled.records()[0].id
@@ -78,6 +79,17 @@ def test_promote_retire_reindex(ledger, capsys):
     (d / "index.sqlite").unlink()
     code, out, _ = run(capsys, "ledger", "reindex", "--ledger", d)
     assert code == 0 and "reindexed 5 records" in out  # 2 verdicts, 3 decisions
+
+
+def test_default_ledger_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MLGATES_LEDGER", raising=False)
+    passing().record(model=FP_A, model_name="churn", git=GIT)
+    assert (tmp_path / ".mlgates" / "ledger" / "HEAD.json").is_file()
+    code, out, _ = run(capsys, "ledger", "status")
+    assert code == 0 and FP_A in out
+    monkeypatch.setenv("MLGATES_LEDGER", str(tmp_path / "other"))
+    assert run(capsys, "ledger", "status")[0] == 2
 
 
 def test_card(filled, tmp_path, capsys):
