@@ -27,7 +27,6 @@ except ImportError as exc:  # pragma: no cover - exercised in an environment wit
     ) from exc
 
 from mlgates.core.errors import GateFailure, ParameterError
-from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 
 if TYPE_CHECKING:
@@ -160,6 +159,30 @@ def set_alias(
     ------
     GateFailure
         When the promotion gate does not pass; the alias is not changed.
+
+    Examples
+    --------
+    >>> import os, tempfile, pathlib, pandas as pd, mlflow
+    >>> from mlflow import MlflowClient
+    >>> from mlgates import GateFailure, Ledger, RowCountGate
+    >>> os.environ["MLFLOW_ALLOW_FILE_STORE"] = "true"   # a local file store, for the example
+    >>> mlflow.set_tracking_uri(pathlib.Path(tempfile.mkdtemp()).as_uri())
+    >>> _ = mlflow.set_experiment("mlgates-example")
+    >>> ledger = Ledger(tempfile.mkdtemp())
+    >>> fp = "mlg1-xxh3_128:" + "8" * 32
+    >>> failed = RowCountGate(min_rows=5, name="release").check(current=pd.DataFrame({"x": [1]}))
+    >>> with mlflow.start_run() as run:
+    ...     _ = log_verdict(failed, record=ledger.record(failed, model=fp, model_name="churn", git=None))
+    >>> client = MlflowClient()
+    >>> _ = client.create_registered_model("churn")
+    >>> v = client.create_model_version("churn", source=run.info.artifact_uri, run_id=run.info.run_id)
+    >>> try:
+    ...     set_alias("churn", "champion", v.version, ledger=ledger, require="release", allow_dirty=True)
+    ... except GateFailure as exc:
+    ...     print(exc.verdict.reason)
+    verdict_failed
+    >>> client.get_registered_model("churn").aliases
+    {}
     """
     from mlgates.record.gates import PromotionGate
 
@@ -174,7 +197,7 @@ def set_alias(
             )
     gate = PromotionGate(require=require, max_age=max_age, allow_dirty=allow_dirty, ledger=ledger)
     verdict = gate.check(model=model, model_name=model_name or registered_model)
-    if verdict.status is not Status.PASS and not verdict.passed:
+    if not verdict.passed:
         raise GateFailure(
             verdict,
             f"refused to set alias {alias!r} of {registered_model} to version {version}:\n"

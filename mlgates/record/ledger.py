@@ -80,6 +80,18 @@ class Record:
         The record's file.
     intact : bool
         Whether the file's bytes match its hashes.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> from mlgates import Ledger, RowCountGate
+    >>> ledger = Ledger(tempfile.mkdtemp())
+    >>> v = RowCountGate(min_rows=1, name="release").check(current=pd.DataFrame({"x": [1, 2]}))
+    >>> rec = ledger.record(v, git=None, stage="ci")
+    >>> rec.id == ledger.get(1).id, rec.kind, rec.body["stage"], rec.body["data"]["current"]["n_rows"]
+    (True, 'verdict', 'ci', 2)
+    >>> rec.verdict == v
+    True
     """
 
     __slots__ = ("body", "hash", "id", "intact", "path", "prev_hash", "prev_id", "seq")
@@ -598,21 +610,21 @@ class Ledger:
 
     def status(self) -> Table:
         """Which model is live, which are being tested, which are retired: one row per model."""
-        from mlgates.record.queries import status_table
+        from mlgates.record._queries import status_table
 
         with self._reader() as conn:
             return status_table(conn)
 
     def history(self, model_name: str, fingerprint: str | None = None) -> Table:
         """Every verdict and decision about a model name (or one fingerprint of it), oldest first."""
-        from mlgates.record.queries import history_table
+        from mlgates.record._queries import history_table
 
         with self._reader() as conn:
             return history_table(conn, model_name, fingerprint)
 
     def flaky(self) -> Table:
         """Gates that gave different statuses for the same model, data and suite fingerprints."""
-        from mlgates.record.queries import flaky_table
+        from mlgates.record._queries import flaky_table
 
         with self._reader() as conn:
             return flaky_table(conn)

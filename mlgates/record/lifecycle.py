@@ -18,7 +18,7 @@ from mlgates.core.finding import Finding
 from mlgates.core.params import parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.record._describe import describe_model, now_utc, parse_time
+from mlgates.record._describe import describe_model, now_utc
 
 if TYPE_CHECKING:
     from mlgates.record.ledger import Ledger, Record
@@ -93,8 +93,42 @@ def evaluate_promotion(
     the latest verdict recorded for this fingerprint must be intact, passed (PASS or WARN),
     younger than ``max_age``, name the data it judged by fingerprint, and come from a clean
     commit (unless ``allow_dirty``). One finding per suite; FAIL names the first rule broken.
+    Nothing is written to the ledger.
+
+    Parameters
+    ----------
+    ledger : Ledger
+    model_name : str
+    fingerprint : str
+        The model's fingerprint (``mlgates.fingerprint(model)`` or of its file).
+    require : sequence of str or str
+        Suite names; empty: every suite recorded for the model.
+    max_age : str, number, timedelta or None
+        ``"7d"``, ``"12h"``, seconds; None: any age.
+    allow_dirty : bool
+    now : datetime, optional
+        The time to judge ages at (default: now, UTC).
+    name : str
+        The verdict's name.
+
+    Returns
+    -------
+    Verdict
+        ``PromotionGate`` verdict with one finding per suite.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> from mlgates import Ledger, RowCountGate
+    >>> ledger = Ledger(tempfile.mkdtemp())
+    >>> fp = "mlg1-xxh3_128:" + "9" * 32
+    >>> v = RowCountGate(min_rows=5, name="release").check(current=pd.DataFrame({"x": [1]}))
+    >>> _ = ledger.record(v, model=fp, model_name="churn", git={"commit": "abc", "dirty": False})
+    >>> verdict = evaluate_promotion(ledger, "churn", fp, require=["release"])
+    >>> verdict.status.value, verdict.reason
+    ('fail', 'verdict_failed')
     """
-    from mlgates.record.queries import latest_verdicts
+    from mlgates.record._queries import latest_verdicts
 
     required = _requirements(require)
     limit = parse_age(max_age)
@@ -317,7 +351,24 @@ def promote(
     Returns
     -------
     Verdict
-        The promotion verdict; ``params["record"]`` is the id of the decision record.
+        The promotion verdict; ``params["record"]`` is the id of the decision record,
+        ``params["replaced"]`` the fingerprints moved out of ``live``.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> from mlgates import Ledger, RowCountGate
+    >>> ledger = Ledger(tempfile.mkdtemp())
+    >>> old, new = "mlg1-xxh3_128:" + "1" * 32, "mlg1-xxh3_128:" + "2" * 32
+    >>> v = RowCountGate(min_rows=1, name="release").check(current=pd.DataFrame({"x": [1]}))
+    >>> for fp in (old, new):
+    ...     _ = ledger.record(v, model=fp, model_name="churn", git={"commit": "abc", "dirty": False})
+    >>> promote(ledger, "churn", old, require="release").passed
+    True
+    >>> list(promote(ledger, "churn", new, require="release").params["replaced"]) == [old]
+    True
+    >>> ledger.state("churn", old)
+    'retired'
     """
     if to not in _TARGETS:
         raise parameter_error("promote", "to", "one of {'staging', 'live'}", to)
@@ -359,7 +410,21 @@ def promote(
 def set_state(
     ledger: Ledger, model_name: str, model: Any, *, to: str, action: str, reason: str | None
 ) -> Record:
-    """Record a manual change of state (retire, reject); returns the decision record."""
+    """Record a manual change of state (``Ledger.retire``, ``Ledger.reject``); returns the
+    decision record.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> from mlgates import Ledger, RowCountGate
+    >>> ledger = Ledger(tempfile.mkdtemp())
+    >>> fp = "mlg1-xxh3_128:" + "4" * 32
+    >>> v = RowCountGate(min_rows=1, name="release").check(current=pd.DataFrame({"x": [1]}))
+    >>> _ = ledger.record(v, model=fp, model_name="churn", git=None)
+    >>> rec = set_state(ledger, "churn", fp, to="rejected", action="reject", reason="label leak")
+    >>> rec.decision["from"], rec.decision["to"], ledger.state("churn", fp)
+    ('candidate', 'rejected', 'rejected')
+    """
     with ledger._lock():
         fp = resolve_model(ledger, model_name, model)
         state = ledger.state(model_name, fp)
@@ -368,8 +433,3 @@ def set_state(
         if state == to:
             raise ParameterError(f"{model_name} {fp} is already {to}.")
         return _decide(ledger, model_name, fp, action=action, to=to, allowed=True, reason=reason)
-
-
-def record_age(record: Record, now: _dt.datetime | None = None) -> _dt.timedelta:
-    """How long ago a record was appended."""
-    return (now or now_utc()) - parse_time(str(record.body["time"]))
