@@ -19,10 +19,13 @@ ledger by the files alone: compare ``verify()``'s ``head`` with a copy kept else
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 from mlgates.core.finding import Finding
 from mlgates.core.status import Status
@@ -63,9 +66,9 @@ def _where(seq: int, rid: str) -> str:
     return os.sep + shard_name(seq) + os.sep + rid + ".json"
 
 
-def _load(root: Path, problems: _Problems) -> list[ParsedFile]:
+def _load(root: Path, files: list[Path], problems: _Problems) -> list[ParsedFile]:
     nodes = []
-    for path in record_files(root):
+    for path in files:
         try:
             parsed = parse_record_file(path)
         except OSError as exc:
@@ -119,15 +122,22 @@ def _bridge(
     return None
 
 
-def verify_ledger(root: Path) -> Verdict:
-    """Check the ledger folder ``root``; see the module docstring for what each reason means."""
+def verify_ledger(root: Path, lock: Callable[[], AbstractContextManager[Any]] | None = None) -> Verdict:
+    """Check the ledger folder ``root``; see the module docstring for what each reason means.
+
+    ``lock`` (the ledger's append lock) is held while the head is read and the files are
+    listed, so that appends running meanwhile are not half seen; the files are then read
+    without it.
+    """
     problems = _Problems()
-    nodes = _load(root, problems)
+    with lock() if lock is not None else contextlib.nullcontext():
+        head = read_head(root)
+        files = record_files(root)
+    nodes = _load(root, files, problems)
     by_pos: dict[int, list[ParsedFile]] = {}
     for n in nodes:
         assert n.chain is not None
         by_pos.setdefault(n.chain.seq, []).append(n)
-    head = read_head(root)
     if head is not None and head.get("invalid"):
         problems.add("HEAD.json", "head_invalid", "HEAD.json is unreadable or was changed by hand")
         head = None

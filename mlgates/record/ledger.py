@@ -546,7 +546,7 @@ class Ledger:
         reordered or inserted (see :mod:`mlgates.record._verify`)."""
         from mlgates.record._verify import verify_ledger
 
-        return verify_ledger(self.path)
+        return verify_ledger(self.path, lock=self._lock if self.path.is_dir() else None)
 
     # -- lifecycle --------------------------------------------------------------------------
     def state(self, model_name: str, fingerprint: str) -> str | None:

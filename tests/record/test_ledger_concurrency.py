@@ -75,3 +75,28 @@ def test_threads_of_one_process_share_a_ledger(tmp_path):
         t.join()
     assert len(ledger) == 100
     assert ledger.verify().status.value == "pass"
+
+
+def test_verify_while_another_process_appends_sees_a_consistent_ledger(tmp_path):
+    """verify() reads the head and lists the files under the append lock: records being written
+    meanwhile are either wholly in its snapshot or not in it (no spurious head_behind)."""
+    import threading
+
+    path = tmp_path / "ledger"
+    Ledger(path, fsync=False).record(passing(), model=FP_A, model_name="churn", git=GIT)
+    done = threading.Event()
+
+    def writer() -> None:
+        other = Ledger(path, fsync=False)  # another object: another lock holder, like a process
+        for i in range(150):
+            other.record(passing(), model=FP_A, model_name="churn", git=GIT, metadata={"i": i})
+        done.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    statuses = []
+    reader = Ledger(path)
+    while not done.is_set():
+        statuses.append(reader.verify().status.value)
+    thread.join()
+    assert statuses and set(statuses) == {"pass"}
