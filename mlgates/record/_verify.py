@@ -130,6 +130,15 @@ def verify_ledger(root: Path, lock: Callable[[], AbstractContextManager[Any]] | 
     without it.
     """
     problems = _Problems()
+    if not root.is_dir():
+        return Verdict(
+            Status.ERROR,
+            name="ledger verify",
+            gate="LedgerVerification",
+            reason="ledger_missing",
+            message=f"no ledger at {root}",
+            params={"path": str(root)},
+        )
     with lock() if lock is not None else contextlib.nullcontext():
         head = read_head(root)
         files = record_files(root)
@@ -161,6 +170,15 @@ def verify_ledger(root: Path, lock: Callable[[], AbstractContextManager[Any]] | 
     _above_head(by_pos, anchor_seq, str(head["hash"]), problems)
     n_records = sum(1 for n in nodes if n.ok)
     findings = problems.findings
+    if not nodes and not findings and int(head["seq"]) == 0:
+        return Verdict(
+            Status.SKIP,
+            name="ledger verify",
+            gate="LedgerVerification",
+            reason="nothing_to_check",
+            message=f"the ledger at {root} holds no records",
+            params={"path": str(root)},
+        )
     status = Status.worst([f.status for f in findings]) if findings else Status.PASS
     if status is Status.PASS:
         message = f"{n_records} records, chain intact up to the head {head.get('id') or '(empty)'}"

@@ -32,6 +32,8 @@ def test_status_history_show(filled, capsys):
 def test_errors_exit_2(tmp_path, filled, capsys):
     code, _, err = run(capsys, "ledger", "status", "--ledger", tmp_path / "none")
     assert code == 2 and "no ledger here" in err
+    code, out, _ = run(capsys, "ledger", "verify", "--ledger", tmp_path / "none")
+    assert code == 2 and "no ledger at" in out
     code, _, err = run(capsys, "ledger", "show", "42424242", "--ledger", filled.path)
     assert code == 2 and "no record" in err
     code, _, err = run(capsys, "ledger", "promote", "churn", "--ledger", filled.path)

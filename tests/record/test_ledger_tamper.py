@@ -41,8 +41,12 @@ def test_clean_ledger_passes(filled):
     assert not _problems(verdict)
 
 
-def test_empty_ledger_passes(ledger):
-    assert ledger.verify().status.value == "pass"
+def test_a_missing_or_empty_ledger_does_not_pass(ledger, tmp_path):
+    verdict = ledger.verify()  # nothing was ever recorded: the folder does not exist (a typo?)
+    assert verdict.status.value == "error" and verdict.reason == "ledger_missing"
+    ledger.path.mkdir(parents=True)
+    verdict = ledger.verify()
+    assert verdict.status.value == "skip" and verdict.reason == "nothing_to_check"
 
 
 def test_edited_byte_is_named(filled):
