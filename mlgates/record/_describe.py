@@ -151,14 +151,34 @@ def _describe_table(obj: Any, time_column: str | None) -> dict[str, Any]:
     out: dict[str, Any] = {"fingerprint": fingerprint(obj), "n_rows": int(shape[0])}
     if len(shape) > 1:
         out["n_columns"] = int(shape[1])
-    columns = getattr(obj, "columns", None)
-    if columns is not None:
-        out["columns"] = [str(c) for c in columns]
-        if time_column is not None and time_column in columns:
-            col = obj[time_column]
-            lo, hi = col.min(), col.max()
-            out["time_range"] = [to_plain(lo), to_plain(hi)]
+    names = _column_names(obj)
+    if names is not None:
+        out["columns"] = names
+        if time_column is not None and time_column in names:
+            out["time_range"] = _time_range(obj, time_column)
     return out
+
+
+def _column_names(obj: Any) -> list[str] | None:
+    """Column names only (a pyarrow Table's ``columns`` are its data: use ``column_names``)."""
+    names = getattr(obj, "column_names", None)
+    if names is None:
+        columns = getattr(obj, "columns", None)
+        if columns is None or not all(isinstance(c, (str, int, float)) for c in columns):
+            return None
+        names = columns
+    return [str(c) for c in names]
+
+
+def _time_range(obj: Any, column: str) -> list[Any] | None:
+    """First and last value of a datetime column (pandas, polars or pyarrow)."""
+    if type(obj).__module__.split(".")[0] == "pyarrow":
+        import pyarrow.compute as pc
+
+        col = obj.column(column)
+        return [to_plain(pc.min(col).as_py()), to_plain(pc.max(col).as_py())]
+    col = obj[column]
+    return [to_plain(col.min()), to_plain(col.max())]
 
 
 def describe_data(data: Any, verdict: Verdict | None, time_column: str | None = None) -> dict[str, Any]:

@@ -128,6 +128,26 @@ def test_fingerprints_never_data(ledger):
     assert train["time_range"][0].startswith("2024-01-01") and train["fingerprint"].startswith("mlg1-")
 
 
+def test_arrow_and_polars_tables_record_names_not_values(ledger):
+    import pandas as pd
+    import polars as pl
+    import pyarrow as pa
+
+    from mlgates import fingerprint
+
+    frame = pd.DataFrame(
+        {"secret": ["s3cr3t-a", "s3cr3t-b"], "t": pd.to_datetime(["2024-05-01", "2024-06-01"])}
+    )
+    table, polars = pa.Table.from_pandas(frame, preserve_index=False), pl.from_pandas(frame)
+    rec = ledger.record(passing(), data={"arrow": table, "polars": polars}, time_column="t", git=GIT)
+    assert "s3cr3t" not in rec.path.read_text()
+    for role, obj in (("arrow", table), ("polars", polars)):
+        entry = rec.body["data"][role]
+        assert list(entry["columns"]) == ["secret", "t"] and entry["n_rows"] == 2
+        assert entry["fingerprint"] == fingerprint(obj)
+        assert str(entry["time_range"][1]).startswith("2024-06-01")
+
+
 def test_verdict_record_method(tmp_path):
     rec = passing().record(tmp_path / "l", model=FP_A, model_name="churn", git=GIT)
     assert Ledger(tmp_path / "l").get(rec.id).verdict.name == "release"
