@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
+import math
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -41,6 +42,18 @@ class _Link:
 
 Cell = str | _Link
 
+#: The card's own style (the record layer does not reach up into the report renderers).
+_CSS = (
+    ".mlg{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:13px;color:#1f2328;"
+    "max-width:1200px;line-height:1.4;background:#fff}.mlg-page{margin:16px 24px}"
+    ".mlg-head{font-size:18px}.mlg-meta{color:#6e7781;font-size:12px}.mlg-msg{color:#424a53}"
+    ".mlg-suite{margin-top:14px;font-size:14px;border-bottom:1px solid #d0d7de;padding-bottom:2px}"
+    ".mlg-findings{border-collapse:collapse;margin:4px 0 8px 1.5em}"
+    ".mlg-findings th,.mlg-findings td{border-bottom:1px solid #d0d7de;padding:2px 8px;text-align:left}"
+    ".mlg-findings th{background:#f6f8fa;font-weight:600}.mlg-more{color:#6e7781;font-style:italic}"
+    "a{color:#0969da;text-decoration:none}code{font-size:12px}"
+)
+
 
 @dataclasses.dataclass
 class _Section:
@@ -52,9 +65,15 @@ class _Section:
 
 
 def _num(x: Any) -> str:
-    from mlgates.report._rows import fmt_number
-
-    return fmt_number(None if x is None else float(x))
+    """4 significant digits (scientific below 1e-3 and from 1e6), integers as integers."""
+    if x is None:
+        return ""
+    x = float(x)
+    if math.isnan(x) or math.isinf(x):
+        return str(x)
+    if x != 0 and (abs(x) < 1e-3 or abs(x) >= 1e6):
+        return f"{x:.3e}"
+    return str(int(x)) if x.is_integer() else f"{x:.4g}"
 
 
 def _param_text(value: Any) -> str:
@@ -403,11 +422,9 @@ def _html_cell(cell: Cell) -> str:
 
 
 def _html(title: str, fp: str, sections: Sequence[_Section], evidence: Sequence[Record], href: Any) -> str:
-    from mlgates.report.html import _css
-
     parts = [
         "<!DOCTYPE html><html><head><meta charset='utf-8'>",
-        f"<title>{_h(title)}</title><style>{_css()}</style></head><body><div class='mlg mlg-page'>",
+        f"<title>{_h(title)}</title><style>{_CSS}</style></head><body><div class='mlg mlg-page'>",
         f"<h1 class='mlg-head'>{_h(title)}</h1>",
         f"<p class='mlg-meta'>Model <code>{_h(fp)}</code>. Written by mlgates from the ledger only: every "
         "number links to the record it came from (see Evidence).</p>",
