@@ -10,6 +10,7 @@ fairlearn) are imported on first use.
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from mlgates._exports import LAZY_EXPORTS
@@ -89,4 +90,13 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(LAZY_EXPORTS))
+    """The public API only: ``__all__``, the extras' lazy names, and the mlgates subpackages
+    already imported (not ``Any``, ``TYPE_CHECKING``, ``annotations`` or ``importlib``)."""
+    loaded = [
+        name
+        for name, value in globals().items()
+        if isinstance(value, ModuleType)
+        and not name.startswith("_")
+        and value.__name__.startswith("mlgates.")
+    ]
+    return sorted({*__all__, *LAZY_EXPORTS, *loaded})

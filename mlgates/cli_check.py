@@ -3,7 +3,10 @@
 Exit codes of ``check``: 0 passed (PASS, or WARN unless ``--fail-on warn``), 1 failed (FAIL or
 SKIP), 2 error (bad suite file, unreadable data, a column that is not there, a gate that could
 not judge its input). User mistakes print one line naming the file, key or column and the fix;
-``--debug`` shows the traceback.
+``--debug`` shows the traceback. Every line that carries a name from the data, the suite file or
+an error goes through :func:`mlgates.report.safe_text`: a column name cannot forge a line of the
+CI log or send escape sequences to the terminal. Only public API is used here (the layering test
+in tests/test_layers.py checks it).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from mlgates.core.errors import MlgatesError
+from mlgates.report import safe_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -145,7 +149,7 @@ def dispatch(args: argparse.Namespace) -> int:
     except (MlgatesError, OSError) as exc:
         if getattr(args, "debug", False):
             traceback.print_exc()
-        print(f"mlgates {args.command}: error: {exc}", file=sys.stderr)
+        print(f"mlgates {args.command}: error: {safe_text(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"mlgates {args.command}: interrupted", file=sys.stderr)
@@ -155,7 +159,7 @@ def dispatch(args: argparse.Namespace) -> int:
             traceback.print_exc()
         else:
             print(
-                f"mlgates {args.command}: unexpected {type(exc).__name__}: {exc} "
+                f"mlgates {args.command}: unexpected {type(exc).__name__}: {safe_text(exc)} "
                 "(rerun with --debug for the traceback)",
                 file=sys.stderr,
             )
@@ -167,14 +171,9 @@ def read_table(path: str | os.PathLike[str], option: str = "--current") -> pd.Da
     """Read a CSV (optionally compressed) or Parquet file; errors name the file and the fix."""
     import pandas as pd
 
-    p = Path(path)
-    if not p.exists():
-        raise CliError(f"{option} {p}: no such file.")
-    if p.is_dir():
-        raise CliError(f"{option} {p}: is a directory; pass a .csv or .parquet file.")
-    from mlgates.fingerprints._objects import CSV_READ_POLICY, table_format
+    from mlgates.core._io import csv_read_policy
 
-    fmt = table_format(p)  # the same recognition and CSV parsing as `mlgates fingerprint`/`lock`
+    p, fmt = table_path(path, option)
     try:
         if fmt in ("parquet", "feather"):
             try:
@@ -185,18 +184,36 @@ def read_table(path: str | os.PathLike[str], option: str = "--current") -> pd.Da
                 ) from None
             return pd.read_parquet(p) if fmt == "parquet" else pd.read_feather(p)
         if fmt in ("csv", "tsv"):
-            return pd.read_csv(p, sep="\t" if fmt == "tsv" else ",", **CSV_READ_POLICY)
+            return pd.read_csv(p, sep="\t" if fmt == "tsv" else ",", **csv_read_policy())
     except CliError:
         raise
     except (ValueError, OSError, UnicodeDecodeError) as exc:
         raise CliError(f"{option} {p}: cannot read the file: {exc}") from exc
-    raise CliError(
-        f"{option} {p}: unknown file type {p.suffix!r}; use .csv or .tsv (optionally .gz/.bz2/.zip/.xz), "
-        ".parquet or .feather."
-    )
+    raise CliError(f"{option} {p}: unknown file type {fmt!r}.")  # pragma: no cover - table_path refuses
 
 
-def _check_columns(frame: pd.DataFrame, columns: Sequence[str], option: str, path: str) -> None:
+def table_path(path: str | os.PathLike[str], option: str = "--current") -> tuple[Path, str]:
+    """The data file and its format, checked without reading it (so that a mistyped path is
+    reported before anything slow happens); errors name the option, the file and the fix."""
+    p = Path(path)
+    if not p.exists():
+        raise CliError(f"{option} {p}: no such file.")
+    if p.is_dir():
+        raise CliError(f"{option} {p}: is a directory; pass a .csv or .parquet file.")
+    from mlgates.core._io import table_format
+
+    fmt = table_format(p)  # the same recognition and CSV parsing as `mlgates fingerprint`/`lock`
+    if fmt not in ("parquet", "feather", "csv", "tsv"):
+        raise CliError(
+            f"{option} {p}: unknown file type {p.suffix!r}; use .csv or .tsv (optionally "
+            ".gz/.bz2/.zip/.xz), .parquet or .feather."
+        )
+    return p, fmt
+
+
+def _check_columns(
+    frame: pd.DataFrame, columns: Sequence[str], option: str, path: str | os.PathLike[str]
+) -> None:
     names = [str(c) for c in frame.columns]
     for col in columns:
         if col in frame.columns:
@@ -207,7 +224,7 @@ def _check_columns(frame: pd.DataFrame, columns: Sequence[str], option: str, pat
         raise CliError(f"{option} {col!r} is not a column of {path}.{hint} Columns: {shown}.")
 
 
-def load_model(path: str, *, trust: bool, option: str = "--model") -> Any:
+def load_model(path: str | os.PathLike[str], *, trust: bool, option: str = "--model") -> Any:
     """Load a model file: ``.skops`` with skops (types checked), pickle/joblib only if trusted."""
     p = Path(path)
     if not p.exists():
@@ -277,23 +294,21 @@ def _inputs(args: argparse.Namespace) -> dict[str, Any]:
 
 # -- check ----------------------------------------------------------------------------------
 def render(verdict: Verdict, fmt: str, *, color: bool = False) -> str:
-    """The verdict in one of :data:`FORMATS`."""
+    """The verdict in one of :data:`FORMATS` (through :func:`mlgates.report.render`)."""
+    from mlgates import report
+
+    if fmt not in FORMATS:
+        raise CliError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}.")
     if fmt == "text":
-        return verdict.to_text(color=color) + "\n"
+        return report.render(verdict, "text", color=color) + "\n"
     if fmt == "json":
-        return verdict.to_json() + "\n"
-    if fmt == "markdown":
-        return verdict.to_markdown()
-    if fmt == "junit":
-        return verdict.to_junit_xml()
-    if fmt == "html":
-        return verdict.to_html()
-    raise CliError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}.")
+        return report.render(verdict, "json") + "\n"
+    return report.render(verdict, fmt)
 
 
 def _progress_printer(stream: TextIO) -> Callable[[int, int, Gate], None]:
     def show(i: int, n: int, gate: Gate) -> None:
-        stream.write(f"\r\033[K[{i + 1}/{n}] {gate.display_name} ...")
+        stream.write(f"\r\033[K[{i + 1}/{n}] {safe_text(gate.display_name)} ...")
         stream.flush()
 
     return show
@@ -301,13 +316,7 @@ def _progress_printer(stream: TextIO) -> Callable[[int, int, Gate], None]:
 
 def run_suite(gate: Gate, inputs: dict[str, Any], *, progress: Callable[..., None] | None) -> Verdict:
     """Check ``gate`` on ``inputs``, reporting progress per top-level member of a suite."""
-    from mlgates.core.context import CheckContext
-    from mlgates.core.suite import Suite
-
-    if isinstance(gate, Suite) and progress is not None:
-        gate.validate()
-        return gate._run(CheckContext(inputs), progress=progress)
-    return gate.check(**inputs)
+    return gate.check(**inputs, progress=progress)
 
 
 def _append_step_summary(verdict: Verdict) -> None:
@@ -316,9 +325,13 @@ def _append_step_summary(verdict: Verdict) -> None:
         return
     try:
         with open(path, "a", encoding="utf-8") as fh:
-            fh.write(verdict.to_markdown() + "\n")
+            fh.write(render(verdict, "markdown") + "\n")
     except OSError as exc:
-        print(f"mlgates check: warning: cannot append to GITHUB_STEP_SUMMARY {path}: {exc}", file=sys.stderr)
+        print(
+            f"mlgates check: warning: cannot append to GITHUB_STEP_SUMMARY {safe_text(path)}: "
+            f"{safe_text(exc)}",
+            file=sys.stderr,
+        )
 
 
 def _outputs(paths: Sequence[str], fmt: str | None) -> list[tuple[Path, str]]:
@@ -393,6 +406,56 @@ def missing_input_hints(verdict: Verdict) -> list[str]:
     return hints
 
 
+#: ``mlgates check`` option -> the ``check()`` input it provides.
+_OPTION_INPUTS = {
+    "reference": "reference",
+    "current": "current",
+    "target": "target",
+    "prediction": "prediction",
+    "proba": "proba",
+    "baseline_prediction": "baseline_prediction",
+    "baseline_proba": "baseline_proba",
+    "sensitive": "sensitive_features",
+    "model": "model",
+    "baseline_model": "baseline_model",
+}
+
+
+def _leaves(gate: Gate) -> list[Gate]:
+    from mlgates.core.suite import Suite
+
+    if isinstance(gate, Suite):
+        return [leaf for g in gate.gates for leaf in _leaves(g)]
+    return [gate]
+
+
+def missing_options(gate: Gate, args: argparse.Namespace) -> str | None:
+    """One line naming every option the suite needs but the command line lacks (with the
+    gates that need each), or None. Checked before any file is read or any gate runs."""
+    given = [name for option, name in _OPTION_INPUTS.items() if getattr(args, option, None)]
+    missing = gate.missing_inputs(given)
+    if not missing:
+        return None
+    parts = []
+    for group in missing:
+        needers = [g.display_name for g in _leaves(gate) if group in g.missing_inputs(given)]
+        options = " or ".join(_short_option(n) for n in group)
+        count = f"{len(needers)} gates: " if len(needers) > 4 else ""
+        shown = ", ".join(needers[:4]) + (", ..." if len(needers) > 4 else "")
+        parts.append(f"{options} (needed by {count}{shown})" if needers else options)
+    noun = "option" if len(parts) == 1 else "options"
+    trust = " (pickle/joblib model files also need --trust-model)" if "--model" in " ".join(parts) else ""
+    return f"missing {noun}: " + "; ".join(parts) + f". Pass them and run again{trust}."
+
+
+def _short_option(name: str) -> str:
+    """``--model PATH`` for the input ``model``; inputs without an option say so."""
+    option = INPUT_OPTIONS.get(name)
+    if option is None:
+        return f"{name}=... (no command-line option: run this gate from Python)"
+    return option.split(" (")[0]
+
+
 def run_check(args: argparse.Namespace) -> int:
     """Handler of ``mlgates check``; returns the exit code."""
     from mlgates.core.config import load_suite
@@ -409,6 +472,15 @@ def run_check(args: argparse.Namespace) -> int:
             "writes a starter suite)."
         )
     outputs = _outputs(args.output or [], args.format)
+    for option in ("reference", "current"):  # mistyped paths first: cheap, and the likelier slip
+        if getattr(args, option):
+            table_path(getattr(args, option), f"--{option}")
+    try:
+        problem = missing_options(gate, args)
+    except MlgatesError as exc:  # a parameter only checked at use (e.g. an unknown metric)
+        raise CliError(f"{suite_path}: {exc}") from exc
+    if problem is not None:  # one line, before reading data or running any gate
+        raise CliError(problem)
     inputs = _inputs(args)
     fmt = args.format or "text"
     show_progress = not args.quiet and sys.stderr.isatty()
@@ -428,7 +500,7 @@ def run_check(args: argparse.Namespace) -> int:
         if not args.quiet:
             sys.stdout.write(render(verdict, "text", color=color))
             for out, out_fmt in outputs:
-                print(f"wrote {out_fmt} report to {out}")
+                print(f"wrote {out_fmt} report to {safe_text(out)}")
     elif not (args.quiet and fmt == "text"):
         sys.stdout.write(render(verdict, fmt, color=color and fmt == "text"))
     _append_step_summary(verdict)
@@ -440,7 +512,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.fail_on == "warn" and code == 0 and verdict.status.value == "warn":
         code = 1
     for hint in missing_input_hints(verdict):  # the CLI's names for what a gate missed
-        print(f"mlgates check: {hint}", file=sys.stderr)
+        print(f"mlgates check: {safe_text(hint)}", file=sys.stderr)
     if not args.quiet and (fmt == "text" or outputs):
         print(f"status: {verdict.status.value.upper()} (exit code {code})", file=sys.stderr)
     return code
@@ -508,10 +580,10 @@ def init_text(reference: pd.DataFrame, *, reference_path: str, output: str, targ
     """The text of the starter suite file (TOML)."""
     import tomli_w
 
-    from mlgates.core.config import SUITE_SCHEMA, _strip_none, gate_to_config
+    from mlgates.core.config import suite_document
 
     suite = starter_suite(reference, target=target)
-    data = _strip_none({"schema": SUITE_SCHEMA, **gate_to_config(suite)}, "suite")
+    data = suite_document(suite, format="toml")
     gates = data.pop("gates", [])
     # every gate as a [[gates]] table (tomli_w would inline a short array), so that the drift
     # block and the commented blocks appended below extend the same array
@@ -535,7 +607,8 @@ def init_text(reference: pd.DataFrame, *, reference_path: str, output: str, targ
 
 def run_init(args: argparse.Namespace) -> int:
     """Handler of ``mlgates init``."""
-    from mlgates.core.config import _atomic_write, load_suite
+    from mlgates.core._io import atomic_write
+    from mlgates.core.config import load_suite
 
     out = Path(args.output)
     if out.suffix.lower() != ".toml":
@@ -547,10 +620,13 @@ def run_init(args: argparse.Namespace) -> int:
     if out.exists() and not args.force:
         raise CliError(f"{out} exists; pass --force to overwrite it or --output another path.")
     text = init_text(reference, reference_path=args.reference, output=str(out), target=args.target)
-    _atomic_write(out, text)
+    atomic_write(out, text)
     load_suite(out)  # what we wrote must load
+    target = f" --target {args.target}" if args.target else ""
     print(
-        f"wrote {out}: review it, then run: mlgates check {out} --reference {args.reference} "
-        f"--current NEW_DATA.csv" + (f" --target {args.target}" if args.target else "")
+        safe_text(
+            f"wrote {out}: review it, then run: mlgates check {out} --reference {args.reference} "
+            f"--current NEW_DATA.csv{target}"
+        )
     )
     return 0

@@ -106,13 +106,9 @@ class VerdictRecorder:
             return None
         path = Path(self.report)
         fmt = _SUFFIXES[path.suffix.lower()]
-        verdict = self.combined()
-        text = {
-            "json": verdict.to_json,
-            "html": verdict.to_html,
-            "junit": verdict.to_junit_xml,
-            "markdown": verdict.to_markdown,
-        }[fmt]()
+        from mlgates.report import render
+
+        text = render(self.combined(), fmt)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         return path
@@ -122,7 +118,7 @@ _KEY = pytest.StashKey[VerdictRecorder]()
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    from mlgates._version import __version__
+    from mlgates import __version__
 
     return f"mlgates: {__version__}"
 
@@ -196,15 +192,21 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     recorder = config.stash.get(_KEY, None)
     if recorder is None:
         return
+    from mlgates.report import safe_text  # names and messages: one line, no escape sequences
+
     if recorder.report:
-        terminalreporter.write_line(f"mlgates: {len(recorder.records)} verdicts written to {recorder.report}")
+        terminalreporter.write_line(
+            f"mlgates: {len(recorder.records)} verdicts written to {safe_text(recorder.report)}"
+        )
     if recorder.ledger and recorder.ledger_error:
         terminalreporter.write_line(
-            f"mlgates: could not record in the ledger {recorder.ledger}: {recorder.ledger_error}", red=True
+            f"mlgates: could not record in the ledger {safe_text(recorder.ledger)}: "
+            f"{safe_text(recorder.ledger_error)}",
+            red=True,
         )
     elif recorder.ledger:
         terminalreporter.write_line(
-            f"mlgates: {recorder.ledger_count} verdicts recorded in the ledger {recorder.ledger}"
+            f"mlgates: {recorder.ledger_count} verdicts recorded in the ledger {safe_text(recorder.ledger)}"
         )
     if config.getoption("--mlgates-no-summary", default=False):
         return
@@ -214,7 +216,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
             if v.children or v.status.value not in ("warn", "fail", "error"):
                 continue
             reason = f" [{v.reason}]" if v.reason else ""
-            lines.append(f"{v.status.value.upper():<5} {v.name}{reason}: {v.message}  ({node})")
+            lines.append(safe_text(f"{v.status.value.upper():<5} {v.name}{reason}: {v.message}  ({node})"))
     if not lines:
         return
     terminalreporter.section("mlgates: gates that did not pass cleanly")

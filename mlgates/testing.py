@@ -205,7 +205,7 @@ def check_gate(
 
     # fail closed
     required = gate.required_inputs()
-    if required:
+    if gate.missing_inputs(()):  # required inputs, or alternatives such as prediction/model
         empty = gate.check()
         assert empty.status is Status.ERROR and empty.reason == "missing_input", (
             f"{name}.check() with no inputs must be ERROR/missing_input, got "

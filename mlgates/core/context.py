@@ -7,10 +7,10 @@ per run through :meth:`CheckContext.cached`. Nothing here mutates what the user 
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
+from mlgates.core._suggest import did_you_mean
 from mlgates.core.errors import InputError
 
 if TYPE_CHECKING:
@@ -36,14 +36,38 @@ STANDARD_INPUTS = (
 
 Side = Literal["current", "reference"]
 
+#: Input names of other libraries -> ours, for the did-you-mean of ``check()``.
+_INPUT_ALIASES = {
+    "reference_data": "reference",
+    "ref": "reference",
+    "train": "reference",
+    "current_data": "current",
+    "cur": "current",
+    "test": "current",
+    "data": "current",
+    "df": "current",
+    "y": "target",
+    "y_true": "target",
+    "label": "target",
+    "labels": "target",
+    "y_pred": "prediction",
+    "predictions": "prediction",
+    "y_proba": "proba",
+    "y_score": "proba",
+    "probabilities": "proba",
+    "estimator": "model",
+    "sensitive": "sensitive_features",
+    "sensitive_feature": "sensitive_features",
+    "weights": "sample_weight",
+}
+
 
 def check_input_names(names: Iterable[str], accepted: Iterable[str], owner: str) -> None:
     """Raise TypeError for an unknown input keyword, suggesting the closest valid name."""
     accepted = sorted(set(accepted))
     for name in names:
         if name not in accepted:
-            close = difflib.get_close_matches(name, accepted, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(name, accepted, aliases=_INPUT_ALIASES)
             raise TypeError(
                 f"{owner}.check() got an unexpected input {name!r}.{hint} "
                 f"Accepted inputs: {', '.join(accepted)}."
@@ -125,7 +149,8 @@ class CheckContext:
         frame = self.frame(side)
         if column not in frame.columns:
             raise InputError(
-                f"{side}: column {column!r} not found; columns are {list(frame.columns)[:20]}",
+                f"{side}: column {column!r} not found.{did_you_mean(column, frame.columns)} "
+                f"Columns: {_shown_columns(frame.columns)}.",
                 reason="column_missing",
                 subject=str(column),
             )
@@ -139,7 +164,12 @@ class CheckContext:
         return col
 
     def _vector(self, name: str, side: Side) -> np.ndarray:
-        """Resolve an input that is a column name of ``side`` or an array of its length."""
+        """Resolve an input that is a column name of ``side`` or an array of its length.
+
+        A pandas Series (or DataFrame) is matched to ``current`` by index label, not position:
+        the same labels in another order are reordered to current's; different labels are an
+        InputError ``index_mismatch``. Plain arrays and lists are positional. Every input but
+        ``proba`` (which may be ``(n, k)``) must be one-dimensional."""
         import numpy as np
 
         value = self.require(name)
@@ -152,8 +182,11 @@ class CheckContext:
                 reason="missing_input",
                 subject=name,
             )
+        n_current = len(self.frame("current")) if self.has("current") else None
+        if n_current is not None:
+            value = self.aligned(name, value)
         arr = np.asarray(value)
-        n = len(self.frame("current")) if self.has("current") else len(arr)
+        n = n_current if n_current is not None else len(arr)
         if arr.ndim == 0 or arr.shape[0] != n:
             raise InputError(
                 f"{name}: has {arr.shape[0] if arr.ndim else 0} rows but current has {n}; "
@@ -161,7 +194,46 @@ class CheckContext:
                 reason="length_mismatch",
                 subject=name,
             )
+        ndim = 2 if name in ("proba", "baseline_proba") else 1
+        if arr.ndim > ndim:
+            shape = "1-d (n,) or 2-d (n, k)" if ndim == 2 else "1-d (n,)"
+            flat = (
+                " (a single column can be flattened with .ravel())"
+                if arr.ndim == 2 and arr.shape[1] == 1
+                else ""
+            )
+            raise InputError(
+                f"{name}: expected a {shape} array with one entry per row of current, got shape "
+                f"{arr.shape}{flat}.",
+                reason="invalid_input",
+                subject=name,
+            )
         return arr
+
+    def aligned(self, name: str, value: Any) -> Any:
+        """``value`` in current's row order when it is a pandas Series/DataFrame of current's
+        length: the same index labels in another order are reordered to current's, different
+        labels are an InputError ``index_mismatch``. Anything else (arrays, lists, other
+        lengths, no ``current``) is returned unchanged: positional."""
+        import pandas as pd
+
+        if not isinstance(value, (pd.Series, pd.DataFrame)) or not self.has("current"):
+            return value
+        if len(value) != len(self.frame("current")):
+            return value
+        index, own = self.frame("current").index, value.index
+        if own.equals(index):
+            return value
+        if own.is_unique and index.is_unique and bool(own.isin(index).all()):
+            return value.reindex(index)  # same labels, another order: align on current's
+        shown = own[~own.isin(index)][:3].tolist() if own.is_unique and index.is_unique else []
+        detail = f" (e.g. {shown} are not in current's index)" if shown else " (duplicate labels)"
+        raise InputError(
+            f"{name}: its index does not match current's index{detail}; rows cannot be matched by "
+            f"label. Pass {name}=values.to_numpy() to use it by position, or give it current's index.",
+            reason="index_mismatch",
+            subject=name,
+        )
 
     def sample_weight(self, side: Side = "current") -> np.ndarray | None:
         """``sample_weight`` as float64 (None when not given), validated once per run: a column
@@ -272,6 +344,9 @@ class CheckContext:
         )
 
     def _call_model(self, model: Any, method: str, side: Side, model_name: str) -> np.ndarray:
+        """``model.<method>(features)``; an exception from the model becomes an InputError with
+        reason ``predict_failed`` naming the model and the fix (cached, so the other gates of a
+        suite run get the same answer without calling the model again)."""
         import numpy as np
 
         fn = getattr(model, method, None)
@@ -281,7 +356,17 @@ class CheckContext:
                 reason="invalid_input",
                 subject=model_name,
             )
-        return np.asarray(fn(self.model_features(model, side, model_name)))
+        key = ("model_error", model_name, method, side)
+        failed = self._cache.get(key)
+        if failed is not None:
+            raise failed
+        features = self.model_features(model, side, model_name)
+        try:
+            return np.asarray(fn(features))
+        except Exception as exc:
+            error = predict_failed(model, model_name, method, side, features, exc)
+            self._cache[key] = error
+            raise error from exc
 
     def model_features(self, model: Any, side: Side = "current", model_name: str = "model") -> pd.DataFrame:
         """The columns ``model`` predicts from: exactly ``model.feature_names_in_`` when the model
@@ -329,6 +414,55 @@ class CheckContext:
                 desc["length"] = len(value)
             out[name] = desc
         return out
+
+
+def predict_failed(
+    model: Any, model_name: str, method: str, side: str, features: pd.DataFrame, exc: Exception
+) -> InputError:
+    """The InputError (reason ``predict_failed``) for a model whose predict/predict_proba raised:
+    what was passed, the model's error, and the likely fix."""
+    import pandas as pd
+
+    kind = type(model).__name__
+    text = " ".join(str(exc).split())
+    if len(text) > 200:
+        text = text[:197] + "..."
+    what = f"{model_name} ({kind}).{method}() raised {type(exc).__name__}: {text}"
+    cols = [str(c) for c in features.columns]
+    non_numeric = [
+        str(c)
+        for c in features.columns
+        if not (pd.api.types.is_numeric_dtype(features[c]) or pd.api.types.is_bool_dtype(features[c]))
+    ]
+    inputs = "prediction=" if method == "predict" else "proba="
+    if type(exc).__name__ == "NotFittedError":
+        fix = f"fit the model before the check, or pass its outputs with {inputs}..."
+    elif getattr(model, "feature_names_in_", None) is None:
+        shown = ", ".join(cols[:10]) + (", ..." if len(cols) > 10 else "")
+        fix = (
+            f"the model records no feature names (fitted on a numpy array?), so every column of "
+            f"{side} except the target and prediction columns was passed ({len(cols)}: {shown})"
+        )
+        if non_numeric:
+            fix += f"; non-numeric among them: {', '.join(non_numeric[:10])}"
+        fix += (
+            ". Fix: fit the model on a pandas DataFrame of exactly its features (it then records "
+            f"feature_names_in_ and gets only those columns), or pass {inputs}... instead of the model"
+        )
+    elif "nan" in text.lower():
+        missing = [str(c) for c in features.columns if features[c].isna().any()]
+        fix = (
+            f"columns with missing values: {', '.join(missing[:10]) or 'none found'}; impute them in "
+            f"the model's pipeline (e.g. sklearn.impute.SimpleImputer), or pass {inputs}..."
+        )
+    else:
+        fix = f"check that {side} has the columns and dtypes the model was trained on, or pass {inputs}..."
+    return InputError(f"{what}. {fix[0].upper()}{fix[1:]}.", reason="predict_failed", subject=model_name)
+
+
+def _shown_columns(columns: Iterable[Any], limit: int = 20) -> str:
+    names = [str(c) for c in columns]
+    return ", ".join(names[:limit]) + (f", ... ({len(names)} in all)" if len(names) > limit else "")
 
 
 def _is_column_ref(value: Any) -> bool:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
+from mlgates.core._suggest import did_you_mean
 from mlgates.core.context import CheckContext, check_input_names
 from mlgates.core.errors import ParameterError
-from mlgates.core.gate import Gate, _notify
-from mlgates.core.params import Options
+from mlgates.core.gate import Gate, Progress, _notify, missing_inputs_message, positional_inputs_error
+from mlgates.core.params import Options, non_default_params
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 
@@ -110,13 +111,46 @@ class Suite(Gate):
             names.extend(n for n in g.accepted_inputs() if n not in names)
         return tuple(names)
 
-    def check(self, **inputs: Any) -> Verdict:
+    def missing_inputs(self, given: Iterable[str]) -> list[tuple[str, ...]]:
+        """What the members still need (every member's needs for ``require="all"``; for
+        ``"any"`` only what every member needs)."""
+        given = list(given)
+        per_member = [g.missing_inputs(given) for g in self.gates]
+        if not per_member:
+            return []
+        if self.require == "any":
+            common = [req for req in per_member[0] if all(req in other for other in per_member[1:])]
+            return common
+        out: list[tuple[str, ...]] = []
+        for needs in per_member:
+            out.extend(req for req in needs if req not in out)
+        return out
+
+    def check(self, *args: Any, progress: Progress | None = None, **inputs: Any) -> Verdict:
+        """Check every member against one shared context and return the suite's verdict.
+
+        ``progress(i, n, gate)``, when given, is called before each top-level member runs
+        (``i`` counts from 0, ``n`` is the number of members); see :meth:`Gate.check`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from mlgates import MissingValuesGate, RowCountGate
+        >>> suite = RowCountGate(min_rows=1) & MissingValuesGate(max_share=0.1)
+        >>> shown = []
+        >>> def progress(i, n, gate):
+        ...     shown.append(f"[{i + 1}/{n}] {gate.display_name}")
+        >>> _ = suite.check(current=pd.DataFrame({"a": [1.0]}), progress=progress)
+        >>> shown
+        ['[1/2] RowCountGate', '[2/2] MissingValuesGate']
+        """
+        positional_inputs_error(self, args)
         self.validate()
         check_input_names(inputs, self.accepted_inputs(), type(self).__name__)
-        return _notify(self._run(CheckContext(inputs)))
+        return _notify(self._run(CheckContext(inputs), progress=progress))
 
-    def _run(self, ctx: CheckContext, *, progress: Callable[[int, int, Gate], None] | None = None) -> Verdict:
-        """Run the members; ``progress(i, n, gate)`` (used by the CLI) is called before each."""
+    def _run(self, ctx: CheckContext, *, progress: Progress | None = None) -> Verdict:
+        """Run the members; ``progress(i, n, gate)`` is called before each."""
         start = time.perf_counter()
         children: list[Verdict] = []
         stopped = False
@@ -137,6 +171,12 @@ class Suite(Gate):
             if self.fail_fast and child.status in (Status.FAIL, Status.ERROR):
                 stopped = True
         verdict = self._aggregate(children)
+        missing = self.missing_inputs(ctx.names)
+        if missing and not verdict.passed:  # one sentence naming every missing input
+            verdict = verdict.replace(
+                reason="missing_input" if verdict.status is Status.ERROR else verdict.reason,
+                message=f"{missing_inputs_message(missing)}; {verdict.message}",
+            )
         return self._finalize(verdict, ctx, time.perf_counter() - start)
 
     def _aggregate(self, children: list[Verdict]) -> Verdict:
@@ -183,12 +223,39 @@ class Suite(Gate):
 
     def __repr__(self) -> str:
         inner = ", ".join(repr(g) for g in self.gates)
-        defaults = self._param_defaults()
-        extra = [f"{k}={v!r}" for k, v in self.get_params().items() if k != "gates" and v != defaults.get(k)]
+        extra = [f"{k}={v!r}" for k, v in non_default_params(self, exclude=("gates",)).items()]
         return f"{type(self).__name__}([{inner}]{''.join(', ' + e for e in extra)})"
 
     def __len__(self) -> int:
         return len(self.gates)
+
+    def __getitem__(self, key: int | str) -> Gate:
+        """A member by position, or the first gate (at any depth) whose display name is ``key``.
+
+        Examples
+        --------
+        >>> from mlgates import RowCountGate, MissingValuesGate
+        >>> suite = RowCountGate(name="rows") & MissingValuesGate()
+        >>> suite["rows"]
+        RowCountGate(name='rows')
+        >>> suite["MissingValuesGate"], suite[0].name
+        (MissingValuesGate(), 'rows')
+        """
+        if isinstance(key, int) and not isinstance(key, bool):
+            return self.gates[key]
+        names: list[str] = []
+        stack: list[Gate] = list(self.gates)
+        while stack:
+            gate = stack.pop(0)
+            if gate.display_name == key:
+                return gate
+            names.append(gate.display_name)
+            if isinstance(gate, Suite):
+                stack[:0] = gate.gates
+        raise KeyError(
+            f"No gate named {key!r} in this suite.{did_you_mean(key, names)} Names: "
+            f"{', '.join(map(repr, dict.fromkeys(names)))}."
+        )
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.gates)

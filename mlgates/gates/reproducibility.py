@@ -15,7 +15,8 @@ Reason codes
     Python, platform, package, BLAS or thread settings differ from the lock
     (status chosen by ``environment_policy``).
 ``lock_missing`` / ``lock_invalid``
-    The lock file does not exist / cannot be read (ERROR).
+    The lock file does not exist / cannot be read, or a field has the wrong type, a required
+    field is missing or an artifact kind is unknown (ERROR, naming the field).
 ``train_failed``
     ``train_fn`` raised (ERROR).
 ``nondeterministic_predictions`` / ``nondeterministic_model``
@@ -27,6 +28,7 @@ Reason codes
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
@@ -40,6 +42,7 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
+from mlgates.gates._lockdiff import short as _short
 
 __all__ = ["DeterminismGate", "ReproducibilityGate"]
 
@@ -47,10 +50,6 @@ _COMPARABLE = ("data", "model", "config", "file", "seeds", "environment")
 _STANDARD_ARTIFACTS = ("reference", "current", "model", "baseline_model")
 _POLICY = {"ignore": None, "warn": Status.WARN, "fail": Status.FAIL}
 _ON_MISSING = {"error": Status.ERROR, "fail": Status.FAIL, "warn": Status.WARN, "skip": Status.SKIP}
-
-
-def _short(fp: str | None) -> str:
-    return "none" if not fp else fp.split(":")[-1][:12]
 
 
 class ReproducibilityGate(Gate):
@@ -65,7 +64,7 @@ class ReproducibilityGate(Gate):
 
     Parameters
     ----------
-    lockfile : str, default "mlgates.lock.json"
+    lockfile : str or os.PathLike, default "mlgates.lock.json"
         Path of the manifest (JSON) to compare against.
     compare : tuple of str, default ("data", "model", "config", "file", "seeds", "environment")
         Kinds of artifacts to compare.
@@ -105,8 +104,11 @@ class ReproducibilityGate(Gate):
     """
 
     extra_inputs: ClassVar[tuple[str, ...]] = ("artifacts",)
+    #: Phrase messages for ``mlgates verify`` (``--seed NAME=INT``) instead of Python calls;
+    #: set on the instance by the CLI, not a parameter.
+    _cli_terms: bool = False
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
-        "lockfile": [str],
+        "lockfile": ["path"],
         "compare": [tuple, list],
         "environment_policy": [Options("warn", "fail", "ignore")],
         "on_missing": [Options("error", "fail", "warn", "skip")],
@@ -115,7 +117,7 @@ class ReproducibilityGate(Gate):
     def __init__(
         self,
         *,
-        lockfile: str = "mlgates.lock.json",
+        lockfile: str | os.PathLike[str] = "mlgates.lock.json",
         compare: tuple[str, ...] = ("data", "model", "config", "file", "seeds", "environment"),
         environment_policy: str = "warn",
         on_missing: str = "error",
@@ -181,7 +183,7 @@ class ReproducibilityGate(Gate):
                 given[std] = ctx.get(std)
         findings: list[Finding] = []
         for name, entry in manifest.artifacts.items():
-            if entry.get("kind") not in self.compare:
+            if entry["kind"] not in self.compare:
                 continue
             if name not in given:
                 status = _ON_MISSING[self.on_missing]
@@ -191,7 +193,7 @@ class ReproducibilityGate(Gate):
                         status,
                         method="fingerprint",
                         reason="artifact_missing",
-                        message=f"{name}: locked ({entry['kind']}) but not passed to check(artifacts=...)",
+                        message=self._missing_message(name, entry),
                         details={"locked": entry["fingerprint"]},
                     )
                 )
@@ -199,13 +201,19 @@ class ReproducibilityGate(Gate):
             findings.append(self._compare_one(name, entry, given[name]))
         for name, obj in given.items():
             if str(name) not in manifest.artifacts and kind_of(obj) in self.compare:
+                unlocked = f"{name}: not recorded in the lock file {self.lockfile}"
+                if self._cli_terms and name == "seeds":
+                    unlocked = (
+                        f"seeds: --seed given, but the lock file {self.lockfile} records no seeds "
+                        "(record them with `mlgates lock ... --seed NAME=INT`)"
+                    )
                 findings.append(
                     Finding(
                         str(name),
                         Status.WARN,
                         method="fingerprint",
                         reason="artifact_unlocked",
-                        message=f"{name}: not recorded in the lock file {self.lockfile}",
+                        message=unlocked,
                     )
                 )
         if "environment" in self.compare and self.environment_policy != "ignore":
@@ -219,11 +227,28 @@ class ReproducibilityGate(Gate):
             "lock_created": manifest.created,
             "lock_mlgates_version": manifest.mlgates_version,
             "lock_scheme": manifest.scheme,
+            "lock_base": manifest.base or None,
         }
         return self._verdict(findings=findings, metrics=metrics, params=lock_info)
 
+    def _missing_message(self, name: str, entry: Mapping[str, Any]) -> str:
+        kind = entry["kind"]
+        if not self._cli_terms:
+            return f"{name}: locked ({kind}) but not passed to check(artifacts=...)"
+        if kind == "seeds":
+            value = entry.get("value")
+            keys = list(value) if isinstance(value, Mapping) else []
+            given = " ".join(f"--seed {k}=INT" for k in keys) or "--seed NAME=INT"
+            locked = ", ".join(map(str, keys)) or "in Python"
+            return f"seeds: locked ({locked}) but no --seed given; pass {given} to compare"
+        return (
+            f"{name}: locked from Python ({kind}), which `mlgates verify` cannot re-read; compare it with "
+            "ReproducibilityGate in Python (--strict makes this an error)"
+        )
+
     def _compare_one(self, name: str, entry: Mapping[str, Any], obj: Any) -> Finding:
         from mlgates.fingerprints.manifest import describe_artifact
+        from mlgates.gates._lockdiff import diff_entries, link_changes, shown
 
         kind = entry["kind"]
         try:
@@ -232,6 +257,7 @@ class ReproducibilityGate(Gate):
                 kind=kind,
                 row_order=entry.get("row_order", "sensitive"),
                 column_order=entry.get("column_order", "sensitive"),
+                exclude=tuple(entry.get("exclude", ())),
             )
         except (TypeError, ValueError, OSError) as exc:
             return Finding(
@@ -244,37 +270,20 @@ class ReproducibilityGate(Gate):
         old_fp, new_fp = entry["fingerprint"], new["fingerprint"]
         details: dict[str, Any] = {"kind": kind, "locked": old_fp, "current": new_fp}
         if old_fp == new_fp:
+            note = ""
+            links = link_changes(entry, new) if "links" in entry else {}
+            if links:  # same content through links that point elsewhere now
+                details["changed_links"] = links
+                note = f"; links changed, content the same: {shown(list(links))}"
             return Finding(
                 name,
                 Status.PASS,
                 method="fingerprint",
                 details=details,
-                message=f"{name}: unchanged ({_short(new_fp)})",
+                message=f"{name}: unchanged ({_short(new_fp)}){note}",
             )
-        parts = []
-        if "columns" in entry and "columns" in new:
-            old_cols, new_cols = entry["columns"], new["columns"]
-            details["changed_columns"] = [c for c in new_cols if c in old_cols and new_cols[c] != old_cols[c]]
-            details["added_columns"] = [c for c in new_cols if c not in old_cols]
-            details["removed_columns"] = [c for c in old_cols if c not in new_cols]
-            details["n_rows"] = {"locked": entry.get("n_rows"), "current": new.get("n_rows")}
-            for label in ("changed", "added", "removed"):
-                cols = details[f"{label}_columns"]
-                if cols:
-                    shown = ", ".join(map(str, cols[:5])) + (
-                        f" (+{len(cols) - 5} more)" if len(cols) > 5 else ""
-                    )
-                    parts.append(f"columns {label}: {shown}")
-            if entry.get("n_rows") != new.get("n_rows"):
-                parts.append(f"rows {entry.get('n_rows'):,} -> {new.get('n_rows'):,}")
-            if not parts:
-                parts.append("column order or row order changed")
-        elif isinstance(entry.get("value"), Mapping) and isinstance(new.get("value"), Mapping):
-            old_v, new_v = entry["value"], new["value"]
-            keys = sorted({*old_v, *new_v}, key=str)
-            diff = [k for k in keys if old_v.get(k, ...) != new_v.get(k, ...)]
-            details["changed_keys"] = diff
-            parts.append("keys changed: " + ", ".join(map(str, diff[:5])))
+        facts, parts = diff_entries(entry, new, cli=self._cli_terms)
+        details.update(facts)
         how = "; ".join(parts)
         return Finding(
             name,

@@ -77,14 +77,16 @@ def test_environment_variables_are_recorded(monkeypatch):
 # -- manifest --------------------------------------------------------------------------------
 def test_manifest_round_trip_and_readable_json(tmp_path):
     data = _data()
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "train.py").write_text("print(1)\n")
     m = Manifest.capture(
-        artifacts={"train": data, "model": _model(data), "src": tmp_path},
+        artifacts={"train": data, "model": _model(data), "src": tmp_path / "src"},
         seeds={"split": 1},
         config={"depth": 3},
     )
     path = m.save(tmp_path / "lock.json")
     raw = json.loads(path.read_text())
-    assert raw["schema"] == "mlgates.manifest/1"
+    assert raw["schema"] == "mlgates.manifest/2"
     assert raw["artifacts"]["train"]["kind"] == "data"
     assert raw["artifacts"]["train"]["columns"]["x"].startswith("mlg1-xxh3_128:")
     assert raw["artifacts"]["model"]["kind"] == "model"

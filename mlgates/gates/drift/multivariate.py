@@ -14,7 +14,15 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates._columns import missing_mask, select_columns, value_kind
+from mlgates.gates._columns import (
+    UNSUPPORTED_KINDS,
+    column_kind,
+    missing_column_hint,
+    missing_mask,
+    select_columns,
+    unsupported_dtype_finding,
+    value_kind,
+)
 
 __all__ = ["MultivariateDriftGate"]
 
@@ -25,11 +33,15 @@ def _encode(
     """Numeric matrix of both sides stacked: numbers as floats (NaN kept), datetimes as int64
     nanoseconds, categories as shared integer codes (missing -> NaN, flagged as categorical for
     the classifier). Left out, with the reason: columns with more than 255 categories
-    (``too_many_categories``) and columns with no finite, non-missing value on either side
-    (``all_missing``)."""
+    (``too_many_categories``), columns with no finite, non-missing value on either side
+    (``all_missing``) and columns of an unsupported kind (``unsupported_dtype``: lists, dicts,
+    Arrow list/struct, complex, Decimal, ints beyond int64)."""
     blocks, used, is_cat = [], [], []
     skipped: dict[str, str] = {}
     for col in columns:
+        if column_kind(ref[col]) in UNSUPPORTED_KINDS or column_kind(cur[col]) in UNSUPPORTED_KINDS:
+            skipped[str(col)] = "unsupported_dtype"
+            continue
         both = pd.concat([ref[col], cur[col]], ignore_index=True)
         kind = value_kind(both)
         if kind == "numeric":
@@ -216,7 +228,8 @@ class MultivariateDriftGate(Gate):
                         Status.ERROR,
                         reason="column_missing",
                         message=f"{c}: column not found in "
-                        + ("reference" if c not in ref.columns else "current"),
+                        + ("reference" if c not in ref.columns else "current")
+                        + missing_column_hint(c, ref.columns if c not in ref.columns else cur.columns),
                     )
                     for c in absent
                 ]
@@ -259,6 +272,35 @@ class MultivariateDriftGate(Gate):
             )
         x, used, skipped, is_cat = _encode(r, c, names)
         details.update(columns=used, skipped_columns=list(skipped), skipped_reasons=skipped)
+        listed = self.columns is not None
+        screens = [  # one finding per column of an unsupported kind: SKIP, or ERROR when listed
+            unsupported_dtype_finding(
+                col, r[col] if column_kind(r[col]) in UNSUPPORTED_KINDS else c[col], explicit=listed
+            )
+            for col in names
+            if skipped.get(str(col)) == "unsupported_dtype"
+        ]
+        if screens:
+            verdict = self._judge_encoded(x, used, skipped, is_cat, details, method, n_ref, n_cur)
+            status = Status.worst([verdict.status, *(f.status for f in screens)])
+            return verdict.replace(
+                status=status,
+                findings=(*verdict.findings, *screens),
+                reason=verdict.reason if status is verdict.status else "unsupported_dtype",
+            )
+        return self._judge_encoded(x, used, skipped, is_cat, details, method, n_ref, n_cur)
+
+    def _judge_encoded(
+        self,
+        x: np.ndarray,
+        used: list[str],
+        skipped: dict[str, str],
+        is_cat: list[bool],
+        details: dict[str, Any],
+        method: str,
+        n_ref: int,
+        n_cur: int,
+    ) -> Verdict:
         if not used:
             missing = [col for col, why in skipped.items() if why == "all_missing"]
             if missing:

@@ -19,7 +19,15 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates._columns import VALUE_KINDS, select_columns, share_text
+from mlgates.gates._columns import (
+    UNSUPPORTED_KINDS,
+    VALUE_KINDS,
+    column_kind,
+    select_columns,
+    share_text,
+    unknown_key_findings,
+    unsupported_dtype_finding,
+)
 from mlgates.gates.drift import _prepare as prep
 from mlgates.stats import drift as kernels
 from mlgates.stats.binning import BIN_STRATEGIES
@@ -127,7 +135,9 @@ class DriftGate(Gate):
     Reason codes: ``drift_detected``, ``missing_share_drift``, ``insufficient_samples``,
     ``column_missing``, ``all_missing``, ``empty_input``, ``method_not_applicable``,
     ``undefined_statistic``, ``unsupported_kind``, ``kind_mismatch`` (numbers on one side, other
-    values on the other).
+    values on the other), ``unsupported_dtype`` (columns of lists, dicts, sets, Arrow
+    list/struct, complex numbers, ``Decimal`` or ints beyond int64: SKIP, ERROR when listed in
+    ``columns``; see :mod:`mlgates.gates._columns`).
 
     Examples
     --------
@@ -372,6 +382,13 @@ class DriftGate(Gate):
             return out
         ref, cur, extra = resolved
         out.details.update(extra)
+        for series in (ref, cur):  # lists, dicts, complex, Decimal...: said so, never hashed or cast
+            kind = column_kind(series)
+            if kind in UNSUPPORTED_KINDS:
+                screen = unsupported_dtype_finding(subject, series, kind=kind)
+                out.details.update(screen.details)
+                out.error = ("unsupported_dtype", screen.message or "")
+                return out
         override = self.kinds.get(subject) if isinstance(self.kinds, Mapping) else None
         try:
             col = prep.prepare(subject, ref, cur, override)
@@ -398,11 +415,12 @@ class DriftGate(Gate):
             d.update(n_nonfinite_reference=col.ref.n_nonfinite, n_nonfinite_current=col.cur.n_nonfinite)
         if col.ref.n_missing or col.cur.n_missing:
             out.missing = self._missing_finding(subject, col)
-        empty = [s for s, side in (("reference", col.ref), ("current", col.cur)) if side.n == 0]
+        empty = [(s, side) for s, side in (("reference", col.ref), ("current", col.cur)) if side.n == 0]
         if empty:
+            word = "non-missing" if all(side.n_missing == side.rows for _, side in empty) else "finite"
             out.error = (
                 "all_missing",
-                f"{subject}: no non-missing values in {' and '.join(empty)}; "
+                f"{subject}: no {word} values in {' and '.join(s for s, _ in empty)}; "
                 "its distribution cannot be compared",
             )
             return out
@@ -514,7 +532,7 @@ class DriftGate(Gate):
         else:
             outcomes = [self._column(*p) for p in resolved]
         self._correct(outcomes)
-        findings: list[Finding] = []
+        findings: list[Finding] = self._unknown_keys(ref, cur)
         n_judged = n_drifted = n_warned = 0
         insufficient_status = Status.coerce(self.on_insufficient)
         for o in outcomes:
@@ -594,6 +612,26 @@ class DriftGate(Gate):
             params={"resolved_methods": methods, "auto_rule": "evidently-0.7"},
         )
 
+    def _unknown_keys(self, ref: pd.DataFrame, cur: pd.DataFrame) -> list[Finding]:
+        """ERROR findings for mapping keys that name no column (nor a method or kind where
+        those are allowed): a typo must not silently fall back to the default."""
+        columns = [*cur.columns, *(c for c in ref.columns if c not in cur.columns)]
+        by_rule = unknown_key_findings(
+            {"method": self.method, "threshold": self.threshold, "warn_threshold": self.warn_threshold},
+            columns,
+            other_keys=(*SPECIAL_COLUMNS, *VALUE_KINDS, *METHODS),
+            side="current or reference",
+        )
+        seen = {f.subject for f in by_rule}
+        by_column = unknown_key_findings(
+            {"kinds": self.kinds, "bins": self.bins},
+            columns,
+            other_keys=SPECIAL_COLUMNS,
+            skip=seen,
+            side="current or reference",
+        )
+        return by_rule + by_column
+
     def _correct(self, outcomes: list[_Outcome]) -> None:
         if self.correction is None:
             return
@@ -615,7 +653,8 @@ class DriftGate(Gate):
     def _finding(self, o: _Outcome, insufficient_status: Status) -> Finding:
         if o.error is not None:
             code, message = o.error
-            status = Status.SKIP if code == "unsupported_kind" else Status.ERROR
+            skip = code == "unsupported_kind" or (code == "unsupported_dtype" and self.columns is None)
+            status = Status.SKIP if skip else Status.ERROR
             return Finding(
                 o.subject, status, method=o.method, reason=code, message=message, details=o.details
             )

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mlgates.core._values import complete
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.stats import fairness as fk
@@ -76,6 +77,8 @@ def _sensitive_columns(
         names = (spec,) if isinstance(spec, str) else tuple(spec)
         cols = [ctx.column("current", c).to_numpy() for c in names]
         return cols, names
+    if isinstance(spec, (pd.DataFrame, pd.Series)):
+        spec = ctx.aligned("sensitive_features", spec)  # by index label, like every per-row input
     if isinstance(spec, pd.DataFrame):
         return [spec[c].to_numpy() for c in spec.columns], tuple(str(c) for c in spec.columns)
     if isinstance(spec, pd.Series):
@@ -161,8 +164,8 @@ def _looks_like_probability(v: np.ndarray) -> bool:
 
 
 def binarize(values: np.ndarray, name: str, pos_label: Any, *, is_prediction: bool) -> np.ndarray:
-    """0/1 int8 array from labels; clear InputErrors for probabilities, NaN and non-binary."""
-    v = np.asarray(values)
+    """0/1 int8 array from labels; clear InputErrors for probabilities, NaN, inf and non-binary."""
+    v = complete(name, values)  # NaN: missing_values; inf, complex: invalid_input
     if v.dtype.kind == "b":
         return v.astype(np.int8)
     if v.dtype.kind in "iuf":
@@ -215,7 +218,8 @@ def binarize(values: np.ndarray, name: str, pos_label: Any, *, is_prediction: bo
 
 
 def numeric(values: np.ndarray, name: str) -> np.ndarray:
-    """Float array for regression metrics; NaN or non-numeric is an InputError."""
+    """Float array for regression metrics; NaN, inf or non-numeric is an InputError."""
+    complete(name, values)
     try:
         v = np.asarray(values, dtype=float)
     except (TypeError, ValueError):

@@ -11,7 +11,7 @@ from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import Interval, Options
+from mlgates.core.params import MAX_RESAMPLES, Interval, Options
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import share_text
@@ -40,7 +40,8 @@ class DisparateImpactGate(Gate):
         As in :class:`~mlgates.FairnessGate`.
     n_resamples : int, default 1000
         Multinomial bootstrap resamples of the per-group counts for the ratio intervals
-        (0 disables them; ``decision="ci"`` needs them).
+        (0 disables them; ``decision="ci"`` needs them); at most 100,000
+        (``mlgates.core.params.MAX_RESAMPLES``).
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -79,7 +80,7 @@ class DisparateImpactGate(Gate):
         "decision": [Options("point", "ci")],
         "confidence": [Interval("real", 0, 1, closed="neither")],
         "threshold": [Interval("real", None, None), None],
-        "n_resamples": [Interval("int", 0, None)],
+        "n_resamples": [Interval("int", 0, MAX_RESAMPLES)],
         "random_state": [Interval("int", 0, None), None],
     }
 
@@ -129,6 +130,9 @@ class DisparateImpactGate(Gate):
 
     def required_inputs(self) -> tuple[str, ...]:
         return () if self.sensitive_features is not None else ("sensitive_features",)
+
+    def required_any_of(self) -> tuple[tuple[str, ...], ...]:
+        return (("proba", "model", "prediction") if self.threshold is not None else ("prediction", "model"),)
 
     def _reference_group(self, groups: inp.Groups) -> int | None:
         if self.reference in ("max_rate", "overall"):

@@ -9,10 +9,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from mlgates.core._suggest import VALUE_ALIASES, closest
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import Interval, Options, parameter_error
+from mlgates.core.params import MAX_RESAMPLES, Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates.fairness import _components as comps
@@ -28,6 +29,7 @@ from mlgates.gates.fairness._common import (
     undecided_status,
 )
 from mlgates.stats import fairness as fk
+from mlgates.stats.power import detectable_share_difference
 
 __all__ = ["FairnessGate"]
 
@@ -57,14 +59,11 @@ class _Spec:
 def _detectable(components: list[Component], confidence: float) -> str:
     """What the two largest groups could show: the resolution of a rate difference between
     them (Wald, at rates of 0.5), for the insufficient-data message."""
-    from scipy.special import ndtri
-
     support = components[0].rows if components[0].support is None else components[0].support
     sizes = np.sort(np.asarray(support, dtype=float))[::-1][:2]
     if len(sizes) < 2 or sizes[1] <= 0:
         return ""
-    z = float(ndtri(1 - (1 - confidence) / 2))
-    resolution = z * float(np.sqrt(0.25 / sizes[0] + 0.25 / sizes[1]))
+    resolution = detectable_share_difference(float(sizes[0]), float(sizes[1]), 1 - confidence)
     return (
         f"; the two largest groups ({int(sizes[0])} and {int(sizes[1])} rows) could only resolve "
         f"rate differences of about {resolution:.2f}"
@@ -148,7 +147,8 @@ class FairnessGate(Gate):
     pos_label : optional
         The favourable label when labels are not 0/1, -1/1 or boolean.
     n_resamples : int, optional
-        Bootstrap resamples (0 disables bootstraps). Default 1000 for count metrics
+        Bootstrap resamples (0 disables bootstraps), at most 100,000
+        (``mlgates.core.params.MAX_RESAMPLES``). Default 1000 for count metrics
         (multinomial draws of the per-group counts, cheap) and 200 for row bootstraps
         (regression losses, callables).
     random_state : int, optional, default 0
@@ -202,7 +202,7 @@ class FairnessGate(Gate):
         "worsening_decision": [Options("ci", "point")],
         "confidence": [Interval("real", 0, 1, closed="neither")],
         "threshold": [Interval("real", None, None), None],
-        "n_resamples": [Interval("int", 0, None), None],
+        "n_resamples": [Interval("int", 0, MAX_RESAMPLES), None],
         "random_state": [Interval("int", 0, None), None],
     }
 
@@ -254,6 +254,8 @@ class FairnessGate(Gate):
     def _spec(self) -> _Spec:
         owner = type(self).__name__
         metric = self.metric
+        if isinstance(metric, str) and VALUE_ALIASES.get(metric) in NAMED_METRICS:
+            metric = VALUE_ALIASES[metric]  # fairlearn's constraint name -> its disparity metric
         if isinstance(metric, str) and metric in NAMED_METRICS:
             parts, agg = NAMED_METRICS[metric]
             if self.aggregate is not None and self.aggregate != agg:
@@ -275,12 +277,14 @@ class FairnessGate(Gate):
         resolved = comps.resolve_callable(metric)
         if resolved is None:
             valid = sorted([*NAMED_METRICS, *fk.COUNT_METRICS, *fk.REGRESSION_METRICS])
+            best = closest(metric, valid)
+            hint = f"did you mean {best!r}? " if best is not None else ""
             raise parameter_error(
                 owner,
                 "metric",
                 "a fairlearn metric name, a per-group metric name or a callable",
                 metric,
-                f"one of {valid}, a sklearn.metrics name, or a callable.",
+                f"{hint}Use one of {valid}, a sklearn.metrics name, or a callable.",
             )
         fn, fn_name = resolved
         return _Spec(f"{fn_name}_{aggregate}", (fn_name,), aggregate, "callable", fn)
@@ -345,8 +349,17 @@ class FairnessGate(Gate):
         needs = ["target"] if spec.components != ("selection_rate",) else []
         if self.sensitive_features is None:
             needs.append("sensitive_features")
-        # the baseline (prediction or model) for max_worsening is resolved in _check: either
-        # input will do, so a missing one is reported there with reason missing_input
+        return tuple(needs)
+
+    def required_any_of(self) -> tuple[tuple[str, ...], ...]:
+        scored = self.threshold is not None and self._spec().kind == "count"
+        needs = [("proba", "model", "prediction") if scored else ("prediction", "model")]
+        if self.max_worsening is not None:  # the baseline: its predictions or its model
+            needs.append(
+                ("baseline_proba", "baseline_model", "baseline_prediction")
+                if scored
+                else ("baseline_prediction", "baseline_model")
+            )
         return tuple(needs)
 
     # -- checking -------------------------------------------------------------------------
@@ -368,6 +381,8 @@ class FairnessGate(Gate):
             "sensitive_feature_names": list(groups.names),
             "n_dropped_missing": groups.n_dropped,
         }
+        if spec.name in NAMED_METRICS and spec.name != self.metric:
+            params["metric"] = spec.name  # fairlearn's constraint name resolved to its metric
         rows = components[0].rows
         findings: list[Finding] = []
         for comp in components:

@@ -8,13 +8,57 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mlgates.core._suggest import VALUE_ALIASES, closest
 from mlgates.core.finding import Finding
+from mlgates.core.params import parameter_error
 from mlgates.core.status import Status
+from mlgates.stats.performance import METRICS, MetricSpec
 
 if TYPE_CHECKING:
     from mlgates.gates.performance._data import Pair
 
-__all__ = ["INSUFFICIENT", "MIN_PER_CLASS", "fmt", "headline", "sample_shortfall"]
+__all__ = [
+    "INSUFFICIENT",
+    "MIN_PER_CLASS",
+    "canonical_metric",
+    "fmt",
+    "headline",
+    "metric_spec",
+    "sample_shortfall",
+]
+
+
+def canonical_metric(name: str) -> str | None:
+    """Our name for a metric name: itself when valid, else the one metric a peer's name
+    (scikit-learn's ``rmse``, ``r2_score``, ``roc_auc_score``, ...) unambiguously means, else None.
+
+    Examples
+    --------
+    >>> canonical_metric("rmse"), canonical_metric("roc_auc_score"), canonical_metric("nope")
+    ('root_mean_squared_error', 'roc_auc', None)
+    """
+    if name in METRICS:
+        return name
+    target = VALUE_ALIASES.get(name)
+    return target if target in METRICS else None
+
+
+def metric_spec(owner: str, name: str) -> MetricSpec:
+    """The spec of a named metric (peers' unambiguous names accepted); an unknown name is a
+    ParameterError suggesting the nearest valid name (none when nothing is near)."""
+    canon = canonical_metric(name)
+    if canon is not None:
+        return METRICS[canon]
+    best = closest(name, METRICS)
+    fix = f"{owner}({best!r})." if best is not None else f"{owner}(metric=...) with one of the names above."
+    raise parameter_error(
+        owner,
+        "metric",
+        "a metric name (" + ", ".join(sorted(METRICS)) + ") or a callable",
+        name,
+        fix=(f"did you mean {best!r}? " if best is not None else "") + fix,
+    )
+
 
 #: ``on_insufficient`` option -> status.
 INSUFFICIENT = {"warn": Status.WARN, "fail": Status.FAIL, "error": Status.ERROR, "skip": Status.SKIP}

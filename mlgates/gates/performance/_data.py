@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mlgates.core._values import complete
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.stats.performance import MetricSpec
@@ -58,21 +59,8 @@ class Pair:
 
 
 def _complete(name: str, values: Any) -> np.ndarray:
-    arr = np.asarray(values)
-    if arr.dtype.kind == "f":
-        bad = int(np.count_nonzero(np.isnan(arr)))
-    elif arr.dtype.kind in "biu":
-        bad = 0
-    else:
-        bad = int(np.count_nonzero(pd.isna(arr.ravel())))
-    if bad:
-        raise InputError(
-            f"{name}: {bad} of {arr.shape[0]} values are missing (NaN); the metric needs a value for "
-            "every row: drop or impute them before the check.",
-            reason="missing_values",
-            subject=name,
-        )
-    return arr
+    """NaN is ``missing_values``, inf or complex ``invalid_input`` (one rule for every family)."""
+    return complete(name, values)
 
 
 def _floats(name: str, values: np.ndarray) -> np.ndarray:
@@ -108,9 +96,16 @@ def _labels(ctx: CheckContext, side: str, *, baseline: bool, y: np.ndarray) -> n
         )
     if _looks_like_proba(pred, y):
         example = pred[pred != np.round(pred)][0]
+        classes = np.unique(y)
+        regression = (
+            "; the target has many distinct numbers: for a regression problem use a regression metric "
+            "(r2, mean_absolute_error, root_mean_squared_error, ...)"
+            if y.dtype.kind in "fiu" and classes.size > CONTINUOUS_MIN_DISTINCT
+            else ""
+        )
         raise InputError(
             f"{name}: values such as {example:.4g} are not class labels (the target's classes are "
-            f"{_show(np.unique(y))}); pass predicted labels, or probabilities as proba=...",
+            f"{_show(classes)}); pass predicted labels, or probabilities as proba=...{regression}",
             reason="invalid_prediction",
             subject=name,
         )
@@ -163,6 +158,32 @@ def _unique(values: np.ndarray, name: str) -> np.ndarray:
             reason="invalid_input",
             subject=name,
         ) from None
+
+
+#: A float target with more distinct values than this, some of them fractional, is continuous.
+CONTINUOUS_MIN_DISTINCT = 10
+
+
+def _continuous_target(y_sets: list[tuple[str, np.ndarray]], metric: str) -> None:
+    """A classification metric on a continuous target compares thousands of "classes" (and
+    would report accuracy 0): say that the target looks continuous and name the regression
+    metrics instead."""
+    for side, side_y in y_sets:
+        if side_y.dtype.kind != "f":
+            continue
+        finite = side_y[np.isfinite(side_y)]
+        fractional = finite[finite != np.round(finite)]
+        if fractional.size == 0:
+            continue
+        n_distinct = np.unique(finite).size
+        if n_distinct > CONTINUOUS_MIN_DISTINCT:
+            raise InputError(
+                f"{metric}: the target looks continuous ({n_distinct:,} distinct values on {side}, e.g. "
+                f"{float(fractional[0]):.4g}), but {metric} is a classification metric; use a regression "
+                "metric (r2, mean_absolute_error, root_mean_squared_error, ...), or pass class labels.",
+                reason="unsupported_target",
+                subject="target",
+            )
 
 
 def _one_class(y_sets: list[tuple[str, np.ndarray]], metric: str) -> None:
@@ -269,6 +290,7 @@ def _resolve(
         samples = [Sample(yf[i], p) for i, p in enumerate(preds)]
         return Pair(samples[0], samples[1] if compare else None, paired, kind)
 
+    _continuous_target(list(zip(y_sides, ys)), metric_name)
     _one_class(list(zip(y_sides, ys)), metric_name)
     y_classes = _unique(np.concatenate(ys) if len(ys) > 1 else ys[0], "target")
     if kind == "label":

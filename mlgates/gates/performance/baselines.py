@@ -12,13 +12,13 @@ from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import Interval, Options, parameter_error
+from mlgates.core.params import MAX_RESAMPLES, Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates.performance._common import INSUFFICIENT, fmt, headline, sample_shortfall
+from mlgates.gates.performance._common import INSUFFICIENT, fmt, headline, metric_spec, sample_shortfall
 from mlgates.gates.performance._compare import compare, weights_note
 from mlgates.gates.performance._data import Pair, Sample, resolve_pair, sample_weights
-from mlgates.stats.performance import METRICS, MetricSpec
+from mlgates.stats.performance import MetricSpec
 
 __all__ = ["BeatsBaselineGate"]
 
@@ -64,6 +64,7 @@ class BeatsBaselineGate(Gate):
     alpha : float, default 0.05
         The interval is two-sided ``1 - alpha``.
     n_resamples : int, default 2000
+        Bootstrap resamples, in [100, 100000] (``mlgates.core.params.MAX_RESAMPLES``).
     random_state : int or None, default 0
     min_samples : int, default 30
         Fewest rows on which the model may PASS; probability metrics also need
@@ -97,12 +98,12 @@ class BeatsBaselineGate(Gate):
     """
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
-        "metric": [Options(*sorted(METRICS))],
+        "metric": [str],
         "strategy": [Options(*_CLASSIFIER_STRATEGIES, *_REGRESSOR_STRATEGIES), None],
         "min_improvement": [Interval("real", 0, None)],
         "test": [Options("bootstrap"), None],
         "alpha": [Interval("real", 0, 0.5, closed="neither")],
-        "n_resamples": [Interval("int", 100, None)],
+        "n_resamples": [Interval("int", 100, MAX_RESAMPLES)],
         "random_state": [Interval("int", 0, None), None],
         "min_samples": [Interval("int", 1, None)],
         "on_insufficient": [Options("warn", "fail", "error", "skip")],
@@ -138,17 +139,21 @@ class BeatsBaselineGate(Gate):
         self.pos_label = pos_label
 
     def _validate_params(self) -> None:
-        spec = METRICS[self.metric]
+        spec = metric_spec(type(self).__name__, self.metric)
         if self.strategy is None:
             return
         allowed = _REGRESSOR_STRATEGIES if spec.kind == "regression" else _CLASSIFIER_STRATEGIES
         if self.strategy not in allowed:
             raise parameter_error(
-                type(self).__name__, "strategy", f"one of {allowed} for metric {self.metric!r}", self.strategy
+                type(self).__name__, "strategy", f"one of {allowed} for metric {spec.name!r}", self.strategy
             )
 
     def required_inputs(self) -> tuple[str, ...]:
         return ("target",)
+
+    def required_any_of(self) -> tuple[tuple[str, ...], ...]:
+        kind = metric_spec(type(self).__name__, self.metric).kind
+        return (("proba", "model") if kind == "score" else ("prediction", "model"),)
 
     def _dummy_fit_target(self, ctx: CheckContext) -> tuple[np.ndarray, str]:
         if ctx.has("reference") and isinstance(ctx.get("target"), (str, int)):
@@ -217,7 +222,7 @@ class BeatsBaselineGate(Gate):
         return min(sign * comp.ci_low, sign * comp.ci_high) > need
 
     def _check(self, ctx: CheckContext) -> Verdict:
-        spec = METRICS[self.metric]
+        spec = metric_spec(type(self).__name__, self.metric)
         sign = 1.0 if spec.greater_is_better else -1.0
         strategy = self.strategy or _default_strategy(spec)
         pair = resolve_pair(

@@ -109,6 +109,9 @@ class CalibrationGate(Gate):
     def required_inputs(self) -> tuple[str, ...]:
         return ("target",)
 
+    def required_any_of(self) -> tuple[tuple[str, ...], ...]:
+        return (("proba", "model"),)
+
     def _check(self, ctx: CheckContext) -> Verdict:
         pair = resolve_pair(
             ctx,

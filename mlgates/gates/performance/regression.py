@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,13 +13,14 @@ from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import Interval, Options, parameter_error
+from mlgates.core.params import MAX_RESAMPLES, Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates.performance._common import INSUFFICIENT, fmt, headline, sample_shortfall
+from mlgates.gates.performance._common import INSUFFICIENT, fmt, headline, metric_spec, sample_shortfall
 from mlgates.gates.performance._compare import Comparison, compare, metric_value, weights_note
 from mlgates.gates.performance._data import Pair, resolve_pair, segment_labels
-from mlgates.stats.performance import METRICS, MetricSpec, adjust_pvalues, minimum_detectable_effect
+from mlgates.stats.performance import MetricSpec, adjust_pvalues
+from mlgates.stats.power import minimum_detectable_effect
 
 __all__ = ["PerformanceGate"]
 
@@ -84,7 +84,7 @@ class PerformanceGate(Gate):
     compare_to : {"baseline", "reference"}, default "baseline"
         What the candidate is compared with.
     n_resamples : int, default 2000
-        Bootstrap resamples.
+        Bootstrap resamples, in [100, 100000] (``mlgates.core.params.MAX_RESAMPLES``).
     random_state : int or None, default 0
         Seed of the bootstrap (fixed by default so a verdict is reproducible).
     power : float, default 0.8
@@ -181,7 +181,7 @@ class PerformanceGate(Gate):
         "test": [Options("mcnemar", "bootstrap", "delong"), None],
         "alpha": [Interval("real", 0, 0.5, closed="neither")],
         "compare_to": [Options("baseline", "reference")],
-        "n_resamples": [Interval("int", 100, None)],
+        "n_resamples": [Interval("int", 100, MAX_RESAMPLES)],
         "random_state": [Interval("int", 0, None), None],
         "power": [Interval("real", 0, 1, closed="neither")],
         "min_samples": [Interval("int", 1, None)],
@@ -247,22 +247,12 @@ class PerformanceGate(Gate):
     def _validate_params(self) -> None:
         owner = type(self).__name__
         if isinstance(self.metric, str):
-            if self.metric not in METRICS:
-                close = difflib.get_close_matches(self.metric, list(METRICS), n=1)
-                hint = f"{owner}({close[0]!r})" if close else f"{owner}('accuracy')"
-                raise parameter_error(
-                    owner,
-                    "metric",
-                    "a metric name (" + ", ".join(sorted(METRICS)) + ") or a callable",
-                    self.metric,
-                    fix=f"{hint}.",
-                )
-            spec = METRICS[self.metric]
+            spec = metric_spec(owner, self.metric)
             if self.greater_is_better is not None and self.greater_is_better != spec.greater_is_better:
                 raise parameter_error(
                     owner,
                     "greater_is_better",
-                    f"None or {spec.greater_is_better} for {self.metric!r}",
+                    f"None or {spec.greater_is_better} for {spec.name!r}",
                     self.greater_is_better,
                     fix="leave greater_is_better=None for named metrics.",
                 )
@@ -274,7 +264,8 @@ class PerformanceGate(Gate):
                 None,
                 fix=f"{owner}(my_metric, greater_is_better=True) (False for losses).",
             )
-        if self.test == "mcnemar" and (self.metric != "accuracy" or self.compare_to != "baseline"):
+        metric_name = spec.name if isinstance(self.metric, str) else None
+        if self.test == "mcnemar" and (metric_name != "accuracy" or self.compare_to != "baseline"):
             raise parameter_error(
                 owner,
                 "test",
@@ -283,7 +274,7 @@ class PerformanceGate(Gate):
                 self.test,
                 fix="test='bootstrap' for other metrics or for compare_to='reference'.",
             )
-        if self.test == "delong" and self.metric != "roc_auc":
+        if self.test == "delong" and metric_name != "roc_auc":
             raise parameter_error(
                 owner,
                 "test",
@@ -305,10 +296,20 @@ class PerformanceGate(Gate):
             return ("reference", "current", "target")
         return ("target",)
 
+    def required_any_of(self) -> tuple[tuple[str, ...], ...]:
+        spec, _fn, _name, _sign = self._spec()
+        scores = spec.kind == "score" if spec is not None else self.needs_proba
+        needs = [("proba", "model") if scores else ("prediction", "model")]
+        if self._comparing() and self.compare_to == "baseline":
+            needs.append(
+                ("baseline_proba", "baseline_model") if scores else ("baseline_prediction", "baseline_model")
+            )
+        return tuple(needs)
+
     # -- helpers ------------------------------------------------------------------------------
     def _spec(self) -> tuple[MetricSpec | None, Callable[..., float] | None, str, float]:
         if isinstance(self.metric, str):
-            spec = METRICS[self.metric]
+            spec = metric_spec(type(self).__name__, self.metric)
             return spec, None, spec.name, 1.0 if spec.greater_is_better else -1.0
         fname = getattr(self.metric, "__name__", "metric")
         fname = "metric" if fname.startswith("<") else fname
@@ -379,6 +380,8 @@ class PerformanceGate(Gate):
         findings: list[Finding] = []
         metrics: dict[str, float] = {"n": float(len(pair.candidate))}
         params: dict[str, Any] = {"greater_is_better": sign > 0}
+        if spec is not None:
+            params["metric"] = spec.name  # our name, also when a peer's name (e.g. "rmse") was given
         weights = weights_note(pair, spec, fn, self.test if comparing else None)
         if weights:
             params["sample_weight"] = weights

@@ -15,7 +15,7 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates._columns import share_text
+from mlgates.gates._columns import share_text, unknown_key_findings
 from mlgates.gates.quality._common import (
     absent,
     all_missing,
@@ -23,6 +23,7 @@ from mlgates.gates.quality._common import (
     frame_or_error,
     guarded,
     resolve_columns,
+    screened,
     top_examples,
     value_counts,
 )
@@ -131,9 +132,15 @@ class CategoryGate(Gate):
         findings = []
         for col in cols:
             if col not in frame.columns:
-                findings.append(absent(col, method="categories"))
+                findings.append(absent(col, method="categories", available=frame.columns))
                 continue
-            findings.append(guarded(partial(self._judge, ctx, col), col, "categories"))
+            screen = screened(ctx, col, explicit=self.columns is not None, method="categories")
+            if screen is None and self.allowed is not None and str(col) in self.allowed:
+                screen = screened(ctx, col, explicit=True, method="categories")
+            findings.append(screen or guarded(partial(self._judge, ctx, col), col, "categories"))
+        findings.extend(
+            unknown_key_findings({"allowed": self.allowed}, frame.columns, skip=cols, method="categories")
+        )
         n_new = sum(f.details.get("n_unknown_values", 0) for f in findings)
         return self._verdict(findings=findings, metrics={"n_unknown_values": n_new})
 
@@ -151,7 +158,9 @@ class CategoryGate(Gate):
     def _judge(self, ctx: CheckContext, col: Any) -> Finding:
         from_reference = self.allowed is None or str(col) not in self.allowed
         if from_reference and ctx.has("reference") and col not in frame_or_error(ctx, "reference").columns:
-            return absent(col, "reference", method="categories")
+            return absent(
+                col, "reference", method="categories", available=frame_or_error(ctx, "reference").columns
+            )
         allowed = self._allowed_for(ctx, col)
         if allowed is None:
             return Finding(

@@ -30,6 +30,7 @@ from mlgates.gates.quality._common import (
     numeric,
     plain_value,
     resolve_columns,
+    screened,
     share_status,
     top_examples,
     value_counts,
@@ -95,9 +96,10 @@ class ConstantColumnGate(Gate):
         findings = []
         for col in resolve_columns(frame, self.columns):
             if col not in frame.columns:
-                findings.append(absent(col, method="constant"))
+                findings.append(absent(col, method="constant", available=frame.columns))
                 continue
-            findings.append(guarded(partial(self._judge, ctx, col), col, "constant"))
+            screen = screened(ctx, col, explicit=self.columns is not None, method="constant")
+            findings.append(screen or guarded(partial(self._judge, ctx, col), col, "constant"))
         n_const = sum(f.status is Status.FAIL for f in findings)
         return self._verdict(findings=findings, metrics={"n_constant_columns": n_const})
 
@@ -283,7 +285,7 @@ class MixedTypesGate(Gate):
         findings = []
         for col in cols:
             if col not in frame.columns:
-                findings.append(absent(col, method="mixed_types"))
+                findings.append(absent(col, method="mixed_types", available=frame.columns))
                 continue
             findings.append(guarded(partial(self._judge, frame[col], col), col, "mixed_types"))
         return self._verdict(
@@ -412,7 +414,13 @@ class InfiniteValuesGate(Gate):
         findings: list[Finding] = []
         columns = resolve_columns(frame, self.columns, kinds=("float",))
         for col, kind in checkable(
-            ctx, columns, findings, accepted=NUMERIC_KINDS, wanted="a float column", method="infinite"
+            ctx,
+            columns,
+            findings,
+            accepted=NUMERIC_KINDS,
+            wanted="a float column",
+            method="infinite",
+            explicit=self.columns is not None,
         ):
             findings.append(self._judge(ctx, col, kind))
         return self._verdict(

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from mlgates.core._values import count_infinite
 from mlgates.core.context import CheckContext, Side
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
@@ -19,6 +20,7 @@ from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import column_kind, share_text
 from mlgates.gates.quality._common import (
     MAX_EXAMPLES,
+    UNGROUPABLE,
     absent,
     all_missing,
     examples,
@@ -26,6 +28,7 @@ from mlgates.gates.quality._common import (
     guarded,
     repeated_candidates,
     row_hash,
+    screened,
     share_status,
 )
 from mlgates.stats.quality import spearman_abs, univariate_auc
@@ -50,6 +53,14 @@ def _labels(ctx: CheckContext, side: Side = "current") -> np.ndarray:
     labels = ctx.labels(side)
     if len(labels) != len(ctx.frame(side)):
         raise InputError("target: length differs from current", reason="length_mismatch", subject="target")
+    n_inf = count_infinite(np.asarray(labels))
+    if n_inf:  # the rule of every family: an infinite label is not a class (missing labels are)
+        raise InputError(
+            f"target: {n_inf} of {len(labels)} values are infinite (inf or -inf); labels must be "
+            "finite: drop or fix those rows before the check.",
+            reason="invalid_input",
+            subject="target",
+        )
     return labels
 
 
@@ -72,9 +83,10 @@ class ConflictingLabelsGate(Gate):
     Inputs: ``current`` and ``target`` (a column name or an array). Missing values compare
     equal (a missing feature or label is a value of its own). Candidate rows are narrowed
     column by column, then grouped exactly, so the count is exact. Reason codes:
-    ``conflicting_labels`` (FAIL), ``column_missing``, ``empty_input``, ``missing_input``.
-    Details hold ``n_conflicting_rows``, ``n_conflicting_groups`` and up to five index labels
-    of conflicting rows.
+    ``conflicting_labels`` (FAIL), ``column_missing``, ``empty_input``, ``missing_input``,
+    ``all_missing`` (ERROR: every label is missing, so no conflict can be judged),
+    ``invalid_input`` (ERROR: an infinite label). Details hold ``n_conflicting_rows``,
+    ``n_conflicting_groups`` and up to five index labels of conflicting rows.
 
     Examples
     --------
@@ -113,6 +125,13 @@ class ConflictingLabelsGate(Gate):
             raise InputError("no feature columns besides the target", reason="nothing_to_check")
         labels = _labels(ctx)
         n = len(frame)
+        n_labelled = int(np.count_nonzero(~np.asarray(pd.isna(labels), dtype=bool)))
+        if n_labelled == 0:
+            raise InputError(
+                f"target: all {n:,} labels are missing; label conflicts cannot be judged",
+                reason="all_missing",
+                subject="target",
+            )
         cand = repeated_candidates(frame, cols)
         conflict = np.zeros(n, dtype=bool)
         n_groups = 0
@@ -125,7 +144,7 @@ class ConflictingLabelsGate(Gate):
                 nun = sub.groupby(keys, dropna=False, sort=False, observed=True)["__label__"].transform(
                     "nunique", dropna=False
                 )
-            except TypeError:
+            except UNGROUPABLE:
                 sub[keys] = sub[keys].astype(str)
                 nun = sub.groupby(keys, dropna=False, sort=False, observed=True)["__label__"].transform(
                     "nunique", dropna=False
@@ -252,28 +271,32 @@ class TrainTestLeakageGate(Gate):
                 if c not in f.columns
             ]
             if gone:
-                return self._verdict(findings=[absent(c, s, method="leakage") for c, s in gone])
+                return self._verdict(
+                    findings=[
+                        absent(c, s, method="leakage", available=(frame if s == "current" else ref).columns)
+                        for c, s in gone
+                    ]
+                )
         if not cols:
             raise InputError("current and reference share no columns", reason="column_missing")
         h_cur, h_ref, cur, refc = _harmonized(ctx, cols)
         cand = np.flatnonzero(np.asarray(pd.Series(h_cur).isin(pd.Series(h_ref).unique()), dtype=bool))
         leaked = np.zeros(len(frame), dtype=bool)
         if len(cand):
-            ref_cand = refc[np.asarray(pd.Series(h_ref).isin(h_cur[cand]), dtype=bool)].drop_duplicates()
-            left = cur.iloc[cand].copy()
             names = [f"f{i}" for i in range(len(cols))]
+            left = cur.iloc[cand].copy()
             left.columns = names
-            right = ref_cand.copy()
+            right = refc[np.asarray(pd.Series(h_ref).isin(h_cur[cand]), dtype=bool)].copy()
             right.columns = names
-            left["__pos__"] = cand
+
+            def exact_join(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+                a = a.assign(__pos__=cand)
+                return np.asarray(a.merge(b.drop_duplicates(), on=names, how="inner")["__pos__"])
+
             try:
-                hit = left.merge(right, on=names, how="inner")["__pos__"].to_numpy()
-            except TypeError:
-                hit = (
-                    left.astype(dict.fromkeys(names, str))
-                    .merge(right.astype(str), on=names, how="inner")["__pos__"]
-                    .to_numpy()
-                )
+                hit = exact_join(left, right)
+            except (*UNGROUPABLE, KeyError):  # lists, Arrow lists, float16 join keys: by text
+                hit = exact_join(left.astype(str), right.astype(str))
             leaked[hit] = True
         n = len(frame)
         n_leak = int(leaked.sum())
@@ -339,8 +362,10 @@ class FeatureLeakageGate(Gate):
     numeric with more than ten distinct values is ERROR ``unsupported_target``. Missing values
     of a numeric feature are left out; in an encoded feature missing is a category. Reason
     codes: ``feature_leakage``, ``insufficient_samples``, ``one_class_target``,
-    ``unsupported_target``, ``all_missing``, ``column_missing``, ``empty_input``,
-    ``missing_input``. With ``n`` rows, a binary score's standard error is about
+    ``unsupported_target``, ``all_missing`` (a feature, or every label), ``column_missing``,
+    ``empty_input``, ``missing_input``, ``invalid_input`` (an infinite label),
+    ``unsupported_dtype`` (a column of lists, dicts, complex numbers...: SKIP, ERROR when
+    listed). With ``n`` rows, a binary score's standard error is about
     ``0.5 / sqrt(n_minority)``; scores near the bound on small data are noisy.
 
     Examples
@@ -389,6 +414,12 @@ class FeatureLeakageGate(Gate):
         cols = _feature_columns(ctx, "current", self.columns)
         labels = pd.Series(_labels(ctx))
         present = np.asarray(labels.notna(), dtype=bool)
+        if not present.any():
+            raise InputError(
+                f"target: all {len(labels):,} labels are missing; no feature can be scored",
+                reason="all_missing",
+                subject="target",
+            )
         uniq = pd.unique(labels[present])
         if len(uniq) < 2:
             raise InputError(
@@ -413,9 +444,12 @@ class FeatureLeakageGate(Gate):
         findings = []
         for col in cols:
             if col not in frame.columns:
-                findings.append(absent(col, method=task))
+                findings.append(absent(col, method=task, available=frame.columns))
                 continue
-            findings.append(guarded(partial(self._judge, frame[col], col, y, present, task), col, task))
+            screen = screened(ctx, col, explicit=self.columns is not None, method=task)
+            findings.append(
+                screen or guarded(partial(self._judge, frame[col], col, y, present, task), col, task)
+            )
         scores = [f.statistic for f in findings if f.statistic is not None]
         return self._verdict(
             findings=findings,
@@ -430,7 +464,7 @@ class FeatureLeakageGate(Gate):
         if kind in _ENCODED_KINDS:
             try:
                 codes, _ = pd.factorize(series, use_na_sentinel=False)
-            except TypeError:  # unhashable objects
+            except UNGROUPABLE:  # unhashable objects
                 codes, _ = pd.factorize(series.astype(str), use_na_sentinel=False)
             codes = np.asarray(codes, dtype="int64")
             x = _cross_fit_mean(codes[present], y[present])

@@ -167,7 +167,13 @@ class RangeGate(Gate):
         n_fail = 0
         plan = self._plan(ctx)
         for col, _kind in checkable(
-            ctx, plan, findings, accepted=NUMERIC_KINDS, wanted="an integer or float column", method="range"
+            ctx,
+            plan,
+            findings,
+            accepted=NUMERIC_KINDS,
+            wanted="an integer or float column",
+            method="range",
+            explicit=lambda c: plan[c][2],
         ):
             low, high, _listed = plan[col]
             finding = self._judge(ctx, col, low, high)

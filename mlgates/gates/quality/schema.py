@@ -11,7 +11,7 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates._columns import FAMILIES, column_kind, kind_matches, select_columns
+from mlgates.gates._columns import FAMILIES, column_kind, kind_matches, missing_column_hint, select_columns
 from mlgates.gates.quality._common import check_string_keys, frame_or_error
 
 __all__ = ["SchemaGate"]
@@ -109,7 +109,16 @@ class SchemaGate(Gate):
                         Status.FAIL,
                         method="schema",
                         reason="column_missing",
-                        message=f"{col}: expected column is missing",
+                        message=f"{col}: expected column is missing"
+                        + (
+                            f".{hint}"
+                            if (
+                                hint := missing_column_hint(
+                                    col, [c for c in frame.columns if c not in expected]
+                                )
+                            )
+                            else ""
+                        ),
                         details={"expected": want},
                     )
                 )

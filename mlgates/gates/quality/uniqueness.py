@@ -127,7 +127,9 @@ class UniqueGate(Gate):
             subject = "+".join(map(str, key))
             gone = [c for c in key if c not in frame.columns]
             if gone:
-                findings.append(absent(gone[0], method="unique").replace(subject=subject))
+                findings.append(
+                    absent(gone[0], method="unique", available=frame.columns).replace(subject=subject)
+                )
                 continue
             findings.append(guarded(partial(self._judge, ctx, frame, key, subject), subject, "unique"))
         return self._verdict(
@@ -257,7 +259,9 @@ class DuplicateRowsGate(Gate):
         )
         gone = [c for c in cols if c not in frame.columns]
         if gone:
-            return self._verdict(findings=[absent(c, method="duplicate_rows") for c in gone])
+            return self._verdict(
+                findings=[absent(c, method="duplicate_rows", available=frame.columns) for c in gone]
+            )
         dup = _duplicate_rows(ctx, frame, cols)
         n = len(frame)
         n_dup = int(dup.sum())
