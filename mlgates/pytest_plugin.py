@@ -170,7 +170,7 @@ def mlgates_ledger(request: pytest.FixtureRequest) -> Any:
     recorder = request.config.stash[_KEY]
     if not recorder.ledger:
         return None
-    from mlgates.record._pytest import SessionLedger
+    from mlgates.record.session import SessionLedger
 
     return SessionLedger(recorder.ledger, recorder.explicit)
 
@@ -180,7 +180,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if recorder is not None and recorder.report:
         recorder.write()
     if recorder is not None and recorder.ledger:
-        from mlgates.record._pytest import record_session
+        from mlgates.record.session import record_session
 
         try:
             recorder.ledger_count = record_session(recorder.ledger, recorder.records, recorder.explicit)

@@ -258,9 +258,9 @@ def _json_hash(value: Any) -> str:
 
 def git_state(cwd: str | os.PathLike[str] | None = None) -> dict[str, Any] | None:
     """Commit, dirty flag and branch of the git repository at ``cwd`` (None outside one)."""
-    from mlgates.fingerprints.environment import _git
+    from mlgates.fingerprints.environment import git_state as _state
 
-    return _git(Path(cwd) if cwd is not None else Path.cwd())
+    return _state(cwd)
 
 
 def who_and_where() -> tuple[str, str]:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlgates.core.errors import ParameterError
 from mlgates.core.verdict import Verdict
+from mlgates.record.table import printable
 
 if TYPE_CHECKING:
     from mlgates.record.ledger import Ledger, Record
@@ -372,7 +373,7 @@ def model_card(
 
 
 def _md(text: str) -> str:
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+    return printable(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
 
 
 def _md_cell(cell: Cell) -> str:
@@ -412,7 +413,7 @@ def _markdown(
 
 
 def _h(text: Any) -> str:
-    return html.escape(str(text), quote=True)
+    return html.escape(printable(text), quote=True)
 
 
 def _html_cell(cell: Cell) -> str:

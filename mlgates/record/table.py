@@ -4,13 +4,45 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import unicodedata
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Table"]
+__all__ = ["Table", "printable"]
+
+#: Unicode categories written as escapes: controls, format characters (bidi overrides, marks),
+#: line and paragraph separators, lone surrogates.
+_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+
+
+def printable(value: object) -> str:
+    r"""``str(value)`` on one line with control, format (bidi) and separator characters
+    escaped, so that a model or gate name cannot forge a line or reorder what is read.
+
+    Examples
+    --------
+    >>> printable("churn\nstatus: live")
+    'churn\\nstatus: live'
+    >>> printable("a\u202eb")
+    'a\\u202eb'
+    """
+    text = str(value)
+    if text.isprintable():
+        return text
+    return "".join(_escape(ch) for ch in text)
+
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(ch: str) -> str:
+    if unicodedata.category(ch) not in _HIDDEN and ch not in "\ufffe\uffff":
+        return ch
+    code = ord(ch)
+    return _NAMED.get(ch) or (f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}")
 
 
 def _cell(value: Any) -> str:
@@ -18,7 +50,7 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:.4g}"
-    return str(value)
+    return printable(value)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,7 +112,7 @@ class Table:
         """Aligned plain-text columns (cells longer than ``max_width`` are cut with ``…``)."""
         cells = [[_cut(_cell(v), max_width) for v in row] for row in self.rows]
         widths = [max([len(c), *(len(r[j]) for r in cells)]) for j, c in enumerate(self.columns)]
-        lines = [self.title] if self.title else []
+        lines = [printable(self.title)] if self.title else []
         lines.append("  ".join(c.ljust(w) for c, w in zip(self.columns, widths)).rstrip())
         lines.append("  ".join("-" * w for w in widths))
         lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]

@@ -86,7 +86,7 @@ def test_promote_retire_reindex(ledger, capsys):
 def test_default_ledger_folder(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("MLGATES_LEDGER", raising=False)
-    passing().record(model=FP_A, model_name="churn", git=GIT)
+    passing().record(Ledger(), model=FP_A, model_name="churn", git=GIT)
     assert (tmp_path / ".mlgates" / "ledger" / "HEAD.json").is_file()
     code, out, _ = run(capsys, "ledger", "status")
     assert code == 0 and FP_A in out

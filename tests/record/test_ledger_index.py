@@ -149,8 +149,10 @@ def test_arrow_and_polars_tables_record_names_not_values(ledger):
 
 
 def test_verdict_record_method(tmp_path):
-    rec = passing().record(tmp_path / "l", model=FP_A, model_name="churn", git=GIT)
+    rec = passing().record(Ledger(tmp_path / "l"), model=FP_A, model_name="churn", git=GIT)
     assert Ledger(tmp_path / "l").get(rec.id).verdict.name == "release"
+    with pytest.raises(TypeError, match=r"verdict.record\(\) needs a ledger"):
+        passing().record(tmp_path / "l")
 
 
 def test_estimator_models_are_fingerprinted_by_content(ledger):

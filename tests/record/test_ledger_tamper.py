@@ -216,3 +216,17 @@ def test_crash_before_the_head_update_is_recovered(filled, monkeypatch):
     assert filled.record(passing(), model=FP_A, model_name="churn", git=GIT).seq == 8
     assert filled.verify().status.value == "pass"
     assert len(filled) == 8
+
+
+def test_record_files_get_the_mode_of_any_new_file(tmp_path):
+    import stat
+
+    from mlgates import Ledger
+
+    old = os.umask(0o022)
+    try:
+        rec = Ledger(tmp_path / "ledger").record(passing(), model=FP_A, model_name="churn", git=GIT)
+    finally:
+        os.umask(old)
+    if os.name == "posix":
+        assert stat.S_IMODE(rec.path.stat().st_mode) == 0o644  # readable by the team, like lock files

@@ -97,3 +97,16 @@ def test_record_file_links_are_relative_to_the_card(carded, tmp_path):
     card = model_card("churn", ledger=carded, output_dir=out)
     target = re.search(r"\]\((\.\./[^)]+\.json)\)", card).group(1)
     assert (out / target).resolve().is_file()
+
+
+def test_hostile_names_cannot_break_tables_or_cards(ledger):
+    name = "churn\nstatus: live\x1b[31m\u202e"
+    ledger.record(passing(), model=FP_A, model_name=name, git=GIT)
+    text = ledger.status().to_text()
+    assert "\x1b" not in text and "\u202e" not in text
+    assert len(text.splitlines()) == 4  # title, header, rule, one row
+    card = model_card(name, ledger=ledger)
+    assert "\x1b" not in card and "\u202e" not in card
+    assert "\nstatus: live" not in card
+    html = model_card(name, ledger=ledger, format="html")
+    assert "\x1b" not in html and "\u202e" not in html

@@ -1,4 +1,5 @@
-"""Recording for the pytest plugin's ``--mlgates-ledger=DIR`` (imported only when it is given)."""
+"""A test session's ledger: what the pytest plugin's ``--mlgates-ledger=DIR`` uses (imported
+only when the option is given)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,19 @@ __all__ = ["SessionLedger", "record_session"]
 
 class SessionLedger(Ledger):
     """The ledger of a pytest session (fixture ``mlgates_ledger``): verdicts a test records
-    itself, with their model and data, are not recorded again at the end of the session."""
+    itself, with their model and data, are not recorded again at the end of the session.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> from mlgates import RowCountGate
+    >>> explicit = set()
+    >>> ledger = SessionLedger(tempfile.mkdtemp(), explicit)
+    >>> v = RowCountGate(min_rows=1).check(current=pd.DataFrame({"x": [1]}))
+    >>> _ = ledger.record(v, git=None)
+    >>> id(v) in explicit
+    True
+    """
 
     def __init__(self, path: Any, explicit: set[int]) -> None:
         super().__init__(path)
@@ -27,7 +40,19 @@ class SessionLedger(Ledger):
 
 def record_session(path: Any, records: Sequence[tuple[str, Verdict]], explicit: set[int]) -> int:
     """Append every verdict of the session that a test did not record itself, with the test's
-    node id; returns how many were appended."""
+    node id (stage ``"pytest"``); returns how many were appended.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> from mlgates import Ledger, RowCountGate
+    >>> folder = tempfile.mkdtemp()
+    >>> v = RowCountGate(min_rows=1).check(current=pd.DataFrame({"x": [1]}))
+    >>> record_session(folder, [("test_x.py::test_rows", v)], explicit=set())
+    1
+    >>> Ledger(folder).records()[0].body["metadata"]["pytest_nodeid"]
+    'test_x.py::test_rows'
+    """
     ledger = Ledger(path)
     n = 0
     for node, verdict in records:
