@@ -233,7 +233,7 @@ def add_record_options(check: argparse.ArgumentParser) -> None:
         help="append the verdict to the ledger (DIR; default $MLGATES_LEDGER or .mlgates/ledger)",
     )
     check.add_argument(
-        "--model-name", metavar="NAME", help="the model's name in the ledger (default: file stem)"
+        "--model-name", metavar="NAME", help="the model's name in the ledger (default: the model file's stem)"
     )
     check.add_argument("--stage", metavar="STAGE", default="ci", help="recorded stage (default: ci)")
 
@@ -245,6 +245,8 @@ def record_check(args: argparse.Namespace, gate: Gate, inputs: dict[str, Any], v
     model = Path(args.model) if args.model else None
     name = args.model_name or (model.stem if model is not None else None)
     data = {k: inputs[k] for k in ("reference", "current") if k in inputs}
+    if gate.name is None:  # an unnamed suite is known by its file: `--require release` for release.toml
+        gate = gate.clone().set_params(name=Path(args.suite).stem)
     rec = Ledger(args.record or None).record(
         verdict,
         model=model,

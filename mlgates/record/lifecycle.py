@@ -255,14 +255,14 @@ def _judge_suite(
     if not git.get("commit") and not allow_dirty:
         return fail(
             "commit_unknown",
-            f"{suite}: {rid} has no git commit (run from a repository, or pass allow_dirty=True)",
+            f"{suite}: {rid} has no git commit (run from a repository, or allow_dirty=True, --allow-dirty)",
             record=rid,
         )
     if git.get("dirty") and not allow_dirty:
         return fail(
             "commit_dirty",
             f"{suite}: {rid} ran on commit {str(git.get('commit'))[:10]} with uncommitted changes "
-            "(commit them and check again, or pass allow_dirty=True)",
+            "(commit them and check again, or allow_dirty=True, --allow-dirty)",
             record=rid,
         )
     return Finding(

@@ -133,3 +133,15 @@ def test_check_record(tmp_path, capsys):
     assert run(capsys, "check", suite, "--current", tmp_path / "data.csv")[0] == 0
     assert len(Ledger(tmp_path / "ledger")) == 1
     assert fingerprint(model).startswith("mlg1-")
+    # an unnamed suite is recorded under its file's name (`--require nightly`)
+    save_suite(Suite([RowCountGate(min_rows=1)]), tmp_path / "nightly.toml")
+    run(
+        capsys,
+        "check",
+        tmp_path / "nightly.toml",
+        "--current",
+        tmp_path / "data.csv",
+        "--record",
+        tmp_path / "ledger",
+    )
+    assert Ledger(tmp_path / "ledger").records()[-1].body["suite"]["name"] == "nightly"
