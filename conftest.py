@@ -31,3 +31,6 @@ if not _evidently_importable():
             'pip install -e ".[evidently,dev]" (pandas<3)'
         )
     collect_ignore += ["mlgates/integrations/evidently.py", "tests/integrations/evidently"]
+
+if importlib.util.find_spec("mlflow") is None:  # the mlflow extra (in dev): its module's doctests
+    collect_ignore += ["mlgates/integrations/mlflow.py"]

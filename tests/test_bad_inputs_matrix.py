@@ -211,6 +211,10 @@ def _configs(lockfile: str) -> dict[str, dict[str, Any]]:
         "UniqueGate": {"columns": ["x"]},
         "DeterminismGate": {"train_fn": _train},
         "ReproducibilityGate": {"lockfile": lockfile, "compare": ("data",)},
+        # the gates on the record judge a model or a deployment against a ledger, not a table:
+        # with no model and no ledger they are ERROR for every case (never PASS)
+        "PromotionGate": {"require": ["release"], "ledger": lockfile + ".ledger"},
+        "UnmanagedModelsGate": {"ledger": lockfile + ".ledger"},
     }
 
 

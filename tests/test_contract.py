@@ -111,7 +111,30 @@ def _reproducibility() -> dict[str, Example]:
     return {"ReproducibilityGate": repro, "DeterminismGate": determinism}
 
 
+def _record() -> dict[str, Example]:
+    import tempfile
+
+    from mlgates import Ledger, PromotionGate, RowCountGate, UnmanagedModelsGate
+
+    fp = "mlg1-xxh3_128:" + "5" * 32
+
+    def ledger() -> str:
+        path = tempfile.mkdtemp()
+        verdict = RowCountGate(min_rows=1, name="release").check(current=example_inputs()["current"])
+        Ledger(path, fsync=False).record(verdict, model=fp, model_name="churn", git={"commit": "c"})
+        return path
+
+    return {
+        "PromotionGate": lambda: (
+            PromotionGate(require=["release"], ledger=ledger(), allow_dirty=True),
+            {"model": fp, "model_name": "churn"},
+        ),
+        "UnmanagedModelsGate": lambda: (UnmanagedModelsGate(ledger=ledger()), {"deployed": {"churn": fp}}),
+    }
+
+
 EXAMPLES: dict[str, Example] = {
+    **_record(),
     **_quality(),
     **_drift(),
     **_fairness(),
