@@ -2,21 +2,21 @@
 
 ``check_gate(gate)`` is how a gate proves it keeps the contract in DESIGN.md; the common test
 runs it over every built-in gate, and authors of custom gates call it in their own tests.
+:func:`gate_checks` yields the same contract as named checks, one pytest case each.
 """
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from mlgates.core.config import gate_from_config
-from mlgates.core.errors import ConfigError, GateFailure
+from mlgates._contract import CHECKS, GateUnderTest
+from mlgates.core.errors import GateFailure
 from mlgates.core.gate import Gate
 from mlgates.core.status import Status
-from mlgates.core.verdict import FRAME_COLUMNS, Verdict
+from mlgates.core.verdict import Verdict
 
-__all__ = ["assert_passes", "check_gate", "example_inputs"]
+__all__ = ["CHECKS", "assert_passes", "check_gate", "example_inputs", "gate_checks"]
 
 
 def assert_passes(verdict: Verdict, *, fail_on: Status | str = Status.FAIL) -> Verdict:
@@ -75,49 +75,81 @@ def example_inputs(n: int = 200, seed: int = 0) -> dict[str, Any]:
     }
 
 
-def _snapshot(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    snap = {}
-    for key, value in inputs.items():
-        try:
-            snap[key] = copy.deepcopy(value)
-        except Exception:  # noqa: BLE001 - uncopyable inputs are not compared
-            continue
-    return snap
+def gate_checks(
+    gate: Gate,
+    *,
+    inputs: Mapping[str, Any] | None = None,
+    registry: Mapping[str, type] | None = None,
+) -> Iterator[tuple[str, Callable[[], None]]]:
+    """The gate contract as named checks: ``(name, check)`` pairs, ``check()`` raising
+    AssertionError naming the broken rule.
 
+    Nothing runs until a check is called; the checks share one ``gate.check(**inputs)`` run.
+    The names are those of :data:`CHECKS`, always all of them (a check that does not apply,
+    such as empty tables for a gate that reads none, passes), so they parametrize a pytest
+    test over gates x checks:
 
-def _unchanged(before: Any, after: Any) -> bool:
-    """Compare a snapshot with the input after the check: tables, arrays and plain data only.
+    ``get_params_keys``
+        ``get_params()`` has exactly the constructor's parameters, ``get_params(deep=True)``
+        at least those.
+    ``init_stores_params``
+        ``type(gate)(**gate.get_params())`` stores the very objects passed (clone identity:
+        no conversion or validation in ``__init__``).
+    ``clone``
+        ``clone()`` is a new gate of the same class and repr.
+    ``set_params_round_trip``
+        ``set_params(**get_params())`` (and the deep form) changes nothing.
+    ``repr``
+        The repr reads like the constructor call and, when every parameter is a literal,
+        evaluates back to an equal gate.
+    ``parameter_constraints``
+        ``_parameter_constraints`` (with the bases') name exactly the constructor's parameters.
+    ``valid_parameters``
+        ``validate()`` accepts the gate as given.
+    ``invalid_parameters``
+        A value that breaks each parameter's constraints makes ``validate()`` raise
+        ParameterError with the documented message ("The 'x' parameter of G must be ... Got
+        ... instead.").
+    ``deprecated_names``
+        Every deprecated parameter name and option value still works, in the constructor,
+        ``set_params`` and a config, with a FutureWarning naming the new one.
+    ``config_round_trip``
+        ``gate_from_config(gate.to_config())`` gives the same config (skipped for parameters a
+        file cannot hold, such as callables).
+    ``check_returns_verdict``
+        ``check(**inputs)`` returns a Verdict of this gate that flattens to the fixed
+        ``to_frame()`` columns, renders, refuses ``bool()`` and has a reason unless it passed.
+    ``verdict_json_round_trip``
+        The verdict survives ``Verdict.from_json(verdict.to_json())``.
+    ``no_input_mutation``
+        Tables, arrays and plain values passed to ``check`` are unchanged afterwards.
+    ``fail_closed_missing_inputs``
+        With no inputs a gate that needs some returns ERROR ``missing_input``.
+    ``fail_closed_empty_input``
+        With empty ``reference``/``current`` tables nothing passes and the verdict has a reason.
+    ``non_blocking_never_fails``
+        ``set_params(blocking=False)`` never returns FAIL.
 
-    Other objects (models, callables) have no value equality, so a deep copy never compares
-    equal to the original; they are not compared.
+    Parameters
+    ----------
+    gate : Gate
+        The gate to check (it is not modified).
+    inputs : mapping, optional
+        Inputs under which the gate can be judged; :func:`example_inputs` by default.
+    registry : mapping, optional
+        Passed to ``gate_from_config`` for gates that are not built in.
+
+    Examples
+    --------
+    >>> from mlgates import RowCountGate
+    >>> checks = dict(gate_checks(RowCountGate(min_rows=10)))
+    >>> len(checks) == len(CHECKS)
+    True
+    >>> checks["invalid_parameters"]()  # passes: returns None
     """
-    import numpy as np
-    import pandas as pd
-
-    if isinstance(before, (pd.DataFrame, pd.Series)):
-        return bool(before.equals(after)) and (
-            list(before.dtypes) == list(after.dtypes)
-            if isinstance(before, pd.DataFrame)
-            else before.dtype == after.dtype
-        )
-    if isinstance(before, np.ndarray):
-        return bool(np.array_equal(before, after, equal_nan=before.dtype.kind in "fc"))
-    if isinstance(before, (str, int, float, bool, list, tuple, dict)) or before is None:
-        try:
-            return bool(before == after)
-        except Exception:  # noqa: BLE001 - containers of arrays
-            return True
-    return True
-
-
-def _empty_like(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    import pandas as pd
-
-    out = dict(inputs)
-    for key in ("reference", "current"):
-        if isinstance(inputs.get(key), pd.DataFrame):
-            out[key] = inputs[key].iloc[0:0].copy()
-    return out
+    subject = GateUnderTest(gate, dict(example_inputs() if inputs is None else inputs), registry=registry)
+    for name in CHECKS:
+        yield name, subject.bound(name)
 
 
 def check_gate(
@@ -126,14 +158,8 @@ def check_gate(
     inputs: Mapping[str, Any] | None = None,
     registry: Mapping[str, type] | None = None,
 ) -> Verdict:
-    """Run the gate contract on ``gate``; raise AssertionError naming the first broken rule.
-
-    The rules: parameters round-trip through ``get_params``/``set_params``/``clone`` and the
-    config form; the repr starts with the class name; ``check(**inputs)`` returns a Verdict
-    that round-trips through JSON, flattens to the fixed ``to_frame`` columns and renders as
-    text and HTML; ``bool(verdict)`` raises; inputs are not mutated; with no inputs a gate
-    that needs some returns ERROR (reason ``missing_input``); with empty tables nothing
-    passes; a non-blocking copy never FAILs.
+    """Run every check of the gate contract (:func:`gate_checks`) on ``gate``; raise one
+    AssertionError listing every broken rule, so the first failure hides none of the others.
 
     Parameters
     ----------
@@ -156,71 +182,17 @@ def check_gate(
     'MissingValuesGate'
     """
     __tracebackhide__ = True
-    cls = type(gate)
-    name = cls.__name__
-    inputs = dict(example_inputs() if inputs is None else inputs)
-    registry = {name: cls, **(registry or {})}
-
-    # parameters
-    params = gate.get_params()
-    assert set(params) == set(cls._param_names()), f"{name}.get_params() keys differ from __init__"
-    twin = gate.clone()
-    assert twin is not gate and type(twin) is cls, f"{name}.clone() must return a new {name}"
-    assert repr(twin) == repr(gate), f"{name}.clone() changed the parameters: {twin!r} != {gate!r}"
-    assert repr(gate).startswith(f"{name}("), f"{name} repr must read like the constructor call"
-    twin.set_params(**twin.get_params())
-    assert repr(twin) == repr(gate), f"{name}.set_params(**get_params()) must change nothing"
-    gate.validate()
-
-    # config
-    try:
-        config = gate.to_config()
-    except ConfigError:
-        config = None  # parameters that a file cannot hold (callables)
-    if config is not None:
-        rebuilt = gate_from_config(config, registry=registry)
-        assert rebuilt.to_config() == config, (
-            f"{name}: config round trip changed {config} -> {rebuilt.to_config()}"
+    subject = GateUnderTest(gate, dict(example_inputs() if inputs is None else inputs), registry=registry)
+    failures = []
+    for name in CHECKS:
+        try:
+            subject.bound(name)()
+        except Exception as exc:  # noqa: BLE001 - every broken rule is reported, not only the first
+            kind = "" if isinstance(exc, AssertionError) else f"{type(exc).__name__}: "
+            failures.append(f"- {name}: {kind}{exc}")
+    if failures:
+        owner = type(gate).__name__
+        raise AssertionError(
+            f"{owner} broke {len(failures)} of {len(CHECKS)} contract checks:\n" + "\n".join(failures)
         )
-
-    # a real check, without mutating the inputs
-    before = _snapshot(inputs)
-    verdict = gate.check(**inputs)
-    assert isinstance(verdict, Verdict), f"{name}.check() must return a Verdict, got {type(verdict)}"
-    for key, value in before.items():
-        assert _unchanged(value, inputs[key]), f"{name}.check() mutated the input {key!r}"
-    assert verdict.gate == name, f"verdict.gate must be {name!r}, got {verdict.gate!r}"
-    assert Verdict.from_json(verdict.to_json()) == verdict, f"{name}: verdict JSON round trip is lossy"
-    frame = verdict.to_frame()
-    assert tuple(frame.columns) == FRAME_COLUMNS, f"{name}: to_frame() columns are not the fixed set"
-    assert verdict.to_text() and verdict.to_html(), f"{name}: verdict must render"
-    try:
-        bool(verdict)
-    except TypeError:
-        pass
-    else:  # pragma: no cover - Verdict enforces it
-        raise AssertionError("bool(verdict) must raise TypeError")
-    if verdict.status is not Status.PASS:
-        assert verdict.reason, f"{name}: a {verdict.status.value} verdict needs a reason code"
-
-    # fail closed
-    required = gate.required_inputs()
-    if gate.missing_inputs(()):  # required inputs, or alternatives such as prediction/model
-        empty = gate.check()
-        assert empty.status is Status.ERROR and empty.reason == "missing_input", (
-            f"{name}.check() with no inputs must be ERROR/missing_input, got "
-            f"{empty.status.value}/{empty.reason}"
-        )
-        tables = [k for k in ("reference", "current") if k in required]
-        if tables:
-            hollow = gate.check(**_empty_like(inputs))
-            assert hollow.status is not Status.PASS, (
-                f"{name} passed on empty tables; it must fail closed (ERROR or an insufficient "
-                "data status with a reason)"
-            )
-            assert hollow.reason, f"{name}: the verdict on empty tables needs a reason code"
-
-    # non-blocking never fails
-    relaxed = gate.clone().set_params(blocking=False)
-    assert relaxed.check(**inputs).status is not Status.FAIL, f"{name}(blocking=False) returned FAIL"
-    return verdict
+    return subject.verdict()

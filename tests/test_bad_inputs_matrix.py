@@ -210,7 +210,7 @@ def _configs(lockfile: str) -> dict[str, dict[str, Any]]:
         "TrainTestLeakageGate": {},
         "UniqueGate": {"columns": ["x"]},
         "DeterminismGate": {"train_fn": _train},
-        "ReproducibilityGate": {"lockfile": lockfile, "compare": ("data",)},
+        "ReproducibilityGate": {"lockfile": lockfile, "compare_to": ("data",)},
     }
 
 

@@ -1,12 +1,14 @@
-"""Every built-in gate keeps the contract (mlgates.testing.check_gate).
+"""Every built-in gate keeps the contract (mlgates.testing.gate_checks / check_gate).
 
 Each gate exported by mlgates needs an entry in EXAMPLES: a factory returning the gate with
 typical parameters and inputs under which it can be judged. A gate without one fails
-``test_every_builtin_gate_has_an_example``, so no gate escapes the contract.
+``test_every_builtin_gate_has_an_example``, so no gate escapes the contract. The contract runs
+as one test per gate x named check, so one broken rule hides none of the others.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 from typing import Any
@@ -15,7 +17,7 @@ import pytest
 
 from mlgates import Gate
 from mlgates._exports import LAZY_EXPORTS
-from mlgates.testing import check_gate, example_inputs
+from mlgates.testing import CHECKS, check_gate, example_inputs, gate_checks
 
 Example = Callable[[], tuple[Gate, dict[str, Any] | None]]
 
@@ -111,7 +113,15 @@ def _reproducibility() -> dict[str, Example]:
     return {"ReproducibilityGate": repro, "DeterminismGate": determinism}
 
 
+def _suite() -> dict[str, Example]:
+    from mlgates import MissingValuesGate, RowCountGate, Suite
+
+    inner = Suite([MissingValuesGate(max_share=0.1)], name="inner", require="any")
+    return {"Suite": lambda: (Suite([RowCountGate(min_rows=10), inner], name="outer"), None)}
+
+
 EXAMPLES: dict[str, Example] = {
+    **_suite(),
     **_quality(),
     **_drift(),
     **_fairness(),
@@ -136,11 +146,25 @@ def test_every_builtin_gate_has_an_example():
     assert not missing, f"add check_gate examples for: {missing}"
 
 
-@pytest.mark.parametrize("name", sorted(EXAMPLES))
-def test_check_gate(name):
+@functools.cache
+def _checks(name: str) -> dict[str, Callable[[], None]]:
+    """The named checks of one example gate; they share one run of its check()."""
     gate, inputs = EXAMPLES[name]()
     assert type(gate).__name__ == name
-    check_gate(gate, inputs=inputs if inputs is not None else example_inputs())
+    return dict(gate_checks(gate, inputs=inputs if inputs is not None else example_inputs()))
+
+
+@pytest.mark.parametrize("check", CHECKS)
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_contract(name, check):
+    _checks(name)[check]()
+
+
+def test_check_gate_runs_every_check():
+    gate, _ = EXAMPLES["RowCountGate"]()
+    names = [n for n, _ in gate_checks(gate)]
+    assert names == list(CHECKS) and len(set(names)) == len(names) >= 16
+    assert check_gate(gate).gate == "RowCountGate"
 
 
 def test_check_gate_catches_a_broken_gate():
