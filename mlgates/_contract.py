@@ -297,15 +297,13 @@ class GateUnderTest:
                 continue
             value = params[new]
             rest = {k: v for k, v in params.items() if k != new}
-            built = self._warns(lambda old=old, value=value, rest=rest: self.cls(**rest, **{old: value}), new)
+            built = self._warns(functools.partial(self.cls, **rest, **{old: value}), new)
             if isinstance(built, str):
                 problems.append(f"{self.name}({old}=...): {built}")
             elif built.get_params()[new] is not value or old in built.get_params():
                 problems.append(f"{self.name}({old}=...) did not store the value as {new!r}")
             twin = self.gate.clone()
-            outcome = self._warns(
-                lambda twin=twin, old=old, value=value: twin.set_params(**{old: value}), new
-            )
+            outcome = self._warns(functools.partial(twin.set_params, **{old: value}), new)
             if isinstance(outcome, str):
                 problems.append(f"set_params({old}=...): {outcome}")
             elif getattr(twin, new) is not value:
@@ -315,10 +313,7 @@ class GateUnderTest:
             for old_value, new_value in mapping.items():
                 rest = {k: v for k, v in params.items() if k != param}
                 built = self._warns(
-                    lambda rest=rest, param=param, old_value=old_value: self.cls(
-                        **rest, **{param: old_value}
-                    ),
-                    repr(new_value),
+                    functools.partial(self.cls, **rest, **{param: old_value}), repr(new_value)
                 )
                 if isinstance(built, str):
                     problems.append(f"{self.name}({param}={old_value!r}): {built}")

@@ -783,3 +783,11 @@ def test_gate_properties_on_random_data(seed):
         current=relabelled, prediction="pred"
     )
     assert v2.metrics["demographic_parity_difference"] == pytest.approx(d, abs=TOL)
+
+
+@pytest.mark.parametrize("cls", [FairnessGate, DisparateImpactGate])
+def test_pos_label_is_validated(cls):
+    for ok in (1, True, 1.0, "yes", np.int64(1), np.str_("yes"), None):
+        cls(pos_label=ok).validate()
+    with pytest.raises(ParameterError, match=r"The 'pos_label' parameter of \w+ must be a class label"):
+        cls(pos_label=[1]).validate()
