@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from mlgates._version import __version__
+from mlgates import __version__
 
 
 def _build_parser() -> argparse.ArgumentParser:

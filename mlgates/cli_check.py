@@ -4,8 +4,9 @@ Exit codes of ``check``: 0 passed (PASS, or WARN unless ``--fail-on warn``), 1 f
 SKIP), 2 error (bad suite file, unreadable data, a column that is not there, a gate that could
 not judge its input). User mistakes print one line naming the file, key or column and the fix;
 ``--debug`` shows the traceback. Every line that carries a name from the data, the suite file or
-an error goes through :func:`mlgates.report._safe.safe_text`: a column name cannot forge a line
-of the CI log or send escape sequences to the terminal.
+an error goes through :func:`mlgates.report.safe_text`: a column name cannot forge a line of the
+CI log or send escape sequences to the terminal. Only public API is used here (the layering test
+in tests/test_layers.py checks it).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from mlgates.core.errors import MlgatesError
-from mlgates.report._safe import safe_json, safe_text
+from mlgates.report import safe_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -167,7 +168,7 @@ def read_table(path: str | os.PathLike[str], option: str = "--current") -> pd.Da
     """Read a CSV (optionally compressed) or Parquet file; errors name the file and the fix."""
     import pandas as pd
 
-    from mlgates.fingerprints._objects import CSV_READ_POLICY
+    from mlgates.core._io import csv_read_policy
 
     p, fmt = table_path(path, option)
     try:
@@ -180,7 +181,7 @@ def read_table(path: str | os.PathLike[str], option: str = "--current") -> pd.Da
                 ) from None
             return pd.read_parquet(p) if fmt == "parquet" else pd.read_feather(p)
         if fmt in ("csv", "tsv"):
-            return pd.read_csv(p, sep="\t" if fmt == "tsv" else ",", **CSV_READ_POLICY)
+            return pd.read_csv(p, sep="\t" if fmt == "tsv" else ",", **csv_read_policy())
     except CliError:
         raise
     except (ValueError, OSError, UnicodeDecodeError) as exc:
@@ -196,7 +197,7 @@ def table_path(path: str | os.PathLike[str], option: str = "--current") -> tuple
         raise CliError(f"{option} {p}: no such file.")
     if p.is_dir():
         raise CliError(f"{option} {p}: is a directory; pass a .csv or .parquet file.")
-    from mlgates.fingerprints._objects import table_format
+    from mlgates.core._io import table_format
 
     fmt = table_format(p)  # the same recognition and CSV parsing as `mlgates fingerprint`/`lock`
     if fmt not in ("parquet", "feather", "csv", "tsv"):
@@ -290,18 +291,16 @@ def _inputs(args: argparse.Namespace) -> dict[str, Any]:
 
 # -- check ----------------------------------------------------------------------------------
 def render(verdict: Verdict, fmt: str, *, color: bool = False) -> str:
-    """The verdict in one of :data:`FORMATS`."""
+    """The verdict in one of :data:`FORMATS` (through :func:`mlgates.report.render`)."""
+    from mlgates import report
+
+    if fmt not in FORMATS:
+        raise CliError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}.")
     if fmt == "text":
-        return verdict.to_text(color=color) + "\n"
+        return report.render(verdict, "text", color=color) + "\n"
     if fmt == "json":
-        return safe_json(verdict.to_json()) + "\n"
-    if fmt == "markdown":
-        return verdict.to_markdown()
-    if fmt == "junit":
-        return verdict.to_junit_xml()
-    if fmt == "html":
-        return verdict.to_html()
-    raise CliError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}.")
+        return report.render(verdict, "json") + "\n"
+    return report.render(verdict, fmt)
 
 
 def _progress_printer(stream: TextIO) -> Callable[[int, int, Gate], None]:
@@ -314,13 +313,7 @@ def _progress_printer(stream: TextIO) -> Callable[[int, int, Gate], None]:
 
 def run_suite(gate: Gate, inputs: dict[str, Any], *, progress: Callable[..., None] | None) -> Verdict:
     """Check ``gate`` on ``inputs``, reporting progress per top-level member of a suite."""
-    from mlgates.core.context import CheckContext
-    from mlgates.core.suite import Suite
-
-    if isinstance(gate, Suite) and progress is not None:
-        gate.validate()
-        return gate._run(CheckContext(inputs), progress=progress)
-    return gate.check(**inputs)
+    return gate.check(**inputs, progress=progress)
 
 
 def _append_step_summary(verdict: Verdict) -> None:
@@ -329,7 +322,7 @@ def _append_step_summary(verdict: Verdict) -> None:
         return
     try:
         with open(path, "a", encoding="utf-8") as fh:
-            fh.write(verdict.to_markdown() + "\n")
+            fh.write(render(verdict, "markdown") + "\n")
     except OSError as exc:
         print(
             f"mlgates check: warning: cannot append to GITHUB_STEP_SUMMARY {safe_text(path)}: "
@@ -580,10 +573,10 @@ def init_text(reference: pd.DataFrame, *, reference_path: str, output: str, targ
     """The text of the starter suite file (TOML)."""
     import tomli_w
 
-    from mlgates.core.config import SUITE_SCHEMA, _strip_none, gate_to_config
+    from mlgates.core.config import suite_document
 
     suite = starter_suite(reference, target=target)
-    data = _strip_none({"schema": SUITE_SCHEMA, **gate_to_config(suite)}, "suite")
+    data = suite_document(suite, format="toml")
     gates = data.pop("gates", [])
     # every gate as a [[gates]] table (tomli_w would inline a short array), so that the drift
     # block and the commented blocks appended below extend the same array
@@ -607,7 +600,8 @@ def init_text(reference: pd.DataFrame, *, reference_path: str, output: str, targ
 
 def run_init(args: argparse.Namespace) -> int:
     """Handler of ``mlgates init``."""
-    from mlgates.core.config import _atomic_write, load_suite
+    from mlgates.core._io import atomic_write
+    from mlgates.core.config import load_suite
 
     out = Path(args.output)
     if out.suffix.lower() != ".toml":
@@ -619,7 +613,7 @@ def run_init(args: argparse.Namespace) -> int:
     if out.exists() and not args.force:
         raise CliError(f"{out} exists; pass --force to overwrite it or --output another path.")
     text = init_text(reference, reference_path=args.reference, output=str(out), target=args.target)
-    _atomic_write(out, text)
+    atomic_write(out, text)
     load_suite(out)  # what we wrote must load
     target = f" --target {args.target}" if args.target else ""
     print(

@@ -2,7 +2,7 @@
 
 Exit codes: 0 passed (or printed), 1 a locked artifact changed, 2 an error (a path or the
 lock file missing or unreadable). Paths, artifact and column names are printed through
-:func:`mlgates.report._safe.safe_text` (one line each, no escape sequences reach the terminal).
+:func:`mlgates.report.safe_text` (one line each, no escape sequences reach the terminal).
 
 Relative paths in a lock file are resolved against the folder recorded in it (its ``base``,
 stored relative to the lock file's own folder), so ``mlgates verify proj/mlgates.lock.json``
@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from mlgates.report._safe import safe_json, safe_text
+from mlgates.report import render, safe_text
 
 __all__ = ["register"]
 
@@ -102,8 +102,7 @@ def _seeds(items: list[str]) -> dict[str, int] | None:
 
 
 def _fingerprint(args: argparse.Namespace) -> int:
-    from mlgates.fingerprints import fingerprint, fingerprint_table
-    from mlgates.fingerprints._objects import _read_table, is_table_file
+    from mlgates.fingerprints.manifest import describe_artifact
 
     paths = [Path(p) for p in args.paths]
     if _missing(paths):
@@ -112,12 +111,11 @@ def _fingerprint(args: argparse.Namespace) -> int:
     for path in paths:
         row: dict[str, Any] = {"path": str(path)}
         try:
-            table = _read_table(path) if is_table_file(path) else None
-            if table is not None:
-                tf = fingerprint_table(table, row_order=args.row_order)
-                row.update(fingerprint=tf.fingerprint, n_rows=tf.n_rows, columns=tf.columns)
-            else:
-                row["fingerprint"] = fingerprint(path)
+            # a table file by its content (with per-column fingerprints), anything else by its bytes
+            entry = describe_artifact(path, row_order=args.row_order)
+            row["fingerprint"] = entry["fingerprint"]
+            if "n_rows" in entry:
+                row.update(n_rows=entry["n_rows"], columns=entry["columns"])
         except (OSError, ValueError, TypeError) as exc:
             print(f"mlgates fingerprint: cannot read {path}: {exc}", file=sys.stderr)
             return 2
@@ -210,5 +208,5 @@ def _verify(args: argparse.Namespace) -> int:
         artifacts["seeds"] = seeds
     verdict = gate.check(artifacts=artifacts)
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    print(safe_json(verdict.to_json()) if args.format == "json" else verdict.to_text(color=color))
+    print(render(verdict, "json") if args.format == "json" else render(verdict, "text", color=color))
     return verdict.exit_code

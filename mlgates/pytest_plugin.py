@@ -93,15 +93,9 @@ class VerdictRecorder:
             return None
         path = Path(self.report)
         fmt = _SUFFIXES[path.suffix.lower()]
-        from mlgates.report._safe import safe_json
+        from mlgates.report import render
 
-        verdict = self.combined()
-        text = {
-            "json": lambda: safe_json(verdict.to_json()),
-            "html": verdict.to_html,
-            "junit": verdict.to_junit_xml,
-            "markdown": verdict.to_markdown,
-        }[fmt]()
+        text = render(self.combined(), fmt)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         return path
@@ -111,7 +105,7 @@ _KEY = pytest.StashKey[VerdictRecorder]()
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    from mlgates._version import __version__
+    from mlgates import __version__
 
     return f"mlgates: {__version__}"
 
@@ -166,7 +160,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     recorder = config.stash.get(_KEY, None)
     if recorder is None:
         return
-    from mlgates.report._safe import safe_text  # names and messages: one line, no escape sequences
+    from mlgates.report import safe_text  # names and messages: one line, no escape sequences
 
     if recorder.report:
         terminalreporter.write_line(

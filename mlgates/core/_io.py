@@ -1,14 +1,98 @@
-"""Writing files atomically: a temporary file in the same folder, flushed, renamed over the
-target, then the folder flushed, so a reader sees the old file or the new one, never half of
-one, and the new name survives a crash."""
+"""Files: which data files hold tables, and writing files atomically.
+
+The one place for file handling shared across layers (the config loader, fingerprints and lock
+files, the command line): the CLI and the fingerprint module recognize a table file by the same
+rule (:func:`table_format`) and parse CSV with the same policy (:func:`csv_read_policy`).
+
+Atomic writes: a temporary file in the same folder, flushed, renamed over the target, then the
+folder flushed, so a reader sees the old file or the new one, never half of one, and the new
+name survives a crash.
+
+Nothing here imports pandas at import time (``import mlgates`` stays light).
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
-__all__ = ["atomic_write", "temp_prefix"]
+__all__ = [
+    "COMPRESSION_SUFFIXES",
+    "CSV_SUFFIXES",
+    "TABLE_SUFFIXES",
+    "atomic_write",
+    "csv_read_policy",
+    "is_table_file",
+    "table_format",
+    "temp_prefix",
+]
+
+# -- file formats -------------------------------------------------------------------------------
+#: File suffixes read as tables (their logical content is hashed, not the writer's bytes).
+TABLE_SUFFIXES = (".parquet", ".pq", ".feather", ".arrow")
+#: Delimited text suffixes read as tables with :func:`csv_read_policy`; each may also end in
+#: one of :data:`COMPRESSION_SUFFIXES` (``data.csv.gz``).
+CSV_SUFFIXES = (".csv", ".tsv")
+COMPRESSION_SUFFIXES = (".gz", ".bz2", ".zip", ".xz")
+
+
+def csv_read_policy() -> dict[str, Any]:
+    """How CSV/TSV files are parsed (``pandas.read_csv`` keyword arguments besides ``sep``).
+
+    Default type inference on the whole file at once, and correctly rounded float parsing
+    (pandas 3's default; pandas 2 is asked for its round-trip parser), so any text that denotes
+    the same float64 gives the same value. A new dict on each call.
+
+    Examples
+    --------
+    >>> csv_read_policy()["low_memory"]
+    False
+    """
+    import pandas as pd
+
+    policy: dict[str, Any] = {"low_memory": False}
+    if int(pd.__version__.split(".")[0]) < 3:  # pragma: no cover - pandas 2
+        policy["float_precision"] = "round_trip"
+    return policy
+
+
+def table_format(path: str | os.PathLike[str]) -> str | None:
+    """``"parquet"``, ``"feather"``, ``"csv"`` or ``"tsv"`` from a file name, else None.
+
+    Examples
+    --------
+    >>> table_format("data/train.csv.gz"), table_format("x.pq"), table_format("model.pkl")
+    ('csv', 'parquet', None)
+    """
+    name = Path(path).name.lower()
+    if name.endswith((".parquet", ".pq")):
+        return "parquet"
+    if name.endswith((".feather", ".arrow")):
+        return "feather"
+    for compression in COMPRESSION_SUFFIXES:
+        if name.endswith(compression):
+            name = name[: -len(compression)]
+            break
+    for suffix in CSV_SUFFIXES:
+        if name.endswith(suffix):
+            return suffix[1:]
+    return None
+
+
+def is_table_file(path: str | os.PathLike[str]) -> bool:
+    """An existing file whose name says it holds a table (Parquet, Feather, CSV, TSV)."""
+    return Path(path).is_file() and table_format(path) is not None
+
+
+def __getattr__(name: str) -> Any:
+    if name == "CSV_READ_POLICY":  # computed on use: it needs pandas
+        return csv_read_policy()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# -- atomic writes ------------------------------------------------------------------------------
 
 _MODE = 0o666  # the umask is applied by open(), as for any file a program creates
 

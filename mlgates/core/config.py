@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import importlib
 import json
-import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,8 +18,9 @@ from mlgates.core._io import atomic_write as _atomic_write
 from mlgates.core._renames import translate_deprecated
 from mlgates.core.errors import ConfigError, ParameterError
 from mlgates.core.gate import Gate, unknown_parameter_hint
+from mlgates.core.params import non_default_params
 
-__all__ = ["gate_from_config", "gate_to_config", "load_suite", "save_suite"]
+__all__ = ["gate_from_config", "gate_to_config", "load_suite", "save_suite", "suite_document"]
 
 SUITE_SCHEMA = "mlgates.suite/1"
 #: Deepest nesting of suites a config may have (a suite at the top is depth 0).
@@ -74,13 +74,13 @@ def gate_to_config(gate: Gate) -> dict[str, Any]:
     """
     from mlgates.core.suite import Suite
 
-    defaults = gate._param_defaults()
+    changed = non_default_params(gate)
     config: dict[str, Any] = {"type": type(gate).__name__}
     for key, value in gate.get_params().items():
         if key == "gates" and isinstance(gate, Suite):
             config["gates"] = [gate_to_config(g) for g in value]
             continue
-        if key in defaults and _equal(value, defaults[key]):
+        if key not in changed:
             continue
         if callable(value) and not isinstance(value, type):
             raise ConfigError(
@@ -169,15 +169,6 @@ def _build(
     return gate
 
 
-def _equal(a: Any, b: Any) -> bool:
-    try:
-        if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
-            return True
-        return bool(a == b) and type(a) is type(b)
-    except Exception:  # noqa: BLE001
-        return False
-
-
 def _format_of(path: Path, fmt: str | None) -> str:
     if fmt:
         if not isinstance(fmt, str) or fmt.lower() not in _FORMATS:
@@ -210,6 +201,22 @@ def _strip_none(value: Any, where: str) -> Any:
     return value
 
 
+def suite_document(suite: Gate, *, format: str = "json") -> dict[str, Any]:
+    """The plain data :func:`save_suite` writes: ``schema`` first, then :func:`gate_to_config`.
+
+    For ``format="toml"`` a parameter that is None raises :class:`~mlgates.ConfigError` naming
+    it (TOML has no null; YAML and JSON keep it).
+
+    Examples
+    --------
+    >>> from mlgates import RowCountGate
+    >>> suite_document(RowCountGate(min_rows=10), format="toml")
+    {'schema': 'mlgates.suite/1', 'type': 'RowCountGate', 'min_rows': 10}
+    """
+    data = {"schema": SUITE_SCHEMA, **gate_to_config(suite)}
+    return _strip_none(data, "suite") if format == "toml" else data
+
+
 def save_suite(suite: Gate, path: str | os.PathLike[str], *, format: str | None = None) -> Path:
     """Write a gate or suite config to ``path`` (TOML, YAML or JSON by suffix), atomically.
 
@@ -217,12 +224,12 @@ def save_suite(suite: Gate, path: str | os.PathLike[str], *, format: str | None 
     """
     path = Path(path)
     fmt = _format_of(path, format)
-    data = {"schema": SUITE_SCHEMA, **gate_to_config(suite)}
+    data = suite_document(suite, format=fmt)
     header = "# mlgates suite: review and edit; load with mlgates.load_suite(path)\n"
     if fmt == "toml":
         import tomli_w
 
-        text = header + tomli_w.dumps(_strip_none(data, "suite"))
+        text = header + tomli_w.dumps(data)
     elif fmt == "yaml":
         yaml = _yaml()
         text = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)

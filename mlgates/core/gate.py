@@ -18,14 +18,17 @@ from mlgates.core._suggest import closest, peer_note
 from mlgates.core.context import STANDARD_INPUTS, CheckContext, check_input_names
 from mlgates.core.errors import InputError, ParameterError, UnknownParameterError
 from mlgates.core.finding import Finding
-from mlgates.core.params import validate_params
+from mlgates.core.params import non_default_params, validate_params
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 
 if TYPE_CHECKING:
     from mlgates.core.suite import Suite
 
-__all__ = ["Gate", "add_verdict_listener", "remove_verdict_listener"]
+__all__ = ["Gate", "Progress", "add_verdict_listener", "remove_verdict_listener"]
+
+#: ``progress(i, n, gate)``: called before gate ``i`` of ``n`` runs (see :meth:`Gate.check`).
+Progress = Callable[[int, int, "Gate"], None]
 
 #: Callables notified with every verdict returned by a top-level ``check()`` (a gate's or a
 #: suite's; members of a suite are not notified separately, their verdicts are the suite's
@@ -178,19 +181,14 @@ class Gate:
         """Cross-parameter checks; override and raise ParameterError (via parameter_error)."""
 
     def __repr__(self) -> str:
-        defaults = self._param_defaults()
-        parts = []
-        for key, value in self.get_params().items():
-            if key in defaults and _same(value, defaults[key]):
-                continue
-            parts.append(f"{key}={value!r}")
+        parts = [f"{key}={value!r}" for key, value in non_default_params(self).items()]
         return f"{type(self).__name__}({', '.join(parts)})"
 
     def _repr_html_(self) -> str:
         """Notebook display: the gate (or the suite's tree of gates) and its parameters."""
-        from mlgates.report.html import render_gate
+        from mlgates.report import render
 
-        return render_gate(self)
+        return render(self, "html")
 
     @property
     def display_name(self) -> str:
@@ -231,7 +229,7 @@ class Gate:
         return (*STANDARD_INPUTS, *self.extra_inputs)
 
     # -- checking -------------------------------------------------------------------------
-    def check(self, *args: Any, **inputs: Any) -> Verdict:
+    def check(self, *args: Any, progress: Progress | None = None, **inputs: Any) -> Verdict:
         """Judge the inputs and return a :class:`Verdict`.
 
         Inputs are keyword-only (``reference``, ``current``, ``target``, ``prediction``,
@@ -239,10 +237,28 @@ class Gate:
         Invalid parameters raise :class:`ParameterError`; everything about the data becomes
         the verdict. An exception raised by the model's ``predict``/``predict_proba`` becomes
         an ERROR verdict (reason ``predict_failed``), as it does inside a suite.
+
+        ``progress``, when given, is called as ``progress(i, n, gate)`` before each gate runs:
+        once as ``(0, 1, self)`` for a single gate, before each top-level member for a
+        :class:`~mlgates.Suite` (the command line's ``[2/5] drift ...`` line uses it).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from mlgates import RowCountGate
+        >>> seen = []
+        >>> RowCountGate(min_rows=1).check(
+        ...     current=pd.DataFrame({"a": [1]}), progress=lambda i, n, g: seen.append((i, n, g.display_name))
+        ... ).status
+        <Status.PASS: 'pass'>
+        >>> seen
+        [(0, 1, 'RowCountGate')]
         """
         positional_inputs_error(self, args)
         check_input_names(inputs, self.accepted_inputs(), type(self).__name__)
         self.validate()
+        if progress is not None:
+            progress(0, 1, self)
         return _notify(self._run(CheckContext(inputs)))
 
     def _run(self, ctx: CheckContext) -> Verdict:
@@ -469,13 +485,6 @@ def _binding_error(
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _same(a: Any, b: Any) -> bool:
-    try:
-        return bool(a == b) and type(a) is type(b)
-    except Exception:  # noqa: BLE001
-        return a is b
 
 
 def _summarize(status: Status, findings: Sequence[Finding]) -> str:

@@ -23,10 +23,13 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from mlgates.core.errors import ParameterError
 from mlgates.core.status import Status
+
+if TYPE_CHECKING:
+    from mlgates.core.gate import Gate
 
 __all__ = [
     "INSUFFICIENT_STATUS",
@@ -35,6 +38,8 @@ __all__ = [
     "Interval",
     "Options",
     "insufficient_status",
+    "is_default",
+    "non_default_params",
     "validate_params",
 ]
 
@@ -235,3 +240,57 @@ def insufficient_status(policy: str) -> Status:
     <Status.SKIP: 'skip'>
     """
     return INSUFFICIENT_STATUS[policy]
+
+
+# -- parameters that differ from their defaults ------------------------------------------------
+def _equal_nan(a: Any, b: Any) -> bool:
+    """``a == b`` where NaN equals NaN, through lists, tuples and mappings."""
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or (math.isnan(a) and math.isnan(b))
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return a.keys() == b.keys() and all(_equal_nan(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_equal_nan(x, y) for x, y in zip(a, b, strict=True))
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - arrays and exotic __eq__: not equal unless identical
+        return a is b
+
+
+def is_default(value: Any, default: Any) -> bool:
+    """Whether a stored parameter ``value`` is its ``default``: the same object, or of the same
+    type and equal, with NaN equal to NaN (also inside lists, tuples and mappings).
+
+    The one rule for what a gate's repr, its config file and its notebook display leave out.
+
+    Examples
+    --------
+    >>> is_default(float("nan"), float("nan")), is_default(0.05, 0.05)
+    (True, True)
+    >>> is_default(1, 1.0), is_default(True, 1), is_default((0.1, float("nan")), (0.1, float("nan")))
+    (False, False, True)
+    """
+    if value is default:
+        return True
+    return type(value) is type(default) and _equal_nan(value, default)
+
+
+def non_default_params(gate: Gate, *, exclude: Iterable[str] = ()) -> dict[str, Any]:
+    """The parameters of ``gate`` that differ from their defaults (see :func:`is_default`), in
+    signature order; parameters without a default are always included.
+
+    Examples
+    --------
+    >>> from mlgates import RowCountGate
+    >>> non_default_params(RowCountGate(min_rows=10, name="rows"))
+    {'min_rows': 10, 'name': 'rows'}
+    >>> non_default_params(RowCountGate(min_rows=10, name="rows"), exclude=("name",))
+    {'min_rows': 10}
+    """
+    skip = set(exclude)
+    defaults = gate._param_defaults()
+    return {
+        key: value
+        for key, value in gate.get_params().items()
+        if key not in skip and not (key in defaults and is_default(value, defaults[key]))
+    }

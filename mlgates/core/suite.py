@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from mlgates.core._suggest import did_you_mean
 from mlgates.core.context import CheckContext, check_input_names
 from mlgates.core.errors import ParameterError
-from mlgates.core.gate import Gate, _notify, missing_inputs_message, positional_inputs_error
-from mlgates.core.params import Options
+from mlgates.core.gate import Gate, Progress, _notify, missing_inputs_message, positional_inputs_error
+from mlgates.core.params import Options, non_default_params
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 
@@ -195,14 +195,31 @@ class Suite(Gate):
             out.extend(req for req in needs if req not in out)
         return out
 
-    def check(self, *args: Any, **inputs: Any) -> Verdict:
+    def check(self, *args: Any, progress: Progress | None = None, **inputs: Any) -> Verdict:
+        """Check every member against one shared context and return the suite's verdict.
+
+        ``progress(i, n, gate)``, when given, is called before each top-level member runs
+        (``i`` counts from 0, ``n`` is the number of members); see :meth:`Gate.check`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from mlgates import MissingValuesGate, RowCountGate
+        >>> suite = RowCountGate(min_rows=1) & MissingValuesGate(max_share=0.1)
+        >>> shown = []
+        >>> def progress(i, n, gate):
+        ...     shown.append(f"[{i + 1}/{n}] {gate.display_name}")
+        >>> _ = suite.check(current=pd.DataFrame({"a": [1.0]}), progress=progress)
+        >>> shown
+        ['[1/2] RowCountGate', '[2/2] MissingValuesGate']
+        """
         positional_inputs_error(self, args)
         self.validate()
         check_input_names(inputs, self.accepted_inputs(), type(self).__name__)
-        return _notify(self._run(CheckContext(inputs)))
+        return _notify(self._run(CheckContext(inputs), progress=progress))
 
-    def _run(self, ctx: CheckContext, *, progress: Callable[[int, int, Gate], None] | None = None) -> Verdict:
-        """Run the members; ``progress(i, n, gate)`` (used by the CLI) is called before each."""
+    def _run(self, ctx: CheckContext, *, progress: Progress | None = None) -> Verdict:
+        """Run the members; ``progress(i, n, gate)`` is called before each."""
         start = time.perf_counter()
         children: list[Verdict] = []
         stopped = False
@@ -275,8 +292,7 @@ class Suite(Gate):
 
     def __repr__(self) -> str:
         inner = ", ".join(repr(g) for g in self.gates)
-        defaults = self._param_defaults()
-        extra = [f"{k}={v!r}" for k, v in self.get_params().items() if k != "gates" and v != defaults.get(k)]
+        extra = [f"{k}={v!r}" for k, v in non_default_params(self, exclude=("gates",)).items()]
         return f"{type(self).__name__}([{inner}]{''.join(', ' + e for e in extra)})"
 
     def __len__(self) -> int:

@@ -236,43 +236,43 @@ class Verdict:
             frame[col] = frame[col].astype("float64")
         return frame
 
-    # -- rendering (pure functions in mlgates.report) -------------------------------------
+    # -- rendering: the one door into the report layer, mlgates.report.render -----------
     def to_text(self, *, max_findings: int = 20, color: bool = False) -> str:
         """Plain-text table for terminals and assertion messages."""
-        from mlgates.report.text import render_text
+        from mlgates.report import render
 
-        return render_text(self, max_findings=max_findings, color=color)
+        return render(self, "text", max_findings=max_findings, color=color)
 
     def to_markdown(self, *, max_findings: int = 50) -> str:
         """Markdown for pull-request comments and CI step summaries."""
-        from mlgates.report.markdown import render_markdown
+        from mlgates.report import render
 
-        return render_markdown(self, max_findings=max_findings)
+        return render(self, "markdown", max_findings=max_findings)
 
     def to_junit_xml(self) -> str:
         """JUnit XML: one testcase per gate; FAIL as failure, ERROR as error, SKIP as skipped."""
-        from mlgates.report.junit import render_junit
+        from mlgates.report import render
 
-        return render_junit(self)
+        return render(self, "junit")
 
     def to_html(self, *, max_findings: int = 200) -> str:
         """A standalone HTML page (no JavaScript; every user string escaped)."""
-        from mlgates.report.html import render_page
+        from mlgates.report import render
 
-        return render_page(self, max_findings=max_findings)
+        return render(self, "html", max_findings=max_findings)
 
     def plot(self, *, max_panels: int = 12, ncols: int = 3) -> Any:
         """A matplotlib figure of the numbers behind the verdict (``pip install mlgates[plot]``):
         distribution overlays, per-group bars with confidence intervals, metric deltas; see
         :mod:`mlgates.report.plot`."""
-        from mlgates.report.plot import plot_verdict
+        from mlgates.report import render
 
-        return plot_verdict(self, max_panels=max_panels, ncols=ncols)
+        return render(self, "plot", max_panels=max_panels, ncols=ncols)
 
     def _repr_html_(self) -> str:
-        from mlgates.report.html import render_fragment
+        from mlgates.report import render
 
-        return render_fragment(self, max_findings=50)
+        return render(self, "html", fragment=True, max_findings=50)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         return {"text/plain": self.to_text(), "text/html": self._repr_html_()}

@@ -9,12 +9,24 @@ import numpy as np
 import pandas as pd
 import xxhash
 
+from mlgates.core._io import (
+    COMPRESSION_SUFFIXES,
+    CSV_SUFFIXES,
+    TABLE_SUFFIXES,
+    csv_read_policy,
+    is_table_file,
+    table_format,
+)
 from mlgates.fingerprints._canon import canonical_bytes
 from mlgates.fingerprints._paths import IGNORED_NAMES, digest_path
 from mlgates.fingerprints._tables import TableDigest, digest_array, digest_frame
 
 __all__ = [
+    "COMPRESSION_SUFFIXES",
+    "CSV_READ_POLICY",
+    "CSV_SUFFIXES",
     "IGNORED_NAMES",
+    "TABLE_SUFFIXES",
     "arrow_types",
     "as_pandas_table",
     "digest_path",
@@ -23,21 +35,12 @@ __all__ = [
     "object_state",
     "special_digest",
     "table_digest",
+    "table_format",
 ]
 
-#: File suffixes read as tables (their logical content is hashed, not the writer's bytes).
-TABLE_SUFFIXES = (".parquet", ".pq", ".feather", ".arrow")
-#: Delimited text suffixes read as tables with :data:`CSV_READ_POLICY`; each may also end in
-#: one of :data:`COMPRESSION_SUFFIXES` (``data.csv.gz``).
-CSV_SUFFIXES = (".csv", ".tsv")
-COMPRESSION_SUFFIXES = (".gz", ".bz2", ".zip", ".xz")
-#: How CSV/TSV files are parsed before hashing (``pandas.read_csv`` keyword arguments besides
-#: ``sep``): default type inference on the whole file at once, and correctly rounded float
-#: parsing (pandas 3's default; pandas 2 is asked for its round-trip parser), so any text that
-#: denotes the same float64 gives the same value.
-CSV_READ_POLICY: dict[str, Any] = {"low_memory": False}
-if int(pd.__version__.split(".")[0]) < 3:  # pragma: no cover - pandas 2
-    CSV_READ_POLICY["float_precision"] = "round_trip"
+# File-format recognition lives in mlgates.core._io (shared with the command line); the names
+# stay importable from here.
+CSV_READ_POLICY: dict[str, Any] = csv_read_policy()
 
 
 def as_pandas_table(obj: Any) -> pd.DataFrame | pd.Series | None:
@@ -179,28 +182,6 @@ def _stateless(v: Any, reduced: Any) -> bool:
     newobj = func in (getattr(copyreg, "__newobj__", None), getattr(copyreg, "__newobj_ex__", None))
     bare_args = args in ((type(v),), (type(v), (), {}))
     return newobj and bare_args and all(item is None for item in rest)
-
-
-def table_format(path: Path) -> str | None:
-    """``"parquet"``, ``"feather"``, ``"csv"`` or ``"tsv"`` from a file name, else None."""
-    name = Path(path).name.lower()
-    if name.endswith((".parquet", ".pq")):
-        return "parquet"
-    if name.endswith((".feather", ".arrow")):
-        return "feather"
-    for compression in COMPRESSION_SUFFIXES:
-        if name.endswith(compression):
-            name = name[: -len(compression)]
-            break
-    for suffix in CSV_SUFFIXES:
-        if name.endswith(suffix):
-            return suffix[1:]
-    return None
-
-
-def is_table_file(path: Path) -> bool:
-    """An existing file whose name says it holds a table (Parquet, Feather, CSV, TSV)."""
-    return Path(path).is_file() and table_format(path) is not None
 
 
 def _read_table(path: Path) -> pd.DataFrame | None:

@@ -3,10 +3,11 @@
 
 Summary first (status badge, counts per status, the gates that did not pass), then each gate
 with its findings table, worst first, truncated at ``max_findings`` rows with a count of the
-rest. A finding that carries ``details["histogram"]`` (see :mod:`mlgates.report.svg`) gets a
-small inline SVG of reference vs current. No JavaScript, no external resources; every user
-string is escaped (control, bidi and separator characters shown as visible escapes by
-:func:`mlgates.report._safe.safe_text`, then HTML-escaped); CSS ships as package data.
+rest. A finding that carries ``details["histogram"]`` (see
+:func:`mlgates.core.finding.histogram_details`) gets a small inline SVG of reference vs current.
+No JavaScript, no external resources; every user string is escaped (control, bidi and separator
+characters shown as visible escapes by :func:`mlgates.report.safe_text`, then HTML-escaped); CSS
+ships as package data.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from __future__ import annotations
 import html
 from importlib import resources
 
-from mlgates.core.finding import Finding
+from mlgates.core.finding import HISTOGRAM_KEY, Finding
 from mlgates.core.gate import Gate
+from mlgates.core.params import non_default_params
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.report._rows import count_statuses, fmt_number, leaf_gates, sorted_findings
 from mlgates.report._safe import safe_text
-from mlgates.report.svg import HISTOGRAM_KEY, histogram_svg
+from mlgates.report.svg import histogram_svg
 
 __all__ = ["render_fragment", "render_gate", "render_page"]
 
@@ -234,12 +236,4 @@ def render_gate(gate: Gate) -> str:
 
 
 def _params(gate: Gate) -> dict[str, object]:
-    defaults = gate._param_defaults()
-    out = {}
-    for key, value in gate.get_params().items():
-        if key in ("name", "blocking", "gates"):
-            continue
-        if key in defaults and repr(defaults[key]) == repr(value):
-            continue
-        out[key] = value
-    return out
+    return non_default_params(gate, exclude=("name", "blocking", "gates"))

@@ -3,8 +3,8 @@
 One panel per thing worth seeing, worst first:
 
 - **distribution overlays** for every finding that carries ``details["histogram"]`` (the
-  convention of :mod:`mlgates.report.svg`; drift findings): reference as grey bars, current as
-  a blue step line, shares per bin or category;
+  mapping of :func:`mlgates.core.finding.histogram_details`; drift findings): reference as grey
+  bars, current as a blue step line, shares per bin or category;
 - **per-group bars with confidence intervals** for a gate whose findings carry
   ``details["ci_low"]`` and ``details["ci_high"]`` (fairness, per-segment metrics): the
   statistic of each subject with its interval, the threshold as a dashed line;
@@ -27,12 +27,11 @@ import itertools
 import math
 from typing import TYPE_CHECKING, Any
 
-from mlgates.core.finding import Finding
+from mlgates.core.finding import HISTOGRAM_KEY, Finding, histogram_details
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.report._rows import sorted_findings
 from mlgates.report._safe import safe_text, shorten
-from mlgates.report.svg import HISTOGRAM_KEY, histogram_details
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

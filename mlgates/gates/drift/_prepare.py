@@ -13,6 +13,8 @@ import pandas as pd
 from mlgates.gates._columns import is_text_like, missing_mask, value_kind
 from mlgates.stats import binning
 from mlgates.stats import drift as kernels
+from mlgates.stats.power import detectable_ks_distance as detectable  # noqa: F401 - used as prep.detectable
+from mlgates.stats.power import detectable_share_difference as detectable_share  # noqa: F401
 
 #: Evidently's rule switches methods above this many reference values.
 AUTO_SIZE_LIMIT = 1000
@@ -288,32 +290,15 @@ def evaluate(
     return getattr(kernels, method)(r, c), info
 
 
-def detectable(n_ref: int, n_cur: int, alpha: float = 0.05) -> float:
-    """Smallest KS distance a two-sample KS test at ``alpha`` can detect with these sizes."""
-    if n_ref <= 0 or n_cur <= 0:
-        return math.inf
-    return math.sqrt(-math.log(alpha / 2) / 2) * math.sqrt((n_ref + n_cur) / (n_ref * n_cur))
-
-
-def detectable_share(n_ref: int, n_cur: int, alpha: float = 0.05) -> float:
-    """Smallest change of a share (at 50%, the widest case) that a two-sided two-proportion
-    z-test at ``alpha`` can detect with these sizes: ``z_(1-alpha/2) * sqrt(p(1-p)(1/n_ref + 1/n_cur))``."""
-    if n_ref <= 0 or n_cur <= 0:
-        return math.inf
-    from statistics import NormalDist
-
-    return NormalDist().inv_cdf(1 - alpha / 2) * math.sqrt(0.25 * (1 / n_ref + 1 / n_cur))
-
-
 #: Bars drawn per categorical histogram; the rest is pooled into one "(other)" bar.
 MAX_HISTOGRAM_BARS = 30
 
 
 def histogram(col: Column, info: dict[str, Any], n_bins: int) -> dict[str, Any] | None:
     """``details["histogram"]`` for the report's reference-vs-current chart (see
-    :mod:`mlgates.report.svg`): the method's own bins when it has them, else ``n_bins``
-    reference-quantile bins (one ``searchsorted`` per side on the sorted values)."""
-    from mlgates.report.svg import histogram_details
+    :func:`mlgates.core.finding.histogram_details`): the method's own bins when it has them, else
+    ``n_bins`` reference-quantile bins (one ``searchsorted`` per side on the sorted values)."""
+    from mlgates.core.finding import histogram_details
 
     bins = info.get("bins")
     if bins is None and col.ref.values is not None:

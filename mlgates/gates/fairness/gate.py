@@ -35,6 +35,7 @@ from mlgates.gates.fairness._common import (
     undecided_status,
 )
 from mlgates.stats import fairness as fk
+from mlgates.stats.power import detectable_share_difference
 
 __all__ = ["FairnessGate"]
 
@@ -64,14 +65,11 @@ class _Spec:
 def _detectable(components: list[Component], confidence: float) -> str:
     """What the two largest groups could show: the resolution of a rate difference between
     them (Wald, at rates of 0.5), for the insufficient-data message."""
-    from scipy.special import ndtri
-
     support = components[0].rows if components[0].support is None else components[0].support
     sizes = np.sort(np.asarray(support, dtype=float))[::-1][:2]
     if len(sizes) < 2 or sizes[1] <= 0:
         return ""
-    z = float(ndtri(1 - (1 - confidence) / 2))
-    resolution = z * float(np.sqrt(0.25 / sizes[0] + 0.25 / sizes[1]))
+    resolution = detectable_share_difference(float(sizes[0]), float(sizes[1]), 1 - confidence)
     return (
         f"; the two largest groups ({int(sizes[0])} and {int(sizes[1])} rows) could only resolve "
         f"rate differences of about {resolution:.2f}"

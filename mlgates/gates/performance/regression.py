@@ -19,7 +19,8 @@ from mlgates.core.verdict import Verdict
 from mlgates.gates.performance._common import INSUFFICIENT, fmt, headline, metric_spec, sample_shortfall
 from mlgates.gates.performance._compare import Comparison, compare, metric_value, weights_note
 from mlgates.gates.performance._data import Pair, resolve_pair, segment_labels
-from mlgates.stats.performance import MetricSpec, adjust_pvalues, minimum_detectable_effect
+from mlgates.stats.performance import MetricSpec, adjust_pvalues
+from mlgates.stats.power import minimum_detectable_effect
 
 __all__ = ["PerformanceGate"]
 
