@@ -13,8 +13,8 @@ import pytest
 
 from mlgates import Gate, Suite
 from mlgates._exports import LAZY_EXPORTS
-from mlgates.core._renames import renamed_parameters, renamed_values
 from mlgates.core.params import ON_INSUFFICIENT, Interval, Options
+from mlgates.core.renames import renamed_parameters, renamed_values
 
 ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = ROOT / "docs" / "glossary.md"

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from mlgates.core._io import atomic_write as _atomic_write
-from mlgates.core._renames import translate_deprecated
 from mlgates.core.errors import ConfigError, ParameterError
 from mlgates.core.gate import Gate, unknown_parameter_hint
 from mlgates.core.params import non_default_params
+from mlgates.core.renames import translate_deprecated
 
 __all__ = ["gate_from_config", "gate_to_config", "load_suite", "save_suite", "suite_document"]
 

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from mlgates._version import __version__
 from mlgates.core._jsonable import to_plain
-from mlgates.core._renames import translate_deprecated
 from mlgates.core._suggest import closest, peer_note
 from mlgates.core.context import STANDARD_INPUTS, CheckContext, check_input_names
 from mlgates.core.errors import InputError, ParameterError, UnknownParameterError
 from mlgates.core.finding import Finding
 from mlgates.core.params import non_default_params, validate_params
+from mlgates.core.renames import translate_deprecated
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 
@@ -106,7 +106,7 @@ class Gate:
     #: Deprecated parameter names -> new names, and deprecated option values per parameter
     #: (``{"on_insufficient": {"ignore": "skip"}}``): the old spellings keep working for one
     #: minor version with a FutureWarning, in the constructor, ``set_params`` and suite files
-    #: (see :mod:`mlgates.core._renames`).
+    #: (see :mod:`mlgates.core.renames`).
     _renamed_parameters: ClassVar[dict[str, str]] = {}
     _renamed_values: ClassVar[dict[str, dict[Any, Any]]] = {}
 

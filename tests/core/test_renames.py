@@ -26,8 +26,8 @@ from mlgates import (
     Suite,
     load_suite,
 )
-from mlgates.core._renames import REMOVED_IN
 from mlgates.core.errors import UnknownParameterError
+from mlgates.core.renames import REMOVED_IN
 
 
 def _train(seed):  # a module-level function: DeterminismGate needs a train_fn

@@ -16,10 +16,10 @@ import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from mlgates.core._renames import renamed_parameters, renamed_values
 from mlgates.core.errors import ConfigError, ParameterError
 from mlgates.core.gate import Gate
-from mlgates.core.params import Interval, Options, _satisfied
+from mlgates.core.params import Interval, Options, validate_params
+from mlgates.core.renames import renamed_parameters, renamed_values
 from mlgates.core.status import Status
 from mlgates.core.verdict import FRAME_COLUMNS, Verdict
 
@@ -77,7 +77,15 @@ def _invalid_values(allowed: list[Any]) -> list[Any]:
                 candidates.append(1.5)
         elif isinstance(c, Options):
             candidates.append("__not_an_option__")
-    return [v for v in candidates if not any(_satisfied(c, v) for c in allowed)]
+    return [v for v in candidates if not _accepted(allowed, v)]
+
+
+def _accepted(allowed: list[Any], value: Any) -> bool:
+    try:
+        validate_params("Gate", {"value": value}, {"value": allowed})
+    except ParameterError:
+        return False
+    return True
 
 
 def _literal(value: Any) -> bool:
@@ -450,6 +458,9 @@ class _LazyType:
         self.name = name
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        from mlgates.core.config import _resolve_type
+        import importlib
 
-        return _resolve_type(self.name, "repr", None)(*args, **kwargs)
+        from mlgates.core.config import builtin_gate_types
+
+        module = importlib.import_module(builtin_gate_types()[self.name])
+        return getattr(module, self.name)(*args, **kwargs)

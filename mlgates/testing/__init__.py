@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from mlgates._contract import CHECKS, GateUnderTest
 from mlgates.core.errors import GateFailure
 from mlgates.core.gate import Gate
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
+from mlgates.testing._checks import CHECKS, GateUnderTest
 
 __all__ = ["CHECKS", "assert_passes", "check_gate", "example_inputs", "gate_checks"]
 
