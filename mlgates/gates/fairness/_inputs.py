@@ -181,7 +181,7 @@ def binarize(values: np.ndarray, name: str, pos_label: Any, *, is_prediction: bo
             raise InputError(
                 f"{name} holds probabilities (values between 0 and 1 such as "
                 f"{float(v[(v != np.round(v))][0]):.3g}), but this metric needs predicted labels. "
-                "Pass threshold=0.5 (or your decision threshold) to the gate to binarize them, or "
+                "Pass decision_threshold=0.5 (or your own cut-off) to the gate to binarize them, or "
                 "pass the predicted labels.",
                 reason="probabilities_given",
                 subject=name,
@@ -278,7 +278,7 @@ def predictions(
         s = np.asarray(scores)
         if s.ndim != 1:
             raise InputError(
-                f"{name}: threshold= needs one score per row (positive-class probability); got "
+                f"{name}: decision_threshold= needs one score per row (positive-class probability); got "
                 f"shape {s.shape}.",
                 reason="invalid_input",
                 subject=name,
