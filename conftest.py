@@ -34,6 +34,9 @@ if not _evidently_importable():
         )
     collect_ignore += ["mlgates/integrations/evidently.py", "tests/integrations/evidently"]
 
+if importlib.util.find_spec("mlflow") is None:  # the mlflow extra (in dev): its module's doctests
+    collect_ignore += ["mlgates/integrations/mlflow.py"]
+
 
 @pytest.fixture(autouse=True)
 def _emitted_reason_codes_are_registered():

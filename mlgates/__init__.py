@@ -53,6 +53,9 @@ if TYPE_CHECKING:  # static view of the lazy names (tests keep it in step with _
     )
     from mlgates.gates.reproducibility import DeterminismGate, ReproducibilityGate
     from mlgates.integrations.evidently import EvidentlyGate
+    from mlgates.record import Ledger
+    from mlgates.record.card import model_card
+    from mlgates.record.gates import PromotionGate, UnmanagedModelsGate
 
 _EAGER = [
     "ConfigError",

@@ -45,6 +45,11 @@ LAZY_EXPORTS: dict[str, str] = {
     "capture_environment": "mlgates.fingerprints.environment",
     "fingerprint": "mlgates.fingerprints",
     "fingerprint_table": "mlgates.fingerprints",
+    # the release record
+    "Ledger": "mlgates.record",
+    "PromotionGate": "mlgates.record.gates",
+    "UnmanagedModelsGate": "mlgates.record.gates",
+    "model_card": "mlgates.record.card",
     # tables (the one reader of data files: CLI, fingerprints and Python alike)
     "read_table": "mlgates.core.inputs",
     # integrations (need their extra; importing without it raises ImportError naming it)

@@ -114,6 +114,9 @@ def register(subparsers: Any) -> None:
     )
     check.add_argument("--no-color", action="store_true", help="no ANSI colors in text output")
     check.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    from mlgates.cli_ledger import add_record_options
+
+    add_record_options(check)  # --record [DIR], --model-name, --stage
     check.set_defaults(handler=run_check)
 
     init = subparsers.add_parser(
@@ -490,6 +493,10 @@ def run_check(args: argparse.Namespace) -> int:
     elif not (args.quiet and fmt == "text"):
         sys.stdout.write(render(verdict, fmt, color=color and fmt == "text"))
     _append_step_summary(verdict)
+    if args.record is not None:
+        from mlgates.cli_ledger import record_check
+
+        record_check(args, gate, inputs, verdict)
     code = verdict.exit_code
     if args.fail_on == "warn" and code == 0 and verdict.status.value == "warn":
         code = 1

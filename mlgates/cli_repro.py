@@ -178,7 +178,7 @@ def _verify(args: argparse.Namespace) -> int:
     lockfile = args.lockfile or args.lock or DEFAULT_LOCK
     gate = ReproducibilityGate(
         lockfile=lockfile,
-        environment_policy=args.environment_policy,
+        on_environment_change=args.environment_policy,
         on_missing="error" if args.strict else "skip",
         name="mlgates verify",
     )

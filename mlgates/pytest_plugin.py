@@ -11,6 +11,9 @@ installed).
 - ``mlgates.testing.assert_passes(verdict)`` and ``verdict.raise_for_status()`` fail a test with
   the readable verdict table.
 - Fixture ``mlgates_verdicts``: the verdicts recorded so far in the current test.
+- ``--mlgates-ledger=DIR`` appends every verdict of the session to the ledger in DIR at the end
+  (stage ``pytest``, with the test's node id); fixture ``mlgates_ledger`` is that ledger (or
+  None), for tests that record a verdict with its model and data themselves.
 
 Importing this module imports nothing from mlgates (nor numpy or pandas); the library is
 imported when pytest configures the session, and the heavy modules only when a test uses them.
@@ -39,6 +42,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="write every mlgates verdict of the session to PATH (.json, .html, .xml JUnit or .md)",
     )
     group.addoption(
+        "--mlgates-ledger",
+        metavar="DIR",
+        default=None,
+        help="append every mlgates verdict of the session to the ledger in DIR (docs/governance.md)",
+    )
+    group.addoption(
         "--mlgates-no-summary",
         action="store_true",
         default=False,
@@ -53,6 +62,10 @@ class VerdictRecorder:
         self.report = report
         self.records: list[tuple[str, Verdict]] = []
         self.current_test = "(outside tests)"
+        self.ledger: str | None = None
+        self.explicit: set[int] = set()  # ids of verdicts a test recorded itself
+        self.ledger_count = 0
+        self.ledger_error: str | None = None
 
     def __call__(self, verdict: Verdict) -> None:
         self.records.append((self.current_test, verdict))
@@ -120,6 +133,7 @@ def pytest_configure(config: pytest.Config) -> None:
     from mlgates.core.gate import add_verdict_listener
 
     recorder = VerdictRecorder(report)
+    recorder.ledger = config.getoption("--mlgates-ledger", default=None)
     config.stash[_KEY] = recorder
     add_verdict_listener(recorder)
 
@@ -151,23 +165,50 @@ def mlgates_verdicts(request: pytest.FixtureRequest) -> Any:
     return lambda: recorder.for_test(request.node.nodeid)
 
 
+@pytest.fixture
+def mlgates_ledger(request: pytest.FixtureRequest) -> Any:
+    """The session's ledger (``--mlgates-ledger=DIR``), or None without the option."""
+    recorder = request.config.stash[_KEY]
+    if not recorder.ledger:
+        return None
+    from mlgates.record.session import SessionLedger
+
+    return SessionLedger(recorder.ledger, recorder.explicit)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     recorder = session.config.stash.get(_KEY, None)
     if recorder is not None and recorder.report:
         recorder.write()
+    if recorder is not None and recorder.ledger:
+        from mlgates.record.session import record_session
+
+        try:
+            recorder.ledger_count = record_session(recorder.ledger, recorder.records, recorder.explicit)
+        except Exception as exc:  # noqa: BLE001 - reported in the summary, never a crash of pytest
+            recorder.ledger_error = f"{type(exc).__name__}: {exc}"
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     recorder = config.stash.get(_KEY, None)
     if recorder is None:
         return
-    from mlgates.report import safe_text  # names and messages: one line, no escape sequences
+    from mlgates.report import pluralize, safe_text  # names and messages: one line, no escapes
 
     if recorder.report:
-        from mlgates.report import pluralize
-
         n = pluralize(len(recorder.records), "verdict")
         terminalreporter.write_line(f"mlgates: {n} written to {safe_text(recorder.report)}")
+    if recorder.ledger and recorder.ledger_error:
+        terminalreporter.write_line(
+            f"mlgates: could not record in the ledger {safe_text(recorder.ledger)}: "
+            f"{safe_text(recorder.ledger_error)}",
+            red=True,
+        )
+    elif recorder.ledger:
+        terminalreporter.write_line(
+            f"mlgates: {pluralize(recorder.ledger_count, 'verdict')} recorded in the ledger "
+            f"{safe_text(recorder.ledger)}"
+        )
     if config.getoption("--mlgates-no-summary", default=False):
         return
     lines = []

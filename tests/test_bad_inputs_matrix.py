@@ -210,7 +210,11 @@ def _configs(lockfile: str) -> dict[str, dict[str, Any]]:
         "TrainTestLeakageGate": {},
         "UniqueGate": {"columns": ["x"]},
         "DeterminismGate": {"train_fn": _train},
-        "ReproducibilityGate": {"lockfile": lockfile, "compare": ("data",)},
+        "ReproducibilityGate": {"lockfile": lockfile, "compare_to": ("data",)},
+        # the gates on the record judge a model or a deployment against a ledger, not a table:
+        # with no model and no ledger they are ERROR for every case (never PASS)
+        "PromotionGate": {"require": ["release"], "ledger": lockfile + ".ledger"},
+        "UnmanagedModelsGate": {"ledger": lockfile + ".ledger"},
     }
 
 

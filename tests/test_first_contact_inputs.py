@@ -174,7 +174,7 @@ def test_a_failing_model_is_called_once_per_suite_run(table):
 def test_reproducibility_gate_accepts_a_path(tmp_path, table):
     lock = tmp_path / "mlgates.lock.json"
     Manifest.capture(artifacts={"train": table}, environment=False).save(lock)
-    gate = ReproducibilityGate(lockfile=lock, compare=("data",))
+    gate = ReproducibilityGate(lockfile=lock, compare_to=("data",))
     assert gate.check(artifacts={"train": table}).status is Status.PASS
     assert gate.to_config()["lockfile"] == str(lock)
     assert mlgates.gate_from_config(gate.to_config()).check(artifacts={"train": table}).status is Status.PASS

@@ -64,7 +64,9 @@ def test_named_metrics_match_fairlearn(metric, method, features, weighted):
     aggs = ["worst_case", "mean"] if metric.startswith("equalized_odds") else ["worst_case"]
     weight = DF["w"].to_numpy() if weighted else None
     for agg in aggs:
-        gate = FairnessGate(metric, method=method, agg=agg, sensitive_features=features, min_group_size=1)
+        gate = FairnessGate(
+            metric, method=method, combine_rates=agg, sensitive_features=features, min_group_size=1
+        )
         v = gate.check(current=DF, target="y", prediction="pred", sample_weight=weight)
         ours = v.metrics[metric]
         theirs = getattr(flm, metric)(
@@ -291,8 +293,8 @@ def test_probabilities_as_predictions_error_unless_threshold():
     assert fl == 0.0  # fairlearn: selection rate = share of predictions equal to 1 -> all 0
     v = FairnessGate(sensitive_features="a").check(current=DF, target="y", prediction=proba.to_numpy())
     assert v.status is Status.ERROR and v.reason == "probabilities_as_labels"
-    assert "threshold=" in v.message
-    v = FairnessGate(sensitive_features="a", threshold=0.5).check(
+    assert "decision_threshold=" in v.message
+    v = FairnessGate(sensitive_features="a", decision_threshold=0.5).check(
         current=DF, target="y", prediction=proba.to_numpy()
     )
     expected = flm.demographic_parity_difference(DF["y"], proba >= 0.5, sensitive_features=DF["a"])
@@ -306,7 +308,7 @@ def test_threshold_uses_proba_input_and_model():
     model = LogisticRegression().fit(x, DF["y"])
     cut = model.predict_proba(x)[:, 1] >= 0.3
     expected = flm.demographic_parity_difference(DF["y"], cut, sensitive_features=DF["a"])
-    v = FairnessGate(threshold=0.3).check(
+    v = FairnessGate(decision_threshold=0.3).check(
         current=x, target=DF["y"].to_numpy(), model=model, sensitive_features=DF["a"].to_numpy()
     )
     assert abs(v.metrics["demographic_parity_difference"] - expected) <= TOL
@@ -331,7 +333,7 @@ def test_small_group_is_insufficient_not_scored():
         current=df, target="y", prediction="pred"
     )
     assert failing.status is Status.FAIL
-    ignored = FairnessGate(sensitive_features="a", max_value=1.0, on_insufficient="ignore").check(
+    ignored = FairnessGate(sensitive_features="a", max_value=1.0, on_insufficient="skip").check(
         current=df, target="y", prediction="pred"
     )
     assert ignored.status is Status.PASS
@@ -368,17 +370,17 @@ def test_single_group_is_not_a_pass():
 
 def test_undecidable_never_passes_even_when_insufficient_is_ignored():
     one = DF.assign(a="only")
-    v = FairnessGate(sensitive_features="a", on_insufficient="ignore").check(current=one, prediction="pred")
+    v = FairnessGate(sensitive_features="a", on_insufficient="skip").check(current=one, prediction="pred")
     assert v.status is Status.SKIP and v.reason == "single_group"
-    v = DisparateImpactGate(sensitive_features="a", on_insufficient="ignore").check(
+    v = DisparateImpactGate(sensitive_features="a", on_insufficient="skip").check(
         current=one, prediction="pred"
     )
     assert v.status is Status.SKIP and v.reason == "single_group"
-    v = FairnessGate(sensitive_features="a", on_insufficient="ignore", min_group_size=10**6).check(
+    v = FairnessGate(sensitive_features="a", on_insufficient="skip", min_group_size=10**6).check(
         current=DF, prediction="pred"
     )
     assert v.status is Status.SKIP and v.reason == "insufficient_samples"
-    v = DisparateImpactGate(sensitive_features="a", on_insufficient="ignore", min_group_size=10**6).check(
+    v = DisparateImpactGate(sensitive_features="a", on_insufficient="skip", min_group_size=10**6).check(
         current=DF, prediction="pred"
     )
     assert v.status is Status.SKIP and v.reason == "insufficient_samples"
@@ -436,14 +438,14 @@ def test_missing_sensitive_values_policies():
     df.loc[df.index[:200], "a"] = None
     as_group = FairnessGate(sensitive_features="a").check(current=df, target="y", prediction="pred")
     assert any(f.subject == "a=<missing>" for f in as_group.findings)  # was a=<NA>
-    dropped = FairnessGate(sensitive_features="a", missing="drop").check(
+    dropped = FairnessGate(sensitive_features="a", on_missing="drop").check(
         current=df, target="y", prediction="pred"
     )
     kept = df[df["a"].notna()]
     expected = flm.demographic_parity_difference(kept["y"], kept["pred"], sensitive_features=kept["a"])
     assert abs(dropped.metrics["demographic_parity_difference"] - expected) <= TOL
     assert dropped.params["n_dropped_missing"] == 200
-    err = FairnessGate(sensitive_features="a", missing="error").check(
+    err = FairnessGate(sensitive_features="a", on_missing="error").check(
         current=df, target="y", prediction="pred"
     )
     assert err.status is Status.ERROR and err.reason == "missing_sensitive_values"
@@ -680,8 +682,8 @@ def test_parameter_errors():
         FairnessGate("no_such_metric").validate()
     with pytest.raises(ParameterError, match="aggregate"):
         FairnessGate("demographic_parity_difference", aggregate="ratio").validate()
-    with pytest.raises(ParameterError, match="agg"):
-        FairnessGate("demographic_parity_difference", agg="mean").validate()
+    with pytest.raises(ParameterError, match="combine_rates"):
+        FairnessGate("demographic_parity_difference", combine_rates="mean").validate()
     with pytest.raises(ParameterError, match="max_value"):
         FairnessGate("accuracy", aggregate="group_min").validate()
     with pytest.raises(ParameterError, match="n_resamples"):
@@ -711,15 +713,19 @@ def test_disparate_impact_ratios_match_pandas():
 
 def test_disparate_impact_reference_group_and_overall():
     rates = DF.groupby("a")["pred"].mean()
-    v = DisparateImpactGate(sensitive_features="a", reference="a2", min_ratio=0.5).check(
+    v = DisparateImpactGate(sensitive_features="a", reference_group="a2", min_ratio=0.5).check(
         current=DF, prediction="pred"
     )
     ratios = {f.subject: f.statistic for f in v.findings}
     assert ratios["a=a1"] == pytest.approx(rates["a1"] / rates["a2"], abs=TOL)
-    v = DisparateImpactGate(sensitive_features="a", reference="overall").check(current=DF, prediction="pred")
+    v = DisparateImpactGate(sensitive_features="a", reference_group="overall").check(
+        current=DF, prediction="pred"
+    )
     ratios = {f.subject: f.statistic for f in v.findings}
     assert ratios["a=a4"] == pytest.approx(rates["a4"] / DF["pred"].mean(), abs=TOL)
-    v = DisparateImpactGate(sensitive_features="a", reference="a=zz").check(current=DF, prediction="pred")
+    v = DisparateImpactGate(sensitive_features="a", reference_group="a=zz").check(
+        current=DF, prediction="pred"
+    )
     assert v.status is Status.ERROR and v.reason == "missing_reference_group"
 
 
@@ -737,15 +743,15 @@ def test_disparate_impact_ci_decision():
 # -- contract -----------------------------------------------------------------------------------
 GATES = [
     FairnessGate(),
-    FairnessGate("equalized_odds_ratio", agg="mean", method="to_overall"),
+    FairnessGate("equalized_odds_ratio", combine_rates="mean", method="to_overall"),
     FairnessGate("true_positive_rate", aggregate="group_min", min_value=0.1, decision="ci"),
     FairnessGate("equal_opportunity_difference", max_worsening=0.5, n_resamples=100),
     FairnessGate("mean_absolute_error", aggregate="group_max", max_value=1.0, n_resamples=20),
     FairnessGate("balanced_accuracy_score", n_resamples=5),
     FairnessGate(skm.accuracy_score, n_resamples=5),
-    FairnessGate(threshold=0.5, sensitive_features=["group", "color"], min_group_size=5),
+    FairnessGate(decision_threshold=0.5, sensitive_features=["group", "color"], min_group_size=5),
     DisparateImpactGate(),
-    DisparateImpactGate(reference="overall", decision="ci", n_resamples=200),
+    DisparateImpactGate(reference_group="overall", decision="ci", n_resamples=200),
 ]
 
 
@@ -781,3 +787,11 @@ def test_gate_properties_on_random_data(seed):
         current=relabelled, prediction="pred"
     )
     assert v2.metrics["demographic_parity_difference"] == pytest.approx(d, abs=TOL)
+
+
+@pytest.mark.parametrize("cls", [FairnessGate, DisparateImpactGate])
+def test_pos_label_is_validated(cls):
+    for ok in (1, True, 1.0, "yes", np.int64(1), np.str_("yes"), None):
+        cls(pos_label=ok).validate()
+    with pytest.raises(ParameterError, match=r"The 'pos_label' parameter of \w+ must be a class label"):
+        cls(pos_label=[1]).validate()

@@ -59,7 +59,13 @@ SHARED_INTERNALS = frozenset(
 )
 
 #: The command line and the pytest plugin: public API only (plus the file-format module).
-PUBLIC_ONLY = ("mlgates.cli", "mlgates.cli_check", "mlgates.cli_repro", "mlgates.pytest_plugin")
+PUBLIC_ONLY = (
+    "mlgates.cli",
+    "mlgates.cli_check",
+    "mlgates.cli_ledger",
+    "mlgates.cli_repro",
+    "mlgates.pytest_plugin",
+)
 PUBLIC_ONLY_INTERNALS = frozenset({"mlgates.core._io"})
 #: Private attributes a public-only module still sets, with the reason (keep this short).
 KNOWN_PRIVATE_ATTRIBUTES = {

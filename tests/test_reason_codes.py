@@ -29,7 +29,7 @@ PACKAGE = ROOT / "mlgates"
 SNAKE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*\Z")
 REASONY = re.compile(r"(^|_)(reason|code|reasons|codes|error)$", re.IGNORECASE)
 #: Where decisions are made: no comparison with a reason code here (surfaces may read codes).
-DECIDING = ("core", "gates", "stats", "fingerprints", "integrations")
+DECIDING = ("core", "gates", "stats", "fingerprints", "integrations", "record")
 
 
 def _consts(node: ast.AST):
@@ -98,13 +98,31 @@ def _codes_in(tree: ast.AST):
             yield code, getattr(node, "lineno", 0)
 
 
+def _positional_codes(tree: ast.AST):
+    """(code, line) of strings passed by position to a function of the same module whose
+    parameter ``reason`` takes them: ``fail("verdict_failed", ...)``, ``problems.add(s, "x", ...)``."""
+    slots: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
+            if "reason" in names:
+                offset = 1 if names and names[0] in ("self", "cls") else 0
+                slots[node.name] = names.index("reason") - offset
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and (name := _name(node.func)) in slots:
+            k = slots[name]
+            if k < len(node.args):
+                for code in _consts(node.args[k]):
+                    yield code, node.lineno
+
+
 def _emitted() -> dict[str, list[str]]:
     codes: dict[str, list[str]] = {}
     for path in PACKAGE.rglob("*.py"):
         if path.name == "reasons.py":
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        for code, line in _codes_in(tree):
+        for code, line in [*_codes_in(tree), *_positional_codes(tree)]:
             if len(code) > 1:  # one-letter doctest dummies
                 codes.setdefault(code, []).append(f"{path.relative_to(ROOT)}:{line}")
     return codes
@@ -173,8 +191,14 @@ def test_static_scan_finds_codes_in_every_reason_position():
         "        pass\n"
         "def _undefined_cause():\n"
         "    return 'returned_by_cause', 'text'\n"
+        "def fail(reason, message):\n"
+        "    return Finding('x', Status.FAIL, reason=reason, message=message)\n"
+        "fail('passed_by_position', 'text')\n"
+        "class P:\n"
+        "    def add(self, subject, reason): ...\n"
+        "problems.add('subject', 'passed_to_a_method')\n"
     )
-    found = {code for code, _ in _codes_in(tree)}
+    found = {code for code, _ in [*_codes_in(tree), *_positional_codes(tree)]}
     assert found >= {
         "a_default",
         "in_a_tuple",
@@ -185,6 +209,8 @@ def test_static_scan_finds_codes_in_every_reason_position():
         "returned_with_status",
         "returned_by_cause",
         "in_a_loop_row",
+        "passed_by_position",
+        "passed_to_a_method",
     }
 
 
@@ -215,6 +241,7 @@ def test_every_string_shaped_like_a_code_is_registered():
         {
             node.value
             for path in PACKAGE.rglob("*.py")
+            if path.name != "reasons.py"
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
             if isinstance(node, ast.Constant)
             and isinstance(node.value, str)

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from mlgates.core._io import atomic_write as _atomic_write
-from mlgates.core.errors import ConfigError
+from mlgates.core.errors import ConfigError, ParameterError
 from mlgates.core.gate import Gate, unknown_parameter_hint
 from mlgates.core.params import non_default_params
+from mlgates.core.renames import translate_deprecated
 
 __all__ = ["gate_from_config", "gate_to_config", "load_suite", "save_suite", "suite_document"]
 
@@ -139,8 +140,14 @@ def _build(
     cls = _resolve_type(config["type"], where, registry)
     inner = where
     where = f"{where} ({config['type']})"
-    params = {k: v for k, v in config.items() if k != "type"}
     valid = cls._param_names()
+    # old configs keep loading: deprecated names and values, with a FutureWarning naming the file
+    try:
+        params = translate_deprecated(
+            cls, {k: v for k, v in config.items() if k != "type"}, valid, where=where, stacklevel=2
+        )
+    except ParameterError as exc:  # both the old and the new name
+        raise ConfigError(f"{where}: {exc}") from None
     for key in params:
         if key not in valid:
             raise ConfigError(f"{where}: unknown key {key!r}.{unknown_parameter_hint(key, valid)}")

@@ -19,6 +19,7 @@ from mlgates.core.context import STANDARD_INPUTS, CheckContext, check_input_name
 from mlgates.core.errors import InputError, ParameterError, UnknownParameterError
 from mlgates.core.finding import Finding
 from mlgates.core.params import non_default_params, validate_params
+from mlgates.core.renames import translate_deprecated
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 
@@ -103,6 +104,12 @@ class Gate:
     }
     #: Inputs beyond the standard ones that this gate accepts (e.g. ``"artifacts"``).
     extra_inputs: ClassVar[tuple[str, ...]] = ()
+    #: Deprecated parameter names -> new names, and deprecated option values per parameter
+    #: (``{"on_insufficient": {"ignore": "skip"}}``): the old spellings keep working for one
+    #: minor version with a FutureWarning, in the constructor, ``set_params`` and suite files
+    #: (see :mod:`mlgates.core.renames`).
+    _renamed_parameters: ClassVar[dict[str, str]] = {}
+    _renamed_values: ClassVar[dict[str, dict[Any, Any]]] = {}
 
     def __init__(self, *, name: str | None = None, blocking: bool = True) -> None:
         self.name = name
@@ -135,12 +142,20 @@ class Gate:
         }
 
     def get_params(self, deep: bool = False) -> dict[str, Any]:
-        """The constructor parameters, as stored."""
+        """The constructor parameters, as stored (the very objects passed to ``__init__``).
+
+        ``deep=True`` adds the parameters of nested gates (a :class:`~mlgates.Suite`'s members,
+        as ``gates__0__max_share``); a gate without nested gates returns the same either way.
+        """
         return {name: getattr(self, name) for name in self._param_names()}
 
     def set_params(self, **params: Any) -> Gate:
-        """Set parameters by name; unknown names raise ParameterError."""
+        """Set parameters by name; unknown names raise ParameterError.
+
+        A deprecated name (or option value) is accepted with a FutureWarning naming the new one.
+        """
         valid = self._param_names()
+        params = translate_deprecated(type(self), params, valid, stacklevel=3)
         for key, value in params.items():
             if key not in valid:
                 raise ParameterError(
@@ -392,7 +407,8 @@ def _parameter_alias_targets() -> dict[str, str]:
 
 
 def _checked_init(init: Callable[..., None]) -> Callable[..., None]:
-    """Wrap a gate's ``__init__`` so a wrong keyword or a positional value gets the config
+    """Wrap a gate's ``__init__`` so a deprecated keyword is renamed (with a FutureWarning) and
+    a wrong keyword or a positional value gets the config
     loader's help (nearest name, valid names) instead of a bare TypeError. The signature is
     kept (``functools.wraps`` sets ``__wrapped__``), so ``inspect.signature``, ``get_params``
     and ``clone`` see the real parameters; the check runs only when the call fails."""
@@ -400,6 +416,10 @@ def _checked_init(init: Callable[..., None]) -> Callable[..., None]:
 
     @functools.wraps(init)
     def __init__(self: Gate, *args: Any, **kwargs: Any) -> None:
+        if kwargs and (type(self)._renamed_parameters or type(self)._renamed_values):
+            if not signature:
+                signature.append(inspect.signature(init))
+            kwargs = translate_deprecated(type(self), kwargs, signature[0].parameters, stacklevel=3)
         try:
             init(self, *args, **kwargs)
         except TypeError as exc:

@@ -96,11 +96,11 @@ CONTINUOUS_MIN_DISTINCT = 10
 
 
 # -- per-row values ----------------------------------------------------------------------------
-def complete(name: str, values: Any, *, missing: Literal["error", "keep"] = "error") -> np.ndarray:
+def complete(name: str, values: Any, *, on_missing: Literal["error", "keep"] = "error") -> np.ndarray:
     """``values`` as an array, or an InputError when a row has no usable value.
 
     Missing values (NaN, None, ``pd.NA``, NaT) are ``missing_values`` (unless
-    ``missing="keep"``, for gates where a missing label is a value of its own); ``inf``/``-inf``
+    ``on_missing="keep"``, for gates where a missing label is a value of its own); ``inf``/``-inf``
     and complex numbers are ``invalid_input`` (an infinite label is not a class, and an infinite
     score ranks nothing). The message names the input, the count and the fix.
 
@@ -127,7 +127,7 @@ predictions and scores must be finite: drop or fix those rows before the check.
             reason="invalid_input",
             subject=name,
         )
-    if missing == "error":
+    if on_missing == "error":
         if kind == "f":
             n_missing = int(np.count_nonzero(np.isnan(arr)))
         elif kind in "biuUSmM":
@@ -205,8 +205,8 @@ def reject_scores(name: str, pred: np.ndarray, y: np.ndarray | None = None) -> N
     mlgates.core.errors.InputError: prediction: values such as 0.2 are probabilities or scores, \
 not class labels (the target's classes are [0, 1]). Pass predicted labels, e.g. \
 (scores >= 0.5).astype(int); or pass the scores as proba=... to a score metric (roc_auc, \
-log_loss, ...); the fairness gates cut scores into labels at threshold=0.5 (or your decision \
-threshold).
+log_loss, ...); the fairness gates cut scores into labels at decision_threshold=0.5 (or your \
+own cut-off).
     """
     import numpy as np
 
@@ -232,7 +232,7 @@ threshold).
         f"{name}: values such as {example:.4g} are probabilities or scores, not class labels{classes}. "
         "Pass predicted labels, e.g. (scores >= 0.5).astype(int); or pass the scores as proba=... "
         "to a score metric (roc_auc, log_loss, ...); the fairness gates cut scores into labels at "
-        f"threshold=0.5 (or your decision threshold).{regression}",
+        f"decision_threshold=0.5 (or your own cut-off).{regression}",
         reason="probabilities_as_labels",
         subject=name,
     )
@@ -328,11 +328,11 @@ def weights(raw: Any, side: str = "current") -> np.ndarray:
 
 # -- per-row inputs of a check -----------------------------------------------------------------
 def labels(
-    ctx: CheckContext, side: Side = "current", *, missing: Literal["error", "keep"] = "error"
+    ctx: CheckContext, side: Side = "current", *, on_missing: Literal["error", "keep"] = "error"
 ) -> np.ndarray:
-    """The target of ``side``, checked by :func:`complete` (with ``missing="keep"`` a missing
+    """The target of ``side``, checked by :func:`complete` (with ``on_missing="keep"`` a missing
     label is kept, for gates that treat it as a value of its own)."""
-    return complete("target", ctx.labels(side), missing=missing)
+    return complete("target", ctx.labels(side), on_missing=on_missing)
 
 
 def predicted_labels(
@@ -429,11 +429,11 @@ def group_subject(names: Sequence[str], values: Sequence[Any]) -> str:
 
 
 def group_codes(
-    columns: Sequence[Any], names: Sequence[str], missing: str, *, what: str = "sensitive feature"
+    columns: Sequence[Any], names: Sequence[str], on_missing: str, *, what: str = "sensitive feature"
 ) -> tuple[np.ndarray, list[tuple[Any, ...]], np.ndarray | None, int]:
     """The one group builder: codes, labels, kept-row mask and dropped count for ``columns``.
 
-    ``missing`` is the policy for a missing value: ``"as_group"`` (a group of its own, shown
+    ``on_missing`` is the policy for a missing value: ``"as_group"`` (a group of its own, shown
     as :data:`MISSING_GROUP`), ``"drop"`` (the row is left out) or ``"error"`` (InputError
     ``missing_sensitive_values``)."""
     import numpy as np
@@ -446,28 +446,28 @@ def group_codes(
     for col in columns:
         na |= np.asarray(pd.isna(col), dtype=bool)
     n_missing = int(na.sum())
-    if n_missing and missing == "error":
+    if n_missing and on_missing == "error":
         bad = [nm for nm, c in zip(names, columns) if np.asarray(pd.isna(c)).any()]
         raise InputError(
             f"{what}{'' if len(bad) == 1 else 's'} {bad}: {pluralize(n_missing, 'missing value')}; "
-            "pass missing='as_group' to treat them as a group or missing='drop' to drop those rows.",
+            "pass on_missing='as_group' to treat them as a group or on_missing='drop' to drop those rows.",
             reason="missing_sensitive_values",
             subject=bad[0],
         )
-    codes, found = kernel(list(columns), dropna=(missing == "drop"))
+    codes, found = kernel(list(columns), dropna=(on_missing == "drop"))
     keep = None
-    if missing == "drop" and n_missing:
+    if on_missing == "drop" and n_missing:
         keep = codes >= 0
         codes = codes[keep]
         if len(codes) == 0:
             raise InputError(
-                f"every row has a missing {what} value; nothing left after missing='drop'.",
+                f"every row has a missing {what} value; nothing left after on_missing='drop'.",
                 reason="empty_input",
             )
-    return codes, found, keep, (n_missing if missing == "drop" else 0)
+    return codes, found, keep, (n_missing if on_missing == "drop" else 0)
 
 
-def groups(ctx: CheckContext, param: Any, missing: str) -> Groups:
+def groups(ctx: CheckContext, param: Any, on_missing: str) -> Groups:
     """Sensitive groups from a gate's ``sensitive_features`` (column names; precedence) or the
     check input (column names, an array, a Series, a DataFrame or a dict), computed once per
     run for the same specification."""
@@ -477,11 +477,13 @@ def groups(ctx: CheckContext, param: Any, missing: str) -> Groups:
     else:
         spec = ctx.require("sensitive_features", "Fairness gates need the sensitive feature(s).")
         key_src = ("input",)
-    key = ("inputs.groups", key_src, missing)
-    return ctx.cached(key, lambda: _build_groups(ctx, spec, missing, key, from_param=param is not None))  # type: ignore[no-any-return]
+    key = ("inputs.groups", key_src, on_missing)
+    return ctx.cached(key, lambda: _build_groups(ctx, spec, on_missing, key, from_param=param is not None))  # type: ignore[no-any-return]
 
 
-def _build_groups(ctx: CheckContext, spec: Any, missing: str, key: Hashable, *, from_param: bool) -> Groups:
+def _build_groups(
+    ctx: CheckContext, spec: Any, on_missing: str, key: Hashable, *, from_param: bool
+) -> Groups:
     cols, names = _sensitive_columns(ctx, spec, from_param)
     n = len(ctx.frame("current")) if ctx.has("current") else len(cols[0])
     for name, col in zip(names, cols):
@@ -494,7 +496,7 @@ def _build_groups(ctx: CheckContext, spec: Any, missing: str, key: Hashable, *, 
             )
     if n == 0:
         raise InputError("current has no rows: group rates are undefined.", reason="empty_input")
-    codes, found, keep, n_dropped = group_codes(cols, names, missing)
+    codes, found, keep, n_dropped = group_codes(cols, names, on_missing)
     return Groups(codes, found, names, keep, n_dropped, key, n)
 
 

@@ -11,6 +11,7 @@ list of accepted forms. A value is valid when it satisfies any of them. Accepted
 - ``"callable"``: any callable;
 - ``"boolean"``: True or False;
 - ``"path"``: a str or an ``os.PathLike`` (``pathlib.Path``);
+- ``"label"``: a class label (a str, a number, a bool or a numpy scalar);
 - any object with ``is_satisfied_by(value)`` and ``__str__``.
 """
 
@@ -21,14 +22,26 @@ import numbers
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 from mlgates.core.errors import ParameterError
+from mlgates.core.status import Status
 
 if TYPE_CHECKING:
     from mlgates.core.gate import Gate
 
-__all__ = ["MAX_RESAMPLES", "Interval", "Options", "is_default", "non_default_params", "validate_params"]
+__all__ = [
+    "INSUFFICIENT_STATUS",
+    "MAX_RESAMPLES",
+    "ON_INSUFFICIENT",
+    "Interval",
+    "Options",
+    "insufficient_status",
+    "is_default",
+    "non_default_params",
+    "validate_params",
+]
 
 #: Upper bound of every ``n_resamples`` (bootstraps, permutations): time and memory grow
 #: linearly with it (a fairness bootstrap holds resamples x groups x 4 counts), and beyond
@@ -104,12 +117,17 @@ def _is_columns(value: Any) -> bool:
     return False
 
 
+def _is_label(value: Any) -> bool:
+    return isinstance(value, (str, numbers.Number, bool)) or type(value).__module__ == "numpy"
+
+
 _NAMED: dict[str, tuple[Callable[[Any], bool], str]] = {
     "columns": (_is_columns, "a column name or a list of column names"),
     "callable": (callable, "a callable"),
     "boolean": (lambda v: isinstance(v, bool), "True or False"),
     "mapping": (lambda v: isinstance(v, Mapping), "a mapping"),
     "path": (lambda v: isinstance(v, (str, os.PathLike)), "a path (str or os.PathLike)"),
+    "label": (_is_label, "a class label (a str, a number or a bool)"),
 }
 
 _TYPE_NAMES = {
@@ -201,6 +219,27 @@ def parameter_error(
     return ParameterError(
         f"The {name!r} parameter of {owner} must be {constraint}. Got {shown} instead. Fix: {fix}"
     )
+
+
+#: The one option set of every ``on_insufficient`` parameter: the status of a result the data
+#: cannot support (too few rows, a group under its minimum size, an undefined rate).
+ON_INSUFFICIENT = Options("warn", "fail", "error", "skip")
+
+#: ``on_insufficient`` option -> the status it gives; read through :func:`insufficient_status`.
+INSUFFICIENT_STATUS: Mapping[str, Status] = MappingProxyType(
+    {"warn": Status.WARN, "fail": Status.FAIL, "error": Status.ERROR, "skip": Status.SKIP}
+)
+
+
+def insufficient_status(policy: str) -> Status:
+    """The status an ``on_insufficient`` policy gives: the one place every gate resolves it.
+
+    Examples
+    --------
+    >>> insufficient_status("skip")
+    <Status.SKIP: 'skip'>
+    """
+    return INSUFFICIENT_STATUS[policy]
 
 
 # -- parameters that differ from their defaults ------------------------------------------------

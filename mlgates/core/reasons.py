@@ -52,6 +52,7 @@ FAMILIES = (
     "performance",
     "fairness",
     "reproducibility",
+    "record",
     "integrations",
     "pytest",
 )
@@ -488,6 +489,109 @@ class Reason(StrEnum):
         "reproducibility",
         "Two trainings with the same seed gave different predictions.",
     )
+    # -- record: the ledger, promotion and deployment audits ---------------------------------
+    MISSING_LEDGER = ("missing_ledger", "error", "record", "There is no ledger at the given folder.")
+    MISSING_VERDICT = (
+        "missing_verdict",
+        "fail",
+        "record",
+        "No verdict of a required suite is recorded for this model.",
+    )
+    FINGERPRINT_MISMATCH = (
+        "fingerprint_mismatch",
+        "fail",
+        "record",
+        "The required suite passed for another fingerprint of the model name, not this one.",
+    )
+    VERDICT_FAILED = (
+        "verdict_failed",
+        "fail",
+        "record",
+        "The latest recorded verdict of a required suite did not pass.",
+    )
+    VERDICT_AGE_EXCEEDED = (
+        "verdict_age_exceeded",
+        "fail",
+        "record",
+        "The latest passing verdict is older than max_age: check the model again.",
+    )
+    MISSING_DATA_FINGERPRINT = (
+        "missing_data_fingerprint",
+        "fail",
+        "record",
+        "The recorded verdict does not name the data it judged by fingerprint.",
+    )
+    COMMIT_UNKNOWN = (
+        "commit_unknown",
+        "fail",
+        "record",
+        "The recorded verdict has no git commit (allow_dirty=True accepts it).",
+    )
+    COMMIT_DIRTY = (
+        "commit_dirty",
+        "fail",
+        "record",
+        "The recorded verdict ran with uncommitted changes (allow_dirty=True accepts it).",
+    )
+    MODEL_REJECTED = ("model_rejected", "fail", "record", "The model was rejected in the ledger.")
+    MODEL_UNRECORDED = ("model_unrecorded", "fail", "record", "A deployed model the ledger has never seen.")
+    MODEL_NOT_LIVE = (
+        "model_not_live",
+        "fail",
+        "record",
+        "A deployed model is a candidate or in staging: deployed without a promotion.",
+    )
+    RETIRED_MODEL_DEPLOYED = (
+        "retired_model_deployed",
+        "fail",
+        "record",
+        "A retired or rejected model is still deployed.",
+    )
+    MULTIPLE_LIVE_MODELS = ("multiple_live_models", "fail", "record", "Two models are live under one name.")
+    RECORD_TAMPERED = (
+        "record_tampered",
+        "error",
+        "record",
+        "A ledger record does not match its hashes (run mlgates ledger verify).",
+    )
+    LEDGER_TAMPERED = (
+        "ledger_tampered",
+        "fail",
+        "record",
+        "Ledger.verify found records edited, deleted, reordered or inserted.",
+    )
+    RECORD_EDITED = (
+        "record_edited",
+        "fail",
+        "record",
+        "A record file's bytes do not match its hashes, or it was rewritten with new hashes.",
+    )
+    RECORD_DELETED = ("record_deleted", "fail", "record", "A record of the hash chain is missing (deleted).")
+    RECORD_REORDERED = (
+        "record_reordered",
+        "fail",
+        "record",
+        "Records were put back in another order, or their files renamed or swapped.",
+    )
+    RECORD_INSERTED = (
+        "record_inserted",
+        "fail",
+        "record",
+        "A record takes the place of a genuine one, or follows the head without continuing the chain.",
+    )
+    INVALID_HEAD = ("invalid_head", "fail", "record", "HEAD.json is unreadable or was changed by hand.")
+    MISSING_HEAD = (
+        "missing_head",
+        "warn",
+        "record",
+        "No HEAD.json: the newest records cannot be checked against the head anchor.",
+    )
+    HEAD_BEHIND = (
+        "head_behind",
+        "warn",
+        "record",
+        "A record continues the chain after the head anchor (an interrupted append, or by hand).",
+    )
     # -- integrations ------------------------------------------------------------------------
     EVIDENTLY_ERROR = ("evidently_error", "error", "integrations", "Evidently could not compute the report.")
     EVIDENTLY_TEST_WARNING = ("evidently_test_warning", "warn", "integrations", "An Evidently test warned.")
@@ -515,6 +619,13 @@ RENAMED: Mapping[str, Reason] = {
     "too_few_rows": Reason.ROW_COUNT_EXCEEDED,
     "too_many_rows": Reason.ROW_COUNT_EXCEEDED,
     "probabilities_given": Reason.PROBABILITIES_AS_LABELS,
+    "ledger_missing": Reason.MISSING_LEDGER,
+    "verdict_missing": Reason.MISSING_VERDICT,
+    "data_fingerprint_missing": Reason.MISSING_DATA_FINGERPRINT,
+    "head_missing": Reason.MISSING_HEAD,
+    "head_invalid": Reason.INVALID_HEAD,
+    "max_age_exceeded": Reason.VERDICT_AGE_EXCEEDED,
+    "validation_age_exceeded": Reason.VERDICT_AGE_EXCEEDED,
 }
 
 _CODES = frozenset(r.value for r in Reason)

@@ -53,6 +53,7 @@ class Suite(Gate):
     """
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "gates": [list, tuple],  # members are checked by validate(), one by one
         "fail_fast": ["boolean"],
         "require": [Options("all", "any")],
     }
@@ -67,7 +68,7 @@ class Suite(Gate):
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
-        self.gates = list(gates)
+        self.gates = gates if isinstance(gates, list) else list(gates)  # a list is stored as given
         self.fail_fast = fail_fast
         self.require = require
 
@@ -85,6 +86,74 @@ class Suite(Gate):
 
     def _is_anonymous(self, require: str) -> bool:
         return self.require == require and self.name is None and not self.fail_fast and self.blocking
+
+    def get_params(self, deep: bool = False) -> dict[str, Any]:
+        """The constructor parameters; with ``deep=True`` also every member and its parameters
+        under ``gates__<i>`` and ``gates__<i>__<parameter>`` (nested suites recursively), the keys
+        :meth:`set_params` accepts.
+
+        Examples
+        --------
+        >>> from mlgates import RowCountGate, MissingValuesGate
+        >>> suite = RowCountGate(min_rows=10) & MissingValuesGate(max_share=0.1)
+        >>> suite.get_params(deep=True)["gates__1__max_share"]
+        0.1
+        >>> suite.set_params(gates__0__min_rows=100)[0]
+        RowCountGate(min_rows=100)
+        """
+        params = super().get_params()
+        if deep:
+            for i, gate in enumerate(self.gates):
+                params[f"gates__{i}"] = gate
+                if isinstance(gate, Gate):
+                    for key, value in gate.get_params(deep=True).items():
+                        params[f"gates__{i}__{key}"] = value
+        return params
+
+    def set_params(self, **params: Any) -> Suite:
+        """Set the suite's parameters, a member (``gates__0=gate``) or a member's parameter
+        (``gates__0__max_share=0.1``; nested suites ``gates__1__gates__0__...``).
+
+        Own parameters are set first, then members, then members' parameters.
+        """
+        nested: dict[int, dict[str, Any]] = {}
+        members: dict[int, Any] = {}
+        own: dict[str, Any] = {}
+        for key, value in params.items():
+            head, sep, rest = key.partition("__")
+            if head != "gates" or not sep:
+                own[key] = value
+                continue
+            index, sep, sub = rest.partition("__")
+            position = self._member_index(key, index)
+            if sep:
+                nested.setdefault(position, {})[sub] = value
+            else:
+                members[position] = value
+        super().set_params(**own)
+        if members and not isinstance(self.gates, list):
+            self.gates = list(self.gates)
+        for position, gate in members.items():
+            self.gates[position] = gate
+        for position, sub_params in nested.items():
+            member = self.gates[position]
+            if not isinstance(member, Gate):
+                raise ParameterError(
+                    f"Suite.set_params: gates__{position} is {type(member).__name__}, not a gate, so it "
+                    f"has no parameters {sorted(sub_params)}."
+                )
+            member.set_params(**sub_params)
+        return self
+
+    def _member_index(self, key: str, index: str) -> int:
+        n = len(self.gates)
+        if not index.isdigit() or int(index) >= n:
+            valid = f"gates__0 .. gates__{n - 1}" if n else "none (the suite is empty)"
+            raise ParameterError(
+                f"Suite has no parameter {key!r}: members are addressed by position, "
+                f"gates__<i>__<parameter> with i in {valid}."
+            )
+        return int(index)
 
     def clone(self) -> Suite:
         params = self.get_params()

@@ -244,6 +244,23 @@ class Verdict:
             frame[col] = frame[col].astype("float64")
         return frame
 
+    # -- the record (mlgates.record) -------------------------------------------------------
+    def record(self, ledger: Any, **context: Any) -> Any:
+        """Append this verdict to ``ledger`` (a :class:`mlgates.Ledger`); returns the
+        :class:`~mlgates.record.Record`.
+
+        ``context`` is passed to :meth:`Ledger.record <mlgates.record.Ledger.record>`
+        (``model``, ``model_name``, ``data``, ``suite``, ``stage``, ...). The core does not
+        import the record layer: any object with a ``record(verdict, **context)`` method works.
+        """
+        append = getattr(ledger, "record", None)
+        if not callable(append):
+            raise TypeError(
+                f"verdict.record() needs a ledger: verdict.record(mlgates.Ledger(path), ...). "
+                f"Got {type(ledger).__name__} instead."
+            )
+        return append(self, **context)
+
     # -- rendering: the one door into the report layer, mlgates.report.render -----------
     def to_text(self, *, max_findings: int = 20, color: bool = False) -> str:
         """Plain-text table for terminals and assertion messages."""

@@ -13,7 +13,7 @@ Reason codes
     An artifact could not be fingerprinted (ERROR).
 ``environment_changed``
     Python, platform, package, BLAS or thread settings differ from the lock
-    (status chosen by ``environment_policy``).
+    (status chosen by ``on_environment_change``).
 ``missing_lock`` / ``invalid_lock``
     The lock file does not exist / cannot be read, or a field has the wrong type, a required
     field is missing or an artifact kind is unknown (ERROR, naming the field).
@@ -56,21 +56,22 @@ _ON_MISSING = {"error": Status.ERROR, "fail": Status.FAIL, "warn": Status.WARN, 
 class ReproducibilityGate(Gate):
     """Compare a run's artifacts with a lock file written by :meth:`Manifest.save`.
 
-    Each locked artifact whose kind is in ``compare`` is fingerprinted again with the
+    Each locked artifact whose kind is in ``compare_to`` is fingerprinted again with the
     options recorded in the lock (row and column order) and compared: one finding per
     artifact, FAIL when it changed, naming the changed columns of a table. The environment
     (Python, platform, package versions, BLAS library and threads, thread variables) is
-    compared too; its differences are reported with the status ``environment_policy``.
+    compared too; its differences are reported with the status ``on_environment_change``.
     The git commit is recorded in the lock but not compared.
 
     Parameters
     ----------
     lockfile : str or os.PathLike, default "mlgates.lock.json"
         Path of the manifest (JSON) to compare against.
-    compare : tuple of str, default ("data", "model", "config", "file", "seeds", "environment")
-        Kinds of artifacts to compare.
-    environment_policy : {"warn", "fail", "ignore"}, default "warn"
-        Status of an environment difference.
+    compare_to : tuple of str, default ("data", "model", "config", "file", "seeds", "environment")
+        Kinds of locked artifacts to compare the run to (``compare=`` is a deprecated alias).
+    on_environment_change : {"warn", "fail", "ignore"}, default "warn"
+        Status of an environment difference; ``"ignore"`` does not compare the environment
+        (``environment_policy=`` is a deprecated alias).
     on_missing : {"error", "fail", "warn", "skip"}, default "error"
         Status when a locked artifact is not passed to ``check``.
     name, blocking
@@ -110,35 +111,39 @@ class ReproducibilityGate(Gate):
     _cli_terms: bool = False
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "lockfile": ["path"],
-        "compare": [tuple, list],
-        "environment_policy": [Options("warn", "fail", "ignore")],
+        "compare_to": [tuple, list],
+        "on_environment_change": [Options("warn", "fail", "ignore")],
         "on_missing": [Options("error", "fail", "warn", "skip")],
+    }
+    _renamed_parameters: ClassVar[dict[str, str]] = {
+        "compare": "compare_to",
+        "environment_policy": "on_environment_change",
     }
 
     def __init__(
         self,
         *,
         lockfile: str | os.PathLike[str] = "mlgates.lock.json",
-        compare: tuple[str, ...] = ("data", "model", "config", "file", "seeds", "environment"),
-        environment_policy: str = "warn",
+        compare_to: tuple[str, ...] = ("data", "model", "config", "file", "seeds", "environment"),
+        on_environment_change: str = "warn",
         on_missing: str = "error",
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
         self.lockfile = lockfile
-        self.compare = compare
-        self.environment_policy = environment_policy
+        self.compare_to = compare_to
+        self.on_environment_change = on_environment_change
         self.on_missing = on_missing
 
     def _validate_params(self) -> None:
-        bad = [k for k in self.compare if k not in _COMPARABLE]
-        if bad or not self.compare:
+        bad = [k for k in self.compare_to if k not in _COMPARABLE]
+        if bad or not self.compare_to:
             raise parameter_error(
                 "ReproducibilityGate",
-                "compare",
+                "compare_to",
                 f"a non-empty tuple of kinds from {_COMPARABLE}",
-                self.compare,
+                self.compare_to,
             )
 
     # -- checking -------------------------------------------------------------------------
@@ -185,7 +190,7 @@ class ReproducibilityGate(Gate):
         findings: list[Finding] = []
         changed = 0
         for name, entry in manifest.artifacts.items():
-            if entry["kind"] not in self.compare:
+            if entry["kind"] not in self.compare_to:
                 continue
             if name not in given:
                 status = _ON_MISSING[self.on_missing]
@@ -204,7 +209,7 @@ class ReproducibilityGate(Gate):
             findings.append(finding)
             changed += differs
         for name, obj in given.items():
-            if str(name) not in manifest.artifacts and kind_of(obj) in self.compare:
+            if str(name) not in manifest.artifacts and kind_of(obj) in self.compare_to:
                 unlocked = f"{name}: not recorded in the lock file {self.lockfile}"
                 if self._cli_terms and name == "seeds":
                     unlocked = (
@@ -220,7 +225,7 @@ class ReproducibilityGate(Gate):
                         message=unlocked,
                     )
                 )
-        if "environment" in self.compare and self.environment_policy != "ignore":
+        if "environment" in self.compare_to and self.on_environment_change != "ignore":
             findings.append(self._compare_environment(manifest.environment))
         metrics = {
             "artifacts_compared": float(sum(f.subject != "environment" for f in findings)),
@@ -325,7 +330,7 @@ class ReproducibilityGate(Gate):
             )
         shown = "; ".join(f"{k} {v['locked']} -> {v['current']}" for k, v in list(diffs.items())[:3])
         more = f" (+{len(diffs) - 3} more)" if len(diffs) > 3 else ""
-        status = _POLICY[self.environment_policy]
+        status = _POLICY[self.on_environment_change]
         assert status is not None
         return Finding(
             "environment",
@@ -341,10 +346,10 @@ class ReproducibilityGate(Gate):
 class DeterminismGate(Gate):
     """Train twice (or more) with the same seed and require identical results.
 
-    ``train_fn(seed)`` must return a fitted model. With ``compare="predictions"`` each model
+    ``train_fn(seed)`` must return a fitted model. With ``compare_to="predictions"`` each model
     predicts on the probe table (``predict_proba`` when available, else ``predict``) and the
     gate FAILs when any prediction differs from the first run's by more than ``atol``,
-    reporting the maximum absolute difference. With ``compare="fingerprint"`` the models'
+    reporting the maximum absolute difference. With ``compare_to="fingerprint"`` the models'
     fingerprints (parameters and fitted state) must be equal.
 
     Parameters
@@ -356,14 +361,15 @@ class DeterminismGate(Gate):
         in Python code.
     n_runs : int, default 2
         Number of training runs (at least 2).
-    compare : {"predictions", "fingerprint"}, default "predictions"
-        What must be identical across runs.
+    compare_to : {"predictions", "fingerprint"}, default "predictions"
+        What of the first run the other runs are compared to: it must be identical
+        (``compare=`` is a deprecated alias).
     probe : {"current", "reference"}, default "current"
         The input table whose feature columns (the table minus target and prediction
         columns given by name) the models predict on. Data is passed to ``check``, never
         stored in the gate.
-    seed : int, default 0
-        The seed passed to every run.
+    random_state : int, default 0
+        The seed passed to every run (``seed=`` is a deprecated alias).
     atol : float, default 0.0
         Largest absolute difference between runs' predictions still counted as equal.
     name, blocking
@@ -395,20 +401,21 @@ class DeterminismGate(Gate):
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "train_fn": ["callable"],
         "n_runs": [Interval("int", 2, None)],
-        "compare": [Options("predictions", "fingerprint")],
+        "compare_to": [Options("predictions", "fingerprint")],
         "probe": [Options("current", "reference")],
-        "seed": [Interval("int", None, None)],
+        "random_state": [Interval("int", None, None)],
         "atol": [Interval("real", 0, None)],
     }
+    _renamed_parameters: ClassVar[dict[str, str]] = {"compare": "compare_to", "seed": "random_state"}
 
     def __init__(
         self,
         train_fn: Callable[[int], Any],
         *,
         n_runs: int = 2,
-        compare: str = "predictions",
+        compare_to: str = "predictions",
         probe: str = "current",
-        seed: int = 0,
+        random_state: int = 0,
         atol: float = 0.0,
         name: str | None = None,
         blocking: bool = True,
@@ -416,29 +423,29 @@ class DeterminismGate(Gate):
         super().__init__(name=name, blocking=blocking)
         self.train_fn = train_fn
         self.n_runs = n_runs
-        self.compare = compare
+        self.compare_to = compare_to
         self.probe = probe
-        self.seed = seed
+        self.random_state = random_state
         self.atol = atol
 
     def required_inputs(self) -> tuple[str, ...]:
-        return (self.probe,) if self.compare == "predictions" else ()
+        return (self.probe,) if self.compare_to == "predictions" else ()
 
     def _train(self) -> list[Any]:
         models = []
         for run in range(self.n_runs):
             try:
-                models.append(self.train_fn(self.seed))
+                models.append(self.train_fn(self.random_state))
             except Exception as exc:  # noqa: BLE001 - the user's code: report, don't crash the suite
                 raise InputError(
-                    f"train_fn({self.seed}) raised {type(exc).__name__} in run {run + 1}: {exc}",
+                    f"train_fn({self.random_state}) raised {type(exc).__name__} in run {run + 1}: {exc}",
                     reason="train_failed",
                     subject="train_fn",
                 ) from None
         return models
 
     def _check(self, ctx: CheckContext) -> Verdict:
-        if self.compare == "fingerprint":
+        if self.compare_to == "fingerprint":
             return self._check_fingerprints(self._train())
         features = ctx.features(self.probe)  # type: ignore[arg-type]
         if len(features) == 0 or features.shape[1] == 0:
@@ -465,7 +472,7 @@ class DeterminismGate(Gate):
                 f"model cannot be fingerprinted: {exc}", reason="fingerprint_failed", subject="model"
             ) from None
         distinct = len(set(fps))
-        details = {"fingerprints": fps, "seed": self.seed}
+        details = {"fingerprints": fps, "seed": self.random_state}
         if distinct == 1:
             finding = Finding(
                 "model",
@@ -473,7 +480,7 @@ class DeterminismGate(Gate):
                 statistic=1,
                 method="fingerprint",
                 details=details,
-                message=f"model: {self.n_runs} runs with seed {self.seed} gave the same "
+                message=f"model: {self.n_runs} runs with seed {self.random_state} gave the same "
                 f"fingerprint ({_short(fps[0])})",
             )
         else:
@@ -485,7 +492,7 @@ class DeterminismGate(Gate):
                 method="fingerprint",
                 reason="nondeterministic_model",
                 details=details,
-                message=f"model: {self.n_runs} runs with seed {self.seed} gave {distinct} "
+                message=f"model: {self.n_runs} runs with seed {self.random_state} gave {distinct} "
                 "different fingerprints",
             )
         return self._verdict(findings=[finding], metrics={"distinct_fingerprints": int(distinct)})
@@ -525,7 +532,7 @@ class DeterminismGate(Gate):
         what = "predicted probabilities" if method == "predict_proba" else "predictions"
         details = {
             "n_runs": self.n_runs,
-            "seed": self.seed,
+            "seed": self.random_state,
             "probe_rows": n,
             "rows_differ": rows_differ,
             "output": method,
@@ -539,7 +546,7 @@ class DeterminismGate(Gate):
                 threshold=self.atol,
                 method="max_abs_diff",
                 details=details,
-                message=f"predictions: {self.n_runs} runs with seed {self.seed} agree on "
+                message=f"predictions: {self.n_runs} runs with seed {self.random_state} agree on "
                 f"{n:,} probe rows (max |diff| {max_diff:.3g} <= {self.atol:g})",
             )
         else:
@@ -551,7 +558,7 @@ class DeterminismGate(Gate):
                 method="max_abs_diff",
                 reason="nondeterministic_predictions",
                 details=details,
-                message=f"predictions: {what} of {self.n_runs} runs with seed {self.seed} differ "
+                message=f"predictions: {what} of {self.n_runs} runs with seed {self.random_state} differ "
                 f"on {rows_differ:,} of {n:,} rows (max |diff| {max_diff:.3g} > "
                 f"{self.atol:g})",
             )

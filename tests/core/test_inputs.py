@@ -47,7 +47,7 @@ def _label_gates() -> dict[str, object]:
         "PerformanceGate": PerformanceGate("accuracy", min_value=0.5),
         "BeatsBaselineGate": BeatsBaselineGate("accuracy"),
         "FairnessGate": FairnessGate(sensitive_features="a"),
-        "DisparateImpactGate": DisparateImpactGate(sensitive_features="a", reference="F"),
+        "DisparateImpactGate": DisparateImpactGate(sensitive_features="a", reference_group="F"),
     }
 
 
@@ -82,7 +82,11 @@ def test_probabilities_given_as_labels_read_the_same_in_every_family(frame):
     (message,) = messages
     example = f"{frame['proba'][frame['proba'] != frame['proba'].round()].iloc[0]:.4g}"
     assert message.startswith(f"prediction: values such as {example} are probabilities or scores")
-    assert "the target's classes are [0, 1]" in message and "proba=" in message and "threshold=" in message
+    assert (
+        "the target's classes are [0, 1]" in message
+        and "proba=" in message
+        and "decision_threshold=" in message
+    )
 
 
 def test_probabilities_outside_0_1_are_scores_for_the_fairness_gates_too(frame):
@@ -143,7 +147,7 @@ def test_a_missing_group_value_is_spelled_the_same_in_every_family(frame):
     fairness = FairnessGate(sensitive_features="a", min_group_size=10).check(
         current=gappy, target="y", prediction="pred"
     )
-    impact = DisparateImpactGate(sensitive_features="a", reference="F", min_group_size=10).check(
+    impact = DisparateImpactGate(sensitive_features="a", reference_group="F", min_group_size=10).check(
         current=gappy, prediction="pred"
     )
     segments = PerformanceGate("accuracy", min_value=0.1, segments="a", min_segment_size=10).check(
@@ -159,10 +163,10 @@ def test_a_missing_group_value_is_one_error_with_missing_error(frame):
     gappy = frame.copy()
     gappy.loc[gappy.index[:60], "a"] = None
     verdicts = [
-        FairnessGate(sensitive_features="a", missing="error").check(
+        FairnessGate(sensitive_features="a", on_missing="error").check(
             current=gappy, target="y", prediction="pred"
         ),
-        DisparateImpactGate(sensitive_features="a", reference="F", missing="error").check(
+        DisparateImpactGate(sensitive_features="a", reference_group="F", on_missing="error").check(
             current=gappy, prediction="pred"
         ),
     ]

@@ -49,7 +49,9 @@ def test_disparate_impact_interval_matches_the_katz_log_interval():
     interval (Katz et al., 1978; statsmodels' ``method="log"``): the bootstrap agrees."""
     proportion = pytest.importorskip("statsmodels.stats.proportion")
     g, pred = _groups(6000, {"a": 0.5, "b": 0.38}, p=[0.6, 0.4])
-    v = DisparateImpactGate(reference="a", n_resamples=4000).check(prediction=pred, sensitive_features=g)
+    v = DisparateImpactGate(reference_group="a", n_resamples=4000).check(
+        prediction=pred, sensitive_features=g
+    )
     (f,) = [f for f in _ratio_findings(v) if f.subject.endswith("b")]
     kb, nb = int(pred[g == "b"].sum()), int((g == "b").sum())
     ka, na = int(pred[g == "a"].sum()), int((g == "a").sum())
@@ -64,7 +66,7 @@ def test_disparate_impact_interval_covers_the_true_ratio():
     """Coverage of the 95% ratio interval in seeded repetitions (named reference)."""
     rng = np.random.default_rng(11)
     reps, covered, true = 300, 0, 0.4 / 0.5
-    gate = DisparateImpactGate(reference="a", n_resamples=500)
+    gate = DisparateImpactGate(reference_group="a", n_resamples=500)
     for seed in range(reps):
         n = 1500
         g = np.where(rng.random(n) < 0.5, "a", "b")
@@ -140,7 +142,7 @@ def test_small_group_row_says_n_and_min_group_size(gate):
 
 
 def test_reference_group_too_small_says_n_and_min_group_size():
-    v = DisparateImpactGate(sensitive_features="g", reference="Other").check(
+    v = DisparateImpactGate(sensitive_features="g", reference_group="Other").check(
         current=_small_group_frame(), prediction="p"
     )
     assert v.findings[0].message == "reference group g=Other: n=12 < min_group_size 30"
@@ -172,5 +174,5 @@ def test_plurals_in_fairness_messages():
     assert "group(s)" not in v.message
     df = _small_group_frame()
     df.loc[0, "g"] = None
-    v = FairnessGate(sensitive_features="g", missing="error").check(current=df, target="y", prediction="p")
+    v = FairnessGate(sensitive_features="g", on_missing="error").check(current=df, target="y", prediction="p")
     assert v.status is Status.ERROR and v.message.startswith("sensitive feature ['g']: 1 missing value;")

@@ -11,7 +11,7 @@ import pandas as pd
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import Interval, Options
+from mlgates.core.params import ON_INSUFFICIENT, Interval, Options, insufficient_status
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import (
@@ -125,9 +125,10 @@ class MultivariateDriftGate(Gate):
         Laxer level that only WARNs.
     cv : int, default 5
         Cross-validation folds of the classifier.
-    max_rows : int, default 50000
+    subsample : int, default 50000
         Each side is subsampled (seeded, without replacement) to at most this many rows; the
-        number used is recorded.
+        number used is recorded. (``max_rows=`` is a deprecated alias: ``max_<stat>`` names
+        bounds that fail.)
     n_top_features : int, default 5
     min_samples : int, default 50
         Fewer rows on either side is ``insufficient_samples``.
@@ -165,12 +166,13 @@ class MultivariateDriftGate(Gate):
         "threshold": [Interval("real", 0, 1), None],
         "warn_threshold": [Interval("real", 0, 1), None],
         "cv": [Interval("int", 2, 20)],
-        "max_rows": [Interval("int", 10, None)],
+        "subsample": [Interval("int", 10, None)],
         "n_top_features": [Interval("int", 0, None)],
         "min_samples": [Interval("int", 2, None)],
-        "on_insufficient": [Options("warn", "fail", "error", "skip")],
+        "on_insufficient": [ON_INSUFFICIENT],
         "random_state": [Interval("int", 0, None)],
     }
+    _renamed_parameters: ClassVar[dict[str, str]] = {"max_rows": "subsample"}
 
     def __init__(
         self,
@@ -180,7 +182,7 @@ class MultivariateDriftGate(Gate):
         threshold: float | None = None,
         warn_threshold: float | None = None,
         cv: int = 5,
-        max_rows: int = 50_000,
+        subsample: int = 50_000,
         n_top_features: int = 5,
         min_samples: int = 50,
         on_insufficient: str = "warn",
@@ -194,7 +196,7 @@ class MultivariateDriftGate(Gate):
         self.threshold = threshold
         self.warn_threshold = warn_threshold
         self.cv = cv
-        self.max_rows = max_rows
+        self.subsample = subsample
         self.n_top_features = n_top_features
         self.min_samples = min_samples
         self.on_insufficient = on_insufficient
@@ -236,10 +238,14 @@ class MultivariateDriftGate(Gate):
             )
         rng = np.random.default_rng(self.random_state)
         r_idx = (
-            np.sort(rng.choice(len(ref), self.max_rows, replace=False)) if len(ref) > self.max_rows else None
+            np.sort(rng.choice(len(ref), self.subsample, replace=False))
+            if len(ref) > self.subsample
+            else None
         )
         c_idx = (
-            np.sort(rng.choice(len(cur), self.max_rows, replace=False)) if len(cur) > self.max_rows else None
+            np.sort(rng.choice(len(cur), self.subsample, replace=False))
+            if len(cur) > self.subsample
+            else None
         )
         r = ref[names] if r_idx is None else ref[names].iloc[r_idx]
         c = cur[names] if c_idx is None else cur[names].iloc[c_idx]
@@ -257,12 +263,12 @@ class MultivariateDriftGate(Gate):
                 else "a domain classifier cannot be trained and validated reliably"
             )
             return self._verdict(
-                Status.coerce(self.on_insufficient),
+                insufficient_status(self.on_insufficient),
                 reason="insufficient_samples",
                 findings=[
                     Finding(
                         "dataset",
-                        Status.coerce(self.on_insufficient),
+                        insufficient_status(self.on_insufficient),
                         method=method,
                         reason="insufficient_samples",
                         details=details,
@@ -414,7 +420,7 @@ class MultivariateDriftGate(Gate):
         keep_c = ~(np.isnan(cur).any(axis=1))
         ref, cur = ref[keep], cur[keep_c]
         if min(len(ref), len(cur)) < self.min_samples:
-            status = Status.coerce(self.on_insufficient)
+            status = insufficient_status(self.on_insufficient)
             msg = (
                 f"MMD: {len(ref)} reference and {len(cur)} current rows without missing values "
                 f"(< {self.min_samples}); impute or select columns, or use method='classifier'"

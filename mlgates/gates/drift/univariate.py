@@ -17,7 +17,8 @@ from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import Interval, Options, parameter_error
+from mlgates.core.params import ON_INSUFFICIENT, Interval, Options, parameter_error
+from mlgates.core.params import insufficient_status as _insufficient_status
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import (
@@ -168,7 +169,7 @@ class DriftGate(Gate):
         "n_bins": [Interval("int", 2, 1000)],
         "missing_share_tolerance": [Interval("real", 0, 1)],
         "min_samples": [Interval("int", 1, None)],
-        "on_insufficient": [Options("warn", "fail", "error", "skip")],
+        "on_insufficient": [ON_INSUFFICIENT],
         "n_jobs": [Interval("int", 1, None)],
         "random_state": [Interval("int", 0, None)],
     }
@@ -539,7 +540,7 @@ class DriftGate(Gate):
         findings: list[Finding] = self._unknown_keys(ref, cur)
         others = list(findings)  # findings other than judged drift: they join the status as-is
         n_judged = n_drifted = n_warned = 0
-        insufficient_status = Status.coerce(self.on_insufficient)
+        insufficient_status = _insufficient_status(self.on_insufficient)
         for o in outcomes:
             f, judged = self._finding(o, insufficient_status)
             findings.append(f)

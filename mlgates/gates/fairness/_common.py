@@ -14,13 +14,6 @@ from mlgates.core.inputs import Groups
 from mlgates.core.status import Status
 from mlgates.gates._columns import share_text
 
-INSUFFICIENT_STATUS = {
-    "warn": Status.WARN,
-    "fail": Status.FAIL,
-    "error": Status.ERROR,
-    "ignore": Status.SKIP,
-}
-
 #: What a zero denominator means, per count metric (for messages).
 ZERO_DENOMINATOR = {
     "true_positive_rate": "no rows with a positive label",

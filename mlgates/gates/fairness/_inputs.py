@@ -60,7 +60,7 @@ def predictions(
         s = np.asarray(scores)
         if s.ndim != 1:
             raise InputError(
-                f"{name}: threshold= needs one score per row (positive-class probability); got "
+                f"{name}: decision_threshold= needs one score per row (positive-class probability); got "
                 f"shape {s.shape}.",
                 reason="invalid_input",
                 subject=name,

@@ -13,13 +13,13 @@ from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import MAX_RESAMPLES, Interval, Options
+from mlgates.core.params import MAX_RESAMPLES, ON_INSUFFICIENT, Interval, Options, insufficient_status
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import share_text
 from mlgates.gates.fairness import _components as comps
 from mlgates.gates.fairness import _inputs as inp
-from mlgates.gates.fairness._common import INSUFFICIENT_STATUS, group_findings, judge, undecided_status
+from mlgates.gates.fairness._common import group_findings, judge, undecided_status
 from mlgates.stats import fairness as fk
 
 __all__ = ["DisparateImpactGate"]
@@ -38,13 +38,15 @@ class DisparateImpactGate(Gate):
     ----------
     min_ratio : float, default 0.8
         Smallest allowed ratio of a group's selection rate to the reference rate.
-    reference : str, default "max_rate"
+    reference_group : str, default "max_rate"
         ``"max_rate"``: the group with the highest selection rate (the four-fifths rule);
         ``"overall"``: the rate on all rows; or a group, as its value (``"Male"``) or subject
-        (``"sex=Male"``).
-    sensitive_features, min_group_size, on_insufficient, missing, decision, confidence,
-    threshold, pos_label, random_state
-        As in :class:`~mlgates.FairnessGate`.
+        (``"sex=Male"``). ``reference=`` is a deprecated alias (it shadowed the ``reference``
+        input).
+    sensitive_features, min_group_size, on_insufficient, on_missing, decision, confidence,
+    decision_threshold, pos_label, random_state
+        As in :class:`~mlgates.FairnessGate` (``missing=`` and ``threshold=`` are deprecated
+        aliases of ``on_missing=`` and ``decision_threshold=``).
     n_resamples : int, default 1000
         Multinomial bootstrap resamples of the per-group counts for the ratio intervals
         (0 disables them; ``decision="ci"`` needs them); at most 100,000
@@ -81,30 +83,37 @@ class DisparateImpactGate(Gate):
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "min_ratio": [Interval("real", 0, 1)],
-        "reference": [str],
+        "reference_group": [str],
         "sensitive_features": ["columns", None],
         "min_group_size": [Interval("int", 1, None)],
-        "on_insufficient": [Options("warn", "fail", "error", "ignore")],
-        "missing": [Options("as_group", "drop", "error")],
+        "on_insufficient": [ON_INSUFFICIENT],
+        "on_missing": [Options("as_group", "drop", "error")],
         "decision": [Options("point", "ci")],
         "confidence": [Interval("real", 0, 1, closed="neither")],
-        "threshold": [Interval("real", None, None), None],
+        "decision_threshold": [Interval("real", None, None), None],
+        "pos_label": ["label", None],
         "n_resamples": [Interval("int", 0, MAX_RESAMPLES)],
         "random_state": [Interval("int", 0, None), None],
     }
+    _renamed_parameters: ClassVar[dict[str, str]] = {
+        "reference": "reference_group",
+        "threshold": "decision_threshold",
+        "missing": "on_missing",
+    }
+    _renamed_values: ClassVar[dict[str, dict[Any, Any]]] = {"on_insufficient": {"ignore": "skip"}}
 
     def __init__(
         self,
         *,
         min_ratio: float = 0.8,
-        reference: str = "max_rate",
+        reference_group: str = "max_rate",
         sensitive_features: str | Sequence[str] | None = None,
         min_group_size: int = 30,
         on_insufficient: str = "warn",
-        missing: str = "as_group",
+        on_missing: str = "as_group",
         decision: str = "point",
         confidence: float = 0.95,
-        threshold: float | None = None,
+        decision_threshold: float | None = None,
         pos_label: Any = None,
         n_resamples: int = 1000,
         random_state: int | None = 0,
@@ -113,14 +122,14 @@ class DisparateImpactGate(Gate):
     ) -> None:
         super().__init__(name=name, blocking=blocking)
         self.min_ratio = min_ratio
-        self.reference = reference
+        self.reference_group = reference_group
         self.sensitive_features = sensitive_features
         self.min_group_size = min_group_size
         self.on_insufficient = on_insufficient
-        self.missing = missing
+        self.on_missing = on_missing
         self.decision = decision
         self.confidence = confidence
-        self.threshold = threshold
+        self.decision_threshold = decision_threshold
         self.pos_label = pos_label
         self.n_resamples = n_resamples
         self.random_state = random_state
@@ -141,29 +150,35 @@ class DisparateImpactGate(Gate):
         return () if self.sensitive_features is not None else ("sensitive_features",)
 
     def required_any_of(self) -> tuple[tuple[str, ...], ...]:
-        return (("proba", "model", "prediction") if self.threshold is not None else ("prediction", "model"),)
+        return (
+            ("proba", "model", "prediction")
+            if self.decision_threshold is not None
+            else ("prediction", "model"),
+        )
 
     def _reference_group(self, groups: inp.Groups) -> int | None:
-        if self.reference in ("max_rate", "overall"):
+        if self.reference_group in ("max_rate", "overall"):
             return None
         for g in range(groups.n_groups):
             label = groups.labels[g]
-            if self.reference == groups.subject(g) or (len(label) == 1 and self.reference == str(label[0])):
+            if self.reference_group == groups.subject(g) or (
+                len(label) == 1 and self.reference_group == str(label[0])
+            ):
                 return g
         raise InputError(
-            f"reference group {self.reference!r} not found; groups are "
+            f"reference group {self.reference_group!r} not found; groups are "
             f"{[groups.subject(g) for g in range(groups.n_groups)][:20]}",
             reason="missing_reference_group",
-            subject=self.reference,
+            subject=self.reference_group,
         )
 
     def _ratios(self, rates: np.ndarray, overall: Any, used: np.ndarray, ref: int | None) -> np.ndarray:
         """Ratio of each group's rate to the reference (last axis = groups)."""
         r = np.where(used, rates, np.nan)
-        if self.reference == "max_rate":
+        if self.reference_group == "max_rate":
             finite = np.isfinite(r)
             base = np.max(np.where(finite, r, -np.inf), axis=-1, keepdims=True)
-        elif self.reference == "overall":
+        elif self.reference_group == "overall":
             base = np.asarray(overall)[..., None]
         else:
             assert ref is not None
@@ -172,12 +187,12 @@ class DisparateImpactGate(Gate):
             return np.where(np.isfinite(base) & (base > 0), r / np.where(base > 0, base, 1.0), np.nan)
 
     def _check(self, ctx: CheckContext) -> Verdict:
-        groups = inputs.groups(ctx, self.sensitive_features, self.missing)
+        groups = inputs.groups(ctx, self.sensitive_features, self.on_missing)
         ref = self._reference_group(groups)
-        counts = inp.confusion(ctx, groups, self.pos_label, self.threshold, needs_target=False)
+        counts = inp.confusion(ctx, groups, self.pos_label, self.decision_threshold, needs_target=False)
         reps = inp.count_replicates(ctx, counts, self.n_resamples, self.random_state)
         (comp,) = comps.count_components(("selection_rate",), counts, reps, self.confidence)
-        insufficient = INSUFFICIENT_STATUS[self.on_insufficient]
+        insufficient = insufficient_status(self.on_insufficient)
         used = comp.usable(self.min_group_size)
         params = {"sensitive_feature_names": list(groups.names), "n_dropped_missing": groups.n_dropped}
         rate_findings = group_findings(comp, groups, self.min_group_size, insufficient, self.confidence)
@@ -268,7 +283,7 @@ class DisparateImpactGate(Gate):
                     details=details,
                     message=(
                         f"{subject}: selection rate {share_text(comp.values[g])} is {value:.3f}{ci_text} "
-                        f"of the reference ({self.reference}) {text}"
+                        f"of the reference ({self.reference_group}) {text}"
                     ),
                 )
             )

@@ -15,13 +15,19 @@ from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import MAX_RESAMPLES, Interval, Options, parameter_error
+from mlgates.core.params import (
+    MAX_RESAMPLES,
+    ON_INSUFFICIENT,
+    Interval,
+    Options,
+    insufficient_status,
+    parameter_error,
+)
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates.fairness import _components as comps
 from mlgates.gates.fairness import _inputs as inp
 from mlgates.gates.fairness._common import (
-    INSUFFICIENT_STATUS,
     ZERO_DENOMINATOR,
     Component,
     fmt,
@@ -114,22 +120,24 @@ class FairnessGate(Gate):
         value on all rows.
     aggregate : {"difference", "ratio", "group_min", "group_max"}, optional
         For per-group metrics (default "difference"); implied by fairlearn's metric names.
-    agg : {"worst_case", "mean"}, default "worst_case"
-        Equalized odds only: the worse (or the mean) of the TPR and FPR aggregates.
+    combine_rates : {"worst_case", "mean"}, default "worst_case"
+        Equalized odds only: the worse (or the mean) of the TPR and FPR aggregates (fairlearn's
+        ``agg``; ``agg=`` is a deprecated alias).
     min_group_size : int, default 30
         A group's value enters the aggregate only if the group has at least this many rows
         and the rate's denominator does too (TPR needs that many positive labels in the
         group); otherwise it is reported with reason ``insufficient_samples`` and left out.
         Rates with a zero denominator (TPR in a group without positives) are reported as
         ``undefined_statistic`` and left out, never scored 0.
-    on_insufficient : {"warn", "fail", "error", "ignore"}, default "warn"
+    on_insufficient : {"warn", "fail", "error", "skip"}, default "warn"
         Status of insufficient groups, of an aggregate that cannot be computed, and of a
-        single group (reason ``single_group``). ``"ignore"`` lists them as SKIP; a verdict
-        whose aggregate could not be computed is then SKIP, never PASS.
-    missing : {"as_group", "drop", "error"}, default "as_group"
+        single group (reason ``single_group``). ``"skip"`` lists them as SKIP; a verdict
+        whose aggregate could not be computed is then SKIP, never PASS. (``"ignore"`` is a
+        deprecated alias of ``"skip"``.)
+    on_missing : {"as_group", "drop", "error"}, default "as_group"
         Missing sensitive values form their own group (shown as ``<missing>``), drop their rows
         (counted in ``params["n_dropped_missing"]``), or are an ERROR
-        (``missing_sensitive_values``).
+        (``missing_sensitive_values``). ``missing=`` is a deprecated alias.
     decision : {"point", "ci"}, default "point"
         For the bounds on the aggregate (``max_value``/``min_value``): fail on the point
         estimate, or only when the whole confidence interval is beyond the bound (a point
@@ -142,10 +150,11 @@ class FairnessGate(Gate):
         on noise. ``"point"`` fails on the point estimate. ``"ci"`` needs ``n_resamples > 0``.
     confidence : float, default 0.95
         Level of every interval.
-    threshold : float, optional
+    decision_threshold : float, optional
         Binarize scores: with ``proba`` (or a model with ``predict_proba``) the positive-class
-        probability, else the ``prediction`` values, ``>= threshold`` is positive. Without it,
-        probabilities given as predictions are an ERROR (``probabilities_as_labels``).
+        probability, else the ``prediction`` values, ``>= decision_threshold`` is positive.
+        Without it, probabilities given as predictions are an ERROR (``probabilities_as_labels``).
+        ``threshold=`` is a deprecated alias.
     pos_label : optional
         The favourable label when labels are not 0/1, -1/1 or boolean.
     n_resamples : int, optional
@@ -196,17 +205,24 @@ class FairnessGate(Gate):
         "sensitive_features": ["columns", None],
         "method": [Options("between_groups", "to_overall")],
         "aggregate": [Options("difference", "ratio", "group_min", "group_max"), None],
-        "agg": [Options("worst_case", "mean")],
+        "combine_rates": [Options("worst_case", "mean")],
         "min_group_size": [Interval("int", 1, None)],
-        "on_insufficient": [Options("warn", "fail", "error", "ignore")],
-        "missing": [Options("as_group", "drop", "error")],
+        "on_insufficient": [ON_INSUFFICIENT],
+        "on_missing": [Options("as_group", "drop", "error")],
         "decision": [Options("point", "ci")],
         "worsening_decision": [Options("ci", "point")],
         "confidence": [Interval("real", 0, 1, closed="neither")],
-        "threshold": [Interval("real", None, None), None],
+        "decision_threshold": [Interval("real", None, None), None],
+        "pos_label": ["label", None],
         "n_resamples": [Interval("int", 0, MAX_RESAMPLES), None],
         "random_state": [Interval("int", 0, None), None],
     }
+    _renamed_parameters: ClassVar[dict[str, str]] = {
+        "threshold": "decision_threshold",
+        "missing": "on_missing",
+        "agg": "combine_rates",
+    }
+    _renamed_values: ClassVar[dict[str, dict[Any, Any]]] = {"on_insufficient": {"ignore": "skip"}}
 
     def __init__(
         self,
@@ -218,14 +234,14 @@ class FairnessGate(Gate):
         sensitive_features: str | Sequence[str] | None = None,
         method: str = "between_groups",
         aggregate: str | None = None,
-        agg: str = "worst_case",
+        combine_rates: str = "worst_case",
         min_group_size: int = 30,
         on_insufficient: str = "warn",
-        missing: str = "as_group",
+        on_missing: str = "as_group",
         decision: str = "point",
         worsening_decision: str = "ci",
         confidence: float = 0.95,
-        threshold: float | None = None,
+        decision_threshold: float | None = None,
         pos_label: Any = None,
         n_resamples: int | None = None,
         random_state: int | None = 0,
@@ -240,14 +256,14 @@ class FairnessGate(Gate):
         self.sensitive_features = sensitive_features
         self.method = method
         self.aggregate = aggregate
-        self.agg = agg
+        self.combine_rates = combine_rates
         self.min_group_size = min_group_size
         self.on_insufficient = on_insufficient
-        self.missing = missing
+        self.on_missing = on_missing
         self.decision = decision
         self.worsening_decision = worsening_decision
         self.confidence = confidence
-        self.threshold = threshold
+        self.decision_threshold = decision_threshold
         self.pos_label = pos_label
         self.n_resamples = n_resamples
         self.random_state = random_state
@@ -294,13 +310,13 @@ class FairnessGate(Gate):
     def _validate_params(self) -> None:
         owner = type(self).__name__
         spec = self._spec()
-        if self.agg != "worst_case" and not spec.name.startswith("equalized_odds"):
+        if self.combine_rates != "worst_case" and not spec.name.startswith("equalized_odds"):
             raise parameter_error(
                 owner,
-                "agg",
+                "combine_rates",
                 "'worst_case' unless metric is equalized odds",
-                self.agg,
-                f"{owner}(agg='worst_case') for metric={spec.name!r}.",
+                self.combine_rates,
+                f"{owner}(combine_rates='worst_case') for metric={spec.name!r}.",
             )
         if self.max_value is not None and self.min_value is not None and self.min_value > self.max_value:
             raise parameter_error(owner, "min_value", f"<= max_value ({self.max_value})", self.min_value)
@@ -354,7 +370,7 @@ class FairnessGate(Gate):
         return tuple(needs)
 
     def required_any_of(self) -> tuple[tuple[str, ...], ...]:
-        scored = self.threshold is not None and self._spec().kind == "count"
+        scored = self.decision_threshold is not None and self._spec().kind == "count"
         needs = [("proba", "model", "prediction") if scored else ("prediction", "model")]
         if self.max_worsening is not None:  # the baseline: its predictions or its model
             needs.append(
@@ -367,14 +383,14 @@ class FairnessGate(Gate):
     # -- checking -------------------------------------------------------------------------
     def _check(self, ctx: CheckContext) -> Verdict:
         spec = self._spec()
-        groups = inputs.groups(ctx, self.sensitive_features, self.missing)
+        groups = inputs.groups(ctx, self.sensitive_features, self.on_missing)
         default_b = _COUNT_RESAMPLES if spec.kind == "count" else _ROW_RESAMPLES
         n_resamples = default_b if self.n_resamples is None else self.n_resamples
         rng = np.random.default_rng(self.random_state)
         with_baseline = self.max_worsening is not None
         components, base_components = self._components(ctx, spec, groups, n_resamples, rng, with_baseline)
         max_value, min_value = self._bounds(spec)
-        insufficient = INSUFFICIENT_STATUS[self.on_insufficient]
+        insufficient = insufficient_status(self.on_insufficient)
         params = {
             "aggregate": spec.aggregate,
             "max_value": max_value,
@@ -451,13 +467,13 @@ class FairnessGate(Gate):
         w = inp.weights(ctx, groups)
         if spec.kind == "count":
             needs_target = spec.components != ("selection_rate",)
-            counts = inp.confusion(ctx, groups, self.pos_label, self.threshold, needs_target)
+            counts = inp.confusion(ctx, groups, self.pos_label, self.decision_threshold, needs_target)
             if not with_baseline:
                 count_reps = inp.count_replicates(ctx, counts, n_resamples, self.random_state)
                 return comps.count_components(spec.components, counts, count_reps, self.confidence), None
             y = inp.labels(ctx, groups, self.pos_label, needs_target)
-            pred_a = inp.predictions(ctx, groups, self.pos_label, self.threshold, baseline=False)
-            pred_b = inp.predictions(ctx, groups, self.pos_label, self.threshold, baseline=True)
+            pred_a = inp.predictions(ctx, groups, self.pos_label, self.decision_threshold, baseline=False)
+            pred_b = inp.predictions(ctx, groups, self.pos_label, self.decision_threshold, baseline=True)
             joint = fk.joint_counts(codes, n_groups, y, pred_a, pred_b, w)
             base_w = fk.split_joint(joint.weighted)[1]
             base_rows = fk.split_joint(joint.rows)[1]
@@ -512,8 +528,8 @@ class FairnessGate(Gate):
         return out[:1], (out[1:] or None)
 
     def _raw_prediction(self, ctx: CheckContext, groups: inp.Groups, *, baseline: bool) -> np.ndarray:
-        if self.threshold is not None:
-            return inp.predictions(ctx, groups, self.pos_label, self.threshold, baseline=baseline)
+        if self.decision_threshold is not None:
+            return inp.predictions(ctx, groups, self.pos_label, self.decision_threshold, baseline=baseline)
         name = "baseline_prediction" if baseline else "prediction"
         return groups.take(np.asarray(ctx.prediction("current", baseline=baseline)), name)
 
@@ -541,7 +557,7 @@ class FairnessGate(Gate):
         if stacked.shape[0] == 1:
             return stacked[0]
         with np.errstate(invalid="ignore"):
-            if self.agg == "mean":
+            if self.combine_rates == "mean":
                 return stacked.mean(axis=0)
             if spec.aggregate in ("difference", "group_max"):
                 return stacked.max(axis=0)

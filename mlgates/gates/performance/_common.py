@@ -11,7 +11,7 @@ import numpy as np
 from mlgates.core._suggest import VALUE_ALIASES, closest
 from mlgates.core._text import pluralize
 from mlgates.core.finding import Finding
-from mlgates.core.params import parameter_error
+from mlgates.core.params import INSUFFICIENT_STATUS, parameter_error
 from mlgates.core.status import Status
 from mlgates.stats.performance import METRICS, MetricSpec
 
@@ -61,8 +61,8 @@ def metric_spec(owner: str, name: str) -> MetricSpec:
     )
 
 
-#: ``on_insufficient`` option -> status.
-INSUFFICIENT = {"warn": Status.WARN, "fail": Status.FAIL, "error": Status.ERROR, "skip": Status.SKIP}
+#: ``on_insufficient`` option -> status: core's one resolution, under the family's old name.
+INSUFFICIENT = INSUFFICIENT_STATUS
 
 
 def fmt(x: float | None) -> str:

@@ -14,7 +14,7 @@ from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import MAX_RESAMPLES, Interval, Options, parameter_error
+from mlgates.core.params import MAX_RESAMPLES, ON_INSUFFICIENT, Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates.performance._common import INSUFFICIENT, fmt, headline, metric_spec, sample_shortfall
@@ -186,7 +186,7 @@ class PerformanceGate(Gate):
         "power": [Interval("real", 0, 1, closed="neither")],
         "min_samples": [Interval("int", 1, None)],
         "min_effect": [Interval("real", 0, None, closed="neither"), None],
-        "on_insufficient": [Options("warn", "fail", "error", "skip")],
+        "on_insufficient": [ON_INSUFFICIENT],
         "segments": ["columns", "callable", None],
         "min_segment_size": [Interval("int", 1, None)],
         "segment_correction": [Options("holm", "fdr_bh"), None],

@@ -15,7 +15,7 @@ from mlgates.core.context import CheckContext, Side
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import Interval, Options
+from mlgates.core.params import ON_INSUFFICIENT, Interval, insufficient_status
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import column_kind, share_text
@@ -53,7 +53,7 @@ def _feature_columns(ctx: CheckContext, side: Side, columns: Any) -> list[Any]:
 def _labels(ctx: CheckContext, side: Side = "current") -> np.ndarray:
     """The target: a missing label is a value of its own here; an infinite one is not a class
     (the rule of every family, :func:`mlgates.core.inputs.complete`)."""
-    labels = inputs.labels(ctx, side, missing="keep")
+    labels = inputs.labels(ctx, side, on_missing="keep")
     if len(labels) != len(ctx.frame(side)):
         raise InputError("target: length differs from current", reason="length_mismatch", subject="target")
     return labels
@@ -380,7 +380,7 @@ class FeatureLeakageGate(Gate):
         "max_score": [Interval("real", 0.5, 1)],
         "warn_score": [Interval("real", 0.5, 1), None],
         "min_samples": [Interval("int", 2, None)],
-        "on_insufficient": [Options("warn", "fail", "error", "skip")],
+        "on_insufficient": [ON_INSUFFICIENT],
     }
 
     def __init__(
@@ -479,7 +479,7 @@ class FeatureLeakageGate(Gate):
         if n_checked < self.min_samples or (task == "auc" and min(yy.sum(), n_checked - yy.sum()) == 0):
             return Finding(
                 str(col),
-                Status(self.on_insufficient),
+                insufficient_status(self.on_insufficient),
                 threshold=self.max_score,
                 method=task,
                 reason="insufficient_samples",

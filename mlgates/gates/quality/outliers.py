@@ -10,8 +10,7 @@ import numpy as np
 from mlgates.core.context import CheckContext, Side
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import Interval, Options, parameter_error
-from mlgates.core.status import Status
+from mlgates.core.params import ON_INSUFFICIENT, Interval, Options, insufficient_status, parameter_error
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import share_text, unknown_key_findings
 from mlgates.gates.quality._common import (
@@ -99,7 +98,7 @@ class OutlierGate(Gate):
         "fences": ["mapping", None],
         "max_share": [Interval("real", 0, 1), "mapping"],
         "min_samples": [Interval("int", 4, None)],
-        "on_insufficient": [Options("warn", "fail", "error", "skip")],
+        "on_insufficient": [ON_INSUFFICIENT],
     }
 
     def __init__(
@@ -230,7 +229,7 @@ class OutlierGate(Gate):
         else:
             n_source = int(np.isfinite(numeric(ctx, side, col)).sum())
         if not fixed and min(n_checked, n_source) < self.min_samples:
-            status = Status(self.on_insufficient)
+            status = insufficient_status(self.on_insufficient)
             n_inf = n_checked - n_finite
             if n_source <= n_checked:
                 counted = f"{n_source:,} finite values" + ("" if side == "current" else f" in {side}")
