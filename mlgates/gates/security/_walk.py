@@ -1,0 +1,585 @@
+"""The static walk: a symbolic pickle machine that executes nothing.
+
+It keeps pickle's stack, mark stack and memo with symbolic values (literals stay literals;
+a global is a :class:`GlobalRef`; a call is a :class:`Call`), so that ``STACK_GLOBAL``
+operands are resolved exactly as the loader would resolve them, through the memo
+(``PUT``/``BINPUT``/``LONG_BINPUT``/``MEMOIZE`` and the ``GET`` family), and every global the
+loader would import is checked against the allowlist. In ``joblib`` mode a ``BUILD`` on a
+``joblib.numpy_pickle.NumpyArrayWrapper`` is followed, as joblib's ``NumpyUnpickler`` does, by
+the raw array bytes (skipped, their length computed from the wrapper's shape and dtype) or,
+for object arrays, by a nested pickle, walked in turn.
+
+Everything that the loader would import, but that the walk cannot resolve to a name on the
+allowlist, is a finding. Conditions under which the loader would stop with an error stop the
+walk; in the primary interpretation of a file they make it unverifiable.
+"""
+
+from __future__ import annotations
+
+import _compat_pickle
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from mlgates.gates.security._opcodes import Large, Malformed, ParseError, read_ops
+from mlgates.gates.security._streams import ByteSource, LimitExceeded
+
+__all__ = ["NAW", "Problem", "Use", "WalkResult", "walk"]
+
+#: joblib's array placeholder: allowed implicitly, as the joblib format needs it.
+NAW = ("joblib.numpy_pickle", "NumpyArrayWrapper")
+_RECONSTRUCTOR = ("copyreg", "_reconstructor")
+_OBJECT = ("builtins", "object")
+_DTYPE = ("numpy", "dtype")
+_NAW_INIT = ("subclass", "shape", "order", "dtype", "allow_mmap", "numpy_array_alignment_bytes")
+_BUFFER = 2**24  # joblib's BUFFER_SIZE for array reads
+_NAW_DEFAULT_ALIGNMENT = 16
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Use:
+    """One global the loader would import: its name, where, and the allowlist's answer."""
+
+    module: str
+    name: str
+    offset: int
+    allowed: bool
+    why: str | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Problem:
+    """Why (part of) a stream cannot be verified: a stable ``code`` and a sentence."""
+
+    code: str
+    offset: int
+    message: str
+
+
+@dataclasses.dataclass(slots=True)
+class WalkResult:
+    """What one walk over one stream found."""
+
+    uses: list[Use] = dataclasses.field(default_factory=list)
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+    n_arrays: int = 0
+    n_ops: int = 0
+    stopped: bool = False  # the loader would have stopped with an error
+
+
+class GlobalRef:
+    __slots__ = ("module", "name")
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = module
+        self.name = name
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return (self.module, self.name)
+
+
+class Call:
+    """The result of REDUCE/NEWOBJ/NEWOBJ_EX/OBJ/INST."""
+
+    __slots__ = ("args", "func", "how", "state")
+
+    def __init__(self, func: Any, args: Any, how: str) -> None:
+        self.func = func
+        self.args = args
+        self.how = how
+        self.state: Any = None
+
+
+class _Opaque:
+    """A value the walk does not model (sets, arrays, results it cannot know)."""
+
+    __slots__ = ("what",)
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+
+class _Dict:
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[tuple[Any, Any]] | None = None) -> None:
+        self.items = items or []
+
+
+class _Stop(Exception):
+    def __init__(self, code: str, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.code = code
+        self.offset = offset
+
+
+Judge = Callable[[str, str], "str | None"]  # (module, name) -> None if allowed, else why
+
+
+def _is_naw_class(value: Any) -> bool:
+    return isinstance(value, GlobalRef) and value.pair == NAW
+
+
+class _Machine:
+    def __init__(self, src: ByteSource, judge: Judge, *, joblib: bool, result: WalkResult) -> None:
+        self.src = src
+        self.judge = judge
+        self.joblib = joblib
+        self.out = result
+        self.stack: list[Any] = []
+        self.marks: list[list[Any]] = []
+        self.memo: dict[int, Any] = {}
+        self.proto = 0
+        self.frame_end: int | None = None
+        self.pos = 0
+        self.naw_tuples: dict[int, tuple[Any, ...]] = {}
+
+    # -- helpers --------------------------------------------------------------------------
+    def stop(self, code: str, message: str) -> _Stop:
+        return _Stop(code, message, self.pos)
+
+    def problem(self, code: str, message: str) -> None:
+        self.out.problems.append(Problem(code, self.pos, message))
+
+    def pop(self) -> Any:
+        if not self.stack:
+            raise self.stop("stack_underflow", "an opcode pops from an empty stack")
+        return self.stack.pop()
+
+    def top(self) -> Any:
+        if not self.stack:
+            raise self.stop("stack_underflow", "an opcode reads an empty stack")
+        return self.stack[-1]
+
+    def pop_mark(self) -> list[Any]:
+        if not self.marks:
+            raise self.stop("mark_missing", "an opcode needs a MARK that is not there")
+        items = self.stack
+        self.stack = self.marks.pop()
+        return items
+
+    def contain(self, values: Any) -> None:
+        """Values placed into a container, an argument list or a state. The joblib array
+        wrapper class may only be called, directly or as ``copyreg._reconstructor(wrapper,
+        object, None)``: anything else could hide a wrapper from the walk."""
+        if self.joblib and any(_is_naw_class(v) or id(v) in self.naw_tuples for v in values):
+            self.problem(
+                "wrapper_misuse",
+                "joblib's NumpyArrayWrapper class is used other than to build an array wrapper",
+            )
+
+    def make_tuple(self, items: list[Any]) -> tuple[Any, ...]:
+        value = tuple(items)
+        if self.joblib and _naw_reconstruct_args(value):
+            self.naw_tuples[id(value)] = value  # kept alive, so the id stays unique
+        else:
+            self.contain(items)
+        return value
+
+    def use_global(self, module: str, name: str) -> GlobalRef:
+        if self.proto < 3:  # pickle's fix_imports: Python 2 names map to Python 3 ones
+            if (module, name) in _compat_pickle.NAME_MAPPING:
+                module, name = _compat_pickle.NAME_MAPPING[(module, name)]
+            elif module in _compat_pickle.IMPORT_MAPPING:
+                module = _compat_pickle.IMPORT_MAPPING[module]
+        why = None if (module, name) == NAW else self.judge(module, name)
+        self.out.uses.append(Use(module, name, self.pos, why is None, why))
+        return GlobalRef(module, name)
+
+    # -- the walk -------------------------------------------------------------------------
+    def run(self) -> Any:
+        for name, arg, pos in read_ops(self.src):
+            self.pos = pos
+            self.out.n_ops += 1
+            if self.frame_end is not None:
+                if pos >= self.frame_end:
+                    self.frame_end = None  # the frame is over; large data is written unframed
+                elif self.src.pos > self.frame_end:
+                    self.problem("frame_overrun", "an opcode crosses the end of its pickle frame")
+            if name == "STOP":
+                return self.pop()
+            self.step(name, arg)
+        raise self.stop("parse_error", "no STOP opcode")  # pragma: no cover - read_ops ends at STOP
+
+    def step(self, name: str, arg: Any) -> None:  # noqa: PLR0912, PLR0915 - one branch per opcode
+        st = self.stack
+        if name in _LITERAL:
+            if isinstance(arg, Malformed):
+                self.problem("malformed_number", f"{name} argument {arg.text[:20]!r} is not a number")
+                arg = _Opaque("number")
+            st.append(arg)
+        elif name in _CONSTANT:
+            st.append(_CONSTANT[name])
+        elif name == "MARK":
+            self.marks.append(st)
+            self.stack = []
+        elif name == "POP":
+            if st:
+                st.pop()
+            else:
+                self.pop_mark()
+        elif name == "POP_MARK":
+            self.pop_mark()
+        elif name == "DUP":
+            st.append(self.top())
+        elif name in ("EMPTY_LIST", "EMPTY_SET"):
+            st.append([])
+        elif name == "EMPTY_TUPLE":
+            st.append(())
+        elif name == "EMPTY_DICT":
+            st.append(_Dict())
+        elif name in ("TUPLE1", "TUPLE2", "TUPLE3"):
+            n = int(name[-1])
+            if len(st) < n:
+                raise self.stop("stack_underflow", f"{name} needs {n} items")
+            items = st[-n:]
+            del st[-n:]
+            st.append(self.make_tuple(items))
+        elif name in ("TUPLE", "LIST", "FROZENSET"):
+            items = self.pop_mark()
+            if name == "TUPLE":
+                self.stack.append(self.make_tuple(items))
+            else:
+                self.contain(items)
+                self.stack.append(list(items))
+        elif name == "DICT":
+            items = self.pop_mark()
+            self.contain(items)
+            self.stack.append(_Dict(list(zip(items[::2], items[1::2]))))
+        elif name == "APPEND":
+            value = self.pop()
+            self.contain([value])
+            target = self.top()
+            if isinstance(target, list):
+                target.append(value)
+        elif name in ("APPENDS", "ADDITEMS"):
+            items = self.pop_mark()
+            self.contain(items)
+            target = self.top()
+            if isinstance(target, list):
+                target.extend(items)
+        elif name == "SETITEM":
+            value, key = self.pop(), self.pop()
+            self.contain([key, value])
+            target = self.top()
+            if isinstance(target, _Dict):
+                target.items.append((key, value))
+        elif name == "SETITEMS":
+            items = self.pop_mark()
+            self.contain(items)
+            target = self.top()
+            if isinstance(target, _Dict):
+                target.items.extend(zip(items[::2], items[1::2]))
+        elif name in ("PUT", "BINPUT", "LONG_BINPUT"):
+            if arg < 0:
+                raise self.stop("parse_error", "negative PUT index")
+            self.memo[arg] = self.top()
+        elif name == "MEMOIZE":
+            self.memo[len(self.memo)] = self.top()
+        elif name in ("GET", "BINGET", "LONG_BINGET"):
+            if arg not in self.memo:
+                raise self.stop("memo_missing", f"{name} {arg} reads a memo slot that was never set")
+            st.append(self.memo[arg])
+        elif name in ("GLOBAL", "INST"):
+            ref = self.use_global(*arg)
+            if name == "GLOBAL":
+                st.append(ref)
+            else:
+                args = self.pop_mark()
+                self.contain(args)
+                self.stack.append(self.call(ref, tuple(args), "inst"))
+        elif name == "STACK_GLOBAL":
+            qualname, module = self.pop(), self.pop()
+            st = self.stack
+            if isinstance(module, str) and isinstance(qualname, str):
+                st.append(self.use_global(module, qualname))
+            else:
+                what = " and ".join(
+                    sorted({_describe(v) for v in (module, qualname) if not isinstance(v, str)})
+                )
+                unresolved = any(isinstance(v, (Call, _Opaque, GlobalRef, Large)) for v in (module, qualname))
+                code = "unresolvable_operand" if unresolved else "non_string_operand"
+                self.out.uses.append(
+                    Use(
+                        _show(module),
+                        _show(qualname),
+                        self.pos,
+                        False,
+                        f"STACK_GLOBAL operands must be literal strings; got {what}",
+                    )
+                )
+                self.problem(code, f"STACK_GLOBAL with {what} operands cannot be resolved statically")
+                st.append(_Opaque("unresolved global"))
+        elif name in ("REDUCE", "NEWOBJ"):
+            args, func = self.pop(), self.pop()
+            self.stack.append(self.call(func, args, name.lower()))
+        elif name == "NEWOBJ_EX":
+            kwargs, args, cls = self.pop(), self.pop(), self.pop()
+            self.contain([kwargs])
+            self.stack.append(self.call(cls, args, "newobj_ex"))
+        elif name == "OBJ":
+            items = self.pop_mark()
+            if not items:
+                raise self.stop("stack_underflow", "OBJ without a class")
+            self.contain(items[1:])
+            self.stack.append(self.call(items[0], tuple(items[1:]), "obj"))
+        elif name == "BUILD":
+            state = self.pop()
+            inst = self.top()
+            if self.joblib and _naw_attributes(inst) is not None:
+                self.stack[-1] = self.inline_array(inst, state)
+            else:
+                self.contain([state, inst])
+                if isinstance(inst, Call):
+                    inst.state = state
+        elif name == "PROTO":
+            if arg > 5:
+                raise self.stop("parse_error", f"unsupported pickle protocol {arg}")
+            self.proto = arg
+        elif name == "FRAME":
+            if self.frame_end is not None and self.src.pos < self.frame_end:
+                self.problem("frame_overrun", "a pickle frame starts before the previous one ends")
+            self.frame_end = self.src.pos + arg
+        elif name in ("EXT1", "EXT2", "EXT4"):
+            self.out.uses.append(
+                Use("copyreg", f"extension code {arg}", self.pos, False, "extension codes name globals "
+                    "through a registry the scan cannot see")
+            )
+            self.problem("extension_code", f"{name} {arg} names a global through copyreg's extension registry")
+            st.append(_Opaque("extension"))
+        elif name in ("PERSID", "BINPERSID"):
+            raise self.stop("persistent_id", f"{name}: persistent ids are resolved by loader-specific code")
+        elif name == "NEXT_BUFFER":
+            raise self.stop("out_of_band_buffer", "NEXT_BUFFER needs out-of-band buffers")
+        elif name == "READONLY_BUFFER":
+            self.top()
+        else:  # pragma: no cover - every opcode of protocols 0-5 is handled above
+            raise self.stop("parse_error", f"unhandled opcode {name}")
+
+    def call(self, func: Any, args: Any, how: str) -> Call:
+        """A REDUCE/NEWOBJ/OBJ/INST result; checks where the wrapper class flows."""
+        if not _is_naw_class(func):
+            self.contain([func])
+        if id(args) in self.naw_tuples:
+            if not _is_reconstructor(func):
+                self.contain([args])
+        elif not isinstance(args, tuple):
+            self.contain([args])
+        return Call(func, args, how)
+
+    # -- joblib ---------------------------------------------------------------------------
+    def inline_array(self, inst: Call, state: Any) -> _Opaque:
+        attrs = dict(_naw_attributes(inst) or {})
+        if not isinstance(state, _Dict) or not all(isinstance(k, str) for k, _ in state.items):
+            raise self.stop("unverifiable_array", "a joblib array wrapper's state is not a plain dict")
+        attrs.update(dict(state.items))
+        if self.frame_end is not None and self.src.pos < self.frame_end:
+            raise self.stop("unverifiable_array", "joblib array data starts inside a pickle frame")
+        self.frame_end = None
+        dtype = _materialize_dtype(attrs.get("dtype"))
+        if dtype is None:
+            raise self.stop("unverifiable_array", "a joblib array wrapper's dtype cannot be read statically")
+        shape = attrs.get("shape")
+        if not isinstance(shape, (tuple, list)) or not all(
+            isinstance(d, int) and not isinstance(d, bool) for d in shape
+        ):
+            raise self.stop("unverifiable_array", "a joblib array wrapper's shape is not a tuple of integers")
+        self.out.n_arrays += 1
+        if dtype.hasobject:  # a nested pickle, read by a fresh unpickler with the same find_class
+            inner = _Machine(self.src, self.judge, joblib=False, result=self.out)
+            inner.run()
+            return _Opaque("object array")
+        align = attrs.get("numpy_array_alignment_bytes")
+        if align is not None:
+            pad = self.src.read(1)
+            self.src.skip(pad[0] if pad else 0)
+        count = 1
+        for d in shape:
+            count *= d
+        wrapped = (count + 2**63) % 2**64 - 2**63  # joblib multiplies int64s
+        if wrapped < 0 or dtype.itemsize == 0:
+            raise self.stop("unverifiable_array", "a joblib array has a negative size or a zero itemsize")
+        size = wrapped * dtype.itemsize
+        if self.src.skip(size) != size:
+            raise _Stop("truncated", f"joblib array data truncated ({size:,} bytes expected)", self.src.pos)
+        if wrapped != count:
+            raise self.stop("unverifiable_array", "a joblib array's shape overflows")
+        return _Opaque("array")
+
+
+def _is_reconstructor(func: Any) -> bool:
+    return isinstance(func, GlobalRef) and func.pair == _RECONSTRUCTOR
+
+
+def _naw_reconstruct_args(args: tuple[Any, ...]) -> bool:
+    return (
+        len(args) == 3
+        and _is_naw_class(args[0])
+        and isinstance(args[1], GlobalRef)
+        and args[1].pair == _OBJECT
+        and args[2] is None
+    )
+
+
+def _naw_attributes(inst: Any) -> dict[str, Any] | None:
+    """The attributes a joblib array wrapper has before BUILD, or None if ``inst`` is not one."""
+    if not isinstance(inst, Call):
+        return None
+    if _is_reconstructor(inst.func) and isinstance(inst.args, tuple) and _naw_reconstruct_args(inst.args):
+        return {}
+    if not _is_naw_class(inst.func):
+        return None
+    args = inst.args if isinstance(inst.args, tuple) else ()
+    if inst.how in ("newobj", "newobj_ex") or (inst.how in ("obj", "inst") and not args):
+        return {}
+    attrs: dict[str, Any] = {"numpy_array_alignment_bytes": _NAW_DEFAULT_ALIGNMENT, "allow_mmap": False}
+    attrs.update(zip(_NAW_INIT, args))
+    return attrs
+
+
+def _materialize_dtype(value: Any) -> Any:
+    """A numpy dtype rebuilt from a symbolic ``numpy.dtype(name, align, copy)`` call and its
+    BUILD state, when both are plain literals (as numpy writes them); None otherwise."""
+    import re
+
+    import numpy as np
+
+    if not (isinstance(value, Call) and isinstance(value.func, GlobalRef) and value.func.pair == _DTYPE):
+        return None
+    args = value.args
+    if not (isinstance(args, tuple) and len(args) == 3 and isinstance(args[0], str)):
+        return None
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,5}", args[0]):
+        return None
+    try:
+        dtype = np.dtype(args[0], bool(args[1]), bool(args[2]))
+        if value.state is not None:
+            dtype.__setstate__(_literal(value.state))
+    except (TypeError, ValueError, _NotLiteral):
+        return None
+    return dtype
+
+
+class _NotLiteral(Exception):
+    pass
+
+
+def _literal(value: Any) -> Any:
+    if value is None or isinstance(value, (str, bytes, int, float)):
+        return value
+    if isinstance(value, tuple):
+        return tuple(_literal(v) for v in value)
+    if isinstance(value, list):
+        return [_literal(v) for v in value]
+    if isinstance(value, _Dict):
+        return {_literal(k): _literal(v) for k, v in value.items}
+    if isinstance(value, Call):
+        dtype = _materialize_dtype(value)
+        if dtype is not None:
+            return dtype
+    raise _NotLiteral
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, GlobalRef):
+        return "a global"
+    if isinstance(value, Call):
+        return "a call result"
+    if isinstance(value, (_Opaque, Large)):
+        return "an unknown value"
+    return f"a {type(value).__name__}"
+
+
+def _show(value: Any) -> str:
+    return value if isinstance(value, str) else f"<{_describe(value)}>"
+
+
+_LITERAL = frozenset(
+    {
+        "INT",
+        "BININT",
+        "BININT1",
+        "BININT2",
+        "LONG",
+        "LONG1",
+        "LONG4",
+        "FLOAT",
+        "BINFLOAT",
+        "STRING",
+        "BINSTRING",
+        "SHORT_BINSTRING",
+        "BINBYTES",
+        "SHORT_BINBYTES",
+        "BINBYTES8",
+        "BYTEARRAY8",
+        "UNICODE",
+        "SHORT_BINUNICODE",
+        "BINUNICODE",
+        "BINUNICODE8",
+    }
+)
+_CONSTANT = {"NONE": None, "NEWTRUE": True, "NEWFALSE": False}
+
+
+def walk(src: ByteSource, judge: Judge, *, joblib: bool, primary: bool) -> WalkResult:
+    """Walk one pickle stream from ``src``'s position.
+
+    ``joblib`` follows joblib's inline arrays. In the ``primary`` interpretation (the one the
+    loader of this file uses) the stream must end right after its STOP; anything that stops
+    the walk is a problem. A secondary interpretation (the same bytes given to another
+    loader) only contributes the globals it reaches before its loader would stop.
+    """
+    result = WalkResult()
+    machine = _Machine(src, judge, joblib=joblib, result=result)
+    try:
+        machine.run()
+    except ParseError as exc:
+        result.stopped = True
+        code = "truncated" if exc.truncated else "parse_error"
+        result.problems.append(Problem(code, exc.offset, str(exc)))
+    except _Stop as exc:
+        result.stopped = True
+        result.problems.append(Problem(exc.code, exc.offset, str(exc)))
+    except LimitExceeded as exc:
+        result.stopped = True
+        result.problems.append(
+            Problem("decompressed_bytes_exceeded", src.pos, f"decompressed data exceeds the cap ({exc})")
+        )
+    except (ValueError, EOFError, OSError) as exc:  # a corrupt compressed stream
+        result.stopped = True
+        result.problems.append(Problem("corrupt_stream", src.pos, f"cannot decompress: {exc}"))
+    else:
+        if primary:
+            _check_end(src, result)
+    if not primary:
+        # another loader's view: stopping is that loader's error, not ours to report
+        result.problems = [p for p in result.problems if p.code in _ALWAYS]
+    return result
+
+
+#: Problems reported in every interpretation (they are about globals, not about parsing).
+_ALWAYS = frozenset({"unresolvable_operand", "non_string_operand", "extension_code", "wrapper_misuse"})
+
+
+def _check_end(src: ByteSource, result: WalkResult) -> None:
+    try:
+        if src.at_end():
+            return
+        offset = src.pos
+        head = src.peek(2)
+        several = len(head) == 2 and head[0] == 0x80 and head[1] <= 5
+        if several:
+            result.problems.append(
+                Problem("multiple_pickles", offset, "a second pickle follows the first one's STOP")
+            )
+        else:
+            result.problems.append(
+                Problem("trailing_bytes", offset, "bytes follow the pickle's STOP opcode")
+            )
+    except LimitExceeded as exc:
+        result.problems.append(
+            Problem("decompressed_bytes_exceeded", src.pos, f"decompressed data exceeds the cap ({exc})")
+        )
+    except (ValueError, EOFError, OSError) as exc:
+        result.problems.append(Problem("corrupt_stream", src.pos, f"cannot decompress: {exc}"))
