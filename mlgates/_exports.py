@@ -45,6 +45,13 @@ LAZY_EXPORTS: dict[str, str] = {
     "capture_environment": "mlgates.fingerprints.environment",
     "fingerprint": "mlgates.fingerprints",
     "fingerprint_table": "mlgates.fingerprints",
+    # security
+    "Allowlist": "mlgates.gates.security",
+    "ArtifactSafetyGate": "mlgates.gates.security",
+    "SecretsGate": "mlgates.gates.security",
+    "SensitiveDataGate": "mlgates.gates.security",
+    "UnsafeArtifactError": "mlgates.gates.security",
+    "safe_load": "mlgates.gates.security",
     # integrations (need their extra; importing without it raises ImportError naming it)
     "EvidentlyGate": "mlgates.integrations.evidently",
 }
