@@ -204,5 +204,24 @@ def preset_pairs(name: str) -> frozenset[tuple[str, str]]:
     raise KeyError(name)
 
 
+#: Preset globals that can return an exact ``str`` (a global name built at load time).
+STR_CAPABLE = frozenset(
+    {("builtins", "str"), ("_codecs", "encode"), ("copyreg", "_reconstructor"), ("functools", "partial")}
+)
+
+
+@lru_cache(maxsize=1)
+def never_str() -> frozenset[tuple[str, str]]:
+    """Preset globals whose calls never return an exact ``str`` (classes whose instances are
+    not ``str``, and value-rebuilding functions); user additions are not among them."""
+    tables = (_PYTHON, _NUMPY, _SCIPY, _PANDAS, _SKLEARN_INTERNAL, _XGBOOST, _LIGHTGBM)
+    out: set[tuple[str, str]] = set()
+    for table in tables:
+        out |= _pairs(table)
+    if _installed("sklearn"):
+        out |= _sklearn_estimators()
+    return frozenset(out - STR_CAPABLE)
+
+
 #: Names accepted by :meth:`Allowlist.preset`.
 PRESETS = ("lightgbm", "numpy", "pandas", "python", "scipy", "sklearn", "xgboost")

@@ -132,13 +132,13 @@ def _scan_pickle(path: Path, head: bytes, allow: Allowlist, size: int, cap: int)
         primary_reading = "joblib.load"
         seen = [Seen(s.use, primary_reading) for s in seen]
         with open(path, "rb") as fh:  # pickle.load on the same (decompressed) bytes
-            other = walk(ByteSource(fh, compression=compression, max_bytes=cap), allow.judge, joblib=False, primary=False)
+            other = walk(ByteSource(fh, compression=compression, max_bytes=cap), allow.judge, joblib=False, primary=False, c_loader=True)
         label = "pickle.load" if compression is None else f"pickle.load after {compression} decompression"
         seen += _new(seen, other.uses, label)
         primary.problems.extend(other.problems)
     if compression is not None and head[0] in _BY_CODE:
         with open(path, "rb") as fh:  # pickle.load on the compressed bytes themselves
-            raw = walk(ByteSource(fh, max_bytes=cap), allow.judge, joblib=False, primary=False)
+            raw = walk(ByteSource(fh, max_bytes=cap), allow.judge, joblib=False, primary=False, c_loader=True)
         seen += _new(seen, raw.uses, "pickle.load of the raw (compressed) bytes")
         primary.problems.extend(raw.problems)
     return ArtifactReport(

@@ -95,13 +95,13 @@ class ByteSource:
             before = len(self._buf) - self._start
             if self._dec is None:
                 self._produce(self._raw.read(_CHUNK))
-                if len(self._buf) - self._start == before:
-                    self._eof = True
-                continue
-            self._step()
+            else:
+                self._step()
             if len(self._buf) - self._start > before:
                 return True
-        return len(self._buf) > self._start
+            if self._dec is None:
+                self._eof = True
+        return False
 
     def _step(self) -> None:
         dec = self._dec

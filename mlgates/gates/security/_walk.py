@@ -122,10 +122,13 @@ def _is_naw_class(value: Any) -> bool:
 
 
 class _Machine:
-    def __init__(self, src: ByteSource, judge: Judge, *, joblib: bool, result: WalkResult) -> None:
+    def __init__(
+        self, src: ByteSource, judge: Judge, *, joblib: bool, result: WalkResult, c_loader: bool = False
+    ) -> None:
         self.src = src
         self.judge = judge
         self.joblib = joblib
+        self.c_loader = c_loader  # the reading of pickle.load (C): stricter about argument tuples
         self.out = result
         self.stack: list[Any] = []
         self.marks: list[list[Any]] = []
@@ -251,6 +254,8 @@ class _Machine:
             value = self.pop()
             self.contain([value])
             target = self.top()
+            if _is_literal(target) and not isinstance(target, list):
+                raise self.stop("stack_error", "APPEND to a value that is not a list")
             if isinstance(target, list):
                 target.append(value)
         elif name in ("APPENDS", "ADDITEMS"):
@@ -263,6 +268,8 @@ class _Machine:
             value, key = self.pop(), self.pop()
             self.contain([key, value])
             target = self.top()
+            if _is_literal(target) and not isinstance(target, (_Dict, list)):
+                raise self.stop("stack_error", "SETITEM on a value that is not a dict")
             if isinstance(target, _Dict):
                 target.items.append((key, value))
         elif name == "SETITEMS":
@@ -295,38 +302,29 @@ class _Machine:
             if isinstance(module, str) and isinstance(qualname, str):
                 st.append(self.use_global(module, qualname))
             else:
-                what = " and ".join(
-                    sorted({_describe(v) for v in (module, qualname) if not isinstance(v, str)})
-                )
-                unresolved = any(isinstance(v, (Call, _Opaque, GlobalRef, Large)) for v in (module, qualname))
-                code = "unresolvable_operand" if unresolved else "non_string_operand"
-                self.out.uses.append(
-                    Use(
-                        _show(module),
-                        _show(qualname),
-                        self.pos,
-                        False,
-                        f"STACK_GLOBAL operands must be literal strings; got {what}",
-                    )
-                )
-                self.problem(code, f"STACK_GLOBAL with {what} operands cannot be resolved statically")
+                self.dynamic_global(module, qualname)
                 st.append(_Opaque("unresolved global"))
         elif name in ("REDUCE", "NEWOBJ"):
             args, func = self.pop(), self.pop()
+            self.callable_or_stop(name, func, args)
             self.stack.append(self.call(func, args, name.lower()))
         elif name == "NEWOBJ_EX":
             kwargs, args, cls = self.pop(), self.pop(), self.pop()
+            self.callable_or_stop(name, cls, args)
             self.contain([kwargs])
             self.stack.append(self.call(cls, args, "newobj_ex"))
         elif name == "OBJ":
             items = self.pop_mark()
             if not items:
                 raise self.stop("stack_underflow", "OBJ without a class")
+            self.callable_or_stop(name, items[0], ())
             self.contain(items[1:])
             self.stack.append(self.call(items[0], tuple(items[1:]), "obj"))
         elif name == "BUILD":
             state = self.pop()
             inst = self.top()
+            if _is_literal(inst) and state is not None and not (isinstance(state, _Dict) and not state.items):
+                raise self.stop("stack_error", "BUILD sets the state of a literal value")
             if self.joblib and _naw_attributes(inst) is not None:
                 self.stack[-1] = self.inline_array(inst, state)
             else:
@@ -356,6 +354,34 @@ class _Machine:
             self.top()
         else:  # pragma: no cover - every opcode of protocols 0-5 is handled above
             raise self.stop("parse_error", f"unhandled opcode {name}")
+
+    def dynamic_global(self, module: Any, qualname: Any) -> None:
+        """STACK_GLOBAL whose operands are not both literal strings. Loaders accept exact
+        ``str`` operands only: if an operand may be one at load time (the result of a call
+        that can return a string), the global cannot be known, so it is a finding in every
+        reading; if neither can be, the loader stops here, which is a finding in the primary
+        reading (the brief: fail closed on non-string operands) and the end of a secondary one."""
+        odd = [v for v in (module, qualname) if not isinstance(v, str)]
+        what = " and ".join(sorted({_describe(v) for v in odd}))
+        if any(_maybe_str(v) for v in odd):
+            self.out.uses.append(
+                Use(_show(module), _show(qualname), self.pos, False,
+                    f"STACK_GLOBAL operands must be literal strings; got {what}")  # fmt: skip
+            )
+            raise self.stop("unresolvable_operand", f"STACK_GLOBAL with {what} operands cannot be resolved statically")
+        raise self.stop("non_string_operand", f"STACK_GLOBAL with {what} operands (loaders refuse non-strings)")
+
+    def callable_or_stop(self, name: str, func: Any, args: Any) -> None:
+        """Stop where every loader raises: calling a literal (an int, a string, a list ...),
+        or passing arguments that are not a tuple (pickle.load) or not iterable (joblib)."""
+        if _is_literal(func):
+            raise self.stop("stack_error", f"{name} calls a value that is not callable")
+        if not _is_literal(args):
+            return
+        if (self.c_loader or name != "REDUCE") and not isinstance(args, tuple):
+            raise self.stop("stack_error", f"{name} arguments are not a tuple")
+        if not isinstance(args, (tuple, list, _Dict, str, bytes, bytearray)):
+            raise self.stop("stack_error", f"{name} arguments are not iterable")
 
     def call(self, func: Any, args: Any, how: str) -> Call:
         """A REDUCE/NEWOBJ/OBJ/INST result; checks where the wrapper class flows."""
@@ -481,6 +507,24 @@ def _literal(value: Any) -> Any:
     raise _NotLiteral
 
 
+def _maybe_str(value: Any) -> bool:
+    """Whether a non-literal-string stack value could be an exact ``str`` at load time."""
+    if isinstance(value, (_Opaque, Large)):
+        return True
+    if _is_literal(value) or isinstance(value, GlobalRef):
+        return False
+    if isinstance(value, Call) and isinstance(value.func, GlobalRef):
+        from mlgates.gates.security._presets import never_str
+
+        return value.func.pair != NAW and value.func.pair not in never_str()
+    return True
+
+
+def _is_literal(value: Any) -> bool:
+    """A value built from literal opcodes (never callable, never an object with state)."""
+    return value is None or isinstance(value, (int, float, str, bytes, bytearray, tuple, list, _Dict, Large))
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, GlobalRef):
         return "a global"
@@ -522,7 +566,7 @@ _LITERAL = frozenset(
 _CONSTANT = {"NONE": None, "NEWTRUE": True, "NEWFALSE": False}
 
 
-def walk(src: ByteSource, judge: Judge, *, joblib: bool, primary: bool) -> WalkResult:
+def walk(src: ByteSource, judge: Judge, *, joblib: bool, primary: bool, c_loader: bool = False) -> WalkResult:
     """Walk one pickle stream from ``src``'s position.
 
     ``joblib`` follows joblib's inline arrays. In the ``primary`` interpretation (the one the
@@ -531,7 +575,7 @@ def walk(src: ByteSource, judge: Judge, *, joblib: bool, primary: bool) -> WalkR
     loader) only contributes the globals it reaches before its loader would stop.
     """
     result = WalkResult()
-    machine = _Machine(src, judge, joblib=joblib, result=result)
+    machine = _Machine(src, judge, joblib=joblib, result=result, c_loader=c_loader)
     try:
         machine.run()
     except ParseError as exc:
@@ -559,7 +603,7 @@ def walk(src: ByteSource, judge: Judge, *, joblib: bool, primary: bool) -> WalkR
 
 
 #: Problems reported in every interpretation (they are about globals, not about parsing).
-_ALWAYS = frozenset({"unresolvable_operand", "non_string_operand", "extension_code", "wrapper_misuse"})
+_ALWAYS = frozenset({"unresolvable_operand", "extension_code", "wrapper_misuse"})
 
 
 def _check_end(src: ByteSource, result: WalkResult) -> None:

@@ -96,12 +96,15 @@ class ArtifactSafetyGate(Gate):
         allowlisted classes' code only); the verdict's ``method`` says which was used.
     on_unsupported : {"error", "fail", "warn", "skip"}, default "error"
         Status for a file that is not an artifact format the gate reads.
+    paths : list of str, optional
+        Files or folders scanned on every check, besides the ``artifacts`` input: how a suite
+        file (``mlgates check``) points the gate at a project's model folder.
     name, blocking
         See :class:`~mlgates.Gate`.
 
     Notes
     -----
-    Input: ``check(artifacts=...)``: a path, a folder (searched for ``.pkl``, ``.pickle``,
+    Input: ``check(artifacts=...)`` (optional when ``paths`` is set): a path, a folder (searched for ``.pkl``, ``.pickle``,
     ``.joblib``, ``.jbl``, ``.sav``, ``.npy``, ``.npz``, ``.skops`` files and pickle headers),
     a list of them, or a mapping of name to path.
 
@@ -144,6 +147,7 @@ class ArtifactSafetyGate(Gate):
         "max_decompressed_bytes": [Interval("int", 1, None)],
         "verify": ["boolean"],
         "on_unsupported": [Options("error", "fail", "warn", "skip")],
+        "paths": [list, tuple, None],
     }
 
     def __init__(
@@ -153,6 +157,7 @@ class ArtifactSafetyGate(Gate):
         max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_BYTES,
         verify: bool = False,
         on_unsupported: str = "error",
+        paths: list[str] | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
@@ -161,9 +166,10 @@ class ArtifactSafetyGate(Gate):
         self.max_decompressed_bytes = max_decompressed_bytes
         self.verify = verify
         self.on_unsupported = on_unsupported
+        self.paths = paths
 
     def required_inputs(self) -> tuple[str, ...]:
-        return ("artifacts",)
+        return () if self.paths else ("artifacts",)
 
     def _param_to_config(self, key: str, value: Any) -> Any:
         if isinstance(value, Allowlist):
@@ -182,7 +188,9 @@ class ArtifactSafetyGate(Gate):
         from mlgates.gates.security._scan import scan_artifact
 
         allow = self._allowlist()
-        paths = artifact_paths(ctx.get("artifacts"))
+        paths = artifact_paths([str(p) for p in self.paths or ()])
+        if ctx.has("artifacts"):
+            paths += artifact_paths(ctx.get("artifacts"))
         findings: list[Finding] = []
         methods: set[str] = set()
         for label, path in paths:

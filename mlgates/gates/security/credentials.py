@@ -245,7 +245,8 @@ class SecretsGate(Gate):
                         where.append(
                             f"line {chunk.count(chr(10), 0, offset) + 1}" if is_text else f"offset {base + offset}"
                         )
-            finding = self._finding(label, kinds, examples, ", ".join(where) or "file", where=where)
+            where.sort(key=lambda w: int(w.split()[-1]))
+            finding = self._finding(label, kinds, examples, ", ".join(where) or "file", locations=where)
             if truncated and finding.status is Status.PASS:
                 finding = finding.replace(
                     status=Status.WARN,
