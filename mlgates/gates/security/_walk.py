@@ -128,7 +128,7 @@ class _Machine:
         self.src = src
         self.judge = judge
         self.joblib = joblib
-        self.c_loader = c_loader  # the reading of pickle.load (C): stricter about argument tuples
+        self.c_loader = c_loader  # a secondary reading by pickle.load (C): stricter about argument tuples
         self.out = result
         self.stack: list[Any] = []
         self.marks: list[list[Any]] = []
@@ -187,6 +187,11 @@ class _Machine:
             elif module in _compat_pickle.IMPORT_MAPPING:
                 module = _compat_pickle.IMPORT_MAPPING[module]
         why = None if (module, name) == NAW else self.judge(module, name)
+        if why is not None and self.c_loader and not _importable(module):
+            # another loader's reading of bytes that are not opcodes for it (a joblib array,
+            # memo slots of a nested pickle): importing a module that is not installed fails,
+            # and the loader stops there
+            raise self.stop("import_error", f"{module} is not importable here")
         self.out.uses.append(Use(module, name, self.pos, why is None, why))
         return GlobalRef(module, name)
 
@@ -432,6 +437,19 @@ class _Machine:
         if wrapped != count:
             raise self.stop("unverifiable_array", "a joblib array's shape overflows")
         return _Opaque("array")
+
+
+def _importable(module: str) -> bool:
+    """Whether the top-level package of ``module`` is installed (looked up, not imported)."""
+    import importlib.util
+
+    top = module.split(".")[0]
+    if not top.isidentifier():
+        return False
+    try:
+        return importlib.util.find_spec(top) is not None
+    except (ImportError, ValueError):
+        return True
 
 
 def _is_reconstructor(func: Any) -> bool:
