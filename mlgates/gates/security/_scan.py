@@ -22,7 +22,7 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mlgates.gates.security._streams import ByteSource, compression_of
+from mlgates.gates.security._streams import DECOMPRESS_ERRORS, ByteSource, compression_of
 from mlgates.gates.security._walk import Problem, Use, walk
 
 if TYPE_CHECKING:
@@ -246,7 +246,7 @@ def _scan_zip(path: Path, allow: Allowlist, size: int, cap: int) -> ArtifactRepo
                 except LimitExceeded:
                     problems.append(Problem("decompressed_bytes_exceeded", src.pos, f"{name}: exceeds the cap"))
                     break
-                except (zipfile.BadZipFile, OSError, ValueError) as exc:
+                except (zipfile.BadZipFile, *DECOMPRESS_ERRORS) as exc:
                     problems.append(Problem("parse_error", src.pos, f"{name}: {exc}"))
                     continue
                 seen += s

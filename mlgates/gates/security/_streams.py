@@ -10,7 +10,7 @@ import zlib
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
-__all__ = ["ByteSource", "LimitExceeded", "compression_of"]
+__all__ = ["DECOMPRESS_ERRORS", "ByteSource", "LimitExceeded", "compression_of"]
 
 _CHUNK = 1 << 20
 
@@ -23,6 +23,10 @@ _MAGIC: tuple[tuple[str, bytes], ...] = (
     ("lzma", b"\x5d\x00"),
     ("lz4", b"\x04\x22\x4d\x18"),
 )
+
+
+#: What a corrupt compressed stream raises while it is read.
+DECOMPRESS_ERRORS: tuple[type[BaseException], ...] = (ValueError, EOFError, OSError, zlib.error, lzma.LZMAError)
 
 
 class LimitExceeded(Exception):

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mlgates.gates.security._opcodes import Large, Malformed, ParseError, read_ops
-from mlgates.gates.security._streams import ByteSource, LimitExceeded
+from mlgates.gates.security._streams import DECOMPRESS_ERRORS, ByteSource, LimitExceeded
 
 __all__ = ["NAW", "Problem", "Use", "WalkResult", "walk"]
 
@@ -206,6 +206,8 @@ class _Machine:
                 elif self.src.pos > self.frame_end:
                     self.problem("frame_overrun", "an opcode crosses the end of its pickle frame")
             if name == "STOP":
+                if self.frame_end is not None and self.src.pos < self.frame_end:
+                    self.problem("truncated", "the last pickle frame declares more bytes than it holds")
                 return self.pop()
             self.step(name, arg)
         raise self.stop("parse_error", "no STOP opcode")  # pragma: no cover - read_ops ends at STOP
@@ -608,7 +610,7 @@ def walk(src: ByteSource, judge: Judge, *, joblib: bool, primary: bool, c_loader
         result.problems.append(
             Problem("decompressed_bytes_exceeded", src.pos, f"decompressed data exceeds the cap ({exc})")
         )
-    except (ValueError, EOFError, OSError) as exc:  # a corrupt compressed stream
+    except DECOMPRESS_ERRORS as exc:  # a corrupt compressed stream
         result.stopped = True
         result.problems.append(Problem("corrupt_stream", src.pos, f"cannot decompress: {exc}"))
     else:
@@ -643,5 +645,5 @@ def _check_end(src: ByteSource, result: WalkResult) -> None:
         result.problems.append(
             Problem("decompressed_bytes_exceeded", src.pos, f"decompressed data exceeds the cap ({exc})")
         )
-    except (ValueError, EOFError, OSError) as exc:
+    except DECOMPRESS_ERRORS as exc:
         result.problems.append(Problem("corrupt_stream", src.pos, f"cannot decompress: {exc}"))

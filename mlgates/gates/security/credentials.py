@@ -281,7 +281,7 @@ class SecretsGate(Gate):
 
     def _chunks(self, path: Path) -> Iterator[tuple[str, int, bool, bool]]:
         """(text, offset of its start, whether it is a text file, whether the cap cut the file)."""
-        from mlgates.gates.security._streams import ByteSource, LimitExceeded, compression_of
+        from mlgates.gates.security._streams import DECOMPRESS_ERRORS, ByteSource, LimitExceeded, compression_of
 
         with open(path, "rb") as fh:
             head = fh.read(8)
@@ -303,7 +303,7 @@ class SecretsGate(Gate):
                 except LimitExceeded:
                     yield "", base, is_text, True
                     return
-                except (ValueError, EOFError, OSError):
+                except DECOMPRESS_ERRORS:
                     return  # not actually compressed: scanned below as raw bytes would need a reread
                 if not block:
                     if compression is None and src.pos < size:
