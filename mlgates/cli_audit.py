@@ -50,10 +50,14 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="cap on what a compressed artifact may decompress to (default 2 GiB)",
     )
-    audit.add_argument("--verify", action="store_true", help="also load clean pickles with the restricted unpickler")
+    audit.add_argument(
+        "--verify", action="store_true", help="also load clean pickles with the restricted unpickler"
+    )
     audit.add_argument("--no-secrets", action="store_true", help="skip the credentials scan")
     audit.add_argument("--format", choices=("text", "json", "markdown", "junit", "html"), default=None)
-    audit.add_argument("--output", "-o", metavar="PATH", action="append", help="write the report here (by suffix)")
+    audit.add_argument(
+        "--output", "-o", metavar="PATH", action="append", help="write the report here (by suffix)"
+    )
     audit.add_argument("--fail-on", choices=("fail", "warn"), default="fail")
     audit.add_argument("--quiet", "-q", action="store_true", help="no summary on the terminal")
     audit.add_argument("--no-color", action="store_true")
@@ -85,7 +89,9 @@ def _learn(paths: list[Path], out: str, cap: int) -> int:
 
     files = [p for _, p in artifact_paths([str(p) for p in paths])]
     if not files:
-        raise CliError("--learn: no artifact file (.pkl, .joblib, .npy, .npz, .skops, ...) under the given paths.")
+        raise CliError(
+            "--learn: no artifact file (.pkl, .joblib, .npy, .npz, .skops, ...) under the given paths."
+        )
     learned = Allowlist(source="learned", baseline=True)
     for path in files:
         try:

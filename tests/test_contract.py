@@ -111,12 +111,32 @@ def _reproducibility() -> dict[str, Example]:
     return {"ReproducibilityGate": repro, "DeterminismGate": determinism}
 
 
+def _security() -> dict[str, Example]:
+    import pickle
+    import tempfile
+    from pathlib import Path
+
+    from mlgates import ArtifactSafetyGate, SecretsGate, SensitiveDataGate
+
+    def artifact():
+        folder = Path(tempfile.mkdtemp())
+        (folder / "model.pkl").write_bytes(pickle.dumps({"weights": [0.5, 1.5]}))
+        return ArtifactSafetyGate(allow="python"), {"artifacts": [str(folder / "model.pkl")]}
+
+    return {
+        "ArtifactSafetyGate": artifact,
+        "SensitiveDataGate": lambda: (SensitiveDataGate(max_share=0.01), None),
+        "SecretsGate": lambda: (SecretsGate(), None),
+    }
+
+
 EXAMPLES: dict[str, Example] = {
     **_quality(),
     **_drift(),
     **_fairness(),
     **_performance(),
     **_reproducibility(),
+    **_security(),
 }
 
 

@@ -16,6 +16,7 @@ RUNNABLE = [
     "quality.md",
     "performance.md",
     "reproducibility.md",
+    "security.md",
 ]
 
 

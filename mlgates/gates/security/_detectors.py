@@ -156,7 +156,7 @@ def _date_of_birth(text: str) -> bool:
             day = _dt.datetime.strptime(text[:10], fmt).date()
         except ValueError:
             continue
-        return 1900 <= day.year and day <= today
+        return day.year >= 1900 and day <= today
     return False
 
 

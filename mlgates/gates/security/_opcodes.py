@@ -88,6 +88,11 @@ def _sized(src: ByteSource, n: int, pos: int, kind: str) -> Any:
     return bytearray(data) if kind == "bytearray" else data
 
 
+def _decode_long(data: bytes) -> int:
+    """Two's complement, little-endian (pickle's LONG1/LONG4 layout)."""
+    return int.from_bytes(data, "little", signed=True)
+
+
 def _int_text(text: bytes, *, long: bool) -> Any:
     if long and text.endswith(b"L"):
         text = text[:-1]
@@ -99,7 +104,7 @@ def _int_text(text: bytes, *, long: bool) -> Any:
         return Malformed(text)
 
 
-def _arg(name: str, src: ByteSource, pos: int) -> Any:  # noqa: PLR0911, PLR0912 - one branch per layout
+def _arg(name: str, src: ByteSource, pos: int) -> Any:
     if name in ("GLOBAL", "INST"):
         module, qualname = _line(src, pos, "module name"), _line(src, pos, "global name")
         try:
@@ -142,14 +147,14 @@ def _arg(name: str, src: ByteSource, pos: int) -> Any:  # noqa: PLR0911, PLR0912
         return struct.unpack(">d", _exact(src, 8, pos, name))[0]
     if name == "LONG1":
         n = _exact(src, 1, pos, name)[0]
-        return pickletools.decode_long(_exact(src, n, pos, name))
+        return _decode_long(_exact(src, n, pos, name))
     if name == "LONG4":
         n = struct.unpack("<i", _exact(src, 4, pos, name))[0]
         if n < 0:
             raise ParseError("LONG4 byte count < 0", pos)
         if n > LARGE:
             return _sized(src, n, pos, "bytes")  # a huge integer's value is never needed
-        return pickletools.decode_long(_exact(src, n, pos, name))
+        return _decode_long(_exact(src, n, pos, name))
     sized = {
         "SHORT_BINSTRING": (1, "<B", "ascii"),
         "BINSTRING": (4, "<i", "ascii"),

@@ -135,8 +135,7 @@ _SKLEARN_INTERNAL = {
         "Exponentiation PairwiseKernel Hyperparameter"
     ),
     "sklearn.linear_model._sgd_fast": (
-        "Hinge ModifiedHuber Log SquaredLoss Huber EpsilonInsensitive SquaredEpsilonInsensitive "
-        "SquaredHinge"
+        "Hinge ModifiedHuber Log SquaredLoss Huber EpsilonInsensitive SquaredEpsilonInsensitive SquaredHinge"
     ),
     "sklearn.metrics._dist_metrics": "EuclideanDistance64 EuclideanDistance32 newObj",
     "sklearn.metrics._scorer": "_PassthroughScorer _Scorer",

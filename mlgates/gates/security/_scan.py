@@ -33,6 +33,7 @@ __all__ = ["ARTIFACT_SUFFIXES", "ArtifactReport", "Seen", "is_artifact", "scan_a
 #: File suffixes treated as model artifacts when a folder is scanned.
 ARTIFACT_SUFFIXES = (".pkl", ".pickle", ".joblib", ".jbl", ".sav", ".npy", ".npz", ".skops")
 _COMPRESSED_PICKLE_SUFFIXES = (".gz", ".z", ".bz2", ".xz", ".lzma")
+_ZIP_ERRORS: tuple[type[BaseException], ...] = (zipfile.BadZipFile, *DECOMPRESS_ERRORS)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -132,7 +133,13 @@ def _scan_pickle(path: Path, head: bytes, allow: Allowlist, size: int, cap: int)
         primary_reading = "joblib.load"
         seen = [Seen(s.use, primary_reading) for s in seen]
         with open(path, "rb") as fh:  # pickle.load on the same (decompressed) bytes
-            other = walk(ByteSource(fh, compression=compression, max_bytes=cap), allow.judge, joblib=False, primary=False, c_loader=True)
+            other = walk(
+                ByteSource(fh, compression=compression, max_bytes=cap),
+                allow.judge,
+                joblib=False,
+                primary=False,
+                c_loader=True,
+            )
         label = "pickle.load" if compression is None else f"pickle.load after {compression} decompression"
         seen += _new(seen, other.uses, label)
         primary.problems.extend(other.problems)
@@ -200,7 +207,9 @@ def _npy(src: ByteSource, allow: Allowlist, label: str) -> tuple[list[Seen], lis
     expected = int(np.prod(shape, dtype=object)) * dtype.itemsize
     got = src.skip(expected)
     if got < expected:
-        problems.append(Problem("truncated", src.pos, f"{label}: {expected:,} data bytes expected, {got:,} found"))
+        problems.append(
+            Problem("truncated", src.pos, f"{label}: {expected:,} data bytes expected, {got:,} found")
+        )
     elif not src.at_end():
         problems.append(Problem("trailing_bytes", src.pos, f"{label}: bytes follow the array data"))
     return [], problems, 1
@@ -214,7 +223,11 @@ def _scan_npy_file(path: Path, allow: Allowlist, size: int, cap: int) -> Artifac
         try:
             seen, problems, n = _npy(src, allow, path.name)
         except LimitExceeded:
-            seen, problems, n = [], [Problem("decompressed_bytes_exceeded", src.pos, "file exceeds the cap")], 0
+            seen, problems, n = (
+                [],
+                [Problem("decompressed_bytes_exceeded", src.pos, "file exceeds the cap")],
+                0,
+            )
     method = "static_walk" if seen or any(p.code != "parse_error" for p in problems) else "npy_header"
     return ArtifactReport(str(path), "npy", method, tuple(seen), tuple(problems), n, size, src.pos)
 
@@ -225,7 +238,9 @@ def _scan_zip(path: Path, allow: Allowlist, size: int, cap: int) -> ArtifactRepo
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        return ArtifactReport(str(path), "zip", "none", problems=(Problem("parse_error", 0, str(exc)),), size=size)
+        return ArtifactReport(
+            str(path), "zip", "none", problems=(Problem("parse_error", 0, str(exc)),), size=size
+        )
     with zf:
         names = zf.namelist()
         if "schema.json" in names or path.name.lower().endswith(".skops"):
@@ -244,16 +259,20 @@ def _scan_zip(path: Path, allow: Allowlist, size: int, cap: int) -> ArtifactRepo
                         continue  # numpy.load returns such members as bytes
                     s, p, n = _npy(src, allow, name)
                 except LimitExceeded:
-                    problems.append(Problem("decompressed_bytes_exceeded", src.pos, f"{name}: exceeds the cap"))
+                    problems.append(
+                        Problem("decompressed_bytes_exceeded", src.pos, f"{name}: exceeds the cap")
+                    )
                     break
-                except (zipfile.BadZipFile, *DECOMPRESS_ERRORS) as exc:
+                except _ZIP_ERRORS as exc:
                     problems.append(Problem("parse_error", src.pos, f"{name}: {exc}"))
                     continue
                 seen += s
                 problems += p
                 n_arrays += n
                 budget -= src.pos
-    return ArtifactReport(str(path), "npz", "static_walk", tuple(seen), tuple(problems), n_arrays, size, cap - budget)
+    return ArtifactReport(
+        str(path), "npz", "static_walk", tuple(seen), tuple(problems), n_arrays, size, cap - budget
+    )
 
 
 def _scan_skops(path: Path, allow: Allowlist, size: int) -> ArtifactReport:
@@ -264,14 +283,20 @@ def _scan_skops(path: Path, allow: Allowlist, size: int) -> ArtifactReport:
             str(path),
             "skops",
             "none",
-            problems=(Problem("missing_dependency", 0, "scanning .skops files needs skops: pip install skops"),),
+            problems=(
+                Problem("missing_dependency", 0, "scanning .skops files needs skops: pip install skops"),
+            ),
             size=size,
         )
     try:
         untrusted = sio.get_untrusted_types(file=path)
     except Exception as exc:  # noqa: BLE001 - skops raises many types on corrupt files
         return ArtifactReport(
-            str(path), "skops", "skops_untrusted_types", problems=(Problem("parse_error", 0, str(exc)[:300]),), size=size
+            str(path),
+            "skops",
+            "skops_untrusted_types",
+            problems=(Problem("parse_error", 0, str(exc)[:300]),),
+            size=size,
         )
     seen = []
     for dotted in untrusted:

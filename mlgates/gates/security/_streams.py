@@ -26,7 +26,13 @@ _MAGIC: tuple[tuple[str, bytes], ...] = (
 
 
 #: What a corrupt compressed stream raises while it is read.
-DECOMPRESS_ERRORS: tuple[type[BaseException], ...] = (ValueError, EOFError, OSError, zlib.error, lzma.LZMAError)
+DECOMPRESS_ERRORS: tuple[type[BaseException], ...] = (
+    ValueError,
+    EOFError,
+    OSError,
+    zlib.error,
+    lzma.LZMAError,
+)
 
 
 class LimitExceeded(Exception):
@@ -108,7 +114,7 @@ class ByteSource:
         return False
 
     def _step(self) -> None:
-        dec = self._dec
+        dec: Any = self._dec
         room = _CHUNK if self._max is None else max(1, min(_CHUNK, self._max - self._produced + 1))
         tail = getattr(dec, "unconsumed_tail", b"")
         if tail:
@@ -171,9 +177,7 @@ class ByteSource:
         return bytes(self._buf[self._start : self._start + n])
 
 
-def open_source(
-    path: Any, *, compression: str | None, max_bytes: int | None
-) -> tuple[BinaryIO, ByteSource]:
+def open_source(path: Any, *, compression: str | None, max_bytes: int | None) -> tuple[BinaryIO, ByteSource]:
     """Open ``path`` and wrap it; the caller closes the returned file."""
     fh: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed by the caller
     return fh, ByteSource(fh, compression=compression, max_bytes=max_bytes)

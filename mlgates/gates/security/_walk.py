@@ -212,7 +212,7 @@ class _Machine:
             self.step(name, arg)
         raise self.stop("parse_error", "no STOP opcode")  # pragma: no cover - read_ops ends at STOP
 
-    def step(self, name: str, arg: Any) -> None:  # noqa: PLR0912, PLR0915 - one branch per opcode
+    def step(self, name: str, arg: Any) -> None:
         st = self.stack
         if name in _LITERAL:
             if isinstance(arg, Malformed):
@@ -348,10 +348,17 @@ class _Machine:
             self.frame_end = self.src.pos + arg
         elif name in ("EXT1", "EXT2", "EXT4"):
             self.out.uses.append(
-                Use("copyreg", f"extension code {arg}", self.pos, False, "extension codes name globals "
-                    "through a registry the scan cannot see")
+                Use(
+                    "copyreg",
+                    f"extension code {arg}",
+                    self.pos,
+                    False,
+                    "extension codes name globals through a registry the scan cannot see",
+                )
             )
-            self.problem("extension_code", f"{name} {arg} names a global through copyreg's extension registry")
+            self.problem(
+                "extension_code", f"{name} {arg} names a global through copyreg's extension registry"
+            )
             st.append(_Opaque("extension"))
         elif name in ("PERSID", "BINPERSID"):
             raise self.stop("persistent_id", f"{name}: persistent ids are resolved by loader-specific code")
@@ -372,11 +379,20 @@ class _Machine:
         what = " and ".join(sorted({_describe(v) for v in odd}))
         if any(_maybe_str(v) for v in odd):
             self.out.uses.append(
-                Use(_show(module), _show(qualname), self.pos, False,
-                    f"STACK_GLOBAL operands must be literal strings; got {what}")  # fmt: skip
+                Use(
+                    _show(module),
+                    _show(qualname),
+                    self.pos,
+                    False,
+                    f"STACK_GLOBAL operands must be literal strings; got {what}",
+                )
             )
-            raise self.stop("unresolvable_operand", f"STACK_GLOBAL with {what} operands cannot be resolved statically")
-        raise self.stop("non_string_operand", f"STACK_GLOBAL with {what} operands (loaders refuse non-strings)")
+            raise self.stop(
+                "unresolvable_operand", f"STACK_GLOBAL with {what} operands cannot be resolved statically"
+            )
+        raise self.stop(
+            "non_string_operand", f"STACK_GLOBAL with {what} operands (loaders refuse non-strings)"
+        )
 
     def callable_or_stop(self, name: str, func: Any, args: Any) -> None:
         """Stop where every loader raises: calling a literal (an int, a string, a list ...),
@@ -501,7 +517,7 @@ def _materialize_dtype(value: Any) -> Any:
     try:
         dtype = np.dtype(args[0], bool(args[1]), bool(args[2]))
         if value.state is not None:
-            dtype.__setstate__(_literal(value.state))
+            dtype.__setstate__(_literal(value.state))  # type: ignore[attr-defined]
     except (TypeError, ValueError, _NotLiteral):
         return None
     return dtype
@@ -638,9 +654,7 @@ def _check_end(src: ByteSource, result: WalkResult) -> None:
                 Problem("multiple_pickles", offset, "a second pickle follows the first one's STOP")
             )
         else:
-            result.problems.append(
-                Problem("trailing_bytes", offset, "bytes follow the pickle's STOP opcode")
-            )
+            result.problems.append(Problem("trailing_bytes", offset, "bytes follow the pickle's STOP opcode"))
     except LimitExceeded as exc:
         result.problems.append(
             Problem("decompressed_bytes_exceeded", src.pos, f"decompressed data exceeds the cap ({exc})")

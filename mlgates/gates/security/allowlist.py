@@ -81,9 +81,7 @@ class Allowlist:
         return cls(items, source=f"preset {name!r}")
 
     @classmethod
-    def from_artifact(
-        cls, path: str | os.PathLike[str], *, max_decompressed_bytes: int = 2**31
-    ) -> Allowlist:
+    def from_artifact(cls, path: str | os.PathLike[str], *, max_decompressed_bytes: int = 2**31) -> Allowlist:
         """Learn the globals of a trusted artifact (a build you made yourself): every global
         it imports, in any reading. Save it with :meth:`save` and review it; artifacts checked
         against it later FAIL on any global it does not list (``new_global``).
@@ -110,9 +108,15 @@ class Allowlist:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise ValueError(f"{path}: cannot read the allowlist: {exc}") from exc
-        if not isinstance(data, dict) or data.get("schema") != SCHEMA or not isinstance(data.get("globals"), list):
+        if (
+            not isinstance(data, dict)
+            or data.get("schema") != SCHEMA
+            or not isinstance(data.get("globals"), list)
+        ):
             raise ValueError(f"{path}: not an mlgates allowlist (expected schema {SCHEMA!r} and 'globals').")
-        return cls(data["globals"], source=str(data.get("source") or path), baseline=bool(data.get("baseline")))
+        return cls(
+            data["globals"], source=str(data.get("source") or path), baseline=bool(data.get("baseline"))
+        )
 
     @classmethod
     def resolve(cls, spec: Any) -> Allowlist:
@@ -131,7 +135,9 @@ class Allowlist:
         if isinstance(spec, Iterable):
             parts = [cls.resolve(s) for s in spec]
             return cls().union(*parts)
-        raise TypeError(f"allow: expected a preset name, a .json path, 'module:qualname' or a list; got {spec!r}")
+        raise TypeError(
+            f"allow: expected a preset name, a .json path, 'module:qualname' or a list; got {spec!r}"
+        )
 
     # -- set operations -------------------------------------------------------------------
     def union(self, *others: Allowlist) -> Allowlist:
@@ -182,7 +188,8 @@ class Allowlist:
             return None
         shown = f"{module}.{name}"
         if "." in name:
-            return f"{shown} is a dotted name (it walks attributes from {module}.{name.split('.')[0]}) not on the allowlist"
+            first = f"{module}.{name.split('.')[0]}"
+            return f"{shown} is a dotted name (it walks attributes from {first}) not on the allowlist"
         if self.baseline:
             return f"{shown} is not in the baseline ({self.source or 'learned from a trusted artifact'})"
         return f"{shown} is not on the allowlist"
@@ -195,7 +202,12 @@ class Allowlist:
         """Write the list as reviewable JSON (one entry per line); returns the path."""
         from mlgates.core.config import _atomic_write
 
-        data = {"schema": SCHEMA, "source": self.source, "baseline": self.baseline, "globals": self.to_config()}
+        data = {
+            "schema": SCHEMA,
+            "source": self.source,
+            "baseline": self.baseline,
+            "globals": self.to_config(),
+        }
         out = Path(path)
         _atomic_write(out, json.dumps(data, indent=1) + "\n")
         return out

@@ -51,7 +51,8 @@ def artifact_paths(value: Any) -> list[tuple[str, Path]]:
         items = [(str(v), v) for v in value]
     else:
         raise InputError(
-            f"artifacts: expected a path, a list of paths or a mapping of name -> path; got {type(value).__name__}",
+            "artifacts: expected a path, a list of paths or a mapping of name -> path; "
+            f"got {type(value).__name__}",
             reason="invalid_input",
             subject="artifacts",
         )
@@ -104,7 +105,8 @@ class ArtifactSafetyGate(Gate):
 
     Notes
     -----
-    Input: ``check(artifacts=...)`` (optional when ``paths`` is set): a path, a folder (searched for ``.pkl``, ``.pickle``,
+    Input: ``check(artifacts=...)`` (optional when ``paths`` is set): a path, a folder
+    (searched for ``.pkl``, ``.pickle``,
     ``.joblib``, ``.jbl``, ``.sav``, ``.npy``, ``.npz``, ``.skops`` files and pickle headers),
     a list of them, or a mapping of name to path.
 
@@ -126,7 +128,8 @@ class ArtifactSafetyGate(Gate):
     >>> from sklearn.linear_model import LogisticRegression
     >>> from mlgates import ArtifactSafetyGate
     >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = joblib.dump(LogisticRegression().fit([[0.0], [1.0]], [0, 1]), folder / "model.joblib", compress=("gzip", 3))
+    >>> model = LogisticRegression().fit([[0.0], [1.0]], [0, 1])
+    >>> _ = joblib.dump(model, folder / "model.joblib", compress=("gzip", 3))
     >>> gate = ArtifactSafetyGate()
     >>> gate.check(artifacts=folder).status
     <Status.PASS: 'pass'>
@@ -137,8 +140,9 @@ class ArtifactSafetyGate(Gate):
     >>> v = gate.check(artifacts=folder)
     >>> v.status, v.reason
     (<Status.FAIL: 'fail'>, 'disallowed_global')
-    >>> print(v.findings[0].message)
-    evil.joblib: global ...getcwd at offset ... is not allowed: ...getcwd is not on the allowlist (read by joblib.load)
+    >>> print(v.findings[0].message)  # doctest: +NORMALIZE_WHITESPACE
+    evil.joblib: global ...getcwd at offset ... is not allowed:
+    ...getcwd is not on the allowlist (read by joblib.load)
     """
 
     extra_inputs: ClassVar[tuple[str, ...]] = ("artifacts",)
@@ -209,7 +213,9 @@ class ArtifactSafetyGate(Gate):
             findings=findings,
             metrics={
                 "n_artifacts": len(paths),
-                "n_disallowed_globals": sum(f.reason in ("disallowed_global", "new_global") for f in findings),
+                "n_disallowed_globals": sum(
+                    f.reason in ("disallowed_global", "new_global") for f in findings
+                ),
                 "n_unverifiable": sum(f.reason == "unverifiable" for f in findings),
             },
             params={

@@ -229,7 +229,9 @@ class SecretsGate(Gate):
         out = []
         for label, path in self._paths(value):
             if not path.is_file():
-                out.append(Finding(label, Status.ERROR, reason="file_not_found", message=f"{label}: no such file"))
+                out.append(
+                    Finding(label, Status.ERROR, reason="file_not_found", message=f"{label}: no such file")
+                )
                 continue
             kinds: Counter[str] = Counter()
             examples: list[str] = []
@@ -243,7 +245,9 @@ class SecretsGate(Gate):
                         examples.append(shown)
                     if len(where) < 5:
                         where.append(
-                            f"line {chunk.count(chr(10), 0, offset) + 1}" if is_text else f"offset {base + offset}"
+                            f"line {chunk.count(chr(10), 0, offset) + 1}"
+                            if is_text
+                            else f"offset {base + offset}"
                         )
             where.sort(key=lambda w: int(w.split()[-1]))
             finding = self._finding(label, kinds, examples, ", ".join(where) or "file", locations=where)
@@ -273,15 +277,19 @@ class SecretsGate(Gate):
                 if ".git" in child.parts:
                     continue
                 label = str(child.relative_to(folder.parent))
-                if child.name.lower().endswith(_TEXT_SUFFIXES) or child.name.startswith(".env"):
-                    out.append((label, child))
-                elif _looks_artifact(child):
+                textual = child.name.lower().endswith(_TEXT_SUFFIXES) or child.name.startswith(".env")
+                if textual or _looks_artifact(child):
                     out.append((label, child))
         return out
 
     def _chunks(self, path: Path) -> Iterator[tuple[str, int, bool, bool]]:
         """(text, offset of its start, whether it is a text file, whether the cap cut the file)."""
-        from mlgates.gates.security._streams import DECOMPRESS_ERRORS, ByteSource, LimitExceeded, compression_of
+        from mlgates.gates.security._streams import (
+            DECOMPRESS_ERRORS,
+            ByteSource,
+            LimitExceeded,
+            compression_of,
+        )
 
         with open(path, "rb") as fh:
             head = fh.read(8)

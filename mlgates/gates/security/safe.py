@@ -171,7 +171,7 @@ def _restricted_load(path: Path, allow: Allowlist, *, max_decompressed_bytes: in
     cls = _unpickler_class(allow)
     with open(path, "rb") as fh:
         src = ByteSource(fh, compression=compression, max_bytes=max_decompressed_bytes)
-        params = inspect.signature(cls.__init__).parameters
+        params = inspect.signature(cls).parameters
         if "ensure_native_byte_order" in params:
             unpickler = cls(str(path), src, ensure_native_byte_order=True)
         else:  # pragma: no cover - joblib < 1.5

@@ -150,7 +150,10 @@ def test_folder_input_and_unsupported_files(tmp_path):
     # a file given explicitly in an unknown format is an error (on_unsupported)
     verdict = ArtifactSafetyGate().check(artifacts=tmp_path / "weights.bin")
     assert verdict.status is Status.ERROR and verdict.reason == "unsupported_format"
-    assert ArtifactSafetyGate(on_unsupported="warn").check(artifacts=tmp_path / "weights.bin").status is Status.WARN
+    assert (
+        ArtifactSafetyGate(on_unsupported="warn").check(artifacts=tmp_path / "weights.bin").status
+        is Status.WARN
+    )
     missing = ArtifactSafetyGate().check(artifacts=tmp_path / "nope.pkl")
     assert missing.status is Status.ERROR and missing.reason == "file_not_found"
     assert ArtifactSafetyGate().check(artifacts=[]).status is Status.SKIP
@@ -172,10 +175,14 @@ def test_baseline_allowlist_fails_on_a_new_global(tmp_path):
     # a new build that adds a harmless-looking global the baseline never had FAILs
     import collections
 
-    joblib.dump({"model": estimator, "meta": collections.OrderedDict(a=1)}, tmp_path / "v2.joblib", compress=3)
+    joblib.dump(
+        {"model": estimator, "meta": collections.OrderedDict(a=1)}, tmp_path / "v2.joblib", compress=3
+    )
     verdict = ArtifactSafetyGate(allow=str(saved)).check(artifacts=tmp_path / "v2.joblib")
     assert verdict.status is Status.FAIL and verdict.reason == "new_global"
-    assert "collections.OrderedDict" in verdict.findings[0].message and "baseline" in verdict.findings[0].message
+    assert (
+        "collections.OrderedDict" in verdict.findings[0].message and "baseline" in verdict.findings[0].message
+    )
     # ... which the sklearn preset would have allowed
     assert ArtifactSafetyGate().check(artifacts=tmp_path / "v2.joblib").status is Status.PASS
     # learning refuses an artifact that does not verify
@@ -191,8 +198,9 @@ def test_allowlist_is_exact_pairs_never_prefixes():
     assert ("numpy.testing", "assert_equal") not in allow
     assert "dotted name" in allow.judge("numpy", "sys.modules")
     assert ("sklearn.linear_model._logistic", "LogisticRegression") in allow
-    for danger in [("builtins", "eval"), ("builtins", "getattr"), ("os", "system"), ("posix", "system"),
-                   ("subprocess", "Popen"), ("importlib", "import_module"), ("builtins", "__import__")]:  # fmt: skip
+    dangers = [("builtins", "eval"), ("builtins", "getattr"), ("os", "system"), ("posix", "system")]
+    dangers += [("subprocess", "Popen"), ("importlib", "import_module"), ("builtins", "__import__")]
+    for danger in dangers:
         assert danger not in allow, danger
     custom = Allowlist(["mypkg.model:Net"]) | allow
     assert ("mypkg.model", "Net") in custom and len(custom) == len(allow) + 1
