@@ -8,12 +8,12 @@ from mlgates.demo.data import TARGET, DemoData, split_adult
 
 
 def test_security_section_passes_on_adult():
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.tree import DecisionTreeClassifier
 
     reference, current = split_adult()
     reference, current = reference.head(2000), current.head(2000)
     numeric = reference.drop(columns=[TARGET]).select_dtypes("number")
-    model = LogisticRegression(max_iter=200).fit(numeric, reference[TARGET])
+    model = DecisionTreeClassifier(max_depth=3, random_state=0).fit(numeric, reference[TARGET])
     suite = security.section(DemoData(reference, current, model=model, baseline_model=None))
     verdict = suite.check(current=current)
     assert "mlgates.demo.security" in SECTIONS
