@@ -60,8 +60,8 @@ def _glob(module: str, name: str) -> bytes:
 CALL = _sbu("echo pwned") + b"\x85R."
 
 
-def build_corpus(folder: Path) -> dict[str, tuple[Path, bool]]:
-    """name -> (path, is_malicious)."""
+def build_corpus(folder: Path, bomb_mib: int = 256) -> dict[str, tuple[Path, bool]]:
+    """name -> (path, is_malicious); the bomb holds ``bomb_mib`` MiB of zeros (and claims 4 GiB)."""
     from sklearn.compose import ColumnTransformer
     from sklearn.ensemble import RandomForestClassifier
     from sklearn.linear_model import LogisticRegression
@@ -135,7 +135,7 @@ def build_corpus(folder: Path) -> dict[str, tuple[Path, bool]]:
     put("broken_truncated.pkl", pickle.dumps(pipe, protocol=4)[:-20], True)
     comp = zlib.compressobj(9, zlib.DEFLATED, 31)
     bomb = comp.compress(b"\x80\x04\x8e" + (1 << 32).to_bytes(8, "little")) + b"".join(
-        comp.compress(bytes(1 << 20)) for _ in range(256)
+        comp.compress(bytes(1 << 20)) for _ in range(bomb_mib)
     )
     put("bomb_gzip.joblib", bomb + comp.flush(), True)
     return out
