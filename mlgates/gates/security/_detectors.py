@@ -100,18 +100,21 @@ def _ssn(text: str) -> bool:
 _ISO_DATE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}")
 
 
+_QUAD = re.compile(r"\d{1,3}(\.\d{1,3}){3}")
+_E164 = re.compile(r"\+\d{8,15}")
+_GROUPED = re.compile(r"(\+\d{1,3}[ .-]?)?(\(\d{1,4}\)[ .-]?)?\d{1,4}([ .-]\d{1,4}){1,5}")
+_NON_DIGIT = re.compile(r"\D")
+
+
 def _phone(text: str, min_digits: int) -> bool:
-    digits = sum(ch.isdigit() for ch in text)
+    digits = len(text) - len(_NON_DIGIT.findall(text))
     if not min_digits <= digits <= 15 or _ISO_DATE.fullmatch(text):
         return False
-    if re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", text):
+    if _QUAD.fullmatch(text):
         return False  # IPv4 / version string
-    if text.startswith("+") and re.fullmatch(r"\+\d{8,15}", text):
+    if text.startswith("+") and _E164.fullmatch(text):
         return True  # E.164
-    return bool(
-        re.fullmatch(r"(\+\d{1,3}[ .-]?)?(\(\d{1,4}\)[ .-]?)?\d{1,4}([ .-]\d{1,4}){1,5}", text)
-        and re.search(r"[ .()-]", text)
-    )
+    return bool(_GROUPED.fullmatch(text) and digits < len(text))
 
 
 def _email(text: str) -> bool:
@@ -222,22 +225,35 @@ def scan_values(
     text = "\n".join(v.replace("\n", " ") for v in values)
     starts = np.cumsum([0] + [len(v) + 1 for v in values[:-1]]) if values else np.zeros(0, dtype=int)
     out: dict[str, tuple[list[int], list[str]]] = {}
-    claimed: list[tuple[int, int]] = []
+    claimed: list[tuple[int, int]] = []  # sorted, non-overlapping spans of earlier detectors
     for name in [n for n in _PRIORITY if n in detectors]:
         det = DETECTORS[name]
         validate = (lambda t: _phone(t, min_phone_digits)) if name == "phone" else det.validate
-        rows: dict[int, str] = {}
+        mine: list[tuple[int, int]] = []
+        texts: list[str] = []
         for m in det.pattern.finditer(text):
             span = m.span()
-            if any(a < span[1] and span[0] < b for a, b in claimed):
+            if (claimed and _overlaps(claimed, span)) or not validate(m.group()):
                 continue
-            if not validate(m.group()):
-                continue
-            claimed.append(span)
-            i = int(np.searchsorted(starts, span[0], side="right")) - 1
-            rows.setdefault(i, m.group())
+            mine.append(span)
+            texts.append(m.group())
+        where = np.searchsorted(starts, [s for s, _ in mine], side="right") - 1 if mine else []
+        rows: dict[int, str] = {}
+        for i, found in zip(map(int, where), texts):
+            rows.setdefault(i, found)
+        claimed = sorted(claimed + mine)
         out[name] = (sorted(rows), [rows[i] for i in sorted(rows)])
     return out
+
+
+def _overlaps(spans: list[tuple[int, int]], span: tuple[int, int]) -> bool:
+    """Whether ``span`` overlaps one of the sorted, non-overlapping ``spans``."""
+    import bisect
+
+    i = bisect.bisect_right(spans, (span[0], float("inf"))) - 1
+    if i >= 0 and spans[i][1] > span[0]:
+        return True
+    return i + 1 < len(spans) and spans[i + 1][0] < span[1]
 
 
 def mask(value: str, kind: str = "") -> str:
