@@ -106,9 +106,43 @@ def _learn(paths: list[Path], out: str, cap: int) -> int:
     return 0
 
 
+_SUFFIX_FORMATS = {".txt": "text", ".json": "json", ".md": "markdown", ".xml": "junit", ".html": "html"}
+
+
+def _outputs(paths: list[str], fmt: str | None, error: type[Exception]) -> list[tuple[Path, str]]:
+    """Each ``--output`` with its format (``--format`` for a single output, else the suffix),
+    checked before anything is scanned."""
+    out = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.parent.is_dir():
+            raise error(f"--output {path}: the folder {path.parent} does not exist; create it first.")
+        chosen = fmt if fmt is not None and len(paths) == 1 else _SUFFIX_FORMATS.get(path.suffix.lower())
+        if chosen is None:
+            raise error(
+                f"--output {path}: cannot tell the format from the suffix {path.suffix!r}; use one of "
+                f"{', '.join(sorted(_SUFFIX_FORMATS))}."
+            )
+        out.append((path, chosen))
+    return out
+
+
+def render(verdict: Any, fmt: str, *, color: bool = False) -> str:
+    """The verdict in one of the report formats."""
+    if fmt == "text":
+        return str(verdict.to_text(color=color)) + "\n"
+    if fmt == "json":
+        return str(verdict.to_json()) + "\n"
+    if fmt == "markdown":
+        return str(verdict.to_markdown())
+    if fmt == "junit":
+        return str(verdict.to_junit_xml())
+    return str(verdict.to_html())
+
+
 def run_audit(args: argparse.Namespace) -> int:
     """Handler of ``mlgates audit``; returns the exit code."""
-    from mlgates.cli_check import CliError, _outputs, render
+    from mlgates.cli_check import CliError
     from mlgates.gates.security import Allowlist
 
     paths = [Path(p) for p in args.paths]
@@ -122,7 +156,7 @@ def run_audit(args: argparse.Namespace) -> int:
         Allowlist.resolve(allow)
     except (ValueError, TypeError) as exc:
         raise CliError(f"--allow: {exc}") from None
-    outputs = _outputs(args.output or [], args.format)
+    outputs = _outputs(args.output or [], args.format, CliError)
     suite = audit_suite(
         allow=allow if len(allow) > 1 else allow[0],
         max_decompressed_bytes=args.max_decompressed_bytes,

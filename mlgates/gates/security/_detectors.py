@@ -14,6 +14,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = ["DETECTORS", "Detector", "mask", "scan_values"]
 
@@ -237,7 +238,7 @@ def scan_values(
                 continue
             mine.append(span)
             texts.append(m.group())
-        where = np.searchsorted(starts, [s for s, _ in mine], side="right") - 1 if mine else []
+        where: Any = np.searchsorted(starts, [s for s, _ in mine], side="right") - 1 if mine else []
         rows: dict[int, str] = {}
         for i, found in zip(map(int, where), texts):
             rows.setdefault(i, found)

@@ -199,8 +199,8 @@ class Allowlist:
         return [f"{m}:{n}" for m, n in self]
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the list as reviewable JSON (one entry per line); returns the path."""
-        from mlgates.core.config import _atomic_write
+        """Write the list as reviewable JSON (one entry per line), atomically; returns the path."""
+        import tempfile
 
         data = {
             "schema": SCHEMA,
@@ -209,7 +209,14 @@ class Allowlist:
             "globals": self.to_config(),
         }
         out = Path(path)
-        _atomic_write(out, json.dumps(data, indent=1) + "\n")
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(json.dumps(data, indent=1) + "\n")
+            os.replace(tmp, out)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         return out
 
 
