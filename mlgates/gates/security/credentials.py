@@ -192,7 +192,7 @@ class SecretsGate(Gate):
     def _columns(self, ctx: CheckContext) -> list[Finding]:
         import pandas as pd
 
-        from mlgates.gates.security.sensitive import _is_text
+        from mlgates.gates.security.sensitive import _duplicate, _is_text
 
         frame = ctx.frame("current")
         if len(frame) == 0:
@@ -202,9 +202,15 @@ class SecretsGate(Gate):
             for col in cols:
                 ctx.column("current", col)
         else:
-            cols = [c for c in frame.columns if _is_text(frame[c])]
+            cols = list(dict.fromkeys(frame.columns))
+        duplicated = set(frame.columns[frame.columns.duplicated()])
         out = []
         for col in cols:
+            if col in duplicated:
+                out.append(_duplicate(col))
+                continue
+            if self.columns is None and not _is_text(frame[col]):
+                continue
             values = frame[col].dropna()
             codes, uniques = pd.factorize(values.astype(str))
             counts = Counter(codes.tolist()) if len(uniques) < len(codes) else None

@@ -181,9 +181,13 @@ class SensitiveDataGate(Gate):
             for col in wanted:
                 ctx.column("current", col)  # column_missing names it
         else:
-            wanted = list(frame.columns)
-        findings: list[Finding] = []
+            wanted = list(dict.fromkeys(frame.columns))
+        findings: list[Finding] = [*unknown_columns(frame, self.allow, "allow")]
+        duplicated = set(frame.columns[frame.columns.duplicated()])
         for col in wanted:
+            if col in duplicated:
+                findings.append(_duplicate(col))
+                continue
             series = frame[col]
             texty = _is_text(series)
             hint = column_name_hint(col) if self.name_hints else None
@@ -226,7 +230,7 @@ class SensitiveDataGate(Gate):
             n_unique = int(values.nunique())
         else:
             # the unique-value path: factorize once (missing values get code -1), scan uniques
-            codes, uniques = pd.factorize(series, use_na_sentinel=True)
+            codes, uniques = _factorize(series)
             present = codes >= 0
             n = int(present.sum())
             codes = codes[present] if n < len(codes) else codes
@@ -290,6 +294,49 @@ class SensitiveDataGate(Gate):
             f"allowed" + (found_note if any(k in counts_by for k in expected) else ""),
             **base,
         )
+
+
+def _factorize(series: Any) -> tuple[Any, Any]:
+    """``pd.factorize``, with unhashable values (lists, dicts in a text column) as their text."""
+    import pandas as pd
+
+    try:
+        return pd.factorize(series, use_na_sentinel=True)
+    except TypeError:
+        as_text = series.map(lambda v: v if isinstance(v, str) or v is None else repr(v))
+        return pd.factorize(as_text, use_na_sentinel=True)
+
+
+def _duplicate(col: Any) -> Finding:
+    return Finding(
+        str(col),
+        Status.ERROR,
+        reason="duplicate_columns",
+        message=f"{col}: the column name appears more than once in current; rename the duplicates",
+    )
+
+
+def unknown_columns(frame: Any, mapping: Any, parameter: str) -> list[Finding]:
+    """An ERROR ``column_missing`` finding for each key of a per-column mapping parameter that
+    names no column of ``frame``, with the nearest column name."""
+    import difflib
+
+    names = [str(c) for c in frame.columns]
+    out = []
+    for key in mapping or {}:
+        if key in frame.columns:
+            continue
+        close = difflib.get_close_matches(str(key), names, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        out.append(
+            Finding(
+                str(key),
+                Status.ERROR,
+                reason="column_missing",
+                message=f"{parameter}[{key!r}]: no column {key!r} in current.{hint}",
+            )
+        )
+    return out
 
 
 def _pct(x: float) -> str:

@@ -304,3 +304,23 @@ def test_no_raw_value_in_any_output(tmp_path):
             assert raw not in text, (fmt, raw)
         assert "john.doe" not in text and "EXAMPLE" not in text, fmt
     assert "j***@e******.com" in outputs["json"]  # masked examples are there
+
+
+def test_awkward_tables_are_judged_or_reported():
+    frame = pd.DataFrame([["a@example.com", "x", "ok"]] * 3, columns=["mail", "note", "note"])
+    for gate in (SensitiveDataGate(), SecretsGate()):
+        verdict = gate.check(current=frame)
+        dup = [f for f in verdict.findings if f.subject == "note"]
+        assert [f.reason for f in dup] == ["duplicate_columns"] and dup[0].status is Status.ERROR
+    mixed = pd.DataFrame(
+        {"text": pd.Series(["john.doe@example.com", ["a", "list"], {"k": 1}, None], dtype=object)}
+    )
+    finding = SensitiveDataGate().check(current=mixed).findings[0]
+    assert finding.status is Status.FAIL and finding.details["n_checked"] == 3
+
+
+def test_allow_key_that_names_no_column_is_an_error_with_a_suggestion(people):
+    verdict = SensitiveDataGate(allow={"contact_emial": ["email"]}).check(current=people)
+    typo = [f for f in verdict.findings if f.reason == "column_missing"]
+    assert len(typo) == 1 and typo[0].status is Status.ERROR and verdict.status is Status.ERROR
+    assert "Did you mean 'contact_email'?" in typo[0].message
