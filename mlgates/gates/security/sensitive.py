@@ -344,13 +344,13 @@ def _pct(x: float) -> str:
 
 
 def _is_text(series: Any) -> bool:
+    """A text column: string or categorical dtype, or object values that include strings
+    (``is_string_dtype`` alone says yes to every object column, lists and Decimals included)."""
     import numpy as np
     import pandas as pd
 
     dtype = series.dtype
-    if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype):
-        return True
-    if dtype is np.dtype(object):
+    if dtype == np.dtype(object):
         head = series.dropna().head(100)
-        return len(head) > 0 and any(isinstance(v, str) for v in head)
-    return False
+        return any(isinstance(v, str) for v in head)
+    return isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype)

@@ -200,7 +200,11 @@ def test_datetime_date_of_birth_column_and_fail_closed():
     verdict = SensitiveDataGate().check(current=frame)
     by = {f.subject: f for f in verdict.findings}
     assert by["dob"].status is Status.FAIL
-    assert by["note"].status is Status.SKIP and by["note"].reason == "all_missing"
+    assert "note" not in by  # all missing: nothing says it is a text column
+    only_missing = SensitiveDataGate().check(current=frame[["note"]])
+    assert only_missing.status is Status.SKIP and only_missing.reason == "nothing_to_check"
+    missing_text = pd.DataFrame({"note": pd.Series([None, None], dtype="string")})
+    assert SensitiveDataGate().check(current=missing_text).findings[0].reason == "all_missing"
     assert SensitiveDataGate().check(current=frame.iloc[:0]).reason == "empty_input"
     assert SensitiveDataGate(columns=["nope"]).check(current=frame).reason == "column_missing"
     with pytest.raises(ValueError, match="detectors"):
@@ -324,3 +328,18 @@ def test_allow_key_that_names_no_column_is_an_error_with_a_suggestion(people):
     typo = [f for f in verdict.findings if f.reason == "column_missing"]
     assert len(typo) == 1 and typo[0].status is Status.ERROR and verdict.status is Status.ERROR
     assert "Did you mean 'contact_email'?" in typo[0].message
+
+
+def test_object_columns_without_strings_are_not_text():
+    from decimal import Decimal
+
+    frame = pd.DataFrame(
+        {
+            "lists": pd.Series([[1], [2], [3]], dtype=object),
+            "decimals": pd.Series([Decimal(1), Decimal(2), None], dtype=object),
+            "nothing": pd.Series([None, None, None], dtype=object),
+        }
+    )
+    for gate in (SensitiveDataGate(), SecretsGate()):
+        verdict = gate.check(current=frame)
+        assert verdict.findings == () and verdict.status is Status.SKIP, verdict.to_text()
