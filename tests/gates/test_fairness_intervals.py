@@ -49,7 +49,9 @@ def test_disparate_impact_interval_matches_the_katz_log_interval():
     interval (Katz et al., 1978; statsmodels' ``method="log"``): the bootstrap agrees."""
     proportion = pytest.importorskip("statsmodels.stats.proportion")
     g, pred = _groups(6000, {"a": 0.5, "b": 0.38}, p=[0.6, 0.4])
-    v = DisparateImpactGate(reference_group="a", n_resamples=4000).check(prediction=pred, sensitive_features=g)
+    v = DisparateImpactGate(reference_group="a", n_resamples=4000).check(
+        prediction=pred, sensitive_features=g
+    )
     (f,) = [f for f in _ratio_findings(v) if f.subject.endswith("b")]
     kb, nb = int(pred[g == "b"].sum()), int((g == "b").sum())
     ka, na = int(pred[g == "a"].sum()), int((g == "a").sum())
