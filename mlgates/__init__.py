@@ -52,6 +52,14 @@ if TYPE_CHECKING:  # static view of the lazy names (tests keep it in step with _
         quality_suite_from_reference,
     )
     from mlgates.gates.reproducibility import DeterminismGate, ReproducibilityGate
+    from mlgates.gates.security import (
+        Allowlist,
+        ArtifactSafetyGate,
+        SecretsGate,
+        SensitiveDataGate,
+        UnsafeArtifactError,
+        safe_load,
+    )
     from mlgates.integrations.evidently import EvidentlyGate
     from mlgates.record import Ledger
     from mlgates.record.card import model_card

@@ -50,6 +50,13 @@ LAZY_EXPORTS: dict[str, str] = {
     "PromotionGate": "mlgates.record.gates",
     "UnmanagedModelsGate": "mlgates.record.gates",
     "model_card": "mlgates.record.card",
+    # security
+    "Allowlist": "mlgates.gates.security",
+    "ArtifactSafetyGate": "mlgates.gates.security",
+    "SecretsGate": "mlgates.gates.security",
+    "SensitiveDataGate": "mlgates.gates.security",
+    "UnsafeArtifactError": "mlgates.gates.security",
+    "safe_load": "mlgates.gates.security",
     # tables (the one reader of data files: CLI, fingerprints and Python alike)
     "read_table": "mlgates.core.inputs",
     # integrations (need their extra; importing without it raises ImportError naming it)

@@ -21,11 +21,12 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = sub.add_parser("demo", help="run the demo suite on bundled real data (UCI Adult)")
     demo.add_argument("--output-dir", default=".", help="where to write mlgates-report.html/.json")
-    from mlgates import cli_check, cli_ledger, cli_repro
+    from mlgates import cli_audit, cli_check, cli_ledger, cli_repro
 
     cli_check.register(sub)
     cli_repro.register(sub)
     cli_ledger.register(sub)
+    cli_audit.register(sub)
     return parser
 
 

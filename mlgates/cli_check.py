@@ -46,8 +46,10 @@ _SUFFIX_FORMATS = {
 _PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".jbl")
 
 _MODEL_HELP = (
-    "Loading a model from a pickle or joblib file EXECUTES CODE from that file: only load files "
-    "you trust. mlgates refuses unless --trust-model is given. Files ending in .skops are loaded "
+    "Loading a model from a pickle or joblib file EXECUTES CODE from that file: mlgates loads one "
+    "only after a static scan finds every global it imports on the allowlist (--allow, default the "
+    "'sklearn' preset), through an unpickler that refuses anything else (mlgates.safe_load); "
+    "--trust-model skips both. Files ending in .skops are loaded "
     "with skops (pip install skops), which checks types before loading."
 )
 
@@ -88,7 +90,13 @@ def register(subparsers: Any) -> None:
     check.add_argument(
         "--trust-model",
         action="store_true",
-        help="allow loading pickle/joblib model files, which executes code from them",
+        help="load pickle/joblib model files without the allowlist scan (executes any code in them)",
+    )
+    check.add_argument(
+        "--allow",
+        action="append",
+        metavar="SPEC",
+        help="allowlist for model files: a preset, a .json from `mlgates audit --learn`, or module:qualname",
     )
     check.add_argument(
         "--format",
@@ -213,8 +221,11 @@ def _check_columns(
         raise CliError(f"{option} {col!r} is not a column of {path}.{hint} Columns: {shown}.")
 
 
-def load_model(path: str | os.PathLike[str], *, trust: bool, option: str = "--model") -> Any:
-    """Load a model file: ``.skops`` with skops (types checked), pickle/joblib only if trusted."""
+def load_model(
+    path: str | os.PathLike[str], *, trust: bool, option: str = "--model", allow: Any = None
+) -> Any:
+    """Load a model file: ``.skops`` with skops (types checked), pickle/joblib with
+    :func:`mlgates.safe_load` (allowlist ``allow``, default the sklearn preset) unless trusted."""
     p = Path(path)
     if not p.exists():
         raise CliError(f"{option} {p}: no such file.")
@@ -233,11 +244,17 @@ def load_model(path: str | os.PathLike[str], *, trust: bool, option: str = "--mo
         return sio.load(p, trusted=untrusted or None)
     if name.endswith(_PICKLE_SUFFIXES):
         if not trust:
-            raise CliError(
-                f"{option} {p}: loading a pickle/joblib file executes code from it. If you trust "
-                "this file, pass --trust-model; otherwise save the model with skops (.skops) or "
-                "pass predictions as columns (--prediction/--proba)."
-            )
+            from mlgates.gates.security import UnsafeArtifactError, safe_load
+
+            try:
+                return safe_load(p, allow=allow or "sklearn")
+            except (UnsafeArtifactError, ValueError) as exc:
+                raise CliError(
+                    f"{option} {p}: not loaded: {exc}. Loading a pickle/joblib file executes code from "
+                    "it, so mlgates loads only files whose globals are on the allowlist: add your own "
+                    "classes with --allow module:qualname (or a baseline from `mlgates audit --learn`), "
+                    "or pass --trust-model if you trust this file."
+                ) from None
         import joblib
 
         return joblib.load(p)
@@ -273,10 +290,10 @@ def _inputs(args: argparse.Namespace) -> dict[str, Any]:
         _check_columns(frame, args.sensitive, "--sensitive", path)
         inputs["sensitive_features"] = list(args.sensitive)
     if args.model:
-        inputs["model"] = load_model(args.model, trust=args.trust_model, option="--model")
+        inputs["model"] = load_model(args.model, trust=args.trust_model, option="--model", allow=args.allow)
     if args.baseline_model:
         inputs["baseline_model"] = load_model(
-            args.baseline_model, trust=args.trust_model, option="--baseline-model"
+            args.baseline_model, trust=args.trust_model, option="--baseline-model", allow=args.allow
         )
     return inputs
 
@@ -530,6 +547,21 @@ name = "drift"
 blocking = false
 """
 
+_SECURITY = """
+# Security: personal data (emails, phone numbers, payment cards, IBANs, US SSNs, IP addresses,
+# dates of birth in columns named like one) and credentials in the text columns of --current;
+# reports show masked values only. Declare columns expected to hold such data, e.g.
+# allow = { contact_email = ["email"] }. Model files and release folders: `mlgates audit PATH`,
+# or an ArtifactSafetyGate with paths = ["models/"] here (docs/security.md).
+[[gates]]
+type = "SensitiveDataGate"
+name = "personal data"
+
+[[gates]]
+type = "SecretsGate"
+name = "credentials"
+"""
+
 _COMMENTED = """
 # ---------------------------------------------------------------------------------------------
 # More gates to consider. Uncomment a block to use it (each [[gates]] block adds one gate to
@@ -591,7 +623,7 @@ def init_text(reference: pd.DataFrame, *, reference_path: str, output: str, targ
         target_arg=f" --target {one_line(target)}" if target else "",
     )
     notes = "# The quality gates below were inferred from the reference by quality_suite_from_reference.\n\n"
-    return header + "\n" + notes + body + _DRIFT + _COMMENTED
+    return header + "\n" + notes + body + _SECURITY + _DRIFT + _COMMENTED
 
 
 def run_init(args: argparse.Namespace) -> int:

@@ -215,6 +215,9 @@ def _configs(lockfile: str) -> dict[str, dict[str, Any]]:
         # with no model and no ledger they are ERROR for every case (never PASS)
         "PromotionGate": {"require": ["release"], "ledger": lockfile + ".ledger"},
         "UnmanagedModelsGate": {"ledger": lockfile + ".ledger"},
+        "ArtifactSafetyGate": {},
+        "SecretsGate": {},
+        "SensitiveDataGate": {},
     }
 
 

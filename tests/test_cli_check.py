@@ -479,7 +479,8 @@ def test_init_uses_quality_suite_from_reference(files, capsys, monkeypatch):
     code, _, _ = run(capsys, "init", "--reference", files / "ref.csv", "--target", "y", "--output", out)
     assert code == 0 and seen == {"shape": (300, 4), "target": "y"}
     suite = load_suite(out)
-    assert [g.name for g in suite.gates] == ["inferred rows", "drift"]  # the inferred gates, then drift
+    # the inferred gates, the security gates, then drift
+    assert [g.name for g in suite.gates] == ["inferred rows", "personal data", "credentials", "drift"]
     assert suite.name == "mlgates checks"
     assert "quality_suite_from_reference" in out.read_text()
 

@@ -143,6 +143,25 @@ def _suite() -> dict[str, Example]:
     return {"Suite": lambda: (Suite([RowCountGate(min_rows=10), inner], name="outer"), None)}
 
 
+def _security() -> dict[str, Example]:
+    import pickle
+    import tempfile
+    from pathlib import Path
+
+    from mlgates import ArtifactSafetyGate, SecretsGate, SensitiveDataGate
+
+    def artifact():
+        folder = Path(tempfile.mkdtemp())
+        (folder / "model.pkl").write_bytes(pickle.dumps({"weights": [0.5, 1.5]}))
+        return ArtifactSafetyGate(allow="python"), {"artifacts": [str(folder / "model.pkl")]}
+
+    return {
+        "ArtifactSafetyGate": artifact,
+        "SensitiveDataGate": lambda: (SensitiveDataGate(max_share=0.01), None),
+        "SecretsGate": lambda: (SecretsGate(), None),
+    }
+
+
 EXAMPLES: dict[str, Example] = {
     **_record(),
     **_suite(),
@@ -151,6 +170,7 @@ EXAMPLES: dict[str, Example] = {
     **_fairness(),
     **_performance(),
     **_reproducibility(),
+    **_security(),
 }
 
 

@@ -64,6 +64,7 @@ MAPPING_CASES = {
     ("DriftGate", "kinds"): lambda: DriftGate(kinds={"agee": "numeric"}),
     ("DriftGate", "bins"): lambda: DriftGate(bins={"agee": "uniform"}),
     ("SchemaGate", "columns"): lambda: SchemaGate(columns={"agee": "numeric", "city": "string"}),
+    ("SensitiveDataGate", "allow"): lambda: mlgates.SensitiveDataGate(allow={"agee": ["email"]}),
 }
 
 

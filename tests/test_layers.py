@@ -61,6 +61,7 @@ SHARED_INTERNALS = frozenset(
 #: The command line and the pytest plugin: public API only (plus the file-format module).
 PUBLIC_ONLY = (
     "mlgates.cli",
+    "mlgates.cli_audit",
     "mlgates.cli_check",
     "mlgates.cli_ledger",
     "mlgates.cli_repro",

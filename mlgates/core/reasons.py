@@ -52,6 +52,7 @@ FAMILIES = (
     "performance",
     "fairness",
     "reproducibility",
+    "security",
     "record",
     "integrations",
     "pytest",
@@ -489,6 +490,63 @@ class Reason(StrEnum):
         "reproducibility",
         "Two trainings with the same seed gave different predictions.",
     )
+    # -- security ----------------------------------------------------------------------------
+    DISALLOWED_GLOBAL = (
+        "disallowed_global",
+        "fail",
+        "security",
+        "A pickle-based artifact reaches a global that is not on the allowlist.",
+    )
+    NEW_GLOBAL = (
+        "new_global",
+        "fail",
+        "security",
+        "A pickle-based artifact reaches a global its baseline allowlist does not list.",
+    )
+    UNVERIFIABLE = (
+        "unverifiable",
+        "fail",
+        "security",
+        "An artifact cannot be verified statically (details['why'] says why).",
+    )
+    UNSUPPORTED_FORMAT = (
+        "unsupported_format",
+        "error",
+        "security",
+        "A file is not a pickle, joblib, .npy, .npz or .skops file (status from on_unsupported).",
+    )
+    MISSING_DEPENDENCY = (
+        "missing_dependency",
+        "error",
+        "security",
+        "Scanning the file needs an optional package that is not installed.",
+    )
+    INVALID_ALLOWLIST = (
+        "invalid_allowlist",
+        "error",
+        "security",
+        "The allowlist cannot be read or is invalid.",
+    )
+    MISSING_FILE = ("missing_file", "error", "security", "A file to scan does not exist.")
+    SECRET_DETECTED = ("secret_detected", "fail", "security", "A credential or secret was found in a file.")
+    SCAN_TRUNCATED = (
+        "scan_truncated",
+        "warn",
+        "security",
+        "A file is larger than the scan limit and was not (fully) scanned.",
+    )
+    SENSITIVE_DATA_DETECTED = (
+        "sensitive_data_detected",
+        "fail",
+        "security",
+        "A column holds personal data (e-mail addresses, phone numbers, ...).",
+    )
+    SENSITIVE_COLUMN_NAME = (
+        "sensitive_column_name",
+        "warn",
+        "security",
+        "A column's name suggests personal data.",
+    )
     # -- record: the ledger, promotion and deployment audits ---------------------------------
     MISSING_LEDGER = ("missing_ledger", "error", "record", "There is no ledger at the given folder.")
     MISSING_VERDICT = (
@@ -626,6 +684,8 @@ RENAMED: Mapping[str, Reason] = {
     "head_invalid": Reason.INVALID_HEAD,
     "max_age_exceeded": Reason.VERDICT_AGE_EXCEEDED,
     "validation_age_exceeded": Reason.VERDICT_AGE_EXCEEDED,
+    "file_not_found": Reason.MISSING_FILE,
+    "allowlist_invalid": Reason.INVALID_ALLOWLIST,
 }
 
 _CODES = frozenset(r.value for r in Reason)
