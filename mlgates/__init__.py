@@ -24,6 +24,7 @@ from mlgates.core.suite import Suite
 from mlgates.core.verdict import Verdict
 
 if TYPE_CHECKING:  # static view of the lazy names (tests keep it in step with _exports)
+    from mlgates.core.inputs import read_table
     from mlgates.fingerprints import TableFingerprint, fingerprint, fingerprint_table
     from mlgates.fingerprints.environment import capture_environment
     from mlgates.fingerprints.manifest import Manifest

@@ -57,6 +57,8 @@ LAZY_EXPORTS: dict[str, str] = {
     "SensitiveDataGate": "mlgates.gates.security",
     "UnsafeArtifactError": "mlgates.gates.security",
     "safe_load": "mlgates.gates.security",
+    # tables (the one reader of data files: CLI, fingerprints and Python alike)
+    "read_table": "mlgates.core.inputs",
     # integrations (need their extra; importing without it raises ImportError naming it)
     "EvidentlyGate": "mlgates.integrations.evidently",
 }

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from mlgates.core.errors import MlgatesError
+from mlgates.core.errors import InputError, MlgatesError
 from mlgates.report import safe_text
 
 if TYPE_CHECKING:
@@ -176,28 +176,17 @@ def dispatch(args: argparse.Namespace) -> int:
 
 # -- reading inputs -------------------------------------------------------------------------
 def read_table(path: str | os.PathLike[str], option: str = "--current") -> pd.DataFrame:
-    """Read a CSV (optionally compressed) or Parquet file; errors name the file and the fix."""
-    import pandas as pd
+    """Read a data file with :func:`mlgates.core.inputs.read_table` (the dtypes ``mlgates lock``
+    fingerprints); errors name the option, the file and the fix."""
+    from mlgates.core.inputs import read_table as read
 
-    from mlgates.core._io import csv_read_policy
-
-    p, fmt = table_path(path, option)
+    p, _ = table_path(path, option)
     try:
-        if fmt in ("parquet", "feather"):
-            try:
-                import pyarrow  # noqa: F401
-            except ImportError:
-                raise CliError(
-                    f"{option} {p}: reading {fmt.title()} needs pyarrow: pip install mlgates[parquet]"
-                ) from None
-            return pd.read_parquet(p) if fmt == "parquet" else pd.read_feather(p)
-        if fmt in ("csv", "tsv"):
-            return pd.read_csv(p, sep="\t" if fmt == "tsv" else ",", **csv_read_policy())
-    except CliError:
-        raise
+        return read(p)
+    except InputError as exc:  # e.g. Parquet/Feather without pyarrow
+        raise CliError(f"{option} {exc}") from None
     except (ValueError, OSError, UnicodeDecodeError) as exc:
         raise CliError(f"{option} {p}: cannot read the file: {exc}") from exc
-    raise CliError(f"{option} {p}: unknown file type {fmt!r}.")  # pragma: no cover - table_path refuses
 
 
 def table_path(path: str | os.PathLike[str], option: str = "--current") -> tuple[Path, str]:
@@ -210,7 +199,7 @@ def table_path(path: str | os.PathLike[str], option: str = "--current") -> tuple
         raise CliError(f"{option} {p}: is a directory; pass a .csv or .parquet file.")
     from mlgates.core._io import table_format
 
-    fmt = table_format(p)  # the same recognition and CSV parsing as `mlgates fingerprint`/`lock`
+    fmt = table_format(p)  # the same recognition and reading as `mlgates fingerprint`/`lock`
     if fmt not in ("parquet", "feather", "csv", "tsv"):
         raise CliError(
             f"{option} {p}: unknown file type {p.suffix!r}; use .csv or .tsv (optionally "

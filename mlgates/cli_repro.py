@@ -187,7 +187,7 @@ def _verify(args: argparse.Namespace) -> int:
     try:
         manifest = Manifest.load(lockfile) if Path(lockfile).exists() else None
     except ConfigError:
-        manifest = None  # the gate reports lock_invalid
+        manifest = None  # the gate reports invalid_lock
     if manifest is not None:
         relative = [
             n for n, e in manifest.artifacts.items() if "path" in e and not Path(e["path"]).is_absolute()

@@ -85,7 +85,7 @@ def test_every_mapping_parameter_is_covered():
 def test_unknown_mapping_key_is_an_error_finding_with_did_you_mean(frame, case):
     gate = MAPPING_CASES[case]()
     verdict = gate.check(reference=frame, current=frame)
-    typo = [f for f in verdict.findings if f.reason == "column_missing"]
+    typo = [f for f in verdict.findings if f.reason == "missing_column"]
     assert len(typo) == 1, verdict.findings
     expected = Status.FAIL if case[0] == "SchemaGate" else Status.ERROR  # schema: a missing column fails
     assert typo[0].status is expected
@@ -108,7 +108,7 @@ def test_drift_mapping_keys_may_name_methods_and_kinds(frame):
         threshold={"ks": 0.01, "numeric": 0.02, "age": 0.03}, method={"categorical": "chisquare"}
     )
     verdict = gate.check(reference=frame, current=frame)
-    assert not [f for f in verdict.findings if f.reason == "column_missing"]
+    assert not [f for f in verdict.findings if f.reason == "missing_column"]
     assert verdict.status is Status.PASS
 
 
@@ -117,7 +117,7 @@ def test_column_missing_in_the_python_api_suggests_the_column(frame):
     verdict = PerformanceGate("accuracy", min_value=0.5).check(
         current=data, target="incme", prediction=np.ones(len(data), dtype=int)
     )
-    assert verdict.reason == "column_missing"
+    assert verdict.reason == "missing_column"
     assert "Did you mean 'income'?" in verdict.message
     listed = RowCountGate() & MissingValuesGate(columns=["agee"])
     assert "Did you mean 'age'?" in listed.check(current=frame).children[1].findings[0].message

@@ -270,7 +270,7 @@ def test_difference_zero_denominator_group_is_excluded_not_zero():
     ).difference()
     assert abs(v.metrics["equalized_odds_difference"] - max(tpr, fpr)) <= TOL
     assert v.metrics["equalized_odds_difference"] < theirs
-    (undefined,) = [f for f in v.findings if f.reason == "undefined_rate"]
+    (undefined,) = [f for f in v.findings if f.reason == "undefined_statistic"]
     assert undefined.subject == "a=a4" and undefined.method == "true_positive_rate"
     assert undefined.statistic is None and undefined.status is Status.WARN
     assert "not counted as 0" in undefined.message
@@ -284,7 +284,7 @@ def test_ratio_zero_denominator_group():
         current=df, target="y", prediction="pred"
     )
     assert v.metrics["equal_opportunity_ratio"] > 0.5
-    assert v.status is Status.WARN and v.reason == "undefined_rate"
+    assert v.status is Status.WARN and v.reason == "undefined_statistic"
 
 
 def test_probabilities_as_predictions_error_unless_threshold():
@@ -292,7 +292,7 @@ def test_probabilities_as_predictions_error_unless_threshold():
     fl = flm.demographic_parity_difference(DF["y"], proba, sensitive_features=DF["a"])
     assert fl == 0.0  # fairlearn: selection rate = share of predictions equal to 1 -> all 0
     v = FairnessGate(sensitive_features="a").check(current=DF, target="y", prediction=proba.to_numpy())
-    assert v.status is Status.ERROR and v.reason == "probabilities_given"
+    assert v.status is Status.ERROR and v.reason == "probabilities_as_labels"
     assert "decision_threshold=" in v.message
     v = FairnessGate(sensitive_features="a", decision_threshold=0.5).check(
         current=DF, target="y", prediction=proba.to_numpy()
@@ -400,7 +400,7 @@ def test_undefined_aggregate_names_its_cause():
         current=no_pos, target="y", prediction="pred"
     )
     assert np.isnan(v.metrics["equalized_odds_difference"])
-    assert v.status is Status.WARN and v.reason == "undefined_rate"
+    assert v.status is Status.WARN and v.reason == "undefined_statistic"
     assert "true_positive_rate undefined in every group: no rows with a positive label" in v.message
     assert "fewer than two groups" not in v.message and "false_positive_rate" not in v.findings[0].message
     nobody = DF.assign(pred=0)  # nobody selected: the ratio is 0 / 0
@@ -408,7 +408,7 @@ def test_undefined_aggregate_names_its_cause():
         current=nobody, prediction="pred"
     )
     assert np.isnan(v.metrics["demographic_parity_ratio"])
-    assert v.status is Status.WARN and v.reason == "undefined_rate"
+    assert v.status is Status.WARN and v.reason == "undefined_statistic"
     assert "the largest selection_rate is 0.0%, so the ratio is 0 / 0" in v.message
     assert "fewer than two groups" not in v.message
     v = FairnessGate("demographic_parity_ratio", method="to_overall", sensitive_features="a").check(
@@ -419,7 +419,7 @@ def test_undefined_aggregate_names_its_cause():
         current=nobody, prediction="pred", baseline_prediction="base"
     )
     (worse,) = [f for f in v.findings if f.method == "fairness_non_regression"]
-    assert worse.status is Status.WARN and worse.reason == "undefined_rate" and worse.statistic is None
+    assert worse.status is Status.WARN and worse.reason == "undefined_statistic" and worse.statistic is None
     assert "undefined for the candidate (the largest selection_rate is 0.0%" in worse.message
     # groups too small stays a sample-size problem, with the groups that were used
     v = FairnessGate(sensitive_features="a", min_group_size=1500).check(current=DF, prediction="pred")
@@ -437,7 +437,7 @@ def test_missing_sensitive_values_policies():
     df = DF.copy()
     df.loc[df.index[:200], "a"] = None
     as_group = FairnessGate(sensitive_features="a").check(current=df, target="y", prediction="pred")
-    assert any(f.subject == "a=<NA>" for f in as_group.findings)
+    assert any(f.subject == "a=<missing>" for f in as_group.findings)  # was a=<NA>
     dropped = FairnessGate(sensitive_features="a", on_missing="drop").check(
         current=df, target="y", prediction="pred"
     )
@@ -482,7 +482,7 @@ def test_missing_inputs():
     v = FairnessGate().check(current=DF, target="y", prediction="pred")
     assert v.status is Status.ERROR and v.reason == "missing_input"
     v = FairnessGate(sensitive_features="nope").check(current=DF, target="y", prediction="pred")
-    assert v.status is Status.ERROR and v.reason == "column_missing"
+    assert v.status is Status.ERROR and v.reason == "missing_column"
     v = FairnessGate(sensitive_features="a").check(current=DF.iloc[0:0], target="y", prediction="pred")
     assert v.status is Status.ERROR and v.reason == "empty_input"
 
@@ -726,7 +726,7 @@ def test_disparate_impact_reference_group_and_overall():
     v = DisparateImpactGate(sensitive_features="a", reference_group="a=zz").check(
         current=DF, prediction="pred"
     )
-    assert v.status is Status.ERROR and v.reason == "reference_group_missing"
+    assert v.status is Status.ERROR and v.reason == "missing_reference_group"
 
 
 def test_disparate_impact_ci_decision():

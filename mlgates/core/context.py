@@ -1,8 +1,11 @@
 """The inputs of one check, and the computations every gate in a suite run shares.
 
 A :class:`CheckContext` is built once per ``check()`` call (once for a whole suite) and handed
-to every gate. Predictions from ``model`` and other shared statistics are computed at most once
-per run through :meth:`CheckContext.cached`. Nothing here mutates what the user passed in.
+to every gate. It gives raw access to the inputs (a column name or an array resolved to
+``current``'s rows, predictions from ``model``) and the cache: predictions and other shared
+statistics are computed at most once per run through :meth:`CheckContext.cached`. Checking the
+values (missing, infinite, probabilities given as labels, groups...) is the job of
+:mod:`mlgates.core.inputs`. Nothing here mutates what the user passed in.
 """
 
 from __future__ import annotations
@@ -10,14 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
+from mlgates.core import inputs
 from mlgates.core._suggest import did_you_mean
 from mlgates.core.errors import InputError
+from mlgates.core.inputs import as_frame
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["STANDARD_INPUTS", "CheckContext"]
+__all__ = ["STANDARD_INPUTS", "CheckContext", "as_frame"]
 
 #: Input names every gate understands (DESIGN.md). Gates may document more in ``extra_inputs``.
 STANDARD_INPUTS = (
@@ -72,26 +77,6 @@ def check_input_names(names: Iterable[str], accepted: Iterable[str], owner: str)
                 f"{owner}.check() got an unexpected input {name!r}.{hint} "
                 f"Accepted inputs: {', '.join(accepted)}."
             )
-
-
-def as_frame(value: Any, name: str) -> pd.DataFrame:
-    """Accept a pandas DataFrame, or anything with ``to_pandas()`` (polars, pyarrow)."""
-    import pandas as pd
-
-    if isinstance(value, pd.DataFrame):
-        return value
-    if isinstance(value, pd.Series):
-        return value.to_frame()
-    to_pandas = getattr(value, "to_pandas", None)
-    if callable(to_pandas):
-        frame = to_pandas()
-        if isinstance(frame, pd.DataFrame):
-            return frame
-    raise InputError(
-        f"{name}: expected a pandas DataFrame (or a polars/pyarrow table), got {type(value).__name__}.",
-        reason="invalid_input",
-        subject=name,
-    )
 
 
 class CheckContext:
@@ -151,7 +136,7 @@ class CheckContext:
             raise InputError(
                 f"{side}: column {column!r} not found.{did_you_mean(column, frame.columns)} "
                 f"Columns: {_shown_columns(frame.columns)}.",
-                reason="column_missing",
+                reason="missing_column",
                 subject=str(column),
             )
         col = frame[column]
@@ -236,44 +221,14 @@ class CheckContext:
         )
 
     def sample_weight(self, side: Side = "current") -> np.ndarray | None:
-        """``sample_weight`` as float64 (None when not given), validated once per run: a column
-        name (which works on both tables) or an array for current. Missing weights are
-        ``missing_values``; non-numeric, infinite or negative weights, or weights summing to 0,
-        are ``invalid_input``."""
-        import numpy as np
-        import pandas as pd
-
+        """``sample_weight`` as float64 (None when not given): a column name (which works on
+        both tables) or an array for current, checked once per run by
+        :func:`mlgates.core.inputs.weights`."""
         if not self.has("sample_weight"):
             return None
-
-        def read() -> np.ndarray:
-            raw = np.asarray(self._vector("sample_weight", side))
-            n_missing = int(np.count_nonzero(pd.isna(raw.ravel()))) if raw.dtype.kind not in "biu" else 0
-            if n_missing:
-                raise InputError(
-                    f"sample_weight: {n_missing} of {raw.shape[0]} weights are missing (NaN); give "
-                    "every row a weight.",
-                    reason="missing_values",
-                    subject="sample_weight",
-                )
-            try:
-                w = np.asarray(raw, dtype=float)
-            except (TypeError, ValueError):
-                raise InputError(
-                    f"sample_weight: expected numbers, got values such as {raw.ravel()[0]!r}.",
-                    reason="invalid_input",
-                    subject="sample_weight",
-                ) from None
-            if w.ndim != 1 or not np.isfinite(w).all() or (w < 0).any() or (w.size and not w.sum() > 0):
-                raise InputError(
-                    f"sample_weight ({side}): weights must be one finite, non-negative number per row "
-                    "with a positive sum.",
-                    reason="invalid_input",
-                    subject="sample_weight",
-                )
-            return w
-
-        return self.cached(("sample_weight", side), read)  # type: ignore[no-any-return]
+        return self.cached(  # type: ignore[no-any-return]
+            ("sample_weight", side), lambda: inputs.weights(self._vector("sample_weight", side), side)
+        )
 
     # -- labels and predictions -----------------------------------------------------------
     def labels(self, side: Side = "current") -> np.ndarray:
@@ -381,7 +336,7 @@ class CheckContext:
             raise InputError(
                 f"{model_name} was fitted on columns that {side} lacks: {absent[:10]}; pass a table "
                 "with every feature the model was trained on.",
-                reason="column_missing",
+                reason="missing_column",
                 subject=str(absent[0]),
             )
         return frame[wanted]

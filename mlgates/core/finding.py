@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mlgates.core._jsonable import freeze, thaw, to_plain
+from mlgates.core.reasons import canonical
 from mlgates.core.status import Status
 
 __all__ = ["HISTOGRAM_KEY", "Finding", "histogram_details"]
@@ -122,12 +123,15 @@ class Finding:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Finding:
-        """Inverse of :meth:`to_dict`."""
+        """Inverse of :meth:`to_dict`; a renamed reason code is read as its new code."""
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"Unknown Finding keys {sorted(unknown)}; expected {sorted(known)}.")
-        return cls(**dict(data))
+        data = dict(data)
+        if "reason" in data:
+            data["reason"] = canonical(data["reason"])
+        return cls(**data)
 
     def replace(self, **changes: Any) -> Finding:
         """A copy with ``changes`` applied."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from mlgates.core._jsonable import decode, encode, freeze, thaw, to_plain
 from mlgates.core.errors import GateFailure
 from mlgates.core.finding import FINDING_COLUMNS, Finding, _plain_equal
+from mlgates.core.reasons import canonical
 from mlgates.core.status import Status
 
 if TYPE_CHECKING:
@@ -181,7 +182,8 @@ class Verdict:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Verdict:
-        """Inverse of :meth:`to_dict`; checks the schema version."""
+        """Inverse of :meth:`to_dict`; checks the schema version. A reason code renamed since
+        the verdict was saved is read as its new code (:data:`mlgates.reasons.RENAMED`)."""
         data = dict(data)
         schema = data.pop("schema", SCHEMA)
         if schema != SCHEMA:
@@ -192,6 +194,8 @@ class Verdict:
             raise ValueError(f"Unknown Verdict keys {sorted(unknown)}; expected {sorted(known)}.")
         data["findings"] = tuple(Finding.from_dict(f) for f in data.get("findings", ()))
         data["children"] = tuple(cls.from_dict(c) for c in data.get("children", ()))
+        if "reason" in data:
+            data["reason"] = canonical(data["reason"])
         return cls(**data)
 
     def to_json(self, *, indent: int | None = 2) -> str:

@@ -17,6 +17,8 @@ from mlgates.core._io import (
     is_table_file,
     table_format,
 )
+from mlgates.core.errors import InputError
+from mlgates.core.inputs import arrow_to_pandas, arrow_types, read_table
 from mlgates.fingerprints._canon import canonical_bytes
 from mlgates.fingerprints._paths import IGNORED_NAMES, digest_path
 from mlgates.fingerprints._tables import TableDigest, digest_array, digest_frame
@@ -50,9 +52,9 @@ def as_pandas_table(obj: Any) -> pd.DataFrame | pd.Series | None:
         import pyarrow as pa
 
         if isinstance(obj, (pa.Table, pa.RecordBatch)):
-            return _arrow_to_pandas(obj)
+            return arrow_to_pandas(obj)
         if isinstance(obj, (pa.Array, pa.ChunkedArray)):
-            return _arrow_to_pandas(pa.table({"": obj})).iloc[:, 0].rename(None)
+            return arrow_to_pandas(pa.table({"": obj})).iloc[:, 0].rename(None)
     if mod == "polars":
         import pyarrow as pa
 
@@ -61,30 +63,9 @@ def as_pandas_table(obj: Any) -> pd.DataFrame | pd.Series | None:
         if hasattr(obj, "to_arrow"):
             arrow = obj.to_arrow()
             if isinstance(arrow, pa.Table):
-                return _arrow_to_pandas(arrow)
-            return _arrow_to_pandas(pa.table({"": arrow})).iloc[:, 0].rename(getattr(obj, "name", None))
+                return arrow_to_pandas(arrow)
+            return arrow_to_pandas(pa.table({"": arrow})).iloc[:, 0].rename(getattr(obj, "name", None))
     return None
-
-
-def arrow_types(arrow_type: Any) -> Any:
-    """Keep Arrow types exactly (ints with nulls stay ints); dictionaries become Categoricals."""
-    import pyarrow as pa
-
-    return None if pa.types.is_dictionary(arrow_type) else pd.ArrowDtype(arrow_type)
-
-
-def _arrow_to_pandas(table: Any) -> pd.DataFrame:
-    """Arrow table -> pandas with Arrow types kept; string/binary views become large types
-    (polars writes views, which pandas cannot inspect)."""
-    import pyarrow as pa
-
-    if isinstance(table, pa.RecordBatch):
-        table = pa.Table.from_batches([table])
-    views = {"string_view": pa.large_string(), "binary_view": pa.large_binary()}
-    if any(str(f.type) in views for f in table.schema):
-        fields = [pa.field(f.name, views.get(str(f.type), f.type), f.nullable) for f in table.schema]
-        table = table.cast(pa.schema(fields))
-    return table.to_pandas(types_mapper=arrow_types)
 
 
 def table_digest(
@@ -185,22 +166,14 @@ def _stateless(v: Any, reduced: Any) -> bool:
 
 
 def _read_table(path: Path) -> pd.DataFrame | None:
-    """The table in a Parquet/Feather/CSV/TSV file; None when it cannot be read as one.
-
-    Parquet and Feather need pyarrow (None without it). CSV/TSV are parsed with
-    :data:`CSV_READ_POLICY`; a file pandas cannot parse as a table (empty, ragged, not
-    text) gives None, and is then hashed by its bytes.
+    """The table in a Parquet/Feather/CSV/TSV file, read by :func:`mlgates.core.inputs.read_table`
+    (the dtypes ``mlgates check`` sees); None when it cannot be read as one: a CSV/TSV file
+    pandas cannot parse (empty, ragged, not text) or Parquet/Feather without pyarrow. Such a
+    file is then hashed by its bytes.
     """
-    fmt = table_format(path)
-    if fmt in ("csv", "tsv"):
-        try:
-            return pd.read_csv(path, sep="\t" if fmt == "tsv" else ",", **CSV_READ_POLICY)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, EOFError):
-            return None
     try:
-        import pyarrow.feather as feather
-        import pyarrow.parquet as pq
-    except ImportError:
+        return read_table(path)
+    except InputError:  # Parquet/Feather without pyarrow
         return None
-    table = pq.read_table(path) if fmt == "parquet" else feather.read_table(path)
-    return _arrow_to_pandas(table)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, EOFError):
+        return None

@@ -244,7 +244,7 @@ def kind_matches(kind: str, expected: str, dtype: Any) -> bool:
 def select_columns(frame: pd.DataFrame, columns: str | Sequence[Any] | None) -> list[Any]:
     """Resolve a ``columns`` parameter against a frame (None means every column).
 
-    Columns absent from the frame are kept: gates report them as ``column_missing`` findings.
+    Columns absent from the frame are kept: gates report them as ``missing_column`` findings.
     Duplicate column names in the frame are an InputError naming them.
     """
     dupes = frame.columns[frame.columns.duplicated()].unique().tolist()
@@ -309,7 +309,7 @@ def unknown_key_findings(
     side: str = "current",
     method: str | None = None,
 ) -> list[Finding]:
-    """ERROR findings (reason ``column_missing``) for keys of per-column mapping parameters
+    """ERROR findings (reason ``missing_column``) for keys of per-column mapping parameters
     that name no column, so that a typo (``max_share={"agee": 0.1}``) is reported instead of
     silently applying to nothing.
 
@@ -359,7 +359,7 @@ def unknown_key_findings(
                 key,
                 Status.ERROR,
                 method=method,
-                reason="column_missing",
+                reason="missing_column",
                 message=f"{entries}: no column {key!r} in {side}, so this entry applies to nothing.{hint}",
                 details={"parameters": params, "did_you_mean": best},
             )

@@ -5,7 +5,7 @@ Reason codes
 ``artifact_changed``
     A locked artifact's fingerprint differs (FAIL); the finding names the changed columns of
     tables and holds the old and new fingerprints.
-``artifact_missing``
+``missing_artifact``
     A locked artifact was not passed to ``check`` (status chosen by ``on_missing``).
 ``artifact_unlocked``
     An artifact was passed that the lock does not record (WARN).
@@ -14,7 +14,7 @@ Reason codes
 ``environment_changed``
     Python, platform, package, BLAS or thread settings differ from the lock
     (status chosen by ``on_environment_change``).
-``lock_missing`` / ``lock_invalid``
+``missing_lock`` / ``invalid_lock``
     The lock file does not exist / cannot be read, or a field has the wrong type, a required
     field is missing or an artifact kind is unknown (ERROR, naming the field).
 ``train_failed``
@@ -84,7 +84,7 @@ class ReproducibilityGate(Gate):
     standard input of that name, so the gate works inside a suite checked with
     ``suite.check(reference=..., current=..., model=...)``. Nothing given at all means every
     locked artifact is missing (ERROR by default: the gate fails closed). Reason codes are
-    listed in the module docstring (``artifact_changed``, ``artifact_missing``, ...).
+    listed in the module docstring (``artifact_changed``, ``missing_artifact``, ...).
 
     Examples
     --------
@@ -156,18 +156,18 @@ class ReproducibilityGate(Gate):
             raise InputError(
                 f"lock file {str(path)!r} not found: write it first with Manifest.capture(...).save(path) "
                 "or `mlgates lock`",
-                reason="lock_missing",
+                reason="missing_lock",
                 subject="lockfile",
             )
         try:
             manifest = Manifest.load(path)
         except ConfigError as exc:
-            raise InputError(str(exc), reason="lock_invalid", subject="lockfile") from None
+            raise InputError(str(exc), reason="invalid_lock", subject="lockfile") from None
         if manifest.scheme != SCHEME:
             raise InputError(
                 f"{path}: fingerprints use scheme {manifest.scheme!r}, this mlgates computes {SCHEME!r}; "
                 "re-create the lock with this version",
-                reason="lock_invalid",
+                reason="invalid_lock",
                 subject="lockfile",
             )
         return manifest
@@ -188,6 +188,7 @@ class ReproducibilityGate(Gate):
             if std in manifest.artifacts and std not in given and ctx.has(std):
                 given[std] = ctx.get(std)
         findings: list[Finding] = []
+        changed = 0
         for name, entry in manifest.artifacts.items():
             if entry["kind"] not in self.compare_to:
                 continue
@@ -198,13 +199,15 @@ class ReproducibilityGate(Gate):
                         name,
                         status,
                         method="fingerprint",
-                        reason="artifact_missing",
+                        reason="missing_artifact",
                         message=self._missing_message(name, entry),
                         details={"locked": entry["fingerprint"]},
                     )
                 )
                 continue
-            findings.append(self._compare_one(name, entry, given[name]))
+            finding, differs = self._compare_one(name, entry, given[name])
+            findings.append(finding)
+            changed += differs
         for name, obj in given.items():
             if str(name) not in manifest.artifacts and kind_of(obj) in self.compare_to:
                 unlocked = f"{name}: not recorded in the lock file {self.lockfile}"
@@ -224,7 +227,6 @@ class ReproducibilityGate(Gate):
                 )
         if "environment" in self.compare_to and self.on_environment_change != "ignore":
             findings.append(self._compare_environment(manifest.environment))
-        changed = sum(f.reason == "artifact_changed" for f in findings)
         metrics = {
             "artifacts_compared": float(sum(f.subject != "environment" for f in findings)),
             "artifacts_changed": float(changed),
@@ -252,7 +254,8 @@ class ReproducibilityGate(Gate):
             "ReproducibilityGate in Python (--strict makes this an error)"
         )
 
-    def _compare_one(self, name: str, entry: Mapping[str, Any], obj: Any) -> Finding:
+    def _compare_one(self, name: str, entry: Mapping[str, Any], obj: Any) -> tuple[Finding, bool]:
+        """The artifact's finding, and whether its fingerprint differs from the locked one."""
         from mlgates.fingerprints.manifest import describe_artifact
         from mlgates.gates._lockdiff import diff_entries, link_changes, shown
 
@@ -272,7 +275,7 @@ class ReproducibilityGate(Gate):
                 method="fingerprint",
                 reason="fingerprint_failed",
                 message=f"{name}: cannot be fingerprinted: {exc}",
-            )
+            ), False
         old_fp, new_fp = entry["fingerprint"], new["fingerprint"]
         details: dict[str, Any] = {"kind": kind, "locked": old_fp, "current": new_fp}
         if old_fp == new_fp:
@@ -287,7 +290,7 @@ class ReproducibilityGate(Gate):
                 method="fingerprint",
                 details=details,
                 message=f"{name}: unchanged ({_short(new_fp)}){note}",
-            )
+            ), False
         facts, parts = diff_entries(entry, new, cli=self._cli_terms)
         details.update(facts)
         how = "; ".join(parts)
@@ -298,7 +301,7 @@ class ReproducibilityGate(Gate):
             reason="artifact_changed",
             details=details,
             message=f"{name}: changed ({_short(old_fp)} -> {_short(new_fp)})" + (f"; {how}" if how else ""),
-        )
+        ), True
 
     def _compare_environment(self, locked: Mapping[str, Any]) -> Finding:
         from mlgates.fingerprints.environment import capture_environment, comparable_environment

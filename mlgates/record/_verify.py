@@ -135,7 +135,7 @@ def verify_ledger(root: Path, lock: Callable[[], AbstractContextManager[Any]] | 
             Status.ERROR,
             name="ledger verify",
             gate="LedgerVerification",
-            reason="ledger_missing",
+            reason="missing_ledger",
             message=f"no ledger at {root}",
             params={"path": str(root)},
         )
@@ -148,7 +148,7 @@ def verify_ledger(root: Path, lock: Callable[[], AbstractContextManager[Any]] | 
         assert n.chain is not None
         by_pos.setdefault(n.chain.seq, []).append(n)
     if head is not None and head.get("invalid"):
-        problems.add("HEAD.json", "head_invalid", "HEAD.json is unreadable or was changed by hand")
+        problems.add("HEAD.json", "invalid_head", "HEAD.json is unreadable or was changed by hand")
         head = None
     if head is None:
         ok_nodes = [n for n in nodes if n.ok and n.chain is not None]
@@ -158,7 +158,7 @@ def verify_ledger(root: Path, lock: Callable[[], AbstractContextManager[Any]] | 
             head = {"seq": top.chain.seq, "hash": top.chain.hash, "id": top.chain.id}
             problems.add(
                 "HEAD.json",
-                "head_missing",
+                "missing_head",
                 "no HEAD.json: the newest records cannot be checked against the head anchor "
                 f"(taking {top.chain.id} as the head)",
                 Status.WARN,

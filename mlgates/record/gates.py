@@ -88,9 +88,9 @@ class PromotionGate(_RecordGate):
     Notes
     -----
     Inputs: ``model`` (the fitted model, its file as a ``pathlib.Path``, or its fingerprint)
-    and ``model_name``. Reasons: ``verdict_missing``, ``fingerprint_mismatch``,
-    ``verdict_failed``, ``max_age_exceeded``, ``data_fingerprint_missing``, ``commit_unknown``,
-    ``commit_dirty``, ``model_rejected`` (FAIL); ``record_tampered``, ``ledger_missing`` (ERROR).
+    and ``model_name``. Reasons: ``missing_verdict``, ``fingerprint_mismatch``,
+    ``verdict_failed``, ``verdict_age_exceeded``, ``missing_data_fingerprint``, ``commit_unknown``,
+    ``commit_dirty``, ``model_rejected`` (FAIL); ``record_tampered``, ``missing_ledger`` (ERROR).
 
     Examples
     --------
@@ -144,7 +144,7 @@ class PromotionGate(_RecordGate):
         ledger = _open(self.ledger)
         if not ledger.path.is_dir():
             raise InputError(
-                f"no ledger at {ledger.path}: nothing was recorded there", reason="ledger_missing"
+                f"no ledger at {ledger.path}: nothing was recorded there", reason="missing_ledger"
             )
         fingerprint = describe_model(ctx.get("model"), model_name)["fingerprint"]
         try:
@@ -158,7 +158,7 @@ class PromotionGate(_RecordGate):
                 name=self.display_name,
             )
         except LedgerError as exc:
-            raise InputError(str(exc), reason="ledger_missing") from exc
+            raise InputError(str(exc), reason="missing_ledger") from exc
         return self._verdict(
             verdict.status,
             findings=verdict.findings,
@@ -214,7 +214,7 @@ class UnmanagedModelsGate(_RecordGate):
     FAIL findings: a deployed model the ledger has never seen (``model_unrecorded``), a
     deployed model that was never promoted (``model_not_live``), a retired or rejected model
     still deployed (``retired_model_deployed``), a live model whose latest verdict failed
-    (``verdict_failed``) or is older than ``max_age`` (``validation_age_exceeded``), and two
+    (``verdict_failed``) or is older than ``max_age`` (``verdict_age_exceeded``), and two
     live models under one name (``multiple_live_models``).
 
     Parameters
@@ -268,7 +268,7 @@ class UnmanagedModelsGate(_RecordGate):
         ledger = _open(self.ledger)
         if not ledger.path.is_dir():
             raise InputError(
-                f"no ledger at {ledger.path}: nothing was recorded there", reason="ledger_missing"
+                f"no ledger at {ledger.path}: nothing was recorded there", reason="missing_ledger"
             )
         limit = parse_age(self.max_age, type(self).__name__)
         now = now_utc()
@@ -316,7 +316,7 @@ class UnmanagedModelsGate(_RecordGate):
                 subject,
                 Status.FAIL,
                 method="ledger",
-                reason="verdict_missing",
+                reason="missing_verdict",
                 message=f"{subject}: live without any recorded verdict",
             )
         rid, status, time = last
@@ -337,7 +337,7 @@ class UnmanagedModelsGate(_RecordGate):
                 statistic=age.total_seconds(),
                 threshold=limit.total_seconds(),
                 method="ledger",
-                reason="validation_age_exceeded",
+                reason="verdict_age_exceeded",
                 message=f"{subject}: live, last checked {_fmt_age(age)} ago ({rid}) > {_fmt_age(limit)}",
                 details={"record": rid},
             )

@@ -148,7 +148,7 @@ def evaluate_promotion(
                 "(any suite)",
                 Status.FAIL,
                 method="ledger",
-                reason="verdict_missing",
+                reason="missing_verdict",
                 message=f"{model_name} {fingerprint}: no verdict recorded for this model",
             )
         )
@@ -217,7 +217,7 @@ def _judge_suite(
                 f"not this one ({fingerprint})",
                 record=rid,
             )
-        return fail("verdict_missing", f"{suite}: no verdict recorded for {model_name} {fingerprint}")
+        return fail("missing_verdict", f"{suite}: no verdict recorded for {model_name} {fingerprint}")
     _, rid, path, _, _ = mine[suite]
     record = ledger._read(ledger.path / path)
     if not record.intact or record.id != rid:
@@ -240,7 +240,7 @@ def _judge_suite(
         )
     if limit is not None and age > limit:
         return fail(
-            "max_age_exceeded",
+            "verdict_age_exceeded",
             f"{suite}: the latest verdict ({rid}) is {_fmt_age(age)} old > max_age {_fmt_age(limit)}; "
             "check the model again",
             record=rid,
@@ -248,7 +248,7 @@ def _judge_suite(
         )
     if not any(isinstance(e, Mapping) and e.get("fingerprint") for e in data.values()):
         return fail(
-            "data_fingerprint_missing",
+            "missing_data_fingerprint",
             f"{suite}: {rid} does not name the data it judged by fingerprint; record it with data=...",
             record=rid,
         )

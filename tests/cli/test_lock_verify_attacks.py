@@ -309,12 +309,12 @@ def test_malformed_lock_is_lock_invalid_naming_the_field(good_lock, capsys, case
     Path("bad.json").write_text(json.dumps(bad))
     code, verdict = _verify_json(capsys, "bad.json", "--seed", "split=1")
     assert code == 2
-    assert verdict["reason"] == "lock_invalid", verdict["message"]
+    assert verdict["reason"] == "invalid_lock", verdict["message"]
     assert expected in verdict["message"]
     assert "bad.json" in verdict["message"]
     gate = ReproducibilityGate(lockfile="bad.json")  # the same from Python: a verdict, no exception
     v = gate.check(artifacts={"a.txt": Path("a.txt")})
-    assert v.status is Status.ERROR and v.reason == "lock_invalid"
+    assert v.status is Status.ERROR and v.reason == "invalid_lock"
 
 
 @pytest.mark.parametrize(
@@ -330,7 +330,7 @@ def test_unreadable_lock_is_lock_invalid(tmp_path, monkeypatch, capsys, content,
     monkeypatch.chdir(tmp_path)
     Path("bad.json").write_bytes(content)
     code, verdict = _verify_json(capsys, "bad.json")
-    assert code == 2 and verdict["reason"] == "lock_invalid" and expected in verdict["message"]
+    assert code == 2 and verdict["reason"] == "invalid_lock" and expected in verdict["message"]
 
 
 # -- messages -------------------------------------------------------------------------------------

@@ -201,7 +201,7 @@ def test_all_missing_empty_and_absent_columns():
     f = by_subject(v)
     assert f["num"].status is Status.ERROR and f["num"].reason == "all_missing"
     assert "current" in f["num"].message
-    assert f["ghost"].status is Status.ERROR and f["ghost"].reason == "column_missing"
+    assert f["ghost"].status is Status.ERROR and f["ghost"].reason == "missing_column"
     assert v.status is Status.ERROR
     e = DriftGate().check(reference=ref, current=cur.iloc[:0])
     assert e.status is Status.ERROR and e.reason == "empty_input"

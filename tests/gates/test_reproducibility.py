@@ -178,7 +178,7 @@ def test_gate_missing_unlocked_and_fail_closed(locked):
     gate = ReproducibilityGate(lockfile=str(lock), compare_to=("data", "model"))
     v = gate.check(artifacts={"train": data, "extra": data})
     by = {f.subject: f for f in v.findings}
-    assert by["model"].status is Status.ERROR and by["model"].reason == "artifact_missing"
+    assert by["model"].status is Status.ERROR and by["model"].reason == "missing_artifact"
     assert by["extra"].status is Status.WARN and by["extra"].reason == "artifact_unlocked"
     assert gate.check().status is Status.ERROR  # nothing given: fail closed
     assert gate.set_params(on_missing="warn").check(artifacts={"train": data}).status is Status.WARN
@@ -214,10 +214,10 @@ def test_gate_environment_policy(locked):
 
 def test_gate_lock_errors(tmp_path):
     v = ReproducibilityGate(lockfile=str(tmp_path / "none.json")).check(artifacts={})
-    assert v.status is Status.ERROR and v.reason == "lock_missing"
+    assert v.status is Status.ERROR and v.reason == "missing_lock"
     bad = tmp_path / "bad.json"
     bad.write_text("[]")
-    assert ReproducibilityGate(lockfile=str(bad)).check(artifacts={}).reason == "lock_invalid"
+    assert ReproducibilityGate(lockfile=str(bad)).check(artifacts={}).reason == "invalid_lock"
 
 
 def test_gate_unfingerprintable_artifact_is_an_error(tmp_path):

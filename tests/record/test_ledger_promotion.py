@@ -35,7 +35,7 @@ def test_promotes_with_a_fresh_passing_verdict(ledger):
 def test_refuses_without_any_verdict(ledger):
     ledger.record(passing(name="smoke"), model=FP_A, model_name="churn", git=GIT)
     verdict = ledger.promote("churn", FP_A, require=["release"])
-    assert verdict.status is Status.FAIL and verdict.reason == "verdict_missing"
+    assert verdict.status is Status.FAIL and verdict.reason == "missing_verdict"
     assert ledger.state("churn", FP_A) == "candidate"
 
 
@@ -50,7 +50,7 @@ def test_refuses_a_stale_verdict(ledger):
     ledger.record(passing(), model=FP_A, model_name="churn", git=GIT)
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=8)
     verdict = ledger.promote("churn", FP_A, require=["release"], max_age="7d", now=later)
-    assert verdict.reason == "max_age_exceeded"
+    assert verdict.reason == "verdict_age_exceeded"
     assert ledger.promote("churn", FP_A, require=["release"], max_age="30d", now=later).passed
 
 
@@ -63,7 +63,7 @@ def test_refuses_a_verdict_for_another_fingerprint_of_the_same_name(ledger):
 
 def test_refuses_a_verdict_without_data_fingerprints(ledger):
     ledger.record(_NoData(name="release").check(), model=FP_A, model_name="churn", git=GIT)
-    assert ledger.promote("churn", FP_A, require=["release"]).reason == "data_fingerprint_missing"
+    assert ledger.promote("churn", FP_A, require=["release"]).reason == "missing_data_fingerprint"
 
 
 def test_refuses_a_dirty_or_unknown_commit_unless_allowed(ledger):
@@ -78,7 +78,7 @@ def test_every_required_suite_is_judged(ledger):
     ledger.record(passing("quality"), model=FP_A, model_name="churn", git=GIT)
     verdict = ledger.promote("churn", FP_A, require=["quality", "fairness"])
     assert [f.subject for f in verdict.findings] == ["quality", "fairness"]
-    assert _reasons(verdict) == ["verdict_missing"]
+    assert _reasons(verdict) == ["missing_verdict"]
 
 
 def test_without_require_every_recorded_suite_must_pass(ledger):

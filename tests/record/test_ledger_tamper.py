@@ -43,7 +43,7 @@ def test_clean_ledger_passes(filled):
 
 def test_a_missing_or_empty_ledger_does_not_pass(ledger, tmp_path):
     verdict = ledger.verify()  # nothing was ever recorded: the folder does not exist (a typo?)
-    assert verdict.status.value == "error" and verdict.reason == "ledger_missing"
+    assert verdict.status.value == "error" and verdict.reason == "missing_ledger"
     ledger.path.mkdir(parents=True)
     verdict = ledger.verify()
     assert verdict.status.value == "skip" and verdict.reason == "nothing_to_check"
@@ -168,12 +168,12 @@ def test_missing_head_warns_and_edited_head_fails(filled):
     text = head.read_text()
     head.unlink()
     verdict = filled.verify()
-    assert verdict.status.value == "warn" and _problems(verdict) == {("HEAD.json", "head_missing")}
+    assert verdict.status.value == "warn" and _problems(verdict) == {("HEAD.json", "missing_head")}
     head.write_text(text.replace('"seq": 6', '"seq": 5'))
-    assert ("HEAD.json", "head_invalid") not in _problems(filled.verify())  # still valid JSON ...
+    assert ("HEAD.json", "invalid_head") not in _problems(filled.verify())  # still valid JSON ...
     assert filled.verify().status.value == "fail"  # ... but it no longer matches the chain
     head.write_text("not json")
-    assert ("HEAD.json", "head_invalid") in _problems(filled.verify())
+    assert ("HEAD.json", "invalid_head") in _problems(filled.verify())
 
 
 def test_leftover_temporary_files_are_ignored(filled):

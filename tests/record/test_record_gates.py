@@ -15,16 +15,16 @@ def test_promotion_gate_matches_promote(ledger):
     gate = PromotionGate(require=["release"], ledger=ledger.path)
     assert gate.check(model=FP_A, model_name="churn").status is Status.PASS
     assert gate.check(model=FP_B, model_name="churn").reason == "fingerprint_mismatch"
-    assert gate.check(model=FP_A, model_name="other").reason == "verdict_missing"
+    assert gate.check(model=FP_A, model_name="other").reason == "missing_verdict"
     stale = PromotionGate(require=["release"], ledger=ledger, max_age=0)
-    assert stale.check(model=FP_A, model_name="churn").reason == "max_age_exceeded"
+    assert stale.check(model=FP_A, model_name="churn").reason == "verdict_age_exceeded"
     assert len(ledger.records(kind="decision")) == 0  # the gate writes nothing
 
 
 def test_promotion_gate_fails_closed(tmp_path, ledger):
     gate = PromotionGate(require=["release"], ledger=tmp_path / "none")
     verdict = gate.check(model=FP_A, model_name="churn")
-    assert verdict.status is Status.ERROR and verdict.reason == "ledger_missing"
+    assert verdict.status is Status.ERROR and verdict.reason == "missing_ledger"
     assert PromotionGate(ledger=ledger.path).check(model_name="churn").reason == "missing_input"
     ledger.record(failing(), model=FP_A, model_name="churn", git=GIT)
     relaxed = PromotionGate(require="release", ledger=ledger.path, blocking=False)
@@ -83,7 +83,7 @@ def test_unmanaged_models(ledger, tmp_path):
 
 def test_live_models_must_be_revalidated(ledger):
     _live(ledger, FP_A)
-    assert UnmanagedModelsGate(ledger=ledger, max_age=0).check().reason == "validation_age_exceeded"
+    assert UnmanagedModelsGate(ledger=ledger, max_age=0).check().reason == "verdict_age_exceeded"
     ledger.record(failing(), model=FP_A, model_name="churn", git=GIT)
     assert UnmanagedModelsGate(ledger=ledger).check().reason == "verdict_failed"
 

@@ -145,7 +145,7 @@ class MultivariateDriftGate(Gate):
     (``details["duplicate_rows"]`` counts them), so identical samples give an AUC near 0.5.
 
     Reason codes: ``drift_detected``, ``insufficient_samples``, ``empty_input``,
-    ``column_missing``, ``all_missing`` (no usable column has a value), ``duplicate_columns``,
+    ``missing_column``, ``all_missing`` (no usable column has a value), ``duplicate_columns``,
     ``nothing_to_check``.
 
     Examples
@@ -228,7 +228,7 @@ class MultivariateDriftGate(Gate):
                     Finding(
                         str(c),
                         Status.ERROR,
-                        reason="column_missing",
+                        reason="missing_column",
                         message=f"{c}: column not found in "
                         + ("reference" if c not in ref.columns else "current")
                         + missing_column_hint(c, ref.columns if c not in ref.columns else cur.columns),
@@ -284,7 +284,7 @@ class MultivariateDriftGate(Gate):
                 col, r[col] if column_kind(r[col]) in UNSUPPORTED_KINDS else c[col], explicit=listed
             )
             for col in names
-            if skipped.get(str(col)) == "unsupported_dtype"
+            if column_kind(r[col]) in UNSUPPORTED_KINDS or column_kind(c[col]) in UNSUPPORTED_KINDS
         ]
         if screens:
             verdict = self._judge_encoded(x, used, skipped, is_cat, details, method, n_ref, n_cur)

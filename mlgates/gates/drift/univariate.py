@@ -54,6 +54,7 @@ class _Outcome:
     statistic: float | None = None
     pvalue: float | None = None
     error: tuple[str, str] | None = None  # (reason, message)
+    skip: bool = False  # the error means "not compared by default": SKIP, not ERROR
     insufficient: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
     missing: Finding | None = None
@@ -135,7 +136,7 @@ class DriftGate(Gate):
     compared (SKIP, reason ``unsupported_kind``) unless a kind or method is given.
 
     Reason codes: ``drift_detected``, ``missing_share_drift``, ``insufficient_samples``,
-    ``column_missing``, ``all_missing``, ``empty_input``, ``method_not_applicable``,
+    ``missing_column``, ``all_missing``, ``empty_input``, ``method_not_applicable``,
     ``undefined_statistic``, ``unsupported_kind``, ``kind_mismatch`` (numbers on one side, other
     values on the other), ``unsupported_dtype`` (columns of lists, dicts, sets, Arrow
     list/struct, complex numbers, ``Decimal`` or ints beyond int64: SKIP, ERROR when listed in
@@ -390,6 +391,7 @@ class DriftGate(Gate):
                 screen = unsupported_dtype_finding(subject, series, kind=kind)
                 out.details.update(screen.details)
                 out.error = ("unsupported_dtype", screen.message or "")
+                out.skip = self.columns is None  # not asked for by name: skipped, not an error
                 return out
         override = self.kinds.get(subject) if isinstance(self.kinds, Mapping) else None
         try:
@@ -435,6 +437,7 @@ class DriftGate(Gate):
                     f"values in {col.ref.n:,}); set kinds={{{subject!r}: 'categorical'}} or a method "
                     "to compare it",
                 )
+                out.skip = True
                 return out
             method, why = prep.auto_method(col)
         else:
@@ -535,17 +538,22 @@ class DriftGate(Gate):
             outcomes = [self._column(*p) for p in resolved]
         self._correct(outcomes)
         findings: list[Finding] = self._unknown_keys(ref, cur)
+        others = list(findings)  # findings other than judged drift: they join the status as-is
         n_judged = n_drifted = n_warned = 0
         insufficient_status = _insufficient_status(self.on_insufficient)
         for o in outcomes:
-            f = self._finding(o, insufficient_status)
+            f, judged = self._finding(o, insufficient_status)
             findings.append(f)
             if o.missing is not None:
                 findings.append(o.missing)
-            if f.reason in ("drift_detected", None) and f.status in (Status.PASS, Status.WARN, Status.FAIL):
+                if o.missing.status is not Status.PASS:
+                    others.append(o.missing)
+            if judged:
                 n_judged += 1
                 n_drifted += f.status is Status.FAIL
                 n_warned += f.status is Status.WARN
+            else:
+                others.append(f)
         metrics: dict[str, float] = {
             "n_columns": len(outcomes),
             "n_judged": n_judged,
@@ -590,8 +598,7 @@ class DriftGate(Gate):
             )
         else:
             decision, summary = Status.SKIP, "no column could be judged"
-        others = [f.status for f in findings if f.reason not in ("drift_detected", None)]
-        status = Status.worst([decision, *others])
+        status = Status.worst([decision, *(f.status for f in others)])
         if status is Status.SKIP and not outcomes:
             return self._verdict(
                 findings=findings, metrics=metrics, reason="nothing_to_check", message="no columns to compare"
@@ -605,7 +612,7 @@ class DriftGate(Gate):
                     (f.reason for f in findings if f.status is status and f.reason), "nothing_to_check"
                 )
         message = summary
-        problems = [f.message for f in findings if f.reason not in ("drift_detected", None)]
+        problems = [f.message for f in others]
         if problems:
             message += f"; {pluralize(len(problems), 'other finding')}: " + "; ".join(problems[:2])
         methods = {o.subject: o.method for o in outcomes if o.method}
@@ -656,14 +663,15 @@ class DriftGate(Gate):
             )
             outcomes[i].pvalue = float(p)
 
-    def _finding(self, o: _Outcome, insufficient_status: Status) -> Finding:
+    def _finding(self, o: _Outcome, insufficient_status: Status) -> tuple[Finding, bool]:
+        """The column's finding, and whether its drift was judged (a statistic compared with
+        its threshold: PASS, WARN or FAIL) rather than an error, skip or insufficient data."""
         if o.error is not None:
             code, message = o.error
-            skip = code == "unsupported_kind" or (code == "unsupported_dtype" and self.columns is None)
-            status = Status.SKIP if skip else Status.ERROR
+            status = Status.SKIP if o.skip else Status.ERROR
             return Finding(
                 o.subject, status, method=o.method, reason=code, message=message, details=o.details
-            )
+            ), False
         if o.insufficient is not None:
             return Finding(
                 o.subject,
@@ -672,7 +680,7 @@ class DriftGate(Gate):
                 reason="insufficient_samples",
                 message=o.insufficient,
                 details=o.details,
-            )
+            ), False
         method = o.method or ""
         thr, warn = self._threshold_for(o.subject, o.kind, method)
         is_test = method in kernels.PVALUE_METHODS
@@ -694,7 +702,7 @@ class DriftGate(Gate):
                 reason="undefined_statistic",
                 message=f"{o.subject}: {method} is undefined on this data ({sizes})",
                 details=o.details,
-            )
+            ), False
         if is_test:
             drifted, warned = value < thr, warn is not None and value < warn
             raw = o.details.get("raw_pvalue")
@@ -731,4 +739,4 @@ class DriftGate(Gate):
             reason=reason,
             message=f"{o.subject}: {head} ({shown}; {sizes}){tail}",
             details=o.details,
-        )
+        ), True

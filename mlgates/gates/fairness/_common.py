@@ -10,9 +10,9 @@ import numpy as np
 
 from mlgates.core._text import pluralize
 from mlgates.core.finding import Finding
+from mlgates.core.inputs import Groups
 from mlgates.core.status import Status
 from mlgates.gates._columns import share_text
-from mlgates.gates.fairness._inputs import Groups
 
 #: What a zero denominator means, per count metric (for messages).
 ZERO_DENOMINATOR = {
@@ -83,7 +83,7 @@ def group_findings(
     confidence: float,
 ) -> list[Finding]:
     """One finding per group for one component: PASS (informational) when used, else the
-    insufficient status with reason ``insufficient_samples`` or ``undefined_rate``."""
+    insufficient status with reason ``insufficient_samples`` or ``undefined_statistic``."""
     out = []
     support = comp.rows if comp.support is None else comp.support
     for g in range(groups.n_groups):
@@ -123,7 +123,7 @@ def group_findings(
                     insufficient,
                     statistic=None,
                     method=comp.name,
-                    reason="undefined_rate",
+                    reason="undefined_statistic",
                     message=f"{subject}: {comp.name} undefined ({why}); excluded, not counted as 0",
                     details=details,
                 )

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from mlgates.core import inputs
 from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
@@ -23,6 +24,8 @@ from mlgates.stats import fairness as fk
 
 __all__ = ["DisparateImpactGate"]
 
+#: A group's ratio below ``min_ratio``: FAIL, or WARN when its interval includes the bound.
+_REASONS = {Status.FAIL: "disparate_impact", Status.WARN: "disparate_impact_inconclusive"}
 #: Keys of a group finding's details that describe the selection rate's own interval.
 _RATE_CI_KEYS = ("ci_low", "ci_high", "ci_method", "confidence")
 
@@ -58,9 +61,9 @@ class DisparateImpactGate(Gate):
     resample for ``"max_rate"``), and the group's selection rate with its Wilson interval in
     ``details["selection_rate"]``, ``details["selection_rate_ci_low"]`` and
     ``details["selection_rate_ci_high"]``. Groups below ``min_group_size`` are
-    ``insufficient_samples``; all-zero reference rate is ``undefined_rate``. Reason codes:
+    ``insufficient_samples``; all-zero reference rate is ``undefined_statistic``. Reason codes:
     ``disparate_impact``, ``disparate_impact_inconclusive``, ``insufficient_samples``,
-    ``undefined_rate``, ``single_group``, ``reference_group_missing`` and the input errors of
+    ``undefined_statistic``, ``single_group``, ``missing_reference_group`` and the input errors of
     :class:`~mlgates.FairnessGate`. ``metrics["disparate_impact_ratio"]`` is the smallest ratio.
     Only predictions are needed (no target).
 
@@ -165,7 +168,7 @@ class DisparateImpactGate(Gate):
         raise InputError(
             f"reference group {self.reference_group!r} not found; groups are "
             f"{[groups.subject(g) for g in range(groups.n_groups)][:20]}",
-            reason="reference_group_missing",
+            reason="missing_reference_group",
             subject=self.reference_group,
         )
 
@@ -184,7 +187,7 @@ class DisparateImpactGate(Gate):
             return np.where(np.isfinite(base) & (base > 0), r / np.where(base > 0, base, 1.0), np.nan)
 
     def _check(self, ctx: CheckContext) -> Verdict:
-        groups = inp.resolve_groups(ctx, self.sensitive_features, self.on_missing)
+        groups = inputs.groups(ctx, self.sensitive_features, self.on_missing)
         ref = self._reference_group(groups)
         counts = inp.confusion(ctx, groups, self.pos_label, self.decision_threshold, needs_target=False)
         reps = inp.count_replicates(ctx, counts, self.n_resamples, self.random_state)
@@ -260,17 +263,14 @@ class DisparateImpactGate(Gate):
                         subject,
                         insufficient,
                         method="selection_rate_ratio",
-                        reason="undefined_rate",
+                        reason="undefined_statistic",
                         details=details,
                         message=f"{subject}: ratio undefined (reference selection rate is 0)",
                     )
                 )
                 continue
-            status, reason, _, text = judge(value, ci, None, self.min_ratio, self.decision)
-            reason = {
-                "fairness_bound_exceeded": "disparate_impact",
-                "fairness_bound_inconclusive": "disparate_impact_inconclusive",
-            }.get(reason or "", reason)
+            status, _, _, text = judge(value, ci, None, self.min_ratio, self.decision)
+            reason = _REASONS.get(status)  # FAIL below min_ratio; WARN when the interval includes it
             ci_text = "" if ci[0] != ci[0] else f" [{ci[0]:.3f}, {ci[1]:.3f}]"
             findings.append(
                 Finding(

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from mlgates.core import inputs
 from mlgates.core._suggest import VALUE_ALIASES, closest
 from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
@@ -127,14 +128,14 @@ class FairnessGate(Gate):
         and the rate's denominator does too (TPR needs that many positive labels in the
         group); otherwise it is reported with reason ``insufficient_samples`` and left out.
         Rates with a zero denominator (TPR in a group without positives) are reported as
-        ``undefined_rate`` and left out, never scored 0.
+        ``undefined_statistic`` and left out, never scored 0.
     on_insufficient : {"warn", "fail", "error", "skip"}, default "warn"
         Status of insufficient groups, of an aggregate that cannot be computed, and of a
         single group (reason ``single_group``). ``"skip"`` lists them as SKIP; a verdict
         whose aggregate could not be computed is then SKIP, never PASS. (``"ignore"`` is a
         deprecated alias of ``"skip"``.)
     on_missing : {"as_group", "drop", "error"}, default "as_group"
-        Missing sensitive values form their own group (shown as ``<NA>``), drop their rows
+        Missing sensitive values form their own group (shown as ``<missing>``), drop their rows
         (counted in ``params["n_dropped_missing"]``), or are an ERROR
         (``missing_sensitive_values``). ``missing=`` is a deprecated alias.
     decision : {"point", "ci"}, default "point"
@@ -152,7 +153,7 @@ class FairnessGate(Gate):
     decision_threshold : float, optional
         Binarize scores: with ``proba`` (or a model with ``predict_proba``) the positive-class
         probability, else the ``prediction`` values, ``>= decision_threshold`` is positive.
-        Without it, probabilities given as predictions are an ERROR (``probabilities_given``).
+        Without it, probabilities given as predictions are an ERROR (``probabilities_as_labels``).
         ``threshold=`` is a deprecated alias.
     pos_label : optional
         The favourable label when labels are not 0/1, -1/1 or boolean.
@@ -170,10 +171,10 @@ class FairnessGate(Gate):
     -----
     Reason codes: ``fairness_bound_exceeded``, ``fairness_bound_inconclusive``,
     ``fairness_regression``, ``fairness_regression_inconclusive``, ``insufficient_samples``,
-    ``undefined_rate`` (also for an aggregate that is undefined because a rate is undefined in
+    ``undefined_statistic`` (also for an aggregate that is undefined because a rate is undefined in
     every group, or a ratio's reference value is 0), ``single_group``,
-    and input errors ``probabilities_given``, ``pos_label_required``, ``non_binary_labels``,
-    ``missing_values``, ``missing_sensitive_values``, ``missing_input``, ``column_missing``,
+    and input errors ``probabilities_as_labels``, ``pos_label_required``, ``non_binary_labels``,
+    ``missing_values``, ``missing_sensitive_values``, ``missing_input``, ``missing_column``,
     ``length_mismatch``, ``empty_input``.
 
     ``metrics`` holds the aggregate under the metric's own name (``selection_rate_difference``
@@ -382,7 +383,7 @@ class FairnessGate(Gate):
     # -- checking -------------------------------------------------------------------------
     def _check(self, ctx: CheckContext) -> Verdict:
         spec = self._spec()
-        groups = inp.resolve_groups(ctx, self.sensitive_features, self.on_missing)
+        groups = inputs.groups(ctx, self.sensitive_features, self.on_missing)
         default_b = _COUNT_RESAMPLES if spec.kind == "count" else _ROW_RESAMPLES
         n_resamples = default_b if self.n_resamples is None else self.n_resamples
         rng = np.random.default_rng(self.random_state)
@@ -489,7 +490,7 @@ class FairnessGate(Gate):
         y_raw = groups.take(ctx.labels("current"), "target")
         if spec.kind == "regression":
             name = spec.components[0]
-            y = inp.numeric(y_raw, "target")
+            y = inputs.numbers("target", y_raw)
             preds = [inp.scores(ctx, groups, baseline=False)]
             if with_baseline:
                 preds.append(inp.scores(ctx, groups, baseline=True))
@@ -632,7 +633,7 @@ class FairnessGate(Gate):
     ) -> tuple[str, str]:
         """Why the aggregate is NaN, per component: reason code and message text.
 
-        ``undefined_rate`` when the cause is an undefined value (a rate undefined in every
+        ``undefined_statistic`` when the cause is an undefined value (a rate undefined in every
         group, a ratio whose reference value is 0), ``insufficient_samples`` when groups were
         left out for their size."""
         m = self.min_group_size
@@ -667,11 +668,11 @@ class FairnessGate(Gate):
                 text += f"; undefined in {undefined} ({why})"
             causes.append(text)
         if not causes:  # only the combination of the components is undefined
-            return "undefined_rate", "the components' aggregates do not combine to a value"
+            return "undefined_statistic", "the components' aggregates do not combine to a value"
         text = "; ".join(causes)
         if size_limited:
             return "insufficient_samples", text + _detectable(components, self.confidence)
-        return "undefined_rate", text
+        return "undefined_statistic", text
 
     def _worsening_finding(
         self,
@@ -724,18 +725,19 @@ class FairnessGate(Gate):
                 message=f"{subject}: undefined for the {which} ({cause})",
             )
         margin = float(self.max_worsening or 0.0)
-        status, reason, _, _ = judge(worsening, ci, margin, None, self.worsening_decision)
+        status, _, _, _ = judge(worsening, ci, margin, None, self.worsening_decision)
         # the interval is shown in the same orientation as the number beside it: of the
         # worsening when worse, of the improvement (-worsening) when better
         verb = "worse" if worsening > 0 else "better"
         shown = ci if worsening > 0 else (-ci[1], -ci[0])
         ci_text = "" if ci[0] != ci[0] else f" [{shown[0]:.4g}, {shown[1]:.4g}]"
-        if reason == "fairness_bound_exceeded":
+        reason: str | None = None
+        if status is Status.FAIL:
             reason = "fairness_regression"
             verdict_text = f"worsening > {margin:.4g} allowed"
             if self.worsening_decision == "ci":
                 verdict_text += f" (the whole {self.confidence:.0%} interval)"
-        elif reason == "fairness_bound_inconclusive":
+        elif status is Status.WARN:  # beyond the margin, but the interval includes it
             reason = "fairness_regression_inconclusive"
             verdict_text = (
                 f"worsening > {margin:.4g} allowed on the point estimate, but its {self.confidence:.0%} "

@@ -17,7 +17,7 @@ from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates.performance._common import INSUFFICIENT, fmt, headline, metric_spec, sample_shortfall
 from mlgates.gates.performance._compare import compare, weights_note
-from mlgates.gates.performance._data import Pair, Sample, resolve_pair, sample_weights
+from mlgates.gates.performance._data import Pair, Sample, resolve_pair
 from mlgates.stats.performance import MetricSpec
 
 __all__ = ["BeatsBaselineGate"]
@@ -165,7 +165,7 @@ class BeatsBaselineGate(Gate):
     def _dummy_fit_weights(self, ctx: CheckContext, side: str) -> np.ndarray | None:
         if side == "reference" and not isinstance(ctx.get("sample_weight"), (str, int)):
             return None  # weights given as an array belong to current
-        return sample_weights(ctx, side)
+        return ctx.sample_weight(side)  # type: ignore[arg-type]
 
     def _dummy_pair(self, ctx: CheckContext, spec: MetricSpec, pair: Pair, strategy: str) -> Pair:
         from sklearn.dummy import DummyClassifier, DummyRegressor
@@ -273,7 +273,7 @@ class BeatsBaselineGate(Gate):
             finding = Finding(
                 spec.name,
                 Status.ERROR,
-                reason="metric_undefined",
+                reason="undefined_statistic",
                 message=f"{head}: undefined on this sample",
                 **common,
             )

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from mlgates.core import inputs
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
@@ -18,7 +19,7 @@ from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates.performance._common import INSUFFICIENT, fmt, headline, metric_spec, sample_shortfall
 from mlgates.gates.performance._compare import Comparison, compare, metric_value, weights_note
-from mlgates.gates.performance._data import Pair, resolve_pair, segment_labels
+from mlgates.gates.performance._data import Pair, resolve_pair
 from mlgates.stats.performance import MetricSpec, adjust_pvalues
 from mlgates.stats.power import minimum_detectable_effect
 
@@ -63,8 +64,7 @@ class PerformanceGate(Gate):
         ``median_absolute_error`` (regression). Or a callable ``f(y_true, y_pred) -> float``
         with ``greater_is_better`` stated (and ``needs_proba=True`` if it takes probabilities).
     min_value, max_value : float, optional
-        Floor and ceiling on the candidate's metric (reasons ``metric_below_min``,
-        ``metric_above_max``).
+        Floor and ceiling on the candidate's metric (reason ``metric_bound_exceeded``).
     max_drop : float, optional
         Non-inferiority margin in metric units: the candidate may be worse than the baseline by
         at most this much (for losses, "worse" means higher).
@@ -149,10 +149,10 @@ class PerformanceGate(Gate):
     and the finding's message say so. A callable metric gets the weights when it takes a
     ``sample_weight`` keyword (otherwise they are reported as ignored).
 
-    Reason codes: ``performance_regression``, ``metric_below_min``, ``metric_above_max``,
-    ``insufficient_samples``, ``metric_undefined``, ``one_class_target``, ``missing_values``,
-    ``invalid_prediction``, ``invalid_proba``, ``length_mismatch``, ``empty_input``,
-    ``missing_input``.
+    Reason codes: ``performance_regression``, ``metric_bound_exceeded``,
+    ``insufficient_samples``, ``undefined_statistic``, ``one_class_target``, ``missing_values``,
+    ``probabilities_as_labels``, ``invalid_prediction``, ``invalid_proba``, ``length_mismatch``,
+    ``empty_input``, ``missing_input``.
 
     Examples
     --------
@@ -448,7 +448,7 @@ class PerformanceGate(Gate):
                         statistic=value,
                         threshold=bound,
                         method=kind,
-                        reason="metric_undefined",
+                        reason="undefined_statistic",
                         message=f"{mname}: undefined on this sample ({value}); cannot check {kind}",
                     )
                 )
@@ -457,7 +457,6 @@ class PerformanceGate(Gate):
             above = kind == "max_value" and value > bound
             if below or above:
                 rel = "<" if below else ">"
-                reason = "metric_below_min" if below else "metric_above_max"
                 out.append(
                     Finding(
                         mname,
@@ -465,7 +464,7 @@ class PerformanceGate(Gate):
                         statistic=value,
                         threshold=bound,
                         method=kind,
-                        reason=reason,
+                        reason="metric_bound_exceeded",
                         message=f"{mname}: {fmt(value)} {rel} {kind} {fmt(bound)}",
                     )
                 )
@@ -545,7 +544,7 @@ class PerformanceGate(Gate):
         }
         if not (math.isfinite(c.candidate) and math.isfinite(c.baseline)):
             status = Status.ERROR if overall else INSUFFICIENT[self.on_insufficient]
-            reason = "metric_undefined" if overall else "insufficient_samples"
+            reason = "undefined_statistic" if overall else "insufficient_samples"
             return Finding(
                 subject,
                 status,
@@ -646,7 +645,7 @@ class PerformanceGate(Gate):
         sign: float,
         comparing: bool,
     ) -> tuple[list[Finding], dict[str, float]]:
-        names, ids = segment_labels(ctx, self.segments, "current")
+        names, ids = inputs.segments(ctx, self.segments, "current")
         if ids.shape[0] != len(pair.candidate):
             raise InputError(
                 f"segments: current has {ids.shape[0]} rows but the predictions have {len(pair.candidate)}.",
@@ -655,7 +654,7 @@ class PerformanceGate(Gate):
             )
         base_index: dict[str, np.ndarray] = {}
         if comparing and not pair.paired:
-            ref_names, ref_ids = segment_labels(ctx, self.segments, "reference")
+            ref_names, ref_ids = inputs.segments(ctx, self.segments, "reference")
             base_index = {n: np.flatnonzero(ref_ids == i) for i, n in enumerate(ref_names)}
         small: list[Finding] = []
         judged: list[tuple[str, _Eval | float]] = []

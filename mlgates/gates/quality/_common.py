@@ -130,7 +130,7 @@ def absent(
         Status.ERROR,
         threshold=threshold,
         method=method,
-        reason="column_missing",
+        reason="missing_column",
         message=f"{col}: column not found in {side}.{hint}" if hint else f"{col}: column not found in {side}",
     )
 
@@ -222,7 +222,7 @@ def checkable(
 ) -> Iterator[tuple[Any, str]]:
     """The columns of ``current`` a gate can judge, in order, with their kinds.
 
-    A listed column the table lacks gets an ERROR ``column_missing`` finding; a column of kind
+    A listed column the table lacks gets an ERROR ``missing_column`` finding; a column of kind
     ``nested`` or ``unsupported`` an ``unsupported_dtype`` finding (SKIP unless ``explicit``,
     a flag or a per-column predicate saying the user listed it), and any other column whose
     kind is not in ``accepted`` an ERROR ``unsupported_dtype`` finding (``wanted`` says what

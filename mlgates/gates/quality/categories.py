@@ -62,7 +62,7 @@ class CategoryGate(Gate):
     -----
     Missing values are not judged here (see ``MissingValuesGate``). Reason codes:
     ``unknown_categories`` (share exceeded: FAIL), ``new_categories`` (unknown values within
-    the share: ``on_new``), ``column_missing``, ``all_missing``, ``reference_required`` (no
+    the share: ``on_new``), ``missing_column``, ``all_missing``, ``reference_required`` (no
     ``allowed`` entry and no reference), ``empty_input``, ``duplicate_columns``. Details list
     the number of unknown rows and distinct unknown values and the five most frequent
     unknown values with their counts.
@@ -151,7 +151,7 @@ class CategoryGate(Gate):
         if not ctx.has("reference"):
             return None
         ref = frame_or_error(ctx, "reference")
-        if col not in ref.columns:  # reported as column_missing by _judge
+        if col not in ref.columns:  # reported as missing_column by _judge
             return pd.Index([], dtype=object)
         index, counts = value_counts(ctx, "reference", col)
         return index[counts > 0]
@@ -184,6 +184,7 @@ class CategoryGate(Gate):
         n_values = len(unknown_idx)
         shown = top_examples(unknown_idx, unknown_counts)
         eg = ", ".join(repr(e["value"]) for e in shown[:3])
+        bound = self.max_unknown_share
         if not share <= self.max_unknown_share:
             status, reason = Status.FAIL, "unknown_categories"
             message = (
@@ -194,6 +195,7 @@ class CategoryGate(Gate):
         elif n_values and self.on_new != "ignore":
             status = Status.FAIL if self.on_new == "fail" else Status.WARN
             reason = "new_categories"
+            bound = 0.0  # on_new flags any new category: the bound crossed is a share of 0
             message = (
                 f"{col}: {pluralize(n_values, 'new category')} (e.g. {eg}) in {share_text(share)} of rows "
                 f"(<= {share_text(self.max_unknown_share)} allowed)"
@@ -208,8 +210,7 @@ class CategoryGate(Gate):
             str(col),
             status,
             statistic=share,
-            # on_new flags any new category: the bound crossed is a share of 0
-            threshold=0.0 if reason == "new_categories" else self.max_unknown_share,
+            threshold=bound,
             method="categories",
             reason=reason,
             message=message,

@@ -55,7 +55,7 @@ class ConstantColumnGate(Gate):
     Notes
     -----
     Reason codes: ``constant_column``, ``near_constant`` (FAIL), ``all_missing`` (ERROR),
-    ``column_missing``, ``empty_input``, ``duplicate_columns``. Details hold the number of
+    ``missing_column``, ``empty_input``, ``duplicate_columns``. Details hold the number of
     distinct values and the most frequent values with their counts (numeric, boolean and
     datetime columns without ``near_constant_share`` are decided by min == max in one pass
     and report the observed min and max instead).
@@ -243,7 +243,7 @@ class MixedTypesGate(Gate):
     Type groups: ``number`` (int, float, Decimal, numpy numbers; not bool), ``string``,
     ``boolean``, else the Python type name. The common case is decided by
     ``pandas.api.types.infer_dtype`` in one pass; only mixed columns are counted per type.
-    Reason codes: ``mixed_types`` (FAIL), ``all_missing`` (ERROR), ``column_missing``,
+    Reason codes: ``mixed_types`` (FAIL), ``all_missing`` (ERROR), ``missing_column``,
     ``empty_input``, ``duplicate_columns``. Details hold the count per type group and up to
     five examples of each minority group.
 
@@ -377,7 +377,7 @@ class InfiniteValuesGate(Gate):
     Notes
     -----
     Reason codes: ``infinite_values`` (FAIL), ``all_missing`` (ERROR), ``unsupported_dtype``,
-    ``column_missing``, ``empty_input``, ``duplicate_columns``. Details hold ``n_pos_inf``,
+    ``missing_column``, ``empty_input``, ``duplicate_columns``. Details hold ``n_pos_inf``,
     ``n_neg_inf`` and ``n_checked``.
 
     Examples

@@ -9,8 +9,8 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from mlgates.core import inputs
 from mlgates.core._text import pluralize
-from mlgates.core._values import count_infinite
 from mlgates.core.context import CheckContext, Side
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
@@ -45,23 +45,17 @@ def _feature_columns(ctx: CheckContext, side: Side, columns: Any) -> list[Any]:
     gone = [c for c in cols if c not in frame.columns]
     if gone:
         raise InputError(
-            f"{side}: column {gone[0]!r} not found", reason="column_missing", subject=str(gone[0])
+            f"{side}: column {gone[0]!r} not found", reason="missing_column", subject=str(gone[0])
         )
     return cols
 
 
 def _labels(ctx: CheckContext, side: Side = "current") -> np.ndarray:
-    labels = ctx.labels(side)
+    """The target: a missing label is a value of its own here; an infinite one is not a class
+    (the rule of every family, :func:`mlgates.core.inputs.complete`)."""
+    labels = inputs.labels(ctx, side, on_missing="keep")
     if len(labels) != len(ctx.frame(side)):
         raise InputError("target: length differs from current", reason="length_mismatch", subject="target")
-    n_inf = count_infinite(np.asarray(labels))
-    if n_inf:  # the rule of every family: an infinite label is not a class (missing labels are)
-        raise InputError(
-            f"target: {n_inf} of {len(labels)} values are infinite (inf or -inf); labels must be "
-            "finite: drop or fix those rows before the check.",
-            reason="invalid_input",
-            subject="target",
-        )
     return labels
 
 
@@ -84,7 +78,7 @@ class ConflictingLabelsGate(Gate):
     Inputs: ``current`` and ``target`` (a column name or an array). Missing values compare
     equal (a missing feature or label is a value of its own). Candidate rows are narrowed
     column by column, then grouped exactly, so the count is exact. Reason codes:
-    ``conflicting_labels`` (FAIL), ``column_missing``, ``empty_input``, ``missing_input``,
+    ``conflicting_labels`` (FAIL), ``missing_column``, ``empty_input``, ``missing_input``,
     ``all_missing`` (ERROR: every label is missing, so no conflict can be judged),
     ``invalid_input`` (ERROR: an infinite label). Details hold ``n_conflicting_rows``,
     ``n_conflicting_groups`` and up to five index labels of conflicting rows.
@@ -220,7 +214,7 @@ class TrainTestLeakageGate(Gate):
     -----
     Missing values compare equal. Columns whose dtypes differ between the tables are compared
     as float64 (both numeric) or as text. Hashes find candidates, an exact join decides.
-    Reason codes: ``train_test_overlap`` (FAIL/WARN), ``column_missing``, ``empty_input``,
+    Reason codes: ``train_test_overlap`` (FAIL/WARN), ``missing_column``, ``empty_input``,
     ``missing_input``, ``duplicate_columns``. Details hold ``n_leaked`` and up to five index
     labels of leaked current rows.
 
@@ -279,7 +273,7 @@ class TrainTestLeakageGate(Gate):
                     ]
                 )
         if not cols:
-            raise InputError("current and reference share no columns", reason="column_missing")
+            raise InputError("current and reference share no columns", reason="missing_column")
         h_cur, h_ref, cur, refc = _harmonized(ctx, cols)
         cand = np.flatnonzero(np.asarray(pd.Series(h_cur).isin(pd.Series(h_ref).unique()), dtype=bool))
         leaked = np.zeros(len(frame), dtype=bool)
@@ -363,7 +357,7 @@ class FeatureLeakageGate(Gate):
     numeric with more than ten distinct values is ERROR ``unsupported_target``. Missing values
     of a numeric feature are left out; in an encoded feature missing is a category. Reason
     codes: ``feature_leakage``, ``insufficient_samples``, ``one_class_target``,
-    ``unsupported_target``, ``all_missing`` (a feature, or every label), ``column_missing``,
+    ``unsupported_target``, ``all_missing`` (a feature, or every label), ``missing_column``,
     ``empty_input``, ``missing_input``, ``invalid_input`` (an infinite label),
     ``unsupported_dtype`` (a column of lists, dicts, complex numbers...: SKIP, ERROR when
     listed). With ``n`` rows, a binary score's standard error is about

@@ -30,11 +30,11 @@ class MissingValuesGate(Gate):
     ----------
     columns : str or list of str, optional
         Columns to check; all columns of ``current`` by default. A listed column that is absent
-        is an ERROR finding (reason ``column_missing``).
+        is an ERROR finding (reason ``missing_column``).
     max_share : float or mapping of column to float, default 0.0
         Largest missing share allowed, in [0, 1]; a mapping sets it per column (columns not in
         the mapping use 0.0). A key that names no column of ``current`` is an ERROR finding
-        (reason ``column_missing``, with the nearest column name).
+        (reason ``missing_column``, with the nearest column name).
     warn_share : float, optional
         Shares above this (but within ``max_share``) WARN.
     name, blocking

@@ -76,7 +76,7 @@ class OutlierGate(Gate):
     A column whose IQR (or MAD) is 0 has degenerate fences: every value off the central value
     is an outlier; details flag it with ``"degenerate": true``. Reason codes:
     ``outlier_share_exceeded`` (FAIL), ``insufficient_samples``, ``all_missing`` (ERROR),
-    ``unsupported_dtype``, ``column_missing``, ``empty_input``, ``duplicate_columns``.
+    ``unsupported_dtype``, ``missing_column``, ``empty_input``, ``duplicate_columns``.
     Findings on fixed fences have method ``"fixed_fences"``. Details hold the fences,
     ``n_low``, ``n_high``, ``n_checked`` and up to five offending values.
 

@@ -59,7 +59,7 @@ class RangeGate(Gate):
     Notes
     -----
     Missing values are not judged here (see ``MissingValuesGate``); ``inf`` counts as outside
-    a finite bound. Reason codes: ``out_of_range`` (FAIL/WARN), ``column_missing``,
+    a finite bound. Reason codes: ``out_of_range`` (FAIL/WARN), ``missing_column``,
     ``unsupported_dtype`` (a listed column that is not numeric), ``all_missing`` (ERROR: no
     value to judge), ``empty_input``, ``duplicate_columns``. Each finding's details hold
     ``n_below``, ``n_above``, ``n_checked``, ``n_missing``, the observed ``min``/``max`` and up

@@ -36,7 +36,7 @@ class SchemaGate(Gate):
 
     Notes
     -----
-    Reason codes: ``column_missing``, ``dtype_mismatch``, ``unexpected_column``,
+    Reason codes: ``missing_column``, ``dtype_mismatch``, ``unexpected_column``,
     ``column_order``, ``empty_schema``, and ``empty_input`` (a WARN: an empty table has a
     schema but no values, so object columns cannot be told apart as strings).
     name, blocking
@@ -49,7 +49,7 @@ class SchemaGate(Gate):
     >>> gate = SchemaGate(columns={"age": "integer", "city": "string"})
     >>> v = gate.check(current=pd.DataFrame({"age": [1.5], "town": ["x"]}))
     >>> [(f.subject, f.reason) for f in v.findings]
-    [('age', 'dtype_mismatch'), ('city', 'column_missing')]
+    [('age', 'dtype_mismatch'), ('city', 'missing_column')]
     """
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
@@ -108,7 +108,7 @@ class SchemaGate(Gate):
                         str(col),
                         Status.FAIL,
                         method="schema",
-                        reason="column_missing",
+                        reason="missing_column",
                         message=f"{col}: expected column is missing"
                         + (
                             f".{hint}"

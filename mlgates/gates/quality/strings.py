@@ -67,7 +67,7 @@ class StringGate(Gate):
     ``.*a.*a.*a`` are not refused, so keep them to short values.
 
     A value breaking several rules counts once in the share. Reason codes: ``string_rules``
-    (FAIL), ``unsupported_dtype``, ``all_missing`` (ERROR), ``column_missing``,
+    (FAIL), ``unsupported_dtype``, ``all_missing`` (ERROR), ``missing_column``,
     ``empty_input``, ``duplicate_columns``. Details count each rule (``pattern_mismatch``,
     ``too_short``, ``too_long``, ``empty``, ``padded``) and list up to five offending values.
 

@@ -77,7 +77,7 @@ class FreshnessGate(Gate):
     -----
     Reason codes: ``stale_data`` (FAIL/WARN), ``timezone_mismatch`` (ERROR: a tz-aware column
     with a naive ``now`` or the reverse), ``unsupported_dtype``, ``all_missing``,
-    ``column_missing``, ``empty_input``, ``duplicate_columns``. The statistic is the age in
+    ``missing_column``, ``empty_input``, ``duplicate_columns``. The statistic is the age in
     seconds; details hold the newest timestamp, ``now`` and ``n_future`` (values after
     ``now``, reported but not judged).
 
@@ -225,7 +225,7 @@ class MonotonicGate(Gate):
     Missing values are skipped (pairs join the neighbouring non-missing values). A column
     with fewer than two non-missing values has no pair: ERROR ``insufficient_samples``.
     Reason codes: ``not_monotonic`` (FAIL), ``insufficient_samples``, ``all_missing``,
-    ``unsupported_dtype``, ``column_missing``, ``empty_input``, ``duplicate_columns``.
+    ``unsupported_dtype``, ``missing_column``, ``empty_input``, ``duplicate_columns``.
     Details hold ``n_breaks``, ``n_pairs`` and up to five index labels of rows that break
     the order.
 

@@ -83,7 +83,7 @@ class UniqueGate(Gate):
     Notes
     -----
     Rows where any key column is missing are left out (as SQL ``UNIQUE`` does) and counted in
-    ``details["n_missing"]``. Reason codes: ``duplicate_keys`` (FAIL), ``column_missing``,
+    ``details["n_missing"]``. Reason codes: ``duplicate_keys`` (FAIL), ``missing_column``,
     ``all_missing``, ``empty_input``, ``duplicate_columns``. Details hold ``n_duplicates`` (rows
     repeating an earlier key) and the most repeated keys with their counts. Subjects of
     composite keys join the column names with ``+``.
@@ -207,7 +207,7 @@ class DuplicateRowsGate(Gate):
     are narrowed column by column (a row can only repeat another if each of its values
     repeats), then compared exactly, so the count is exact and a table without duplicates
     costs about one hash pass over its most distinct column. Reason codes:
-    ``duplicate_rows`` (FAIL/WARN), ``column_missing``,
+    ``duplicate_rows`` (FAIL/WARN), ``missing_column``,
     ``empty_input``, ``duplicate_columns``. Details hold ``n_duplicates`` and up to five index
     labels of duplicated rows.
 

@@ -119,8 +119,8 @@ class ArtifactSafetyGate(Gate):
     ``out_of_band_buffer``, ``memo_missing``, ``mark_missing``, ``stack_underflow``,
     ``frame_overrun``, ``wrapper_misuse``, ``unverifiable_array``, ``malformed_number``,
     ``unsupported_compression``, ``restricted_unpickler_refused`` or ``load_failed``),
-    ``unsupported_format`` (``on_unsupported``), ``file_not_found`` and ``missing_dependency``
-    (ERROR), ``allowlist_invalid`` (ERROR), ``nothing_to_check`` (SKIP: no artifact given).
+    ``unsupported_format`` (``on_unsupported``), ``missing_file`` and ``missing_dependency``
+    (ERROR), ``invalid_allowlist`` (ERROR), ``nothing_to_check`` (SKIP: no artifact given).
 
     Examples
     --------
@@ -186,7 +186,7 @@ class ArtifactSafetyGate(Gate):
         try:
             return Allowlist.resolve(self.allow)
         except (ValueError, TypeError, OSError) as exc:
-            raise InputError(f"allow: {exc}", reason="allowlist_invalid", subject="allow") from None
+            raise InputError(f"allow: {exc}", reason="invalid_allowlist", subject="allow") from None
 
     def _check(self, ctx: CheckContext) -> Verdict:
         from mlgates.gates.security._scan import scan_artifact
@@ -197,26 +197,28 @@ class ArtifactSafetyGate(Gate):
             paths += artifact_paths(ctx.get("artifacts"))
         findings: list[Finding] = []
         methods: set[str] = set()
+        n_disallowed = n_unverifiable = 0
         for label, path in paths:
             shown = Path(label).name if Path(label).name else label
             if not path.is_file():
                 findings.append(
-                    Finding(shown, Status.ERROR, reason="file_not_found", message=f"{label}: no such file")
+                    Finding(shown, Status.ERROR, reason="missing_file", message=f"{label}: no such file")
                 )
                 continue
             report = scan_artifact(
                 path, allow, max_decompressed_bytes=self.max_decompressed_bytes, verify=self.verify
             )
             methods.add(report.method)
-            findings.extend(self._judge(shown, report, allow))
+            judged, disallowed, unverifiable = self._judge(shown, report, allow)
+            findings.extend(judged)
+            n_disallowed += disallowed
+            n_unverifiable += unverifiable
         return self._verdict(
             findings=findings,
             metrics={
                 "n_artifacts": len(paths),
-                "n_disallowed_globals": sum(
-                    f.reason in ("disallowed_global", "new_global") for f in findings
-                ),
-                "n_unverifiable": sum(f.reason == "unverifiable" for f in findings),
+                "n_disallowed_globals": n_disallowed,
+                "n_unverifiable": n_unverifiable,
             },
             params={
                 "method": "+".join(sorted(methods)) or None,
@@ -224,21 +226,28 @@ class ArtifactSafetyGate(Gate):
             },
         )
 
-    def _judge(self, shown: str, report: Any, allow: Allowlist) -> list[Finding]:
+    def _judge(self, shown: str, report: Any, allow: Allowlist) -> tuple[list[Finding], int, int]:
+        """The artifact's findings, and how many of them are disallowed globals and how many
+        say the file cannot be verified."""
         base = {"format": report.format, "method": report.method, "size_bytes": report.size}
         if report.format in ("unknown", "zip") and not report.problems:
             status = _ON[self.on_unsupported]
-            return [
-                Finding(
-                    shown,
-                    status,
-                    method=report.method,
-                    reason="unsupported_format",
-                    message=f"{shown}: not a pickle, joblib, .npy, .npz or .skops file; not scanned",
-                    details=base,
-                )
-            ]
+            return (
+                [
+                    Finding(
+                        shown,
+                        status,
+                        method=report.method,
+                        reason="unsupported_format",
+                        message=f"{shown}: not a pickle, joblib, .npy, .npz or .skops file; not scanned",
+                        details=base,
+                    )
+                ],
+                0,
+                0,
+            )
         out: list[Finding] = []
+        n_unverifiable = 0
         bad_reason = "new_global" if allow.baseline else "disallowed_global"
         for seen in report.disallowed[:50]:
             use = seen.use
@@ -263,6 +272,7 @@ class ArtifactSafetyGate(Gate):
             )
         for problem in report.problems[:20]:
             cannot = problem.code in _CANNOT_SCAN
+            n_unverifiable += not cannot
             out.append(
                 Finding(
                     shown,
@@ -286,4 +296,4 @@ class ArtifactSafetyGate(Gate):
                     details={**base, "globals": names[:500], "n_arrays": report.n_arrays},
                 )
             )
-        return out
+        return out, len(report.disallowed[:50]), n_unverifiable

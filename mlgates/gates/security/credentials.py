@@ -139,7 +139,7 @@ class SecretsGate(Gate):
     -----
     Inputs: ``current`` (a table) and/or ``artifacts`` (paths or folders; folders are
     searched for config, text and artifact files). Reason codes: ``secret_detected`` (FAIL),
-    ``scan_truncated`` (WARN), ``file_not_found`` (ERROR), ``missing_input`` (ERROR: neither
+    ``scan_truncated`` (WARN), ``missing_file`` (ERROR), ``missing_input`` (ERROR: neither
     input given).
 
     Examples
@@ -236,7 +236,7 @@ class SecretsGate(Gate):
         for label, path in self._paths(value):
             if not path.is_file():
                 out.append(
-                    Finding(label, Status.ERROR, reason="file_not_found", message=f"{label}: no such file")
+                    Finding(label, Status.ERROR, reason="missing_file", message=f"{label}: no such file")
                 )
                 continue
             kinds: Counter[str] = Counter()

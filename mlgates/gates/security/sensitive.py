@@ -105,7 +105,7 @@ class SensitiveDataGate(Gate):
     Notes
     -----
     Reason codes: ``sensitive_data_detected`` (FAIL), ``sensitive_column_name`` (WARN),
-    ``all_missing`` (SKIP for that column), ``empty_input``, ``column_missing``.
+    ``all_missing`` (SKIP for that column), ``empty_input``, ``missing_column``.
 
     Examples
     --------
@@ -179,7 +179,7 @@ class SensitiveDataGate(Gate):
         if self.columns is not None:
             wanted = [self.columns] if isinstance(self.columns, str) else list(self.columns)
             for col in wanted:
-                ctx.column("current", col)  # column_missing names it
+                ctx.column("current", col)  # missing_column names it
         else:
             wanted = list(dict.fromkeys(frame.columns))
         findings: list[Finding] = [*unknown_columns(frame, self.allow, "allow")]
@@ -317,7 +317,7 @@ def _duplicate(col: Any) -> Finding:
 
 
 def unknown_columns(frame: Any, mapping: Any, parameter: str) -> list[Finding]:
-    """An ERROR ``column_missing`` finding for each key of a per-column mapping parameter that
+    """An ERROR ``missing_column`` finding for each key of a per-column mapping parameter that
     names no column of ``frame``, with the nearest column name."""
     import difflib
 
@@ -332,7 +332,7 @@ def unknown_columns(frame: Any, mapping: Any, parameter: str) -> list[Finding]:
             Finding(
                 str(key),
                 Status.ERROR,
-                reason="column_missing",
+                reason="missing_column",
                 message=f"{parameter}[{key!r}]: no column {key!r} in current.{hint}",
             )
         )

@@ -155,7 +155,7 @@ def test_folder_input_and_unsupported_files(tmp_path):
         is Status.WARN
     )
     missing = ArtifactSafetyGate().check(artifacts=tmp_path / "nope.pkl")
-    assert missing.status is Status.ERROR and missing.reason == "file_not_found"
+    assert missing.status is Status.ERROR and missing.reason == "missing_file"
     assert ArtifactSafetyGate().check(artifacts=[]).status is Status.SKIP
     # paths= scans a folder on every check (how suite files point at a model folder)
     assert ArtifactSafetyGate(paths=[str(tmp_path)]).check().status is Status.PASS
@@ -219,7 +219,7 @@ def test_gate_config_round_trip_and_bad_allow(tmp_path):
     assert as_object.to_config()["allow"] == ["a:B"]
     (tmp_path / "m.pkl").write_bytes(pickle.dumps(1))
     verdict = ArtifactSafetyGate(allow=str(tmp_path / "missing.json")).check(artifacts=tmp_path / "m.pkl")
-    assert verdict.status is Status.ERROR and verdict.reason == "allowlist_invalid"
+    assert verdict.status is Status.ERROR and verdict.reason == "invalid_allowlist"
 
 
 def test_safe_load_refuses_non_artifacts(tmp_path):

@@ -206,7 +206,7 @@ def test_datetime_date_of_birth_column_and_fail_closed():
     missing_text = pd.DataFrame({"note": pd.Series([None, None], dtype="string")})
     assert SensitiveDataGate().check(current=missing_text).findings[0].reason == "all_missing"
     assert SensitiveDataGate().check(current=frame.iloc[:0]).reason == "empty_input"
-    assert SensitiveDataGate(columns=["nope"]).check(current=frame).reason == "column_missing"
+    assert SensitiveDataGate(columns=["nope"]).check(current=frame).reason == "missing_column"
     with pytest.raises(ValueError, match="detectors"):
         SensitiveDataGate(detectors=["passport"]).check(current=frame)
 
@@ -325,7 +325,7 @@ def test_awkward_tables_are_judged_or_reported():
 
 def test_allow_key_that_names_no_column_is_an_error_with_a_suggestion(people):
     verdict = SensitiveDataGate(allow={"contact_emial": ["email"]}).check(current=people)
-    typo = [f for f in verdict.findings if f.reason == "column_missing"]
+    typo = [f for f in verdict.findings if f.reason == "missing_column"]
     assert len(typo) == 1 and typo[0].status is Status.ERROR and verdict.status is Status.ERROR
     assert "Did you mean 'contact_email'?" in typo[0].message
 
