@@ -51,6 +51,19 @@ CASES = [
     (mlgates.ConflictingLabelsGate(), BASE),
     (mlgates.TrainTestLeakageGate(), BASE),
     (mlgates.FeatureLeakageGate(columns=["x", "z", "color"]), BASE),
+    (mlgates.RuleGate(["x > -100", {"rule": "color in ['red', 'green', 'blue'] or z > 50", "name": "c"}]), BASE),
+    (mlgates.RuleGate("pred == y or proba between 0.3 and 0.7", max_share=0.5, on_missing="skip"), BASE),
+    (mlgates.StatisticGate("mean", columns="x", min_value=-1.0, max_value=1.0), BASE),
+    (mlgates.StatisticGate("std", compare_to="reference", max_relative_change=0.5), BASE),
+    (mlgates.StatisticGate("quantile", quantile=0.9, bounds={"x": {"max": 5.0}}, decision="point"), BASE),
+    (mlgates.StatisticGate("share", value="red", columns="color", max_value=0.6), BASE),
+    (mlgates.RowCountGate(compare_to="reference", min_ratio=0.5, max_ratio=2.0), BASE),
+    # where= on gates of every shape (one table, two tables, target)
+    (mlgates.MissingValuesGate(max_share=0.1, where="group == 'a'"), BASE),
+    (mlgates.CategoryGate(where="x > 0"), BASE),
+    (mlgates.ConflictingLabelsGate(where="color != 'red'"), BASE),
+    (mlgates.RowCountGate(compare_to="reference", min_ratio=0.5, where="group == 'b'"), BASE),
+    (mlgates.StatisticGate("mean", columns="x", max_value=2.0, where="z >= 10"), BASE),
 ]
 
 

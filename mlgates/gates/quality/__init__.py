@@ -1,6 +1,7 @@
 """Data-quality gates: schema, missing values, row counts, ranges, categories, uniqueness and
-duplicates, column health, strings, outliers, time, label and split integrity; and a suite
-inferred from a reference table (:func:`quality_suite_from_reference`)."""
+duplicates, column health, strings, outliers, time, label and split integrity, rules across
+columns and column statistics; and a suite inferred from a reference table
+(:func:`quality_suite_from_reference`). Every gate takes a ``where=`` row condition."""
 
 from mlgates.gates.quality.categories import CategoryGate
 from mlgates.gates.quality.health import ConstantColumnGate, InfiniteValuesGate, MixedTypesGate
@@ -10,7 +11,9 @@ from mlgates.gates.quality.missing import MissingValuesGate
 from mlgates.gates.quality.outliers import OutlierGate
 from mlgates.gates.quality.ranges import RangeGate
 from mlgates.gates.quality.rows import RowCountGate
+from mlgates.gates.quality.rules import RuleGate
 from mlgates.gates.quality.schema import SchemaGate
+from mlgates.gates.quality.statistics import StatisticGate
 from mlgates.gates.quality.strings import StringGate
 from mlgates.gates.quality.time import FreshnessGate, MonotonicGate
 from mlgates.gates.quality.uniqueness import DuplicateRowsGate, UniqueGate
@@ -29,7 +32,9 @@ __all__ = [
     "OutlierGate",
     "RangeGate",
     "RowCountGate",
+    "RuleGate",
     "SchemaGate",
+    "StatisticGate",
     "StringGate",
     "TrainTestLeakageGate",
     "UniqueGate",

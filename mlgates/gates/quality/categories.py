@@ -12,7 +12,6 @@ import pandas as pd
 from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
-from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
@@ -28,13 +27,14 @@ from mlgates.gates.quality._common import (
     top_examples,
     value_counts,
 )
+from mlgates.gates.quality._where import QualityGate
 
 __all__ = ["CategoryGate"]
 
 CATEGORY_KINDS = ("string", "categorical", "boolean")
 
 
-class CategoryGate(Gate):
+class CategoryGate(QualityGate):
     """Values of categorical columns belong to an allowed set; new categories are reported.
 
     The allowed set of a column is ``allowed[column]`` when given, else the values seen in
@@ -55,6 +55,9 @@ class CategoryGate(Gate):
     on_new : {"fail", "warn", "ignore"}, default "warn"
         Status of a column with unknown categories whose share is within
         ``max_unknown_share`` (with the default share of 0, any unknown value already FAILs).
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -96,10 +99,12 @@ class CategoryGate(Gate):
         allowed: Mapping[str, Sequence[Any]] | None = None,
         max_unknown_share: float = 0.0,
         on_new: str = "warn",
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.allowed = allowed
         self.max_unknown_share = max_unknown_share

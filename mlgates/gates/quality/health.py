@@ -12,7 +12,6 @@ import pandas as pd
 
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
-from mlgates.core.gate import Gate
 from mlgates.core.params import Interval
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
@@ -35,11 +34,12 @@ from mlgates.gates.quality._common import (
     top_examples,
     value_counts,
 )
+from mlgates.gates.quality._where import QualityGate
 
 __all__ = ["ConstantColumnGate", "InfiniteValuesGate", "MixedTypesGate"]
 
 
-class ConstantColumnGate(Gate):
+class ConstantColumnGate(QualityGate):
     """No column is constant (one distinct non-missing value) or, optionally, near-constant.
 
     Parameters
@@ -49,6 +49,9 @@ class ConstantColumnGate(Gate):
     near_constant_share : float, optional
         If set, a column whose most frequent value covers at least this share of its
         non-missing rows also FAILs (reason ``near_constant``), in (0, 1].
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -81,10 +84,12 @@ class ConstantColumnGate(Gate):
         *,
         columns: str | Sequence[str] | None = None,
         near_constant_share: float | None = None,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.near_constant_share = near_constant_share
 
@@ -223,7 +228,7 @@ _SINGLE = {
 }
 
 
-class MixedTypesGate(Gate):
+class MixedTypesGate(QualityGate):
     """Object columns hold one kind of value: numbers, strings, booleans (or one other type).
 
     Parameters
@@ -235,6 +240,9 @@ class MixedTypesGate(Gate):
     max_minority_share : float, default 0.0
         Largest share of non-missing values allowed outside the column's most common type
         group, in [0, 1].
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -266,10 +274,12 @@ class MixedTypesGate(Gate):
         *,
         columns: str | Sequence[str] | None = None,
         max_minority_share: float = 0.0,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.max_minority_share = max_minority_share
 
@@ -361,7 +371,7 @@ def _is_objectish(series: pd.Series) -> bool:
     return bool(pd.api.types.is_object_dtype(dtype))
 
 
-class InfiniteValuesGate(Gate):
+class InfiniteValuesGate(QualityGate):
     """The share of ``+inf``/``-inf`` among non-missing values is at most ``max_share``.
 
     Parameters
@@ -371,6 +381,9 @@ class InfiniteValuesGate(Gate):
         infinities and PASS; other kinds are ERROR (``unsupported_dtype``).
     max_share : float, default 0.0
         Largest share of infinite values allowed, in [0, 1].
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -399,10 +412,12 @@ class InfiniteValuesGate(Gate):
         *,
         columns: str | Sequence[str] | None = None,
         max_share: float = 0.0,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.max_share = max_share
 

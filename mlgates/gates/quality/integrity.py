@@ -14,7 +14,6 @@ from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext, Side
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
-from mlgates.core.gate import Gate
 from mlgates.core.params import ON_INSUFFICIENT, Interval, insufficient_status
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
@@ -32,6 +31,7 @@ from mlgates.gates.quality._common import (
     screened,
     share_status,
 )
+from mlgates.gates.quality._where import QualityGate
 from mlgates.stats.quality import spearman_abs, univariate_auc
 
 __all__ = ["ConflictingLabelsGate", "FeatureLeakageGate", "TrainTestLeakageGate"]
@@ -59,7 +59,7 @@ def _labels(ctx: CheckContext, side: Side = "current") -> np.ndarray:
     return labels
 
 
-class ConflictingLabelsGate(Gate):
+class ConflictingLabelsGate(QualityGate):
     """Rows with identical features carry the same target: the share of rows in groups of
     identical feature rows with more than one target value is at most ``max_share``.
 
@@ -70,6 +70,9 @@ class ConflictingLabelsGate(Gate):
         prediction columns.
     max_share : float, default 0.0
         Largest share of rows allowed in conflicting groups, in [0, 1].
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -103,10 +106,12 @@ class ConflictingLabelsGate(Gate):
         *,
         columns: str | Sequence[str] | None = None,
         max_share: float = 0.0,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.max_share = max_share
 
@@ -194,7 +199,7 @@ def _harmonized(
     return h(cur), h(ref), cur, ref
 
 
-class TrainTestLeakageGate(Gate):
+class TrainTestLeakageGate(QualityGate):
     """The share of ``current`` rows that also appear in ``reference`` is at most ``max_share``
     (pass the training set as ``reference`` and the test/serving set as ``current``).
 
@@ -207,6 +212,9 @@ class TrainTestLeakageGate(Gate):
         Largest share of current rows allowed to occur in the reference, in [0, 1].
     warn_share : float, optional
         Shares above this (within ``max_share``) WARN.
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -240,10 +248,12 @@ class TrainTestLeakageGate(Gate):
         columns: str | Sequence[str] | None = None,
         max_share: float = 0.0,
         warn_share: float | None = None,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.max_share = max_share
         self.warn_share = warn_share
@@ -326,7 +336,7 @@ _ENCODED_KINDS = ("string", "categorical", "object")
 _FOLD_SEED = 20261126
 
 
-class FeatureLeakageGate(Gate):
+class FeatureLeakageGate(QualityGate):
     """No single feature predicts the target almost perfectly on its own.
 
     The univariate score of a feature is, for a binary target, its ROC AUC folded to
@@ -348,6 +358,9 @@ class FeatureLeakageGate(Gate):
         Fewer rows with both feature and target present: reason ``insufficient_samples``.
     on_insufficient : {"warn", "fail", "error", "skip"}, default "warn"
         Status of a feature below ``min_samples``.
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -391,10 +404,12 @@ class FeatureLeakageGate(Gate):
         warn_score: float | None = None,
         min_samples: int = 30,
         on_insufficient: str = "warn",
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.max_score = max_score
         self.warn_score = warn_score

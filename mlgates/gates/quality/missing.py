@@ -7,7 +7,6 @@ from typing import Any, ClassVar
 
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
-from mlgates.core.gate import Gate
 from mlgates.core.params import Interval
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
@@ -19,11 +18,12 @@ from mlgates.gates.quality._common import (
     per_column,
     share_status,
 )
+from mlgates.gates.quality._where import QualityGate
 
 __all__ = ["MissingValuesGate"]
 
 
-class MissingValuesGate(Gate):
+class MissingValuesGate(QualityGate):
     """Each column's share of missing values (NaN, None, NaT, pd.NA) is at most ``max_share``.
 
     Parameters
@@ -37,6 +37,9 @@ class MissingValuesGate(Gate):
         (reason ``missing_column``, with the nearest column name).
     warn_share : float, optional
         Shares above this (but within ``max_share``) WARN.
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -68,10 +71,12 @@ class MissingValuesGate(Gate):
         columns: str | Sequence[str] | None = None,
         max_share: float | Mapping[str, float] = 0.0,
         warn_share: float | None = None,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.max_share = max_share
         self.warn_share = warn_share

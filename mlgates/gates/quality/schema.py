@@ -7,17 +7,17 @@ from typing import Any, ClassVar
 
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
-from mlgates.core.gate import Gate
 from mlgates.core.params import parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import FAMILIES, column_kind, kind_matches, missing_column_hint, select_columns
 from mlgates.gates.quality._common import check_string_keys, frame_or_error
+from mlgates.gates.quality._where import QualityGate
 
 __all__ = ["SchemaGate"]
 
 
-class SchemaGate(Gate):
+class SchemaGate(QualityGate):
     """``current`` has the expected columns, with the expected kinds or dtypes.
 
     Parameters
@@ -39,6 +39,9 @@ class SchemaGate(Gate):
     Reason codes: ``missing_column``, ``dtype_mismatch``, ``unexpected_column``,
     ``column_order``, ``empty_schema``, and ``empty_input`` (a WARN: an empty table has a
     schema but no values, so object columns cannot be told apart as strings).
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -64,10 +67,12 @@ class SchemaGate(Gate):
         columns: Mapping[str, str] | Sequence[str] | None = None,
         allow_extra: bool = True,
         check_order: bool = False,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.allow_extra = allow_extra
         self.check_order = check_order

@@ -12,7 +12,6 @@ import pandas as pd
 
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
-from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
@@ -26,13 +25,14 @@ from mlgates.gates.quality._common import (
     resolve_columns,
     share_status,
 )
+from mlgates.gates.quality._where import QualityGate
 
 __all__ = ["StringGate"]
 
 _RULES = ("pattern_mismatch", "too_short", "too_long", "empty", "padded")
 
 
-class StringGate(Gate):
+class StringGate(QualityGate):
     """String values follow the rules: a regular expression, length bounds, no empty strings,
     no leading/trailing whitespace. A share ``max_share`` of non-missing values may break them.
 
@@ -51,6 +51,9 @@ class StringGate(Gate):
         Whether leading or trailing whitespace is allowed.
     max_share : float, default 0.0
         Largest share of non-missing values allowed to break a rule, in [0, 1].
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -101,10 +104,12 @@ class StringGate(Gate):
         allow_empty: bool = True,
         allow_padding: bool = True,
         max_share: float = 0.0,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.pattern = pattern
         self.min_length = min_length

@@ -11,7 +11,6 @@ import pandas as pd
 
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
-from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
@@ -28,6 +27,7 @@ from mlgates.gates.quality._common import (
     share_status,
     top_examples,
 )
+from mlgates.gates.quality._where import QualityGate
 
 __all__ = ["DuplicateRowsGate", "UniqueGate"]
 
@@ -67,7 +67,7 @@ class _KeyList:
         return "a column name or a list whose items are column names or lists of column names"
 
 
-class UniqueGate(Gate):
+class UniqueGate(QualityGate):
     """Each key (a column, or a set of columns taken together) is unique in ``current``.
 
     Parameters
@@ -77,6 +77,9 @@ class UniqueGate(Gate):
         ``[["store", "date"]]`` (one composite key). Required.
     max_duplicate_share : float, default 0.0
         Largest share of rows allowed to repeat an earlier row's key, in [0, 1].
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -110,10 +113,12 @@ class UniqueGate(Gate):
         *,
         columns: str | Sequence[str | Sequence[str]] | None = None,
         max_duplicate_share: float = 0.0,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.max_duplicate_share = max_duplicate_share
 
@@ -186,7 +191,7 @@ class UniqueGate(Gate):
         )
 
 
-class DuplicateRowsGate(Gate):
+class DuplicateRowsGate(QualityGate):
     """The share of rows identical to an earlier row (over all columns, or a subset) is at
     most ``max_share``.
 
@@ -198,6 +203,9 @@ class DuplicateRowsGate(Gate):
         Largest share of duplicated rows (rows equal to an earlier row), in [0, 1].
     warn_share : float, optional
         Shares above this (within ``max_share``) WARN.
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -235,10 +243,12 @@ class DuplicateRowsGate(Gate):
         columns: str | Sequence[str] | None = None,
         max_share: float = 0.0,
         warn_share: float | None = None,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.max_share = max_share
         self.warn_share = warn_share
