@@ -23,9 +23,11 @@ from mlgates.gates.quality.outliers import OutlierGate
 from mlgates.gates.quality.ranges import RangeGate
 from mlgates.gates.quality.rows import RowCountGate
 from mlgates.gates.quality.schema import SchemaGate
+from mlgates.gates.quality.statistics import DEFAULT_MIN_SAMPLES, StatisticGate
 from mlgates.gates.quality.strings import StringGate
 from mlgates.gates.quality.time import MonotonicGate
 from mlgates.gates.quality.uniqueness import DuplicateRowsGate, UniqueGate
+from mlgates.stats.intervals import mean_interval, null_fail_rate, quantile_interval, std_interval
 from mlgates.stats.quality import iqr_fences, outside_counts
 
 __all__ = ["quality_suite_from_reference"]
@@ -33,6 +35,17 @@ __all__ = ["quality_suite_from_reference"]
 _OWNER = "quality_suite_from_reference"
 #: A reference needs at least this many non-missing values before a column is declared unique.
 MIN_ROWS_FOR_UNIQUE = 20
+#: A numeric column needs at least this many finite values (and three distinct ones) in the
+#: reference before its mean, standard deviation and median get bounds.
+MIN_ROWS_FOR_STATISTICS = 30
+#: Level of the reference's own interval that an inferred statistic bound starts from.
+REFERENCE_CONFIDENCE = 0.999
+#: Batch sizes at which an inferred statistic bound is calibrated, and the largest false-alarm
+#: rate allowed at a size (estimated from ``NULL_RESAMPLES`` samples drawn from the reference):
+#: a gate's ``min_samples`` is the smallest size (and the next one) that keeps it.
+CALIBRATION_SIZES = (10, 20, 30, 50, 100, 200, 500, 1000)
+MAX_FALSE_ALARM = 0.001
+NULL_RESAMPLES = 1000
 
 
 def quality_suite_from_reference(
@@ -45,6 +58,10 @@ def quality_suite_from_reference(
     new_categories: str = "warn",
     min_rows: int = 1,
     outliers: bool = True,
+    statistics: bool = True,
+    statistic_margin: float = 1.0,
+    min_row_ratio: float | None = None,
+    max_row_ratio: float | None = None,
     target: str | None = None,
     leakage: bool = False,
     name: str = "data quality",
@@ -91,6 +108,24 @@ def quality_suite_from_reference(
         in the file; the share of current values beyond them may be the reference's share
         plus ``tolerance``. Columns with a zero IQR, binary integer columns and columns with
         fewer than 10 finite values get none.
+    statistics : bool, default True
+        Add :class:`StatisticGate` bounds on the mean, the standard deviation and the median
+        of each numeric column (except ``target``) with at least 30 finite values, three
+        distinct values and no infinity in the reference. Each bound starts from the
+        reference's own 99.9% interval of the statistic (so the reference's sampling error is
+        covered) and is widened by ``statistic_margin``; the gates judge with their 95%
+        interval (``decision="ci"``), so a small batch is never failed on noise.
+    statistic_margin : float, default 1.0
+        How far the statistics may move beyond the reference's interval: the mean and the
+        median by this many reference standard deviations, the standard deviation by a factor
+        ``1 + statistic_margin`` (down: divided by it). The default catches broken data (a
+        unit change, a zeroed or rescaled column) and leaves distribution shift to the drift
+        gates; 0.25 is a tighter contract. Bounds are rounded outwards to 6 significant digits.
+    min_row_ratio, max_row_ratio : float, optional
+        Add ``RowCountGate(compare_to="reference", min_ratio=..., max_ratio=...)`` (named
+        ``row_ratio``): the checked table's rows relative to the reference's. Off by default:
+        the reference is usually the training set, whose size says nothing about a batch's;
+        use it when the reference is the previous batch.
     target : str, optional
         The label column: adds :class:`ConflictingLabelsGate` (reference share plus
         ``tolerance``) and, for a binary or numeric target, :class:`FeatureLeakageGate`
@@ -107,13 +142,15 @@ def quality_suite_from_reference(
     -------
     Suite
         Gates in this order (each only when the reference has a column it applies to):
-        schema (kinds of every column), row_count, missing_values, ranges, categories,
+        schema (kinds of every column), row_count, row_ratio (with ``min_row_ratio`` or
+        ``max_row_ratio``), missing_values, ranges, categories,
         strings (one per high-cardinality string column), unique_keys (columns unique in a
         reference of at least 20 rows), duplicate_rows, constant_columns (columns that vary in
         the reference), infinite_values (float columns without infinities in the reference),
-        mixed_types (object columns holding one type), outliers, monotonic (datetime columns
-        increasing in the reference), conflicting_labels, feature_leakage,
-        train_test_leakage. All-missing reference columns get schema and missing checks only.
+        mixed_types (object columns holding one type), outliers, statistics: mean,
+        statistics: std, statistics: median, monotonic (datetime columns increasing in the
+        reference), conflicting_labels, feature_leakage, train_test_leakage. All-missing
+        reference columns get schema and missing checks only.
 
     Raises
     ------
@@ -141,6 +178,7 @@ def quality_suite_from_reference(
     _validate(reference, tolerance, range_margin, max_categories, new_categories, min_rows, target)
     if not Interval("real", 0, 1).is_satisfied_by(range_outside_share):
         raise parameter_error(_OWNER, "range_outside_share", "a float in [0, 1]", range_outside_share)
+    _validate_learned(statistics, statistic_margin, min_row_ratio, max_row_ratio)
     ref = reference
     n = len(ref)
     kinds = {c: column_kind(ref[c]) for c in ref.columns}
@@ -148,6 +186,16 @@ def quality_suite_from_reference(
         SchemaGate(columns=dict(kinds), name="schema"),
         RowCountGate(min_rows=min_rows, name="row_count"),
     ]
+    if min_row_ratio is not None or max_row_ratio is not None:
+        gates.append(
+            RowCountGate(
+                min_rows=0,
+                compare_to="reference",
+                min_ratio=min_row_ratio,
+                max_ratio=max_row_ratio,
+                name="row_ratio",
+            )
+        )
 
     missing = {c: _share(int(ref[c].isna().sum()) / n, tolerance) for c in ref.columns}
     gates.append(MissingValuesGate(max_share=missing, name="missing_values"))
@@ -223,6 +271,12 @@ def quality_suite_from_reference(
         if shares:
             gates.append(OutlierGate(fences=fences, max_share=shares, name="outliers"))
 
+    # Gates learned from the reference's statistics. (Hook: the feature-feature correlation
+    # gate of issue 20 is learned here too, from the same numeric columns.)
+    if statistics:
+        learned = [c for c in numeric_cols if c != target and not np.isinf(values[c]).any()]
+        gates.extend(_statistic_gates({c: finite[c] for c in learned}, statistic_margin))
+
     ordered = [
         c
         for c in ref.columns
@@ -242,6 +296,81 @@ def quality_suite_from_reference(
     if leakage:
         gates.append(TrainTestLeakageGate(max_share=_share(dup_share, tolerance), name="train_test_leakage"))
     return Suite(gates, name=name)
+
+
+def _validate_learned(statistics: Any, margin: Any, min_ratio: Any, max_ratio: Any) -> None:
+    if not isinstance(statistics, bool):
+        raise parameter_error(_OWNER, "statistics", "True or False", statistics)
+    if not Interval("real", 0, None).is_satisfied_by(margin):
+        raise parameter_error(_OWNER, "statistic_margin", "a float in [0, inf)", margin)
+    for pname, value in (("min_row_ratio", min_ratio), ("max_row_ratio", max_ratio)):
+        if value is not None and not Interval("real", 0, None).is_satisfied_by(value):
+            raise parameter_error(_OWNER, pname, "a float in [0, inf) or None", value)
+    if min_ratio is not None and max_ratio is not None and max_ratio < min_ratio:
+        raise parameter_error(_OWNER, "max_row_ratio", f"a float >= min_row_ratio ({min_ratio})", max_ratio)
+
+
+def _statistic_gates(columns: dict[str, np.ndarray], margin: float) -> list[Gate]:
+    """Bounds on the mean, standard deviation and median of each column (finite values):
+    the reference's own interval at :data:`REFERENCE_CONFIDENCE`, widened by ``margin``
+    reference standard deviations (mean, median) or the factor ``1 + margin`` (std); each
+    gate's ``min_samples`` is calibrated under the null (:func:`_calibrated_size`), and a
+    column that needs more than the largest calibration size is left out of that gate."""
+    rng = np.random.default_rng(0)
+    bounds: dict[str, dict[str, dict[str, float]]] = {"mean": {}, "std": {}, "median": {}}
+    sizes: dict[str, dict[str, int]] = {"mean": {}, "std": {}, "median": {}}
+    for col, x in columns.items():
+        if x.size < MIN_ROWS_FOR_STATISTICS or pd.unique(x).size < 3:
+            continue
+        sd = float(x.std(ddof=1))
+        if not math.isfinite(sd) or sd == 0:
+            continue
+        pad = margin * sd
+        mean = mean_interval(x, REFERENCE_CONFIDENCE)
+        std = std_interval(x, REFERENCE_CONFIDENCE)
+        median = quantile_interval(x, 0.5, REFERENCE_CONFIDENCE)
+        candidates = {
+            "mean": (mean.low - pad, mean.high + pad),
+            "std": (std.low / (1 + margin), std.high * (1 + margin)),
+            "median": (median.low - pad, median.high + pad),
+        }
+        for stat, (low, high) in candidates.items():
+            low, high = _round_out(low, up=False), _round_out(high, up=True)
+            size = _calibrated_size(x, stat, low, high, rng)
+            if size is not None:
+                bounds[stat][col] = {"min": low, "max": high}
+                if size > DEFAULT_MIN_SAMPLES:
+                    sizes[stat][col] = size
+    out: list[Gate] = []
+    for stat, per_column in bounds.items():
+        if per_column:
+            kwargs: dict[str, Any] = {"min_samples": sizes[stat]} if sizes[stat] else {}
+            out.append(
+                StatisticGate(
+                    stat, bounds=per_column, on_insufficient="skip", name=f"statistics: {stat}", **kwargs
+                )
+            )
+    return out
+
+
+def _calibrated_size(
+    x: np.ndarray, stat: str, low: float, high: float, rng: np.random.Generator
+) -> int | None:
+    """The smallest batch size of :data:`CALIBRATION_SIZES` at which (and at the next one) the
+    bound FAILs at most :data:`MAX_FALSE_ALARM` of samples drawn from the reference; None when
+    no size does (heavy tails, a column that is mostly one value)."""
+    rates: dict[int, float] = {}
+
+    def rate(n: int) -> float:
+        if n not in rates:
+            rates[n] = null_fail_rate(x, stat, low, high, n, n_resamples=NULL_RESAMPLES, rng=rng)
+        return rates[n]
+
+    for i, n in enumerate(CALIBRATION_SIZES):
+        following = CALIBRATION_SIZES[i + 1 : i + 2]
+        if rate(n) <= MAX_FALSE_ALARM and all(rate(m) <= MAX_FALSE_ALARM for m in following):
+            return n
+    return None
 
 
 def _validate(

@@ -15,6 +15,7 @@ from mlgates.core.finding import Finding
 from mlgates.core.params import ON_INSUFFICIENT, Interval, Options, insufficient_status, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
+from mlgates.gates._columns import unknown_key_findings
 from mlgates.gates.quality._common import (
     NUMERIC_KINDS,
     absent,
@@ -42,6 +43,7 @@ STATISTICS = ("mean", "std", "median", "quantile", "n_unique", "share")
 _NUMERIC_ONLY = ("mean", "std", "median", "quantile")
 _ANY_KIND = ("integer", "float", "boolean", "string", "categorical", "datetime", "timedelta", "object")
 _BOUND_KEYS = ("min", "max")
+DEFAULT_MIN_SAMPLES = 10
 
 
 class StatisticGate(QualityGate):
@@ -91,9 +93,10 @@ class StatisticGate(QualityGate):
         (Zou and Donner, 2008), from both sides' intervals.
     confidence : float, default 0.95
         Level of every interval.
-    min_samples : int, default 10
+    min_samples : int or mapping of column to int, default 10
         Fewer non-missing values than this (in ``current`` or, with ``compare_to``, in
-        ``reference``) cannot be judged: ``insufficient_samples``.
+        ``reference``) cannot be judged: ``insufficient_samples``. A mapping sets it per column
+        (others: 10); :func:`~mlgates.quality_suite_from_reference` calibrates it so.
     on_insufficient : {"warn", "fail", "error", "skip"}, default "warn"
         Status of a column the data cannot decide.
     where : str, optional
@@ -140,7 +143,7 @@ class StatisticGate(QualityGate):
         "max_relative_change": [Interval("real", 0, None), None],
         "decision": [Options("ci", "point")],
         "confidence": [Interval("real", 0, 1, closed="neither")],
-        "min_samples": [Interval("int", 1, None)],
+        "min_samples": [Interval("int", 1, None), "mapping"],
         "on_insufficient": [ON_INSUFFICIENT],
     }
 
@@ -159,7 +162,7 @@ class StatisticGate(QualityGate):
         max_relative_change: float | None = None,
         decision: str = "ci",
         confidence: float = 0.95,
-        min_samples: int = 10,
+        min_samples: int | Mapping[str, int] = 10,
         on_insufficient: str = "warn",
         where: str | None = None,
         name: str | None = None,
@@ -224,6 +227,11 @@ class StatisticGate(QualityGate):
                         raise parameter_error(owner, f"bounds[{col!r}][{key!r}]", "a finite float", bound)
                 if "min" in spec and "max" in spec and spec["min"] > spec["max"]:
                     raise parameter_error(owner, f"bounds[{col!r}]", "min <= max", dict(spec))
+        if isinstance(self.min_samples, Mapping):
+            check_string_keys(owner, "min_samples", self.min_samples)
+            for col, count in self.min_samples.items():
+                if not Interval("int", 1, None).is_satisfied_by(count):
+                    raise parameter_error(owner, f"min_samples[{col!r}]", "an int in [1, inf)", count)
         if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
             raise parameter_error(
                 owner, "max_value", f"a float >= min_value ({self.min_value})", self.max_value
@@ -330,8 +338,21 @@ class StatisticGate(QualityGate):
             findings.append(
                 guarded(lambda c=col, lo=low, hi=high: self._judge(ctx, c, lo, hi), col, self._method_name())
             )
+        findings.extend(
+            unknown_key_findings(
+                {"min_samples": self.min_samples},
+                ctx.frame("current").columns,
+                skip=list(plan),
+                method=self._method_name(),
+            )
+        )
         n_fail = sum(f.status is Status.FAIL for f in findings)
         return self._verdict(findings=findings, metrics={"n_columns_out_of_bounds": n_fail})
+
+    def _min_samples(self, col: Any) -> int:
+        if isinstance(self.min_samples, Mapping):
+            return int(self.min_samples.get(str(col), DEFAULT_MIN_SAMPLES))
+        return int(self.min_samples)
 
     def _label(self) -> str:
         return f"quantile {self.quantile:g}" if self.statistic == "quantile" else self.statistic
@@ -387,7 +408,7 @@ class StatisticGate(QualityGate):
                 )
             return self._judge_change(col, current, reference, details)
         details.update(min=low, max=high, ci_low=current.low, ci_high=current.high, interval=current.method)
-        if current.n < self.min_samples:
+        if current.n < self._min_samples(col):
             return self._insufficient(
                 col, current.value, low if low is not None else high, details, current.n
             )
@@ -426,7 +447,7 @@ class StatisticGate(QualityGate):
             interval=f"mover_{current.method}",
             value=current.value,
         )
-        if n_small < self.min_samples:
+        if n_small < self._min_samples(col):
             return self._insufficient(col, diff, allowed, details, n_small)
         if not (math.isfinite(current.value) and math.isfinite(reference.value)):
             return self._undefined(
@@ -485,7 +506,7 @@ class StatisticGate(QualityGate):
         self, col: Any, statistic: float, threshold: float | None, details: dict[str, Any], n: int
     ) -> Finding:
         message = (
-            f"{col}: {n:,} non-missing values < {self.min_samples:,} needed (min_samples): "
+            f"{col}: {n:,} non-missing values < {self._min_samples(col):,} needed (min_samples): "
             f"not enough data to judge the {self._label()}"
         )
         return self._finding(col, "insufficient", statistic, threshold, message, details)
@@ -504,9 +525,7 @@ class StatisticGate(QualityGate):
     def _shown_estimate(self, e: Estimate) -> str:
         if e.method == "exact":
             return f"{self._label()} {_num(e.value)}"
-        return (
-            f"{self._label()} {_num(e.value)} ({_pct(self.confidence)} CI {_num(e.low)} to {_num(e.high)})"
-        )
+        return f"{self._label()} {_num(e.value)} ({_pct(self.confidence)} CI {_num(e.low)} to {_num(e.high)})"
 
     def _shown_change(self, diff: float, ref: float) -> str:
         if self.max_relative_change is not None and self.max_change is None and ref != 0:
