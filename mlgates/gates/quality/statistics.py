@@ -248,6 +248,14 @@ class StatisticGate(QualityGate):
                     getattr(self, name),
                     f"StatisticGate({self.statistic!r}, compare_to='reference', {name}=...).",
                 )
+            if self.columns is not None and self.min_value is None and self.max_value is None:
+                raise parameter_error(
+                    owner,
+                    "columns",
+                    "used with min_value and/or max_value",
+                    self.columns,
+                    "set min_value/max_value, or give per-column bounds={'col': {'min': ..., 'max': ...}}.",
+                )
             if not absolute:
                 raise parameter_error(
                     owner,
@@ -256,14 +264,6 @@ class StatisticGate(QualityGate):
                     None,
                     f"StatisticGate({self.statistic!r}, min_value=..., max_value=...) or "
                     f"StatisticGate({self.statistic!r}, compare_to='reference', max_relative_change=0.1).",
-                )
-            if self.columns is not None and self.min_value is None and self.max_value is None:
-                raise parameter_error(
-                    owner,
-                    "columns",
-                    "used with min_value and/or max_value",
-                    self.columns,
-                    "set min_value/max_value, or give per-column bounds={'col': {'min': ..., 'max': ...}}.",
                 )
         else:
             if absolute:
