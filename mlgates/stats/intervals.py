@@ -98,8 +98,6 @@ def std_interval(values: np.ndarray, confidence: float = 0.95) -> Estimate:
     >>> round(e.value, 4), round(e.low, 3), round(e.high, 3)
     (5.9161, 4.889, 7.936)
     """
-    from scipy.stats import trim_mean
-
     x = np.asarray(values, dtype="float64")
     n = int(x.size)
     if n == 0:
@@ -110,19 +108,10 @@ def std_interval(values: np.ndarray, confidence: float = 0.95) -> Estimate:
         s2 = float(x.var(ddof=1))
     if not math.isfinite(s2):
         return Estimate(s2, math.nan, math.nan, n, "bonett")
-    s = math.sqrt(s2)
     if n < 5:
-        return Estimate(s, 0.0, math.inf, n, "bonett")
-    if s2 == 0.0:
-        return Estimate(0.0, 0.0, 0.0, n, "bonett")
-    z = _z(confidence)
-    m = float(trim_mean(x, 1.0 / (2.0 * math.sqrt(n - 4))))
-    dev = x - x.mean()
-    kurt = n * float(np.sum((x - m) ** 4)) / float(np.sum(dev * dev)) ** 2
-    c = n / (n - z)
-    se = c * math.sqrt(max(kurt - (n - 3) / n, 0.0) / (n - 1))
-    centre = math.log(c * s2)
-    return Estimate(s, math.sqrt(math.exp(centre - z * se)), math.sqrt(math.exp(centre + z * se)), n, "bonett")
+        return Estimate(math.sqrt(s2), 0.0, math.inf, n, "bonett")
+    value, low, high = std_intervals(x[None, :], confidence)
+    return Estimate(float(value[0]), float(low[0]), float(high[0]), n, "bonett")
 
 
 def _order_ranks(n: int, q: float, confidence: float) -> tuple[int, int]:
@@ -157,16 +146,10 @@ def quantile_interval(values: np.ndarray, q: float, confidence: float = 0.95) ->
     """
     x = np.asarray(values, dtype="float64")
     n = int(x.size)
-    method = "order_statistics"
     if n == 0:
-        return Estimate(math.nan, math.nan, math.nan, 0, method)
-    low_rank, high_rank = _order_ranks(n, q, confidence)
-    kth = sorted({r - 1 for r in (low_rank, high_rank) if 1 <= r <= n})
-    part = np.partition(x, kth) if kth else x
-    low = float(part[low_rank - 1]) if low_rank >= 1 else -math.inf
-    high = float(part[high_rank - 1]) if high_rank <= n else math.inf
-    value = float(np.quantile(x, q))
-    return Estimate(value, min(low, value), max(high, value), n, method)
+        return Estimate(math.nan, math.nan, math.nan, 0, "order_statistics")
+    value, low, high = quantile_intervals(x[None, :], q, confidence)
+    return Estimate(float(value[0]), float(low[0]), float(high[0]), n, "order_statistics")
 
 
 def proportion_interval(count: int, n: int, confidence: float = 0.95) -> Estimate:
@@ -236,18 +219,19 @@ def std_intervals(samples: np.ndarray, confidence: float = 0.95) -> tuple[np.nda
     x = np.asarray(samples, dtype="float64")
     n = x.shape[1]
     z = _z(confidence)
-    s2 = x.var(axis=1, ddof=1)
+    dev = x - x.mean(axis=1, keepdims=True)
+    ss = np.einsum("ij,ij->i", dev, dev)  # one pass for the variance and the kurtosis
+    s2 = ss / (n - 1)
     cut = int(n / (2.0 * math.sqrt(n - 4)))  # scipy.stats.trim_mean's cut: int(proportion * n)
     if cut:
         part = np.partition(x, [cut - 1, n - cut], axis=1)
         m = part[:, cut : n - cut].mean(axis=1)
     else:
         m = x.mean(axis=1)
-    dev = x - x.mean(axis=1, keepdims=True)
     trimmed = x - m[:, None]
     trimmed *= trimmed  # squared in place: ** 4 is several times slower
     with np.errstate(invalid="ignore", divide="ignore"):
-        kurt = n * np.einsum("ij,ij->i", trimmed, trimmed) / np.einsum("ij,ij->i", dev, dev) ** 2
+        kurt = n * np.einsum("ij,ij->i", trimmed, trimmed) / ss**2
         c = n / (n - z)
         se = c * np.sqrt(np.clip(kurt - (n - 3) / n, 0.0, None) / (n - 1))
         centre = np.log(c * s2)

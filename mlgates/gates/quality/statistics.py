@@ -365,8 +365,7 @@ class StatisticGate(QualityGate):
         frame = ctx.frame(side)
         n_rows = len(frame)
         if self.statistic in _NUMERIC_ONLY:
-            values = numeric(ctx, side, col)
-            present = values[~np.isnan(values)]
+            present = ctx.cached(("quality.present", side, col), lambda: _present(numeric(ctx, side, col)))
             if self.statistic == "mean":
                 return mean_interval(present, self.confidence), n_rows
             if self.statistic == "std":
@@ -536,6 +535,12 @@ class StatisticGate(QualityGate):
         if self.max_relative_change is not None and self.max_change is None and ref != 0:
             return f"{100 * allowed / abs(ref):.1f}%"
         return f"{allowed:.4g}"
+
+
+def _present(values: np.ndarray) -> np.ndarray:
+    """The non-missing values of a float64 column (shared by the statistics of one run)."""
+    missing = np.isnan(values)
+    return values[~missing] if missing.any() else values
 
 
 def _allowed_change(reference: float, max_change: float | None, max_relative: float | None) -> float:
