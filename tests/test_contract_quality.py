@@ -51,7 +51,10 @@ CASES = [
     (mlgates.ConflictingLabelsGate(), BASE),
     (mlgates.TrainTestLeakageGate(), BASE),
     (mlgates.FeatureLeakageGate(columns=["x", "z", "color"]), BASE),
-    (mlgates.RuleGate(["x > -100", {"rule": "color in ['red', 'green', 'blue'] or z > 50", "name": "c"}]), BASE),
+    (
+        mlgates.RuleGate(["x > -100", {"rule": "color in ['red', 'green', 'blue'] or z > 50", "name": "c"}]),
+        BASE,
+    ),
     (mlgates.RuleGate("pred == y or proba between 0.3 and 0.7", max_share=0.5, on_missing="skip"), BASE),
     (mlgates.StatisticGate("mean", columns="x", min_value=-1.0, max_value=1.0), BASE),
     (mlgates.StatisticGate("std", compare_to="reference", max_relative_change=0.5), BASE),

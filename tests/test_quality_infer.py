@@ -232,15 +232,16 @@ def test_statistic_bounds_catch_broken_columns(adult, suite):
     cases = {
         "age in months": (cur.assign(age=cur["age"] * 12), {"statistics: mean", "statistics: std"}),
         "hours zeroed": (cur.assign(hours_per_week=0), {"statistics: mean", "statistics: std"}),
-        "fnlwgt in thousands": (cur.assign(fnlwgt=cur["fnlwgt"] / 1000), {"statistics: mean", "statistics: median"}),
+        "fnlwgt in thousands": (
+            cur.assign(fnlwgt=cur["fnlwgt"] / 1000),
+            {"statistics: mean", "statistics: median"},
+        ),
     }
     for label, (broken, expected) in cases.items():
         v = suite.check(reference=ref, current=broken, target="income")
         failed = {c.name for c in v.children if c.name in STATISTIC_GATES and c.status is Status.FAIL}
         assert expected <= failed, (label, failed)
-        assert all(
-            c.reason == "statistic_bound_exceeded" for c in v.children if c.name in failed
-        ), label
+        assert all(c.reason == "statistic_bound_exceeded" for c in v.children if c.name in failed), label
 
 
 def test_statistics_and_row_ratio_are_options(adult):
@@ -268,11 +269,15 @@ def test_statistic_parameter_errors(kwargs, match):
         mlgates.quality_suite_from_reference(pd.DataFrame({"a": [1, 2]}), **kwargs)
 
 
-def _split_statistics_fail(frame: pd.DataFrame, rng: np.random.Generator, sizes, margin: float) -> dict[int, int]:
+def _split_statistics_fail(
+    frame: pd.DataFrame, rng: np.random.Generator, sizes, margin: float
+) -> dict[int, int]:
     idx = rng.permutation(len(frame))
     half = len(frame) // 2
     ref, rest = frame.iloc[idx[:half]], frame.iloc[idx[half:]]
-    suite = mlgates.quality_suite_from_reference(ref, target="income", statistic_margin=margin, outliers=False)
+    suite = mlgates.quality_suite_from_reference(
+        ref, target="income", statistic_margin=margin, outliers=False
+    )
     stats = mlgates.Suite([g for g in suite.gates if g.name in STATISTIC_GATES])
     out = {}
     for n in sizes:

@@ -188,7 +188,9 @@ def difference_interval(a: Estimate, b: Estimate) -> tuple[float, float, float]:
 
 
 # -- many samples at once (rows of a 2-d array): the same intervals, vectorised ---------------------
-def mean_intervals(samples: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def mean_intervals(
+    samples: np.ndarray, confidence: float = 0.95
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`mean_interval` of each row of ``samples`` (``(k, n)``, ``n >= 2``):
     ``(values, lows, highs)``.
 

@@ -72,7 +72,9 @@ def _brute_ranks(n: int, q: float, confidence: float) -> tuple[int, int]:
     return (max(lows) if lows else 0), (min(highs) if highs else n + 1)
 
 
-@pytest.mark.parametrize(("n", "q"), [(5, 0.5), (10, 0.5), (19, 0.5), (100, 0.5), (100, 0.9), (250, 0.05), (30, 0.99)])
+@pytest.mark.parametrize(
+    ("n", "q"), [(5, 0.5), (10, 0.5), (19, 0.5), (100, 0.5), (100, 0.9), (250, 0.05), (30, 0.99)]
+)
 def test_quantile_interval_uses_the_binomial_order_statistics(n, q):
     x = np.random.default_rng(n).normal(size=n)
     e = quantile_interval(x, q, 0.95)
@@ -92,7 +94,10 @@ def test_the_textbook_median_interval():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(1, 400).flatmap(lambda n: st.tuples(st.just(n), st.integers(0, n))), st.sampled_from([0.9, 0.95, 0.99]))
+@given(
+    st.integers(1, 400).flatmap(lambda n: st.tuples(st.just(n), st.integers(0, n))),
+    st.sampled_from([0.9, 0.95, 0.99]),
+)
 def test_proportion_interval_is_statsmodels_wilson(nk, confidence):
     n, k = nk
     e = proportion_interval(k, n, confidence)
@@ -100,7 +105,9 @@ def test_proportion_interval_is_statsmodels_wilson(nk, confidence):
     assert (e.low, e.high) == (pytest.approx(lo, abs=1e-12), pytest.approx(hi, abs=1e-12))
 
 
-@pytest.mark.parametrize(("k1", "n1", "k2", "n2"), [(30, 100, 20, 100), (5, 40, 12, 60), (0, 50, 3, 50), (99, 100, 80, 90)])
+@pytest.mark.parametrize(
+    ("k1", "n1", "k2", "n2"), [(30, 100, 20, 100), (5, 40, 12, 60), (0, 50, 3, 50), (99, 100, 80, 90)]
+)
 def test_difference_of_wilson_intervals_is_newcombes(k1, n1, k2, n2):
     d, lo, hi = difference_interval(proportion_interval(k1, n1), proportion_interval(k2, n2))
     ref_lo, ref_hi = confint_proportions_2indep(k1, n1, k2, n2, method="newcomb", compare="diff")
@@ -201,7 +208,9 @@ def test_wilson_interval_covers_at_nominal_on_average_exactly(n):
     ks = np.arange(n + 1)
     bounds = np.array([[e.low, e.high] for e in (proportion_interval(int(k), n) for k in ks)])
     grid = np.linspace(0.02, 0.98, 97)
-    cover = np.array([stats.binom.pmf(ks, n, p)[(bounds[:, 0] <= p) & (p <= bounds[:, 1])].sum() for p in grid])
+    cover = np.array(
+        [stats.binom.pmf(ks, n, p)[(bounds[:, 0] <= p) & (p <= bounds[:, 1])].sum() for p in grid]
+    )
     assert cover.mean() >= 0.945, cover.mean()
     assert cover.min() >= 0.90, (grid[cover.argmin()], cover.min())
 
@@ -216,5 +225,5 @@ def test_mover_difference_of_means_covers_at_nominal(n1, n2):
     d = va - vb
     lo = d - np.sqrt((va - la) ** 2 + (hb - vb) ** 2)
     hi = d + np.sqrt((ha - va) ** 2 + (vb - lb) ** 2)
-    cover = float(np.mean((lo <= 1.0) & (1.0 <= hi)))
+    cover = float(np.mean((lo <= 1.0) & (hi >= 1.0)))
     assert cover >= 0.95 - 0.015, cover

@@ -186,7 +186,9 @@ class RowCountGate(QualityGate):
             )
         ratio = n / n_ref
         head = f"row_ratio: {n:,} rows = {ratio:.3g} x reference ({n_ref:,})"
-        status, reason = Status.FAIL, "row_count_exceeded"
+        status = Status.FAIL
+        reason: str | None = "row_count_exceeded"
+        threshold: float | None
         if self.min_ratio is not None and ratio < self.min_ratio:
             threshold, message = self.min_ratio, f"{head} < {self.min_ratio:g} x required"
         elif self.max_ratio is not None and ratio > self.max_ratio:

@@ -142,7 +142,9 @@ class RuleGate(QualityGate):
         seen: set[str] = set()
         for i, entry in enumerate(entries):
             where = "rules" if isinstance(self.rules, str) else f"rules[{i}]"
-            text, subject, limit = entry, entry, self.max_share
+            text: Any = entry
+            subject: Any = entry
+            limit: Any = self.max_share
             if isinstance(entry, Mapping):
                 unknown = [k for k in entry if k not in _ENTRY_KEYS]
                 if unknown:

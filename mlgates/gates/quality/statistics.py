@@ -4,6 +4,7 @@ judged with the statistic's interval."""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
@@ -335,9 +336,8 @@ class StatisticGate(QualityGate):
             explicit=lambda c: plan[c][2],
         ):
             low, high, _ = plan[col]
-            findings.append(
-                guarded(lambda c=col, lo=low, hi=high: self._judge(ctx, c, lo, hi), col, self._method_name())
-            )
+            judge = functools.partial(self._judge, ctx, col, low, high)
+            findings.append(guarded(judge, col, self._method_name()))
         findings.extend(
             unknown_key_findings(
                 {"min_samples": self.min_samples},

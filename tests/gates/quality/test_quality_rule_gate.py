@@ -15,7 +15,9 @@ from mlgates import ParameterError, RuleGate, Status
 def orders() -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "start_date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01"]),
+            "start_date": pd.to_datetime(
+                ["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01"]
+            ),
             "end_date": pd.to_datetime(["2024-01-31", "2024-01-15", None, "2024-04-30", "2024-05-02"]),
             "price": [2.0, 3.0, 4.0, 5.0, 1.0],
             "qty": [3, 1, 2, 2, 10],

@@ -248,7 +248,9 @@ def _expressions():
 
     def arith(children):
         return st.one_of(
-            st.tuples(children, st.sampled_from(["+", "-", "*"]), children).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+            st.tuples(children, st.sampled_from(["+", "-", "*"]), children).map(
+                lambda t: f"({t[0]} {t[1]} {t[2]})"
+            ),
             st.tuples(children, st.just("/"), st.just("c")).map(lambda t: f"({t[0]} / {t[2]})"),
             children.map(lambda e: f"abs({e})"),
             children.map(lambda e: f"-{e}"),
@@ -262,7 +264,9 @@ def _expressions():
 
     def logic(children):
         return st.one_of(
-            st.tuples(children, st.sampled_from(["and", "or"]), children).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+            st.tuples(children, st.sampled_from(["and", "or"]), children).map(
+                lambda t: f"({t[0]} {t[1]} {t[2]})"
+            ),
             children.map(lambda e: f"not ({e})"),
         )
 
@@ -379,7 +383,9 @@ def test_what_the_data_cannot_support_is_an_input_error_naming_the_rule(gaps, te
 
 
 def test_dates_with_zones_compare_as_instants():
-    frame = pd.DataFrame({"t": pd.to_datetime(["2024-01-01 00:30", "2024-01-01 01:30"]).tz_localize("Europe/Oslo")})
+    frame = pd.DataFrame(
+        {"t": pd.to_datetime(["2024-01-01 00:30", "2024-01-01 01:30"]).tz_localize("Europe/Oslo")}
+    )
     text = "t >= date('2024-01-01T00:00+00:00')"  # 00:30 in Oslo is 23:30 UTC the day before
     assert evaluate(parse_condition(text), text, frame).true.tolist() == [False, True]
     text = "days(t - date('2023-12-31T23:30+00:00')) == 0"

@@ -36,19 +36,27 @@ def test_the_statistic_and_its_interval_match_scipy(frame):
     assert f.details["interval"] == "t" and f.method == "mean" and f.status is Status.PASS
     f = StatisticGate("std", columns="age", max_value=100.0).check(current=frame).findings[0]
     assert f.statistic == pytest.approx(x.std(ddof=1)) and f.details["interval"] == "bonett"
-    f = StatisticGate("quantile", quantile=0.9, columns="age", max_value=100.0).check(current=frame).findings[0]
+    f = (
+        StatisticGate("quantile", quantile=0.9, columns="age", max_value=100.0)
+        .check(current=frame)
+        .findings[0]
+    )
     assert f.statistic == pytest.approx(x.quantile(0.9)) and f.method == "quantile_0.9"
     f = StatisticGate("n_unique", columns="code", min_value=7).check(current=frame).findings[0]
     assert f.statistic == 7 and f.details["ci_low"] == f.details["ci_high"] == 7
     f = StatisticGate("share", value="US", columns="country", max_value=1.0).check(current=frame).findings[0]
-    assert f.statistic == pytest.approx((frame["country"] == "US").mean()) and f.details["interval"] == "wilson"
+    assert (
+        f.statistic == pytest.approx((frame["country"] == "US").mean()) and f.details["interval"] == "wilson"
+    )
 
 
 def test_decision_ci_fails_only_when_the_whole_interval_is_beyond_the_bound(frame):
     mean = frame["age"].mean()
     f = StatisticGate("mean", columns="age", max_value=mean - 5).check(current=frame).findings[0]
     assert (f.status, f.reason, f.threshold) == (Status.FAIL, "statistic_bound_exceeded", mean - 5)
-    assert f.message.startswith(f"age: mean {mean:.4g} (95% CI ") and f.message.endswith(f"> {mean - 5:.4g} allowed")
+    assert f.message.startswith(f"age: mean {mean:.4g} (95% CI ") and f.message.endswith(
+        f"> {mean - 5:.4g} allowed"
+    )
     # beyond the bound, but the interval reaches back: the data cannot decide
     f = StatisticGate("mean", columns="age", max_value=mean - 0.3).check(current=frame).findings[0]
     assert (f.status, f.reason) == (Status.WARN, "insufficient_samples")
@@ -60,7 +68,11 @@ def test_decision_ci_fails_only_when_the_whole_interval_is_beyond_the_bound(fram
     )
     assert (f.status, f.reason) == (Status.FAIL, "insufficient_samples")
     # the same bound judged on the point estimate alone (Great Expectations' semantics)
-    f = StatisticGate("mean", columns="age", max_value=mean - 0.3, decision="point").check(current=frame).findings[0]
+    f = (
+        StatisticGate("mean", columns="age", max_value=mean - 0.3, decision="point")
+        .check(current=frame)
+        .findings[0]
+    )
     assert (f.status, f.reason) == (Status.FAIL, "statistic_bound_exceeded")
     f = StatisticGate("mean", columns="age", min_value=mean - 0.3).check(current=frame).findings[0]
     assert f.status is Status.PASS
@@ -98,7 +110,9 @@ def test_relative_to_the_reference(frame):
     assert "change +20.0%" in age.message and "beyond ±10.0% allowed" in age.message
     assert all(f.status is Status.PASS for f in v.findings if f.subject != "age")
     # both allowances: the smaller holds
-    both = StatisticGate("mean", columns="age", compare_to="reference", max_change=1.0, max_relative_change=0.5)
+    both = StatisticGate(
+        "mean", columns="age", compare_to="reference", max_change=1.0, max_relative_change=0.5
+    )
     assert both.check(reference=ref, current=cur).findings[0].threshold == 1.0
     # the reference is an input the gate needs
     missing = gate.check(current=cur)
@@ -122,9 +136,17 @@ def test_small_samples_are_insufficient_not_passed(frame):
     f = StatisticGate("mean", columns="age", min_value=0.0).check(current=small).findings[0]
     assert (f.status, f.reason) == (Status.WARN, "insufficient_samples")
     assert "8 non-missing values < 10 needed (min_samples)" in f.message
-    f = StatisticGate("mean", columns="age", min_value=0.0, min_samples={"age": 5}).check(current=small).findings[0]
+    f = (
+        StatisticGate("mean", columns="age", min_value=0.0, min_samples={"age": 5})
+        .check(current=small)
+        .findings[0]
+    )
     assert f.status is Status.PASS
-    f = StatisticGate("mean", columns="age", min_value=0.0, on_insufficient="skip").check(current=small).findings[0]
+    f = (
+        StatisticGate("mean", columns="age", min_value=0.0, on_insufficient="skip")
+        .check(current=small)
+        .findings[0]
+    )
     assert f.status is Status.SKIP
 
 
@@ -137,7 +159,10 @@ def test_what_cannot_be_computed_never_passes():
     listed = StatisticGate("mean", columns=["s"], min_value=0.0).check(current=frame).findings[0]
     assert (listed.status, listed.reason) == (Status.ERROR, "unsupported_dtype")
     absent = StatisticGate("mean", bounds={"xx": {"min": 0}}).check(current=frame).findings[0]
-    assert (absent.status, absent.reason) == (Status.ERROR, "missing_column") and "Did you mean 'x'?" in absent.message
+    assert (absent.status, absent.reason) == (
+        Status.ERROR,
+        "missing_column",
+    ) and "Did you mean 'x'?" in absent.message
     empty = StatisticGate("mean", min_value=0.0).check(current=frame.iloc[:0])
     assert (empty.status, empty.reason) == (Status.ERROR, "empty_input")
     no_ref_col = StatisticGate("mean", columns="x", compare_to="reference", max_change=1.0).check(
@@ -150,12 +175,20 @@ def test_what_cannot_be_computed_never_passes():
     "kwargs, name, fragment",
     [
         ({"statistic": "quantile", "max_value": 1.0}, "quantile", "with statistic='quantile'"),
-        ({"statistic": "mean", "quantile": 0.5, "max_value": 1.0}, "quantile", "None unless statistic='quantile'"),
+        (
+            {"statistic": "mean", "quantile": 0.5, "max_value": 1.0},
+            "quantile",
+            "None unless statistic='quantile'",
+        ),
         ({"statistic": "share", "max_value": 1.0}, "value", "with statistic='share'"),
         ({"statistic": "mean"}, "bounds", "compare_to='reference'"),
         ({"statistic": "mean", "max_change": 1.0}, "max_change", "used with compare_to='reference'"),
         ({"statistic": "mean", "compare_to": "reference"}, "max_relative_change", "set (or max_change)"),
-        ({"statistic": "mean", "compare_to": "reference", "max_change": 1, "max_value": 2.0}, "max_value", "None with"),
+        (
+            {"statistic": "mean", "compare_to": "reference", "max_change": 1, "max_value": 2.0},
+            "max_value",
+            "None with",
+        ),
         ({"statistic": "mean", "min_value": 2.0, "max_value": 1.0}, "max_value", ">= min_value"),
         ({"statistic": "mean", "bounds": {"x": {"low": 1}}}, "bounds['x']", 'keys "min" and/or "max"'),
         ({"statistic": "mean", "bounds": {"x": {"min": 2, "max": 1}}}, "bounds['x']", "min <= max"),
@@ -191,7 +224,11 @@ def test_row_ratio_keeps_the_absolute_bounds_working():
     v = RowCountGate(min_rows=20, compare_to="reference", max_ratio=10.0).check(
         reference=ref, current=pd.DataFrame({"a": range(15)})
     )
-    assert v.status is Status.FAIL and v.findings[0].status is Status.FAIL and v.findings[1].status is Status.PASS
+    assert (
+        v.status is Status.FAIL
+        and v.findings[0].status is Status.FAIL
+        and v.findings[1].status is Status.PASS
+    )
     v = RowCountGate(min_rows=3).check(current=pd.DataFrame({"a": [1, 2]}))
     assert v.message == "rows: 2 < 3 required" and len(v.findings) == 1
 

@@ -77,7 +77,9 @@ def test_where_judges_exactly_the_rows_that_satisfy_it(tables, gate):
 
 def test_the_reference_is_narrowed_and_counted_when_it_is_read(tables):
     ref, cur = tables
-    v = mlgates.RowCountGate(compare_to="reference", min_ratio=0.5, where=CONDITION).check(reference=ref, current=cur)
+    v = mlgates.RowCountGate(compare_to="reference", min_ratio=0.5, where=CONDITION).check(
+        reference=ref, current=cur
+    )
     assert v.metrics["where_reference_rows_kept"] == int((ref["country"] == "US").sum())
     assert v.metrics["where_reference_rows_total"] == len(ref)
     assert v.findings[1].details["n_reference"] == v.metrics["where_reference_rows_kept"]
@@ -114,7 +116,9 @@ def test_a_condition_the_data_cannot_support_is_an_error_verdict(tables):
     _, cur = tables
     v = mlgates.MissingValuesGate(where="countri == 'US'").check(current=cur)
     assert (v.status, v.reason) == (Status.ERROR, "missing_column")
-    assert v.message.startswith("where `countri == 'US'`: column 'countri' not found. Did you mean 'country'?")
+    assert v.message.startswith(
+        "where `countri == 'US'`: column 'countri' not found. Did you mean 'country'?"
+    )
     v = mlgates.MissingValuesGate(where="country > 1").check(current=cur)
     assert (v.status, v.reason) == (Status.ERROR, "invalid_rule")
     v = mlgates.RowCountGate(compare_to="reference", min_ratio=0.5, where="country == 'US'").check(
@@ -140,7 +144,9 @@ _REQUIRED = {
 
 
 def test_every_quality_gate_takes_where_and_no_other_gate_does():
-    gates = [n for n, m in LAZY_EXPORTS.items() if n.endswith("Gate") and not m.startswith("mlgates.integrations")]
+    gates = [
+        n for n, m in LAZY_EXPORTS.items() if n.endswith("Gate") and not m.startswith("mlgates.integrations")
+    ]
     for name in gates:
         cls = getattr(mlgates, name)
         assert ("where" in cls._param_names()) == (name in _QUALITY), name
@@ -152,7 +158,9 @@ def test_every_quality_gate_refuses_a_condition_outside_the_grammar(gate_type):
     gate = getattr(mlgates, gate_type)(**_REQUIRED.get(gate_type, {}), where="x.y > 1")
     with pytest.raises(ParameterError, match=r"The 'where' parameter of \w+ must be a condition") as info:
         gate.validate()
-    assert "attribute access is not allowed" in str(info.value) and str(info.value).endswith("  x.y > 1\n   ^")
+    assert "attribute access is not allowed" in str(info.value) and str(info.value).endswith(
+        "  x.y > 1\n   ^"
+    )
 
 
 def test_gates_with_the_same_condition_share_the_narrowed_tables(tables, monkeypatch):
@@ -179,7 +187,7 @@ def test_gates_with_the_same_condition_share_the_narrowed_tables(tables, monkeyp
 
 
 def test_provenance_describes_the_inputs_as_given(tables):
-    ref, cur = tables
+    _, cur = tables
     plain = mlgates.MissingValuesGate(max_share=0.2).check(current=cur)
     narrowed = mlgates.MissingValuesGate(max_share=0.2, where=CONDITION).check(current=cur)
     assert narrowed.provenance["inputs"]["current"] == plain.provenance["inputs"]["current"]
