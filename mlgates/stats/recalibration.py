@@ -13,7 +13,11 @@ period-by-score terms in one pooled logistic regression, which is how the tests 
 
 The effect size is the mean absolute change of the recalibrated probability over the current
 scores, ``mean |expit(a_c + b_c l) - expit(a_r + b_r l)|``: how far, in probability, the outcome
-rate for the same score has moved (0 when nothing changed).
+rate for the same score has moved (0 when nothing changed). Its noise scale ``shift_se`` is the
+mean, over the current scores, of the delta-method standard error of that change (the two fits'
+covariances, the inverse Fisher information, at the pooled curve's slope): a mean absolute
+difference of two noisy curves is above zero even without a change, and ``shift_se`` says how
+far above zero noise alone takes it, and how small a change the samples can confirm.
 
 numpy and scipy only; the fits are Newton-Raphson with step halving.
 """
@@ -41,6 +45,7 @@ class Recalibration:
     loglik: float
     n: int
     converged: bool
+    covariance: tuple[tuple[float, float], tuple[float, float]]  # of (intercept, slope): inverse information
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class ConceptChange:
     current: Recalibration
     pooled: Recalibration
     shift: float  # mean |change of the recalibrated probability| over the current scores
+    shift_se: float  # mean standard error of that change (delta method), its noise scale
     observed_minus_expected_reference: float
     observed_minus_expected_current: float
 
@@ -73,7 +79,9 @@ def _loglik(eta: np.ndarray, y: np.ndarray) -> float:
     return float(np.sum(y * eta - np.logaddexp(0.0, eta)))
 
 
-def _fit(x: np.ndarray, y: np.ndarray, max_iter: int = 100, tol: float = 1e-10) -> tuple[np.ndarray, float, bool]:
+def _fit(
+    x: np.ndarray, y: np.ndarray, max_iter: int = 100, tol: float = 1e-10
+) -> tuple[np.ndarray, float, bool, np.ndarray]:
     """Maximum likelihood logistic regression of ``y`` on the design ``x`` (with its own
     intercept column). Converged when the log-likelihood stops improving (relative change
     below ``tol``): under separation the coefficients grow without bound but the likelihood
@@ -82,6 +90,7 @@ def _fit(x: np.ndarray, y: np.ndarray, max_iter: int = 100, tol: float = 1e-10) 
 
     beta = np.zeros(x.shape[1])
     ll = _loglik(x @ beta, y)
+    converged = False
     for _ in range(max_iter):
         eta = x @ beta
         mu = expit(eta)
@@ -99,8 +108,11 @@ def _fit(x: np.ndarray, y: np.ndarray, max_iter: int = 100, tol: float = 1e-10) 
         improvement = ll_new - ll
         beta, ll = cand, ll_new
         if abs(improvement) <= tol * (1.0 + abs(ll)):
-            return beta, ll, True
-    return beta, ll, False
+            converged = True
+            break
+    mu = expit(x @ beta)
+    info = (x * (mu * (1.0 - mu))[:, None]).T @ x
+    return beta, ll, converged, np.linalg.pinv(info)
 
 
 def logistic_recalibration(p: np.ndarray, y: np.ndarray) -> Recalibration:
@@ -129,8 +141,9 @@ def logistic_recalibration(p: np.ndarray, y: np.ndarray) -> Recalibration:
     if np.unique(lp).size < 2:
         raise ValueError("the scores take a single value: the calibration slope is undefined")
     x = np.column_stack([np.ones_like(lp), lp])
-    beta, ll, ok = _fit(x, yy)
-    return Recalibration(float(beta[0]), float(beta[1]), ll, int(yy.size), ok)
+    beta, ll, ok, cov = _fit(x, yy)
+    covariance = ((float(cov[0, 0]), float(cov[0, 1])), (float(cov[1, 0]), float(cov[1, 1])))
+    return Recalibration(float(beta[0]), float(beta[1]), ll, int(yy.size), ok, covariance)
 
 
 def recalibration_change(
@@ -181,6 +194,12 @@ def recalibration_change(
     shift = float(
         np.mean(np.abs(expit(cur.intercept + cur.slope * lc) - expit(ref.intercept + ref.slope * lc)))
     )
+    # delta method: var of the difference of the two fitted logits at each current score,
+    # times the slope of the logistic curve there (at the pooled fit)
+    cov = np.asarray(ref.covariance) + np.asarray(cur.covariance)
+    var_eta = cov[0, 0] + 2.0 * cov[0, 1] * lc + cov[1, 1] * lc * lc
+    p_pool = expit(pooled.intercept + pooled.slope * lc)
+    shift_se = float(np.mean(p_pool * (1.0 - p_pool) * np.sqrt(np.maximum(var_eta, 0.0))))
     oe_ref = float(np.mean(y_reference) - np.mean(p_reference))
     oe_cur = float(np.mean(y_current) - np.mean(p_current))
     return ConceptChange(
@@ -191,6 +210,7 @@ def recalibration_change(
         current=cur,
         pooled=pooled,
         shift=shift,
+        shift_se=shift_se,
         observed_minus_expected_reference=oe_ref,
         observed_minus_expected_current=oe_cur,
     )

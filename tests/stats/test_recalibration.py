@@ -24,6 +24,7 @@ def test_fit_matches_statsmodels_logit():
     oracle = sm.Logit(y, sm.add_constant(score_logit(p))).fit(disp=0)
     np.testing.assert_allclose([fit.intercept, fit.slope], oracle.params, rtol=1e-6, atol=1e-8)
     assert fit.loglik == pytest.approx(oracle.llf, rel=1e-9)
+    np.testing.assert_allclose(fit.covariance, oracle.cov_params(), rtol=1e-5)
     assert fit.converged
 
 
@@ -78,3 +79,19 @@ def test_covariate_shift_with_a_correct_model_holds_the_level(n):
     rate = (pvalues < 0.05).mean()
     assert rate <= 0.05 + 2.6 * np.sqrt(0.05 * 0.95 / 1000), rate
     assert stats.kstest(pvalues, "uniform").pvalue > 0.001
+
+
+@pytest.mark.slow
+def test_shift_se_is_the_noise_scale_of_the_shift():
+    """Without a change, the mean absolute difference of the two fitted curves is about
+    0.8 (the mean of a half-normal) of the delta-method noise scale."""
+    rng = np.random.default_rng(7)
+    shifts, ses = [], []
+    for _ in range(300):
+        p_r, y_r = _sample(rng, 2000)
+        p_c, y_c = _sample(rng, 2000, shift=0.5)
+        c = recalibration_change(p_r, y_r, p_c, y_c)
+        shifts.append(c.shift)
+        ses.append(c.shift_se)
+    ratio = np.mean(shifts) / np.mean(ses)
+    assert 0.6 < ratio < 1.0, ratio

@@ -40,16 +40,21 @@ class ConceptDriftGate(Gate):
 
     A change FAILs (reason ``concept_drift_detected``) when it is significant *and* material:
     the outcome rate for the same score moved by more than ``max_calibration_shift`` on average
-    over the current scores. A material change the test cannot confirm is
-    ``insufficient_samples``; a significant change within the bound passes and says so.
+    over the current scores. A significant change within the bound passes and says so. When
+    the test finds nothing but the rows could not have confirmed a change of the allowed size
+    (the detectable shift, about ``sqrt(chi2_2(1 - alpha))`` noise scales, is above the bound),
+    the finding is ``insufficient_samples``: "no change found" would claim more than the data
+    can show.
 
     Parameters
     ----------
     alpha : float, default 0.05
         Significance level of the likelihood-ratio test (segments: after ``segment_correction``).
-    max_calibration_shift : float, default 0.02
+    max_calibration_shift : float, default 0.05
         Largest mean absolute change of the recalibrated outcome probability, over the current
-        scores, that is not a failure (probability units).
+        scores, that is not a failure (probability units). About 1,000 rows a side can confirm
+        a change of 0.05, about 3,000 one of 0.03 and 10,000 one of 0.015 (the finding's
+        ``details["detectable_shift"]`` says it for the rows at hand).
     segments : str, list of str or callable, optional
         Also test within segments: the groups of these columns (``"col=value"``), or of the
         labels a callable returns for a table. Segments are matched by name across the sides.
@@ -121,7 +126,7 @@ class ConceptDriftGate(Gate):
         self,
         *,
         alpha: float = 0.05,
-        max_calibration_shift: float = 0.02,
+        max_calibration_shift: float = 0.05,
         segments: str | Sequence[str] | Callable[..., Any] | None = None,
         min_segment_size: int = 200,
         segment_correction: str | None = "holm",
@@ -340,16 +345,22 @@ class ConceptDriftGate(Gate):
         head = f"{subject}: same score, outcome rate moved by {change.shift:.4f} on average ({fits}; {p_text})"
         significant = p < self.alpha
         material = change.shift > self.max_calibration_shift
+        detectable = _critical(self.alpha) * change.shift_se
+        details["detectable_shift"] = detectable
         bound = f"{self.max_calibration_shift:g}"
         if significant and material:
             status, reason, tail = Status.FAIL, "concept_drift_detected", f" > {bound} allowed"
-        elif material:
-            status, reason = insufficient_status(self.on_insufficient), "insufficient_samples"
-            tail = f": above {bound}, but not significant at alpha {self.alpha:g} on these rows"
         elif significant:
             status, reason, tail = Status.PASS, None, f": significant, but within {bound} allowed"
+        elif detectable > self.max_calibration_shift:
+            status, reason = insufficient_status(self.on_insufficient), "insufficient_samples"
+            tail = (
+                f": not significant, but these rows can only confirm shifts of about {detectable:.3f} or "
+                f"more, not the {bound} allowed"
+            )
         else:
-            status, reason, tail = Status.PASS, None, f" <= {bound} allowed; no significant change"
+            status, reason = Status.PASS, None
+            tail = f"; no significant change (shifts of about {detectable:.3f} or more would be confirmed)"
         return Finding(
             subject,
             status,
@@ -361,3 +372,11 @@ class ConceptDriftGate(Gate):
             details=details,
             message=head + tail,
         )
+
+
+def _critical(alpha: float) -> float:
+    """The square root of the 2-df chi-square critical value: a change about this many noise
+    scales (``shift_se``) large is confirmed by the test half the time."""
+    from scipy import stats
+
+    return float(math.sqrt(stats.chi2.ppf(1.0 - alpha, 2)))

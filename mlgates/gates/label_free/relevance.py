@@ -23,6 +23,7 @@ from mlgates.gates._columns import select_columns
 from mlgates.gates.label_free._model_calls import call_model, method_of
 from mlgates.stats.importance import ImportanceChange, ImportanceSummary, importance_change, importance_summary
 from mlgates.stats.multiple_testing import CORRECTIONS, adjust_pvalues
+from mlgates.stats.performance import score_metric
 
 __all__ = ["METRICS", "FeatureRelevanceGate"]
 
@@ -214,17 +215,18 @@ class FeatureRelevanceGate(Gate):
         return _Scored(x, *self._encode(model, y, name))
 
     def _encode(self, model: Any, y: np.ndarray, metric: str) -> tuple[np.ndarray, str, Callable[..., float]]:
-        from sklearn import metrics as skm
-
+        """The labels in the metric's encoding and a scorer ``(estimator, x, y) -> float``
+        (greater is better) that asks ``model`` itself. The metrics are the performance
+        kernels' (:func:`mlgates.stats.performance.score_metric`), which skip scikit-learn's
+        per-call validation: a check scores ``n_resamples x (features + 1)`` times."""
         needs_scores, is_loss = METRICS[metric]
+        sign = -1.0 if is_loss else 1.0
         if metric in ("r2", "mean_absolute_error", "mean_squared_error"):
             yy = inputs.numbers("target", y)
-            fn = {"r2": skm.r2_score, "mean_absolute_error": skm.mean_absolute_error}.get(metric, skm.mean_squared_error)
 
             def regression(est: Any, x: pd.DataFrame, y_: np.ndarray) -> float:
-                pred = inputs.numbers("prediction", call_model(est, x, "predict"))
-                value = float(fn(y_, pred))
-                return -value if is_loss else value
+                pred = inputs.numbers("prediction", call_model(model, x, "predict"))
+                return sign * score_metric(metric, y_, pred)
 
             return yy, metric, regression
         if needs_scores:
@@ -239,26 +241,32 @@ class FeatureRelevanceGate(Gate):
             column = _positive_column(model, self.pos_label)
 
             def scored(est: Any, x: pd.DataFrame, y_: np.ndarray) -> float:
-                raw = inputs.numbers("proba", call_model(est, x, "predict_proba"))
+                raw = inputs.numbers("proba", call_model(model, x, "predict_proba"))
                 p = raw[:, column] if raw.ndim == 2 else raw
                 if metric == "roc_auc":
-                    return float(skm.roc_auc_score(y_, p))
-                return -float(skm.log_loss(y_, np.clip(p, 1e-15, 1 - 1e-15), labels=[0, 1]))
+                    return score_metric("roc_auc", y_, p)
+                q = np.clip(p, 1e-15, 1 - 1e-15)
+                return float(np.mean(y_ * np.log(q) + (1 - y_) * np.log1p(-q)))  # minus the log loss
 
             return y01.astype(np.int64), metric, scored
         labels = inputs.complete("target", y)
-        fn_label = skm.accuracy_score if metric == "accuracy" else skm.balanced_accuracy_score
 
         def labelled(est: Any, x: pd.DataFrame, y_: np.ndarray) -> float:
-            pred = inputs.complete("prediction", call_model(est, x, "predict"))
+            pred = inputs.complete("prediction", call_model(model, x, "predict"))
             try:
-                return float(fn_label(y_, pred))
-            except (TypeError, ValueError) as exc:
+                classes, codes = np.unique(np.concatenate([y_, pred]), return_inverse=True)
+            except TypeError:
                 raise InputError(
-                    f"{metric}: the model's predictions cannot be compared with the target ({exc}).",
+                    f"{metric}: the model's predictions ({pred.dtype}) cannot be compared with the "
+                    f"target ({y_.dtype}); convert them to one type.",
                     reason="invalid_prediction",
                     subject="prediction",
                 ) from None
+            yc, pc = codes[: y_.shape[0]], codes[y_.shape[0] :]
+            if metric == "accuracy":
+                return float(np.mean(yc == pc))
+            recalls = [np.mean(pc[yc == k] == k) for k in np.unique(yc)]
+            return float(np.mean(recalls))  # balanced accuracy: the mean recall over the classes
 
         return labels, metric, labelled
 
@@ -321,13 +329,14 @@ class FeatureRelevanceGate(Gate):
             self._judge(c, summaries[c], changes.get(c), adjusted.get(c), cur.metric) for c in wanted
         ]
         findings.sort(key=lambda f: (-(f.status.rank or 0), f.statistic if f.statistic is not None else 0.0))
+        natural = -1.0 if METRICS[cur.metric][1] else 1.0  # losses are scored negated
         metrics: dict[str, float] = {
-            cur.metric: score_cur,
+            cur.metric: natural * score_cur,
             "features": float(len(wanted)),
             "irrelevant_features": float(sum(bool(f.details.get("irrelevant")) for f in findings)),
         }
         if score_ref is not None:
-            metrics[f"baseline_{cur.metric}"] = score_ref
+            metrics[f"baseline_{cur.metric}"] = natural * score_ref
             metrics["changed_features"] = float(sum(bool(f.details.get("changed")) for f in findings))
         return self._verdict(findings=findings, metrics=metrics, params={"metric": cur.metric})
 
@@ -367,7 +376,7 @@ class FeatureRelevanceGate(Gate):
                 y_b = s.y[rows]
             x_b = s.x.iloc[rows].reset_index(drop=True)
             result = permutation_importance(
-                model, x_b, y_b, scoring=s.scorer, n_repeats=1, random_state=int(rng.integers(0, 2**31 - 1))
+                _Fitted(), x_b, y_b, scoring=s.scorer, n_repeats=1, random_state=int(rng.integers(0, 2**31 - 1))
             )
             out[:, b] = result.importances[:, 0]
         if not np.isfinite(out).all():
@@ -448,6 +457,15 @@ class FeatureRelevanceGate(Gate):
             details=details,
             message=f"{head}; " + "; ".join(t for _, _, t in parts),
         )
+
+
+class _Fitted:
+    """What scikit-learn's ``permutation_importance`` is handed as the estimator: it only checks
+    for a ``fit`` method. The scorers ask the user's model itself (any object with
+    ``predict``/``predict_proba``, fitted or not by scikit-learn) through the model-call path."""
+
+    def fit(self, *args: Any, **kwargs: Any) -> _Fitted:  # pragma: no cover - never called
+        raise NotImplementedError("the model is fitted already")
 
 
 def _positive_column(model: Any, pos_label: Any) -> int:
