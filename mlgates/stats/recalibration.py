@@ -185,8 +185,12 @@ def recalibration_change(
 
     ref = logistic_recalibration(p_reference, y_reference)
     cur = logistic_recalibration(p_current, y_current)
-    p_all = np.concatenate([np.asarray(p_reference, dtype=np.float64), np.asarray(p_current, dtype=np.float64)])
-    y_all = np.concatenate([np.asarray(y_reference, dtype=np.float64), np.asarray(y_current, dtype=np.float64)])
+    p_all = np.concatenate(
+        [np.asarray(p_reference, dtype=np.float64), np.asarray(p_current, dtype=np.float64)]
+    )
+    y_all = np.concatenate(
+        [np.asarray(y_reference, dtype=np.float64), np.asarray(y_current, dtype=np.float64)]
+    )
     pooled = logistic_recalibration(p_all, y_all)
     lr = max(0.0, 2.0 * (ref.loglik + cur.loglik - pooled.loglik))
     pvalue = float(stats.chi2.sf(lr, 2))

@@ -41,7 +41,7 @@ def randomized_ranks(values: np.ndarray, rng: np.random.Generator) -> np.ndarray
     """
     x = np.asarray(values)
     n = x.shape[0]
-    order = np.lexsort((rng.random(n), x))
+    order = np.lexsort(np.vstack([rng.random(n), x.astype(np.float64, copy=False)]))
     ranks = np.empty(n, dtype=np.float64)
     ranks[order] = np.arange(n, dtype=np.float64)
     return (ranks + rng.random(n)) / max(n, 1)
@@ -64,9 +64,7 @@ def quantile_transport(u: np.ndarray, target: np.ndarray, *, presorted: bool = F
     return t[np.maximum(idx, 0)]
 
 
-def coupling_transport(
-    codes: np.ndarray, target_shares: np.ndarray, rng: np.random.Generator
-) -> np.ndarray:
+def coupling_transport(codes: np.ndarray, target_shares: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Category codes ``0..k-1`` moved onto ``target_shares`` by the maximal coupling.
 
     Parameters

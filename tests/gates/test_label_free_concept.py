@@ -74,7 +74,9 @@ def test_the_test_statistic_is_statsmodels_likelihood_ratio():
 
 def test_significant_but_small_passes_and_too_few_rows_say_so():
     rng = np.random.default_rng(4)
-    big = _check(ConceptDriftGate(max_calibration_shift=0.2), _sample(rng, 20_000), _sample(rng, 20_000, flip=0.1))
+    big = _check(
+        ConceptDriftGate(max_calibration_shift=0.2), _sample(rng, 20_000), _sample(rng, 20_000, flip=0.1)
+    )
     assert big.status is Status.PASS and "significant, but within" in big.findings[0].message
     # 100 rows a side cannot confirm a change of 0.05: "no change found" would claim too much
     small = _check(ConceptDriftGate(min_samples=20), _sample(rng, 100), _sample(rng, 100))
@@ -124,7 +126,10 @@ def test_bad_inputs():
     assert v.status is Status.ERROR and v.reason == "empty_input"
     labels = {0: "no", 1: "yes"}
     v = ConceptDriftGate(pos_label="yes").check(
-        reference=ref.assign(y=ref["y"].map(labels)), current=cur.assign(y=cur["y"].map(labels)), target="y", proba="score"
+        reference=ref.assign(y=ref["y"].map(labels)),
+        current=cur.assign(y=cur["y"].map(labels)),
+        target="y",
+        proba="score",
     )
     assert v.findings[0].statistic == _check(ConceptDriftGate(), ref, cur).findings[0].statistic
 

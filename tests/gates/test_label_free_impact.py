@@ -76,7 +76,9 @@ def test_flip_share_estimates_the_decisions_a_shift_changes():
     assert lo <= truth <= hi, (truth, f.details)
     assert abs(f.details["raw_flip_share"] - truth) < 0.02
     # the mean score moves by what the shift does to it
-    shift = float(model.predict_proba(cur)[:, 1].mean() - model.predict_proba(cur.assign(x=cur["x"] - 1))[:, 1].mean())
+    shift = float(
+        model.predict_proba(cur)[:, 1].mean() - model.predict_proba(cur.assign(x=cur["x"] - 1))[:, 1].mean()
+    )
     assert f.details["score_shift"] == pytest.approx(shift, abs=0.01)
     assert f.details["positive_rate_shift"] > 0
 
@@ -84,7 +86,11 @@ def test_flip_share_estimates_the_decisions_a_shift_changes():
 def test_no_drift_passes_without_measuring(setting):
     ref, _, model = setting
     cur, _, _ = _tables(seed=7, shift_used=0.0, shift_ignored=0.0, cats_cur=(0.6, 0.3, 0.1))
-    v = DriftImpactGate().check(reference=ref, current=cur.assign(cat_ignored=ref["cat_ignored"].sample(frac=1, random_state=1).to_numpy()), model=model)
+    v = DriftImpactGate().check(
+        reference=ref,
+        current=cur.assign(cat_ignored=ref["cat_ignored"].sample(frac=1, random_state=1).to_numpy()),
+        model=model,
+    )
     assert v.status is Status.PASS, v.to_text()
     assert {f.method for f in v.findings} == {"no_drift"}
     assert "no drift detected" in v.findings[0].message
@@ -93,7 +99,9 @@ def test_no_drift_passes_without_measuring(setting):
 def test_every_column_measured_without_drift_is_near_zero(setting):
     ref, _, model = setting
     cur, _, _ = _tables(seed=8, shift_used=0.0, shift_ignored=0.0, cats_cur=(0.6, 0.3, 0.1))
-    v = DriftImpactGate(only_drifted=False, columns=["used", "cat"]).check(reference=ref, current=cur, model=model)
+    v = DriftImpactGate(only_drifted=False, columns=["used", "cat"]).check(
+        reference=ref, current=cur, model=model
+    )
     assert v.status is Status.PASS, v.to_text()
     for f in v.findings:
         lo, hi = f.details["flip_share_ci"]
@@ -108,7 +116,11 @@ def test_warn_level_and_inconclusive_interval(setting):
     f = warned.check(reference=ref, current=cur, model=model).findings[0]
     assert f.status is Status.WARN and f.reason == "flip_share_exceeded"
     between = (lo + share) / 2  # the point estimate is above it, the interval's low end below
-    f = DriftImpactGate(columns="cat", max_flip_share=between).check(reference=ref, current=cur, model=model).findings[0]
+    f = (
+        DriftImpactGate(columns="cat", max_flip_share=between)
+        .check(reference=ref, current=cur, model=model)
+        .findings[0]
+    )
     assert f.status is Status.WARN and f.reason == "insufficient_samples", f
     assert "interval includes it" in f.message
 
@@ -197,12 +209,16 @@ def test_columns_that_cannot_be_judged(setting):
     ref, cur, model = setting
     ts = pd.Series(pd.date_range("2026-01-01", periods=N, freq="h"))
     v = DriftImpactGate(only_drifted=False).check(
-        reference=ref.assign(ts=ts, lst=[[1]] * N), current=cur.assign(ts=ts, lst=[[1]] * N), model=_AllColumns(model)
+        reference=ref.assign(ts=ts, lst=[[1]] * N),
+        current=cur.assign(ts=ts, lst=[[1]] * N),
+        model=_AllColumns(model),
     )
     by = {f.subject: f for f in v.findings}
     assert by["ts"].status is Status.SKIP and by["ts"].reason == "unsupported_kind"
     assert by["lst"].status is Status.SKIP and by["lst"].reason == "unsupported_dtype"
-    v = DriftImpactGate(columns=["ts", "nope"]).check(reference=ref.assign(ts=ts), current=cur.assign(ts=ts), model=_AllColumns(model))
+    v = DriftImpactGate(columns=["ts", "nope"]).check(
+        reference=ref.assign(ts=ts), current=cur.assign(ts=ts), model=_AllColumns(model)
+    )
     by = {f.subject: f for f in v.findings}
     assert by["ts"].status is Status.ERROR and by["nope"].reason == "missing_column"
 
@@ -244,7 +260,9 @@ def test_null_calibration_random_splits_pass():
         n = (300, 1000, 3000)[r % 3]
         rows = rng.permutation(40_000)[: 2 * n]
         ref, cur = pool.iloc[rows[:n]], pool.iloc[rows[n:]]
-        v = DriftImpactGate(only_drifted=r % 2 == 0, random_state=r).check(reference=ref, current=cur, model=model)
+        v = DriftImpactGate(only_drifted=r % 2 == 0, random_state=r).check(
+            reference=ref, current=cur, model=model
+        )
         fails += v.status is Status.FAIL
         for f in v.findings:
             if f.method == "drift_impact":

@@ -72,7 +72,9 @@ def prepare(column: str, current: pd.Series, reference: pd.Series) -> Prepared:
     try:
         codes, uniques = pd.factorize(np.concatenate([cur_v, ref_v]))
     except TypeError:  # unhashable values slipped through: judged by their text
-        codes, uniques = pd.factorize(np.asarray([str(v) for v in np.concatenate([cur_v, ref_v])], dtype=object))
+        codes, uniques = pd.factorize(
+            np.asarray([str(v) for v in np.concatenate([cur_v, ref_v])], dtype=object)
+        )
     return Prepared(
         "categorical",
         codes[: cur_v.shape[0]].astype(np.int64),

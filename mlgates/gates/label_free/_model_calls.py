@@ -102,7 +102,9 @@ def current_outputs(ctx: CheckContext, model: Any, decision_threshold: float | N
     return interpret(raw, method, decision_threshold)
 
 
-def call_model(model: Any, frame: pd.DataFrame, method: str, side: str = "current", model_name: str = "model") -> np.ndarray:
+def call_model(
+    model: Any, frame: pd.DataFrame, method: str, side: str = "current", model_name: str = "model"
+) -> np.ndarray:
     """``model.<method>(frame)``, in chunks of at most :data:`CHUNK_CELLS` cells; an exception
     from the model is the context's ``predict_failed`` InputError."""
     fn = getattr(model, method, None)

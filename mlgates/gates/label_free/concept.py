@@ -16,6 +16,7 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import ON_INSUFFICIENT, Interval, Options, insufficient_status
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
+from mlgates.gates.label_free._outcomes import binary_outcomes
 from mlgates.stats.multiple_testing import adjust_pvalues
 from mlgates.stats.recalibration import ConceptChange, recalibration_change
 
@@ -182,7 +183,7 @@ class ConceptDriftGate(Gate):
     def _labels01(self, y_ref: np.ndarray, y_cur: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Both sides' outcomes as 0/1 with one positive class (checked jointly, so a side that
         lacks a class keeps the other side's meaning)."""
-        joined = inputs.binary_labels("target", np.concatenate([y_ref, y_cur]), self.pos_label)
+        joined = binary_outcomes(np.concatenate([y_ref, y_cur]), self.pos_label)
         return joined[: y_ref.shape[0]].astype(np.float64), joined[y_ref.shape[0] :].astype(np.float64)
 
     # -- check ----------------------------------------------------------------------------
@@ -217,7 +218,8 @@ class ConceptDriftGate(Gate):
             seg_findings, seg_metrics = self._segments(ctx, y_ref, p_ref, y_cur, p_cur)
             findings.extend(seg_findings)
             metrics.update(seg_metrics)
-        return self._verdict(findings=findings, metrics=metrics)
+        message = overall.message if all(f.status is Status.PASS for f in findings) else None
+        return self._verdict(findings=findings, metrics=metrics, message=message)
 
     def _segments(
         self, ctx: CheckContext, y_ref: np.ndarray, p_ref: np.ndarray, y_cur: np.ndarray, p_cur: np.ndarray
@@ -275,7 +277,8 @@ class ConceptDriftGate(Gate):
             if y.size < min_rows:
                 short = f"{y.size} rows on {side} < {floor} {min_rows}"
             elif min(n_pos, y.size - n_pos) < per_class:
-                short = f"{min(n_pos, y.size - n_pos)} rows of one class on {side} < {per_class}"
+                which = "positive" if n_pos < y.size - n_pos else "negative"
+                short = f"{min(n_pos, y.size - n_pos)} {which} outcomes on {side} < {per_class}"
             if short:
                 break
         if short:
@@ -342,7 +345,9 @@ class ConceptDriftGate(Gate):
             f"recalibration intercept {ref.intercept:+.3f} -> {cur.intercept:+.3f}, slope "
             f"{ref.slope:.3f} -> {cur.slope:.3f}"
         )
-        head = f"{subject}: same score, outcome rate moved by {change.shift:.4f} on average ({fits}; {p_text})"
+        head = (
+            f"{subject}: same score, outcome rate moved by {change.shift:.4f} on average ({fits}; {p_text})"
+        )
         significant = p < self.alpha
         material = change.shift > self.max_calibration_shift
         detectable = _critical(self.alpha) * change.shift_se

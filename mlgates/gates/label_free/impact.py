@@ -321,10 +321,13 @@ class DriftImpactGate(Gate):
         return self._verdict(
             findings=findings,
             metrics=metrics,
+            message=_headline(findings, assessed, self.max_flip_share),
             params={"output": base.kind, "model_method": method_of(model)},
         )
 
-    def _screen(self, ctx: CheckContext, features: pd.DataFrame, col: Any, explicit: bool) -> Prepared | Finding:
+    def _screen(
+        self, ctx: CheckContext, features: pd.DataFrame, col: Any, explicit: bool
+    ) -> Prepared | Finding:
         """The column's prepared values, or the finding that says why it is not judged."""
         try:
             cur = ctx.column("current", col)
@@ -400,7 +403,11 @@ class DriftImpactGate(Gate):
             excess_b = moved.mean(axis=1) - by_noise.mean(axis=1)
             per_row = moved.mean(axis=0) - by_noise.mean(axis=0)
             flip = float(excess_b.mean())
-            se = math.sqrt(float(np.var(excess_b, ddof=1)) + float(np.var(per_row, ddof=1)) / n) if n > 1 else math.nan
+            se = (
+                math.sqrt(float(np.var(excess_b, ddof=1)) + float(np.var(per_row, ddof=1)) / n)
+                if n > 1
+                else math.nan
+            )
             flip_ci = (max(-1.0, flip - z * se), min(1.0, flip + z * se))
             raw, noise = float(moved.mean()), float(by_noise.mean())
             if base.kind in ("binary", "regression"):
@@ -443,7 +450,13 @@ class DriftImpactGate(Gate):
             )
             bound = share_text(self.max_flip_share)
             if not math.isfinite(lo):
-                parts.append((insufficient_status(self.on_insufficient), "insufficient_samples", f"{text}: no interval"))
+                parts.append(
+                    (
+                        insufficient_status(self.on_insufficient),
+                        "insufficient_samples",
+                        f"{text}: no interval",
+                    )
+                )
             elif lo > self.max_flip_share:
                 parts.append((Status.FAIL, "flip_share_exceeded", f"{text} > {bound} allowed"))
             elif imp.flip_share > self.max_flip_share:
@@ -456,17 +469,26 @@ class DriftImpactGate(Gate):
                 )
             elif self.warn_flip_share is not None and imp.flip_share > self.warn_flip_share:
                 parts.append(
-                    (Status.WARN, "flip_share_exceeded", f"{text} > {share_text(self.warn_flip_share)} warning level")
+                    (
+                        Status.WARN,
+                        "flip_share_exceeded",
+                        f"{text} > {share_text(self.warn_flip_share)} warning level",
+                    )
                 )
             else:
                 parts.append((Status.PASS, None, f"{text} <= {bound} allowed"))
         if imp.score_shift is not None and imp.score_ci is not None:
             lo, hi = imp.score_ci
-            text = f"mean score {_signed(imp.score_shift)} because of it ({level} {_signed(lo)} to {_signed(hi)})"
+            text = (
+                f"its drift moves the mean score by {_signed(imp.score_shift)} ({level} {_signed(lo)} "
+                f"to {_signed(hi)})"
+            )
             if self.max_score_shift is None:
                 parts.append((Status.PASS, None, text))
             elif min(abs(lo), abs(hi)) > self.max_score_shift and lo * hi > 0:
-                parts.append((Status.FAIL, "score_shift_exceeded", f"{text}, beyond {self.max_score_shift:g} allowed"))
+                parts.append(
+                    (Status.FAIL, "score_shift_exceeded", f"{text}, beyond {self.max_score_shift:g} allowed")
+                )
             elif abs(imp.score_shift) > self.max_score_shift:
                 parts.append(
                     (
@@ -493,7 +515,28 @@ class DriftImpactGate(Gate):
         )
 
 
-def _moved_columns(series: pd.Series, prep: Prepared, n_resamples: int, rng: np.random.Generator) -> list[np.ndarray]:
+def _headline(findings: list[Finding], assessed: list[Finding], bound: float) -> str | None:
+    """The verdict message when every finding passed (None: the base class summarises the
+    failures)."""
+    if any(f.status is not Status.PASS for f in findings):
+        return None
+    drifted = [f for f in assessed if f.details.get("drifted")]
+    if not assessed:
+        return f"no drift detected in {len(findings)} columns the model reads"
+    top = assessed[0]
+    share = top.details.get("flip_share")
+    worst = (
+        f"; the largest impact: {top.subject}, {share_text(share)} of decisions" if share is not None else ""
+    )
+    return (
+        f"{len(drifted)} of {len(findings)} columns drifted; undoing each one's drift flips at most "
+        f"{share_text(bound)} of the model's decisions{worst}"
+    )
+
+
+def _moved_columns(
+    series: pd.Series, prep: Prepared, n_resamples: int, rng: np.random.Generator
+) -> list[np.ndarray]:
     """``2 * n_resamples`` copies of the column's values on the given rows: even entries moved
     onto a bootstrap resample of the reference, odd entries onto a resample of current itself
     (the noise copy). Missing values stay missing."""
@@ -551,7 +594,7 @@ def _signed(x: float) -> str:
     return f"{x:+.4f}"
 
 
-def _rank(f: Finding) -> tuple[int, float]:
-    """Worst status first, then the largest impact."""
-    impact = f.statistic if f.method == "drift_impact" and f.statistic is not None else -math.inf
-    return (-(f.status.rank or 0), -abs(impact))
+def _rank(f: Finding) -> tuple[int, int, float]:
+    """Worst status first, then the measured columns by impact (largest first), then the rest."""
+    measured = f.method == "drift_impact" and f.statistic is not None
+    return (-(f.status.rank or 0), 0 if measured else 1, -abs(f.statistic or 0.0) if measured else 0.0)

@@ -21,7 +21,13 @@ from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import select_columns
 from mlgates.gates.label_free._model_calls import call_model, method_of
-from mlgates.stats.importance import ImportanceChange, ImportanceSummary, importance_change, importance_summary
+from mlgates.gates.label_free._outcomes import binary_outcomes
+from mlgates.stats.importance import (
+    ImportanceChange,
+    ImportanceSummary,
+    importance_change,
+    importance_summary,
+)
 from mlgates.stats.multiple_testing import CORRECTIONS, adjust_pvalues
 from mlgates.stats.performance import score_metric
 
@@ -193,13 +199,19 @@ class FeatureRelevanceGate(Gate):
         if self.metric != "auto":
             return self.metric
         values = _distinct(y)
-        if y.dtype.kind == "f" and values.size > inputs.CONTINUOUS_MIN_DISTINCT and bool((y != np.round(y)).any()):
+        if (
+            y.dtype.kind == "f"
+            and values.size > inputs.CONTINUOUS_MIN_DISTINCT
+            and bool((y != np.round(y)).any())
+        ):
             return "r2"
         if values.size == 2 and method_of(model) == "predict_proba":
             return "roc_auc"
         return "accuracy"
 
-    def _scored(self, ctx: CheckContext, model: Any, side: str, metric: str | None, rng: np.random.Generator) -> _Scored:
+    def _scored(
+        self, ctx: CheckContext, model: Any, side: str, metric: str | None, rng: np.random.Generator
+    ) -> _Scored:
         x = ctx.model_features(model, side)  # type: ignore[arg-type]
         y = inputs.labels(ctx, side)  # type: ignore[arg-type]
         if y.shape[0] != len(x):
@@ -237,7 +249,7 @@ class FeatureRelevanceGate(Gate):
                     reason="method_not_applicable",
                     subject="metric",
                 )
-            y01 = inputs.binary_labels("target", y, self.pos_label)
+            y01 = binary_outcomes(y, self.pos_label)
             column = _positive_column(model, self.pos_label)
 
             def scored(est: Any, x: pd.DataFrame, y_: np.ndarray) -> float:
@@ -254,7 +266,7 @@ class FeatureRelevanceGate(Gate):
         def labelled(est: Any, x: pd.DataFrame, y_: np.ndarray) -> float:
             pred = inputs.complete("prediction", call_model(model, x, "predict"))
             try:
-                classes, codes = np.unique(np.concatenate([y_, pred]), return_inverse=True)
+                _, codes = np.unique(np.concatenate([y_, pred]), return_inverse=True)
             except TypeError:
                 raise InputError(
                     f"{metric}: the model's predictions ({pred.dtype}) cannot be compared with the "
@@ -277,7 +289,9 @@ class FeatureRelevanceGate(Gate):
         for side in ("current", "reference") if ctx.has("reference") else ("current",):
             if len(ctx.frame(side)) == 0:  # type: ignore[arg-type]
                 return self._verdict(
-                    Status.ERROR, reason="empty_input", message=f"{side} has no rows: no importance to measure"
+                    Status.ERROR,
+                    reason="empty_input",
+                    message=f"{side} has no rows: no importance to measure",
                 )
         cur = self._scored(ctx, model, "current", None, rng)
         select_columns(cur.x, None)  # duplicate names: an InputError naming them
@@ -325,9 +339,7 @@ class FeatureRelevanceGate(Gate):
             raw = [changes[c].pvalue for c in wanted]
             adj = adjust_pvalues(raw, self.correction).tolist() if self.correction else raw
             adjusted = dict(zip(wanted, adj, strict=True))
-        findings = [
-            self._judge(c, summaries[c], changes.get(c), adjusted.get(c), cur.metric) for c in wanted
-        ]
+        findings = [self._judge(c, summaries[c], changes.get(c), adjusted.get(c), cur.metric) for c in wanted]
         findings.sort(key=lambda f: (-(f.status.rank or 0), f.statistic if f.statistic is not None else 0.0))
         natural = -1.0 if METRICS[cur.metric][1] else 1.0  # losses are scored negated
         metrics: dict[str, float] = {
@@ -338,7 +350,14 @@ class FeatureRelevanceGate(Gate):
         if score_ref is not None:
             metrics[f"baseline_{cur.metric}"] = natural * score_ref
             metrics["changed_features"] = float(sum(bool(f.details.get("changed")) for f in findings))
-        return self._verdict(findings=findings, metrics=metrics, params={"metric": cur.metric})
+        message = None
+        if all(f.status is Status.PASS for f in findings):
+            message = f"{len(findings)} features judged: " + "; ".join(f.message for f in findings[:3])
+            if len(findings) > 3:
+                message += f" (+{len(findings) - 3} more)"
+        return self._verdict(
+            findings=findings, metrics=metrics, message=message, params={"metric": cur.metric}
+        )
 
     def _shortfall(self, s: _Scored) -> str | None:
         if len(s.x) < self.min_samples:
@@ -376,7 +395,12 @@ class FeatureRelevanceGate(Gate):
                 y_b = s.y[rows]
             x_b = s.x.iloc[rows].reset_index(drop=True)
             result = permutation_importance(
-                _Fitted(), x_b, y_b, scoring=s.scorer, n_repeats=1, random_state=int(rng.integers(0, 2**31 - 1))
+                _Fitted(),
+                x_b,
+                y_b,
+                scoring=s.scorer,
+                n_repeats=1,
+                random_state=int(rng.integers(0, 2**31 - 1)),
             )
             out[:, b] = result.importances[:, 0]
         if not np.isfinite(out).all():
@@ -411,13 +435,13 @@ class FeatureRelevanceGate(Gate):
         parts: list[tuple[Status, str | None, str]] = []
         if irrelevant:
             status = {"warn": Status.WARN, "fail": Status.FAIL, "ignore": Status.PASS}[self.on_irrelevant]
-            parts.append(
-                (
-                    status,
-                    "irrelevant_feature" if status is not Status.PASS else None,
-                    f"not above zero (p = {s.pvalue:.3g}): dead weight, the model does as well without it",
-                )
+            unused = s.mean == 0.0 and s.se == 0.0
+            why = (
+                "permuting it never changes the score: the model does not use it (dead weight)"
+                if unused
+                else f"not above zero (p = {s.pvalue:.3g}): dead weight, the model does as well without it"
             )
+            parts.append((status, "irrelevant_feature" if status is not Status.PASS else None, why))
         else:
             parts.append((Status.PASS, None, f"above zero (p = {s.pvalue:.3g})"))
         if change is not None and p_change is not None:
@@ -432,9 +456,10 @@ class FeatureRelevanceGate(Gate):
                     "changed": changed,
                 }
             )
+            after = f" after {self.correction}" if self.correction else ""
             what = (
                 f"{_signed(change.difference)} against the reference ({level} {_signed(change.ci_low)} to "
-                f"{_signed(change.ci_high)}; p = {p_change:.3g}{' after ' + self.correction if self.correction else ''})"
+                f"{_signed(change.ci_high)}; p = {p_change:.3g}{after})"
             )
             bound = self.max_importance_change
             if not changed:
@@ -442,7 +467,9 @@ class FeatureRelevanceGate(Gate):
             elif bound is None:
                 parts.append((Status.WARN, "importance_changed", f"{what}: changed"))
             elif abs(change.difference) > bound:
-                parts.append((Status.FAIL, "importance_change_exceeded", f"{what}: changed by more than {bound:g}"))
+                parts.append(
+                    (Status.FAIL, "importance_change_exceeded", f"{what}: changed by more than {bound:g}")
+                )
             else:
                 parts.append((Status.PASS, None, f"{what}: significant, but within {bound:g} allowed"))
         status = Status.worst(st for st, _, _ in parts)
