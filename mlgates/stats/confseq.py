@@ -40,7 +40,14 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-__all__ = ["EBState", "bernstein_margin", "eb_interval", "eb_update", "empirical_bernstein_margin"]
+__all__ = [
+    "EBState",
+    "bernstein_margin",
+    "eb_interval",
+    "eb_latest",
+    "eb_update",
+    "empirical_bernstein_margin",
+]
 
 #: Largest bet (Waudby-Smith & Ramdas suggest 1/2 or 3/4).
 MAX_BET = 0.5
@@ -133,12 +140,27 @@ def eb_update(state: EBState, x: np.ndarray, *, alpha: float) -> EBState:
 
 
 def eb_interval(state: EBState, *, alpha: float) -> tuple[float, float]:
-    """The running intersection of the intervals so far (``(0, 1)`` before any value).
+    """The running intersection of the intervals so far (``(0, 1)`` before any value): ``lower``
+    is the largest lower end of any ``C_t``, ``upper`` the smallest upper end, so "the
+    intersection lies above ``b``" means "some ``C_t`` lay above ``b``".
 
     An empty intersection (lower > upper, possible only when the mean moved or the
     guarantee's ``alpha`` chance came true) is returned as it is: it excludes every mean.
     """
     return state.lower, state.upper
+
+
+def eb_latest(state: EBState, *, alpha: float) -> tuple[float, float]:
+    """The latest interval ``C_n`` alone (clipped to [0, 1]); ``(0, 1)`` before any value.
+
+    The running intersection (:func:`eb_interval`) is narrower; a mean that moved can leave it
+    empty, while ``C_n`` always reads as an interval around the recent weighted mean.
+    """
+    if state.n == 0 or state.sum_lambda <= 0:
+        return 0.0, 1.0
+    centre = state.sum_lambda_x / state.sum_lambda
+    margin = (math.log(2.0 / alpha) + state.sum_penalty) / state.sum_lambda
+    return max(centre - margin, 0.0), min(centre + margin, 1.0)
 
 
 def bernstein_margin(n: int, *, alpha: float, variance: float, bound: float) -> float:
