@@ -405,6 +405,7 @@ class Windowed(Gate):
         info = {**win.describe(), "side": side}
         n = int(win.rows.size)
         if n == 0:
+            info["content"] = "empty"
             verdict = Verdict(
                 Status.SKIP,
                 name=win.label,
@@ -413,6 +414,7 @@ class Windowed(Gate):
                 message=f"{win.label}: no rows in this window",
             )
         elif n < min_n:
+            info["content"] = "too_small"
             verdict = Verdict(
                 insufficient_status(self.on_insufficient),
                 name=win.label,
@@ -422,6 +424,7 @@ class Windowed(Gate):
                 metrics={"n_rows": n},
             )
         else:
+            info["content"] = "checked"
             if side == "current":
                 sub = ctx.derive(**self._slices(ctx, ctx.frame("current"), win.rows))
             else:
@@ -448,17 +451,17 @@ class Windowed(Gate):
         status = decided if problem is None else Status.worst([decided, problem.status])
         judged = [s for s in statuses if s is not Status.SKIP]
         bad = [v for v in current if v.status in (Status.FAIL, Status.ERROR)]
-        n_empty = sum(v.reason == "empty_window" and v.status is Status.SKIP for v in current)
-        n_small = sum(v.reason == "insufficient_samples" and not v.findings for v in current)
+        contents = [v.provenance[WINDOW_KEY].get("content") for v in current]
+        n_empty, n_small = contents.count("empty"), contents.count("too_small")
         metrics: dict[str, float] = {
             "n_windows": len(current),
             "n_judged": len(judged),
-            "n_failed": len(bad),
+            "failed_windows": len(bad),
             "n_empty": n_empty,
             "n_insufficient": n_small,
         }
         if judged:
-            metrics["share_failed"] = len(bad) / len(judged)
+            metrics["failed_share"] = len(bad) / len(judged)
         running = [v.provenance[WINDOW_KEY].get("policy_status") for v in current]
         if "fail" in running:
             metrics["first_alarm_window"] = running.index("fail")
