@@ -30,7 +30,9 @@ def data(days: int, rows: int, columns: int, n_ref: int, seed: int = 0) -> tuple
     current = pd.DataFrame(values, columns=names)
     start = pd.Timestamp("2025-01-01")
     seconds = np.sort(rng.uniform(0, 86_400, size=(days, rows)), axis=1).ravel()
-    current.insert(0, "t", start + pd.to_timedelta(np.repeat(np.arange(days), rows) * 86_400 + seconds, unit="s"))
+    current.insert(
+        0, "t", start + pd.to_timedelta(np.repeat(np.arange(days), rows) * 86_400 + seconds, unit="s")
+    )
     return reference, current
 
 

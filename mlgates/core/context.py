@@ -10,6 +10,7 @@ values (missing, infinite, probabilities given as labels, groups...) is the job 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -393,7 +394,7 @@ class CheckContext:
         # one description per input, shared with the derived contexts that kept it (windows
         # fingerprint their own slice of current, the reference once)
         return {
-            name: self.cached(("provenance", name), lambda v=value: _describe(v), depends_on=(name,))
+            name: self.cached(("provenance", name), functools.partial(_describe, value), depends_on=(name,))
             for name, value in self._inputs.items()
         }
 

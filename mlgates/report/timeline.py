@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from mlgates.core.finding import Finding
 from mlgates.core.status import Status
 from mlgates.core.verdict import WINDOW_KEY, Verdict
 from mlgates.report._safe import safe_text
@@ -39,7 +40,9 @@ def _windows(verdict: Verdict) -> list[tuple[Verdict, Mapping[str, Any]]]:
     return out
 
 
-def timeline_rows(verdict: Verdict) -> dict[str, list[tuple[str, str, Status, float | None, float | None, bool]]]:
+def timeline_rows(
+    verdict: Verdict,
+) -> dict[str, list[tuple[str, str, Status, float | None, float | None, bool]]]:
     """Per subject: ``(label, side, status, value, threshold, uses_pvalue)`` per window.
 
     The value is the finding's p-value when its threshold bounds a p-value (drift tests), else
@@ -57,10 +60,10 @@ def timeline_rows(verdict: Verdict) -> dict[str, list[tuple[str, str, Status, fl
         s: [] for s in subjects[:MAX_SUBJECTS]
     }
     for child, info in windows:
-        found: dict[str, Any] = {}
+        found: dict[str, Finding] = {}
         for leaf in child.walk():
-            for f in leaf.findings:
-                found.setdefault(f.subject, f)
+            for finding in leaf.findings:
+                found.setdefault(finding.subject, finding)
         for subject in rows:
             f = found.get(subject)
             side = str(info.get("side", "current"))
@@ -133,7 +136,8 @@ def _one(
         x = left + step * (i + 0.5)
         colour = _COLOURS.get(status, "#8c959f")
         shown = "n/a" if value is None else f"{value:.4g}"
-        tip = f"{label}{' (reference)' if side == 'reference' else ''}: {status.value}, {'p' if log else 'statistic'} {shown}"
+        where = f"{label} (reference)" if side == "reference" else label
+        tip = f"{where}: {status.value}, {'p' if log else 'statistic'} {shown}"
         if threshold is not None:
             tip += f", threshold {threshold:.4g}"
         tip_html = html.escape(safe_text(tip))
@@ -173,7 +177,8 @@ def _one(
     parts.append(f'<text x="{left}" y="10" font-size="10" fill="#24292f">{head}</text>')
     parts.append(f'<text x="{left}" y="{height - 2}" font-size="9" fill="#6e7781">{first}</text>')
     parts.append(
-        f'<text x="{width - right}" y="{height - 2}" font-size="9" fill="#6e7781" text-anchor="end">{last}</text>'
+        f'<text x="{width - right}" y="{height - 2}" font-size="9" fill="#6e7781" '
+        f'text-anchor="end">{last}</text>'
     )
     return (
         f'<svg class="mlg-timeline" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '

@@ -83,10 +83,12 @@ class EBState:
     def from_dict(cls, data: dict[str, float]) -> EBState:
         """Inverse of :meth:`to_dict`; raises ValueError on a malformed mapping."""
         try:
-            state = cls(**{k: (int(data[k]) if k == "n" else float(data[k])) for k in asdict(cls())})
+            values = {k: float(data[k]) for k in asdict(cls()) if k != "n"}
+            state = cls(n=int(data["n"]), **values)  # type: ignore[arg-type]
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"not a confidence-sequence state: {exc}") from None
-        if state.n < 0 or not 0.0 <= state.lower <= state.upper <= 1.0:
+        # lower > upper is a valid state: the running intersection is empty after the mean moved
+        if state.n < 0 or not (0.0 <= state.lower <= 1.0 and 0.0 <= state.upper <= 1.0):
             raise ValueError("not a confidence-sequence state: counts or bounds out of range")
         return state
 

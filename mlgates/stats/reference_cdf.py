@@ -50,7 +50,9 @@ def prepare(sorted_values: np.ndarray) -> PreparedReference:
     # the count of values <= each value: the end of its run of ties (one pass, no search)
     ends = np.append(np.flatnonzero(centred[1:] != centred[:-1]) + 1, centred.size)
     upto = np.repeat(ends, np.diff(np.concatenate(([0], ends))))
-    return PreparedReference(centred, np.concatenate(([0.0], np.cumsum(centred))), upto, shift, float(a.std()))
+    return PreparedReference(
+        centred, np.concatenate(([0.0], np.cumsum(centred))), upto, shift, float(a.std())
+    )
 
 
 def _g(ref: PreparedReference, t: np.ndarray, k: np.ndarray) -> np.ndarray:

@@ -121,7 +121,9 @@ def paths(z: np.ndarray, *, method: str, shift: float, direction: str = "both") 
     return tuple(out)
 
 
-def detect(z: np.ndarray, *, method: str, h: float, shift: float, direction: str = "both") -> SequentialResult:
+def detect(
+    z: np.ndarray, *, method: str, h: float, shift: float, direction: str = "both"
+) -> SequentialResult:
     """Run a detector over one standardized stream ``z`` with control limit ``h``.
 
     Parameters
@@ -148,7 +150,9 @@ def detect(z: np.ndarray, *, method: str, h: float, shift: float, direction: str
     if z.ndim != 1:
         raise ValueError(f"z must be one stream (1-d), got shape {z.shape}")
     stats = paths(z, method=method, shift=shift, direction=direction)
-    sides = [s for s, on in (("up", direction in ("both", "up")), ("down", direction in ("both", "down"))) if on]
+    sides = [
+        s for s, on in (("up", direction in ("both", "up")), ("down", direction in ("both", "down"))) if on
+    ]
     first: list[int] = []
     for path in stats:
         over = np.flatnonzero(path > h)
@@ -255,7 +259,7 @@ def control_limit(
     if not arl0 >= 1:
         raise ValueError(f"arl0 must be >= 1, got {arl0}")
     z = (x - x.mean()) / sd
-    length = max(int(math.ceil(2 * arl0)), 100)
+    length = max(math.ceil(2 * arl0), 100)
     rng = np.random.default_rng(random_state)
     chunk = max(1, min(n_streams, 4_000_000 // length))
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []

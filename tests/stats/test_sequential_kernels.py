@@ -36,7 +36,9 @@ def _page_hinkley_loop(z, delta):
 def test_vectorized_paths_equal_the_recursions(seed):
     z = np.random.default_rng(seed).standard_t(3, size=500)
     np.testing.assert_allclose(paths(z, method="cusum", shift=1.0), _cusum_loop(z, 0.5), atol=1e-9)
-    np.testing.assert_allclose(paths(z, method="page_hinkley", shift=0.4), _page_hinkley_loop(z, 0.2), atol=1e-9)
+    np.testing.assert_allclose(
+        paths(z, method="page_hinkley", shift=0.4), _page_hinkley_loop(z, 0.2), atol=1e-9
+    )
     (up,) = paths(z, method="cusum", shift=1.0, direction="up")
     np.testing.assert_allclose(up, _cusum_loop(z, 0.5)[0], atol=1e-9)
 

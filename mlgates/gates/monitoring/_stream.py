@@ -33,13 +33,16 @@ def row_statistic(ctx: CheckContext, side: str, column: str) -> tuple[np.ndarray
         p = inputs.scores(ctx, side)  # type: ignore[arg-type]
         if p.ndim != 1:
             raise InputError(
-                f"proba has {p.shape[1]} columns: pass the positive class's scores (one column) to monitor them",
+                f"proba has {p.shape[1]} columns: pass the positive class's scores (one column) "
+                "to monitor them",
                 reason="invalid_input",
                 subject="proba",
             )
         return p, {"statistic": "score"}
     y = inputs.labels(ctx, side)  # type: ignore[arg-type]
-    if ctx.has("proba") or (ctx.has("model") and hasattr(ctx.get("model"), "predict_proba") and not ctx.has("prediction")):
+    if ctx.has("proba") or (
+        ctx.has("model") and hasattr(ctx.get("model"), "predict_proba") and not ctx.has("prediction")
+    ):
         p = inputs.scores(ctx, side)  # type: ignore[arg-type]
         if p.ndim == 1:
             yb = inputs.binary_labels("target", y)

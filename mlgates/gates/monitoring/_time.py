@@ -91,7 +91,9 @@ def read_times(series: pd.Series, *, column: str, side: str, format: str | None,
         import pyarrow as pa
 
         if pa.types.is_timestamp(dtype.pyarrow_dtype):
-            s = s.astype(f"datetime64[ns, {dtype.pyarrow_dtype.tz}]" if dtype.pyarrow_dtype.tz else "datetime64[ns]")
+            s = s.astype(
+                f"datetime64[ns, {dtype.pyarrow_dtype.tz}]" if dtype.pyarrow_dtype.tz else "datetime64[ns]"
+            )
             dtype = s.dtype
     if pd.api.types.is_datetime64_any_dtype(dtype):
         times = s

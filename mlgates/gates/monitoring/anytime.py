@@ -144,7 +144,9 @@ class AnytimeDriftGate(Gate):
             b = list(self.bounds)
             ok = len(b) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in b)
             if not ok or not (math.isfinite(b[0]) and math.isfinite(b[1]) and b[0] < b[1]):
-                raise parameter_error(type(self).__name__, "bounds", "[low, high] with low < high", self.bounds)
+                raise parameter_error(
+                    type(self).__name__, "bounds", "[low, high] with low < high", self.bounds
+                )
 
     def required_inputs(self) -> tuple[str, ...]:
         return ("reference", "current")
@@ -193,7 +195,9 @@ class AnytimeDriftGate(Gate):
         lo, hi = (0.0, 1.0) if self.bounds is None else (float(self.bounds[0]), float(self.bounds[1]))
         outside = (values < lo) | (values > hi)
         if outside.any():
-            fix = "widen bounds=" if self.bounds is not None else "pass bounds=[low, high] (the values' range)"
+            fix = (
+                "widen bounds=" if self.bounds is not None else "pass bounds=[low, high] (the values' range)"
+            )
             raise InputError(
                 f"{side}: {int(outside.sum()):,} values of {self.column!r} lie outside [{lo:g}, {hi:g}] "
                 f"(e.g. {values[outside][0]:g}); statistic='mean' needs bounded values: {fix}, or use "
@@ -217,8 +221,14 @@ class AnytimeDriftGate(Gate):
         cur = self._values(ctx, "current")
         if ref.size == 0 or cur.size == 0:
             sides = [s for s, a in (("reference", ref), ("current", cur)) if a.size == 0]
-            return self._one(Finding(subject, Status.ERROR, reason="all_missing",
-                                     message=f"{subject}: no values in {' and '.join(sides)}"))
+            return self._one(
+                Finding(
+                    subject,
+                    Status.ERROR,
+                    reason="all_missing",
+                    message=f"{subject}: no values in {' and '.join(sides)}",
+                )
+            )
         if ref.size < self.min_samples:
             return self._one(
                 Finding(
@@ -295,11 +305,16 @@ class AnytimeDriftGate(Gate):
         span = f"{after.n:,} rows in {n_checks} {'check' if n_checks == 1 else 'checks'}"
         if alarm is not None:
             status, reason = Status.FAIL, "drift_detected"
-            when = "" if alarm["check"] == n_checks else f" (alarm raised at check {alarm['check']}, kept in the state)"
+            when = (
+                ""
+                if alarm["check"] == n_checks
+                else f" (alarm raised at check {alarm['check']}, kept in the state)"
+            )
             message = (
                 f"{subject}: drift: {what} {change:+.3g}, its confidence sequence "
                 f"[{details['interval'][0]:.4g}, {details['interval'][1]:.4g}] left the reference "
-                f"band [{details['reference_band'][0]:.4g}, {details['reference_band'][1]:.4g}] after {span}{when}"
+                f"band [{details['reference_band'][0]:.4g}, {details['reference_band'][1]:.4g}] "
+                f"after {span}{when}"
             )
         else:
             status, reason = Status.PASS, None
@@ -313,8 +328,15 @@ class AnytimeDriftGate(Gate):
             message += "; no state=: this check stands alone"
         else:
             history = list(stored.get("history", [])) if stored is not None else []
-            history.append({"check": n_checks, "time": _now(), "n_rows": int(x.size), "status": status.value,
-                            "interval": details["interval"]})
+            history.append(
+                {
+                    "check": n_checks,
+                    "time": _now(),
+                    "n_rows": int(x.size),
+                    "status": status.value,
+                    "interval": details["interval"],
+                }
+            )
             document = {
                 "schema": STATE_SCHEMA,
                 "setup": setup,

@@ -203,13 +203,24 @@ class SequentialGate(Gate):
                     Status.ERROR,
                     method=self.method,
                     reason="undefined_statistic",
-                    message=f"{subject}: every reference value is {mean:g}; a change has no scale to be measured in",
+                    message=(
+                        f"{subject}: every reference value is {mean:g}; a change has no scale to be "
+                        "measured in"
+                    ),
                     details=details,
                 )
             )
         limit = ctx.cached(
-            ("control_limit", subject, self.method, self.arl0, self.shift, self.direction, self.n_resamples,
-             self.random_state),
+            (
+                "control_limit",
+                subject,
+                self.method,
+                self.arl0,
+                self.shift,
+                self.direction,
+                self.n_resamples,
+                self.random_state,
+            ),
             lambda: kernels.control_limit(
                 ref_ok,
                 method=self.method,

@@ -239,7 +239,10 @@ class Windowed(Gate):
                 raise parameter_error(owner, "window", str(exc), self.window) from None
             if self.on is None:
                 raise parameter_error(
-                    owner, "on", "the time column's name when window is given", None,
+                    owner,
+                    "on",
+                    "the time column's name when window is given",
+                    None,
                     f"Windowed(gate, on='event_time', window={self.window!r}).",
                 )
         elif self.start is not None or self.end is not None:
@@ -250,7 +253,9 @@ class Windowed(Gate):
             try:
                 pd.Timestamp("2000-01-01", tz=self.tz)
             except Exception:  # noqa: BLE001 - any unknown zone
-                raise parameter_error(owner, "tz", "an IANA timezone such as 'Europe/Paris' or 'UTC'", self.tz) from None
+                raise parameter_error(
+                    owner, "tz", "an IANA timezone such as 'Europe/Paris' or 'UTC'", self.tz
+                ) from None
         bounds = {}
         for key in ("start", "end"):
             value = getattr(self, key)
@@ -278,7 +283,7 @@ class Windowed(Gate):
 
     def missing_inputs(self, given: Iterable[str]) -> list[tuple[str, ...]]:
         given = list(given)
-        out = [(n,) for n in self.required_inputs() if n not in given]
+        out: list[tuple[str, ...]] = [(n,) for n in self.required_inputs() if n not in given]
         if isinstance(self.gate, Gate):
             out.extend(req for req in self.gate.missing_inputs(given) if req not in out)
         return out
@@ -345,7 +350,9 @@ class Windowed(Gate):
         placed = order[~missing[order]]
         return _time.row_windows(placed.size, self.rows, placed), np.flatnonzero(missing), tz
 
-    def _placement_verdict(self, ctx: CheckContext, frame: pd.DataFrame, outside: np.ndarray) -> Verdict | None:
+    def _placement_verdict(
+        self, ctx: CheckContext, frame: pd.DataFrame, outside: np.ndarray
+    ) -> Verdict | None:
         """A WARN child for rows of current that are in no window (no timestamp, or outside
         ``start``/``end``); None when every row is in a window."""
         if outside.size == 0:

@@ -44,6 +44,17 @@ def test_vectorized_sequence_equals_the_row_by_row_one_in_any_batching():
     assert EBState.from_dict(json.loads(json.dumps(state.to_dict()))) == state
 
 
+def test_a_state_whose_intersection_is_empty_still_loads():
+    """The mean moved: the running intersection of the intervals is empty (lower > upper). That
+    state is valid and must load again (it was refused once, turning later checks into ERROR)."""
+    state = eb_update(EBState(), np.zeros(400), alpha=0.05)
+    state = eb_update(state, np.ones(4000), alpha=0.05)
+    assert state.lower > state.upper
+    assert EBState.from_dict(state.to_dict()) == state
+    with pytest.raises(ValueError, match="out of range"):
+        EBState.from_dict({**state.to_dict(), "lower": 1.5})
+
+
 def _ref(n=4000, seed=0):
     return pd.DataFrame({"x": np.random.default_rng(seed).normal(size=n)})
 
@@ -146,7 +157,9 @@ def test_false_alarm_rate_over_100_repeated_checks(tmp_path, monkeypatch):
         margin = math.sqrt(math.log(2 / (alpha / 2)) / (2 * ref.size))
         state = EBState()
         for b in batches:
-            ranks = (np.searchsorted(ref_sorted, b, "left") + np.searchsorted(ref_sorted, b, "right")) / (2 * ref.size)
+            ranks = (np.searchsorted(ref_sorted, b, "left") + np.searchsorted(ref_sorted, b, "right")) / (
+                2 * ref.size
+            )
             state = eb_update(state, ranks, alpha=alpha / 2)
             if state.lower > 0.5 + margin or state.upper < 0.5 - margin:
                 kernel_alarms += 1

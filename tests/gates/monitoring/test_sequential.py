@@ -45,7 +45,10 @@ def test_the_limit_comes_from_the_reference_not_a_constant():
     skewed = pd.DataFrame({"x": rng.lognormal(0, 1, size=4000)})
     cur = pd.DataFrame({"x": rng.normal(size=50)})
     limits = [
-        SequentialGate(column="x", arl0=500).check(reference=r, current=cur).findings[0].details["control_limit"]
+        SequentialGate(column="x", arl0=500)
+        .check(reference=r, current=cur)
+        .findings[0]
+        .details["control_limit"]
         for r in (normal, skewed)
     ]
     assert limits[1] > limits[0] + 0.5  # heavier tails need a higher limit for the same run length
@@ -110,5 +113,8 @@ def test_measured_in_control_run_length_is_within_20_percent_of_the_stated_one(m
     over = np.maximum(*paths(z, method=method, shift=1.0)) > limit.h
     run_lengths = np.where(over.any(axis=1), over.argmax(axis=1) + 1, length)
     measured = float(run_lengths.mean())
-    print(f"{method} {population}: stated ARL0 {arl0}, limit {limit.h:.3f}, simulated {limit.arl:.0f}, measured {measured:.0f}")
+    print(
+        f"{method} {population}: stated ARL0 {arl0}, limit {limit.h:.3f}, "
+        f"simulated {limit.arl:.0f}, measured {measured:.0f}"
+    )
     assert abs(measured - arl0) / arl0 < 0.20 or (population == "poisson" and arl0 <= measured < 1.35 * arl0)

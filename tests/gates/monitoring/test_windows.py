@@ -226,16 +226,20 @@ def test_reference_work_is_shared_across_windows(monkeypatch):
         return real(series, kind)
 
     monkeypatch.setattr(_prepare, "_numeric", counting)
-    Windowed(DriftGate(columns="x", n_jobs=1), on="t", window="1D").check(reference=reference, current=current)
+    Windowed(DriftGate(columns="x", n_jobs=1), on="t", window="1D").check(
+        reference=reference, current=current
+    )
     assert calls.count(len(reference)) == 1  # the reference is sorted once, not once per window
     assert len(calls) == 1 + 14
 
 
 def test_timeline_in_the_html_report():
     reference, current = fourteen_days()
-    verdict = Windowed(DriftGate(columns="x"), on="t", window="1D").check(reference=reference, current=current)
+    verdict = Windowed(DriftGate(columns="x"), on="t", window="1D").check(
+        reference=reference, current=current
+    )
     page = verdict.to_html()
-    assert page.count("class=\"mlg-timeline\"") == 1
+    assert page.count('class="mlg-timeline"') == 1
     assert page.count("<circle") == 14 and "stroke-dasharray" in page and "<script" not in page
     assert "#cf222e" in page and "#1a7f37" in page  # fail and pass colours
 
