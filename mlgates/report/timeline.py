@@ -65,15 +65,15 @@ def timeline_rows(
             for finding in leaf.findings:
                 found.setdefault(finding.subject, finding)
         for subject in rows:
-            f = found.get(subject)
+            hit = found.get(subject)
             side = str(info.get("side", "current"))
-            if f is None:
+            if hit is None:
                 rows[subject].append((str(info["label"]), side, child.status, None, None, False))
                 continue
-            direction = str(f.details.get("direction", "")) if f.details else ""
-            uses_p = direction.startswith("pvalue") and f.pvalue is not None
-            value = f.pvalue if uses_p else f.statistic
-            rows[subject].append((str(info["label"]), side, f.status, value, f.threshold, uses_p))
+            direction = str(hit.details.get("direction", "")) if hit.details else ""
+            uses_p = direction.startswith("pvalue") and hit.pvalue is not None
+            value = hit.pvalue if uses_p else hit.statistic
+            rows[subject].append((str(info["label"]), side, hit.status, value, hit.threshold, uses_p))
     return rows
 
 
