@@ -882,3 +882,73 @@ def di_threshold_weighted() -> Verdict:
     return DisparateImpactGate(decision_threshold=0.5, sensitive_features="sex").check(
         current=df, proba="score", sample_weight="w"
     )
+
+
+# -- FairnessGate: the rarer causes and wordings --------------------------------------------------
+
+
+@scenario
+def fair_eor_worst_case_within_both_bounds() -> Verdict:
+    return FairnessGate("equalized_odds_ratio", min_value=0.5, max_value=1.0, sensitive_features="sex").check(
+        current=_fair_frame(1500, 25, gap=0.05), target="y", prediction="pred"
+    )
+
+
+@scenario
+def fair_eod_fpr_undefined_everywhere() -> Verdict:
+    df = _fair_frame(600, 26)
+    df["y"] = 1  # no negatives: the false positive rate is undefined in every group
+    return FairnessGate("equalized_odds_difference", sensitive_features="sex").check(
+        current=df, target="y", prediction="pred"
+    )
+
+
+@scenario
+def fair_dpr_to_overall_zero() -> Verdict:
+    df = _fair_frame(600, 27)
+    df["pred"] = 0
+    return FairnessGate("demographic_parity_ratio", method="to_overall", sensitive_features="race").check(
+        current=df, target="y", prediction="pred"
+    )
+
+
+@scenario
+def fair_tpr_one_group_with_positives() -> Verdict:
+    # only race a has positives, and too few of them: the two largest supports are 25 and 0
+    df = _fair_frame(900, 28)
+    df["y"] = 0
+    df.loc[df.index[df["race"] == "a"][:25], "y"] = 1
+    return FairnessGate("true_positive_rate", max_value=0.2, sensitive_features="race").check(
+        current=df, target="y", prediction="pred"
+    )
+
+
+@scenario
+def fair_tpr_small_support() -> Verdict:
+    # race c has its rows, but few positive labels: its TPR rests on too few rows
+    df = _fair_frame(1500, 29)
+    c_rows = df.index[(df["race"] == "c") & (df["y"] == 1)]
+    df.loc[c_rows[10:], "y"] = 0
+    return FairnessGate("equal_opportunity_difference", sensitive_features="race").check(
+        current=df, target="y", prediction="pred"
+    )
+
+
+@scenario
+def fair_group_max_only_one_used() -> Verdict:
+    return FairnessGate(
+        "false_positive_rate",
+        aggregate="group_max",
+        max_value=0.5,
+        sensitive_features="race",
+        min_group_size=200,
+    ).check(current=_fair_frame(1000, 30), target="y", prediction="pred")
+
+
+@scenario
+def fair_all_groups_equal() -> Verdict:
+    g = np.array(["u", "v"] * 200)
+    pred = np.array([1, 1, 0, 0] * 100)
+    return FairnessGate(sensitive_features=None, max_value=0.05).check(
+        target=np.zeros(400, dtype=int), prediction=pred, sensitive_features=g
+    )
