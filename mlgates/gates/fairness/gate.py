@@ -385,7 +385,7 @@ class FairnessGate(Gate):
         with_baseline = self.max_worsening is not None
         components, base_components = self._components(ctx, spec, groups, n_resamples, rng, with_baseline)
         max_value, min_value = self._bounds(spec)
-        rules = self._rules(spec)
+        insufficient = insufficient_status(self.on_insufficient)
         params = {
             "aggregate": spec.aggregate,
             "max_value": max_value,
@@ -399,15 +399,13 @@ class FairnessGate(Gate):
         rows = components[0].rows
         findings: list[Finding] = []
         for comp in components:
-            findings.extend(
-                group_findings(comp, groups, self.min_group_size, rules.insufficient, self.confidence)
-            )
+            findings.extend(group_findings(comp, groups, self.min_group_size, insufficient, self.confidence))
         metrics: dict[str, float] = {"n_groups": groups.n_groups}
 
         if groups.n_groups < 2:
             head = Finding(
                 spec.name,
-                rules.insufficient,
+                insufficient,
                 method=spec.name,
                 reason="single_group",
                 message=single_group(groups.subject(0), int(rows[0]), groups.names),
@@ -421,7 +419,7 @@ class FairnessGate(Gate):
                 message=head.message,
             )
 
-        value, reps, used = aggregate_components(components, rules)
+        value, reps, used = self._aggregate(spec, components)
         ci = fk.percentile_interval(reps, self.confidence) if reps is not None else (np.nan, np.nan)
         metrics.update(
             {
@@ -431,13 +429,14 @@ class FairnessGate(Gate):
                 "n_groups_used": int(used.sum()),
             }
         )
-        top = [aggregate_finding(spec.name, components, groups, used, value, ci, max_value, min_value, rules)]
+        head = self._aggregate_finding(
+            spec, components, groups, used, value, ci, max_value, min_value, insufficient
+        )
+        top = [head]
         if with_baseline:
-            worsening, worsening_metrics = worsening_finding(
-                spec.name, components, base_components, groups, rules
+            top.append(
+                self._worsening_finding(spec, components, base_components, groups, metrics, insufficient)
             )
-            top.append(worsening)
-            metrics.update(worsening_metrics)
         message = "; ".join(f.message for f in top)
         n_bad = sum(1 for f in findings if f.status is not Status.PASS)
         if n_bad:
@@ -525,3 +524,38 @@ class FairnessGate(Gate):
             return inp.predictions(ctx, groups, self.pos_label, self.decision_threshold, baseline=baseline)
         name = "baseline_prediction" if baseline else "prediction"
         return groups.take(np.asarray(ctx.prediction("current", baseline=baseline)), name)
+
+    def _aggregate(
+        self, spec: _Spec, components: list[Component]
+    ) -> tuple[float, np.ndarray | None, np.ndarray]:
+        """Aggregate (combined over components), its replicates, and the groups used."""
+        return aggregate_components(components, self._rules(spec))
+
+    def _aggregate_finding(
+        self,
+        spec: _Spec,
+        components: list[Component],
+        groups: inp.Groups,
+        used: np.ndarray,
+        value: float,
+        ci: tuple[float, float],
+        max_value: float | None,
+        min_value: float | None,
+        insufficient: Status,
+    ) -> Finding:
+        rules = dataclasses.replace(self._rules(spec), insufficient=insufficient)
+        return aggregate_finding(spec.name, components, groups, used, value, ci, max_value, min_value, rules)
+
+    def _worsening_finding(
+        self,
+        spec: _Spec,
+        components: list[Component],
+        base: list[Component] | None,
+        groups: inp.Groups,
+        metrics: dict[str, float],
+        insufficient: Status,
+    ) -> Finding:
+        rules = dataclasses.replace(self._rules(spec), insufficient=insufficient)
+        finding, worsening_metrics = worsening_finding(spec.name, components, base, groups, rules)
+        metrics.update(worsening_metrics)
+        return finding

@@ -10,10 +10,10 @@ from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
 from mlgates.core.params import MAX_RESAMPLES, ON_INSUFFICIENT, Interval, Options, parameter_error
 from mlgates.core.verdict import Verdict
-from mlgates.gates.performance._baseline import Rules, comparison_metrics, evaluate
+from mlgates.gates.performance._baseline import Evaluation, Rules, comparison_metrics, evaluate
 from mlgates.gates.performance._common import INSUFFICIENT, headline, metric_spec, sample_shortfall
 from mlgates.gates.performance._compare import metric_value, weights_note
-from mlgates.gates.performance._data import resolve_pair
+from mlgates.gates.performance._data import Pair, resolve_pair
 from mlgates.gates.performance._findings import bound_findings, comparison_finding
 from mlgates.gates.performance._segments import segment_findings
 from mlgates.stats.performance import MetricSpec
@@ -303,6 +303,8 @@ class PerformanceGate(Gate):
         )
 
     def _rules(self) -> Rules:
+        """This gate's parameters for the rules of ``_baseline``, ``_findings`` and ``_segments``
+        (the methods below bind them)."""
         return Rules(
             test=self.test,
             alpha=self.alpha,
@@ -320,6 +322,9 @@ class PerformanceGate(Gate):
             min_segment_size=self.min_segment_size,
             segment_correction=self.segment_correction,
         )
+
+    def _evaluate(self, pair: Pair, spec: MetricSpec | None, fn: Any, sign: float) -> Evaluation:
+        return evaluate(pair, spec, fn, sign, self._rules())
 
     # -- check --------------------------------------------------------------------------------
     def _check(self, ctx: CheckContext) -> Verdict:
@@ -362,26 +367,54 @@ class PerformanceGate(Gate):
             if pair.kind in ("label", "score") and len(pair.classes) >= 2 and pair.k <= 2:
                 params["pos_label"] = pair.classes[pair.pos]
 
-        rules = self._rules()
         if comparing:
-            ev = evaluate(pair, spec, fn, sign, rules)
+            ev = self._evaluate(pair, spec, fn, sign)
             comp = ev.comparison
             value = comp.candidate
             findings.append(
-                comparison_finding(
-                    mname, ev, sign, comp.regression_pvalue, spec, rules, overall=True, short=short
-                )
+                self._judge(mname, ev, sign, comp.regression_pvalue, spec, overall=True, short=short)
             )
-            metrics.update(comparison_metrics(mname, ev, rules))
+            metrics.update(self._comparison_metrics(mname, ev, sign))
             if pair.baseline is not None and not pair.paired:
                 metrics["n_baseline"] = len(pair.baseline)
             params.update({"margin": ev.margin, "method": comp.method})
         else:
             value = metric_value(pair, spec, fn, pair.candidate)
             metrics[mname] = value
-        findings[:0] = bound_findings(mname, value, rules, short)
+        findings[:0] = self._floors(mname, value, short)
         if self.segments is not None:
-            seg_findings, seg_metrics = segment_findings(ctx, pair, spec, fn, sign, comparing, rules)
+            seg_findings, seg_metrics = self._segments(ctx, pair, spec, fn, mname, sign, comparing)
             findings.extend(seg_findings)
             metrics.update(seg_metrics)
         return self._verdict(findings=findings, metrics=metrics, params=params, message=headline(findings))
+
+    def _comparison_metrics(self, mname: str, ev: Evaluation, sign: float) -> dict[str, float]:
+        return comparison_metrics(mname, ev, self._rules())
+
+    def _floors(self, mname: str, value: float, short: str | None = None) -> list[Finding]:
+        return bound_findings(mname, value, self._rules(), short)
+
+    def _judge(
+        self,
+        subject: str,
+        ev: Evaluation,
+        sign: float,
+        p_reg: float | None,
+        spec: MetricSpec | None,
+        *,
+        overall: bool,
+        short: str | None = None,
+    ) -> Finding:
+        return comparison_finding(subject, ev, sign, p_reg, spec, self._rules(), overall=overall, short=short)
+
+    def _segments(
+        self,
+        ctx: CheckContext,
+        pair: Pair,
+        spec: MetricSpec | None,
+        fn: Any,
+        mname: str,
+        sign: float,
+        comparing: bool,
+    ) -> tuple[list[Finding], dict[str, float]]:
+        return segment_findings(ctx, pair, spec, fn, sign, comparing, self._rules())
