@@ -89,7 +89,7 @@ COMPARISONS = [
         W,
         W,
         "insufficient_samples",
-        "too_few_rows",
+        "small_sample",
     ),
     (
         "point short on fail",
@@ -125,14 +125,14 @@ COMPARISONS = [
     ),
     ("test p at alpha", case(TEST, regression_pvalue=0.05), W, Status.PASS, None, "passed"),
     ("test p missing", case(TEST, regression_pvalue=None), W, Status.PASS, None, "passed"),
-    ("test short", case(TEST, shortfall="24 rows"), W, W, "insufficient_samples", "too_few_rows"),
+    ("test short", case(TEST, shortfall="24 rows"), W, W, "insufficient_samples", "small_sample"),
     (
         "test short beats ruled out",
         case(TEST, shortfall="24 rows", ci_low=0.0, ci_high=0.001),
         W,
         W,
         "insufficient_samples",
-        "too_few_rows",
+        "small_sample",
     ),
     (
         "test short significant",
@@ -267,7 +267,7 @@ BOUNDS = [
         BoundFacts("r2", 0.9, 0.5, "min_value", "20 rows", 30),
         W,
         "insufficient_samples",
-        "too_few_rows",
+        "small_sample",
     ),
     (
         "short crossed stands",

@@ -71,7 +71,7 @@ class BoundFacts:
 
 
 #: Outcomes of :func:`decide_bound`.
-BoundOutcome = Literal["above", "above_inconclusive", "below", "below_inconclusive", "within"]
+BoundOutcome = Literal["above", "above_point_only", "below", "below_point_only", "within"]
 
 
 def decide_bound(facts: BoundFacts) -> Decision[BoundFacts]:
@@ -82,11 +82,11 @@ def decide_bound(facts: BoundFacts) -> Decision[BoundFacts]:
     if f.max_value is not None and f.value > f.max_value:
         if f.decision == "point" or f.ci_low > f.max_value:
             return Decision(Status.FAIL, "fairness_bound_exceeded", "above", f)
-        return Decision(Status.WARN, "fairness_bound_inconclusive", "above_inconclusive", f)
+        return Decision(Status.WARN, "fairness_bound_inconclusive", "above_point_only", f)
     if f.min_value is not None and f.value < f.min_value:
         if f.decision == "point" or f.ci_high < f.min_value:
             return Decision(Status.FAIL, "fairness_bound_exceeded", "below", f)
-        return Decision(Status.WARN, "fairness_bound_inconclusive", "below_inconclusive", f)
+        return Decision(Status.WARN, "fairness_bound_inconclusive", "below_point_only", f)
     return Decision(Status.PASS, None, "within", f)
 
 

@@ -70,9 +70,9 @@ def _within(f: BoundFacts) -> str:
 
 _BOUND_TEXT: dict[str, Callable[[BoundFacts], str]] = {
     "above": _above,
-    "above_inconclusive": lambda f: _above(f) + _INCONCLUSIVE,
+    "above_point_only": lambda f: _above(f) + _INCONCLUSIVE,
     "below": _below,
-    "below_inconclusive": lambda f: _below(f) + _INCONCLUSIVE,
+    "below_point_only": lambda f: _below(f) + _INCONCLUSIVE,
     "within": _within,
 }
 

@@ -30,9 +30,9 @@ __all__ = [
 ]
 
 #: Which rule decided a comparison (one message function each in ``_describe``).
-ComparisonOutcome = Literal["undefined", "regression", "too_few_rows", "underpowered", "passed"]
+ComparisonOutcome = Literal["undefined", "regression", "small_sample", "underpowered", "passed"]
 #: Which rule decided a floor or ceiling.
-BoundOutcome = Literal["undefined", "exceeded", "too_few_rows", "within"]
+BoundOutcome = Literal["undefined", "exceeded", "small_sample", "within"]
 
 F = TypeVar("F")
 
@@ -133,13 +133,13 @@ def decide_comparison(facts: ComparisonFacts, *, insufficient: Status) -> Decisi
         if f.sign * f.difference < -f.margin - _POINT_TOLERANCE:
             return Decision(Status.FAIL, "performance_regression", "regression", f)
         if f.overall and f.shortfall is not None:
-            return Decision(insufficient, "insufficient_samples", "too_few_rows", f)
+            return Decision(insufficient, "insufficient_samples", "small_sample", f)
         return Decision(Status.PASS, None, "passed", f)
     p = f.regression_pvalue
     if p is not None and p < f.alpha:
         return Decision(Status.FAIL, "performance_regression", "regression", f)
     if f.overall and f.shortfall is not None:  # before the ruled_out shortcut: tiny intervals lie
-        return Decision(insufficient, "insufficient_samples", "too_few_rows", f)
+        return Decision(insufficient, "insufficient_samples", "small_sample", f)
     if f.overall and f.underpowered and not f.ruled_out:
         return Decision(insufficient, "insufficient_samples", "underpowered", f)
     return Decision(Status.PASS, None, "passed", f)
@@ -174,5 +174,5 @@ def decide_bound(facts: BoundFacts, *, insufficient: Status) -> Decision[BoundFa
     if facts.crossed:
         return Decision(Status.FAIL, "metric_bound_exceeded", "exceeded", facts)
     if facts.shortfall is not None:
-        return Decision(insufficient, "insufficient_samples", "too_few_rows", facts)
+        return Decision(insufficient, "insufficient_samples", "small_sample", facts)
     return Decision(Status.PASS, None, "within", facts)

@@ -73,7 +73,7 @@ def comparison_regression(f: ComparisonFacts) -> str:
     )
 
 
-def comparison_too_few_rows(f: ComparisonFacts) -> str:
+def comparison_small_sample(f: ComparisonFacts) -> str:
     head = _weighted_head(f)
     if f.test is None:
         return (
@@ -123,7 +123,7 @@ def bound_exceeded(f: BoundFacts) -> str:
     return f"{f.subject}: {fmt(f.value)} {rel} {f.kind} {fmt(f.bound)}"
 
 
-def bound_too_few_rows(f: BoundFacts) -> str:
+def bound_small_sample(f: BoundFacts) -> str:
     return f"{f.subject}: {fmt(f.value)} within {f.kind} {fmt(f.bound)}, but {f.shortfall}: too few to judge"
 
 
@@ -135,12 +135,12 @@ def bound_within(f: BoundFacts) -> str:
 _MESSAGES: dict[tuple[type, str], Callable[[Any], str]] = {
     (ComparisonFacts, "undefined"): comparison_undefined,
     (ComparisonFacts, "regression"): comparison_regression,
-    (ComparisonFacts, "too_few_rows"): comparison_too_few_rows,
+    (ComparisonFacts, "small_sample"): comparison_small_sample,
     (ComparisonFacts, "underpowered"): comparison_underpowered,
     (ComparisonFacts, "passed"): comparison_passed,
     (BoundFacts, "undefined"): bound_undefined,
     (BoundFacts, "exceeded"): bound_exceeded,
-    (BoundFacts, "too_few_rows"): bound_too_few_rows,
+    (BoundFacts, "small_sample"): bound_small_sample,
     (BoundFacts, "within"): bound_within,
 }
 

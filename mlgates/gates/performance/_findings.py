@@ -85,7 +85,7 @@ def comparison_finding(
         details["baseline_is_perfect"] = True
     if rules.max_relative_drop is not None and c.baseline == 0:
         details["relative_margin_note"] = "the baseline is 0: a relative margin of 0 was used"
-    if decision.outcome == "too_few_rows":
+    if decision.outcome == "small_sample":
         details.update({"shortfall": short, "min_samples": rules.min_samples})
     return Finding(
         subject,
@@ -108,7 +108,7 @@ def bound_findings(subject: str, value: float, rules: Rules, short: str | None =
             continue
         facts = BoundFacts(subject, value, bound, kind, short, rules.min_samples)  # type: ignore[arg-type]
         decision = decide_bound(facts, insufficient=rules.insufficient)
-        too_few = decision.outcome == "too_few_rows"
+        too_few = decision.outcome == "small_sample"
         out.append(
             Finding(
                 subject,
