@@ -952,3 +952,19 @@ def fair_all_groups_equal() -> Verdict:
     return FairnessGate(sensitive_features=None, max_value=0.05).check(
         target=np.zeros(400, dtype=int), prediction=pred, sensitive_features=g
     )
+
+
+@scenario
+def beats_bootstrap_fail_loss() -> Verdict:
+    y, cand, _ = _regression(300, 44, 3.0, 0.5)
+    return BeatsBaselineGate("mean_squared_error", test="bootstrap", n_resamples=200).check(
+        target=y, prediction=cand
+    )
+
+
+@scenario
+def beats_short_bootstrap_would_pass() -> Verdict:
+    y, cand, _ = _labels(24, 46, 1.0, 0.8)
+    return BeatsBaselineGate(test="bootstrap", n_resamples=200, on_insufficient="skip").check(
+        target=y, prediction=cand
+    )

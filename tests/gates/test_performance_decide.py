@@ -11,7 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mlgates.core.status import Status
-from mlgates.gates.performance._decide import BoundFacts, ComparisonFacts, decide_bound, decide_comparison
+from mlgates.gates.performance._decide import (
+    BoundFacts,
+    ComparisonFacts,
+    ImprovementFacts,
+    decide_bound,
+    decide_comparison,
+    decide_improvement,
+)
 from mlgates.gates.performance._describe import describe
 
 NAN = math.nan
@@ -413,6 +420,105 @@ def test_comparison_messages(facts, message):
 )
 def test_bound_messages(facts, message):
     assert describe(decide_bound(facts, insufficient=W)) == message
+
+
+# -- BeatsBaselineGate: a model against a dummy ----------------------------------------------------
+
+DUMMY = ImprovementFacts(
+    "accuracy", model=0.80, dummy=0.62, strategy="most_frequent", sign=1.0, required=0.05, n=600
+)
+BOOT = dataclasses.replace(DUMMY, ci_low=0.12, ci_high=0.24)
+HEAD = "accuracy: model 0.8000 vs dummy (most_frequent) 0.6200, improvement 0.1800"
+
+IMPROVEMENTS = [
+    # (name, facts, status, reason, outcome, message)
+    (
+        "undefined",
+        dataclasses.replace(DUMMY, model=NAN),
+        Status.ERROR,
+        "undefined_statistic",
+        "undefined",
+        "accuracy: model nan vs dummy (most_frequent) 0.6200, improvement nan: undefined on this sample",
+    ),
+    ("better", DUMMY, Status.PASS, None, "better", f"{HEAD} > required 0.0500"),
+    (
+        "not better",
+        dataclasses.replace(DUMMY, required=0.19),
+        Status.FAIL,
+        "not_better_than_dummy",
+        "not_better",
+        "accuracy: model 0.8000 vs dummy (most_frequent) 0.6200, improvement 0.1800 <= required 0.1900",
+    ),
+    (
+        "loss: lower is better",
+        dataclasses.replace(DUMMY, metric="mae", model=1.0, dummy=1.5, sign=-1.0, required=0.2),
+        Status.PASS,
+        None,
+        "better",
+        "mae: model 1.0000 vs dummy (most_frequent) 1.5000, improvement 0.5000 > required 0.2000",
+    ),
+    (
+        "short but would pass",
+        dataclasses.replace(DUMMY, shortfall="24 rows on current < min_samples 30"),
+        W,
+        "insufficient_samples",
+        "small_sample",
+        f"{HEAD}, but 24 rows on current < min_samples 30: too few to tell a model from the dummy",
+    ),
+    (
+        "short and not better stands",
+        dataclasses.replace(DUMMY, required=0.3, shortfall="24 rows"),
+        Status.FAIL,
+        "not_better_than_dummy",
+        "not_better",
+        f"{HEAD} <= required 0.3000",
+    ),
+    (
+        "interval above",
+        BOOT,
+        Status.PASS,
+        None,
+        "interval_above",
+        f"{HEAD} (95% CI of the improvement [0.1200, 0.2400]) > required 0.0500",
+    ),
+    (
+        "interval below",
+        dataclasses.replace(BOOT, required=0.3),
+        Status.FAIL,
+        "not_better_than_dummy",
+        "interval_below",
+        f"{HEAD} (95% CI of the improvement [0.1200, 0.2400]): not better than the dummy by 0.3000",
+    ),
+    (
+        "interval straddles",
+        dataclasses.replace(BOOT, required=0.2, alpha=0.1),
+        W,
+        "insufficient_samples",
+        "interval_straddles",
+        f"{HEAD} (90% CI of the improvement [0.1200, 0.2400]): 600 rows cannot tell whether the improvement "
+        "exceeds 0.2000",
+    ),
+    (
+        "short: the interval decides",
+        dataclasses.replace(BOOT, required=0.2, shortfall="24 rows"),
+        W,
+        "insufficient_samples",
+        "interval_straddles",
+        f"{HEAD} (95% CI of the improvement [0.1200, 0.2400]): 600 rows cannot tell whether the improvement "
+        "exceeds 0.2000",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("facts", "status", "reason", "outcome", "message"),
+    [c[1:] for c in IMPROVEMENTS],
+    ids=[c[0] for c in IMPROVEMENTS],
+)
+def test_decide_improvement(facts, status, reason, outcome, message):
+    decision = decide_improvement(facts, insufficient=W)
+    assert (decision.status, decision.reason, decision.outcome) == (status, reason, outcome)
+    assert describe(decision) == message
 
 
 # -- properties of the rules ------------------------------------------------------------------------

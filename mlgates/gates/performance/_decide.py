@@ -25,8 +25,10 @@ __all__ = [
     "BoundFacts",
     "ComparisonFacts",
     "Decision",
+    "ImprovementFacts",
     "decide_bound",
     "decide_comparison",
+    "decide_improvement",
 ]
 
 #: Which rule decided a comparison (one message function each in ``_describe``).
@@ -176,3 +178,55 @@ def decide_bound(facts: BoundFacts, *, insufficient: Status) -> Decision[BoundFa
     if facts.shortfall is not None:
         return Decision(insufficient, "insufficient_samples", "small_sample", facts)
     return Decision(Status.PASS, None, "within", facts)
+
+
+@dataclass(frozen=True, slots=True)
+class ImprovementFacts:
+    """A model against a dummy predictor (:class:`~mlgates.BeatsBaselineGate`): ``model`` and
+    ``dummy`` values, ``sign`` (+1 when greater is better), the improvement ``required``, the
+    interval of the improvement (``ci_low`` <= ``ci_high``; None for a point comparison) and
+    ``shortfall`` why the sample is too small (None when it is not)."""
+
+    metric: str
+    model: float
+    dummy: float
+    strategy: str
+    sign: float
+    required: float
+    n: int
+    alpha: float = 0.05
+    ci_low: float | None = None
+    ci_high: float | None = None
+    shortfall: str | None = None
+
+    @property
+    def improvement(self) -> float:
+        """``model - dummy``, oriented so that positive is better."""
+        return self.sign * (self.model - self.dummy)
+
+    @property
+    def tested(self) -> bool:
+        """The decision rests on an interval (``test="bootstrap"``), not on the point values."""
+        return self.ci_low is not None and self.ci_high is not None
+
+
+def decide_improvement(facts: ImprovementFacts, *, insufficient: Status) -> Decision[ImprovementFacts]:
+    """Undefined values are ERROR ``undefined_statistic``; a model that would pass on a sample
+    too small to judge is ``insufficient_samples``; otherwise the point improvement (or, with an
+    interval, its lower end) must exceed ``required`` (FAIL ``not_better_than_dummy``), and an
+    interval that straddles it is ``insufficient_samples``."""
+    f = facts
+    if not (math.isfinite(f.model) and math.isfinite(f.dummy)):
+        return Decision(Status.ERROR, "undefined_statistic", "undefined", f)
+    would_pass = f.ci_low > f.required if f.tested else f.improvement > f.required  # type: ignore[operator]
+    if f.shortfall is not None and would_pass:
+        return Decision(insufficient, "insufficient_samples", "small_sample", f)
+    if not f.tested:
+        if would_pass:
+            return Decision(Status.PASS, None, "better", f)
+        return Decision(Status.FAIL, "not_better_than_dummy", "not_better", f)
+    if would_pass:
+        return Decision(Status.PASS, None, "interval_above", f)
+    if f.ci_high <= f.required:  # type: ignore[operator]
+        return Decision(Status.FAIL, "not_better_than_dummy", "interval_below", f)
+    return Decision(insufficient, "insufficient_samples", "interval_straddles", f)

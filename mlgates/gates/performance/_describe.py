@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mlgates.gates.performance._common import fmt
-from mlgates.gates.performance._decide import BoundFacts, ComparisonFacts, Decision
+from mlgates.gates.performance._decide import BoundFacts, ComparisonFacts, Decision, ImprovementFacts
 
 __all__ = ["describe"]
 
@@ -132,6 +132,51 @@ def bound_within(f: BoundFacts) -> str:
     return f"{f.subject}: {fmt(f.value)} {rel} {f.kind} {fmt(f.bound)}"
 
 
+# -- one message per outcome of decide_improvement (BeatsBaselineGate) -----------------------------
+
+
+def _model_head(f: ImprovementFacts) -> str:
+    return (
+        f"{f.metric}: model {fmt(f.model)} vs dummy ({f.strategy}) {fmt(f.dummy)}, "
+        f"improvement {fmt(f.improvement)}"
+    )
+
+
+def _improvement_ci(f: ImprovementFacts) -> str:
+    return f"{(1 - f.alpha) * 100:g}% CI of the improvement [{fmt(f.ci_low)}, {fmt(f.ci_high)}]"
+
+
+def improvement_undefined(f: ImprovementFacts) -> str:
+    return f"{_model_head(f)}: undefined on this sample"
+
+
+def improvement_small_sample(f: ImprovementFacts) -> str:
+    return f"{_model_head(f)}, but {f.shortfall}: too few to tell a model from the dummy"
+
+
+def improvement_better(f: ImprovementFacts) -> str:
+    return f"{_model_head(f)} > required {fmt(f.required)}"
+
+
+def improvement_not_better(f: ImprovementFacts) -> str:
+    return f"{_model_head(f)} <= required {fmt(f.required)}"
+
+
+def improvement_interval_above(f: ImprovementFacts) -> str:
+    return f"{_model_head(f)} ({_improvement_ci(f)}) > required {fmt(f.required)}"
+
+
+def improvement_interval_below(f: ImprovementFacts) -> str:
+    return f"{_model_head(f)} ({_improvement_ci(f)}): not better than the dummy by {fmt(f.required)}"
+
+
+def improvement_interval_straddles(f: ImprovementFacts) -> str:
+    return (
+        f"{_model_head(f)} ({_improvement_ci(f)}): {f.n} rows cannot tell whether the "
+        f"improvement exceeds {fmt(f.required)}"
+    )
+
+
 _MESSAGES: dict[tuple[type, str], Callable[[Any], str]] = {
     (ComparisonFacts, "undefined"): comparison_undefined,
     (ComparisonFacts, "regression"): comparison_regression,
@@ -142,6 +187,13 @@ _MESSAGES: dict[tuple[type, str], Callable[[Any], str]] = {
     (BoundFacts, "exceeded"): bound_exceeded,
     (BoundFacts, "small_sample"): bound_small_sample,
     (BoundFacts, "within"): bound_within,
+    (ImprovementFacts, "undefined"): improvement_undefined,
+    (ImprovementFacts, "small_sample"): improvement_small_sample,
+    (ImprovementFacts, "better"): improvement_better,
+    (ImprovementFacts, "not_better"): improvement_not_better,
+    (ImprovementFacts, "interval_above"): improvement_interval_above,
+    (ImprovementFacts, "interval_below"): improvement_interval_below,
+    (ImprovementFacts, "interval_straddles"): improvement_interval_straddles,
 }
 
 
