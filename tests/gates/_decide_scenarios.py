@@ -331,7 +331,7 @@ def perf_bootstrap_f1_macro_multiclass() -> Verdict:
 
 @scenario
 def perf_bootstrap_log_loss() -> Verdict:
-    y, cand, base = _scores(800, 22, 1.0, 1.3)
+    y, cand, base = _scores(400, 22, 1.0, 1.3)
     return PerformanceGate("log_loss", max_drop=0.01, test="bootstrap", n_resamples=100).check(
         target=y, proba=cand, baseline_proba=base
     )
@@ -339,8 +339,8 @@ def perf_bootstrap_log_loss() -> Verdict:
 
 @scenario
 def perf_bootstrap_r2_ruled_out() -> Verdict:
-    y, cand, base = _regression(1500, 23, 0.5, 0.5)
-    return PerformanceGate("r2", max_drop=0.05, test="bootstrap", n_resamples=300, min_effect=0.001).check(
+    y, cand, base = _regression(800, 23, 0.5, 0.5)
+    return PerformanceGate("r2", max_drop=0.05, test="bootstrap", n_resamples=100, min_effect=0.001).check(
         target=y, prediction=cand, baseline_prediction=base
     )
 

@@ -15,6 +15,7 @@ To rewrite the file after an intended change of wording or numbers (review the d
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import sys
@@ -26,6 +27,11 @@ import pytest
 from _decide_scenarios import SCENARIOS, verdict_record
 
 GOLDEN = Path(__file__).parent / "data" / "decide_describe_golden.json"
+
+
+@functools.cache
+def _golden() -> dict[str, Any]:
+    return json.loads(GOLDEN.read_text())
 
 
 def _record(name: str) -> dict[str, Any]:
@@ -56,13 +62,12 @@ def _differences(expected: Any, got: Any, path: str = "") -> list[str]:
 
 
 def test_golden_file_lists_every_scenario():
-    golden = json.loads(GOLDEN.read_text())
-    assert sorted(golden) == sorted(SCENARIOS)
+    assert sorted(_golden()) == sorted(SCENARIOS)
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_verdict_matches_golden(name):
-    expected = json.loads(GOLDEN.read_text())[name]
+    expected = _golden()[name]
     differences = _differences(expected, _record(name))
     assert not differences, "\n".join(differences[:20])
 
