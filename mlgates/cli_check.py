@@ -341,7 +341,7 @@ def _append_step_summary(verdict: Verdict) -> None:
         )
 
 
-def _outputs(paths: Sequence[str], fmt: str | None) -> list[tuple[Path, str]]:
+def output_paths(paths: Sequence[str], fmt: str | None) -> list[tuple[Path, str]]:
     """Each ``--output`` with its format: ``--format`` for a single output, else the suffix.
 
     Checked before any gate runs: an unknown suffix is refused (unless ``--format`` names the
@@ -478,7 +478,7 @@ def run_check(args: argparse.Namespace) -> int:
             f"{suite_path}: the suite has no gates; add [[gates]] blocks (mlgates init --reference PATH "
             "writes a starter suite)."
         )
-    outputs = _outputs(args.output or [], args.format)
+    outputs = output_paths(args.output or [], args.format)
     for option in ("reference", "current"):  # mistyped paths first: cheap, and the likelier slip
         if getattr(args, option):
             table_path(getattr(args, option), f"--{option}")
@@ -500,6 +500,24 @@ def run_check(args: argparse.Namespace) -> int:
     if show_progress:
         sys.stderr.write("\r\033[K")
         sys.stderr.flush()
+    write_verdict(verdict, args, outputs, fmt)
+    _append_step_summary(verdict)
+    if args.record is not None:
+        from mlgates.cli_ledger import record_check
+
+        record_check(args, gate, inputs, verdict)
+    code = exit_code(verdict, args)
+    for hint in missing_input_hints(verdict):  # the CLI's names for what a gate missed
+        print(f"mlgates check: {safe_text(hint)}", file=sys.stderr)
+    print_status(verdict, args, outputs, fmt, code)
+    return code
+
+
+def write_verdict(
+    verdict: Verdict, args: argparse.Namespace, outputs: list[tuple[Path, str]], fmt: str
+) -> None:
+    """Write the report files and print the verdict (text to a terminal in colour unless
+    ``--no-color`` or ``NO_COLOR``); shared by every command that judges (check, audit)."""
     color = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
     if outputs:
         for out, out_fmt in outputs:
@@ -510,19 +528,22 @@ def run_check(args: argparse.Namespace) -> int:
                 print(f"wrote {out_fmt} report to {safe_text(out)}")
     elif not (args.quiet and fmt == "text"):
         sys.stdout.write(render(verdict, fmt, color=color and fmt == "text"))
-    _append_step_summary(verdict)
-    if args.record is not None:
-        from mlgates.cli_ledger import record_check
 
-        record_check(args, gate, inputs, verdict)
+
+def exit_code(verdict: Verdict, args: argparse.Namespace) -> int:
+    """0 passed, 1 failed, 2 error; with ``--fail-on warn`` a WARN is 1."""
     code = verdict.exit_code
     if args.fail_on == "warn" and code == 0 and verdict.status.value == "warn":
         code = 1
-    for hint in missing_input_hints(verdict):  # the CLI's names for what a gate missed
-        print(f"mlgates check: {safe_text(hint)}", file=sys.stderr)
+    return code
+
+
+def print_status(
+    verdict: Verdict, args: argparse.Namespace, outputs: list[tuple[Path, str]], fmt: str, code: int
+) -> None:
+    """The closing ``status: ... (exit code N)`` line on stderr (not in quiet or machine formats)."""
     if not args.quiet and (fmt == "text" or outputs):
         print(f"status: {verdict.status.value.upper()} (exit code {code})", file=sys.stderr)
-    return code
 
 
 # -- init -----------------------------------------------------------------------------------
