@@ -182,6 +182,9 @@ def _configs(lockfile: str) -> dict[str, dict[str, Any]]:
     """A sensible configuration of each exported gate (the matrix fails on a gate without one)."""
     return {
         "DriftGate": {"n_jobs": 1},
+        "Windowed": {"gate": mlgates.DriftGate(n_jobs=1), "rows": 20},
+        "SequentialGate": {"column": "x", "arl0": 100, "n_resamples": 100, "min_samples": 10},
+        "AnytimeDriftGate": {"column": "x", "min_samples": 10},
         "MultivariateDriftGate": {"min_samples": 10, "cv": 2},
         "PerformanceGate": {"metric": "accuracy", "min_value": 0.5},
         "BeatsBaselineGate": {"metric": "accuracy", "strategy": "most_frequent"},

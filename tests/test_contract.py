@@ -180,7 +180,44 @@ def _label_free() -> dict[str, Example]:
     }
 
 
+def _monitoring() -> dict[str, Example]:
+    import numpy as np
+    import pandas as pd
+
+    from mlgates import AnytimeDriftGate, DriftGate, MissingValuesGate, SequentialGate, Windowed
+    from mlgates.gates.monitoring import k_of_n
+
+    def timed() -> dict[str, Any]:
+        inputs = example_inputs()
+        current = inputs["current"].copy()
+        current["t"] = pd.date_range("2026-03-01", periods=len(current), freq="37min")
+        return {**inputs, "current": current}
+
+    def stream() -> dict[str, Any]:
+        rng = np.random.default_rng(0)
+        return {
+            "reference": pd.DataFrame({"x": rng.normal(size=500)}),
+            "current": pd.DataFrame({"x": rng.normal(size=300)}),
+        }
+
+    return {
+        "Windowed": lambda: (
+            Windowed(
+                DriftGate(columns=["x", "z"], n_jobs=1) & MissingValuesGate(max_share=0.2),
+                on="t",
+                window="1D",
+                policy=k_of_n(2, 3),
+                min_samples=20,
+            ),
+            timed(),
+        ),
+        "SequentialGate": lambda: (SequentialGate(column="x", arl0=200, n_resamples=200), stream()),
+        "AnytimeDriftGate": lambda: (AnytimeDriftGate(column="x", max_change=0.05), stream()),
+    }
+
+
 EXAMPLES: dict[str, Example] = {
+    **_monitoring(),
     **_record(),
     **_suite(),
     **_quality(),

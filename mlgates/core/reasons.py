@@ -49,6 +49,7 @@ FAMILIES = (
     "core",
     "quality",
     "drift",
+    "monitoring",
     "performance",
     "fairness",
     "reproducibility",
@@ -82,19 +83,19 @@ class Reason(StrEnum):
     INVALID_INPUT = (
         "invalid_input",
         "error",
-        "core quality drift performance fairness reproducibility",
+        "core quality drift performance fairness reproducibility monitoring",
         "An input or value cannot be used: wrong type or shape, infinite, non-numeric, out of domain.",
     )
     MISSING_VALUES = (
         "missing_values",
         "error",
-        "core performance fairness",
+        "core performance fairness monitoring",
         "Labels, predictions, scores or weights have missing values (NaN, None) where every row needs one.",
     )
     MISSING_COLUMN = (
         "missing_column",
         "error",
-        "core quality drift performance fairness",
+        "core quality drift performance fairness monitoring",
         "A named column is not in the table (FAIL in SchemaGate, whose subject is the schema).",
     )
     DUPLICATE_COLUMNS = (
@@ -118,7 +119,7 @@ class Reason(StrEnum):
     EMPTY_INPUT = (
         "empty_input",
         "error",
-        "core quality drift performance fairness reproducibility label_free",
+        "core quality drift performance fairness reproducibility monitoring label_free",
         "A table has no rows, or none are left to judge.",
     )
     PREDICT_FAILED = ("predict_failed", "error", "core", "The model's predict() or predict_proba() raised.")
@@ -192,14 +193,14 @@ class Reason(StrEnum):
     INSUFFICIENT_SAMPLES = (
         "insufficient_samples",
         "warn",
-        "quality drift performance fairness label_free",
+        "quality drift performance fairness monitoring label_free",
         "Too little data for a decision (rows, values, pairs or a group under its minimum); "
         "status from on_insufficient.",
     )
     UNDEFINED_STATISTIC = (
         "undefined_statistic",
         "error",
-        "drift performance fairness label_free",
+        "drift performance fairness monitoring label_free",
         "The statistic or metric is undefined on this data (NaN, a zero denominator); "
         "fairness and performance use on_insufficient's status.",
     )
@@ -222,7 +223,7 @@ class Reason(StrEnum):
     ALL_MISSING = (
         "all_missing",
         "error",
-        "quality drift",
+        "quality drift monitoring",
         "Every value of a column (or every label) is missing, so it cannot be judged.",
     )
     MISSING_SHARE_EXCEEDED = (
@@ -231,7 +232,12 @@ class Reason(StrEnum):
         "quality",
         "A column's share of missing values is above max_share (WARN above warn_share).",
     )
-    OUT_OF_RANGE = ("out_of_range", "fail", "quality", "Too many values lie outside the allowed range.")
+    OUT_OF_RANGE = (
+        "out_of_range",
+        "fail",
+        "quality monitoring",
+        "Too many values lie outside the allowed range (Windowed: rows outside start/end, WARN).",
+    )
     UNKNOWN_CATEGORIES = (
         "unknown_categories",
         "fail",
@@ -325,15 +331,40 @@ class Reason(StrEnum):
     TIMEZONE_MISMATCH = (
         "timezone_mismatch",
         "error",
-        "quality",
-        "Timestamps and the reference time differ in having a timezone.",
+        "quality monitoring",
+        "Timestamps and the reference time (or the two tables, or tz=) differ in having a timezone.",
     )
     NOT_MONOTONIC = ("not_monotonic", "fail", "quality", "A column that must be sorted is not.")
+    # -- monitoring (windows, sequential detection, anytime-valid checks) ---------------------
+    EMPTY_WINDOW = (
+        "empty_window",
+        "skip",
+        "monitoring",
+        "A window of current (Windowed) has no rows: shown, not judged.",
+    )
+    INVALID_TIMESTAMPS = (
+        "invalid_timestamps",
+        "error",
+        "monitoring",
+        "A time column holds text without format=, text that does not match it, or numbers.",
+    )
+    CHANGE_DETECTED = (
+        "change_detected",
+        "fail",
+        "monitoring",
+        "A sequential detector (CUSUM, Page-Hinkley) crossed its control limit: a change point.",
+    )
+    INVALID_STATE = (
+        "invalid_state",
+        "error",
+        "monitoring",
+        "The state file of a repeated check is unreadable or belongs to another setup or reference.",
+    )
     # -- drift -------------------------------------------------------------------------------
     DRIFT_DETECTED = (
         "drift_detected",
         "fail",
-        "drift",
+        "drift monitoring",
         "A distribution changed beyond the threshold (WARN beyond warn_threshold only).",
     )
     MISSING_SHARE_DRIFT = (
