@@ -64,6 +64,7 @@ def quality_suite_from_reference(
     max_row_ratio: float | None = None,
     target: str | None = None,
     leakage: bool = False,
+    alpha: float = 0.01,
     name: str = "data quality",
 ) -> Suite:
     """Build a data-quality :class:`~mlgates.Suite` whose thresholds come from ``reference``.
@@ -113,8 +114,12 @@ def quality_suite_from_reference(
         of each numeric column (except ``target``) with at least 30 finite values, three
         distinct values and no infinity in the reference. Each bound starts from the
         reference's own 99.9% interval of the statistic (so the reference's sampling error is
-        covered) and is widened by ``statistic_margin``; the gates judge with their 95%
-        interval (``decision="ci"``), so a small batch is never failed on noise.
+        covered) and is widened by ``statistic_margin``. The gates judge with intervals
+        (``decision="ci"``) at ``confidence = 1 - 2 * level``, ``level`` being these bounds'
+        share of ``alpha`` (recorded in the file as the gate's ``confidence``): a batch drawn
+        like the reference FAILs a bound with probability at most ``level`` where the interval
+        holds its level, and each gate's ``min_samples`` (per column) is the batch size from
+        which a simulation from the reference confirms it; smaller batches are skipped.
     statistic_margin : float, default 1.0
         How far the statistics may move beyond the reference's interval: the mean and the
         median by this many reference standard deviations, the standard deviation by a factor
@@ -135,6 +140,9 @@ def quality_suite_from_reference(
         Add :class:`TrainTestLeakageGate` (``reference`` = training set): the share of current
         rows found in the reference may be the reference's own duplicate share plus
         ``tolerance`` (what independent draws would show).
+    alpha : float, default 0.01
+        False-alarm level of the statistic bounds together on data drawn like the reference,
+        in (0, 1): split evenly (Bonferroni) over them, each bound's ``level``.
     name : str, default "data quality"
         The suite's name.
 
@@ -179,6 +187,8 @@ def quality_suite_from_reference(
     if not Interval("real", 0, 1).is_satisfied_by(range_outside_share):
         raise parameter_error(_OWNER, "range_outside_share", "a float in [0, 1]", range_outside_share)
     _validate_learned(statistics, statistic_margin, min_row_ratio, max_row_ratio)
+    if not Interval("real", 0, 1, closed="neither").is_satisfied_by(alpha):
+        raise parameter_error(_OWNER, "alpha", "a float in (0, 1)", alpha)
     ref = reference
     n = len(ref)
     kinds = {c: column_kind(ref[c]) for c in ref.columns}
@@ -275,7 +285,9 @@ def quality_suite_from_reference(
     # gate of issue 20 is learned here too, from the same numeric columns.)
     if statistics:
         learned = [c for c in numeric_cols if c != target and not np.isinf(values[c]).any()]
-        gates.extend(_statistic_gates({c: finite[c] for c in learned}, statistic_margin))
+        columns = {c: finite[c] for c in learned}
+        level = _bound_level(alpha, 3 * len(columns))
+        gates.extend(_statistic_gates(columns, statistic_margin, level))
 
     ordered = [
         c
@@ -310,13 +322,27 @@ def _validate_learned(statistics: Any, margin: Any, min_ratio: Any, max_ratio: A
         raise parameter_error(_OWNER, "max_row_ratio", f"a float >= min_row_ratio ({min_ratio})", max_ratio)
 
 
-def _statistic_gates(columns: dict[str, np.ndarray], margin: float) -> list[Gate]:
+def _bound_level(alpha: float, n_bounds: int) -> float:
+    """``alpha / n_bounds`` rounded down to two significant digits (a readable file)."""
+    x = alpha / max(n_bounds, 1)
+    exp = math.floor(math.log10(x)) - 1
+    return float(f"{math.floor(round(x / 10.0**exp, 9))}e{exp}")
+
+
+def _statistic_gates(columns: dict[str, np.ndarray], margin: float, level: float) -> list[Gate]:
     """Bounds on the mean, standard deviation and median of each column (finite values):
     the reference's own interval at :data:`REFERENCE_CONFIDENCE`, widened by ``margin``
-    reference standard deviations (mean, median) or the factor ``1 + margin`` (std); each
-    gate's ``min_samples`` is calibrated under the null (:func:`_calibrated_size`), and a
-    column that needs more than the largest calibration size is left out of that gate."""
+    reference standard deviations (mean, median) or the factor ``1 + margin`` (std).
+
+    Each gate judges with intervals at ``confidence = 1 - 2 * level``: a bound FAILs only when
+    the whole interval lies beyond it, and the data's own statistic lies within the bounds,
+    so a batch drawn like the reference FAILs a bound with probability at most ``level``
+    wherever the interval holds its level. Where it does not (small batches of skewed or
+    heavy-tailed columns), ``min_samples`` is calibrated under the null
+    (:func:`_calibrated_size`), and a column that needs more than the largest calibration
+    size is left out of that gate."""
     rng = np.random.default_rng(0)
+    confidence = round(1 - 2 * level, 12)
     bounds: dict[str, dict[str, dict[str, float]]] = {"mean": {}, "std": {}, "median": {}}
     sizes: dict[str, dict[str, int]] = {"mean": {}, "std": {}, "median": {}}
     for col, x in columns.items():
@@ -336,7 +362,7 @@ def _statistic_gates(columns: dict[str, np.ndarray], margin: float) -> list[Gate
         }
         for stat, (low, high) in candidates.items():
             low, high = _round_out(low, up=False), _round_out(high, up=True)
-            size = _calibrated_size(x, stat, low, high, rng)
+            size = _calibrated_size(x, stat, low, high, confidence, rng)
             if size is not None:
                 bounds[stat][col] = {"min": low, "max": high}
                 if size > DEFAULT_MIN_SAMPLES:
@@ -347,14 +373,19 @@ def _statistic_gates(columns: dict[str, np.ndarray], margin: float) -> list[Gate
             kwargs: dict[str, Any] = {"min_samples": sizes[stat]} if sizes[stat] else {}
             out.append(
                 StatisticGate(
-                    stat, bounds=per_column, on_insufficient="skip", name=f"statistics: {stat}", **kwargs
+                    stat,
+                    bounds=per_column,
+                    confidence=confidence,
+                    on_insufficient="skip",
+                    name=f"statistics: {stat}",
+                    **kwargs,
                 )
             )
     return out
 
 
 def _calibrated_size(
-    x: np.ndarray, stat: str, low: float, high: float, rng: np.random.Generator
+    x: np.ndarray, stat: str, low: float, high: float, confidence: float, rng: np.random.Generator
 ) -> int | None:
     """The smallest batch size of :data:`CALIBRATION_SIZES` at which (and at the next one) the
     bound FAILs at most :data:`MAX_FALSE_ALARM` of samples drawn from the reference; None when
@@ -363,7 +394,9 @@ def _calibrated_size(
 
     def rate(n: int) -> float:
         if n not in rates:
-            rates[n] = null_fail_rate(x, stat, low, high, n, n_resamples=NULL_RESAMPLES, rng=rng)
+            rates[n] = null_fail_rate(
+                x, stat, low, high, n, n_resamples=NULL_RESAMPLES, confidence=confidence, rng=rng
+            )
         return rates[n]
 
     for i, n in enumerate(CALIBRATION_SIZES):
