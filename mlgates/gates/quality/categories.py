@@ -16,6 +16,7 @@ from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import share_text
+from mlgates.gates.quality._chance import DEFAULT_ALPHA, chance_bound, check_calibration, with_notes
 from mlgates.gates.quality._common import (
     absent,
     all_missing,
@@ -53,6 +54,15 @@ class CategoryGate(Gate):
     on_new : {"fail", "warn", "ignore"}, default "warn"
         Status of a column with unknown categories whose share is within
         ``max_unknown_share`` (with the default share of 0, any unknown value already FAILs).
+    calibration : mapping of column to {"n": int, "k": int}, optional
+        For allowed sets learned from a reference (:func:`~mlgates.quality_suite_from_reference`
+        writes it): ``n`` non-missing reference values, ``k`` of them in categories seen once
+        (Good-Turing: how often a new draw brings a category the reference has not seen). A
+        batch of ``m`` values may then have as many unknown rows as chance allows at
+        false-alarm level ``alpha`` (``K ~ BetaBinomial(m, k + 1, n - k)``), or
+        ``max_unknown_share * m`` if that is larger. See docs/quality.md.
+    alpha : float, default 0.001
+        False-alarm level of that sampling bound, in (0, 1).
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -85,6 +95,8 @@ class CategoryGate(Gate):
         "allowed": ["mapping", None],
         "max_unknown_share": [Interval("real", 0, 1)],
         "on_new": [Options("fail", "warn", "ignore")],
+        "calibration": ["mapping", None],
+        "alpha": [Interval("real", 0, 1, closed="neither")],
     }
 
     def __init__(
@@ -94,6 +106,8 @@ class CategoryGate(Gate):
         allowed: Mapping[str, Sequence[Any]] | None = None,
         max_unknown_share: float = 0.0,
         on_new: str = "warn",
+        calibration: Mapping[str, Mapping[str, int]] | None = None,
+        alpha: float = DEFAULT_ALPHA,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
@@ -102,8 +116,11 @@ class CategoryGate(Gate):
         self.allowed = allowed
         self.max_unknown_share = max_unknown_share
         self.on_new = on_new
+        self.calibration = calibration
+        self.alpha = alpha
 
     def _validate_params(self) -> None:
+        check_calibration("CategoryGate", self.calibration, self.alpha)
         if self.allowed is not None:
             check_string_keys("CategoryGate", "allowed", self.allowed)
             for col, values in self.allowed.items():
@@ -174,30 +191,37 @@ class CategoryGate(Gate):
         n_values = len(unknown_idx)
         shown = top_examples(unknown_idx, unknown_counts)
         eg = ", ".join(repr(e["value"]) for e in shown[:3])
-        if not share <= self.max_unknown_share:
+        bound = chance_bound(self.calibration, str(col), n_checked, self.max_unknown_share, self.alpha)
+        limit = self.max_unknown_share if bound is None else bound.share
+        note = bound.note() if bound is not None else ""
+        over = not share <= self.max_unknown_share if bound is None else n_unknown > bound.allowed
+        if over:
             status, reason = Status.FAIL, "unknown_categories"
-            message = (
+            message = with_notes(
                 f"{col}: {share_text(share)} of rows in {n_values:,} unknown categories (e.g. {eg}) "
-                f"> {share_text(self.max_unknown_share)} allowed"
+                f"> {share_text(limit)} allowed",
+                note,
             )
         elif n_values and self.on_new != "ignore":
             status = Status.FAIL if self.on_new == "fail" else Status.WARN
             reason = "new_categories"
-            message = (
-                f"{col}: {n_values:,} new categories (e.g. {eg}) in {share_text(share)} of rows "
-                f"(<= {share_text(self.max_unknown_share)} allowed)"
+            message = with_notes(
+                f"{col}: {n_values:,} new categories (e.g. {eg}) in {share_text(share)} of rows",
+                f"<= {share_text(limit)} allowed",
+                note,
             )
         else:
             status, reason = Status.PASS, None
-            message = (
-                f"{col}: {share_text(share)} of rows in unknown categories "
-                f"<= {share_text(self.max_unknown_share)} allowed"
+            message = with_notes(
+                f"{col}: {share_text(share)} of rows in unknown categories <= {share_text(limit)} allowed",
+                note,
             )
+        extra: dict[str, Any] = {"bound": bound.details()} if bound is not None else {}
         return Finding(
             str(col),
             status,
             statistic=share,
-            threshold=self.max_unknown_share,
+            threshold=limit,
             method="categories",
             reason=reason,
             message=message,
@@ -207,6 +231,7 @@ class CategoryGate(Gate):
                 "n_checked": n_checked,
                 "n_allowed": len(allowed),
                 "examples": shown,
+                **extra,
             },
         )
 
