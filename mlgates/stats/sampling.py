@@ -34,7 +34,10 @@ Arrays in, plain numbers out; the gates in :mod:`mlgates.gates.quality` decide.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+
+import numpy as np
 
 __all__ = [
     "collision_bound",
@@ -42,6 +45,7 @@ __all__ = [
     "constant_pvalue",
     "exceedance_bound",
     "exceedance_pvalue",
+    "new_category_pvalue",
 ]
 
 
@@ -166,3 +170,112 @@ def _smallest(m: int, ok: Callable[[int], bool]) -> int:
         else:
             lo = mid
     return hi
+
+
+def new_category_pvalue(
+    reference_counts: np.ndarray,
+    current_counts: np.ndarray,
+    *,
+    alpha: float = 0.001,
+    random_state: int = 0,
+    max_draws: int = 200_000,
+) -> float:
+    """The chance that a batch drawn like the reference holds at least as many rows in
+    categories the reference lacks as ``current_counts`` does (a permutation test).
+
+    ``reference_counts`` and ``current_counts`` are counts per category on the same
+    categories (the union of both sides). Conditionally on the pooled counts ``t_c``, a
+    random split of the pooled rows into the reference's ``n`` and the batch's ``m`` gives
+    the batch ``K = sum_c t_c I_c`` new rows, ``I_c`` saying that every copy of category
+    ``c`` fell into the batch. Two valid p-values are combined by Bonferroni, ``p = min(1,
+    2 min(p_bound, p_draws))``:
+
+    - ``p_bound``: ``P(K >= K_obs)`` computed exactly for independent ``I_c ~ Bernoulli(r **
+      t_c)``, ``r = m / (n + m)``; these marginals bound the split's from above and its
+      indicators are negatively associated, so this is conservative (categories with
+      ``r ** t_c < 1e-12`` are left out and their probabilities added);
+    - ``p_draws``: seeded draws of the split (multivariate hypergeometric), stopped after 20
+      draws at least as extreme as the data (Besag and Clifford's sequential p-value) or
+      after ``ceil(40 / alpha)`` draws (at most ``max_draws``); skipped when ``p_bound``
+      already decides at ``alpha``.
+
+    Examples
+    --------
+    >>> ref = np.array([50, 30, 20, 0])  # one category seen only in the batch
+    >>> round(new_category_pvalue(ref, np.array([10, 6, 4, 1])), 2)  # 1 new row: common
+    0.23
+    >>> new_category_pvalue(ref, np.array([0, 0, 0, 20])) < 1e-5  # all 20 rows new
+    True
+    """
+    ref = np.asarray(reference_counts, dtype=np.int64)
+    cur = np.asarray(current_counts, dtype=np.int64)
+    n, m = int(ref.sum()), int(cur.sum())
+    k_obs = int(cur[ref == 0].sum())
+    if k_obs == 0 or n == 0:
+        return 1.0
+    pooled = ref + cur
+    pooled = pooled[pooled > 0]
+    p_bound = _poisson_binomial_tail(pooled, m / (n + m), k_obs)
+    if 2 * p_bound < alpha:
+        return float(2 * p_bound)
+    p_draws = _split_draws(pooled, m, k_obs, alpha, random_state, max_draws)
+    return float(min(1.0, 2 * min(p_bound, p_draws)))
+
+
+def _poisson_binomial_tail(t: np.ndarray, r: float, k_obs: int) -> float:
+    """``P(sum_c t_c I_c >= k_obs)`` for independent ``I_c ~ Bernoulli(r ** t_c)``."""
+    log_pi = t * math.log(r)
+    keep = log_pi >= math.log(1e-12)
+    dropped = float(np.exp(log_pi[~keep]).sum()) if (~keep).any() else 0.0
+    t, pi = t[keep], np.exp(log_pi[keep])
+    if t.size * k_obs > 20_000_000:
+        return min(1.0, _chernoff(t, pi, k_obs) + dropped)
+    dist = np.zeros(k_obs + 1)  # the last cell holds P(K >= k_obs)
+    dist[0] = 1.0
+    for tc, pc in zip(t.tolist(), pi.tolist(), strict=True):
+        moved = dist * pc
+        dist *= 1.0 - pc
+        if tc >= k_obs:
+            dist[k_obs] += moved.sum()
+        else:
+            dist[tc:k_obs] += moved[: k_obs - tc]
+            dist[k_obs] += moved[k_obs - tc :].sum()
+    return float(min(1.0, max(0.0, dist[k_obs] + dropped)))
+
+
+def _split_draws(t: np.ndarray, m: int, k_obs: int, alpha: float, seed: int, max_draws: int) -> float:
+    """Sequential Monte Carlo p-value of the split (Besag and Clifford, 1991)."""
+    n_total = int(t.sum())
+    # categories that cannot all fall into the batch by chance (< 1e-12) are pooled into one
+    log_pi = t * math.log(m / n_total)
+    small = log_pi >= math.log(1e-12)
+    colors = t[small]
+    rest = int(t[~small].sum())
+    colors_all = np.append(colors, rest) if rest else colors
+    rng = np.random.default_rng(seed)
+    limit = int(min(max_draws, max(1000, math.ceil(40 / alpha))))
+    hits, done, batch = 0, 0, 100
+    while done < limit:
+        size = min(batch, limit - done)
+        x = rng.multivariate_hypergeometric(colors_all, m, size=size, method="marginals")
+        x = x[:, : colors.size]
+        k = ((x == colors) * colors).sum(axis=1)
+        over = np.flatnonzero(k >= k_obs)
+        if hits + over.size >= 20:
+            stop = int(over[20 - hits - 1]) + 1
+            return (20) / (done + stop)
+        hits += over.size
+        done += size
+        batch = min(batch * 2, 20_000)
+    return (hits + 1) / (done + 1)
+
+
+def _chernoff(t: np.ndarray, pi: np.ndarray, k_obs: int) -> float:
+    """``min_theta exp(-theta k + sum log(1 - p + p e^(theta t)))``: an upper bound of
+    ``P(K >= k)`` for the independent sum (used when the exact convolution is too large)."""
+    best = 1.0
+    for theta in np.geomspace(1e-4, 5.0, 80):
+        with np.errstate(over="ignore"):
+            log_mgf = np.log1p(pi * np.expm1(np.minimum(theta * t, 700.0))).sum()
+        best = min(best, float(np.exp(min(0.0, log_mgf - theta * k_obs))))
+    return best

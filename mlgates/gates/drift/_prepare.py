@@ -267,6 +267,8 @@ def evaluate(
             return kernels.empirical_mmd(a, b, random_state=random_state), {"max_samples": 1000}
         if method == "anderson" and col.n_unique < 2:
             return kernels.DriftResult(math.nan, math.nan), {}
+        if method in ("anderson", "cramer_von_mises"):  # permutation p-values on tied data
+            return getattr(kernels, method)(a, b, presorted=True, random_state=random_state), {}
         return getattr(kernels, method)(a, b, presorted=True), {}
     if bins == "evidently" and method == "hellinger" and col.ref.values is not None:
         # Evidently's numeric Hellinger bins the pooled *distinct* values, whatever their number
@@ -285,6 +287,8 @@ def evaluate(
             r, c = np.append(r, 0), np.append(c, 0)
     info["counts_reference"] = r.tolist()
     info["counts_current"] = c.tolist()
+    if method in ("chisquare", "g_test"):  # permutation p-values on sparse tables
+        return getattr(kernels, method)(r, c, random_state=random_state), info
     return getattr(kernels, method)(r, c), info
 
 

@@ -36,9 +36,10 @@ _FORMULAS = {
 }
 
 
-def check_calibration(owner: str, calibration: Any, alpha: Any) -> None:
-    """``calibration`` maps subjects (str) to ``{"n": int >= 1, "k": int in [0, n]}``;
-    ``alpha`` is a float in (0, 1)."""
+def check_calibration(owner: str, calibration: Any, alpha: Any, *, counts: bool = False) -> None:
+    """``calibration`` maps subjects (str) to ``{"n": int >= 1, "k": int in [0, n]}`` (with
+    ``counts``: ``{"n": int >= 1, "counts": [int >= 0, ...] summing to n}``); ``alpha`` is a
+    float in (0, 1)."""
     if not Interval("real", 0, 1, closed="neither").is_satisfied_by(alpha):
         raise parameter_error(owner, "alpha", "a float in (0, 1)", alpha)
     if calibration is None:
@@ -49,6 +50,27 @@ def check_calibration(owner: str, calibration: Any, alpha: Any) -> None:
         where = f"calibration[{subject!r}]"
         if not isinstance(subject, str):
             raise parameter_error(owner, where, "keyed by column names as str", subject)
+        if counts:
+            values = spec.get("counts") if isinstance(spec, Mapping) else None
+            ok = (
+                isinstance(spec, Mapping)
+                and set(spec) == {"n", "counts"}
+                and isinstance(spec["n"], int)
+                and not isinstance(spec["n"], bool)
+                and isinstance(values, (list, tuple))
+                and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in values)
+                and spec["n"] >= 1
+                and sum(values) == spec["n"]
+            )
+            if not ok:
+                raise parameter_error(
+                    owner,
+                    where,
+                    'a mapping {"n": reference values (>= 1), "counts": [their count per allowed '
+                    "value, in the order of allowed]} with counts summing to n",
+                    spec,
+                )
+            continue
         ok = isinstance(spec, Mapping) and set(spec) == {"n", "k"}
         ok = ok and all(isinstance(v, int) and not isinstance(v, bool) for v in spec.values())
         if not ok or not spec["n"] >= 1 or not 0 <= spec["k"] <= spec["n"]:

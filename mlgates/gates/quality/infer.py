@@ -200,7 +200,7 @@ def quality_suite_from_reference(
         )
 
     allowed: dict[str, list[Any]] = {}
-    singles: dict[str, dict[str, int]] = {}
+    category_counts: dict[str, dict[str, Any]] = {}
     string_gates: list[_Calibrated] = []
     for c in ref.columns:
         if kinds[c] not in ("string", "categorical", "boolean"):
@@ -212,9 +212,12 @@ def quality_suite_from_reference(
         if len(counts) <= max_categories and all(
             isinstance(v, (str, bool, int, np.bool_, np.integer)) for v in counts.index
         ):
-            allowed[c] = sorted((_plain(v) for v in counts.index), key=lambda v: (type(v).__name__, v))
-            # Good-Turing: values in categories seen once estimate how often a new draw is new
-            singles[c] = _counts(int(counts.sum()), int((counts == 1).sum()))
+            pairs = sorted(
+                ((_plain(v), int(k)) for v, k in counts.items()), key=lambda p: (type(p[0]).__name__, p[0])
+            )
+            allowed[c] = [v for v, _ in pairs]
+            # rare categories make unseen ones likely: the gate tests on the pooled counts
+            category_counts[c] = {"n": int(counts.sum()), "counts": [k for _, k in pairs]}
         elif kinds[c] == "string":
             string_gates.append(_string_gate(ref[c], c, range_margin, tolerance))
     if allowed:
@@ -227,7 +230,7 @@ def quality_suite_from_reference(
                     "on_new": new_categories,
                     "name": "categories",
                 },
-                singles,
+                category_counts,
             )
         )
     pending.extend(string_gates)
