@@ -323,8 +323,9 @@ def cramer_von_mises(
     the same CDF distance with them (a rank formula with mid-ranks, as in scipy's
     ``cramervonmises_2samp``, inflates ``T`` on tied data: a column that is mostly zeros
     flagged nine splits in ten of one table). The p-value is the asymptotic one (Csorgo and
-    Faraway 1996) without ties; with ties the continuous null distribution no longer holds,
-    so it is a seeded permutation p-value on the counts per distinct value
+    Faraway 1996) without ties; with heavy ties (tie share ``sum(t^3 - t) / (N^3 - N)`` above
+    1e-5, a tie group of about 2% of the values) the continuous null distribution no longer
+    holds, so it is a seeded permutation p-value on the counts per distinct value
     (:mod:`mlgates.stats.permutation`). ``permutation=True`` or ``False`` forces either.
 
     Examples
@@ -345,8 +346,7 @@ def cramer_von_mises(
     diff = scaled[last].astype(float) / (float(nx) * float(ny))
     k, n = nx * ny, nx + ny
     t = float(k) / float(n) ** 2 * float(np.sum(size * diff * diff))
-    tied = last.size < n
-    if permutation or (permutation is None and tied and _affordable(last.size)):
+    if permutation or (permutation is None and _heavily_tied(size, n) and _affordable(last.size)):
         from mlgates.stats.permutation import count_permutation_pvalue
 
         ref_counts, cur_counts = _counts_on(pooled[last], a, b)
@@ -357,6 +357,16 @@ def cramer_von_mises(
     tn = 1 / 6 + (t - et) / math.sqrt(45 * vt)
     p = 1.0 if tn < 0.003 else max(1.0 - _cvm_limit_cdf(tn), 0.0)
     return DriftResult(float(t), float(p))
+
+
+#: Tie share ``sum(t^3 - t) / (N^3 - N)`` above which CDF tests get permutation p-values (a
+#: tie group of about 2% of the values; a few duplicated values leave the asymptotics intact).
+TIE_SHARE = 1e-5
+
+
+def _heavily_tied(group_sizes: np.ndarray, n: int) -> bool:
+    t = np.asarray(group_sizes, dtype=float)
+    return bool(n > 1 and float(np.sum(t**3 - t)) / (float(n) ** 3 - n) > TIE_SHARE)
 
 
 def _affordable(k: int) -> bool:
@@ -419,9 +429,10 @@ def anderson(
 
     The statistic is the standardized A2; without ties the p-value is interpolated in the
     published table and therefore limited to [0.001, 0.25] (as in
-    ``scipy.stats.anderson_ksamp``). With ties that table's null distribution does not hold
-    (about 9% false alarms at nominal 5% on sklearn's digits pixels), so the p-value is a
-    seeded permutation p-value on the counts per distinct value
+    ``scipy.stats.anderson_ksamp``). With heavy ties (as for :func:`cramer_von_mises`) that
+    table's null distribution does not hold (about 9% false alarms at nominal 5% on sklearn's
+    digits pixels), so the p-value is a seeded permutation p-value on the counts per distinct
+    value
     (:mod:`mlgates.stats.permutation`). ``permutation=True`` or ``False`` forces either.
 
     Examples
@@ -463,8 +474,7 @@ def anderson(
     sigmasq = (ca * nn**3 + cb * nn**2 + cc * nn + cd) / ((nn - 1.0) * (nn - 2.0) * (nn - 3.0))
     m = k - 1
     a2 = (a2kn - m) / math.sqrt(sigmasq)
-    tied = distinct.size < n_total
-    if permutation or (permutation is None and tied and _affordable(distinct.size)):
+    if permutation or (permutation is None and _heavily_tied(lj, n_total) and _affordable(distinct.size)):
         from functools import partial
 
         from mlgates.stats.permutation import count_permutation_pvalue

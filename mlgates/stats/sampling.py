@@ -93,7 +93,15 @@ def exceedance_bound(n: int, k: int, m: int, alpha: float, *, ends: int = 1) -> 
     0
     """
     _check(n, k, m)
-    return _smallest(m, lambda q: exceedance_pvalue(n, k, m, q + 1, ends=ends) <= alpha)
+    a, b = k + ends, n - k - ends + 1
+    guess = 0
+    if b > 0:  # start at the normal approximation of the beta-binomial quantile
+        from statistics import NormalDist
+
+        mean = m * a / (a + b)
+        sd = math.sqrt(m * a * b * (a + b + m) / ((a + b) ** 2 * (a + b + 1)))
+        guess = int(min(m, max(0.0, mean + NormalDist().inv_cdf(1.0 - alpha) * sd)))
+    return _smallest(m, lambda q: exceedance_pvalue(n, k, m, q + 1, ends=ends) <= alpha, guess)
 
 
 def _pair_weight(n: int, m: int, cross: bool) -> float:
@@ -157,12 +165,28 @@ def constant_pvalue(n: int, k: int, m: int) -> float:
     return float(min(1.0, max(0.0, hypergeom.pmf(0, n + m, k, m))))
 
 
-def _smallest(m: int, ok: Callable[[int], bool]) -> int:
+def _smallest(m: int, ok: Callable[[int], bool], guess: int = 0) -> int:
     """Smallest q in [0, m] with ok(q); ok is monotone (False ... False True ... True) and
-    ok(m) holds (no batch has more than m breaks)."""
-    if ok(0):
-        return 0
-    lo, hi = 0, m
+    ok(m) holds (no batch has more than m breaks). Gallops from ``guess``, then bisects."""
+    guess = min(max(guess, 0), m)
+    step = 1
+    if ok(guess):
+        hi = guess
+        lo = guess - 1
+        while lo >= 0 and ok(lo):
+            hi = lo
+            lo = hi - step
+            step *= 2
+        lo = max(lo, -1)
+    else:
+        lo = guess
+        hi = guess + 1
+        while hi < m and not ok(hi):
+            lo = hi
+            hi = lo + step
+            step *= 2
+        hi = min(hi, m)
+    # invariant: ok(hi), and lo == -1 or not ok(lo)
     while hi - lo > 1:
         mid = (lo + hi) // 2
         if ok(mid):

@@ -141,9 +141,10 @@ class MultivariateDriftGate(Gate):
     By default the columns both tables share are used; a column in only one table is a SKIP
     finding (``column_only_in_current`` / ``column_only_in_reference``); a listed column that
     is absent is an ERROR (``column_missing``). Columns with no finite, non-missing value on
-    either side, and columns with more than 255 categories, are left out (``details["skipped_columns"]``, reasons in
-    ``details["skipped_reasons"]``). Copies of one row are kept together in balanced folds
-    (``details["duplicate_rows"]`` counts them), so identical samples give an AUC near 0.5.
+    either side, and columns with more than 255 categories, are left out
+    (``details["skipped_columns"]``, reasons in ``details["skipped_reasons"]``). Copies of one
+    row are kept together in balanced folds (``details["duplicate_rows"]`` counts them), so
+    identical samples give an AUC near 0.5.
 
     Reason codes: ``drift_detected``, ``insufficient_samples``, ``empty_input``,
     ``column_missing``, ``all_missing`` (no usable column has a value), ``duplicate_columns``,

@@ -233,7 +233,7 @@ class DriftGate(Gate):
         level = Interval("real", 0, None)
         for pname in ("threshold", "warn_threshold"):
             value = getattr(self, pname)
-            entries = value.items() if isinstance(value, Mapping) else [(None, value)]
+            entries: Any = value.items() if isinstance(value, Mapping) else [(None, value)]
             for key, v in entries:
                 where = pname if key is None else f"{pname}[{key!r}]"
                 if v is None and key is None:

@@ -107,7 +107,7 @@ class CategoryGate(Gate):
         allowed: Mapping[str, Sequence[Any]] | None = None,
         max_unknown_share: float = 0.0,
         on_new: str = "warn",
-        calibration: Mapping[str, Mapping[str, int]] | None = None,
+        calibration: Mapping[str, Mapping[str, Any]] | None = None,
         alpha: float = DEFAULT_ALPHA,
         name: str | None = None,
         blocking: bool = True,

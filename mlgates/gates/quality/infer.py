@@ -289,10 +289,10 @@ def quality_suite_from_reference(
                 continue
             low, high = _round_out(low, up=False), _round_out(high, up=True)
             present = values[c][~np.isnan(values[c])]
-            b, a, _ = outside_counts(present, low, high)
+            n_low, n_high, _ = outside_counts(present, low, high)
             fences[c] = {"low": low, "high": high}
-            shares[c] = _share((a + b) / max(1, present.size), tolerance)
-            beyond[c] = _counts(present.size, a + b)
+            shares[c] = _share((n_low + n_high) / max(1, present.size), tolerance)
+            beyond[c] = _counts(present.size, n_low + n_high)
         if shares:
             pending.append(
                 _Calibrated(OutlierGate, {"fences": fences, "max_share": shares, "name": "outliers"}, beyond)
@@ -388,7 +388,7 @@ class _Calibrated:
         self.calibration = calibration
 
     def build(self, alpha: float) -> Gate:
-        return self.cls(**self.params, calibration=self.calibration, alpha=alpha)
+        return self.cls(**self.params, calibration=self.calibration, alpha=alpha)  # type: ignore[call-arg]
 
 
 def _counts(n: int, k: int) -> dict[str, int]:
