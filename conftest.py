@@ -11,6 +11,8 @@ from __future__ import annotations
 import importlib.util
 import os
 
+import pytest
+
 
 def _evidently_importable() -> bool:
     if importlib.util.find_spec("evidently") is None:
@@ -31,3 +33,24 @@ if not _evidently_importable():
             'pip install -e ".[evidently,dev]" (pandas<3)'
         )
     collect_ignore += ["mlgates/integrations/evidently.py", "tests/integrations/evidently"]
+
+if importlib.util.find_spec("mlflow") is None:  # the mlflow extra (in dev): its module's doctests
+    collect_ignore += ["mlgates/integrations/mlflow.py"]
+
+
+@pytest.fixture(autouse=True)
+def _emitted_reason_codes_are_registered():
+    """Every verdict a built-in gate returns in the test session carries registered reason
+    codes only (mlgates/core/reasons.py), however the code was built (tests/test_reason_codes.py)."""
+    from mlgates.core.gate import add_verdict_listener, remove_verdict_listener
+    from mlgates.core.reasons import unregistered
+
+    seen: list[tuple[str, str]] = []
+
+    def listener(verdict):
+        seen.extend(unregistered(verdict))
+
+    add_verdict_listener(listener)
+    yield
+    remove_verdict_listener(listener)
+    assert not seen, f"unregistered reason codes (register them in mlgates/core/reasons.py): {seen}"

@@ -3,7 +3,8 @@
 #
 # Evidently 0.7 does not import under pandas 3, so `mlgates[evidently]` pins pandas<3. Here the
 # whole suite runs (core tests, doctests under mlgates/, notebooks, and tests/integrations/evidently
-# with the parity tests), which is also how pandas 2.x support is tested. MLGATES_REQUIRE_EVIDENTLY=1
+# with the parity tests; the default fast set, then the slow set with `-m slow`), which is also how
+# pandas 2.x support is tested. MLGATES_REQUIRE_EVIDENTLY=1
 # makes a failed `import evidently` a collection error instead of a silently skipped folder.
 # Then the drift benchmark runs both libraries once on small data in this environment (it prints
 # timings and the largest statistic difference; nothing is asserted on timings).
@@ -18,4 +19,5 @@ python3 -m venv "$tmp/venv"
 "$tmp/venv/bin/pip" install -q -e ".[evidently,dev]"
 "$tmp/venv/bin/python" -c "import evidently, pandas; print(f'== evidently environment: pandas {pandas.__version__}, evidently {evidently.__version__} ==')"
 MLGATES_REQUIRE_EVIDENTLY=1 "$tmp/venv/bin/python" -m pytest "$@"
+MLGATES_REQUIRE_EVIDENTLY=1 "$tmp/venv/bin/python" -m pytest -m slow "$@"
 "$tmp/venv/bin/python" benchmarks/drift_vs_evidently.py --rows 10000 --evidently-venv "$tmp/venv"

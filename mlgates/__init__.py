@@ -10,6 +10,7 @@ fairlearn) are imported on first use.
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from mlgates._exports import LAZY_EXPORTS
@@ -23,11 +24,14 @@ from mlgates.core.suite import Suite
 from mlgates.core.verdict import Verdict
 
 if TYPE_CHECKING:  # static view of the lazy names (tests keep it in step with _exports)
+    from mlgates.core.inputs import read_table
     from mlgates.fingerprints import TableFingerprint, fingerprint, fingerprint_table
     from mlgates.fingerprints.environment import capture_environment
     from mlgates.fingerprints.manifest import Manifest
     from mlgates.gates.drift import DriftGate, MultivariateDriftGate
     from mlgates.gates.fairness import DisparateImpactGate, FairnessGate
+    from mlgates.gates.label_free import ConceptDriftGate, DriftImpactGate, FeatureRelevanceGate
+    from mlgates.gates.monitoring import AnytimeDriftGate, SequentialGate, Windowed
     from mlgates.gates.performance import BeatsBaselineGate, CalibrationGate, PerformanceGate
     from mlgates.gates.quality import (
         CategoryGate,
@@ -50,7 +54,18 @@ if TYPE_CHECKING:  # static view of the lazy names (tests keep it in step with _
         quality_suite_from_reference,
     )
     from mlgates.gates.reproducibility import DeterminismGate, ReproducibilityGate
+    from mlgates.gates.security import (
+        Allowlist,
+        ArtifactSafetyGate,
+        SecretsGate,
+        SensitiveDataGate,
+        UnsafeArtifactError,
+        safe_load,
+    )
     from mlgates.integrations.evidently import EvidentlyGate
+    from mlgates.record import Ledger
+    from mlgates.record.card import model_card
+    from mlgates.record.gates import PromotionGate, UnmanagedModelsGate
 
 _EAGER = [
     "ConfigError",
@@ -86,4 +101,13 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(LAZY_EXPORTS))
+    """The public API only: ``__all__``, the extras' lazy names, and the mlgates subpackages
+    already imported (not ``Any``, ``TYPE_CHECKING``, ``annotations`` or ``importlib``)."""
+    loaded = [
+        name
+        for name, value in globals().items()
+        if isinstance(value, ModuleType)
+        and not name.startswith("_")
+        and value.__name__.startswith("mlgates.")
+    ]
+    return sorted({*__all__, *LAZY_EXPORTS, *loaded})

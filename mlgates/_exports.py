@@ -37,6 +37,10 @@ LAZY_EXPORTS: dict[str, str] = {
     "TrainTestLeakageGate": "mlgates.gates.quality",
     "UniqueGate": "mlgates.gates.quality",
     "quality_suite_from_reference": "mlgates.gates.quality",
+    # monitoring (windows over time, sequential detection, anytime-valid repeated checks)
+    "AnytimeDriftGate": "mlgates.gates.monitoring",
+    "SequentialGate": "mlgates.gates.monitoring",
+    "Windowed": "mlgates.gates.monitoring",
     # reproducibility
     "DeterminismGate": "mlgates.gates.reproducibility",
     "Manifest": "mlgates.fingerprints.manifest",
@@ -45,6 +49,27 @@ LAZY_EXPORTS: dict[str, str] = {
     "capture_environment": "mlgates.fingerprints.environment",
     "fingerprint": "mlgates.fingerprints",
     "fingerprint_table": "mlgates.fingerprints",
+    # the release record
+    "Ledger": "mlgates.record",
+    "PromotionGate": "mlgates.record.gates",
+    "UnmanagedModelsGate": "mlgates.record.gates",
+    "model_card": "mlgates.record.card",
+    # label-free: before the labels arrive, and when they do
+    "ConceptDriftGate": "mlgates.gates.label_free",
+    "DriftImpactGate": "mlgates.gates.label_free",
+    "FeatureRelevanceGate": "mlgates.gates.label_free",
+    # security
+    "Allowlist": "mlgates.gates.security",
+    "ArtifactSafetyGate": "mlgates.gates.security",
+    "SecretsGate": "mlgates.gates.security",
+    "SensitiveDataGate": "mlgates.gates.security",
+    "UnsafeArtifactError": "mlgates.gates.security",
+    "safe_load": "mlgates.gates.security",
+    # tables (the one reader of data files: CLI, fingerprints and Python alike)
+    "read_table": "mlgates.core.inputs",
     # integrations (need their extra; importing without it raises ImportError naming it)
     "EvidentlyGate": "mlgates.integrations.evidently",
 }
+
+#: Exported gate classes whose names do not end in "Gate" (config files resolve them by name too).
+GATE_WRAPPERS = frozenset({"Windowed"})

@@ -3,7 +3,10 @@
 Exit codes of ``check``: 0 passed (PASS, or WARN unless ``--fail-on warn``), 1 failed (FAIL or
 SKIP), 2 error (bad suite file, unreadable data, a column that is not there, a gate that could
 not judge its input). User mistakes print one line naming the file, key or column and the fix;
-``--debug`` shows the traceback.
+``--debug`` shows the traceback. Every line that carries a name from the data, the suite file or
+an error goes through :func:`mlgates.report.safe_text`: a column name cannot forge a line of the
+CI log or send escape sequences to the terminal. Only public API is used here (the layering test
+in tests/test_layers.py checks it).
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from mlgates.core.errors import MlgatesError
+from mlgates.cli_init import init_text, starter_suite  # noqa: F401 - their home before cli_init
+from mlgates.core.errors import InputError, MlgatesError
+from mlgates.report import safe_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,8 +47,10 @@ _SUFFIX_FORMATS = {
 _PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".jbl")
 
 _MODEL_HELP = (
-    "Loading a model from a pickle or joblib file EXECUTES CODE from that file: only load files "
-    "you trust. mlgates refuses unless --trust-model is given. Files ending in .skops are loaded "
+    "Loading a model from a pickle or joblib file EXECUTES CODE from that file: mlgates loads one "
+    "only after a static scan finds every global it imports on the allowlist (--allow, default the "
+    "'sklearn' preset), through an unpickler that refuses anything else (mlgates.safe_load); "
+    "--trust-model skips both. Files ending in .skops are loaded "
     "with skops (pip install skops), which checks types before loading."
 )
 
@@ -84,7 +91,13 @@ def register(subparsers: Any) -> None:
     check.add_argument(
         "--trust-model",
         action="store_true",
-        help="allow loading pickle/joblib model files, which executes code from them",
+        help="load pickle/joblib model files without the allowlist scan (executes any code in them)",
+    )
+    check.add_argument(
+        "--allow",
+        action="append",
+        metavar="SPEC",
+        help="allowlist for model files: a preset, a .json from `mlgates audit --learn`, or module:qualname",
     )
     check.add_argument(
         "--format",
@@ -110,6 +123,9 @@ def register(subparsers: Any) -> None:
     )
     check.add_argument("--no-color", action="store_true", help="no ANSI colors in text output")
     check.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    from mlgates.cli_ledger import add_record_options
+
+    add_record_options(check)  # --record [DIR], --model-name, --stage
     check.set_defaults(handler=run_check)
 
     init = subparsers.add_parser(
@@ -142,7 +158,7 @@ def dispatch(args: argparse.Namespace) -> int:
     except (MlgatesError, OSError) as exc:
         if getattr(args, "debug", False):
             traceback.print_exc()
-        print(f"mlgates {args.command}: error: {exc}", file=sys.stderr)
+        print(f"mlgates {args.command}: error: {safe_text(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"mlgates {args.command}: interrupted", file=sys.stderr)
@@ -152,7 +168,7 @@ def dispatch(args: argparse.Namespace) -> int:
             traceback.print_exc()
         else:
             print(
-                f"mlgates {args.command}: unexpected {type(exc).__name__}: {exc} "
+                f"mlgates {args.command}: unexpected {type(exc).__name__}: {safe_text(exc)} "
                 "(rerun with --debug for the traceback)",
                 file=sys.stderr,
             )
@@ -161,39 +177,41 @@ def dispatch(args: argparse.Namespace) -> int:
 
 # -- reading inputs -------------------------------------------------------------------------
 def read_table(path: str | os.PathLike[str], option: str = "--current") -> pd.DataFrame:
-    """Read a CSV (optionally compressed) or Parquet file; errors name the file and the fix."""
-    import pandas as pd
+    """Read a data file with :func:`mlgates.core.inputs.read_table` (the dtypes ``mlgates lock``
+    fingerprints); errors name the option, the file and the fix."""
+    from mlgates.core.inputs import read_table as read
 
+    p, _ = table_path(path, option)
+    try:
+        return read(p)
+    except InputError as exc:  # e.g. Parquet/Feather without pyarrow
+        raise CliError(f"{option} {exc}") from None
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"{option} {p}: cannot read the file: {exc}") from exc
+
+
+def table_path(path: str | os.PathLike[str], option: str = "--current") -> tuple[Path, str]:
+    """The data file and its format, checked without reading it (so that a mistyped path is
+    reported before anything slow happens); errors name the option, the file and the fix."""
     p = Path(path)
     if not p.exists():
         raise CliError(f"{option} {p}: no such file.")
     if p.is_dir():
         raise CliError(f"{option} {p}: is a directory; pass a .csv or .parquet file.")
-    from mlgates.fingerprints._objects import CSV_READ_POLICY, table_format
+    from mlgates.core._io import table_format
 
-    fmt = table_format(p)  # the same recognition and CSV parsing as `mlgates fingerprint`/`lock`
-    try:
-        if fmt in ("parquet", "feather"):
-            try:
-                import pyarrow  # noqa: F401
-            except ImportError:
-                raise CliError(
-                    f"{option} {p}: reading {fmt.title()} needs pyarrow: pip install mlgates[parquet]"
-                ) from None
-            return pd.read_parquet(p) if fmt == "parquet" else pd.read_feather(p)
-        if fmt in ("csv", "tsv"):
-            return pd.read_csv(p, sep="\t" if fmt == "tsv" else ",", **CSV_READ_POLICY)
-    except CliError:
-        raise
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        raise CliError(f"{option} {p}: cannot read the file: {exc}") from exc
-    raise CliError(
-        f"{option} {p}: unknown file type {p.suffix!r}; use .csv or .tsv (optionally .gz/.bz2/.zip/.xz), "
-        ".parquet or .feather."
-    )
+    fmt = table_format(p)  # the same recognition and reading as `mlgates fingerprint`/`lock`
+    if fmt not in ("parquet", "feather", "csv", "tsv"):
+        raise CliError(
+            f"{option} {p}: unknown file type {p.suffix!r}; use .csv or .tsv (optionally "
+            ".gz/.bz2/.zip/.xz), .parquet or .feather."
+        )
+    return p, fmt
 
 
-def _check_columns(frame: pd.DataFrame, columns: Sequence[str], option: str, path: str) -> None:
+def _check_columns(
+    frame: pd.DataFrame, columns: Sequence[str], option: str, path: str | os.PathLike[str]
+) -> None:
     names = [str(c) for c in frame.columns]
     for col in columns:
         if col in frame.columns:
@@ -204,8 +222,11 @@ def _check_columns(frame: pd.DataFrame, columns: Sequence[str], option: str, pat
         raise CliError(f"{option} {col!r} is not a column of {path}.{hint} Columns: {shown}.")
 
 
-def load_model(path: str, *, trust: bool, option: str = "--model") -> Any:
-    """Load a model file: ``.skops`` with skops (types checked), pickle/joblib only if trusted."""
+def load_model(
+    path: str | os.PathLike[str], *, trust: bool, option: str = "--model", allow: Any = None
+) -> Any:
+    """Load a model file: ``.skops`` with skops (types checked), pickle/joblib with
+    :func:`mlgates.safe_load` (allowlist ``allow``, default the sklearn preset) unless trusted."""
     p = Path(path)
     if not p.exists():
         raise CliError(f"{option} {p}: no such file.")
@@ -224,11 +245,17 @@ def load_model(path: str, *, trust: bool, option: str = "--model") -> Any:
         return sio.load(p, trusted=untrusted or None)
     if name.endswith(_PICKLE_SUFFIXES):
         if not trust:
-            raise CliError(
-                f"{option} {p}: loading a pickle/joblib file executes code from it. If you trust "
-                "this file, pass --trust-model; otherwise save the model with skops (.skops) or "
-                "pass predictions as columns (--prediction/--proba)."
-            )
+            from mlgates.gates.security import UnsafeArtifactError, safe_load
+
+            try:
+                return safe_load(p, allow=allow or "sklearn")
+            except (UnsafeArtifactError, ValueError) as exc:
+                raise CliError(
+                    f"{option} {p}: not loaded: {exc}. Loading a pickle/joblib file executes code from "
+                    "it, so mlgates loads only files whose globals are on the allowlist: add your own "
+                    "classes with --allow module:qualname (or a baseline from `mlgates audit --learn`), "
+                    "or pass --trust-model if you trust this file."
+                ) from None
         import joblib
 
         return joblib.load(p)
@@ -264,33 +291,31 @@ def _inputs(args: argparse.Namespace) -> dict[str, Any]:
         _check_columns(frame, args.sensitive, "--sensitive", path)
         inputs["sensitive_features"] = list(args.sensitive)
     if args.model:
-        inputs["model"] = load_model(args.model, trust=args.trust_model, option="--model")
+        inputs["model"] = load_model(args.model, trust=args.trust_model, option="--model", allow=args.allow)
     if args.baseline_model:
         inputs["baseline_model"] = load_model(
-            args.baseline_model, trust=args.trust_model, option="--baseline-model"
+            args.baseline_model, trust=args.trust_model, option="--baseline-model", allow=args.allow
         )
     return inputs
 
 
 # -- check ----------------------------------------------------------------------------------
 def render(verdict: Verdict, fmt: str, *, color: bool = False) -> str:
-    """The verdict in one of :data:`FORMATS`."""
+    """The verdict in one of :data:`FORMATS` (through :func:`mlgates.report.render`)."""
+    from mlgates import report
+
+    if fmt not in FORMATS:
+        raise CliError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}.")
     if fmt == "text":
-        return verdict.to_text(color=color) + "\n"
+        return report.render(verdict, "text", color=color) + "\n"
     if fmt == "json":
-        return verdict.to_json() + "\n"
-    if fmt == "markdown":
-        return verdict.to_markdown()
-    if fmt == "junit":
-        return verdict.to_junit_xml()
-    if fmt == "html":
-        return verdict.to_html()
-    raise CliError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}.")
+        return report.render(verdict, "json") + "\n"
+    return report.render(verdict, fmt)
 
 
 def _progress_printer(stream: TextIO) -> Callable[[int, int, Gate], None]:
     def show(i: int, n: int, gate: Gate) -> None:
-        stream.write(f"\r\033[K[{i + 1}/{n}] {gate.display_name} ...")
+        stream.write(f"\r\033[K[{i + 1}/{n}] {safe_text(gate.display_name)} ...")
         stream.flush()
 
     return show
@@ -298,13 +323,7 @@ def _progress_printer(stream: TextIO) -> Callable[[int, int, Gate], None]:
 
 def run_suite(gate: Gate, inputs: dict[str, Any], *, progress: Callable[..., None] | None) -> Verdict:
     """Check ``gate`` on ``inputs``, reporting progress per top-level member of a suite."""
-    from mlgates.core.context import CheckContext
-    from mlgates.core.suite import Suite
-
-    if isinstance(gate, Suite) and progress is not None:
-        gate.validate()
-        return gate._run(CheckContext(inputs), progress=progress)
-    return gate.check(**inputs)
+    return gate.check(**inputs, progress=progress)
 
 
 def _append_step_summary(verdict: Verdict) -> None:
@@ -313,12 +332,16 @@ def _append_step_summary(verdict: Verdict) -> None:
         return
     try:
         with open(path, "a", encoding="utf-8") as fh:
-            fh.write(verdict.to_markdown() + "\n")
+            fh.write(render(verdict, "markdown") + "\n")
     except OSError as exc:
-        print(f"mlgates check: warning: cannot append to GITHUB_STEP_SUMMARY {path}: {exc}", file=sys.stderr)
+        print(
+            f"mlgates check: warning: cannot append to GITHUB_STEP_SUMMARY {safe_text(path)}: "
+            f"{safe_text(exc)}",
+            file=sys.stderr,
+        )
 
 
-def _outputs(paths: Sequence[str], fmt: str | None) -> list[tuple[Path, str]]:
+def output_paths(paths: Sequence[str], fmt: str | None) -> list[tuple[Path, str]]:
     """Each ``--output`` with its format: ``--format`` for a single output, else the suffix.
 
     Checked before any gate runs: an unknown suffix is refused (unless ``--format`` names the
@@ -390,6 +413,56 @@ def missing_input_hints(verdict: Verdict) -> list[str]:
     return hints
 
 
+#: ``mlgates check`` option -> the ``check()`` input it provides.
+_OPTION_INPUTS = {
+    "reference": "reference",
+    "current": "current",
+    "target": "target",
+    "prediction": "prediction",
+    "proba": "proba",
+    "baseline_prediction": "baseline_prediction",
+    "baseline_proba": "baseline_proba",
+    "sensitive": "sensitive_features",
+    "model": "model",
+    "baseline_model": "baseline_model",
+}
+
+
+def _leaves(gate: Gate) -> list[Gate]:
+    from mlgates.core.suite import Suite
+
+    if isinstance(gate, Suite):
+        return [leaf for g in gate.gates for leaf in _leaves(g)]
+    return [gate]
+
+
+def missing_options(gate: Gate, args: argparse.Namespace) -> str | None:
+    """One line naming every option the suite needs but the command line lacks (with the
+    gates that need each), or None. Checked before any file is read or any gate runs."""
+    given = [name for option, name in _OPTION_INPUTS.items() if getattr(args, option, None)]
+    missing = gate.missing_inputs(given)
+    if not missing:
+        return None
+    parts = []
+    for group in missing:
+        needers = [g.display_name for g in _leaves(gate) if group in g.missing_inputs(given)]
+        options = " or ".join(_short_option(n) for n in group)
+        count = f"{len(needers)} gates: " if len(needers) > 4 else ""
+        shown = ", ".join(needers[:4]) + (", ..." if len(needers) > 4 else "")
+        parts.append(f"{options} (needed by {count}{shown})" if needers else options)
+    noun = "option" if len(parts) == 1 else "options"
+    trust = " (pickle/joblib model files also need --trust-model)" if "--model" in " ".join(parts) else ""
+    return f"missing {noun}: " + "; ".join(parts) + f". Pass them and run again{trust}."
+
+
+def _short_option(name: str) -> str:
+    """``--model PATH`` for the input ``model``; inputs without an option say so."""
+    option = INPUT_OPTIONS.get(name)
+    if option is None:
+        return f"{name}=... (no command-line option: run this gate from Python)"
+    return option.split(" (")[0]
+
+
 def run_check(args: argparse.Namespace) -> int:
     """Handler of ``mlgates check``; returns the exit code."""
     from mlgates.core.config import load_suite
@@ -405,7 +478,16 @@ def run_check(args: argparse.Namespace) -> int:
             f"{suite_path}: the suite has no gates; add [[gates]] blocks (mlgates init --reference PATH "
             "writes a starter suite)."
         )
-    outputs = _outputs(args.output or [], args.format)
+    outputs = output_paths(args.output or [], args.format)
+    for option in ("reference", "current"):  # mistyped paths first: cheap, and the likelier slip
+        if getattr(args, option):
+            table_path(getattr(args, option), f"--{option}")
+    try:
+        problem = missing_options(gate, args)
+    except MlgatesError as exc:  # a parameter only checked at use (e.g. an unknown metric)
+        raise CliError(f"{suite_path}: {exc}") from exc
+    if problem is not None:  # one line, before reading data or running any gate
+        raise CliError(problem)
     inputs = _inputs(args)
     fmt = args.format or "text"
     show_progress = not args.quiet and sys.stderr.isatty()
@@ -418,6 +500,24 @@ def run_check(args: argparse.Namespace) -> int:
     if show_progress:
         sys.stderr.write("\r\033[K")
         sys.stderr.flush()
+    write_verdict(verdict, args, outputs, fmt)
+    _append_step_summary(verdict)
+    if args.record is not None:
+        from mlgates.cli_ledger import record_check
+
+        record_check(args, gate, inputs, verdict)
+    code = exit_code(verdict, args)
+    for hint in missing_input_hints(verdict):  # the CLI's names for what a gate missed
+        print(f"mlgates check: {safe_text(hint)}", file=sys.stderr)
+    print_status(verdict, args, outputs, fmt, code)
+    return code
+
+
+def write_verdict(
+    verdict: Verdict, args: argparse.Namespace, outputs: list[tuple[Path, str]], fmt: str
+) -> None:
+    """Write the report files and print the verdict (text to a terminal in colour unless
+    ``--no-color`` or ``NO_COLOR``); shared by every command that judges (check, audit)."""
     color = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
     if outputs:
         for out, out_fmt in outputs:
@@ -425,110 +525,32 @@ def run_check(args: argparse.Namespace) -> int:
         if not args.quiet:
             sys.stdout.write(render(verdict, "text", color=color))
             for out, out_fmt in outputs:
-                print(f"wrote {out_fmt} report to {out}")
+                print(f"wrote {out_fmt} report to {safe_text(out)}")
     elif not (args.quiet and fmt == "text"):
         sys.stdout.write(render(verdict, fmt, color=color and fmt == "text"))
-    _append_step_summary(verdict)
+
+
+def exit_code(verdict: Verdict, args: argparse.Namespace) -> int:
+    """0 passed, 1 failed, 2 error; with ``--fail-on warn`` a WARN is 1."""
     code = verdict.exit_code
     if args.fail_on == "warn" and code == 0 and verdict.status.value == "warn":
         code = 1
-    for hint in missing_input_hints(verdict):  # the CLI's names for what a gate missed
-        print(f"mlgates check: {hint}", file=sys.stderr)
-    if not args.quiet and (fmt == "text" or outputs):
-        print(f"status: {verdict.status.value.upper()} (exit code {code})", file=sys.stderr)
     return code
 
 
+def print_status(
+    verdict: Verdict, args: argparse.Namespace, outputs: list[tuple[Path, str]], fmt: str, code: int
+) -> None:
+    """The closing ``status: ... (exit code N)`` line on stderr (not in quiet or machine formats)."""
+    if not args.quiet and (fmt == "text" or outputs):
+        print(f"status: {verdict.status.value.upper()} (exit code {code})", file=sys.stderr)
+
+
 # -- init -----------------------------------------------------------------------------------
-_HEADER = """\
-# mlgates suite written by `mlgates init` from {reference}.
-# It is a starting point: review every threshold before you commit it.
-#
-# Run it:
-#   mlgates check {output} --reference {reference} --current NEW_DATA.csv{target_arg}
-# Exit codes: 0 passed, 1 failed, 2 error. Docs: docs/index.md and docs/ci.md.
-"""
-
-_DRIFT = """
-# Drift: compares each column of --current with --reference (so `mlgates check` needs both).
-# With the defaults the test or distance is chosen per column type and size and recorded in
-# the verdict; the parameters are described in docs/drift.md. blocking = false: with large
-# samples even harmless shifts are significant, so drift is reported as a warning (exit 0)
-# until you have seen a few runs and chosen thresholds; then set blocking = true (or delete
-# the line) to make drift fail a run.
-[[gates]]
-type = "DriftGate"
-name = "drift"
-blocking = false
-"""
-
-_COMMENTED = """
-# ---------------------------------------------------------------------------------------------
-# More gates to consider. Uncomment a block to use it (each [[gates]] block adds one gate to
-# this suite); the parameters of each gate are described in docs/<family>.md.
-#
-# Performance: needs --target and either --prediction/--proba columns or --model. Fails when
-# the metric is below min_value (0.8 is an example: set your own floor), or compare with a
-# baseline (--baseline-prediction or --baseline-model, max_drop = ...), see docs/performance.md.
-# [[gates]]
-# type = "PerformanceGate"
-# name = "performance"
-# metric = "accuracy"
-# min_value = 0.8
-#
-# Fairness: needs --target, predictions (or --model) and --sensitive COL ... Compares groups of
-# the sensitive columns (e.g. demographic parity, equalized odds), see docs/fairness.md.
-# [[gates]]
-# type = "FairnessGate"
-# name = "fairness"
-#
-# Disparate impact (the four-fifths rule): selection-rate ratio between groups of --sensitive.
-# [[gates]]
-# type = "DisparateImpactGate"
-# name = "disparate_impact"
-"""
-
-
-def starter_suite(reference: pd.DataFrame, *, target: str | None = None) -> Gate:
-    """The quality part of the starter suite: :func:`mlgates.quality_suite_from_reference`
-    (thresholds inferred from ``reference`` with documented tolerances), named for the whole file."""
-    import mlgates
-
-    return mlgates.quality_suite_from_reference(reference, target=target, name="mlgates checks")
-
-
-def init_text(reference: pd.DataFrame, *, reference_path: str, output: str, target: str | None) -> str:
-    """The text of the starter suite file (TOML)."""
-    import tomli_w
-
-    from mlgates.core.config import SUITE_SCHEMA, _strip_none, gate_to_config
-
-    suite = starter_suite(reference, target=target)
-    data = _strip_none({"schema": SUITE_SCHEMA, **gate_to_config(suite)}, "suite")
-    gates = data.pop("gates", [])
-    # every gate as a [[gates]] table (tomli_w would inline a short array), so that the drift
-    # block and the commented blocks appended below extend the same array
-    chunks = [tomli_w.dumps(data)]
-    for gate_config in gates:
-        chunk = tomli_w.dumps({"gates": gate_config})
-        chunks.append("[[gates]]" + chunk.removeprefix("[gates]"))
-    body = "\n".join(chunks)
-
-    def one_line(text: str) -> str:  # paths and names go into comments: keep them on one line
-        return " ".join(str(text).splitlines())
-
-    header = _HEADER.format(
-        reference=one_line(reference_path),
-        output=one_line(output),
-        target_arg=f" --target {one_line(target)}" if target else "",
-    )
-    notes = "# The quality gates below were inferred from the reference by quality_suite_from_reference.\n\n"
-    return header + "\n" + notes + body + _DRIFT + _COMMENTED
-
-
 def run_init(args: argparse.Namespace) -> int:
     """Handler of ``mlgates init``."""
-    from mlgates.core.config import _atomic_write, load_suite
+    from mlgates.core._io import atomic_write
+    from mlgates.core.config import load_suite
 
     out = Path(args.output)
     if out.suffix.lower() != ".toml":
@@ -540,10 +562,13 @@ def run_init(args: argparse.Namespace) -> int:
     if out.exists() and not args.force:
         raise CliError(f"{out} exists; pass --force to overwrite it or --output another path.")
     text = init_text(reference, reference_path=args.reference, output=str(out), target=args.target)
-    _atomic_write(out, text)
+    atomic_write(out, text)
     load_suite(out)  # what we wrote must load
+    target = f" --target {args.target}" if args.target else ""
     print(
-        f"wrote {out}: review it, then run: mlgates check {out} --reference {args.reference} "
-        f"--current NEW_DATA.csv" + (f" --target {args.target}" if args.target else "")
+        safe_text(
+            f"wrote {out}: review it, then run: mlgates check {out} --reference {args.reference} "
+            f"--current NEW_DATA.csv{target}"
+        )
     )
     return 0

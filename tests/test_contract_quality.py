@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import mlgates
-from mlgates.testing import check_gate, example_inputs
+from mlgates.testing import CHECKS, check_gate, example_inputs, gate_checks
 
 
 def _timed_inputs() -> dict:
@@ -52,11 +54,24 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    "gate, inputs", CASES, ids=[f"{type(g).__name__}-{i}" for i, (g, _) in enumerate(CASES)]
-)
-def test_check_gate(gate, inputs):
-    verdict = check_gate(gate, inputs=inputs)
+IDS = [f"{type(g).__name__}-{i}" for i, (g, _) in enumerate(CASES)]
+
+
+@functools.cache
+def _checks(case: int) -> dict:
+    gate, inputs = CASES[case]
+    return dict(gate_checks(gate, inputs=inputs))
+
+
+@pytest.mark.parametrize("check", CHECKS)
+@pytest.mark.parametrize("case", range(len(CASES)), ids=IDS)
+def test_contract(case, check):
+    _checks(case)[check]()
+
+
+@pytest.mark.parametrize("gate, inputs", CASES, ids=IDS)
+def test_judged(gate, inputs):
+    verdict = gate.check(**inputs)
     assert verdict.status is not mlgates.Status.ERROR, verdict.to_text()
 
 

@@ -426,6 +426,52 @@ def test_directory_by_relative_paths_and_content(tmp_path):
     assert fp(noise) == base
 
 
+def _pinned_tree(root: Path) -> Path:
+    import os
+
+    (root / "a").mkdir(parents=True)
+    (root / "a" / "b.txt").write_bytes(b"b\n")
+    (root / "a-c.txt").write_bytes(b"c\n")  # sorts before "a/b.txt": whole relative paths are sorted
+    (root / "t.csv").write_text("x,y\n1,0.5\n2,\n")
+    (root / "__pycache__").mkdir()
+    (root / "__pycache__" / "m.pyc").write_bytes(b"\x00")
+    (root / "m.pyc").write_bytes(b"\x00")
+    (root / "empty").mkdir()
+    os.symlink("a-c.txt", root / "link.txt")
+    return root
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="creating symlinks needs privileges on Windows")
+def test_pinned_directory_fingerprint(tmp_path):
+    # PIN: computed once with the os.walk implementation (scheme mlg1); a directory without
+    # symlinked directories keeps its fingerprint under the walker that follows them
+    assert fp(_pinned_tree(tmp_path / "t")) == "mlg1-xxh3_128:751d700184cacfeeeb729dfd09cf60b7"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="creating symlinks needs privileges on Windows")
+def test_directory_follows_symlinked_directories_and_stops_at_loops(tmp_path):
+    import os
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.txt").write_text("1")
+    proj = tmp_path / "proj"
+    (proj / "sub").mkdir(parents=True)
+    os.symlink("../../outside", proj / "sub" / "linked")
+    os.symlink("..", proj / "sub" / "up")  # a loop
+    before = fp(proj)
+    (outside / "x.txt").write_text("2")
+    assert fp(proj) != before  # content behind the symlinked directory counts
+    copy = tmp_path / "copy"
+    (copy / "sub" / "linked").mkdir(parents=True)
+    (copy / "sub" / "linked" / "x.txt").write_text("2")
+    os.symlink("..", copy / "sub" / "up")
+    assert fp(copy) == fp(proj)  # a link to a directory hashes like the directory copied in
+    os.unlink(copy / "sub" / "up")
+    os.symlink(".", copy / "sub" / "up")  # another loop: its link text is hashed
+    assert fp(copy) != fp(proj)
+
+
 def test_parquet_files_hash_their_table_not_the_writer_bytes(tmp_path):
     df = _mixed(200).drop(columns=["z"])
     snappy, zstd = tmp_path / "a.parquet", tmp_path / "b.parquet"

@@ -64,7 +64,9 @@ def test_named_metrics_match_fairlearn(metric, method, features, weighted):
     aggs = ["worst_case", "mean"] if metric.startswith("equalized_odds") else ["worst_case"]
     weight = DF["w"].to_numpy() if weighted else None
     for agg in aggs:
-        gate = FairnessGate(metric, method=method, agg=agg, sensitive_features=features, min_group_size=1)
+        gate = FairnessGate(
+            metric, method=method, combine_rates=agg, sensitive_features=features, min_group_size=1
+        )
         v = gate.check(current=DF, target="y", prediction="pred", sample_weight=weight)
         ours = v.metrics[metric]
         theirs = getattr(flm, metric)(
@@ -268,7 +270,7 @@ def test_difference_zero_denominator_group_is_excluded_not_zero():
     ).difference()
     assert abs(v.metrics["equalized_odds_difference"] - max(tpr, fpr)) <= TOL
     assert v.metrics["equalized_odds_difference"] < theirs
-    (undefined,) = [f for f in v.findings if f.reason == "undefined_rate"]
+    (undefined,) = [f for f in v.findings if f.reason == "undefined_statistic"]
     assert undefined.subject == "a=a4" and undefined.method == "true_positive_rate"
     assert undefined.statistic is None and undefined.status is Status.WARN
     assert "not counted as 0" in undefined.message
@@ -282,7 +284,7 @@ def test_ratio_zero_denominator_group():
         current=df, target="y", prediction="pred"
     )
     assert v.metrics["equal_opportunity_ratio"] > 0.5
-    assert v.status is Status.WARN and v.reason == "undefined_rate"
+    assert v.status is Status.WARN and v.reason == "undefined_statistic"
 
 
 def test_probabilities_as_predictions_error_unless_threshold():
@@ -290,9 +292,9 @@ def test_probabilities_as_predictions_error_unless_threshold():
     fl = flm.demographic_parity_difference(DF["y"], proba, sensitive_features=DF["a"])
     assert fl == 0.0  # fairlearn: selection rate = share of predictions equal to 1 -> all 0
     v = FairnessGate(sensitive_features="a").check(current=DF, target="y", prediction=proba.to_numpy())
-    assert v.status is Status.ERROR and v.reason == "probabilities_given"
-    assert "threshold=" in v.message
-    v = FairnessGate(sensitive_features="a", threshold=0.5).check(
+    assert v.status is Status.ERROR and v.reason == "probabilities_as_labels"
+    assert "decision_threshold=" in v.message
+    v = FairnessGate(sensitive_features="a", decision_threshold=0.5).check(
         current=DF, target="y", prediction=proba.to_numpy()
     )
     expected = flm.demographic_parity_difference(DF["y"], proba >= 0.5, sensitive_features=DF["a"])
@@ -306,7 +308,7 @@ def test_threshold_uses_proba_input_and_model():
     model = LogisticRegression().fit(x, DF["y"])
     cut = model.predict_proba(x)[:, 1] >= 0.3
     expected = flm.demographic_parity_difference(DF["y"], cut, sensitive_features=DF["a"])
-    v = FairnessGate(threshold=0.3).check(
+    v = FairnessGate(decision_threshold=0.3).check(
         current=x, target=DF["y"].to_numpy(), model=model, sensitive_features=DF["a"].to_numpy()
     )
     assert abs(v.metrics["demographic_parity_difference"] - expected) <= TOL
@@ -319,7 +321,10 @@ def test_small_group_is_insufficient_not_scored():
         current=df, target="y", prediction="pred"
     )
     tiny = [f for f in v.findings if f.subject == "a=tiny"]
-    assert tiny and all(f.reason == "insufficient_samples" and f.statistic is None for f in tiny)
+    # judged on its size (group_size 10 < min_group_size 30), the metric itself not scored
+    assert tiny and all(f.reason == "insufficient_samples" and f.method == "group_size" for f in tiny)
+    assert all(f.statistic == 10 and f.threshold == 30 for f in tiny)
+    assert all("n=10 < min_group_size 30" in f.message for f in tiny)
     assert v.status is Status.WARN and "a=tiny" in v.findings[0].details["groups_excluded"]
     kept = df[df["a"] != "tiny"]
     expected = flm.demographic_parity_difference(kept["y"], kept["pred"], sensitive_features=kept["a"])
@@ -328,7 +333,7 @@ def test_small_group_is_insufficient_not_scored():
         current=df, target="y", prediction="pred"
     )
     assert failing.status is Status.FAIL
-    ignored = FairnessGate(sensitive_features="a", max_value=1.0, on_insufficient="ignore").check(
+    ignored = FairnessGate(sensitive_features="a", max_value=1.0, on_insufficient="skip").check(
         current=df, target="y", prediction="pred"
     )
     assert ignored.status is Status.PASS
@@ -343,7 +348,8 @@ def test_rate_on_few_denominator_rows_is_insufficient():
         current=df, target="y", prediction="pred"
     )
     (f,) = [f for f in v.findings if f.subject == "a=a4"]
-    assert f.reason == "insufficient_samples" and f.statistic is None and "rests on 5 rows" in f.message
+    assert f.reason == "insufficient_samples" and f.method == "group_size" and "rests on 5 rows" in f.message
+    assert f.statistic == 5 and f.threshold == 30 and f.details["support"] == 5
     kept = df[df["a"] != "a4"]
     expected = flm.equal_opportunity_difference(kept["y"], kept["pred"], sensitive_features=kept["a"])
     assert abs(v.metrics["equal_opportunity_difference"] - expected) <= TOL
@@ -364,17 +370,17 @@ def test_single_group_is_not_a_pass():
 
 def test_undecidable_never_passes_even_when_insufficient_is_ignored():
     one = DF.assign(a="only")
-    v = FairnessGate(sensitive_features="a", on_insufficient="ignore").check(current=one, prediction="pred")
+    v = FairnessGate(sensitive_features="a", on_insufficient="skip").check(current=one, prediction="pred")
     assert v.status is Status.SKIP and v.reason == "single_group"
-    v = DisparateImpactGate(sensitive_features="a", on_insufficient="ignore").check(
+    v = DisparateImpactGate(sensitive_features="a", on_insufficient="skip").check(
         current=one, prediction="pred"
     )
     assert v.status is Status.SKIP and v.reason == "single_group"
-    v = FairnessGate(sensitive_features="a", on_insufficient="ignore", min_group_size=10**6).check(
+    v = FairnessGate(sensitive_features="a", on_insufficient="skip", min_group_size=10**6).check(
         current=DF, prediction="pred"
     )
     assert v.status is Status.SKIP and v.reason == "insufficient_samples"
-    v = DisparateImpactGate(sensitive_features="a", on_insufficient="ignore", min_group_size=10**6).check(
+    v = DisparateImpactGate(sensitive_features="a", on_insufficient="skip", min_group_size=10**6).check(
         current=DF, prediction="pred"
     )
     assert v.status is Status.SKIP and v.reason == "insufficient_samples"
@@ -394,7 +400,7 @@ def test_undefined_aggregate_names_its_cause():
         current=no_pos, target="y", prediction="pred"
     )
     assert np.isnan(v.metrics["equalized_odds_difference"])
-    assert v.status is Status.WARN and v.reason == "undefined_rate"
+    assert v.status is Status.WARN and v.reason == "undefined_statistic"
     assert "true_positive_rate undefined in every group: no rows with a positive label" in v.message
     assert "fewer than two groups" not in v.message and "false_positive_rate" not in v.findings[0].message
     nobody = DF.assign(pred=0)  # nobody selected: the ratio is 0 / 0
@@ -402,7 +408,7 @@ def test_undefined_aggregate_names_its_cause():
         current=nobody, prediction="pred"
     )
     assert np.isnan(v.metrics["demographic_parity_ratio"])
-    assert v.status is Status.WARN and v.reason == "undefined_rate"
+    assert v.status is Status.WARN and v.reason == "undefined_statistic"
     assert "the largest selection_rate is 0.0%, so the ratio is 0 / 0" in v.message
     assert "fewer than two groups" not in v.message
     v = FairnessGate("demographic_parity_ratio", method="to_overall", sensitive_features="a").check(
@@ -413,7 +419,7 @@ def test_undefined_aggregate_names_its_cause():
         current=nobody, prediction="pred", baseline_prediction="base"
     )
     (worse,) = [f for f in v.findings if f.method == "fairness_non_regression"]
-    assert worse.status is Status.WARN and worse.reason == "undefined_rate" and worse.statistic is None
+    assert worse.status is Status.WARN and worse.reason == "undefined_statistic" and worse.statistic is None
     assert "undefined for the candidate (the largest selection_rate is 0.0%" in worse.message
     # groups too small stays a sample-size problem, with the groups that were used
     v = FairnessGate(sensitive_features="a", min_group_size=1500).check(current=DF, prediction="pred")
@@ -431,15 +437,15 @@ def test_missing_sensitive_values_policies():
     df = DF.copy()
     df.loc[df.index[:200], "a"] = None
     as_group = FairnessGate(sensitive_features="a").check(current=df, target="y", prediction="pred")
-    assert any(f.subject == "a=<NA>" for f in as_group.findings)
-    dropped = FairnessGate(sensitive_features="a", missing="drop").check(
+    assert any(f.subject == "a=<missing>" for f in as_group.findings)  # was a=<NA>
+    dropped = FairnessGate(sensitive_features="a", on_missing="drop").check(
         current=df, target="y", prediction="pred"
     )
     kept = df[df["a"].notna()]
     expected = flm.demographic_parity_difference(kept["y"], kept["pred"], sensitive_features=kept["a"])
     assert abs(dropped.metrics["demographic_parity_difference"] - expected) <= TOL
     assert dropped.params["n_dropped_missing"] == 200
-    err = FairnessGate(sensitive_features="a", missing="error").check(
+    err = FairnessGate(sensitive_features="a", on_missing="error").check(
         current=df, target="y", prediction="pred"
     )
     assert err.status is Status.ERROR and err.reason == "missing_sensitive_values"
@@ -476,7 +482,7 @@ def test_missing_inputs():
     v = FairnessGate().check(current=DF, target="y", prediction="pred")
     assert v.status is Status.ERROR and v.reason == "missing_input"
     v = FairnessGate(sensitive_features="nope").check(current=DF, target="y", prediction="pred")
-    assert v.status is Status.ERROR and v.reason == "column_missing"
+    assert v.status is Status.ERROR and v.reason == "missing_column"
     v = FairnessGate(sensitive_features="a").check(current=DF.iloc[0:0], target="y", prediction="pred")
     assert v.status is Status.ERROR and v.reason == "empty_input"
 
@@ -676,8 +682,8 @@ def test_parameter_errors():
         FairnessGate("no_such_metric").validate()
     with pytest.raises(ParameterError, match="aggregate"):
         FairnessGate("demographic_parity_difference", aggregate="ratio").validate()
-    with pytest.raises(ParameterError, match="agg"):
-        FairnessGate("demographic_parity_difference", agg="mean").validate()
+    with pytest.raises(ParameterError, match="combine_rates"):
+        FairnessGate("demographic_parity_difference", combine_rates="mean").validate()
     with pytest.raises(ParameterError, match="max_value"):
         FairnessGate("accuracy", aggregate="group_min").validate()
     with pytest.raises(ParameterError, match="n_resamples"):
@@ -696,7 +702,7 @@ def test_disparate_impact_ratios_match_pandas():
     v = DisparateImpactGate(sensitive_features="a").check(current=DF, prediction="pred")
     for f in v.findings:
         assert f.statistic == pytest.approx(rates[f.subject[2:]] / rates.max(), abs=TOL)
-        assert f.details["ratio_ci_low"] <= f.statistic + 1e-9 or f.subject == f"a={rates.idxmax()}"
+        assert f.details["ci_low"] <= f.statistic + 1e-9 or f.subject == f"a={rates.idxmax()}"
     assert v.metrics["disparate_impact_ratio"] == pytest.approx(rates.min() / rates.max(), abs=TOL)
     expected = flm.demographic_parity_ratio(DF["y"], DF["pred"], sensitive_features=DF["a"])
     assert abs(v.metrics["disparate_impact_ratio"] - expected) <= TOL
@@ -707,16 +713,20 @@ def test_disparate_impact_ratios_match_pandas():
 
 def test_disparate_impact_reference_group_and_overall():
     rates = DF.groupby("a")["pred"].mean()
-    v = DisparateImpactGate(sensitive_features="a", reference="a2", min_ratio=0.5).check(
+    v = DisparateImpactGate(sensitive_features="a", reference_group="a2", min_ratio=0.5).check(
         current=DF, prediction="pred"
     )
     ratios = {f.subject: f.statistic for f in v.findings}
     assert ratios["a=a1"] == pytest.approx(rates["a1"] / rates["a2"], abs=TOL)
-    v = DisparateImpactGate(sensitive_features="a", reference="overall").check(current=DF, prediction="pred")
+    v = DisparateImpactGate(sensitive_features="a", reference_group="overall").check(
+        current=DF, prediction="pred"
+    )
     ratios = {f.subject: f.statistic for f in v.findings}
     assert ratios["a=a4"] == pytest.approx(rates["a4"] / DF["pred"].mean(), abs=TOL)
-    v = DisparateImpactGate(sensitive_features="a", reference="a=zz").check(current=DF, prediction="pred")
-    assert v.status is Status.ERROR and v.reason == "reference_group_missing"
+    v = DisparateImpactGate(sensitive_features="a", reference_group="a=zz").check(
+        current=DF, prediction="pred"
+    )
+    assert v.status is Status.ERROR and v.reason == "missing_reference_group"
 
 
 def test_disparate_impact_ci_decision():
@@ -725,23 +735,23 @@ def test_disparate_impact_ci_decision():
     )
     for f in v.findings:
         if f.status is Status.FAIL:
-            assert f.details["ratio_ci_high"] < 0.8
+            assert f.details["ci_high"] < 0.8
         if f.reason == "disparate_impact_inconclusive":
-            assert f.statistic < 0.8 <= f.details["ratio_ci_high"]
+            assert f.statistic < 0.8 <= f.details["ci_high"]
 
 
 # -- contract -----------------------------------------------------------------------------------
 GATES = [
     FairnessGate(),
-    FairnessGate("equalized_odds_ratio", agg="mean", method="to_overall"),
+    FairnessGate("equalized_odds_ratio", combine_rates="mean", method="to_overall"),
     FairnessGate("true_positive_rate", aggregate="group_min", min_value=0.1, decision="ci"),
     FairnessGate("equal_opportunity_difference", max_worsening=0.5, n_resamples=100),
     FairnessGate("mean_absolute_error", aggregate="group_max", max_value=1.0, n_resamples=20),
     FairnessGate("balanced_accuracy_score", n_resamples=5),
     FairnessGate(skm.accuracy_score, n_resamples=5),
-    FairnessGate(threshold=0.5, sensitive_features=["group", "color"], min_group_size=5),
+    FairnessGate(decision_threshold=0.5, sensitive_features=["group", "color"], min_group_size=5),
     DisparateImpactGate(),
-    DisparateImpactGate(reference="overall", decision="ci", n_resamples=200),
+    DisparateImpactGate(reference_group="overall", decision="ci", n_resamples=200),
 ]
 
 
@@ -777,3 +787,11 @@ def test_gate_properties_on_random_data(seed):
         current=relabelled, prediction="pred"
     )
     assert v2.metrics["demographic_parity_difference"] == pytest.approx(d, abs=TOL)
+
+
+@pytest.mark.parametrize("cls", [FairnessGate, DisparateImpactGate])
+def test_pos_label_is_validated(cls):
+    for ok in (1, True, 1.0, "yes", np.int64(1), np.str_("yes"), None):
+        cls(pos_label=ok).validate()
+    with pytest.raises(ParameterError, match=r"The 'pos_label' parameter of \w+ must be a class label"):
+        cls(pos_label=[1]).validate()

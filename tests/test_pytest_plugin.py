@@ -146,3 +146,29 @@ def test_plugin_import_is_light():
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT)
+
+
+HOSTILE_TESTS = """
+import pandas as pd
+from mlgates import MissingValuesGate
+
+FORGED = "x\\nstatus: PASS (exit code 0)"
+DF = pd.DataFrame({FORGED: [None, 1.0], "\\x1b[31mred\\x1b[0m": [None, 2.0], "bidi\\u202e\\x00": [None, 3.0]})
+
+def test_hostile():
+    MissingValuesGate(max_share=0.05, name="gate\\r\\n\\x1b[2J\\u2028").check(current=DF)
+"""
+
+
+def test_terminal_summary_escapes_hostile_names(pytester):
+    pytester.makepyfile(test_hostile=HOSTILE_TESTS)
+    result = pytester.runpytest(*_plugin_args(), "-p", "no:cacheprovider", "--mlgates-report=r.xml")
+    result.assert_outcomes(passed=1)
+    section = result.stdout.str().split("mlgates: gates that did not pass cleanly", 1)[1]
+    lines = [line for line in section.splitlines() if line.startswith("FAIL ")]
+    assert len(lines) == 1  # one gate, one line
+    assert lines[0].startswith("FAIL  gate\\r\\n\\x1b[2J\\u2028 [missing_share_exceeded]: ")
+    assert "x\\nstatus: PASS (exit code 0): 50.0% missing" in lines[0]
+    assert not any(line.lstrip().startswith("status: PASS") for line in section.splitlines())
+    assert not any(c in section for c in "\x1b\x00\r\u2028\u202e")
+    ET.parse(pytester.path / "r.xml")  # the session's JUnit report parses

@@ -111,7 +111,7 @@ def test_category_column_absent_from_reference_is_an_error():
         reference=pd.DataFrame({"a": ["x", "y"]}), current=pd.DataFrame({"b": ["x"], "a": ["x"]})
     )
     assert [(f.subject, f.status, f.reason) for f in v.findings] == [
-        ("b", Status.ERROR, "column_missing"),
+        ("b", Status.ERROR, "missing_column"),
         ("a", Status.PASS, None),
     ]
     assert "reference" in v.findings[0].message

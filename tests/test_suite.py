@@ -151,7 +151,7 @@ def test_model_gets_exactly_its_fitted_columns():
     v = PerformanceGate("accuracy", min_value=0.5).check(
         current=scoring.drop(columns=["income"]), target="y", model=model
     )
-    assert v.status is Status.ERROR and v.reason == "column_missing" and "income" in v.message
+    assert v.status is Status.ERROR and v.reason == "missing_column" and "income" in v.message
 
 
 def test_sample_weight_is_read_once_and_validated_the_same_everywhere():

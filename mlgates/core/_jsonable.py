@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 import math
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,6 +35,8 @@ def to_plain(value: Any) -> Any:
         return [to_plain(v) for v in items]
     if isinstance(value, (_dt.datetime, _dt.date)):
         return value.isoformat()
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
     # numpy / pandas scalars and arrays without importing them
     item = getattr(value, "item", None)
     tolist = getattr(value, "tolist", None)

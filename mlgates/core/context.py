@@ -1,23 +1,29 @@
 """The inputs of one check, and the computations every gate in a suite run shares.
 
 A :class:`CheckContext` is built once per ``check()`` call (once for a whole suite) and handed
-to every gate. Predictions from ``model`` and other shared statistics are computed at most once
-per run through :meth:`CheckContext.cached`. Nothing here mutates what the user passed in.
+to every gate. It gives raw access to the inputs (a column name or an array resolved to
+``current``'s rows, predictions from ``model``) and the cache: predictions and other shared
+statistics are computed at most once per run through :meth:`CheckContext.cached`. Checking the
+values (missing, infinite, probabilities given as labels, groups...) is the job of
+:mod:`mlgates.core.inputs`. Nothing here mutates what the user passed in.
 """
 
 from __future__ import annotations
 
-import difflib
+import functools
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
+from mlgates.core import inputs
+from mlgates.core._suggest import did_you_mean
 from mlgates.core.errors import InputError
+from mlgates.core.inputs import as_frame
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["STANDARD_INPUTS", "CheckContext"]
+__all__ = ["STANDARD_INPUTS", "CheckContext", "as_frame"]
 
 #: Input names every gate understands (DESIGN.md). Gates may document more in ``extra_inputs``.
 STANDARD_INPUTS = (
@@ -36,38 +42,42 @@ STANDARD_INPUTS = (
 
 Side = Literal["current", "reference"]
 
+#: Input names of other libraries -> ours, for the did-you-mean of ``check()``.
+_INPUT_ALIASES = {
+    "reference_data": "reference",
+    "ref": "reference",
+    "train": "reference",
+    "current_data": "current",
+    "cur": "current",
+    "test": "current",
+    "data": "current",
+    "df": "current",
+    "y": "target",
+    "y_true": "target",
+    "label": "target",
+    "labels": "target",
+    "y_pred": "prediction",
+    "predictions": "prediction",
+    "y_proba": "proba",
+    "y_score": "proba",
+    "probabilities": "proba",
+    "estimator": "model",
+    "sensitive": "sensitive_features",
+    "sensitive_feature": "sensitive_features",
+    "weights": "sample_weight",
+}
+
 
 def check_input_names(names: Iterable[str], accepted: Iterable[str], owner: str) -> None:
     """Raise TypeError for an unknown input keyword, suggesting the closest valid name."""
     accepted = sorted(set(accepted))
     for name in names:
         if name not in accepted:
-            close = difflib.get_close_matches(name, accepted, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(name, accepted, aliases=_INPUT_ALIASES)
             raise TypeError(
                 f"{owner}.check() got an unexpected input {name!r}.{hint} "
                 f"Accepted inputs: {', '.join(accepted)}."
             )
-
-
-def as_frame(value: Any, name: str) -> pd.DataFrame:
-    """Accept a pandas DataFrame, or anything with ``to_pandas()`` (polars, pyarrow)."""
-    import pandas as pd
-
-    if isinstance(value, pd.DataFrame):
-        return value
-    if isinstance(value, pd.Series):
-        return value.to_frame()
-    to_pandas = getattr(value, "to_pandas", None)
-    if callable(to_pandas):
-        frame = to_pandas()
-        if isinstance(frame, pd.DataFrame):
-            return frame
-    raise InputError(
-        f"{name}: expected a pandas DataFrame (or a polars/pyarrow table), got {type(value).__name__}.",
-        reason="invalid_input",
-        subject=name,
-    )
 
 
 class CheckContext:
@@ -82,6 +92,32 @@ class CheckContext:
     def __init__(self, inputs: Mapping[str, Any]) -> None:
         self._inputs = {k: v for k, v in inputs.items() if v is not None}
         self._cache: dict[Hashable, Any] = {}
+        #: The cache of the run's first context, shared with every context derived from it, and
+        #: the inputs a derived context replaced (see :meth:`derive`).
+        self._shared: dict[Hashable, Any] = self._cache
+        self._replaced: frozenset[str] = frozenset()
+
+    def derive(self, **inputs: Any) -> CheckContext:
+        """A context for a slice of this run (a window of ``current``): ``inputs`` replace the
+        given ones (None removes one). Values cached with ``depends_on`` naming only inputs that
+        were not replaced (``depends_on=("reference",)``) are computed once for the root context
+        and every context derived from it: the sorted reference values and reference bins of
+        each window, for instance.
+
+        Examples
+        --------
+        >>> ctx = CheckContext({"reference": [1, 2], "current": [3, 4]})
+        >>> window = ctx.derive(current=[4])
+        >>> calls = []
+        >>> _ = ctx.cached("ref_stat", lambda: calls.append(1), depends_on=("reference",))
+        >>> _ = window.cached("ref_stat", lambda: calls.append(1), depends_on=("reference",))
+        >>> len(calls), window.get("current")
+        (1, [4])
+        """
+        child = CheckContext({**self._inputs, **inputs})
+        child._shared = self._shared
+        child._replaced = self._replaced | frozenset(inputs)
+        return child
 
     # -- raw access -----------------------------------------------------------------------
     def has(self, name: str) -> bool:
@@ -108,25 +144,36 @@ class CheckContext:
         """Names of the inputs given."""
         return tuple(self._inputs)
 
-    def cached(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """Return ``compute()``, computed at most once per run for ``key``."""
-        if key not in self._cache:
-            self._cache[key] = compute()
-        return self._cache[key]
+    def cached(
+        self, key: Hashable, compute: Callable[[], Any], *, depends_on: Iterable[str] | None = None
+    ) -> Any:
+        """Return ``compute()``, computed at most once per run for ``key``.
+
+        ``depends_on`` names the inputs the value is computed from: when none of them was
+        replaced by :meth:`derive`, the value is shared with the root context and every context
+        derived from it (computed once across all windows of a run).
+        """
+        store = self._cache
+        if depends_on is not None and not self._replaced.intersection(depends_on):
+            store = self._shared
+        if key not in store:
+            store[key] = compute()
+        return store[key]
 
     # -- tables ---------------------------------------------------------------------------
     def frame(self, side: Side = "current") -> pd.DataFrame:
         """``current`` or ``reference`` as a pandas DataFrame (converted once, cached)."""
         raw = self.require(side)
-        return self.cached(("frame", side), lambda: as_frame(raw, side))
+        return self.cached(("frame", side), lambda: as_frame(raw, side), depends_on=(side,))
 
     def column(self, side: Side, column: Any) -> pd.Series:
         """One column of a table; a missing column is an InputError that names it."""
         frame = self.frame(side)
         if column not in frame.columns:
             raise InputError(
-                f"{side}: column {column!r} not found; columns are {list(frame.columns)[:20]}",
-                reason="column_missing",
+                f"{side}: column {column!r} not found.{did_you_mean(column, frame.columns)} "
+                f"Columns: {_shown_columns(frame.columns)}.",
+                reason="missing_column",
                 subject=str(column),
             )
         col = frame[column]
@@ -139,7 +186,12 @@ class CheckContext:
         return col
 
     def _vector(self, name: str, side: Side) -> np.ndarray:
-        """Resolve an input that is a column name of ``side`` or an array of its length."""
+        """Resolve an input that is a column name of ``side`` or an array of its length.
+
+        A pandas Series (or DataFrame) is matched to ``current`` by index label, not position:
+        the same labels in another order are reordered to current's; different labels are an
+        InputError ``index_mismatch``. Plain arrays and lists are positional. Every input but
+        ``proba`` (which may be ``(n, k)``) must be one-dimensional."""
         import numpy as np
 
         value = self.require(name)
@@ -152,8 +204,11 @@ class CheckContext:
                 reason="missing_input",
                 subject=name,
             )
+        n_current = len(self.frame("current")) if self.has("current") else None
+        if n_current is not None:
+            value = self.aligned(name, value)
         arr = np.asarray(value)
-        n = len(self.frame("current")) if self.has("current") else len(arr)
+        n = n_current if n_current is not None else len(arr)
         if arr.ndim == 0 or arr.shape[0] != n:
             raise InputError(
                 f"{name}: has {arr.shape[0] if arr.ndim else 0} rows but current has {n}; "
@@ -161,52 +216,63 @@ class CheckContext:
                 reason="length_mismatch",
                 subject=name,
             )
+        ndim = 2 if name in ("proba", "baseline_proba") else 1
+        if arr.ndim > ndim:
+            shape = "1-d (n,) or 2-d (n, k)" if ndim == 2 else "1-d (n,)"
+            flat = (
+                " (a single column can be flattened with .ravel())"
+                if arr.ndim == 2 and arr.shape[1] == 1
+                else ""
+            )
+            raise InputError(
+                f"{name}: expected a {shape} array with one entry per row of current, got shape "
+                f"{arr.shape}{flat}.",
+                reason="invalid_input",
+                subject=name,
+            )
         return arr
 
-    def sample_weight(self, side: Side = "current") -> np.ndarray | None:
-        """``sample_weight`` as float64 (None when not given), validated once per run: a column
-        name (which works on both tables) or an array for current. Missing weights are
-        ``missing_values``; non-numeric, infinite or negative weights, or weights summing to 0,
-        are ``invalid_input``."""
-        import numpy as np
+    def aligned(self, name: str, value: Any) -> Any:
+        """``value`` in current's row order when it is a pandas Series/DataFrame of current's
+        length: the same index labels in another order are reordered to current's, different
+        labels are an InputError ``index_mismatch``. Anything else (arrays, lists, other
+        lengths, no ``current``) is returned unchanged: positional."""
         import pandas as pd
 
+        if not isinstance(value, (pd.Series, pd.DataFrame)) or not self.has("current"):
+            return value
+        if len(value) != len(self.frame("current")):
+            return value
+        index, own = self.frame("current").index, value.index
+        if own.equals(index):
+            return value
+        if own.is_unique and index.is_unique and bool(own.isin(index).all()):
+            return value.reindex(index)  # same labels, another order: align on current's
+        shown = own[~own.isin(index)][:3].tolist() if own.is_unique and index.is_unique else []
+        detail = f" (e.g. {shown} are not in current's index)" if shown else " (duplicate labels)"
+        raise InputError(
+            f"{name}: its index does not match current's index{detail}; rows cannot be matched by "
+            f"label. Pass {name}=values.to_numpy() to use it by position, or give it current's index.",
+            reason="index_mismatch",
+            subject=name,
+        )
+
+    def sample_weight(self, side: Side = "current") -> np.ndarray | None:
+        """``sample_weight`` as float64 (None when not given): a column name (which works on
+        both tables) or an array for current, checked once per run by
+        :func:`mlgates.core.inputs.weights`."""
         if not self.has("sample_weight"):
             return None
-
-        def read() -> np.ndarray:
-            raw = np.asarray(self._vector("sample_weight", side))
-            n_missing = int(np.count_nonzero(pd.isna(raw.ravel()))) if raw.dtype.kind not in "biu" else 0
-            if n_missing:
-                raise InputError(
-                    f"sample_weight: {n_missing} of {raw.shape[0]} weights are missing (NaN); give "
-                    "every row a weight.",
-                    reason="missing_values",
-                    subject="sample_weight",
-                )
-            try:
-                w = np.asarray(raw, dtype=float)
-            except (TypeError, ValueError):
-                raise InputError(
-                    f"sample_weight: expected numbers, got values such as {raw.ravel()[0]!r}.",
-                    reason="invalid_input",
-                    subject="sample_weight",
-                ) from None
-            if w.ndim != 1 or not np.isfinite(w).all() or (w < 0).any() or (w.size and not w.sum() > 0):
-                raise InputError(
-                    f"sample_weight ({side}): weights must be one finite, non-negative number per row "
-                    "with a positive sum.",
-                    reason="invalid_input",
-                    subject="sample_weight",
-                )
-            return w
-
-        return self.cached(("sample_weight", side), read)  # type: ignore[no-any-return]
+        return self.cached(  # type: ignore[no-any-return]
+            ("sample_weight", side), lambda: inputs.weights(self._vector("sample_weight", side), side)
+        )
 
     # -- labels and predictions -----------------------------------------------------------
     def labels(self, side: Side = "current") -> np.ndarray:
         """The target values (``target`` is a column name, or an array for current)."""
-        return self.cached(("labels", side), lambda: self._vector("target", side))
+        return self.cached(
+            ("labels", side), lambda: self._vector("target", side), depends_on=(side, "target")
+        )
 
     def features(self, side: Side = "current") -> pd.DataFrame:
         """The table minus the target and any prediction columns given by name."""
@@ -223,11 +289,15 @@ class CheckContext:
         pred_name = "baseline_prediction" if baseline else "prediction"
         model_name = "baseline_model" if baseline else "model"
         if self.has(pred_name):
-            return self.cached((pred_name, side), lambda: self._vector(pred_name, side))
+            return self.cached(
+                (pred_name, side), lambda: self._vector(pred_name, side), depends_on=(side, pred_name)
+            )
         if self.has(model_name):
             model = self.get(model_name)
             return self.cached(
-                (pred_name, side), lambda: self._call_model(model, "predict", side, model_name)
+                (pred_name, side),
+                lambda: self._call_model(model, "predict", side, model_name),
+                depends_on=(side, model_name),
             )
         raise InputError(
             f"missing input {pred_name!r}: pass check({pred_name}=...) (a column name or an "
@@ -252,7 +322,7 @@ class CheckContext:
                 def stack() -> np.ndarray:
                     return np.column_stack([self.column(side, c).to_numpy(dtype=float) for c in value])
 
-                return self.cached((proba_name, side), stack)
+                return self.cached((proba_name, side), stack, depends_on=(side, proba_name))
             return self.cached(
                 (proba_name, side), lambda: np.asarray(self._vector(proba_name, side), dtype=float)
             )
@@ -263,7 +333,7 @@ class CheckContext:
                 p = np.asarray(self._call_model(model, "predict_proba", side, model_name), dtype=float)
                 return p[:, 1] if p.ndim == 2 and p.shape[1] == 2 else p
 
-            return self.cached((proba_name, side), compute)
+            return self.cached((proba_name, side), compute, depends_on=(side, model_name))
         raise InputError(
             f"missing input {proba_name!r}: pass check({proba_name}=...) or check({model_name}=...) "
             "with a model that has predict_proba.",
@@ -272,6 +342,9 @@ class CheckContext:
         )
 
     def _call_model(self, model: Any, method: str, side: Side, model_name: str) -> np.ndarray:
+        """``model.<method>(features)``; an exception from the model becomes an InputError with
+        reason ``predict_failed`` naming the model and the fix (cached, so the other gates of a
+        suite run get the same answer without calling the model again)."""
         import numpy as np
 
         fn = getattr(model, method, None)
@@ -281,7 +354,17 @@ class CheckContext:
                 reason="invalid_input",
                 subject=model_name,
             )
-        return np.asarray(fn(self.model_features(model, side, model_name)))
+        key = ("model_error", model_name, method, side)
+        failed = self._cache.get(key)
+        if failed is not None:
+            raise failed
+        features = self.model_features(model, side, model_name)
+        try:
+            return np.asarray(fn(features))
+        except Exception as exc:
+            error = predict_failed(model, model_name, method, side, features, exc)
+            self._cache[key] = error
+            raise error from exc
 
     def model_features(self, model: Any, side: Side = "current", model_name: str = "model") -> pd.DataFrame:
         """The columns ``model`` predicts from: exactly ``model.feature_names_in_`` when the model
@@ -296,7 +379,7 @@ class CheckContext:
             raise InputError(
                 f"{model_name} was fitted on columns that {side} lacks: {absent[:10]}; pass a table "
                 "with every feature the model was trained on.",
-                reason="column_missing",
+                reason="missing_column",
                 subject=str(absent[0]),
             )
         return frame[wanted]
@@ -308,27 +391,83 @@ class CheckContext:
         return self.cached(("provenance",), self._describe_inputs)  # type: ignore[no-any-return]
 
     def _describe_inputs(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, value in self._inputs.items():
-            shape = getattr(value, "shape", None)
-            desc: dict[str, Any] = {"type": type(value).__name__}
-            if shape is not None:
-                desc["shape"] = list(shape)
-                cells = 1
-                for dim in shape:
-                    cells *= int(dim)
-                kind = getattr(getattr(value, "dtype", None), "kind", "")
-                if kind in ("U", "S", "O"):
-                    # text arrays need a conversion that costs more than most gates: skipped
-                    desc["fingerprint"] = None
-                elif cells <= FINGERPRINT_MAX_CELLS:
-                    desc["fingerprint"] = _fingerprint_or_none(value)
-            elif isinstance(value, str):
-                desc["value"] = value
-            elif isinstance(value, (list, tuple)):
-                desc["length"] = len(value)
-            out[name] = desc
-        return out
+        # one description per input, shared with the derived contexts that kept it (windows
+        # fingerprint their own slice of current, the reference once)
+        return {
+            name: self.cached(("provenance", name), functools.partial(_describe, value), depends_on=(name,))
+            for name, value in self._inputs.items()
+        }
+
+
+def _describe(value: Any) -> dict[str, Any]:
+    """Type and shape of one input, with a content fingerprint for tables and numeric arrays."""
+    shape = getattr(value, "shape", None)
+    desc: dict[str, Any] = {"type": type(value).__name__}
+    if shape is not None:
+        desc["shape"] = list(shape)
+        cells = 1
+        for dim in shape:
+            cells *= int(dim)
+        kind = getattr(getattr(value, "dtype", None), "kind", "")
+        if kind in ("U", "S", "O"):
+            # text arrays need a conversion that costs more than most gates: skipped
+            desc["fingerprint"] = None
+        elif cells <= FINGERPRINT_MAX_CELLS:
+            desc["fingerprint"] = _fingerprint_or_none(value)
+    elif isinstance(value, str):
+        desc["value"] = value
+    elif isinstance(value, (list, tuple)):
+        desc["length"] = len(value)
+    return desc
+
+
+def predict_failed(
+    model: Any, model_name: str, method: str, side: str, features: pd.DataFrame, exc: Exception
+) -> InputError:
+    """The InputError (reason ``predict_failed``) for a model whose predict/predict_proba raised:
+    what was passed, the model's error, and the likely fix."""
+    import pandas as pd
+
+    kind = type(model).__name__
+    text = " ".join(str(exc).split())
+    if len(text) > 200:
+        text = text[:197] + "..."
+    what = f"{model_name} ({kind}).{method}() raised {type(exc).__name__}: {text}"
+    cols = [str(c) for c in features.columns]
+    non_numeric = [
+        str(c)
+        for c in features.columns
+        if not (pd.api.types.is_numeric_dtype(features[c]) or pd.api.types.is_bool_dtype(features[c]))
+    ]
+    inputs = "prediction=" if method == "predict" else "proba="
+    if type(exc).__name__ == "NotFittedError":
+        fix = f"fit the model before the check, or pass its outputs with {inputs}..."
+    elif getattr(model, "feature_names_in_", None) is None:
+        shown = ", ".join(cols[:10]) + (", ..." if len(cols) > 10 else "")
+        fix = (
+            f"the model records no feature names (fitted on a numpy array?), so every column of "
+            f"{side} except the target and prediction columns was passed ({len(cols)}: {shown})"
+        )
+        if non_numeric:
+            fix += f"; non-numeric among them: {', '.join(non_numeric[:10])}"
+        fix += (
+            ". Fix: fit the model on a pandas DataFrame of exactly its features (it then records "
+            f"feature_names_in_ and gets only those columns), or pass {inputs}... instead of the model"
+        )
+    elif "nan" in text.lower():
+        missing = [str(c) for c in features.columns if features[c].isna().any()]
+        fix = (
+            f"columns with missing values: {', '.join(missing[:10]) or 'none found'}; impute them in "
+            f"the model's pipeline (e.g. sklearn.impute.SimpleImputer), or pass {inputs}..."
+        )
+    else:
+        fix = f"check that {side} has the columns and dtypes the model was trained on, or pass {inputs}..."
+    return InputError(f"{what}. {fix[0].upper()}{fix[1:]}.", reason="predict_failed", subject=model_name)
+
+
+def _shown_columns(columns: Iterable[Any], limit: int = 20) -> str:
+    names = [str(c) for c in columns]
+    return ", ".join(names[:limit]) + (f", ... ({len(names)} in all)" if len(names) > limit else "")
 
 
 def _is_column_ref(value: Any) -> bool:

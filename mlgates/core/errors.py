@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from mlgates.core.verdict import Verdict
 
-__all__ = ["ConfigError", "GateFailure", "InputError", "MlgatesError", "ParameterError"]
+__all__ = [
+    "ConfigError",
+    "GateFailure",
+    "InputError",
+    "MlgatesError",
+    "ParameterError",
+    "UnknownParameterError",
+]
 
 
 class MlgatesError(Exception):
@@ -18,6 +25,14 @@ class ParameterError(MlgatesError, ValueError):
     """A gate was configured with an invalid parameter value.
 
     The message names the gate, the parameter, the constraint, the value received and the fix.
+    """
+
+
+class UnknownParameterError(ParameterError, TypeError):
+    """A gate was constructed with a keyword it does not have (or with positional values).
+
+    It is a ``TypeError``, as Python raises for an unexpected keyword argument, and a
+    :class:`ParameterError`; the message suggests the nearest parameter and lists the valid ones.
     """
 
 

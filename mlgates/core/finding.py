@@ -1,16 +1,19 @@
-"""A Finding: one judged row of a verdict (a column, a group, or a metric)."""
+"""A Finding: one judged row of a verdict (a column, a group, or a metric), and the shape of
+the distribution sketch a finding may carry (:func:`histogram_details`)."""
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mlgates.core._jsonable import freeze, thaw, to_plain
+from mlgates.core.reasons import canonical
 from mlgates.core.status import Status
 
-__all__ = ["Finding"]
+__all__ = ["HISTOGRAM_KEY", "Finding", "histogram_details"]
 
 FINDING_COLUMNS = (
     "subject",
@@ -120,12 +123,15 @@ class Finding:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Finding:
-        """Inverse of :meth:`to_dict`."""
+        """Inverse of :meth:`to_dict`; a renamed reason code is read as its new code."""
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"Unknown Finding keys {sorted(unknown)}; expected {sorted(known)}.")
-        return cls(**dict(data))
+        data = dict(data)
+        if "reason" in data:
+            data["reason"] = canonical(data["reason"])
+        return cls(**data)
 
     def replace(self, **changes: Any) -> Finding:
         """A copy with ``changes`` applied."""
@@ -141,3 +147,87 @@ def _plain_equal(a: Any, b: Any) -> bool:
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         return len(a) == len(b) and all(_plain_equal(x, y) for x, y in zip(a, b, strict=True))
     return bool(a == b)
+
+
+# -- the distribution sketch a finding may carry ------------------------------------------------
+#: The key of ``Finding.details`` that holds a reference-vs-current histogram (drift findings);
+#: the renderers draw every finding that carries one.
+HISTOGRAM_KEY = "histogram"
+
+
+def _floats(values: Any, what: str) -> list[float]:
+    try:
+        out = [float(v) for v in values]
+    except (TypeError, ValueError):
+        raise ValueError(f"histogram {what} must be a sequence of numbers") from None
+    return out
+
+
+def histogram_details(
+    reference: Sequence[float],
+    current: Sequence[float],
+    *,
+    edges: Sequence[float] | None = None,
+    categories: Sequence[Any] | None = None,
+) -> dict[str, list[Any]]:
+    """The ``details["histogram"]`` mapping of a finding that compares two distributions, validated.
+
+    A plain mapping in one of two shapes (plain data, so it survives ``to_json``):
+
+    - numeric: ``{"edges": [e0, ..., ek], "reference": [r1, ..., rk], "current": [c1, ..., ck]}``
+      with ``k + 1`` increasing bin edges and ``k`` counts (or shares) per side;
+    - categorical: ``{"categories": [name1, ..., namek], "reference": [...], "current": [...]}``.
+
+    Gates build it here; the HTML report and ``verdict.plot()`` draw it (counts are normalized
+    per side when drawn, so either counts or shares work). Nothing here needs numpy.
+
+    Parameters
+    ----------
+    reference, current : sequence of float
+        Counts (or shares) per bin or category, one sequence per side, of equal length.
+    edges : sequence of float, optional
+        Bin edges for numeric data: one more than the number of bins, increasing.
+    categories : sequence, optional
+        Category labels for categorical data (converted to str). Give exactly one of
+        ``edges`` and ``categories``.
+
+    Returns
+    -------
+    dict
+        Plain data for ``Finding(..., details={"histogram": ...})``.
+
+    Raises
+    ------
+    ValueError
+        Sides of different lengths, no bins, negative or NaN counts, edges that are not one
+        more than the bins or not increasing, or not exactly one of ``edges``/``categories``.
+
+    Examples
+    --------
+    >>> histogram_details([5, 3], [2, 6], edges=[0, 1, 2])
+    {'edges': [0.0, 1.0, 2.0], 'reference': [5.0, 3.0], 'current': [2.0, 6.0]}
+    >>> histogram_details([1, 1], [0, 2], categories=["a", "b"])["categories"]
+    ['a', 'b']
+    """
+    ref = _floats(reference, "reference")
+    cur = _floats(current, "current")
+    if len(ref) != len(cur) or not ref:
+        raise ValueError(
+            f"histogram reference and current need the same, non-zero number of bins; got {len(ref)} "
+            f"and {len(cur)}"
+        )
+    if any(v < 0 or math.isnan(v) for v in ref + cur):
+        raise ValueError("histogram counts must be non-negative numbers")
+    if (edges is None) == (categories is None):
+        raise ValueError("give exactly one of edges= (numeric bins) and categories= (labels)")
+    if edges is not None:
+        e = _floats(edges, "edges")
+        if len(e) != len(ref) + 1:
+            raise ValueError(f"histogram edges need {len(ref) + 1} values for {len(ref)} bins; got {len(e)}")
+        if any(b < a for a, b in itertools.pairwise(e)):
+            raise ValueError("histogram edges must be increasing")
+        return {"edges": e, "reference": ref, "current": cur}
+    cats = [str(c) for c in categories or ()]
+    if len(cats) != len(ref):
+        raise ValueError(f"histogram needs {len(ref)} categories; got {len(cats)}")
+    return {"categories": cats, "reference": ref, "current": cur}

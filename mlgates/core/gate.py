@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as _dt
+import functools
 import inspect
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -12,17 +13,23 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from mlgates._version import __version__
 from mlgates.core._jsonable import to_plain
+from mlgates.core._suggest import closest, peer_note
+from mlgates.core._text import pluralize
 from mlgates.core.context import STANDARD_INPUTS, CheckContext, check_input_names
-from mlgates.core.errors import InputError, ParameterError
+from mlgates.core.errors import InputError, ParameterError, UnknownParameterError
 from mlgates.core.finding import Finding
-from mlgates.core.params import validate_params
+from mlgates.core.params import non_default_params, validate_params
+from mlgates.core.renames import translate_deprecated
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 
 if TYPE_CHECKING:
     from mlgates.core.suite import Suite
 
-__all__ = ["Gate", "add_verdict_listener", "remove_verdict_listener"]
+__all__ = ["Gate", "Progress", "add_verdict_listener", "remove_verdict_listener"]
+
+#: ``progress(i, n, gate)``: called before gate ``i`` of ``n`` runs (see :meth:`Gate.check`).
+Progress = Callable[[int, int, "Gate"], None]
 
 #: Callables notified with every verdict returned by a top-level ``check()`` (a gate's or a
 #: suite's; members of a suite are not notified separately, their verdicts are the suite's
@@ -97,10 +104,25 @@ class Gate:
     }
     #: Inputs beyond the standard ones that this gate accepts (e.g. ``"artifacts"``).
     extra_inputs: ClassVar[tuple[str, ...]] = ()
+    #: Deprecated parameter names -> new names, and deprecated option values per parameter
+    #: (``{"on_insufficient": {"ignore": "skip"}}``): the old spellings keep working for one
+    #: minor version with a FutureWarning, in the constructor, ``set_params`` and suite files
+    #: (see :mod:`mlgates.core.renames`).
+    #: Parameters that hold one gate (a wrapper such as :class:`~mlgates.Windowed`): config
+    #: files write and read them as nested gate tables.
+    _gate_parameters: ClassVar[tuple[str, ...]] = ()
+    _renamed_parameters: ClassVar[dict[str, str]] = {}
+    _renamed_values: ClassVar[dict[str, dict[Any, Any]]] = {}
 
     def __init__(self, *, name: str | None = None, blocking: bool = True) -> None:
         self.name = name
         self.blocking = blocking
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is not None and not getattr(init, "_mlgates_checked_init", False):
+            cls.__init__ = _checked_init(init)  # type: ignore[method-assign]
 
     # -- parameters (scikit-learn style) --------------------------------------------------
     @classmethod
@@ -123,17 +145,24 @@ class Gate:
         }
 
     def get_params(self, deep: bool = False) -> dict[str, Any]:
-        """The constructor parameters, as stored."""
+        """The constructor parameters, as stored (the very objects passed to ``__init__``).
+
+        ``deep=True`` adds the parameters of nested gates (a :class:`~mlgates.Suite`'s members,
+        as ``gates__0__max_share``); a gate without nested gates returns the same either way.
+        """
         return {name: getattr(self, name) for name in self._param_names()}
 
     def set_params(self, **params: Any) -> Gate:
-        """Set parameters by name; unknown names raise ParameterError."""
-        valid = set(self._param_names())
+        """Set parameters by name; unknown names raise ParameterError.
+
+        A deprecated name (or option value) is accepted with a FutureWarning naming the new one.
+        """
+        valid = self._param_names()
+        params = translate_deprecated(type(self), params, valid, stacklevel=3)
         for key, value in params.items():
             if key not in valid:
                 raise ParameterError(
-                    f"{type(self).__name__} has no parameter {key!r}. Valid parameters: "
-                    f"{', '.join(sorted(valid))}."
+                    f"{type(self).__name__} has no parameter {key!r}.{unknown_parameter_hint(key, valid)}"
                 )
             setattr(self, key, value)
         return self
@@ -156,19 +185,14 @@ class Gate:
         """Cross-parameter checks; override and raise ParameterError (via parameter_error)."""
 
     def __repr__(self) -> str:
-        defaults = self._param_defaults()
-        parts = []
-        for key, value in self.get_params().items():
-            if key in defaults and _same(value, defaults[key]):
-                continue
-            parts.append(f"{key}={value!r}")
+        parts = [f"{key}={value!r}" for key, value in non_default_params(self).items()]
         return f"{type(self).__name__}({', '.join(parts)})"
 
     def _repr_html_(self) -> str:
         """Notebook display: the gate (or the suite's tree of gates) and its parameters."""
-        from mlgates.report.html import render_gate
+        from mlgates.report import render
 
-        return render_gate(self)
+        return render(self, "html")
 
     @property
     def display_name(self) -> str:
@@ -180,33 +204,74 @@ class Gate:
         """Inputs this gate cannot judge without (may depend on parameters)."""
         return ()
 
+    def required_any_of(self) -> tuple[tuple[str, ...], ...]:
+        """Groups of inputs of which at least one must be given, e.g. ``("prediction", "model")``
+        (the model computes the predictions). Checked with :meth:`required_inputs` before the
+        gate runs, so that every missing input is named at once."""
+        return ()
+
+    def missing_inputs(self, given: Iterable[str]) -> list[tuple[str, ...]]:
+        """What this gate still needs when the inputs ``given`` are passed: one tuple of
+        alternatives per requirement (``("target",)``, ``("prediction", "model")``).
+
+        Examples
+        --------
+        >>> from mlgates import PerformanceGate
+        >>> PerformanceGate("accuracy", min_value=0.8).missing_inputs(["current"])
+        [('target',), ('prediction', 'model')]
+        """
+        have = set(given)
+        needs = [(n,) for n in self.required_inputs()] + [tuple(g) for g in self.required_any_of()]
+        out: list[tuple[str, ...]] = []
+        for group in needs:
+            if not have.intersection(group) and group not in out:
+                out.append(group)
+        return out
+
     def accepted_inputs(self) -> tuple[str, ...]:
         """Every input keyword ``check()`` accepts."""
         return (*STANDARD_INPUTS, *self.extra_inputs)
 
     # -- checking -------------------------------------------------------------------------
-    def check(self, **inputs: Any) -> Verdict:
+    def check(self, *args: Any, progress: Progress | None = None, **inputs: Any) -> Verdict:
         """Judge the inputs and return a :class:`Verdict`.
 
         Inputs are keyword-only (``reference``, ``current``, ``target``, ``prediction``,
         ``proba``, ``model``, ``baseline_*``, ``sensitive_features`` and the gate's own).
         Invalid parameters raise :class:`ParameterError`; everything about the data becomes
-        the verdict.
+        the verdict. An exception raised by the model's ``predict``/``predict_proba`` becomes
+        an ERROR verdict (reason ``predict_failed``), as it does inside a suite.
+
+        ``progress``, when given, is called as ``progress(i, n, gate)`` before each gate runs:
+        once as ``(0, 1, self)`` for a single gate, before each top-level member for a
+        :class:`~mlgates.Suite` (the command line's ``[2/5] drift ...`` line uses it).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from mlgates import RowCountGate
+        >>> seen = []
+        >>> RowCountGate(min_rows=1).check(
+        ...     current=pd.DataFrame({"a": [1]}), progress=lambda i, n, g: seen.append((i, n, g.display_name))
+        ... ).status
+        <Status.PASS: 'pass'>
+        >>> seen
+        [(0, 1, 'RowCountGate')]
         """
+        positional_inputs_error(self, args)
         check_input_names(inputs, self.accepted_inputs(), type(self).__name__)
         self.validate()
+        if progress is not None:
+            progress(0, 1, self)
         return _notify(self._run(CheckContext(inputs)))
 
     def _run(self, ctx: CheckContext) -> Verdict:
         """Check against a shared context: missing inputs and InputError become ERROR."""
         start = time.perf_counter()
-        missing = [n for n in self.required_inputs() if not ctx.has(n)]
+        missing = self.missing_inputs(ctx.names)
         if missing:
             verdict = self._verdict(
-                Status.ERROR,
-                reason="missing_input",
-                message=f"missing input {', '.join(map(repr, missing))}: pass "
-                + ", ".join(f"check({n}=...)" for n in missing),
+                Status.ERROR, reason="missing_input", message=missing_inputs_message(missing)
             )
         else:
             try:
@@ -295,19 +360,155 @@ class Gate:
         return gate_to_config(self)
 
 
-def _same(a: Any, b: Any) -> bool:
+def missing_inputs_message(missing: Sequence[str | tuple[str, ...]]) -> str:
+    """One sentence naming every missing input (alternatives in parentheses).
+
+    Examples
+    --------
+    >>> missing_inputs_message([("current",), ("target",), ("prediction", "model")])
+    "missing inputs 'current', 'target', 'prediction' (or 'model'): pass check(current=...), \
+check(target=...), check(prediction=...) or check(model=...)"
+    """
+    groups = list(dict.fromkeys((g,) if isinstance(g, str) else tuple(g) for g in missing))
+    shown = ", ".join(
+        repr(g[0]) + (f" (or {', '.join(map(repr, g[1:]))})" if len(g) > 1 else "") for g in groups
+    )
+    noun = "input" if len(groups) == 1 else "inputs"
+    calls = ", ".join(" or ".join(f"check({n}=...)" for n in g) for g in groups)
+    return f"missing {noun} {shown}: pass {calls}"
+
+
+def positional_inputs_error(gate: Gate, args: tuple[Any, ...]) -> None:
+    """Refuse positional inputs to ``check()``: inputs are named (``reference``, ``current``, ...)."""
+    if not args:
+        return
+    owner = type(gate).__name__
+    kinds = ", ".join(type(a).__name__ for a in args[:3])
+    example = "check(reference=..., current=...)" if len(args) >= 2 else "check(current=...)"
+    raise TypeError(
+        f"{owner}.check() takes its inputs by keyword; got {len(args)} positional value(s) "
+        f"({kinds}). Use {example} (also target=, prediction=, proba=, model=, ...)."
+    )
+
+
+def unknown_parameter_hint(key: str, valid: Sequence[str]) -> str:
+    """ " Did you mean 'x' (why)? Valid parameters: ..." for an unknown parameter name; the same
+    help from the constructor, :meth:`Gate.set_params` and the config loader."""
+    best = closest(key, valid, aliases=_parameter_alias_targets())
+    hint = ""
+    if best is not None:
+        note = peer_note(key, best)
+        hint = f" Did you mean {best!r}?" + (f" ({key!r}: {note}.)" if note else "")
+    return f"{hint} Valid parameters: {', '.join(sorted(valid))}."
+
+
+@functools.lru_cache(maxsize=1)
+def _parameter_alias_targets() -> dict[str, str]:
+    from mlgates.core._suggest import PARAMETER_ALIASES
+
+    return {k: v[0] for k, v in PARAMETER_ALIASES.items()}
+
+
+def _checked_init(init: Callable[..., None]) -> Callable[..., None]:
+    """Wrap a gate's ``__init__`` so a deprecated keyword is renamed (with a FutureWarning) and
+    a wrong keyword or a positional value gets the config
+    loader's help (nearest name, valid names) instead of a bare TypeError. The signature is
+    kept (``functools.wraps`` sets ``__wrapped__``), so ``inspect.signature``, ``get_params``
+    and ``clone`` see the real parameters; the check runs only when the call fails."""
+    signature: list[inspect.Signature] = []
+
+    @functools.wraps(init)
+    def __init__(self: Gate, *args: Any, **kwargs: Any) -> None:
+        if kwargs and (type(self)._renamed_parameters or type(self)._renamed_values):
+            if not signature:
+                signature.append(inspect.signature(init))
+            kwargs = translate_deprecated(type(self), kwargs, signature[0].parameters, stacklevel=3)
+        try:
+            init(self, *args, **kwargs)
+        except TypeError as exc:
+            if isinstance(exc, UnknownParameterError):
+                raise
+            if not signature:
+                signature.append(inspect.signature(init))
+            error = _binding_error(type(self).__name__, signature[0], self, args, kwargs)
+            if error is None:
+                raise
+            raise error from None
+
+    __init__._mlgates_checked_init = True  # type: ignore[attr-defined]
+    return __init__
+
+
+def _binding_error(
+    owner: str, sig: inspect.Signature, self: Gate, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> UnknownParameterError | None:
     try:
-        return bool(a == b) and type(a) is type(b)
-    except Exception:  # noqa: BLE001
-        return a is b
+        sig.bind(self, *args, **kwargs)
+    except TypeError:
+        pass
+    else:
+        return None  # the TypeError came from inside __init__, not from the call
+    params = [p for p in sig.parameters.values() if p.name != "self"]
+    valid = [p.name for p in params if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+    for key in kwargs:
+        if key not in valid:
+            return UnknownParameterError(
+                f"{owner}() got an unexpected keyword argument {key!r}.{unknown_parameter_hint(key, valid)}"
+            )
+    positional = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if "gates" in positional and len(args) > 1 and all(isinstance(a, Gate) for a in args):
+        return UnknownParameterError(
+            f"{owner}() takes its gates as one list: {owner}([gate_a, gate_b, ...]) (or gate_a & gate_b)."
+        )
+    if len(args) > len(positional):
+        extra = args[len(positional) :]
+        shown = ", ".join(_short(a) for a in extra[:3])
+        takes = f"only {positional[0]!r} by position" if positional else "no positional values"
+        more = f"{len(extra)} more" if positional else str(len(extra))
+        first_kw = [n for n in valid if n not in positional][:2]
+        example = ", ".join(f"{n}=..." for n in first_kw)
+        return UnknownParameterError(
+            f"{owner}() takes {takes}; got {more} ({shown}). Pass parameters by keyword, "
+            f"e.g. {owner}({example}). Valid parameters: {', '.join(sorted(valid))}."
+        )
+    missing = [
+        p.name
+        for p in params
+        if p.default is inspect.Parameter.empty
+        and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+        and p.name not in kwargs
+    ][len(args) :]
+    if missing:
+        return UnknownParameterError(
+            f"{owner}() needs the parameter {missing[0]!r}: {owner}({missing[0]}=...). "
+            f"Valid parameters: {', '.join(sorted(valid))}."
+        )
+    return None
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _summarize(status: Status, findings: Sequence[Finding]) -> str:
     if not findings:
         return status.value
+
+    def head(rows: Sequence[Finding]) -> str:
+        text = "; ".join(f.message or f"{f.subject}: {f.status.value}" for f in rows[:3])
+        return text + (f" (+{len(rows) - 3} more)" if len(rows) > 3 else "")
+
+    n = len(findings)
     bad = [f for f in findings if f.status in (Status.FAIL, Status.ERROR, Status.WARN)]
-    if not bad:
-        return f"all {len(findings)} checks passed"
-    head = "; ".join(f.message or f"{f.subject}: {f.status.value}" for f in bad[:3])
-    more = f" (+{len(bad) - 3} more)" if len(bad) > 3 else ""
-    return f"{len(bad)} of {len(findings)} checks not passed: {head}{more}"
+    skipped = [f for f in findings if f.status is Status.SKIP]
+    if bad:
+        return f"{len(bad)} of {pluralize(n, 'check')} not passed: {head(bad)}"
+    if len(skipped) == n:
+        return f"nothing judged: {'' if n == 1 else 'all '}{pluralize(n, 'check')} skipped: {head(skipped)}"
+    if skipped:
+        return f"{len(findings) - len(skipped)} of {pluralize(n, 'check')} passed, {len(skipped)} skipped"
+    return "1 check passed" if n == 1 else f"all {pluralize(n, 'check')} passed"
+
+
+Gate.__init__ = _checked_init(Gate.__init__)  # type: ignore[method-assign]

@@ -10,6 +10,8 @@ list of accepted forms. A value is valid when it satisfies any of them. Accepted
 - ``"columns"``: a column name or a sequence of column names;
 - ``"callable"``: any callable;
 - ``"boolean"``: True or False;
+- ``"path"``: a str or an ``os.PathLike`` (``pathlib.Path``);
+- ``"label"``: a class label (a str, a number, a bool or a numpy scalar);
 - any object with ``is_satisfied_by(value)`` and ``__str__``.
 """
 
@@ -17,13 +19,35 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal
 
 from mlgates.core.errors import ParameterError
+from mlgates.core.status import Status
 
-__all__ = ["Interval", "Options", "validate_params"]
+if TYPE_CHECKING:
+    from mlgates.core.gate import Gate
+
+__all__ = [
+    "INSUFFICIENT_STATUS",
+    "MAX_RESAMPLES",
+    "ON_INSUFFICIENT",
+    "Interval",
+    "Options",
+    "insufficient_status",
+    "is_default",
+    "non_default_params",
+    "validate_params",
+]
+
+#: Upper bound of every ``n_resamples`` (bootstraps, permutations): time and memory grow
+#: linearly with it (a fairness bootstrap holds resamples x groups x 4 counts), and beyond
+#: 100,000 the Monte Carlo error of a 95% interval's ends is already far below the sampling
+#: error it describes.
+MAX_RESAMPLES = 100_000
 
 
 @dataclass(frozen=True)
@@ -93,11 +117,17 @@ def _is_columns(value: Any) -> bool:
     return False
 
 
+def _is_label(value: Any) -> bool:
+    return isinstance(value, (str, numbers.Number, bool)) or type(value).__module__ == "numpy"
+
+
 _NAMED: dict[str, tuple[Callable[[Any], bool], str]] = {
     "columns": (_is_columns, "a column name or a list of column names"),
     "callable": (callable, "a callable"),
     "boolean": (lambda v: isinstance(v, bool), "True or False"),
     "mapping": (lambda v: isinstance(v, Mapping), "a mapping"),
+    "path": (lambda v: isinstance(v, (str, os.PathLike)), "a path (str or os.PathLike)"),
+    "label": (_is_label, "a class label (a str, a number or a bool)"),
 }
 
 _TYPE_NAMES = {
@@ -160,7 +190,22 @@ or None.
         allowed = list(allowed)
         value = params[name]
         if allowed and not any(_satisfied(c, value) for c in allowed):
-            raise parameter_error(owner, name, describe(allowed), value)
+            raise parameter_error(
+                owner, name, describe(allowed), value, _option_fix(owner, name, allowed, value)
+            )
+
+
+def _option_fix(owner: str, name: str, allowed: list[Any], value: Any) -> str | None:
+    """For a mistyped option (a str that is not one of the Options), the nearest valid one."""
+    if not isinstance(value, str):
+        return None
+    from mlgates.core._suggest import closest
+
+    options = [v for c in allowed if isinstance(c, Options) for v in c.values if isinstance(v, str)]
+    best = closest(value, options)
+    if best is None:
+        return None
+    return f"did you mean {best!r}? {owner}({name}={best!r})."
 
 
 def parameter_error(
@@ -174,3 +219,78 @@ def parameter_error(
     return ParameterError(
         f"The {name!r} parameter of {owner} must be {constraint}. Got {shown} instead. Fix: {fix}"
     )
+
+
+#: The one option set of every ``on_insufficient`` parameter: the status of a result the data
+#: cannot support (too few rows, a group under its minimum size, an undefined rate).
+ON_INSUFFICIENT = Options("warn", "fail", "error", "skip")
+
+#: ``on_insufficient`` option -> the status it gives; read through :func:`insufficient_status`.
+INSUFFICIENT_STATUS: Mapping[str, Status] = MappingProxyType(
+    {"warn": Status.WARN, "fail": Status.FAIL, "error": Status.ERROR, "skip": Status.SKIP}
+)
+
+
+def insufficient_status(policy: str) -> Status:
+    """The status an ``on_insufficient`` policy gives: the one place every gate resolves it.
+
+    Examples
+    --------
+    >>> insufficient_status("skip")
+    <Status.SKIP: 'skip'>
+    """
+    return INSUFFICIENT_STATUS[policy]
+
+
+# -- parameters that differ from their defaults ------------------------------------------------
+def _equal_nan(a: Any, b: Any) -> bool:
+    """``a == b`` where NaN equals NaN, through lists, tuples and mappings."""
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or (math.isnan(a) and math.isnan(b))
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return a.keys() == b.keys() and all(_equal_nan(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_equal_nan(x, y) for x, y in zip(a, b, strict=True))
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - arrays and exotic __eq__: not equal unless identical
+        return a is b
+
+
+def is_default(value: Any, default: Any) -> bool:
+    """Whether a stored parameter ``value`` is its ``default``: the same object, or of the same
+    type and equal, with NaN equal to NaN (also inside lists, tuples and mappings).
+
+    The one rule for what a gate's repr, its config file and its notebook display leave out.
+
+    Examples
+    --------
+    >>> is_default(float("nan"), float("nan")), is_default(0.05, 0.05)
+    (True, True)
+    >>> is_default(1, 1.0), is_default(True, 1), is_default((0.1, float("nan")), (0.1, float("nan")))
+    (False, False, True)
+    """
+    if value is default:
+        return True
+    return type(value) is type(default) and _equal_nan(value, default)
+
+
+def non_default_params(gate: Gate, *, exclude: Iterable[str] = ()) -> dict[str, Any]:
+    """The parameters of ``gate`` that differ from their defaults (see :func:`is_default`), in
+    signature order; parameters without a default are always included.
+
+    Examples
+    --------
+    >>> from mlgates import RowCountGate
+    >>> non_default_params(RowCountGate(min_rows=10, name="rows"))
+    {'min_rows': 10, 'name': 'rows'}
+    >>> non_default_params(RowCountGate(min_rows=10, name="rows"), exclude=("name",))
+    {'min_rows': 10}
+    """
+    skip = set(exclude)
+    defaults = gate._param_defaults()
+    return {
+        key: value
+        for key, value in gate.get_params().items()
+        if key not in skip and not (key in defaults and is_default(value, defaults[key]))
+    }

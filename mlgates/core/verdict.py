@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import numbers
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from mlgates.core._jsonable import decode, encode, freeze, thaw, to_plain
 from mlgates.core.errors import GateFailure
 from mlgates.core.finding import FINDING_COLUMNS, Finding, _plain_equal
+from mlgates.core.reasons import canonical
 from mlgates.core.status import Status
 
 if TYPE_CHECKING:
@@ -21,7 +23,12 @@ __all__ = ["SCHEMA", "Verdict"]
 SCHEMA = "mlgates.verdict/1"
 
 #: Columns of :meth:`Verdict.to_frame`, in order.
-FRAME_COLUMNS = ("gate", "gate_type", "gate_status", *FINDING_COLUMNS)
+FRAME_COLUMNS = ("gate", "gate_type", "gate_status", *FINDING_COLUMNS, "window")
+
+#: The key of ``Verdict.provenance`` that marks the verdict of one window of ``current``
+#: (:class:`mlgates.Windowed`): a mapping with at least ``label``; ``to_frame()`` puts the label
+#: in its ``window`` column for every finding at or below that verdict.
+WINDOW_KEY = "window"
 
 _EXIT_CODES = {Status.PASS: 0, Status.WARN: 0, Status.FAIL: 1, Status.SKIP: 1, Status.ERROR: 2}
 
@@ -43,7 +50,8 @@ class Verdict:
     message : str
         One readable sentence.
     metrics : Mapping[str, float]
-        Headline numbers (e.g. ``{"drift_share": 0.2}``).
+        Headline numbers (e.g. ``{"drift_share": 0.2, "n_columns": 12}``): integers (counts)
+        are kept as ``int``, every other number becomes a ``float``.
     findings : tuple of Finding
         Per-column, per-group or per-metric rows.
     children : tuple of Verdict
@@ -82,10 +90,12 @@ class Verdict:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", Status.coerce(self.status))
-        metrics = {}
+        metrics: dict[str, float] = {}
         for key, value in dict(self.metrics).items():
             try:
-                metrics[str(key)] = float(value)
+                # counts stay integers (so JSON says 2, not 2.0); everything else is a float
+                is_count = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+                metrics[str(key)] = int(value) if is_count else float(value)
             except (TypeError, ValueError):
                 raise TypeError(
                     f"Verdict.metrics[{key!r}] must be a number. Got {value!r} instead; "
@@ -177,7 +187,8 @@ class Verdict:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Verdict:
-        """Inverse of :meth:`to_dict`; checks the schema version."""
+        """Inverse of :meth:`to_dict`; checks the schema version. A reason code renamed since
+        the verdict was saved is read as its new code (:data:`mlgates.reasons.RENAMED`)."""
         data = dict(data)
         schema = data.pop("schema", SCHEMA)
         if schema != SCHEMA:
@@ -188,6 +199,8 @@ class Verdict:
             raise ValueError(f"Unknown Verdict keys {sorted(unknown)}; expected {sorted(known)}.")
         data["findings"] = tuple(Finding.from_dict(f) for f in data.get("findings", ()))
         data["children"] = tuple(cls.from_dict(c) for c in data.get("children", ()))
+        if "reason" in data:
+            data["reason"] = canonical(data["reason"])
         return cls(**data)
 
     def to_json(self, *, indent: int | None = 2) -> str:
@@ -203,16 +216,15 @@ class Verdict:
         """Tidy table of every finding in this verdict and its descendants.
 
         Columns are fixed: ``gate, gate_type, gate_status, subject, status, statistic, pvalue,
-        threshold, method, reason, message``. A gate without findings contributes one row with
-        its own status and an empty subject.
+        threshold, method, reason, message, window``. A gate without findings contributes one row
+        with its own status and an empty subject. ``window`` is the label of the window of
+        ``current`` a row belongs to (:class:`mlgates.Windowed`), None elsewhere.
         """
         import pandas as pd
 
         rows = []
-        for v in self.walk():
-            if v.children:
-                continue
-            base = {"gate": v.name, "gate_type": v.gate, "gate_status": v.status.value}
+        for v, window in _leaves(self, None):
+            base = {"gate": v.name, "gate_type": v.gate, "gate_status": v.status.value, "window": window}
             if not v.findings:
                 rows.append(
                     {
@@ -236,43 +248,60 @@ class Verdict:
             frame[col] = frame[col].astype("float64")
         return frame
 
-    # -- rendering (pure functions in mlgates.report) -------------------------------------
+    # -- the record (mlgates.record) -------------------------------------------------------
+    def record(self, ledger: Any, **context: Any) -> Any:
+        """Append this verdict to ``ledger`` (a :class:`mlgates.Ledger`); returns the
+        :class:`~mlgates.record.Record`.
+
+        ``context`` is passed to :meth:`Ledger.record <mlgates.record.Ledger.record>`
+        (``model``, ``model_name``, ``data``, ``suite``, ``stage``, ...). The core does not
+        import the record layer: any object with a ``record(verdict, **context)`` method works.
+        """
+        append = getattr(ledger, "record", None)
+        if not callable(append):
+            raise TypeError(
+                f"verdict.record() needs a ledger: verdict.record(mlgates.Ledger(path), ...). "
+                f"Got {type(ledger).__name__} instead."
+            )
+        return append(self, **context)
+
+    # -- rendering: the one door into the report layer, mlgates.report.render -----------
     def to_text(self, *, max_findings: int = 20, color: bool = False) -> str:
         """Plain-text table for terminals and assertion messages."""
-        from mlgates.report.text import render_text
+        from mlgates.report import render
 
-        return render_text(self, max_findings=max_findings, color=color)
+        return render(self, "text", max_findings=max_findings, color=color)
 
     def to_markdown(self, *, max_findings: int = 50) -> str:
         """Markdown for pull-request comments and CI step summaries."""
-        from mlgates.report.markdown import render_markdown
+        from mlgates.report import render
 
-        return render_markdown(self, max_findings=max_findings)
+        return render(self, "markdown", max_findings=max_findings)
 
     def to_junit_xml(self) -> str:
         """JUnit XML: one testcase per gate; FAIL as failure, ERROR as error, SKIP as skipped."""
-        from mlgates.report.junit import render_junit
+        from mlgates.report import render
 
-        return render_junit(self)
+        return render(self, "junit")
 
     def to_html(self, *, max_findings: int = 200) -> str:
         """A standalone HTML page (no JavaScript; every user string escaped)."""
-        from mlgates.report.html import render_page
+        from mlgates.report import render
 
-        return render_page(self, max_findings=max_findings)
+        return render(self, "html", max_findings=max_findings)
 
     def plot(self, *, max_panels: int = 12, ncols: int = 3) -> Any:
         """A matplotlib figure of the numbers behind the verdict (``pip install mlgates[plot]``):
         distribution overlays, per-group bars with confidence intervals, metric deltas; see
         :mod:`mlgates.report.plot`."""
-        from mlgates.report.plot import plot_verdict
+        from mlgates.report import render
 
-        return plot_verdict(self, max_panels=max_panels, ncols=ncols)
+        return render(self, "plot", max_panels=max_panels, ncols=ncols)
 
     def _repr_html_(self) -> str:
-        from mlgates.report.html import render_fragment
+        from mlgates.report import render
 
-        return render_fragment(self, max_findings=50)
+        return render(self, "html", fragment=True, max_findings=50)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         return {"text/plain": self.to_text(), "text/html": self._repr_html_()}
@@ -285,3 +314,14 @@ class Verdict:
         kids = f", children={len(self.children)}" if self.children else ""
         reason = f", reason={self.reason!r}" if self.reason else ""
         return f"<Verdict {self.name!r} {self.status.value.upper()}{reason}, findings={n}{kids}>"
+
+
+def _leaves(verdict: Verdict, window: str | None) -> Iterator[tuple[Verdict, str | None]]:
+    """The verdicts without children, depth first, with the label of the window they belong to."""
+    info = verdict.provenance.get(WINDOW_KEY)
+    if isinstance(info, Mapping) and info.get("label") is not None:
+        window = str(info["label"])
+    if not verdict.children:
+        yield verdict, window
+    for child in verdict.children:
+        yield from _leaves(child, window)

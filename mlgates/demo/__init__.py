@@ -21,6 +21,7 @@ SECTIONS = (
     "mlgates.demo.performance",
     "mlgates.demo.fairness",
     "mlgates.demo.reproducibility",
+    "mlgates.demo.security",
 )
 
 

@@ -21,7 +21,7 @@ def section(data: DemoData) -> Suite:
         [
             DriftGate(name="feature_drift", blocking=False),
             DriftGate(columns=["target", "prediction"], name="target_prediction_drift", blocking=False),
-            MultivariateDriftGate(cv=3, max_rows=10_000, name="multivariate_drift", blocking=False),
+            MultivariateDriftGate(cv=3, subsample=10_000, name="multivariate_drift", blocking=False),
         ],
         name="drift",
     )

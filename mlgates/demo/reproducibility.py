@@ -46,9 +46,11 @@ def section(data: DemoData) -> Suite:
     return Suite(
         [
             ReproducibilityGate(
-                lockfile=str(lock), compare=("data", "model", "environment"), name="matches lock"
+                lockfile=str(lock), compare_to=("data", "model", "environment"), name="matches lock"
             ),
-            DeterminismGate(train_fn=_trainer(data), n_runs=2, seed=SEED, name="deterministic training"),
+            DeterminismGate(
+                train_fn=_trainer(data), n_runs=2, random_state=SEED, name="deterministic training"
+            ),
         ],
         name="reproducibility",
     )

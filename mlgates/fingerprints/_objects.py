@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +9,26 @@ import numpy as np
 import pandas as pd
 import xxhash
 
+from mlgates.core._io import (
+    COMPRESSION_SUFFIXES,
+    CSV_SUFFIXES,
+    TABLE_SUFFIXES,
+    csv_read_policy,
+    is_table_file,
+    table_format,
+)
+from mlgates.core.errors import InputError
+from mlgates.core.inputs import arrow_to_pandas, arrow_types, read_table
 from mlgates.fingerprints._canon import canonical_bytes
+from mlgates.fingerprints._paths import IGNORED_NAMES, digest_path
 from mlgates.fingerprints._tables import TableDigest, digest_array, digest_frame
 
 __all__ = [
+    "COMPRESSION_SUFFIXES",
+    "CSV_READ_POLICY",
+    "CSV_SUFFIXES",
+    "IGNORED_NAMES",
+    "TABLE_SUFFIXES",
     "arrow_types",
     "as_pandas_table",
     "digest_path",
@@ -22,26 +37,12 @@ __all__ = [
     "object_state",
     "special_digest",
     "table_digest",
+    "table_format",
 ]
 
-#: File suffixes read as tables (their logical content is hashed, not the writer's bytes).
-TABLE_SUFFIXES = (".parquet", ".pq", ".feather", ".arrow")
-#: Delimited text suffixes read as tables with :data:`CSV_READ_POLICY`; each may also end in
-#: one of :data:`COMPRESSION_SUFFIXES` (``data.csv.gz``).
-CSV_SUFFIXES = (".csv", ".tsv")
-COMPRESSION_SUFFIXES = (".gz", ".bz2", ".zip", ".xz")
-#: How CSV/TSV files are parsed before hashing (``pandas.read_csv`` keyword arguments besides
-#: ``sep``): default type inference on the whole file at once, and correctly rounded float
-#: parsing (pandas 3's default; pandas 2 is asked for its round-trip parser), so any text that
-#: denotes the same float64 gives the same value.
-CSV_READ_POLICY: dict[str, Any] = {"low_memory": False}
-if int(pd.__version__.split(".")[0]) < 3:  # pragma: no cover - pandas 2
-    CSV_READ_POLICY["float_precision"] = "round_trip"
-#: Names skipped when hashing a directory.
-IGNORED_NAMES = frozenset(
-    {".git", "__pycache__", ".DS_Store", ".ipynb_checkpoints", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
-)
-_CHUNK = 1 << 20
+# File-format recognition lives in mlgates.core._io (shared with the command line); the names
+# stay importable from here.
+CSV_READ_POLICY: dict[str, Any] = csv_read_policy()
 
 
 def as_pandas_table(obj: Any) -> pd.DataFrame | pd.Series | None:
@@ -51,9 +52,9 @@ def as_pandas_table(obj: Any) -> pd.DataFrame | pd.Series | None:
         import pyarrow as pa
 
         if isinstance(obj, (pa.Table, pa.RecordBatch)):
-            return _arrow_to_pandas(obj)
+            return arrow_to_pandas(obj)
         if isinstance(obj, (pa.Array, pa.ChunkedArray)):
-            return _arrow_to_pandas(pa.table({"": obj})).iloc[:, 0].rename(None)
+            return arrow_to_pandas(pa.table({"": obj})).iloc[:, 0].rename(None)
     if mod == "polars":
         import pyarrow as pa
 
@@ -62,30 +63,9 @@ def as_pandas_table(obj: Any) -> pd.DataFrame | pd.Series | None:
         if hasattr(obj, "to_arrow"):
             arrow = obj.to_arrow()
             if isinstance(arrow, pa.Table):
-                return _arrow_to_pandas(arrow)
-            return _arrow_to_pandas(pa.table({"": arrow})).iloc[:, 0].rename(getattr(obj, "name", None))
+                return arrow_to_pandas(arrow)
+            return arrow_to_pandas(pa.table({"": arrow})).iloc[:, 0].rename(getattr(obj, "name", None))
     return None
-
-
-def arrow_types(arrow_type: Any) -> Any:
-    """Keep Arrow types exactly (ints with nulls stay ints); dictionaries become Categoricals."""
-    import pyarrow as pa
-
-    return None if pa.types.is_dictionary(arrow_type) else pd.ArrowDtype(arrow_type)
-
-
-def _arrow_to_pandas(table: Any) -> pd.DataFrame:
-    """Arrow table -> pandas with Arrow types kept; string/binary views become large types
-    (polars writes views, which pandas cannot inspect)."""
-    import pyarrow as pa
-
-    if isinstance(table, pa.RecordBatch):
-        table = pa.Table.from_batches([table])
-    views = {"string_view": pa.large_string(), "binary_view": pa.large_binary()}
-    if any(str(f.type) in views for f in table.schema):
-        fields = [pa.field(f.name, views.get(str(f.type), f.type), f.nullable) for f in table.schema]
-        table = table.cast(pa.schema(fields))
-    return table.to_pandas(types_mapper=arrow_types)
 
 
 def table_digest(
@@ -185,84 +165,15 @@ def _stateless(v: Any, reduced: Any) -> bool:
     return newobj and bare_args and all(item is None for item in rest)
 
 
-def digest_path(path: Path) -> bytes:
-    """Content digest of a file or directory (tables by logical content, other files by bytes)."""
-    path = Path(path)
-    if path.is_dir():
-        h = xxhash.xxh3_128(b"directory")
-        for rel, file in _walk(path):
-            h.update(canonical_bytes(rel))
-            h.update(_file_digest(file))
-        return h.digest()
-    if path.is_file():
-        return _file_digest(path)
-    raise FileNotFoundError(f"cannot fingerprint {os.fspath(path)!r}: no such file or directory")
-
-
-def _walk(root: Path) -> list[tuple[str, Path]]:
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in IGNORED_NAMES)
-        for name in filenames:
-            if name in IGNORED_NAMES or name.endswith(".pyc"):
-                continue
-            full = Path(dirpath, name)
-            found.append((full.relative_to(root).as_posix(), full))
-    found.sort()
-    return found
-
-
-def table_format(path: Path) -> str | None:
-    """``"parquet"``, ``"feather"``, ``"csv"`` or ``"tsv"`` from a file name, else None."""
-    name = Path(path).name.lower()
-    if name.endswith((".parquet", ".pq")):
-        return "parquet"
-    if name.endswith((".feather", ".arrow")):
-        return "feather"
-    for compression in COMPRESSION_SUFFIXES:
-        if name.endswith(compression):
-            name = name[: -len(compression)]
-            break
-    for suffix in CSV_SUFFIXES:
-        if name.endswith(suffix):
-            return suffix[1:]
-    return None
-
-
-def is_table_file(path: Path) -> bool:
-    """An existing file whose name says it holds a table (Parquet, Feather, CSV, TSV)."""
-    return Path(path).is_file() and table_format(path) is not None
-
-
-def _file_digest(path: Path) -> bytes:
-    if table_format(path) is not None:
-        table = _read_table(path)
-        if table is not None:
-            return digest_frame(table, row_order="sensitive", column_order="sensitive").digest
-    h = xxhash.xxh3_128(b"file")
-    with open(path, "rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            h.update(chunk)
-    return h.digest()
-
-
 def _read_table(path: Path) -> pd.DataFrame | None:
-    """The table in a Parquet/Feather/CSV/TSV file; None when it cannot be read as one.
-
-    Parquet and Feather need pyarrow (None without it). CSV/TSV are parsed with
-    :data:`CSV_READ_POLICY`; a file pandas cannot parse as a table (empty, ragged, not
-    text) gives None, and is then hashed by its bytes.
+    """The table in a Parquet/Feather/CSV/TSV file, read by :func:`mlgates.core.inputs.read_table`
+    (the dtypes ``mlgates check`` sees); None when it cannot be read as one: a CSV/TSV file
+    pandas cannot parse (empty, ragged, not text) or Parquet/Feather without pyarrow. Such a
+    file is then hashed by its bytes.
     """
-    fmt = table_format(path)
-    if fmt in ("csv", "tsv"):
-        try:
-            return pd.read_csv(path, sep="\t" if fmt == "tsv" else ",", **CSV_READ_POLICY)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, EOFError):
-            return None
     try:
-        import pyarrow.feather as feather
-        import pyarrow.parquet as pq
-    except ImportError:
+        return read_table(path)
+    except InputError:  # Parquet/Feather without pyarrow
         return None
-    table = pq.read_table(path) if fmt == "parquet" else feather.read_table(path)
-    return _arrow_to_pandas(table)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, EOFError):
+        return None

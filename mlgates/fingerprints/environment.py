@@ -10,7 +10,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ENVIRONMENT_VARIABLES", "PACKAGES", "capture_environment", "comparable_environment"]
+__all__ = ["ENVIRONMENT_VARIABLES", "PACKAGES", "capture_environment", "comparable_environment", "git_state"]
 
 #: Distributions whose versions are recorded when installed (others can be added by name).
 PACKAGES = (
@@ -86,6 +86,19 @@ def _git(cwd: Path) -> dict[str, Any] | None:
         "dirty": bool(status),
         "branch": run("rev-parse", "--abbrev-ref", "HEAD"),
     }
+
+
+def git_state(cwd: str | os.PathLike[str] | None = None) -> dict[str, Any] | None:
+    """Commit, dirty flag (uncommitted changes to tracked files) and branch of the git
+    repository at ``cwd`` (the current directory by default); None outside a repository.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> git_state(tempfile.mkdtemp()) is None
+    True
+    """
+    return _git(Path(cwd) if cwd is not None else Path.cwd())
 
 
 def capture_environment(

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from mlgates.core.errors import ConfigError
+from mlgates.fingerprints._lockschema import KINDS, READ_SCHEMAS, validate_lock
 
 __all__ = ["KINDS", "MANIFEST_SCHEMA", "Manifest", "describe_artifact", "kind_of"]
 
-MANIFEST_SCHEMA = "mlgates.manifest/1"
-#: Artifact kinds, in the order a lock file lists them.
-KINDS = ("data", "model", "config", "file", "seeds")
+#: The schema this mlgates writes; it reads every one in ``READ_SCHEMAS``.
+MANIFEST_SCHEMA = READ_SCHEMAS[-1]
 _TABLE_MODULES = ("pandas", "numpy", "pyarrow", "polars")
 Order = Literal["sensitive", "insensitive"]
 
@@ -46,21 +46,41 @@ def describe_artifact(
     kind: str | None = None,
     row_order: Order = "sensitive",
     column_order: Order = "sensitive",
+    exclude: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """The lock entry of one artifact: kind, type, fingerprint, and per-column fingerprints
-    for tables, the path for files, the value for configs and seeds."""
+    for tables; paths add ``path``, ``path_kind`` (``file`` or ``directory``), ``symlink``
+    (when the path is a link), and directories ``files`` (per-file fingerprints), ``links``
+    (the symbolic links inside, followed) and ``exclude`` (relative paths left out); configs
+    and seeds add their value."""
     from mlgates.core._jsonable import to_plain
-    from mlgates.fingerprints import fingerprint, fingerprint_table
+    from mlgates.fingerprints import _format, fingerprint, fingerprint_table
 
     kind = kind or kind_of(obj)
     entry: dict[str, Any] = {"kind": kind, "type": _type_name(obj)}
     table_obj = obj
     if isinstance(obj, os.PathLike):
         from mlgates.fingerprints._objects import _read_table, is_table_file
+        from mlgates.fingerprints._paths import describe_path
 
         path = Path(obj)
         entry["path"] = path.as_posix()
         table_obj = _read_table(path) if kind == "data" and is_table_file(path) else None
+        if table_obj is None:
+            found = describe_path(path, exclude=exclude)
+            entry.update(fingerprint=_format(found.digest), path_kind=found.path_kind)
+            if found.symlink is not None:
+                entry["symlink"] = found.symlink
+            if found.path_kind == "directory":
+                entry["files"] = {rel: _format(d) for rel, d in found.files.items()}
+                if found.links:
+                    entry["links"] = found.links
+                if exclude:
+                    entry["exclude"] = list(exclude)
+            return _ordered(entry)
+        entry["path_kind"] = "file"
+        if path.is_symlink():
+            entry["symlink"] = os.readlink(path)
     if kind == "data" and table_obj is not None:
         table = fingerprint_table(table_obj, row_order=row_order, column_order=column_order)
         entry.update(
@@ -71,11 +91,29 @@ def describe_artifact(
             columns=table.columns,
             families=table.families,
         )
-        return entry
+        return _ordered(entry)
     entry["fingerprint"] = fingerprint(obj)
     if kind in ("config", "seeds") and not isinstance(obj, os.PathLike):
         entry["value"] = to_plain(obj)
     return entry
+
+
+def _ordered(entry: dict[str, Any]) -> dict[str, Any]:
+    """Kind, type and fingerprint first: what a reviewer reads first in the lock file."""
+    head: dict[str, Any] = {k: entry[k] for k in ("kind", "type", "fingerprint") if k in entry}
+    return {**head, **{k: v for k, v in entry.items() if k not in head}}
+
+
+def _inside(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> str | None:
+    """``path`` relative to ``folder`` (POSIX, after resolving links) when it lies inside it."""
+    real, top = os.path.realpath(path), os.path.realpath(folder)
+    try:
+        rel = os.path.relpath(real, top)
+    except ValueError:  # another drive (Windows)
+        return None
+    if rel == "." or rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel):
+        return None
+    return Path(rel).as_posix()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,8 +127,9 @@ class Manifest:
     ----------
     artifacts : dict
         Name -> entry (``kind``, ``type``, ``fingerprint``; tables add ``n_rows``,
-        ``columns``, ``families``, ``row_order``, ``column_order``; files add ``path``;
-        configs and seeds add ``value``).
+        ``columns``, ``families``, ``row_order``, ``column_order``; paths add ``path``,
+        ``path_kind`` and ``symlink``, directories ``files``, ``links`` and ``exclude``
+        (see :func:`describe_artifact`); configs and seeds add ``value``).
     environment : dict
         :func:`~mlgates.capture_environment` at capture time (empty if not captured).
     created : str
@@ -99,6 +138,12 @@ class Manifest:
         Version that wrote the manifest.
     scheme : str
         Fingerprint scheme (``"mlg1"``); fingerprints of different schemes are not compared.
+    base : str
+        Absolute folder that relative artifact paths are resolved against (the working
+        directory at capture). The file stores it relative to the lock file's own folder, so
+        the lock and the files it names can move together and be verified from anywhere; an
+        empty string means unknown (a schema 1 lock: paths resolve against the working
+        directory).
 
     Examples
     --------
@@ -111,6 +156,8 @@ class Manifest:
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "mlgates.lock.json"
     >>> Manifest.load(m.save(path)) == m
     True
+    >>> Manifest.load(path).path_of("train") is None  # an in-memory table has no path
+    True
     """
 
     artifacts: dict[str, dict[str, Any]]
@@ -118,6 +165,7 @@ class Manifest:
     created: str = ""
     mlgates_version: str = ""
     scheme: str = "mlg1"
+    base: str = ""
 
     @classmethod
     def capture(
@@ -129,6 +177,7 @@ class Manifest:
         environment: bool = True,
         row_order: Order = "sensitive",
         column_order: Order = "sensitive",
+        exclude: tuple[str | os.PathLike[str], ...] | list[str | os.PathLike[str]] = (),
     ) -> Manifest:
         """Fingerprint the artifacts (and the config and seeds) and record the environment.
 
@@ -145,6 +194,11 @@ class Manifest:
             Record :func:`~mlgates.capture_environment`.
         row_order, column_order : {"sensitive", "insensitive"}
             Options for every table artifact (stored per entry and reused by the gate).
+        exclude : sequence of paths, optional
+            Files left out of the directory artifacts that contain them, recorded in their
+            entries (``exclude``) so a verification leaves them out too: the lock file
+            itself when it is written into a directory it locks (``mlgates lock`` does this
+            for its ``-o`` file). Their atomic-write temporary files are left out with them.
         """
         from mlgates._version import __version__
         from mlgates.fingerprints import SCHEME
@@ -157,7 +211,13 @@ class Manifest:
                     f"artifact name {reserved!r} is taken by the {reserved}= argument; rename the artifact"
                 )
         for name, obj in (artifacts or {}).items():
-            entries[str(name)] = describe_artifact(obj, row_order=row_order, column_order=column_order)
+            inside: tuple[str, ...] = ()
+            if isinstance(obj, os.PathLike) and Path(obj).is_dir():
+                found = (_inside(p, obj) for p in exclude)
+                inside = tuple(sorted({rel for rel in found if rel is not None}))
+            entries[str(name)] = describe_artifact(
+                obj, row_order=row_order, column_order=column_order, exclude=inside
+            )
         if config is not None:
             entries["config"] = describe_artifact(config, kind="config")
         if seeds is not None:
@@ -168,62 +228,115 @@ class Manifest:
             created=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
             mlgates_version=__version__,
             scheme=SCHEME,
+            base=os.getcwd(),
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data, as written to the lock file."""
+    def to_dict(self, *, folder: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+        """Plain data, as written to a lock file in ``folder`` (default: the working directory).
+
+        ``base`` is written relative to ``folder`` (``null`` when unknown).
+        """
         return {
             "schema": MANIFEST_SCHEMA,
             "scheme": self.scheme,
             "created": self.created,
             "mlgates_version": self.mlgates_version,
+            "base": _relative_base(self.base, folder),
             "artifacts": self.artifacts,
             "environment": self.environment,
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], *, where: str = "manifest") -> Manifest:
-        """Inverse of :meth:`to_dict`; a wrong schema or shape raises ConfigError."""
-        if not isinstance(data, Mapping):
-            raise ConfigError(f"{where}: expected a JSON object, got {type(data).__name__}.")
-        schema = data.get("schema")
-        if schema != MANIFEST_SCHEMA:
-            raise ConfigError(
-                f"{where}: unsupported schema {schema!r}; this mlgates reads {MANIFEST_SCHEMA!r}."
-            )
-        artifacts = data.get("artifacts")
-        if not isinstance(artifacts, Mapping) or not all(
-            isinstance(e, Mapping) and "fingerprint" in e and "kind" in e for e in artifacts.values()
-        ):
-            raise ConfigError(
-                f"{where}: 'artifacts' must map names to entries with 'kind' and 'fingerprint'."
-            )
+    def from_dict(
+        cls,
+        data: Mapping[str, Any],
+        *,
+        where: str = "manifest",
+        folder: str | os.PathLike[str] | None = None,
+    ) -> Manifest:
+        """Inverse of :meth:`to_dict`; ``base`` is resolved against ``folder`` (default: the
+        working directory). Any schema in ``READ_SCHEMAS``; a wrong shape, a field of the wrong
+        type, a missing field or an unknown artifact kind raises ConfigError naming the field."""
+        validate_lock(data, where)
+        base = data.get("base")
+        if base is not None:
+            top = os.path.abspath(folder if folder is not None else os.curdir)
+            base = os.path.normpath(os.path.join(top, base))
         return cls(
-            artifacts={str(k): dict(v) for k, v in artifacts.items()},
+            artifacts={str(k): dict(v) for k, v in data["artifacts"].items()},
             environment=dict(data.get("environment") or {}),
             created=str(data.get("created", "")),
             mlgates_version=str(data.get("mlgates_version", "")),
-            scheme=str(data.get("scheme", "mlg1")),
+            scheme=str(data["scheme"]),
+            base=base or "",
         )
 
+    def path_of(self, name: str) -> Path | None:
+        """The locked path of artifact ``name`` resolved against :attr:`base` (None when the
+        artifact was not a path). Relative paths of a lock without a base (schema 1) resolve
+        against the working directory, as they did when it was written."""
+        entry = self.artifacts.get(name)
+        if entry is None or not isinstance(entry.get("path"), str):
+            return None
+        path = Path(entry["path"])
+        if path.is_absolute() or not self.base:
+            return path
+        return Path(self.base) / path
+
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the manifest as indented JSON, atomically; return the path."""
-        from mlgates.core.config import _atomic_write
+        """Write the manifest as indented JSON, atomically; return the path.
+
+        Refuses (ValueError) to write a lock file into a locked directory that was captured
+        without ``exclude=[path]``, or over a locked file: such a lock could never verify.
+        """
+        from mlgates.core._io import atomic_write
 
         path = Path(path)
-        _atomic_write(path, json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n")
-        return path
+        self._check_not_locked(path)
+        text = json.dumps(self.to_dict(folder=path.parent), indent=2, ensure_ascii=False) + "\n"
+        return atomic_write(path, text)
+
+    def _check_not_locked(self, path: Path) -> None:
+        for name, entry in self.artifacts.items():
+            locked = self.path_of(name)
+            if locked is None or not os.path.exists(locked):
+                continue
+            if entry.get("path_kind") == "directory":
+                rel = _inside(path, locked)
+                if rel is not None and rel not in entry.get("exclude", ()):
+                    raise ValueError(
+                        f"cannot write the lock file {path} inside the locked directory {name!r}: its own "
+                        f"content would change the directory's fingerprint. Capture with "
+                        f"exclude=[{os.fspath(path)!r}] (mlgates lock does), or write it elsewhere."
+                    )
+            elif os.path.realpath(path) == os.path.realpath(locked):
+                raise ValueError(f"cannot write the lock file over the locked file {name!r} ({locked}).")
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Manifest:
-        """Read a manifest written by :meth:`save`; unreadable or invalid files raise ConfigError."""
+        """Read a manifest written by :meth:`save`; unreadable or invalid files raise ConfigError.
+
+        Relative paths in it are resolved against the lock file's folder (see :attr:`base`).
+        """
         path = Path(path)
         try:
-            text = path.read_text(encoding="utf-8")
+            raw = path.read_bytes()
         except OSError as exc:
-            raise ConfigError(f"{path}: cannot read the lock file ({exc.strerror}).") from exc
+            raise ConfigError(f"{path}: cannot read the lock file ({exc.strerror or exc}).") from exc
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"{path}: not valid JSON: {exc}") from exc
-        return cls.from_dict(data, where=str(path))
+            data = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{path}: not a lock file: not UTF-8 text (offset {exc.start}).") from None
+        except (ValueError, RecursionError) as exc:
+            raise ConfigError(f"{path}: not valid JSON: {exc}") from None
+        return cls.from_dict(data, where=str(path), folder=path.parent)
+
+
+def _relative_base(base: str, folder: str | os.PathLike[str] | None) -> str | None:
+    if not base:
+        return None
+    top = os.path.abspath(folder if folder is not None else os.curdir)
+    try:
+        return Path(os.path.relpath(base, top)).as_posix()
+    except ValueError:  # another drive (Windows): only an absolute base can say where
+        return Path(base).as_posix()

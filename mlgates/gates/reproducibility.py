@@ -5,7 +5,7 @@ Reason codes
 ``artifact_changed``
     A locked artifact's fingerprint differs (FAIL); the finding names the changed columns of
     tables and holds the old and new fingerprints.
-``artifact_missing``
+``missing_artifact``
     A locked artifact was not passed to ``check`` (status chosen by ``on_missing``).
 ``artifact_unlocked``
     An artifact was passed that the lock does not record (WARN).
@@ -13,9 +13,10 @@ Reason codes
     An artifact could not be fingerprinted (ERROR).
 ``environment_changed``
     Python, platform, package, BLAS or thread settings differ from the lock
-    (status chosen by ``environment_policy``).
-``lock_missing`` / ``lock_invalid``
-    The lock file does not exist / cannot be read (ERROR).
+    (status chosen by ``on_environment_change``).
+``missing_lock`` / ``invalid_lock``
+    The lock file does not exist / cannot be read, or a field has the wrong type, a required
+    field is missing or an artifact kind is unknown (ERROR, naming the field).
 ``train_failed``
     ``train_fn`` raised (ERROR).
 ``nondeterministic_predictions`` / ``nondeterministic_model``
@@ -27,12 +28,14 @@ Reason codes
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
+from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import ConfigError, InputError
 from mlgates.core.finding import Finding
@@ -40,6 +43,7 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
+from mlgates.gates._lockdiff import short as _short
 
 __all__ = ["DeterminismGate", "ReproducibilityGate"]
 
@@ -49,28 +53,25 @@ _POLICY = {"ignore": None, "warn": Status.WARN, "fail": Status.FAIL}
 _ON_MISSING = {"error": Status.ERROR, "fail": Status.FAIL, "warn": Status.WARN, "skip": Status.SKIP}
 
 
-def _short(fp: str | None) -> str:
-    return "none" if not fp else fp.split(":")[-1][:12]
-
-
 class ReproducibilityGate(Gate):
     """Compare a run's artifacts with a lock file written by :meth:`Manifest.save`.
 
-    Each locked artifact whose kind is in ``compare`` is fingerprinted again with the
+    Each locked artifact whose kind is in ``compare_to`` is fingerprinted again with the
     options recorded in the lock (row and column order) and compared: one finding per
     artifact, FAIL when it changed, naming the changed columns of a table. The environment
     (Python, platform, package versions, BLAS library and threads, thread variables) is
-    compared too; its differences are reported with the status ``environment_policy``.
+    compared too; its differences are reported with the status ``on_environment_change``.
     The git commit is recorded in the lock but not compared.
 
     Parameters
     ----------
-    lockfile : str, default "mlgates.lock.json"
+    lockfile : str or os.PathLike, default "mlgates.lock.json"
         Path of the manifest (JSON) to compare against.
-    compare : tuple of str, default ("data", "model", "config", "file", "seeds", "environment")
-        Kinds of artifacts to compare.
-    environment_policy : {"warn", "fail", "ignore"}, default "warn"
-        Status of an environment difference.
+    compare_to : tuple of str, default ("data", "model", "config", "file", "seeds", "environment")
+        Kinds of locked artifacts to compare the run to (``compare=`` is a deprecated alias).
+    on_environment_change : {"warn", "fail", "ignore"}, default "warn"
+        Status of an environment difference; ``"ignore"`` does not compare the environment
+        (``environment_policy=`` is a deprecated alias).
     on_missing : {"error", "fail", "warn", "skip"}, default "error"
         Status when a locked artifact is not passed to ``check``.
     name, blocking
@@ -83,7 +84,7 @@ class ReproducibilityGate(Gate):
     standard input of that name, so the gate works inside a suite checked with
     ``suite.check(reference=..., current=..., model=...)``. Nothing given at all means every
     locked artifact is missing (ERROR by default: the gate fails closed). Reason codes are
-    listed in the module docstring (``artifact_changed``, ``artifact_missing``, ...).
+    listed in the module docstring (``artifact_changed``, ``missing_artifact``, ...).
 
     Examples
     --------
@@ -105,37 +106,44 @@ class ReproducibilityGate(Gate):
     """
 
     extra_inputs: ClassVar[tuple[str, ...]] = ("artifacts",)
+    #: Phrase messages for ``mlgates verify`` (``--seed NAME=INT``) instead of Python calls;
+    #: set on the instance by the CLI, not a parameter.
+    _cli_terms: bool = False
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
-        "lockfile": [str],
-        "compare": [tuple, list],
-        "environment_policy": [Options("warn", "fail", "ignore")],
+        "lockfile": ["path"],
+        "compare_to": [tuple, list],
+        "on_environment_change": [Options("warn", "fail", "ignore")],
         "on_missing": [Options("error", "fail", "warn", "skip")],
+    }
+    _renamed_parameters: ClassVar[dict[str, str]] = {
+        "compare": "compare_to",
+        "environment_policy": "on_environment_change",
     }
 
     def __init__(
         self,
         *,
-        lockfile: str = "mlgates.lock.json",
-        compare: tuple[str, ...] = ("data", "model", "config", "file", "seeds", "environment"),
-        environment_policy: str = "warn",
+        lockfile: str | os.PathLike[str] = "mlgates.lock.json",
+        compare_to: tuple[str, ...] = ("data", "model", "config", "file", "seeds", "environment"),
+        on_environment_change: str = "warn",
         on_missing: str = "error",
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
         self.lockfile = lockfile
-        self.compare = compare
-        self.environment_policy = environment_policy
+        self.compare_to = compare_to
+        self.on_environment_change = on_environment_change
         self.on_missing = on_missing
 
     def _validate_params(self) -> None:
-        bad = [k for k in self.compare if k not in _COMPARABLE]
-        if bad or not self.compare:
+        bad = [k for k in self.compare_to if k not in _COMPARABLE]
+        if bad or not self.compare_to:
             raise parameter_error(
                 "ReproducibilityGate",
-                "compare",
+                "compare_to",
                 f"a non-empty tuple of kinds from {_COMPARABLE}",
-                self.compare,
+                self.compare_to,
             )
 
     # -- checking -------------------------------------------------------------------------
@@ -148,18 +156,18 @@ class ReproducibilityGate(Gate):
             raise InputError(
                 f"lock file {str(path)!r} not found: write it first with Manifest.capture(...).save(path) "
                 "or `mlgates lock`",
-                reason="lock_missing",
+                reason="missing_lock",
                 subject="lockfile",
             )
         try:
             manifest = Manifest.load(path)
         except ConfigError as exc:
-            raise InputError(str(exc), reason="lock_invalid", subject="lockfile") from None
+            raise InputError(str(exc), reason="invalid_lock", subject="lockfile") from None
         if manifest.scheme != SCHEME:
             raise InputError(
                 f"{path}: fingerprints use scheme {manifest.scheme!r}, this mlgates computes {SCHEME!r}; "
                 "re-create the lock with this version",
-                reason="lock_invalid",
+                reason="invalid_lock",
                 subject="lockfile",
             )
         return manifest
@@ -180,8 +188,9 @@ class ReproducibilityGate(Gate):
             if std in manifest.artifacts and std not in given and ctx.has(std):
                 given[std] = ctx.get(std)
         findings: list[Finding] = []
+        changed = 0
         for name, entry in manifest.artifacts.items():
-            if entry.get("kind") not in self.compare:
+            if entry["kind"] not in self.compare_to:
                 continue
             if name not in given:
                 status = _ON_MISSING[self.on_missing]
@@ -190,27 +199,34 @@ class ReproducibilityGate(Gate):
                         name,
                         status,
                         method="fingerprint",
-                        reason="artifact_missing",
-                        message=f"{name}: locked ({entry['kind']}) but not passed to check(artifacts=...)",
+                        reason="missing_artifact",
+                        message=self._missing_message(name, entry),
                         details={"locked": entry["fingerprint"]},
                     )
                 )
                 continue
-            findings.append(self._compare_one(name, entry, given[name]))
+            finding, differs = self._compare_one(name, entry, given[name])
+            findings.append(finding)
+            changed += differs
         for name, obj in given.items():
-            if str(name) not in manifest.artifacts and kind_of(obj) in self.compare:
+            if str(name) not in manifest.artifacts and kind_of(obj) in self.compare_to:
+                unlocked = f"{name}: not recorded in the lock file {self.lockfile}"
+                if self._cli_terms and name == "seeds":
+                    unlocked = (
+                        f"seeds: --seed given, but the lock file {self.lockfile} records no seeds "
+                        "(record them with `mlgates lock ... --seed NAME=INT`)"
+                    )
                 findings.append(
                     Finding(
                         str(name),
                         Status.WARN,
                         method="fingerprint",
                         reason="artifact_unlocked",
-                        message=f"{name}: not recorded in the lock file {self.lockfile}",
+                        message=unlocked,
                     )
                 )
-        if "environment" in self.compare and self.environment_policy != "ignore":
+        if "environment" in self.compare_to and self.on_environment_change != "ignore":
             findings.append(self._compare_environment(manifest.environment))
-        changed = sum(f.reason == "artifact_changed" for f in findings)
         metrics = {
             "artifacts_compared": float(sum(f.subject != "environment" for f in findings)),
             "artifacts_changed": float(changed),
@@ -219,11 +235,29 @@ class ReproducibilityGate(Gate):
             "lock_created": manifest.created,
             "lock_mlgates_version": manifest.mlgates_version,
             "lock_scheme": manifest.scheme,
+            "lock_base": manifest.base or None,
         }
         return self._verdict(findings=findings, metrics=metrics, params=lock_info)
 
-    def _compare_one(self, name: str, entry: Mapping[str, Any], obj: Any) -> Finding:
+    def _missing_message(self, name: str, entry: Mapping[str, Any]) -> str:
+        kind = entry["kind"]
+        if not self._cli_terms:
+            return f"{name}: locked ({kind}) but not passed to check(artifacts=...)"
+        if kind == "seeds":
+            value = entry.get("value")
+            keys = list(value) if isinstance(value, Mapping) else []
+            given = " ".join(f"--seed {k}=INT" for k in keys) or "--seed NAME=INT"
+            locked = ", ".join(map(str, keys)) or "in Python"
+            return f"seeds: locked ({locked}) but no --seed given; pass {given} to compare"
+        return (
+            f"{name}: locked from Python ({kind}), which `mlgates verify` cannot re-read; compare it with "
+            "ReproducibilityGate in Python (--strict makes this an error)"
+        )
+
+    def _compare_one(self, name: str, entry: Mapping[str, Any], obj: Any) -> tuple[Finding, bool]:
+        """The artifact's finding, and whether its fingerprint differs from the locked one."""
         from mlgates.fingerprints.manifest import describe_artifact
+        from mlgates.gates._lockdiff import diff_entries, link_changes, shown
 
         kind = entry["kind"]
         try:
@@ -232,6 +266,7 @@ class ReproducibilityGate(Gate):
                 kind=kind,
                 row_order=entry.get("row_order", "sensitive"),
                 column_order=entry.get("column_order", "sensitive"),
+                exclude=tuple(entry.get("exclude", ())),
             )
         except (TypeError, ValueError, OSError) as exc:
             return Finding(
@@ -240,41 +275,24 @@ class ReproducibilityGate(Gate):
                 method="fingerprint",
                 reason="fingerprint_failed",
                 message=f"{name}: cannot be fingerprinted: {exc}",
-            )
+            ), False
         old_fp, new_fp = entry["fingerprint"], new["fingerprint"]
         details: dict[str, Any] = {"kind": kind, "locked": old_fp, "current": new_fp}
         if old_fp == new_fp:
+            note = ""
+            links = link_changes(entry, new) if "links" in entry else {}
+            if links:  # same content through links that point elsewhere now
+                details["changed_links"] = links
+                note = f"; links changed, content the same: {shown(list(links))}"
             return Finding(
                 name,
                 Status.PASS,
                 method="fingerprint",
                 details=details,
-                message=f"{name}: unchanged ({_short(new_fp)})",
-            )
-        parts = []
-        if "columns" in entry and "columns" in new:
-            old_cols, new_cols = entry["columns"], new["columns"]
-            details["changed_columns"] = [c for c in new_cols if c in old_cols and new_cols[c] != old_cols[c]]
-            details["added_columns"] = [c for c in new_cols if c not in old_cols]
-            details["removed_columns"] = [c for c in old_cols if c not in new_cols]
-            details["n_rows"] = {"locked": entry.get("n_rows"), "current": new.get("n_rows")}
-            for label in ("changed", "added", "removed"):
-                cols = details[f"{label}_columns"]
-                if cols:
-                    shown = ", ".join(map(str, cols[:5])) + (
-                        f" (+{len(cols) - 5} more)" if len(cols) > 5 else ""
-                    )
-                    parts.append(f"columns {label}: {shown}")
-            if entry.get("n_rows") != new.get("n_rows"):
-                parts.append(f"rows {entry.get('n_rows'):,} -> {new.get('n_rows'):,}")
-            if not parts:
-                parts.append("column order or row order changed")
-        elif isinstance(entry.get("value"), Mapping) and isinstance(new.get("value"), Mapping):
-            old_v, new_v = entry["value"], new["value"]
-            keys = sorted({*old_v, *new_v}, key=str)
-            diff = [k for k in keys if old_v.get(k, ...) != new_v.get(k, ...)]
-            details["changed_keys"] = diff
-            parts.append("keys changed: " + ", ".join(map(str, diff[:5])))
+                message=f"{name}: unchanged ({_short(new_fp)}){note}",
+            ), False
+        facts, parts = diff_entries(entry, new, cli=self._cli_terms)
+        details.update(facts)
         how = "; ".join(parts)
         return Finding(
             name,
@@ -283,7 +301,7 @@ class ReproducibilityGate(Gate):
             reason="artifact_changed",
             details=details,
             message=f"{name}: changed ({_short(old_fp)} -> {_short(new_fp)})" + (f"; {how}" if how else ""),
-        )
+        ), True
 
     def _compare_environment(self, locked: Mapping[str, Any]) -> Finding:
         from mlgates.fingerprints.environment import capture_environment, comparable_environment
@@ -312,7 +330,7 @@ class ReproducibilityGate(Gate):
             )
         shown = "; ".join(f"{k} {v['locked']} -> {v['current']}" for k, v in list(diffs.items())[:3])
         more = f" (+{len(diffs) - 3} more)" if len(diffs) > 3 else ""
-        status = _POLICY[self.environment_policy]
+        status = _POLICY[self.on_environment_change]
         assert status is not None
         return Finding(
             "environment",
@@ -321,17 +339,17 @@ class ReproducibilityGate(Gate):
             reason="environment_changed",
             statistic=len(diffs),
             details={"differences": diffs},
-            message=f"environment: {len(diffs)} setting(s) differ: {shown}{more}",
+            message=f"environment: {pluralize(len(diffs), 'setting')} differ: {shown}{more}",
         )
 
 
 class DeterminismGate(Gate):
     """Train twice (or more) with the same seed and require identical results.
 
-    ``train_fn(seed)`` must return a fitted model. With ``compare="predictions"`` each model
+    ``train_fn(seed)`` must return a fitted model. With ``compare_to="predictions"`` each model
     predicts on the probe table (``predict_proba`` when available, else ``predict``) and the
     gate FAILs when any prediction differs from the first run's by more than ``atol``,
-    reporting the maximum absolute difference. With ``compare="fingerprint"`` the models'
+    reporting the maximum absolute difference. With ``compare_to="fingerprint"`` the models'
     fingerprints (parameters and fitted state) must be equal.
 
     Parameters
@@ -343,14 +361,15 @@ class DeterminismGate(Gate):
         in Python code.
     n_runs : int, default 2
         Number of training runs (at least 2).
-    compare : {"predictions", "fingerprint"}, default "predictions"
-        What must be identical across runs.
+    compare_to : {"predictions", "fingerprint"}, default "predictions"
+        What of the first run the other runs are compared to: it must be identical
+        (``compare=`` is a deprecated alias).
     probe : {"current", "reference"}, default "current"
         The input table whose feature columns (the table minus target and prediction
         columns given by name) the models predict on. Data is passed to ``check``, never
         stored in the gate.
-    seed : int, default 0
-        The seed passed to every run.
+    random_state : int, default 0
+        The seed passed to every run (``seed=`` is a deprecated alias).
     atol : float, default 0.0
         Largest absolute difference between runs' predictions still counted as equal.
     name, blocking
@@ -382,20 +401,21 @@ class DeterminismGate(Gate):
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "train_fn": ["callable"],
         "n_runs": [Interval("int", 2, None)],
-        "compare": [Options("predictions", "fingerprint")],
+        "compare_to": [Options("predictions", "fingerprint")],
         "probe": [Options("current", "reference")],
-        "seed": [Interval("int", None, None)],
+        "random_state": [Interval("int", None, None)],
         "atol": [Interval("real", 0, None)],
     }
+    _renamed_parameters: ClassVar[dict[str, str]] = {"compare": "compare_to", "seed": "random_state"}
 
     def __init__(
         self,
         train_fn: Callable[[int], Any],
         *,
         n_runs: int = 2,
-        compare: str = "predictions",
+        compare_to: str = "predictions",
         probe: str = "current",
-        seed: int = 0,
+        random_state: int = 0,
         atol: float = 0.0,
         name: str | None = None,
         blocking: bool = True,
@@ -403,29 +423,29 @@ class DeterminismGate(Gate):
         super().__init__(name=name, blocking=blocking)
         self.train_fn = train_fn
         self.n_runs = n_runs
-        self.compare = compare
+        self.compare_to = compare_to
         self.probe = probe
-        self.seed = seed
+        self.random_state = random_state
         self.atol = atol
 
     def required_inputs(self) -> tuple[str, ...]:
-        return (self.probe,) if self.compare == "predictions" else ()
+        return (self.probe,) if self.compare_to == "predictions" else ()
 
     def _train(self) -> list[Any]:
         models = []
         for run in range(self.n_runs):
             try:
-                models.append(self.train_fn(self.seed))
+                models.append(self.train_fn(self.random_state))
             except Exception as exc:  # noqa: BLE001 - the user's code: report, don't crash the suite
                 raise InputError(
-                    f"train_fn({self.seed}) raised {type(exc).__name__} in run {run + 1}: {exc}",
+                    f"train_fn({self.random_state}) raised {type(exc).__name__} in run {run + 1}: {exc}",
                     reason="train_failed",
                     subject="train_fn",
                 ) from None
         return models
 
     def _check(self, ctx: CheckContext) -> Verdict:
-        if self.compare == "fingerprint":
+        if self.compare_to == "fingerprint":
             return self._check_fingerprints(self._train())
         features = ctx.features(self.probe)  # type: ignore[arg-type]
         if len(features) == 0 or features.shape[1] == 0:
@@ -452,7 +472,7 @@ class DeterminismGate(Gate):
                 f"model cannot be fingerprinted: {exc}", reason="fingerprint_failed", subject="model"
             ) from None
         distinct = len(set(fps))
-        details = {"fingerprints": fps, "seed": self.seed}
+        details = {"fingerprints": fps, "seed": self.random_state}
         if distinct == 1:
             finding = Finding(
                 "model",
@@ -460,7 +480,7 @@ class DeterminismGate(Gate):
                 statistic=1,
                 method="fingerprint",
                 details=details,
-                message=f"model: {self.n_runs} runs with seed {self.seed} gave the same "
+                message=f"model: {self.n_runs} runs with seed {self.random_state} gave the same "
                 f"fingerprint ({_short(fps[0])})",
             )
         else:
@@ -472,10 +492,10 @@ class DeterminismGate(Gate):
                 method="fingerprint",
                 reason="nondeterministic_model",
                 details=details,
-                message=f"model: {self.n_runs} runs with seed {self.seed} gave {distinct} "
+                message=f"model: {self.n_runs} runs with seed {self.random_state} gave {distinct} "
                 "different fingerprints",
             )
-        return self._verdict(findings=[finding], metrics={"distinct_fingerprints": float(distinct)})
+        return self._verdict(findings=[finding], metrics={"distinct_fingerprints": int(distinct)})
 
     def _predict(self, model: Any, features: Any) -> tuple[str, np.ndarray]:
         method = "predict_proba" if hasattr(model, "predict_proba") else "predict"
@@ -512,12 +532,12 @@ class DeterminismGate(Gate):
         what = "predicted probabilities" if method == "predict_proba" else "predictions"
         details = {
             "n_runs": self.n_runs,
-            "seed": self.seed,
+            "seed": self.random_state,
             "probe_rows": n,
             "rows_differ": rows_differ,
             "output": method,
         }
-        metrics = {"max_abs_diff": max_diff, "rows_differ": float(rows_differ)}
+        metrics = {"max_abs_diff": max_diff, "rows_differ": int(rows_differ)}
         if rows_differ == 0 and max_diff <= self.atol:
             finding = Finding(
                 "predictions",
@@ -526,7 +546,7 @@ class DeterminismGate(Gate):
                 threshold=self.atol,
                 method="max_abs_diff",
                 details=details,
-                message=f"predictions: {self.n_runs} runs with seed {self.seed} agree on "
+                message=f"predictions: {self.n_runs} runs with seed {self.random_state} agree on "
                 f"{n:,} probe rows (max |diff| {max_diff:.3g} <= {self.atol:g})",
             )
         else:
@@ -538,7 +558,7 @@ class DeterminismGate(Gate):
                 method="max_abs_diff",
                 reason="nondeterministic_predictions",
                 details=details,
-                message=f"predictions: {what} of {self.n_runs} runs with seed {self.seed} differ "
+                message=f"predictions: {what} of {self.n_runs} runs with seed {self.random_state} differ "
                 f"on {rows_differ:,} of {n:,} rows (max |diff| {max_diff:.3g} > "
                 f"{self.atol:g})",
             )

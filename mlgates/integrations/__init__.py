@@ -6,4 +6,6 @@ is imported by ``import mlgates``.
 
 - :mod:`mlgates.integrations.evidently`: run Evidently metrics and presets as a gate
   (``pip install mlgates[evidently]``).
+- :mod:`mlgates.integrations.mlflow`: verdicts on MLflow runs, aliases guarded by the ledger
+  (``pip install mlgates[mlflow]``).
 """

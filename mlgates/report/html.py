@@ -3,9 +3,11 @@
 
 Summary first (status badge, counts per status, the gates that did not pass), then each gate
 with its findings table, worst first, truncated at ``max_findings`` rows with a count of the
-rest. A finding that carries ``details["histogram"]`` (see :mod:`mlgates.report.svg`) gets a
-small inline SVG of reference vs current. No JavaScript, no external resources; every user
-string is escaped; CSS ships as package data.
+rest. A finding that carries ``details["histogram"]`` (see
+:func:`mlgates.core.finding.histogram_details`) gets a small inline SVG of reference vs current.
+No JavaScript, no external resources; every user string is escaped (control, bidi and separator
+characters shown as visible escapes by :func:`mlgates.report.safe_text`, then HTML-escaped); CSS
+ships as package data.
 """
 
 from __future__ import annotations
@@ -13,12 +15,16 @@ from __future__ import annotations
 import html
 from importlib import resources
 
-from mlgates.core.finding import Finding
+from mlgates.core._text import pluralize
+from mlgates.core.finding import HISTOGRAM_KEY, Finding
 from mlgates.core.gate import Gate
+from mlgates.core.params import non_default_params
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.report._rows import count_statuses, fmt_number, leaf_gates, sorted_findings
-from mlgates.report.svg import HISTOGRAM_KEY, histogram_svg
+from mlgates.report._safe import safe_text
+from mlgates.report.svg import histogram_svg
+from mlgates.report.timeline import timeline_svg
 
 __all__ = ["render_fragment", "render_gate", "render_page"]
 
@@ -33,7 +39,7 @@ def _css() -> str:
 
 
 def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    return html.escape(safe_text(value), quote=True)
 
 
 def _badge(status: Status, big: bool = False) -> str:
@@ -46,6 +52,18 @@ def _chart(finding: Finding) -> str:
     if not hist:
         return ""
     return histogram_svg(hist, label=finding.subject)
+
+
+def _timeline(verdict: Verdict, indent: int) -> str:
+    """The windows of a windowed verdict (:class:`mlgates.Windowed`) as a timeline, if any."""
+    svg = timeline_svg(verdict)
+    if not svg:
+        return ""
+    return (
+        f"<div class='mlg-timeline-box' style='margin-left:{indent}em'>{svg}<div class='mlg-legend'>"
+        "one point per window, coloured by status (green pass, amber warn, red fail, purple error, "
+        "grey not judged); threshold dashed; faded points: reference windows</div></div>"
+    )
 
 
 def _findings_table(verdict: Verdict, max_findings: int) -> str:
@@ -71,7 +89,7 @@ def _findings_table(verdict: Verdict, max_findings: int) -> str:
     n_cols = 9 if with_chart else 8
     more = len(findings) - len(shown)
     tail = (
-        f"<tr><td colspan='{n_cols}' class='mlg-more'>{more} more findings not shown "
+        f"<tr><td colspan='{n_cols}' class='mlg-more'>{pluralize(more, 'more finding')} not shown "
         f"({len(shown)} of {len(findings)}; verdict.to_frame() has all)</td></tr>"
         if more > 0
         else ""
@@ -129,6 +147,7 @@ def _body(verdict: Verdict, max_findings: int) -> str:
             parts.append(
                 f"<div class='mlg-suite' id='mlg-g{i}' style='margin-left:{indent}em'>{_badge(v.status)} "
                 f"<strong>{_e(v.name)}</strong> <span class='mlg-msg'>{_e(v.message)}</span></div>"
+                f"{_timeline(v, indent)}"
             )
             continue
         if row.depth == 0:
@@ -136,7 +155,7 @@ def _body(verdict: Verdict, max_findings: int) -> str:
             continue
         open_attr = " open" if v.status in _NOT_PASSED else ""
         n = len(v.findings)
-        count = f" <span class='mlg-type'>{n} finding{'s' if n != 1 else ''}</span>" if n else ""
+        count = f" <span class='mlg-type'>{pluralize(n, 'finding')}</span>" if n else ""
         parts.append(
             f"<details class='mlg-gate' id='mlg-g{i}' style='margin-left:{indent}em'{open_attr}><summary>"
             f"{_badge(v.status)} <strong>{_e(v.name)}</strong> "
@@ -164,6 +183,7 @@ def render_fragment(verdict: Verdict, *, max_findings: int = 50) -> str:
     )
     if verdict.children:
         parts.append(_counts(verdict))
+        parts.append(_timeline(verdict, 0))
         parts.append(_attention(verdict))
     parts.append(_body(verdict, max_findings))
     parts.append("</div>")
@@ -232,12 +252,4 @@ def render_gate(gate: Gate) -> str:
 
 
 def _params(gate: Gate) -> dict[str, object]:
-    defaults = gate._param_defaults()
-    out = {}
-    for key, value in gate.get_params().items():
-        if key in ("name", "blocking", "gates"):
-            continue
-        if key in defaults and repr(defaults[key]) == repr(value):
-            continue
-        out[key] = value
-    return out
+    return non_default_params(gate, exclude=("name", "blocking", "gates"))

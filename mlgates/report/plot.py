@@ -3,8 +3,8 @@
 One panel per thing worth seeing, worst first:
 
 - **distribution overlays** for every finding that carries ``details["histogram"]`` (the
-  convention of :mod:`mlgates.report.svg`; drift findings): reference as grey bars, current as
-  a blue step line, shares per bin or category;
+  mapping of :func:`mlgates.core.finding.histogram_details`; drift findings): reference as grey
+  bars, current as a blue step line, shares per bin or category;
 - **per-group bars with confidence intervals** for a gate whose findings carry
   ``details["ci_low"]`` and ``details["ci_high"]`` (fairness, per-segment metrics): the
   statistic of each subject with its interval, the threshold as a dashed line;
@@ -16,7 +16,9 @@ One panel per thing worth seeing, worst first:
   ``ci_low`` / ``ci_high``) of the finding whose subject is the metric, when there is one;
 - otherwise, each finding's statistic against its threshold.
 
-Bars are colored by status. Needs matplotlib (``pip install mlgates[plot]``).
+Bars are colored by status. Names and labels are shown through
+:func:`mlgates.report._safe.safe_text` with ``$`` escaped, so a column called ``"$x^$"`` is text,
+not a (broken) mathtext formula. Needs matplotlib (``pip install mlgates[plot]``).
 """
 
 from __future__ import annotations
@@ -25,11 +27,11 @@ import itertools
 import math
 from typing import TYPE_CHECKING, Any
 
-from mlgates.core.finding import Finding
+from mlgates.core.finding import HISTOGRAM_KEY, Finding, histogram_details
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.report._rows import sorted_findings
-from mlgates.report.svg import HISTOGRAM_KEY, histogram_details
+from mlgates.report._safe import safe_text, shorten
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -45,6 +47,18 @@ _COLORS = {
     Status.SKIP: "#6e7781",
 }
 _ORDER = {Status.ERROR: 0, Status.FAIL: 1, Status.WARN: 2, Status.PASS: 3, Status.SKIP: 4}
+
+
+_TICK_WIDTH = 40
+
+
+def _label(text: object, width: int | None = None) -> str:
+    """A name as matplotlib text: control characters escaped, ``$`` not starting mathtext,
+    cut in the middle to ``width`` characters when given."""
+    shown = safe_text(text)
+    if width is not None:
+        shown = shorten(shown, width)
+    return shown.replace("$", r"\$")
 
 
 def _pyplot() -> Any:
@@ -86,25 +100,25 @@ def _panels(verdict: Verdict) -> list[tuple[tuple[int, int], str, Any]]:
         hist_findings = [(f, h) for f in findings if (h := _histogram(f)) is not None]
         for f, h in hist_findings:
             stat = f", {f.method or 'statistic'} {f.statistic:.3g}" if _finite(f.statistic) else ""
-            title = f"{v.name}: {f.subject} ({f.status.value.upper()}{stat})"
+            title = f"{_label(v.name)}: {_label(f.subject)} ({f.status.value.upper()}{_label(stat)})"
             panels.append(((_ORDER[f.status], seq), title, _dist_drawer(f, h)))
             seq += 1
         rest = [f for f in findings if _histogram(f) is None]
         ci = [f for f in rest if _has_ci(f)]
         if ci:
-            panels.append(((_ORDER[v.status], seq), v.name, _ci_drawer(ci)))
+            panels.append(((_ORDER[v.status], seq), _label(v.name), _ci_drawer(ci)))
             seq += 1
             continue
         pairs = [k for k in v.metrics if f"baseline_{k}" in v.metrics and not k.startswith("baseline_")]
         if pairs:
             panels.append(
-                ((_ORDER[v.status], seq), f"{v.name}: candidate - baseline", _delta_drawer(v, pairs))
+                ((_ORDER[v.status], seq), f"{_label(v.name)}: candidate - baseline", _delta_drawer(v, pairs))
             )
             seq += 1
             continue
         scored = [f for f in rest if _finite(f.statistic)]
         if scored and not hist_findings:
-            panels.append(((_ORDER[v.status], seq), v.name, _stat_drawer(scored)))
+            panels.append(((_ORDER[v.status], seq), _label(v.name), _stat_drawer(scored)))
             seq += 1
     panels.sort(key=lambda p: p[0])
     return panels
@@ -127,7 +141,7 @@ def _dist_drawer(f: Finding, h: dict[str, Any]) -> Any:
             ax.stairs(
                 cur, [i - 0.5 for i in range(len(cur) + 1)], color="#0969da", linewidth=1.5, label="current"
             )
-            labels = h["categories"]
+            labels = [_label(c) for c in h["categories"]]
             ax.set_xticks(
                 x,
                 [s if len(s) <= 12 else s[:11] + "…" for s in labels],
@@ -156,14 +170,14 @@ def _ci_drawer(findings: list[Finding]) -> Any:
             capsize=3,
             linewidth=1,
         )
-        ax.set_yticks(y, [f.subject for f in findings])
+        ax.set_yticks(y, [_label(f.subject, _TICK_WIDTH) for f in findings])
         thresholds = {
             float(f.threshold) for f in findings if f.threshold is not None and _finite(f.threshold)
         }
         for t in thresholds:
             ax.axvline(t, color="#1f2328", linestyle="--", linewidth=1)
         method = next((f.method for f in findings if f.method), "statistic")
-        ax.set_xlabel(f"{method}, whiskers: CI")
+        ax.set_xlabel(f"{_label(method)}, whiskers: CI")
 
     return draw
 
@@ -189,7 +203,7 @@ def _delta_drawer(v: Verdict, names: list[str]) -> Any:
         if any(lo) or any(hi):
             ax.errorbar(deltas, y, xerr=[lo, hi], fmt="none", ecolor="#1f2328", capsize=3, linewidth=1)
         ax.axvline(0, color="#1f2328", linewidth=1)
-        ax.set_yticks(y, names)
+        ax.set_yticks(y, [_label(n, _TICK_WIDTH) for n in names])
         ax.set_xlabel("candidate - baseline, whiskers: CI")
 
     return draw
@@ -209,10 +223,10 @@ def _stat_drawer(findings: list[Finding]) -> Any:
         for yi, f in zip(y, shown):
             if f.threshold is not None and _finite(f.threshold):
                 ax.plot([f.threshold, f.threshold], [yi - 0.4, yi + 0.4], color="#1f2328", linewidth=1.5)
-        ax.set_yticks(y, [f.subject for f in shown])
+        ax.set_yticks(y, [_label(f.subject, _TICK_WIDTH) for f in shown])
         method = next((f.method for f in shown if f.method), "statistic")
         more = f"; {len(findings) - len(shown)} more not shown" if len(findings) > len(shown) else ""
-        ax.set_xlabel(f"{method}, black tick: threshold{more}")
+        ax.set_xlabel(f"{_label(method)}, black tick: threshold{more}")
 
     return draw
 
@@ -248,7 +262,7 @@ def plot_verdict(verdict: Verdict, *, max_panels: int = 12, ncols: int = 3) -> F
         ax.text(
             0.5,
             0.5,
-            f"{verdict.name}: {verdict.status.value.upper()} (no numbers to plot)",
+            f"{_label(verdict.name, 100)}: {verdict.status.value.upper()} (no numbers to plot)",
             ha="center",
             va="center",
         )
@@ -265,7 +279,7 @@ def plot_verdict(verdict: Verdict, *, max_panels: int = 12, ncols: int = 3) -> F
             ax.spines[side].set_visible(False)
     for ax in flat[len(panels) :]:
         ax.axis("off")
-    suptitle = f"{verdict.name}: {verdict.status.value.upper()}"
+    suptitle = f"{_label(verdict.name, 100)}: {verdict.status.value.upper()}"
     if extra > 0:
         suptitle += f" ({extra} more panels not shown; raise max_panels)"
     fig.suptitle(suptitle, fontsize=11, color=_COLORS[verdict.status], x=0.01, ha="left")

@@ -1,97 +1,25 @@
 """Small inline SVG charts of reference vs current distributions, for HTML reports.
 
-The convention
---------------
 A finding that compares two distributions (drift, typically) may carry them in
-``finding.details["histogram"]``, a plain mapping in one of two shapes:
-
-- numeric: ``{"edges": [e0, ..., ek], "reference": [r1, ..., rk], "current": [c1, ..., ck]}``
-  with ``k + 1`` increasing bin edges and ``k`` counts (or proportions) per side;
-- categorical: ``{"categories": [name1, ..., namek], "reference": [...], "current": [...]}``.
-
-Counts are normalized per side when drawn, so either counts or shares work. Build the mapping
-with :func:`histogram_details` (which validates it) and draw it with :func:`histogram_svg`; the
-HTML report and ``verdict.plot()`` draw every finding that carries one. Nothing here needs numpy.
+``finding.details["histogram"]``: the mapping that
+:func:`mlgates.core.finding.histogram_details` builds and validates (its shapes are described
+there; it is re-exported here under its old name). :func:`histogram_svg` draws it; the HTML
+report and ``verdict.plot()`` draw every finding that carries one. Nothing here needs numpy.
 """
 
 from __future__ import annotations
 
 import html
-import itertools
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["HISTOGRAM_KEY", "histogram_details", "histogram_svg"]
+from mlgates.core.finding import HISTOGRAM_KEY, histogram_details
+from mlgates.report._safe import safe_text
 
-#: The key of ``Finding.details`` read by the renderers.
-HISTOGRAM_KEY = "histogram"
+__all__ = ["HISTOGRAM_KEY", "histogram_details", "histogram_svg"]
 
 _REF_FILL = "#8c959f"
 _CUR_STROKE = "#0969da"
-
-
-def _floats(values: Any, what: str) -> list[float]:
-    try:
-        out = [float(v) for v in values]
-    except (TypeError, ValueError):
-        raise ValueError(f"histogram {what} must be a sequence of numbers") from None
-    return out
-
-
-def histogram_details(
-    reference: Sequence[float],
-    current: Sequence[float],
-    *,
-    edges: Sequence[float] | None = None,
-    categories: Sequence[Any] | None = None,
-) -> dict[str, list[Any]]:
-    """The ``details["histogram"]`` mapping for a finding, validated.
-
-    Parameters
-    ----------
-    reference, current : sequence of float
-        Counts (or shares) per bin or category, one sequence per side, of equal length.
-    edges : sequence of float, optional
-        Bin edges for numeric data: one more than the number of bins, increasing.
-    categories : sequence, optional
-        Category labels for categorical data (converted to str). Give exactly one of
-        ``edges`` and ``categories``.
-
-    Returns
-    -------
-    dict
-        Plain data for ``Finding(..., details={"histogram": ...})``.
-
-    Examples
-    --------
-    >>> histogram_details([5, 3], [2, 6], edges=[0, 1, 2])
-    {'edges': [0.0, 1.0, 2.0], 'reference': [5.0, 3.0], 'current': [2.0, 6.0]}
-    >>> histogram_details([1, 1], [0, 2], categories=["a", "b"])["categories"]
-    ['a', 'b']
-    """
-    ref = _floats(reference, "reference")
-    cur = _floats(current, "current")
-    if len(ref) != len(cur) or not ref:
-        raise ValueError(
-            f"histogram reference and current need the same, non-zero number of bins; got {len(ref)} "
-            f"and {len(cur)}"
-        )
-    if any(v < 0 or math.isnan(v) for v in ref + cur):
-        raise ValueError("histogram counts must be non-negative numbers")
-    if (edges is None) == (categories is None):
-        raise ValueError("give exactly one of edges= (numeric bins) and categories= (labels)")
-    if edges is not None:
-        e = _floats(edges, "edges")
-        if len(e) != len(ref) + 1:
-            raise ValueError(f"histogram edges need {len(ref) + 1} values for {len(ref)} bins; got {len(e)}")
-        if any(b < a for a, b in itertools.pairwise(e)):
-            raise ValueError("histogram edges must be increasing")
-        return {"edges": e, "reference": ref, "current": cur}
-    cats = [str(c) for c in categories or ()]
-    if len(cats) != len(ref):
-        raise ValueError(f"histogram needs {len(ref)} categories; got {len(cats)}")
-    return {"categories": cats, "reference": ref, "current": cur}
 
 
 def _shares(values: Sequence[float]) -> list[float]:
@@ -173,7 +101,7 @@ def histogram_svg(
         parts.append(
             f'<rect x="{x0:.1f}" y="{y(ref[i]):.1f}" width="{bar_w:.1f}" '
             f'height="{2 + plot_h - y(ref[i]):.1f}" '
-            f'fill="{_REF_FILL}" fill-opacity="0.55"><title>{html.escape(tip)}</title></rect>'
+            f'fill="{_REF_FILL}" fill-opacity="0.55"><title>{html.escape(safe_text(tip))}</title></rect>'
         )
     # current: a step outline over the same bins
     points = [f"{xs[0]:.1f},{2 + plot_h:.1f}"]
@@ -196,7 +124,7 @@ def histogram_svg(
     title += "reference (grey bars) vs current (blue line), share per bin"
     return (
         f'<svg class="mlg-hist" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img"><title>{html.escape(title)}</title>'
+        f'viewBox="0 0 {width} {height}" role="img"><title>{html.escape(safe_text(title))}</title>'
         + "".join(parts)
         + "</svg>"
     )

@@ -1,10 +1,17 @@
-"""Plain-text rendering for terminals, logs and assertion messages."""
+"""Plain-text rendering for terminals, logs and assertion messages.
+
+Every name and message goes through :func:`mlgates.report._safe.safe_text`: a column or group
+called ``"x\\nstatus: PASS"`` stays on its line, and no ESC sequence from the data reaches the
+terminal (colors come only from ``color=True``).
+"""
 
 from __future__ import annotations
 
+from mlgates.core._text import pluralize
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.report._rows import fmt_number, leaf_gates, sorted_findings
+from mlgates.report._safe import safe_text, shorten
 
 _COLORS = {
     Status.PASS: "\033[32m",
@@ -14,6 +21,8 @@ _COLORS = {
     Status.SKIP: "\033[90m",
 }
 _RESET = "\033[0m"
+#: Widest subject or method cell in a findings table; longer names are cut in the middle.
+_CELL_WIDTH = 80
 
 
 def _badge(status: Status, color: bool) -> str:
@@ -41,7 +50,8 @@ def render_text(verdict: Verdict, *, max_findings: int = 20, color: bool = False
         v = row.verdict
         indent = "  " * row.depth
         timing = f" ({v.duration_s * 1000:.0f} ms)" if v.duration_s else ""
-        lines.append(f"{indent}{_badge(v.status, color)} {v.name}{timing}: {v.message}")
+        name, message = safe_text(v.name), safe_text(v.message)
+        lines.append(f"{indent}{_badge(v.status, color)} {name}{timing}: {message}")
         if v.children or not v.findings or v.status is Status.PASS:
             continue
         shown = sorted_findings(v.findings)
@@ -54,14 +64,14 @@ def render_text(verdict: Verdict, *, max_findings: int = 20, color: bool = False
             table.append(
                 [
                     f.status.value,
-                    f.subject,
+                    shorten(safe_text(f.subject), _CELL_WIDTH),
                     fmt_number(f.statistic),
                     fmt_number(f.threshold),
                     fmt_number(f.pvalue),
-                    f.method or "",
+                    shorten(safe_text(f.method or ""), _CELL_WIDTH),
                 ]
             )
         lines.extend(_table(table, indent + "      "))
         if rest > 0:
-            lines.append(f"{indent}      ... {rest} more findings (verdict.to_frame() has all)")
+            lines.append(f"{indent}      ... {pluralize(rest, 'more finding')} (verdict.to_frame() has all)")
     return "\n".join(lines)

@@ -1,6 +1,7 @@
 """Performance metrics as pure kernels: a registry of named metrics (direction, input kind),
-confusion-count versions of the label metrics vectorized over resamples, calibration error,
-and the power rule.
+confusion-count versions of the label metrics vectorized over resamples, and calibration
+error. The power rule (``minimum_detectable_effect``, ``power_at``) lives in
+:mod:`mlgates.stats.power`; it is re-exported here under its old names.
 
 Every named metric agrees with the :mod:`sklearn.metrics` function of the same name (checked in
 the tests). The confusion-count functions take an array of confusion matrices of shape
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from mlgates.stats.multiple_testing import adjust_pvalues  # Holm / BH, shared with drift
+from mlgates.stats.power import minimum_detectable_effect, power_at  # re-exported
 
 __all__ = [
     "METRICS",
@@ -295,38 +297,3 @@ def expected_calibration_error(
     if n == 0:
         return math.nan
     return float(np.sum(count[keep] / n * np.abs(rate[keep] - mean_p[keep])))
-
-
-# -- power --------------------------------------------------------------------------------------
-def minimum_detectable_effect(se: float, *, alpha: float = 0.05, power: float = 0.8) -> float:
-    """Smallest true difference a two-sided level-``alpha`` test detects with probability ``power``.
-
-    Normal approximation: ``MDE = (z_{1 - alpha/2} + z_{power}) * se``, where ``se`` is the
-    standard error of the estimated difference (McNemar's paired-proportion standard error,
-    DeLong's variance, or the standard deviation of the bootstrap distribution).
-
-    Examples
-    --------
-    >>> round(minimum_detectable_effect(0.01), 4)
-    0.028
-    """
-    from scipy.stats import norm
-
-    return float((norm.ppf(1 - alpha / 2) + norm.ppf(power)) * se)
-
-
-def power_at(effect: float, se: float, *, alpha: float = 0.05) -> float:
-    """Probability that a two-sided level-``alpha`` z-test detects a true difference ``effect``.
-
-    Examples
-    --------
-    >>> round(power_at(0.028, 0.01), 2)
-    0.8
-    """
-    from scipy.stats import norm
-
-    if se <= 0:
-        return 1.0 if effect != 0 else float(alpha)
-    z = norm.ppf(1 - alpha / 2)
-    shift = abs(effect) / se
-    return float(norm.sf(z - shift) + norm.cdf(-z - shift))

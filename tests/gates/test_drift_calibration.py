@@ -38,7 +38,7 @@ def test_a_listed_column_that_is_absent_stays_an_error_finding():
     v = DriftGate(columns=["x", "score"]).check(reference=ref, current=cur)
     assert v.status is Status.ERROR
     assert [(f.subject, f.reason) for f in v.findings if f.status is Status.ERROR] == [
-        ("score", "column_missing")
+        ("score", "missing_column")
     ]
 
 

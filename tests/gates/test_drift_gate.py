@@ -118,7 +118,9 @@ def test_threshold_overrides_by_column_method_and_kind():
     g = DriftGate(threshold={"num": 0.5}, warn_threshold={"wasserstein": 0.1}).check(
         reference=ref, current=cur
     )
-    assert by_subject(g)["num"].status is Status.WARN and by_subject(g)["num"].threshold == 0.5
+    # a WARN row's threshold is the bound it crossed (the warning level); the fail bound is kept
+    assert by_subject(g)["num"].status is Status.WARN and by_subject(g)["num"].threshold == 0.1
+    assert by_subject(g)["num"].details["fail_threshold"] == 0.5
     h = DriftGate(method={"numeric": "psi", "binary": "fisher_exact"}).check(reference=ref, current=cur)
     fh = by_subject(h)
     assert fh["num"].method == "psi" and fh["flag"].method == "fisher_exact"
@@ -199,7 +201,7 @@ def test_all_missing_empty_and_absent_columns():
     f = by_subject(v)
     assert f["num"].status is Status.ERROR and f["num"].reason == "all_missing"
     assert "current" in f["num"].message
-    assert f["ghost"].status is Status.ERROR and f["ghost"].reason == "column_missing"
+    assert f["ghost"].status is Status.ERROR and f["ghost"].reason == "missing_column"
     assert v.status is Status.ERROR
     e = DriftGate().check(reference=ref, current=cur.iloc[:0])
     assert e.status is Status.ERROR and e.reason == "empty_input"

@@ -164,6 +164,7 @@ def test_zero_baseline_relative_margin_is_explicit():
     assert v.status is Status.FAIL  # the candidate's error rose from a perfect 0
 
 
+@pytest.mark.slow
 def test_loss_direction():
     y, _, _, proba, proba_b = classification(seed=7)
     better = PerformanceGate("log_loss", test="bootstrap", n_resamples=300).check(
@@ -227,11 +228,11 @@ def test_floors_and_ceilings():
         is Status.PASS
     )
     v = PerformanceGate("accuracy", min_value=acc + 0.01).check(target=y, prediction=cand)
-    assert v.status is Status.FAIL and v.reason == "metric_below_min"
+    assert v.status is Status.FAIL and v.reason == "metric_bound_exceeded"
     v = PerformanceGate("mean_absolute_error", max_value=0.05).check(
         target=y.astype(float), prediction=cand.astype(float)
     )
-    assert v.reason == "metric_above_max"
+    assert v.reason == "metric_bound_exceeded"
 
 
 def test_compare_to_reference_detects_degradation():
@@ -308,7 +309,7 @@ def test_one_class_target_is_error():
 def test_probabilities_where_labels_expected_is_error():
     y, _, _, proba, _ = classification(n=100, seed=17)
     v = PerformanceGate("accuracy", min_value=0.5).check(target=y, prediction=proba[:, 1])
-    assert v.status is Status.ERROR and v.reason == "invalid_prediction"
+    assert v.status is Status.ERROR and v.reason == "probabilities_as_labels"  # was invalid_prediction
     assert "proba=" in v.message
 
 
@@ -456,6 +457,17 @@ def test_calibration_gate():
     assert sum(bins["count"]) == 4000 and len(bins["edges"]) == 11
     v = CalibrationGate().check(target=y[:50], proba=p[:50])
     assert v.reason == "insufficient_samples" and v.status is Status.WARN
+
+
+def test_calibration_gate_brier_bound_has_its_registered_code():
+    rng = np.random.default_rng(25)
+    p = rng.random(2000)
+    y = (rng.random(2000) < p).astype(int)
+    brier = skm.brier_score_loss(y, p)
+    v = CalibrationGate(max_brier=brier - 0.01).check(target=y, proba=p)
+    assert v.status is Status.FAIL and v.reason == "brier_score_exceeded"
+    (finding,) = [f for f in v.findings if f.subject == "brier_score_loss"]
+    assert finding.statistic == pytest.approx(brier) and finding.reason == "brier_score_exceeded"
 
 
 # -- the contract -----------------------------------------------------------------------------
@@ -616,7 +628,7 @@ def test_weighted_floor_decides_on_the_weighted_value():
     gate = PerformanceGate("accuracy", min_value=0.7)
     assert gate.check(target=y, prediction=pred).status is Status.PASS
     v = gate.check(target=y, prediction=pred, sample_weight=w)
-    assert v.status is Status.FAIL and v.reason == "metric_below_min"
+    assert v.status is Status.FAIL and v.reason == "metric_bound_exceeded"
     assert v.metrics["accuracy"] == pytest.approx(skm.accuracy_score(y, pred, sample_weight=w))
 
 
@@ -778,7 +790,7 @@ def test_floors_and_dummy_comparison_need_min_samples():
     assert v.status is Status.WARN and v.reason == "insufficient_samples"
     # a failure on a small sample still fails (fail closed)
     v = PerformanceGate("accuracy", min_value=0.9).check(target=[0, 1], prediction=[1, 0])
-    assert v.status is Status.FAIL and v.reason == "metric_below_min"
+    assert v.status is Status.FAIL and v.reason == "metric_bound_exceeded"
     assert BeatsBaselineGate().check(target=[0, 1, 1], prediction=[1, 0, 0]).status is Status.FAIL
 
 

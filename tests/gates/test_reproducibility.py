@@ -77,14 +77,16 @@ def test_environment_variables_are_recorded(monkeypatch):
 # -- manifest --------------------------------------------------------------------------------
 def test_manifest_round_trip_and_readable_json(tmp_path):
     data = _data()
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "train.py").write_text("print(1)\n")
     m = Manifest.capture(
-        artifacts={"train": data, "model": _model(data), "src": tmp_path},
+        artifacts={"train": data, "model": _model(data), "src": tmp_path / "src"},
         seeds={"split": 1},
         config={"depth": 3},
     )
     path = m.save(tmp_path / "lock.json")
     raw = json.loads(path.read_text())
-    assert raw["schema"] == "mlgates.manifest/1"
+    assert raw["schema"] == "mlgates.manifest/2"
     assert raw["artifacts"]["train"]["kind"] == "data"
     assert raw["artifacts"]["train"]["columns"]["x"].startswith("mlg1-xxh3_128:")
     assert raw["artifacts"]["model"]["kind"] == "model"
@@ -150,7 +152,7 @@ def test_gate_names_changed_columns_and_fingerprints(locked):
     changed = data.copy()
     changed.loc[5, "color"] = "green"
     changed = changed.drop(columns=["z"]).assign(new=1)
-    v = ReproducibilityGate(lockfile=str(lock), compare=("data",)).check(artifacts={"train": changed})
+    v = ReproducibilityGate(lockfile=str(lock), compare_to=("data",)).check(artifacts={"train": changed})
     assert v.status is Status.FAIL and v.reason == "artifact_changed"
     (f,) = v.findings
     assert f.details["changed_columns"] == ("color",)
@@ -163,7 +165,7 @@ def test_gate_names_changed_columns_and_fingerprints(locked):
 
 def test_gate_model_and_config_changes(locked):
     lock, data, _ = locked
-    v = ReproducibilityGate(lockfile=str(lock), compare=("model", "config")).check(
+    v = ReproducibilityGate(lockfile=str(lock), compare_to=("model", "config")).check(
         artifacts={"model": _model(data, seed=1), "config": {"depth": 4}}
     )
     by = {f.subject: f for f in v.findings}
@@ -173,10 +175,10 @@ def test_gate_model_and_config_changes(locked):
 
 def test_gate_missing_unlocked_and_fail_closed(locked):
     lock, data, _ = locked
-    gate = ReproducibilityGate(lockfile=str(lock), compare=("data", "model"))
+    gate = ReproducibilityGate(lockfile=str(lock), compare_to=("data", "model"))
     v = gate.check(artifacts={"train": data, "extra": data})
     by = {f.subject: f for f in v.findings}
-    assert by["model"].status is Status.ERROR and by["model"].reason == "artifact_missing"
+    assert by["model"].status is Status.ERROR and by["model"].reason == "missing_artifact"
     assert by["extra"].status is Status.WARN and by["extra"].reason == "artifact_unlocked"
     assert gate.check().status is Status.ERROR  # nothing given: fail closed
     assert gate.set_params(on_missing="warn").check(artifacts={"train": data}).status is Status.WARN
@@ -186,7 +188,7 @@ def test_gate_matches_standard_inputs_by_name(tmp_path):
     data = _data()
     lock = tmp_path / "l.json"
     Manifest.capture(artifacts={"reference": data}, environment=False).save(lock)
-    v = ReproducibilityGate(lockfile=str(lock), compare=("data",)).check(reference=data, current=data)
+    v = ReproducibilityGate(lockfile=str(lock), compare_to=("data",)).check(reference=data, current=data)
     assert v.status is Status.PASS
 
 
@@ -198,22 +200,24 @@ def test_gate_environment_policy(locked):
     lock.write_text(json.dumps(raw))
     for policy, status in (("warn", Status.WARN), ("fail", Status.FAIL)):
         v = ReproducibilityGate(
-            lockfile=str(lock), compare=("environment",), environment_policy=policy
+            lockfile=str(lock), compare_to=("environment",), on_environment_change=policy
         ).check()
         (f,) = v.findings
         assert f.status is status and f.reason == "environment_changed"
         assert f.details["differences"]["packages.numpy"]["locked"] == "0.0.1"
         assert "python 2.7.18 ->" in f.message
-    v = ReproducibilityGate(lockfile=str(lock), compare=("environment",), environment_policy="ignore").check()
+    v = ReproducibilityGate(
+        lockfile=str(lock), compare_to=("environment",), on_environment_change="ignore"
+    ).check()
     assert v.status is Status.SKIP
 
 
 def test_gate_lock_errors(tmp_path):
     v = ReproducibilityGate(lockfile=str(tmp_path / "none.json")).check(artifacts={})
-    assert v.status is Status.ERROR and v.reason == "lock_missing"
+    assert v.status is Status.ERROR and v.reason == "missing_lock"
     bad = tmp_path / "bad.json"
     bad.write_text("[]")
-    assert ReproducibilityGate(lockfile=str(bad)).check(artifacts={}).reason == "lock_invalid"
+    assert ReproducibilityGate(lockfile=str(bad)).check(artifacts={}).reason == "invalid_lock"
 
 
 def test_gate_unfingerprintable_artifact_is_an_error(tmp_path):
@@ -221,7 +225,7 @@ def test_gate_unfingerprintable_artifact_is_an_error(tmp_path):
     Manifest.capture(artifacts={"cfg": {"a": 1}}, environment=False).save(lock)
     import threading
 
-    v = ReproducibilityGate(lockfile=str(lock), compare=("config",)).check(
+    v = ReproducibilityGate(lockfile=str(lock), compare_to=("config",)).check(
         artifacts={"cfg": threading.Lock()}
     )
     assert v.status is Status.ERROR and v.findings[0].reason == "fingerprint_failed"
@@ -229,14 +233,14 @@ def test_gate_unfingerprintable_artifact_is_an_error(tmp_path):
 
 def test_gate_parameter_validation():
     with pytest.raises(ParameterError, match="compare"):
-        ReproducibilityGate(compare=("data", "weather")).validate()
-    with pytest.raises(ParameterError, match="environment_policy"):
-        ReproducibilityGate(environment_policy="shout").validate()
+        ReproducibilityGate(compare_to=("data", "weather")).validate()
+    with pytest.raises(ParameterError, match="on_environment_change"):
+        ReproducibilityGate(on_environment_change="shout").validate()
 
 
 def test_check_gate_reproducibility(locked):
     lock, data, model = locked
-    gate = ReproducibilityGate(lockfile=str(lock), compare=("data", "model", "environment"))
+    gate = ReproducibilityGate(lockfile=str(lock), compare_to=("data", "model", "environment"))
     verdict = check_gate(gate, inputs={"artifacts": {"train": data, "model": model}})
     assert verdict.status is Status.PASS
 
@@ -286,8 +290,8 @@ def test_determinism_atol_and_predict_only_models():
 
 def test_determinism_by_fingerprint():
     data = _data()
-    assert DeterminismGate(train_fn=_trainer(data), compare="fingerprint").check().status is Status.PASS
-    v = DeterminismGate(train_fn=_trainer(data, seeded=False), compare="fingerprint").check()
+    assert DeterminismGate(train_fn=_trainer(data), compare_to="fingerprint").check().status is Status.PASS
+    v = DeterminismGate(train_fn=_trainer(data, seeded=False), compare_to="fingerprint").check()
     assert v.status is Status.FAIL and v.reason == "nondeterministic_model"
 
 

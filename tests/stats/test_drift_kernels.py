@@ -265,6 +265,34 @@ def test_empirical_mmd_statistic_matches_direct_formula_and_is_seeded():
     assert 1 / 51 <= r1.pvalue <= 1
 
 
+# scipy's test_gh_11355b: statistics and asymptotic p-values that match R's wilcox.test with
+# repeated infinite values (inf - inf is NaN, so a tie of infinities must be found by equality).
+CASES_11355 = [
+    ([1.0, 2, 3, 4], [3, 6, 7, 8, np.inf, 3, 2, 1, 4, 4, 5], 10.0, 0.1297704873477),
+    ([1.0, 2, 3, 4], [3, 6, 7, 8, np.inf, np.inf, 2, 1, 4, 4, 5], 8.5, 0.08735617507695),
+    ([1, 2, np.inf, 4], [3, 6, 7, 8, np.inf, 3, 2, 1, 4, 4, 5], 17.5, 0.5988856695752),
+    ([1, 2, np.inf, 4], [3, 6, 7, 8, np.inf, np.inf, 2, 1, 4, 4, 5], 16.0, 0.4687165824462),
+    ([1, np.inf, np.inf, 4], [3, 6, 7, 8, np.inf, np.inf, 2, 1, 4, 4, 5], 24.5, 0.7912517950119),
+]
+
+
+@pytest.mark.parametrize(("x", "y", "statistic", "pvalue"), CASES_11355)
+def test_mannwhitneyu_ties_among_infinities_match_r(x, y, statistic, pvalue):
+    r = k.mannwhitneyu(np.array(x, dtype=float), np.array(y, dtype=float))
+    np.testing.assert_allclose(r.statistic, statistic, atol=1e-12)
+    np.testing.assert_allclose(r.pvalue, pvalue, atol=1e-12)
+
+
+@pytest.mark.parametrize("values", [[0.0, 1.0], [0.1, 0.2], [0.0, 1.0, 2.0], [1.5, 2.7, 3.1, 10.0]])
+@pytest.mark.parametrize("reps", [5, 10, 50])
+def test_empirical_mmd_identical_discrete_samples_have_pvalue_one(values, reps):
+    # Every permutation of two identical multisets that keeps the multiset split gives the
+    # observed statistic exactly; rounding noise must not count half of them as smaller.
+    x = np.repeat(values, reps)
+    for y in (x[::-1].copy(), np.random.default_rng(1).permutation(x)):
+        assert k.empirical_mmd(x, y).pvalue == 1.0
+
+
 def test_kernels_reject_bad_shapes():
     with pytest.raises(ValueError):
         k.ks(np.array([]), np.array([1.0]))

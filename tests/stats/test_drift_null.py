@@ -43,6 +43,7 @@ def _run(method: str, a, b) -> float:
     return fn(a, b).pvalue
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", NUMERIC + COUNTS + BINARY)
 def test_false_positive_rate_is_nominal(method):
     rng = np.random.default_rng(12345)

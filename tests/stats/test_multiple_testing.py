@@ -11,6 +11,7 @@ from statsmodels.stats.multitest import multipletests
 from mlgates.stats.multiple_testing import CORRECTIONS, adjust_pvalues
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.floats(0, 1), min_size=1, max_size=40), st.sampled_from(CORRECTIONS))
 def test_matches_statsmodels(pvalues, method):

@@ -8,13 +8,28 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import Interval, Options, parameter_error
+from mlgates.core.params import (
+    ON_INSUFFICIENT,
+    Interval,
+    Options,
+    insufficient_status,
+    parameter_error,
+)
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates._columns import missing_mask, select_columns, value_kind
+from mlgates.gates._columns import (
+    UNSUPPORTED_KINDS,
+    column_kind,
+    missing_column_hint,
+    missing_mask,
+    select_columns,
+    unsupported_dtype_finding,
+    value_kind,
+)
 
 __all__ = ["MultivariateDriftGate"]
 
@@ -25,11 +40,15 @@ def _encode(
     """Numeric matrix of both sides stacked: numbers as floats (NaN kept), datetimes as int64
     nanoseconds, categories as shared integer codes (missing -> NaN, flagged as categorical for
     the classifier). Left out, with the reason: columns with more than 255 categories
-    (``too_many_categories``) and columns with no finite, non-missing value on either side
-    (``all_missing``)."""
+    (``too_many_categories``), columns with no finite, non-missing value on either side
+    (``all_missing``) and columns of an unsupported kind (``unsupported_dtype``: lists, dicts,
+    Arrow list/struct, complex, Decimal, ints beyond int64)."""
     blocks, used, is_cat = [], [], []
     skipped: dict[str, str] = {}
     for col in columns:
+        if column_kind(ref[col]) in UNSUPPORTED_KINDS or column_kind(cur[col]) in UNSUPPORTED_KINDS:
+            skipped[str(col)] = "unsupported_dtype"
+            continue
         both = pd.concat([ref[col], cur[col]], ignore_index=True)
         kind = value_kind(both)
         if kind == "numeric":
@@ -121,9 +140,10 @@ class MultivariateDriftGate(Gate):
         Significance level of the classifier's AUC test, in (0, 1).
     cv : int, default 5
         Cross-validation folds of the classifier.
-    max_rows : int, default 50000
+    subsample : int, default 50000
         Each side is subsampled (seeded, without replacement) to at most this many rows; the
-        number used is recorded.
+        number used is recorded. (``max_rows=`` is a deprecated alias: ``max_<stat>`` names
+        bounds that fail.)
     n_top_features : int, default 5
     max_importance_columns : int, default 50
         Permutation importance permutes at most this many columns (those that separate the
@@ -140,14 +160,14 @@ class MultivariateDriftGate(Gate):
     -----
     By default the columns both tables share are used; a column in only one table is a SKIP
     finding (``column_only_in_current`` / ``column_only_in_reference``); a listed column that
-    is absent is an ERROR (``column_missing``). Columns with no finite, non-missing value on
+    is absent is an ERROR (``missing_column``). Columns with no finite, non-missing value on
     either side, and columns with more than 255 categories, are left out
     (``details["skipped_columns"]``, reasons in ``details["skipped_reasons"]``). Copies of one
     row are kept together in balanced folds (``details["duplicate_rows"]`` counts them), so
     identical samples give an AUC near 0.5.
 
     Reason codes: ``drift_detected``, ``insufficient_samples``, ``empty_input``,
-    ``column_missing``, ``all_missing`` (no usable column has a value), ``duplicate_columns``,
+    ``missing_column``, ``all_missing`` (no usable column has a value), ``duplicate_columns``,
     ``nothing_to_check``.
 
     Examples
@@ -169,13 +189,14 @@ class MultivariateDriftGate(Gate):
         "warn_threshold": [Interval("real", 0, 1), None],
         "alpha": [Interval("real", 0, 1, closed="neither")],
         "cv": [Interval("int", 2, 20)],
-        "max_rows": [Interval("int", 10, None)],
+        "subsample": [Interval("int", 10, None)],
         "n_top_features": [Interval("int", 0, None)],
         "max_importance_columns": [Interval("int", 1, None)],
         "min_samples": [Interval("int", 2, None)],
-        "on_insufficient": [Options("warn", "fail", "error", "skip")],
+        "on_insufficient": [ON_INSUFFICIENT],
         "random_state": [Interval("int", 0, None)],
     }
+    _renamed_parameters: ClassVar[dict[str, str]] = {"max_rows": "subsample"}
 
     def __init__(
         self,
@@ -186,7 +207,7 @@ class MultivariateDriftGate(Gate):
         warn_threshold: float | None = None,
         alpha: float = 0.05,
         cv: int = 5,
-        max_rows: int = 50_000,
+        subsample: int = 50_000,
         n_top_features: int = 5,
         max_importance_columns: int = 50,
         min_samples: int = 50,
@@ -202,7 +223,7 @@ class MultivariateDriftGate(Gate):
         self.warn_threshold = warn_threshold
         self.alpha = alpha
         self.cv = cv
-        self.max_rows = max_rows
+        self.subsample = subsample
         self.n_top_features = n_top_features
         self.max_importance_columns = max_importance_columns
         self.min_samples = min_samples
@@ -274,19 +295,24 @@ class MultivariateDriftGate(Gate):
                     Finding(
                         str(c),
                         Status.ERROR,
-                        reason="column_missing",
+                        reason="missing_column",
                         message=f"{c}: column not found in "
-                        + ("reference" if c not in ref.columns else "current"),
+                        + ("reference" if c not in ref.columns else "current")
+                        + missing_column_hint(c, ref.columns if c not in ref.columns else cur.columns),
                     )
                     for c in absent
                 ]
             )
         rng = np.random.default_rng(self.random_state)
         r_idx = (
-            np.sort(rng.choice(len(ref), self.max_rows, replace=False)) if len(ref) > self.max_rows else None
+            np.sort(rng.choice(len(ref), self.subsample, replace=False))
+            if len(ref) > self.subsample
+            else None
         )
         c_idx = (
-            np.sort(rng.choice(len(cur), self.max_rows, replace=False)) if len(cur) > self.max_rows else None
+            np.sort(rng.choice(len(cur), self.subsample, replace=False))
+            if len(cur) > self.subsample
+            else None
         )
         r = ref[names] if r_idx is None else ref[names].iloc[r_idx]
         c = cur[names] if c_idx is None else cur[names].iloc[c_idx]
@@ -304,12 +330,12 @@ class MultivariateDriftGate(Gate):
                 else "a domain classifier cannot be trained and validated reliably"
             )
             return self._verdict(
-                Status.coerce(self.on_insufficient),
+                insufficient_status(self.on_insufficient),
                 reason="insufficient_samples",
                 findings=[
                     Finding(
                         "dataset",
-                        Status.coerce(self.on_insufficient),
+                        insufficient_status(self.on_insufficient),
                         method=method,
                         reason="insufficient_samples",
                         details=details,
@@ -319,6 +345,41 @@ class MultivariateDriftGate(Gate):
             )
         x, used, skipped, is_cat = _encode(r, c, names)
         details.update(columns=used, skipped_columns=list(skipped), skipped_reasons=skipped)
+        listed = self.columns is not None
+        screens = [  # one finding per column of an unsupported kind: SKIP, or ERROR when listed
+            unsupported_dtype_finding(
+                col, r[col] if column_kind(r[col]) in UNSUPPORTED_KINDS else c[col], explicit=listed
+            )
+            for col in names
+            if column_kind(r[col]) in UNSUPPORTED_KINDS or column_kind(c[col]) in UNSUPPORTED_KINDS
+        ]
+        verdict = self._judge_encoded(x, used, skipped, is_cat, details, method, n_ref, n_cur)
+        if screens:
+            status = Status.worst([verdict.status, *(f.status for f in screens)])
+            verdict = verdict.replace(
+                status=status,
+                findings=(*verdict.findings, *screens),
+                reason=verdict.reason if status is verdict.status else "unsupported_dtype",
+            )
+        if unshared:  # columns in only one table: SKIP findings, not used, said in the message
+            verdict = verdict.replace(
+                findings=(*verdict.findings, *unshared),
+                message=f"{verdict.message}; {pluralize(len(unshared), 'column')} in only one table, "
+                "not used",
+            )
+        return verdict
+
+    def _judge_encoded(
+        self,
+        x: np.ndarray,
+        used: list[str],
+        skipped: dict[str, str],
+        is_cat: list[bool],
+        details: dict[str, Any],
+        method: str,
+        n_ref: int,
+        n_cur: int,
+    ) -> Verdict:
         if not used:
             missing = [col for col, why in skipped.items() if why == "all_missing"]
             if missing:
@@ -345,15 +406,7 @@ class MultivariateDriftGate(Gate):
             verdict = self._mmd(x, y, used, details)
         else:
             verdict = self._classifier(x, y, used, details, is_cat)
-        if not unshared:
-            return verdict
-        return self._verdict(
-            verdict.status,
-            findings=[*verdict.findings, *unshared],
-            metrics=dict(verdict.metrics),
-            reason=verdict.reason,
-            message=f"{verdict.message}; {len(unshared)} column(s) in only one table, not used",
-        )
+        return verdict
 
     def _decide(
         self, value: float, thr: float, higher_is_drift: bool, significant: bool = True
@@ -433,10 +486,13 @@ class MultivariateDriftGate(Gate):
         )
         names = ", ".join(t["feature"] for t in top[:3])
         verb = {Status.FAIL: "drift detected", Status.WARN: "drift at warning level"}.get(status, "no drift")
+        bound = (
+            float(self.warn_threshold) if status is Status.WARN and self.warn_threshold is not None else thr
+        )
         p = test_result.pvalue
         msg = (
-            f"domain classifier: {verb} (ROC AUC {auc:.3f} {'>=' if status is Status.FAIL else 'vs'} "
-            f"{thr:g}; p={p:.3g} {'<' if significant else '>='} {self.alpha:g}"
+            f"domain classifier: {verb} (ROC AUC {auc:.3f} {'>=' if auc >= bound else '<'} "
+            f"{bound:g}; p={p:.3g} {'<' if significant else '>='} {self.alpha:g}"
         )
         if not significant:
             msg += f"; these sizes detect AUC >= {detectable:.3f}"
@@ -448,7 +504,7 @@ class MultivariateDriftGate(Gate):
             status,
             statistic=auc,
             pvalue=p,
-            threshold=thr,
+            threshold=bound,
             method="domain_classifier",
             reason=reason,
             message=msg,
@@ -464,7 +520,7 @@ class MultivariateDriftGate(Gate):
         keep_c = ~(np.isnan(cur).any(axis=1))
         ref, cur = ref[keep], cur[keep_c]
         if min(len(ref), len(cur)) < self.min_samples:
-            status = Status.coerce(self.on_insufficient)
+            status = insufficient_status(self.on_insufficient)
             msg = (
                 f"MMD: {len(ref)} reference and {len(cur)} current rows without missing values "
                 f"(< {self.min_samples}); impute or select columns, or use method='classifier'"
@@ -495,13 +551,17 @@ class MultivariateDriftGate(Gate):
             max_samples=1000,
         )
         verb = {Status.FAIL: "drift detected", Status.WARN: "drift at warning level"}.get(status, "no drift")
-        msg = f"MMD: {verb} (MMD^2 {res.statistic:.4g}, permutation p={res.pvalue:.3g}, alpha {thr:g})"
+        bound = (
+            float(self.warn_threshold) if status is Status.WARN and self.warn_threshold is not None else thr
+        )
+        level = "warning level" if status is Status.WARN else "alpha"
+        msg = f"MMD: {verb} (MMD^2 {res.statistic:.4g}, permutation p={res.pvalue:.3g}, {level} {bound:g})"
         finding = Finding(
             "dataset",
             status,
             statistic=res.statistic,
             pvalue=res.pvalue,
-            threshold=thr,
+            threshold=bound,
             method="empirical_mmd",
             reason=reason,
             message=msg,

@@ -12,14 +12,24 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import Interval, Options, parameter_error
+from mlgates.core.params import ON_INSUFFICIENT, Interval, Options, parameter_error
+from mlgates.core.params import insufficient_status as _insufficient_status
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates._columns import VALUE_KINDS, select_columns, share_text
+from mlgates.gates._columns import (
+    UNSUPPORTED_KINDS,
+    VALUE_KINDS,
+    column_kind,
+    select_columns,
+    share_text,
+    unknown_key_findings,
+    unsupported_dtype_finding,
+)
 from mlgates.gates.drift import _prepare as prep
 from mlgates.gates.drift._new_categories import NEW_CATEGORY_ALPHA, aligned_counts, new_category_finding
 from mlgates.stats import drift as kernels
@@ -47,6 +57,7 @@ class _Outcome:
     statistic: float | None = None
     pvalue: float | None = None
     error: tuple[str, str] | None = None  # (reason, message)
+    skip: bool = False  # the error means "not compared by default": SKIP, not ERROR
     insufficient: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
     missing: Finding | None = None
@@ -68,7 +79,7 @@ class DriftGate(Gate):
         Columns to compare; by default every column both tables share, except the ones named
         by the ``target``/``prediction``/``proba`` inputs (a column in only one table is a
         SKIP finding, reason ``column_only_in_current`` or ``column_only_in_reference``; a
-        listed column that is absent is an ERROR finding, ``column_missing``). The special names ``"target"``,
+        listed column that is absent is an ERROR finding, ``missing_column``). The special names ``"target"``,
         ``"prediction"`` and ``"proba"`` (when no column has that name) resolve to those inputs
         on both sides, so ``DriftGate(columns=["target", "prediction"])`` checks target drift and
         prediction drift (predictions come from ``prediction`` or from ``model`` on each side).
@@ -145,10 +156,12 @@ class DriftGate(Gate):
     batches drawn like the reference.
 
     Reason codes: ``drift_detected``, ``missing_share_drift``, ``new_category_share_exceeded``,
-    ``new_categories``, ``insufficient_samples``, ``column_missing``,
+    ``new_categories``, ``insufficient_samples``, ``missing_column``,
     ``column_only_in_current``, ``column_only_in_reference``, ``all_missing``,
     ``empty_input``, ``method_not_applicable``, ``undefined_statistic``, ``unsupported_kind``,
-    ``kind_mismatch`` (numbers on one side, other values on the other).
+    ``kind_mismatch`` (numbers on one side, other values on the other), ``unsupported_dtype``
+    (columns of lists, dicts, sets, Arrow list/struct, complex numbers, ``Decimal`` or ints
+    beyond int64: SKIP, ERROR when listed in ``columns``; see :mod:`mlgates.gates._columns`).
 
     Examples
     --------
@@ -178,7 +191,7 @@ class DriftGate(Gate):
         "missing_share_tolerance": [Interval("real", 0, 1)],
         "max_new_category_share": [Interval("real", 0, 1)],
         "min_samples": [Interval("int", 1, None)],
-        "on_insufficient": [Options("warn", "fail", "error", "skip")],
+        "on_insufficient": [ON_INSUFFICIENT],
         "n_jobs": [Interval("int", 1, None)],
         "random_state": [Interval("int", 0, None)],
     }
@@ -432,23 +445,40 @@ class DriftGate(Gate):
 
     # -- one column -----------------------------------------------------------------------
     def _resolve(self, ctx: CheckContext, subject: str, source: tuple[str, Any]) -> Any:
-        """Both sides' series (or the InputError); run before the thread pool so predictions
-        from ``model`` are computed once, in one thread."""
+        """Both sides' series (or the InputError), and the column's memo of reference-side work
+        (shared by every window of a run, see :meth:`CheckContext.derive`); run before the thread
+        pool so predictions from ``model`` are computed once, in one thread."""
         try:
-            return self._series(ctx, source)
+            ref, cur, extra = self._series(ctx, source)
         except InputError as exc:
             return exc
+        uses = ("reference", *(("target", "prediction", "proba", "model") if source[0] == "input" else ()))
+        memo = ctx.cached(("drift_reference_memo", subject, source), dict, depends_on=uses)
+        return ref, cur, extra, memo
 
     def _column(self, subject: str, resolved: Any) -> _Outcome:
         out = _Outcome(subject)
         if isinstance(resolved, InputError):
             out.error = (resolved.reason, str(resolved))
             return out
-        ref, cur, extra = resolved
+        ref, cur, extra, memo = resolved
         out.details.update(extra)
+        for series in (ref, cur):  # lists, dicts, complex, Decimal...: said so, never hashed or cast
+            if series is ref and "column_kind" in memo:
+                kind = memo["column_kind"]
+            else:
+                kind = column_kind(series)
+                if series is ref:
+                    memo["column_kind"] = kind
+            if kind in UNSUPPORTED_KINDS:
+                screen = unsupported_dtype_finding(subject, series, kind=kind)
+                out.details.update(screen.details)
+                out.error = ("unsupported_dtype", screen.message or "")
+                out.skip = self.columns is None  # not asked for by name: skipped, not an error
+                return out
         override = self.kinds.get(subject) if isinstance(self.kinds, Mapping) else None
         try:
-            col = prep.prepare(subject, ref, cur, override)
+            col = prep.prepare(subject, ref, cur, override, memo=memo)
         except prep.NotApplicable as exc:
             out.error = ("method_not_applicable", str(exc))
             return out
@@ -472,13 +502,14 @@ class DriftGate(Gate):
             d.update(n_nonfinite_reference=col.ref.n_nonfinite, n_nonfinite_current=col.cur.n_nonfinite)
         if col.ref.n_missing or col.cur.n_missing:
             out.missing = self._missing_finding(subject, col)
-        empty = [s for s, side in (("reference", col.ref), ("current", col.cur)) if side.n == 0]
+        empty = [(s, side) for s, side in (("reference", col.ref), ("current", col.cur)) if side.n == 0]
         if col.ref.counts is not None and col.kind != "text" and not empty:
             out.new_counts = aligned_counts(col.ref.counts, col.cur.counts)
         if empty:
+            word = "non-missing" if all(side.n_missing == side.rows for _, side in empty) else "finite"
             out.error = (
                 "all_missing",
-                f"{subject}: no non-missing values in {' and '.join(empty)}; "
+                f"{subject}: no {word} values in {' and '.join(s for s, _ in empty)}; "
                 "its distribution cannot be compared",
             )
             return out
@@ -491,6 +522,7 @@ class DriftGate(Gate):
                     f"values in {col.ref.n:,}); set kinds={{{subject!r}: 'categorical'}} or a method "
                     "to compare it",
                 )
+                out.skip = True
                 return out
             method, why = prep.auto_method(col)
         else:
@@ -591,24 +623,31 @@ class DriftGate(Gate):
             outcomes = [self._column(*p) for p in resolved]
         self._correct(outcomes)
         self._new_categories(outcomes)
-        findings: list[Finding] = []
+        findings: list[Finding] = self._unknown_keys(ref, cur)
+        others = list(findings)  # findings other than judged drift: they join the status as-is
         n_judged = n_drifted = n_warned = 0
-        insufficient_status = Status.coerce(self.on_insufficient)
+        insufficient_status = _insufficient_status(self.on_insufficient)
         for o in outcomes:
-            f = self._finding(o, insufficient_status)
+            f, judged = self._finding(o, insufficient_status)
             findings.append(f)
             if o.missing is not None:
                 findings.append(o.missing)
+                if o.missing.status is not Status.PASS:
+                    others.append(o.missing)
             if o.new is not None:
                 findings.append(o.new)
-            if f.reason in ("drift_detected", None) and f.status in (Status.PASS, Status.WARN, Status.FAIL):
+                if o.new.status is not Status.PASS:
+                    others.append(o.new)
+            if judged:
                 n_judged += 1
                 n_drifted += f.status is Status.FAIL
                 n_warned += f.status is Status.WARN
-        metrics = {
-            "n_columns": float(len(outcomes)),
-            "n_judged": float(n_judged),
-            "n_drifted": float(n_drifted),
+            else:
+                others.append(f)
+        metrics: dict[str, float] = {
+            "n_columns": len(outcomes),
+            "n_judged": n_judged,
+            "n_drifted": n_drifted,
         }
         if n_judged:
             share = n_drifted / n_judged
@@ -631,12 +670,16 @@ class DriftGate(Gate):
                     "dataset",
                     decision,
                     statistic=share,
-                    threshold=self.drift_share if self.mode == "share" else None,
+                    # the bound this row crossed: a WARN below drift_share is "some drift" (> 0)
+                    threshold=(0.0 if n_drifted else None)
+                    if decision is Status.WARN
+                    else (self.drift_share if self.mode == "share" else None),
                     method="drift_share",
                     reason="drift_detected" if decision is not Status.PASS else None,
                     message=summary,
                     details={
                         "mode": self.mode,
+                        "drift_share": self.drift_share,
                         "n_judged": n_judged,
                         "n_drifted": n_drifted,
                         "n_warned": n_warned,
@@ -645,9 +688,10 @@ class DriftGate(Gate):
             )
         else:
             decision, summary = Status.SKIP, "no column could be judged"
-        findings.extend(self._unshared(ctx))
-        others = [f.status for f in findings if f.reason not in ("drift_detected", None)]
-        status = Status.worst([decision, *others])
+        unshared = self._unshared(ctx)
+        findings.extend(unshared)
+        others.extend(unshared)
+        status = Status.worst([decision, *(f.status for f in others)])
         if status is Status.SKIP and not outcomes:
             return self._verdict(
                 findings=findings, metrics=metrics, reason="nothing_to_check", message="no columns to compare"
@@ -661,9 +705,9 @@ class DriftGate(Gate):
                     (f.reason for f in findings if f.status is status and f.reason), "nothing_to_check"
                 )
         message = summary
-        problems = [f.message for f in findings if f.reason not in ("drift_detected", None)]
+        problems = [f.message for f in others]
         if problems:
-            message += f"; {len(problems)} other finding(s): " + "; ".join(problems[:2])
+            message += f"; {pluralize(len(problems), 'other finding')}: " + "; ".join(problems[:2])
         methods = {o.subject: o.method for o in outcomes if o.method}
         return self._verdict(
             status,
@@ -690,6 +734,26 @@ class DriftGate(Gate):
                 random_state=self.random_state,
             )
 
+    def _unknown_keys(self, ref: pd.DataFrame, cur: pd.DataFrame) -> list[Finding]:
+        """ERROR findings for mapping keys that name no column (nor a method or kind where
+        those are allowed): a typo must not silently fall back to the default."""
+        columns = [*cur.columns, *(c for c in ref.columns if c not in cur.columns)]
+        by_rule = unknown_key_findings(
+            {"method": self.method, "threshold": self.threshold, "warn_threshold": self.warn_threshold},
+            columns,
+            other_keys=(*SPECIAL_COLUMNS, *VALUE_KINDS, *METHODS),
+            side="current or reference",
+        )
+        seen = {f.subject for f in by_rule}
+        by_column = unknown_key_findings(
+            {"kinds": self.kinds, "bins": self.bins},
+            columns,
+            other_keys=SPECIAL_COLUMNS,
+            skip=seen,
+            side="current or reference",
+        )
+        return by_rule + by_column
+
     def _correct(self, outcomes: list[_Outcome]) -> None:
         if self.correction is None:
             return
@@ -708,13 +772,15 @@ class DriftGate(Gate):
             )
             outcomes[i].pvalue = float(p)
 
-    def _finding(self, o: _Outcome, insufficient_status: Status) -> Finding:
+    def _finding(self, o: _Outcome, insufficient_status: Status) -> tuple[Finding, bool]:
+        """The column's finding, and whether its drift was judged (a statistic compared with
+        its threshold: PASS, WARN or FAIL) rather than an error, skip or insufficient data."""
         if o.error is not None:
             code, message = o.error
-            status = Status.SKIP if code == "unsupported_kind" else Status.ERROR
+            status = Status.SKIP if o.skip else Status.ERROR
             return Finding(
                 o.subject, status, method=o.method, reason=code, message=message, details=o.details
-            )
+            ), False
         if o.insufficient is not None:
             return Finding(
                 o.subject,
@@ -723,7 +789,7 @@ class DriftGate(Gate):
                 reason="insufficient_samples",
                 message=o.insufficient,
                 details=o.details,
-            )
+            ), False
         method = o.method or ""
         thr, warn = self._threshold_for(o.subject, o.kind, method)
         is_test = method in kernels.PVALUE_METHODS
@@ -745,22 +811,26 @@ class DriftGate(Gate):
                 reason="undefined_statistic",
                 message=f"{o.subject}: {method} is undefined on this data ({sizes})",
                 details=o.details,
-            )
+            ), False
         if is_test:
             drifted, warned = value < thr, warn is not None and value < warn
             raw = o.details.get("raw_pvalue")
             label = "p" if raw is None else f"{o.details['correction']}-adjusted p"
             shown = f"{method} {label}={value:.3g} {'<' if drifted else '>='} {thr:g}"
+            if warned and not drifted:
+                shown = f"{method} {label}={value:.3g} < {warn:g} (warning level)"
             if raw is not None:
                 shown += f", raw p={raw:.3g}"
         else:
             drifted, warned = value >= thr, warn is not None and value >= warn
             shown = f"{method} {value:.3g} {'>=' if drifted else '<'} {thr:g}"
+            if warned and not drifted:
+                shown = f"{method} {value:.3g} >= {warn:g} (warning level)"
         o.details.update(drifted=bool(drifted))
-        if warn is not None:
-            o.details.update(warn_threshold=warn)
+        if warn is not None:  # a WARN row's threshold is the warning level: keep both levels
+            o.details.update(warn_threshold=warn, fail_threshold=thr)
         new = o.details.get("n_new_categories") or 0
-        tail = f"; {new} new categor{'y' if new == 1 else 'ies'}" if new else ""
+        tail = f"; {pluralize(new, 'new category')}" if new else ""
         reason: str | None = None
         if drifted:
             status, reason, head = Status.FAIL, "drift_detected", "drift detected"
@@ -773,9 +843,9 @@ class DriftGate(Gate):
             status,
             statistic=o.statistic,
             pvalue=o.pvalue,
-            threshold=thr,
+            threshold=warn if status is Status.WARN else thr,
             method=method,
             reason=reason,
             message=f"{o.subject}: {head} ({shown}; {sizes}){tail}",
             details=o.details,
-        )
+        ), True

@@ -7,20 +7,32 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from mlgates.core import inputs
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import Interval, Options
+from mlgates.core.params import MAX_RESAMPLES, ON_INSUFFICIENT, Interval, Options, insufficient_status
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates._columns import share_text
 from mlgates.gates.fairness import _components as comps
 from mlgates.gates.fairness import _inputs as inp
-from mlgates.gates.fairness._common import INSUFFICIENT_STATUS, group_findings, judge, undecided_status
+from mlgates.gates.fairness._common import undecided_status
+from mlgates.gates.fairness._decide import RatioFacts, decide_ratio
+from mlgates.gates.fairness._describe import (
+    describe_ratio,
+    impact_summary,
+    impact_undefined,
+    reference_too_small,
+    single_group_for_ratio,
+)
+from mlgates.gates.fairness._groups import group_findings
 from mlgates.stats import fairness as fk
 
 __all__ = ["DisparateImpactGate"]
+
+#: Keys of a group finding's details that describe the selection rate's own interval.
+_RATE_CI_KEYS = ("ci_low", "ci_high", "ci_method", "confidence")
 
 
 class DisparateImpactGate(Gate):
@@ -31,27 +43,32 @@ class DisparateImpactGate(Gate):
     ----------
     min_ratio : float, default 0.8
         Smallest allowed ratio of a group's selection rate to the reference rate.
-    reference : str, default "max_rate"
+    reference_group : str, default "max_rate"
         ``"max_rate"``: the group with the highest selection rate (the four-fifths rule);
         ``"overall"``: the rate on all rows; or a group, as its value (``"Male"``) or subject
-        (``"sex=Male"``).
-    sensitive_features, min_group_size, on_insufficient, missing, decision, confidence,
-    threshold, pos_label, random_state
-        As in :class:`~mlgates.FairnessGate`.
+        (``"sex=Male"``). ``reference=`` is a deprecated alias (it shadowed the ``reference``
+        input).
+    sensitive_features, min_group_size, on_insufficient, on_missing, decision, confidence,
+    decision_threshold, pos_label, random_state
+        As in :class:`~mlgates.FairnessGate` (``missing=`` and ``threshold=`` are deprecated
+        aliases of ``on_missing=`` and ``decision_threshold=``).
     n_resamples : int, default 1000
         Multinomial bootstrap resamples of the per-group counts for the ratio intervals
-        (0 disables them; ``decision="ci"`` needs them).
+        (0 disables them; ``decision="ci"`` needs them); at most 100,000
+        (``mlgates.core.params.MAX_RESAMPLES``).
     name, blocking
         See :class:`~mlgates.Gate`.
 
     Notes
     -----
-    One finding per group: the ratio (statistic), its percentile bootstrap interval (the
-    reference is re-chosen in every resample for ``"max_rate"``) and the group's selection
-    rate with its Wilson interval in ``details``. Groups below ``min_group_size`` are
-    ``insufficient_samples``; all-zero reference rate is ``undefined_rate``. Reason codes:
+    One finding per group: the ratio (statistic) with its percentile bootstrap interval in
+    ``details["ci_low"]`` / ``details["ci_high"]`` (the reference is re-chosen in every
+    resample for ``"max_rate"``), and the group's selection rate with its Wilson interval in
+    ``details["selection_rate"]``, ``details["selection_rate_ci_low"]`` and
+    ``details["selection_rate_ci_high"]``. Groups below ``min_group_size`` are
+    ``insufficient_samples``; all-zero reference rate is ``undefined_statistic``. Reason codes:
     ``disparate_impact``, ``disparate_impact_inconclusive``, ``insufficient_samples``,
-    ``undefined_rate``, ``single_group``, ``reference_group_missing`` and the input errors of
+    ``undefined_statistic``, ``single_group``, ``missing_reference_group`` and the input errors of
     :class:`~mlgates.FairnessGate`. ``metrics["disparate_impact_ratio"]`` is the smallest ratio.
     Only predictions are needed (no target).
 
@@ -71,30 +88,37 @@ class DisparateImpactGate(Gate):
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "min_ratio": [Interval("real", 0, 1)],
-        "reference": [str],
+        "reference_group": [str],
         "sensitive_features": ["columns", None],
         "min_group_size": [Interval("int", 1, None)],
-        "on_insufficient": [Options("warn", "fail", "error", "ignore")],
-        "missing": [Options("as_group", "drop", "error")],
+        "on_insufficient": [ON_INSUFFICIENT],
+        "on_missing": [Options("as_group", "drop", "error")],
         "decision": [Options("point", "ci")],
         "confidence": [Interval("real", 0, 1, closed="neither")],
-        "threshold": [Interval("real", None, None), None],
-        "n_resamples": [Interval("int", 0, None)],
+        "decision_threshold": [Interval("real", None, None), None],
+        "pos_label": ["label", None],
+        "n_resamples": [Interval("int", 0, MAX_RESAMPLES)],
         "random_state": [Interval("int", 0, None), None],
     }
+    _renamed_parameters: ClassVar[dict[str, str]] = {
+        "reference": "reference_group",
+        "threshold": "decision_threshold",
+        "missing": "on_missing",
+    }
+    _renamed_values: ClassVar[dict[str, dict[Any, Any]]] = {"on_insufficient": {"ignore": "skip"}}
 
     def __init__(
         self,
         *,
         min_ratio: float = 0.8,
-        reference: str = "max_rate",
+        reference_group: str = "max_rate",
         sensitive_features: str | Sequence[str] | None = None,
         min_group_size: int = 30,
         on_insufficient: str = "warn",
-        missing: str = "as_group",
+        on_missing: str = "as_group",
         decision: str = "point",
         confidence: float = 0.95,
-        threshold: float | None = None,
+        decision_threshold: float | None = None,
         pos_label: Any = None,
         n_resamples: int = 1000,
         random_state: int | None = 0,
@@ -103,14 +127,14 @@ class DisparateImpactGate(Gate):
     ) -> None:
         super().__init__(name=name, blocking=blocking)
         self.min_ratio = min_ratio
-        self.reference = reference
+        self.reference_group = reference_group
         self.sensitive_features = sensitive_features
         self.min_group_size = min_group_size
         self.on_insufficient = on_insufficient
-        self.missing = missing
+        self.on_missing = on_missing
         self.decision = decision
         self.confidence = confidence
-        self.threshold = threshold
+        self.decision_threshold = decision_threshold
         self.pos_label = pos_label
         self.n_resamples = n_resamples
         self.random_state = random_state
@@ -130,27 +154,36 @@ class DisparateImpactGate(Gate):
     def required_inputs(self) -> tuple[str, ...]:
         return () if self.sensitive_features is not None else ("sensitive_features",)
 
+    def required_any_of(self) -> tuple[tuple[str, ...], ...]:
+        return (
+            ("proba", "model", "prediction")
+            if self.decision_threshold is not None
+            else ("prediction", "model"),
+        )
+
     def _reference_group(self, groups: inp.Groups) -> int | None:
-        if self.reference in ("max_rate", "overall"):
+        if self.reference_group in ("max_rate", "overall"):
             return None
         for g in range(groups.n_groups):
             label = groups.labels[g]
-            if self.reference == groups.subject(g) or (len(label) == 1 and self.reference == str(label[0])):
+            if self.reference_group == groups.subject(g) or (
+                len(label) == 1 and self.reference_group == str(label[0])
+            ):
                 return g
         raise InputError(
-            f"reference group {self.reference!r} not found; groups are "
+            f"reference group {self.reference_group!r} not found; groups are "
             f"{[groups.subject(g) for g in range(groups.n_groups)][:20]}",
-            reason="reference_group_missing",
-            subject=self.reference,
+            reason="missing_reference_group",
+            subject=self.reference_group,
         )
 
     def _ratios(self, rates: np.ndarray, overall: Any, used: np.ndarray, ref: int | None) -> np.ndarray:
         """Ratio of each group's rate to the reference (last axis = groups)."""
         r = np.where(used, rates, np.nan)
-        if self.reference == "max_rate":
+        if self.reference_group == "max_rate":
             finite = np.isfinite(r)
             base = np.max(np.where(finite, r, -np.inf), axis=-1, keepdims=True)
-        elif self.reference == "overall":
+        elif self.reference_group == "overall":
             base = np.asarray(overall)[..., None]
         else:
             assert ref is not None
@@ -159,12 +192,12 @@ class DisparateImpactGate(Gate):
             return np.where(np.isfinite(base) & (base > 0), r / np.where(base > 0, base, 1.0), np.nan)
 
     def _check(self, ctx: CheckContext) -> Verdict:
-        groups = inp.resolve_groups(ctx, self.sensitive_features, self.missing)
+        groups = inputs.groups(ctx, self.sensitive_features, self.on_missing)
         ref = self._reference_group(groups)
-        counts = inp.confusion(ctx, groups, self.pos_label, self.threshold, needs_target=False)
+        counts = inp.confusion(ctx, groups, self.pos_label, self.decision_threshold, needs_target=False)
         reps = inp.count_replicates(ctx, counts, self.n_resamples, self.random_state)
         (comp,) = comps.count_components(("selection_rate",), counts, reps, self.confidence)
-        insufficient = INSUFFICIENT_STATUS[self.on_insufficient]
+        insufficient = insufficient_status(self.on_insufficient)
         used = comp.usable(self.min_group_size)
         params = {"sensitive_feature_names": list(groups.names), "n_dropped_missing": groups.n_dropped}
         rate_findings = group_findings(comp, groups, self.min_group_size, insufficient, self.confidence)
@@ -174,13 +207,13 @@ class DisparateImpactGate(Gate):
                 insufficient,
                 reason="single_group",
                 method="selection_rate_ratio",
-                message=f"only one group ({groups.subject(0)}): a ratio needs two groups",
+                message=single_group_for_ratio(groups.subject(0)),
             )
             return self._verdict(
                 undecided_status([head, *rate_findings]),
                 findings=[head, *rate_findings],
                 params=params,
-                metrics={"disparate_impact_ratio": float("nan"), "n_groups": 1.0},
+                metrics={"disparate_impact_ratio": float("nan"), "n_groups": 1},
                 message=head.message,
             )
         if ref is not None and not used[ref]:
@@ -189,8 +222,7 @@ class DisparateImpactGate(Gate):
                 insufficient,
                 reason="insufficient_samples",
                 method="selection_rate_ratio",
-                message=f"reference group {groups.subject(ref)} has too few rows "
-                f"({int(comp.rows[ref])} < {self.min_group_size})",
+                message=reference_too_small(groups.subject(ref), int(comp.rows[ref]), self.min_group_size),
             )
             return self._verdict(
                 undecided_status([head, *rate_findings]),
@@ -215,43 +247,54 @@ class DisparateImpactGate(Gate):
                 if rep_ratios is not None
                 else (np.nan, np.nan)
             )
+            # the finding's interval (ci_low/ci_high) is the interval of its statistic, the
+            # ratio; the group's selection rate and its own interval keep their own names
+            rate = {k: v for k, v in rate_finding.details.items() if k not in _RATE_CI_KEYS}
             details = {
-                **rate_finding.details,
+                **rate,
                 "selection_rate": float(comp.values[g]),
-                "ratio_ci_low": ci[0],
-                "ratio_ci_high": ci[1],
+                "selection_rate_ci_low": rate_finding.details.get("ci_low"),
+                "selection_rate_ci_high": rate_finding.details.get("ci_high"),
+                "selection_rate_ci_method": rate_finding.details.get("ci_method"),
+                "ci_low": ci[0],
+                "ci_high": ci[1],
+                "ci_method": "bootstrap_percentile" if ci[0] == ci[0] else None,
+                "confidence": self.confidence,
             }
-            if value != value:
+            facts = RatioFacts(
+                subject,
+                value,
+                float(ci[0]),
+                float(ci[1]),
+                self.min_ratio,
+                self.decision,
+                float(comp.values[g]),
+                self.reference_group,
+            )
+            # FAIL below min_ratio; WARN when the interval includes it; undefined: reference rate 0
+            decision = decide_ratio(facts, insufficient=insufficient)
+            if decision.outcome == "undefined":
                 findings.append(
                     Finding(
                         subject,
-                        insufficient,
+                        decision.status,
                         method="selection_rate_ratio",
-                        reason="undefined_rate",
+                        reason=decision.reason,
                         details=details,
-                        message=f"{subject}: ratio undefined (reference selection rate is 0)",
+                        message=describe_ratio(decision),
                     )
                 )
                 continue
-            status, reason, _, text = judge(value, ci, None, self.min_ratio, self.decision)
-            reason = {
-                "fairness_bound_exceeded": "disparate_impact",
-                "fairness_bound_inconclusive": "disparate_impact_inconclusive",
-            }.get(reason or "", reason)
-            ci_text = "" if ci[0] != ci[0] else f" [{ci[0]:.3f}, {ci[1]:.3f}]"
             findings.append(
                 Finding(
                     subject,
-                    status,
+                    decision.status,
                     statistic=value,
                     threshold=self.min_ratio,
                     method="selection_rate_ratio",
-                    reason=reason,
+                    reason=decision.reason,
                     details=details,
-                    message=(
-                        f"{subject}: selection rate {share_text(comp.values[g])} is {value:.3f}{ci_text} "
-                        f"of the reference ({self.reference}) {text}"
-                    ),
+                    message=describe_ratio(decision),
                 )
             )
         finite = np.isfinite(ratios)
@@ -266,8 +309,8 @@ class DisparateImpactGate(Gate):
             "disparate_impact_ratio": worst,
             "disparate_impact_ratio_ci_low": ci[0],
             "disparate_impact_ratio_ci_high": ci[1],
-            "n_groups": float(groups.n_groups),
-            "n_groups_used": float(used.sum()),
+            "n_groups": groups.n_groups,
+            "n_groups_used": int(used.sum()),
         }
         if used.sum() < 2 or worst != worst:
             head = Finding(
@@ -276,8 +319,7 @@ class DisparateImpactGate(Gate):
                 reason="insufficient_samples",
                 method="selection_rate_ratio",
                 threshold=self.min_ratio,
-                message=f"disparate impact ratio undefined: {int(used.sum())} usable group(s) "
-                f"with >= {self.min_group_size} rows",
+                message=impact_undefined(int(used.sum()), self.min_group_size),
             )
             return self._verdict(
                 undecided_status([head, *findings]),
@@ -292,10 +334,5 @@ class DisparateImpactGate(Gate):
             if f.status in (Status.FAIL, Status.WARN) and f.method == "selection_rate_ratio"
         ]
         worst_g = int(np.nanargmin(np.where(finite, ratios, np.nan)))
-        message = (
-            f"smallest selection-rate ratio {worst:.3f} ({groups.subject(worst_g)}) "
-            f"{'<' if worst < self.min_ratio else '>='} {self.min_ratio:g}"
-        )
-        if bad:
-            message += f"; {len(bad)} group(s) below the four-fifths bound"
+        message = impact_summary(worst, groups.subject(worst_g), self.min_ratio, len(bad))
         return self._verdict(findings=findings, metrics=metrics, params=params, message=message)

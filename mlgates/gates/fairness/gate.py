@@ -9,24 +9,29 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from mlgates.core import inputs
+from mlgates.core._suggest import VALUE_ALIASES, closest
+from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import Interval, Options, parameter_error
+from mlgates.core.params import (
+    MAX_RESAMPLES,
+    ON_INSUFFICIENT,
+    Interval,
+    Options,
+    insufficient_status,
+    parameter_error,
+)
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates.fairness import _components as comps
 from mlgates.gates.fairness import _inputs as inp
-from mlgates.gates.fairness._common import (
-    INSUFFICIENT_STATUS,
-    ZERO_DENOMINATOR,
-    Component,
-    fmt,
-    group_findings,
-    judge,
-    masked,
-    undecided_status,
-)
+from mlgates.gates.fairness._aggregate import Rules, aggregate_components, aggregate_finding
+from mlgates.gates.fairness._common import Component, undecided_status
+from mlgates.gates.fairness._describe import single_group
+from mlgates.gates.fairness._groups import group_findings
+from mlgates.gates.fairness._worsening import worsening_finding
 from mlgates.stats import fairness as fk
 
 __all__ = ["FairnessGate"]
@@ -52,23 +57,6 @@ class _Spec:
     aggregate: str
     kind: str  # "count" | "regression" | "callable"
     fn: Callable[..., float] | None = None
-
-
-def _detectable(components: list[Component], confidence: float) -> str:
-    """What the two largest groups could show: the resolution of a rate difference between
-    them (Wald, at rates of 0.5), for the insufficient-data message."""
-    from scipy.special import ndtri
-
-    support = components[0].rows if components[0].support is None else components[0].support
-    sizes = np.sort(np.asarray(support, dtype=float))[::-1][:2]
-    if len(sizes) < 2 or sizes[1] <= 0:
-        return ""
-    z = float(ndtri(1 - (1 - confidence) / 2))
-    resolution = z * float(np.sqrt(0.25 / sizes[0] + 0.25 / sizes[1]))
-    return (
-        f"; the two largest groups ({int(sizes[0])} and {int(sizes[1])} rows) could only resolve "
-        f"rate differences of about {resolution:.2f}"
-    )
 
 
 class FairnessGate(Gate):
@@ -113,22 +101,24 @@ class FairnessGate(Gate):
         value on all rows.
     aggregate : {"difference", "ratio", "group_min", "group_max"}, optional
         For per-group metrics (default "difference"); implied by fairlearn's metric names.
-    agg : {"worst_case", "mean"}, default "worst_case"
-        Equalized odds only: the worse (or the mean) of the TPR and FPR aggregates.
+    combine_rates : {"worst_case", "mean"}, default "worst_case"
+        Equalized odds only: the worse (or the mean) of the TPR and FPR aggregates (fairlearn's
+        ``agg``; ``agg=`` is a deprecated alias).
     min_group_size : int, default 30
         A group's value enters the aggregate only if the group has at least this many rows
         and the rate's denominator does too (TPR needs that many positive labels in the
         group); otherwise it is reported with reason ``insufficient_samples`` and left out.
         Rates with a zero denominator (TPR in a group without positives) are reported as
-        ``undefined_rate`` and left out, never scored 0.
-    on_insufficient : {"warn", "fail", "error", "ignore"}, default "warn"
+        ``undefined_statistic`` and left out, never scored 0.
+    on_insufficient : {"warn", "fail", "error", "skip"}, default "warn"
         Status of insufficient groups, of an aggregate that cannot be computed, and of a
-        single group (reason ``single_group``). ``"ignore"`` lists them as SKIP; a verdict
-        whose aggregate could not be computed is then SKIP, never PASS.
-    missing : {"as_group", "drop", "error"}, default "as_group"
-        Missing sensitive values form their own group (shown as ``<NA>``), drop their rows
+        single group (reason ``single_group``). ``"skip"`` lists them as SKIP; a verdict
+        whose aggregate could not be computed is then SKIP, never PASS. (``"ignore"`` is a
+        deprecated alias of ``"skip"``.)
+    on_missing : {"as_group", "drop", "error"}, default "as_group"
+        Missing sensitive values form their own group (shown as ``<missing>``), drop their rows
         (counted in ``params["n_dropped_missing"]``), or are an ERROR
-        (``missing_sensitive_values``).
+        (``missing_sensitive_values``). ``missing=`` is a deprecated alias.
     decision : {"point", "ci"}, default "point"
         For the bounds on the aggregate (``max_value``/``min_value``): fail on the point
         estimate, or only when the whole confidence interval is beyond the bound (a point
@@ -141,14 +131,16 @@ class FairnessGate(Gate):
         on noise. ``"point"`` fails on the point estimate. ``"ci"`` needs ``n_resamples > 0``.
     confidence : float, default 0.95
         Level of every interval.
-    threshold : float, optional
+    decision_threshold : float, optional
         Binarize scores: with ``proba`` (or a model with ``predict_proba``) the positive-class
-        probability, else the ``prediction`` values, ``>= threshold`` is positive. Without it,
-        probabilities given as predictions are an ERROR (``probabilities_given``).
+        probability, else the ``prediction`` values, ``>= decision_threshold`` is positive.
+        Without it, probabilities given as predictions are an ERROR (``probabilities_as_labels``).
+        ``threshold=`` is a deprecated alias.
     pos_label : optional
         The favourable label when labels are not 0/1, -1/1 or boolean.
     n_resamples : int, optional
-        Bootstrap resamples (0 disables bootstraps). Default 1000 for count metrics
+        Bootstrap resamples (0 disables bootstraps), at most 100,000
+        (``mlgates.core.params.MAX_RESAMPLES``). Default 1000 for count metrics
         (multinomial draws of the per-group counts, cheap) and 200 for row bootstraps
         (regression losses, callables).
     random_state : int, optional, default 0
@@ -160,10 +152,10 @@ class FairnessGate(Gate):
     -----
     Reason codes: ``fairness_bound_exceeded``, ``fairness_bound_inconclusive``,
     ``fairness_regression``, ``fairness_regression_inconclusive``, ``insufficient_samples``,
-    ``undefined_rate`` (also for an aggregate that is undefined because a rate is undefined in
+    ``undefined_statistic`` (also for an aggregate that is undefined because a rate is undefined in
     every group, or a ratio's reference value is 0), ``single_group``,
-    and input errors ``probabilities_given``, ``pos_label_required``, ``non_binary_labels``,
-    ``missing_values``, ``missing_sensitive_values``, ``missing_input``, ``column_missing``,
+    and input errors ``probabilities_as_labels``, ``pos_label_required``, ``non_binary_labels``,
+    ``missing_values``, ``missing_sensitive_values``, ``missing_input``, ``missing_column``,
     ``length_mismatch``, ``empty_input``.
 
     ``metrics`` holds the aggregate under the metric's own name (``selection_rate_difference``
@@ -194,17 +186,24 @@ class FairnessGate(Gate):
         "sensitive_features": ["columns", None],
         "method": [Options("between_groups", "to_overall")],
         "aggregate": [Options("difference", "ratio", "group_min", "group_max"), None],
-        "agg": [Options("worst_case", "mean")],
+        "combine_rates": [Options("worst_case", "mean")],
         "min_group_size": [Interval("int", 1, None)],
-        "on_insufficient": [Options("warn", "fail", "error", "ignore")],
-        "missing": [Options("as_group", "drop", "error")],
+        "on_insufficient": [ON_INSUFFICIENT],
+        "on_missing": [Options("as_group", "drop", "error")],
         "decision": [Options("point", "ci")],
         "worsening_decision": [Options("ci", "point")],
         "confidence": [Interval("real", 0, 1, closed="neither")],
-        "threshold": [Interval("real", None, None), None],
-        "n_resamples": [Interval("int", 0, None), None],
+        "decision_threshold": [Interval("real", None, None), None],
+        "pos_label": ["label", None],
+        "n_resamples": [Interval("int", 0, MAX_RESAMPLES), None],
         "random_state": [Interval("int", 0, None), None],
     }
+    _renamed_parameters: ClassVar[dict[str, str]] = {
+        "threshold": "decision_threshold",
+        "missing": "on_missing",
+        "agg": "combine_rates",
+    }
+    _renamed_values: ClassVar[dict[str, dict[Any, Any]]] = {"on_insufficient": {"ignore": "skip"}}
 
     def __init__(
         self,
@@ -216,14 +215,14 @@ class FairnessGate(Gate):
         sensitive_features: str | Sequence[str] | None = None,
         method: str = "between_groups",
         aggregate: str | None = None,
-        agg: str = "worst_case",
+        combine_rates: str = "worst_case",
         min_group_size: int = 30,
         on_insufficient: str = "warn",
-        missing: str = "as_group",
+        on_missing: str = "as_group",
         decision: str = "point",
         worsening_decision: str = "ci",
         confidence: float = 0.95,
-        threshold: float | None = None,
+        decision_threshold: float | None = None,
         pos_label: Any = None,
         n_resamples: int | None = None,
         random_state: int | None = 0,
@@ -238,14 +237,14 @@ class FairnessGate(Gate):
         self.sensitive_features = sensitive_features
         self.method = method
         self.aggregate = aggregate
-        self.agg = agg
+        self.combine_rates = combine_rates
         self.min_group_size = min_group_size
         self.on_insufficient = on_insufficient
-        self.missing = missing
+        self.on_missing = on_missing
         self.decision = decision
         self.worsening_decision = worsening_decision
         self.confidence = confidence
-        self.threshold = threshold
+        self.decision_threshold = decision_threshold
         self.pos_label = pos_label
         self.n_resamples = n_resamples
         self.random_state = random_state
@@ -254,6 +253,8 @@ class FairnessGate(Gate):
     def _spec(self) -> _Spec:
         owner = type(self).__name__
         metric = self.metric
+        if isinstance(metric, str) and VALUE_ALIASES.get(metric) in NAMED_METRICS:
+            metric = VALUE_ALIASES[metric]  # fairlearn's constraint name -> its disparity metric
         if isinstance(metric, str) and metric in NAMED_METRICS:
             parts, agg = NAMED_METRICS[metric]
             if self.aggregate is not None and self.aggregate != agg:
@@ -275,12 +276,14 @@ class FairnessGate(Gate):
         resolved = comps.resolve_callable(metric)
         if resolved is None:
             valid = sorted([*NAMED_METRICS, *fk.COUNT_METRICS, *fk.REGRESSION_METRICS])
+            best = closest(metric, valid)
+            hint = f"did you mean {best!r}? " if best is not None else ""
             raise parameter_error(
                 owner,
                 "metric",
                 "a fairlearn metric name, a per-group metric name or a callable",
                 metric,
-                f"one of {valid}, a sklearn.metrics name, or a callable.",
+                f"{hint}Use one of {valid}, a sklearn.metrics name, or a callable.",
             )
         fn, fn_name = resolved
         return _Spec(f"{fn_name}_{aggregate}", (fn_name,), aggregate, "callable", fn)
@@ -288,13 +291,13 @@ class FairnessGate(Gate):
     def _validate_params(self) -> None:
         owner = type(self).__name__
         spec = self._spec()
-        if self.agg != "worst_case" and not spec.name.startswith("equalized_odds"):
+        if self.combine_rates != "worst_case" and not spec.name.startswith("equalized_odds"):
             raise parameter_error(
                 owner,
-                "agg",
+                "combine_rates",
                 "'worst_case' unless metric is equalized odds",
-                self.agg,
-                f"{owner}(agg='worst_case') for metric={spec.name!r}.",
+                self.combine_rates,
+                f"{owner}(combine_rates='worst_case') for metric={spec.name!r}.",
             )
         if self.max_value is not None and self.min_value is not None and self.min_value > self.max_value:
             raise parameter_error(owner, "min_value", f"<= max_value ({self.max_value})", self.min_value)
@@ -340,26 +343,49 @@ class FairnessGate(Gate):
             return False
         return spec.aggregate in ("difference", "group_max")
 
+    def _rules(self, spec: _Spec) -> Rules:
+        return Rules(
+            aggregate=spec.aggregate,
+            method=self.method,
+            combine_rates=self.combine_rates,
+            min_group_size=self.min_group_size,
+            confidence=self.confidence,
+            decision=self.decision,
+            worsening_decision=self.worsening_decision,
+            max_worsening=self.max_worsening,
+            insufficient=insufficient_status(self.on_insufficient),
+            higher_is_worse=self._higher_is_worse(spec),
+        )
+
     def required_inputs(self) -> tuple[str, ...]:
         spec = self._spec()
         needs = ["target"] if spec.components != ("selection_rate",) else []
         if self.sensitive_features is None:
             needs.append("sensitive_features")
-        # the baseline (prediction or model) for max_worsening is resolved in _check: either
-        # input will do, so a missing one is reported there with reason missing_input
+        return tuple(needs)
+
+    def required_any_of(self) -> tuple[tuple[str, ...], ...]:
+        scored = self.decision_threshold is not None and self._spec().kind == "count"
+        needs = [("proba", "model", "prediction") if scored else ("prediction", "model")]
+        if self.max_worsening is not None:  # the baseline: its predictions or its model
+            needs.append(
+                ("baseline_proba", "baseline_model", "baseline_prediction")
+                if scored
+                else ("baseline_prediction", "baseline_model")
+            )
         return tuple(needs)
 
     # -- checking -------------------------------------------------------------------------
     def _check(self, ctx: CheckContext) -> Verdict:
         spec = self._spec()
-        groups = inp.resolve_groups(ctx, self.sensitive_features, self.missing)
+        groups = inputs.groups(ctx, self.sensitive_features, self.on_missing)
         default_b = _COUNT_RESAMPLES if spec.kind == "count" else _ROW_RESAMPLES
         n_resamples = default_b if self.n_resamples is None else self.n_resamples
         rng = np.random.default_rng(self.random_state)
         with_baseline = self.max_worsening is not None
         components, base_components = self._components(ctx, spec, groups, n_resamples, rng, with_baseline)
         max_value, min_value = self._bounds(spec)
-        insufficient = INSUFFICIENT_STATUS[self.on_insufficient]
+        insufficient = insufficient_status(self.on_insufficient)
         params = {
             "aggregate": spec.aggregate,
             "max_value": max_value,
@@ -368,11 +394,13 @@ class FairnessGate(Gate):
             "sensitive_feature_names": list(groups.names),
             "n_dropped_missing": groups.n_dropped,
         }
+        if spec.name in NAMED_METRICS and spec.name != self.metric:
+            params["metric"] = spec.name  # fairlearn's constraint name resolved to its metric
         rows = components[0].rows
         findings: list[Finding] = []
         for comp in components:
             findings.extend(group_findings(comp, groups, self.min_group_size, insufficient, self.confidence))
-        metrics: dict[str, float] = {"n_groups": float(groups.n_groups)}
+        metrics: dict[str, float] = {"n_groups": groups.n_groups}
 
         if groups.n_groups < 2:
             head = Finding(
@@ -380,10 +408,7 @@ class FairnessGate(Gate):
                 insufficient,
                 method=spec.name,
                 reason="single_group",
-                message=(
-                    f"only one group ({groups.subject(0)}, {int(rows[0]):,} rows) in "
-                    f"{', '.join(groups.names)}: a disparity needs at least two groups"
-                ),
+                message=single_group(groups.subject(0), int(rows[0]), groups.names),
             )
             metrics[spec.name] = float("nan")
             return self._verdict(
@@ -401,7 +426,7 @@ class FairnessGate(Gate):
                 spec.name: value,
                 f"{spec.name}_ci_low": ci[0],
                 f"{spec.name}_ci_high": ci[1],
-                "n_groups_used": float(used.sum()),
+                "n_groups_used": int(used.sum()),
             }
         )
         head = self._aggregate_finding(
@@ -415,7 +440,7 @@ class FairnessGate(Gate):
         message = "; ".join(f.message for f in top)
         n_bad = sum(1 for f in findings if f.status is not Status.PASS)
         if n_bad:
-            message += f" ({n_bad} group result(s) not judged: see findings)"
+            message += f" ({pluralize(n_bad, 'group result')} not judged: see findings)"
         everything = [*top, *findings]
         # an aggregate (or a comparison with the baseline) that could not be computed never passes
         status = undecided_status(everything) if any(f.statistic is None for f in top) else None
@@ -434,13 +459,13 @@ class FairnessGate(Gate):
         w = inp.weights(ctx, groups)
         if spec.kind == "count":
             needs_target = spec.components != ("selection_rate",)
-            counts = inp.confusion(ctx, groups, self.pos_label, self.threshold, needs_target)
+            counts = inp.confusion(ctx, groups, self.pos_label, self.decision_threshold, needs_target)
             if not with_baseline:
                 count_reps = inp.count_replicates(ctx, counts, n_resamples, self.random_state)
                 return comps.count_components(spec.components, counts, count_reps, self.confidence), None
             y = inp.labels(ctx, groups, self.pos_label, needs_target)
-            pred_a = inp.predictions(ctx, groups, self.pos_label, self.threshold, baseline=False)
-            pred_b = inp.predictions(ctx, groups, self.pos_label, self.threshold, baseline=True)
+            pred_a = inp.predictions(ctx, groups, self.pos_label, self.decision_threshold, baseline=False)
+            pred_b = inp.predictions(ctx, groups, self.pos_label, self.decision_threshold, baseline=True)
             joint = fk.joint_counts(codes, n_groups, y, pred_a, pred_b, w)
             base_w = fk.split_joint(joint.weighted)[1]
             base_rows = fk.split_joint(joint.rows)[1]
@@ -457,7 +482,7 @@ class FairnessGate(Gate):
         y_raw = groups.take(ctx.labels("current"), "target")
         if spec.kind == "regression":
             name = spec.components[0]
-            y = inp.numeric(y_raw, "target")
+            y = inputs.numbers("target", y_raw)
             preds = [inp.scores(ctx, groups, baseline=False)]
             if with_baseline:
                 preds.append(inp.scores(ctx, groups, baseline=True))
@@ -495,8 +520,8 @@ class FairnessGate(Gate):
         return out[:1], (out[1:] or None)
 
     def _raw_prediction(self, ctx: CheckContext, groups: inp.Groups, *, baseline: bool) -> np.ndarray:
-        if self.threshold is not None:
-            return inp.predictions(ctx, groups, self.pos_label, self.threshold, baseline=baseline)
+        if self.decision_threshold is not None:
+            return inp.predictions(ctx, groups, self.pos_label, self.decision_threshold, baseline=baseline)
         name = "baseline_prediction" if baseline else "prediction"
         return groups.take(np.asarray(ctx.prediction("current", baseline=baseline)), name)
 
@@ -504,31 +529,7 @@ class FairnessGate(Gate):
         self, spec: _Spec, components: list[Component]
     ) -> tuple[float, np.ndarray | None, np.ndarray]:
         """Aggregate (combined over components), its replicates, and the groups used."""
-        values, reps = [], []
-        used_any = np.zeros(len(components[0].rows), dtype=bool)
-        for comp in components:
-            used = comp.usable(self.min_group_size)
-            used_any |= used
-            values.append(fk.aggregate(masked(comp.values, used), spec.aggregate, self.method, comp.overall))
-            if comp.replicates is not None:
-                reps.append(
-                    fk.aggregate(
-                        masked(comp.replicates, used), spec.aggregate, self.method, comp.overall_replicates
-                    )
-                )
-        point = self._combine(spec, np.stack(values))
-        rep = self._combine(spec, np.stack(reps)) if len(reps) == len(components) else None
-        return float(point), rep, used_any
-
-    def _combine(self, spec: _Spec, stacked: np.ndarray) -> np.ndarray:
-        if stacked.shape[0] == 1:
-            return stacked[0]
-        with np.errstate(invalid="ignore"):
-            if self.agg == "mean":
-                return stacked.mean(axis=0)
-            if spec.aggregate in ("difference", "group_max"):
-                return stacked.max(axis=0)
-            return stacked.min(axis=0)
+        return aggregate_components(components, self._rules(spec))
 
     def _aggregate_finding(
         self,
@@ -542,104 +543,8 @@ class FairnessGate(Gate):
         min_value: float | None,
         insufficient: Status,
     ) -> Finding:
-        details: dict[str, Any] = {
-            "ci_low": ci[0],
-            "ci_high": ci[1],
-            "confidence": self.confidence,
-            "ci_method": "bootstrap_percentile" if ci[0] == ci[0] else None,
-            "method": self.method,
-            "aggregate": spec.aggregate,
-            "groups_used": [groups.subject(int(g)) for g in np.flatnonzero(used)],
-            "groups_excluded": [groups.subject(int(g)) for g in np.flatnonzero(~used)],
-        }
-        extremes = []
-        for comp in components:
-            ok = comp.usable(self.min_group_size)
-            if ok.sum() >= 1:
-                vals = np.where(ok, comp.values, np.nan)
-                hi_g, lo_g = int(np.nanargmax(vals)), int(np.nanargmin(vals))
-                details[f"{comp.name}_max_group"] = groups.subject(hi_g)
-                details[f"{comp.name}_min_group"] = groups.subject(lo_g)
-                if ok.sum() == 1:
-                    text = f"only {groups.subject(hi_g)} {fmt(comp.name, vals[hi_g])}"
-                elif vals[hi_g] == vals[lo_g]:
-                    text = f"all {'groups' if ok.all() else 'groups used'} {fmt(comp.name, vals[hi_g])}"
-                else:
-                    text = (
-                        f"{groups.subject(hi_g)} {fmt(comp.name, vals[hi_g])} vs "
-                        f"{groups.subject(lo_g)} {fmt(comp.name, vals[lo_g])}"
-                    )
-                extremes.append(f"{comp.name}: {text}")
-        if value != value:
-            code, cause = self._undefined_cause(spec, components, groups)
-            return Finding(
-                spec.name,
-                insufficient,
-                method=spec.name,
-                reason=code,
-                threshold=max_value if max_value is not None else min_value,
-                details=details,
-                message=f"{spec.name} undefined: {cause}",
-            )
-        status, reason, bound, text = judge(value, ci, max_value, min_value, self.decision)
-        ci_text = "" if ci[0] != ci[0] else f" [{ci[0]:.4g}, {ci[1]:.4g}]"
-        extra = f" ({'; '.join(extremes)})" if extremes else ""
-        return Finding(
-            spec.name,
-            status,
-            statistic=value,
-            threshold=bound,
-            method=spec.name,
-            reason=reason,
-            message=f"{spec.name} = {value:.4g}{ci_text} {text}{extra}".replace("  ", " "),
-            details=details,
-        )
-
-    def _undefined_cause(
-        self, spec: _Spec, components: list[Component], groups: inp.Groups
-    ) -> tuple[str, str]:
-        """Why the aggregate is NaN, per component: reason code and message text.
-
-        ``undefined_rate`` when the cause is an undefined value (a rate undefined in every
-        group, a ratio whose reference value is 0), ``insufficient_samples`` when groups were
-        left out for their size."""
-        m = self.min_group_size
-        need = 1 if spec.aggregate in ("group_min", "group_max") or self.method == "to_overall" else 2
-        causes, size_limited = [], False
-        for comp in components:
-            used = comp.usable(m)
-            value = fk.aggregate(masked(comp.values, used), spec.aggregate, self.method, comp.overall)
-            if np.isfinite(value):
-                continue
-            name = comp.name
-            why = ZERO_DENOMINATOR.get(name, "no usable rows")
-            if used.sum() >= need:  # enough groups: a ratio with a zero (or undefined) reference
-                if self.method == "to_overall":
-                    causes.append(
-                        f"the overall {name} is {fmt(name, comp.overall)}, so the ratio is undefined"
-                    )
-                else:
-                    top = float(np.max(comp.values[used]))
-                    causes.append(f"the largest {name} is {fmt(name, top)}, so the ratio is 0 / 0")
-                continue
-            if not comp.defined.any():
-                causes.append(f"{name} undefined in every group: {why}")
-                continue
-            small = comp.defined & ~used
-            size_limited |= bool(small.any())
-            names = [groups.subject(int(g)) for g in np.flatnonzero(used)]
-            head = "fewer than two groups" if need == 2 else "no group"
-            text = f"{head} with >= {m} rows and a defined {name} (used: {names or 'none'})"
-            if (~comp.defined).any():
-                undefined = [groups.subject(int(g)) for g in np.flatnonzero(~comp.defined)]
-                text += f"; undefined in {undefined} ({why})"
-            causes.append(text)
-        if not causes:  # only the combination of the components is undefined
-            return "undefined_rate", "the components' aggregates do not combine to a value"
-        text = "; ".join(causes)
-        if size_limited:
-            return "insufficient_samples", text + _detectable(components, self.confidence)
-        return "undefined_rate", text
+        rules = dataclasses.replace(self._rules(spec), insufficient=insufficient)
+        return aggregate_finding(spec.name, components, groups, used, value, ci, max_value, min_value, rules)
 
     def _worsening_finding(
         self,
@@ -650,74 +555,7 @@ class FairnessGate(Gate):
         metrics: dict[str, float],
         insufficient: Status,
     ) -> Finding:
-        assert base is not None
-        # the same groups for both models: those usable for the candidate and the baseline
-        both = [dataclasses.replace(b, defined=b.defined & c.defined) for c, b in zip(components, base)]
-        cand = [dataclasses.replace(c, defined=c.defined & b.defined) for c, b in zip(components, base)]
-        value_c, reps_c, _ = self._aggregate(spec, cand)
-        value_b, reps_b, _ = self._aggregate(spec, both)
-        sign = 1.0 if self._higher_is_worse(spec) else -1.0
-        worsening = sign * (value_c - value_b)
-        ci = (np.nan, np.nan)
-        if reps_c is not None and reps_b is not None:
-            ci = fk.percentile_interval(sign * (reps_c - reps_b), self.confidence)
-        metrics.update(
-            {
-                f"baseline_{spec.name}": value_b,
-                f"{spec.name}_worsening": worsening,
-                f"{spec.name}_worsening_ci_low": ci[0],
-                f"{spec.name}_worsening_ci_high": ci[1],
-            }
-        )
-        subject = f"{spec.name} vs baseline"
-        details = {
-            "candidate": value_c,
-            "baseline": value_b,
-            "ci_low": ci[0],
-            "ci_high": ci[1],
-            "confidence": self.confidence,
-            "ci_method": "paired_bootstrap_percentile",
-            "direction": "higher is worse" if sign > 0 else "lower is worse",
-        }
-        if worsening != worsening:
-            which, undefined = ("candidate", cand) if value_c != value_c else ("baseline", both)
-            code, cause = self._undefined_cause(spec, undefined, groups)
-            return Finding(
-                subject,
-                insufficient,
-                method="fairness_non_regression",
-                reason=code,
-                threshold=self.max_worsening,
-                details=details,
-                message=f"{subject}: undefined for the {which} ({cause})",
-            )
-        margin = float(self.max_worsening or 0.0)
-        status, reason, _, _ = judge(worsening, ci, margin, None, self.worsening_decision)
-        verb = "worse" if worsening > 0 else "better"
-        ci_text = "" if ci[0] != ci[0] else f" [{ci[0]:.4g}, {ci[1]:.4g}]"
-        if reason == "fairness_bound_exceeded":
-            reason = "fairness_regression"
-            verdict_text = f"worsening > {margin:.4g} allowed"
-            if self.worsening_decision == "ci":
-                verdict_text += f" (the whole {self.confidence:.0%} interval)"
-        elif reason == "fairness_bound_inconclusive":
-            reason = "fairness_regression_inconclusive"
-            verdict_text = (
-                f"worsening > {margin:.4g} allowed on the point estimate, but its {self.confidence:.0%} "
-                "interval includes the margin: not judged a regression"
-            )
-        else:
-            verdict_text = f"worsening <= {margin:.4g} allowed"
-        return Finding(
-            subject,
-            status,
-            statistic=worsening,
-            threshold=self.max_worsening,
-            method="fairness_non_regression",
-            reason=reason,
-            details=details,
-            message=(
-                f"{spec.name}: candidate {value_c:.4g} vs baseline {value_b:.4g}, "
-                f"{abs(worsening):.4g} {verb}{ci_text}; {verdict_text}"
-            ),
-        )
+        rules = dataclasses.replace(self._rules(spec), insufficient=insufficient)
+        finding, worsening_metrics = worsening_finding(spec.name, components, base, groups, rules)
+        metrics.update(worsening_metrics)
+        return finding

@@ -8,16 +8,61 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mlgates.core._suggest import VALUE_ALIASES, closest
+from mlgates.core._text import pluralize
 from mlgates.core.finding import Finding
+from mlgates.core.params import INSUFFICIENT_STATUS, parameter_error
 from mlgates.core.status import Status
+from mlgates.stats.performance import METRICS, MetricSpec
 
 if TYPE_CHECKING:
     from mlgates.gates.performance._data import Pair
 
-__all__ = ["INSUFFICIENT", "MIN_PER_CLASS", "fmt", "headline", "sample_shortfall"]
+__all__ = [
+    "INSUFFICIENT",
+    "MIN_PER_CLASS",
+    "canonical_metric",
+    "fmt",
+    "headline",
+    "metric_spec",
+    "sample_shortfall",
+]
 
-#: ``on_insufficient`` option -> status.
-INSUFFICIENT = {"warn": Status.WARN, "fail": Status.FAIL, "error": Status.ERROR, "skip": Status.SKIP}
+
+def canonical_metric(name: str) -> str | None:
+    """Our name for a metric name: itself when valid, else the one metric a peer's name
+    (scikit-learn's ``rmse``, ``r2_score``, ``roc_auc_score``, ...) unambiguously means, else None.
+
+    Examples
+    --------
+    >>> canonical_metric("rmse"), canonical_metric("roc_auc_score"), canonical_metric("nope")
+    ('root_mean_squared_error', 'roc_auc', None)
+    """
+    if name in METRICS:
+        return name
+    target = VALUE_ALIASES.get(name)
+    return target if target in METRICS else None
+
+
+def metric_spec(owner: str, name: str) -> MetricSpec:
+    """The spec of a named metric (peers' unambiguous names accepted); an unknown name is a
+    ParameterError suggesting the nearest valid name (none when nothing is near)."""
+    canon = canonical_metric(name)
+    if canon is not None:
+        return METRICS[canon]
+    best = closest(name, METRICS)
+    fix = f"{owner}({best!r})." if best is not None else f"{owner}(metric=...) with one of the names above."
+    raise parameter_error(
+        owner,
+        "metric",
+        "a metric name (" + ", ".join(sorted(METRICS)) + ") or a callable",
+        name,
+        fix=(f"did you mean {best!r}? " if best is not None else "") + fix,
+    )
+
+
+#: ``on_insufficient`` option -> status: core's one resolution, under the family's old name.
+INSUFFICIENT = INSUFFICIENT_STATUS
 
 
 def fmt(x: float | None) -> str:
@@ -34,7 +79,18 @@ def headline(findings: Sequence[Finding]) -> str | None:
         return None
     shown = 2 if len(findings) == 2 else 1
     main = [f.message for f in findings[:shown] if f.message]
-    more = f" (+{len(findings) - shown} more checks passed)" if len(findings) > shown else ""
+    more = ""
+    if len(findings) > shown:  # say what the others are: their subjects, briefly
+        seen = {f.subject for f in findings[:shown]}
+        subjects = list(
+            dict.fromkeys(
+                f"{f.subject} ({f.method})" if f.subject in seen and f.method else f.subject
+                for f in findings[shown:]
+            )
+        )
+        # "; " between subjects: an intersectional segment's subject has ", " inside
+        named = "; ".join(subjects[:3]) + (f" and {len(subjects) - 3} more" if len(subjects) > 3 else "")
+        more = f" (+{pluralize(len(findings) - shown, 'more check')} passed: {named})"
     return "; ".join(main) + more if main else None
 
 

@@ -1,20 +1,21 @@
-"""Reading targets and predictions for the performance gates, with the checks that turn bad
-input into a clear ERROR verdict (NaN, probabilities given as labels, one-class targets...)."""
+"""The performance gates' encoding of their inputs: targets and predictions read and checked by
+:mod:`mlgates.core.inputs` (NaN, probabilities given as labels, weights), turned into the class
+codes and candidate/baseline pairs the metrics need, with the checks that are the metrics' own
+(one-class and continuous targets, binary metrics on many classes, probability ranges)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from mlgates.core import inputs
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.stats.performance import MetricSpec
 
-__all__ = ["Pair", "Sample", "resolve_pair", "sample_weights"]
+__all__ = ["Pair", "Sample", "resolve_pair"]
 
 
 @dataclass(frozen=True)
@@ -57,69 +58,8 @@ class Pair:
         return replace(self, candidate=self.candidate.take(cand_rows), baseline=base)
 
 
-def _complete(name: str, values: Any) -> np.ndarray:
-    arr = np.asarray(values)
-    if arr.dtype.kind == "f":
-        bad = int(np.count_nonzero(np.isnan(arr)))
-    elif arr.dtype.kind in "biu":
-        bad = 0
-    else:
-        bad = int(np.count_nonzero(pd.isna(arr.ravel())))
-    if bad:
-        raise InputError(
-            f"{name}: {bad} of {arr.shape[0]} values are missing (NaN); the metric needs a value for "
-            "every row: drop or impute them before the check.",
-            reason="missing_values",
-            subject=name,
-        )
-    return arr
-
-
-def _floats(name: str, values: np.ndarray) -> np.ndarray:
-    try:
-        out = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(
-            f"{name}: expected numbers, got values such as {values.ravel()[0]!r}.",
-            reason="invalid_input",
-            subject=name,
-        ) from None
-    if not np.all(np.isfinite(out)):
-        raise InputError(f"{name}: contains infinite values.", reason="invalid_input", subject=name)
-    return out
-
-
-def _looks_like_proba(pred: np.ndarray, y: np.ndarray) -> bool:
-    if pred.dtype.kind != "f" or pred.size == 0:
-        return False
-    fractional = pred != np.round(pred)
-    return bool(fractional.any()) and not (y.dtype.kind == "f" and (y != np.round(y)).any())
-
-
-def _labels(ctx: CheckContext, side: str, *, baseline: bool, y: np.ndarray) -> np.ndarray:
-    name = "baseline_prediction" if baseline else "prediction"
-    pred = _complete(name, ctx.prediction(side, baseline=baseline))  # type: ignore[arg-type]
-    if pred.ndim != 1:
-        raise InputError(
-            f"{name}: expected one predicted label per row, got an array of shape {pred.shape}; "
-            "pass probabilities as proba= instead.",
-            reason="invalid_prediction",
-            subject=name,
-        )
-    if _looks_like_proba(pred, y):
-        example = pred[pred != np.round(pred)][0]
-        raise InputError(
-            f"{name}: values such as {example:.4g} are not class labels (the target's classes are "
-            f"{_show(np.unique(y))}); pass predicted labels, or probabilities as proba=...",
-            reason="invalid_prediction",
-            subject=name,
-        )
-    return pred
-
-
-def _show(values: np.ndarray) -> str:
-    shown = [v.item() if hasattr(v, "item") else v for v in values[:6]]
-    return repr(shown) if len(values) <= 6 else repr(shown)[:-1] + ", ...]"
+_show = inputs.shown_values
+_unique = inputs._unique
 
 
 def _encode(arrays: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -153,16 +93,29 @@ def _pos_index(classes: np.ndarray, y_classes: np.ndarray, pos_label: Any) -> in
     return int(hits[0])
 
 
-def _unique(values: np.ndarray, name: str) -> np.ndarray:
-    try:
-        return np.unique(values)
-    except TypeError:
-        raise InputError(
-            f"{name}: holds values of different types (e.g. numbers and strings) that cannot be "
-            "compared; convert them to one type.",
-            reason="invalid_input",
-            subject=name,
-        ) from None
+CONTINUOUS_MIN_DISTINCT = inputs.CONTINUOUS_MIN_DISTINCT
+
+
+def _continuous_target(y_sets: list[tuple[str, np.ndarray]], metric: str) -> None:
+    """A classification metric on a continuous target compares thousands of "classes" (and
+    would report accuracy 0): say that the target looks continuous and name the regression
+    metrics instead."""
+    for side, side_y in y_sets:
+        if side_y.dtype.kind != "f":
+            continue
+        finite = side_y[np.isfinite(side_y)]
+        fractional = finite[finite != np.round(finite)]
+        if fractional.size == 0:
+            continue
+        n_distinct = np.unique(finite).size
+        if n_distinct > CONTINUOUS_MIN_DISTINCT:
+            raise InputError(
+                f"{metric}: the target looks continuous ({n_distinct:,} distinct values on {side}, e.g. "
+                f"{float(fractional[0]):.4g}), but {metric} is a classification metric; use a regression "
+                "metric (r2, mean_absolute_error, root_mean_squared_error, ...), or pass class labels.",
+                reason="unsupported_target",
+                subject="target",
+            )
 
 
 def _one_class(y_sets: list[tuple[str, np.ndarray]], metric: str) -> None:
@@ -176,12 +129,6 @@ def _one_class(y_sets: list[tuple[str, np.ndarray]], metric: str) -> None:
                 reason="one_class_target",
                 subject="target",
             )
-
-
-def sample_weights(ctx: CheckContext, side: str) -> np.ndarray | None:
-    """``sample_weight`` of ``side`` (None without weights), read and validated once per run by
-    :meth:`~mlgates.core.context.CheckContext.sample_weight`."""
-    return ctx.sample_weight(side)  # type: ignore[arg-type]
 
 
 def resolve_pair(
@@ -206,7 +153,7 @@ def resolve_pair(
         needs_proba=needs_proba,
         metric_name=metric_name,
     )
-    w_cur = sample_weights(ctx, "current")
+    w_cur = ctx.sample_weight("current")
     if w_cur is None:
         return pair
     if w_cur.shape[0] != len(pair.candidate):
@@ -217,7 +164,7 @@ def resolve_pair(
         )
     base = pair.baseline
     if base is not None:
-        w_base = w_cur if pair.paired else sample_weights(ctx, "reference")
+        w_base = w_cur if pair.paired else ctx.sample_weight("reference")
         base = replace(base, w=w_base)
     return replace(pair, candidate=replace(pair.candidate, w=w_cur), baseline=base)
 
@@ -239,36 +186,36 @@ def _resolve(
         sides.append(("current", True) if paired else ("reference", False))
 
     y_sides = [side for side, _ in sides[: 1 if paired else 2]]
-    ys = [_complete("target", ctx.labels(side)) for side in y_sides]  # type: ignore[arg-type]
+    ys = [inputs.labels(ctx, side) for side in y_sides]  # type: ignore[arg-type]
     for side, y in zip(y_sides, ys):
         if y.shape[0] == 0:
             raise InputError(f"{side} has no rows: the metric is undefined", reason="empty_input")
     y_for = [ys[0], ys[0] if paired else ys[-1]]
 
     def scores(side: str, baseline: bool) -> np.ndarray:
-        name = "baseline_proba" if baseline else "proba"
-        return _floats(name, _complete(name, ctx.proba(side, baseline=baseline)))  # type: ignore[arg-type]
+        return inputs.scores(ctx, side, baseline=baseline)  # type: ignore[arg-type]
 
     def predictions(side: str, baseline: bool, y: np.ndarray) -> np.ndarray:
         if kind == "regression":
             name = "baseline_prediction" if baseline else "prediction"
-            return _floats(name, _complete(name, ctx.prediction(side, baseline=baseline)))  # type: ignore[arg-type]
-        return _labels(ctx, side, baseline=baseline, y=y)
+            return inputs.numbers(name, ctx.prediction(side, baseline=baseline))  # type: ignore[arg-type]
+        return inputs.predicted_labels(ctx, side, baseline=baseline, y=y)  # type: ignore[arg-type]
 
     if kind == "raw":
         preds = [
-            (scores(s, b) if needs_proba else _complete("prediction", ctx.prediction(s, baseline=b)))  # type: ignore[arg-type]
+            (scores(s, b) if needs_proba else inputs.complete("prediction", ctx.prediction(s, baseline=b)))  # type: ignore[arg-type]
             for s, b in sides
         ]
         samples = [Sample(y_for[i], p) for i, p in enumerate(preds)]
         return Pair(samples[0], samples[1] if compare else None, paired, kind)
 
     if kind == "regression":
-        yf = [_floats("target", y) for y in y_for]
+        yf = [inputs.numbers("target", y) for y in y_for]
         preds = [predictions(s, b, yf[i]) for i, (s, b) in enumerate(sides)]
         samples = [Sample(yf[i], p) for i, p in enumerate(preds)]
         return Pair(samples[0], samples[1] if compare else None, paired, kind)
 
+    _continuous_target(list(zip(y_sides, ys)), metric_name)
     _one_class(list(zip(y_sides, ys)), metric_name)
     y_classes = _unique(np.concatenate(ys) if len(ys) > 1 else ys[0], "target")
     if kind == "label":
@@ -368,30 +315,3 @@ def _resolve(
         1,
         tuple(c.item() if hasattr(c, "item") else c for c in y_classes),
     )
-
-
-def segment_labels(ctx: CheckContext, segments: Any, side: str) -> tuple[list[str], np.ndarray]:
-    """Segment keys per row of ``side``: ``"col=value"`` (joined with ", "), or the callable's
-    output as ``"segment=value"``. Returns (names, integer ids)."""
-    frame = ctx.frame(side)  # type: ignore[arg-type]
-    if callable(segments):
-        fn: Callable[[pd.DataFrame], Any] = segments
-        values = np.asarray(fn(frame), dtype=object)
-        if values.shape[0] != len(frame):
-            raise InputError(
-                f"segments: the callable returned {values.shape[0]} labels for {len(frame)} rows of {side}.",
-                reason="length_mismatch",
-                subject="segments",
-            )
-        keys = pd.Series([f"segment={v}" for v in values])
-    else:
-        cols = [segments] if isinstance(segments, str) else list(segments)
-        parts = [
-            ctx.column(side, c).astype(object).where(lambda s: s.notna(), "<missing>")  # type: ignore[arg-type]
-            for c in cols
-        ]
-        keys = pd.Series([""] * len(frame), index=frame.index, dtype=object)
-        for i, (c, part) in enumerate(zip(cols, parts)):
-            keys = keys + ("" if i == 0 else ", ") + f"{c}=" + part.astype(str)
-    codes, names = pd.factorize(keys.to_numpy(), sort=True)
-    return [str(n) for n in names], codes

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from typing import Any, ClassVar
 
@@ -12,13 +11,14 @@ from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import Interval, Options, parameter_error
-from mlgates.core.status import Status
+from mlgates.core.params import MAX_RESAMPLES, ON_INSUFFICIENT, Interval, Options, parameter_error
 from mlgates.core.verdict import Verdict
-from mlgates.gates.performance._common import INSUFFICIENT, fmt, headline, sample_shortfall
+from mlgates.gates.performance._common import INSUFFICIENT, headline, metric_spec, sample_shortfall
 from mlgates.gates.performance._compare import compare, weights_note
-from mlgates.gates.performance._data import Pair, Sample, resolve_pair, sample_weights
-from mlgates.stats.performance import METRICS, MetricSpec
+from mlgates.gates.performance._data import Pair, Sample, resolve_pair
+from mlgates.gates.performance._decide import ImprovementFacts, decide_improvement
+from mlgates.gates.performance._describe import describe
+from mlgates.stats.performance import MetricSpec
 
 __all__ = ["BeatsBaselineGate"]
 
@@ -64,6 +64,7 @@ class BeatsBaselineGate(Gate):
     alpha : float, default 0.05
         The interval is two-sided ``1 - alpha``.
     n_resamples : int, default 2000
+        Bootstrap resamples, in [100, 100000] (``mlgates.core.params.MAX_RESAMPLES``).
     random_state : int or None, default 0
     min_samples : int, default 30
         Fewest rows on which the model may PASS; probability metrics also need
@@ -97,15 +98,15 @@ class BeatsBaselineGate(Gate):
     """
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
-        "metric": [Options(*sorted(METRICS))],
+        "metric": [str],
         "strategy": [Options(*_CLASSIFIER_STRATEGIES, *_REGRESSOR_STRATEGIES), None],
         "min_improvement": [Interval("real", 0, None)],
         "test": [Options("bootstrap"), None],
         "alpha": [Interval("real", 0, 0.5, closed="neither")],
-        "n_resamples": [Interval("int", 100, None)],
+        "n_resamples": [Interval("int", 100, MAX_RESAMPLES)],
         "random_state": [Interval("int", 0, None), None],
         "min_samples": [Interval("int", 1, None)],
-        "on_insufficient": [Options("warn", "fail", "error", "skip")],
+        "on_insufficient": [ON_INSUFFICIENT],
         "pos_label": [str, int, None],
     }
 
@@ -138,17 +139,21 @@ class BeatsBaselineGate(Gate):
         self.pos_label = pos_label
 
     def _validate_params(self) -> None:
-        spec = METRICS[self.metric]
+        spec = metric_spec(type(self).__name__, self.metric)
         if self.strategy is None:
             return
         allowed = _REGRESSOR_STRATEGIES if spec.kind == "regression" else _CLASSIFIER_STRATEGIES
         if self.strategy not in allowed:
             raise parameter_error(
-                type(self).__name__, "strategy", f"one of {allowed} for metric {self.metric!r}", self.strategy
+                type(self).__name__, "strategy", f"one of {allowed} for metric {spec.name!r}", self.strategy
             )
 
     def required_inputs(self) -> tuple[str, ...]:
         return ("target",)
+
+    def required_any_of(self) -> tuple[tuple[str, ...], ...]:
+        kind = metric_spec(type(self).__name__, self.metric).kind
+        return (("proba", "model") if kind == "score" else ("prediction", "model"),)
 
     def _dummy_fit_target(self, ctx: CheckContext) -> tuple[np.ndarray, str]:
         if ctx.has("reference") and isinstance(ctx.get("target"), (str, int)):
@@ -160,7 +165,7 @@ class BeatsBaselineGate(Gate):
     def _dummy_fit_weights(self, ctx: CheckContext, side: str) -> np.ndarray | None:
         if side == "reference" and not isinstance(ctx.get("sample_weight"), (str, int)):
             return None  # weights given as an array belong to current
-        return sample_weights(ctx, side)
+        return ctx.sample_weight(side)  # type: ignore[arg-type]
 
     def _dummy_pair(self, ctx: CheckContext, spec: MetricSpec, pair: Pair, strategy: str) -> Pair:
         from sklearn.dummy import DummyClassifier, DummyRegressor
@@ -210,14 +215,8 @@ class BeatsBaselineGate(Gate):
         dummy = full[:, pair.pos] if pair.k == 2 else full
         return replace(pair, baseline=Sample(pair.candidate.y, dummy, pair.candidate.w))
 
-    @staticmethod
-    def _would_pass(improvement: float, need: float, comp: Any, sign: float) -> bool:
-        if comp.ci_low is None or comp.ci_high is None:
-            return improvement > need
-        return min(sign * comp.ci_low, sign * comp.ci_high) > need
-
     def _check(self, ctx: CheckContext) -> Verdict:
-        spec = METRICS[self.metric]
+        spec = metric_spec(type(self).__name__, self.metric)
         sign = 1.0 if spec.greater_is_better else -1.0
         strategy = self.strategy or _default_strategy(spec)
         pair = resolve_pair(
@@ -244,7 +243,7 @@ class BeatsBaselineGate(Gate):
             f"baseline_{spec.name}": comp.baseline,
             "difference": diff,
             "improvement": improvement,
-            "n": float(len(pair.candidate)),
+            "n": len(pair.candidate),
         }
         params: dict[str, Any] = {"strategy": strategy, "dummy_fitted_on": fitted_on}
         weights = weights_note(pair, spec, None, self.test)
@@ -254,66 +253,41 @@ class BeatsBaselineGate(Gate):
         short = sample_shortfall(pair, self.min_samples)
         if short is not None:
             params["sample_shortfall"] = short
-        head = (
-            f"{spec.name}: model {fmt(comp.candidate)} vs dummy ({strategy}) {fmt(comp.baseline)}, "
-            f"improvement {fmt(improvement)}"
-        )
-        common: dict[str, Any] = {
-            "statistic": improvement,
-            "threshold": need,
-            "method": comp.method,
-            "details": {**comp.details, "strategy": strategy, "fitted_on": fitted_on},
-        }
-        if not (math.isfinite(comp.candidate) and math.isfinite(comp.baseline)):
-            finding = Finding(
-                spec.name,
-                Status.ERROR,
-                reason="metric_undefined",
-                message=f"{head}: undefined on this sample",
-                **common,
-            )
-        elif short is not None and self._would_pass(improvement, need, comp, sign):
-            finding = Finding(
-                spec.name,
-                INSUFFICIENT[self.on_insufficient],
-                reason="insufficient_samples",
-                message=f"{head}, but {short}: too few to tell a model from the dummy",
-                **{**common, "details": {**common["details"], "shortfall": short}},
-            )
-        elif self.test is None:
-            ok = improvement > need
-            finding = Finding(
-                spec.name,
-                Status.PASS if ok else Status.FAIL,
-                reason=None if ok else "not_better_than_dummy",
-                message=f"{head} {'>' if ok else '<='} required {fmt(need)}",
-                **common,
-            )
-        else:
+        lo = hi = None
+        if self.test is not None:  # the interval of the improvement (of the difference, oriented)
             lo, hi = sorted(sign * b for b in (comp.ci_low, comp.ci_high))  # type: ignore[operator]
+        facts = ImprovementFacts(
+            spec.name,
+            model=comp.candidate,
+            dummy=comp.baseline,
+            strategy=strategy,
+            sign=sign,
+            required=need,
+            n=len(pair.candidate),
+            alpha=self.alpha,
+            ci_low=lo,
+            ci_high=hi,
+            shortfall=short,
+        )
+        decision = decide_improvement(facts, insufficient=INSUFFICIENT[self.on_insufficient])
+        details: dict[str, Any] = {**comp.details, "strategy": strategy, "fitted_on": fitted_on}
+        if decision.outcome == "small_sample":
+            details["shortfall"] = short
+        elif decision.outcome.startswith("interval_"):  # decided on the interval
             metrics.update({"ci_low": comp.ci_low, "ci_high": comp.ci_high})  # type: ignore[dict-item]
-            ci = f"{(1 - self.alpha) * 100:g}% CI of the improvement [{fmt(lo)}, {fmt(hi)}]"
-            if lo > need:
-                finding = Finding(
-                    spec.name, Status.PASS, message=f"{head} ({ci}) > required {fmt(need)}", **common
-                )
-            elif hi <= need:
-                finding = Finding(
-                    spec.name,
-                    Status.FAIL,
-                    reason="not_better_than_dummy",
-                    message=f"{head} ({ci}): not better than the dummy by {fmt(need)}",
-                    **common,
-                )
-            else:
-                finding = Finding(
-                    spec.name,
-                    INSUFFICIENT[self.on_insufficient],
-                    reason="insufficient_samples",
-                    message=f"{head} ({ci}): {len(pair.candidate)} rows cannot tell whether the "
-                    f"improvement exceeds {fmt(need)}",
-                    **common,
-                )
+            # the finding's interval is that of its statistic, the improvement (metrics keep
+            # the interval of the difference, as PerformanceGate's do)
+            details.update({"ci_low": lo, "ci_high": hi})
+        finding = Finding(
+            spec.name,
+            decision.status,
+            statistic=improvement,
+            threshold=need,
+            method=comp.method,
+            reason=decision.reason,
+            message=describe(decision),
+            details=details,
+        )
         if len(pair.candidate) == 0:
             raise InputError("current has no rows", reason="empty_input")
         return self._verdict(findings=[finding], metrics=metrics, params=params, message=headline([finding]))

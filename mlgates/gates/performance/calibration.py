@@ -10,7 +10,7 @@ import numpy as np
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import Interval, Options
+from mlgates.core.params import ON_INSUFFICIENT, Interval, Options
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates.performance._common import INSUFFICIENT, headline
@@ -80,7 +80,7 @@ class CalibrationGate(Gate):
         "n_bins": [Interval("int", 2, None)],
         "strategy": [Options("uniform", "quantile")],
         "min_rows_per_bin": [Interval("int", 1, None)],
-        "on_insufficient": [Options("warn", "fail", "error", "skip")],
+        "on_insufficient": [ON_INSUFFICIENT],
         "pos_label": [str, int, None],
     }
 
@@ -108,6 +108,9 @@ class CalibrationGate(Gate):
 
     def required_inputs(self) -> tuple[str, ...]:
         return ("target",)
+
+    def required_any_of(self) -> tuple[tuple[str, ...], ...]:
+        return (("proba", "model"),)
 
     def _check(self, ctx: CheckContext) -> Verdict:
         pair = resolve_pair(
@@ -183,7 +186,7 @@ class CalibrationGate(Gate):
             )
         return self._verdict(
             findings=findings,
-            metrics={"ece": ece, "brier_score_loss": brier, "n": float(n)},
+            metrics={"ece": ece, "brier_score_loss": brier, "n": int(n)},
             message=headline(findings),
             params={"sample_weight": "metric values weighted"} if w is not None else None,
         )

@@ -26,7 +26,19 @@ from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
 from mlgates.core.params import parameter_error
 from mlgates.core.status import Status
-from mlgates.gates._columns import column_kind, missing_mask, select_columns
+from mlgates.gates._columns import (
+    UNSUPPORTED_KINDS,
+    column_kind,
+    missing_column_hint,
+    missing_mask,
+    select_columns,
+    unsupported_dtype_finding,
+)
+
+#: What pandas raises on values it cannot hash or group: unhashable objects (TypeError), and
+#: Arrow list/struct columns or float16 keys (NotImplementedError). Callers fall back to the
+#: values' text form.
+UNGROUPABLE = (TypeError, NotImplementedError)
 
 #: How many offending values a finding lists in ``details["examples"]``.
 MAX_EXAMPLES = 5
@@ -43,33 +55,83 @@ def frame_or_error(ctx: CheckContext, side: Side = "current") -> pd.DataFrame:
     return frame
 
 
+def pandas_table(value: Any, owner: str, name: str) -> pd.DataFrame:
+    """A table argument as a pandas DataFrame: polars and pyarrow tables (anything with
+    ``to_pandas()``) are converted; anything else is a ParameterError naming its full type and
+    how to convert it. Never modifies ``value``."""
+    if isinstance(value, pd.DataFrame):
+        return value
+    kind = f"{type(value).__module__}.{type(value).__qualname__}"
+    to_pandas = getattr(value, "to_pandas", None)
+    if callable(to_pandas):
+        try:
+            frame = to_pandas()
+        except Exception as exc:
+            raise parameter_error(
+                owner,
+                name,
+                "a pandas DataFrame (or a table with to_pandas())",
+                _Shown(f"a {kind}"),
+                f"convert it yourself: {name}.to_pandas() failed with {type(exc).__name__}: {exc}",
+            ) from exc
+        if isinstance(frame, pd.DataFrame):
+            return frame
+    if callable(getattr(value, "collect", None)):
+        fix = f"collect it first: {owner}({name}.collect())."
+    elif callable(getattr(value, "compute", None)):
+        fix = f"compute it first (a sample that fits in memory): {owner}({name}.compute())."
+    elif isinstance(value, pd.Series):
+        fix = f"pass a table: {owner}({name}.to_frame())."
+    else:
+        fix = f"convert it: {owner}(pd.DataFrame({name}))."
+    raise parameter_error(
+        owner, name, "a pandas DataFrame (polars and pyarrow tables are converted)", _Shown(f"a {kind}"), fix
+    )
+
+
+class _Shown(str):
+    """A description shown as-is in a parameter error (no quotes)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
 def resolve_columns(
     frame: pd.DataFrame,
     columns: str | Sequence[Any] | None,
     *,
     kinds: Iterable[str] | None = None,
 ) -> list[Any]:
-    """``columns`` as a list; with None, every column whose kind is in ``kinds``."""
+    """``columns`` as a list; with None, every column whose kind is in ``kinds``, plus every
+    column of an unsupported kind (``nested``, ``unsupported``), which :func:`checkable` turns
+    into a SKIP finding ``unsupported_dtype``: no column leaves a default selection silently."""
     if columns is None:
         cols = list(frame.columns)
         if kinds is not None:
-            wanted = set(kinds)
+            wanted = set(kinds) | set(UNSUPPORTED_KINDS)
             cols = [c for c in cols if column_kind(frame[c]) in wanted]
         return cols
     return select_columns(frame, columns)
 
 
 def absent(
-    col: Any, side: str = "current", threshold: float | None = None, method: str | None = None
+    col: Any,
+    side: str = "current",
+    threshold: float | None = None,
+    method: str | None = None,
+    *,
+    available: Iterable[Any] | None = None,
 ) -> Finding:
-    """The ERROR finding for a listed column that the table lacks."""
+    """The ERROR finding for a listed column that the table lacks; with ``available`` (the
+    table's columns) it names the nearest one ("Did you mean 'age'?")."""
+    hint = missing_column_hint(col, available) if available is not None else ""
     return Finding(
         str(col),
         Status.ERROR,
         threshold=threshold,
         method=method,
-        reason="column_missing",
-        message=f"{col}: column not found in {side}",
+        reason="missing_column",
+        message=f"{col}: column not found in {side}.{hint}" if hint else f"{col}: column not found in {side}",
     )
 
 
@@ -136,6 +198,18 @@ def kind_of(ctx: CheckContext, side: Side, col: Any) -> str:
     return ctx.cached(("quality.kind", side, col), lambda: column_kind(ctx.frame(side)[col]))  # type: ignore[no-any-return]
 
 
+def screened(
+    ctx: CheckContext, col: Any, *, explicit: bool, method: str | None, side: Side = "current"
+) -> Finding | None:
+    """The ``unsupported_dtype`` finding for a column of kind ``nested`` or ``unsupported``
+    (SKIP from a default selection, ERROR when listed), or None for a column that can be judged."""
+    kind = kind_of(ctx, side, col)
+    if kind in UNSUPPORTED_KINDS:
+        series = ctx.frame(side)[col]
+        return unsupported_dtype_finding(col, series, explicit=explicit, method=method, kind=kind)
+    return None
+
+
 def checkable(
     ctx: CheckContext,
     columns: Iterable[Any],
@@ -144,18 +218,26 @@ def checkable(
     accepted: Iterable[str],
     wanted: str,
     method: str | None,
+    explicit: bool | Callable[[Any], bool] = True,
 ) -> Iterator[tuple[Any, str]]:
     """The columns of ``current`` a gate can judge, in order, with their kinds.
 
-    A listed column the table lacks gets an ERROR ``column_missing`` finding, and a column whose
+    A listed column the table lacks gets an ERROR ``missing_column`` finding; a column of kind
+    ``nested`` or ``unsupported`` an ``unsupported_dtype`` finding (SKIP unless ``explicit``,
+    a flag or a per-column predicate saying the user listed it), and any other column whose
     kind is not in ``accepted`` an ERROR ``unsupported_dtype`` finding (``wanted`` says what
-    the gate needs); both are appended to ``findings`` and skipped.
+    the gate needs); all are appended to ``findings`` and skipped.
     """
     frame = ctx.frame("current")
     kinds = tuple(accepted)
     for col in columns:
         if col not in frame.columns:
-            findings.append(absent(col, method=method))
+            findings.append(absent(col, method=method, available=frame.columns))
+            continue
+        listed = explicit(col) if callable(explicit) else explicit
+        screen = screened(ctx, col, explicit=listed, method=method)
+        if screen is not None:
+            findings.append(screen)
             continue
         kind = kind_of(ctx, "current", col)
         if kind not in kinds:
@@ -167,8 +249,17 @@ def checkable(
 def examples(values: Any, limit: int = MAX_EXAMPLES) -> list[Any]:
     """At most ``limit`` distinct values, as plain data, in order of appearance."""
     head = values[: limit * 20]  # slice before converting: offending values may be many
-    arr = pd.unique(pd.Series(np.asarray(head, dtype=object)))
-    return [plain_value(v) for v in arr[:limit]]
+    flat = np.empty(len(head), dtype=object)  # one object per value, even for lists or arrays
+    for i, v in enumerate(head):
+        flat[i] = v
+    try:
+        distinct = list(pd.unique(pd.Series(flat)))
+    except TypeError:  # unhashable values (lists, dicts): distinct by their repr
+        seen: dict[str, Any] = {}
+        for v in flat:
+            seen.setdefault(repr(v), v)
+        distinct = list(seen.values())
+    return [plain_value(v) for v in distinct[:limit]]
 
 
 def top_examples(index: pd.Index, counts: np.ndarray, limit: int = MAX_EXAMPLES) -> list[dict[str, Any]]:
@@ -200,7 +291,7 @@ def row_hash(ctx: CheckContext, side: Side, columns: Sequence[Any]) -> np.ndarra
         frame = ctx.frame(side)[list(columns)]
         try:
             hashed = pd.util.hash_pandas_object(frame, index=False)
-        except TypeError:  # unhashable objects (lists, dicts) in a column
+        except UNGROUPABLE:  # unhashable objects (lists, dicts) in a column
             hashed = pd.util.hash_pandas_object(frame.astype(str), index=False)
         return np.asarray(hashed, dtype="uint64")
 
@@ -223,7 +314,7 @@ def repeated_candidates(frame: pd.DataFrame, columns: Sequence[Any]) -> np.ndarr
         series = frame[col] if len(pos) == len(frame) else frame[col].iloc[pos]
         try:
             keep = np.asarray(series.duplicated(keep=False), dtype=bool)
-        except TypeError:  # unhashable objects (lists, dicts)
+        except UNGROUPABLE:  # unhashable objects (lists, dicts), Arrow lists
             keep = np.asarray(series.astype(str).duplicated(keep=False), dtype=bool)
         pos = pos[keep]
         if len(pos) == 0:
@@ -240,7 +331,7 @@ def exact_duplicate_mask(frame: pd.DataFrame) -> np.ndarray:
         sub = frame.iloc[cand]
         try:
             dup = sub.duplicated(keep="first").to_numpy()
-        except TypeError:
+        except UNGROUPABLE:
             dup = sub.astype(str).duplicated(keep="first").to_numpy()
         out[cand[dup]] = True
     return out
@@ -305,6 +396,7 @@ def guarded(fn: Callable[[], Finding], col: Any, method: str) -> Finding:
 
 __all__ = [
     "MAX_EXAMPLES",
+    "UNGROUPABLE",
     "absent",
     "all_missing",
     "check_share_mapping",
@@ -317,11 +409,13 @@ __all__ = [
     "minmax",
     "missing_mask",
     "numeric",
+    "pandas_table",
     "per_column",
     "plain_value",
     "repeated_candidates",
     "resolve_columns",
     "row_hash",
+    "screened",
     "share_status",
     "top_examples",
     "unsupported",

@@ -9,13 +9,14 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates._columns import share_text
+from mlgates.gates._columns import share_text, unknown_key_findings
 from mlgates.gates.quality._chance import DEFAULT_ALPHA, check_calibration, with_notes
 from mlgates.gates.quality._common import (
     absent,
@@ -24,6 +25,7 @@ from mlgates.gates.quality._common import (
     frame_or_error,
     guarded,
     resolve_columns,
+    screened,
     top_examples,
     value_counts,
 )
@@ -71,7 +73,7 @@ class CategoryGate(Gate):
     -----
     Missing values are not judged here (see ``MissingValuesGate``). Reason codes:
     ``unknown_categories`` (share exceeded: FAIL), ``new_categories`` (unknown values within
-    the share: ``on_new``), ``column_missing``, ``all_missing``, ``reference_required`` (no
+    the share: ``on_new``), ``missing_column``, ``all_missing``, ``reference_required`` (no
     ``allowed`` entry and no reference), ``empty_input``, ``duplicate_columns``. Details list
     the number of unknown rows and distinct unknown values and the five most frequent
     unknown values with their counts.
@@ -84,7 +86,7 @@ class CategoryGate(Gate):
     >>> cur = pd.DataFrame({"color": ["red", "green", "purple", "red"]})
     >>> v = CategoryGate().check(reference=ref, current=cur)
     >>> v.status, v.findings[0].message
-    (<Status.FAIL: 'fail'>, "color: 25.0% of rows in 1 unknown categories (e.g. 'purple') > 0.0% allowed")
+    (<Status.FAIL: 'fail'>, "color: 25.0% of rows in 1 unknown category (e.g. 'purple') > 0.0% allowed")
     >>> CategoryGate(max_unknown_share=0.3).check(reference=ref, current=cur).status
     <Status.WARN: 'warn'>
     >>> CategoryGate(allowed={"color": ["red", "green", "purple"]}).check(current=cur).status
@@ -158,9 +160,15 @@ class CategoryGate(Gate):
         findings = []
         for col in cols:
             if col not in frame.columns:
-                findings.append(absent(col, method="categories"))
+                findings.append(absent(col, method="categories", available=frame.columns))
                 continue
-            findings.append(guarded(partial(self._judge, ctx, col), col, "categories"))
+            screen = screened(ctx, col, explicit=self.columns is not None, method="categories")
+            if screen is None and self.allowed is not None and str(col) in self.allowed:
+                screen = screened(ctx, col, explicit=True, method="categories")
+            findings.append(screen or guarded(partial(self._judge, ctx, col), col, "categories"))
+        findings.extend(
+            unknown_key_findings({"allowed": self.allowed}, frame.columns, skip=cols, method="categories")
+        )
         n_new = sum(f.details.get("n_unknown_values", 0) for f in findings)
         return self._verdict(findings=findings, metrics={"n_unknown_values": n_new})
 
@@ -170,7 +178,7 @@ class CategoryGate(Gate):
         if not ctx.has("reference"):
             return None
         ref = frame_or_error(ctx, "reference")
-        if col not in ref.columns:  # reported as column_missing by _judge
+        if col not in ref.columns:  # reported as missing_column by _judge
             return pd.Index([], dtype=object)
         index, counts = value_counts(ctx, "reference", col)
         return index[counts > 0]
@@ -178,7 +186,9 @@ class CategoryGate(Gate):
     def _judge(self, ctx: CheckContext, col: Any) -> Finding:
         from_reference = self.allowed is None or str(col) not in self.allowed
         if from_reference and ctx.has("reference") and col not in frame_or_error(ctx, "reference").columns:
-            return absent(col, "reference", method="categories")
+            return absent(
+                col, "reference", method="categories", available=frame_or_error(ctx, "reference").columns
+            )
         allowed = self._allowed_for(ctx, col)
         if allowed is None:
             return Finding(
@@ -201,7 +211,7 @@ class CategoryGate(Gate):
         n_values = len(unknown_idx)
         shown = top_examples(unknown_idx, unknown_counts)
         eg = ", ".join(repr(e["value"]) for e in shown[:3])
-        limit = self.max_unknown_share
+        limit = crossed = self.max_unknown_share
         over = not share <= limit
         bound = self._chance(col, index, counts, known) if over else None
         note = ""
@@ -212,15 +222,16 @@ class CategoryGate(Gate):
         if over:
             status, reason = Status.FAIL, "unknown_categories"
             message = with_notes(
-                f"{col}: {share_text(share)} of rows in {n_values:,} unknown categories (e.g. {eg}) "
-                f"> {share_text(limit)} allowed",
+                f"{col}: {share_text(share)} of rows in {pluralize(n_values, 'unknown category')} "
+                f"(e.g. {eg}) > {share_text(limit)} allowed",
                 note,
             )
         elif n_values and self.on_new != "ignore":
             status = Status.FAIL if self.on_new == "fail" else Status.WARN
             reason = "new_categories"
+            crossed = 0.0  # on_new flags any new category: the bound crossed is a share of 0
             message = with_notes(
-                f"{col}: {n_values:,} new categories (e.g. {eg}) in {share_text(share)} of rows",
+                f"{col}: {pluralize(n_values, 'new category')} (e.g. {eg}) in {share_text(share)} of rows",
                 f"<= {share_text(limit)} allowed" if share <= limit else "",
                 note,
             )
@@ -235,7 +246,7 @@ class CategoryGate(Gate):
             str(col),
             status,
             statistic=share,
-            threshold=limit,
+            threshold=crossed,
             method="categories",
             reason=reason,
             message=message,

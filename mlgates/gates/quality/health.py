@@ -31,6 +31,7 @@ from mlgates.gates.quality._common import (
     numeric,
     plain_value,
     resolve_columns,
+    screened,
     share_status,
     top_examples,
     value_counts,
@@ -63,7 +64,7 @@ class ConstantColumnGate(Gate):
     Notes
     -----
     Reason codes: ``constant_column``, ``near_constant`` (FAIL), ``all_missing`` (ERROR),
-    ``column_missing``, ``empty_input``, ``duplicate_columns``. Details hold the number of
+    ``missing_column``, ``empty_input``, ``duplicate_columns``. Details hold the number of
     distinct values and the most frequent values with their counts (numeric, boolean and
     datetime columns without ``near_constant_share`` are decided by min == max in one pass
     and report the observed min and max instead).
@@ -113,9 +114,12 @@ class ConstantColumnGate(Gate):
         findings = []
         for col in resolve_columns(frame, self.columns):
             if col not in frame.columns:
-                findings.append(absent(col, method="constant"))
+                findings.append(absent(col, method="constant", available=frame.columns))
                 continue
-            findings.append(self._by_chance(guarded(partial(self._judge, ctx, col), col, "constant")))
+            screen = screened(ctx, col, explicit=self.columns is not None, method="constant")
+            findings.append(
+                screen or self._by_chance(guarded(partial(self._judge, ctx, col), col, "constant"))
+            )
         n_const = sum(f.status is Status.FAIL for f in findings)
         return self._verdict(findings=findings, metrics={"n_constant_columns": n_const})
 
@@ -123,7 +127,8 @@ class ConstantColumnGate(Gate):
         """A constant column PASSes when a batch of its size is constant by chance with
         probability at least ``alpha`` given the reference's ``calibration``."""
         spec = (self.calibration or {}).get(finding.subject)
-        if spec is None or finding.reason != "constant_column":
+        constant = finding.status is Status.FAIL and finding.statistic == 1.0  # one distinct value
+        if spec is None or not constant:
             return finding
         from mlgates.stats.sampling import constant_pvalue
 
@@ -298,7 +303,7 @@ class MixedTypesGate(Gate):
     Type groups: ``number`` (int, float, Decimal, numpy numbers; not bool), ``string``,
     ``boolean``, else the Python type name. The common case is decided by
     ``pandas.api.types.infer_dtype`` in one pass; only mixed columns are counted per type.
-    Reason codes: ``mixed_types`` (FAIL), ``all_missing`` (ERROR), ``column_missing``,
+    Reason codes: ``mixed_types`` (FAIL), ``all_missing`` (ERROR), ``missing_column``,
     ``empty_input``, ``duplicate_columns``. Details hold the count per type group and up to
     five examples of each minority group.
 
@@ -340,7 +345,7 @@ class MixedTypesGate(Gate):
         findings = []
         for col in cols:
             if col not in frame.columns:
-                findings.append(absent(col, method="mixed_types"))
+                findings.append(absent(col, method="mixed_types", available=frame.columns))
                 continue
             findings.append(guarded(partial(self._judge, frame[col], col), col, "mixed_types"))
         return self._verdict(
@@ -432,7 +437,7 @@ class InfiniteValuesGate(Gate):
     Notes
     -----
     Reason codes: ``infinite_values`` (FAIL), ``all_missing`` (ERROR), ``unsupported_dtype``,
-    ``column_missing``, ``empty_input``, ``duplicate_columns``. Details hold ``n_pos_inf``,
+    ``missing_column``, ``empty_input``, ``duplicate_columns``. Details hold ``n_pos_inf``,
     ``n_neg_inf`` and ``n_checked``.
 
     Examples
@@ -469,7 +474,13 @@ class InfiniteValuesGate(Gate):
         findings: list[Finding] = []
         columns = resolve_columns(frame, self.columns, kinds=("float",))
         for col, kind in checkable(
-            ctx, columns, findings, accepted=NUMERIC_KINDS, wanted="a float column", method="infinite"
+            ctx,
+            columns,
+            findings,
+            accepted=NUMERIC_KINDS,
+            wanted="a float column",
+            method="infinite",
+            explicit=self.columns is not None,
         ):
             findings.append(self._judge(ctx, col, kind))
         return self._verdict(

@@ -13,8 +13,8 @@ from mlgates.core.errors import ParameterError
 from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.suite import Suite
-from mlgates.gates._columns import column_kind
-from mlgates.gates.quality._common import exact_duplicate_mask
+from mlgates.gates._columns import UNSUPPORTED_KINDS, column_kind
+from mlgates.gates.quality._common import UNGROUPABLE, exact_duplicate_mask, pandas_table
 from mlgates.gates.quality.categories import CategoryGate
 from mlgates.gates.quality.health import ConstantColumnGate, InfiniteValuesGate, MixedTypesGate
 from mlgates.gates.quality.integrity import ConflictingLabelsGate, FeatureLeakageGate, TrainTestLeakageGate
@@ -68,7 +68,8 @@ def quality_suite_from_reference(
     Parameters
     ----------
     reference : pandas.DataFrame
-        The table that defines "good" data (e.g. the training set). Column names must be
+        The table that defines "good" data (e.g. the training set); a polars or pyarrow table
+        is converted with its ``to_pandas()``. Column names must be
         unique strings (suite files key thresholds by column name).
     tolerance : float, default 0.01
         Added to every observed share (missing values, unknown categories, duplicated rows,
@@ -154,6 +155,7 @@ def quality_suite_from_reference(
     age: 37.5% of values outside [19, 65] > 25.0% allowed (3 above; sampling bound: 2 of 8 at
     false-alarm level 0.0014, reference 0 of 200)
     """
+    reference = pandas_table(reference, _OWNER, "reference")  # polars/pyarrow converted
     _validate(reference, tolerance, range_margin, max_categories, new_categories, min_rows, target)
     if not Interval("real", 0, 1).is_satisfied_by(range_outside_share):
         raise parameter_error(_OWNER, "range_outside_share", "a float in [0, 1]", range_outside_share)
@@ -255,7 +257,7 @@ def quality_suite_from_reference(
         )
     )
 
-    varying = [c for c in ref.columns if _varies(ref[c], finite.get(c))]
+    varying = [c for c in ref.columns if kinds[c] not in UNSUPPORTED_KINDS and _varies(ref[c], finite.get(c))]
     if varying:
         pending.append(
             _Calibrated(
@@ -485,6 +487,6 @@ def _conflict_rows(ref: pd.DataFrame, features: list[str], target: str) -> int:
     try:
         groups = ref.groupby(features, dropna=False, sort=False, observed=True)
         nun = groups[target].transform("nunique", dropna=False)
-    except TypeError:
+    except UNGROUPABLE:
         nun = ref.astype(str).groupby(features, sort=False, observed=True)[target].transform("nunique")
     return int((nun > 1).sum())

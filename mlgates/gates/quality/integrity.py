@@ -9,17 +9,20 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from mlgates.core import inputs
+from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext, Side
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import Interval, Options
+from mlgates.core.params import ON_INSUFFICIENT, Interval, insufficient_status
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import column_kind, share_text
 from mlgates.gates.quality._chance import DEFAULT_ALPHA, chance_bound, check_calibration, decide, with_notes
 from mlgates.gates.quality._common import (
     MAX_EXAMPLES,
+    UNGROUPABLE,
     absent,
     all_missing,
     examples,
@@ -27,6 +30,7 @@ from mlgates.gates.quality._common import (
     guarded,
     repeated_candidates,
     row_hash,
+    screened,
 )
 from mlgates.stats.quality import auc_lower_bound, spearman_abs, spearman_lower_bound, univariate_auc
 
@@ -41,13 +45,15 @@ def _feature_columns(ctx: CheckContext, side: Side, columns: Any) -> list[Any]:
     gone = [c for c in cols if c not in frame.columns]
     if gone:
         raise InputError(
-            f"{side}: column {gone[0]!r} not found", reason="column_missing", subject=str(gone[0])
+            f"{side}: column {gone[0]!r} not found", reason="missing_column", subject=str(gone[0])
         )
     return cols
 
 
 def _labels(ctx: CheckContext, side: Side = "current") -> np.ndarray:
-    labels = ctx.labels(side)
+    """The target: a missing label is a value of its own here; an infinite one is not a class
+    (the rule of every family, :func:`mlgates.core.inputs.complete`)."""
+    labels = inputs.labels(ctx, side, on_missing="keep")
     if len(labels) != len(ctx.frame(side)):
         raise InputError("target: length differs from current", reason="length_mismatch", subject="target")
     return labels
@@ -80,9 +86,10 @@ class ConflictingLabelsGate(Gate):
     Inputs: ``current`` and ``target`` (a column name or an array). Missing values compare
     equal (a missing feature or label is a value of its own). Candidate rows are narrowed
     column by column, then grouped exactly, so the count is exact. Reason codes:
-    ``conflicting_labels`` (FAIL), ``column_missing``, ``empty_input``, ``missing_input``.
-    Details hold ``n_conflicting_rows``, ``n_conflicting_groups`` and up to five index labels
-    of conflicting rows.
+    ``conflicting_labels`` (FAIL), ``missing_column``, ``empty_input``, ``missing_input``,
+    ``all_missing`` (ERROR: every label is missing, so no conflict can be judged),
+    ``invalid_input`` (ERROR: an infinite label). Details hold ``n_conflicting_rows``,
+    ``n_conflicting_groups`` and up to five index labels of conflicting rows.
 
     Examples
     --------
@@ -130,6 +137,13 @@ class ConflictingLabelsGate(Gate):
             raise InputError("no feature columns besides the target", reason="nothing_to_check")
         labels = _labels(ctx)
         n = len(frame)
+        n_labelled = int(np.count_nonzero(~np.asarray(pd.isna(labels), dtype=bool)))
+        if n_labelled == 0:
+            raise InputError(
+                f"target: all {n:,} labels are missing; label conflicts cannot be judged",
+                reason="all_missing",
+                subject="target",
+            )
         cand = repeated_candidates(frame, cols)
         conflict = np.zeros(n, dtype=bool)
         n_groups = 0
@@ -142,7 +156,7 @@ class ConflictingLabelsGate(Gate):
                 nun = sub.groupby(keys, dropna=False, sort=False, observed=True)["__label__"].transform(
                     "nunique", dropna=False
                 )
-            except TypeError:
+            except UNGROUPABLE:
                 sub[keys] = sub[keys].astype(str)
                 nun = sub.groupby(keys, dropna=False, sort=False, observed=True)["__label__"].transform(
                     "nunique", dropna=False
@@ -232,7 +246,7 @@ class TrainTestLeakageGate(Gate):
     -----
     Missing values compare equal. Columns whose dtypes differ between the tables are compared
     as float64 (both numeric) or as text. Hashes find candidates, an exact join decides.
-    Reason codes: ``train_test_overlap`` (FAIL/WARN), ``column_missing``, ``empty_input``,
+    Reason codes: ``train_test_overlap`` (FAIL/WARN), ``missing_column``, ``empty_input``,
     ``missing_input``, ``duplicate_columns``. Details hold ``n_leaked`` and up to five index
     labels of leaked current rows.
 
@@ -293,28 +307,32 @@ class TrainTestLeakageGate(Gate):
                 if c not in f.columns
             ]
             if gone:
-                return self._verdict(findings=[absent(c, s, method="leakage") for c, s in gone])
+                return self._verdict(
+                    findings=[
+                        absent(c, s, method="leakage", available=(frame if s == "current" else ref).columns)
+                        for c, s in gone
+                    ]
+                )
         if not cols:
-            raise InputError("current and reference share no columns", reason="column_missing")
+            raise InputError("current and reference share no columns", reason="missing_column")
         h_cur, h_ref, cur, refc = _harmonized(ctx, cols)
         cand = np.flatnonzero(np.asarray(pd.Series(h_cur).isin(pd.Series(h_ref).unique()), dtype=bool))
         leaked = np.zeros(len(frame), dtype=bool)
         if len(cand):
-            ref_cand = refc[np.asarray(pd.Series(h_ref).isin(h_cur[cand]), dtype=bool)].drop_duplicates()
-            left = cur.iloc[cand].copy()
             names = [f"f{i}" for i in range(len(cols))]
+            left = cur.iloc[cand].copy()
             left.columns = names
-            right = ref_cand.copy()
+            right = refc[np.asarray(pd.Series(h_ref).isin(h_cur[cand]), dtype=bool)].copy()
             right.columns = names
-            left["__pos__"] = cand
+
+            def exact_join(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+                a = a.assign(__pos__=cand)
+                return np.asarray(a.merge(b.drop_duplicates(), on=names, how="inner")["__pos__"])
+
             try:
-                hit = left.merge(right, on=names, how="inner")["__pos__"].to_numpy()
-            except TypeError:
-                hit = (
-                    left.astype(dict.fromkeys(names, str))
-                    .merge(right.astype(str), on=names, how="inner")["__pos__"]
-                    .to_numpy()
-                )
+                hit = exact_join(left, right)
+            except (*UNGROUPABLE, KeyError):  # lists, Arrow lists, float16 join keys: by text
+                hit = exact_join(left.astype(str), right.astype(str))
             leaked[hit] = True
         n = len(frame)
         n_leak = int(leaked.sum())
@@ -334,7 +352,7 @@ class TrainTestLeakageGate(Gate):
             "rows",
             status,
             statistic=share,
-            threshold=allowed,
+            threshold=self.warn_share if status is Status.WARN else allowed,
             method="train_test_overlap",
             reason="train_test_overlap" if exceeded else None,
             message=with_notes(
@@ -407,9 +425,11 @@ class FeatureLeakageGate(Gate):
     A target with one class is ERROR ``one_class_target``; a non-binary target that is not
     numeric with more than ten distinct values is ERROR ``unsupported_target``. Missing values
     of a numeric feature are left out; in an encoded feature missing is a category. Reason
-    codes: ``feature_leakage``, ``strong_predictor``, ``insufficient_samples``, ``one_class_target``,
-    ``unsupported_target``, ``all_missing``, ``column_missing``, ``empty_input``,
-    ``missing_input``. With ``n`` rows, a binary score's standard error is about
+    codes: ``feature_leakage``, ``strong_predictor`` (WARN), ``insufficient_samples``,
+    ``one_class_target``, ``unsupported_target``, ``all_missing`` (a feature, or every label),
+    ``missing_column``, ``empty_input``, ``missing_input``, ``invalid_input`` (an infinite label),
+    ``unsupported_dtype`` (a column of lists, dicts, complex numbers...: SKIP, ERROR when
+    listed). With ``n`` rows, a binary score's standard error is about
     ``0.5 / sqrt(n_minority)``; scores near the bound on small data are noisy.
 
     Examples
@@ -432,7 +452,7 @@ class FeatureLeakageGate(Gate):
         "warn_score": [Interval("real", 0.5, 1), None],
         "alpha": [Interval("real", 0, 1, closed="neither")],
         "min_samples": [Interval("int", 2, None)],
-        "on_insufficient": [Options("warn", "fail", "error", "skip")],
+        "on_insufficient": [ON_INSUFFICIENT],
     }
 
     def __init__(
@@ -463,10 +483,16 @@ class FeatureLeakageGate(Gate):
         cols = _feature_columns(ctx, "current", self.columns)
         labels = pd.Series(_labels(ctx))
         present = np.asarray(labels.notna(), dtype=bool)
+        if not present.any():
+            raise InputError(
+                f"target: all {len(labels):,} labels are missing; no feature can be scored",
+                reason="all_missing",
+                subject="target",
+            )
         uniq = pd.unique(labels[present])
         if len(uniq) < 2:
             raise InputError(
-                f"target has {len(uniq)} distinct value(s); no feature can predict it",
+                f"target has {pluralize(len(uniq), 'distinct value')}; no feature can predict it",
                 reason="one_class_target",
                 subject="target",
             )
@@ -489,10 +515,11 @@ class FeatureLeakageGate(Gate):
         target_name = given if isinstance(given, str) else None
         for col in cols:
             if col not in frame.columns:
-                findings.append(absent(col, method=task))
+                findings.append(absent(col, method=task, available=frame.columns))
                 continue
+            screen = screened(ctx, col, explicit=self.columns is not None, method=task)
             judge = partial(self._judge, frame[col], col, y, present, task, target_name)
-            findings.append(guarded(judge, col, task))
+            findings.append(screen or guarded(judge, col, task))
         scores = [f.statistic for f in findings if f.statistic is not None]
         return self._verdict(
             findings=findings,
@@ -515,7 +542,7 @@ class FeatureLeakageGate(Gate):
         if kind in _ENCODED_KINDS:
             try:
                 codes, _ = pd.factorize(series, use_na_sentinel=False)
-            except TypeError:  # unhashable objects
+            except UNGROUPABLE:  # unhashable objects
                 codes, _ = pd.factorize(series.astype(str), use_na_sentinel=False)
             codes = np.asarray(codes, dtype="int64")
             x = _cross_fit_mean(codes[present], y[present])
@@ -535,7 +562,7 @@ class FeatureLeakageGate(Gate):
         if n_checked < self.min_samples or (task == "auc" and min(yy.sum(), n_checked - yy.sum()) == 0):
             return Finding(
                 str(col),
-                Status(self.on_insufficient),
+                insufficient_status(self.on_insufficient),
                 threshold=self.max_score,
                 method=task,
                 reason="insufficient_samples",
@@ -591,7 +618,7 @@ class FeatureLeakageGate(Gate):
             str(col),
             status,
             statistic=score,
-            threshold=self.max_score,
+            threshold=self.warn_score if status is Status.WARN else self.max_score,
             method=task,
             reason=reason,
             message=message,

@@ -11,7 +11,7 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import Interval
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates._columns import missing_mask, select_columns, share_text
+from mlgates.gates._columns import missing_mask, select_columns, share_text, unknown_key_findings
 from mlgates.gates.quality._chance import DEFAULT_ALPHA, chance_bound, check_calibration, decide, with_notes
 from mlgates.gates.quality._common import (
     absent,
@@ -30,10 +30,11 @@ class MissingValuesGate(Gate):
     ----------
     columns : str or list of str, optional
         Columns to check; all columns of ``current`` by default. A listed column that is absent
-        is an ERROR finding (reason ``column_missing``).
+        is an ERROR finding (reason ``missing_column``).
     max_share : float or mapping of column to float, default 0.0
         Largest missing share allowed, in [0, 1]; a mapping sets it per column (columns not in
-        the mapping use 0.0).
+        the mapping use 0.0). A key that names no column of ``current`` is an ERROR finding
+        (reason ``missing_column``, with the nearest column name).
     warn_share : float, optional
         Shares above this (but within ``max_share``) WARN.
     calibration : mapping of column to {"n": int, "k": int}, optional
@@ -101,10 +102,11 @@ class MissingValuesGate(Gate):
         n = len(frame)
         findings = []
         worst = 0.0
-        for col in select_columns(frame, self.columns):
+        cols = select_columns(frame, self.columns)
+        for col in cols:
             limit = per_column(self.max_share, col, 0.0)
             if col not in frame.columns:
-                findings.append(absent(col, threshold=limit, method="missing_share"))
+                findings.append(absent(col, threshold=limit, method="missing_share", available=frame.columns))
                 continue
             count = int(missing_mask(frame[col]).sum())
             share = count / n
@@ -126,11 +128,17 @@ class MissingValuesGate(Gate):
                     str(col),
                     status,
                     statistic=share,
-                    threshold=allowed,
+                    threshold=self.warn_share if status is Status.WARN else allowed,
                     method="missing_share",
                     reason=reason,
                     message=message,
                     details={"n_missing": count, "n_rows": n, **extra},
                 )
             )
+        # a max_share key that names no column (a typo) is an error, not a silent no-op
+        findings.extend(
+            unknown_key_findings(
+                {"max_share": self.max_share}, frame.columns, skip=cols, method="missing_share"
+            )
+        )
         return self._verdict(findings=findings, metrics={"max_missing_share": worst, "rows": n})

@@ -10,10 +10,9 @@ import numpy as np
 from mlgates.core.context import CheckContext, Side
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import Interval, Options, parameter_error
-from mlgates.core.status import Status
+from mlgates.core.params import ON_INSUFFICIENT, Interval, Options, insufficient_status, parameter_error
 from mlgates.core.verdict import Verdict
-from mlgates.gates._columns import share_text
+from mlgates.gates._columns import share_text, unknown_key_findings
 from mlgates.gates.quality._chance import DEFAULT_ALPHA, chance_bound, check_calibration, decide, with_notes
 from mlgates.gates.quality._common import (
     NUMERIC_KINDS,
@@ -28,6 +27,7 @@ from mlgates.gates.quality._common import (
     numeric,
     per_column,
     resolve_columns,
+    screened,
     unsupported,
 )
 from mlgates.stats.quality import iqr_fences, outside_counts, robust_z_fences
@@ -84,7 +84,7 @@ class OutlierGate(Gate):
     A column whose IQR (or MAD) is 0 has degenerate fences: every value off the central value
     is an outlier; details flag it with ``"degenerate": true``. Reason codes:
     ``outlier_share_exceeded`` (FAIL), ``insufficient_samples``, ``all_missing`` (ERROR),
-    ``unsupported_dtype``, ``column_missing``, ``empty_input``, ``duplicate_columns``.
+    ``unsupported_dtype``, ``missing_column``, ``empty_input``, ``duplicate_columns``.
     Findings on fixed fences have method ``"fixed_fences"``. Details hold the fences,
     ``n_low``, ``n_high``, ``n_checked``, up to five offending values and, with
     ``calibration``, the ``bound`` (allowed count, sampling and material counts, ``alpha``).
@@ -107,7 +107,7 @@ class OutlierGate(Gate):
         "fences": ["mapping", None],
         "max_share": [Interval("real", 0, 1), "mapping"],
         "min_samples": [Interval("int", 4, None)],
-        "on_insufficient": [Options("warn", "fail", "error", "skip")],
+        "on_insufficient": [ON_INSUFFICIENT],
         "calibration": ["mapping", None],
         "alpha": [Interval("real", 0, 1, closed="neither")],
     }
@@ -192,16 +192,37 @@ class OutlierGate(Gate):
             if col not in frame.columns or (
                 col not in source.columns and str(col) not in (self.fences or {})
             ):
+                where = "current" if col not in frame.columns else side
                 findings.append(
-                    absent(col, "current" if col not in frame.columns else side, method=self.method)
+                    absent(
+                        col,
+                        where,
+                        method=self.method,
+                        available=(frame if where == "current" else source).columns,
+                    )
                 )
                 continue
             kind = kind_of(ctx, "current", col)
             fixed = self.fences is not None and str(col) in self.fences
+            listed = self.columns is not None or fixed or isinstance(self.max_share, Mapping)
+            screen = screened(ctx, col, explicit=listed, method=self.method)
+            if screen is None and not fixed and side == "reference":
+                screen = screened(ctx, col, explicit=listed, method=self.method, side=side)
+            if screen is not None:
+                findings.append(screen)
+                continue
             if kind not in NUMERIC_KINDS or (not fixed and kind_of(ctx, side, col) not in NUMERIC_KINDS):
                 findings.append(unsupported(col, kind, "an integer or float column", self.method))
                 continue
             findings.append(self._judge(ctx, col, side))
+        findings.extend(
+            unknown_key_findings(
+                {"fences": self.fences, "max_share": self.max_share},
+                frame.columns,
+                skip=cols,
+                method=self.method,
+            )
+        )
         return self._verdict(findings=findings, params={"factor": self._factor})
 
     def _fences(self, ctx: CheckContext, side: Side, col: Any) -> tuple[float, float]:
@@ -217,21 +238,34 @@ class OutlierGate(Gate):
         if n_checked == 0:
             return all_missing(col, n, self.method)
         fixed = self.fences is not None and str(col) in self.fences
+        # fences are placed on finite values: infinities count as values, not as samples
+        n_finite = int(np.isfinite(values).sum())
         if fixed or side == "current":
-            n_source = n_checked
+            n_source = n_finite
         else:
             n_source = int(np.isfinite(numeric(ctx, side, col)).sum())
         if not fixed and min(n_checked, n_source) < self.min_samples:
-            status = Status(self.on_insufficient)
+            status = insufficient_status(self.on_insufficient)
+            n_inf = n_checked - n_finite
+            if n_source <= n_checked:
+                counted = f"{n_source:,} finite values" + ("" if side == "current" else f" in {side}")
+            else:
+                counted = f"{n_checked:,} values"
+            also = f" ({n_inf:,} of {n_checked:,} current values are infinite)" if n_inf else ""
             return Finding(
                 str(col),
                 status,
                 threshold=limit,
                 method=self.method,
                 reason="insufficient_samples",
-                message=f"{col}: {min(n_checked, n_source):,} values < min_samples={self.min_samples}; "
+                message=f"{col}: {counted} < min_samples={self.min_samples}{also}; "
                 "fences cannot be placed, so no outlier share can be judged",
-                details={"n_checked": n_checked, "min_samples": self.min_samples},
+                details={
+                    "n_checked": n_checked,
+                    "n_finite": n_finite,
+                    "n_source_finite": n_source,
+                    "min_samples": self.min_samples,
+                },
             )
         if fixed:
             spec = self.fences[str(col)]  # type: ignore[index]

@@ -68,7 +68,7 @@ class RangeGate(Gate):
     Notes
     -----
     Missing values are not judged here (see ``MissingValuesGate``); ``inf`` counts as outside
-    a finite bound. Reason codes: ``out_of_range`` (FAIL/WARN), ``column_missing``,
+    a finite bound. Reason codes: ``out_of_range`` (FAIL/WARN), ``missing_column``,
     ``unsupported_dtype`` (a listed column that is not numeric), ``all_missing`` (ERROR: no
     value to judge), ``empty_input``, ``duplicate_columns``. Each finding's details hold
     ``n_below``, ``n_above``, ``n_checked``, ``n_missing``, the observed ``min``/``max``, up
@@ -184,7 +184,13 @@ class RangeGate(Gate):
         n_fail = 0
         plan = self._plan(ctx)
         for col, _kind in checkable(
-            ctx, plan, findings, accepted=NUMERIC_KINDS, wanted="an integer or float column", method="range"
+            ctx,
+            plan,
+            findings,
+            accepted=NUMERIC_KINDS,
+            wanted="an integer or float column",
+            method="range",
+            explicit=lambda c: plan[c][2],
         ):
             low, high, _listed = plan[col]
             finding = self._judge(ctx, col, low, high)
@@ -243,7 +249,7 @@ class RangeGate(Gate):
             str(col),
             status,
             statistic=share,
-            threshold=allowed,
+            threshold=self.warn_share_outside if status is Status.WARN else allowed,
             method="range",
             reason="out_of_range" if exceeded else None,
             message=message,

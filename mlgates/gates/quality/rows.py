@@ -34,7 +34,7 @@ class RowCountGate(Gate):
     >>> from mlgates import RowCountGate
     >>> v = RowCountGate(min_rows=3).check(current=pd.DataFrame({"a": [1, 2]}))
     >>> v.status, v.reason
-    (<Status.FAIL: 'fail'>, 'too_few_rows')
+    (<Status.FAIL: 'fail'>, 'row_count_exceeded')
     >>> v.message
     'rows: 2 < 3 required'
     """
@@ -72,15 +72,15 @@ class RowCountGate(Gate):
         n = len(ctx.frame("current"))
         status, reason = Status.PASS, None
         if n < self.min_rows:
-            status, reason = Status.FAIL, "too_few_rows"
+            status, reason = Status.FAIL, "row_count_exceeded"
             message = f"rows: {n:,} < {self.min_rows:,} required"
             threshold: float = self.min_rows
         elif self.max_rows is not None and n > self.max_rows:
-            status, reason = Status.FAIL, "too_many_rows"
+            status, reason = Status.FAIL, "row_count_exceeded"
             message = f"rows: {n:,} > {self.max_rows:,} allowed"
             threshold = self.max_rows
         elif self.warn_min_rows is not None and n < self.warn_min_rows:
-            status, reason = Status.WARN, "too_few_rows"
+            status, reason = Status.WARN, "row_count_exceeded"
             message = f"rows: {n:,} < {self.warn_min_rows:,} (warning level)"
             threshold = self.warn_min_rows
         else:

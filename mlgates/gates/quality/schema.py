@@ -11,7 +11,7 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates._columns import FAMILIES, column_kind, kind_matches, select_columns
+from mlgates.gates._columns import FAMILIES, column_kind, kind_matches, missing_column_hint, select_columns
 from mlgates.gates.quality._common import check_string_keys, frame_or_error
 
 __all__ = ["SchemaGate"]
@@ -36,7 +36,7 @@ class SchemaGate(Gate):
 
     Notes
     -----
-    Reason codes: ``column_missing``, ``dtype_mismatch``, ``unexpected_column``,
+    Reason codes: ``missing_column``, ``dtype_mismatch``, ``unexpected_column``,
     ``column_order``, ``empty_schema``, and ``empty_input`` (a WARN: an empty table has a
     schema but no values, so object columns cannot be told apart as strings).
     name, blocking
@@ -49,7 +49,7 @@ class SchemaGate(Gate):
     >>> gate = SchemaGate(columns={"age": "integer", "city": "string"})
     >>> v = gate.check(current=pd.DataFrame({"age": [1.5], "town": ["x"]}))
     >>> [(f.subject, f.reason) for f in v.findings]
-    [('age', 'dtype_mismatch'), ('city', 'column_missing')]
+    [('age', 'dtype_mismatch'), ('city', 'missing_column')]
     """
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
@@ -108,8 +108,17 @@ class SchemaGate(Gate):
                         str(col),
                         Status.FAIL,
                         method="schema",
-                        reason="column_missing",
-                        message=f"{col}: expected column is missing",
+                        reason="missing_column",
+                        message=f"{col}: expected column is missing"
+                        + (
+                            f".{hint}"
+                            if (
+                                hint := missing_column_hint(
+                                    col, [c for c in frame.columns if c not in expected]
+                                )
+                            )
+                            else ""
+                        ),
                         details={"expected": want},
                     )
                 )

@@ -65,8 +65,18 @@ class StringGate(Gate):
 
     Notes
     -----
+    Patterns that can backtrack catastrophically are refused when the gate is validated (a
+    ``ParameterError``, before any data is read), by :func:`backtracking_risk`: an unbounded
+    quantifier (``*``, ``+``, ``{n,}``) inside a repeat that is unbounded or allows more than
+    10 rounds (``(a+)+``, ``(\\w+\\s?)*``, ``(.*a){12}``), or alternatives that can start with
+    the same character inside one (``(a|ab)+``). Such a
+    pattern takes time exponential in a value's length (``(a+)+$`` on 27 characters takes
+    seconds, 16 times longer per 4 more). Possessive quantifiers and atomic groups
+    (``(a++)+``, ``(?>a+)+``) never backtrack and are accepted; polynomial patterns such as
+    ``.*a.*a.*a`` are not refused, so keep them to short values.
+
     A value breaking several rules counts once in the share. Reason codes: ``string_rules``
-    (FAIL), ``unsupported_dtype``, ``all_missing`` (ERROR), ``column_missing``,
+    (FAIL), ``unsupported_dtype``, ``all_missing`` (ERROR), ``missing_column``,
     ``empty_input``, ``duplicate_columns``. Details count each rule (``pattern_mismatch``,
     ``too_short``, ``too_long``, ``empty``, ``padded``) and list up to five offending values.
 
@@ -131,6 +141,19 @@ class StringGate(Gate):
                     self.pattern,
                     f"fix the regular expression ({exc}).",
                 ) from None
+            risk = backtracking_risk(self.pattern)
+            if risk is not None:
+                raise parameter_error(
+                    "StringGate",
+                    "pattern",
+                    "a regular expression that cannot backtrack catastrophically (no unbounded "
+                    "quantifier inside a repeat, no alternatives that can match the same "
+                    f"text inside one; found {risk})",
+                    self.pattern,
+                    "make the inner quantifier possessive ('(a++)+') or wrap it in an atomic group "
+                    "('(?>a+)+'), or rewrite it without nesting (e.g. '(a+)+' matches exactly "
+                    "what 'a+' matches).",
+                ) from None
         if self.min_length is not None and self.max_length is not None and self.min_length > self.max_length:
             raise parameter_error(
                 "StringGate", "max_length", f"an int >= min_length ({self.min_length})", self.max_length
@@ -164,6 +187,7 @@ class StringGate(Gate):
             accepted=("string", "categorical"),
             wanted="a string column",
             method="string",
+            explicit=self.columns is not None,
         ):
             findings.append(guarded(partial(self._judge, frame[col], col), col, "string"))
         return self._verdict(
@@ -242,3 +266,101 @@ class StringGate(Gate):
             message=message,
             details={**counts, "n_violations": n_bad, "n_checked": n_checked, "examples": shown, **extra},
         )
+
+
+#: A bounded repeat allowing more rounds than this counts as a repeat for
+#: :func:`backtracking_risk` (``(.*a){12}`` backtracks like ``(.*a)+``; ``(\d+\.){3}`` does not).
+MAX_BOUNDED_REPEAT = 10
+
+
+def backtracking_risk(pattern: str) -> str | None:
+    r"""What makes ``pattern`` backtrack exponentially, or None: a regular expression's parse
+    tree (the one ``re`` compiles) with an unbounded quantifier inside a repeat that is
+    unbounded or allows more than :data:`MAX_BOUNDED_REPEAT` rounds, or with alternatives
+    that can start with the same character (or match nothing) inside one. Possessive
+    quantifiers and atomic groups do not backtrack and are not counted.
+
+    Examples
+    --------
+    >>> backtracking_risk(r"(a+)+$")
+    "an unbounded quantifier inside a repeat in '(a+)+$'"
+    >>> backtracking_risk(r"(a|ab)+c") is not None, backtracking_risk(r"(\d+\.){3}\d+")
+    (True, None)
+    >>> backtracking_risk(r"(?>a+)+$"), backtracking_risk(r"[A-Z]{2}\d{2}")
+    (None, None)
+    """
+    import re._parser as sre_parse
+
+    try:
+        tree = sre_parse.parse(pattern)
+    except re.error:
+        return None
+    what = _risk(list(tree), in_repeat=False)
+    return None if what is None else f"{what} in {pattern!r}"
+
+
+def _risk(items: list[Any], *, in_repeat: bool) -> str | None:
+    from re._constants import MAXREPEAT
+
+    for op, av in items:
+        name, found = str(op), None
+        if name in ("MAX_REPEAT", "MIN_REPEAT"):
+            _lo, hi, sub = av
+            unbounded = hi == MAXREPEAT
+            if unbounded and in_repeat:
+                return "an unbounded quantifier inside a repeat"
+            found = _risk(list(sub), in_repeat=in_repeat or unbounded or hi > MAX_BOUNDED_REPEAT)
+        elif name == "SUBPATTERN":
+            found = _risk(list(av[3]), in_repeat=in_repeat)
+        elif name == "BRANCH":
+            branches = [list(b) for b in av[1]]
+            if in_repeat and _overlapping(branches):
+                return "alternatives that can match the same text inside a repeat"
+            found = next((r for b in branches if (r := _risk(b, in_repeat=in_repeat))), None)
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            found = _risk(list(av[1]), in_repeat=in_repeat)
+        elif name == "GROUPREF_EXISTS":
+            found = _risk(list(av[1]), in_repeat=in_repeat) or (
+                _risk(list(av[2]), in_repeat=in_repeat) if av[2] is not None else None
+            )
+        # POSSESSIVE_REPEAT and ATOMIC_GROUP never give back what they matched: not walked
+        if found:
+            return found
+    return None
+
+
+def _first_chars(items: list[Any]) -> frozenset[int] | None:
+    """Code points a match of ``items`` can start with; None when unknown or possibly empty."""
+    for op, av in items:
+        name = str(op)
+        if name == "AT":  # anchors match no character
+            continue
+        if name == "LITERAL":
+            return frozenset([av])
+        if name == "IN":
+            chars: set[int] = set()
+            for item_op, item_av in av:
+                if str(item_op) == "LITERAL":
+                    chars.add(item_av)
+                elif str(item_op) == "RANGE" and item_av[1] - item_av[0] <= 1000:
+                    chars.update(range(item_av[0], item_av[1] + 1))
+                else:  # categories (\\d, \\w), negation, wide ranges
+                    return None
+            return frozenset(chars)
+        if name == "SUBPATTERN":
+            return _first_chars(list(av[3]))
+        if name == "ATOMIC_GROUP":
+            return _first_chars(list(av))
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            return _first_chars(list(av[2])) if av[0] > 0 else None
+        return None
+    return None  # matches the empty string
+
+
+def _overlapping(branches: list[list[Any]]) -> bool:
+    firsts = [_first_chars(b) for b in branches]
+    for i, a in enumerate(firsts):
+        for b in firsts[i + 1 :]:
+            if a is None or b is None or a & b:
+                return True
+    return False

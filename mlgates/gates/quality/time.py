@@ -28,6 +28,7 @@ from mlgates.gates.quality._common import (
     kind_of,
     numeric,
     resolve_columns,
+    screened,
     share_status,
     unsupported,
 )
@@ -76,7 +77,7 @@ class FreshnessGate(Gate):
     -----
     Reason codes: ``stale_data`` (FAIL/WARN), ``timezone_mismatch`` (ERROR: a tz-aware column
     with a naive ``now`` or the reverse), ``unsupported_dtype``, ``all_missing``,
-    ``column_missing``, ``empty_input``, ``duplicate_columns``. The statistic is the age in
+    ``missing_column``, ``empty_input``, ``duplicate_columns``. The statistic is the age in
     seconds; details hold the newest timestamp, ``now`` and ``n_future`` (values after
     ``now``, reported but not judged).
 
@@ -134,9 +135,12 @@ class FreshnessGate(Gate):
         frame = frame_or_error(ctx)
         col = self.column
         if col not in frame.columns:
-            return self._verdict(findings=[absent(col)])
+            return self._verdict(findings=[absent(col, available=frame.columns)])
         series = frame[col]
         kind = kind_of(ctx, "current", col)
+        screen = screened(ctx, col, explicit=True, method="freshness")
+        if screen is not None:
+            return self._verdict(findings=[screen])
         if kind != "datetime":
             return self._verdict(
                 findings=[unsupported(col, kind, "a datetime column (use pd.to_datetime)", "freshness")]
@@ -173,7 +177,7 @@ class FreshnessGate(Gate):
             str(col),
             status,
             statistic=age.total_seconds(),
-            threshold=max_age.total_seconds(),
+            threshold=(warn_age if status is Status.WARN and warn_age else max_age).total_seconds(),
             method="freshness",
             reason=reason,
             message=f"{col}: newest value {newest} is {age} old {cmp} {lim}",
@@ -221,7 +225,7 @@ class MonotonicGate(Gate):
     Missing values are skipped (pairs join the neighbouring non-missing values). A column
     with fewer than two non-missing values has no pair: ERROR ``insufficient_samples``.
     Reason codes: ``not_monotonic`` (FAIL), ``insufficient_samples``, ``all_missing``,
-    ``unsupported_dtype``, ``column_missing``, ``empty_input``, ``duplicate_columns``.
+    ``unsupported_dtype``, ``missing_column``, ``empty_input``, ``duplicate_columns``.
     Details hold ``n_breaks``, ``n_pairs`` and up to five index labels of rows that break
     the order.
 
@@ -271,6 +275,7 @@ class MonotonicGate(Gate):
             accepted=("datetime", *NUMERIC_KINDS),
             wanted="a datetime or numeric column",
             method="monotonic",
+            explicit=self.columns is not None,
         ):
             findings.append(self._judge(ctx, frame, col, kind))
         return self._verdict(findings=findings)
@@ -287,12 +292,13 @@ class MonotonicGate(Gate):
                 reason="insufficient_samples",
                 message=f"{col}: one non-missing value; no pair to order",
             )
-        diff = np.diff(values)
+        # compare neighbours, not their difference: inf - inf is NaN, which no test would flag
+        prev, nxt = values[:-1], values[1:]
         if self.direction == "increasing":
-            bad = diff <= 0 if self.strict else diff < 0
+            bad = nxt <= prev if self.strict else nxt < prev
         else:
-            bad = diff >= 0 if self.strict else diff > 0
-        n_pairs = len(diff)
+            bad = nxt >= prev if self.strict else nxt > prev
+        n_pairs = len(bad)
         n_bad = int(bad.sum())
         share = n_bad / n_pairs
         status, exceeded = share_status(share, self.max_share, None)

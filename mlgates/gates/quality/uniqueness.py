@@ -92,7 +92,7 @@ class UniqueGate(Gate):
     Notes
     -----
     Rows where any key column is missing are left out (as SQL ``UNIQUE`` does) and counted in
-    ``details["n_missing"]``. Reason codes: ``duplicate_keys`` (FAIL), ``column_missing``,
+    ``details["n_missing"]``. Reason codes: ``duplicate_keys`` (FAIL), ``missing_column``,
     ``all_missing``, ``empty_input``, ``duplicate_columns``. Details hold ``n_duplicates`` (rows
     repeating an earlier key) and the most repeated keys with their counts. Subjects of
     composite keys join the column names with ``+``.
@@ -145,7 +145,9 @@ class UniqueGate(Gate):
             subject = "+".join(map(str, key))
             gone = [c for c in key if c not in frame.columns]
             if gone:
-                findings.append(absent(gone[0], method="unique").replace(subject=subject))
+                findings.append(
+                    absent(gone[0], method="unique", available=frame.columns).replace(subject=subject)
+                )
                 continue
             findings.append(guarded(partial(self._judge, ctx, frame, key, subject), subject, "unique"))
         return self._verdict(
@@ -242,7 +244,7 @@ class DuplicateRowsGate(Gate):
     are narrowed column by column (a row can only repeat another if each of its values
     repeats), then compared exactly, so the count is exact and a table without duplicates
     costs about one hash pass over its most distinct column. Reason codes:
-    ``duplicate_rows`` (FAIL/WARN), ``column_missing``,
+    ``duplicate_rows`` (FAIL/WARN), ``missing_column``,
     ``empty_input``, ``duplicate_columns``. Details hold ``n_duplicates`` and up to five index
     labels of duplicated rows.
 
@@ -301,7 +303,9 @@ class DuplicateRowsGate(Gate):
         )
         gone = [c for c in cols if c not in frame.columns]
         if gone:
-            return self._verdict(findings=[absent(c, method="duplicate_rows") for c in gone])
+            return self._verdict(
+                findings=[absent(c, method="duplicate_rows", available=frame.columns) for c in gone]
+            )
         dup = _duplicate_rows(ctx, frame, cols)
         n = len(frame)
         n_dup = int(dup.sum())
@@ -323,7 +327,7 @@ class DuplicateRowsGate(Gate):
             "rows",
             status,
             statistic=share,
-            threshold=allowed,
+            threshold=self.warn_share if status is Status.WARN else allowed,
             method="duplicate_rows",
             reason="duplicate_rows" if exceeded else None,
             message=message,
