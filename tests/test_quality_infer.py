@@ -206,7 +206,7 @@ STATISTIC_GATES = ("statistics: mean", "statistics: std", "statistics: median")
 
 
 def test_statistic_bounds_contain_the_reference_and_are_calibrated(adult, suite):
-    from mlgates.gates.quality.infer import CALIBRATION_SIZES
+    from mlgates.gates.quality._infer_statistics import CALIBRATION_SIZES
 
     ref, _ = adult
     for name, stat in zip(STATISTIC_GATES, ("mean", "std", "median"), strict=True):
@@ -227,20 +227,21 @@ def test_statistic_bounds_contain_the_reference_and_are_calibrated(adult, suite)
 
 
 def test_statistic_bounds_share_the_suite_false_alarm_level(adult, suite):
-    """Each of the 18 bounds (3 statistics x 6 numeric columns) gets alpha / 18, rounded down
-    to two digits, and its gate judges with intervals at 1 - 2 * level (one-sided level)."""
+    """The statistic bounds (3 statistics x 6 numeric columns) count in the suite's Bonferroni
+    split with the sampling bounds: each statistic gate judges with intervals at
+    1 - 2 * level, level being the sampling gates' alpha."""
     ref, _ = adult
-    levels = {}
     for alpha in (0.01, 0.1):
         s = (
             suite
             if alpha == 0.01
             else mlgates.quality_suite_from_reference(ref, target="income", alpha=alpha)
         )
-        confidences = {_gate(s, name).confidence for name in STATISTIC_GATES}
-        assert len(confidences) == 1
-        levels[alpha] = (1 - confidences.pop()) / 2
-    assert levels[0.01] == pytest.approx(0.00055) and levels[0.1] == pytest.approx(0.0055)
+        level = _gate(s, "ranges").alpha
+        assert {_gate(s, name).confidence for name in STATISTIC_GATES} == {round(1 - 2 * level, 12)}
+        without = mlgates.quality_suite_from_reference(ref, target="income", alpha=alpha, statistics=False)
+        # 18 more bounds share alpha: each gets less than without them
+        assert level < _gate(without, "ranges").alpha <= alpha
     with pytest.raises(ParameterError, match="alpha"):
         mlgates.quality_suite_from_reference(ref, alpha=0.0)
 

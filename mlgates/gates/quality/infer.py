@@ -15,6 +15,8 @@ from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.suite import Suite
 from mlgates.gates._columns import UNSUPPORTED_KINDS, column_kind
 from mlgates.gates.quality._common import UNGROUPABLE, exact_duplicate_mask, pandas_table
+from mlgates.gates.quality._infer_statistics import StatisticBounds
+from mlgates.gates.quality._infer_statistics import round_out as _round_out
 from mlgates.gates.quality.categories import CategoryGate
 from mlgates.gates.quality.health import ConstantColumnGate, InfiniteValuesGate, MixedTypesGate
 from mlgates.gates.quality.integrity import ConflictingLabelsGate, FeatureLeakageGate, TrainTestLeakageGate
@@ -23,11 +25,9 @@ from mlgates.gates.quality.outliers import OutlierGate
 from mlgates.gates.quality.ranges import RangeGate
 from mlgates.gates.quality.rows import RowCountGate
 from mlgates.gates.quality.schema import SchemaGate
-from mlgates.gates.quality.statistics import DEFAULT_MIN_SAMPLES, StatisticGate
 from mlgates.gates.quality.strings import StringGate
 from mlgates.gates.quality.time import MonotonicGate
 from mlgates.gates.quality.uniqueness import DuplicateRowsGate, UniqueGate
-from mlgates.stats.intervals import mean_interval, null_fail_rate, quantile_interval, std_interval
 from mlgates.stats.quality import iqr_fences, outside_counts
 
 __all__ = ["quality_suite_from_reference"]
@@ -35,17 +35,6 @@ __all__ = ["quality_suite_from_reference"]
 _OWNER = "quality_suite_from_reference"
 #: A reference needs at least this many non-missing values before a column is declared unique.
 MIN_ROWS_FOR_UNIQUE = 20
-#: A numeric column needs at least this many finite values (and three distinct ones) in the
-#: reference before its mean, standard deviation and median get bounds.
-MIN_ROWS_FOR_STATISTICS = 30
-#: Level of the reference's own interval that an inferred statistic bound starts from.
-REFERENCE_CONFIDENCE = 0.999
-#: Batch sizes at which an inferred statistic bound is calibrated, and the largest false-alarm
-#: rate allowed at a size (estimated from ``NULL_RESAMPLES`` samples drawn from the reference):
-#: a gate's ``min_samples`` is the smallest size (and the next one) that keeps it.
-CALIBRATION_SIZES = (10, 20, 30, 50, 100, 200, 500, 1000)
-MAX_FALSE_ALARM = 0.001
-NULL_RESAMPLES = 1000
 
 
 def quality_suite_from_reference(
@@ -73,6 +62,14 @@ def quality_suite_from_reference(
     person can review in a pull request and edit; ``load_suite`` reads it back identical.
     Thresholds are the reference's own values loosened by explicit tolerances, never the exact
     reference extremes (which would fail the next batch by chance).
+
+    Every share bound also allows for sampling at the sizes at hand: each gate keeps the
+    reference's counts (``calibration``: ``n`` values judged, ``k`` breaking the rule) and,
+    at check time, allows a batch of ``m`` rows as many breaks as chance allows at a
+    false-alarm level ``alpha / n_bounds`` (order statistics and beta-binomial or binomial
+    tails, see docs/quality.md), whenever that is more than the material tolerance. A batch
+    drawn like the reference therefore FAILs the suite with probability at most ``alpha``,
+    at any size.
 
     Parameters
     ----------
@@ -133,16 +130,20 @@ def quality_suite_from_reference(
         use it when the reference is the previous batch.
     target : str, optional
         The label column: adds :class:`ConflictingLabelsGate` (reference share plus
-        ``tolerance``) and, for a binary or numeric target, :class:`FeatureLeakageGate`
-        (default bound 0.95; the reference's own scores are not used, so a feature that
-        already leaks in the reference fails).
+        ``tolerance``) and, for a binary or numeric target, a non-blocking
+        :class:`FeatureLeakageGate` (leakage needs evidence beyond a strong score: a perfect
+        split, a score whose lower confidence bound exceeds 0.99, or a name derived from the
+        target's; the reference's own scores are not used, so a feature that already leaks
+        in the reference is reported).
     leakage : bool, default False
         Add :class:`TrainTestLeakageGate` (``reference`` = training set): the share of current
         rows found in the reference may be the reference's own duplicate share plus
         ``tolerance`` (what independent draws would show).
     alpha : float, default 0.01
-        False-alarm level of the statistic bounds together on data drawn like the reference,
-        in (0, 1): split evenly (Bonferroni) over them, each bound's ``level``.
+        False-alarm level of the whole suite on data drawn like the reference, in (0, 1):
+        split evenly (Bonferroni) over the suite's sampling bounds (each gate's ``alpha``)
+        and statistic bounds (each :class:`StatisticGate`'s ``confidence`` is ``1 - 2 *
+        level``).
     name : str, default "data quality"
         The suite's name.
 
@@ -170,17 +171,21 @@ def quality_suite_from_reference(
     --------
     >>> import pandas as pd
     >>> from mlgates import quality_suite_from_reference
-    >>> ref = pd.DataFrame({"age": [23, 35, 47, 59, 61] * 4,
-    ...                     "city": pd.Series(["Oslo", "Rome"] * 10, dtype="string")})
-    >>> suite = quality_suite_from_reference(ref, outliers=False)
+    >>> ref = pd.DataFrame({"age": [23, 35, 47, 59, 61] * 40,
+    ...                     "city": pd.Series(["Oslo", "Rome"] * 100, dtype="string")})
+    >>> suite = quality_suite_from_reference(ref, outliers=False, statistics=False)
     >>> [g.name for g in suite.gates]
     ['schema', 'row_count', 'missing_values', 'ranges', 'categories', 'duplicate_rows', 'constant_columns']
-    >>> suite.gates[3].bounds
-    {'age': {'min': 19, 'max': 65}}
-    >>> cur = pd.DataFrame({"age": [30, 70], "city": ["Oslo", "Rome"]})
+    >>> ranges = suite.gates[3]
+    >>> ranges.bounds, ranges.calibration, ranges.alpha
+    ({'age': {'min': 19, 'max': 65}}, {'age': {'n': 200, 'k': 0}}, 0.0014)
+    >>> cur = pd.DataFrame({"age": [30, 70, 41, 52, 80, 33, 90, 47], "city": ["Oslo", "Rome"] * 4})
     >>> v = suite.check(current=cur)
-    >>> v.status, v.children[3].findings[0].reason
-    (<Status.FAIL: 'fail'>, 'out_of_range')
+    >>> v.status
+    <Status.FAIL: 'fail'>
+    >>> print(v.children[3].findings[0].message)
+    age: 37.5% of values outside [19, 65] > 25.0% allowed (3 above; sampling bound: 2 of 8 at
+    false-alarm level 0.0014, reference 0 of 200)
     """
     reference = pandas_table(reference, _OWNER, "reference")  # polars/pyarrow converted
     _validate(reference, tolerance, range_margin, max_categories, new_categories, min_rows, target)
@@ -192,12 +197,14 @@ def quality_suite_from_reference(
     ref = reference
     n = len(ref)
     kinds = {c: column_kind(ref[c]) for c in ref.columns}
-    gates: list[Gate] = [
+    # Gates with sampling bounds are built by _Calibrated once every bound is counted, so that
+    # each gets its share alpha / n_bounds of the suite's false-alarm level.
+    pending: list[Gate | _Calibrated | StatisticBounds] = [
         SchemaGate(columns=dict(kinds), name="schema"),
         RowCountGate(min_rows=min_rows, name="row_count"),
     ]
     if min_row_ratio is not None or max_row_ratio is not None:
-        gates.append(
+        pending.append(
             RowCountGate(
                 min_rows=0,
                 compare_to="reference",
@@ -207,8 +214,15 @@ def quality_suite_from_reference(
             )
         )
 
-    missing = {c: _share(int(ref[c].isna().sum()) / n, tolerance) for c in ref.columns}
-    gates.append(MissingValuesGate(max_share=missing, name="missing_values"))
+    n_missing = {c: int(ref[c].isna().sum()) for c in ref.columns}
+    missing = {c: _share(n_missing[c] / n, tolerance) for c in ref.columns}
+    pending.append(
+        _Calibrated(
+            MissingValuesGate,
+            {"max_share": missing, "name": "missing_values"},
+            {c: _counts(n, k) for c, k in n_missing.items()},
+        )
+    )
 
     numeric_cols = [c for c in ref.columns if kinds[c] in ("integer", "float")]
     values = {c: ref[c].to_numpy(dtype="float64", na_value=np.nan) for c in numeric_cols}
@@ -217,10 +231,22 @@ def quality_suite_from_reference(
         c: _widen(finite[c], kinds[c] == "integer", range_margin) for c in numeric_cols if finite[c].size
     }
     if bounds:
-        gates.append(RangeGate(bounds=bounds, max_share_outside=range_outside_share, name="ranges"))
+        range_counts = {}
+        for c, b in bounds.items():
+            present = values[c][~np.isnan(values[c])]
+            below, above, _ = outside_counts(present, b["min"], b["max"])
+            range_counts[c] = _counts(present.size, below + above)
+        pending.append(
+            _Calibrated(
+                RangeGate,
+                {"bounds": bounds, "max_share_outside": range_outside_share, "name": "ranges"},
+                range_counts,
+            )
+        )
 
     allowed: dict[str, list[Any]] = {}
-    string_gates: list[Gate] = []
+    category_counts: dict[str, dict[str, Any]] = {}
+    string_gates: list[_Calibrated] = []
     for c in ref.columns:
         if kinds[c] not in ("string", "categorical", "boolean"):
             continue
@@ -231,31 +257,62 @@ def quality_suite_from_reference(
         if len(counts) <= max_categories and all(
             isinstance(v, (str, bool, int, np.bool_, np.integer)) for v in counts.index
         ):
-            allowed[c] = sorted((_plain(v) for v in counts.index), key=lambda v: (type(v).__name__, v))
+            pairs = sorted(
+                ((_plain(v), int(k)) for v, k in counts.items()), key=lambda p: (type(p[0]).__name__, p[0])
+            )
+            allowed[c] = [v for v, _ in pairs]
+            # rare categories make unseen ones likely: the gate tests on the pooled counts
+            category_counts[c] = {"n": int(counts.sum()), "counts": [k for _, k in pairs]}
         elif kinds[c] == "string":
             string_gates.append(_string_gate(ref[c], c, range_margin, tolerance))
     if allowed:
-        gates.append(
-            CategoryGate(
-                allowed=allowed, max_unknown_share=tolerance, on_new=new_categories, name="categories"
+        pending.append(
+            _Calibrated(
+                CategoryGate,
+                {
+                    "allowed": allowed,
+                    "max_unknown_share": tolerance,
+                    "on_new": new_categories,
+                    "name": "categories",
+                },
+                category_counts,
             )
         )
-    gates.extend(string_gates)
+    pending.extend(string_gates)
 
     unique = [c for c in ref.columns if kinds[c] in ("integer", "string") and _is_unique(ref[c])]
     if unique:
-        gates.append(UniqueGate(columns=unique, name="unique_keys"))
+        pending.append(
+            _Calibrated(
+                UniqueGate,
+                {"columns": unique, "name": "unique_keys"},
+                {c: _counts(int(ref[c].notna().sum()), 0) for c in unique},
+            )
+        )
 
-    dup_share = float(exact_duplicate_mask(ref).mean())
-    gates.append(DuplicateRowsGate(max_share=_share(dup_share, tolerance), name="duplicate_rows"))
+    n_dup = int(exact_duplicate_mask(ref).sum())
+    dup_share = n_dup / n
+    pending.append(
+        _Calibrated(
+            DuplicateRowsGate,
+            {"max_share": _share(dup_share, tolerance), "name": "duplicate_rows"},
+            {"rows": _counts(n, n_dup)},
+        )
+    )
 
     varying = [c for c in ref.columns if kinds[c] not in UNSUPPORTED_KINDS and _varies(ref[c], finite.get(c))]
     if varying:
-        gates.append(ConstantColumnGate(columns=varying, name="constant_columns"))
+        pending.append(
+            _Calibrated(
+                ConstantColumnGate,
+                {"columns": varying, "name": "constant_columns"},
+                {c: _off_mode(ref[c]) for c in varying},
+            )
+        )
 
     floats = [c for c in numeric_cols if kinds[c] == "float" and not np.isinf(values[c]).any()]
     if floats:
-        gates.append(InfiniteValuesGate(columns=floats, name="infinite_values"))
+        pending.append(InfiniteValuesGate(columns=floats, name="infinite_values"))
 
     objects = [
         c
@@ -263,11 +320,12 @@ def quality_suite_from_reference(
         if pd.api.types.is_object_dtype(ref[c].dtype) and ref[c].notna().any() and kinds[c] == "string"
     ]
     if objects:
-        gates.append(MixedTypesGate(columns=objects, name="mixed_types"))
+        pending.append(MixedTypesGate(columns=objects, name="mixed_types"))
 
     if outliers:
         shares: dict[str, float] = {}
         fences: dict[str, dict[str, float]] = {}
+        beyond: dict[str, dict[str, int]] = {}
         for c in numeric_cols:
             if (kinds[c] == "integer" and ref[c].nunique() <= 2) or finite[c].size < 10:
                 continue
@@ -275,19 +333,21 @@ def quality_suite_from_reference(
             if low == high:
                 continue
             low, high = _round_out(low, up=False), _round_out(high, up=True)
-            b, a, _ = outside_counts(values[c][~np.isnan(values[c])], low, high)
+            present = values[c][~np.isnan(values[c])]
+            n_low, n_high, _ = outside_counts(present, low, high)
             fences[c] = {"low": low, "high": high}
-            shares[c] = _share((a + b) / max(1, int((~np.isnan(values[c])).sum())), tolerance)
+            shares[c] = _share((n_low + n_high) / max(1, present.size), tolerance)
+            beyond[c] = _counts(present.size, n_low + n_high)
         if shares:
-            gates.append(OutlierGate(fences=fences, max_share=shares, name="outliers"))
+            pending.append(
+                _Calibrated(OutlierGate, {"fences": fences, "max_share": shares, "name": "outliers"}, beyond)
+            )
 
     # Gates learned from the reference's statistics. (Hook: the feature-feature correlation
     # gate of issue 20 is learned here too, from the same numeric columns.)
     if statistics:
         learned = [c for c in numeric_cols if c != target and not np.isinf(values[c]).any()]
-        columns = {c: finite[c] for c in learned}
-        level = _bound_level(alpha, 3 * len(columns))
-        gates.extend(_statistic_gates(columns, statistic_margin, level))
+        pending.append(StatisticBounds({c: finite[c] for c in learned}, statistic_margin))
 
     ordered = [
         c
@@ -295,18 +355,38 @@ def quality_suite_from_reference(
         if kinds[c] == "datetime" and ref[c].notna().sum() >= 3 and ref[c].dropna().is_monotonic_increasing
     ]
     if ordered:
-        gates.append(MonotonicGate(columns=ordered, name="monotonic"))
+        pending.append(MonotonicGate(columns=ordered, name="monotonic"))
 
     if target is not None:
         features = [c for c in ref.columns if c != target]
-        conflict = _conflict_share(ref, features, target)
-        gates.append(ConflictingLabelsGate(max_share=_share(conflict, tolerance), name="conflicting_labels"))
+        n_conflict = _conflict_rows(ref, features, target)
+        pending.append(
+            _Calibrated(
+                ConflictingLabelsGate,
+                {"max_share": _share(n_conflict / n, tolerance), "name": "conflicting_labels"},
+                {"rows": _counts(n, n_conflict)},
+            )
+        )
         y = ref[target].dropna()
         n_classes = y.nunique()
         if n_classes == 2 or (pd.api.types.is_numeric_dtype(y.dtype) and n_classes > 10):
-            gates.append(FeatureLeakageGate(name="feature_leakage"))
+            pending.append(FeatureLeakageGate(name="feature_leakage", blocking=False))
     if leakage:
-        gates.append(TrainTestLeakageGate(max_share=_share(dup_share, tolerance), name="train_test_leakage"))
+        pending.append(
+            _Calibrated(
+                TrainTestLeakageGate,
+                {"max_share": _share(dup_share, tolerance), "name": "train_test_leakage"},
+                {"rows": _counts(n, n_dup)},
+            )
+        )
+    n_bounds = sum(p.n_bounds for p in pending if isinstance(p, (_Calibrated, StatisticBounds)))
+    level = _level(alpha, n_bounds)
+    gates: list[Gate] = []
+    for p in pending:
+        if isinstance(p, StatisticBounds):
+            gates.extend(p.build(level))
+        else:
+            gates.append(p.build(level) if isinstance(p, _Calibrated) else p)
     return Suite(gates, name=name)
 
 
@@ -320,90 +400,6 @@ def _validate_learned(statistics: Any, margin: Any, min_ratio: Any, max_ratio: A
             raise parameter_error(_OWNER, pname, "a float in [0, inf) or None", value)
     if min_ratio is not None and max_ratio is not None and max_ratio < min_ratio:
         raise parameter_error(_OWNER, "max_row_ratio", f"a float >= min_row_ratio ({min_ratio})", max_ratio)
-
-
-def _bound_level(alpha: float, n_bounds: int) -> float:
-    """``alpha / n_bounds`` rounded down to two significant digits (a readable file)."""
-    x = alpha / max(n_bounds, 1)
-    exp = math.floor(math.log10(x)) - 1
-    return float(f"{math.floor(round(x / 10.0**exp, 9))}e{exp}")
-
-
-def _statistic_gates(columns: dict[str, np.ndarray], margin: float, level: float) -> list[Gate]:
-    """Bounds on the mean, standard deviation and median of each column (finite values):
-    the reference's own interval at :data:`REFERENCE_CONFIDENCE`, widened by ``margin``
-    reference standard deviations (mean, median) or the factor ``1 + margin`` (std).
-
-    Each gate judges with intervals at ``confidence = 1 - 2 * level``: a bound FAILs only when
-    the whole interval lies beyond it, and the data's own statistic lies within the bounds,
-    so a batch drawn like the reference FAILs a bound with probability at most ``level``
-    wherever the interval holds its level. Where it does not (small batches of skewed or
-    heavy-tailed columns), ``min_samples`` is calibrated under the null
-    (:func:`_calibrated_size`), and a column that needs more than the largest calibration
-    size is left out of that gate."""
-    rng = np.random.default_rng(0)
-    confidence = round(1 - 2 * level, 12)
-    bounds: dict[str, dict[str, dict[str, float]]] = {"mean": {}, "std": {}, "median": {}}
-    sizes: dict[str, dict[str, int]] = {"mean": {}, "std": {}, "median": {}}
-    for col, x in columns.items():
-        if x.size < MIN_ROWS_FOR_STATISTICS or pd.unique(x).size < 3:
-            continue
-        sd = float(x.std(ddof=1))
-        if not math.isfinite(sd) or sd == 0:
-            continue
-        pad = margin * sd
-        mean = mean_interval(x, REFERENCE_CONFIDENCE)
-        std = std_interval(x, REFERENCE_CONFIDENCE)
-        median = quantile_interval(x, 0.5, REFERENCE_CONFIDENCE)
-        candidates = {
-            "mean": (mean.low - pad, mean.high + pad),
-            "std": (std.low / (1 + margin), std.high * (1 + margin)),
-            "median": (median.low - pad, median.high + pad),
-        }
-        for stat, (low, high) in candidates.items():
-            low, high = _round_out(low, up=False), _round_out(high, up=True)
-            size = _calibrated_size(x, stat, low, high, confidence, rng)
-            if size is not None:
-                bounds[stat][col] = {"min": low, "max": high}
-                if size > DEFAULT_MIN_SAMPLES:
-                    sizes[stat][col] = size
-    out: list[Gate] = []
-    for stat, per_column in bounds.items():
-        if per_column:
-            kwargs: dict[str, Any] = {"min_samples": sizes[stat]} if sizes[stat] else {}
-            out.append(
-                StatisticGate(
-                    stat,
-                    bounds=per_column,
-                    confidence=confidence,
-                    on_insufficient="skip",
-                    name=f"statistics: {stat}",
-                    **kwargs,
-                )
-            )
-    return out
-
-
-def _calibrated_size(
-    x: np.ndarray, stat: str, low: float, high: float, confidence: float, rng: np.random.Generator
-) -> int | None:
-    """The smallest batch size of :data:`CALIBRATION_SIZES` at which (and at the next one) the
-    bound FAILs at most :data:`MAX_FALSE_ALARM` of samples drawn from the reference; None when
-    no size does (heavy tails, a column that is mostly one value)."""
-    rates: dict[int, float] = {}
-
-    def rate(n: int) -> float:
-        if n not in rates:
-            rates[n] = null_fail_rate(
-                x, stat, low, high, n, n_resamples=NULL_RESAMPLES, confidence=confidence, rng=rng
-            )
-        return rates[n]
-
-    for i, n in enumerate(CALIBRATION_SIZES):
-        following = CALIBRATION_SIZES[i + 1 : i + 2]
-        if rate(n) <= MAX_FALSE_ALARM and all(rate(m) <= MAX_FALSE_ALARM for m in following):
-            return n
-    return None
 
 
 def _validate(
@@ -451,17 +447,44 @@ def _validate(
         )
 
 
+class _Calibrated:
+    """A gate with sampling bounds, built once the suite's bounds are counted."""
+
+    def __init__(self, cls: type[Gate], params: dict[str, Any], calibration: dict[str, dict[str, int]]):
+        self.cls = cls
+        self.params = params
+        self.calibration = calibration
+        self.n_bounds = len(calibration)
+
+    def build(self, alpha: float) -> Gate:
+        return self.cls(**self.params, calibration=self.calibration, alpha=alpha)  # type: ignore[call-arg]
+
+
+def _counts(n: int, k: int) -> dict[str, int]:
+    return {"n": int(n), "k": int(k)}
+
+
+def _off_mode(series: pd.Series) -> dict[str, int]:
+    """Non-missing values, and how many of them differ from the most frequent one."""
+    try:
+        counts = series.value_counts(dropna=True)
+    except TypeError:  # unhashable objects
+        counts = series.dropna().astype(str).value_counts()
+    total = int(counts.sum())
+    return _counts(total, total - int(counts.iloc[0]) if total else 0)
+
+
+def _level(alpha: float, n_bounds: int) -> float:
+    """``alpha / n_bounds`` rounded down to two significant digits (a readable file)."""
+    x = alpha / max(n_bounds, 1)
+    exp = math.floor(math.log10(x)) - 1
+    mantissa = math.floor(round(x / 10.0**exp, 9))
+    return float(f"{mantissa}e{exp}")
+
+
 def _share(observed: float, tolerance: float) -> float:
     """observed + tolerance, rounded up to 4 decimals, capped at 1."""
     return min(1.0, math.ceil(round((observed + tolerance) * 1e4, 6)) / 1e4)
-
-
-def _round_out(x: float, up: bool) -> float:
-    if x == 0 or not math.isfinite(x):
-        return float(x)
-    digits = 6 - math.ceil(math.log10(abs(x)))
-    scale = 10.0**digits
-    return float((math.ceil if up else math.floor)(x * scale) / scale)
 
 
 def _widen(finite: np.ndarray, integer: bool, margin: float) -> dict[str, float]:
@@ -484,7 +507,7 @@ def _plain(v: Any) -> Any:
     return str(v)
 
 
-def _string_gate(series: pd.Series, col: str, margin: float, tolerance: float) -> StringGate:
+def _string_gate(series: pd.Series, col: str, margin: float, tolerance: float) -> _Calibrated:
     values = series.dropna()
     if not pd.api.types.is_string_dtype(values.dtype):
         values = values.astype(str)
@@ -492,15 +515,17 @@ def _string_gate(series: pd.Series, col: str, margin: float, tolerance: float) -
     lo, hi = int(lengths.min()), int(lengths.max())
     has_empty = bool((values == "").any())
     padded = bool((values != values.str.strip()).any())
-    return StringGate(
-        columns=[col],
-        min_length=math.floor(lo * (1 - margin)),
-        max_length=math.ceil(hi * (1 + margin)),
-        allow_empty=has_empty,
-        allow_padding=padded,
-        max_share=_share(0.0, tolerance),
-        name=f"strings: {col}",
-    )
+    params = {
+        "columns": [col],
+        "min_length": math.floor(lo * (1 - margin)),
+        "max_length": math.ceil(hi * (1 + margin)),
+        "allow_empty": has_empty,
+        "allow_padding": padded,
+        "max_share": _share(0.0, tolerance),
+        "name": f"strings: {col}",
+    }
+    # by construction no reference value breaks the rules learned from it
+    return _Calibrated(StringGate, params, {col: _counts(len(values), 0)})
 
 
 def _varies(series: pd.Series, finite: np.ndarray | None) -> bool:
@@ -515,12 +540,12 @@ def _is_unique(series: pd.Series) -> bool:
     return len(values) >= MIN_ROWS_FOR_UNIQUE and not bool(values.duplicated().any())
 
 
-def _conflict_share(ref: pd.DataFrame, features: list[str], target: str) -> float:
+def _conflict_rows(ref: pd.DataFrame, features: list[str], target: str) -> int:
     if not features:
-        return 0.0
+        return 0
     try:
         groups = ref.groupby(features, dropna=False, sort=False, observed=True)
         nun = groups[target].transform("nunique", dropna=False)
     except UNGROUPABLE:
         nun = ref.astype(str).groupby(features, sort=False, observed=True)[target].transform("nunique")
-    return float((nun > 1).mean())
+    return int((nun > 1).sum())
