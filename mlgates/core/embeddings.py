@@ -56,7 +56,9 @@ def _vectors(series: pd.Series, side: str, col: Any) -> tuple[np.ndarray, int]:
         try:
             arr = np.asarray(v, dtype="float64")
         except (TypeError, ValueError):
-            raise _bad(side, f"column {col!r} holds {type(v).__name__} values that are not vectors of numbers") from None
+            raise _bad(
+                side, f"column {col!r} holds {type(v).__name__} values that are not vectors of numbers"
+            ) from None
         if arr.ndim != 1:
             raise _bad(side, f"column {col!r} holds values of shape {arr.shape}; each row needs one vector")
         rows.append(arr)
@@ -108,7 +110,9 @@ def embedding_matrix(
     raw = ctx.require(side)
     if isinstance(raw, (np.ndarray, list)) and not isinstance(raw, pd.DataFrame):
         if columns is not None:
-            raise _bad(side, f"columns={columns!r} names table columns, but {side} is an array; pass columns=None")
+            raise _bad(
+                side, f"columns={columns!r} names table columns, but {side} is an array; pass columns=None"
+            )
         try:
             arr = np.asarray(raw, dtype="float64")
         except (TypeError, ValueError):
@@ -124,10 +128,17 @@ def embedding_matrix(
         if len(nested) == 1:
             columns = nested[0]
         else:
-            columns = [c for c in feats.columns if pd.api.types.is_numeric_dtype(feats[c].dtype)
-                       and not pd.api.types.is_bool_dtype(feats[c].dtype)]
+            columns = [
+                c
+                for c in feats.columns
+                if pd.api.types.is_numeric_dtype(feats[c].dtype)
+                and not pd.api.types.is_bool_dtype(feats[c].dtype)
+            ]
             if not columns:
-                raise _bad(side, "no column of vectors and no numeric column: name the embedding column(s) with columns=")
+                raise _bad(
+                    side,
+                    "no column of vectors and no numeric column: name the embedding column(s) with columns=",
+                )
     names = [columns] if isinstance(columns, (str, int)) else list(columns)
     gone = [c for c in names if c not in frame.columns]
     if gone:
@@ -162,7 +173,11 @@ def _holds_vectors(series: pd.Series) -> bool:
     if pa_type is not None:
         import pyarrow as pa
 
-        return bool(pa.types.is_list(pa_type) or pa.types.is_large_list(pa_type) or pa.types.is_fixed_size_list(pa_type))
+        return bool(
+            pa.types.is_list(pa_type)
+            or pa.types.is_large_list(pa_type)
+            or pa.types.is_fixed_size_list(pa_type)
+        )
     if dtype != object:
         return False
     for v in series:

@@ -54,8 +54,8 @@ def decide_domain(facts: DomainFacts) -> tuple[Status, str | None, str]:
 
 def describe_domain(facts: DomainFacts, outcome: str, what: str) -> str:
     """The sentence for one outcome, e.g. "review: drift detected: a TF-IDF classifier tells
-    the samples apart (ROC AUC 0.810, 95% interval 0.770-0.850; lower bound > 0.55)"."""
-    auc = f"ROC AUC {facts.auc:.3f}, {facts.confidence:.0%} interval {facts.ci_low:.3f}-{facts.ci_high:.3f}"
+    the samples apart (ROC AUC 0.810, 95% interval [0.770, 0.850]; lower bound > 0.55)"."""
+    auc = f"ROC AUC {facts.auc:.3f}, {facts.confidence:.0%} interval [{facts.ci_low:.3f}, {facts.ci_high:.3f}]"
     if outcome == "undefined":
         return f"{facts.subject}: the {what} gave no usable AUC"
     if outcome == "drift":
