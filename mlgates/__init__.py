@@ -28,21 +28,21 @@ if TYPE_CHECKING:  # static view of the lazy names (tests keep it in step with _
     from mlgates.fingerprints import TableFingerprint, fingerprint, fingerprint_table
     from mlgates.fingerprints.environment import capture_environment
     from mlgates.fingerprints.manifest import Manifest
-    from mlgates.gates.drift import DriftGate, MultivariateDriftGate
-    from mlgates.gates.drift.embedding import EmbeddingDriftGate
-    from mlgates.gates.drift.text import TextDriftGate
-    from mlgates.gates.fairness import DisparateImpactGate, FairnessGate
-    from mlgates.gates.fairness.proxy import ProxyGate
+    from mlgates.gates.drift import DriftGate, EmbeddingDriftGate, MultivariateDriftGate, TextDriftGate
+    from mlgates.gates.fairness import DisparateImpactGate, FairnessGate, ProxyGate
     from mlgates.gates.monitoring import AnytimeDriftGate, SequentialGate, Windowed
     from mlgates.gates.performance import BeatsBaselineGate, CalibrationGate, PerformanceGate
     from mlgates.gates.quality import (
         CategoryGate,
+        ClassBalanceGate,
         ConflictingLabelsGate,
         ConstantColumnGate,
+        CorrelationChangeGate,
         DuplicateRowsGate,
         FeatureLeakageGate,
         FreshnessGate,
         InfiniteValuesGate,
+        MissingSpellingsGate,
         MissingValuesGate,
         MixedTypesGate,
         MonotonicGate,
@@ -50,18 +50,13 @@ if TYPE_CHECKING:  # static view of the lazy names (tests keep it in step with _
         RangeGate,
         RowCountGate,
         SchemaGate,
+        SpecialCharactersGate,
         StringGate,
+        StringVariantsGate,
         TrainTestLeakageGate,
         UniqueGate,
         quality_suite_from_reference,
     )
-    from mlgates.gates.quality.balance import ClassBalanceGate
-    from mlgates.gates.quality.consistency import (
-        MissingSpellingsGate,
-        SpecialCharactersGate,
-        StringVariantsGate,
-    )
-    from mlgates.gates.quality.correlation import CorrelationChangeGate
     from mlgates.gates.reproducibility import DeterminismGate, ReproducibilityGate
     from mlgates.gates.security import (
         Allowlist,

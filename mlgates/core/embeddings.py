@@ -122,6 +122,13 @@ def embedding_matrix(
         keep = ~np.isnan(arr).any(axis=1)
         return _finite(arr[keep], side), int((~keep).sum()), "embedding"
     frame = ctx.frame(side)
+    dupes = frame.columns[frame.columns.duplicated()].unique().tolist()
+    if dupes:
+        raise InputError(
+            f"{side}: duplicate column names {dupes[:10]}: rename them so each column can be read",
+            reason="duplicate_columns",
+            subject=str(dupes[0]),
+        )
     if columns is None:
         feats = ctx.features(side)
         nested = [c for c in feats.columns if _holds_vectors(feats[c])]
@@ -167,6 +174,7 @@ def embedding_matrix(
 def _holds_vectors(series: pd.Series) -> bool:
     """An object or Arrow list column whose first non-missing value is a list, tuple or array."""
     import numpy as np
+    import pandas as pd
 
     dtype = series.dtype
     pa_type = getattr(dtype, "pyarrow_dtype", None)
@@ -178,7 +186,7 @@ def _holds_vectors(series: pd.Series) -> bool:
             or pa.types.is_large_list(pa_type)
             or pa.types.is_fixed_size_list(pa_type)
         )
-    if dtype != object:
+    if not pd.api.types.is_object_dtype(dtype):
         return False
     for v in series:
         if not _is_missing(v):

@@ -188,7 +188,9 @@ def cramers_v(a: np.ndarray, b: np.ndarray, *, bias_corrected: bool = True) -> f
     return _v_from_table(_table(a, b, int(a.max()) + 1, int(b.max()) + 1), bias_corrected)
 
 
-def _eta_from_sums(counts: np.ndarray, sums: np.ndarray, total: float, total_sq: float, adjusted: bool) -> float:
+def _eta_from_sums(
+    counts: np.ndarray, sums: np.ndarray, total: float, total_sq: float, adjusted: bool
+) -> float:
     keep = counts > 0
     counts, sums = counts[keep], sums[keep]
     n = float(counts.sum())

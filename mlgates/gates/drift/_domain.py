@@ -6,14 +6,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from mlgates.core.status import Status
 from mlgates.gates.drift.multivariate import _fold_ids
 
-__all__ = ["DomainFacts", "cross_fitted_scores", "decide_domain", "describe_domain"]
+__all__ = ["Decision", "DomainFacts", "cross_fitted_scores", "decide_domain", "describe_domain"]
+
+
+class Decision(NamedTuple):
+    """What a decision rule returns: the status, the reason code (None for PASS) and the
+    outcome (which rule decided, for the message)."""
+
+    status: Status
+    reason: str | None
+    outcome: str
 
 
 @dataclass(frozen=True)
@@ -32,40 +41,48 @@ class DomainFacts:
     n_cur: int
 
 
-def decide_domain(facts: DomainFacts) -> tuple[Status, str | None, str]:
+def decide_domain(facts: DomainFacts) -> Decision:
     """(status, reason, outcome). Drift when the interval's lower bound is above ``threshold``
     (the AUC is above it with the interval's confidence, not only by chance); WARN when above
     ``warn_threshold``; an undefined AUC is ERROR.
 
     >>> f = DomainFacts("text", 0.81, 0.77, 0.85, 0.55, None, 0.95, 500, 500)
     >>> decide_domain(f)
-    (<Status.FAIL: 'fail'>, 'drift_detected', 'drift')
+    Decision(status=<Status.FAIL: 'fail'>, reason='drift_detected', outcome='drift')
     >>> decide_domain(DomainFacts("text", 0.58, 0.52, 0.64, 0.55, None, 0.95, 500, 500))
-    (<Status.PASS: 'pass'>, None, 'no_drift')
+    Decision(status=<Status.PASS: 'pass'>, reason=None, outcome='no_drift')
     """
     if not np.isfinite(facts.ci_low):
-        return Status.ERROR, "undefined_statistic", "undefined"
+        return Decision(Status.ERROR, "undefined_statistic", "undefined")
     if facts.ci_low > facts.threshold:
-        return Status.FAIL, "drift_detected", "drift"
+        return Decision(Status.FAIL, "drift_detected", "drift")
     if facts.warn_threshold is not None and facts.ci_low > facts.warn_threshold:
-        return Status.WARN, "drift_detected", "warn"
-    return Status.PASS, None, "no_drift"
+        return Decision(Status.WARN, "drift_detected", "warn")
+    return Decision(Status.PASS, None, "no_drift")
 
 
 def describe_domain(facts: DomainFacts, outcome: str, what: str) -> str:
     """The sentence for one outcome, e.g. "review: drift detected: a TF-IDF classifier tells
     the samples apart (ROC AUC 0.810, 95% interval [0.770, 0.850]; lower bound > 0.55)"."""
-    auc = f"ROC AUC {facts.auc:.3f}, {facts.confidence:.0%} interval [{facts.ci_low:.3f}, {facts.ci_high:.3f}]"
+    auc = (
+        f"ROC AUC {facts.auc:.3f}, {facts.confidence:.0%} interval [{facts.ci_low:.3f}, {facts.ci_high:.3f}]"
+    )
     if outcome == "undefined":
         return f"{facts.subject}: the {what} gave no usable AUC"
     if outcome == "drift":
-        return f"{facts.subject}: drift detected: a {what} tells the samples apart ({auc}; lower bound > {facts.threshold:g})"
+        return (
+            f"{facts.subject}: drift detected: a {what} tells the samples apart ({auc}; "
+            f"lower bound > {facts.threshold:g})"
+        )
     if outcome == "warn":
         return (
             f"{facts.subject}: drift at warning level: a {what} tells the samples apart ({auc}; "
             f"lower bound > {facts.warn_threshold:g})"
         )
-    return f"{facts.subject}: no drift: a {what} cannot tell the samples apart ({auc}; lower bound <= {facts.threshold:g})"
+    return (
+        f"{facts.subject}: no drift: a {what} cannot tell the samples apart ({auc}; "
+        f"lower bound <= {facts.threshold:g})"
+    )
 
 
 def cross_fitted_scores(

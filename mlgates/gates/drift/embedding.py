@@ -23,30 +23,37 @@ from mlgates.core.params import (
 )
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates.drift._domain import DomainFacts, cross_fitted_scores, decide_domain, describe_domain
+from mlgates.gates.drift._domain import (
+    Decision,
+    DomainFacts,
+    cross_fitted_scores,
+    decide_domain,
+    describe_domain,
+)
 
 __all__ = ["EmbeddingDriftGate", "decide_pvalue"]
+
 
 _METHOD_NAMES = {"classifier": "domain_classifier", "mmd": "empirical_mmd", "mean_distance": "mean_distance"}
 #: The MMD kernel matrix is quadratic in the rows: each side is subsampled to this many.
 MMD_MAX_SAMPLES = 1000
 
 
-def decide_pvalue(pvalue: float, threshold: float, warn_threshold: float | None) -> tuple[Status, str | None, str]:
+def decide_pvalue(pvalue: float, threshold: float, warn_threshold: float | None) -> Decision:
     """(status, reason, outcome) of a p-value method: drift when ``pvalue < threshold``.
 
     >>> decide_pvalue(0.001, 0.01, None)
-    (<Status.FAIL: 'fail'>, 'drift_detected', 'drift')
+    Decision(status=<Status.FAIL: 'fail'>, reason='drift_detected', outcome='drift')
     >>> decide_pvalue(0.03, 0.01, 0.05)
-    (<Status.WARN: 'warn'>, 'drift_detected', 'warn')
+    Decision(status=<Status.WARN: 'warn'>, reason='drift_detected', outcome='warn')
     """
     if not np.isfinite(pvalue):
-        return Status.ERROR, "undefined_statistic", "undefined"
+        return Decision(Status.ERROR, "undefined_statistic", "undefined")
     if pvalue < threshold:
-        return Status.FAIL, "drift_detected", "drift"
+        return Decision(Status.FAIL, "drift_detected", "drift")
     if warn_threshold is not None and pvalue < warn_threshold:
-        return Status.WARN, "drift_detected", "warn"
-    return Status.PASS, None, "no_drift"
+        return Decision(Status.WARN, "drift_detected", "warn")
+    return Decision(Status.PASS, None, "no_drift")
 
 
 class EmbeddingDriftGate(Gate):
@@ -220,7 +227,16 @@ class EmbeddingDriftGate(Gate):
                 status,
                 reason="insufficient_samples",
                 message=msg,
-                findings=[Finding(subject, status, method=method, reason="insufficient_samples", message=msg, details=details)],
+                findings=[
+                    Finding(
+                        subject,
+                        status,
+                        method=method,
+                        reason="insufficient_samples",
+                        message=msg,
+                        details=details,
+                    )
+                ],
             )
         if self.method == "classifier":
             finding = self._classifier(subject, ref, cur, details)
@@ -250,7 +266,15 @@ class EmbeddingDriftGate(Gate):
         res = domain_auc(y, oof, confidence=self.confidence)
         thr = self._threshold()
         facts = DomainFacts(
-            subject, res.auc, res.ci_low, res.ci_high, thr, self.warn_threshold, self.confidence, len(ref), len(cur)
+            subject,
+            res.auc,
+            res.ci_low,
+            res.ci_high,
+            thr,
+            self.warn_threshold,
+            self.confidence,
+            len(ref),
+            len(cur),
         )
         status, reason, outcome = decide_domain(facts)
         details.update(
@@ -274,7 +298,9 @@ class EmbeddingDriftGate(Gate):
             details=details,
         )
 
-    def _pvalue_method(self, subject: str, ref: np.ndarray, cur: np.ndarray, details: dict[str, Any]) -> Finding:
+    def _pvalue_method(
+        self, subject: str, ref: np.ndarray, cur: np.ndarray, details: dict[str, Any]
+    ) -> Finding:
         from mlgates.stats.drift import empirical_mmd
         from mlgates.stats.embedding import mean_distance
 
@@ -294,11 +320,18 @@ class EmbeddingDriftGate(Gate):
             what = f"MMD^2 {stat:.4g}"
         else:
             dist = mean_distance(
-                ref, cur, n_resamples=self.n_resamples, confidence=self.confidence, random_state=self.random_state
+                ref,
+                cur,
+                n_resamples=self.n_resamples,
+                confidence=self.confidence,
+                random_state=self.random_state,
             )
             stat, p = dist.statistic, dist.pvalue
             details.update(
-                ci_low=dist.ci_low, ci_high=dist.ci_high, confidence=self.confidence, standardized=dist.standardized
+                ci_low=dist.ci_low,
+                ci_high=dist.ci_high,
+                confidence=self.confidence,
+                standardized=dist.standardized,
             )
             what = (
                 f"distance of the means {stat:.4g} ({self.confidence:.0%} interval {dist.ci_low:.4g}-"

@@ -159,7 +159,9 @@ class TextDriftGate(Gate):
         select_columns(cur, None)
         empty = [s for s, f in (("reference", ref), ("current", cur)) if len(f) == 0]
         if empty:
-            raise InputError(f"{' and '.join(empty)} has no rows: drift cannot be judged", reason="empty_input")
+            raise InputError(
+                f"{' and '.join(empty)} has no rows: drift cannot be judged", reason="empty_input"
+            )
         findings: list[Finding] = []
         explicit = self.columns is not None
         names = select_columns(cur, self.columns) if explicit else self._default_columns(ctx, ref, cur)
@@ -180,7 +182,9 @@ class TextDriftGate(Gate):
             bad = [k for k in kinds if k in UNSUPPORTED_KINDS]
             if bad:
                 series = ref[col] if kinds[0] in UNSUPPORTED_KINDS else cur[col]
-                findings.append(unsupported_dtype_finding(col, series, explicit=explicit, method="tfidf_classifier"))
+                findings.append(
+                    unsupported_dtype_finding(col, series, explicit=explicit, method="tfidf_classifier")
+                )
                 continue
             if any(k not in ("string", "categorical", "object") for k in kinds):
                 findings.append(
@@ -189,7 +193,7 @@ class TextDriftGate(Gate):
                         Status.ERROR,
                         method="tfidf_classifier",
                         reason="unsupported_dtype",
-                        message=f"{col}: {kinds[0]}/{kinds[1]} column is not text (TextDriftGate needs strings)",
+                        message=f"{col}: {kinds[0]}/{kinds[1]} column is not text (needs strings)",
                         details={"kind": kinds[1]},
                     )
                 )
@@ -262,7 +266,15 @@ class TextDriftGate(Gate):
 
         res = domain_auc(y, oof, confidence=self.confidence)
         facts = DomainFacts(
-            str(col), res.auc, res.ci_low, res.ci_high, self.threshold, self.warn_threshold, self.confidence, n_ref, n_cur
+            str(col),
+            res.auc,
+            res.ci_low,
+            res.ci_high,
+            self.threshold,
+            self.warn_threshold,
+            self.confidence,
+            n_ref,
+            n_cur,
         )
         status, reason, outcome = decide_domain(facts)
         details.update(
@@ -288,7 +300,9 @@ class TextDriftGate(Gate):
             details=details,
         )
 
-    def _fit_predict(self, texts: np.ndarray, y: np.ndarray, train: np.ndarray, test: np.ndarray) -> np.ndarray:
+    def _fit_predict(
+        self, texts: np.ndarray, y: np.ndarray, train: np.ndarray, test: np.ndarray
+    ) -> np.ndarray:
         vec = _vectorizer()
         try:
             xt = vec.fit_transform(texts[train])

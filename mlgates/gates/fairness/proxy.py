@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -26,10 +26,21 @@ from mlgates.gates._columns import (
     UNSUPPORTED_KINDS,
     column_kind,
     missing_column_hint,
+    select_columns,
     unsupported_dtype_finding,
 )
 
-__all__ = ["ProxyFacts", "ProxyGate", "decide_proxy"]
+__all__ = ["Decision", "ProxyFacts", "ProxyGate", "decide_proxy"]
+
+
+class Decision(NamedTuple):
+    """What a decision rule returns: the status, the reason code (None for PASS) and the
+    outcome (which rule decided, for the message)."""
+
+    status: Status
+    reason: str | None
+    outcome: str
+
 
 #: A numeric column with at most this many distinct values is encoded value by value; with
 #: more, by ``n_bins`` quantile bins.
@@ -52,25 +63,25 @@ class ProxyFacts:
     group: str | None = None
 
 
-def decide_proxy(facts: ProxyFacts, *, insufficient: Status) -> tuple[Status, str | None, str]:
+def decide_proxy(facts: ProxyFacts, *, insufficient: Status) -> Decision:
     """(status, reason, outcome): FAIL when the interval's lower bound is above ``max_score``,
     WARN when above ``warn_score``; a score above ``max_score`` whose interval still reaches it
     is ``insufficient_samples``; an undefined score is ERROR.
 
     >>> decide_proxy(ProxyFacts("zip", 0.93, 0.91, 0.95, 0.8, None, "ROC AUC"), insufficient=Status.WARN)
-    (<Status.FAIL: 'fail'>, 'proxy_score_exceeded', 'proxy')
+    Decision(status=<Status.FAIL: 'fail'>, reason='proxy_score_exceeded', outcome='proxy')
     >>> decide_proxy(ProxyFacts("age", 0.52, 0.48, 0.56, 0.8, None, "ROC AUC"), insufficient=Status.WARN)
-    (<Status.PASS: 'pass'>, None, 'no_proxy')
+    Decision(status=<Status.PASS: 'pass'>, reason=None, outcome='no_proxy')
     """
     if not (np.isfinite(facts.score) and np.isfinite(facts.ci_low)):
-        return Status.ERROR, "undefined_statistic", "undefined"
+        return Decision(Status.ERROR, "undefined_statistic", "undefined")
     if facts.ci_low > facts.max_score:
-        return Status.FAIL, "proxy_score_exceeded", "proxy"
+        return Decision(Status.FAIL, "proxy_score_exceeded", "proxy")
     if facts.warn_score is not None and facts.ci_low > facts.warn_score:
-        return Status.WARN, "proxy_score_exceeded", "warn"
+        return Decision(Status.WARN, "proxy_score_exceeded", "warn")
     if facts.score > facts.max_score:
-        return insufficient, "insufficient_samples", "inconclusive"
-    return Status.PASS, None, "no_proxy"
+        return Decision(insufficient, "insufficient_samples", "inconclusive")
+    return Decision(Status.PASS, None, "no_proxy")
 
 
 def _describe(f: ProxyFacts, outcome: str, confidence: float) -> str:
@@ -79,11 +90,11 @@ def _describe(f: ProxyFacts, outcome: str, confidence: float) -> str:
     if outcome == "undefined":
         return f"{f.subject}: the score is undefined"
     if outcome == "proxy":
-        return f"{f.subject}: predicts the sensitive attribute ({value}; lower bound > max_score {f.max_score:g})"
+        return f"{f.subject}: predicts the sensitive attribute ({value}; lower bound > {f.max_score:g})"
     if outcome == "warn":
-        return f"{f.subject}: predicts the sensitive attribute ({value}; lower bound > warn_score {f.warn_score:g})"
+        return f"{f.subject}: may predict the sensitive attribute ({value}; lower bound > {f.warn_score:g})"
     if outcome == "inconclusive":
-        return f"{f.subject}: {value}: above max_score {f.max_score:g}, but the interval reaches it (too few rows)"
+        return f"{f.subject}: {value}: above {f.max_score:g}, but the interval reaches it (too few rows)"
     return f"{f.subject}: {value} (lower bound <= max_score {f.max_score:g})"
 
 
@@ -261,13 +272,14 @@ class ProxyGate(Gate):
 
     def _check(self, ctx: CheckContext) -> Verdict:
         frame = ctx.frame("current")
+        select_columns(frame, None)  # duplicate names are an InputError naming them
         groups = inputs.groups(ctx, self.sensitive_features, "drop")
         sizes = np.bincount(groups.codes, minlength=groups.n_groups)
         eligible = np.flatnonzero(
             (sizes >= self.min_group_size) & (groups.codes.size - sizes >= self.min_group_size)
         )
         explicit = self.columns is not None
-        if explicit:
+        if self.columns is not None:
             names = [self.columns] if isinstance(self.columns, str) else list(self.columns)
         else:
             names = [c for c in ctx.features("current").columns if str(c) not in groups.names]
@@ -297,7 +309,7 @@ class ProxyGate(Gate):
                         Status.ERROR,
                         method=_METHOD[self.method],
                         reason="missing_column",
-                        message=f"{col}: column not found in current{missing_column_hint(col, frame.columns)}",
+                        message=f"{col}: not found in current{missing_column_hint(col, frame.columns)}",
                     )
                 )
                 continue
@@ -363,7 +375,7 @@ class ProxyGate(Gate):
         judged = eligible[:1] if groups.n_groups == 2 else eligible
         level = 1.0 - (1.0 - self.confidence) / len(judged)
         per_group = {}
-        best = (float("nan"), float("nan"), float("nan"), None)
+        best: tuple[float, float, float, str | None] = (float("nan"), float("nan"), float("nan"), None)
         for g in judged:
             res = domain_auc((groups.codes == g).astype(int), probs[:, g], confidence=level)
             per_group[groups.subject(int(g))] = round(res.auc, 4)

@@ -4,7 +4,7 @@ with exact binomial intervals so that a small sample is not called imbalanced by
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,17 @@ from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import share_text
 from mlgates.gates.quality._common import frame_or_error, plain_value
 
-__all__ = ["BalanceFacts", "ClassBalanceGate", "clopper_pearson", "decide_balance"]
+__all__ = ["BalanceFacts", "ClassBalanceGate", "Decision", "clopper_pearson", "decide_balance"]
+
+
+class Decision(NamedTuple):
+    """What a decision rule returns: the status, the reason code (None for PASS) and the
+    outcome (which rule decided, for the message)."""
+
+    status: Status
+    reason: str | None
+    outcome: str
+
 
 #: A target with more classes than this is not a classification target for this gate.
 MAX_CLASSES = 50
@@ -57,15 +67,15 @@ class BalanceFacts:
     is_minimum: bool
 
 
-def decide_balance(facts: BalanceFacts, *, insufficient: Status) -> tuple[Status, str | None, str]:
+def decide_balance(facts: BalanceFacts, *, insufficient: Status) -> Decision:
     """(status, reason, outcome): FAIL when the whole interval is beyond the bound; the status
     of ``on_insufficient`` (``insufficient_samples``) when only the estimate is; else PASS.
 
     >>> f = BalanceFacts("y=1", 0.05, 0.02, 0.09, 0.1, True)
     >>> decide_balance(f, insufficient=Status.WARN)
-    (<Status.FAIL: 'fail'>, 'class_share_exceeded', 'beyond')
+    Decision(status=<Status.FAIL: 'fail'>, reason='class_share_exceeded', outcome='beyond')
     >>> decide_balance(BalanceFacts("y=1", 0.05, 0.01, 0.2, 0.1, True), insufficient=Status.WARN)
-    (<Status.WARN: 'warn'>, 'insufficient_samples', 'inconclusive')
+    Decision(status=<Status.WARN: 'warn'>, reason='insufficient_samples', outcome='inconclusive')
     """
     if facts.is_minimum:
         beyond, point = facts.ci_high < facts.bound, facts.value < facts.bound
@@ -74,21 +84,22 @@ def decide_balance(facts: BalanceFacts, *, insufficient: Status) -> tuple[Status
         beyond, point = facts.ci_low > facts.bound, facts.value > facts.bound
         reason = "class_ratio_exceeded"
     if beyond:
-        return Status.FAIL, reason, "beyond"
+        return Decision(Status.FAIL, reason, "beyond")
     if point:
-        return insufficient, "insufficient_samples", "inconclusive"
-    return Status.PASS, None, "within"
+        return Decision(insufficient, "insufficient_samples", "inconclusive")
+    return Decision(Status.PASS, None, "within")
 
 
 def _describe(facts: BalanceFacts, outcome: str, confidence: float) -> str:
     level = f"{confidence:.0%} interval"
     if facts.is_minimum:
-        value = f"{share_text(facts.value)} of labels ({level} {share_text(facts.ci_low)}-{share_text(facts.ci_high)})"
+        ci = f"{share_text(facts.ci_low)}-{share_text(facts.ci_high)}"
+        value = f"{share_text(facts.value)} of labels ({level} {ci})"
         bound = f"min_share {share_text(facts.bound)}"
         if outcome == "beyond":
             return f"{facts.subject}: {value} < {bound}"
         if outcome == "inconclusive":
-            return f"{facts.subject}: {value}: below {bound}, but the interval reaches it (too few labels to tell)"
+            return f"{facts.subject}: {value}: below {bound}, but the interval reaches it (too few labels)"
         return f"{facts.subject}: {value} >= {bound}"
     value = f"largest/smallest class {facts.value:.2f} ({level} {facts.ci_low:.2f}-{facts.ci_high:.2f})"
     if outcome == "beyond":
@@ -170,7 +181,11 @@ class ClassBalanceGate(Gate):
     def _validate_params(self) -> None:
         if self.min_share is None and self.max_ratio is None:
             raise parameter_error(
-                "ClassBalanceGate", "min_share", "set (or max_ratio set)", None, "set min_share=0.05 or max_ratio=10."
+                "ClassBalanceGate",
+                "min_share",
+                "set (or max_ratio set)",
+                None,
+                "set min_share=0.05 or max_ratio=10.",
             )
 
     def required_inputs(self) -> tuple[str, ...]:
@@ -180,7 +195,9 @@ class ClassBalanceGate(Gate):
         frame_or_error(ctx)
         raw = inputs.labels(ctx, "current", on_missing="keep")
         if raw.ndim != 1 or len(raw) != len(ctx.frame("current")):
-            raise InputError("target: one label per row of current is needed", reason="invalid_input", subject="target")
+            raise InputError(
+                "target: one label per row of current is needed", reason="invalid_input", subject="target"
+            )
         labels = pd.Series(raw)
         present = np.asarray(labels.notna(), dtype=bool)
         n_missing = int((~present).sum())
@@ -215,13 +232,17 @@ class ClassBalanceGate(Gate):
         if self.min_share is not None:
             for cls, k in zip(counts.index, counts.to_numpy()):
                 lo, hi = clopper_pearson(int(k), n, self.confidence)
-                facts = BalanceFacts(f"{name}={plain_value(cls)}", int(k) / n, lo, hi, float(self.min_share), True)
+                facts = BalanceFacts(
+                    f"{name}={plain_value(cls)}", int(k) / n, lo, hi, float(self.min_share), True
+                )
                 findings.append(self._finding(facts, insufficient, {"count": int(k), "n_labels": n}))
         if self.max_ratio is not None:
             big, small = int(counts.iloc[0]), int(counts.iloc[-1])
             lo, hi = clopper_pearson(big, big + small, self.confidence)
             ratio_ci = (lo / (1 - lo), hi / (1 - hi) if hi < 1 else float("inf"))
-            facts = BalanceFacts(str(name), big / small, ratio_ci[0], ratio_ci[1], float(self.max_ratio), False)
+            facts = BalanceFacts(
+                str(name), big / small, ratio_ci[0], ratio_ci[1], float(self.max_ratio), False
+            )
             details = {
                 "largest_class": plain_value(counts.index[0]),
                 "smallest_class": plain_value(counts.index[-1]),

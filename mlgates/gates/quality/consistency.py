@@ -375,7 +375,8 @@ class MissingSpellingsGate(_StringShareGate):
 
     def _judge(self, series: pd.Series, col: Any, limit: float) -> Finding:
         tokens = {
-            s.strip().casefold() for s in (DEFAULT_MISSING_SPELLINGS if self.spellings is None else self.spellings)
+            s.strip().casefold()
+            for s in (DEFAULT_MISSING_SPELLINGS if self.spellings is None else self.spellings)
         }
         n = len(series)
         n_missing = int(missing_mask(series).sum())
@@ -446,6 +447,13 @@ class SpecialCharactersGate(_StringShareGate):
         found = _counted(values, _is_special)
         n_bad = sum(c for _, c in found)
         facts = ShareFacts(
-            str(col), n_bad, len(values), limit, "special-character-only values", tuple(_short(v) for v, _ in found)
+            str(col),
+            n_bad,
+            len(values),
+            limit,
+            "special-character-only values",
+            tuple(_short(v) for v, _ in found),
         )
-        return self._finding(facts, {"values": [{"value": _short(v), "count": c} for v, c in found[:MAX_GROUPS]]})
+        return self._finding(
+            facts, {"values": [{"value": _short(v), "count": c} for v, c in found[:MAX_GROUPS]]}
+        )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import combinations
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,7 @@ import pandas as pd
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import ON_INSUFFICIENT, MAX_RESAMPLES, Interval, Options, insufficient_status
+from mlgates.core.params import MAX_RESAMPLES, ON_INSUFFICIENT, Interval, Options, insufficient_status
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import (
@@ -25,7 +26,17 @@ from mlgates.gates._columns import (
 )
 from mlgates.gates.quality._common import UNGROUPABLE, absent, frame_or_error, unsupported
 
-__all__ = ["ChangeFacts", "CorrelationChangeGate", "decide_change"]
+__all__ = ["ChangeFacts", "CorrelationChangeGate", "Decision", "decide_change"]
+
+
+class Decision(NamedTuple):
+    """What a decision rule returns: the status, the reason code (None for PASS) and the
+    outcome (which rule decided, for the message)."""
+
+    status: Status
+    reason: str | None
+    outcome: str
+
 
 _NUMERIC = ("integer", "float")
 _CATEGORICAL = ("string", "categorical", "boolean")
@@ -57,7 +68,7 @@ class ChangeFacts:
         return self.current - self.reference
 
 
-def decide_change(facts: ChangeFacts, *, insufficient: Status) -> tuple[Status, str | None, str]:
+def decide_change(facts: ChangeFacts, *, insufficient: Status) -> Decision:
     """(status, reason, outcome). Significant and material: FAIL when ``|change| > max_change``
     and the Holm-adjusted p-value ``< alpha``; a material change that is not significant
     passes (outcome ``not_significant``); fewer than ``min_samples`` complete rows on a side
@@ -65,17 +76,17 @@ def decide_change(facts: ChangeFacts, *, insufficient: Status) -> tuple[Status, 
 
     >>> f = ChangeFacts("a ~ b", "spearman", 0.6, 0.1, -0.6, -0.4, 1e-9, 500, 500, 0.2, 0.01, 30)
     >>> decide_change(f, insufficient=Status.WARN)
-    (<Status.FAIL: 'fail'>, 'correlation_change_exceeded', 'changed')
+    Decision(status=<Status.FAIL: 'fail'>, reason='correlation_change_exceeded', outcome='changed')
     """
     if min(facts.n_reference, facts.n_current) < facts.min_samples:
-        return insufficient, "insufficient_samples", "insufficient"
+        return Decision(insufficient, "insufficient_samples", "insufficient")
     if not (np.isfinite(facts.change) and np.isfinite(facts.pvalue)):
-        return Status.ERROR, "undefined_statistic", "undefined"
+        return Decision(Status.ERROR, "undefined_statistic", "undefined")
     if abs(facts.change) > facts.max_change:
         if facts.pvalue < facts.alpha:
-            return Status.FAIL, "correlation_change_exceeded", "changed"
-        return Status.PASS, None, "not_significant"
-    return Status.PASS, None, "within"
+            return Decision(Status.FAIL, "correlation_change_exceeded", "changed")
+        return Decision(Status.PASS, None, "not_significant")
+    return Decision(Status.PASS, None, "within")
 
 
 def _describe(f: ChangeFacts, outcome: str) -> str:
@@ -220,19 +231,34 @@ class CorrelationChangeGate(Gate):
         explicit = self.columns is not None
         names = self._names(ctx, ref, cur, findings)
         rng = np.random.default_rng(self.random_state)
-        r = ref.iloc[np.sort(rng.choice(len(ref), self.subsample, replace=False))] if len(ref) > self.subsample else ref
-        c = cur.iloc[np.sort(rng.choice(len(cur), self.subsample, replace=False))] if len(cur) > self.subsample else cur
+        r = (
+            ref.iloc[np.sort(rng.choice(len(ref), self.subsample, replace=False))]
+            if len(ref) > self.subsample
+            else ref
+        )
+        c = (
+            cur.iloc[np.sort(rng.choice(len(cur), self.subsample, replace=False))]
+            if len(cur) > self.subsample
+            else cur
+        )
         columns: dict[str, _Column] = {}
         for col in names:
             kr, kc = column_kind(r[col]), column_kind(c[col])
             if kr in UNSUPPORTED_KINDS or kc in UNSUPPORTED_KINDS:
                 series = r[col] if kr in UNSUPPORTED_KINDS else c[col]
-                findings.append(unsupported_dtype_finding(col, series, explicit=explicit, method="association"))
+                findings.append(
+                    unsupported_dtype_finding(col, series, explicit=explicit, method="association")
+                )
                 continue
             fam = {_family(kr), _family(kc)}
             if None in fam:
                 findings.append(
-                    unsupported(col, kr if _family(kr) is None else kc, "a numeric or categorical column", "association")
+                    unsupported(
+                        col,
+                        kr if _family(kr) is None else kc,
+                        "a numeric or categorical column",
+                        "association",
+                    )
                 )
                 continue
             if len(fam) > 1:
@@ -242,11 +268,11 @@ class CorrelationChangeGate(Gate):
                         Status.ERROR,
                         method="association",
                         reason="kind_mismatch",
-                        message=f"{col}: {kr} in reference but {kc} in current; its associations cannot be compared",
+                        message=f"{col}: {kr} in reference but {kc} in current; associations not comparable",
                     )
                 )
                 continue
-            encoded = _encode(r[col], c[col], fam.pop())
+            encoded = _encode(r[col], c[col], str(fam.pop()))
             if encoded is None:
                 findings.append(unsupported(col, "object", "hashable values", "association"))
                 continue
@@ -296,11 +322,13 @@ class CorrelationChangeGate(Gate):
             metrics={
                 "max_abs_change": max(changes) if changes else float("nan"),
                 "n_pairs": len(facts),
-                "n_pairs_failed": sum(x.status is Status.FAIL for x in findings),
+                "n_failed_pairs": sum(x.status is Status.FAIL for x in findings),
             },
         )
 
-    def _names(self, ctx: CheckContext, ref: pd.DataFrame, cur: pd.DataFrame, findings: list[Finding]) -> list[Any]:
+    def _names(
+        self, ctx: CheckContext, ref: pd.DataFrame, cur: pd.DataFrame, findings: list[Finding]
+    ) -> list[Any]:
         if self.columns is not None:
             listed = [self.columns] if isinstance(self.columns, str) else list(self.columns)
             out = []
@@ -356,7 +384,7 @@ class CorrelationChangeGate(Gate):
             elif ca.kind == cb.kind == "categorical":
                 x, y, s = ca.values[ok], cb.values[ok], side[ok]
                 res = permutation_change(
-                    lambda m, x=x, y=y: cramers_v(x[m], y[m]),
+                    partial(_on_rows, cramers_v, x, y),
                     s,
                     n_resamples=self.n_resamples,
                     random_state=self.random_state,
@@ -365,7 +393,7 @@ class CorrelationChangeGate(Gate):
                 cat, num = (ca, cb) if ca.kind == "categorical" else (cb, ca)
                 x, y, s = cat.values[ok], num.values[ok], side[ok]
                 res = permutation_change(
-                    lambda m, x=x, y=y: correlation_ratio(x[m], y[m]),
+                    partial(_on_rows, correlation_ratio, x, y),
                     s,
                     n_resamples=self.n_resamples,
                     random_state=self.random_state,
@@ -399,6 +427,12 @@ class CorrelationChangeGate(Gate):
         if a.kind == b.kind == "numeric":
             return self.method
         return "cramers_v" if a.kind == b.kind == "categorical" else "correlation_ratio"
+
+
+def _on_rows(
+    fn: Callable[[np.ndarray, np.ndarray], float], x: np.ndarray, y: np.ndarray, mask: np.ndarray
+) -> float:
+    return fn(x[mask], y[mask])
 
 
 def _family(kind: str) -> str | None:
