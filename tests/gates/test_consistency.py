@@ -66,7 +66,9 @@ def test_numeric_column_listed_is_unsupported():
 
 # -- missing spellings --------------------------------------------------------------------------
 def test_missing_spellings_counted_case_insensitively_with_real_missing_recorded():
-    df = pd.DataFrame({"c": ["a", " N/A ", "NULL", "none", "", "-", "?", "NaN", None, np.nan, "b", "nothing"]})
+    df = pd.DataFrame(
+        {"c": ["a", " N/A ", "NULL", "none", "", "-", "?", "NaN", None, np.nan, "b", "nothing"]}
+    )
     f = MissingSpellingsGate().check(current=df).findings[0]
     assert f.status is Status.FAIL and f.reason == "missing_spelling_share_exceeded"
     assert f.details["n_offending"] == 7  # ' N/A ', 'NULL', 'none', '', '-', '?', 'NaN'
@@ -149,9 +151,9 @@ def test_class_balance_ratio_and_multiclass():
 def test_class_balance_bad_targets():
     df = pd.DataFrame({"y": [1] * 10, "z": np.linspace(0, 1, 10) + 0.05, "m": [np.nan] * 10})
     assert ClassBalanceGate().check(current=df, target="y").reason == "one_class_target"
-    assert ClassBalanceGate().check(current=pd.DataFrame({"z": np.linspace(0, 1, 50) + 0.01}), target="z").reason == (
-        "unsupported_target"
-    )
+    assert ClassBalanceGate().check(
+        current=pd.DataFrame({"z": np.linspace(0, 1, 50) + 0.01}), target="z"
+    ).reason == ("unsupported_target")
     assert ClassBalanceGate().check(current=df, target="m").reason == "all_missing"
     with pytest.raises(ParameterError, match="min_share"):
         ClassBalanceGate(min_share=None, max_ratio=None).validate()
@@ -167,10 +169,16 @@ def test_missing_labels_are_left_out_and_counted():
     ("facts", "expected"),
     [
         (BalanceFacts("s", 0.05, 0.03, 0.08, 0.1, True), (Status.FAIL, "class_share_exceeded", "beyond")),
-        (BalanceFacts("s", 0.05, 0.01, 0.15, 0.1, True), (Status.WARN, "insufficient_samples", "inconclusive")),
+        (
+            BalanceFacts("s", 0.05, 0.01, 0.15, 0.1, True),
+            (Status.WARN, "insufficient_samples", "inconclusive"),
+        ),
         (BalanceFacts("s", 0.12, 0.08, 0.16, 0.1, True), (Status.PASS, None, "within")),
         (BalanceFacts("r", 12.0, 11.0, 13.0, 10.0, False), (Status.FAIL, "class_ratio_exceeded", "beyond")),
-        (BalanceFacts("r", 12.0, 8.0, 16.0, 10.0, False), (Status.WARN, "insufficient_samples", "inconclusive")),
+        (
+            BalanceFacts("r", 12.0, 8.0, 16.0, 10.0, False),
+            (Status.WARN, "insufficient_samples", "inconclusive"),
+        ),
         (BalanceFacts("r", 9.0, 7.0, 11.0, 10.0, False), (Status.PASS, None, "within")),
     ],
 )

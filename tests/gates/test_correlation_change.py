@@ -44,7 +44,9 @@ def test_cramers_v_matches_scipy_and_the_bias_correction():
     b = (a + rng.integers(0, 2, 500)) % 3
     table = np.zeros((4, 3), dtype=np.int64)
     np.add.at(table, (a, b), 1)
-    assert cramers_v(a, b, bias_corrected=False) == pytest.approx(association(table, method="cramer"), abs=1e-12)
+    assert cramers_v(a, b, bias_corrected=False) == pytest.approx(
+        association(table, method="cramer"), abs=1e-12
+    )
     chi2 = chi2_contingency(table, correction=False)[0]
     n, r, k = 500, 4, 3
     phi2 = max(0.0, chi2 / n - (k - 1) * (r - 1) / (n - 1))
@@ -142,7 +144,9 @@ def test_categorical_and_mixed_pairs():
 
 def test_constant_missing_and_mismatched_columns():
     rng = np.random.default_rng(6)
-    ref = pd.DataFrame({"a": rng.normal(size=100), "b": rng.normal(size=100), "k": 1.0, "h": rng.normal(size=100)})
+    ref = pd.DataFrame(
+        {"a": rng.normal(size=100), "b": rng.normal(size=100), "k": 1.0, "h": rng.normal(size=100)}
+    )
     cur = ref.assign(h=1.0, b=np.where(np.arange(100) < 80, np.nan, ref["b"]))
     v = CorrelationChangeGate().check(reference=ref, current=cur)
     by = {f.subject: f for f in v.findings}
@@ -158,7 +162,9 @@ def test_constant_missing_and_mismatched_columns():
 
 def test_text_like_columns_stay_out_of_the_default_selection():
     rng = np.random.default_rng(7)
-    ref = pd.DataFrame({"id": [f"u{i}" for i in range(300)], "x": rng.normal(size=300), "y": rng.normal(size=300)})
+    ref = pd.DataFrame(
+        {"id": [f"u{i}" for i in range(300)], "x": rng.normal(size=300), "y": rng.normal(size=300)}
+    )
     v = CorrelationChangeGate().check(reference=ref, current=ref.copy())
     assert [f.subject for f in v.findings] == ["x ~ y"] and v.status is Status.PASS
 
@@ -211,7 +217,11 @@ def test_p_values_hold_their_level_under_the_null():
         c = np.where(x > 0, "a", "b")
         d = np.where(y + rng.normal(size=2 * n) > 0, "u", "v")
         frame = pd.DataFrame({"x": x, "y": y, "c": c, "d": d})
-        for cols, measure in ((["x", "y"], "spearman"), (["c", "d"], "cramers_v"), (["c", "y"], "correlation_ratio")):
+        for cols, measure in (
+            (["x", "y"], "spearman"),
+            (["c", "d"], "cramers_v"),
+            (["c", "y"], "correlation_ratio"),
+        ):
             v = CorrelationChangeGate(columns=cols, n_resamples=100, random_state=i).check(
                 reference=frame.iloc[:n], current=frame.iloc[n:]
             )
