@@ -187,8 +187,8 @@ def test_change_decision_table(change, p, n, expected):
 @pytest.mark.slow
 def test_random_splits_of_adult_pass_at_least_99_percent():
     """Null calibration: random halves of real data (numeric, categorical and mixed pairs, with
-    real dependence between the columns) pass in at least 99 of 100 splits, at 600 and 4,000
-    rows per side."""
+    real dependence between the columns) pass in at least 49 of 50 splits, at 600 and 4,000
+    rows per side; the rate is printed (`pytest -m slow -s`)."""
     adult = load_adult()
     cols = ["age", "education_num", "hours_per_week", "sex", "race", "workclass", "marital_status"]
     data = adult[cols]
@@ -200,6 +200,7 @@ def test_random_splits_of_adult_pass_at_least_99_percent():
                 reference=sample.iloc[:n], current=sample.iloc[n:]
             )
             failed += v.status is Status.FAIL
+        print(f"CorrelationChangeGate null pass rate (Adult, 21 pairs), {n} rows per side: {50 - failed}/50")
         assert failed <= 1, (n, failed)
 
 
@@ -226,5 +227,6 @@ def test_p_values_hold_their_level_under_the_null():
                 reference=frame.iloc[:n], current=frame.iloc[n:]
             )
             counts[measure] += v.findings[0].pvalue < 0.05
+    print(f"CorrelationChangeGate raw p < 0.05 under the null, of {sims}: {counts}")
     for measure, hits in counts.items():
         assert hits / sims < 0.10, (measure, hits)

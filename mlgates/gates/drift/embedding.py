@@ -173,6 +173,20 @@ class EmbeddingDriftGate(Gate):
         self.random_state = random_state
 
     def _validate_params(self) -> None:
+        if self.method != "classifier":
+            # a permutation p-value is at least 1 / (n_resamples + 1): with too few resamples
+            # no drift, however large, could ever go below the level (a silent PASS)
+            floor = 1.0 / (self.n_resamples + 1)
+            if floor >= self._threshold():
+                need = int(np.ceil(1.0 / self._threshold()))
+                raise parameter_error(
+                    "EmbeddingDriftGate",
+                    "n_resamples",
+                    f"large enough that the smallest p-value 1 / (n_resamples + 1) is below "
+                    f"threshold={self._threshold():g} with method={self.method!r}",
+                    self.n_resamples,
+                    f"use n_resamples >= {need} (the default 200 suits threshold 0.01), or raise threshold.",
+                )
         if self.method == "classifier":
             for pname in ("threshold", "warn_threshold"):
                 value = getattr(self, pname)

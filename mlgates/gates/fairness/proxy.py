@@ -161,7 +161,8 @@ class ProxyGate(Gate):
     ``method="auc"`` (default)
         The ROC AUC of those shares for membership of each group (one group against the
         rest; with two groups, one AUC), with DeLong's interval (Bonferroni over the groups).
-        The feature's score is the largest AUC; 0.5 means no information.
+        The feature's score is the AUC of the group whose interval has the highest lower bound
+        (every group's AUC is in the details); 0.5 means no information.
     ``method="mutual_info"``
         The normalized mutual information of feature and attribute, estimated out of fold:
         ``1 - cross-entropy / H(attribute)`` (the uncertainty coefficient, 0: no information,
@@ -382,9 +383,11 @@ class ProxyGate(Gate):
             if not np.isfinite(best[1]) or res.ci_low > best[1]:
                 best = (res.auc, res.ci_low, res.ci_high, groups.subject(int(g)))
         details["group_auc"] = dict(sorted(per_group.items(), key=lambda kv: -kv[1])[:10])
-        score = max(per_group.values()) if per_group else float("nan")
+        # the score, its interval and the group named are one group's: the one whose lower
+        # bound decides (a small group's larger AUC with a wide interval does not mix in)
         group = None if groups.n_groups == 2 else best[3]
-        return ProxyFacts(col, float(score), best[1], best[2], max_score, self.warn_score, "ROC AUC", group)
+        details["group"] = group
+        return ProxyFacts(col, float(best[0]), best[1], best[2], max_score, self.warn_score, "ROC AUC", group)
 
     def _mutual_info(
         self, col: str, probs: np.ndarray, groups: inputs.Groups, max_score: float, details: dict[str, Any]
