@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from mlgates import EmbeddingDriftGate, Status
-from mlgates.stats.embedding import mean_distance
+from mlgates.stats.drift import empirical_mmd
+from mlgates.stats.embedding import _mmd2_weighted, mean_distance, mmd_interval
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +37,35 @@ def test_mean_distance_matches_numpy_and_its_interval_covers_it():
         mean_distance(ref[:, 0], cur)
 
 
+def test_mmd_interval_is_centred_on_empirical_mmd_and_a_resample_matches_the_definition():
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=(40, 3)), rng.normal(size=(30, 3)) + 0.8
+    res = mmd_interval(x, y, n_resamples=50)
+    stat = empirical_mmd(x, y, n_permutations=0).statistic
+    assert (res.ci_low + res.ci_high) / 2 == pytest.approx(stat, rel=1e-10)
+    assert 0 < res.ci_low < stat < res.ci_high and res.se > 0
+    # one bootstrap resample, materialized and computed from the U-statistic's definition
+    z = np.vstack((x, y))
+    sigma2 = np.median(((z[:, None] - z[None]) ** 2).sum(-1)[np.triu_indices(70, 1)])
+
+    def kern(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.exp(-((a[:, None] - b[None]) ** 2).sum(-1) / (2 * sigma2))
+
+    def within(a: np.ndarray) -> float:  # mean over pairs of distinct positions
+        m = kern(a, a)
+        return float((m.sum() - np.trace(m)) / (len(a) * (len(a) - 1)))
+
+    ix, iy = rng.integers(0, 40, 40), rng.integers(0, 30, 30)
+    bx, by = x[ix], y[iy]
+    brute = within(bx) + within(by) - 2 * float(kern(bx, by).mean())
+    kk = kern(z, z)
+    cx = np.bincount(ix, minlength=40)[:, None].astype(float)
+    cy = np.bincount(iy, minlength=30)[:, None].astype(float)
+    assert _mmd2_weighted(kk[:40, :40], kk[40:, 40:], kk[:40, 40:], cx, cy)[0] == pytest.approx(
+        brute, rel=1e-10
+    )
+
+
 @pytest.mark.parametrize("method", ["classifier", "mmd", "mean_distance"])
 def test_a_class_shift_fails_and_a_random_split_passes(digits, method):
     x, target = digits
@@ -50,8 +80,8 @@ def test_a_class_shift_fails_and_a_random_split_passes(digits, method):
     assert same.status is Status.PASS, same.to_text()
     if method == "classifier":
         assert f.details["ci_low"] > 0.9 and f.details["direction"] == "ci_low > threshold"
-    elif method == "mean_distance":
-        assert f.details["ci_low"] < f.statistic < f.details["ci_high"]
+    else:  # every method reports an interval of its statistic
+        assert 0 < f.details["ci_low"] < f.statistic < f.details["ci_high"]
         assert f.pvalue == pytest.approx(1 / 101)
 
 

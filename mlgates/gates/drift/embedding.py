@@ -71,7 +71,8 @@ class EmbeddingDriftGate(Gate):
     ``"mmd"``
         :func:`mlgates.stats.drift.empirical_mmd` (Gaussian kernel, median bandwidth) with its
         permutation p-value (``n_resamples`` permutations, at most 1,000 rows per side);
-        drift when ``p < threshold`` (default 0.01).
+        drift when ``p < threshold`` (default 0.01). The interval at ``confidence`` uses the
+        bootstrap standard error (:func:`mlgates.stats.embedding.mmd_interval`).
     ``"mean_distance"``
         The Euclidean distance between the mean vectors
         (:func:`mlgates.stats.embedding.mean_distance`), with a permutation p-value and a
@@ -94,7 +95,7 @@ class EmbeddingDriftGate(Gate):
     cv : int, default 5
         Cross-validation folds of the classifier.
     n_resamples : int, default 200
-        Permutations (mmd, mean_distance) and bootstrap resamples (mean_distance).
+        Permutations and bootstrap resamples (mmd, mean_distance).
     subsample : int, default 20000
         Each side is subsampled (seeded) to at most this many rows.
     min_samples : int, default 50
@@ -316,22 +317,43 @@ class EmbeddingDriftGate(Gate):
         self, subject: str, ref: np.ndarray, cur: np.ndarray, details: dict[str, Any]
     ) -> Finding:
         from mlgates.stats.drift import empirical_mmd
-        from mlgates.stats.embedding import mean_distance
+        from mlgates.stats.embedding import mean_distance, mmd_interval
 
         thr = self._threshold()
         if self.method == "mmd":
             mu, sd = ref.mean(axis=0), ref.std(axis=0)
             sd[sd == 0] = 1.0
+            # subsampled here (seeded), so the test and the interval see the same rows
+            rng = np.random.default_rng(self.random_state)
+            sides = []
+            for side in ((ref - mu) / sd, (cur - mu) / sd):
+                if len(side) > MMD_MAX_SAMPLES:
+                    side = side[np.sort(rng.choice(len(side), MMD_MAX_SAMPLES, replace=False))]
+                sides.append(side)
             res = empirical_mmd(
-                (ref - mu) / sd,
-                (cur - mu) / sd,
+                sides[0],
+                sides[1],
                 n_permutations=self.n_resamples,
                 max_samples=MMD_MAX_SAMPLES,
                 random_state=self.random_state,
             )
+            iv = mmd_interval(
+                sides[0],
+                sides[1],
+                n_resamples=self.n_resamples,
+                confidence=self.confidence,
+                random_state=self.random_state,
+            )
             stat, p = float(res.statistic), float(res.pvalue if res.pvalue is not None else np.nan)
-            details.update(max_samples=MMD_MAX_SAMPLES, standardized_by="reference")
-            what = f"MMD^2 {stat:.4g}"
+            details.update(
+                max_samples=MMD_MAX_SAMPLES,
+                standardized_by="reference",
+                ci_low=iv.ci_low,
+                ci_high=iv.ci_high,
+                se=iv.se,
+                confidence=self.confidence,
+            )
+            what = f"MMD^2 {stat:.4g} ({self.confidence:.0%} interval {iv.ci_low:.4g}-{iv.ci_high:.4g})"
         else:
             dist = mean_distance(
                 ref,
