@@ -184,3 +184,17 @@ def test_missing_labels_are_left_out_and_counted():
 )
 def test_balance_decision_table(facts, expected):
     assert tuple(decide_balance(facts, insufficient=Status.WARN)) == expected
+
+
+@pytest.mark.slow
+def test_class_balance_at_the_bound_fails_at_most_at_the_one_sided_level():
+    """A class whose true share is exactly min_share FAILs in at most (1 - confidence) / 2 of
+    samples (Clopper-Pearson is conservative): 1,000 samples of 200 labels; rate printed."""
+    rng = np.random.default_rng(12)
+    sims, fails = 1000, 0
+    gate = ClassBalanceGate(min_share=0.1)
+    for _ in range(sims):
+        y = (rng.random(200) < 0.1).astype(int)
+        fails += gate.check(current=pd.DataFrame({"y": y}), target="y").status is Status.FAIL
+    print(f"ClassBalanceGate FAIL rate with the true share at min_share: {fails}/{sims}")
+    assert fails / sims <= 0.025 + 0.01, fails
