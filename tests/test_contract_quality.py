@@ -67,6 +67,11 @@ CASES = [
     (mlgates.ConflictingLabelsGate(where="color != 'red'"), BASE),
     (mlgates.RowCountGate(compare_to="reference", min_ratio=0.5, where="group == 'b'"), BASE),
     (mlgates.StatisticGate("mean", columns="x", max_value=2.0, where="z >= 10"), BASE),
+    (mlgates.StringVariantsGate(), BASE),
+    (mlgates.MissingSpellingsGate(), BASE),
+    (mlgates.SpecialCharactersGate(), BASE),
+    (mlgates.ClassBalanceGate(min_share=0.1, max_ratio=5.0), BASE),
+    (mlgates.CorrelationChangeGate(columns=["x", "z", "color"], n_resamples=50), BASE),
 ]
 
 

@@ -3,7 +3,10 @@ duplicates, column health, strings, outliers, time, label and split integrity, r
 columns and column statistics; and a suite inferred from a reference table
 (:func:`quality_suite_from_reference`). Every gate takes a ``where=`` row condition."""
 
+from mlgates.gates.quality.balance import ClassBalanceGate
 from mlgates.gates.quality.categories import CategoryGate
+from mlgates.gates.quality.consistency import MissingSpellingsGate, SpecialCharactersGate, StringVariantsGate
+from mlgates.gates.quality.correlation import CorrelationChangeGate
 from mlgates.gates.quality.health import ConstantColumnGate, InfiniteValuesGate, MixedTypesGate
 from mlgates.gates.quality.infer import quality_suite_from_reference
 from mlgates.gates.quality.integrity import ConflictingLabelsGate, FeatureLeakageGate, TrainTestLeakageGate
@@ -20,12 +23,15 @@ from mlgates.gates.quality.uniqueness import DuplicateRowsGate, UniqueGate
 
 __all__ = [
     "CategoryGate",
+    "ClassBalanceGate",
     "ConflictingLabelsGate",
     "ConstantColumnGate",
+    "CorrelationChangeGate",
     "DuplicateRowsGate",
     "FeatureLeakageGate",
     "FreshnessGate",
     "InfiniteValuesGate",
+    "MissingSpellingsGate",
     "MissingValuesGate",
     "MixedTypesGate",
     "MonotonicGate",
@@ -34,8 +40,10 @@ __all__ = [
     "RowCountGate",
     "RuleGate",
     "SchemaGate",
+    "SpecialCharactersGate",
     "StatisticGate",
     "StringGate",
+    "StringVariantsGate",
     "TrainTestLeakageGate",
     "UniqueGate",
     "quality_suite_from_reference",
