@@ -30,6 +30,7 @@ from mlgates.gates.drift._decide import MissingShareFacts, decide_missing_share
 from mlgates.gates.drift._describe import describe_insufficient, describe_missing_share
 from mlgates.gates.drift._levels import DEFAULT_PVALUE_THRESHOLD, lookup
 from mlgates.gates.drift._new_categories import NEW_CATEGORY_ALPHA, aligned_counts, new_category_finding
+from mlgates.gates.drift._resample import resample
 from mlgates.stats import drift as kernels
 from mlgates.stats.multiple_testing import adjust_pvalues
 
@@ -237,6 +238,13 @@ def column(gate: DriftGate, subject: str, resolved: Any) -> Outcome:
     except ValueError as exc:  # a kernel's own precondition (e.g. 2 values per side)
         out.error = ("undefined_statistic", f"{subject}: {method} cannot be computed here: {exc}")
         return out
+    spec = gate._resamples(subject, out.kind, method)
+    if spec is not None and result.statistic is not None and np.isfinite(result.statistic):
+        try:
+            d.update(resample(col, method, info, float(result.statistic), spec))
+        except prep.NotApplicable as exc:
+            out.error = ("method_not_applicable", str(exc))
+            return out
     d.update(info)
     hist = prep.histogram(col, info, gate.n_bins)
     if hist is not None:

@@ -23,6 +23,7 @@ from mlgates.core.status import Status
 from mlgates.stats import drift as kernels
 
 __all__ = [
+    "DECISIONS",
     "ColumnFacts",
     "DatasetFacts",
     "Decision",
@@ -35,8 +36,11 @@ __all__ = [
 
 F = TypeVar("F")
 
+#: How a distance decides: on its value (``"point"``) or on its interval and a test of no
+#: change (``"material"``).
+DECISIONS = ("point", "material")
 #: Which rule decided a column.
-ColumnOutcome = Literal["undefined", "drift", "warning", "no_drift"]
+ColumnOutcome = Literal["undefined", "drift", "warning", "no_drift", "material", "immaterial", "inconclusive"]
 #: Which rule decided the dataset row.
 DatasetOutcome = Literal["drifted", "warned", "no_drift"]
 
@@ -64,8 +68,11 @@ def is_test(method: str) -> bool:
 class ColumnFacts:
     """One column's comparison as the decision sees it: the method, its statistic and p-value
     (the adjusted one under a correction, ``raw_pvalue`` the raw one), the levels resolved for
-    this column (``threshold`` an alpha for tests, a bound for distances; ``warn_threshold``
-    the laxer warning level or None), the sizes and the new categories seen."""
+    this column (``threshold`` an alpha for tests, a bound for distances, ``calibrated`` when
+    that bound was drawn from the reference null; ``warn_threshold`` the laxer warning level or
+    None), the sizes and the new categories seen. With ``decision="material"`` (distances):
+    the interval ``ci_low``/``ci_high`` at ``confidence`` and the p-value of "no change"
+    ``significance_pvalue`` judged at ``alpha``."""
 
     subject: str
     method: str
@@ -78,6 +85,18 @@ class ColumnFacts:
     correction: str | None = None
     raw_pvalue: float | None = None
     n_new_categories: int = 0
+    decision: str = "point"
+    ci_low: float | None = None
+    ci_high: float | None = None
+    confidence: float = 0.95
+    significance_pvalue: float | None = None
+    alpha: float = 0.05
+    calibrated: bool = False
+
+    @property
+    def significant(self) -> bool:
+        p = self.significance_pvalue
+        return p is not None and p < self.alpha
 
     @property
     def is_test(self) -> bool:
@@ -112,16 +131,47 @@ def undefined(facts: ColumnFacts) -> bool:
     )
 
 
-def decide_column(facts: ColumnFacts) -> Decision[ColumnFacts]:
+def decide_column(facts: ColumnFacts, *, insufficient: Status = Status.WARN) -> Decision[ColumnFacts]:
     """FAIL when the p-value is below ``threshold`` (tests) or the distance reaches it; WARN at
-    the warning level; ERROR (``undefined_statistic``) without a finite value."""
-    if undefined(facts):
+    the warning level; ERROR (``undefined_statistic``) without a finite value.
+
+    With ``decision="material"`` a distance FAILs only when the change is significant **and**
+    the interval's lower bound is above ``threshold`` (WARN when above ``warn_threshold``
+    only); it PASSes when the whole interval is below ``threshold``; otherwise (the interval
+    straddles the bound, or lies above it without a significant change) the data cannot tell:
+    ``drift_inconclusive`` with the ``insufficient`` status (``on_insufficient``).
+
+    >>> f = ColumnFacts("x", "psi", 0.3, None, 0.1, None, 5000, 5000, decision="material",
+    ...                 ci_low=0.05, ci_high=0.5, significance_pvalue=0.001)
+    >>> decide_column(f).outcome
+    'inconclusive'
+    """
+    if (
+        undefined(facts)
+        or not math.isfinite(facts.threshold)  # a calibrated bound that could not be drawn
+        or (facts.decision == "material" and (facts.ci_low is None or facts.ci_high is None))
+    ):
         return Decision(Status.ERROR, "undefined_statistic", "undefined", facts)
+    if facts.decision == "material" and not facts.is_test:
+        return _decide_material(facts, insufficient)
     if facts.drifted:
         return Decision(Status.FAIL, "drift_detected", "drift", facts)
     if facts.warned:
         return Decision(Status.WARN, "drift_detected", "warning", facts)
     return Decision(Status.PASS, None, "no_drift", facts)
+
+
+def _decide_material(facts: ColumnFacts, insufficient: Status) -> Decision[ColumnFacts]:
+    low, high = facts.ci_low, facts.ci_high
+    assert low is not None and high is not None
+    if facts.significant and low > facts.threshold:
+        return Decision(Status.FAIL, "drift_detected", "material", facts)
+    warn = facts.warn_threshold
+    if facts.significant and warn is not None and low > warn and high <= facts.threshold:
+        return Decision(Status.WARN, "drift_detected", "warning", facts)
+    if high < facts.threshold:
+        return Decision(Status.PASS, None, "immaterial", facts)
+    return Decision(insufficient, "drift_inconclusive", "inconclusive", facts)
 
 
 # -- missing shares ------------------------------------------------------------------------------

@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from mlgates.core._text import pluralize
 from mlgates.gates._columns import share_text
-from mlgates.gates.drift._decide import ColumnFacts, DatasetFacts, Decision, MissingShareFacts
+from mlgates.gates.drift._decide import (
+    ColumnFacts,
+    DatasetFacts,
+    Decision,
+    MissingShareFacts,
+    undefined,
+)
 
 __all__ = [
     "describe_column",
@@ -45,7 +51,40 @@ def _shown(d: Decision[ColumnFacts]) -> str:
         return shown
     if warn_only:
         return f"{f.method} {v:.3g} >= {f.warn_threshold:g} (warning level)"
-    return f"{f.method} {v:.3g} {'>=' if f.drifted else '<'} {f.threshold:g}"
+    return f"{f.method} {v:.3g} {'>=' if f.drifted else '<'} {_bound(f)}"
+
+
+def _bound(f: ColumnFacts, value: float | None = None) -> str:
+    value = f.threshold if value is None else value
+    return f"{value:.3g} (reference null)" if f.calibrated else f"{value:g}"
+
+
+def _material(d: Decision[ColumnFacts]) -> str:
+    """The material decision's evidence: the distance, its interval against the bound and the
+    test of no change."""
+    f = d.facts
+    ci = f"{100 * f.confidence:g}% CI [{f.ci_low:.3g}, {f.ci_high:.3g}]"
+    p = f"p={f.significance_pvalue:.3g} {'<' if f.significant else '>='} {f.alpha:g}"
+    assert f.ci_low is not None and f.ci_high is not None
+    if d.outcome == "material":
+        where = f"above {_bound(f)}"
+    elif d.outcome == "warning":
+        where = f"above {f.warn_threshold:g} (warning level), within {_bound(f)}"
+    elif d.outcome == "immaterial":
+        where = f"below {_bound(f)}"
+    elif f.ci_low > f.threshold:
+        where = f"above {_bound(f)} but the change is not significant"
+    else:
+        where = f"includes {_bound(f)}"
+    return f"{f.method} {f.statistic:.3g}, {ci} {where}; {p}"
+
+
+_MATERIAL_HEADS = {
+    "material": "material drift",
+    "warning": "drift at warning level",
+    "immaterial": "no material drift",
+    "inconclusive": "drift inconclusive",
+}
 
 
 def describe_column(d: Decision[ColumnFacts]) -> str:
@@ -53,8 +92,12 @@ def describe_column(d: Decision[ColumnFacts]) -> str:
     categories counted."""
     f = d.facts
     if d.outcome == "undefined":
+        if f.decision == "material" and not f.is_test and not undefined(f):
+            return f"{f.subject}: {f.method}'s interval or bound is undefined on this data ({_sizes(f)})"
         return f"{f.subject}: {f.method} is undefined on this data ({_sizes(f)})"
     tail = f"; {pluralize(f.n_new_categories, 'new category')}" if f.n_new_categories else ""
+    if f.decision == "material" and not f.is_test:
+        return f"{f.subject}: {_MATERIAL_HEADS[d.outcome]} ({_material(d)}; {_sizes(f)}){tail}"
     return f"{f.subject}: {_HEADS[d.outcome]} ({_shown(d)}; {_sizes(f)}){tail}"
 
 

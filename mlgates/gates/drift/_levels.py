@@ -20,11 +20,14 @@ __all__ = [
     "DEFAULT_DISTANCE_THRESHOLD",
     "DEFAULT_PVALUE_THRESHOLD",
     "DISTANCE_MAX",
+    "REFERENCE_NULL",
     "check_levels",
     "default_threshold",
     "lookup",
 ]
 
+#: ``threshold`` value asking for a distance bound calibrated on the reference.
+REFERENCE_NULL = "reference_null"
 DEFAULT_PVALUE_THRESHOLD = 0.05
 DEFAULT_DISTANCE_THRESHOLD = 0.1
 #: Largest value a distance can take (a threshold above it could never fire).

@@ -24,18 +24,23 @@ from mlgates.gates._columns import VALUE_KINDS
 from mlgates.gates.drift import _compare as compare
 from mlgates.gates.drift._compare import METHODS, SPECIAL_COLUMNS, Outcome
 from mlgates.gates.drift._decide import (
+    DECISIONS,
     ColumnFacts,
     DatasetFacts,
     dataset_bound,
     decide_column,
     decide_dataset,
+    is_test,
 )
 from mlgates.gates.drift._describe import describe_column, describe_dataset, verdict_message
-from mlgates.gates.drift._levels import check_levels, default_threshold, lookup
+from mlgates.gates.drift._levels import REFERENCE_NULL, check_levels, default_threshold, lookup
 from mlgates.stats.binning import BIN_STRATEGIES
 from mlgates.stats.multiple_testing import CORRECTIONS
 
 __all__ = ["METHODS", "SPECIAL_COLUMNS", "DriftGate"]
+
+#: Resamples of the interval, the significance test and the reference null by default.
+DEFAULT_RESAMPLES = 1000
 
 
 class DriftGate(Gate):
@@ -71,7 +76,12 @@ class DriftGate(Gate):
         for distances. A mapping sets it per column, method or kind (in that precedence). An
         alpha outside (0, 1), and a distance bound that is not finite, not positive or above
         the distance's largest value (``jensenshannon`` sqrt(ln 2), ``hellinger`` and ``tvd``
-        1), is a ParameterError naming the column and method.
+        1), is a ParameterError naming the column and method. ``"reference_null"`` (alone or
+        as a mapping value) calibrates a distance's bound on the reference: the
+        ``null_quantile`` of the distance between two samples of the reference at the check's
+        sizes (``n_resamples`` multinomial draws on the frozen bins; the value, draws, seed and
+        sizes recorded in ``details["reference_null"]``); p-value tests keep alpha 0.05 (a
+        p-value is calibrated under the null already).
     warn_threshold : float or mapping, optional
         A laxer level that only WARNs (e.g. 0.1 for tests, 0.05 for distances); a level that is
         not laxer than ``threshold`` could never fire and is a ParameterError.
@@ -110,7 +120,26 @@ class DriftGate(Gate):
     n_jobs : int, default 2
         Threads over columns (numpy sorts release the GIL).
     random_state : int, default 0
-        Seed of ``empirical_mmd``'s subsample and permutations.
+        Seed of ``empirical_mmd``'s subsample and permutations, and of the resampling below.
+    decision : {"point", "material"}, default "point"
+        How a distance decides. ``"point"``: the distance against ``threshold``.
+        ``"material"``: FAIL only when the change is significant (a test of no change on the
+        distance at ``alpha``) **and** the lower bound of the distance's interval is above
+        ``threshold``; PASS when the whole interval is below it; otherwise
+        ``drift_inconclusive`` with ``on_insufficient``'s status. Decisions then no longer
+        depend on the sample size: at 1M rows a negligible change passes, at 100 rows a large
+        one is inconclusive rather than silently passing. P-value tests decide on their p-value
+        either way. Works with ``psi``, ``kl_div``, ``jensenshannon``, ``hellinger``, ``tvd``
+        and ``wasserstein`` (others: ``method_not_applicable``). See docs/drift.md.
+    alpha : float, default 0.05
+        Significance level of the test of no change with ``decision="material"``.
+    confidence : float, default 0.95
+        Level of the distances' intervals (``details["interval"]``).
+    n_resamples : int, optional
+        Multinomial draws for the interval, the test and the reference null (default 1,000
+        when one is asked for). Given with ``decision="point"``, the interval is still recorded.
+    null_quantile : float, default 0.99
+        Quantile of the reference null taken by ``threshold="reference_null"``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -128,8 +157,8 @@ class DriftGate(Gate):
     many sparse categories does not), with a false-alarm level of at most 1% per gate on
     batches drawn like the reference.
 
-    Reason codes: ``drift_detected``, ``missing_share_drift``, ``new_category_share_exceeded``,
-    ``new_categories``, ``insufficient_samples``, ``missing_column``,
+    Reason codes: ``drift_detected``, ``drift_inconclusive``, ``missing_share_drift``,
+    ``new_category_share_exceeded``, ``new_categories``, ``insufficient_samples``, ``missing_column``,
     ``column_only_in_current``, ``column_only_in_reference``, ``all_missing``,
     ``empty_input``, ``method_not_applicable``, ``undefined_statistic``, ``unsupported_kind``,
     ``kind_mismatch`` (numbers on one side, other values on the other), ``unsupported_dtype``
@@ -153,7 +182,7 @@ class DriftGate(Gate):
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "columns": ["columns", None],
         "method": [Options("auto", *METHODS), "mapping"],
-        "threshold": [Interval("real", 0, None), "mapping", None],
+        "threshold": [Interval("real", 0, None), Options(REFERENCE_NULL), "mapping", None],
         "warn_threshold": [Interval("real", 0, None), "mapping", None],
         "drift_share": [Interval("real", 0, 1, closed="right")],
         "mode": [Options("share", "column")],
@@ -167,6 +196,11 @@ class DriftGate(Gate):
         "on_insufficient": [ON_INSUFFICIENT],
         "n_jobs": [Interval("int", 1, None)],
         "random_state": [Interval("int", 0, None)],
+        "decision": [Options(*DECISIONS)],
+        "alpha": [Interval("real", 0, 1, closed="neither")],
+        "confidence": [Interval("real", 0, 1, closed="neither")],
+        "n_resamples": [Interval("int", 100, 100_000), None],
+        "null_quantile": [Interval("real", 0.5, 1, closed="neither")],
     }
 
     def __init__(
@@ -188,6 +222,11 @@ class DriftGate(Gate):
         on_insufficient: str = "warn",
         n_jobs: int = 2,
         random_state: int = 0,
+        decision: str = "point",
+        alpha: float = 0.05,
+        confidence: float = 0.95,
+        n_resamples: int | None = None,
+        null_quantile: float = 0.99,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
@@ -208,6 +247,11 @@ class DriftGate(Gate):
         self.on_insufficient = on_insufficient
         self.n_jobs = n_jobs
         self.random_state = random_state
+        self.decision = decision
+        self.alpha = alpha
+        self.confidence = confidence
+        self.n_resamples = n_resamples
+        self.null_quantile = null_quantile
 
     # -- parameters -----------------------------------------------------------------------
     def _validate_params(self) -> None:
@@ -224,6 +268,8 @@ class DriftGate(Gate):
                 where = pname if key is None else f"{pname}[{key!r}]"
                 if v is None and key is None:
                     continue
+                if pname == "threshold" and v == REFERENCE_NULL:
+                    continue
                 if not level.is_satisfied_by(v) or not math.isfinite(float(v)):
                     raise parameter_error(
                         owner,
@@ -238,6 +284,8 @@ class DriftGate(Gate):
             # one method for every column: scalar levels can be checked before any data is seen
             thr = self.threshold if isinstance(self.threshold, (int, float)) else None
             warn = self.warn_threshold if isinstance(self.warn_threshold, (int, float)) else None
+            if self.threshold == REFERENCE_NULL:  # the bound is calibrated at check time
+                warn = None
             default = default_threshold(self.method)
             if thr is not None or warn is not None:
                 check_levels(
@@ -275,11 +323,40 @@ class DriftGate(Gate):
         return str(lookup(self.method, column, kind, None, "auto"))
 
     def _threshold_for(self, column: str, kind: str | None, method: str) -> tuple[float, float | None]:
-        thr = float(lookup(self.threshold, column, kind, method, default_threshold(method)))
+        """The column's (threshold, warning level); a threshold calibrated on the reference
+        (``"reference_null"``, distances only) is NaN here and set from the column's draws."""
+        value = lookup(self.threshold, column, kind, method, default_threshold(method))
         warn = lookup(self.warn_threshold, column, kind, method, None)
         warn = None if warn is None else float(warn)
+        if value == REFERENCE_NULL:
+            if is_test(method):  # a p-value is calibrated under the null already
+                value = default_threshold(method)
+            else:
+                return math.nan, warn
+        thr = float(value)
         check_levels(type(self).__name__, f"column {column!r}", method, thr, warn)
         return thr, warn
+
+    def _resamples(self, column: str, kind: str | None, method: str) -> dict[str, Any] | None:
+        """What the column's distance needs by resampling (None: nothing): an ``interval``
+        (``decision="material"`` or ``n_resamples`` given), a ``significance`` test (material)
+        and the ``reference_null`` threshold."""
+        if is_test(method):
+            return None
+        material = self.decision == "material"
+        calibrate = lookup(self.threshold, column, kind, method, None) == REFERENCE_NULL
+        if not (material or calibrate or self.n_resamples is not None):
+            return None
+        return {
+            "interval": material or self.n_resamples is not None,
+            "significance": material,
+            "reference_null": calibrate,
+            "n_resamples": DEFAULT_RESAMPLES if self.n_resamples is None else self.n_resamples,
+            "confidence": self.confidence,
+            "null_quantile": self.null_quantile,
+            "alpha": self.alpha,
+            "random_state": self.random_state,
+        }
 
     # -- decision -------------------------------------------------------------------------
     def _check(self, ctx: CheckContext) -> Verdict:
@@ -393,6 +470,11 @@ class DriftGate(Gate):
             ), False
         method = o.method or ""
         thr, warn = self._threshold_for(o.subject, o.kind, method)
+        null = o.details.get("reference_null")
+        if null is not None:
+            thr = float(null["value"])
+        ci = o.details.get("interval")
+        sig = o.details.get("significance")
         facts = ColumnFacts(
             o.subject,
             method,
@@ -405,10 +487,17 @@ class DriftGate(Gate):
             correction=o.details.get("correction"),
             raw_pvalue=o.details.get("raw_pvalue"),
             n_new_categories=o.details.get("n_new_categories") or 0,
+            decision="point" if is_test(method) else self.decision,
+            ci_low=None if ci is None else ci["low"],
+            ci_high=None if ci is None else ci["high"],
+            confidence=self.confidence,
+            significance_pvalue=None if sig is None else sig["pvalue"],
+            alpha=self.alpha,
+            calibrated=null is not None,
         )
-        d = decide_column(facts)
+        d = decide_column(facts, insufficient=insufficient_status)
         o.details.update(direction="pvalue < threshold" if facts.is_test else "statistic >= threshold")
-        judged = d.outcome != "undefined"
+        judged = d.outcome not in ("undefined", "inconclusive")
         if judged:
             o.details.update(drifted=bool(facts.drifted))
             if warn is not None:  # a WARN row's threshold is the warning level: keep both levels
@@ -417,8 +506,8 @@ class DriftGate(Gate):
             o.subject,
             d.status,
             statistic=o.statistic,
-            pvalue=o.pvalue,
-            threshold=warn if d.status is Status.WARN else thr,
+            pvalue=o.pvalue if sig is None else sig["pvalue"],
+            threshold=warn if d.outcome == "warning" else thr,
             method=method,
             reason=d.reason,
             message=describe_column(d),
