@@ -435,8 +435,7 @@ class Reason(StrEnum):
         "drift_inconclusive",
         "warn",
         "drift",
-        "A material decision cannot tell: the interval includes the threshold; status from "
-        "on_insufficient.",
+        "A material decision cannot tell: the interval includes the threshold; status from on_insufficient.",
     )
     MISSING_SHARE_DRIFT = (
         "missing_share_drift",

@@ -18,9 +18,10 @@ Three uses, all with the sizes of the check (``n_ref`` reference and ``n_cur`` c
   interval alone (:func:`pvalue`). ``tests/stats/test_distance_resampling.py`` (slow) measures it.
 - :func:`pvalue`: both sides drawn from the pooled shares (the estimate under "no change"); the
   p-value is the share of draws at least as far apart as observed (``(1 + #) / (1 + B)``).
-- :func:`reference_null`: both sides drawn from the **reference's** shares: the distance two
-  samples of the reference, at the check's sizes, are apart; its upper quantile is a threshold
-  that flags drift only where sampling alone rarely reaches.
+- :func:`reference_null`: the distance between the reference and samples of ``n_cur`` rows of
+  a population like the reference (shares from the reference's posterior, plus the mass of
+  categories it has not seen): how far sampling alone takes a current batch of this size; its
+  upper quantile is a threshold that flags drift only where sampling rarely reaches.
 
 The Wasserstein distance is a function of the values, not of counts on a few bins; it is
 resampled on a fine grid (:func:`wasserstein_grid`: up to 1,000 bins at quantiles of both
@@ -220,15 +221,26 @@ def reference_null(
     n_resamples: int,
     random_state: int,
     grid: Grid | None = None,
+    unseen: bool = False,
 ) -> float:
-    """The ``quantile`` of the distance between two samples of the reference (``n_ref`` and
-    ``n_cur`` rows, drawn with replacement on the frozen bins)."""
+    """The ``quantile`` of the distance between the reference's counts and a sample of
+    ``n_cur`` rows of a population like the reference.
+
+    Each draw takes the population's shares from the reference's posterior,
+    ``Dirichlet(counts + 1/2)``, then ``n_cur`` rows from them: the reference's own sampling
+    error (bins with few rows are the most uncertain) and the current's are both in the draw.
+    With ``unseen`` (bins that are categories or values, where the current may hold some the
+    reference lacks), one more bin carries the Good-Turing estimate of the mass the reference
+    has not seen (its count of singletons, at least 1/2). Plug-in draws from the reference's
+    shares (both sides multinomial) miss both effects: on random splits of the Adult data at
+    100 rows they flagged 4.4% of columns at the 99th percentile."""
     rng = np.random.default_rng(random_state)
     r = np.asarray(reference).astype(float)
-    draws = distances(
-        method,
-        _draw(rng, int(r.sum()), r, n_resamples),
-        _draw(rng, int(n_cur), r, n_resamples),
-        grid,
-    )
+    prior = r + 0.5
+    if unseen:
+        prior = np.append(prior, max(float(np.count_nonzero(r == 1)), 0.5))
+        r = np.append(r, 0.0)
+    shares = rng.dirichlet(prior, size=n_resamples)
+    current = rng.multinomial(int(n_cur), shares)
+    draws = distances(method, np.broadcast_to(r, current.shape), current, grid)
     return float(np.quantile(draws, quantile))

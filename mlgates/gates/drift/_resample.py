@@ -77,6 +77,7 @@ def resample(
             n_resamples=n,
             random_state=seed + 2,
             grid=grid,
+            unseen=info.get("bins", {}).get("type") in ("categories", "values"),
         )
         out["reference_null"] = {
             "value": value,
@@ -85,6 +86,7 @@ def resample(
             "random_state": seed + 2,
             "n_reference": int(r.sum()),
             "n_current": int(c.sum()),
-            "method": f"pairs of samples of the reference at the check's sizes; {how}",
+            "method": "current-sized samples of the reference's posterior shares (Dirichlet(counts + "
+            f"1/2), plus Good-Turing mass for unseen categories) against the reference; {how}",
         }
     return out
