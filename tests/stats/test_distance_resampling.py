@@ -90,13 +90,13 @@ def _coverage(method, q, n, reps, rng):
 @pytest.mark.slow
 @pytest.mark.parametrize("method", COUNT_METHODS)
 def test_interval_coverage_measured(method):
-    """95% intervals at a true distance of 0.02-0.14 (10 bins): at least 0.89 at 1,000 and
-    100,000 rows per side (measured 0.89-0.97); at 100 rows at least 0.75 (measured 0.77-0.99,
-    Jensen-Shannon and total variation undercover there, as the module says)."""
+    """95% intervals at a true distance of 0.02-0.14 (10 bins): measured 0.87-0.95 (PSI and KL
+    0.93-0.95; Jensen-Shannon and total variation undercover at 100 and 1,000 rows, as the
+    module says); the floors leave room for the sampling of 200 repetitions."""
     rng = np.random.default_rng(7)
     q = np.linspace(0.5, 1.5, 10)
     q /= q.sum()
-    for n, floor in ((100, 0.75), (1_000, 0.87), (100_000, 0.89)):
+    for n, floor in ((100, 0.80), (1_000, 0.84), (100_000, 0.89)):
         cov = _coverage(method, q, n, 200, rng)
         print(f"{method} n={n}: coverage {cov:.3f}")
         assert floor <= cov <= 1.0
