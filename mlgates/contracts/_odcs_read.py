@@ -25,9 +25,10 @@ named after it. The mapping (docs/contracts.md has the full table):
 
 A document that is not ODCS v3 (a wrong ``apiVersion``, several operators in one rule, a bound
 that is not a number) is a :class:`~mlgates.ConfigError` at load time; a valid rule mlgates
-cannot run fails closed at check time. Patterns follow ECMA-262 as the standard says: they
-match anywhere in the value (the ``StringGate`` pattern is wrapped accordingly) and ``\\d``,
-``\\w`` are ASCII.
+cannot run fails closed at check time. Patterns match anywhere in the value, as the standard's
+ECMA-262 patterns do (the ``StringGate`` pattern is wrapped accordingly); they run with Python's
+``re`` (RE2 on Arrow-backed strings), whose ``\\d`` and ``\\w`` also match non-ASCII digits and
+letters.
 """
 
 from __future__ import annotations
@@ -88,11 +89,12 @@ _STRING_OPTIONS = ("pattern", "minLength", "maxLength")
 _DESCRIPTIVE_OPTIONS = ("timezone", "defaultTimezone")
 _INCLUSIVE = {(True, True): "both", (True, False): "left", (False, True): "right", (False, False): "neither"}
 
-_WRAP_HEAD, _WRAP_TAIL = "(?s:.*?)(?a:", ")(?s:.*)"
+_WRAP_HEAD, _WRAP_TAIL = "(?s:.*?)(?:", ")(?s:.*)"
 
 
 def wrap_pattern(pattern: str) -> str:
-    """An ECMA-262 style pattern (matches anywhere, ASCII classes) as a full-match pattern.
+    """An ODCS (JSON Schema, ECMA-262 style) pattern, which matches anywhere in a value, as a
+    full-match pattern (what ``StringGate`` takes). Python's ``re`` and RE2 (Arrow strings) read it.
 
     >>> import re
     >>> bool(re.fullmatch(wrap_pattern(r"[0-9]{2}"), "ab12cd"))

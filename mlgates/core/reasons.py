@@ -325,7 +325,7 @@ class Reason(StrEnum):
         "unknown_environment",
         "error",
         "quality",
-        "check(environment=...) names an environment the SchemaGate does not define.",
+        "An environment chosen with check(environment=...) that the SchemaGate does not define.",
     )
     BREAKING_SCHEMA_CHANGE = (
         "breaking_schema_change",

@@ -67,15 +67,17 @@ class ContractRuleGate(Gate):
     Library metrics, as ODCS v3.1 defines them: ``nullValues`` counts missing values;
     ``missingValues`` counts values in ``arguments.missingValues`` (``null`` there counts
     missing values); ``invalidValues`` counts non-missing values outside
-    ``arguments.validValues`` or not matching ``arguments.pattern`` (ECMA-262 style: anywhere
-    in the value, ASCII classes); ``duplicateValues`` counts non-missing values (or, with
+    ``arguments.validValues`` or not matching ``arguments.pattern`` (anywhere in the value, as
+    ECMA-262 patterns do; Python's ``re``); ``duplicateValues`` counts non-missing values (or, with
     ``arguments.properties``, combinations without a missing part) that repeat an earlier one;
     ``rowCount`` counts rows. In ``unit: percent`` a count is divided by the table's rows. A rule
     without an operator means ``mustBe: 0``; ``mustBeBetween: [a, b]`` excludes ``a`` and ``b``
     (the standard defines it as ``mustBeGreaterThan a`` and ``mustBeLessThan b``).
 
     Reason codes: ``contract_bound_exceeded`` (FAIL), ``unsupported_rule`` (ERROR; SKIP for a
-    ``text`` rule), ``missing_column``, ``empty_input``, ``duplicate_columns``.
+    ``text`` rule), ``missing_column``, ``all_missing`` (``invalidValues`` or ``duplicateValues``
+    on a column without a value, as the gates they map onto), ``empty_input``,
+    ``duplicate_columns``.
 
     Examples
     --------
@@ -143,13 +145,19 @@ class ContractRuleGate(Gate):
             message=f"{self._subject}: {why}",
             details={"rule": dict(self.rule or {})},
         )
-        return self._verdict(findings=[finding])
+        return self._verdict(findings=[finding], reason="unsupported_rule")
 
     def _check(self, ctx: CheckContext) -> Verdict:
         rule = dict(self.rule or {})
         kind = rule_type(rule)
         if self._synthetic():
-            shown = ", ".join(f"{k}: {v!r}" for k, v in rule.items() if k != "logicalType")
+            parts = []
+            for key, value in rule.items():
+                if key == "logicalTypeOptions" and isinstance(value, Mapping):
+                    parts.append("logicalTypeOptions " + ", ".join(f"{k}={v!r}" for k, v in value.items()))
+                elif key != "logicalType":
+                    parts.append(f"nested {key}")
+            shown = "; ".join(parts)
             if "logicalType" in rule:
                 shown = f"{rule['logicalType']} {shown}"
             return self._unsupported(f"{shown[:160]} cannot be checked by mlgates; check it elsewhere")
@@ -206,6 +214,7 @@ class ContractRuleGate(Gate):
 
     def _invalid(self, rule: LibraryRule, series: pd.Series) -> tuple[int, dict[str, Any]]:
         present = series[~missing_mask(series)]
+        self._some_values(len(present), len(series), rule.metric)
         bad = np.zeros(len(present), dtype=bool)
         valid = rule.arguments.get("validValues")
         if valid is not None:
@@ -243,12 +252,22 @@ class ContractRuleGate(Gate):
         sub = frame[columns]
         complete = ~np.asarray(sub.isna().any(axis=1), dtype=bool)
         sub = sub[complete]
+        self._some_values(len(sub), len(frame), "duplicateValues")
         try:
             repeated = np.asarray(sub.duplicated(keep="first"), dtype=bool)
         except UNGROUPABLE:
             repeated = np.asarray(sub.astype(str).duplicated(keep="first"), dtype=bool)
         shown = sub[repeated].iloc[:, 0].to_numpy() if len(columns) == 1 else []
         return int(repeated.sum()), {"examples": examples(shown)}
+
+    def _some_values(self, n_present: int, n: int, metric: str) -> None:
+        """A metric on values (invalid, duplicate) with no value to judge fails closed."""
+        if n_present == 0:
+            raise InputError(
+                f"{self._subject}: all {n:,} values are missing; {metric} has nothing to judge",
+                reason="all_missing",
+                subject=self._subject,
+            )
 
     def _judge(
         self, rule: LibraryRule, value: float, count: int, n: int, extra: dict[str, Any] | None = None

@@ -153,7 +153,7 @@ def column_changes(old: ColumnSchema, new: ColumnSchema, *, domains: bool) -> li
         verb = "retyped" if breaking else "type widened"
         out.append(
             Change(
-                "type_changed" if breaking else "type_widened",
+                "retyped" if breaking else "type_widened",
                 breaking,
                 f"{verb}: {old.kind or 'any'} -> {new.kind or 'any'}",
                 {"old": old.kind, "new": new.kind},
@@ -204,7 +204,7 @@ def column_changes(old: ColumnSchema, new: ColumnSchema, *, domains: bool) -> li
         if new.pattern is None:
             out.append(Change("pattern_removed", False, "pattern removed", {"old": old.pattern}))
         else:
-            word = "pattern_added" if old.pattern is None else "pattern_changed"
+            word = "pattern_added" if old.pattern is None else "pattern_replaced"
             out.append(
                 Change(word, True, f"{word.replace('_', ' ')}: {new.pattern!r}", {"old": old.pattern, "new": new.pattern})
             )
@@ -388,14 +388,12 @@ class SchemaDiffGate(Gate):
         for subject, found in changes.items():
             if subject == "table" and not found:
                 continue
-            if any(c.breaking for c in found):
-                label, status, reason = "breaking", _STATUS[self.on_breaking], "breaking_schema_change"
-                shown = [c for c in found if c.breaking] + [c for c in found if not c.breaking]
-            elif found:
-                label, status, reason = "additive", _STATUS[self.on_additive], "additive_schema_change"
-                shown = found
-            else:
-                label, status, reason, shown = "unchanged", Status.PASS, None, []
+            label = "breaking" if any(c.breaking for c in found) else "additive" if found else "unchanged"
+            shown = sorted(found, key=lambda c: not c.breaking)
+            status = {"breaking": _STATUS[self.on_breaking], "additive": _STATUS[self.on_additive]}.get(
+                label, Status.PASS
+            )
+            reason = {"breaking": "breaking_schema_change", "additive": "additive_schema_change"}.get(label)
             counts[label] += subject != "table"
             message = f"{subject}: {label}" + (": " + "; ".join(c.text for c in shown) if shown else "")
             details: dict[str, Any] = {"classification": label, "changes": [c.to_dict() for c in shown]}
