@@ -63,7 +63,9 @@ def _quality() -> dict[str, Example]:
         "TrainTestLeakageGate": lambda: (m.TrainTestLeakageGate(), None),
         "FeatureLeakageGate": lambda: (m.FeatureLeakageGate(columns=["x", "z", "color"]), None),
         "ContractRuleGate": lambda: (
-            m.ContractRuleGate(rule={"metric": "nullValues", "mustBeLessThan": 5, "unit": "percent"}, column="x"),
+            m.ContractRuleGate(
+                rule={"metric": "nullValues", "mustBeLessThan": 5, "unit": "percent"}, column="x"
+            ),
             None,
         ),
         "SchemaDiffGate": lambda: (m.SchemaDiffGate(on_additive="fail"), None),

@@ -37,6 +37,7 @@ import math
 import re
 from collections.abc import Mapping
 from decimal import Decimal
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +126,7 @@ def load_yaml(text: str, where: str) -> Any:
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{where}: not valid YAML: {exc}") from None
 
@@ -134,6 +135,11 @@ def odcs_document(source: Any, where: str | None = None) -> tuple[Mapping[str, A
     """The contract as a mapping, checked to be ODCS v3, and a name for messages."""
     if isinstance(source, Mapping):
         doc, where = source, where or "ODCS contract"
+    elif not isinstance(source, (str, PathLike)):
+        raise ConfigError(
+            f"{where or 'ODCS contract'}: an ODCS contract is a mapping (apiVersion, kind, schema, ...) "
+            f"or the path of a YAML/JSON file, got {type(source).__name__}."
+        )
     else:
         path = Path(source)
         where = where or str(path)
@@ -149,7 +155,8 @@ def odcs_document(source: Any, where: str | None = None) -> tuple[Mapping[str, A
     version = doc.get("apiVersion")
     if not isinstance(version, str) or not re.fullmatch(r"v3(\.\d+)*", version):
         raise ConfigError(
-            f"{where}: apiVersion {version!r} is not ODCS v3 (v3.0.x, v3.1.0); mlgates reads ODCS v3 contracts."
+            f"{where}: apiVersion {version!r} is not ODCS v3 (v3.0.x, v3.1.0); "
+            "mlgates reads ODCS v3 contracts."
         )
     if doc.get("kind", "DataContract") != "DataContract":
         raise ConfigError(f"{where}: kind {doc.get('kind')!r} is not 'DataContract'.")
@@ -238,14 +245,16 @@ class _Table:
         logical = prop.get("logicalType")
         if logical is not None and logical not in LOGICAL_TO_KIND:
             raise ConfigError(
-                f"{where}: logicalType {logical!r} is not an ODCS type.{did_you_mean(logical, LOGICAL_TO_KIND)} "
-                f"Types: {', '.join(LOGICAL_TO_KIND)}."
+                f"{where}: logicalType {logical!r} is not an ODCS type."
+                f"{did_you_mean(logical, LOGICAL_TO_KIND)} Types: {', '.join(LOGICAL_TO_KIND)}."
             )
         kind = LOGICAL_TO_KIND.get(logical) if logical is not None else None
         for entry in prop.get("customProperties") or []:
             if isinstance(entry, Mapping) and entry.get("property") == KIND_PROPERTY:
                 if not isinstance(entry.get("value"), str):
-                    raise ConfigError(f"{where}: customProperties {KIND_PROPERTY} must be a kind or dtype name.")
+                    raise ConfigError(
+                        f"{where}: customProperties {KIND_PROPERTY} must be a kind or dtype name."
+                    )
                 kind = entry["value"]
         self.kinds[name] = kind
         for flag in ("required", "unique", "primaryKey"):
@@ -323,14 +332,18 @@ class _Table:
         elif _is_number(ex_high) and not isinstance(ex_high, bool) and (high is None or ex_high <= high):
             high, high_incl = ex_high, False
         if low is None and high is None:
-            raise ConfigError(f"{where}: exclusiveMinimum/exclusiveMaximum given as flags need minimum/maximum.")
+            raise ConfigError(
+                f"{where}: exclusiveMinimum/exclusiveMaximum given as flags need minimum/maximum."
+            )
         spec = {}
         if low is not None:
             spec["min"] = low
         if high is not None:
             spec["max"] = high
         self.ranges[name] = spec
-        self.range_modes[name] = _INCLUSIVE[(low_incl if low is not None else True, high_incl if high is not None else True)]
+        self.range_modes[name] = _INCLUSIVE[
+            (low_incl if low is not None else True, high_incl if high is not None else True)
+        ]
 
     def string(self, name: str, options: Mapping[str, Any], where: str, left: dict[str, Any]) -> None:
         config: dict[str, Any] = {"type": "StringGate", "columns": name}
@@ -386,7 +399,9 @@ class _Table:
                 return True
             if rule.unit == "percent" and rule.operator == "mustBeLessOrEqualTo" and 0 <= rule.bound <= 100:  # type: ignore[operator]
                 share = _share(rule.bound)  # type: ignore[arg-type]
-                self.rules.append({"type": "MissingValuesGate", "columns": [column], "max_share": share, **named})
+                self.rules.append(
+                    {"type": "MissingValuesGate", "columns": [column], "max_share": share, **named}
+                )
                 return True
             return False
         if rule.metric == "invalidValues" and zero:
@@ -406,19 +421,21 @@ class _Table:
 
     def row_count(self, rule: LibraryRule) -> bool:
         op, bound = rule.operator, rule.bound
-        if op == "mustBeBetween":
-            low, high = bound  # type: ignore[misc]
+        if isinstance(bound, tuple):
+            if op != "mustBeBetween":
+                return False
+            low, high = bound
             self.add_rows(math.floor(low) + 1, math.ceil(high) - 1)
-        elif op == "mustBe" and float(bound).is_integer():  # type: ignore[arg-type]
-            self.add_rows(int(bound), int(bound))  # type: ignore[call-overload]
+        elif op == "mustBe" and float(bound).is_integer():
+            self.add_rows(int(bound), int(bound))
         elif op == "mustBeGreaterThan":
-            self.add_rows(math.floor(bound) + 1, None)  # type: ignore[call-overload]
+            self.add_rows(math.floor(bound) + 1, None)
         elif op == "mustBeGreaterOrEqualTo":
-            self.add_rows(math.ceil(bound), None)  # type: ignore[call-overload]
+            self.add_rows(math.ceil(bound), None)
         elif op == "mustBeLessThan":
-            self.add_rows(None, math.ceil(bound) - 1)  # type: ignore[call-overload]
+            self.add_rows(None, math.ceil(bound) - 1)
         elif op == "mustBeLessOrEqualTo":
-            self.add_rows(None, math.floor(bound))  # type: ignore[call-overload]
+            self.add_rows(None, math.floor(bound))
         else:
             return False
         return True

@@ -104,7 +104,11 @@ class _Object:
         columns = config.get("columns")
         if not keys <= {"columns"} or columns is None:
             return False
-        kinds = columns if isinstance(columns, Mapping) else dict.fromkeys([columns] if isinstance(columns, str) else columns)
+        kinds = (
+            columns
+            if isinstance(columns, Mapping)
+            else dict.fromkeys([columns] if isinstance(columns, str) else columns)
+        )
         for col, want in kinds.items():
             prop = self.prop(col)
             if want is None:
@@ -141,7 +145,9 @@ class _Object:
             else:
                 for col in names:
                     self.prop(col)
-                self.rule(None, {"metric": "duplicateValues", "mustBe": 0, "arguments": {"properties": names}})
+                self.rule(
+                    None, {"metric": "duplicateValues", "mustBe": 0, "arguments": {"properties": names}}
+                )
         return True
 
     def _CategoryGate(self, config: dict[str, Any], keys: set[str], name: Any) -> bool:
@@ -163,7 +169,10 @@ class _Object:
             shared = {"min": config.get("min_value"), "max": config.get("max_value")}
             for col in [columns] if isinstance(columns, str) else columns:
                 specs.setdefault(col, {k: v for k, v in shared.items() if v is not None})
-        if any(set(self.properties.get(c, {}).get("logicalTypeOptions", {})) & {"minimum", "maximum"} for c in specs):
+        if any(
+            set(self.properties.get(c, {}).get("logicalTypeOptions", {})) & {"minimum", "maximum"}
+            for c in specs
+        ):
             return False  # a second range on a column: keep the gate whole
         inclusive = config.get("inclusive", "both")
         for col, spec in specs.items():
@@ -186,7 +195,9 @@ class _Object:
             return False  # a Python full-match pattern: ODCS patterns match anywhere
         columns = [columns] if isinstance(columns, str) else list(columns)
         lengths = "min_length" in config or "max_length" in config
-        as_options = name is None and not any(c in self.string_options or c in self.has_rules for c in columns)
+        as_options = name is None and not any(
+            c in self.string_options or c in self.has_rules for c in columns
+        )
         if not as_options and lengths:
             return False
         for col in columns:
@@ -241,9 +252,7 @@ class _Object:
         return out
 
 
-def to_odcs(
-    suite: Gate | Mapping[str, Gate], path: str | os.PathLike[str] | None = None
-) -> dict[str, Any]:
+def to_odcs(suite: Gate | Mapping[str, Gate], path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """An ODCS v3.1.0 contract (a mapping) stating what ``suite`` checks.
 
     Parameters
@@ -267,7 +276,8 @@ def to_odcs(
     --------
     >>> from mlgates import MissingValuesGate, RowCountGate, SchemaGate, Suite
     >>> suite = Suite(
-    ...     [SchemaGate(columns={"id": "integer"}), MissingValuesGate(columns=["id"]), RowCountGate(min_rows=10)],
+    ...     [SchemaGate(columns={"id": "integer"}), MissingValuesGate(columns=["id"]),
+    ...      RowCountGate(min_rows=10)],
     ...     name="orders",
     ... )
     >>> contract = to_odcs(suite)
@@ -306,7 +316,9 @@ def _write(contract: dict[str, Any], path: Path) -> None:
         try:
             import yaml
         except ImportError:
-            raise ImportError("writing ODCS contracts as YAML needs PyYAML: pip install mlgates[yaml]") from None
+            raise ImportError(
+                "writing ODCS contracts as YAML needs PyYAML: pip install mlgates[yaml]"
+            ) from None
         text = "# ODCS contract written by mlgates (to_odcs)\n" + yaml.safe_dump(
             contract, sort_keys=False, allow_unicode=True
         )

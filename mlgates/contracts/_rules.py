@@ -188,7 +188,9 @@ def library_rule(rule: Mapping[str, Any], where: str) -> LibraryRule | str:
     if properties is not None and (
         not isinstance(properties, list) or not properties or not all(isinstance(p, str) for p in properties)
     ):
-        raise ConfigError(f"{where}: arguments.properties must be a list of property names, got {properties!r}.")
+        raise ConfigError(
+            f"{where}: arguments.properties must be a list of property names, got {properties!r}."
+        )
     return LibraryRule(metric, op[0], op[1], unit, arguments)
 
 

@@ -130,7 +130,10 @@ class _Collector:
         attrs = self.column(name)
         if low is not None:
             incl = inclusive in ("both", "left")
-            if attrs.get("minimum") is None or (low, not incl) > (attrs["minimum"], not attrs["min_inclusive"]):
+            if attrs.get("minimum") is None or (low, not incl) > (
+                attrs["minimum"],
+                not attrs["min_inclusive"],
+            ):
                 attrs["minimum"], attrs["min_inclusive"] = low, incl
         if high is not None:
             incl = inclusive in ("both", "right")
@@ -314,4 +317,3 @@ def read_schema(source: Any, *, object_name: str | None = None) -> TableSchema:
     raise ConfigError(
         f"a schema is a gate, a config mapping, a suite file or an ODCS contract; got {type(source).__name__}"
     )
-

@@ -259,7 +259,7 @@ class Reason(StrEnum):
         "duplicate_keys",
         "fail",
         "quality",
-        "Key columns that must be unique have duplicates (FeatureSkewGate: ERROR unless on_duplicate_keys allows).",
+        "Key columns that must be unique have duplicates (FeatureSkewGate: ERROR unless on_duplicate_keys).",
     )
     DUPLICATE_ROWS = ("duplicate_rows", "fail", "quality", "The share of duplicated rows is above max_share.")
     CONFLICTING_LABELS = (
@@ -331,7 +331,7 @@ class Reason(StrEnum):
         "breaking_schema_change",
         "fail",
         "quality",
-        "A new schema version removes, retypes, newly requires or narrows a column (status from on_breaking).",
+        "A new schema version removes, retypes, newly requires or narrows a column (status: on_breaking).",
     )
     ADDITIVE_SCHEMA_CHANGE = (
         "additive_schema_change",
@@ -349,19 +349,19 @@ class Reason(StrEnum):
         "unsupported_rule",
         "error",
         "quality",
-        "A contract rule mlgates cannot run (SQL, another engine's check, an unknown metric); text rules SKIP.",
+        "A contract rule mlgates cannot run (SQL, another engine, an unknown metric); text rules SKIP.",
     )
     CONTRACT_BOUND_EXCEEDED = (
         "contract_bound_exceeded",
         "fail",
         "quality",
-        "A contract rule's metric (ODCS nullValues, invalidValues, rowCount, ...) is outside the rule's bound.",
+        "A contract rule's metric (ODCS nullValues, invalidValues, rowCount, ...) is outside its bound.",
     )
     SKEW_SHARE_EXCEEDED = (
         "skew_share_exceeded",
         "fail",
         "quality",
-        "The share of joined rows whose feature values differ between reference and current is above max_share.",
+        "The share of joined rows whose feature values differ between the two tables is above max_share.",
     )
     UNMATCHED_SHARE_EXCEEDED = (
         "unmatched_share_exceeded",

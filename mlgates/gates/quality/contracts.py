@@ -123,7 +123,9 @@ class ContractRuleGate(Gate):
             try:
                 library_rule(self.rule, "rule")
             except ConfigError as exc:
-                raise parameter_error("ContractRuleGate", "rule", "a well-formed ODCS rule", dict(self.rule), str(exc)) from None
+                raise parameter_error(
+                    "ContractRuleGate", "rule", "a well-formed ODCS rule", dict(self.rule), str(exc)
+                ) from None
 
     def required_inputs(self) -> tuple[str, ...]:
         return ("current",)
@@ -163,9 +165,7 @@ class ContractRuleGate(Gate):
             return self._unsupported(f"{shown[:160]} cannot be checked by mlgates; check it elsewhere")
         if kind == "text":
             text = str(rule.get("description") or rule.get("name") or "")[:160]
-            return self._unsupported(
-                f"a text rule is not machine-checkable: {text!r}", status=Status.SKIP
-            )
+            return self._unsupported(f"a text rule is not machine-checkable: {text!r}", status=Status.SKIP)
         if kind != "library":
             engine = f" of the engine {rule['engine']!r}" if "engine" in rule else ""
             return self._unsupported(
@@ -234,7 +234,8 @@ class ContractRuleGate(Gate):
             risk = backtracking_risk(full)
             if risk is not None:
                 raise InputError(
-                    f"the pattern {pattern!r} can backtrack catastrophically ({risk}); mlgates does not run it",
+                    f"the pattern {pattern!r} can backtrack catastrophically ({risk}); "
+                    "mlgates does not run it",
                     reason="unsupported_rule",
                     subject=self._subject,
                 )
@@ -242,9 +243,7 @@ class ContractRuleGate(Gate):
             matched = np.zeros(len(present), dtype=bool)
             if is_text.any():
                 text = present[is_text].astype(str)
-                matched[is_text] = np.asarray(
-                    [compiled.fullmatch(v) is not None for v in text], dtype=bool
-                )
+                matched[is_text] = np.asarray([compiled.fullmatch(v) is not None for v in text], dtype=bool)
             bad |= ~matched
         return int(bad.sum()), {"examples": examples(present.to_numpy()[bad])}
 

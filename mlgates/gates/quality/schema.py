@@ -165,7 +165,9 @@ class SchemaGate(Gate):
             )
         _check_kinds(f"{where}['columns']", extra)
         if "allow_extra" in spec and not isinstance(spec["allow_extra"], bool):
-            raise parameter_error("SchemaGate", f"{where}['allow_extra']", "True or False", spec["allow_extra"])
+            raise parameter_error(
+                "SchemaGate", f"{where}['allow_extra']", "True or False", spec["allow_extra"]
+            )
 
     def required_inputs(self) -> tuple[str, ...]:
         return ("current",) if self.columns is not None else ("current", "reference")

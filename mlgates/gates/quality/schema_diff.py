@@ -206,7 +206,12 @@ def column_changes(old: ColumnSchema, new: ColumnSchema, *, domains: bool) -> li
         else:
             word = "pattern_added" if old.pattern is None else "pattern_replaced"
             out.append(
-                Change(word, True, f"{word.replace('_', ' ')}: {new.pattern!r}", {"old": old.pattern, "new": new.pattern})
+                Change(
+                    word,
+                    True,
+                    f"{word.replace('_', ' ')}: {new.pattern!r}",
+                    {"old": old.pattern, "new": new.pattern},
+                )
             )
     return out
 
@@ -219,8 +224,12 @@ def table_changes(old: TableSchema, new: TableSchema) -> list[Change]:
             out.append(Change("newly_unique", True, f"key {'+'.join(key)} newly unique", {"key": list(key)}))
     for key in old.keys:
         if key not in new.keys:
-            out.append(Change("no_longer_unique", False, f"key {'+'.join(key)} no longer unique", {"key": list(key)}))
-    rows = _range("row count", (old.min_rows, True, old.max_rows, True), (new.min_rows, True, new.max_rows, True))
+            out.append(
+                Change("no_longer_unique", False, f"key {'+'.join(key)} no longer unique", {"key": list(key)})
+            )
+    rows = _range(
+        "row count", (old.min_rows, True, old.max_rows, True), (new.min_rows, True, new.max_rows, True)
+    )
     if rows is not None:
         out.append(rows)
     return out
@@ -401,7 +410,14 @@ class SchemaDiffGate(Gate):
                 details["old"] = _plain(old.columns.get(subject))
                 details["new"] = _plain(new.columns.get(subject))
             findings.append(
-                Finding(str(subject), status, method="schema_diff", reason=reason, message=message, details=details)
+                Finding(
+                    str(subject),
+                    status,
+                    method="schema_diff",
+                    reason=reason,
+                    message=message,
+                    details=details,
+                )
             )
         return self._verdict(
             findings=findings,

@@ -195,7 +195,8 @@ class FeatureSkewGate(Gate):
                     method="join",
                     reason="duplicate_keys",
                     message=f"{side} keys: {n_rep:,} rows share their key with another row (e.g. "
-                    f"{', '.join(shown[:3])}); {n_dropped:,} dropped (on_duplicate_keys={self.on_duplicate_keys!r})",
+                    f"{', '.join(shown[:3])}); {n_dropped:,} dropped "
+                    f"(on_duplicate_keys={self.on_duplicate_keys!r})",
                     details={**facts, "n_dropped": n_dropped},
                 )
             )
@@ -299,13 +300,19 @@ class FeatureSkewGate(Gate):
             for i in differ[:_EXAMPLES]
         ]
         details.update(n_joined=m, n_differing=n_diff, examples=shown)
-        limit = self.warn_share if status is Status.WARN else self.max_share
+        limit = self.max_share
+        if status is Status.WARN and self.warn_share is not None:
+            limit = self.warn_share
         rel = ">" if exceeded else "<="
-        message = f"{col}: {share_text(share)} of {m:,} joined rows differ ({n_diff:,}) {rel} {share_text(limit)} "
+        message = (
+            f"{col}: {share_text(share)} of {m:,} joined rows differ ({n_diff:,}) {rel} {share_text(limit)} "
+        )
         message += "(warning level)" if status is Status.WARN else "allowed"
         if shown:
             first = shown[0]
-            message += f"; e.g. {first['key']}: {first['reference']!r} in reference, {first['current']!r} in current"
+            message += (
+                f"; e.g. {first['key']}: {first['reference']!r} in reference, {first['current']!r} in current"
+            )
         return Finding(
             str(col),
             status,
@@ -425,7 +432,9 @@ class FeatureSkewGate(Gate):
                 )
             )
         findings = [*compared, *key_findings, *findings]
-        skews = [f.statistic for f in compared if f.method in ("isclose", "exact") and f.statistic is not None]
+        skews = [
+            f.statistic for f in compared if f.method in ("isclose", "exact") and f.statistic is not None
+        ]
         return self._verdict(
             findings=findings,
             metrics={

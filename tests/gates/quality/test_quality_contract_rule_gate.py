@@ -33,7 +33,11 @@ def judge(rule, column=None, frame=FRAME):
         ({"metric": "nullValues"}, "email", 2),
         ({"metric": "missingValues", "arguments": {"missingValues": [None, "", "N/A"]}}, "email", 4),
         ({"metric": "missingValues", "arguments": {"missingValues": ["", "N/A"]}}, "email", 2),
-        ({"metric": "invalidValues", "arguments": {"validValues": ["kg", "lb"]}}, "unit", 1),  # "g"; None is not invalid
+        (
+            {"metric": "invalidValues", "arguments": {"validValues": ["kg", "lb"]}},
+            "unit",
+            1,
+        ),  # "g"; None is not invalid
         ({"metric": "invalidValues", "arguments": {"validValues": ["kg", "lb", None]}}, "unit", 1),
         # ODCS patterns match anywhere in the value unless anchored
         ({"metric": "invalidValues", "arguments": {"pattern": "[A-Z]{2}\\d{2}"}}, "code", 2),
@@ -41,7 +45,11 @@ def judge(rule, column=None, frame=FRAME):
         ({"metric": "duplicateValues"}, "email", 2),  # a@x.io twice more; missing values are not values
         ({"metric": "duplicateValues"}, "n", 3),
         ({"metric": "duplicateValues", "arguments": {"properties": ["store", "day"]}}, None, 5),
-        ({"rule": "duplicateCount", "arguments": {"properties": ["store", "day"]}}, None, 5),  # ODCS v3.0 name
+        (
+            {"rule": "duplicateCount", "arguments": {"properties": ["store", "day"]}},
+            None,
+            5,
+        ),  # ODCS v3.0 name
         ({"rule": "validValues", "validValues": ["kg"]}, "unit", 3),  # ODCS v3.0: beside the rule
     ],
 )
@@ -79,7 +87,10 @@ def test_operators_on_row_count(operator, bound, passes):
 def test_a_count_rule_without_operator_means_none_and_messages_name_the_rule():
     v = judge({"metric": "nullValues", "name": "email filled"}, "email")
     assert v.status is Status.FAIL
-    assert v.findings[0].message == "email: nullValues = 2 of 10 rows; the rule: nullValues = 0 rows (email filled)"
+    assert (
+        v.findings[0].message
+        == "email: nullValues = 2 of 10 rows; the rule: nullValues = 0 rows (email filled)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -94,10 +105,22 @@ def test_a_count_rule_without_operator_means_none_and_messages_name_the_rule():
         ({"metric": "nullValues", "unit": "bytes", "mustBe": 0}, Status.ERROR, "unit 'bytes'"),
         ({"metric": "rowCount"}, Status.ERROR, "rowCount needs an operator"),
         ({"metric": "invalidValues", "mustBe": 0}, Status.ERROR, "validValues or arguments.pattern"),
-        ({"logicalTypeOptions": {"multipleOf": 5}}, Status.ERROR, "logicalTypeOptions multipleOf=5 cannot be checked"),
-        ({"logicalType": "date", "logicalTypeOptions": {"minimum": "2020-01-01"}}, Status.ERROR, "date logicalTypeOptions minimum='2020-01-01'"),
+        (
+            {"logicalTypeOptions": {"multipleOf": 5}},
+            Status.ERROR,
+            "logicalTypeOptions multipleOf=5 cannot be checked",
+        ),
+        (
+            {"logicalType": "date", "logicalTypeOptions": {"minimum": "2020-01-01"}},
+            Status.ERROR,
+            "date logicalTypeOptions minimum='2020-01-01'",
+        ),
         ({"metric": "invalidValues", "arguments": {"pattern": "(a+)+$"}}, Status.ERROR, "backtrack"),
-        ({"metric": "invalidValues", "arguments": {"pattern": "(?<y>a)"}}, Status.ERROR, "cannot be compiled"),
+        (
+            {"metric": "invalidValues", "arguments": {"pattern": "(?<y>a)"}},
+            Status.ERROR,
+            "cannot be compiled",
+        ),
     ],
 )
 def test_rules_mlgates_cannot_run_fail_closed(rule, status, words):
@@ -139,16 +162,36 @@ def _contract(prop: dict, quality: list | None = None) -> dict:
     obj: dict = {"name": "t", "properties": [prop]}
     if quality:
         obj["quality"] = quality
-    return {"apiVersion": "v3.1.0", "kind": "DataContract", "id": "t", "version": "1", "status": "active",
-            "schema": [obj]}
+    return {
+        "apiVersion": "v3.1.0",
+        "kind": "DataContract",
+        "id": "t",
+        "version": "1",
+        "status": "active",
+        "schema": [obj],
+    }
 
 
 RULES = [
     ("x", "number", {"metric": "nullValues", "mustBe": 0}, "MissingValuesGate"),
-    ("x", "number", {"metric": "nullValues", "unit": "percent", "mustBeLessOrEqualTo": 20}, "MissingValuesGate"),
-    ("s", "string", {"metric": "invalidValues", "arguments": {"validValues": ["a", "b"]}, "mustBe": 0},
-     "CategoryGate"),
-    ("s", "string", {"metric": "invalidValues", "arguments": {"pattern": "^[ab]$"}, "mustBe": 0}, "StringGate"),
+    (
+        "x",
+        "number",
+        {"metric": "nullValues", "unit": "percent", "mustBeLessOrEqualTo": 20},
+        "MissingValuesGate",
+    ),
+    (
+        "s",
+        "string",
+        {"metric": "invalidValues", "arguments": {"validValues": ["a", "b"]}, "mustBe": 0},
+        "CategoryGate",
+    ),
+    (
+        "s",
+        "string",
+        {"metric": "invalidValues", "arguments": {"pattern": "^[ab]$"}, "mustBe": 0},
+        "StringGate",
+    ),
     ("s", "string", {"metric": "duplicateValues", "mustBe": 0}, "UniqueGate"),
     (None, None, {"metric": "rowCount", "mustBeBetween": [25, 35]}, "RowCountGate"),
     (None, None, {"metric": "rowCount", "mustBeGreaterThan": 29.5}, "RowCountGate"),

@@ -46,7 +46,14 @@ def test_known_differing_cells_and_unmatched_ids(pair):
     before = (training.copy(), serving.copy())
     v = FeatureSkewGate(keys="id").check(reference=training, current=serving)
     found = by_subject(v)
-    assert [f.subject for f in v.findings] == ["age", "score", "city", "plan", "reference keys", "current keys"]
+    assert [f.subject for f in v.findings] == [
+        "age",
+        "score",
+        "city",
+        "plan",
+        "reference keys",
+        "current keys",
+    ]
     expect = {"age": 1, "score": 2, "city": 1, "plan": 0}
     for col, n in expect.items():
         assert found[col].details["n_joined"] == 6
@@ -100,12 +107,18 @@ def test_duplicate_ids_are_an_error_unless_allowed(pair):
     assert v.status is Status.ERROR and v.reason == "duplicate_keys"
     assert [f.subject for f in v.findings] == ["reference keys"]
     assert "2 rows share their key" in v.message and "id=4" in v.message
-    first = by_subject(FeatureSkewGate(keys="id", on_duplicate_keys="first").check(reference=dup, current=serving))
+    first = by_subject(
+        FeatureSkewGate(keys="id", on_duplicate_keys="first").check(reference=dup, current=serving)
+    )
     assert first["age"].details["n_differing"] == 1  # the first id-4 row (age 23) is kept
     assert first["reference keys"].status is Status.WARN and first["reference keys"].details["n_dropped"] == 1
-    last = by_subject(FeatureSkewGate(keys="id", on_duplicate_keys="last").check(reference=dup, current=serving))
+    last = by_subject(
+        FeatureSkewGate(keys="id", on_duplicate_keys="last").check(reference=dup, current=serving)
+    )
     assert last["age"].details["n_differing"] == 2  # age 0 is kept for id 4
-    drop = by_subject(FeatureSkewGate(keys="id", on_duplicate_keys="drop").check(reference=dup, current=serving))
+    drop = by_subject(
+        FeatureSkewGate(keys="id", on_duplicate_keys="drop").check(reference=dup, current=serving)
+    )
     assert drop["age"].details["n_joined"] == 5 and drop["reference keys"].details["n_dropped"] == 2
 
 
@@ -124,10 +137,17 @@ def test_composite_keys_and_missing_keys():
 
 
 def test_kinds_that_differ_are_errors_and_unsupported_kinds_skip():
-    ref = pd.DataFrame({"id": [1, 2], "a": [1, 2], "t": pd.to_datetime(["2026-01-01", "2026-01-02"]),
-                        "lst": [[1], [2]]})
-    cur = pd.DataFrame({"id": [1, 2], "a": ["1", "2"],
-                        "t": pd.to_datetime(["2026-01-01", "2026-01-02"]).tz_localize("UTC"), "lst": [[1], [2]]})
+    ref = pd.DataFrame(
+        {"id": [1, 2], "a": [1, 2], "t": pd.to_datetime(["2026-01-01", "2026-01-02"]), "lst": [[1], [2]]}
+    )
+    cur = pd.DataFrame(
+        {
+            "id": [1, 2],
+            "a": ["1", "2"],
+            "t": pd.to_datetime(["2026-01-01", "2026-01-02"]).tz_localize("UTC"),
+            "lst": [[1], [2]],
+        }
+    )
     found = by_subject(FeatureSkewGate(keys="id").check(reference=ref, current=cur))
     assert found["a"].status is Status.ERROR and found["a"].reason == "kind_mismatch"
     assert "integer vs string" in found["a"].message
@@ -143,7 +163,10 @@ def test_columns_on_one_side_and_listed_columns():
     v = FeatureSkewGate(keys="id").check(reference=ref, current=cur)
     assert v.status is Status.PASS
     skipped = [(f.subject, f.status, f.reason) for f in v.findings if f.status is Status.SKIP]
-    assert skipped == [("only_train", Status.SKIP, "missing_column"), ("only_serve", Status.SKIP, "missing_column")]
+    assert skipped == [
+        ("only_train", Status.SKIP, "missing_column"),
+        ("only_serve", Status.SKIP, "missing_column"),
+    ]
     v = FeatureSkewGate(keys="id", columns=["a", "only_train"]).check(reference=ref, current=cur)
     assert v.status is Status.ERROR and by_subject(v)["only_train"].reason == "missing_column"
     v = FeatureSkewGate(keys="ID").check(reference=ref, current=cur)

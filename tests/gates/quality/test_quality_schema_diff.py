@@ -24,8 +24,17 @@ from mlgates import (
 from mlgates.contracts import to_odcs
 
 
-def suite(columns=None, *, required=(), unique=(), allowed=None, bounds=None, inclusive="both", strings=None,
-          rows=None) -> Suite:
+def suite(
+    columns=None,
+    *,
+    required=(),
+    unique=(),
+    allowed=None,
+    bounds=None,
+    inclusive="both",
+    strings=None,
+    rows=None,
+) -> Suite:
     gates = [SchemaGate(columns=columns or {"id": "string", "age": "integer", "plan": "string"})]
     if required:
         gates.append(MissingValuesGate(columns=list(required)))
@@ -44,8 +53,10 @@ def suite(columns=None, *, required=(), unique=(), allowed=None, bounds=None, in
 
 def changes(old: Suite, new: Suite, **params):
     v = SchemaDiffGate(old_schema=old, new_schema=new, **params).check()
-    return v, {f.subject: (f.status, f.details["classification"], [c["change"] for c in f.details["changes"]])
-               for f in v.findings}
+    return v, {
+        f.subject: (f.status, f.details["classification"], [c["change"] for c in f.details["changes"]])
+        for f in v.findings
+    }
 
 
 BREAKING = (Status.FAIL, "breaking")
@@ -147,9 +158,13 @@ def test_ranges(old, new, change, breaking):
 
 
 def test_an_excluded_bound_is_tighter_than_the_same_bound_included():
-    _, found = changes(suite(bounds={"age": {"min": 0}}), suite(bounds={"age": {"min": 0}}, inclusive="neither"))
+    _, found = changes(
+        suite(bounds={"age": {"min": 0}}), suite(bounds={"age": {"min": 0}}, inclusive="neither")
+    )
     assert found["age"] == (*BREAKING, ["range_narrowed"])
-    _, found = changes(suite(bounds={"age": {"min": 0}}, inclusive="neither"), suite(bounds={"age": {"min": 0}}))
+    _, found = changes(
+        suite(bounds={"age": {"min": 0}}, inclusive="neither"), suite(bounds={"age": {"min": 0}})
+    )
     assert found["age"] == (*ADDITIVE, ["range_widened"])
 
 
@@ -160,7 +175,9 @@ def test_strings_lengths_and_patterns():
     assert found["id"] == (*ADDITIVE, ["length_widened"])
     _, found = changes(suite(), suite(strings={"id": {"pattern": "[A-Z]+"}}))
     assert found["id"] == (*BREAKING, ["pattern_added"])
-    _, found = changes(suite(strings={"id": {"pattern": "[A-Z]+"}}), suite(strings={"id": {"pattern": "[A-Z0-9]+"}}))
+    _, found = changes(
+        suite(strings={"id": {"pattern": "[A-Z]+"}}), suite(strings={"id": {"pattern": "[A-Z0-9]+"}})
+    )
     assert found["id"] == (*BREAKING, ["pattern_replaced"])  # inclusion of patterns is not decided
     _, found = changes(suite(strings={"id": {"pattern": "[A-Z]+"}}), suite())
     assert found["id"] == (*ADDITIVE, ["pattern_removed"])
@@ -174,15 +191,19 @@ def test_row_counts():
 
 
 def test_several_changes_in_one_column_list_the_breaking_ones_first():
-    v, found = changes(suite(allowed={"plan": ["a"]}), suite({"id": "string", "age": "numeric", "plan": "string"},
-                                                           required=["age"]))
+    v, found = changes(
+        suite(allowed={"plan": ["a"]}),
+        suite({"id": "string", "age": "numeric", "plan": "string"}, required=["age"]),
+    )
     assert found["age"] == (*BREAKING, ["newly_required", "type_widened"])
     assert v.findings[1].message == "age: breaking: newly required; type widened: integer -> numeric"
     assert found["plan"] == (*ADDITIVE, ["categories_widened"])
 
 
-@pytest.mark.parametrize(("on_breaking", "status"), [("warn", Status.WARN), ("error", Status.ERROR),
-                                                     ("skip", Status.SKIP), ("fail", Status.FAIL)])
+@pytest.mark.parametrize(
+    ("on_breaking", "status"),
+    [("warn", Status.WARN), ("error", Status.ERROR), ("skip", Status.SKIP), ("fail", Status.FAIL)],
+)
 def test_on_breaking(on_breaking, status):
     _, found = changes(suite(), suite({"id": "string"}), on_breaking=on_breaking)
     assert found["age"][0] is status

@@ -32,11 +32,15 @@ def test_label_required_in_training_absent_in_serving(training, serving):
     assert gate().check(current=serving, environment="serving").status is Status.PASS
     v = gate().check(current=serving, environment="training")
     assert v.status is Status.FAIL
-    assert [(f.subject, f.reason) for f in v.findings if f.status is Status.FAIL] == [("label", "missing_column")]
+    assert [(f.subject, f.reason) for f in v.findings if f.status is Status.FAIL] == [
+        ("label", "missing_column")
+    ]
     assert "(environment 'training')" in v.findings[2].message
     # serving data must carry the serving-only column
     v = gate().check(current=serving.drop(columns="request_id"), environment="serving")
-    assert [(f.subject, f.reason) for f in v.findings if f.status is Status.FAIL] == [("request_id", "missing_column")]
+    assert [(f.subject, f.reason) for f in v.findings if f.status is Status.FAIL] == [
+        ("request_id", "missing_column")
+    ]
 
 
 def test_without_an_environment_the_schema_is_checked_as_given(training, serving):
