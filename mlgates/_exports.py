@@ -57,6 +57,10 @@ LAZY_EXPORTS: dict[str, str] = {
     "PromotionGate": "mlgates.record.gates",
     "UnmanagedModelsGate": "mlgates.record.gates",
     "model_card": "mlgates.record.card",
+    # label-free: before the labels arrive, and when they do
+    "ConceptDriftGate": "mlgates.gates.label_free",
+    "DriftImpactGate": "mlgates.gates.label_free",
+    "FeatureRelevanceGate": "mlgates.gates.label_free",
     # security
     "Allowlist": "mlgates.gates.security",
     "ArtifactSafetyGate": "mlgates.gates.security",

@@ -144,6 +144,7 @@ UNSUPPORTED = {"lists", "dicts", "sets", "arrow_list", "arrow_struct", "big_int"
 JUDGE_ANY_KIND = {"MissingValuesGate", "SchemaGate", "SchemaDiffGate", "MixedTypesGate"}
 #: Gates that read the target, and gates that read the predicted labels.
 TARGET_READERS = {
+    "ConceptDriftGate",
     "PerformanceGate",
     "BeatsBaselineGate",
     "CalibrationGate",
@@ -224,6 +225,11 @@ def _configs(lockfile: str) -> dict[str, dict[str, Any]]:
         "ArtifactSafetyGate": {},
         "SecretsGate": {},
         "SensitiveDataGate": {},
+        # label-free: no model is passed in the matrix, so the two gates that ask the model
+        # again are ERROR/missing_input for every case; ConceptDriftGate reads y and s
+        "DriftImpactGate": {"n_resamples": 2},
+        "FeatureRelevanceGate": {"n_resamples": 2},
+        "ConceptDriftGate": {"min_samples": 10},
     }
 
 

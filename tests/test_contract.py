@@ -176,6 +176,24 @@ def _security() -> dict[str, Example]:
     }
 
 
+def _label_free() -> dict[str, Example]:
+    from mlgates import ConceptDriftGate, DriftImpactGate, FeatureRelevanceGate
+
+    def with_model() -> dict[str, Any]:
+        from sklearn.linear_model import LogisticRegression
+
+        inputs = example_inputs()
+        ref = inputs["reference"]
+        model = LogisticRegression().fit(ref[["x", "z"]], ref["y"])
+        return {"reference": ref, "current": inputs["current"], "target": "y", "model": model}
+
+    return {
+        "DriftImpactGate": lambda: (DriftImpactGate(n_resamples=3), with_model()),
+        "FeatureRelevanceGate": lambda: (FeatureRelevanceGate(n_resamples=3), with_model()),
+        "ConceptDriftGate": lambda: (ConceptDriftGate(min_samples=50), None),
+    }
+
+
 def _monitoring() -> dict[str, Example]:
     import numpy as np
     import pandas as pd
@@ -222,6 +240,7 @@ EXAMPLES: dict[str, Example] = {
     **_performance(),
     **_reproducibility(),
     **_security(),
+    **_label_free(),
 }
 
 

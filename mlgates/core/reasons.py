@@ -54,6 +54,7 @@ FAMILIES = (
     "fairness",
     "reproducibility",
     "security",
+    "label_free",
     "record",
     "integrations",
     "pytest",
@@ -118,7 +119,7 @@ class Reason(StrEnum):
     EMPTY_INPUT = (
         "empty_input",
         "error",
-        "core quality drift performance fairness reproducibility monitoring",
+        "core quality drift performance fairness reproducibility monitoring label_free",
         "A table has no rows, or none are left to judge.",
     )
     PREDICT_FAILED = ("predict_failed", "error", "core", "The model's predict() or predict_proba() raised.")
@@ -137,7 +138,7 @@ class Reason(StrEnum):
     INVALID_PROBA = (
         "invalid_proba",
         "error",
-        "performance",
+        "performance label_free",
         "Probabilities have the wrong shape, or lie outside [0, 1] where the metric needs probabilities.",
     )
     ONE_CLASS_TARGET = (
@@ -173,7 +174,7 @@ class Reason(StrEnum):
     UNSUPPORTED_DTYPE = (
         "unsupported_dtype",
         "error",
-        "quality drift",
+        "quality drift label_free",
         "A column holds values the gate cannot judge (lists, dicts, complex, Decimal, ...).",
     )
     INVALID_VALUES = (
@@ -192,14 +193,14 @@ class Reason(StrEnum):
     INSUFFICIENT_SAMPLES = (
         "insufficient_samples",
         "warn",
-        "quality drift performance fairness monitoring",
+        "quality drift performance fairness monitoring label_free",
         "Too little data for a decision (rows, values, pairs or a group under its minimum); "
         "status from on_insufficient.",
     )
     UNDEFINED_STATISTIC = (
         "undefined_statistic",
         "error",
-        "drift performance fairness monitoring",
+        "drift performance fairness monitoring label_free",
         "The statistic or metric is undefined on this data (NaN, a zero denominator); "
         "fairness and performance use on_insufficient's status.",
     )
@@ -429,19 +430,19 @@ class Reason(StrEnum):
     METHOD_NOT_APPLICABLE = (
         "method_not_applicable",
         "error",
-        "drift",
+        "drift label_free",
         "The chosen drift method does not apply to this column's values.",
     )
     KIND_MISMATCH = (
         "kind_mismatch",
         "error",
-        "drift quality",
+        "drift label_free quality",
         "The reference and current hold different kinds of values in one column.",
     )
     UNSUPPORTED_KIND = (
         "unsupported_kind",
         "skip",
-        "drift",
+        "drift label_free",
         "A text-like column is not compared by method='auto' (set a kind or a method).",
     )
     # -- performance -------------------------------------------------------------------------
@@ -523,6 +524,45 @@ class Reason(StrEnum):
         "error",
         "fairness",
         "The reference group named by the gate does not occur in the data.",
+    )
+    # -- label-free: drift impact, feature relevance, concept drift -------------------------
+    FLIP_SHARE_EXCEEDED = (
+        "flip_share_exceeded",
+        "fail",
+        "label_free",
+        "Moving a drifted column back to its reference distribution flips more decisions than "
+        "max_flip_share (WARN above warn_flip_share).",
+    )
+    SCORE_SHIFT_EXCEEDED = (
+        "score_shift_exceeded",
+        "fail",
+        "label_free",
+        "A column's drift moves the model's mean score by more than max_score_shift.",
+    )
+    IRRELEVANT_FEATURE = (
+        "irrelevant_feature",
+        "warn",
+        "label_free",
+        "A feature's permutation importance is not above zero: dead weight (status from on_irrelevant).",
+    )
+    IMPORTANCE_CHANGED = (
+        "importance_changed",
+        "warn",
+        "label_free",
+        "A feature's permutation importance changed significantly against the reference.",
+    )
+    IMPORTANCE_CHANGE_EXCEEDED = (
+        "importance_change_exceeded",
+        "fail",
+        "label_free",
+        "A feature's importance changed significantly and by more than max_importance_change.",
+    )
+    CONCEPT_DRIFT_DETECTED = (
+        "concept_drift_detected",
+        "fail",
+        "label_free",
+        "The outcome rate for the same score changed significantly and by more than "
+        "max_calibration_shift (P(y | x) changed).",
     )
     # -- reproducibility ---------------------------------------------------------------------
     MISSING_LOCK = ("missing_lock", "error", "reproducibility", "The lock file does not exist.")
