@@ -139,3 +139,22 @@ def test_suite_files_hold_the_environments_section(tmp_path, suffix, serving):
     assert loaded.to_config() == (RowCountGate() & gate()).to_config()
     assert loaded.check(current=serving, environment="serving").status is Status.PASS
     assert loaded.check(current=serving, environment="training").status is Status.FAIL
+
+
+@pytest.mark.parametrize(("environment", "code"), [("serving", 0), ("training", 1), ("servng", 2)])
+def test_the_cli_chooses_the_environment(tmp_path, serving, capsys, environment, code):
+    from mlgates.cli import main
+
+    suite = tmp_path / "suite.toml"
+    save_suite(gate() & RowCountGate(min_rows=1), suite)
+    data = tmp_path / "serving.csv"
+    serving.to_csv(data, index=False)
+    argv = ["check", str(suite), "--current", str(data), "--environment", environment, "--no-color"]
+    assert main(argv) == code
+    out = capsys.readouterr().out
+    if environment == "training":
+        assert "label: expected column is missing (environment 'training')" in out
+    if environment == "servng":
+        assert "Did you mean 'serving'?" in out
+    # without --environment the schema is checked as given: the label is missing
+    assert main(argv[:4]) == 1
