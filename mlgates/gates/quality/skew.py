@@ -24,6 +24,20 @@ _TEXT = ("string", "categorical", "object")
 _EXAMPLES = 5
 
 
+def _mismatch(ref: pd.Series, cur: pd.Series) -> str | None:
+    """How the kinds of a column differ between the tables (None: comparable)."""
+    ref_kind, cur_kind = column_kind(ref), column_kind(cur)
+    compatible = (
+        ref_kind == cur_kind or {ref_kind, cur_kind} <= set(_NUMERIC) or {ref_kind, cur_kind} <= set(_TEXT)
+    )
+    if not compatible:
+        return f"{ref_kind} vs {cur_kind}"
+    tz = [getattr(s.dtype, "tz", None) is not None for s in (ref, cur)]
+    if ref_kind == "datetime" and tz[0] != tz[1]:
+        return "timestamps with and without a timezone"
+    return None
+
+
 def _names(columns: str | Sequence[Any] | None) -> list[Any] | None:
     if columns is None:
         return None
@@ -247,14 +261,8 @@ class FeatureSkewGate(Gate):
     ) -> Finding:
         ref_kind, cur_kind = column_kind(ref), column_kind(cur)
         details: dict[str, Any] = {"kinds": [ref_kind, cur_kind]}
-        tz = [getattr(s.dtype, "tz", None) is not None for s in (ref, cur)]
-        compatible = (
-            ref_kind == cur_kind
-            or {ref_kind, cur_kind} <= set(_NUMERIC)
-            or {ref_kind, cur_kind} <= set(_TEXT)
-        )
-        if not compatible or (ref_kind == "datetime" and tz[0] != tz[1]):
-            what = "timestamps with and without a timezone" if compatible else f"{ref_kind} vs {cur_kind}"
+        what = _mismatch(ref, cur)
+        if what is not None:
             return Finding(
                 str(col),
                 Status.ERROR,
@@ -335,6 +343,22 @@ class FeatureSkewGate(Gate):
         if findings:
             return self._verdict(findings=findings)
         ref, cur = frames["reference"], frames["current"]
+        for key in keys:
+            what = _mismatch(ref[key], cur[key])
+            if what is not None:  # no key could match: say why instead of "100% unmatched"
+                findings.append(
+                    Finding(
+                        str(key),
+                        Status.ERROR,
+                        method="join",
+                        reason="kind_mismatch",
+                        message=f"{key}: the key column holds different kinds of values in the tables "
+                        f"({what}), so no row can be joined; cast one side (e.g. both to str) first",
+                        details={"kinds": [column_kind(ref[key]), column_kind(cur[key])]},
+                    )
+                )
+        if findings:
+            return self._verdict(findings=findings)
         listed = _names(self.columns)
         if listed is None:
             features = [c for c in ref.columns if c in cur.columns and c not in keys]

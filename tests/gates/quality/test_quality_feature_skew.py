@@ -232,3 +232,14 @@ def test_agrees_with_a_merge_oracle():
         assert found[col].details["n_differing"] == differ, col
     assert found["current keys"].details["n_unmatched"] == 3
     assert found["reference keys"].details["n_unmatched"] == n - int(0.8 * n)
+
+
+def test_keys_of_different_kinds_name_the_cast_instead_of_all_unmatched():
+    ref = pd.DataFrame({"id": [1, 2, 3], "age": [30, 41, 52]})
+    v = FeatureSkewGate(keys="id").check(reference=ref, current=ref.assign(id=["1", "2", "3"]))
+    assert v.status is Status.ERROR
+    assert [(f.subject, f.reason) for f in v.findings] == [("id", "kind_mismatch")]
+    assert "integer vs string" in v.findings[0].message and "cast" in v.findings[0].message
+    # integers and floats are one kind of key: 1 joins 1.0
+    v = FeatureSkewGate(keys="id").check(reference=ref, current=ref.assign(id=[1.0, 2.0, 3.0]))
+    assert v.status is Status.PASS and v.metrics["n_joined"] == 3
