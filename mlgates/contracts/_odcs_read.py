@@ -21,7 +21,9 @@ named after it. The mapping (docs/contracts.md has the full table):
 - ``custom`` rules of the engine ``mlgates`` -> the gate their ``implementation`` configures;
 - every other rule and option -> :class:`~mlgates.ContractRuleGate`, which evaluates the
   library metrics exactly and is an ERROR (reason ``unsupported_rule``) for what mlgates cannot
-  run: SQL, other engines, unknown metrics and options (a ``text`` rule is SKIP).
+  run: SQL, other engines, unknown metrics and options (a ``text`` rule is SKIP);
+- a rule with ``severity: warning`` (or ``info``) -> its own ``ContractRuleGate`` with
+  ``blocking=False``: broken, it WARNs instead of failing the suite (an ERROR stays an ERROR).
 
 A document that is not ODCS v3 (a wrong ``apiVersion``, several operators in one rule, a bound
 that is not a number) is a :class:`~mlgates.ConfigError` at load time; a valid rule mlgates
@@ -51,6 +53,8 @@ __all__ = [
     "KIND_PROPERTY",
     "LOGICAL_TO_KIND",
     "MLGATES_ENGINE",
+    "NON_BLOCKING_SEVERITIES",
+    "blocks",
     "from_odcs",
     "load_yaml",
     "odcs_document",
@@ -83,6 +87,10 @@ _KIND_LOGICAL: Mapping[str | None, str] = {
 KIND_PROPERTY = "mlgatesKind"
 #: The ``engine`` of ``custom`` rules whose ``implementation`` is an mlgates gate config.
 MLGATES_ENGINE = "mlgates"
+
+#: ODCS ``severity`` values of a rule that should not fail a suite (the standard's examples are
+#: info, warning, error; any other value blocks).
+NON_BLOCKING_SEVERITIES = ("info", "warning")
 
 _NUMBER_OPTIONS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 _STRING_OPTIONS = ("pattern", "minLength", "maxLength")
@@ -216,6 +224,8 @@ class _Table:
         config: dict[str, Any] = {"type": "ContractRuleGate", "rule": dict(rule)}
         if column is not None:
             config["column"] = column
+        if not blocks(rule):
+            config["blocking"] = False
         self.rules.append(config)
 
     def add_required(self, column: str) -> None:
@@ -372,7 +382,9 @@ class _Table:
         if kind == "custom" and rule.get("engine") == MLGATES_ENGINE:
             self.rules.append(_embedded(rule, where))
             return
-        if kind != "library":
+        if kind != "library" or not blocks(rule):  # a warning rule stays one rule of its own
+            if kind == "library":
+                library_rule(rule, where)  # malformed: a ConfigError now, as for any library rule
             self.unsupported(rule, column)
             return
         parsed = library_rule(rule, where)
@@ -469,6 +481,13 @@ class _Table:
             out.append(rows)
         out.extend(self.rules)
         return out
+
+
+def blocks(rule: Mapping[str, Any]) -> bool:
+    """Whether a broken rule fails the suite: False for ``severity: warning`` or ``info`` (its
+    gate is built with ``blocking=False``, so a FAIL is reported as WARN; an ERROR stays one)."""
+    severity = rule.get("severity")
+    return not (isinstance(severity, str) and severity.strip().lower() in NON_BLOCKING_SEVERITIES)
 
 
 def _runs(pattern: str) -> bool:

@@ -19,7 +19,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from mlgates.contracts._odcs_read import KIND_PROPERTY, LOGICAL_TO_KIND, MLGATES_ENGINE, unwrap_pattern
+from mlgates.contracts._odcs_read import (
+    KIND_PROPERTY,
+    LOGICAL_TO_KIND,
+    MLGATES_ENGINE,
+    blocks,
+    unwrap_pattern,
+)
 from mlgates.core._io import atomic_write
 from mlgates.core.config import gate_to_config
 from mlgates.core.errors import ConfigError
@@ -226,9 +232,11 @@ class _Object:
         return True
 
     def _ContractRuleGate(self, config: dict[str, Any], keys: set[str], name: Any) -> bool:
-        if not keys <= {"rule", "column"}:
+        if not keys <= {"rule", "column", "blocking"}:
             return False
         rule, column = dict(config["rule"]), config.get("column")
+        if config.get("blocking", True) != blocks(rule):
+            return False  # the rule's severity would read back otherwise: keep the gate whole
         if column is not None and rule and set(rule) <= set(_SYNTHETIC) and set(rule) != {"logicalType"}:
             prop = self.prop(column)
             for key, value in rule.items():

@@ -521,3 +521,41 @@ def test_unreadable_files(tmp_path):
     bad.write_text("schema: [\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid YAML"):
         from_odcs(bad)
+
+
+# -- severity -----------------------------------------------------------------------------------------
+def test_a_warning_rule_warns_and_an_error_rule_fails():
+    rules = [
+        {"metric": "nullValues", "mustBe": 0, "severity": "warning"},
+        {"metric": "invalidValues", "arguments": {"validValues": ["a"]}, "mustBe": 0, "severity": "error"},
+        {"type": "sql", "query": "SELECT 1", "mustBe": 1, "severity": "info"},
+    ]
+    suite = from_odcs(contract([{"name": "s", "logicalType": "string", "quality": rules}]))
+    configs = [g.to_config() for g in suite.gates]
+    assert configs[1:] == [  # in the property's order
+        {"type": "ContractRuleGate", "rule": rules[0], "column": "s", "blocking": False},
+        {"type": "CategoryGate", "allowed": {"s": ["a"]}},
+        {"type": "ContractRuleGate", "rule": rules[2], "column": "s", "blocking": False},
+    ]
+    frame = pd.DataFrame({"s": ["a", None]})
+    v = suite.check(current=frame)
+    by_gate = [(c.gate, c.status) for c in v.children]
+    assert ("ContractRuleGate", Status.WARN) in by_gate  # the null: a warning
+    assert ("ContractRuleGate", Status.ERROR) in by_gate  # the SQL rule still cannot be run
+    frame = pd.DataFrame({"s": ["a", "b"]})  # the error-severity rule broken: a FAIL
+    assert [c.status for c in suite.check(current=frame).children][1:3] == [Status.PASS, Status.FAIL]
+    # written back verbatim, read back the same
+    written = to_odcs(suite)
+    error_rule = {k: v for k, v in rules[1].items() if k != "severity"}  # "error" is the default
+    assert written["schema"][0]["properties"][0]["quality"] == [rules[0], error_rule, rules[2]]
+    assert from_odcs(written).to_config() == suite.to_config()
+    # a gate whose blocking disagrees with its rule's severity travels whole
+    gate = mlgates.ContractRuleGate(rule=rules[0], column="s")  # blocking despite "warning"
+    back = from_odcs(to_odcs(Suite([mlgates.SchemaGate(columns={"s": "string"}), gate])))
+    assert back.gates[-1].to_config() == gate.to_config()
+    with pytest.raises(ConfigError, match="takes a number"):
+        from_odcs(
+            contract(
+                [{"name": "a", "quality": [{"metric": "nullValues", "mustBe": "x", "severity": "info"}]}]
+            )
+        )
