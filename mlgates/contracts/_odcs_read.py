@@ -5,7 +5,8 @@ named after it. The mapping (docs/contracts.md has the full table):
 
 - the properties and their ``logicalType`` -> ``SchemaGate`` (``number`` is ``numeric``,
   ``date``/``timestamp`` are ``datetime``, ``object``/``array`` are ``nested``; a
-  ``customProperties`` entry ``mlgatesKind`` names an exact kind or dtype);
+  ``customProperties`` entry ``mlgatesKind`` names an exact kind or dtype; the table's
+  ``customProperties`` entry ``mlgatesEnvironments`` holds its ``environments``);
 - ``required: true``, and ``nullValues`` rules that allow none -> one ``MissingValuesGate``
   (share 0);
 - ``unique: true``, the primary key (in ``primaryKeyPosition`` order) and ``duplicateValues``
@@ -50,6 +51,7 @@ from mlgates.core.errors import ConfigError
 from mlgates.core.gate import Gate
 
 __all__ = [
+    "ENVIRONMENTS_PROPERTY",
     "KIND_PROPERTY",
     "LOGICAL_TO_KIND",
     "MLGATES_ENGINE",
@@ -85,6 +87,8 @@ _KIND_LOGICAL: Mapping[str | None, str] = {
 }
 #: A property's ``customProperties`` entry holding its exact SchemaGate kind or dtype name.
 KIND_PROPERTY = "mlgatesKind"
+#: A table's ``customProperties`` entry holding SchemaGate's ``environments`` (training, serving).
+ENVIRONMENTS_PROPERTY = "mlgatesEnvironments"
 #: The ``engine`` of ``custom`` rules whose ``implementation`` is an mlgates gate config.
 MLGATES_ENGINE = "mlgates"
 
@@ -218,6 +222,10 @@ class _Table:
         self.min_rows: int | None = None
         self.max_rows: int | None = None
         self.rules: list[dict[str, Any]] = []
+        self.environments: Any = None
+        for entry in obj.get("customProperties") or []:
+            if isinstance(entry, Mapping) and entry.get("property") == ENVIRONMENTS_PROPERTY:
+                self.environments = entry.get("value")
 
     # -- helpers --------------------------------------------------------------------------
     def unsupported(self, rule: Mapping[str, Any], column: str | None) -> None:
@@ -456,7 +464,14 @@ class _Table:
     def gates(self) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         if self.kinds:
-            out.append({"type": "SchemaGate", "columns": dict(self.kinds)})
+            schema: dict[str, Any] = {"type": "SchemaGate", "columns": dict(self.kinds)}
+            if self.environments is not None:
+                schema["environments"] = self.environments  # checked by SchemaGate itself
+            out.append(schema)
+        elif self.environments is not None:
+            raise ConfigError(
+                f"{self.where}: customProperties {ENVIRONMENTS_PROPERTY} needs the table's properties."
+            )
         if self.required:
             out.append({"type": "MissingValuesGate", "columns": list(self.required)})
         if self.keys:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from mlgates.contracts._odcs_read import (
+    ENVIRONMENTS_PROPERTY,
     KIND_PROPERTY,
     LOGICAL_TO_KIND,
     MLGATES_ENGINE,
@@ -71,6 +72,7 @@ class _Object:
         self.quality: list[dict[str, Any]] = []
         self.string_options: set[str] = set()
         self.has_rules: set[str] = set()
+        self.environments: Any = None
 
     def prop(self, column: Any) -> dict[str, Any]:
         return self.properties.setdefault(str(column), {"name": str(column)})
@@ -108,8 +110,12 @@ class _Object:
 
     def _SchemaGate(self, config: dict[str, Any], keys: set[str], name: Any) -> bool:
         columns = config.get("columns")
-        if not keys <= {"columns"} or columns is None:
+        if not keys <= {"columns", "environments"} or columns is None:
             return False
+        if "environments" in config:
+            if self.environments is not None:
+                return False  # a second SchemaGate with environments: keep it whole
+            self.environments = config["environments"]
         kinds = (
             columns
             if isinstance(columns, Mapping)
@@ -255,6 +261,8 @@ class _Object:
             ):
                 prop["logicalType"] = "array"
         out: dict[str, Any] = {"name": self.name, "properties": list(self.properties.values())}
+        if self.environments is not None:
+            out["customProperties"] = [{"property": ENVIRONMENTS_PROPERTY, "value": self.environments}]
         if self.quality:
             out["quality"] = self.quality
         return out

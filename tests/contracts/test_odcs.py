@@ -562,3 +562,34 @@ def test_a_warning_rule_warns_and_an_error_rule_fails():
                 [{"name": "a", "quality": [{"metric": "nullValues", "mustBe": "x", "severity": "info"}]}]
             )
         )
+
+
+# -- schema environments -------------------------------------------------------------------------------
+def test_schema_environments_travel_as_a_table_custom_property():
+    gate = mlgates.SchemaGate(
+        columns={"age": "integer", "label": "integer"},
+        environments={"training": {}, "serving": {"exclude": ["label"]}},
+    )
+    written = to_odcs(Suite([gate, mlgates.MissingValuesGate(columns=["age"])], name="t"))
+    table = written["schema"][0]
+    assert [p["name"] for p in table["properties"]] == ["age", "label"]  # listed, not embedded
+    assert table["customProperties"] == [
+        {"property": "mlgatesEnvironments", "value": {"training": {}, "serving": {"exclude": ["label"]}}}
+    ]
+    VALIDATOR.validate(written)
+    back = from_odcs(written)
+    assert back.gates[0].to_config() == gate.to_config()
+    assert back.check(current=pd.DataFrame({"age": [3]}), environment="serving").status is Status.PASS
+    # two SchemaGates with environments: the second travels whole
+    twice = Suite([gate, mlgates.SchemaGate(columns={"x": None}, environments={"a": {}})])
+    assert [g.to_config() for g in from_odcs(to_odcs(twice)).gates][-1] == twice.gates[1].to_config()
+    # a malformed entry is refused when the contract is read
+    bad = contract([{"name": "age"}])
+    bad["schema"][0]["customProperties"] = [
+        {"property": "mlgatesEnvironments", "value": {"serving": ["label"]}}
+    ]
+    with pytest.raises(ConfigError, match="environments"):
+        from_odcs(bad)
+    bad["schema"][0]["properties"] = []
+    with pytest.raises(ConfigError, match="needs the table's properties"):
+        from_odcs(bad)
