@@ -100,7 +100,9 @@ def _names(columns: Any) -> list[str] | None:
 class _Collector:
     """Column attributes gathered gate by gate; several gates on one column intersect."""
 
-    def __init__(self) -> None:
+    def __init__(self, environment: str | None = None) -> None:
+        self.environment = environment
+        self.excluded: set[str] = set()
         self.attrs: dict[str, dict[str, Any]] = {}
         self.keys: list[tuple[str, ...]] = []
         self.min_rows: int | None = None
@@ -161,12 +163,15 @@ class _Collector:
                     "a SchemaGate with columns=None reads its columns from reference at check time, "
                     "so it states no schema; list the columns (e.g. from save_suite of an inferred suite)"
                 )
+            extra = self._environment(p.get("environments"))
             if isinstance(columns, Mapping):
-                for col, want in columns.items():
+                for col, want in {**columns, **extra}.items():
                     self.kind(str(col), want)
             else:
                 for col in _names(columns) or []:
                     self.column(col)
+                for col, want in extra.items():
+                    self.kind(str(col), want)
         elif kind == "MissingValuesGate":
             self._required(_names(p["columns"]), p["max_share"])
         elif kind == "UniqueGate" and p["max_duplicate_share"] == 0:
@@ -221,7 +226,36 @@ class _Collector:
             else:
                 self.column(col)
 
+    def _environment(self, environments: Mapping[str, Any] | None) -> dict[str, Any]:
+        """Columns the chosen environment adds (its ``exclude`` is remembered); a SchemaGate
+        without environments is the same schema in every environment."""
+        if self.environment is None or not environments:
+            return {}
+        if self.environment not in environments:
+            from mlgates.core._suggest import did_you_mean
+
+            known = sorted(environments)
+            raise ConfigError(
+                f"environment {self.environment!r} is not defined by the SchemaGate."
+                f"{did_you_mean(self.environment, known)} Known environments: {', '.join(map(repr, known))}."
+            )
+        spec = environments[self.environment]
+        exclude = spec.get("exclude", [])
+        self.excluded.update([exclude] if isinstance(exclude, str) else exclude)
+        added = spec.get("columns", [])
+        if isinstance(added, Mapping):
+            kinds = {str(c): k for c, k in added.items()}
+        else:
+            kinds = dict.fromkeys([added] if isinstance(added, str) else [str(c) for c in added])
+        self.excluded.difference_update(kinds)
+        for col in kinds:  # the environment's kind overrides the schema's
+            self.attrs.get(col, {}).pop("kind", None)
+        return kinds
+
     def schema(self, source: str) -> TableSchema:
+        for col in self.excluded:  # absent in this environment, whatever other gates say of it
+            self.attrs.pop(col, None)
+        self.keys = [key for key in self.keys if not set(key) & self.excluded]
         for col, attrs in self.attrs.items():
             if self.every_required and col not in self.except_required:
                 attrs["required"] = True
@@ -240,13 +274,17 @@ class _Collector:
         return TableSchema(columns, tuple(self.keys), self.min_rows, self.max_rows, True, source)
 
 
-def schema_of(gate: Gate, *, source: str = "") -> TableSchema:
+def schema_of(gate: Gate, *, source: str = "", environment: str | None = None) -> TableSchema:
     """The schema a gate or suite states (see the module docstring).
 
-    A ``SchemaGate`` with ``columns=None`` states no schema (it reads one from ``reference``):
+    With ``environment``, the schema of that environment of the ``SchemaGate``'s
+    ``environments``: its excluded columns are left out (with what other gates say of them),
+    its own columns added. A ``SchemaGate`` without environments is the same in every
+    environment; one that defines environments but not this one is a ConfigError. A
+    ``SchemaGate`` with ``columns=None`` states no schema (it reads one from ``reference``):
     ConfigError.
     """
-    collector = _Collector()
+    collector = _Collector(environment)
     for member in _walk(gate):
         collector.add(member)
     if not collector.attrs:
@@ -275,11 +313,14 @@ def _document(path: Path) -> Any:
     return load_yaml(text, str(path))
 
 
-def read_schema(source: Any, *, object_name: str | None = None) -> TableSchema:
+def read_schema(
+    source: Any, *, object_name: str | None = None, environment: str | None = None
+) -> TableSchema:
     """The schema stated by ``source``: a :class:`TableSchema`, a gate or suite, a gate config
     (``{"type": "SchemaGate", "columns": {...}}``), an ODCS contract (a mapping or a file), or a
     suite file (TOML, YAML or JSON). ``object_name`` picks the table of a contract that
-    describes several. Anything that states no schema is a ConfigError naming the source.
+    describes several; ``environment`` one environment of the schema (see :func:`schema_of`).
+    Anything that states no schema is a ConfigError naming the source.
 
     Examples
     --------
@@ -289,31 +330,39 @@ def read_schema(source: Any, *, object_name: str | None = None) -> TableSchema:
     if isinstance(source, TableSchema):
         return source
     if isinstance(source, Gate):
-        return schema_of(source, source=repr(source)[:80])
+        return schema_of(source, source=repr(source)[:80], environment=environment)
     if isinstance(source, Mapping):
         if _looks_like_odcs(source):
             from mlgates.contracts._odcs_read import from_odcs
 
             suite = from_odcs(source, object_name=object_name)
-            return schema_of(suite, source=f"ODCS contract {suite.display_name!r}")
+            return schema_of(suite, source=f"ODCS contract {suite.display_name!r}", environment=environment)
         if "type" not in source:
             raise ConfigError(
                 "a schema given as a mapping is a gate config ({'type': 'SchemaGate', 'columns': {...}}) "
                 "or an ODCS contract (kind: DataContract)"
             )
-        return schema_of(gate_from_config(source, where="schema"), source=f"{source.get('type')} config")
+        return schema_of(
+            gate_from_config(source, where="schema"),
+            source=f"{source.get('type')} config",
+            environment=environment,
+        )
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if not path.is_file():
             raise ConfigError(f"{path}: no such file")
         if path.suffix.lower() == ".toml":
-            return schema_of(load_suite(path), source=str(path))
+            return schema_of(load_suite(path), source=str(path), environment=environment)
         data = _document(path)
         if isinstance(data, Mapping) and _looks_like_odcs(data):
             from mlgates.contracts._odcs_read import from_odcs
 
-            return schema_of(from_odcs(data, object_name=object_name, where=str(path)), source=str(path))
-        return schema_of(load_suite(path), source=str(path))
+            return schema_of(
+                from_odcs(data, object_name=object_name, where=str(path)),
+                source=str(path),
+                environment=environment,
+            )
+        return schema_of(load_suite(path), source=str(path), environment=environment)
     raise ConfigError(
         f"a schema is a gate, a config mapping, a suite file or an ODCS contract; got {type(source).__name__}"
     )

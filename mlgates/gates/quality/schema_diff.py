@@ -294,6 +294,11 @@ class SchemaDiffGate(Gate):
         ``current`` (new) table: names and kinds only.
     object_name : str, optional
         The table to read from ODCS contracts that describe several.
+    environment : str, optional
+        Compare the versions as seen in one environment of their ``SchemaGate``'s
+        ``environments`` (e.g. ``"serving"``: the columns it excludes are left out, its own
+        added). A version without environments is the same in every environment; one that
+        defines environments but not this one is ERROR ``invalid_schema``.
     on_breaking : {"fail", "warn", "error", "skip"}, default "fail"
         Status of a column with a breaking change.
     on_additive : {"fail", "warn", "error", "skip"}, default "warn"
@@ -339,6 +344,7 @@ class SchemaDiffGate(Gate):
         "old_schema": [_SchemaSource(), None],
         "new_schema": [_SchemaSource(), None],
         "object_name": [str, None],
+        "environment": [str, None],
         "on_breaking": [_POLICY],
         "on_additive": [_POLICY],
     }
@@ -349,6 +355,7 @@ class SchemaDiffGate(Gate):
         old_schema: Any = None,
         new_schema: Any = None,
         object_name: str | None = None,
+        environment: str | None = None,
         on_breaking: str = "fail",
         on_additive: str = "warn",
         name: str | None = None,
@@ -358,6 +365,7 @@ class SchemaDiffGate(Gate):
         self.old_schema = old_schema
         self.new_schema = new_schema
         self.object_name = object_name
+        self.environment = environment
         self.on_breaking = on_breaking
         self.on_additive = on_additive
 
@@ -384,7 +392,7 @@ class SchemaDiffGate(Gate):
             columns = {str(c): ColumnSchema(column_kind(frame[c])) for c in frame.columns}
             return TableSchema(columns, declared=False, source=f"inferred from {side} (names and kinds)")
         try:
-            return read_schema(source, object_name=self.object_name)
+            return read_schema(source, object_name=self.object_name, environment=self.environment)
         except (ConfigError, ImportError, ValueError, TypeError) as exc:
             raise InputError(f"{param}: {exc}", reason="invalid_schema", subject=param) from None
 

@@ -307,3 +307,32 @@ def test_random_splits_of_real_data_pass():
         ref, cur = adult.iloc[rows[:n]], adult.iloc[rows[n : 2 * n]]
         v = SchemaDiffGate().check(reference=ref, current=cur)
         assert v.status is Status.PASS, v.to_text()
+
+
+def test_versions_compared_in_one_environment():
+    envs = {"training": {}, "serving": {"exclude": ["label"], "columns": {"request_id": "string"}}}
+    cols = {"id": "string", "age": "integer", "label": "integer"}
+    old = Suite([SchemaGate(columns=cols, environments=envs), MissingValuesGate(columns=["label"])])
+    # v2 drops the label from training too, and serving now requires a session id
+    envs2 = {"training": {}, "serving": {"columns": {"request_id": "string", "session": "string"}}}
+    new = Suite([SchemaGate(columns={"id": "string", "age": "integer"}, environments=envs2)])
+    _, found = changes(old, new, environment="serving")
+    assert list(found) == ["id", "age", "request_id", "session"]  # the label is not part of serving
+    assert found["session"] == (*ADDITIVE, ["column_added"])
+    assert found["request_id"] == (Status.PASS, "unchanged", [])
+    _, found = changes(old, new, environment="training")
+    assert found["label"] == (*BREAKING, ["column_removed"])
+    assert "request_id" not in found
+    # the environment's kind overrides the schema's
+    typed = {"serving": {"columns": {"age": "numeric"}}}
+    _, found = changes(
+        SchemaGate(columns=cols, environments=typed), SchemaGate(columns=cols), environment="serving"
+    )
+    assert found["age"] == (*BREAKING, ["retyped"])  # numeric in serving, integer now
+    # without environments a schema is the same everywhere; an undefined one is an error
+    v, _ = changes(suite(), suite(), environment="serving")
+    assert v.status is Status.PASS
+    v = SchemaDiffGate(old_schema=old, new_schema=new, environment="servng").check()
+    assert (
+        v.status is Status.ERROR and v.reason == "invalid_schema" and "Did you mean 'serving'?" in v.message
+    )
