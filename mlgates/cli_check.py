@@ -495,6 +495,13 @@ def run_check(args: argparse.Namespace) -> int:
         raise CliError(f"{suite_path}: {exc}") from exc
     if problem is not None:  # one line, before reading data or running any gate
         raise CliError(problem)
+    if getattr(args, "environment", None) is not None and not any(
+        "environment" in leaf.accepted_inputs() for leaf in _leaves(gate)
+    ):
+        raise CliError(
+            f"--environment {args.environment}: no gate of {suite_path} takes an environment; define "
+            "one in a SchemaGate (environments = ...) or leave --environment out."
+        )
     inputs = _inputs(args)
     fmt = args.format or "text"
     show_progress = not args.quiet and sys.stderr.isatty()

@@ -158,3 +158,15 @@ def test_the_cli_chooses_the_environment(tmp_path, serving, capsys, environment,
         assert "Did you mean 'serving'?" in out
     # without --environment the schema is checked as given: the label is missing
     assert main(argv[:4]) == 1
+
+
+def test_the_cli_refuses_an_environment_no_gate_takes(tmp_path, serving, capsys):
+    from mlgates.cli import main
+
+    suite = tmp_path / "suite.toml"
+    save_suite(RowCountGate(min_rows=1) & RowCountGate(max_rows=10), suite)
+    data = tmp_path / "serving.csv"
+    serving.to_csv(data, index=False)
+    assert main(["check", str(suite), "--current", str(data), "--environment", "serving"]) == 2
+    err = capsys.readouterr().err
+    assert "--environment serving: no gate of" in err and "unexpected" not in err
