@@ -79,6 +79,11 @@ CASES = [
     ),
     (mlgates.ContractRuleGate(rule={"metric": "rowCount", "mustBeBetween": [10, 1000]}), BASE),
     (mlgates.FeatureSkewGate(keys=["id"], columns=["x", "color"], max_unmatched_share=0.2), SKEWED),
+    (mlgates.StringVariantsGate(), BASE),
+    (mlgates.MissingSpellingsGate(), BASE),
+    (mlgates.SpecialCharactersGate(), BASE),
+    (mlgates.ClassBalanceGate(min_share=0.1, max_ratio=5.0), BASE),
+    (mlgates.CorrelationChangeGate(columns=["x", "z", "color"], n_resamples=50), BASE),
 ]
 
 

@@ -3,8 +3,11 @@ duplicates, column health, strings, outliers, time, label and split integrity, s
 contract rules and training/serving skew; and a suite inferred from a reference table
 (:func:`quality_suite_from_reference`)."""
 
+from mlgates.gates.quality.balance import ClassBalanceGate
 from mlgates.gates.quality.categories import CategoryGate
+from mlgates.gates.quality.consistency import MissingSpellingsGate, SpecialCharactersGate, StringVariantsGate
 from mlgates.gates.quality.contracts import ContractRuleGate
+from mlgates.gates.quality.correlation import CorrelationChangeGate
 from mlgates.gates.quality.health import ConstantColumnGate, InfiniteValuesGate, MixedTypesGate
 from mlgates.gates.quality.infer import quality_suite_from_reference
 from mlgates.gates.quality.integrity import ConflictingLabelsGate, FeatureLeakageGate, TrainTestLeakageGate
@@ -21,14 +24,17 @@ from mlgates.gates.quality.uniqueness import DuplicateRowsGate, UniqueGate
 
 __all__ = [
     "CategoryGate",
+    "ClassBalanceGate",
     "ConflictingLabelsGate",
     "ConstantColumnGate",
     "ContractRuleGate",
+    "CorrelationChangeGate",
     "DuplicateRowsGate",
     "FeatureLeakageGate",
     "FeatureSkewGate",
     "FreshnessGate",
     "InfiniteValuesGate",
+    "MissingSpellingsGate",
     "MissingValuesGate",
     "MixedTypesGate",
     "MonotonicGate",
@@ -37,7 +43,9 @@ __all__ = [
     "RowCountGate",
     "SchemaDiffGate",
     "SchemaGate",
+    "SpecialCharactersGate",
     "StringGate",
+    "StringVariantsGate",
     "TrainTestLeakageGate",
     "UniqueGate",
     "quality_suite_from_reference",
