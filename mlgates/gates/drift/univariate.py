@@ -372,7 +372,10 @@ class DriftGate(Gate):
         resolved = [(subject, compare.resolve(ctx, subject, source)) for subject, source in pairs]
         if self.n_jobs > 1 and len(pairs) > 1:
             with ThreadPoolExecutor(max_workers=self.n_jobs) as pool:
+                # the inputs' provenance (fingerprints, read by _finalize) alongside the columns
+                described = pool.submit(ctx.describe_inputs)
                 outcomes = list(pool.map(lambda p: compare.column(self, *p), resolved))
+                described.result()
         else:
             outcomes = [compare.column(self, *p) for p in resolved]
         compare.correct(self, outcomes)
