@@ -1,11 +1,13 @@
 """Data-quality gates: schema, missing values, row counts, ranges, categories, uniqueness and
 duplicates, column health, strings, outliers, time, label and split integrity, rules across
-columns and column statistics; and a suite inferred from a reference table
-(:func:`quality_suite_from_reference`). Every gate takes a ``where=`` row condition."""
+columns and column statistics, schema versions, contract rules and training/serving skew; and a
+suite inferred from a reference table (:func:`quality_suite_from_reference`). Every gate of the
+table-checking kind takes a ``where=`` row condition."""
 
 from mlgates.gates.quality.balance import ClassBalanceGate
 from mlgates.gates.quality.categories import CategoryGate
 from mlgates.gates.quality.consistency import MissingSpellingsGate, SpecialCharactersGate, StringVariantsGate
+from mlgates.gates.quality.contracts import ContractRuleGate
 from mlgates.gates.quality.correlation import CorrelationChangeGate
 from mlgates.gates.quality.health import ConstantColumnGate, InfiniteValuesGate, MixedTypesGate
 from mlgates.gates.quality.infer import quality_suite_from_reference
@@ -16,6 +18,8 @@ from mlgates.gates.quality.ranges import RangeGate
 from mlgates.gates.quality.rows import RowCountGate
 from mlgates.gates.quality.rules import RuleGate
 from mlgates.gates.quality.schema import SchemaGate
+from mlgates.gates.quality.schema_diff import SchemaDiffGate
+from mlgates.gates.quality.skew import FeatureSkewGate
 from mlgates.gates.quality.statistics import StatisticGate
 from mlgates.gates.quality.strings import StringGate
 from mlgates.gates.quality.time import FreshnessGate, MonotonicGate
@@ -26,9 +30,11 @@ __all__ = [
     "ClassBalanceGate",
     "ConflictingLabelsGate",
     "ConstantColumnGate",
+    "ContractRuleGate",
     "CorrelationChangeGate",
     "DuplicateRowsGate",
     "FeatureLeakageGate",
+    "FeatureSkewGate",
     "FreshnessGate",
     "InfiniteValuesGate",
     "MissingSpellingsGate",
@@ -39,6 +45,7 @@ __all__ = [
     "RangeGate",
     "RowCountGate",
     "RuleGate",
+    "SchemaDiffGate",
     "SchemaGate",
     "SpecialCharactersGate",
     "StatisticGate",

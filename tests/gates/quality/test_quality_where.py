@@ -141,6 +141,11 @@ _WITHOUT_WHERE_YET = frozenset(
         "MissingSpellingsGate",
         "SpecialCharactersGate",
         "StringVariantsGate",
+        # merged from the contracts branch after where= was built: SchemaDiffGate compares two
+        # schemas (no rows to filter); ContractRuleGate and FeatureSkewGate are still to get it
+        "ContractRuleGate",
+        "FeatureSkewGate",
+        "SchemaDiffGate",
     }
 )
 _QUALITY = sorted(
