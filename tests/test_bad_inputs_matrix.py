@@ -219,6 +219,13 @@ def _configs(lockfile: str) -> dict[str, dict[str, Any]]:
         "OutlierGate": {},
         "RangeGate": {"min_value": -1e6, "max_value": 1e6},
         "RowCountGate": {"min_rows": 2},
+        "RuleGate": {"rules": ["x > -1e9", "bad isnull or bad == bad"]},
+        "StatisticGate": {
+            "statistic": "mean",
+            "min_value": -1e9,
+            "max_value": 1e9,
+            "where": "y isnull or y >= 0",
+        },
         "SchemaGate": {},
         "StringGate": {"max_length": 10},
         "TrainTestLeakageGate": {},

@@ -62,6 +62,11 @@ def _quality() -> dict[str, Example]:
         "ConflictingLabelsGate": lambda: (m.ConflictingLabelsGate(), None),
         "TrainTestLeakageGate": lambda: (m.TrainTestLeakageGate(), None),
         "FeatureLeakageGate": lambda: (m.FeatureLeakageGate(columns=["x", "z", "color"]), None),
+        "RuleGate": lambda: (
+            m.RuleGate(["x > -100", "color == 'red' or z >= 0"], where="group == 'a'"),
+            None,
+        ),
+        "StatisticGate": lambda: (m.StatisticGate("mean", columns="x", min_value=-1.0, max_value=1.0), None),
         "ContractRuleGate": lambda: (
             m.ContractRuleGate(
                 rule={"metric": "nullValues", "mustBeLessThan": 5, "unit": "percent"}, column="x"

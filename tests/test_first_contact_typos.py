@@ -58,6 +58,10 @@ MAPPING_CASES = {
     ("OutlierGate", "fences"): lambda: OutlierGate(columns=["age"], fences={"agee": {"low": 0, "high": 1}}),
     ("CategoryGate", "allowed"): lambda: CategoryGate(columns=["city"], allowed={"cty": ["Oslo"]}),
     ("RangeGate", "bounds"): lambda: RangeGate(bounds={"agee": {"min": 0}}),
+    ("StatisticGate", "bounds"): lambda: mlgates.StatisticGate("mean", bounds={"agee": {"min": 0}}),
+    ("StatisticGate", "min_samples"): lambda: mlgates.StatisticGate(
+        "mean", min_value=0, min_samples={"agee": 5}
+    ),
     ("DriftGate", "method"): lambda: DriftGate(method={"agee": "ks"}),
     ("DriftGate", "threshold"): lambda: DriftGate(threshold={"agee": 0.01}),
     ("DriftGate", "warn_threshold"): lambda: DriftGate(warn_threshold={"agee": 0.1}),

@@ -208,7 +208,12 @@ def test_the_glossary_is_linked_from_the_index():
 @pytest.mark.parametrize("gate", sorted(GATES))
 def test_constructing_with_the_documented_names_does_not_warn(gate):
     cls = GATES[gate]
-    required = {"DeterminismGate": {"train_fn": len}, "Windowed": {"gate": Suite()}}.get(gate, {})
+    required = {
+        "DeterminismGate": {"train_fn": len},
+        "RuleGate": {"rules": ["end >= start"]},
+        "StatisticGate": {"statistic": "mean"},
+        "Windowed": {"gate": Suite()},
+    }.get(gate, {})
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         instance = cls(**required)

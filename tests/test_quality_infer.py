@@ -199,3 +199,128 @@ def test_round_trip_with_awkward_column_names(tmp_path, suffix):
     loaded = mlgates.load_suite(mlgates.save_suite(suite, tmp_path / f"q.{suffix}"))
     assert loaded.to_config() == suite.to_config() and repr(loaded) == repr(suite)
     assert loaded.check(current=frame).status is Status.PASS
+
+
+# -- statistic bounds, relative volume (issue 20) ----------------------------------------------------
+STATISTIC_GATES = ("statistics: mean", "statistics: std", "statistics: median")
+
+
+def test_statistic_bounds_contain_the_reference_and_are_calibrated(adult, suite):
+    from mlgates.gates.quality._infer_statistics import CALIBRATION_SIZES
+
+    ref, _ = adult
+    for name, stat in zip(STATISTIC_GATES, ("mean", "std", "median"), strict=True):
+        gate = _gate(suite, name)
+        assert gate.statistic == stat and gate.on_insufficient == "skip" and gate.decision == "ci"
+        assert "income" not in gate.bounds  # the target is not bounded here
+        for col, b in gate.bounds.items():
+            value = {"mean": ref[col].mean(), "std": ref[col].std(), "median": ref[col].median()}[stat]
+            assert b["min"] < value < b["max"], (name, col)
+        sizes = gate.min_samples if isinstance(gate.min_samples, dict) else {}
+        assert set(sizes) <= set(gate.bounds) and set(sizes.values()) <= set(CALIBRATION_SIZES)
+    # a column that is 92% zeros with a heavy tail: its spread is judged only on large batches
+    assert _gate(suite, "statistics: std").min_samples["capital_gain"] >= 500
+    assert "capital_gain" in _gate(suite, "statistics: median").bounds
+    mean = _gate(suite, "statistics: mean").bounds["age"]
+    sd = ref["age"].std()
+    assert mean["max"] - ref["age"].mean() == pytest.approx(sd + 3.29 * sd / math.sqrt(len(ref)), rel=1e-3)
+
+
+def test_statistic_bounds_share_the_suite_false_alarm_level(adult, suite):
+    """The statistic bounds (3 statistics x 6 numeric columns) count in the suite's Bonferroni
+    split with the sampling bounds: each statistic gate judges with intervals at
+    1 - 2 * level, level being the sampling gates' alpha."""
+    ref, _ = adult
+    for alpha in (0.01, 0.1):
+        s = (
+            suite
+            if alpha == 0.01
+            else mlgates.quality_suite_from_reference(ref, target="income", alpha=alpha)
+        )
+        level = _gate(s, "ranges").alpha
+        assert {_gate(s, name).confidence for name in STATISTIC_GATES} == {round(1 - 2 * level, 12)}
+        without = mlgates.quality_suite_from_reference(ref, target="income", alpha=alpha, statistics=False)
+        # 18 more bounds share alpha: each gets less than without them
+        assert level < _gate(without, "ranges").alpha <= alpha
+    with pytest.raises(ParameterError, match="alpha"):
+        mlgates.quality_suite_from_reference(ref, alpha=0.0)
+
+
+def test_statistic_bounds_catch_broken_columns(adult, suite):
+    ref, cur = adult
+    cases = {
+        "age in months": (cur.assign(age=cur["age"] * 12), {"statistics: mean", "statistics: std"}),
+        "hours zeroed": (cur.assign(hours_per_week=0), {"statistics: mean", "statistics: std"}),
+        "fnlwgt in thousands": (
+            cur.assign(fnlwgt=cur["fnlwgt"] / 1000),
+            {"statistics: mean", "statistics: median"},
+        ),
+    }
+    for label, (broken, expected) in cases.items():
+        v = suite.check(reference=ref, current=broken, target="income")
+        failed = {c.name for c in v.children if c.name in STATISTIC_GATES and c.status is Status.FAIL}
+        assert expected <= failed, (label, failed)
+        assert all(c.reason == "statistic_bound_exceeded" for c in v.children if c.name in failed), label
+
+
+def test_statistics_and_row_ratio_are_options(adult):
+    ref, cur = adult
+    plain = mlgates.quality_suite_from_reference(ref, statistics=False)
+    assert not {g.name for g in plain.gates} & set(STATISTIC_GATES)
+    ratio = mlgates.quality_suite_from_reference(ref, statistics=False, min_row_ratio=0.5, max_row_ratio=2.0)
+    gate = _gate(ratio, "row_ratio")
+    assert (gate.compare_to, gate.min_ratio, gate.max_ratio, gate.min_rows) == ("reference", 0.5, 2.0, 0)
+    v = ratio.check(reference=ref, current=cur)  # current has a third of the reference's rows
+    assert next(c for c in v.children if c.name == "row_ratio").reason == "row_count_exceeded"
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"statistic_margin": -0.5}, "statistic_margin"),
+        ({"statistics": "yes"}, "statistics"),
+        ({"min_row_ratio": -1.0}, "min_row_ratio"),
+        ({"min_row_ratio": 2.0, "max_row_ratio": 1.0}, "max_row_ratio"),
+    ],
+)
+def test_statistic_parameter_errors(kwargs, match):
+    with pytest.raises(ParameterError, match=match):
+        mlgates.quality_suite_from_reference(pd.DataFrame({"a": [1, 2]}), **kwargs)
+
+
+def _split_statistics_fail(
+    frame: pd.DataFrame, rng: np.random.Generator, sizes, margin: float
+) -> dict[int, int]:
+    idx = rng.permutation(len(frame))
+    half = len(frame) // 2
+    ref, rest = frame.iloc[idx[:half]], frame.iloc[idx[half:]]
+    suite = mlgates.quality_suite_from_reference(
+        ref, target="income", statistic_margin=margin, outliers=False
+    )
+    stats = mlgates.Suite([g for g in suite.gates if g.name in STATISTIC_GATES])
+    out = {}
+    for n in sizes:
+        cur = rest.iloc[rng.choice(len(rest), size=n, replace=False)]
+        out[n] = int(stats.check(current=cur).status is Status.FAIL)
+    return out
+
+
+def test_a_random_split_passes_the_inferred_statistics():
+    frame = mlgates.datasets.load_adult()
+    rng = np.random.default_rng(11)
+    assert _split_statistics_fail(frame, rng, (30, 3000), margin=0.25) == {30: 0, 3000: 0}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("margin", [0.25, 1.0])
+def test_random_splits_fail_the_inferred_statistics_at_most_one_percent(margin):
+    """Null calibration: 100 random halves of Adult as reference, batches of 20 to 10,000 rows
+    from the other half: at most 1 in 100 fails any statistic bound, at every size."""
+    frame = mlgates.datasets.load_adult()
+    rng = np.random.default_rng(2024)
+    sizes = (20, 100, 1000, 10_000)
+    fails = dict.fromkeys(sizes, 0)
+    for _ in range(100):
+        for n, failed in _split_statistics_fail(frame, rng, sizes, margin).items():
+            fails[n] += failed
+    assert max(fails.values()) <= 1, fails

@@ -89,8 +89,9 @@ class Reason(StrEnum):
     MISSING_VALUES = (
         "missing_values",
         "error",
-        "core performance fairness monitoring",
-        "Labels, predictions, scores or weights have missing values (NaN, None) where every row needs one.",
+        "core quality performance fairness monitoring",
+        "Values are missing (NaN, None) where every row needs one: labels, predictions, scores, "
+        "weights, a rule's columns.",
     )
     MISSING_COLUMN = (
         "missing_column",
@@ -200,7 +201,7 @@ class Reason(StrEnum):
     UNDEFINED_STATISTIC = (
         "undefined_statistic",
         "error",
-        "drift performance fairness monitoring label_free",
+        "quality drift performance fairness monitoring label_free",
         "The statistic or metric is undefined on this data (NaN, a zero denominator); "
         "fairness and performance use on_insufficient's status.",
     )
@@ -307,7 +308,8 @@ class Reason(StrEnum):
         "row_count_exceeded",
         "fail",
         "quality",
-        "The number of rows is outside [min_rows, max_rows] (WARN below warn_min_rows).",
+        "The number of rows is outside [min_rows, max_rows] (WARN below warn_min_rows), or its ratio to "
+        "reference's outside [min_ratio, max_ratio].",
     )
     DTYPE_MISMATCH = ("dtype_mismatch", "fail", "quality", "A column's type differs from the schema's.")
     UNEXPECTED_COLUMN = (
@@ -396,6 +398,26 @@ class Reason(StrEnum):
         "Timestamps and the reference time (or the two tables, or tz=) differ in having a timezone.",
     )
     NOT_MONOTONIC = ("not_monotonic", "fail", "quality", "A column that must be sorted is not.")
+    VIOLATION_SHARE_EXCEEDED = (
+        "violation_share_exceeded",
+        "fail",
+        "quality",
+        "The share of rows that violate a rule is above max_share (RuleGate; WARN above warn_share).",
+    )
+    INVALID_RULE = (
+        "invalid_rule",
+        "error",
+        "quality",
+        "A rule or where= condition cannot be evaluated: values of the wrong kind (text compared with a "
+        "number, arithmetic on text).",
+    )
+    STATISTIC_BOUND_EXCEEDED = (
+        "statistic_bound_exceeded",
+        "fail",
+        "quality",
+        "A column statistic (mean, std, median, quantile, distinct count, share), or its change from "
+        "reference, is beyond its bound.",
+    )
     # -- quality: consistency (StringVariantsGate ... CorrelationChangeGate) ------------------
     VARIANT_SHARE_EXCEEDED = (
         "variant_share_exceeded",

@@ -66,7 +66,10 @@ def test_inferred_gates_record_counts_and_share_the_suites_alpha(cancer):
     ref, _ = _split(cancer, 0)
     suite = quality_suite_from_reference(ref, target="target", alpha=0.01)
     calibrated = [g for g in suite.gates if getattr(g, "calibration", None)]
-    n_bounds = sum(len(g.calibration) for g in calibrated)
+    # the statistic bounds (mean, std, median of each numeric feature) share the split
+    statistics = [g for g in suite.gates if g.name.startswith("statistics: ")]
+    n_bounds = sum(len(g.calibration) for g in calibrated) + sum(len(g.bounds) for g in statistics)
+    assert len(statistics) == 3 and all(len(g.bounds) == 30 for g in statistics)
     assert {g.name for g in calibrated} >= {"missing_values", "ranges", "outliers", "duplicate_rows"}
     assert all(g.alpha == calibrated[0].alpha for g in calibrated)
     assert calibrated[0].alpha <= 0.01 / n_bounds < calibrated[0].alpha * 1.1

@@ -1,7 +1,8 @@
 """Data-quality gates: schema, missing values, row counts, ranges, categories, uniqueness and
-duplicates, column health, strings, outliers, time, label and split integrity, schema versions,
-contract rules and training/serving skew; and a suite inferred from a reference table
-(:func:`quality_suite_from_reference`)."""
+duplicates, column health, strings, outliers, time, label and split integrity, rules across
+columns and column statistics, schema versions, contract rules and training/serving skew; and a
+suite inferred from a reference table (:func:`quality_suite_from_reference`). Every gate of the
+table-checking kind takes a ``where=`` row condition."""
 
 from mlgates.gates.quality.balance import ClassBalanceGate
 from mlgates.gates.quality.categories import CategoryGate
@@ -15,9 +16,11 @@ from mlgates.gates.quality.missing import MissingValuesGate
 from mlgates.gates.quality.outliers import OutlierGate
 from mlgates.gates.quality.ranges import RangeGate
 from mlgates.gates.quality.rows import RowCountGate
+from mlgates.gates.quality.rules import RuleGate
 from mlgates.gates.quality.schema import SchemaGate
 from mlgates.gates.quality.schema_diff import SchemaDiffGate
 from mlgates.gates.quality.skew import FeatureSkewGate
+from mlgates.gates.quality.statistics import StatisticGate
 from mlgates.gates.quality.strings import StringGate
 from mlgates.gates.quality.time import FreshnessGate, MonotonicGate
 from mlgates.gates.quality.uniqueness import DuplicateRowsGate, UniqueGate
@@ -41,9 +44,11 @@ __all__ = [
     "OutlierGate",
     "RangeGate",
     "RowCountGate",
+    "RuleGate",
     "SchemaDiffGate",
     "SchemaGate",
     "SpecialCharactersGate",
+    "StatisticGate",
     "StringGate",
     "StringVariantsGate",
     "TrainTestLeakageGate",

@@ -12,7 +12,6 @@ import pandas as pd
 from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
-from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
@@ -29,13 +28,14 @@ from mlgates.gates.quality._common import (
     top_examples,
     value_counts,
 )
+from mlgates.gates.quality._where import QualityGate
 
 __all__ = ["CategoryGate"]
 
 CATEGORY_KINDS = ("string", "categorical", "boolean")
 
 
-class CategoryGate(Gate):
+class CategoryGate(QualityGate):
     """Values of categorical columns belong to an allowed set; new categories are reported.
 
     The allowed set of a column is ``allowed[column]`` when given, else the values seen in
@@ -66,6 +66,9 @@ class CategoryGate(Gate):
         p-value and level go into ``details["bound"]``. See docs/quality.md.
     alpha : float, default 0.001
         False-alarm level of that test, in (0, 1).
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -111,10 +114,12 @@ class CategoryGate(Gate):
         on_new: str = "warn",
         calibration: Mapping[str, Mapping[str, Any]] | None = None,
         alpha: float = DEFAULT_ALPHA,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.allowed = allowed
         self.max_unknown_share = max_unknown_share

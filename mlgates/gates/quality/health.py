@@ -12,7 +12,6 @@ import pandas as pd
 
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
-from mlgates.core.gate import Gate
 from mlgates.core.params import Interval
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
@@ -36,11 +35,12 @@ from mlgates.gates.quality._common import (
     top_examples,
     value_counts,
 )
+from mlgates.gates.quality._where import QualityGate
 
 __all__ = ["ConstantColumnGate", "InfiniteValuesGate", "MixedTypesGate"]
 
 
-class ConstantColumnGate(Gate):
+class ConstantColumnGate(QualityGate):
     """No column is constant (one distinct non-missing value) or, optionally, near-constant.
 
     Parameters
@@ -58,6 +58,9 @@ class ConstantColumnGate(Gate):
         FAILs only when that is below ``alpha``. See docs/quality.md.
     alpha : float, default 0.001
         False-alarm level of that test, in (0, 1).
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -94,10 +97,12 @@ class ConstantColumnGate(Gate):
         near_constant_share: float | None = None,
         calibration: Mapping[str, Mapping[str, int]] | None = None,
         alpha: float = DEFAULT_ALPHA,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.near_constant_share = near_constant_share
         self.calibration = calibration
@@ -283,7 +288,7 @@ _SINGLE = {
 }
 
 
-class MixedTypesGate(Gate):
+class MixedTypesGate(QualityGate):
     """Object columns hold one kind of value: numbers, strings, booleans (or one other type).
 
     Parameters
@@ -295,6 +300,9 @@ class MixedTypesGate(Gate):
     max_minority_share : float, default 0.0
         Largest share of non-missing values allowed outside the column's most common type
         group, in [0, 1].
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -326,10 +334,12 @@ class MixedTypesGate(Gate):
         *,
         columns: str | Sequence[str] | None = None,
         max_minority_share: float = 0.0,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.max_minority_share = max_minority_share
 
@@ -421,7 +431,7 @@ def _is_objectish(series: pd.Series) -> bool:
     return bool(pd.api.types.is_object_dtype(dtype))
 
 
-class InfiniteValuesGate(Gate):
+class InfiniteValuesGate(QualityGate):
     """The share of ``+inf``/``-inf`` among non-missing values is at most ``max_share``.
 
     Parameters
@@ -431,6 +441,9 @@ class InfiniteValuesGate(Gate):
         infinities and PASS; other kinds are ERROR (``unsupported_dtype``).
     max_share : float, default 0.0
         Largest share of infinite values allowed, in [0, 1].
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -459,10 +472,12 @@ class InfiniteValuesGate(Gate):
         *,
         columns: str | Sequence[str] | None = None,
         max_share: float = 0.0,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.max_share = max_share
 

@@ -15,6 +15,8 @@ from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.suite import Suite
 from mlgates.gates._columns import UNSUPPORTED_KINDS, column_kind
 from mlgates.gates.quality._common import UNGROUPABLE, exact_duplicate_mask, pandas_table
+from mlgates.gates.quality._infer_statistics import StatisticBounds
+from mlgates.gates.quality._infer_statistics import round_out as _round_out
 from mlgates.gates.quality.categories import CategoryGate
 from mlgates.gates.quality.health import ConstantColumnGate, InfiniteValuesGate, MixedTypesGate
 from mlgates.gates.quality.integrity import ConflictingLabelsGate, FeatureLeakageGate, TrainTestLeakageGate
@@ -45,6 +47,10 @@ def quality_suite_from_reference(
     new_categories: str = "warn",
     min_rows: int = 1,
     outliers: bool = True,
+    statistics: bool = True,
+    statistic_margin: float = 1.0,
+    min_row_ratio: float | None = None,
+    max_row_ratio: float | None = None,
     target: str | None = None,
     leakage: bool = False,
     alpha: float = 0.01,
@@ -100,6 +106,28 @@ def quality_suite_from_reference(
         in the file; the share of current values beyond them may be the reference's share
         plus ``tolerance``. Columns with a zero IQR, binary integer columns and columns with
         fewer than 10 finite values get none.
+    statistics : bool, default True
+        Add :class:`StatisticGate` bounds on the mean, the standard deviation and the median
+        of each numeric column (except ``target``) with at least 30 finite values, three
+        distinct values and no infinity in the reference. Each bound starts from the
+        reference's own 99.9% interval of the statistic (so the reference's sampling error is
+        covered) and is widened by ``statistic_margin``. The gates judge with intervals
+        (``decision="ci"``) at ``confidence = 1 - 2 * level``, ``level`` being these bounds'
+        share of ``alpha`` (recorded in the file as the gate's ``confidence``): a batch drawn
+        like the reference FAILs a bound with probability at most ``level`` where the interval
+        holds its level, and each gate's ``min_samples`` (per column) is the batch size from
+        which a simulation from the reference confirms it; smaller batches are skipped.
+    statistic_margin : float, default 1.0
+        How far the statistics may move beyond the reference's interval: the mean and the
+        median by this many reference standard deviations, the standard deviation by a factor
+        ``1 + statistic_margin`` (down: divided by it). The default catches broken data (a
+        unit change, a zeroed or rescaled column) and leaves distribution shift to the drift
+        gates; 0.25 is a tighter contract. Bounds are rounded outwards to 6 significant digits.
+    min_row_ratio, max_row_ratio : float, optional
+        Add ``RowCountGate(compare_to="reference", min_ratio=..., max_ratio=...)`` (named
+        ``row_ratio``): the checked table's rows relative to the reference's. Off by default:
+        the reference is usually the training set, whose size says nothing about a batch's;
+        use it when the reference is the previous batch.
     target : str, optional
         The label column: adds :class:`ConflictingLabelsGate` (reference share plus
         ``tolerance``) and, for a binary or numeric target, a non-blocking
@@ -113,7 +141,9 @@ def quality_suite_from_reference(
         ``tolerance`` (what independent draws would show).
     alpha : float, default 0.01
         False-alarm level of the whole suite on data drawn like the reference, in (0, 1):
-        split evenly (Bonferroni) over the suite's sampling bounds, each gate's ``alpha``.
+        split evenly (Bonferroni) over the suite's sampling bounds (each gate's ``alpha``)
+        and statistic bounds (each :class:`StatisticGate`'s ``confidence`` is ``1 - 2 *
+        level``).
     name : str, default "data quality"
         The suite's name.
 
@@ -121,13 +151,15 @@ def quality_suite_from_reference(
     -------
     Suite
         Gates in this order (each only when the reference has a column it applies to):
-        schema (kinds of every column), row_count, missing_values, ranges, categories,
+        schema (kinds of every column), row_count, row_ratio (with ``min_row_ratio`` or
+        ``max_row_ratio``), missing_values, ranges, categories,
         strings (one per high-cardinality string column), unique_keys (columns unique in a
         reference of at least 20 rows), duplicate_rows, constant_columns (columns that vary in
         the reference), infinite_values (float columns without infinities in the reference),
-        mixed_types (object columns holding one type), outliers, monotonic (datetime columns
-        increasing in the reference), conflicting_labels, feature_leakage,
-        train_test_leakage. All-missing reference columns get schema and missing checks only.
+        mixed_types (object columns holding one type), outliers, statistics: mean,
+        statistics: std, statistics: median, monotonic (datetime columns increasing in the
+        reference), conflicting_labels, feature_leakage, train_test_leakage. All-missing
+        reference columns get schema and missing checks only.
 
     Raises
     ------
@@ -141,7 +173,7 @@ def quality_suite_from_reference(
     >>> from mlgates import quality_suite_from_reference
     >>> ref = pd.DataFrame({"age": [23, 35, 47, 59, 61] * 40,
     ...                     "city": pd.Series(["Oslo", "Rome"] * 100, dtype="string")})
-    >>> suite = quality_suite_from_reference(ref, outliers=False)
+    >>> suite = quality_suite_from_reference(ref, outliers=False, statistics=False)
     >>> [g.name for g in suite.gates]
     ['schema', 'row_count', 'missing_values', 'ranges', 'categories', 'duplicate_rows', 'constant_columns']
     >>> ranges = suite.gates[3]
@@ -159,6 +191,7 @@ def quality_suite_from_reference(
     _validate(reference, tolerance, range_margin, max_categories, new_categories, min_rows, target)
     if not Interval("real", 0, 1).is_satisfied_by(range_outside_share):
         raise parameter_error(_OWNER, "range_outside_share", "a float in [0, 1]", range_outside_share)
+    _validate_learned(statistics, statistic_margin, min_row_ratio, max_row_ratio)
     if not Interval("real", 0, 1, closed="neither").is_satisfied_by(alpha):
         raise parameter_error(_OWNER, "alpha", "a float in (0, 1)", alpha)
     ref = reference
@@ -166,10 +199,20 @@ def quality_suite_from_reference(
     kinds = {c: column_kind(ref[c]) for c in ref.columns}
     # Gates with sampling bounds are built by _Calibrated once every bound is counted, so that
     # each gets its share alpha / n_bounds of the suite's false-alarm level.
-    pending: list[Gate | _Calibrated] = [
+    pending: list[Gate | _Calibrated | StatisticBounds] = [
         SchemaGate(columns=dict(kinds), name="schema"),
         RowCountGate(min_rows=min_rows, name="row_count"),
     ]
+    if min_row_ratio is not None or max_row_ratio is not None:
+        pending.append(
+            RowCountGate(
+                min_rows=0,
+                compare_to="reference",
+                min_ratio=min_row_ratio,
+                max_ratio=max_row_ratio,
+                name="row_ratio",
+            )
+        )
 
     n_missing = {c: int(ref[c].isna().sum()) for c in ref.columns}
     missing = {c: _share(n_missing[c] / n, tolerance) for c in ref.columns}
@@ -300,6 +343,12 @@ def quality_suite_from_reference(
                 _Calibrated(OutlierGate, {"fences": fences, "max_share": shares, "name": "outliers"}, beyond)
             )
 
+    # Gates learned from the reference's statistics. (Hook: the feature-feature correlation
+    # gate of issue 20 is learned here too, from the same numeric columns.)
+    if statistics:
+        learned = [c for c in numeric_cols if c != target and not np.isinf(values[c]).any()]
+        pending.append(StatisticBounds({c: finite[c] for c in learned}, statistic_margin))
+
     ordered = [
         c
         for c in ref.columns
@@ -330,10 +379,27 @@ def quality_suite_from_reference(
                 {"rows": _counts(n, n_dup)},
             )
         )
-    n_bounds = sum(len(p.calibration) for p in pending if isinstance(p, _Calibrated))
+    n_bounds = sum(p.n_bounds for p in pending if isinstance(p, (_Calibrated, StatisticBounds)))
     level = _level(alpha, n_bounds)
-    gates = [p.build(level) if isinstance(p, _Calibrated) else p for p in pending]
+    gates: list[Gate] = []
+    for p in pending:
+        if isinstance(p, StatisticBounds):
+            gates.extend(p.build(level))
+        else:
+            gates.append(p.build(level) if isinstance(p, _Calibrated) else p)
     return Suite(gates, name=name)
+
+
+def _validate_learned(statistics: Any, margin: Any, min_ratio: Any, max_ratio: Any) -> None:
+    if not isinstance(statistics, bool):
+        raise parameter_error(_OWNER, "statistics", "True or False", statistics)
+    if not Interval("real", 0, None).is_satisfied_by(margin):
+        raise parameter_error(_OWNER, "statistic_margin", "a float in [0, inf)", margin)
+    for pname, value in (("min_row_ratio", min_ratio), ("max_row_ratio", max_ratio)):
+        if value is not None and not Interval("real", 0, None).is_satisfied_by(value):
+            raise parameter_error(_OWNER, pname, "a float in [0, inf) or None", value)
+    if min_ratio is not None and max_ratio is not None and max_ratio < min_ratio:
+        raise parameter_error(_OWNER, "max_row_ratio", f"a float >= min_row_ratio ({min_ratio})", max_ratio)
 
 
 def _validate(
@@ -388,6 +454,7 @@ class _Calibrated:
         self.cls = cls
         self.params = params
         self.calibration = calibration
+        self.n_bounds = len(calibration)
 
     def build(self, alpha: float) -> Gate:
         return self.cls(**self.params, calibration=self.calibration, alpha=alpha)  # type: ignore[call-arg]
@@ -418,14 +485,6 @@ def _level(alpha: float, n_bounds: int) -> float:
 def _share(observed: float, tolerance: float) -> float:
     """observed + tolerance, rounded up to 4 decimals, capped at 1."""
     return min(1.0, math.ceil(round((observed + tolerance) * 1e4, 6)) / 1e4)
-
-
-def _round_out(x: float, up: bool) -> float:
-    if x == 0 or not math.isfinite(x):
-        return float(x)
-    digits = 6 - math.ceil(math.log10(abs(x)))
-    scale = 10.0**digits
-    return float((math.ceil if up else math.floor)(x * scale) / scale)
 
 
 def _widen(finite: np.ndarray, integer: bool, margin: float) -> dict[str, float]:

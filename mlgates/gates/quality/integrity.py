@@ -14,7 +14,6 @@ from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext, Side
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
-from mlgates.core.gate import Gate
 from mlgates.core.params import ON_INSUFFICIENT, Interval, insufficient_status
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
@@ -32,6 +31,7 @@ from mlgates.gates.quality._common import (
     row_hash,
     screened,
 )
+from mlgates.gates.quality._where import QualityGate
 from mlgates.stats.quality import auc_lower_bound, spearman_abs, spearman_lower_bound, univariate_auc
 
 __all__ = ["ConflictingLabelsGate", "FeatureLeakageGate", "TrainTestLeakageGate"]
@@ -59,7 +59,7 @@ def _labels(ctx: CheckContext, side: Side = "current") -> np.ndarray:
     return labels
 
 
-class ConflictingLabelsGate(Gate):
+class ConflictingLabelsGate(QualityGate):
     """Rows with identical features carry the same target: the share of rows in groups of
     identical feature rows with more than one target value is at most ``max_share``.
 
@@ -78,6 +78,9 @@ class ConflictingLabelsGate(Gate):
         C(m,2))``), or ``max_share * m`` if that is larger. See docs/quality.md.
     alpha : float, default 0.001
         False-alarm level of that sampling bound, in (0, 1).
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -115,10 +118,12 @@ class ConflictingLabelsGate(Gate):
         max_share: float = 0.0,
         calibration: Mapping[str, Mapping[str, int]] | None = None,
         alpha: float = DEFAULT_ALPHA,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.max_share = max_share
         self.calibration = calibration
@@ -218,7 +223,7 @@ def _harmonized(
     return h(cur), h(ref), cur, ref
 
 
-class TrainTestLeakageGate(Gate):
+class TrainTestLeakageGate(QualityGate):
     """The share of ``current`` rows that also appear in ``reference`` is at most ``max_share``
     (pass the training set as ``reference`` and the test/serving set as ``current``).
 
@@ -239,6 +244,9 @@ class TrainTestLeakageGate(Gate):
         K)``, ``w = n m / (C(n,2) + n m)``), or ``max_share * m`` if that is larger.
     alpha : float, default 0.001
         False-alarm level of that sampling bound, in (0, 1).
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -276,10 +284,12 @@ class TrainTestLeakageGate(Gate):
         warn_share: float | None = None,
         calibration: Mapping[str, Mapping[str, int]] | None = None,
         alpha: float = DEFAULT_ALPHA,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.max_share = max_share
         self.warn_share = warn_share
@@ -376,7 +386,7 @@ _FOLD_SEED = 20261126
 NAME_EVIDENCE_SCORE = 0.9
 
 
-class FeatureLeakageGate(Gate):
+class FeatureLeakageGate(QualityGate):
     """No single feature predicts the target almost perfectly on its own.
 
     A strong predictor is not leakage: leakage needs evidence beyond a high score. A feature
@@ -417,6 +427,9 @@ class FeatureLeakageGate(Gate):
         Fewer rows with both feature and target present: reason ``insufficient_samples``.
     on_insufficient : {"warn", "fail", "error", "skip"}, default "warn"
         Status of a feature below ``min_samples``.
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -464,10 +477,12 @@ class FeatureLeakageGate(Gate):
         alpha: float = 0.05,
         min_samples: int = 30,
         on_insufficient: str = "warn",
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.max_score = max_score
         self.warn_score = warn_score

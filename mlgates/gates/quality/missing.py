@@ -7,7 +7,6 @@ from typing import Any, ClassVar
 
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
-from mlgates.core.gate import Gate
 from mlgates.core.params import Interval
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
@@ -19,11 +18,12 @@ from mlgates.gates.quality._common import (
     frame_or_error,
     per_column,
 )
+from mlgates.gates.quality._where import QualityGate
 
 __all__ = ["MissingValuesGate"]
 
 
-class MissingValuesGate(Gate):
+class MissingValuesGate(QualityGate):
     """Each column's share of missing values (NaN, None, NaT, pd.NA) is at most ``max_share``.
 
     Parameters
@@ -45,6 +45,9 @@ class MissingValuesGate(Gate):
         ``max_share * m`` if that is larger. See docs/quality.md.
     alpha : float, default 0.001
         False-alarm level of that sampling bound, in (0, 1).
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -80,10 +83,12 @@ class MissingValuesGate(Gate):
         warn_share: float | None = None,
         calibration: Mapping[str, Mapping[str, int]] | None = None,
         alpha: float = DEFAULT_ALPHA,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.max_share = max_share
         self.warn_share = warn_share

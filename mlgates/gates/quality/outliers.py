@@ -9,7 +9,6 @@ import numpy as np
 
 from mlgates.core.context import CheckContext, Side
 from mlgates.core.finding import Finding
-from mlgates.core.gate import Gate
 from mlgates.core.params import ON_INSUFFICIENT, Interval, Options, insufficient_status, parameter_error
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import share_text, unknown_key_findings
@@ -30,6 +29,7 @@ from mlgates.gates.quality._common import (
     screened,
     unsupported,
 )
+from mlgates.gates.quality._where import QualityGate
 from mlgates.stats.quality import iqr_fences, outside_counts, robust_z_fences
 
 __all__ = ["OutlierGate"]
@@ -38,7 +38,7 @@ _DEFAULT_FACTOR = {"iqr": 1.5, "robust_z": 3.5}
 _DEFAULT_SHARE = 0.05
 
 
-class OutlierGate(Gate):
+class OutlierGate(QualityGate):
     """Per numeric column, the share of values beyond outlier fences is at most ``max_share``.
 
     Parameters
@@ -76,6 +76,9 @@ class OutlierGate(Gate):
         ``max_share * m`` if that is larger. See docs/quality.md.
     alpha : float, default 0.001
         False-alarm level of that sampling bound, in (0, 1).
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -125,10 +128,12 @@ class OutlierGate(Gate):
         on_insufficient: str = "warn",
         calibration: Mapping[str, Mapping[str, int]] | None = None,
         alpha: float = DEFAULT_ALPHA,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.method = method
         self.factor = factor

@@ -9,7 +9,6 @@ import numpy as np
 
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
-from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
@@ -26,6 +25,7 @@ from mlgates.gates.quality._common import (
     numeric,
     resolve_columns,
 )
+from mlgates.gates.quality._where import QualityGate
 from mlgates.stats.quality import outside_counts
 
 __all__ = ["RangeGate"]
@@ -33,7 +33,7 @@ __all__ = ["RangeGate"]
 _BOUND_KEYS = ("min", "max")
 
 
-class RangeGate(Gate):
+class RangeGate(QualityGate):
     """Numeric values lie in ``[min_value, max_value]``; a share ``max_share_outside`` of the
     non-missing values may lie outside (the ``mostly`` idea of Great Expectations).
 
@@ -62,6 +62,9 @@ class RangeGate(Gate):
         ``max_share_outside * m`` if that is larger. See docs/quality.md.
     alpha : float, default 0.001
         False-alarm level of that sampling bound, in (0, 1).
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -111,10 +114,12 @@ class RangeGate(Gate):
         warn_share_outside: float | None = None,
         calibration: Mapping[str, Mapping[str, int]] | None = None,
         alpha: float = DEFAULT_ALPHA,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.min_value = min_value
         self.max_value = max_value

@@ -6,16 +6,18 @@ from typing import Any, ClassVar
 
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
-from mlgates.core.gate import Gate
-from mlgates.core.params import Interval, parameter_error
+from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
+from mlgates.gates.quality._where import QualityGate
 
 __all__ = ["RowCountGate"]
 
 
-class RowCountGate(Gate):
-    """The number of rows of ``current`` lies in ``[min_rows, max_rows]``.
+class RowCountGate(QualityGate):
+    """The number of rows of ``current`` lies in ``[min_rows, max_rows]``, and, with
+    ``compare_to="reference"``, its ratio to the number of rows of ``reference`` lies in
+    ``[min_ratio, max_ratio]`` (relative volume: today's batch against yesterday's).
 
     Parameters
     ----------
@@ -25,8 +27,23 @@ class RowCountGate(Gate):
         Most rows allowed.
     warn_min_rows : int, optional
         Below this (but at least ``min_rows``) the gate WARNs.
+    compare_to : {"reference"}, optional
+        Also bound the ratio ``rows of current / rows of reference``.
+    min_ratio, max_ratio : float, optional
+        With ``compare_to``: the smallest and largest ratio allowed (``min_ratio=0.5,
+        max_ratio=2.0``: within half and double the reference's volume).
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``. Both tables are
+        counted after it.
     name, blocking
         See :class:`~mlgates.Gate`.
+
+    Notes
+    -----
+    Findings: ``rows`` (the count) and, with ``compare_to``, ``row_ratio`` (the ratio; details
+    ``n_reference``). A bound crossed is reason ``row_count_exceeded``; an empty ``reference``
+    makes the ratio undefined (ERROR ``empty_input``).
 
     Examples
     --------
@@ -37,12 +54,19 @@ class RowCountGate(Gate):
     (<Status.FAIL: 'fail'>, 'row_count_exceeded')
     >>> v.message
     'rows: 2 < 3 required'
+    >>> gate = RowCountGate(compare_to="reference", min_ratio=0.5, max_ratio=2.0)
+    >>> v = gate.check(reference=pd.DataFrame({"a": range(100)}), current=pd.DataFrame({"a": range(40)}))
+    >>> v.status, v.findings[1].message
+    (<Status.FAIL: 'fail'>, 'row_ratio: 40 rows = 0.4 x reference (100) < 0.5 x required')
     """
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "min_rows": [Interval("int", 0, None)],
         "max_rows": [Interval("int", 0, None), None],
         "warn_min_rows": [Interval("int", 0, None), None],
+        "compare_to": [Options("reference"), None],
+        "min_ratio": [Interval("real", 0, None), None],
+        "max_ratio": [Interval("real", 0, None), None],
     }
 
     def __init__(
@@ -51,25 +75,74 @@ class RowCountGate(Gate):
         min_rows: int = 1,
         max_rows: int | None = None,
         warn_min_rows: int | None = None,
+        compare_to: str | None = None,
+        min_ratio: float | None = None,
+        max_ratio: float | None = None,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.min_rows = min_rows
         self.max_rows = max_rows
         self.warn_min_rows = warn_min_rows
+        self.compare_to = compare_to
+        self.min_ratio = min_ratio
+        self.max_ratio = max_ratio
 
     def _validate_params(self) -> None:
+        owner = "RowCountGate"
         if self.max_rows is not None and self.max_rows < self.min_rows:
+            raise parameter_error(owner, "max_rows", f"an int >= min_rows ({self.min_rows})", self.max_rows)
+        ratios = self.min_ratio is not None or self.max_ratio is not None
+        if self.compare_to is None and ratios:
+            name = "min_ratio" if self.min_ratio is not None else "max_ratio"
             raise parameter_error(
-                "RowCountGate", "max_rows", f"an int >= min_rows ({self.min_rows})", self.max_rows
+                owner,
+                name,
+                "used with compare_to='reference'",
+                getattr(self, name),
+                f"RowCountGate(compare_to='reference', {name}=...).",
+            )
+        if self.compare_to is not None and not ratios:
+            raise parameter_error(
+                owner,
+                "min_ratio",
+                "set (or max_ratio) with compare_to='reference'",
+                None,
+                "RowCountGate(compare_to='reference', min_ratio=0.5, max_ratio=2.0).",
+            )
+        if self.min_ratio is not None and self.max_ratio is not None and self.max_ratio < self.min_ratio:
+            raise parameter_error(
+                owner, "max_ratio", f"a float >= min_ratio ({self.min_ratio})", self.max_ratio
             )
 
     def required_inputs(self) -> tuple[str, ...]:
-        return ("current",)
+        return ("current", "reference") if self.compare_to == "reference" else ("current",)
 
     def _check(self, ctx: CheckContext) -> Verdict:
         n = len(ctx.frame("current"))
+        findings = [self._count(n)]
+        metrics: dict[str, float] = {"rows": n}
+        if self.compare_to == "reference":
+            n_ref = len(ctx.frame("reference"))
+            findings.append(self._ratio(n, n_ref))
+            metrics["reference_rows"] = n_ref
+            if n_ref:
+                metrics["row_ratio"] = n / n_ref
+        status = Status.worst(f.status for f in findings)
+        reasons = [f.reason for f in findings if f.status is status and f.reason]
+        message = "; ".join(f.message for f in findings if f.message)
+        return self._verdict(
+            status,
+            findings=findings,
+            metrics=metrics,
+            reason=reasons[0] if reasons else None,
+            message=message,
+        )
+
+    def _count(self, n: int) -> Finding:
         status, reason = Status.PASS, None
         if n < self.min_rows:
             status, reason = Status.FAIL, "row_count_exceeded"
@@ -89,7 +162,7 @@ class RowCountGate(Gate):
             )
             message = f"rows: {n:,} ({bounds})"
             threshold = self.min_rows
-        finding = Finding(
+        return Finding(
             "rows",
             status,
             statistic=n,
@@ -99,4 +172,42 @@ class RowCountGate(Gate):
             message=message,
             details={"min_rows": self.min_rows, "max_rows": self.max_rows},
         )
-        return self._verdict(status, findings=[finding], metrics={"rows": n}, reason=reason, message=message)
+
+    def _ratio(self, n: int, n_ref: int) -> Finding:
+        details = {"n_reference": n_ref, "min_ratio": self.min_ratio, "max_ratio": self.max_ratio}
+        if n_ref == 0:
+            return Finding(
+                "row_ratio",
+                Status.ERROR,
+                method="row_ratio",
+                reason="empty_input",
+                message="row_ratio: reference has no rows, so the ratio is undefined",
+                details=details,
+            )
+        ratio = n / n_ref
+        head = f"row_ratio: {n:,} rows = {ratio:.3g} x reference ({n_ref:,})"
+        status = Status.FAIL
+        reason: str | None = "row_count_exceeded"
+        threshold: float | None
+        if self.min_ratio is not None and ratio < self.min_ratio:
+            threshold, message = self.min_ratio, f"{head} < {self.min_ratio:g} x required"
+        elif self.max_ratio is not None and ratio > self.max_ratio:
+            threshold, message = self.max_ratio, f"{head} > {self.max_ratio:g} x allowed"
+        else:
+            status, reason = Status.PASS, None
+            low = "0" if self.min_ratio is None else f"{self.min_ratio:g}"
+            high = "inf" if self.max_ratio is None else f"{self.max_ratio:g}"
+            threshold, message = (
+                self.min_ratio if self.min_ratio is not None else self.max_ratio,
+                f"{head} (within [{low}, {high}])",
+            )
+        return Finding(
+            "row_ratio",
+            status,
+            statistic=ratio,
+            threshold=threshold,
+            method="row_ratio",
+            reason=reason,
+            message=message,
+            details=details,
+        )

@@ -9,12 +9,12 @@ from mlgates.core._suggest import did_you_mean
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
-from mlgates.core.gate import Gate
 from mlgates.core.params import parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import FAMILIES, column_kind, kind_matches, missing_column_hint, select_columns
 from mlgates.gates.quality._common import check_string_keys, frame_or_error
+from mlgates.gates.quality._where import QualityGate
 
 __all__ = ["SchemaGate"]
 
@@ -32,7 +32,7 @@ class _Environments:
         return "a mapping of environment name to {'exclude': [...], 'columns': ..., 'allow_extra': ...}"
 
 
-class SchemaGate(Gate):
+class SchemaGate(QualityGate):
     """``current`` has the expected columns, with the expected kinds or dtypes.
 
     Parameters
@@ -57,6 +57,9 @@ class SchemaGate(Gate):
         environment is chosen per check: ``check(current=..., environment="serving")``; without
         one the schema is checked as given. An environment the gate does not define is an
         ERROR (``unknown_environment``) naming the ones it does.
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -107,11 +110,13 @@ class SchemaGate(Gate):
         columns: Mapping[str, str | None] | Sequence[str] | None = None,
         allow_extra: bool = True,
         check_order: bool = False,
+        where: str | None = None,
         environments: Mapping[str, Mapping[str, Any]] | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.allow_extra = allow_extra
         self.check_order = check_order

@@ -12,7 +12,6 @@ import pandas as pd
 
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
-from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
@@ -26,13 +25,14 @@ from mlgates.gates.quality._common import (
     guarded,
     resolve_columns,
 )
+from mlgates.gates.quality._where import QualityGate
 
 __all__ = ["StringGate"]
 
 _RULES = ("pattern_mismatch", "too_short", "too_long", "empty", "padded")
 
 
-class StringGate(Gate):
+class StringGate(QualityGate):
     """String values follow the rules: a regular expression, length bounds, no empty strings,
     no leading/trailing whitespace. A share ``max_share`` of non-missing values may break them.
 
@@ -60,6 +60,9 @@ class StringGate(Gate):
         is larger. See docs/quality.md.
     alpha : float, default 0.001
         False-alarm level of that sampling bound, in (0, 1).
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -114,10 +117,12 @@ class StringGate(Gate):
         max_share: float = 0.0,
         calibration: Mapping[str, Mapping[str, int]] | None = None,
         alpha: float = DEFAULT_ALPHA,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.pattern = pattern
         self.min_length = min_length

@@ -12,7 +12,6 @@ import pandas as pd
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
-from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
@@ -32,6 +31,7 @@ from mlgates.gates.quality._common import (
     share_status,
     unsupported,
 )
+from mlgates.gates.quality._where import QualityGate
 
 __all__ = ["FreshnessGate", "MonotonicGate"]
 
@@ -54,7 +54,7 @@ def _tz(series: pd.Series) -> Any:
     return tz
 
 
-class FreshnessGate(Gate):
+class FreshnessGate(QualityGate):
     """The newest timestamp in ``column`` is no older than ``max_age`` at time ``now``.
 
     Parameters
@@ -70,6 +70,9 @@ class FreshnessGate(Gate):
         The reference time as an ISO 8601 string (``"2026-11-26T12:00:00+00:00"``); by default
         the wall clock at check time (UTC), recorded in the verdict's params. Naive columns are
         compared with a naive ``now`` (the wall clock is taken as naive UTC).
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -107,10 +110,12 @@ class FreshnessGate(Gate):
         max_age: str | None = None,
         warn_age: str | None = None,
         now: str | None = None,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.column = column
         self.max_age = max_age
         self.warn_age = warn_age
@@ -203,7 +208,7 @@ def _ordinal(ctx: CheckContext, col: Any, kind: str) -> tuple[np.ndarray, np.nda
     return np.asarray(s.array.asi8, dtype="int64"), np.flatnonzero(keep)
 
 
-class MonotonicGate(Gate):
+class MonotonicGate(QualityGate):
     """Values (timestamps or numbers) are ordered: each non-missing value is >= (or >, or <=,
     or <) the previous non-missing one, in row order.
 
@@ -217,6 +222,9 @@ class MonotonicGate(Gate):
         Whether equal neighbours break the order.
     max_share : float, default 0.0
         Largest share of adjacent pairs allowed out of order, in [0, 1].
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -252,10 +260,12 @@ class MonotonicGate(Gate):
         direction: str = "increasing",
         strict: bool = False,
         max_share: float = 0.0,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.direction = direction
         self.strict = strict

@@ -11,7 +11,6 @@ import pandas as pd
 
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
-from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
@@ -28,6 +27,7 @@ from mlgates.gates.quality._common import (
     plain_value,
     top_examples,
 )
+from mlgates.gates.quality._where import QualityGate
 
 __all__ = ["DuplicateRowsGate", "UniqueGate"]
 
@@ -67,7 +67,7 @@ class _KeyList:
         return "a column name or a list whose items are column names or lists of column names"
 
 
-class UniqueGate(Gate):
+class UniqueGate(QualityGate):
     """Each key (a column, or a set of columns taken together) is unique in ``current``.
 
     Parameters
@@ -86,6 +86,9 @@ class UniqueGate(Gate):
         larger. See docs/quality.md.
     alpha : float, default 0.001
         False-alarm level of that sampling bound, in (0, 1).
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -123,10 +126,12 @@ class UniqueGate(Gate):
         max_duplicate_share: float = 0.0,
         calibration: Mapping[str, Mapping[str, int]] | None = None,
         alpha: float = DEFAULT_ALPHA,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.max_duplicate_share = max_duplicate_share
         self.calibration = calibration
@@ -215,7 +220,7 @@ class UniqueGate(Gate):
         )
 
 
-class DuplicateRowsGate(Gate):
+class DuplicateRowsGate(QualityGate):
     """The share of rows identical to an earlier row (over all columns, or a subset) is at
     most ``max_share``.
 
@@ -235,6 +240,9 @@ class DuplicateRowsGate(Gate):
         ``w = C(m,2) / (C(n,2) + C(m,2))``), or ``max_share * m`` if that is larger. See docs/quality.md.
     alpha : float, default 0.001
         False-alarm level of that sampling bound, in (0, 1).
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -276,10 +284,12 @@ class DuplicateRowsGate(Gate):
         warn_share: float | None = None,
         calibration: Mapping[str, Mapping[str, int]] | None = None,
         alpha: float = DEFAULT_ALPHA,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.max_share = max_share
         self.warn_share = warn_share
