@@ -15,6 +15,8 @@ LAZY_EXPORTS: dict[str, str] = {
     "BeatsBaselineGate": "mlgates.gates.performance",
     "CalibrationGate": "mlgates.gates.performance",
     "PerformanceGate": "mlgates.gates.performance",
+    # label-free estimation
+    "LabelFreePerformanceGate": "mlgates.gates.label_free",
     # fairness
     "DisparateImpactGate": "mlgates.gates.fairness",
     "FairnessGate": "mlgates.gates.fairness",

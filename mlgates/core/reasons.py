@@ -51,6 +51,7 @@ FAMILIES = (
     "drift",
     "performance",
     "fairness",
+    "label_free",
     "reproducibility",
     "security",
     "record",
@@ -191,14 +192,14 @@ class Reason(StrEnum):
     INSUFFICIENT_SAMPLES = (
         "insufficient_samples",
         "warn",
-        "quality drift performance fairness",
+        "quality drift performance fairness label_free",
         "Too little data for a decision (rows, values, pairs or a group under its minimum); "
         "status from on_insufficient.",
     )
     UNDEFINED_STATISTIC = (
         "undefined_statistic",
         "error",
-        "drift performance fairness",
+        "drift performance fairness label_free",
         "The statistic or metric is undefined on this data (NaN, a zero denominator); "
         "fairness and performance use on_insufficient's status.",
     )
@@ -363,13 +364,13 @@ class Reason(StrEnum):
     METRIC_BOUND_EXCEEDED = (
         "metric_bound_exceeded",
         "fail",
-        "performance",
+        "performance label_free",
         "A metric is below min_value or above max_value.",
     )
     PERFORMANCE_REGRESSION = (
         "performance_regression",
         "fail",
-        "performance",
+        "performance label_free",
         "The candidate is worse than the baseline by more than the allowed drop.",
     )
     NOT_BETTER_THAN_DUMMY = (
@@ -389,6 +390,19 @@ class Reason(StrEnum):
         "fail",
         "performance",
         "The Brier score is above max_brier (CalibrationGate).",
+    )
+    # -- label-free estimation ---------------------------------------------------------------
+    NOT_CALIBRATED = (
+        "not_calibrated",
+        "error",
+        "label_free",
+        "The scores stay miscalibrated on reference after the best calibration map: no label-free estimate is made.",
+    )
+    OUTSIDE_SUPPORT = (
+        "outside_support",
+        "warn",
+        "label_free",
+        "A share of current rows lies outside the reference's support, where a label-free estimate extrapolates.",
     )
     # -- fairness ----------------------------------------------------------------------------
     FAIRNESS_BOUND_EXCEEDED = (

@@ -1,0 +1,10 @@
+"""Label-free gates: performance estimated before the labels arrive, and back-tests of those
+estimates once they do."""
+
+from __future__ import annotations
+
+from mlgates.gates.label_free.estimate import LabelFreePerformanceGate
+
+__all__ = [
+    "LabelFreePerformanceGate",
+]
