@@ -17,6 +17,7 @@ LAZY_EXPORTS: dict[str, str] = {
     "PerformanceGate": "mlgates.gates.performance",
     # label-free estimation
     "LabelFreePerformanceGate": "mlgates.gates.label_free",
+    "LabelFreeRegressionGate": "mlgates.gates.label_free",
     # fairness
     "DisparateImpactGate": "mlgates.gates.fairness",
     "FairnessGate": "mlgates.gates.fairness",

@@ -44,12 +44,13 @@ __all__ = [
     "LABEL_FREE_METRICS",
     "CurrentGroups",
     "ScoreBins",
-    "binned_ece",
     "crossfit_ece",
+    "ece_groups",
     "ece_null_quantile",
     "expected_metric",
     "fit_calibration",
     "group_current",
+    "grouped_ece",
     "metric_from_counts",
     "outside_share_bound",
     "score_bins",
@@ -190,18 +191,34 @@ def fit_calibration(
 
 
 # -- calibration error ---------------------------------------------------------------------------
-def binned_ece(q: np.ndarray, count: np.ndarray, pos: np.ndarray, n_bins: int = 10) -> float:
-    """ECE of cells with probability ``q``, ``count`` rows and ``pos`` positives: equal-width
-    bins of ``q`` on [0, 1], right-closed as in :func:`mlgates.stats.performance.calibration_bins`.
+def ece_groups(scores: np.ndarray, edges: np.ndarray, decision_threshold: float) -> np.ndarray:
+    """The calibration-error bin of each score: its quantile bin of the reference scores
+    (``edges``, inner) crossed with its predicted label (``score >= decision_threshold``).
 
-    >>> binned_ece(np.array([0.2, 0.8]), np.array([10.0, 10.0]), np.array([2.0, 6.0]), n_bins=2)
+    A map must be calibrated across the whole score range and on both sides of the decision
+    threshold: binning by the raw score (not by the calibrated probability) catches a map that
+    is calibrated only on average, e.g. one that flattens a non-monotone relation into a
+    constant, and the predicted label is the split every confusion count is taken on.
+
+    >>> ece_groups(np.array([0.1, 0.45, 0.55, 0.9]), np.array([0.5]), 0.5).tolist()
+    [0, 0, 3, 3]
+    """
+    s = np.asarray(scores, dtype=float)
+    return 2 * np.searchsorted(edges, s, side="right") + (s >= decision_threshold)  # type: ignore[no-any-return]
+
+
+def grouped_ece(groups: np.ndarray, q: np.ndarray, count: np.ndarray, pos: np.ndarray) -> float:
+    """ECE over ``groups``: ``sum_g |positives_g - expected_g| / n``, for cells with probability
+    ``q``, ``count`` rows and ``pos`` positives (Naeini, Cooper and Hauskrecht 2015, on the
+    groups given).
+
+    >>> grouped_ece(np.array([0, 1]), np.array([0.2, 0.8]), np.array([10.0, 10.0]), np.array([2.0, 6.0]))
     0.1
     """
-    ids = np.searchsorted(np.linspace(0, 1, n_bins + 1)[1:-1], q)
-    n = np.bincount(ids, weights=count, minlength=n_bins)
-    expected = np.bincount(ids, weights=count * q, minlength=n_bins)
-    observed = np.bincount(ids, weights=pos, minlength=n_bins)
-    total = n.sum()
+    k = int(groups.max()) + 1 if groups.size else 0
+    expected = np.bincount(groups, weights=count * q, minlength=k)
+    observed = np.bincount(groups, weights=pos, minlength=k)
+    total = count.sum()
     return float(np.abs(observed - expected).sum() / total) if total > 0 else math.nan
 
 
@@ -211,11 +228,12 @@ def crossfit_ece(
     ref_bin: np.ndarray,
     y: np.ndarray,
     folds: np.ndarray,
-    n_bins: int = 10,
+    bin_groups: np.ndarray,
 ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
     """Out-of-fold ECE of a calibration map: each fold's rows get the map fitted on the other
-    folds. Returns ``(ece, q, count, pos)`` with the cells (fold x reference bin) the ECE was
-    computed on (their out-of-fold probability, rows and positives)."""
+    folds; ``bin_groups`` is the ECE group of each reference bin (:func:`ece_groups` of its
+    center). Returns ``(ece, q, count, group)`` for the cells (fold x reference bin) the ECE
+    was computed on: their out-of-fold probability, rows and group."""
     k = bins.k
     n_folds = int(folds.max()) + 1
     cell = folds * k + ref_bin
@@ -225,43 +243,46 @@ def crossfit_ece(
     q = np.empty_like(count)
     for f in range(n_folds):
         q[f] = fit_calibration(method, bins, pos.sum(0) - pos[f], neg.sum(0) - neg[f])
+    groups = np.tile(bin_groups, n_folds)
     q, count, pos = q.ravel(), count.ravel(), pos.ravel()
     used = count > 0
-    return binned_ece(q[used], count[used], pos[used], n_bins), q[used], count[used], pos[used]
+    ece = grouped_ece(groups[used], q[used], count[used], pos[used])
+    return ece, q[used], count[used], groups[used]
 
 
 def ece_null_quantile(
     q: np.ndarray,
     count: np.ndarray,
+    groups: np.ndarray,
     *,
-    level: float = 0.99,
-    n_bins: int = 10,
-    n_sims: int = 400,
+    level: float = 0.999,
+    n_sims: int = 2000,
     random_state: int | None = 0,
 ) -> float:
-    """The ``level`` quantile of the ECE that perfectly calibrated probabilities ``q`` show on
-    cells of ``count`` rows: labels drawn from ``q`` (``Binomial(count, q)`` per cell), the ECE
-    computed ``n_sims`` times. A bound that calibrated scores at this sample size exceed with
-    probability ``1 - level``. When every ECE bin's count of positives has a variance of at
-    least 25, the bins' deviations are drawn from their normal approximation instead (the
-    ECE is a sum of the bins' absolute deviations).
+    """The ``level`` quantile of the ECE (:func:`grouped_ece`) that perfectly calibrated
+    probabilities ``q`` show on cells of ``count`` rows: labels drawn from ``q``
+    (``Binomial(count, q)`` per cell), the ECE computed ``n_sims`` times. A bound that
+    calibrated scores at this sample size exceed with probability ``1 - level``. When every
+    group's count of positives has a variance of at least 25, the groups' deviations are drawn
+    from their normal approximation instead (the ECE is a sum of the groups' absolute
+    deviations).
 
     >>> import numpy as np
-    >>> round(ece_null_quantile(np.array([0.3, 0.7]), np.array([5000.0, 5000.0])), 3)
-    0.013
+    >>> round(ece_null_quantile(np.array([0.3, 0.7]), np.array([5000.0, 5000.0]), np.array([0, 1])), 3)
+    0.021
     """
     rng = np.random.default_rng(random_state)
-    ids = np.searchsorted(np.linspace(0, 1, n_bins + 1)[1:-1], q)
+    k = int(groups.max()) + 1 if groups.size else 0
     total = count.sum()
-    variance = np.bincount(ids, weights=count * q * (1 - q), minlength=n_bins)
-    present = np.bincount(ids, weights=count, minlength=n_bins) > 0
-    if variance[present].min(initial=np.inf) >= 25:  # every bin's count is near-normal
-        z = rng.standard_normal((n_sims, n_bins))
+    variance = np.bincount(groups, weights=count * q * (1 - q), minlength=k)
+    present = np.bincount(groups, weights=count, minlength=k) > 0
+    if variance[present].min(initial=np.inf) >= 25:  # every group's count is near-normal
+        z = rng.standard_normal((n_sims, k))
         sims = (np.abs(z) * np.sqrt(variance)).sum(axis=1) / total
         return float(np.quantile(sims, level))
-    order = np.argsort(ids, kind="stable")
-    q, count, ids = q[order], count[order], ids[order]
-    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+    order = np.argsort(groups, kind="stable")
+    q, count, groups = q[order], count[order], groups[order]
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
     expected = np.add.reduceat(count * q, starts)
     sims = np.empty(n_sims)
     chunk = max(1, int(2_000_000 // max(q.size, 1)))
@@ -455,8 +476,8 @@ def outside_share_bound(n_reference: int, n_sides: int, n_current: int, *, level
         return 0.0
     a = (1 - level) / n_sides
     mass = min(1.0, n_sides * -math.log(a) / n_reference)
-    from scipy.stats import norm
+    from statistics import NormalDist
 
-    z = float(norm.ppf(level))
+    z = NormalDist().inv_cdf(level)
     margin = z * math.sqrt(mass * (1 - mass) / max(n_current, 1)) + 1 / max(n_current, 1)
     return min(1.0, mass + margin)

@@ -4,7 +4,9 @@ estimates once they do."""
 from __future__ import annotations
 
 from mlgates.gates.label_free.estimate import LabelFreePerformanceGate
+from mlgates.gates.label_free.regression_estimate import LabelFreeRegressionGate
 
 __all__ = [
     "LabelFreePerformanceGate",
+    "LabelFreeRegressionGate",
 ]

@@ -12,19 +12,20 @@ import numpy as np
 from mlgates.stats.crossfit import fold_ids
 from mlgates.stats.label_free import (
     ScoreBins,
-    binned_ece,
     crossfit_ece,
+    ece_groups,
     ece_null_quantile,
     fit_calibration,
+    grouped_ece,
     score_bins,
 )
 
 __all__ = ["ECE_BINS", "NULL_LEVEL", "CalibrationFit", "fit_reference"]
 
-#: Equal-width bins of the reference ECE.
+#: Quantile bins of the reference scores the ECE is taken on (each split by predicted label).
 ECE_BINS = 10
 #: The inferred ``max_reference_ece`` is this quantile of the ECE of perfectly calibrated scores.
-NULL_LEVEL = 0.99
+NULL_LEVEL = 0.999
 #: Fewest reference rows per bin of the maps: isotonic regression on single rows overfits the
 #: ends of the score range (its first and last blocks are the extremes of noisy averages).
 MIN_BIN_ROWS = 25
@@ -61,7 +62,7 @@ class CalibrationFit:
 def _candidates(requested: str, probability: bool) -> list[str]:
     if requested != "auto":
         return [requested]
-    return (["none"] if probability else []) + ["isotonic", "sigmoid"]
+    return (["none"] if probability else []) + ["sigmoid", "isotonic"]
 
 
 def fit_reference(
@@ -69,6 +70,7 @@ def fit_reference(
     y: np.ndarray,
     *,
     calibration: str,
+    decision_threshold: float,
     cv: int,
     random_state: int | None,
     max_reference_ece: float | str,
@@ -76,9 +78,10 @@ def fit_reference(
     """Choose and fit the calibration map on reference scores ``s`` and 0/1 labels ``y``.
 
     Each candidate map is scored by its out-of-fold ECE (``cv`` stratified folds). With
-    ``calibration="auto"`` raw scores that are probabilities and pass the bound are kept as
-    they are; otherwise the map with the lowest out-of-fold ECE is taken (the raw scores
-    included: a map is kept only where it lowers the ECE). The bound is ``max_reference_ece``, or with ``"auto"`` the
+    ``calibration="auto"`` the simplest that passes the bound is taken: the raw scores (when
+    they are probabilities), then a sigmoid, then an isotonic map (a map is fitted only where
+    the simpler ones fail; isotonic maps are the most flexible and the most biased at the
+    ends of the score range). When none passes, the lowest out-of-fold ECE is reported. The bound is ``max_reference_ece``, or with ``"auto"`` the
     :data:`NULL_LEVEL` quantile of the ECE that perfectly calibrated probabilities show on the
     same cells (:func:`mlgates.stats.label_free.ece_null_quantile`).
     """
@@ -86,34 +89,38 @@ def fit_reference(
     ref_bin = bins.index(s)
     folds = fold_ids(s.size, cv, random_state, stratify=y)
     oof: dict[str, float] = {}
-    cells: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    cells: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     y_f = y.astype(float)
     k = bins.k
     count = np.bincount(ref_bin, minlength=k).astype(float)
     pos = np.bincount(ref_bin, weights=y_f, minlength=k)
+    edges = np.unique(np.quantile(s, np.linspace(0, 1, ECE_BINS + 1)[1:-1]))
+    bin_groups = ece_groups(bins.centers, edges, decision_threshold)
     bounds: dict[str, float] = {}
 
     def bound_for(method: str) -> float:
         if not isinstance(max_reference_ece, str):
             return float(max_reference_ece)
         if method not in bounds:
-            q_cells, n_cells = cells[method]
+            q_cells, n_cells, g_cells = cells[method]
             bounds[method] = ece_null_quantile(
-                q_cells, n_cells, level=NULL_LEVEL, n_bins=ECE_BINS, random_state=random_state
+                q_cells, n_cells, g_cells, level=NULL_LEVEL, random_state=random_state
             )
         return bounds[method]
 
     candidates = _candidates(calibration, bins.probability)
     for method in candidates:
         if method == "none":
-            oof[method] = binned_ece(np.clip(s, 0, 1), np.ones_like(y_f), y_f, ECE_BINS)
-            cells[method] = (np.clip(bins.centers, 0, 1)[count > 0], count[count > 0])
-            if calibration == "auto" and oof[method] <= bound_for(method):
-                break  # calibrated as they are: no map is fitted
+            row_groups = ece_groups(s, edges, decision_threshold)
+            oof[method] = grouped_ece(row_groups, np.clip(s, 0, 1), np.ones_like(y_f), y_f)
+            used = count > 0
+            cells[method] = (np.clip(bins.centers, 0, 1)[used], count[used], bin_groups[used])
         else:
-            ece, q_cells, n_cells, _ = crossfit_ece(method, bins, ref_bin, y, folds, ECE_BINS)
+            ece, q_cells, n_cells, g_cells = crossfit_ece(method, bins, ref_bin, y, folds, bin_groups)
             oof[method] = ece
-            cells[method] = (q_cells, n_cells)
+            cells[method] = (q_cells, n_cells, g_cells)
+        if calibration == "auto" and oof[method] <= bound_for(method):
+            break  # the simplest map that calibrates: the raw scores, then sigmoid, then isotonic
     chosen = min(oof, key=lambda m: (oof[m], m != "none"))
     bound = bound_for(chosen)
     source = "parameter" if not isinstance(max_reference_ece, str) else f"null_quantile_{NULL_LEVEL:g}"
@@ -136,5 +143,5 @@ def fit_reference(
         q_bins=q_bins,
         q_boot=q_boot,
         ref_bin=ref_bin,
-        details={"n_reference_bins": k, "cv": cv},
+        details={"n_reference_bins": k, "cv": cv, "ece_groups": int(np.unique(bin_groups).size)},
     )

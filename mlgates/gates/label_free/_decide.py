@@ -76,7 +76,7 @@ def interval_finding(
     if min_value is not None:
         checks.append(("min_value", min_value, lo, hi, "estimate"))
     if max_value is not None:
-        checks.append(("max_value", max_value, -hi, -lo, "estimate"))
+        checks.append(("max_value", -max_value, -hi, -lo, "estimate"))
     if max_drop is not None and baseline is not None and difference_interval is not None:
         sign = 1.0 if greater_is_better else -1.0
         d_lo, d_hi = sorted((sign * difference_interval[0], sign * difference_interval[1]))

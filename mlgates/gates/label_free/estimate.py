@@ -259,6 +259,7 @@ class LabelFreePerformanceGate(Gate):
             s_ref,
             y,
             calibration=self.calibration,
+            decision_threshold=self.decision_threshold,
             cv=self.cv,
             random_state=self.random_state,
             max_reference_ece=self.max_reference_ece,
