@@ -16,6 +16,7 @@ LAZY_EXPORTS: dict[str, str] = {
     "CalibrationGate": "mlgates.gates.performance",
     "PerformanceGate": "mlgates.gates.performance",
     # label-free estimation
+    "EstimateCheckGate": "mlgates.gates.label_free",
     "LabelFreePerformanceGate": "mlgates.gates.label_free",
     "LabelFreeRegressionGate": "mlgates.gates.label_free",
     # fairness

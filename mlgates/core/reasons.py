@@ -404,6 +404,24 @@ class Reason(StrEnum):
         "label_free",
         "A share of current rows lies outside the reference's support, where a label-free estimate extrapolates.",
     )
+    ESTIMATE_COVERAGE_EXCEEDED = (
+        "estimate_coverage_exceeded",
+        "fail",
+        "label_free",
+        "Back-tested label-free intervals covered the realized values significantly less often than min_coverage.",
+    )
+    ESTIMATE_BIAS_EXCEEDED = (
+        "estimate_bias_exceeded",
+        "fail",
+        "label_free",
+        "Back-tested label-free estimates are biased beyond max_bias (the mean error's interval lies beyond it).",
+    )
+    MISSING_ESTIMATE = (
+        "missing_estimate",
+        "error",
+        "label_free",
+        "A verdict passed to EstimateCheckGate holds no label-free estimate, or no measured value.",
+    )
     # -- fairness ----------------------------------------------------------------------------
     FAIRNESS_BOUND_EXCEEDED = (
         "fairness_bound_exceeded",

@@ -55,7 +55,7 @@ class LossCalibration:
     predicted|_d / mean realized`` over the deciles ``d`` of the predicted loss; ``bound`` the
     ``level`` quantile of that error for a loss model that is right (each decile's mean residual
     drawn from its normal approximation with the decile's residual variance); ``edges`` the
-    deciles' inner edges and ``variance`` each decile's residual variance (the sampling
+    deciles' inner edges (of the quantity the deciles are taken on) and ``variance`` each decile's residual variance (the sampling
     variance of a row's loss around its prediction).
     """
 
@@ -69,21 +69,27 @@ class LossCalibration:
     def calibrated(self) -> bool:
         return bool(self.error <= self.bound)
 
-    def row_variance(self, predicted: np.ndarray) -> np.ndarray:
-        """The residual variance of rows whose predicted loss is ``predicted``."""
-        return self.variance[np.searchsorted(self.edges, predicted, side="right")]  # type: ignore[no-any-return]
+    def row_variance(self, by: np.ndarray) -> np.ndarray:
+        """The residual variance of rows by their decile (of the quantity the deciles are of)."""
+        return self.variance[np.searchsorted(self.edges, by, side="right")]  # type: ignore[no-any-return]
 
 
 def loss_calibration(
     loss: np.ndarray,
     predicted: np.ndarray,
+    by: np.ndarray | None = None,
     *,
     level: float = 0.999,
     n_sims: int = 4000,
     random_state: int | None = 0,
 ) -> LossCalibration:
     """Judge out-of-fold loss predictions ``predicted`` against the realized ``loss`` (see
-    :class:`LossCalibration`).
+    :class:`LossCalibration`), in the deciles of ``by`` (default: of ``predicted``).
+
+    Deciles of the loss model's own predictions hold the rows its noise pushed there (the top
+    decile over-predicts even for a model that is right on average); deciles of a quantity
+    that does not depend on the loss model's fit, such as the regression model's prediction,
+    do not.
 
     >>> rng = np.random.default_rng(0)
     >>> scale = rng.uniform(0.5, 2.0, 5000)
@@ -94,8 +100,9 @@ def loss_calibration(
     """
     loss = np.asarray(loss, dtype=float)
     predicted = np.asarray(predicted, dtype=float)
-    edges = np.unique(np.quantile(predicted, np.linspace(0, 1, N_GROUPS + 1)[1:-1]))
-    groups = np.searchsorted(edges, predicted, side="right")
+    by = predicted if by is None else np.asarray(by, dtype=float)
+    edges = np.unique(np.quantile(by, np.linspace(0, 1, N_GROUPS + 1)[1:-1]))
+    groups = np.searchsorted(edges, by, side="right")
     k = edges.size + 1
     n = np.bincount(groups, minlength=k).astype(float)
     resid = loss - predicted

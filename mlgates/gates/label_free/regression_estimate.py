@@ -35,27 +35,6 @@ LOSS_METRICS = ("mean_absolute_error", "mean_squared_error", "root_mean_squared_
 NULL_LEVEL = 0.999
 
 
-def _isotonic(x: np.ndarray, y: np.ndarray) -> Any:
-    from sklearn.isotonic import IsotonicRegression
-
-    return IsotonicRegression(y_min=0.0, out_of_bounds="clip").fit(x, y)
-
-
-def _recalibrate(
-    oof: np.ndarray, cur_pred: np.ndarray, loss: np.ndarray, folds: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """An isotonic map from predicted to realized loss on the reference, fitted out of fold for
-    the reference's own predictions (so its check stays honest) and on every reference row for
-    each fold model's predictions on current. A boosted model of a noisy loss ranks rows well
-    but spreads its predictions too wide (the rows it predicts highest hold the noise that
-    pushed them there); the map pulls them back."""
-    recal, _ = cross_fit_predict(
-        lambda rows: _isotonic(oof[rows], loss[rows]), lambda m, rows: m.predict(oof[rows]), folds
-    )
-    full = _isotonic(oof, loss)
-    return recal, np.vstack([full.predict(row) for row in cur_pred])
-
-
 class LabelFreeRegressionGate(Gate):
     """A regression model's error on ``current``, estimated before the labels arrive.
 
@@ -67,8 +46,8 @@ class LabelFreeRegressionGate(Gate):
 
     What it assumes, and checks where it can:
 
-    - the loss model is right on the reference: in every decile of its out-of-fold predicted
-      loss the realized mean loss must match (relative error at most ``max_reference_error``;
+    - the loss model is right on the reference: in every decile of the regression model's
+      prediction, the realized mean loss must match the loss model's out-of-fold prediction (relative error at most ``max_reference_error``;
       ERROR ``not_calibrated`` otherwise, and no estimate);
     - current rows lie where the reference had rows (WARN ``outside_support`` beyond
       ``warn_outside_share``);
@@ -245,8 +224,7 @@ class LabelFreeRegressionGate(Gate):
         is_cat = [*is_cat, False]
         loss = row_loss(self.metric, y, p_ref)
         oof, cur_pred = self._fit_loss_model(x_ref, x_cur, loss, is_cat)
-        oof, cur_pred = _recalibrate(oof, cur_pred, loss, fold_ids(loss.size, self.cv, self.random_state))
-        cal = loss_calibration(loss, oof, level=NULL_LEVEL, random_state=self.random_state)
+        cal = loss_calibration(loss, oof, p_ref, level=NULL_LEVEL, random_state=self.random_state)
         bound = cal.bound if isinstance(self.max_reference_error, str) else float(self.max_reference_error)
         params.update(
             {
@@ -268,7 +246,7 @@ class LabelFreeRegressionGate(Gate):
         findings.append(support_finding(support, self.warn_outside_share))
         if cal.error > bound:
             return self._verdict(findings=findings, metrics=metrics, params=params, message=headline(findings))
-        main, est = self._estimate(cal, loss, cur_pred)
+        main, est = self._estimate(cal, loss, cur_pred, p_cur)
         metrics.update(est)
         findings.insert(0, main)
         return self._verdict(findings=findings, metrics=metrics, params=params, message=headline(findings))
@@ -326,7 +304,7 @@ class LabelFreeRegressionGate(Gate):
         )
 
     def _estimate(
-        self, cal: LossCalibration, loss: np.ndarray, cur_pred: np.ndarray
+        self, cal: LossCalibration, loss: np.ndarray, cur_pred: np.ndarray, p_cur: np.ndarray
     ) -> tuple[Finding, dict[str, float]]:
         from statistics import NormalDist
 
@@ -334,7 +312,7 @@ class LabelFreeRegressionGate(Gate):
         row = cur_pred.mean(axis=0)
         n = row.size
         mean_loss = float(row.mean())
-        se_sampling = math.sqrt(float(cal.row_variance(row).sum())) / n
+        se_sampling = math.sqrt(float(cal.row_variance(p_cur).sum())) / n
         fold_means = cur_pred.mean(axis=1)
         se_model = float(np.std(fold_means, ddof=1)) if fold_means.size > 1 else 0.0
         se = math.sqrt(se_sampling**2 + se_model**2)
