@@ -162,6 +162,32 @@ def _security() -> dict[str, Example]:
     }
 
 
+def _label_free() -> dict[str, Example]:
+    from mlgates import EstimateCheckGate, LabelFreePerformanceGate, LabelFreeRegressionGate
+
+    def regression():
+        inputs = example_inputs()
+        return LabelFreeRegressionGate(max_value=2.0, min_samples=100, cv=3), {
+            "reference": inputs["reference"],
+            "current": inputs["current"].drop(columns="x"),
+            "target": "x",
+            "prediction": "proba",
+        }
+
+    def backtest():
+        rows = [{"estimate": 0.8, "ci_low": 0.75, "ci_high": 0.85}] * 5
+        return EstimateCheckGate(max_bias=0.05), {"estimates": rows, "realized": [0.8, 0.78, 0.82, 0.8, 0.9]}
+
+    return {
+        "LabelFreePerformanceGate": lambda: (
+            LabelFreePerformanceGate("f1", min_value=0.5, min_samples=100, n_resamples=200),
+            None,
+        ),
+        "LabelFreeRegressionGate": regression,
+        "EstimateCheckGate": backtest,
+    }
+
+
 EXAMPLES: dict[str, Example] = {
     **_record(),
     **_suite(),
@@ -171,6 +197,7 @@ EXAMPLES: dict[str, Example] = {
     **_performance(),
     **_reproducibility(),
     **_security(),
+    **_label_free(),
 }
 
 
