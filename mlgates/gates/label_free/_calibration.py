@@ -78,10 +78,11 @@ def fit_reference(
     """Choose and fit the calibration map on reference scores ``s`` and 0/1 labels ``y``.
 
     Each candidate map is scored by its out-of-fold ECE (``cv`` stratified folds). With
-    ``calibration="auto"`` the simplest that passes the bound is taken: the raw scores (when
-    they are probabilities), then a sigmoid, then an isotonic map (a map is fitted only where
-    the simpler ones fail; isotonic maps are the most flexible and the most biased at the
-    ends of the score range). When none passes, the lowest out-of-fold ECE is reported. The bound is ``max_reference_ece``, or with ``"auto"`` the
+    ``calibration="auto"`` raw scores that are probabilities and pass the bound are kept as
+    they are; otherwise the map (sigmoid or isotonic) with the lowest out-of-fold ECE is taken.
+    Passing the bound is not enough to prefer the sigmoid: a two-parameter map that passes a
+    test of limited power can still be biased by a point of accuracy, which the isotonic map
+    avoids when the data show it. The bound is ``max_reference_ece``, or with ``"auto"`` the
     :data:`NULL_LEVEL` quantile of the ECE that perfectly calibrated probabilities show on the
     same cells (:func:`mlgates.stats.label_free.ece_null_quantile`).
     """
@@ -119,8 +120,8 @@ def fit_reference(
             ece, q_cells, n_cells, g_cells = crossfit_ece(method, bins, ref_bin, y, folds, bin_groups)
             oof[method] = ece
             cells[method] = (q_cells, n_cells, g_cells)
-        if calibration == "auto" and oof[method] <= bound_for(method):
-            break  # the simplest map that calibrates: the raw scores, then sigmoid, then isotonic
+        if method == "none" and calibration == "auto" and oof[method] <= bound_for(method):
+            break  # the raw scores calibrate as they are: no map is fitted
     chosen = min(oof, key=lambda m: (oof[m], m != "none"))
     bound = bound_for(chosen)
     source = "parameter" if not isinstance(max_reference_ece, str) else f"null_quantile_{NULL_LEVEL:g}"
