@@ -67,17 +67,25 @@ def timing() -> None:
     y, s = cur["y"].to_numpy(), cur["s"].to_numpy()
     cur_x = cur.drop(columns="y")
     _, t_auc = timed(lambda: roc_auc_score(y, s))
-    print(f"1. time at {N_CURRENT:,} current rows (reference {N_REFERENCE:,}); sklearn roc_auc_score: {t_auc:.3f} s")
-    print(f"   {'metric':<10} {'calibration':<12} {'check (s)':>10} {'x roc_auc_score':>16}  estimate [95% interval] vs realized")
+    print(
+        f"1. time at {N_CURRENT:,} current rows (reference {N_REFERENCE:,}); sklearn roc_auc_score: {t_auc:.3f} s"
+    )
+    print(
+        f"   {'metric':<10} {'calibration':<12} {'check (s)':>10} {'x roc_auc_score':>16}  estimate [95% interval] vs realized"
+    )
     for metric, cal in (("accuracy", "auto"), ("roc_auc", "auto"), ("f1", "isotonic"), ("accuracy", "none")):
-        ref_used, cur_used = (ref, cur_x) if cal != "none" else (synthetic(N_REFERENCE, 0, 1.0), synthetic(N_CURRENT, 1, 1.0))
+        ref_used, cur_used = (
+            (ref, cur_x) if cal != "none" else (synthetic(N_REFERENCE, 0, 1.0), synthetic(N_CURRENT, 1, 1.0))
+        )
         if cal == "none":
             y_used, s_used = cur_used["y"].to_numpy(), cur_used["s"].to_numpy()
             cur_used = cur_used.drop(columns="y")
         else:
             y_used, s_used = y, s
         gate = LabelFreePerformanceGate(metric, calibration=cal)
-        v, t = timed(lambda g=gate, r=ref_used, c=cur_used: g.check(reference=r, current=c, target="y", proba="s"))
+        v, t = timed(
+            lambda g=gate, r=ref_used, c=cur_used: g.check(reference=r, current=c, target="y", proba="s")
+        )
         truth = REALIZED[metric](y_used, s_used)
         m = v.metrics
         print(
@@ -124,7 +132,9 @@ def accuracy_on_flights() -> None:
         which = "reference: the previous month" if rolling else "reference: March"
         for metric in ("accuracy", "f1", "roc_auc"):
             estimates, realized = backtest(df, metric, rolling=rolling)
-            print(f"   [{which}] {metric}: month  estimate [95% interval]      realized  covered  outside  calibration")
+            print(
+                f"   [{which}] {metric}: month  estimate [95% interval]      realized  covered  outside  calibration"
+            )
             for month, v, r in zip(range(4, 13), estimates, realized):
                 m = v.metrics
                 if metric not in m:
@@ -152,17 +162,22 @@ def same_month_control() -> None:
     the same on both sides, so the intervals must cover (the method itself is sound)."""
     df, _ = flights()
     march = df[df["month"] == 3]
-    covered = {m: 0 for m in ("accuracy", "f1", "roc_auc")}
+    covered = dict.fromkeys(("accuracy", "f1", "roc_auc"), 0)
     runs = 50
     for seed in range(runs):
         rows = np.random.default_rng(seed).permutation(len(march))
         ref, cur = march.iloc[rows[: len(rows) // 2]], march.iloc[rows[len(rows) // 2 :]]
         for metric in covered:
             v = LabelFreePerformanceGate(metric, columns=FEATURES, random_state=seed).check(
-                reference=ref[[*FEATURES, "score", "delayed"]], current=cur[[*FEATURES, "score"]], target="delayed", proba="score"
+                reference=ref[[*FEATURES, "score", "delayed"]],
+                current=cur[[*FEATURES, "score"]],
+                target="delayed",
+                proba="score",
             )
             r = REALIZED[metric](cur["delayed"].to_numpy(), cur["score"].to_numpy())
-            covered[metric] += metric in v.metrics and v.metrics[metric + "_ci_low"] <= r <= v.metrics[metric + "_ci_high"]
+            covered[metric] += (
+                metric in v.metrics and v.metrics[metric + "_ci_low"] <= r <= v.metrics[metric + "_ci_high"]
+            )
     shown = ", ".join(f"{m} {k}/{runs}" for m, k in covered.items())
     print(f"\n3. control, March split at random into reference and current ({runs} splits): coverage {shown}")
 

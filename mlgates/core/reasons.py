@@ -396,25 +396,29 @@ class Reason(StrEnum):
         "not_calibrated",
         "error",
         "label_free",
-        "The scores stay miscalibrated on reference after the best calibration map: no label-free estimate is made.",
+        "The scores stay miscalibrated on reference after the best calibration map: no label-free "
+        "estimate is made.",
     )
     OUTSIDE_SUPPORT = (
         "outside_support",
         "warn",
         "label_free",
-        "A share of current rows lies outside the reference's support, where a label-free estimate extrapolates.",
+        "A share of current rows lies outside the reference's support, where a label-free estimate "
+        "extrapolates.",
     )
     ESTIMATE_COVERAGE_EXCEEDED = (
         "estimate_coverage_exceeded",
         "fail",
         "label_free",
-        "Back-tested label-free intervals covered the realized values significantly less often than min_coverage.",
+        "Back-tested label-free intervals covered the realized values significantly less often than "
+        "min_coverage.",
     )
     ESTIMATE_BIAS_EXCEEDED = (
         "estimate_bias_exceeded",
         "fail",
         "label_free",
-        "Back-tested label-free estimates are biased beyond max_bias (the mean error's interval lies beyond it).",
+        "Back-tested label-free estimates are biased beyond max_bias (the mean error's interval lies "
+        "beyond it).",
     )
     MISSING_ESTIMATE = (
         "missing_estimate",

@@ -16,7 +16,9 @@ import numpy as np
 __all__ = ["cross_fit_predict", "fold_ids"]
 
 
-def fold_ids(n: int, n_splits: int, random_state: int | None = 0, *, stratify: np.ndarray | None = None) -> np.ndarray:
+def fold_ids(
+    n: int, n_splits: int, random_state: int | None = 0, *, stratify: np.ndarray | None = None
+) -> np.ndarray:
     """The fold (0 .. ``n_splits - 1``) of each of ``n`` rows, seeded.
 
     With ``stratify`` (class codes, one per row) the rows of each class are dealt round robin

@@ -134,7 +134,10 @@ def _sigmoid_fit(z: np.ndarray, pos: np.ndarray, neg: np.ndarray) -> tuple[float
     w = pos + neg
     keep = w > 0
     z, pos, w = z[keep], pos[keep], w[keep]
-    mu, sd = float(np.average(z, weights=w)), float(math.sqrt(np.average((z - np.average(z, weights=w)) ** 2, weights=w)))
+    mu, sd = (
+        float(np.average(z, weights=w)),
+        float(math.sqrt(np.average((z - np.average(z, weights=w)) ** 2, weights=w))),
+    )
     sd = sd if sd > 0 else 1.0
     u = (z - mu) / sd
     a, b = 1.0, math.log((pos.sum() + 0.5) / (w.sum() - pos.sum() + 0.5))
@@ -256,10 +259,10 @@ def crossfit_ece(
     for f in range(n_folds):
         q[f] = fit_calibration(method, bins, pos.sum(0) - pos[f], neg.sum(0) - neg[f])
     groups = np.tile(bin_groups, n_folds)
-    q, count, pos = q.ravel(), count.ravel(), pos.ravel()
-    used = count > 0
-    ece = grouped_ece(groups[used], q[used], count[used], pos[used])
-    return ece, q[used], count[used], groups[used]
+    q_flat, n_flat, pos_flat = q.ravel(), count.ravel(), pos.ravel()
+    used = n_flat > 0
+    ece = grouped_ece(groups[used], q_flat[used], n_flat[used], pos_flat[used])
+    return ece, q_flat[used], n_flat[used], groups[used]
 
 
 def ece_null_quantile(
@@ -344,7 +347,8 @@ def group_current(
     n1 = np.bincount(group, weights=pred.astype(float), minlength=n_groups)
     n0 = np.bincount(group, minlength=n_groups).astype(float) - n1
     ranks = None
-    r1 = r2 = np.zeros(n_groups)
+    r1: np.ndarray = np.zeros(n_groups)
+    r2: np.ndarray = np.zeros(n_groups)
     if scores is not None:
         from scipy.stats import rankdata
 

@@ -52,11 +52,11 @@ class LossCalibration:
     """The loss model judged on its out-of-fold predictions.
 
     ``error`` is the relative calibration error ``sum_d (n_d / n) |mean realized - mean
-    predicted|_d / mean realized`` over the deciles ``d`` of the predicted loss; ``bound`` the
-    ``level`` quantile of that error for a loss model that is right (each decile's mean residual
-    drawn from its normal approximation with the decile's residual variance); ``edges`` the
-    deciles' inner edges (of the quantity the deciles are taken on) and ``variance`` each decile's residual variance (the sampling
-    variance of a row's loss around its prediction).
+    predicted|_d / mean realized`` over the deciles ``d``; ``bound`` the ``level`` quantile of
+    that error for a loss model that is right (each decile's mean residual drawn from its normal
+    approximation with the decile's residual variance); ``edges`` the deciles' inner edges (of
+    the quantity the deciles are taken on) and ``variance`` each decile's residual variance (the
+    sampling variance of a row's loss around its prediction).
     """
 
     error: float

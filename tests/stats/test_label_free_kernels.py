@@ -51,7 +51,9 @@ def test_metric_from_counts_matches_sklearn_on_realized_labels(metric):
     g = group_current(np.arange(300), 300, pred, s)
     tp, fn = float((y & pred).sum()), float((y & ~pred).sum())
     ranks_sum = float(g.ranks[y == 1].sum())  # type: ignore[index]
-    value = metric_from_counts(metric, np.array([tp]), np.array([fn]), g, np.array([ranks_sum]), np.array([tp + fn]))
+    value = metric_from_counts(
+        metric, np.array([tp]), np.array([fn]), g, np.array([ranks_sum]), np.array([tp + fn])
+    )
     assert value[0] == pytest.approx(SKLEARN[metric](y, s), abs=1e-12)
 
 
@@ -136,7 +138,9 @@ def test_isotonic_map_is_sklearns_pav_interpolated_between_block_centers():
         assert fit_calibration("isotonic", bins, pos, neg, at=np.array([center]))[0] == pytest.approx(level)
     grid = fit_calibration("isotonic", bins, pos, neg, at=np.linspace(-0.5, 1.5, 401))
     assert np.all(np.diff(grid) >= -1e-12)
-    assert grid[0] == pytest.approx(step[s == s.min()][0]) and grid[-1] == pytest.approx(step[s == s.max()][0])
+    assert grid[0] == pytest.approx(step[s == s.min()][0]) and grid[-1] == pytest.approx(
+        step[s == s.max()][0]
+    )
 
 
 def test_sigmoid_map_is_logistic_regression_on_the_logit():
@@ -149,7 +153,9 @@ def test_sigmoid_map_is_logistic_regression_on_the_logit():
     pos = np.bincount(idx, weights=y, minlength=bins.k)
     neg = np.bincount(idx, minlength=bins.k) - pos
     ours = fit_calibration("sigmoid", bins, pos, neg, at=s)
-    oracle = LogisticRegression(C=1e10, max_iter=1000).fit(logit[:, None], y).predict_proba(logit[:, None])[:, 1]
+    oracle = (
+        LogisticRegression(C=1e10, max_iter=1000).fit(logit[:, None], y).predict_proba(logit[:, None])[:, 1]
+    )
     np.testing.assert_allclose(ours, oracle, atol=1e-4)
 
 
@@ -227,9 +233,9 @@ def test_outside_share_bound_holds_under_the_null():
 def test_loss_kernels():
     y, p = np.array([1.0, 2.0, 4.0]), np.array([2.0, 2.0, 2.0])
     assert row_loss("mean_squared_error", y, p).tolist() == [1.0, 0.0, 4.0]
-    assert loss_metric("root_mean_squared_error", float(row_loss("mean_squared_error", y, p).mean())) == pytest.approx(
-        math.sqrt(5 / 3)
-    )
+    assert loss_metric(
+        "root_mean_squared_error", float(row_loss("mean_squared_error", y, p).mean())
+    ) == pytest.approx(math.sqrt(5 / 3))
     rng = np.random.default_rng(12)
     scale = rng.uniform(0.5, 2, 4000)
     loss = np.abs(rng.normal(0, scale))

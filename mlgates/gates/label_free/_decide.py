@@ -111,7 +111,10 @@ def interval_finding(
             against = f"{kind} {fmt(shown_bound)}"
             threshold = shown_bound
         if b_hi < bound:
-            status, reason = Status.FAIL, ("performance_regression" if kind == "max_drop" else "metric_bound_exceeded")
+            status, reason = (
+                Status.FAIL,
+                ("performance_regression" if kind == "max_drop" else "metric_bound_exceeded"),
+            )
             text = f"{head} is worse than {against} beyond its interval"
         elif b_lo >= bound:
             status, reason, text = Status.PASS, None, f"{head} is within {against}"
@@ -151,7 +154,10 @@ def support_finding(support: Support, warn_outside_share: float) -> Finding:
     if support.skipped:
         details["skipped"] = support.skipped
     share = support.share
-    what = f"{support.n_outside} of {support.n} current rows ({share_text(share)}) outside the reference's support"
+    what = (
+        f"{support.n_outside} of {support.n} current rows ({share_text(share)}) outside the "
+        "reference's support"
+    )
     if share > limit:
         return Finding(
             "support",

@@ -50,14 +50,14 @@ def binary_target(ctx: CheckContext, pos_label: Any, metric: str) -> tuple[Targe
             reason="invalid_input",
             subject="target",
         ) from None
-    if classes.dtype.kind == "f" and classes.size > inputs.CONTINUOUS_MIN_DISTINCT:
-        if (classes != np.round(classes)).any():
-            raise InputError(
-                f"{metric}: the target looks continuous ({classes.size:,} distinct values on reference); "
-                "use LabelFreeRegressionGate for a regression model.",
-                reason="unsupported_target",
-                subject="target",
-            )
+    continuous = classes.dtype.kind == "f" and classes.size > inputs.CONTINUOUS_MIN_DISTINCT
+    if continuous and (classes != np.round(classes)).any():
+        raise InputError(
+            f"{metric}: the target looks continuous ({classes.size:,} distinct values on reference); "
+            "use LabelFreeRegressionGate for a regression model.",
+            reason="unsupported_target",
+            subject="target",
+        )
     if classes.size < 2:
         raise InputError(
             f"{metric}: the reference target has a single class ({inputs.shown_values(classes)}); "

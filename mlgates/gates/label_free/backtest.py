@@ -264,7 +264,14 @@ class EstimateCheckGate(Gate):
             half = math.inf
         bias_ci = (bias - half, bias + half)
         batches = [
-            {"name": e.name, "estimate": e.value, "ci_low": e.low, "ci_high": e.high, "realized": r, "covered": bool(c)}
+            {
+                "name": e.name,
+                "estimate": e.value,
+                "ci_low": e.low,
+                "ci_high": e.high,
+                "realized": r,
+                "covered": bool(c),
+            }
             for (e, r), c in zip(pairs, inside)
         ]
         metrics = {
@@ -279,7 +286,10 @@ class EstimateCheckGate(Gate):
             "mean_absolute_error": float(np.abs(errors).mean()),
             "mean_width": float(np.mean([e.high - e.low for e, _ in pairs])),
         }
-        head = f"{metric}: intervals covered {covered} of {n} realized values ({coverage:.0%}) vs {nominal:.0%} nominal"
+        head = (
+            f"{metric}: intervals covered {covered} of {n} realized values ({coverage:.0%}) vs "
+            f"{nominal:.0%} nominal"
+        )
         findings = [self._coverage_finding(head, coverage, nominal, p_cov, n, batches)]
         findings.append(self._bias_finding(metric, bias, bias_ci, n))
         message = "; ".join(f.message for f in findings if f.message)

@@ -7,7 +7,6 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from mlgates.core import inputs
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
@@ -248,10 +247,13 @@ class LabelFreePerformanceGate(Gate):
                 "calibration map; no estimate made",
             )
             return self._verdict(findings=[finding], metrics=metrics, params=params)
-        if self.calibration == "none" and (s_ref.min() < 0 or s_ref.max() > 1 or s_cur.min() < 0 or s_cur.max() > 1):
+        if self.calibration == "none" and (
+            s_ref.min() < 0 or s_ref.max() > 1 or s_cur.min() < 0 or s_cur.max() > 1
+        ):
             raise InputError(
                 "proba: calibration='none' takes the scores as probabilities, but they lie outside "
-                f"[0, 1] (e.g. {float(s_ref.min()):.4g}); use calibration='auto' to map them to probabilities.",
+                f"[0, 1] (e.g. {float(s_ref.min()):.4g}); use calibration='auto' to map them to "
+                "probabilities.",
                 reason="invalid_proba",
                 subject="proba",
             )
@@ -275,7 +277,9 @@ class LabelFreePerformanceGate(Gate):
         metrics["outside_share"] = support.share
         findings.append(support_finding(support, self.warn_outside_share))
         if not fit.calibrated:
-            return self._verdict(findings=findings, metrics=metrics, params=params, message=headline(findings))
+            return self._verdict(
+                findings=findings, metrics=metrics, params=params, message=headline(findings)
+            )
         main, est_metrics, est_params = self._estimate(fit, s_ref, y, s_cur)
         metrics.update(est_metrics)
         params.update(est_params)
@@ -360,7 +364,8 @@ class LabelFreePerformanceGate(Gate):
         out = {mname: estimate, f"{mname}_ci_low": lo, f"{mname}_ci_high": hi}
         method = f"cbpe_{fit.method}"
         p = {
-            "interval_method": ("exact" if exact else "normal") + " label simulation"
+            "interval_method": ("exact" if exact else "normal")
+            + " label simulation"
             + f" x {qs.shape[0]} bootstrap calibration maps",
             "predicted_positive_share": float(pred.mean()),
             "bootstrap_bias": bias,
@@ -397,7 +402,12 @@ class LabelFreePerformanceGate(Gate):
 
 
 def _reference_metric(
-    metric: str, y: np.ndarray, s: np.ndarray, decision_threshold: float, n_draws: int, rng: np.random.Generator
+    metric: str,
+    y: np.ndarray,
+    s: np.ndarray,
+    decision_threshold: float,
+    n_draws: int,
+    rng: np.random.Generator,
 ) -> tuple[float, np.ndarray]:
     """The metric measured on the reference, and draws from its sampling distribution
     (confusion counts resampled multinomially; ROC AUC from DeLong's variance)."""

@@ -47,8 +47,9 @@ class LabelFreeRegressionGate(Gate):
     What it assumes, and checks where it can:
 
     - the loss model is right on the reference: in every decile of the regression model's
-      prediction, the realized mean loss must match the loss model's out-of-fold prediction (relative error at most ``max_reference_error``;
-      ERROR ``not_calibrated`` otherwise, and no estimate);
+      prediction, the realized mean loss must match the loss model's out-of-fold prediction
+      (relative error at most ``max_reference_error``; ERROR ``not_calibrated`` otherwise, and
+      no estimate);
     - current rows lie where the reference had rows (WARN ``outside_support`` beyond
       ``warn_outside_share``);
     - P(y | x) has not changed: no label-free method can see concept drift, and every verdict
@@ -56,7 +57,8 @@ class LabelFreeRegressionGate(Gate):
 
     Parameters
     ----------
-    metric : {"mean_absolute_error", "mean_squared_error", "root_mean_squared_error"}, default "mean_absolute_error"
+    metric : str, default "mean_absolute_error"
+        ``"mean_absolute_error"``, ``"mean_squared_error"`` or ``"root_mean_squared_error"``.
     max_value : float, optional
         Ceiling on the metric: FAIL when the whole interval is above it (``metric_bound_exceeded``).
     max_drop : float, optional
@@ -206,11 +208,10 @@ class LabelFreeRegressionGate(Gate):
             )
             return self._verdict(findings=[finding], metrics=metrics, params=params)
         explicit = self.columns is not None
-        columns = (
-            ([self.columns] if isinstance(self.columns, str) else list(self.columns))
-            if explicit
-            else feature_columns(ctx)
-        )
+        if self.columns is None:
+            columns = feature_columns(ctx)
+        else:
+            columns = [self.columns] if isinstance(self.columns, str) else list(self.columns)
         ref, cur = ctx.frame("reference"), ctx.frame("current")
         x_ref, x_cur, is_cat, used, skipped = encode_features(ref, cur, columns)
         if explicit and "missing_column" in skipped.values():
@@ -245,7 +246,9 @@ class LabelFreeRegressionGate(Gate):
         metrics["outside_share"] = support.share
         findings.append(support_finding(support, self.warn_outside_share))
         if cal.error > bound:
-            return self._verdict(findings=findings, metrics=metrics, params=params, message=headline(findings))
+            return self._verdict(
+                findings=findings, metrics=metrics, params=params, message=headline(findings)
+            )
         main, est = self._estimate(cal, loss, cur_pred, p_cur)
         metrics.update(est)
         findings.insert(0, main)
@@ -263,7 +266,10 @@ class LabelFreeRegressionGate(Gate):
 
         def fit(rows: np.ndarray) -> Any:
             model = HistGradientBoostingRegressor(
-                max_iter=100, learning_rate=0.1, min_samples_leaf=40, categorical_features=mask,
+                max_iter=100,
+                learning_rate=0.1,
+                min_samples_leaf=40,
+                categorical_features=mask,
                 random_state=self.random_state,
             )
             return model.fit(x_ref[rows], loss[rows])
@@ -289,7 +295,8 @@ class LabelFreeRegressionGate(Gate):
                 threshold=bound,
                 method="oof_loss_deciles",
                 details=details,
-                message=f"calibration: the loss model's out-of-fold relative error {fmt(cal.error)} <= {fmt(bound)}",
+                message=f"calibration: the loss model's out-of-fold relative error {fmt(cal.error)} <= "
+                f"{fmt(bound)}",
             )
         return Finding(
             "calibration",

@@ -27,7 +27,9 @@ def _batches(n_batches: int, seed: int, flip: float = 0.0):
         cur = table(500, flip)
         estimates.append(gate.check(reference=ref, current=cur.drop(columns="y"), target="y", proba="s"))
         realized.append(
-            PerformanceGate("accuracy", min_value=0.0).check(target=cur.y, prediction=(cur.s >= 0.5).astype(int))
+            PerformanceGate("accuracy", min_value=0.0).check(
+                target=cur.y, prediction=(cur.s >= 0.5).astype(int)
+            )
         )
     return estimates, realized
 

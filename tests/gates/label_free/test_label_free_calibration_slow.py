@@ -100,7 +100,7 @@ def test_regression_intervals_cover_the_realized_error():
     for seed in range(runs):
         rng = np.random.default_rng(20_000 + seed)
 
-        def table(n, skew):
+        def table(n, skew, rng=rng):
             x = rng.beta(1 + skew, 1, n)
             return pd.DataFrame({"x": x, "pred": 3 * x, "y": 3 * x + rng.normal(0, 0.2 + x, n)})
 
@@ -109,5 +109,7 @@ def test_regression_intervals_cover_the_realized_error():
             reference=ref, current=cur.drop(columns="y"), target="y", prediction="pred"
         )
         truth = float(np.abs(cur.y - cur.pred).mean())
-        covered += v.metrics["mean_absolute_error_ci_low"] <= truth <= v.metrics["mean_absolute_error_ci_high"]
+        covered += (
+            v.metrics["mean_absolute_error_ci_low"] <= truth <= v.metrics["mean_absolute_error_ci_high"]
+        )
     assert covered / runs >= 0.90
