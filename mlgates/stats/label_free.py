@@ -65,19 +65,21 @@ CALIBRATION_METHODS = ("none", "isotonic", "sigmoid")
 LABEL_FREE_METRICS = ("accuracy", "precision", "recall", "f1", "roc_auc")
 #: Most reference bins the calibration maps are fitted on.
 MAX_BINS = 2000
-_EPS = 1e-6
+_EPS = 1e-15
 
 
 # -- reference bins -----------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class ScoreBins:
     """Bins of the reference scores: ``bin = searchsorted(edges, score, side)``; ``centers`` the
-    mean reference score of each bin; ``probability`` whether every score lies in [0, 1]."""
+    mean reference score of each bin, ``features`` the mean of the sigmoid map's feature (the
+    logit of a probability, else the score); ``probability`` whether every score lies in [0, 1]."""
 
     edges: np.ndarray
     centers: np.ndarray
     side: str
     probability: bool
+    features: np.ndarray
 
     @property
     def k(self) -> int:
@@ -105,19 +107,21 @@ def score_bins(scores: np.ndarray, max_bins: int = MAX_BINS, min_rows: int = 1) 
     distinct = np.unique(s)
     max_bins = max(2, min(max_bins, s.size // max(min_rows, 1)))
     if distinct.size <= max_bins:
-        return ScoreBins((distinct[:-1] + distinct[1:]) / 2, distinct, "left", probability)
+        edges = (distinct[:-1] + distinct[1:]) / 2
+        return ScoreBins(edges, distinct, "left", probability, _feature(distinct, probability))
     edges = np.unique(np.quantile(s, np.linspace(0, 1, max_bins + 1)[1:-1]))
     ids = np.searchsorted(edges, s, side="right")
     k = edges.size + 1
     count = np.bincount(ids, minlength=k)
-    total = np.bincount(ids, weights=s, minlength=k)
-    centers = np.empty(k)
     filled = count > 0
-    centers[filled] = total[filled] / count[filled]
-    if not filled.all():  # an empty bin (ties on an edge): its edge stands in for its mean
-        lo = np.r_[edges[:1], edges]
-        centers[~filled] = lo[~filled]
-    return ScoreBins(edges, centers, "right", probability)
+    lo = np.r_[edges[:1], edges]  # an empty bin (ties on an edge): its edge stands in for its mean
+    out = []
+    for values in (s, _feature(s, probability)):
+        mean = np.empty(k)
+        mean[filled] = np.bincount(ids, weights=values, minlength=k)[filled] / count[filled]
+        mean[~filled] = _feature(lo[~filled], probability) if values is not s else lo[~filled]
+        out.append(mean)
+    return ScoreBins(edges, out[0], "right", probability, out[1])
 
 
 # -- calibration maps ---------------------------------------------------------------------------
@@ -199,8 +203,9 @@ def fit_calibration(
         by = np.bincount(block, weights=ws * fitted) / bw
         return np.interp(x, bx, by)  # type: ignore[no-any-return]
     if method == "sigmoid":
-        a, b = _sigmoid_fit(_feature(bins.centers, bins.probability), pos, neg)
-        eta = np.clip(a * _feature(x, bins.probability) + b, -35, 35)
+        a, b = _sigmoid_fit(bins.features, pos, neg)
+        f = bins.features if at is None else _feature(x, bins.probability)
+        eta = np.clip(a * f + b, -35, 35)
         return 1 / (1 + np.exp(-eta))  # type: ignore[no-any-return]
     raise ValueError(f"unknown calibration method {method!r}; use one of {CALIBRATION_METHODS}")
 
