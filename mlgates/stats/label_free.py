@@ -253,7 +253,12 @@ def crossfit_ece(
     """Out-of-fold ECE of a calibration map: each fold's rows get the map fitted on the other
     folds; ``bin_groups`` is the ECE group of each reference bin (:func:`ece_groups` of its
     center). Returns ``(ece, q, count, group)`` for the cells (fold x reference bin) the ECE
-    was computed on: their out-of-fold probability, rows and group."""
+    was computed on: their out-of-fold probability, rows and group.
+
+    The ECE groups are taken within each fold (fold x ECE group), never pooled across folds:
+    pooled, the out-of-fold residuals of a local map cancel (a map that returns each bin's
+    positive rate on the other folds has a pooled residual of exactly zero in every bin, the
+    jackknife identity), so a flexible map would look better calibrated than it is."""
     k = bins.k
     n_folds = int(folds.max()) + 1
     cell = folds * k + ref_bin
@@ -263,7 +268,8 @@ def crossfit_ece(
     q = np.empty_like(count)
     for f in range(n_folds):
         q[f] = fit_calibration(method, bins, pos.sum(0) - pos[f], neg.sum(0) - neg[f])
-    groups = np.tile(bin_groups, n_folds)
+    n_groups = int(bin_groups.max()) + 1 if bin_groups.size else 1
+    groups = np.repeat(np.arange(n_folds) * n_groups, k) + np.tile(bin_groups, n_folds)
     q_flat, n_flat, pos_flat = q.ravel(), count.ravel(), pos.ravel()
     used = n_flat > 0
     ece = grouped_ece(groups[used], q_flat[used], n_flat[used], pos_flat[used])

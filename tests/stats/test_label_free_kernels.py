@@ -193,6 +193,22 @@ def test_crossfit_ece_uses_maps_fitted_without_the_fold():
     assert oof > memorised
 
 
+def test_crossfit_ece_is_taken_within_folds_not_pooled_across_them():
+    """Pooled over folds, the out-of-fold residuals of a map that returns each bin's rate on the
+    other folds cancel (the jackknife identity) and calibrated scores look better than chance
+    allows; within folds, the ECE is a draw from its own null distribution."""
+    rng = np.random.default_rng(3)
+    s = np.repeat([0.2, 0.4, 0.6, 0.8], 500)
+    y = (rng.random(s.size) < s).astype(int)
+    bins = score_bins(s)
+    groups = ece_groups(bins.centers, np.array([0.3, 0.5, 0.7]), 0.5)
+    folds = fold_ids(s.size, 5, 0, stratify=y)
+    oof, q, count, cell_groups = crossfit_ece("isotonic", bins, bins.index(s), y, folds, groups)
+    assert np.unique(cell_groups).size == 4 * 5  # one group per (ECE bin, fold)
+    floor = ece_null_quantile(q, count, cell_groups, level=0.01, random_state=0)
+    assert oof > floor
+
+
 def _counts(bins, s, y):
     idx = bins.index(s)
     pos = np.bincount(idx, weights=y, minlength=bins.k)

@@ -122,7 +122,9 @@ def fit_reference(
             cells[method] = (q_cells, n_cells, g_cells)
         if method == "none" and calibration == "auto" and oof[method] <= bound_for(method):
             break  # the raw scores calibrate as they are: no map is fitted
-    chosen = min(oof, key=lambda m: (oof[m], m != "none"))
+    # each map's ECE against its own null bound: the fitted maps' ECE is taken within folds,
+    # the raw scores' on all rows, so their noise floors differ
+    chosen = min(oof, key=lambda m: (oof[m] / max(bound_for(m), 1e-12), m != "none"))
     bound = bound_for(chosen)
     source = "parameter" if not isinstance(max_reference_ece, str) else f"null_quantile_{NULL_LEVEL:g}"
     neg = count - pos

@@ -94,6 +94,29 @@ def test_overconfident_scores_are_refused_not_estimated():
     assert fixed.status is Status.PASS and fixed.params["calibration_method"] in ("sigmoid", "isotonic")
 
 
+def test_auto_prefers_the_sigmoid_when_it_is_the_true_map():
+    """Overconfident logistic scores are exactly a sigmoid of their logit: the honest
+    out-of-fold ECE picks the sigmoid, whose ROC AUC estimate is unbiased (the isotonic map's
+    noise reads as separation)."""
+    from mlgates.gates.label_free._calibration import fit_reference
+
+    chosen = []
+    for seed in range(5):
+        ref = world(3000, 100 + seed, over=2.5)
+        fit = fit_reference(
+            ref.s.to_numpy(),
+            ref.y.to_numpy(),
+            calibration="auto",
+            decision_threshold=0.5,
+            cv=5,
+            random_state=seed,
+            max_reference_ece="auto",
+        )
+        assert fit.calibrated
+        chosen.append(fit.method)
+    assert chosen.count("sigmoid") >= 4, chosen
+
+
 def test_scores_no_monotone_map_can_calibrate_are_refused():
     rng = np.random.default_rng(10)
 
