@@ -193,6 +193,27 @@ def test_crossfit_ece_uses_maps_fitted_without_the_fold():
     assert oof > memorised
 
 
+def test_roc_auc_estimate_matches_nannymls_expected_roc_curve():
+    """Oracle: NannyML's CBPE estimates ROC AUC as the area under the expected ROC curve (at
+    each threshold, expected true positives sum(q) and false positives sum(1 - q) above it;
+    NannyML docs, "Confidence-based Performance Estimation"). Ours, the ratio of the exact
+    expectations of the Mann-Whitney numerator and denominator, differs from it only by the
+    self-pairs (order 1/n)."""
+    rng = np.random.default_rng(5)
+    n = 4000
+    q = 1 / (1 + np.exp(-rng.normal(0, 1.5, n)))
+    order = np.argsort(-q)
+    tp, fp = np.cumsum(q[order]), np.cumsum(1 - q[order])
+    tpr, fpr = np.r_[0, tp / tp[-1]], np.r_[0, fp / fp[-1]]
+    nannyml = float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2))
+    g = group_current(np.arange(n), n, q >= 0.5, scores=q)
+    ours = expected_metric("roc_auc", q, g)
+    assert ours == pytest.approx(nannyml, abs=2 / n)
+    assert ours != nannyml  # not the same formula: the self-pairs differ
+    realized = [roc_auc_score(rng.random(n) < q, q) for _ in range(300)]
+    assert abs(ours - np.mean(realized)) < abs(nannyml - np.mean(realized)) + 3 * np.std(realized) / np.sqrt(300)
+
+
 def test_crossfit_ece_is_taken_within_folds_not_pooled_across_them():
     """Pooled over folds, the out-of-fold residuals of a map that returns each bin's rate on the
     other folds cancel (the jackknife identity) and calibrated scores look better than chance
