@@ -302,6 +302,8 @@ def evaluate(
             return kernels.empirical_mmd(a, b, random_state=random_state), {"max_samples": 1000}
         if method == "anderson" and col.n_unique < 2:
             return kernels.DriftResult(math.nan, math.nan), {}
+        if method in ("anderson", "cramer_von_mises"):  # permutation p-values on tied data
+            return getattr(kernels, method)(a, b, presorted=True, random_state=random_state), {}
         if method == "wasserstein" and a.size and b.size and col.ref.memo.get("shared"):
             # the reference prepared once (kept on its side, shared by the windows of a run):
             # O(m log n) per comparison instead of a merge of both samples
@@ -327,6 +329,8 @@ def evaluate(
             r, c = np.append(r, 0), np.append(c, 0)
     info["counts_reference"] = r.tolist()
     info["counts_current"] = c.tolist()
+    if method in ("chisquare", "g_test"):  # permutation p-values on sparse tables
+        return getattr(kernels, method)(r, c, random_state=random_state), info
     return getattr(kernels, method)(r, c), info
 
 
