@@ -9,7 +9,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, roc_auc_score
 
-from mlgates import LabelFreePerformanceGate, PerformanceGate, Status, Verdict
+from mlgates import ConceptDriftGate, LabelFreePerformanceGate, PerformanceGate, Status, Verdict
 
 REALIZED = {"accuracy": lambda y, s: accuracy_score(y, s >= 0.5), "roc_auc": roc_auc_score}
 
@@ -181,6 +181,12 @@ def test_concept_drift_is_invisible_without_labels(drift):
         target=cur_drift.y, prediction=(cur_drift.s >= 0.5).astype(int)
     )
     assert measured.status is Status.FAIL
+    # and ConceptDriftGate, which reads the labels, names it: P(y | score) changed
+    concept = ConceptDriftGate()
+    caught = concept.check(reference=ref, current=cur_drift, target="y", proba="s")
+    assert (caught.status, caught.reason) == (Status.FAIL, "concept_drift_detected"), caught.to_text()
+    quiet = concept.check(reference=ref, current=cur_same, target="y", proba="s")
+    assert quiet.status is Status.PASS, quiet.to_text()
 
 
 def test_a_small_reference_makes_no_estimate():
