@@ -30,7 +30,14 @@ if TYPE_CHECKING:  # static view of the lazy names (tests keep it in step with _
     from mlgates.fingerprints.manifest import Manifest
     from mlgates.gates.drift import DriftGate, EmbeddingDriftGate, MultivariateDriftGate, TextDriftGate
     from mlgates.gates.fairness import DisparateImpactGate, FairnessGate, ProxyGate
-    from mlgates.gates.label_free import ConceptDriftGate, DriftImpactGate, FeatureRelevanceGate
+    from mlgates.gates.label_free import (
+        ConceptDriftGate,
+        DriftImpactGate,
+        EstimateCheckGate,
+        FeatureRelevanceGate,
+        LabelFreePerformanceGate,
+        LabelFreeRegressionGate,
+    )
     from mlgates.gates.monitoring import AnytimeDriftGate, SequentialGate, Windowed
     from mlgates.gates.performance import BeatsBaselineGate, CalibrationGate, PerformanceGate
     from mlgates.gates.quality import (

@@ -17,6 +17,10 @@ LAZY_EXPORTS: dict[str, str] = {
     "BeatsBaselineGate": "mlgates.gates.performance",
     "CalibrationGate": "mlgates.gates.performance",
     "PerformanceGate": "mlgates.gates.performance",
+    # label-free estimation
+    "EstimateCheckGate": "mlgates.gates.label_free",
+    "LabelFreePerformanceGate": "mlgates.gates.label_free",
+    "LabelFreeRegressionGate": "mlgates.gates.label_free",
     # fairness
     "DisparateImpactGate": "mlgates.gates.fairness",
     "FairnessGate": "mlgates.gates.fairness",

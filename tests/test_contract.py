@@ -201,7 +201,27 @@ def _security() -> dict[str, Example]:
 
 
 def _label_free() -> dict[str, Example]:
-    from mlgates import ConceptDriftGate, DriftImpactGate, FeatureRelevanceGate
+    from mlgates import (
+        ConceptDriftGate,
+        DriftImpactGate,
+        EstimateCheckGate,
+        FeatureRelevanceGate,
+        LabelFreePerformanceGate,
+        LabelFreeRegressionGate,
+    )
+
+    def regression():
+        inputs = example_inputs()
+        return LabelFreeRegressionGate(max_value=2.0, min_samples=100, cv=3), {
+            "reference": inputs["reference"],
+            "current": inputs["current"].drop(columns="x"),
+            "target": "x",
+            "prediction": "proba",
+        }
+
+    def backtest():
+        rows = [{"estimate": 0.8, "ci_low": 0.75, "ci_high": 0.85}] * 5
+        return EstimateCheckGate(max_bias=0.05), {"estimates": rows, "realized": [0.8, 0.78, 0.82, 0.8, 0.9]}
 
     def with_model() -> dict[str, Any]:
         from sklearn.linear_model import LogisticRegression
@@ -212,6 +232,12 @@ def _label_free() -> dict[str, Example]:
         return {"reference": ref, "current": inputs["current"], "target": "y", "model": model}
 
     return {
+        "LabelFreePerformanceGate": lambda: (
+            LabelFreePerformanceGate("f1", min_value=0.5, min_samples=100, n_resamples=200),
+            None,
+        ),
+        "LabelFreeRegressionGate": regression,
+        "EstimateCheckGate": backtest,
         "DriftImpactGate": lambda: (DriftImpactGate(n_resamples=3), with_model()),
         "FeatureRelevanceGate": lambda: (FeatureRelevanceGate(n_resamples=3), with_model()),
         "ConceptDriftGate": lambda: (ConceptDriftGate(min_samples=50), None),

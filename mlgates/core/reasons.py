@@ -541,13 +541,13 @@ class Reason(StrEnum):
     METRIC_BOUND_EXCEEDED = (
         "metric_bound_exceeded",
         "fail",
-        "performance",
+        "performance label_free",
         "A metric is below min_value or above max_value.",
     )
     PERFORMANCE_REGRESSION = (
         "performance_regression",
         "fail",
-        "performance",
+        "performance label_free",
         "The candidate is worse than the baseline by more than the allowed drop.",
     )
     NOT_BETTER_THAN_DUMMY = (
@@ -567,6 +567,41 @@ class Reason(StrEnum):
         "fail",
         "performance",
         "The Brier score is above max_brier (CalibrationGate).",
+    )
+    # -- label-free estimation ---------------------------------------------------------------
+    NOT_CALIBRATED = (
+        "not_calibrated",
+        "error",
+        "label_free",
+        "The scores stay miscalibrated on reference after the best calibration map: no label-free "
+        "estimate is made.",
+    )
+    OUTSIDE_SUPPORT = (
+        "outside_support",
+        "warn",
+        "label_free",
+        "A share of current rows lies outside the reference's support, where a label-free estimate "
+        "extrapolates.",
+    )
+    ESTIMATE_COVERAGE_EXCEEDED = (
+        "estimate_coverage_exceeded",
+        "fail",
+        "label_free",
+        "Back-tested label-free intervals covered the realized values significantly less often than "
+        "min_coverage.",
+    )
+    ESTIMATE_BIAS_EXCEEDED = (
+        "estimate_bias_exceeded",
+        "fail",
+        "label_free",
+        "Back-tested label-free estimates are biased beyond max_bias (the mean error's interval lies "
+        "beyond it).",
+    )
+    MISSING_ESTIMATE = (
+        "missing_estimate",
+        "error",
+        "label_free",
+        "A verdict passed to EstimateCheckGate holds no label-free estimate, or no measured value.",
     )
     # -- fairness ----------------------------------------------------------------------------
     FAIRNESS_BOUND_EXCEEDED = (
