@@ -3,6 +3,8 @@ metrics computed from them equal sklearn's and fairlearn's on the rows."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -26,7 +28,7 @@ def _data(n=600, seed=0, weights=False):
 
 def _chunked(g1, g2, y, pred, w, bounds):
     parts = []
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
+    for lo, hi in itertools.pairwise(bounds):
         parts.append(
             keyed_counts(
                 [g1[lo:hi], g2[lo:hi]], y[lo:hi] * 2 + pred[lo:hi], 4, None if w is None else w[lo:hi]
@@ -160,7 +162,7 @@ def test_merge_is_associative_and_order_free(rows, cuts, rnd):
     cells = np.array([r[1] for r in rows])
     whole = keyed_counts([keys], cells, 4)
     bounds = sorted({0, len(rows), *[min(c, len(rows)) for c in cuts]})
-    parts = [keyed_counts([keys[lo:hi]], cells[lo:hi], 4) for lo, hi in zip(bounds[:-1], bounds[1:])]
+    parts = [keyed_counts([keys[lo:hi]], cells[lo:hi], 4) for lo, hi in itertools.pairwise(bounds)]
     rnd.shuffle(parts)
     merged = merge_all(parts, 4)
     left = parts[0]

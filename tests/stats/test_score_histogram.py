@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -79,7 +81,7 @@ def test_merged_chunks_equal_one_pass(cuts, rnd, weighted):
     bounds = sorted({0, 2000, *cuts})
     parts = [
         score_histogram(y[lo:hi], s[lo:hi], edges, None if w is None else w[lo:hi])
-        for lo, hi in zip(bounds[:-1], bounds[1:])
+        for lo, hi in itertools.pairwise(bounds)
     ]
     rnd.shuffle(parts)
     merged = ScoreHistogram.empty(edges)
