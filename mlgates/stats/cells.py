@@ -38,7 +38,16 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["KeyedCounts", "confusion_matrix_from_pairs", "key_order", "keyed_counts", "merge_all"]
+__all__ = [
+    "KeyedCounts",
+    "confusion_matrix_from_pairs",
+    "key_order",
+    "keyed_counts",
+    "keyed_counts_from_codes",
+    "merge_all",
+    "plain_value",
+    "sorted_keys",
+]
 
 
 def key_order(key: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -57,7 +66,8 @@ def key_order(key: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def _sorted_keys(keys: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+def sorted_keys(keys: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """``keys`` in :func:`key_order`."""
     keys = list(keys)
     try:
         return sorted(keys, key=key_order)
@@ -65,7 +75,8 @@ def _sorted_keys(keys: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         return sorted(keys, key=lambda k: tuple(repr(x) for x in key_order(k)))
 
 
-def _plain(v: Any) -> Any:
+def plain_value(v: Any) -> Any:
+    """A key value as plain Python: numpy scalars unwrapped, NaN / NA / NaT as None."""
     if v is None:
         return None
     if isinstance(v, np.generic):
@@ -155,7 +166,7 @@ class KeyedCounts:
         """
         if other.n_cells != self.n_cells:
             raise ValueError(f"cannot merge counts of {self.n_cells} and {other.n_cells} cells")
-        keys = tuple(_sorted_keys(set(self.keys) | set(other.keys)))
+        keys = tuple(sorted_keys(set(self.keys) | set(other.keys)))
         a, b = self.align(keys), other.align(keys)
         weighted = weighted_sq = None
         if self.weighted is not None or other.weighted is not None:
@@ -222,25 +233,56 @@ def keyed_counts(
     from mlgates.stats.fairness import group_codes
 
     cells = np.asarray(cells, dtype=np.int64)
-    if cells.size and (cells.min() < 0 or cells.max() >= n_cells):
-        raise ValueError(f"cells must lie in [0, {n_cells})")
     if cells.size == 0:
         return KeyedCounts.empty(n_cells, weighted=sample_weight is not None)
     if len(key_columns):
         codes, labels = group_codes(list(key_columns))
-        keys = [tuple(_plain(v) for v in label) for label in labels]
     else:
-        codes, keys = np.zeros(cells.size, dtype=np.int64), [()]
+        codes, labels = np.zeros(cells.size, dtype=np.int64), [()]
+    return keyed_counts_from_codes(codes, labels, cells, n_cells, sample_weight)
+
+
+def keyed_counts_from_codes(
+    codes: np.ndarray,
+    labels: Sequence[tuple[Any, ...]],
+    cells: np.ndarray,
+    n_cells: int,
+    sample_weight: np.ndarray | None = None,
+) -> KeyedCounts:
+    """:func:`keyed_counts` from group codes already computed (``codes[i]`` in
+    ``[0, len(labels))``, ``labels[g]`` the key of group ``g``); keys in :func:`key_order`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> c = keyed_counts_from_codes(np.array([1, 0, 1]), [("b",), ("a",)], np.array([0, 1, 1]), 2)
+    >>> c.keys, c.rows.tolist()
+    ((('a',), ('b',)), [[1, 1], [0, 1]])
+    """
+    cells = np.asarray(cells, dtype=np.int64)
+    if cells.size and (cells.min() < 0 or cells.max() >= n_cells):
+        raise ValueError(f"cells must lie in [0, {n_cells})")
+    if cells.size == 0:
+        return KeyedCounts.empty(n_cells, weighted=sample_weight is not None)
+    keys = [tuple(plain_value(v) for v in label) for label in labels]
     n_keys = len(keys)
-    idx = codes * n_cells + cells
+    idx = np.asarray(codes, dtype=np.int64) * n_cells + cells
     rows = np.bincount(idx, minlength=n_keys * n_cells).reshape(n_keys, n_cells)
     weighted = weighted_sq = None
     if sample_weight is not None:
         w = np.asarray(sample_weight, dtype=float)
         weighted = np.bincount(idx, weights=w, minlength=n_keys * n_cells).reshape(n_keys, n_cells)
         weighted_sq = np.bincount(idx, weights=w * w, minlength=n_keys * n_cells).reshape(n_keys, n_cells)
+    present = rows.sum(axis=1) > 0  # labels of groups without rows here are not keys
     out = KeyedCounts(tuple(keys), rows, weighted, weighted_sq)
-    order = _sorted_keys(out.keys)
+    if not present.all():
+        out = KeyedCounts(
+            tuple(k for k, p in zip(keys, present) if p),
+            rows[present],
+            None if weighted is None else weighted[present],
+            None if weighted_sq is None else weighted_sq[present],
+        )
+    order = sorted_keys(out.keys)
     return out if list(out.keys) == order else out.align(order)
 
 
@@ -276,7 +318,7 @@ def confusion_matrix_from_pairs(
         raise ValueError("confusion_matrix_from_pairs needs counts with one cell per key")
     if classes is None:
         found = {v for key in counts.keys for v in key}
-        classes = [k[0] for k in _sorted_keys((v,) for v in found)]
+        classes = [k[0] for k in sorted_keys((v,) for v in found)]
     index = {c: i for i, c in enumerate(classes)}
     k = len(classes)
     values = counts.weights[:, 0] if weighted else counts.rows[:, 0].astype(float)
