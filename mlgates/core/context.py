@@ -86,11 +86,69 @@ class CheckContext:
     ----------
     inputs : Mapping
         The keyword inputs of ``check()``; entries that are None count as absent.
+    profiled : bool, optional
+        Run on profiles (mergeable summaries) even when every table is in memory; by default
+        when ``current`` or ``reference`` is read in chunks or is a saved reference profile.
+    progress : callable, optional
+        Called with a :class:`~mlgates.core.inputs.ScanProgress` during each pass over a table
+        (default: a progress bar on stderr when it is a terminal).
     """
 
-    def __init__(self, inputs: Mapping[str, Any]) -> None:
+    def __init__(
+        self, inputs: Mapping[str, Any], *, profiled: bool | None = None, progress: Any = None
+    ) -> None:
+        from mlgates.core._profiling import Profiling
+
         self._inputs = {k: v for k, v in inputs.items() if v is not None}
         self._cache: dict[Hashable, Any] = {}
+        if profiled is None:
+            profiled = Profiling.wanted(self._inputs)
+        self._profiling = Profiling(self._inputs, progress) if profiled else None
+
+    # -- profiles (issue 15: tables read in chunks, saved reference profiles) ----------------
+    @property
+    def profiled(self) -> bool:
+        """Whether this check runs on profiles: ``current`` or ``reference`` is read in chunks
+        (files, an iterator, a chunked source) or ``reference`` is a saved profile. Gates then
+        decide from merged summaries (``summary``) instead of ``frame``."""
+        return self._profiling is not None
+
+    def _require_profiling(self) -> Any:
+        if self._profiling is None:
+            raise RuntimeError("this check does not run on profiles (ctx.profiled is False)")
+        return self._profiling
+
+    def table_kind(self, side: Side) -> str:
+        """How ``side`` is given: ``"frame"`` (in memory), ``"chunks"`` (read in a pass),
+        ``"profile"`` (a saved reference profile) or ``"absent"``."""
+        if self._profiling is None:
+            return "frame" if self.has(side) else "absent"
+        return str(self._profiling.kind(side))
+
+    def table_schema(self, side: Side = "current") -> pd.DataFrame:
+        """A zero-row DataFrame with the columns and dtypes of ``side`` (no rows read)."""
+        if self._profiling is None:
+            return self.frame(side).iloc[:0]
+        return self._profiling.schema(side)  # type: ignore[no-any-return]
+
+    def need(self, side: Side, summarizers: Iterable[Any]) -> None:
+        """Register summaries of ``side`` this run will need (computed in its one pass)."""
+        self._require_profiling().need(side, summarizers)
+
+    def summary(self, side: Side, summarizer: Any) -> Any:
+        """The merged summary of ``side`` for ``summarizer`` (a
+        :class:`~mlgates.core.inputs.Summarizer`): computed in the side's one pass with every
+        other registered summary, or read from a saved reference profile."""
+        return self._require_profiling().summary(side, summarizer)
+
+    def plan(self, gates: Iterable[Any]) -> None:
+        """Collect what ``gates`` need (reference first, then current) before any pass runs."""
+        if self._profiling is not None:
+            self._profiling.plan(self, gates)
+
+    def profile_provenance(self) -> dict[str, Any]:
+        """How each table was read in this profiled run (engine, passes, rows, files)."""
+        return {} if self._profiling is None else dict(self._profiling.describe())
 
     # -- raw access -----------------------------------------------------------------------
     def has(self, name: str) -> bool:
@@ -367,6 +425,15 @@ class CheckContext:
                 desc["value"] = value
             elif isinstance(value, (list, tuple)):
                 desc["length"] = len(value)
+            if name in ("current", "reference") and self._profiling is not None:
+                kind = self._profiling.kind(name)
+                if kind == "profile":
+                    try:
+                        desc["fingerprint"] = self._profiling.profile(name).fingerprint
+                    except InputError:
+                        desc["fingerprint"] = None
+                elif kind == "chunks":
+                    desc["chunked"] = True
             out[name] = desc
         return out
 

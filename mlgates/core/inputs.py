@@ -25,7 +25,10 @@ functions here check what it returns. Gate families keep only their own encoding
 performance gates' class codes and pairs, the fairness gates' confusion counts).
 
 Tables come in through :func:`read_table` (files) and :func:`as_frame` (objects passed to
-``check()``). :func:`read_table` is the seam for table sources: a path is turned into a
+``check()``); tables read in chunks (files, globs, directories, iterators; Dask and Spark)
+through :func:`chunked_source`, whose :class:`ChunkedSource` computes the mergeable summaries
+(:class:`Summarizer`) of every gate of a check in one pass (see docs/scale.md).
+:func:`read_table` is the seam for table sources: a path is turned into a
 :class:`TableSource` by :func:`table_source` (today :class:`FileSource` for CSV/TSV, Parquet
 and Feather) and read once, with one dtype policy for ``mlgates check``/``init``, the
 fingerprints of ``mlgates lock``/``fingerprint`` and the pytest plugin's users alike. A new
@@ -41,6 +44,24 @@ import dataclasses
 from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
+from mlgates.core._profile_file import ProfileData, is_saved_profile, read_profile
+from mlgates.core._sources import (
+    DEFAULT_CHUNK_ROWS,
+    Chunk,
+    ChunkedSource,
+    FilesSource,
+    FrameSource,
+    IteratorSource,
+    ScanProgress,
+    ScanResult,
+    Summarizer,
+    Summary,
+    chunked_source,
+    is_chunked_input,
+    merge_partials,
+    scan,
+    summarize_chunk,
+)
 from mlgates.core._tables import (
     FileSource,
     TableSource,
@@ -62,25 +83,43 @@ if TYPE_CHECKING:
     from mlgates.core.context import CheckContext
 
 __all__ = [
+    "DEFAULT_CHUNK_ROWS",
     "MISSING_GROUP",
+    "Chunk",
+    "ChunkedSource",
     "FileSource",
+    "FilesSource",
+    "FrameSource",
     "Groups",
+    "IteratorSource",
+    "ProfileData",
+    "ScanProgress",
+    "ScanResult",
+    "Summarizer",
+    "Summary",
     "TableSource",
     "arrow_to_pandas",
     "arrow_types",
     "as_frame",
     "binary_labels",
+    "chunked_source",
     "complete",
     "count_infinite",
     "csv_read_policy",
     "groups",
+    "is_chunked_input",
+    "is_saved_profile",
     "labels",
+    "merge_partials",
     "numbers",
     "predicted_labels",
+    "read_profile",
     "read_table",
     "reject_scores",
+    "scan",
     "scores",
     "segments",
+    "summarize_chunk",
     "table_format",
     "table_source",
     "weights",

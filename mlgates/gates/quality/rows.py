@@ -10,6 +10,7 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
+from mlgates.profiles.summaries import Rows
 
 __all__ = ["RowCountGate"]
 
@@ -69,7 +70,15 @@ class RowCountGate(Gate):
         return ("current",)
 
     def _check(self, ctx: CheckContext) -> Verdict:
-        n = len(ctx.frame("current"))
+        return self._decide(len(ctx.frame("current")))
+
+    def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
+        return [Rows()] if side == "current" else []
+
+    def _check_profile(self, ctx: CheckContext) -> Verdict:
+        return self._decide(ctx.summary("current", Rows()).n_rows)
+
+    def _decide(self, n: int) -> Verdict:
         status, reason = Status.PASS, None
         if n < self.min_rows:
             status, reason = Status.FAIL, "row_count_exceeded"
