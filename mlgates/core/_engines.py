@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import pickle
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mlgates.core._sources import (
@@ -102,7 +102,9 @@ def _merge_pair(a: tuple[int, dict[str, Any]], b: tuple[int, dict[str, Any]]) ->
 def _tree_reduce(items: list[Any], merge: Callable[[Any, Any], Any]) -> Any:
     """Pairwise reduction, level by level (a balanced tree of ``merge`` calls)."""
     while len(items) > 1:
-        items = [merge(items[i], items[i + 1]) if i + 1 < len(items) else items[i] for i in range(0, len(items), 2)]
+        items = [
+            merge(items[i], items[i + 1]) if i + 1 < len(items) else items[i] for i in range(0, len(items), 2)
+        ]
     return items[0]
 
 
@@ -298,7 +300,8 @@ class _SparkPartitionJob:
         from mlgates.core._tables import arrow_to_pandas
 
         total: dict[str, Any] = {}
-        rows = index = 0
+        rows = 0
+        index = _partition_id() << 20  # chunks numbered in partition order (which error is first)
         pending: list[Any] = []
         n_pending = 0
 
@@ -327,6 +330,15 @@ class _SparkPartitionJob:
             )
 
 
+def _partition_id() -> int:
+    try:
+        from pyspark import TaskContext
+    except ImportError:  # pragma: no cover - runs inside a Spark worker
+        return 0
+    context = TaskContext.get()
+    return int(context.partitionId()) if context is not None else 0
+
+
 def _to_arrow_batches(frame: Any) -> Iterator[Any]:
     to_arrow = getattr(frame, "toArrow", None)  # Spark >= 4.0
     if callable(to_arrow):
@@ -336,7 +348,3 @@ def _to_arrow_batches(frame: Any) -> Iterator[Any]:
 
     pdf = frame.toPandas()
     yield from pa.Table.from_pandas(pdf, preserve_index=False).to_batches()
-
-
-def _unused(_: Mapping[str, Any]) -> None:  # pragma: no cover - keeps Mapping imported for typing
-    return None

@@ -636,7 +636,8 @@ _GLOB_CHARS = frozenset("*?[")
 
 def is_chunked_input(value: Any) -> bool:
     """Whether ``check()`` reads ``value`` in chunks: a :class:`ChunkedSource`, a path (file,
-    glob or directory), a list of paths, or an iterator/generator of tables. DataFrames
+    glob or directory), a list of paths, an iterator/generator of tables, or a Dask or PySpark
+    DataFrame (profiled where it lives: :mod:`mlgates.core._engines`). DataFrames
     (pandas, polars, pyarrow) are read in memory, as before."""
     if isinstance(value, ChunkedSource):
         return True
@@ -644,7 +645,9 @@ def is_chunked_input(value: Any) -> bool:
         return True
     if isinstance(value, (list, tuple)) and value and all(isinstance(v, (str, os.PathLike)) for v in value):
         return True
-    return isinstance(value, Iterator)
+    from mlgates.core._engines import is_engine_frame  # Dask / Spark, recognised without importing them
+
+    return isinstance(value, Iterator) or is_engine_frame(value)
 
 
 def chunked_source(value: Any, *, chunk_rows: int | None = None, name: str = "current") -> ChunkedSource:
@@ -670,6 +673,10 @@ def chunked_source(value: Any, *, chunk_rows: int | None = None, name: str = "cu
         return value
     if isinstance(value, Iterator):
         return IteratorSource(value, name=name)
+    from mlgates.core._engines import engine_source, is_engine_frame
+
+    if is_engine_frame(value):  # a Dask or PySpark DataFrame: profiled where it lives
+        return engine_source(value, chunk_rows=chunk_rows, name=name)
     if isinstance(value, (str, os.PathLike)):
         paths, label = _expand(value, name), str(value)
     elif isinstance(value, (list, tuple)) and value:

@@ -161,7 +161,9 @@ class GroupConfusion(_Need):
         try:
             return self._summarize(chunk)
         except InputError as exc:
-            return dataclasses.replace(self.empty(), n_rows=chunk.n_rows, failure=ChunkFailure.of(chunk.index, exc))
+            return dataclasses.replace(
+                self.empty(), n_rows=chunk.n_rows, failure=ChunkFailure.of(chunk.index, exc)
+            )
 
     def _summarize(self, chunk: Chunk) -> GroupConfusionCounts:
         frame = chunk.frame
@@ -213,11 +215,12 @@ class GroupConfusion(_Need):
         if self.decision_threshold is None:
             assert label_col is not None
             raw = frame[label_col].to_numpy()
-            return inputs.binary_labels(label_name, raw, self.pos_label, prediction=True, y=target_values).astype(
-                np.int64
-            )
-        name, col = (("baseline_proba" if baseline else "proba"), score_col) if score_col else (label_name, label_col)
+            return inputs.binary_labels(
+                label_name, raw, self.pos_label, prediction=True, y=target_values
+            ).astype(np.int64)
+        name, col = (
+            (("baseline_proba" if baseline else "proba"), score_col) if score_col else (label_name, label_col)
+        )
         assert col is not None
         scores = inputs.numbers(name, frame[col].to_numpy())
         return (scores >= self.decision_threshold).astype(np.int64)
-

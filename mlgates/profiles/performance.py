@@ -149,7 +149,9 @@ class LabelCounts(_Need):
         try:
             return self._summarize(chunk)
         except InputError as exc:
-            return dataclasses.replace(self.empty(), n_rows=chunk.n_rows, failure=ChunkFailure.of(chunk.index, exc))
+            return dataclasses.replace(
+                self.empty(), n_rows=chunk.n_rows, failure=ChunkFailure.of(chunk.index, exc)
+            )
 
     def _summarize(self, chunk: Chunk) -> LabelCountTable:
         frame = chunk.frame
@@ -327,7 +329,9 @@ class ScoreCounts(_Need):
         try:
             return self._summarize(chunk)
         except InputError as exc:
-            return dataclasses.replace(self.empty(), n_rows=chunk.n_rows, failure=ChunkFailure.of(chunk.index, exc))
+            return dataclasses.replace(
+                self.empty(), n_rows=chunk.n_rows, failure=ChunkFailure.of(chunk.index, exc)
+            )
 
     def _summarize(self, chunk: Chunk) -> ScoreCountTable:
         frame = chunk.frame
@@ -336,7 +340,11 @@ class ScoreCounts(_Need):
         _missing_columns(frame, self.columns)
         y = inputs.complete("target", frame[self.target].to_numpy())
         p = inputs.numbers(self.score_name, frame[self.score].to_numpy())
-        w = np.ones(len(p)) if self.sample_weight is None else chunk_weights(frame[self.sample_weight].to_numpy())
+        w = (
+            np.ones(len(p))
+            if self.sample_weight is None
+            else chunk_weights(frame[self.sample_weight].to_numpy())
+        )
         code, found = group_codes([y])
         keys = sorted_keys((plain_value(v[0]),) for v in found)
         labels = tuple(key[0] for key in keys)
@@ -366,4 +374,3 @@ class ScoreCounts(_Need):
         return ScoreCountTable(
             edges, labels, rows, weights, low, high, sums, float(p.min()), float(p.max()), len(frame)
         )
-

@@ -187,7 +187,11 @@ def _check_column(ctx: CheckContext, column: str) -> None:
 def sensitive_columns(ctx: CheckContext, param: Any) -> tuple[str, ...]:
     """The sensitive feature columns on a table read in chunks: the gate's parameter, else
     the check input, which must then name columns too."""
-    spec = param if param is not None else ctx.require("sensitive_features", "Fairness gates need the sensitive feature(s).")
+    spec = (
+        param
+        if param is not None
+        else ctx.require("sensitive_features", "Fairness gates need the sensitive feature(s).")
+    )
     names = (spec,) if isinstance(spec, str) else tuple(spec) if isinstance(spec, (list, tuple)) else None
     if not names or not all(isinstance(c, str) for c in names):
         raise InputError(
