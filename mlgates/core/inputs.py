@@ -103,6 +103,7 @@ __all__ = [
     "as_frame",
     "binary_labels",
     "chunked_source",
+    "column_input",
     "complete",
     "count_infinite",
     "csv_read_policy",
@@ -614,3 +615,37 @@ def segments(ctx: CheckContext, spec: Any, side: Side) -> tuple[list[str], np.nd
         as_text = [np.asarray([None if v is None else str(v) for v in c], dtype=object) for c in cols]
         codes, found, _, _ = group_codes(as_text, names, "as_group", what="segment")
     return [group_subject(names, label) for label in found], codes
+
+
+# -- per-row inputs on tables read in chunks ---------------------------------------------------
+def column_input(
+    ctx: CheckContext, name: str, *, required: bool, why: str = "", side: Side = "current"
+) -> str | None:
+    """The column of ``side`` that input ``name`` names, on a table read in chunks (where a
+    per-row input must be a column: an array cannot be matched to rows read in parts).
+
+    None when the input is absent and not ``required``; ``missing_input`` when it is required;
+    ``invalid_input`` for an array; ``missing_column`` for a name that is not a column."""
+    from mlgates.core._suggest import did_you_mean
+
+    if not ctx.has(name):
+        if required:
+            ctx.require(name, why)
+        return None
+    value = ctx.get(name)
+    if not isinstance(value, str):
+        raise InputError(
+            f"{name}: {side} is read in chunks ({ctx.table_kind(side)}), so {name} must be the name of a "
+            f"column of {side}, not {type(value).__name__}; add the values to the table as a column.",
+            reason="invalid_input",
+            subject=name,
+        )
+    columns = ctx.table_schema(side).columns
+    if value not in columns:
+        raise InputError(
+            f"{side}: column {value!r} not found.{did_you_mean(value, columns)} "
+            f"Columns: {[str(c) for c in columns][:20]}.",
+            reason="missing_column",
+            subject=value,
+        )
+    return value

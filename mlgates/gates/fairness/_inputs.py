@@ -152,23 +152,7 @@ def count_replicates(
 
 
 # -- tables read in chunks (profiles) ----------------------------------------------------------
-def column_input(ctx: CheckContext, name: str, *, required: bool, why: str = "") -> str | None:
-    """The column of ``current`` that input ``name`` names, on a table read in chunks (where
-    per-row inputs must be columns: an array cannot be matched to rows read in parts)."""
-    if not ctx.has(name):
-        if required:
-            ctx.require(name, why)
-        return None
-    value = ctx.get(name)
-    if not isinstance(value, str):
-        raise InputError(
-            f"{name}: current is read in chunks ({ctx.table_kind('current')}), so {name} must be the name "
-            f"of a column of current, not {type(value).__name__}; add the values to the table as a column.",
-            reason="invalid_input",
-            subject=name,
-        )
-    _check_column(ctx, value)
-    return value
+column_input = inputs.column_input
 
 
 def _check_column(ctx: CheckContext, column: str) -> None:
