@@ -199,7 +199,7 @@ class Reason(StrEnum):
     NEEDS_IN_MEMORY = (
         "needs_in_memory",
         "skip",
-        "core quality drift",
+        "core quality drift performance fairness",
         "The gate (or one column's method) needs every row at once and the table was read in chunks "
         "or from a profile; run it on DataFrames.",
     )
@@ -225,9 +225,9 @@ class Reason(StrEnum):
     UNDECIDED_WITHIN_BOUND = (
         "undecided_within_bound",
         "warn",
-        "drift",
-        "A statistic computed on the reference-quantile grid is within its recorded bound of the "
-        "threshold; status from on_insufficient.",
+        "drift performance",
+        "A statistic on a grid (reference quantiles, ROC AUC score bins) is within its recorded bound "
+        "of the threshold.",
     )
     DISTINCT_VALUES_EXCEEDED = (
         "distinct_values_exceeded",
