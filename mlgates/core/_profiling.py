@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from mlgates.core._profile_file import ProfileData, is_saved_profile, read_profile
 from mlgates.core._sources import (
     ChunkedSource,
+    Failed,
     FrameSource,
     Summarizer,
     TerminalProgress,
@@ -138,6 +139,20 @@ class Profiling:
     # -- summaries --------------------------------------------------------------------------
     def summary(self, side: str, summarizer: Summarizer) -> Any:
         """The merged summary of ``side`` for ``summarizer`` (running the pass if needed)."""
+        result = self._summary(side, summarizer)
+        if isinstance(result, Failed):
+            where = f" ({result.origin})" if result.origin else ""
+            columns = summarizer.columns
+            what = f"column {columns[0]!r}" if columns and len(columns) == 1 else "the table"
+            raise InputError(
+                f"{side}{where}: {what} cannot be summarized ({result.message}); fix or convert its "
+                "values, or check it on a DataFrame.",
+                reason="invalid_values",
+                subject=str(columns[0]) if columns and len(columns) == 1 else side,
+            )
+        return result
+
+    def _summary(self, side: str, summarizer: Summarizer) -> Any:
         key = summarizer.key
         if key in self._done[side]:
             return self._done[side][key]
@@ -152,7 +167,10 @@ class Profiling:
                     reason="missing_profile_summary",
                     subject=key,
                 )
-            self._done[side][key] = summarizer.from_state(state)
+            if isinstance(state, Mapping) and "$failed" in state:
+                self._done[side][key] = Failed(key, str(state["$failed"]), str(state.get("origin", "")))
+            else:
+                self._done[side][key] = summarizer.from_state(state)
             return self._done[side][key]
         self._needs[side].setdefault(key, summarizer)
         self._run(side)
@@ -237,7 +255,10 @@ class Profiling:
         return out
 
     def computed(self, side: str) -> Mapping[str, Any]:
-        """Every summary of ``side`` computed (or read) so far, by key."""
+        """Every summary of ``side`` registered so far, by key (running the pass for the
+        pending ones; a summary that failed is a :class:`~mlgates.core.inputs.Failed`)."""
+        for s in list(self._needs[side].values()):
+            self._summary(side, s)
         return dict(self._done[side])
 
     def needs(self, side: str) -> Sequence[Summarizer]:

@@ -48,6 +48,7 @@ __all__ = [
     "DEFAULT_CHUNK_ROWS",
     "Chunk",
     "ChunkedSource",
+    "Failed",
     "FilesSource",
     "FrameSource",
     "IteratorSource",
@@ -190,18 +191,51 @@ def _as_float(series: pd.Series) -> np.ndarray | None:
     return None
 
 
+@dataclasses.dataclass(frozen=True)
+class Failed:
+    """A summary that could not be computed on some chunk (the values of a column defeat it:
+    unhashable objects, mixed types...). Merging keeps the failure of the earliest chunk, so the
+    gates that need it report an error naming the column and the chunk; the other summaries of
+    the pass are unaffected."""
+
+    key: str
+    message: str
+    origin: str = ""
+    index: int = 0
+
+    def merge(self, other: Any) -> Failed:
+        if isinstance(other, Failed) and (other.index, other.message) < (self.index, self.message):
+            return other
+        return self
+
+    def to_state(self) -> dict[str, Any]:
+        return {"$failed": self.message, "origin": self.origin, "index": self.index}
+
+
 def summarize_chunk(chunk: Chunk, summarizers: Iterable[Summarizer]) -> dict[str, Any]:
     """One partial summary per summarizer for one chunk: the per-partition function of every
-    engine (the local loop, Dask's ``map_partitions``, Spark's ``mapInPandas``)."""
-    return {s.key: s.summarize(chunk) for s in summarizers}
+    engine (the local loop, Dask's ``map_partitions``, Spark's ``mapInPandas``). A summarizer
+    that raises gives a :class:`Failed` summary instead of stopping the pass."""
+    out: dict[str, Any] = {}
+    for s in summarizers:
+        try:
+            out[s.key] = s.summarize(chunk)
+        except Exception as exc:  # noqa: BLE001 - one column's values must not stop every gate
+            text = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+            out[s.key] = Failed(s.key, text, chunk.origin, chunk.index)
+    return out
 
 
 def merge_partials(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
     """Merge two ``{key: summary}`` mappings key by key (associative and commutative when each
-    summary's ``merge`` is); a key on one side only is kept as it is."""
+    summary's ``merge`` is); a key on one side only is kept as it is; a :class:`Failed` summary
+    absorbs the other side."""
     out = dict(a)
     for key, summary in b.items():
-        out[key] = out[key].merge(summary) if key in out else summary
+        if key not in out or (isinstance(summary, Failed) and not isinstance(out[key], Failed)):
+            out[key] = summary
+        else:
+            out[key] = out[key].merge(summary)
     return out
 
 

@@ -141,6 +141,11 @@ class CheckContext:
         other registered summary, or read from a saved reference profile."""
         return self._require_profiling().summary(side, summarizer)
 
+    def summaries(self, side: Side) -> dict[str, Any]:
+        """Every registered summary of ``side`` by key, computed (a failed one is a
+        :class:`~mlgates.core.inputs.Failed`, not an error): what a reference profile saves."""
+        return dict(self._require_profiling().computed(side))
+
     def plan(self, gates: Iterable[Any]) -> None:
         """Collect what ``gates`` need (reference first, then current) before any pass runs."""
         if self._profiling is not None:

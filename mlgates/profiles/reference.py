@@ -19,7 +19,7 @@ from mlgates._version import __version__
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.gate import Gate
-from mlgates.core.inputs import ProfileData, ScanProgress, read_profile
+from mlgates.core.inputs import Failed, ProfileData, ScanProgress, read_profile
 from mlgates.core.suite import Suite
 from mlgates.profiles.summaries import Rows
 
@@ -113,7 +113,9 @@ def profile_reference(
     if errors:
         raise InputError("; ".join(errors), reason="invalid_input", subject="reference")
     ctx.need("reference", needs.values())
-    summaries = {key: ctx.summary("reference", need) for key, need in needs.items()}
+    summaries = ctx.summaries("reference")
+    if isinstance(summaries[Rows().key], Failed):
+        raise InputError(f"reference: {summaries[Rows().key].message}", reason="invalid_input")
     schema = ctx.table_schema("reference")
     meta = {
         "n_rows": summaries[Rows().key].n_rows,

@@ -45,6 +45,7 @@ True
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import math
@@ -126,7 +127,7 @@ class _Need:
 
     kind: ClassVar[str] = ""
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         params = {f.name: _param(getattr(self, f.name)) for f in dataclasses.fields(self)}
         return _key(self.kind, **params)
@@ -207,6 +208,8 @@ class ColumnStats:
         return math.sqrt(self.variance) if self.n_finite else math.nan
 
     def merge(self, other: ColumnStats) -> ColumnStats:
+        if (other.n_finite, other.mean, other.m2) < (self.n_finite, self.mean, self.m2):
+            return other.merge(self)  # one order of the operands: commutative to the last bit
         n = self.n_finite + other.n_finite
         if other.n_finite == 0:
             mean, m2 = self.mean, self.m2
@@ -299,6 +302,12 @@ class ValueCounts:
         return None if self.overflow else len(self.counts)
 
     def merge(self, other: ValueCounts) -> ValueCounts:
+        if other.n == 0 and not other.overflow:
+            return self
+        if self.n == 0 and not self.overflow:
+            return other
+        if isinstance(other, NumericCounts) and not isinstance(self, NumericCounts):
+            return other.merge(self)
         n = self.n + other.n
         if self.overflow or other.overflow:
             return ValueCounts({}, n, self.max_distinct, True)
@@ -325,6 +334,65 @@ class ValueCounts:
         }
 
 
+class NumericCounts(ValueCounts):
+    """:class:`ValueCounts` of finite numbers, held as sorted arrays (``keys``, ``key_counts``):
+    merging is vectorized. ``counts`` gives the same mapping as for other values."""
+
+    def __init__(self, keys: np.ndarray, key_counts: np.ndarray, n: int, max_distinct: int) -> None:
+        object.__setattr__(self, "keys", keys)
+        object.__setattr__(self, "key_counts", key_counts)
+        object.__setattr__(self, "n", n)
+        object.__setattr__(self, "max_distinct", max_distinct)
+        object.__setattr__(self, "overflow", False)
+
+    keys: np.ndarray
+    key_counts: np.ndarray
+
+    @property  # type: ignore[override]
+    def counts(self) -> Mapping[Any, int]:
+        return dict(zip(self.keys.tolist(), self.key_counts.tolist()))
+
+    @property
+    def n_distinct(self) -> int | None:
+        return int(self.keys.size)
+
+    def series(self) -> pd.Series:
+        return pd.Series(self.key_counts, index=self.keys, dtype="int64")
+
+    def merge(self, other: ValueCounts) -> ValueCounts:
+        if not isinstance(other, NumericCounts):
+            if other.overflow:
+                return ValueCounts({}, self.n + other.n, self.max_distinct, True)
+            if other.n == 0:
+                return self
+            other = NumericCounts(
+                np.asarray(list(other.counts), dtype=float),
+                np.asarray(list(other.counts.values()), dtype=np.int64),
+                other.n,
+                other.max_distinct,
+            )
+        n = self.n + other.n
+        keys = np.concatenate((self.keys, other.keys))
+        counts = np.concatenate((self.key_counts, other.key_counts))
+        order = np.argsort(keys, kind="stable")
+        keys, counts = keys[order], counts[order]
+        starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if keys.size else keys
+        if starts.size > self.max_distinct:
+            return ValueCounts({}, n, self.max_distinct, True)
+        if keys.size == 0:
+            return NumericCounts(keys, counts, n, self.max_distinct)
+        return NumericCounts(keys[starts], np.add.reduceat(counts, starts), n, self.max_distinct)
+
+    def to_state(self) -> dict[str, Any]:
+        return {
+            "values": self.keys,
+            "counts": self.key_counts,
+            "n": self.n,
+            "max_distinct": self.max_distinct,
+            "overflow": False,
+        }
+
+
 @dataclasses.dataclass(frozen=True)
 class Values(_Need):
     """Count per distinct non-missing value of ``column`` (:class:`ValueCounts`). With
@@ -345,7 +413,7 @@ class Values(_Need):
             if starts.size > self.max_distinct:
                 return ValueCounts({}, int(x.size), self.max_distinct, True)
             counts = np.diff(np.append(starts, x.size))
-            return ValueCounts(dict(zip(x[starts].tolist(), counts.tolist())), int(x.size), self.max_distinct)
+            return NumericCounts(x[starts], counts.astype(np.int64), int(x.size), self.max_distinct)
         series = chunk.frame[self.column]
         vc = series.value_counts(dropna=True, sort=False)
         vc = vc[vc > 0]
@@ -362,6 +430,13 @@ class Values(_Need):
         return ValueCounts({}, 0, self.max_distinct)
 
     def from_state(self, state: Mapping[str, Any]) -> ValueCounts:
+        if self.numeric and not state["overflow"]:
+            return NumericCounts(
+                np.asarray(state["values"], dtype=float),
+                np.asarray(state["counts"], dtype=np.int64),
+                int(state["n"]),
+                int(state["max_distinct"]),
+            )
         values = [plain(v) for v in np.asarray(state["values"], dtype=object).tolist()]
         counts = np.asarray(state["counts"], dtype=np.int64).tolist()
         return ValueCounts(
@@ -435,7 +510,9 @@ class Bins(_Need):
         return np.asarray(self.edges, dtype=float)
 
     def summarize(self, chunk: Chunk) -> BinCounts:
-        x = chunk.finite_sorted(self.column)
+        return self._count(chunk.finite_sorted(self.column))
+
+    def _count(self, x: np.ndarray) -> BinCounts:
         edges = self._edges()
         cuts = np.searchsorted(x, edges, side="right")
         bounds = np.concatenate(([0], cuts, [x.size]))
@@ -640,22 +717,33 @@ class RowHashes(_Need):
 # -- reference edges -------------------------------------------------------------------------------
 @dataclasses.dataclass(frozen=True, eq=False)
 class EdgeValues:
-    """Sorted finite values of one column while merging; once computed, the edges asked for
-    (``edges``). Saved with its edges only: a reference profile stays small."""
+    """Bins frozen from the reference: for each spec of :class:`Edges`, the edges and the
+    reference's :class:`BinCounts` on them. While merging it holds the column's sorted finite
+    values (exact); saved, it holds the edges and counts only (a reference profile stays small).
+    """
 
-    spec: tuple[Any, ...]
+    specs: tuple[tuple[Any, ...], ...]
     values: np.ndarray | None
-    saved_edges: np.ndarray | None = None
+    saved: Mapping[tuple[Any, ...], BinCounts] | None = None
+    _memo: dict[tuple[Any, ...], BinCounts] = dataclasses.field(default_factory=dict, repr=False)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, EdgeValues) and np.array_equal(self.edges, other.edges)
+        return isinstance(other, EdgeValues) and all(self.bins(s) == other.bins(s) for s in self.specs)
 
-    @property
-    def edges(self) -> np.ndarray:
-        if self.saved_edges is not None:
-            return self.saved_edges
-        assert self.values is not None
-        return compute_edges(self.values, self.spec)
+    def edges(self, spec: tuple[Any, ...]) -> np.ndarray:
+        """The inner edges for ``spec`` (see :func:`compute_edges`)."""
+        return self.bins(spec).edges
+
+    def bins(self, spec: tuple[Any, ...]) -> BinCounts:
+        """The reference's counts, sums, minima and maxima on the edges of ``spec``."""
+        spec = tuple(spec)
+        if self.saved is not None:
+            return self.saved[spec]
+        if spec not in self._memo:
+            assert self.values is not None
+            edges = compute_edges(self.values, spec)
+            self._memo[spec] = Bins(None, tuple(edges.tolist()))._count(self.values)
+        return self._memo[spec]
 
     def merge(self, other: EdgeValues) -> EdgeValues:
         if self.values is None or other.values is None:
@@ -666,10 +754,10 @@ class EdgeValues:
             return other
         out = np.concatenate((self.values, other.values))
         out.sort(kind="stable")  # two sorted runs: linear
-        return EdgeValues(self.spec, out)
+        return EdgeValues(self.specs, out)
 
     def to_state(self) -> dict[str, Any]:
-        return {"spec": list(self.spec), "edges": self.edges}
+        return {"specs": [list(s) for s in self.specs], "bins": [self.bins(s).to_state() for s in self.specs]}
 
 
 def compute_edges(sorted_values: np.ndarray, spec: Sequence[Any]) -> np.ndarray:
@@ -692,24 +780,26 @@ def compute_edges(sorted_values: np.ndarray, spec: Sequence[Any]) -> np.ndarray:
 
 @dataclasses.dataclass(frozen=True)
 class Edges(_Need):
-    """Edges of ``column`` from the reference (:class:`EdgeValues`): ``spec`` is
+    """Bins of ``column`` frozen from the reference (:class:`EdgeValues`), one set per spec:
     ``("quantile", n_bins)``, ``("uniform", n_bins)`` or ``("grid", size)`` (see
-    :func:`compute_edges`). Exact: computed from all sorted finite values, which a pass over a
-    chunked reference holds in memory (8 bytes per value of the column) until the edges are
-    taken; saved profiles hold the edges only."""
+    :func:`compute_edges`), with the reference's counts on them. Exact: computed from all sorted
+    finite values, which a pass over a chunked reference holds in memory (8 bytes per value of
+    the column) until the edges are taken; saved profiles hold edges and counts only."""
 
     column: Any
-    spec: tuple[Any, ...]
+    specs: tuple[tuple[Any, ...], ...]
     kind: ClassVar[str] = "edges"
 
     def summarize(self, chunk: Chunk) -> EdgeValues:
-        return EdgeValues(self.spec, chunk.finite_sorted(self.column))
+        return EdgeValues(self.specs, chunk.finite_sorted(self.column))
 
     def empty(self) -> EdgeValues:
-        return EdgeValues(self.spec, np.empty(0))
+        return EdgeValues(self.specs, np.empty(0))
 
     def from_state(self, state: Mapping[str, Any]) -> EdgeValues:
-        return EdgeValues(self.spec, None, np.asarray(state["edges"], dtype=float))
+        bins = Bins(None, ())
+        saved = {tuple(spec): bins.from_state(b) for spec, b in zip(state["specs"], state["bins"])}
+        return EdgeValues(self.specs, None, saved)
 
 
 # -- one column: value types -----------------------------------------------------------------------

@@ -536,8 +536,23 @@ class DriftGate(Gate):
                 outcomes = list(pool.map(lambda p: self._column(*p), resolved))
         else:
             outcomes = [self._column(*p) for p in resolved]
+        return self._decide(outcomes, list(ref.columns), list(cur.columns))
+
+    def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
+        from mlgates.gates.drift import _profiled
+
+        return _profiled.needs(self, ctx, side)
+
+    def _check_profile(self, ctx: CheckContext) -> Verdict:
+        from mlgates.gates.drift import _profiled
+
+        return _profiled.check(self, ctx)
+
+    def _decide(self, outcomes: list[_Outcome], ref_columns: list[Any], cur_columns: list[Any]) -> Verdict:
+        """The verdict from the columns' outcomes (in memory or from profiles): multiple-testing
+        correction, thresholds, the dataset-level decision and the wording."""
         self._correct(outcomes)
-        findings: list[Finding] = self._unknown_keys(ref, cur)
+        findings: list[Finding] = self._unknown_keys(ref_columns, cur_columns)
         others = list(findings)  # findings other than judged drift: they join the status as-is
         n_judged = n_drifted = n_warned = 0
         insufficient_status = _insufficient_status(self.on_insufficient)
@@ -625,10 +640,10 @@ class DriftGate(Gate):
             params={"resolved_methods": methods, "auto_rule": "evidently-0.7"},
         )
 
-    def _unknown_keys(self, ref: pd.DataFrame, cur: pd.DataFrame) -> list[Finding]:
+    def _unknown_keys(self, ref_columns: list[Any], cur_columns: list[Any]) -> list[Finding]:
         """ERROR findings for mapping keys that name no column (nor a method or kind where
         those are allowed): a typo must not silently fall back to the default."""
-        columns = [*cur.columns, *(c for c in ref.columns if c not in cur.columns)]
+        columns = [*cur_columns, *(c for c in ref_columns if c not in cur_columns)]
         by_rule = unknown_key_findings(
             {"method": self.method, "threshold": self.threshold, "warn_threshold": self.warn_threshold},
             columns,
@@ -656,12 +671,21 @@ class DriftGate(Gate):
             and o.error is None
             and o.insufficient is None
         ]
-        adjusted = adjust_pvalues([float(outcomes[i].pvalue or 0.0) for i in idx], self.correction)
-        for i, p in zip(idx, adjusted, strict=True):
+        raw = [float(outcomes[i].pvalue or 0.0) for i in idx]
+        adjusted = adjust_pvalues(raw, self.correction)
+        for j, (i, p) in enumerate(zip(idx, adjusted, strict=True)):
             outcomes[i].details.update(
                 raw_pvalue=outcomes[i].pvalue, correction=self.correction, n_tests=len(idx)
             )
             outcomes[i].pvalue = float(p)
+            bounds = outcomes[i].details.get("bounds")
+            if bounds is not None and "pvalue" in bounds:  # adjusted p is monotone in the raw p
+                ends = []
+                for end in bounds["pvalue"]:
+                    trial = list(raw)
+                    trial[j] = float(end)
+                    ends.append(float(adjust_pvalues(trial, self.correction)[j]))
+                outcomes[i].details["bounds"] = {**bounds, "raw_pvalue": bounds["pvalue"], "pvalue": ends}
 
     def _finding(self, o: _Outcome, insufficient_status: Status) -> tuple[Finding, bool]:
         """The column's finding, and whether its drift was judged (a statistic compared with
@@ -684,6 +708,21 @@ class DriftGate(Gate):
         method = o.method or ""
         thr, warn = self._threshold_for(o.subject, o.kind, method)
         is_test = method in kernels.PVALUE_METHODS
+        bounds = o.details.get("bounds")
+        if bounds is not None:  # a statistic on the reference-quantile grid: decided within its bound
+            undecided = _within_bound(o, bounds, is_test, thr)
+            if undecided is not None:
+                return Finding(
+                    o.subject,
+                    insufficient_status,
+                    statistic=o.statistic,
+                    pvalue=o.pvalue,
+                    threshold=thr,
+                    method=method,
+                    reason="undecided_within_bound",
+                    message=undecided,
+                    details=o.details,
+                ), False
         value = o.pvalue if is_test else o.statistic
         sizes = f"n_ref={o.details.get('n_ref', 0):,}, n_cur={o.details.get('n_cur', 0):,}"
         o.details.update(direction="pvalue < threshold" if is_test else "statistic >= threshold")
@@ -740,3 +779,32 @@ class DriftGate(Gate):
             message=f"{o.subject}: {head} ({shown}; {sizes}){tail}",
             details=o.details,
         ), True
+
+
+def _within_bound(o: _Outcome, bounds: Mapping[str, Any], is_test: bool, thr: float) -> str | None:
+    """Set the outcome's statistic and p-value to the end of their bound on the side the
+    decision falls, or return the message of an undecided column (the bound straddles the
+    threshold)."""
+    s_lo, s_hi = bounds["statistic"]
+    if is_test:
+        p_lo, p_hi = bounds["pvalue"]
+        if p_hi < thr:  # drift whatever the raw values: the largest possible p is below alpha
+            o.statistic, o.pvalue = s_lo, p_hi
+            return None
+        if p_lo >= thr:  # no drift whatever the raw values
+            o.statistic, o.pvalue = s_hi, p_lo
+            return None
+        shown = f"p in [{p_lo:.3g}, {p_hi:.3g}] straddles {thr:g}"
+    else:
+        if s_lo >= thr:
+            o.statistic = s_lo
+            return None
+        if s_hi < thr:
+            o.statistic = s_hi
+            return None
+        shown = f"{o.method} in [{s_lo:.3g}, {s_hi:.3g}] straddles {thr:g}"
+    grid = o.details.get("grid_size")
+    return (
+        f"{o.subject}: {shown} on the {grid}-point reference-quantile grid; only the exact value "
+        "decides: check on DataFrames (in memory), or use a binned method (psi, jensenshannon, ...)"
+    )
