@@ -401,7 +401,7 @@ def _bounded(gate: PerformanceGate, finding: Finding, bounds: dict[str, Any], si
     details = {
         **finding.details,
         "exact": half == 0,
-        "bounds": [value - half, value + half],
+        "bounds": {"statistic": [value - half, value + half]},
         "bin_spec_hash": bounds["bin_spec_hash"],
         "n_bins": bounds["n_bins"],
         "approximation": "roc_auc from score histograms; the exact value lies within bounds",

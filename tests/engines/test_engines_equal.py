@@ -1,0 +1,201 @@
+"""Every gate that runs on profiles gives the same verdict in memory, in chunks, on Dask
+(synchronous and threaded schedulers, and a LocalCluster of two worker processes) and on Spark
+(local mode): counts exactly, grid statistics within their recorded bound. One suite holds all
+of them, so each engine makes one pass over the table.
+
+Slow (Dask and Spark start schedulers and a JVM): ``pytest -m slow`` and CI run them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mlgates
+from mlgates import (
+    DisparateImpactGate,
+    DriftGate,
+    FairnessGate,
+    Gate,
+    MissingValuesGate,
+    PerformanceGate,
+    RowCountGate,
+    Suite,
+    scan,
+)
+
+pytestmark = pytest.mark.slow
+
+
+def _table(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    sex = rng.choice(["F", "M"], n)
+    race = rng.choice(["a", "b", "c"], n).astype(object)
+    race[::41] = None
+    y = rng.integers(0, 2, n)
+    p = 1 / (1 + np.exp(-(rng.normal(size=n) + 1.2 * y - 0.3 * (sex == "F"))))
+    age = rng.normal(40, 12, n).round()
+    age[::53] = np.nan
+    return pd.DataFrame(
+        {
+            "sex": sex,
+            "race": race,
+            "age": age,
+            "income": rng.lognormal(10, 0.5, n),
+            "y": y,
+            "p": p,
+            "pred": (p > 0.5).astype(int),
+            "base": (rng.random(n) < 0.5).astype(int),
+        }
+    )
+
+
+CURRENT = _table(4000, 0)
+REFERENCE = _table(3000, 1)
+
+#: One configuration of every gate class that decides from profiles (checked below).
+GATES: list[Gate] = [
+    RowCountGate(min_rows=100),
+    MissingValuesGate(max_share=0.05),
+    DriftGate(columns=["sex", "race", "age", "income"]),
+    FairnessGate("equalized_odds_ratio", sensitive_features=["sex", "race"], name="fair_eo"),
+    FairnessGate(
+        "demographic_parity_difference", sensitive_features="sex", max_worsening=0.05, name="fair_dp"
+    ),
+    DisparateImpactGate(sensitive_features="race"),
+    PerformanceGate("accuracy", max_drop=0.01, test="mcnemar", name="perf_mcnemar"),
+    PerformanceGate("f1", max_drop=0.01, test="bootstrap", n_resamples=300, name="perf_boot"),
+    PerformanceGate("roc_auc", min_value=0.6, name="perf_auc"),
+    PerformanceGate("log_loss", max_value=0.8, name="perf_logloss"),
+]
+INPUTS = {"target": "y", "prediction": "pred", "baseline_prediction": "base", "proba": "p"}
+
+
+def _profiled_gate_classes() -> set[type]:
+    out = set()
+    for name in mlgates.__all__:
+        if name.startswith("Evidently"):
+            continue
+        obj = getattr(mlgates, name)
+        if inspect.isclass(obj) and issubclass(obj, Gate) and obj is not Suite:
+            if obj._check_profile is not Gate._check_profile:
+                out.add(obj)
+    return out
+
+
+def test_every_profiled_gate_is_in_the_engine_suite():
+    """A gate class that learns to run on profiles must be added to GATES above."""
+    assert _profiled_gate_classes() <= {type(g) for g in GATES}, _profiled_gate_classes() - {
+        type(g) for g in GATES
+    }
+
+
+def _suite() -> Suite:
+    return Suite(GATES)
+
+
+def _grid_bound(finding) -> float | None:
+    bounds = finding["details"].get("bounds") if finding["details"] else None
+    if not bounds:
+        return None
+    lo, hi = bounds["statistic"]
+    return (hi - lo) / 2 if lo == lo else None
+
+
+def assert_same(expected, got, *, exact_numbers: bool) -> None:
+    """Same statuses, reasons and subjects; numbers equal (up to rounding of float sums) or,
+    for a statistic on a grid, the in-memory value within the recorded bound."""
+    for a, b in zip(expected.children, got.children, strict=True):
+        da, db = a.to_dict(), b.to_dict()
+        assert (a.gate, a.status, a.reason) == (b.gate, b.status, b.reason), (a.message, b.message)
+        assert len(da["findings"]) == len(db["findings"]), a.gate
+        for fa, fb in zip(da["findings"], db["findings"]):
+            assert (fa["subject"], fa["status"], fa["reason"]) == (fb["subject"], fb["status"], fb["reason"])
+            bound = None if exact_numbers else _grid_bound(fb)
+            for key in ("statistic", "pvalue", "threshold"):
+                if fa[key] is None or fb[key] is None:
+                    assert fa[key] == fb[key], (a.gate, fa["subject"], key)
+                elif bound is not None and key == "statistic":
+                    assert abs(fa[key] - fb[key]) <= bound + 1e-12, (a.gate, fa["subject"])
+                elif bound is None:
+                    assert fb[key] == pytest.approx(fa[key], rel=1e-9, abs=1e-12, nan_ok=True), (a.gate, key)
+
+
+@pytest.fixture(scope="module")
+def in_memory():
+    return _suite().check(current=CURRENT, reference=REFERENCE, **INPUTS)
+
+
+@pytest.fixture(scope="module")
+def chunked():
+    return _suite().check(current=scan(CURRENT, chunk_rows=900), reference=REFERENCE, **INPUTS)
+
+
+def test_chunked_equals_in_memory(in_memory, chunked):
+    assert chunked.children[0].provenance["profile"]["current"]["chunks"] == 5
+    assert_same(in_memory, chunked, exact_numbers=False)
+
+
+def _dask_frame(npartitions: int = 5):
+    import dask.dataframe as dd
+
+    return dd.from_pandas(CURRENT, npartitions=npartitions)
+
+
+@pytest.mark.dask
+@pytest.mark.parametrize("scheduler", ["synchronous", "threads"])
+def test_dask_equals_chunked_and_in_memory(scheduler, in_memory, chunked):
+    import dask
+
+    with dask.config.set(scheduler=scheduler):
+        v = _suite().check(current=_dask_frame(), reference=REFERENCE, **INPUTS)
+    prov = v.children[0].provenance["profile"]["current"]
+    assert (prov["engine"], prov["scheduler"], prov["partitions"], prov["passes"]) == (
+        "dask",
+        scheduler,
+        5,
+        1,
+    )
+    assert_same(in_memory, v, exact_numbers=False)
+    assert_same(chunked, v, exact_numbers=True)  # the same counts: even grid statistics are equal
+
+
+@pytest.mark.dask
+def test_dask_local_cluster_with_two_processes(dask_client, in_memory, chunked):
+    v = _suite().check(current=_dask_frame(8), reference=REFERENCE, **INPUTS)
+    prov = v.children[0].provenance["profile"]["current"]
+    assert (prov["engine"], prov["scheduler"], prov["rows"]) == ("dask", "distributed", len(CURRENT))
+    assert_same(in_memory, v, exact_numbers=False)
+    assert_same(chunked, v, exact_numbers=True)
+
+
+@pytest.mark.spark
+def test_spark_local_mode(spark, in_memory, chunked):
+    sdf = spark.createDataFrame(CURRENT).repartition(4)
+    v = _suite().check(current=sdf, reference=REFERENCE, **INPUTS)
+    prov = v.children[0].provenance["profile"]["current"]
+    assert (prov["engine"], prov["rows"], prov["chunks"]) == ("spark", len(CURRENT), 4)
+    assert_same(in_memory, v, exact_numbers=False)
+    assert_same(chunked, v, exact_numbers=True)
+
+
+@pytest.mark.spark
+def test_spark_input_error_is_the_gate_error_not_a_java_trace(spark):
+    bad = CURRENT.assign(pred=CURRENT["p"])  # probabilities given as labels, in every partition
+    v = FairnessGate("true_positive_rate", sensitive_features="sex", max_value=0.1).check(
+        current=spark.createDataFrame(bad).repartition(3), target="y", prediction="pred"
+    )
+    assert v.status.value == "error" and v.reason == "probabilities_as_labels", v.message
+
+
+def test_engines_need_their_extra(monkeypatch):
+    """A Dask frame without dask importable (a broken install) names the extra to install."""
+    engines = importlib.import_module("mlgates.core._engines")
+    source = engines.DaskSource(_dask_frame())
+    monkeypatch.setitem(__import__("sys").modules, "dask", None)
+    with pytest.raises(mlgates.InputError, match=r"pip install mlgates\[dask\]"):
+        source.summarize([])
