@@ -81,9 +81,9 @@ def _profiled_gate_classes() -> set[type]:
         if name.startswith("Evidently"):
             continue
         obj = getattr(mlgates, name)
-        if inspect.isclass(obj) and issubclass(obj, Gate) and obj is not Suite:
-            if obj._check_profile is not Gate._check_profile:
-                out.add(obj)
+        is_gate = inspect.isclass(obj) and issubclass(obj, Gate) and obj is not Suite
+        if is_gate and obj._check_profile is not Gate._check_profile:
+            out.add(obj)
     return out
 
 
