@@ -194,15 +194,10 @@ class GroupConfusion(_Need):
         if self.paired:
             cells = cells * 2 + self._predictions(frame, target_values, baseline=True)
         w = None if self.sample_weight is None else chunk_weights(frame[self.sample_weight].to_numpy())
-        columns = [frame[c].to_numpy() for c in self.sensitive]
-        if self.on_missing == "drop":
-            na = np.zeros(n, dtype=bool)
-            for col in columns:
-                na |= np.asarray(pd.isna(col), dtype=bool)
-            if na.all():  # a chunk of rows without groups; the whole table may have some
-                return dataclasses.replace(self.empty(), n_rows=n, n_dropped=n)
-        codes, labels, keep, n_dropped = inputs.group_codes(columns, self.sensitive, self.on_missing)
+        codes, labels, keep, n_dropped = chunk_groups(frame, self.sensitive, self.on_missing)
         if keep is not None:
+            if not keep.any():  # a chunk of rows without groups; the whole table may have some
+                return dataclasses.replace(self.empty(), n_rows=n, n_dropped=n)
             cells, w = cells[keep], None if w is None else w[keep]
         counts = keyed_counts_from_codes(codes, labels, cells, self.n_cells, w)
         weight_sum = float(len(cells)) if w is None else float(w.sum())
@@ -224,3 +219,46 @@ class GroupConfusion(_Need):
         assert col is not None
         scores = inputs.numbers(name, frame[col].to_numpy())
         return (scores >= self.decision_threshold).astype(np.int64)
+
+
+def chunk_groups(
+    frame: pd.DataFrame, names: tuple[str, ...], on_missing: str
+) -> tuple[np.ndarray, list[tuple[Any, ...]], np.ndarray | None, int]:
+    """The groups of one chunk with the policy of :func:`mlgates.core.inputs.group_codes`
+    (codes need not be sorted here: the counts' keys are put in canonical order), factorizing
+    each column in its own dtype (a Categorical by its codes, Arrow strings by dictionary
+    encoding) instead of as Python objects. ``keep`` is the row mask after
+    ``on_missing="drop"`` (None when every row is kept)."""
+    n = len(frame)
+    parts: list[tuple[np.ndarray, list[Any]]] = []
+    na = np.zeros(n, dtype=bool)
+    for name in names:
+        codes, uniques = pd.factorize(frame[name], sort=False, use_na_sentinel=True)
+        codes = np.asarray(codes, dtype=np.int64)
+        parts.append((codes, np.asarray(uniques, dtype=object).tolist()))
+        na |= codes < 0
+    n_missing = int(na.sum())
+    if n_missing and on_missing == "error":  # the one wording of the error
+        inputs.group_codes([frame[c].to_numpy() for c in names], names, on_missing)
+    keep = None
+    combined = np.zeros(n, dtype=np.int64)
+    levels: list[list[Any]] = []
+    for codes, values in parts:
+        if on_missing == "as_group" and (codes < 0).any():
+            codes = np.where(codes < 0, len(values), codes)
+            values = [*values, None]
+        combined = combined * max(len(values), 1) + np.maximum(codes, 0)
+        levels.append(values)
+    if on_missing == "drop" and n_missing:
+        keep = ~na
+        combined = combined[keep]
+    found, compact = np.unique(combined, return_inverse=True)
+    labels = []
+    for value in found.tolist():
+        label = []
+        for values in reversed(levels):
+            size = max(len(values), 1)
+            label.append(values[value % size])
+            value //= size
+        labels.append(tuple(reversed(label)))
+    return compact.astype(np.int64, copy=False), labels, keep, n_missing if on_missing == "drop" else 0
