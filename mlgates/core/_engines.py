@@ -184,9 +184,11 @@ class DaskSource(ChunkedSource):
         columns = _needed_columns(summarizers, self.schema())
         frame = self.frame if columns is None else self.frame[list(columns)]
         parts = frame.to_delayed()
+        # the summarizers enter the graph once (sent to each worker once, not with every task)
+        needs = dask.delayed(tuple(summarizers), pure=True, traverse=False)
         summarize = dask.delayed(_partition_partials, pure=True)
         merge = dask.delayed(_merge_pair, pure=True)
-        partials = [summarize(p, summarizers, i, f"{self._label} partition {i}") for i, p in enumerate(parts)]
+        partials = [summarize(p, needs, i, f"{self._label} partition {i}") for i, p in enumerate(parts)]
         root = _tree_reduce(partials, merge) if partials else None
         merged = None if root is None else dask.compute(root, scheduler=self.scheduler)[0]
         rows, total = _finish(summarizers, merged)

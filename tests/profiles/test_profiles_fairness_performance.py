@@ -231,3 +231,19 @@ def test_roc_auc_close_to_a_bound_is_undecided():
         0
     ] == pytest.approx(a.metrics["roc_auc"], abs=1e-12)
     assert_same_verdict(a, b)
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_bootstrap_replicates_belong_to_their_own_table(monkeypatch, chunked):
+    """Replicates were cached by ``id(counts)``: a table freed during the run (as the profiled
+    path built them) could hand its id, and its replicates, to another gate's table. Every
+    ``id`` colliding must still give each gate its own replicates."""
+    from mlgates.gates.fairness import _inputs
+
+    monkeypatch.setattr(_inputs, "id", lambda obj: 0, raising=False)
+    suite = FairnessGate(
+        "equalized_odds_difference", sensitive_features=["sex", "race"]
+    ) & DisparateImpactGate(sensitive_features="sex")
+    current = scan(FRAME, chunk_rows=1000) if chunked else FRAME
+    v = suite.check(current=current, target="y", prediction="pred")
+    assert all(c.status.value != "error" for c in v.children), [c.message for c in v.children]

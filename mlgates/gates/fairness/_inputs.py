@@ -145,10 +145,15 @@ def count_replicates(
         return None
     if random_state is None:
         return fk.bootstrap_counts(counts, n_resamples, np.random.default_rng())
+
+    def draw() -> np.ndarray:
+        return fk.bootstrap_counts(counts, n_resamples, np.random.default_rng(random_state))
+
+    # the cached value holds the table itself, so its id cannot be reused by another table
+    # while the check runs (a freed table's id can be, and then its replicates were returned)
     key = ("fairness.bootstrap", id(counts), n_resamples, random_state)
-    return ctx.cached(
-        key, lambda: fk.bootstrap_counts(counts, n_resamples, np.random.default_rng(random_state))
-    )
+    held, replicates = ctx.cached(key, lambda: (counts, draw()))
+    return replicates if held is counts else draw()
 
 
 # -- tables read in chunks (profiles) ----------------------------------------------------------
@@ -244,6 +249,12 @@ def profiled_counts(
 ) -> tuple[Groups, fk.GroupCounts, fk.GroupCounts | None]:
     """Groups and per-group confusion counts from the merged summary of ``need`` (and the
     joint 8-cell counts with a baseline): what the in-memory path computes from the rows."""
+    return ctx.cached(("fairness.profiled_counts", need.key), lambda: _profiled_counts(ctx, need))  # type: ignore[no-any-return]
+
+
+def _profiled_counts(
+    ctx: CheckContext, need: GroupConfusion
+) -> tuple[Groups, fk.GroupCounts, fk.GroupCounts | None]:
     summary = ctx.summary("current", need)
     summary.raise_failure()
     kept = summary.n_rows - summary.n_dropped
