@@ -549,7 +549,7 @@ class Bins(_Need):
 
 
 # -- one column: values outside fixed bounds -----------------------------------------------------
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class OutsideCounts:
     """Non-missing values (``n_checked``, infinities included) below ``low`` and above
     ``high``, and up to :data:`MAX_EXAMPLES` distinct offending values, the first in row order
@@ -559,6 +559,14 @@ class OutsideCounts:
     n_below: int = 0
     n_above: int = 0
     examples: tuple[tuple[tuple[int, int], float], ...] = ()
+
+    def __eq__(self, other: object) -> bool:  # the order keys locate rows in chunks: not compared
+        return isinstance(other, OutsideCounts) and (
+            self.n_checked,
+            self.n_below,
+            self.n_above,
+            self.example_values,
+        ) == (other.n_checked, other.n_below, other.n_above, other.example_values)
 
     def merge(self, other: OutsideCounts) -> OutsideCounts:
         return OutsideCounts(
@@ -882,13 +890,20 @@ class Fences(_Need):
 
 
 # -- one column: value types -----------------------------------------------------------------------
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class TypeCounts:
     """Count per Python type name of the non-missing values of an object column, and the first
     value seen of each type (``examples``: ``{type: (order, repr)}``)."""
 
     counts: Mapping[str, int] = dataclasses.field(default_factory=dict)
     examples: Mapping[str, tuple[tuple[int, int], str]] = dataclasses.field(default_factory=dict)
+
+    def __eq__(self, other: object) -> bool:  # the order keys locate rows in chunks: not compared
+        return (
+            isinstance(other, TypeCounts)
+            and dict(self.counts) == dict(other.counts)
+            and {t: v for t, (_, v) in self.examples.items()} == {t: v for t, (_, v) in other.examples.items()}
+        )
 
     def merge(self, other: TypeCounts) -> TypeCounts:
         counts = dict(self.counts)
