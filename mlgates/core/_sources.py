@@ -369,7 +369,9 @@ def _needed_columns(summarizers: Sequence[Summarizer], schema: pd.DataFrame) -> 
         if cols is None:
             return None
         wanted.extend(c for c in cols if c not in wanted)
-    return [c for c in schema.columns if c in wanted]
+    picked = [c for c in schema.columns if c in wanted]
+    # counting rows reads one column: a table with no column has no rows in some readers
+    return picked or list(schema.columns[:1])
 
 
 class FrameSource(ChunkedSource):
@@ -592,17 +594,24 @@ class FilesSource(ChunkedSource):
                 )
                 pending: list[Any] = []
                 n_pending = 0
+                ready: list[Any] | None = None  # a full chunk, held until we know if it ends the file
                 for batch in batches:  # small batches (row groups) are gathered to chunk_rows
                     if batch.num_rows == 0:
                         continue
+                    if ready is not None:
+                        yield Chunk(arrow_to_pandas(_table(ready)), index, str(path), i)
+                        index += 1
+                        ready = None
                     pending.append(batch)
                     n_pending += batch.num_rows
-                    if n_pending >= self.chunk_rows:
-                        yield Chunk(arrow_to_pandas(_table(pending)), index, str(path), i)
-                        index += 1
-                        pending, n_pending = [], 0
-                if pending:
-                    yield Chunk(arrow_to_pandas(_table(pending)), index, str(path), i + 1)
+                    if n_pending >= self.chunk_rows:  # exactly chunk_rows rows; the rest waits
+                        whole = _table(pending)
+                        ready = [whole.slice(0, self.chunk_rows)]
+                        rest = whole.slice(self.chunk_rows)
+                        pending, n_pending = ([rest] if rest.num_rows else []), rest.num_rows
+                last = ready if ready is not None else pending
+                if last:
+                    yield Chunk(arrow_to_pandas(_table(last)), index, str(path), i + 1)
                     index += 1
             except InputError:
                 raise
@@ -610,10 +619,13 @@ class FilesSource(ChunkedSource):
                 raise _file_error(path, exc) from None
 
 
-def _table(batches: list[Any]) -> Any:
+def _table(parts: list[Any]) -> Any:
     import pyarrow as pa
 
-    return pa.Table.from_batches(batches)
+    if len(parts) == 1 and isinstance(parts[0], pa.Table):
+        return parts[0]
+    tables = [p if isinstance(p, pa.Table) else pa.Table.from_batches([p]) for p in parts]
+    return pa.concat_tables(tables)
 
 
 def _same_schema(a: Any, b: Any) -> bool:
