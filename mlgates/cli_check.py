@@ -355,6 +355,7 @@ def _inputs(args: argparse.Namespace) -> dict[str, Any]:
         raise CliError("no data: pass --current PATH (and --reference PATH for gates that compare).")
     # column options must name columns of current (or of reference when only it is given)
     side, path = ("current", args.current) if args.current else ("reference", args.reference or profile)
+    path = str(path)
     frame = inputs[side]
     if not hasattr(frame, "columns"):  # read in chunks or a profile: its columns, no rows
         frame = _schema(frame)

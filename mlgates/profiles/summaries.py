@@ -270,7 +270,8 @@ class Stats(_Need):
             return ColumnStats(n, n_missing, n_pos, n_neg, 0)
         mean = float(finite.mean())
         dev = finite - mean
-        m2 = float(np.dot(dev, dev))
+        np.multiply(dev, dev, out=dev)
+        m2 = float(dev.sum())  # pairwise summation; no BLAS call
         return ColumnStats(n, n_missing, n_pos, n_neg, k, float(finite[0]), float(finite[-1]), mean, m2)
 
     def empty(self) -> ColumnStats:
@@ -412,12 +413,13 @@ class Values(_Need):
             x = chunk.finite_sorted(self.column)
             if x.size == 0:
                 return ValueCounts({}, 0, self.max_distinct)
-            starts = np.flatnonzero(np.concatenate(([True], x[1:] != x[:-1])))
-            if starts.size > self.max_distinct:
+            changes = x[1:] != x[:-1]
+            if int(np.count_nonzero(changes)) + 1 > self.max_distinct:  # continuous: stop here
                 return ValueCounts({}, int(x.size), self.max_distinct, True)
+            starts = np.flatnonzero(np.concatenate(([True], changes)))
             counts = np.diff(np.append(starts, x.size))
             return NumericCounts(x[starts], counts.astype(np.int64), int(x.size), self.max_distinct)
-        series = chunk.frame[self.column]
+        series = chunk.series(self.column)
         vc = series.value_counts(dropna=True, sort=False)
         vc = vc[vc > 0]
         total = int(vc.sum())
@@ -713,7 +715,10 @@ class RowHashes(_Need):
         return self.columns_
 
     def summarize(self, chunk: Chunk) -> HashCounts:
-        frame = chunk.frame if self.columns_ is None else chunk.frame[list(self.columns_)]
+        if self.columns_ is None:
+            frame = chunk.frame
+        else:
+            frame = pd.concat([chunk.series(c) for c in self.columns_], axis=1)
         if self.skip_missing and len(frame):
             frame = frame[~np.asarray(frame.isna().any(axis=1))]
         if len(frame) == 0:
@@ -902,7 +907,8 @@ class TypeCounts:
         return (
             isinstance(other, TypeCounts)
             and dict(self.counts) == dict(other.counts)
-            and {t: v for t, (_, v) in self.examples.items()} == {t: v for t, (_, v) in other.examples.items()}
+            and {t: v for t, (_, v) in self.examples.items()}
+            == {t: v for t, (_, v) in other.examples.items()}
         )
 
     def merge(self, other: TypeCounts) -> TypeCounts:
@@ -930,7 +936,7 @@ class Types(_Need):
     kind: ClassVar[str] = "types"
 
     def summarize(self, chunk: Chunk) -> TypeCounts:
-        series = chunk.frame[self.column]
+        series = chunk.series(self.column)
         values = series[~chunk.missing(self.column)]
         if not len(values):
             return TypeCounts()
