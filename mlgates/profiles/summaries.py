@@ -83,6 +83,7 @@ __all__ = [
     "Values",
     "edges_hash",
     "plain",
+    "type_group",
 ]
 
 #: Distinct values counted per column before a :class:`ValueCounts` overflows.
@@ -930,9 +931,12 @@ class TypeCounts:
 
 @dataclasses.dataclass(frozen=True)
 class Types(_Need):
-    """Count per value type of ``column`` (:class:`TypeCounts`)."""
+    """Count per value type of ``column`` (:class:`TypeCounts`): by type name, or with
+    ``grouped`` by type group (``boolean`` for bools, ``number`` for every other number,
+    ``string`` for strings, else the type name: the groups of :class:`~mlgates.MixedTypesGate`)."""
 
     column: Any
+    grouped: bool = False
     kind: ClassVar[str] = "types"
 
     def summarize(self, chunk: Chunk) -> TypeCounts:
@@ -940,7 +944,12 @@ class Types(_Need):
         values = series[~chunk.missing(self.column)]
         if not len(values):
             return TypeCounts()
-        names = values.map(lambda v: type(v).__name__).to_numpy(dtype=object)
+        if self.grouped:
+            types = values.map(type)
+            groups = {t: type_group(t) for t in types.unique()}
+            names = types.map(groups).to_numpy(dtype=object)
+        else:
+            names = values.map(lambda v: type(v).__name__).to_numpy(dtype=object)
         uniq, first, counts = np.unique(names.astype(str), return_index=True, return_counts=True)
         raw = values.to_numpy(dtype=object)
         positions = np.flatnonzero(~chunk.missing(self.column))
@@ -957,3 +966,16 @@ class Types(_Need):
             {str(k): int(v) for k, v in state["counts"].items()},
             {str(k): (tuple(o), str(v)) for k, (o, v) in state["examples"].items()},  # type: ignore[misc]
         )
+
+
+def type_group(t: type) -> str:
+    """``boolean``, ``number``, ``string`` or the type's name (MixedTypesGate's groups)."""
+    import numbers
+
+    if issubclass(t, (bool, np.bool_)):
+        return "boolean"
+    if issubclass(t, numbers.Number):
+        return "number"
+    if issubclass(t, str):
+        return "string"
+    return t.__name__

@@ -19,6 +19,7 @@ from mlgates import (
     DuplicateRowsGate,
     InfiniteValuesGate,
     MissingValuesGate,
+    MixedTypesGate,
     OutlierGate,
     RangeGate,
     RowCountGate,
@@ -44,6 +45,7 @@ def _frame(n: int, seed: int, shift: float = 0.0) -> pd.DataFrame:
             "city": rng.choice(["paris", "rome", "oslo"] + (["lima"] if shift else []), n),
             "flag": rng.random(n) < 0.3 + shift / 4,
             "const": np.ones(n),
+            "mixed": pd.Series(rng.choice(np.array(["a", "b", 1, 2.5, True], dtype=object), n), dtype=object),
         }
     )
 
@@ -66,6 +68,8 @@ GATES = [
     UniqueGate(columns=["id", ["id", "k"]]),
     DuplicateRowsGate(columns=["k", "city"], max_share=0.99),
     DuplicateRowsGate(),
+    MixedTypesGate(),
+    MixedTypesGate(columns=["mixed", "x"], max_minority_share=0.5),
     SchemaGate(),
     SchemaGate(columns={"x": "float", "k": "integer", "city": "string"}, allow_extra=False),
     DriftGate(),
@@ -113,11 +117,12 @@ def test_chunked_dataframes_give_the_in_memory_verdict(gate):
 def test_a_reference_in_memory_and_current_from_a_parquet_directory(tmp_path):
     folder = tmp_path / "current"
     folder.mkdir()
-    for i, lo in enumerate(range(0, len(CUR), 200)):
-        CUR.iloc[lo : lo + 200].to_parquet(folder / f"part-{i:03d}.parquet", index=False)
+    cur = CUR.drop(columns="mixed")  # Parquet stores one type per column
+    for i, lo in enumerate(range(0, len(cur), 200)):
+        cur.iloc[lo : lo + 200].to_parquet(folder / f"part-{i:03d}.parquet", index=False)
     (folder / "_SUCCESS").write_text("")  # writer markers are not data
     suite = Suite(GATES)
-    memory = suite.check(reference=REF, current=CUR)
+    memory = suite.check(reference=REF, current=cur)
     profiled = suite.check(reference=REF, current=str(folder))
     for a, b in zip(memory.children, profiled.children, strict=True):
         assert_same(a, b)
@@ -127,9 +132,9 @@ def test_a_reference_in_memory_and_current_from_a_parquet_directory(tmp_path):
 
 def test_csv_files_and_a_glob(tmp_path):
     for i, lo in enumerate(range(0, len(CUR), 350)):
-        CUR.iloc[lo : lo + 350].to_csv(tmp_path / f"cur-{i}.csv", index=False)
+        CUR.iloc[lo : lo + 350].drop(columns="mixed").to_csv(tmp_path / f"cur-{i}.csv", index=False)
     suite = MissingValuesGate(max_share=0.1) & RowCountGate(min_rows=1) & DriftGate(columns=["x", "city"])
-    memory = suite.check(reference=REF, current=CUR)
+    memory = suite.check(reference=REF, current=CUR.drop(columns="mixed"))
     profiled = suite.check(reference=REF, current=str(tmp_path / "cur-*.csv"))
     for a, b in zip(memory.children, profiled.children):
         assert_same(a, b)
@@ -145,7 +150,7 @@ def test_an_iterator_of_dataframes():
     assert profiled.provenance["profile"]["current"]["passes"] == 1
 
 
-CHUNKING_SUITE = GATES[1] & GATES[2] & GATES[6] & GATES[11] & GATES[16] & GATES[18]
+CHUNKING_SUITE = GATES[1] & GATES[2] & GATES[6] & GATES[11] & GATES[18] & GATES[20]
 _ONE_CHUNK: list = []
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from functools import partial
 from typing import Any, ClassVar
@@ -36,7 +35,7 @@ from mlgates.gates.quality._common import (
     top_examples,
     value_counts,
 )
-from mlgates.profiles.summaries import ColumnStats, Rows, Stats, ValueCounts, Values
+from mlgates.profiles.summaries import ColumnStats, Rows, Stats, Types, ValueCounts, Values, type_group
 
 __all__ = ["ConstantColumnGate", "InfiniteValuesGate", "MixedTypesGate"]
 
@@ -272,14 +271,7 @@ class ConstantColumnGate(Gate):
         )
 
 
-def _type_group(t: type) -> str:
-    if issubclass(t, (bool, np.bool_)):
-        return "boolean"
-    if issubclass(t, numbers.Number):
-        return "number"
-    if issubclass(t, str):
-        return "string"
-    return t.__name__
+_type_group = type_group  # one rule for the groups, in memory and on profiles
 
 
 _SINGLE = {
@@ -373,6 +365,64 @@ class MixedTypesGate(Gate):
             findings=findings, metrics={"n_mixed_columns": sum(f.status is Status.FAIL for f in findings)}
         )
 
+    # -- profiles (docs/scale.md): counts per type group merged over chunks ----------------
+    def _profile_columns(self, ctx: CheckContext, schema: pd.DataFrame) -> list[Any]:
+        if self.columns is None:
+            return [c for c in schema.columns if _is_objectish(schema[c])]
+        return Q.resolve(schema, self.columns, ctx, None)
+
+    def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
+        if side != "current":
+            return []
+        schema = Q.schema_of(ctx)
+        cols = [c for c in self._profile_columns(ctx, schema) if c in schema.columns]
+        return [Rows(), *(Types(c, grouped=True) for c in cols if _is_objectish(schema[c]))]
+
+    def _check_profile(self, ctx: CheckContext) -> Verdict:
+        schema, n = Q.table(ctx)
+        findings = []
+        for col in self._profile_columns(ctx, schema):
+            if col not in schema.columns:
+                findings.append(absent(col, method="mixed_types", available=schema.columns))
+                continue
+            if not _is_objectish(schema[col]):
+                findings.append(self._typed(col, schema[col]))
+                continue
+            counts = ctx.summary("current", Types(col, grouped=True))
+            findings.append(self._groups_finding(col, n, counts))
+        return self._verdict(
+            findings=findings, metrics={"n_mixed_columns": sum(f.status is Status.FAIL for f in findings)}
+        )
+
+    def _groups_finding(self, col: Any, n: int, counts: Any) -> Finding:
+        n_checked = sum(counts.counts.values())
+        if n_checked == 0:
+            return all_missing(col, n, "mixed_types")
+        by_group = pd.Series(counts.counts, dtype="int64").sort_values(ascending=False, kind="stable")
+        if len(by_group) == 1:
+            return Finding(
+                str(col),
+                Status.PASS,
+                statistic=0.0,
+                threshold=self.max_minority_share,
+                method="mixed_types",
+                message=f"{col}: one type ({by_group.index[0]})",
+                details={"inferred": by_group.index[0], "n_checked": n_checked},
+            )
+        eg = {str(g): [counts.examples[g][1]] for g in by_group.index[1:6]}
+        return self._mixed_finding(col, by_group, n_checked, "mixed", eg)
+
+    def _typed(self, col: Any, series: pd.Series) -> Finding:
+        return Finding(
+            str(col),
+            Status.PASS,
+            statistic=0.0,
+            threshold=self.max_minority_share,
+            method="mixed_types",
+            message=f"{col}: {series.dtype} column holds one type",
+            details={"dtype": str(series.dtype)},
+        )
+
     def _judge(self, series: pd.Series, col: Any) -> Finding:
         n = len(series)
         if not _is_objectish(series):
@@ -403,13 +453,20 @@ class MixedTypesGate(Gate):
         types = values.map(type)  # only reached for mixed columns
         groups = types.map({t: _type_group(t) for t in types.unique()})  # per distinct type, not per row
         counts = groups.value_counts()
+        minor_groups = counts.index[1:6]
+        eg = {str(g): examples(values[np.asarray(groups == g)].to_numpy()[:50]) for g in minor_groups}
+        return self._mixed_finding(col, counts, len(values), inferred, eg)
+
+    def _mixed_finding(
+        self, col: Any, counts: pd.Series, n_checked: int, inferred: str, eg: dict[str, Any]
+    ) -> Finding:
+        """The finding from the count per type group, most frequent first."""
         major = counts.index[0]
-        n_minor = int(len(values) - counts.iloc[0])
-        share = n_minor / len(values)
+        n_minor = int(n_checked - counts.iloc[0])
+        share = n_minor / n_checked
         status, exceeded = share_status(share, self.max_minority_share, None)
         minor = counts.iloc[1:]
         per_group = ", ".join(f"{g}: {c:,}" for g, c in minor.items())
-        eg = {str(g): examples(values[np.asarray(groups == g)].to_numpy()[:50]) for g in minor.index[:5]}
         if exceeded:
             message = (
                 f"{col}: {share_text(share)} of values are not {major} ({per_group}) > "
@@ -429,7 +486,7 @@ class MixedTypesGate(Gate):
             details={
                 "inferred": inferred,
                 "types": {str(k): int(v) for k, v in counts.items()},
-                "n_checked": len(values),
+                "n_checked": n_checked,
                 "examples": eg,
             },
         )
