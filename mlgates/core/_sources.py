@@ -56,6 +56,7 @@ __all__ = [
     "ScanResult",
     "Summarizer",
     "Summary",
+    "TerminalProgress",
     "chunked_source",
     "is_chunked_input",
     "merge_partials",

@@ -22,8 +22,7 @@ from mlgates import (
     scan,
 )
 from mlgates.core.errors import InputError
-from mlgates.core.inputs import IteratorSource, ScanProgress, chunked_source
-from mlgates.core._sources import TerminalProgress
+from mlgates.core.inputs import IteratorSource, ScanProgress, TerminalProgress, chunked_source
 
 rng = np.random.default_rng(7)
 REF = pd.DataFrame(
