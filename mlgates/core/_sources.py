@@ -56,12 +56,16 @@ __all__ = [
     "ScanResult",
     "Summarizer",
     "Summary",
+    "TerminalProgress",
     "chunked_source",
     "is_chunked_input",
     "merge_partials",
     "scan",
     "summarize_chunk",
 ]
+
+#: Threads that summarize the columns of a chunk in the local engine (at most the CPUs).
+SUMMARY_THREADS = 4
 
 #: Rows per chunk when none is given: bounded memory (about 8 MB per float column) with
 #: per-chunk overhead well below the work on the rows.
@@ -119,18 +123,51 @@ class Chunk:
     (4, [False, True, False, False], [1.0, 3.0])
     """
 
-    __slots__ = ("_cache", "files_done", "frame", "index", "origin")
+    __slots__ = ("_arrow", "_cache", "_frame", "files_done", "index", "origin")
 
-    def __init__(self, frame: pd.DataFrame, index: int = 0, origin: str = "", files_done: int = 0) -> None:
-        self.frame = frame
+    def __init__(
+        self,
+        frame: pd.DataFrame | None = None,
+        index: int = 0,
+        origin: str = "",
+        files_done: int = 0,
+        *,
+        arrow: Any = None,
+    ) -> None:
+        if frame is None and arrow is None:
+            raise ValueError("a Chunk needs a pandas DataFrame or an Arrow table")
+        self._frame = frame
+        self._arrow = arrow  # a pyarrow Table read from files: numbers are taken from it directly
         self.index = index
         self.origin = origin
         self.files_done = files_done
         self._cache: dict[Hashable, Any] = {}
 
     @property
+    def frame(self) -> pd.DataFrame:
+        """The chunk as a pandas DataFrame (dtype policy of ``read_table``; converted from the
+        Arrow table on first use)."""
+        if self._frame is None:
+            from mlgates.core._tables import arrow_to_pandas
+
+            self._frame = arrow_to_pandas(self._arrow)
+        return self._frame
+
+    @property
     def n_rows(self) -> int:
-        return len(self.frame)
+        return len(self._frame) if self._frame is not None else int(self._arrow.num_rows)
+
+    def series(self, column: Any) -> pd.Series:
+        """One column as a pandas Series (from an Arrow chunk, only that column is converted)."""
+        if self._frame is not None:
+            return self._frame[column]
+
+        def compute() -> pd.Series:
+            from mlgates.core._tables import arrow_to_pandas
+
+            return arrow_to_pandas(self._arrow.select([column]))[column]
+
+        return self.cached(("series", column), compute)  # type: ignore[no-any-return]
 
     def cached(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """``compute()`` once per chunk for ``key`` (summarizers share per-chunk work)."""
@@ -142,14 +179,27 @@ class Chunk:
         """Boolean mask of missing values (NaN, None, NaT, pd.NA) of ``column``."""
         import numpy as np
 
-        return self.cached(  # type: ignore[no-any-return]
-            ("missing", column), lambda: np.asarray(self.frame[column].isna(), dtype=bool)
-        )
+        def compute() -> np.ndarray:
+            if self._frame is None:
+                arr = self._arrow.column(column)
+                if _arrow_float(arr.type) or _arrow_plain(arr.type):
+                    return np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+            return np.asarray(self.series(column).isna(), dtype=bool)
+
+        return self.cached(("missing", column), compute)  # type: ignore[no-any-return]
 
     def numeric(self, column: Any) -> np.ndarray:
         """``column`` as float64 with NaN for missing values: numbers as they are, booleans as
         0/1, datetimes (UTC) and timedeltas as int64 nanoseconds; None for other values."""
-        return self.cached(("numeric", column), lambda: _as_float(self.frame[column]))  # type: ignore[no-any-return]
+
+        def compute() -> np.ndarray | None:
+            if self._frame is None:
+                fast = _arrow_as_float(self._arrow.column(column))
+                if fast is not None:
+                    return fast
+            return _as_float(self.series(column))
+
+        return self.cached(("numeric", column), compute)  # type: ignore[no-any-return]
 
     def finite_sorted(self, column: Any) -> np.ndarray:
         """The finite values of :meth:`numeric`, sorted (one sort per chunk and column; every
@@ -166,6 +216,34 @@ class Chunk:
             return out
 
         return self.cached(("finite_sorted", column), compute)  # type: ignore[no-any-return]
+
+
+def _arrow_float(t: Any) -> bool:
+    import pyarrow as pa
+
+    return bool(pa.types.is_floating(t) or pa.types.is_integer(t) or pa.types.is_boolean(t))
+
+
+def _arrow_plain(t: Any) -> bool:
+    import pyarrow as pa
+
+    return bool(pa.types.is_string(t) or pa.types.is_large_string(t))
+
+
+def _arrow_as_float(arr: Any) -> np.ndarray | None:
+    """Numbers and booleans of an Arrow column as float64 with NaN for nulls, straight from
+    Arrow (the same values as the pandas path, without building the pandas column)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not _arrow_float(arr.type):
+        return None
+    as_float = pc.cast(arr, pa.float64()) if arr.type != pa.float64() else arr
+    if as_float.null_count:
+        as_float = pc.fill_null(as_float, float("nan"))
+    out = as_float.to_numpy()  # zero-copy (read-only) when a single chunk without nulls
+    return np.asarray(out, dtype="float64")
 
 
 def _as_float(series: pd.Series) -> np.ndarray | None:
@@ -212,10 +290,28 @@ class Failed:
         return {"$failed": self.message, "origin": self.origin, "index": self.index}
 
 
-def summarize_chunk(chunk: Chunk, summarizers: Iterable[Summarizer]) -> dict[str, Any]:
+def summarize_chunk(chunk: Chunk, summarizers: Iterable[Summarizer], *, pool: Any = None) -> dict[str, Any]:
     """One partial summary per summarizer for one chunk: the per-partition function of every
     engine (the local loop, Dask's ``map_partitions``, Spark's ``mapInPandas``). A summarizer
-    that raises gives a :class:`Failed` summary instead of stopping the pass."""
+    that raises gives a :class:`Failed` summary instead of stopping the pass.
+
+    With ``pool`` (a ``concurrent.futures`` executor) the summarizers of different columns run
+    in its threads (numpy and pyarrow release the GIL while they sort and count); those of one
+    column stay together, so each column's arrays are still computed once."""
+    summarizers = list(summarizers)
+    if pool is None:
+        return _summarize_group(chunk, summarizers)
+    groups: dict[Any, list[Summarizer]] = {}
+    for s in summarizers:
+        cols = s.columns
+        groups.setdefault(cols[0] if cols and len(cols) == 1 else None, []).append(s)
+    out: dict[str, Any] = {}
+    for part in pool.map(lambda group: _summarize_group(chunk, group), groups.values()):
+        out.update(part)
+    return {s.key: out[s.key] for s in summarizers}
+
+
+def _summarize_group(chunk: Chunk, summarizers: Iterable[Summarizer]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for s in summarizers:
         try:
@@ -337,20 +433,25 @@ class ChunkedSource:
         self, summarizers: Sequence[Summarizer], *, progress: Callable[[ScanProgress], None] | None = None
     ) -> ScanResult:
         """One pass computing every summarizer: the local engine loop."""
+        from concurrent.futures import ThreadPoolExecutor
+
         start = time.perf_counter()
         columns = _needed_columns(summarizers, self.schema())
         total: dict[str, Any] = {s.key: s.empty() for s in summarizers}
         rows = n_chunks = 0
-        for chunk in self.chunks(columns):
-            total = merge_partials(total, summarize_chunk(chunk, summarizers))
-            rows += chunk.n_rows
-            n_chunks += 1
-            if progress is not None:
-                progress(
-                    ScanProgress(
-                        self.name, rows, n_chunks, chunk.files_done, self.n_files, time.perf_counter() - start
-                    )
-                )
+        threads = min(SUMMARY_THREADS, os.cpu_count() or 1)
+        pool = ThreadPoolExecutor(max_workers=threads) if threads > 1 else None
+        try:
+            for chunk in self.chunks(columns):
+                total = merge_partials(total, summarize_chunk(chunk, summarizers, pool=pool))
+                rows += chunk.n_rows
+                n_chunks += 1
+                if progress is not None:
+                    elapsed = time.perf_counter() - start
+                    progress(ScanProgress(self.name, rows, n_chunks, chunk.files_done, self.n_files, elapsed))
+        finally:
+            if pool is not None:
+                pool.shutdown()
         return ScanResult(
             total, rows, n_chunks, self.n_files, self.engine, self.chunk_rows, time.perf_counter() - start
         )
@@ -369,7 +470,9 @@ def _needed_columns(summarizers: Sequence[Summarizer], schema: pd.DataFrame) -> 
         if cols is None:
             return None
         wanted.extend(c for c in cols if c not in wanted)
-    return [c for c in schema.columns if c in wanted]
+    picked = [c for c in schema.columns if c in wanted]
+    # counting rows reads one column: a table with no column has no rows in some readers
+    return picked or list(schema.columns[:1])
 
 
 class FrameSource(ChunkedSource):
@@ -579,7 +682,6 @@ class FilesSource(ChunkedSource):
         return arrow_to_pandas(self.arrow_schema().empty_table())
 
     def chunks(self, columns: Sequence[Any] | None = None) -> Iterator[Chunk]:
-        from mlgates.core._tables import arrow_to_pandas
 
         schema = self.arrow_schema()
         cols = None if columns is None else [str(c) for c in columns]
@@ -592,17 +694,24 @@ class FilesSource(ChunkedSource):
                 )
                 pending: list[Any] = []
                 n_pending = 0
+                ready: list[Any] | None = None  # a full chunk, held until we know if it ends the file
                 for batch in batches:  # small batches (row groups) are gathered to chunk_rows
                     if batch.num_rows == 0:
                         continue
+                    if ready is not None:
+                        yield Chunk(None, index, str(path), i, arrow=_table(ready))
+                        index += 1
+                        ready = None
                     pending.append(batch)
                     n_pending += batch.num_rows
-                    if n_pending >= self.chunk_rows:
-                        yield Chunk(arrow_to_pandas(_table(pending)), index, str(path), i)
-                        index += 1
-                        pending, n_pending = [], 0
-                if pending:
-                    yield Chunk(arrow_to_pandas(_table(pending)), index, str(path), i + 1)
+                    if n_pending >= self.chunk_rows:  # exactly chunk_rows rows; the rest waits
+                        whole = _table(pending)
+                        ready = [whole.slice(0, self.chunk_rows)]
+                        rest = whole.slice(self.chunk_rows)
+                        pending, n_pending = ([rest] if rest.num_rows else []), rest.num_rows
+                last = ready if ready is not None else pending
+                if last:
+                    yield Chunk(None, index, str(path), i + 1, arrow=_table(last))
                     index += 1
             except InputError:
                 raise
@@ -610,10 +719,13 @@ class FilesSource(ChunkedSource):
                 raise _file_error(path, exc) from None
 
 
-def _table(batches: list[Any]) -> Any:
+def _table(parts: list[Any]) -> Any:
     import pyarrow as pa
 
-    return pa.Table.from_batches(batches)
+    if len(parts) == 1 and isinstance(parts[0], pa.Table):
+        return parts[0]
+    tables = [p if isinstance(p, pa.Table) else pa.Table.from_batches([p]) for p in parts]
+    return pa.concat_tables(tables)
 
 
 def _same_schema(a: Any, b: Any) -> bool:

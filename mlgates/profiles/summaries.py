@@ -19,9 +19,10 @@ need                summary                what it holds
                                            right-closed bins on frozen inner edges (open ends)
 :class:`Outside`    :class:`OutsideCounts` values below / above fixed bounds, and the first
                                            offending values in row order
-:class:`RowHashes`  :class:`HashCounts`    count per distinct 64-bit row hash (duplicates, keys)
+:class:`RowHashes`  :class:`HashCounts`    the 64-bit hash of every row, sorted (duplicates, keys)
 :class:`Edges`      :class:`EdgeValues`    bin edges of the reference: quantile / uniform edges or
                                            a fine quantile grid (from all sorted values: exact)
+:class:`Fences`     :class:`FenceValues`   outlier fences of the reference (IQR or robust z)
 :class:`Types`      :class:`TypeCounts`    count per value type of an object column
 ==================  =====================  ===========================================================
 
@@ -66,7 +67,10 @@ __all__ = [
     "ColumnStats",
     "EdgeValues",
     "Edges",
+    "FenceValues",
+    "Fences",
     "HashCounts",
+    "NumericCounts",
     "Outside",
     "OutsideCounts",
     "RowCount",
@@ -79,6 +83,7 @@ __all__ = [
     "Values",
     "edges_hash",
     "plain",
+    "type_group",
 ]
 
 #: Distinct values counted per column before a :class:`ValueCounts` overflows.
@@ -261,14 +266,14 @@ class Stats(_Need):
         k = int(finite.size)
         n_inf = n - n_missing - k
         n_pos = int(np.count_nonzero(values == np.inf)) if n_inf else 0
+        n_neg = int(np.count_nonzero(values == -np.inf)) if n_inf else 0
         if k == 0:
-            return ColumnStats(n, n_missing, n_pos, n_inf - n_pos, 0)
+            return ColumnStats(n, n_missing, n_pos, n_neg, 0)
         mean = float(finite.mean())
         dev = finite - mean
-        m2 = float(np.dot(dev, dev))
-        return ColumnStats(
-            n, n_missing, n_pos, n_inf - n_pos, k, float(finite[0]), float(finite[-1]), mean, m2
-        )
+        np.multiply(dev, dev, out=dev)
+        m2 = float(dev.sum())  # pairwise summation; no BLAS call
+        return ColumnStats(n, n_missing, n_pos, n_neg, k, float(finite[0]), float(finite[-1]), mean, m2)
 
     def empty(self) -> ColumnStats:
         return ColumnStats()
@@ -409,12 +414,13 @@ class Values(_Need):
             x = chunk.finite_sorted(self.column)
             if x.size == 0:
                 return ValueCounts({}, 0, self.max_distinct)
-            starts = np.flatnonzero(np.concatenate(([True], x[1:] != x[:-1])))
-            if starts.size > self.max_distinct:
+            changes = x[1:] != x[:-1]
+            if int(np.count_nonzero(changes)) + 1 > self.max_distinct:  # continuous: stop here
                 return ValueCounts({}, int(x.size), self.max_distinct, True)
+            starts = np.flatnonzero(np.concatenate(([True], changes)))
             counts = np.diff(np.append(starts, x.size))
             return NumericCounts(x[starts], counts.astype(np.int64), int(x.size), self.max_distinct)
-        series = chunk.frame[self.column]
+        series = chunk.series(self.column)
         vc = series.value_counts(dropna=True, sort=False)
         vc = vc[vc > 0]
         total = int(vc.sum())
@@ -546,7 +552,7 @@ class Bins(_Need):
 
 
 # -- one column: values outside fixed bounds -----------------------------------------------------
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class OutsideCounts:
     """Non-missing values (``n_checked``, infinities included) below ``low`` and above
     ``high``, and up to :data:`MAX_EXAMPLES` distinct offending values, the first in row order
@@ -556,6 +562,14 @@ class OutsideCounts:
     n_below: int = 0
     n_above: int = 0
     examples: tuple[tuple[tuple[int, int], float], ...] = ()
+
+    def __eq__(self, other: object) -> bool:  # the order keys locate rows in chunks: not compared
+        return isinstance(other, OutsideCounts) and (
+            self.n_checked,
+            self.n_below,
+            self.n_above,
+            self.example_values,
+        ) == (other.n_checked, other.n_below, other.n_above, other.example_values)
 
     def merge(self, other: OutsideCounts) -> OutsideCounts:
         return OutsideCounts(
@@ -604,19 +618,15 @@ class Outside(_Need):
     kind: ClassVar[str] = "outside"
 
     def summarize(self, chunk: Chunk) -> OutsideCounts:
+        from mlgates.stats.quality import outside_counts
+
         values = chunk.numeric(self.column)
         if values is None:
             raise TypeError(f"column {self.column!r} does not hold numbers")
-        present = ~np.isnan(values)
-        n_checked = int(present.sum())
-        below = np.zeros(values.shape, dtype=bool)
-        above = np.zeros(values.shape, dtype=bool)
+        n_checked = int(np.count_nonzero(~np.isnan(values)))
         with np.errstate(invalid="ignore"):
-            if self.low is not None:
-                below = values < self.low if self.inclusive in ("both", "left") else values <= self.low
-            if self.high is not None:
-                above = values > self.high if self.inclusive in ("both", "right") else values >= self.high
-        bad = np.flatnonzero(below | above)
+            n_below, n_above, mask = outside_counts(values, self.low, self.high, inclusive=self.inclusive)
+        bad = np.flatnonzero(mask)
         examples: list[tuple[tuple[int, int], float]] = []
         seen: set[float] = set()
         for i in bad[: MAX_EXAMPLES * 20].tolist():
@@ -626,7 +636,7 @@ class Outside(_Need):
                 examples.append(((chunk.index, i), v))
             if len(examples) == MAX_EXAMPLES:
                 break
-        return OutsideCounts(n_checked, int(below.sum()), int(above.sum()), tuple(examples))
+        return OutsideCounts(n_checked, n_below, n_above, tuple(examples))
 
     def empty(self) -> OutsideCounts:
         return OutsideCounts()
@@ -639,55 +649,66 @@ class Outside(_Need):
 # -- rows: hashes ----------------------------------------------------------------------------------
 @dataclasses.dataclass(frozen=True, eq=False)
 class HashCounts:
-    """Count per distinct 64-bit row hash (``hashes`` sorted): ``n_rows`` rows, of which
-    ``n_rows - n_distinct`` repeat an earlier row's hash. Holds 16 bytes per distinct row."""
+    """The 64-bit hashes of ``n_rows`` rows, kept as sorted runs (8 bytes per row; runs of
+    similar size are merged as they come, so merging chunk after chunk costs
+    ``O(n log n)`` in all). ``n_distinct`` distinct hashes; ``n_rows - n_distinct`` rows repeat
+    an earlier row's hash."""
 
-    hashes: np.ndarray
-    counts: np.ndarray
+    runs: tuple[np.ndarray, ...]
 
     def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, HashCounts)
-            and np.array_equal(self.hashes, other.hashes)
-            and np.array_equal(self.counts, other.counts)
-        )
+        return isinstance(other, HashCounts) and np.array_equal(self.hashes, other.hashes)
+
+    @functools.cached_property
+    def hashes(self) -> np.ndarray:
+        """Every row's hash, sorted."""
+        if not self.runs:
+            return np.empty(0, np.uint64)
+        if len(self.runs) == 1:
+            return self.runs[0]
+        out = np.concatenate(self.runs)
+        out.sort(kind="stable")
+        return out
 
     @property
     def n_rows(self) -> int:
-        return int(self.counts.sum())
+        return int(sum(r.size for r in self.runs))
 
-    @property
+    @functools.cached_property
     def n_distinct(self) -> int:
-        return int(self.hashes.size)
+        h = self.hashes
+        return int(np.count_nonzero(h[1:] != h[:-1])) + 1 if h.size else 0
 
     def collision_bound(self) -> float:
-        """Upper bound on the probability that two distinct rows share a hash (birthday bound
-        ``d (d - 1) / 2^65`` for ``d`` distinct hashes), i.e. that a duplicate count is wrong."""
+        """Upper bound on the probability that two distinct rows share a hash (the birthday
+        bound ``d (d - 1) / 2^65`` for ``d`` distinct hashes), i.e. that a repeated hash is not a
+        repeated row. A collision can only add a duplicate: a count within its bound is exact."""
         d = float(self.n_distinct)
         return min(1.0, d * (d - 1.0) / 2.0**65)
 
     def merge(self, other: HashCounts) -> HashCounts:
-        if other.hashes.size == 0:
-            return self
-        if self.hashes.size == 0:
-            return other
-        h = np.concatenate((self.hashes, other.hashes))
-        c = np.concatenate((self.counts, other.counts))
-        order = np.argsort(h, kind="stable")
-        h, c = h[order], c[order]
-        starts = np.flatnonzero(np.concatenate(([True], h[1:] != h[:-1])))
-        return HashCounts(h[starts], np.add.reduceat(c, starts))
+        runs = sorted((r for r in (*self.runs, *other.runs) if r.size), key=lambda r: -r.size)
+        while len(runs) > 1 and runs[-2].size <= 2 * runs[-1].size:  # similar sizes: merge
+            b, a = runs.pop(), runs.pop()
+            merged = np.concatenate((a, b))
+            merged.sort(kind="stable")  # two sorted runs: linear
+            runs.append(merged)
+            runs.sort(key=lambda r: -r.size)
+        return HashCounts(tuple(runs))
 
     def to_state(self) -> dict[str, Any]:
-        return {"hashes": self.hashes, "counts": self.counts}
+        return {"hashes": self.hashes}
 
 
 @dataclasses.dataclass(frozen=True)
 class RowHashes(_Need):
-    """Count per distinct row over ``columns`` (all columns when None) by a 64-bit hash of the
-    values (``pandas.util.hash_pandas_object``, index excluded; missing values hash alike)."""
+    """The hash of each row over ``columns_`` (all columns when None): 64 bits of
+    ``pandas.util.hash_pandas_object`` (index excluded; missing values hash alike, as
+    ``DataFrame.duplicated`` compares them). With ``skip_missing`` rows with a missing value in
+    those columns are left out (keys, as SQL ``UNIQUE``)."""
 
     columns_: tuple[Any, ...] | None = None
+    skip_missing: bool = False
     kind: ClassVar[str] = "row_hashes"
 
     @property
@@ -695,23 +716,25 @@ class RowHashes(_Need):
         return self.columns_
 
     def summarize(self, chunk: Chunk) -> HashCounts:
-        frame = chunk.frame if self.columns_ is None else chunk.frame[list(self.columns_)]
+        if self.columns_ is None:
+            frame = chunk.frame
+        else:
+            frame = pd.concat([chunk.series(c) for c in self.columns_], axis=1)
+        if self.skip_missing and len(frame):
+            frame = frame[~np.asarray(frame.isna().any(axis=1))]
         if len(frame) == 0:
             return self.empty()
         try:
             hashed = pd.util.hash_pandas_object(frame, index=False)
         except (TypeError, NotImplementedError):  # unhashable objects: by their text
             hashed = pd.util.hash_pandas_object(frame.astype(str), index=False)
-        h = np.sort(np.asarray(hashed, dtype=np.uint64))
-        starts = np.flatnonzero(np.concatenate(([True], h[1:] != h[:-1])))
-        counts = np.diff(np.append(starts, h.size)).astype(np.int64)
-        return HashCounts(h[starts], counts)
+        return HashCounts((np.sort(np.asarray(hashed, dtype=np.uint64)),))
 
     def empty(self) -> HashCounts:
-        return HashCounts(np.empty(0, np.uint64), np.empty(0, np.int64))
+        return HashCounts(())
 
     def from_state(self, state: Mapping[str, Any]) -> HashCounts:
-        return HashCounts(np.asarray(state["hashes"], np.uint64), np.asarray(state["counts"], np.int64))
+        return HashCounts((np.asarray(state["hashes"], np.uint64),))
 
 
 # -- reference edges -------------------------------------------------------------------------------
@@ -802,14 +825,92 @@ class Edges(_Need):
         return EdgeValues(self.specs, None, saved)
 
 
-# -- one column: value types -----------------------------------------------------------------------
+# -- reference fences ------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True, eq=False)
+class FenceValues:
+    """Outlier fences of one reference column (:func:`mlgates.stats.quality.iqr_fences` or
+    ``robust_z_fences``) and its number of finite values. While merging it holds the sorted
+    finite values (exact); saved, the fences only."""
+
+    method: str
+    factor: float
+    values: np.ndarray | None
+    saved: tuple[float, float, int] | None = None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FenceValues):
+            return False
+        return self.fences == other.fences and self.n_finite == other.n_finite
+
+    @functools.cached_property
+    def _computed(self) -> tuple[float, float, int]:
+        if self.saved is not None:
+            return self.saved
+        from mlgates.stats.quality import iqr_fences, robust_z_fences
+
+        assert self.values is not None
+        fn = iqr_fences if self.method == "iqr" else robust_z_fences
+        low, high = fn(self.values, self.factor)
+        return (low, high, int(self.values.size))
+
+    @property
+    def fences(self) -> tuple[float, float]:
+        return self._computed[0], self._computed[1]
+
+    @property
+    def n_finite(self) -> int:
+        return self._computed[2]
+
+    def merge(self, other: FenceValues) -> FenceValues:
+        if self.values is None or other.values is None:
+            raise ValueError("saved reference fences cannot be merged with more rows")
+        out = np.concatenate((self.values, other.values))
+        out.sort(kind="stable")
+        return FenceValues(self.method, self.factor, out)
+
+    def to_state(self) -> dict[str, Any]:
+        low, high = self.fences
+        return {"low": low, "high": high, "n_finite": self.n_finite}
+
+
 @dataclasses.dataclass(frozen=True)
+class Fences(_Need):
+    """Outlier fences of ``column`` from the reference (:class:`FenceValues`): ``method``
+    ``"iqr"`` or ``"robust_z"`` with ``factor``, on all finite values (exact; a pass over a
+    chunked reference holds the column's sorted values until the fences are taken)."""
+
+    column: Any
+    method: str
+    factor: float
+    kind: ClassVar[str] = "fences"
+
+    def summarize(self, chunk: Chunk) -> FenceValues:
+        return FenceValues(self.method, self.factor, chunk.finite_sorted(self.column))
+
+    def empty(self) -> FenceValues:
+        return FenceValues(self.method, self.factor, np.empty(0))
+
+    def from_state(self, state: Mapping[str, Any]) -> FenceValues:
+        saved = (float(state["low"]), float(state["high"]), int(state["n_finite"]))
+        return FenceValues(self.method, self.factor, None, saved)
+
+
+# -- one column: value types -----------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True, eq=False)
 class TypeCounts:
     """Count per Python type name of the non-missing values of an object column, and the first
     value seen of each type (``examples``: ``{type: (order, repr)}``)."""
 
     counts: Mapping[str, int] = dataclasses.field(default_factory=dict)
     examples: Mapping[str, tuple[tuple[int, int], str]] = dataclasses.field(default_factory=dict)
+
+    def __eq__(self, other: object) -> bool:  # the order keys locate rows in chunks: not compared
+        return (
+            isinstance(other, TypeCounts)
+            and dict(self.counts) == dict(other.counts)
+            and {t: v for t, (_, v) in self.examples.items()}
+            == {t: v for t, (_, v) in other.examples.items()}
+        )
 
     def merge(self, other: TypeCounts) -> TypeCounts:
         counts = dict(self.counts)
@@ -830,17 +931,25 @@ class TypeCounts:
 
 @dataclasses.dataclass(frozen=True)
 class Types(_Need):
-    """Count per value type of ``column`` (:class:`TypeCounts`)."""
+    """Count per value type of ``column`` (:class:`TypeCounts`): by type name, or with
+    ``grouped`` by type group (``boolean`` for bools, ``number`` for every other number,
+    ``string`` for strings, else the type name: the groups of :class:`~mlgates.MixedTypesGate`)."""
 
     column: Any
+    grouped: bool = False
     kind: ClassVar[str] = "types"
 
     def summarize(self, chunk: Chunk) -> TypeCounts:
-        series = chunk.frame[self.column]
+        series = chunk.series(self.column)
         values = series[~chunk.missing(self.column)]
         if not len(values):
             return TypeCounts()
-        names = values.map(lambda v: type(v).__name__).to_numpy(dtype=object)
+        if self.grouped:
+            types = values.map(type)
+            groups = {t: type_group(t) for t in types.unique()}
+            names = types.map(groups).to_numpy(dtype=object)
+        else:
+            names = values.map(lambda v: type(v).__name__).to_numpy(dtype=object)
         uniq, first, counts = np.unique(names.astype(str), return_index=True, return_counts=True)
         raw = values.to_numpy(dtype=object)
         positions = np.flatnonzero(~chunk.missing(self.column))
@@ -857,3 +966,16 @@ class Types(_Need):
             {str(k): int(v) for k, v in state["counts"].items()},
             {str(k): (tuple(o), str(v)) for k, (o, v) in state["examples"].items()},  # type: ignore[misc]
         )
+
+
+def type_group(t: type) -> str:
+    """``boolean``, ``number``, ``string`` or the type's name (MixedTypesGate's groups)."""
+    import numbers
+
+    if issubclass(t, (bool, np.bool_)):
+        return "boolean"
+    if issubclass(t, numbers.Number):
+        return "number"
+    if issubclass(t, str):
+        return "string"
+    return t.__name__

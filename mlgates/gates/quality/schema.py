@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
+import pandas as pd
+
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
@@ -12,7 +14,9 @@ from mlgates.core.params import parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import FAMILIES, column_kind, kind_matches, missing_column_hint, select_columns
+from mlgates.gates.quality import _profiled as Q
 from mlgates.gates.quality._common import check_string_keys, frame_or_error
+from mlgates.profiles.summaries import Rows
 
 __all__ = ["SchemaGate"]
 
@@ -100,6 +104,34 @@ class SchemaGate(Gate):
     def _check(self, ctx: CheckContext) -> Verdict:
         expected = self._expected(ctx)
         frame = frame_or_error(ctx)  # duplicate names and an empty table are input errors
+        kinds = {c: column_kind(frame[c]) for c in frame.columns}
+        return self._decide(expected, frame.iloc[:0], kinds, len(frame))
+
+    # -- profiles (docs/scale.md): names and dtypes from the schema, kinds of object columns
+    # from the types of their values --------------------------------------------------------
+    def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
+        if side == "reference":
+            if self.columns is not None or ctx.table_kind("reference") == "absent":
+                return []
+            ref = Q.schema_of(ctx, "reference")
+            return Q.type_needs(ref, ref.columns)
+        schema = Q.schema_of(ctx)
+        return [Rows(), *Q.type_needs(schema, schema.columns)]
+
+    def _check_profile(self, ctx: CheckContext) -> Verdict:
+        if self.columns is None:
+            ref = Q.schema_of(ctx, "reference")
+            expected: dict[Any, str | None] = {c: Q.kind(ctx, "reference", c, ref) for c in ref.columns}
+        else:
+            expected = self._expected(ctx)
+        schema, n = Q.table(ctx)
+        kinds = {c: Q.kind(ctx, "current", c, schema) for c in schema.columns}
+        return self._decide(expected, schema, kinds, n)
+
+    def _decide(
+        self, expected: dict[Any, str | None], frame: pd.DataFrame, kinds: dict[Any, str], n_rows: int
+    ) -> Verdict:
+        """The verdict from the columns, dtypes (``frame`` may have no rows) and kinds."""
         findings = []
         for col, want in expected.items():
             if col not in frame.columns:
@@ -123,7 +155,7 @@ class SchemaGate(Gate):
                     )
                 )
                 continue
-            kind = column_kind(frame[col])
+            kind = kinds[col]
             actual = {"kind": kind, "dtype": str(frame[col].dtype)}
             if want is None or kind_matches(kind, want, frame[col].dtype):
                 findings.append(
@@ -156,7 +188,7 @@ class SchemaGate(Gate):
                             method="schema",
                             reason="unexpected_column",
                             message=f"{col}: column not in the schema (allow_extra=False)",
-                            details={"kind": column_kind(frame[col]), "dtype": str(frame[col].dtype)},
+                            details={"kind": kinds[col], "dtype": str(frame[col].dtype)},
                         )
                     )
         if self.check_order:
@@ -181,7 +213,7 @@ class SchemaGate(Gate):
                 message="the schema names no columns; nothing was checked",
             )
         n_fail = sum(f.status is Status.FAIL for f in findings)
-        if len(frame) == 0:
+        if n_rows == 0:
             findings.append(
                 Finding(
                     "rows",

@@ -16,6 +16,7 @@ from mlgates.core.params import Interval, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import share_text
+from mlgates.gates.quality import _profiled as Q
 from mlgates.gates.quality._common import (
     MAX_EXAMPLES,
     absent,
@@ -28,6 +29,7 @@ from mlgates.gates.quality._common import (
     share_status,
     top_examples,
 )
+from mlgates.profiles.summaries import HashCounts, RowHashes, Rows
 
 __all__ = ["DuplicateRowsGate", "UniqueGate"]
 
@@ -137,6 +139,39 @@ class UniqueGate(Gate):
             metrics={"n_duplicate_keys": sum(f.details.get("n_duplicates", 0) for f in findings)},
         )
 
+    # -- profiles (docs/scale.md): row hashes merged over chunks ---------------------------
+    def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
+        if side != "current":
+            return []
+        schema = Q.schema_of(ctx)
+        out: list[Any] = [Rows()]
+        for key in _keys(self.columns):
+            if all(c in schema.columns for c in key):
+                out.append(RowHashes(tuple(key), skip_missing=True))
+        return out
+
+    def _check_profile(self, ctx: CheckContext) -> Verdict:
+        schema, n = Q.table(ctx)
+        findings = []
+        for key in _keys(self.columns):
+            subject = "+".join(map(str, key))
+            gone = [c for c in key if c not in schema.columns]
+            if gone:
+                findings.append(
+                    absent(gone[0], method="unique", available=schema.columns).replace(subject=subject)
+                )
+                continue
+            hashes = ctx.summary("current", RowHashes(tuple(key), skip_missing=True))
+            if hashes.n_rows == 0:
+                findings.append(all_missing(subject, n, "unique"))
+                continue
+            finding = self._finding(key, subject, n, hashes.n_rows, hashes.n_rows - hashes.n_distinct, [])
+            findings.append(finding.replace(details={**finding.details, **hash_facts(hashes)}))
+        return self._verdict(
+            findings=findings,
+            metrics={"n_duplicate_keys": sum(f.details.get("n_duplicates", 0) for f in findings)},
+        )
+
     def _judge(self, ctx: CheckContext, frame: pd.DataFrame, key: list[Any], subject: str) -> Finding:
         n = len(frame)
         sub = frame[key]
@@ -156,14 +191,19 @@ class UniqueGate(Gate):
             shown = [
                 {"value": [plain_value(v) for v in r], "count": None} for r in rows.to_numpy(dtype=object)
             ]
-        n_dup = int(dup.sum())
+        return self._finding(key, subject, n, n_checked, int(dup.sum()), shown)
+
+    def _finding(
+        self, key: list[Any], subject: str, n: int, n_checked: int, n_dup: int, shown: list[dict[str, Any]]
+    ) -> Finding:
+        """The key's finding from its counts (in memory or from row hashes merged over chunks)."""
         share = n_dup / n_checked
         status, exceeded = share_status(share, self.max_duplicate_share, None)
         eg = ", ".join(f"{e['value']!r}" + (f" (x{e['count']})" if e["count"] else "") for e in shown[:3])
         if exceeded:
             message = (
                 f"{subject}: {n_dup:,} rows ({share_text(share)}) repeat an earlier key > "
-                f"{share_text(self.max_duplicate_share)} allowed; e.g. {eg}"
+                f"{share_text(self.max_duplicate_share)} allowed" + (f"; e.g. {eg}" if eg else "")
             )
         else:
             allowed = share_text(self.max_duplicate_share)
@@ -263,8 +303,40 @@ class DuplicateRowsGate(Gate):
                 findings=[absent(c, method="duplicate_rows", available=frame.columns) for c in gone]
             )
         dup = _duplicate_rows(ctx, frame, cols)
-        n = len(frame)
-        n_dup = int(dup.sum())
+        labels = frame.index[np.flatnonzero(dup)[:MAX_EXAMPLES]]
+        return self._decide(len(frame), int(dup.sum()), cols, examples(labels))
+
+    # -- profiles (docs/scale.md): row hashes merged over chunks ---------------------------
+    def _columns_of(self, schema: pd.DataFrame) -> list[Any]:
+        if self.columns is None:
+            return list(schema.columns)
+        return [self.columns] if isinstance(self.columns, str) else list(self.columns)
+
+    def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
+        if side != "current":
+            return []
+        schema = Q.schema_of(ctx)
+        cols = self._columns_of(schema)
+        if any(c not in schema.columns for c in cols):
+            return [Rows()]
+        return [Rows(), RowHashes(None if self.columns is None else tuple(cols))]
+
+    def _check_profile(self, ctx: CheckContext) -> Verdict:
+        schema, n = Q.table(ctx)
+        cols = self._columns_of(schema)
+        gone = [c for c in cols if c not in schema.columns]
+        if gone:
+            return self._verdict(
+                findings=[absent(c, method="duplicate_rows", available=schema.columns) for c in gone]
+            )
+        hashes = ctx.summary("current", RowHashes(None if self.columns is None else tuple(cols)))
+        verdict = self._decide(n, hashes.n_rows - hashes.n_distinct, cols, [])
+        finding = verdict.findings[0]
+        finding = finding.replace(details={**finding.details, **hash_facts(hashes)})
+        return verdict.replace(findings=(finding,))
+
+    def _decide(self, n: int, n_dup: int, cols: list[Any], example_rows: list[Any]) -> Verdict:
+        """The verdict from the count of duplicated rows (in memory or from row hashes)."""
         share = n_dup / n
         status, exceeded = share_status(share, self.max_share, self.warn_share)
         if exceeded:
@@ -275,7 +347,6 @@ class DuplicateRowsGate(Gate):
             message = (
                 f"rows: {n_dup:,} duplicated ({share_text(share)}) <= {share_text(self.max_share)} allowed"
             )
-        labels = frame.index[np.flatnonzero(dup)[:MAX_EXAMPLES]]
         finding = Finding(
             "rows",
             status,
@@ -288,7 +359,7 @@ class DuplicateRowsGate(Gate):
                 "n_duplicates": n_dup,
                 "n_rows": n,
                 "columns": None if self.columns is None else [str(c) for c in cols],
-                "example_rows": examples(labels),
+                "example_rows": example_rows,
             },
         )
         return self._verdict(findings=[finding], metrics={"duplicate_share": share})
@@ -299,3 +370,13 @@ def _duplicate_rows(ctx: CheckContext, frame: pd.DataFrame, cols: list[Any]) -> 
         ("quality.duplicate_rows", "current", tuple(cols)),
         lambda: exact_duplicate_mask(frame[cols]),
     )
+
+
+def hash_facts(hashes: HashCounts) -> dict[str, Any]:
+    """What a count from row hashes records: not exact in principle, and how likely it is off
+    (a collision can only add a duplicate, so a PASS is certain)."""
+    return {
+        "exact": False,
+        "counted_by": "64-bit row hashes",
+        "collision_probability": hashes.collision_bound(),
+    }
