@@ -299,8 +299,6 @@ class _SparkPartitionJob:
     def __call__(self, batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
 
-        from mlgates.core._tables import arrow_to_pandas
-
         total: dict[str, Any] = {}
         rows = 0
         index = _partition_id() << 20  # chunks numbered in partition order (which error is first)
@@ -309,13 +307,17 @@ class _SparkPartitionJob:
 
         def flush() -> None:
             nonlocal total, rows, index, pending, n_pending
-            frame = arrow_to_pandas(pa.Table.from_batches(pending))
-            n, part = _partition_partials(frame, self.summarizers, index, f"{self.label} chunk {index}")
-            total = merge_partials(total, part)
-            rows += n
+            # an Arrow chunk: each summarizer converts only the columns it reads, with the dtype
+            # policy of read_table (numbers are read from Arrow directly)
+            chunk = Chunk(
+                arrow=pa.Table.from_batches(pending), index=index, origin=f"{self.label} chunk {index}"
+            )
+            total = merge_partials(total, summarize_chunk(chunk, self.summarizers))
+            rows += chunk.n_rows
             index += 1
             pending, n_pending = [], 0
 
+        schema = pa.schema([("rows", pa.int64()), ("partials", pa.binary())])
         for batch in batches:
             if batch.num_rows == 0:
                 continue
@@ -328,7 +330,7 @@ class _SparkPartitionJob:
         if rows:
             yield pa.RecordBatch.from_pydict(
                 {"rows": [rows], "partials": [pickle.dumps(total, protocol=pickle.HIGHEST_PROTOCOL)]},
-                schema=pa.schema([("rows", pa.int64()), ("partials", pa.binary())]),
+                schema=schema,
             )
 
 

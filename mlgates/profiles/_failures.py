@@ -12,7 +12,7 @@ import numpy as np
 from mlgates.core import inputs
 from mlgates.core.errors import InputError
 
-__all__ = ["ChunkFailure", "chunk_weights", "first_failure"]
+__all__ = ["ChunkColumns", "ChunkFailure", "chunk_weights", "first_failure"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,3 +51,26 @@ def chunk_weights(raw: Any) -> np.ndarray:
         if np.isfinite(w).all() and (w >= 0).all() and not w.sum() > 0:
             return w
     return inputs.weights(raw)
+
+
+class ChunkColumns:
+    """The columns of a chunk by name, each converted to pandas only when read
+    (``chunk.series``); a column the chunk lacks is an InputError ``missing_column``."""
+
+    __slots__ = ("chunk",)
+
+    def __init__(self, chunk: Any) -> None:
+        self.chunk = chunk
+
+    def __len__(self) -> int:
+        return int(self.chunk.n_rows)
+
+    def __getitem__(self, column: Any) -> Any:
+        try:
+            return self.chunk.series(column)
+        except KeyError:
+            raise InputError(
+                f"current: column {column!r} not found in {self.chunk.origin or 'a chunk'}.",
+                reason="missing_column",
+                subject=str(column),
+            ) from None

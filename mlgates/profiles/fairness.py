@@ -40,7 +40,7 @@ import pandas as pd
 from mlgates.core import inputs
 from mlgates.core.errors import InputError
 from mlgates.core.inputs import Chunk
-from mlgates.profiles._failures import ChunkFailure, chunk_weights, first_failure
+from mlgates.profiles._failures import ChunkColumns, ChunkFailure, chunk_weights, first_failure
 from mlgates.profiles.summaries import _Need
 from mlgates.stats.cells import KeyedCounts, keyed_counts_from_codes
 
@@ -166,17 +166,10 @@ class GroupConfusion(_Need):
             )
 
     def _summarize(self, chunk: Chunk) -> GroupConfusionCounts:
-        frame = chunk.frame
+        frame = ChunkColumns(chunk)
         n = len(frame)
         if n == 0:
             return self.empty()
-        missing = [c for c in self.columns if c not in frame.columns]
-        if missing:
-            raise InputError(
-                f"current: column {missing[0]!r} not found. Columns: {list(frame.columns)[:20]}.",
-                reason="missing_column",
-                subject=str(missing[0]),
-            )
         raw_target = None if self.target is None else frame[self.target].to_numpy()
         y = (
             np.zeros(n, dtype=np.int8)
@@ -222,7 +215,7 @@ class GroupConfusion(_Need):
 
 
 def chunk_groups(
-    frame: pd.DataFrame, names: tuple[str, ...], on_missing: str
+    frame: Any, names: tuple[str, ...], on_missing: str
 ) -> tuple[np.ndarray, list[tuple[Any, ...]], np.ndarray | None, int]:
     """The groups of one chunk with the policy of :func:`mlgates.core.inputs.group_codes`
     (codes need not be sorted here: the counts' keys are put in canonical order), factorizing

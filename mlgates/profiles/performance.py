@@ -41,7 +41,7 @@ import numpy as np
 from mlgates.core import inputs
 from mlgates.core.errors import InputError
 from mlgates.core.inputs import Chunk
-from mlgates.profiles._failures import ChunkFailure, chunk_weights, first_failure
+from mlgates.profiles._failures import ChunkColumns, ChunkFailure, chunk_weights, first_failure
 from mlgates.profiles.summaries import _Need
 from mlgates.stats.cells import KeyedCounts, keyed_counts, plain_value, sorted_keys
 from mlgates.stats.fairness import group_codes
@@ -63,16 +63,6 @@ DEFAULT_SCORE_BINS = 10_000
 #: Per target value, the sums a :class:`ScoreCounts` keeps (weighted; ``eps``-clipped logs as in
 #: :func:`sklearn.metrics.log_loss`).
 _SUMS = ("weight", "neg_log_p", "neg_log_1mp", "p_sq", "one_minus_p_sq")
-
-
-def _missing_columns(frame: Any, columns: tuple[Any, ...]) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InputError(
-            f"current: column {missing[0]!r} not found. Columns: {list(frame.columns)[:20]}.",
-            reason="missing_column",
-            subject=str(missing[0]),
-        )
 
 
 # -- label metrics -------------------------------------------------------------------------------
@@ -154,10 +144,9 @@ class LabelCounts(_Need):
             )
 
     def _summarize(self, chunk: Chunk) -> LabelCountTable:
-        frame = chunk.frame
+        frame = ChunkColumns(chunk)
         if len(frame) == 0:
             return self.empty()
-        _missing_columns(frame, self.columns)
         names = self._names()
         y = inputs.complete(names[0], frame[self.label_columns[0]].to_numpy())
         values = [y]
@@ -334,10 +323,9 @@ class ScoreCounts(_Need):
             )
 
     def _summarize(self, chunk: Chunk) -> ScoreCountTable:
-        frame = chunk.frame
+        frame = ChunkColumns(chunk)
         if len(frame) == 0:
             return self.empty()
-        _missing_columns(frame, self.columns)
         y = inputs.complete("target", frame[self.target].to_numpy())
         p = inputs.numbers(self.score_name, frame[self.score].to_numpy())
         w = (

@@ -17,14 +17,23 @@ import pytest
 
 import mlgates
 from mlgates import (
+    CategoryGate,
+    ConstantColumnGate,
     DisparateImpactGate,
     DriftGate,
+    DuplicateRowsGate,
     FairnessGate,
     Gate,
+    InfiniteValuesGate,
     MissingValuesGate,
+    MixedTypesGate,
+    OutlierGate,
     PerformanceGate,
+    RangeGate,
     RowCountGate,
+    SchemaGate,
     Suite,
+    UniqueGate,
     scan,
 )
 
@@ -50,6 +59,7 @@ def _table(n: int, seed: int) -> pd.DataFrame:
             "p": p,
             "pred": (p > 0.5).astype(int),
             "base": (rng.random(n) < 0.5).astype(int),
+            "id": np.arange(seed * 1_000_000, seed * 1_000_000 + n),
         }
     )
 
@@ -61,7 +71,21 @@ REFERENCE = _table(3000, 1)
 GATES: list[Gate] = [
     RowCountGate(min_rows=100),
     MissingValuesGate(max_share=0.05),
+    RangeGate(bounds={"age": {"min": 0, "max": 80}, "income": {"min": 0}}, max_share_outside=0.01),
+    InfiniteValuesGate(),
+    ConstantColumnGate(),
+    CategoryGate(columns=["sex", "race"]),
+    OutlierGate(fences_from="reference", columns=["age", "income"], max_share=0.05),
+    UniqueGate(columns=["id", ["sex", "id"]]),
+    DuplicateRowsGate(columns=["sex", "race", "pred"], max_share=1.0),
+    MixedTypesGate(columns=["race", "sex"]),
+    SchemaGate(),
     DriftGate(columns=["sex", "race", "age", "income"]),
+    DriftGate(
+        method={"numeric": "ks", "categorical": "chisquare"},
+        columns=["age", "income", "race"],
+        name="drift_ks",
+    ),
     FairnessGate("equalized_odds_ratio", sensitive_features=["sex", "race"], name="fair_eo"),
     FairnessGate(
         "demographic_parity_difference", sensitive_features="sex", max_worsening=0.05, name="fair_dp"
@@ -199,3 +223,49 @@ def test_engines_need_their_extra(monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "dask", None)
     with pytest.raises(mlgates.InputError, match=r"pip install mlgates\[dask\]"):
         source.summarize([])
+
+
+def _refusing_need():
+    """A need whose summarize raises in the worker (defined here so that Spark pickles it by
+    value); every engine returns the same ``Failed`` summary for it, the other needs unharmed."""
+
+    class Refuses:
+        key = "test.refuses"
+        columns = ("sex",)
+
+        def summarize(self, chunk):
+            raise ValueError("refused")
+
+        def empty(self):
+            return None
+
+        def from_state(self, state):
+            return None
+
+    return Refuses()
+
+
+def _failed_the_same_way(source) -> None:
+    from mlgates.profiles.summaries import Rows
+
+    result = source.summarize([_refusing_need(), Rows()])
+    failed = result.summaries["test.refuses"]
+    local = scan(CURRENT, chunk_rows=1000).summarize([_refusing_need()]).summaries["test.refuses"]
+    assert (type(failed).__name__, failed.key, failed.message) == ("Failed", local.key, local.message)
+    assert failed.index == 0  # the first partition's failure wins, as the first chunk's does locally
+    assert result.summaries[Rows().key].n_rows == len(CURRENT)
+
+
+@pytest.mark.dask
+def test_a_summarizer_failing_in_a_dask_worker_fails_alone():
+    import dask
+
+    engines = importlib.import_module("mlgates.core._engines")
+    with dask.config.set(scheduler="threads"):
+        _failed_the_same_way(engines.DaskSource(_dask_frame()))
+
+
+@pytest.mark.spark
+def test_a_summarizer_failing_in_a_spark_worker_fails_alone(spark):
+    engines = importlib.import_module("mlgates.core._engines")
+    _failed_the_same_way(engines.SparkSource(spark.createDataFrame(CURRENT).repartition(2)))
