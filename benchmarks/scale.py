@@ -8,11 +8,17 @@ then runs, each in a fresh process so that its peak RSS is its own:
 2. ``chunked``: one suite (drift on every column + row count, missing values, ranges,
    infinities, categories, outliers with reference fences) with ``current=mlgates.scan(folder)``
    and a 1M-row reference DataFrame;
-3. the Dask and Spark runs (see the marked places: added by the engines work).
+3. ``dask LocalCluster``: the same suite on ``dd.read_parquet(folder)`` with a
+   ``LocalCluster(n_workers=2, threads_per_worker=1, processes=True)`` (start-up not timed);
+4. ``spark local[2]``: the same suite on ``spark.read.parquet(folder)`` with a local
+   ``SparkSession`` (start-up and a first small job not timed).
+
+The suite also holds ``FairnessGate`` and ``DisparateImpactGate`` (``b_flag`` as the decision,
+by ``s_city``).
 
 Prints rows/s, peak RSS (``resource.getrusage``; psutil's when installed) and the ratio of
 each run's time to the pyarrow scan. Targets: peak RSS under 2 GB; the chunked run within 3x
-of the pyarrow scan.
+of the pyarrow scan; Dask within 1.5x of the chunked run.
 
     python benchmarks/scale.py                    # 100M rows (about 5 GB of Parquet)
     python benchmarks/scale.py --rows 10_000_000  # smaller
@@ -159,9 +165,18 @@ def suite(duplicates: bool) -> Any:
 
 
 def fairness_gates() -> list[Any]:
-    # >>> FAIRNESS HOOK (scale-engines): return the fairness gates run on profiles here, e.g.
-    # FairnessGate(...) on a label/prediction/group column added by make_batch. Until then: none.
-    return []
+    """Fairness on profiles: the flag ``b_flag`` as the decision, by city (per-group counts of
+    the selection rate; check inputs ``prediction="b_flag"``, see ``INPUTS``)."""
+    from mlgates import DisparateImpactGate, FairnessGate
+
+    return [
+        FairnessGate("demographic_parity_difference", sensitive_features="s_city"),
+        DisparateImpactGate(sensitive_features="s_city"),
+    ]
+
+
+#: The check inputs the fairness gates read (the other gates ignore them).
+INPUTS = {"prediction": "b_flag"}
 
 
 def run_chunked(folder: str, chunk_rows: int, reference_rows: int, duplicates: bool) -> dict[str, Any]:
@@ -171,9 +186,13 @@ def run_chunked(folder: str, chunk_rows: int, reference_rows: int, duplicates: b
     reference = make_batch(reference_rows, seed=1)
     start = time.perf_counter()
     verdict = suite(duplicates).check(
-        reference=reference, current=mlgates.scan(folder, chunk_rows=chunk_rows)
+        reference=reference, current=mlgates.scan(folder, chunk_rows=chunk_rows), **INPUTS
     )
     seconds = time.perf_counter() - start
+    return _result(verdict, seconds)
+
+
+def _result(verdict: Any, seconds: float, extra_rss_mb: float = 0.0) -> dict[str, Any]:
     info = verdict.children[0].provenance["profile"]["current"]
     ref_info = verdict.children[-1].provenance["profile"]["reference"]
     return {
@@ -181,7 +200,7 @@ def run_chunked(folder: str, chunk_rows: int, reference_rows: int, duplicates: b
         "seconds": seconds,
         "current_pass_seconds": info["seconds"],
         "reference_pass_seconds": ref_info.get("seconds", 0.0),
-        "peak_rss_mb": _peak_rss_mb(),
+        "peak_rss_mb": _peak_rss_mb() + extra_rss_mb,
         "status": verdict.status.value,
         "passes": info["passes"],
         "exact": verdict.provenance["profile"]["exact"],
@@ -189,12 +208,71 @@ def run_chunked(folder: str, chunk_rows: int, reference_rows: int, duplicates: b
     }
 
 
-# >>> DASK RUN (scale-engines): run_dask(folder, chunk_rows, reference_rows, duplicates) -> the
-# same dict, on dask.distributed.LocalCluster (dd.read_parquet(folder) as current). Target:
-# within 1.5x of run_chunked.
-# >>> SPARK RUN (scale-engines): run_spark(...) -> the same dict, on a local SparkSession
-# (spark.read.parquet(folder) as current).
-EXTRA_RUNS: dict[str, Any] = {}
+def _warm_up() -> None:
+    """Imports a worker needs, done before the timed run (as a long-lived cluster has them)."""
+    import mlgates.gates.drift
+    import mlgates.gates.fairness
+    import mlgates.gates.quality
+    import mlgates.profiles.fairness  # noqa: F401
+
+
+def run_dask(folder: str, chunk_rows: int, reference_rows: int, duplicates: bool) -> dict[str, Any]:
+    """The suite on ``dd.read_parquet(folder)`` on a ``LocalCluster`` of 2 worker processes
+    (1 thread each); cluster start-up and the workers' imports are not timed. Target: within
+    1.5x of the chunked run. Peak RSS: this process plus the larger worker's (each worker is
+    a fresh process)."""
+    import dask.dataframe as dd
+    from dask.distributed import Client, LocalCluster
+
+    reference = make_batch(reference_rows, seed=1)
+    cluster = LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    )
+    client = Client(cluster)
+    try:
+        client.run(_warm_up)
+        current = dd.read_parquet(folder)
+        start = time.perf_counter()
+        verdict = suite(duplicates).check(reference=reference, current=current, **INPUTS)
+        seconds = time.perf_counter() - start
+        workers = client.run(_peak_rss_mb)
+        return {**_result(verdict, seconds, max(workers.values())), "partitions": current.npartitions}
+    finally:
+        client.close()
+        cluster.close()
+
+
+def run_spark(folder: str, chunk_rows: int, reference_rows: int, duplicates: bool) -> dict[str, Any]:
+    """The suite on ``spark.read.parquet(folder)`` on a local ``SparkSession`` (``local[2]``, 2 GB
+    driver); session start-up and a first small job (which starts the Python workers) are not
+    timed. Peak RSS is this process's: the JVM and Spark's Python workers are not counted."""
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    from pyspark.sql import SparkSession
+
+    reference = make_batch(reference_rows, seed=1)
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .appName("mlgates-scale")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.driver.memory", "2g")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    try:
+        warm = spark.createDataFrame(make_batch(1000, seed=2))
+        suite(duplicates).check(reference=reference.head(1000), current=warm, **INPUTS)
+        start = time.perf_counter()
+        verdict = suite(duplicates).check(reference=reference, current=spark.read.parquet(folder), **INPUTS)
+        return _result(verdict, time.perf_counter() - start)
+    finally:
+        spark.stop()
+
+
+EXTRA_RUNS: dict[str, Any] = {"dask LocalCluster": run_dask, "spark local[2]": run_spark}
 
 
 def _child(fn: Any, args: tuple[Any, ...], queue: Any) -> None:
@@ -281,6 +359,17 @@ def main(argv: list[str] | None = None) -> int:
             f"targets: peak RSS < 2 GB: {'met' if ok_rss else 'MISSED'}; within 3x of pyarrow: "
             f"{'met' if ok_time else 'MISSED'}"
         )
+        for name in EXTRA_RUNS:  # the engines against the chunked run, and their verdicts
+            r = runs.get(name, {})
+            if "error" in r or not r:
+                continue
+            same = "same gate statuses" if r["gates"] == chunked["gates"] else f"OTHER statuses: {r['gates']}"
+            target = ""
+            if name.startswith("dask"):
+                target = (
+                    f"; target within 1.5x: {'met' if r['seconds'] <= 1.5 * chunked['seconds'] else 'MISSED'}"
+                )
+            print(f"{name}: {r['seconds'] / chunked['seconds']:.2f}x the chunked run{target}; {same}")
     return 0
 
 
