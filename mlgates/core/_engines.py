@@ -10,10 +10,13 @@ merge the partial summaries with the same associative ``merge``:
   ``log2(partitions)``), and only the merged summaries come back. The scheduler is Dask's
   (the active ``distributed.Client``, or the one in ``dask.config``), or ``scheduler=``.
 - :class:`SparkSource`: ``mapInArrow`` runs the per-chunk function in the Python workers over
-  each partition's Arrow batches (converted with the one dtype policy of
-  :func:`~mlgates.core.inputs.read_table`, gathered to ``chunk_rows`` rows per chunk) and
-  yields **one small binary row per partition** (its pickled partial summaries); the driver
-  collects those rows and merges them.
+  each partition's Arrow batches (gathered to ``chunk_rows`` rows per chunk, each column
+  converted on demand with the one dtype policy of :func:`~mlgates.core.inputs.read_table`)
+  and yields **one small binary row per partition** (its pickled partial summaries); the
+  driver collects those rows and merges them.
+
+A summarizer that fails on a partition gives a ``Failed`` summary there, as in the local
+engine (the earliest partition's failure is kept); the other summaries are unaffected.
 
 Neither reads a row into the driver. dask and pyspark are imported only here, when such a
 source is used; a missing one fails with ``pip install mlgates[dask]`` / ``mlgates[spark]``.

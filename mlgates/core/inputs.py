@@ -44,6 +44,7 @@ import dataclasses
 from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
+from mlgates.core._engines import DaskSource, SparkSource
 from mlgates.core._profile_file import ProfileData, is_saved_profile, read_profile
 from mlgates.core._sources import (
     DEFAULT_CHUNK_ROWS,
@@ -89,6 +90,7 @@ __all__ = [
     "MISSING_GROUP",
     "Chunk",
     "ChunkedSource",
+    "DaskSource",
     "Failed",
     "FileSource",
     "FilesSource",
@@ -98,6 +100,7 @@ __all__ = [
     "ProfileData",
     "ScanProgress",
     "ScanResult",
+    "SparkSource",
     "Summarizer",
     "Summary",
     "TableSource",
