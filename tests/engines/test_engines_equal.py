@@ -269,3 +269,18 @@ def test_a_summarizer_failing_in_a_dask_worker_fails_alone():
 def test_a_summarizer_failing_in_a_spark_worker_fails_alone(spark):
     engines = importlib.import_module("mlgates.core._engines")
     _failed_the_same_way(engines.SparkSource(spark.createDataFrame(CURRENT).repartition(2)))
+
+
+@pytest.mark.dask
+def test_dask_reference_and_current(in_memory):
+    """Both tables on Dask: the reference's pass (bins frozen from it) runs on Dask too."""
+    import dask
+    import dask.dataframe as dd
+
+    with dask.config.set(scheduler="threads"):
+        v = _suite().check(
+            current=_dask_frame(), reference=dd.from_pandas(REFERENCE, npartitions=3), **INPUTS
+        )
+    prov = v.children[0].provenance["profile"]
+    assert prov["reference"]["engine"] == prov["current"]["engine"] == "dask"
+    assert_same(in_memory, v, exact_numbers=False)
