@@ -195,3 +195,24 @@ def test_a_gate_the_profile_was_not_computed_for_says_so():
     v = DriftGate(n_bins=5, method="psi").check(reference=profile, current=scan(CUR))
     assert v.status.value == "error" and v.reason == "missing_profile_summary"
     assert "compute it again" in v.message
+
+
+def test_a_reference_too_large_to_freeze_bins_says_so(monkeypatch):
+    """Bins and fences are frozen from all sorted reference values, held up to
+    MAX_REFERENCE_VALUES per column; beyond, the columns that need them SKIP (needs_in_memory)
+    instead of holding more, and columns that do not need them are judged."""
+    from mlgates.gates.drift import _profiled
+    from mlgates.profiles import summaries
+
+    monkeypatch.setattr(summaries, "MAX_REFERENCE_VALUES", 250)
+    monkeypatch.setattr(_profiled, "EXPAND_LIMIT", 10)  # not rebuilt from value counts
+    ref = scan(REF, chunk_rows=100)
+    drift = DriftGate(columns=["x", "c"]).check(reference=ref, current=CUR)
+    assert [(f.subject, f.reason) for f in drift.findings[:2]] == [("x", "needs_in_memory"), ("c", None)]
+    assert "MAX_REFERENCE_VALUES" in drift.findings[0].message
+    v = OutlierGate(fences_from="reference", columns=["x"]).check(reference=ref, current=CUR)
+    assert v.reason == "needs_in_memory"
+    profile = profile_reference(DriftGate(columns=["x"]), ref)
+    assert (
+        DriftGate(columns=["x"]).check(reference=profile, current=CUR).findings[0].reason == "needs_in_memory"
+    )
