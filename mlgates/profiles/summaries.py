@@ -95,7 +95,8 @@ DEFAULT_GRID_SIZE = 4096
 #: Offending values a summary keeps as examples.
 MAX_EXAMPLES = 5
 #: Values of one reference column held (sorted, 8 bytes each) to freeze bins and fences
-#: exactly while a reference is profiled; beyond, those statistics need the rows in memory.
+#: exactly while a reference is read; beyond, the same values are found exactly by more passes
+#: in bounded memory (:func:`mlgates.profiles.select.resolved`).
 MAX_REFERENCE_VALUES = 20_000_000
 
 
@@ -103,9 +104,9 @@ def _too_many(n: int, what: str) -> Any:
     from mlgates.core.errors import NeedsInMemory
 
     return NeedsInMemory(
-        f"the reference column has {n:,} values: its {what} are frozen from all its sorted values, "
-        f"held in memory up to {MAX_REFERENCE_VALUES:,} values (MAX_REFERENCE_VALUES); profile a "
-        "sample of the reference, or fixed bins/fences"
+        f"the reference column has {n:,} values, more than it holds sorted ({MAX_REFERENCE_VALUES:,}); "
+        f"its {what} are found by more passes over the reference (mlgates.profiles.select.resolved), "
+        "which a table read once (an iterator) cannot give: pass files, or fixed bins/fences"
     )
 
 
