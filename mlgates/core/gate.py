@@ -295,12 +295,22 @@ class Gate:
             "summaries); pass current (and reference) as DataFrames to run it"
         )
 
+    def _tables_in_memory(self, ctx: CheckContext) -> bool:
+        """Whether every table this gate requires is an in-memory DataFrame in this check (a
+        saved reference profile given for the other gates of a suite does not concern it)."""
+        needed = [s for s in ("current", "reference") if s in self.required_inputs()]
+        return all(ctx.table_kind(s) in ("frame", "absent") for s in needed) and (
+            ctx.table_kind("current") in ("frame", "absent")
+        )
+
     def _check_profile(self, ctx: CheckContext) -> Verdict:
         """Decide from the merged summaries (``ctx.summary(side, summarizer)``) of the needs
         named by :meth:`_profile_needs`, with the same decision and wording as :meth:`_check`."""
         raise NeedsInMemory(f"{type(self).__name__} has no decision from profiles")
 
     def _check_profiled(self, ctx: CheckContext) -> Verdict:
+        if type(self)._profile_needs is Gate._profile_needs and self._tables_in_memory(ctx):
+            return self._check(ctx)  # not profiled, but every table it reads is a DataFrame
         ctx.plan([self])  # a no-op when a suite planned every member already
         error = ctx._profiling.planned_error(self) if ctx._profiling is not None else None
         if error is not None:

@@ -9,6 +9,7 @@ in-memory DataFrame, files or an iterator) and returns a :class:`ReferenceProfil
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 from collections.abc import Callable
@@ -21,7 +22,8 @@ from mlgates.core.errors import InputError
 from mlgates.core.gate import Gate
 from mlgates.core.inputs import Failed, ProfileData, ScanProgress, read_profile
 from mlgates.core.suite import Suite
-from mlgates.profiles.summaries import Rows
+from mlgates.profiles.select import resolved
+from mlgates.profiles.summaries import Rows, ValueCounts
 
 __all__ = ["ReferenceProfile", "load_profile", "profile_reference"]
 
@@ -116,6 +118,10 @@ def profile_reference(
     summaries = ctx.summaries("reference")
     if isinstance(summaries[Rows().key], Failed):
         raise InputError(f"reference: {summaries[Rows().key].message}", reason="invalid_input")
+    for key, need in needs.items():  # bins and fences of columns too large to hold: more passes
+        if getattr(summaries[key], "overflow", 0) and not isinstance(summaries[key], ValueCounts):
+            with contextlib.suppress(InputError):  # a table read once keeps the overflow: said later
+                summaries[key] = resolved(ctx, "reference", need)
     schema = ctx.table_schema("reference")
     meta = {
         "n_rows": summaries[Rows().key].n_rows,

@@ -62,6 +62,7 @@ __all__ = [
     "DEFAULT_GRID_SIZE",
     "DEFAULT_MAX_DISTINCT",
     "MAX_EXAMPLES",
+    "MAX_REFERENCE_VALUES",
     "BinCounts",
     "Bins",
     "ColumnStats",
@@ -93,6 +94,20 @@ DEFAULT_MAX_DISTINCT = 100_000
 DEFAULT_GRID_SIZE = 4096
 #: Offending values a summary keeps as examples.
 MAX_EXAMPLES = 5
+#: Values of one reference column held (sorted, 8 bytes each) to freeze bins and fences
+#: exactly while a reference is read; beyond, the same values are found exactly by more passes
+#: in bounded memory (:func:`mlgates.profiles.select.resolved`).
+MAX_REFERENCE_VALUES = 20_000_000
+
+
+def _too_many(n: int, what: str) -> Any:
+    from mlgates.core.errors import NeedsInMemory
+
+    return NeedsInMemory(
+        f"the reference column has {n:,} values, more than it holds sorted ({MAX_REFERENCE_VALUES:,}); "
+        f"its {what} are found by more passes over the reference (mlgates.profiles.select.resolved), "
+        "which a table read once (an iterator) cannot give: pass files, or fixed bins/fences"
+    )
 
 
 def edges_hash(edges: Sequence[float] | np.ndarray) -> str:
@@ -749,6 +764,7 @@ class EdgeValues:
     values: np.ndarray | None
     saved: Mapping[tuple[Any, ...], BinCounts] | None = None
     _memo: dict[tuple[Any, ...], BinCounts] = dataclasses.field(default_factory=dict, repr=False)
+    overflow: int = 0  # values seen beyond MAX_REFERENCE_VALUES: no edges (NeedsInMemory)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, EdgeValues) and all(self.bins(s) == other.bins(s) for s in self.specs)
@@ -760,6 +776,8 @@ class EdgeValues:
     def bins(self, spec: tuple[Any, ...]) -> BinCounts:
         """The reference's counts, sums, minima and maxima on the edges of ``spec``."""
         spec = tuple(spec)
+        if self.overflow:
+            raise _too_many(self.overflow, "bins")
         if self.saved is not None:
             return self.saved[spec]
         if spec not in self._memo:
@@ -769,18 +787,29 @@ class EdgeValues:
         return self._memo[spec]
 
     def merge(self, other: EdgeValues) -> EdgeValues:
+        if self.overflow or other.overflow:
+            n = (self.overflow or _size(self.values)) + (other.overflow or _size(other.values))
+            return EdgeValues(self.specs, None, overflow=n)
         if self.values is None or other.values is None:
             raise ValueError("saved reference edges cannot be merged with more rows")
         if other.values.size == 0:
             return self
         if self.values.size == 0:
             return other
+        if self.values.size + other.values.size > MAX_REFERENCE_VALUES:
+            return EdgeValues(self.specs, None, overflow=self.values.size + other.values.size)
         out = np.concatenate((self.values, other.values))
         out.sort(kind="stable")  # two sorted runs: linear
         return EdgeValues(self.specs, out)
 
     def to_state(self) -> dict[str, Any]:
+        if self.overflow:
+            return {"specs": [list(s) for s in self.specs], "overflow": self.overflow}
         return {"specs": [list(s) for s in self.specs], "bins": [self.bins(s).to_state() for s in self.specs]}
+
+
+def _size(values: np.ndarray | None) -> int:
+    return 0 if values is None else int(values.size)
 
 
 def compute_edges(sorted_values: np.ndarray, spec: Sequence[Any]) -> np.ndarray:
@@ -820,6 +849,8 @@ class Edges(_Need):
         return EdgeValues(self.specs, np.empty(0))
 
     def from_state(self, state: Mapping[str, Any]) -> EdgeValues:
+        if state.get("overflow"):
+            return EdgeValues(self.specs, None, overflow=int(state["overflow"]))
         bins = Bins(None, ())
         saved = {tuple(spec): bins.from_state(b) for spec, b in zip(state["specs"], state["bins"])}
         return EdgeValues(self.specs, None, saved)
@@ -836,6 +867,7 @@ class FenceValues:
     factor: float
     values: np.ndarray | None
     saved: tuple[float, float, int] | None = None
+    overflow: int = 0  # values seen beyond MAX_REFERENCE_VALUES: no fences (NeedsInMemory)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, FenceValues):
@@ -844,6 +876,8 @@ class FenceValues:
 
     @functools.cached_property
     def _computed(self) -> tuple[float, float, int]:
+        if self.overflow:
+            raise _too_many(self.overflow, "outlier fences")
         if self.saved is not None:
             return self.saved
         from mlgates.stats.quality import iqr_fences, robust_z_fences
@@ -862,6 +896,9 @@ class FenceValues:
         return self._computed[2]
 
     def merge(self, other: FenceValues) -> FenceValues:
+        n = (self.overflow or _size(self.values)) + (other.overflow or _size(other.values))
+        if self.overflow or other.overflow or n > MAX_REFERENCE_VALUES:
+            return FenceValues(self.method, self.factor, None, overflow=n)
         if self.values is None or other.values is None:
             raise ValueError("saved reference fences cannot be merged with more rows")
         out = np.concatenate((self.values, other.values))
@@ -869,6 +906,8 @@ class FenceValues:
         return FenceValues(self.method, self.factor, out)
 
     def to_state(self) -> dict[str, Any]:
+        if self.overflow:
+            return {"overflow": self.overflow}
         low, high = self.fences
         return {"low": low, "high": high, "n_finite": self.n_finite}
 
@@ -891,6 +930,8 @@ class Fences(_Need):
         return FenceValues(self.method, self.factor, np.empty(0))
 
     def from_state(self, state: Mapping[str, Any]) -> FenceValues:
+        if state.get("overflow"):
+            return FenceValues(self.method, self.factor, None, overflow=int(state["overflow"]))
         saved = (float(state["low"]), float(state["high"]), int(state["n_finite"]))
         return FenceValues(self.method, self.factor, None, saved)
 

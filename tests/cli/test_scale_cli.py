@@ -134,3 +134,19 @@ def test_command_line_mistakes_are_one_line(capsys, project):
         project / "cur",
     )
     assert code == 2 and "part-9.parquet" in err, out + err
+
+
+def test_record_a_check_on_chunked_data(capsys, project):
+    code, _, err = run(
+        capsys,
+        "check",
+        project / "suite.toml",
+        "--reference",
+        project / "ref.parquet",
+        "--current",
+        project / "cur",
+        "--record",
+        project / "ledger",
+        "-q",
+    )
+    assert code == 0 and "recorded" in err, err

@@ -245,3 +245,16 @@ def test_a_column_whose_values_defeat_a_summary_errors_alone():
     v = RangeGate(bounds={"x": {"min": 0}, "y": {"min": 0}}).check(current=scan(bad, chunk_rows=4))
     assert [f.reason for f in v.findings] == ["unsupported_dtype", None]
     assert CategoryGate(allowed={"city": ["paris"]}).check(current=scan(cur)).status.value == "fail"
+
+
+def test_a_gate_without_profiles_runs_in_memory_when_its_tables_are_dataframes():
+    """A reference profile given for the drift gates of a suite does not make the gates that
+    only read current (a DataFrame) skip."""
+    from mlgates import StringGate, profile_reference
+
+    suite = DriftGate(columns=["x"]) & StringGate(columns=["city"], pattern=r"[a-z]+")
+    profile = profile_reference(suite, REF)
+    v = suite.check(reference=profile, current=CUR)
+    assert [c.status.value for c in v.children] == ["fail", "pass"], v.to_text()  # x drifted
+    v = suite.check(reference=profile, current=scan(CUR))
+    assert v.children[1].reason == "needs_in_memory"

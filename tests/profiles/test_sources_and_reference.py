@@ -195,3 +195,40 @@ def test_a_gate_the_profile_was_not_computed_for_says_so():
     v = DriftGate(n_bins=5, method="psi").check(reference=profile, current=scan(CUR))
     assert v.status.value == "error" and v.reason == "missing_profile_summary"
     assert "compute it again" in v.message
+
+
+def test_a_reference_too_large_to_hold_gives_the_same_bins_and_fences_by_more_passes(monkeypatch):
+    """Bins and fences are frozen from all sorted reference values, held up to
+    MAX_REFERENCE_VALUES per column; beyond, the same values are found exactly by radix
+    selection over more passes (bounded memory). An iterator cannot be read again: the columns
+    that need it say so."""
+    from mlgates.gates.drift import _profiled
+    from mlgates.profiles import select, summaries
+
+    monkeypatch.setattr(summaries, "MAX_REFERENCE_VALUES", 250)
+    monkeypatch.setattr(select, "COLLECT_LIMIT", 50)  # several selection passes on 600 rows
+    monkeypatch.setattr(_profiled, "EXPAND_LIMIT", 10)  # not rebuilt from value counts
+    gates = [
+        DriftGate(columns=["x", "n", "c"], method={"numeric": "psi", "categorical": "psi"}),
+        DriftGate(columns=["x"], method="wasserstein", bins="uniform"),
+        OutlierGate(fences_from="reference", columns=["x", "n"]),
+        OutlierGate(fences_from="reference", method="robust_z", columns=["x", "n"], max_share=0.01),
+    ]
+    for gate in gates:
+        memory = gate.check(reference=REF, current=CUR)
+        chunked = gate.check(reference=scan(REF, chunk_rows=100), current=CUR)
+        saved = gate.check(reference=profile_reference(gate, scan(REF, chunk_rows=100)), current=CUR)
+        for got in (chunked, saved):
+            assert [(f.subject, f.status, f.reason) for f in got.findings] == [
+                (f.subject, f.status, f.reason) for f in memory.findings
+            ], (memory.to_text(), got.to_text())
+            for a, b in zip(memory.findings, got.findings):
+                assert b.details.get("low") == a.details.get("low")  # fences to the last bit
+                assert b.details.get("bins") == a.details.get("bins") or a.method == "wasserstein"
+                if a.statistic is not None and "bounds" not in b.details:
+                    assert b.statistic == pytest.approx(a.statistic, rel=1e-9)
+    assert chunked.provenance["profile"]["reference"]["passes"] > 1
+    once = DriftGate(columns=["x"], method="psi").check(
+        reference=(REF.iloc[i : i + 100] for i in range(0, 600, 100)), current=CUR
+    )
+    assert once.findings[0].status.value == "error" and "read only once" in once.findings[0].message

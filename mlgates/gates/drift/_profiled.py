@@ -30,6 +30,7 @@ How a numeric column is computed:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,7 @@ from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import UNSUPPORTED_KINDS, column_kind, is_text_like, select_columns, value_kind
 from mlgates.gates.drift import _prepare as prep
+from mlgates.profiles.select import resolved
 from mlgates.profiles.summaries import (
     DEFAULT_GRID_SIZE,
     DEFAULT_MAX_DISTINCT,
@@ -163,8 +165,12 @@ def needs(gate: DriftGate, ctx: CheckContext, side: str) -> list[Any]:
         else:
             if col not in ref_schema.columns or not _numeric_dtype(ref_schema[col]):
                 continue
-            edges = ctx.summary("reference", Edges(col, _specs(gate, subject)))
-            out.extend(Bins(col, tuple(edges.edges(spec).tolist())) for spec in _specs(gate, subject))
+            need = Edges(col, _specs(gate, subject))
+            edges = ctx.summary("reference", need)  # a profile without it: missing_profile_summary
+            # a reference read once (an iterator) and too large to hold: the column says so
+            with contextlib.suppress(NeedsInMemory, InputError):
+                edges = resolved(ctx, "reference", need)
+                out.extend(Bins(col, tuple(edges.edges(spec).tolist())) for spec in _specs(gate, subject))
         out.extend(Bins(col, e) for e in _explicit(gate, subject))
     return out
 
@@ -439,7 +445,7 @@ def _numeric_profiled(
     (exact), or the grid (bounded)."""
     subject = out.subject
     specs = _specs(gate, subject)
-    edges_summary = ctx.summary("reference", Edges(col, specs))
+    edges_summary = resolved(ctx, "reference", Edges(col, specs))
 
     def on(spec_or_edges: Any) -> tuple[BinCounts, BinCounts]:
         if isinstance(spec_or_edges, tuple) and spec_or_edges and isinstance(spec_or_edges[0], str):

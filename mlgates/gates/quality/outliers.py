@@ -33,6 +33,7 @@ from mlgates.gates.quality._common import (
     share_status,
     unsupported,
 )
+from mlgates.profiles.select import resolved
 from mlgates.profiles.summaries import Fences, Outside, Rows, Stats
 from mlgates.stats.quality import iqr_fences, outside_counts, robust_z_fences
 
@@ -265,7 +266,7 @@ class OutlierGate(Gate):
         ref = Q.schema_of(ctx, "reference")
         if col not in ref.columns or column_kind(ref[col]) not in NUMERIC_KINDS:
             return None
-        return ctx.summary("reference", Fences(col, self.method, self._factor)).fences  # type: ignore[no-any-return]
+        return resolved(ctx, "reference", Fences(col, self.method, self._factor)).fences  # type: ignore[no-any-return]
 
     def _check_profile(self, ctx: CheckContext) -> Verdict:
         schema, n = Q.table(ctx)
@@ -322,7 +323,7 @@ class OutlierGate(Gate):
         assert fences is not None
         n_source = stats.n_finite
         if not fixed:
-            n_source = ctx.summary("reference", Fences(col, self.method, self._factor)).n_finite
+            n_source = resolved(ctx, "reference", Fences(col, self.method, self._factor)).n_finite
         out = ctx.summary("current", Outside(col, fences[0], fences[1], "both"))
         return self._finding(
             col,
