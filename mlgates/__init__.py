@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # static view of the lazy names (tests keep it in step with _
     from mlgates.fingerprints.manifest import Manifest
     from mlgates.gates.drift import DriftGate, MultivariateDriftGate
     from mlgates.gates.fairness import DisparateImpactGate, FairnessGate
+    from mlgates.gates.label_free import ConceptDriftGate, DriftImpactGate, FeatureRelevanceGate
+    from mlgates.gates.monitoring import AnytimeDriftGate, SequentialGate, Windowed
     from mlgates.gates.performance import BeatsBaselineGate, CalibrationGate, PerformanceGate
     from mlgates.gates.quality import (
         CategoryGate,

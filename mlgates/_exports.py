@@ -37,6 +37,10 @@ LAZY_EXPORTS: dict[str, str] = {
     "TrainTestLeakageGate": "mlgates.gates.quality",
     "UniqueGate": "mlgates.gates.quality",
     "quality_suite_from_reference": "mlgates.gates.quality",
+    # monitoring (windows over time, sequential detection, anytime-valid repeated checks)
+    "AnytimeDriftGate": "mlgates.gates.monitoring",
+    "SequentialGate": "mlgates.gates.monitoring",
+    "Windowed": "mlgates.gates.monitoring",
     # reproducibility
     "DeterminismGate": "mlgates.gates.reproducibility",
     "Manifest": "mlgates.fingerprints.manifest",
@@ -50,6 +54,10 @@ LAZY_EXPORTS: dict[str, str] = {
     "PromotionGate": "mlgates.record.gates",
     "UnmanagedModelsGate": "mlgates.record.gates",
     "model_card": "mlgates.record.card",
+    # label-free: before the labels arrive, and when they do
+    "ConceptDriftGate": "mlgates.gates.label_free",
+    "DriftImpactGate": "mlgates.gates.label_free",
+    "FeatureRelevanceGate": "mlgates.gates.label_free",
     # security
     "Allowlist": "mlgates.gates.security",
     "ArtifactSafetyGate": "mlgates.gates.security",
@@ -67,3 +75,6 @@ LAZY_EXPORTS: dict[str, str] = {
     # integrations (need their extra; importing without it raises ImportError naming it)
     "EvidentlyGate": "mlgates.integrations.evidently",
 }
+
+#: Exported gate classes whose names do not end in "Gate" (config files resolve them by name too).
+GATE_WRAPPERS = frozenset({"Windowed"})

@@ -8,8 +8,6 @@ allowlist that cannot be read, a file that could not be scanned).
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -106,43 +104,9 @@ def _learn(paths: list[Path], out: str, cap: int) -> int:
     return 0
 
 
-_SUFFIX_FORMATS = {".txt": "text", ".json": "json", ".md": "markdown", ".xml": "junit", ".html": "html"}
-
-
-def _outputs(paths: list[str], fmt: str | None, error: type[Exception]) -> list[tuple[Path, str]]:
-    """Each ``--output`` with its format (``--format`` for a single output, else the suffix),
-    checked before anything is scanned."""
-    out = []
-    for raw in paths:
-        path = Path(raw)
-        if not path.parent.is_dir():
-            raise error(f"--output {path}: the folder {path.parent} does not exist; create it first.")
-        chosen = fmt if fmt is not None and len(paths) == 1 else _SUFFIX_FORMATS.get(path.suffix.lower())
-        if chosen is None:
-            raise error(
-                f"--output {path}: cannot tell the format from the suffix {path.suffix!r}; use one of "
-                f"{', '.join(sorted(_SUFFIX_FORMATS))}."
-            )
-        out.append((path, chosen))
-    return out
-
-
-def render(verdict: Any, fmt: str, *, color: bool = False) -> str:
-    """The verdict in one of the report formats."""
-    if fmt == "text":
-        return str(verdict.to_text(color=color)) + "\n"
-    if fmt == "json":
-        return str(verdict.to_json()) + "\n"
-    if fmt == "markdown":
-        return str(verdict.to_markdown())
-    if fmt == "junit":
-        return str(verdict.to_junit_xml())
-    return str(verdict.to_html())
-
-
 def run_audit(args: argparse.Namespace) -> int:
     """Handler of ``mlgates audit``; returns the exit code."""
-    from mlgates.cli_check import CliError
+    from mlgates.cli_check import CliError, exit_code, output_paths, print_status, write_verdict
     from mlgates.gates.security import Allowlist
 
     paths = [Path(p) for p in args.paths]
@@ -156,7 +120,7 @@ def run_audit(args: argparse.Namespace) -> int:
         Allowlist.resolve(allow)
     except (ValueError, TypeError) as exc:
         raise CliError(f"--allow: {exc}") from None
-    outputs = _outputs(args.output or [], args.format, CliError)
+    outputs = output_paths(args.output or [], args.format)
     suite = audit_suite(
         allow=allow if len(allow) > 1 else allow[0],
         max_decompressed_bytes=args.max_decompressed_bytes,
@@ -165,19 +129,7 @@ def run_audit(args: argparse.Namespace) -> int:
     )
     verdict = suite.check(artifacts=[str(p) for p in paths])
     fmt = args.format or "text"
-    color = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
-    if outputs:
-        for out, out_fmt in outputs:
-            out.write_text(render(verdict, out_fmt), encoding="utf-8")
-        if not args.quiet:
-            sys.stdout.write(render(verdict, "text", color=color))
-            for out, out_fmt in outputs:
-                print(f"wrote {out_fmt} report to {out}")
-    elif not (args.quiet and fmt == "text"):
-        sys.stdout.write(render(verdict, fmt, color=color and fmt == "text"))
-    code = verdict.exit_code
-    if args.fail_on == "warn" and code == 0 and verdict.status.value == "warn":
-        code = 1
-    if not args.quiet and (fmt == "text" or outputs):
-        print(f"status: {verdict.status.value.upper()} (exit code {code})", file=sys.stderr)
+    write_verdict(verdict, args, outputs, fmt)
+    code = exit_code(verdict, args)
+    print_status(verdict, args, outputs, fmt, code)
     return code

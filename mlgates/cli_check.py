@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from mlgates.cli_init import init_text, starter_suite  # noqa: F401 - their home before cli_init
 from mlgates.core.errors import InputError, MlgatesError
 from mlgates.report import safe_text
 
@@ -437,7 +438,7 @@ def _append_step_summary(verdict: Verdict) -> None:
         )
 
 
-def _outputs(paths: Sequence[str], fmt: str | None) -> list[tuple[Path, str]]:
+def output_paths(paths: Sequence[str], fmt: str | None) -> list[tuple[Path, str]]:
     """Each ``--output`` with its format: ``--format`` for a single output, else the suffix.
 
     Checked before any gate runs: an unknown suffix is refused (unless ``--format`` names the
@@ -575,7 +576,7 @@ def run_check(args: argparse.Namespace) -> int:
             f"{suite_path}: the suite has no gates; add [[gates]] blocks (mlgates init --reference PATH "
             "writes a starter suite)."
         )
-    outputs = _outputs(args.output or [], args.format)
+    outputs = output_paths(args.output or [], args.format)
     for option in ("reference", "current"):  # mistyped paths first: cheap, and the likelier slip
         if getattr(args, option):
             table_path(getattr(args, option), f"--{option}")
@@ -597,6 +598,24 @@ def run_check(args: argparse.Namespace) -> int:
     if show_progress:
         sys.stderr.write("\r\033[K")
         sys.stderr.flush()
+    write_verdict(verdict, args, outputs, fmt)
+    _append_step_summary(verdict)
+    if args.record is not None:
+        from mlgates.cli_ledger import record_check
+
+        record_check(args, gate, inputs, verdict)
+    code = exit_code(verdict, args)
+    for hint in missing_input_hints(verdict):  # the CLI's names for what a gate missed
+        print(f"mlgates check: {safe_text(hint)}", file=sys.stderr)
+    print_status(verdict, args, outputs, fmt, code)
+    return code
+
+
+def write_verdict(
+    verdict: Verdict, args: argparse.Namespace, outputs: list[tuple[Path, str]], fmt: str
+) -> None:
+    """Write the report files and print the verdict (text to a terminal in colour unless
+    ``--no-color`` or ``NO_COLOR``); shared by every command that judges (check, audit)."""
     color = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
     if outputs:
         for out, out_fmt in outputs:
@@ -607,123 +626,25 @@ def run_check(args: argparse.Namespace) -> int:
                 print(f"wrote {out_fmt} report to {safe_text(out)}")
     elif not (args.quiet and fmt == "text"):
         sys.stdout.write(render(verdict, fmt, color=color and fmt == "text"))
-    _append_step_summary(verdict)
-    if args.record is not None:
-        from mlgates.cli_ledger import record_check
 
-        record_check(args, gate, inputs, verdict)
+
+def exit_code(verdict: Verdict, args: argparse.Namespace) -> int:
+    """0 passed, 1 failed, 2 error; with ``--fail-on warn`` a WARN is 1."""
     code = verdict.exit_code
     if args.fail_on == "warn" and code == 0 and verdict.status.value == "warn":
         code = 1
-    for hint in missing_input_hints(verdict):  # the CLI's names for what a gate missed
-        print(f"mlgates check: {safe_text(hint)}", file=sys.stderr)
-    if not args.quiet and (fmt == "text" or outputs):
-        print(f"status: {verdict.status.value.upper()} (exit code {code})", file=sys.stderr)
     return code
 
 
+def print_status(
+    verdict: Verdict, args: argparse.Namespace, outputs: list[tuple[Path, str]], fmt: str, code: int
+) -> None:
+    """The closing ``status: ... (exit code N)`` line on stderr (not in quiet or machine formats)."""
+    if not args.quiet and (fmt == "text" or outputs):
+        print(f"status: {verdict.status.value.upper()} (exit code {code})", file=sys.stderr)
+
+
 # -- init -----------------------------------------------------------------------------------
-_HEADER = """\
-# mlgates suite written by `mlgates init` from {reference}.
-# It is a starting point: review every threshold before you commit it.
-#
-# Run it:
-#   mlgates check {output} --reference {reference} --current NEW_DATA.csv{target_arg}
-# Exit codes: 0 passed, 1 failed, 2 error. Docs: docs/index.md and docs/ci.md.
-"""
-
-_DRIFT = """
-# Drift: compares each column of --current with --reference (so `mlgates check` needs both).
-# With the defaults the test or distance is chosen per column type and size and recorded in
-# the verdict; the parameters are described in docs/drift.md. blocking = false: with large
-# samples even harmless shifts are significant, so drift is reported as a warning (exit 0)
-# until you have seen a few runs and chosen thresholds; then set blocking = true (or delete
-# the line) to make drift fail a run.
-[[gates]]
-type = "DriftGate"
-name = "drift"
-blocking = false
-"""
-
-_SECURITY = """
-# Security: personal data (emails, phone numbers, payment cards, IBANs, US SSNs, IP addresses,
-# dates of birth in columns named like one) and credentials in the text columns of --current;
-# reports show masked values only. Declare columns expected to hold such data, e.g.
-# allow = { contact_email = ["email"] }. Model files and release folders: `mlgates audit PATH`,
-# or an ArtifactSafetyGate with paths = ["models/"] here (docs/security.md).
-[[gates]]
-type = "SensitiveDataGate"
-name = "personal data"
-
-[[gates]]
-type = "SecretsGate"
-name = "credentials"
-"""
-
-_COMMENTED = """
-# ---------------------------------------------------------------------------------------------
-# More gates to consider. Uncomment a block to use it (each [[gates]] block adds one gate to
-# this suite); the parameters of each gate are described in docs/<family>.md.
-#
-# Performance: needs --target and either --prediction/--proba columns or --model. Fails when
-# the metric is below min_value (0.8 is an example: set your own floor), or compare with a
-# baseline (--baseline-prediction or --baseline-model, max_drop = ...), see docs/performance.md.
-# [[gates]]
-# type = "PerformanceGate"
-# name = "performance"
-# metric = "accuracy"
-# min_value = 0.8
-#
-# Fairness: needs --target, predictions (or --model) and --sensitive COL ... Compares groups of
-# the sensitive columns (e.g. demographic parity, equalized odds), see docs/fairness.md.
-# [[gates]]
-# type = "FairnessGate"
-# name = "fairness"
-#
-# Disparate impact (the four-fifths rule): selection-rate ratio between groups of --sensitive.
-# [[gates]]
-# type = "DisparateImpactGate"
-# name = "disparate_impact"
-"""
-
-
-def starter_suite(reference: pd.DataFrame, *, target: str | None = None) -> Gate:
-    """The quality part of the starter suite: :func:`mlgates.quality_suite_from_reference`
-    (thresholds inferred from ``reference`` with documented tolerances), named for the whole file."""
-    import mlgates
-
-    return mlgates.quality_suite_from_reference(reference, target=target, name="mlgates checks")
-
-
-def init_text(reference: pd.DataFrame, *, reference_path: str, output: str, target: str | None) -> str:
-    """The text of the starter suite file (TOML)."""
-    import tomli_w
-
-    from mlgates.core.config import suite_document
-
-    suite = starter_suite(reference, target=target)
-    data = suite_document(suite, format="toml")
-    gates = data.pop("gates", [])
-    # every gate as a [[gates]] table (tomli_w would inline a short array), so that the drift
-    # block and the commented blocks appended below extend the same array
-    chunks = [tomli_w.dumps(data)]
-    for gate_config in gates:
-        chunk = tomli_w.dumps({"gates": gate_config})
-        chunks.append("[[gates]]" + chunk.removeprefix("[gates]"))
-    body = "\n".join(chunks)
-
-    def one_line(text: str) -> str:  # paths and names go into comments: keep them on one line
-        return " ".join(str(text).splitlines())
-
-    header = _HEADER.format(
-        reference=one_line(reference_path),
-        output=one_line(output),
-        target_arg=f" --target {one_line(target)}" if target else "",
-    )
-    notes = "# The quality gates below were inferred from the reference by quality_suite_from_reference.\n\n"
-    return header + "\n" + notes + body + _SECURITY + _DRIFT + _COMMENTED
-
-
 def run_init(args: argparse.Namespace) -> int:
     """Handler of ``mlgates init``."""
     from mlgates.core._io import atomic_write

@@ -144,6 +144,7 @@ UNSUPPORTED = {"lists", "dicts", "sets", "arrow_list", "arrow_struct", "big_int"
 JUDGE_ANY_KIND = {"MissingValuesGate", "SchemaGate", "MixedTypesGate"}
 #: Gates that read the target, and gates that read the predicted labels.
 TARGET_READERS = {
+    "ConceptDriftGate",
     "PerformanceGate",
     "BeatsBaselineGate",
     "CalibrationGate",
@@ -181,6 +182,9 @@ def _configs(lockfile: str) -> dict[str, dict[str, Any]]:
     """A sensible configuration of each exported gate (the matrix fails on a gate without one)."""
     return {
         "DriftGate": {"n_jobs": 1},
+        "Windowed": {"gate": mlgates.DriftGate(n_jobs=1), "rows": 20},
+        "SequentialGate": {"column": "x", "arl0": 100, "n_resamples": 100, "min_samples": 10},
+        "AnytimeDriftGate": {"column": "x", "min_samples": 10},
         "MultivariateDriftGate": {"min_samples": 10, "cv": 2},
         "PerformanceGate": {"metric": "accuracy", "min_value": 0.5},
         "BeatsBaselineGate": {"metric": "accuracy", "strategy": "most_frequent"},
@@ -218,6 +222,11 @@ def _configs(lockfile: str) -> dict[str, dict[str, Any]]:
         "ArtifactSafetyGate": {},
         "SecretsGate": {},
         "SensitiveDataGate": {},
+        # label-free: no model is passed in the matrix, so the two gates that ask the model
+        # again are ERROR/missing_input for every case; ConceptDriftGate reads y and s
+        "DriftImpactGate": {"n_resamples": 2},
+        "FeatureRelevanceGate": {"n_resamples": 2},
+        "ConceptDriftGate": {"min_samples": 10},
     }
 
 

@@ -162,7 +162,62 @@ def _security() -> dict[str, Example]:
     }
 
 
+def _label_free() -> dict[str, Example]:
+    from mlgates import ConceptDriftGate, DriftImpactGate, FeatureRelevanceGate
+
+    def with_model() -> dict[str, Any]:
+        from sklearn.linear_model import LogisticRegression
+
+        inputs = example_inputs()
+        ref = inputs["reference"]
+        model = LogisticRegression().fit(ref[["x", "z"]], ref["y"])
+        return {"reference": ref, "current": inputs["current"], "target": "y", "model": model}
+
+    return {
+        "DriftImpactGate": lambda: (DriftImpactGate(n_resamples=3), with_model()),
+        "FeatureRelevanceGate": lambda: (FeatureRelevanceGate(n_resamples=3), with_model()),
+        "ConceptDriftGate": lambda: (ConceptDriftGate(min_samples=50), None),
+    }
+
+
+def _monitoring() -> dict[str, Example]:
+    import numpy as np
+    import pandas as pd
+
+    from mlgates import AnytimeDriftGate, DriftGate, MissingValuesGate, SequentialGate, Windowed
+    from mlgates.gates.monitoring import k_of_n
+
+    def timed() -> dict[str, Any]:
+        inputs = example_inputs()
+        current = inputs["current"].copy()
+        current["t"] = pd.date_range("2026-03-01", periods=len(current), freq="37min")
+        return {**inputs, "current": current}
+
+    def stream() -> dict[str, Any]:
+        rng = np.random.default_rng(0)
+        return {
+            "reference": pd.DataFrame({"x": rng.normal(size=500)}),
+            "current": pd.DataFrame({"x": rng.normal(size=300)}),
+        }
+
+    return {
+        "Windowed": lambda: (
+            Windowed(
+                DriftGate(columns=["x", "z"], n_jobs=1) & MissingValuesGate(max_share=0.2),
+                on="t",
+                window="1D",
+                policy=k_of_n(2, 3),
+                min_samples=20,
+            ),
+            timed(),
+        ),
+        "SequentialGate": lambda: (SequentialGate(column="x", arl0=200, n_resamples=200), stream()),
+        "AnytimeDriftGate": lambda: (AnytimeDriftGate(column="x", max_change=0.05), stream()),
+    }
+
+
 EXAMPLES: dict[str, Example] = {
+    **_monitoring(),
     **_record(),
     **_suite(),
     **_quality(),
@@ -171,6 +226,7 @@ EXAMPLES: dict[str, Example] = {
     **_performance(),
     **_reproducibility(),
     **_security(),
+    **_label_free(),
 }
 
 

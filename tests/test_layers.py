@@ -63,6 +63,7 @@ PUBLIC_ONLY = (
     "mlgates.cli",
     "mlgates.cli_audit",
     "mlgates.cli_check",
+    "mlgates.cli_init",
     "mlgates.cli_ledger",
     "mlgates.cli_repro",
     "mlgates.pytest_plugin",

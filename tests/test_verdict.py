@@ -127,6 +127,7 @@ def test_to_frame_has_fixed_columns():
         "method",
         "reason",
         "message",
+        "window",
     ]
     assert frame["gate"].tolist() == ["missing", "rows"]
     assert frame["statistic"].dtype == "float64"

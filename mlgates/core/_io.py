@@ -24,6 +24,7 @@ __all__ = [
     "TABLE_SUFFIXES",
     "atomic_write",
     "csv_read_policy",
+    "fsync_folder",
     "is_table_file",
     "table_format",
     "temp_prefix",
@@ -119,8 +120,9 @@ def _create_temp(path: Path) -> tuple[int, Path]:
     raise FileExistsError(f"cannot create a temporary file next to {path}: 100 names taken")
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Flush the folder entry of a rename to disk (POSIX; a no-op where folders cannot be opened)."""
+def fsync_folder(folder: str | os.PathLike[str]) -> None:
+    """Flush a folder entry (a rename, a new file) to disk (POSIX; a no-op where folders cannot
+    be opened)."""
     try:
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError:  # Windows cannot open a folder; its rename is already durable enough
@@ -133,12 +135,29 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: str | os.PathLike[str], text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` atomically and return the path.
+def atomic_write(
+    path: str | os.PathLike[str],
+    data: str | bytes,
+    *,
+    fsync: bool = True,
+    exclusive: bool = False,
+    sync_folder: bool = True,
+) -> Path:
+    """Write ``data`` (text is written as UTF-8) to ``path`` atomically and return the path.
 
-    The file gets the mode any new file gets (``0o666`` minus the umask: typically
-    ``rw-r--r--``), whether or not it existed before; the temporary file
-    (``.<name>.<random>.tmp`` in the same folder) is removed on any failure.
+    A crash leaves the old file or the new one, never half of one. The file gets the mode any
+    new file gets (``0o666`` minus the umask: typically ``rw-r--r--``), whether or not it
+    existed before; the temporary file (``.<name>.<random>.tmp`` in the same folder, never
+    followed through a symlink) is removed on any failure.
+
+    Parameters
+    ----------
+    fsync : bool, default True
+        Flush the file and its folder to disk (``False`` trades durability for speed).
+    exclusive : bool, default False
+        Refuse to replace an existing file (``FileExistsError``): append-only records.
+    sync_folder : bool, default True
+        Flush the folder after the rename (with ``fsync``).
 
     Examples
     --------
@@ -148,16 +167,39 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> Path:
     'hello\\n'
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fsync:
+            fsync_folder(path.parent.parent)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = _create_temp(path)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
             fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+            if fsync:
+                os.fsync(fh.fileno())
+        if exclusive:
+            _link_new(tmp, path)
+        else:
+            os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_folder(path.parent)
+    if fsync and sync_folder:
+        fsync_folder(path.parent)
     return path
+
+
+def _link_new(tmp: Path, path: Path) -> None:
+    """Move ``tmp`` to ``path`` only if ``path`` does not exist (a hard link fails if it does)."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:  # pragma: no cover - file systems without hard links
+        if path.exists():
+            raise FileExistsError(path) from None
+        os.replace(tmp, path)
+    else:
+        os.unlink(tmp)

@@ -32,9 +32,9 @@ _FORMATS = ("toml", "yaml", "json")
 
 def builtin_gate_types() -> dict[str, str]:
     """Names of built-in gate classes and the modules that define them."""
-    from mlgates._exports import LAZY_EXPORTS
+    from mlgates._exports import GATE_WRAPPERS, LAZY_EXPORTS
 
-    out = {name: mod for name, mod in LAZY_EXPORTS.items() if name.endswith("Gate")}
+    out = {name: mod for name, mod in LAZY_EXPORTS.items() if name.endswith("Gate") or name in GATE_WRAPPERS}
     out["Suite"] = "mlgates.core.suite"
     return out
 
@@ -79,6 +79,9 @@ def gate_to_config(gate: Gate) -> dict[str, Any]:
     for key, value in gate.get_params().items():
         if key == "gates" and isinstance(gate, Suite):
             config["gates"] = [gate_to_config(g) for g in value]
+            continue
+        if key in type(gate)._gate_parameters and isinstance(value, Gate):
+            config[key] = gate_to_config(value)
             continue
         if key not in changed:
             continue
@@ -161,6 +164,11 @@ def _build(
             _build(m, registry=registry, where=f"{inner}.gates[{i}]", depth=depth + 1, count=count)
             for i, m in enumerate(members)
         ]
+    for key in cls._gate_parameters:  # a gate wrapping one gate (Windowed): its gate is a table
+        if key in params:
+            params[key] = _build(
+                params[key], registry=registry, where=f"{inner}.{key}", depth=depth + 1, count=count
+            )
     try:
         gate = cls(**params)
         gate.validate()

@@ -10,6 +10,7 @@ values (missing, infinite, probabilities given as labels, groups...) is the job 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -101,9 +102,35 @@ class CheckContext:
 
         self._inputs = {k: v for k, v in inputs.items() if v is not None}
         self._cache: dict[Hashable, Any] = {}
+        #: The cache of the run's first context, shared with every context derived from it, and
+        #: the inputs a derived context replaced (see :meth:`derive`).
+        self._shared: dict[Hashable, Any] = self._cache
+        self._replaced: frozenset[str] = frozenset()
         if profiled is None:
             profiled = Profiling.wanted(self._inputs)
         self._profiling = Profiling(self._inputs, progress) if profiled else None
+
+    def derive(self, **inputs: Any) -> CheckContext:
+        """A context for a slice of this run (a window of ``current``): ``inputs`` replace the
+        given ones (None removes one). Values cached with ``depends_on`` naming only inputs that
+        were not replaced (``depends_on=("reference",)``) are computed once for the root context
+        and every context derived from it: the sorted reference values and reference bins of
+        each window, for instance.
+
+        Examples
+        --------
+        >>> ctx = CheckContext({"reference": [1, 2], "current": [3, 4]})
+        >>> window = ctx.derive(current=[4])
+        >>> calls = []
+        >>> _ = ctx.cached("ref_stat", lambda: calls.append(1), depends_on=("reference",))
+        >>> _ = window.cached("ref_stat", lambda: calls.append(1), depends_on=("reference",))
+        >>> len(calls), window.get("current")
+        (1, [4])
+        """
+        child = CheckContext({**self._inputs, **inputs})
+        child._shared = self._shared
+        child._replaced = self._replaced | frozenset(inputs)
+        return child
 
     # -- profiles (issue 15: tables read in chunks, saved reference profiles) ----------------
     @property
@@ -180,17 +207,27 @@ class CheckContext:
         """Names of the inputs given."""
         return tuple(self._inputs)
 
-    def cached(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """Return ``compute()``, computed at most once per run for ``key``."""
-        if key not in self._cache:
-            self._cache[key] = compute()
-        return self._cache[key]
+    def cached(
+        self, key: Hashable, compute: Callable[[], Any], *, depends_on: Iterable[str] | None = None
+    ) -> Any:
+        """Return ``compute()``, computed at most once per run for ``key``.
+
+        ``depends_on`` names the inputs the value is computed from: when none of them was
+        replaced by :meth:`derive`, the value is shared with the root context and every context
+        derived from it (computed once across all windows of a run).
+        """
+        store = self._cache
+        if depends_on is not None and not self._replaced.intersection(depends_on):
+            store = self._shared
+        if key not in store:
+            store[key] = compute()
+        return store[key]
 
     # -- tables ---------------------------------------------------------------------------
     def frame(self, side: Side = "current") -> pd.DataFrame:
         """``current`` or ``reference`` as a pandas DataFrame (converted once, cached)."""
         raw = self.require(side)
-        return self.cached(("frame", side), lambda: as_frame(raw, side))
+        return self.cached(("frame", side), lambda: as_frame(raw, side), depends_on=(side,))
 
     def column(self, side: Side, column: Any) -> pd.Series:
         """One column of a table; a missing column is an InputError that names it."""
@@ -296,7 +333,9 @@ class CheckContext:
     # -- labels and predictions -----------------------------------------------------------
     def labels(self, side: Side = "current") -> np.ndarray:
         """The target values (``target`` is a column name, or an array for current)."""
-        return self.cached(("labels", side), lambda: self._vector("target", side))
+        return self.cached(
+            ("labels", side), lambda: self._vector("target", side), depends_on=(side, "target")
+        )
 
     def features(self, side: Side = "current") -> pd.DataFrame:
         """The table minus the target and any prediction columns given by name."""
@@ -313,11 +352,15 @@ class CheckContext:
         pred_name = "baseline_prediction" if baseline else "prediction"
         model_name = "baseline_model" if baseline else "model"
         if self.has(pred_name):
-            return self.cached((pred_name, side), lambda: self._vector(pred_name, side))
+            return self.cached(
+                (pred_name, side), lambda: self._vector(pred_name, side), depends_on=(side, pred_name)
+            )
         if self.has(model_name):
             model = self.get(model_name)
             return self.cached(
-                (pred_name, side), lambda: self._call_model(model, "predict", side, model_name)
+                (pred_name, side),
+                lambda: self._call_model(model, "predict", side, model_name),
+                depends_on=(side, model_name),
             )
         raise InputError(
             f"missing input {pred_name!r}: pass check({pred_name}=...) (a column name or an "
@@ -342,7 +385,7 @@ class CheckContext:
                 def stack() -> np.ndarray:
                     return np.column_stack([self.column(side, c).to_numpy(dtype=float) for c in value])
 
-                return self.cached((proba_name, side), stack)
+                return self.cached((proba_name, side), stack, depends_on=(side, proba_name))
             return self.cached(
                 (proba_name, side), lambda: np.asarray(self._vector(proba_name, side), dtype=float)
             )
@@ -353,7 +396,7 @@ class CheckContext:
                 p = np.asarray(self._call_model(model, "predict_proba", side, model_name), dtype=float)
                 return p[:, 1] if p.ndim == 2 and p.shape[1] == 2 else p
 
-            return self.cached((proba_name, side), compute)
+            return self.cached((proba_name, side), compute, depends_on=(side, model_name))
         raise InputError(
             f"missing input {proba_name!r}: pass check({proba_name}=...) or check({model_name}=...) "
             "with a model that has predict_proba.",
@@ -411,38 +454,51 @@ class CheckContext:
         return self.cached(("provenance",), self._describe_inputs)  # type: ignore[no-any-return]
 
     def _describe_inputs(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, value in self._inputs.items():
-            chunked = name in ("current", "reference") and self.table_kind(name) == "chunks"  # type: ignore[arg-type]
-            # a table read in chunks is not touched here (a Dask frame's shape is lazy)
-            shape = None if chunked else getattr(value, "shape", None)
-            desc: dict[str, Any] = {"type": type(value).__name__}
-            if shape is not None:
-                desc["shape"] = list(shape)
-                cells = 1
-                for dim in shape:
-                    cells *= int(dim)
-                kind = getattr(getattr(value, "dtype", None), "kind", "")
-                if kind in ("U", "S", "O"):
-                    # text arrays need a conversion that costs more than most gates: skipped
-                    desc["fingerprint"] = None
-                elif cells <= FINGERPRINT_MAX_CELLS:
-                    desc["fingerprint"] = _fingerprint_or_none(value)
-            elif isinstance(value, str):
-                desc["value"] = value
-            elif isinstance(value, (list, tuple)):
-                desc["length"] = len(value)
-            if name in ("current", "reference") and self._profiling is not None:
-                kind = self._profiling.kind(name)
-                if kind == "profile":
-                    try:
-                        desc["fingerprint"] = self._profiling.profile(name).fingerprint
-                    except InputError:
-                        desc["fingerprint"] = None
-                elif kind == "chunks":
-                    desc["chunked"] = True
-            out[name] = desc
-        return out
+        # one description per input, shared with the derived contexts that kept it (windows
+        # fingerprint their own slice of current, the reference once)
+        return {
+            name: self.cached(
+                ("provenance", name), functools.partial(self._describe_input, name, value), depends_on=(name,)
+            )
+            for name, value in self._inputs.items()
+        }
+
+    def _describe_input(self, name: str, value: Any) -> dict[str, Any]:
+        if name not in ("current", "reference") or self._profiling is None:
+            return _describe(value)
+        kind = self._profiling.kind(name)
+        # a table read in chunks is not touched here (a Dask frame's shape is lazy)
+        desc = _describe(value, shaped=kind != "chunks")
+        if kind == "chunks":
+            desc["chunked"] = True
+        if kind == "profile":
+            try:
+                desc["fingerprint"] = self._profiling.profile(name).fingerprint
+            except InputError:
+                desc["fingerprint"] = None
+        return desc
+
+
+def _describe(value: Any, *, shaped: bool = True) -> dict[str, Any]:
+    """Type and shape of one input, with a content fingerprint for tables and numeric arrays."""
+    shape = getattr(value, "shape", None) if shaped else None
+    desc: dict[str, Any] = {"type": type(value).__name__}
+    if shape is not None:
+        desc["shape"] = list(shape)
+        cells = 1
+        for dim in shape:
+            cells *= int(dim)
+        kind = getattr(getattr(value, "dtype", None), "kind", "")
+        if kind in ("U", "S", "O"):
+            # text arrays need a conversion that costs more than most gates: skipped
+            desc["fingerprint"] = None
+        elif cells <= FINGERPRINT_MAX_CELLS:
+            desc["fingerprint"] = _fingerprint_or_none(value)
+    elif isinstance(value, str):
+        desc["value"] = value
+    elif isinstance(value, (list, tuple)):
+        desc["length"] = len(value)
+    return desc
 
 
 def predict_failed(

@@ -108,6 +108,9 @@ class Gate:
     #: (``{"on_insufficient": {"ignore": "skip"}}``): the old spellings keep working for one
     #: minor version with a FutureWarning, in the constructor, ``set_params`` and suite files
     #: (see :mod:`mlgates.core.renames`).
+    #: Parameters that hold one gate (a wrapper such as :class:`~mlgates.Windowed`): config
+    #: files write and read them as nested gate tables.
+    _gate_parameters: ClassVar[tuple[str, ...]] = ()
     _renamed_parameters: ClassVar[dict[str, str]] = {}
     _renamed_values: ClassVar[dict[str, dict[Any, Any]]] = {}
 

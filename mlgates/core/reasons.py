@@ -49,10 +49,12 @@ FAMILIES = (
     "core",
     "quality",
     "drift",
+    "monitoring",
     "performance",
     "fairness",
     "reproducibility",
     "security",
+    "label_free",
     "record",
     "integrations",
     "pytest",
@@ -81,19 +83,19 @@ class Reason(StrEnum):
     INVALID_INPUT = (
         "invalid_input",
         "error",
-        "core quality drift performance fairness reproducibility",
+        "core quality drift performance fairness reproducibility monitoring",
         "An input or value cannot be used: wrong type or shape, infinite, non-numeric, out of domain.",
     )
     MISSING_VALUES = (
         "missing_values",
         "error",
-        "core performance fairness",
+        "core performance fairness monitoring",
         "Labels, predictions, scores or weights have missing values (NaN, None) where every row needs one.",
     )
     MISSING_COLUMN = (
         "missing_column",
         "error",
-        "core quality drift performance fairness",
+        "core quality drift performance fairness monitoring",
         "A named column is not in the table (FAIL in SchemaGate, whose subject is the schema).",
     )
     DUPLICATE_COLUMNS = (
@@ -117,7 +119,7 @@ class Reason(StrEnum):
     EMPTY_INPUT = (
         "empty_input",
         "error",
-        "core quality drift performance fairness reproducibility",
+        "core quality drift performance fairness reproducibility monitoring label_free",
         "A table has no rows, or none are left to judge.",
     )
     PREDICT_FAILED = ("predict_failed", "error", "core", "The model's predict() or predict_proba() raised.")
@@ -136,7 +138,7 @@ class Reason(StrEnum):
     INVALID_PROBA = (
         "invalid_proba",
         "error",
-        "performance",
+        "performance label_free",
         "Probabilities have the wrong shape, or lie outside [0, 1] where the metric needs probabilities.",
     )
     ONE_CLASS_TARGET = (
@@ -172,7 +174,7 @@ class Reason(StrEnum):
     UNSUPPORTED_DTYPE = (
         "unsupported_dtype",
         "error",
-        "quality drift",
+        "quality drift label_free",
         "A column holds values the gate cannot judge (lists, dicts, complex, Decimal, ...).",
     )
     INVALID_VALUES = (
@@ -191,7 +193,7 @@ class Reason(StrEnum):
     INSUFFICIENT_SAMPLES = (
         "insufficient_samples",
         "warn",
-        "quality drift performance fairness",
+        "quality drift performance fairness monitoring label_free",
         "Too little data for a decision (rows, values, pairs or a group under its minimum); "
         "status from on_insufficient.",
     )
@@ -238,7 +240,7 @@ class Reason(StrEnum):
     UNDEFINED_STATISTIC = (
         "undefined_statistic",
         "error",
-        "drift performance fairness",
+        "drift performance fairness monitoring label_free",
         "The statistic or metric is undefined on this data (NaN, a zero denominator); "
         "fairness and performance use on_insufficient's status.",
     )
@@ -261,7 +263,7 @@ class Reason(StrEnum):
     ALL_MISSING = (
         "all_missing",
         "error",
-        "quality drift",
+        "quality drift monitoring",
         "Every value of a column (or every label) is missing, so it cannot be judged.",
     )
     MISSING_SHARE_EXCEEDED = (
@@ -270,7 +272,12 @@ class Reason(StrEnum):
         "quality",
         "A column's share of missing values is above max_share (WARN above warn_share).",
     )
-    OUT_OF_RANGE = ("out_of_range", "fail", "quality", "Too many values lie outside the allowed range.")
+    OUT_OF_RANGE = (
+        "out_of_range",
+        "fail",
+        "quality monitoring",
+        "Too many values lie outside the allowed range (Windowed: rows outside start/end, WARN).",
+    )
     UNKNOWN_CATEGORIES = (
         "unknown_categories",
         "fail",
@@ -364,15 +371,40 @@ class Reason(StrEnum):
     TIMEZONE_MISMATCH = (
         "timezone_mismatch",
         "error",
-        "quality",
-        "Timestamps and the reference time differ in having a timezone.",
+        "quality monitoring",
+        "Timestamps and the reference time (or the two tables, or tz=) differ in having a timezone.",
     )
     NOT_MONOTONIC = ("not_monotonic", "fail", "quality", "A column that must be sorted is not.")
+    # -- monitoring (windows, sequential detection, anytime-valid checks) ---------------------
+    EMPTY_WINDOW = (
+        "empty_window",
+        "skip",
+        "monitoring",
+        "A window of current (Windowed) has no rows: shown, not judged.",
+    )
+    INVALID_TIMESTAMPS = (
+        "invalid_timestamps",
+        "error",
+        "monitoring",
+        "A time column holds text without format=, text that does not match it, or numbers.",
+    )
+    CHANGE_DETECTED = (
+        "change_detected",
+        "fail",
+        "monitoring",
+        "A sequential detector (CUSUM, Page-Hinkley) crossed its control limit: a change point.",
+    )
+    INVALID_STATE = (
+        "invalid_state",
+        "error",
+        "monitoring",
+        "The state file of a repeated check is unreadable or belongs to another setup or reference.",
+    )
     # -- drift -------------------------------------------------------------------------------
     DRIFT_DETECTED = (
         "drift_detected",
         "fail",
-        "drift",
+        "drift monitoring",
         "A distribution changed beyond the threshold (WARN beyond warn_threshold only).",
     )
     MISSING_SHARE_DRIFT = (
@@ -384,19 +416,19 @@ class Reason(StrEnum):
     METHOD_NOT_APPLICABLE = (
         "method_not_applicable",
         "error",
-        "drift",
+        "drift label_free",
         "The chosen drift method does not apply to this column's values.",
     )
     KIND_MISMATCH = (
         "kind_mismatch",
         "error",
-        "drift",
+        "drift label_free",
         "The reference and current hold different kinds of values in one column.",
     )
     UNSUPPORTED_KIND = (
         "unsupported_kind",
         "skip",
-        "drift",
+        "drift label_free",
         "A text-like column is not compared by method='auto' (set a kind or a method).",
     )
     # -- performance -------------------------------------------------------------------------
@@ -478,6 +510,45 @@ class Reason(StrEnum):
         "error",
         "fairness",
         "The reference group named by the gate does not occur in the data.",
+    )
+    # -- label-free: drift impact, feature relevance, concept drift -------------------------
+    FLIP_SHARE_EXCEEDED = (
+        "flip_share_exceeded",
+        "fail",
+        "label_free",
+        "Moving a drifted column back to its reference distribution flips more decisions than "
+        "max_flip_share (WARN above warn_flip_share).",
+    )
+    SCORE_SHIFT_EXCEEDED = (
+        "score_shift_exceeded",
+        "fail",
+        "label_free",
+        "A column's drift moves the model's mean score by more than max_score_shift.",
+    )
+    IRRELEVANT_FEATURE = (
+        "irrelevant_feature",
+        "warn",
+        "label_free",
+        "A feature's permutation importance is not above zero: dead weight (status from on_irrelevant).",
+    )
+    IMPORTANCE_CHANGED = (
+        "importance_changed",
+        "warn",
+        "label_free",
+        "A feature's permutation importance changed significantly against the reference.",
+    )
+    IMPORTANCE_CHANGE_EXCEEDED = (
+        "importance_change_exceeded",
+        "fail",
+        "label_free",
+        "A feature's importance changed significantly and by more than max_importance_change.",
+    )
+    CONCEPT_DRIFT_DETECTED = (
+        "concept_drift_detected",
+        "fail",
+        "label_free",
+        "The outcome rate for the same score changed significantly and by more than "
+        "max_calibration_shift (P(y | x) changed).",
     )
     # -- reproducibility ---------------------------------------------------------------------
     MISSING_LOCK = ("missing_lock", "error", "reproducibility", "The lock file does not exist.")

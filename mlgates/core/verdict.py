@@ -23,7 +23,12 @@ __all__ = ["SCHEMA", "Verdict"]
 SCHEMA = "mlgates.verdict/1"
 
 #: Columns of :meth:`Verdict.to_frame`, in order.
-FRAME_COLUMNS = ("gate", "gate_type", "gate_status", *FINDING_COLUMNS)
+FRAME_COLUMNS = ("gate", "gate_type", "gate_status", *FINDING_COLUMNS, "window")
+
+#: The key of ``Verdict.provenance`` that marks the verdict of one window of ``current``
+#: (:class:`mlgates.Windowed`): a mapping with at least ``label``; ``to_frame()`` puts the label
+#: in its ``window`` column for every finding at or below that verdict.
+WINDOW_KEY = "window"
 
 _EXIT_CODES = {Status.PASS: 0, Status.WARN: 0, Status.FAIL: 1, Status.SKIP: 1, Status.ERROR: 2}
 
@@ -211,16 +216,15 @@ class Verdict:
         """Tidy table of every finding in this verdict and its descendants.
 
         Columns are fixed: ``gate, gate_type, gate_status, subject, status, statistic, pvalue,
-        threshold, method, reason, message``. A gate without findings contributes one row with
-        its own status and an empty subject.
+        threshold, method, reason, message, window``. A gate without findings contributes one row
+        with its own status and an empty subject. ``window`` is the label of the window of
+        ``current`` a row belongs to (:class:`mlgates.Windowed`), None elsewhere.
         """
         import pandas as pd
 
         rows = []
-        for v in self.walk():
-            if v.children:
-                continue
-            base = {"gate": v.name, "gate_type": v.gate, "gate_status": v.status.value}
+        for v, window in _leaves(self, None):
+            base = {"gate": v.name, "gate_type": v.gate, "gate_status": v.status.value, "window": window}
             if not v.findings:
                 rows.append(
                     {
@@ -310,3 +314,14 @@ class Verdict:
         kids = f", children={len(self.children)}" if self.children else ""
         reason = f", reason={self.reason!r}" if self.reason else ""
         return f"<Verdict {self.name!r} {self.status.value.upper()}{reason}, findings={n}{kids}>"
+
+
+def _leaves(verdict: Verdict, window: str | None) -> Iterator[tuple[Verdict, str | None]]:
+    """The verdicts without children, depth first, with the label of the window they belong to."""
+    info = verdict.provenance.get(WINDOW_KEY)
+    if isinstance(info, Mapping) and info.get("label") is not None:
+        window = str(info["label"])
+    if not verdict.children:
+        yield verdict, window
+    for child in verdict.children:
+        yield from _leaves(child, window)

@@ -24,10 +24,11 @@ import dataclasses
 import hashlib
 import json
 import os
-import secrets
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
+
+from mlgates.core import _io
 
 __all__ = [
     "GENESIS",
@@ -220,72 +221,9 @@ def find_seq(root: Path, seq: int) -> list[Path]:
 
 
 # -- durability -----------------------------------------------------------------------------
-def fsync_dir(folder: Path) -> None:
-    """Flush a directory entry to disk (POSIX); a no-op where directories cannot be opened."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - Windows
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover - some file systems refuse
-        pass
-    finally:
-        os.close(fd)
-
-
-def atomic_write(
-    path: Path, data: bytes, *, fsync: bool = True, exclusive: bool = False, sync_dir: bool = True
-) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves the old file or the new one, never a half.
-
-    The bytes go to a temporary file in the same folder, which is flushed (``fsync``), then
-    renamed over ``path`` (``exclusive=True`` refuses to replace an existing file), and the
-    folder is flushed so the rename itself survives a crash.
-    """
-    folder = path.parent
-    if not folder.is_dir():
-        folder.mkdir(parents=True, exist_ok=True)
-        if fsync:
-            fsync_dir(folder.parent)
-    fd, tmp = _create_temp(path)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            if fsync:
-                os.fsync(fh.fileno())
-        if exclusive:
-            try:
-                os.link(tmp, path)  # fails if path exists: records are never overwritten
-            except FileExistsError:
-                raise
-            except OSError:  # pragma: no cover - file systems without hard links
-                if path.exists():
-                    raise FileExistsError(path) from None
-                os.replace(tmp, path)
-            else:
-                os.unlink(tmp)
-        else:
-            os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    if fsync and sync_dir:
-        fsync_dir(folder)
-
-
-def _create_temp(path: Path) -> tuple[int, str]:
-    """A new temporary file beside ``path`` (``.<name>.<random>.tmp``, never following a
-    symlink), with the mode any new file gets (``0o666`` minus the umask), as for lock files."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-    for _ in range(100):
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            return os.open(tmp, flags, 0o666), str(tmp)
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"cannot create a temporary file next to {path}: 100 names taken")
+# Atomic, append-only writes use the one implementation in core._io (exclusive=True: a record
+# file is never replaced).
+atomic_write = _io.atomic_write
 
 
 @contextlib.contextmanager
@@ -354,4 +292,4 @@ def write_head(root: Path, chain: ChainFields, *, fsync: bool = True) -> None:
             fh.write(data)
         return
     # the folder is not flushed: a head lost in a crash is found again from the records
-    atomic_write(root / "HEAD.json", data, fsync=fsync, sync_dir=False)
+    atomic_write(root / "HEAD.json", data, fsync=fsync, sync_folder=False)

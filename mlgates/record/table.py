@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import unicodedata
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
+
+from mlgates.core._text import safe_text
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["Table", "printable"]
 
+
 #: Unicode categories written as escapes: controls, format characters (bidi overrides, marks),
 #: line and paragraph separators, lone surrogates.
-_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
-
-
 def printable(value: object) -> str:
-    r"""``str(value)`` on one line with control, format (bidi) and separator characters
-    escaped, so that a model or gate name cannot forge a line or reorder what is read.
+    r"""``str(value)`` on one line, with control, separator and bidi characters escaped (the
+    one sanitizer, :func:`mlgates.core._text.safe_text`), so that a model or gate name cannot
+    forge a line or reorder what is read.
 
     Examples
     --------
@@ -29,20 +29,7 @@ def printable(value: object) -> str:
     >>> printable("a\u202eb")
     'a\\u202eb'
     """
-    text = str(value)
-    if text.isprintable():
-        return text
-    return "".join(_escape(ch) for ch in text)
-
-
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _escape(ch: str) -> str:
-    if unicodedata.category(ch) not in _HIDDEN and ch not in "\ufffe\uffff":
-        return ch
-    code = ord(ch)
-    return _NAMED.get(ch) or (f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}")
+    return safe_text(value)
 
 
 def _cell(value: Any) -> str:

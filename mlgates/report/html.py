@@ -24,6 +24,7 @@ from mlgates.core.verdict import Verdict
 from mlgates.report._rows import count_statuses, fmt_number, leaf_gates, sorted_findings
 from mlgates.report._safe import safe_text
 from mlgates.report.svg import histogram_svg
+from mlgates.report.timeline import timeline_svg
 
 __all__ = ["render_fragment", "render_gate", "render_page"]
 
@@ -51,6 +52,18 @@ def _chart(finding: Finding) -> str:
     if not hist:
         return ""
     return histogram_svg(hist, label=finding.subject)
+
+
+def _timeline(verdict: Verdict, indent: int) -> str:
+    """The windows of a windowed verdict (:class:`mlgates.Windowed`) as a timeline, if any."""
+    svg = timeline_svg(verdict)
+    if not svg:
+        return ""
+    return (
+        f"<div class='mlg-timeline-box' style='margin-left:{indent}em'>{svg}<div class='mlg-legend'>"
+        "one point per window, coloured by status (green pass, amber warn, red fail, purple error, "
+        "grey not judged); threshold dashed; faded points: reference windows</div></div>"
+    )
 
 
 def _findings_table(verdict: Verdict, max_findings: int) -> str:
@@ -134,6 +147,7 @@ def _body(verdict: Verdict, max_findings: int) -> str:
             parts.append(
                 f"<div class='mlg-suite' id='mlg-g{i}' style='margin-left:{indent}em'>{_badge(v.status)} "
                 f"<strong>{_e(v.name)}</strong> <span class='mlg-msg'>{_e(v.message)}</span></div>"
+                f"{_timeline(v, indent)}"
             )
             continue
         if row.depth == 0:
@@ -169,6 +183,7 @@ def render_fragment(verdict: Verdict, *, max_findings: int = 50) -> str:
     )
     if verdict.children:
         parts.append(_counts(verdict))
+        parts.append(_timeline(verdict, 0))
         parts.append(_attention(verdict))
     parts.append(_body(verdict, max_findings))
     parts.append("</div>")

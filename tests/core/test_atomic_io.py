@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from mlgates import Manifest, RowCountGate, save_suite
+from mlgates import Allowlist, Manifest, RowCountGate, save_suite
 from mlgates.core._io import atomic_write
 
 posix = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes and folder fsync")
@@ -29,12 +29,13 @@ def _writers(tmp_path):
         "atomic_write": lambda: atomic_write(tmp_path / "plain.txt", "x\n"),
         "lock file": lambda: Manifest.capture(seeds={"s": 1}, environment=False).save(tmp_path / "l.json"),
         "suite file": lambda: save_suite(RowCountGate(), tmp_path / "s.toml"),
+        "allowlist": lambda: Allowlist.preset("python").save(tmp_path / "allow.json"),
     }
 
 
 @posix
 @pytest.mark.parametrize("mask", [0o022, 0o002, 0o077])
-@pytest.mark.parametrize("writer", ["atomic_write", "lock file", "suite file"])
+@pytest.mark.parametrize("writer", ["atomic_write", "lock file", "suite file", "allowlist"])
 def test_new_files_get_the_mode_the_umask_allows(tmp_path, umask, mask, writer):
     umask(mask)
     path = _writers(tmp_path)[writer]()

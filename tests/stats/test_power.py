@@ -106,13 +106,15 @@ def test_same_numbers_as_the_copies_it_replaces(n1, n2, alpha):
 # -- every family calls it ----------------------------------------------------------------------
 def test_families_use_the_shared_kernels():
     from mlgates.gates.drift import _prepare
-    from mlgates.gates.performance import regression
+    from mlgates.gates.fairness import _aggregate
+    from mlgates.gates.performance import _baseline
     from mlgates.stats import performance as perf_kernels
     from mlgates.stats import power
 
     assert _prepare.detectable is power.detectable_ks_distance
     assert _prepare.detectable_share is power.detectable_share_difference
-    assert regression.minimum_detectable_effect is power.minimum_detectable_effect
+    assert _baseline.minimum_detectable_effect is power.minimum_detectable_effect  # PerformanceGate's rules
+    assert _aggregate.detectable_share_difference is power.detectable_share_difference  # FairnessGate's
     assert perf_kernels.minimum_detectable_effect is power.minimum_detectable_effect  # old import path
     assert perf_kernels.power_at is power.power_at
 

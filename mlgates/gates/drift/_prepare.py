@@ -4,6 +4,7 @@ per category; infer the value kind; choose the method (Evidently's default rule)
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,9 @@ class Side:
     n_nonfinite: int = 0
     values: Any = None  # np.ndarray or None: sorted finite floats (numeric / datetime kinds)
     counts: Any = None  # pd.Series or None: counts per category (categorical kinds)
+    #: What was computed from this side alone (bins, counts on them, distinct values): a
+    #: reference side shared by every window of a run (see ``prepare(memo=...)``) keeps them.
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @property
     def n(self) -> int:
@@ -114,13 +118,29 @@ def _distinct_sorted(x: np.ndarray) -> np.ndarray:
     return x[np.concatenate(([True], x[1:] != x[:-1]))]
 
 
-def prepare(name: str, ref: pd.Series, cur: pd.Series, kind_override: str | None) -> Column:
+def _memo(memo: dict[Any, Any] | None, key: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept in ``memo`` under ``key`` (computed every time without a memo)."""
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def prepare(
+    name: str, ref: pd.Series, cur: pd.Series, kind_override: str | None, memo: dict[Any, Any] | None = None
+) -> Column:
     """Prepare both sides of a column (one sort per side for numbers, one hash count per side
-    for categories)."""
+    for categories).
+
+    ``memo``, a dict kept for this column and this reference across the windows of a run
+    (:class:`mlgates.Windowed`), holds the prepared reference side: it is sorted or counted
+    once, and the bins and counts computed on it later are kept on it too.
+    """
     base = str(ref.dtype)
-    vkind, ckind = value_kind(ref), value_kind(cur)
+    vkind, ckind = _memo(memo, "value_kind", lambda: value_kind(ref)), value_kind(cur)
     if vkind != ckind:
-        if not ref.notna().any():
+        if not _memo(memo, "any_value", lambda: bool(ref.notna().any())):
             vkind = ckind
         elif cur.notna().any():
             raise KindMismatch(
@@ -137,15 +157,20 @@ def prepare(name: str, ref: pd.Series, cur: pd.Series, kind_override: str | None
             raise NotApplicable(
                 f"{name}: kind {kind_override!r} needs numbers but the column holds {base} values"
             )
-        r, c = _numeric(ref, use), _numeric(cur, use)
-        n_ref_u, n_cur_u = _n_distinct_sorted(r.values), _n_distinct_sorted(c.values)
+        reused = memo is not None and ("numeric", use) in memo
+        r, c = _memo(memo, ("numeric", use), lambda: _numeric(ref, use)), _numeric(cur, use)
+        if reused:  # a reference side shared by several comparisons (windows): worth preparing more
+            r.memo["shared"] = True
+        n_ref_u = _side_memo(r, "n_distinct", lambda: _n_distinct_sorted(r.values))
+        n_cur_u = _n_distinct_sorted(c.values)
         if max(n_ref_u, n_cur_u) > DISCRETE_MAX_VALUES:
             n_unique = max(n_ref_u, n_cur_u)  # a lower bound, enough for every rule (> 20)
         else:
-            n_unique = int(np.union1d(_distinct_sorted(r.values), _distinct_sorted(c.values)).size)
+            ref_distinct = _side_memo(r, "distinct", lambda: _distinct_sorted(r.values))
+            n_unique = int(np.union1d(ref_distinct, _distinct_sorted(c.values)).size)
         col = Column(name, base, use, r, c, n_unique=n_unique, n_unique_ref=n_ref_u)
     else:
-        r, c = _categorical(ref), _categorical(cur)
+        r, c = _memo(memo, "categorical", lambda: _categorical(ref)), _categorical(cur)
         n_unique = len(r.counts.index.union(c.counts.index))
         col = Column(
             name, base, kind_override or "categorical", r, c, n_unique=n_unique, n_unique_ref=len(r.counts)
@@ -156,6 +181,10 @@ def prepare(name: str, ref: pd.Series, cur: pd.Series, kind_override: str | None
     if kind_override is None and col.kind != "text" and col.n_unique <= 2:
         col.kind = "binary"
     return col
+
+
+def _side_memo(side: Side, key: Any, compute: Callable[[], Any]) -> Any:
+    return _memo(side.memo, key, compute)
 
 
 def auto_method(col: Column) -> tuple[str, str]:
@@ -183,7 +212,7 @@ def auto_method(col: Column) -> tuple[str, str]:
 
 def _discrete_counts(col: Column) -> tuple[list[Any], np.ndarray, np.ndarray, list[Any]]:
     a, b = col.ref.values, col.cur.values
-    ua, ub = _distinct_sorted(a), _distinct_sorted(b)
+    ua, ub = _side_memo(col.ref, "distinct", lambda: _distinct_sorted(a)), _distinct_sorted(b)
     new = ub[~np.isin(ub, ua)]
     keys = np.concatenate((ua, new))
 
@@ -199,7 +228,7 @@ def counts(
     """Counts on bins frozen from the reference, with the bins described for the verdict."""
     if col.ref.counts is not None:
         rc, cc = col.ref.counts, col.cur.counts
-        ref_keys = sorted(rc.index.tolist(), key=str)
+        ref_keys = _side_memo(col.ref, "keys", lambda: sorted(rc.index.tolist(), key=str))
         known = set(ref_keys)
         new = sorted((k for k in cc.index.tolist() if k not in known), key=str)
         keys = ref_keys + new
@@ -218,11 +247,15 @@ def counts(
         return _evidently_counts(col, distinct=False)
     if not isinstance(strategy, str) or col.n_unique_ref > DISCRETE_MAX_VALUES:
         if isinstance(strategy, str):
-            edges = binning.numeric_edges(col.ref.values, strategy, n_bins)
+            key: Any = (strategy, n_bins)
+            edges = _side_memo(
+                col.ref, ("edges", key), lambda: binning.numeric_edges(col.ref.values, strategy, n_bins)
+            )
             label = strategy
         else:
+            key = tuple(strategy)
             edges, label = np.asarray(strategy, dtype=float), "fixed"
-        r = binning.counts_on_edges(col.ref.values, edges)
+        r = _side_memo(col.ref, ("counts", key), lambda: binning.counts_on_edges(col.ref.values, edges))
         c = binning.counts_on_edges(col.cur.values, edges)
         return r, c, {"bins": {"type": label, "edges": edges.tolist(), "closed": "right", "open_ends": True}}
     keys, r, c, new = _discrete_counts(col)
@@ -269,6 +302,13 @@ def evaluate(
             return kernels.empirical_mmd(a, b, random_state=random_state), {"max_samples": 1000}
         if method == "anderson" and col.n_unique < 2:
             return kernels.DriftResult(math.nan, math.nan), {}
+        if method == "wasserstein" and a.size and b.size and col.ref.memo.get("shared"):
+            # the reference prepared once (kept on its side, shared by the windows of a run):
+            # O(m log n) per comparison instead of a merge of both samples
+            from mlgates.stats import reference_cdf
+
+            prepared = _side_memo(col.ref, "wasserstein", lambda: reference_cdf.prepare(a))
+            return kernels.DriftResult(reference_cdf.wasserstein(prepared, b), None), {}
         return getattr(kernels, method)(a, b, presorted=True), {}
     if bins == "evidently" and method == "hellinger" and col.ref.values is not None:
         # Evidently's numeric Hellinger bins the pooled *distinct* values, whatever their number
@@ -309,8 +349,11 @@ def histogram(col: Column, info: dict[str, Any], n_bins: int) -> dict[str, Any] 
 
     bins = info.get("bins")
     if bins is None and col.ref.values is not None:
-        inner = binning.numeric_edges(col.ref.values, "quantile", n_bins)
-        r = binning.counts_on_edges(col.ref.values, inner)
+        key = ("quantile", n_bins)
+        inner = _side_memo(
+            col.ref, ("edges", key), lambda: binning.numeric_edges(col.ref.values, "quantile", n_bins)
+        )
+        r = _side_memo(col.ref, ("counts", key), lambda: binning.counts_on_edges(col.ref.values, inner))
         c = binning.counts_on_edges(col.cur.values, inner)
         bins = {"type": "quantile", "edges": inner.tolist()}
     elif bins is not None:

@@ -371,22 +371,31 @@ class DriftGate(Gate):
 
     # -- one column -----------------------------------------------------------------------
     def _resolve(self, ctx: CheckContext, subject: str, source: tuple[str, Any]) -> Any:
-        """Both sides' series (or the InputError); run before the thread pool so predictions
-        from ``model`` are computed once, in one thread."""
+        """Both sides' series (or the InputError), and the column's memo of reference-side work
+        (shared by every window of a run, see :meth:`CheckContext.derive`); run before the thread
+        pool so predictions from ``model`` are computed once, in one thread."""
         try:
-            return self._series(ctx, source)
+            ref, cur, extra = self._series(ctx, source)
         except InputError as exc:
             return exc
+        uses = ("reference", *(("target", "prediction", "proba", "model") if source[0] == "input" else ()))
+        memo = ctx.cached(("drift_reference_memo", subject, source), dict, depends_on=uses)
+        return ref, cur, extra, memo
 
     def _column(self, subject: str, resolved: Any) -> _Outcome:
         out = _Outcome(subject)
         if isinstance(resolved, InputError):
             out.error = (resolved.reason, str(resolved))
             return out
-        ref, cur, extra = resolved
+        ref, cur, extra, memo = resolved
         out.details.update(extra)
         for series in (ref, cur):  # lists, dicts, complex, Decimal...: said so, never hashed or cast
-            kind = column_kind(series)
+            if series is ref and "column_kind" in memo:
+                kind = memo["column_kind"]
+            else:
+                kind = column_kind(series)
+                if series is ref:
+                    memo["column_kind"] = kind
             if kind in UNSUPPORTED_KINDS:
                 screen = unsupported_dtype_finding(subject, series, kind=kind)
                 out.details.update(screen.details)
@@ -395,7 +404,7 @@ class DriftGate(Gate):
                 return out
         override = self.kinds.get(subject) if isinstance(self.kinds, Mapping) else None
         try:
-            col = prep.prepare(subject, ref, cur, override)
+            col = prep.prepare(subject, ref, cur, override, memo=memo)
         except prep.NotApplicable as exc:
             out.error = ("method_not_applicable", str(exc))
             return out

@@ -1,16 +1,13 @@
-"""Pieces shared by the fairness gates: per-group values and their replicates, judgements,
-and finding messages."""
+"""Pieces shared by the fairness gates: per-group values and their replicates, how rates are
+written, and the status of a verdict whose main question could not be answered."""
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 import numpy as np
 
-from mlgates.core._text import pluralize
 from mlgates.core.finding import Finding
-from mlgates.core.inputs import Groups
 from mlgates.core.status import Status
 from mlgates.gates._columns import share_text
 
@@ -73,134 +70,6 @@ def half_width(n: float, confidence: float) -> float:
 
     lo, hi = wilson_interval(0.5 * n, n, confidence)
     return float((hi - lo) / 2) if n > 0 else float("nan")
-
-
-def group_findings(
-    comp: Component,
-    groups: Groups,
-    min_group_size: int,
-    insufficient: Status,
-    confidence: float,
-) -> list[Finding]:
-    """One finding per group for one component: PASS (informational) when used, else the
-    insufficient status with reason ``insufficient_samples`` or ``undefined_statistic``."""
-    out = []
-    support = comp.rows if comp.support is None else comp.support
-    for g in range(groups.n_groups):
-        subject = groups.subject(g)
-        n = int(comp.rows[g])
-        value = float(comp.values[g])
-        details: dict[str, Any] = {"n": n, "metric": comp.name}
-        if comp.denominators is not None:
-            details["numerator"] = float(comp.numerators[g])  # type: ignore[index]
-            details["denominator"] = float(comp.denominators[g])
-        if n < min_group_size:
-            # judged on its size: the row reads "group_size n < min_group_size"; the metric's
-            # value is not scored (kept in details["value"] for the record)
-            details["value"] = value if comp.defined[g] else None
-            hw = half_width(n, confidence)
-            out.append(
-                Finding(
-                    subject,
-                    insufficient,
-                    statistic=n,
-                    threshold=float(min_group_size),
-                    method="group_size",
-                    reason="insufficient_samples",
-                    message=(
-                        f"{subject}: n={n:,} < min_group_size {min_group_size}; {comp.name} not "
-                        f"judged (a rate on {pluralize(n, 'row')} is only known to about ±{share_text(hw)})"
-                    ),
-                    details=details,
-                )
-            )
-            continue
-        if not comp.defined[g]:
-            why = ZERO_DENOMINATOR.get(comp.name, "no usable rows")
-            out.append(
-                Finding(
-                    subject,
-                    insufficient,
-                    statistic=None,
-                    method=comp.name,
-                    reason="undefined_statistic",
-                    message=f"{subject}: {comp.name} undefined ({why}); excluded, not counted as 0",
-                    details=details,
-                )
-            )
-            continue
-        if support[g] < min_group_size:
-            k = int(support[g])
-            details["value"] = value
-            why = ZERO_DENOMINATOR.get(comp.name, "no usable rows").replace("no ", "", 1)
-            details["support"] = k
-            out.append(
-                Finding(
-                    subject,
-                    insufficient,
-                    statistic=k,
-                    threshold=float(min_group_size),
-                    method="group_size",
-                    reason="insufficient_samples",
-                    message=(
-                        f"{subject}: n={n:,}, but {comp.name} rests on {pluralize(k, 'row')} ({why}): "
-                        f"{k:,} < min_group_size {min_group_size}; not judged "
-                        f"(about ±{share_text(half_width(k, confidence))})"
-                    ),
-                    details=details,
-                )
-            )
-            continue
-        lo, hi = float(comp.ci_low[g]), float(comp.ci_high[g])
-        details.update({"ci_low": lo, "ci_high": hi, "ci_method": comp.ci_method, "confidence": confidence})
-        ci = "" if lo != lo else f" [{fmt(comp.name, lo)}, {fmt(comp.name, hi)}]"
-        out.append(
-            Finding(
-                subject,
-                Status.PASS,
-                statistic=value,
-                method=comp.name,
-                message=f"{subject}: {comp.name} {fmt(comp.name, value)}{ci} (n={n:,})",
-                details=details,
-            )
-        )
-    return out
-
-
-def judge(
-    value: float,
-    ci: tuple[float, float],
-    max_value: float | None,
-    min_value: float | None,
-    decision: str,
-) -> tuple[Status, str | None, float | None, str]:
-    """Status, reason, the bound crossed (or the binding bound) and a comparison text."""
-    lo, hi = ci
-    if max_value is not None and value > max_value:
-        if decision == "point" or lo > max_value:
-            return Status.FAIL, "fairness_bound_exceeded", max_value, f"> {max_value:.4g} allowed"
-        return (
-            Status.WARN,
-            "fairness_bound_inconclusive",
-            max_value,
-            f"> {max_value:.4g} allowed, but its confidence interval includes the bound",
-        )
-    if min_value is not None and value < min_value:
-        if decision == "point" or hi < min_value:
-            return Status.FAIL, "fairness_bound_exceeded", min_value, f"< {min_value:.4g} required"
-        return (
-            Status.WARN,
-            "fairness_bound_inconclusive",
-            min_value,
-            f"< {min_value:.4g} required, but its confidence interval includes the bound",
-        )
-    if max_value is not None and min_value is not None:
-        return Status.PASS, None, max_value, f"within [{min_value:.4g}, {max_value:.4g}]"
-    if max_value is not None:
-        return Status.PASS, None, max_value, f"<= {max_value:.4g} allowed"
-    if min_value is not None:
-        return Status.PASS, None, min_value, f">= {min_value:.4g} required"
-    return Status.PASS, None, None, ""
 
 
 def undecided_status(findings: list[Finding]) -> Status:

@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 import numpy as np
 
 from mlgates.core import inputs
-from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
@@ -16,16 +15,22 @@ from mlgates.core.gate import Gate
 from mlgates.core.params import MAX_RESAMPLES, ON_INSUFFICIENT, Interval, Options, insufficient_status
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates._columns import share_text
 from mlgates.gates.fairness import _components as comps
 from mlgates.gates.fairness import _inputs as inp
-from mlgates.gates.fairness._common import group_findings, judge, undecided_status
+from mlgates.gates.fairness._common import undecided_status
+from mlgates.gates.fairness._decide import RatioFacts, decide_ratio
+from mlgates.gates.fairness._describe import (
+    describe_ratio,
+    impact_summary,
+    impact_undefined,
+    reference_too_small,
+    single_group_for_ratio,
+)
+from mlgates.gates.fairness._groups import group_findings
 from mlgates.stats import fairness as fk
 
 __all__ = ["DisparateImpactGate"]
 
-#: A group's ratio below ``min_ratio``: FAIL, or WARN when its interval includes the bound.
-_REASONS = {Status.FAIL: "disparate_impact", Status.WARN: "disparate_impact_inconclusive"}
 #: Keys of a group finding's details that describe the selection rate's own interval.
 _RATE_CI_KEYS = ("ci_low", "ci_high", "ci_method", "confidence")
 
@@ -225,7 +230,7 @@ class DisparateImpactGate(Gate):
                 insufficient,
                 reason="single_group",
                 method="selection_rate_ratio",
-                message=f"only one group ({groups.subject(0)}): a ratio needs two groups",
+                message=single_group_for_ratio(groups.subject(0)),
             )
             return self._verdict(
                 undecided_status([head, *rate_findings]),
@@ -240,8 +245,7 @@ class DisparateImpactGate(Gate):
                 insufficient,
                 reason="insufficient_samples",
                 method="selection_rate_ratio",
-                message=f"reference group {groups.subject(ref)}: n={int(comp.rows[ref]):,} < "
-                f"min_group_size {self.min_group_size}",
+                message=reference_too_small(groups.subject(ref), int(comp.rows[ref]), self.min_group_size),
             )
             return self._verdict(
                 undecided_status([head, *rate_findings]),
@@ -280,34 +284,40 @@ class DisparateImpactGate(Gate):
                 "ci_method": "bootstrap_percentile" if ci[0] == ci[0] else None,
                 "confidence": self.confidence,
             }
-            if value != value:
+            facts = RatioFacts(
+                subject,
+                value,
+                float(ci[0]),
+                float(ci[1]),
+                self.min_ratio,
+                self.decision,
+                float(comp.values[g]),
+                self.reference_group,
+            )
+            # FAIL below min_ratio; WARN when the interval includes it; undefined: reference rate 0
+            decision = decide_ratio(facts, insufficient=insufficient)
+            if decision.outcome == "undefined":
                 findings.append(
                     Finding(
                         subject,
-                        insufficient,
+                        decision.status,
                         method="selection_rate_ratio",
-                        reason="undefined_statistic",
+                        reason=decision.reason,
                         details=details,
-                        message=f"{subject}: ratio undefined (reference selection rate is 0)",
+                        message=describe_ratio(decision),
                     )
                 )
                 continue
-            status, _, _, text = judge(value, ci, None, self.min_ratio, self.decision)
-            reason = _REASONS.get(status)  # FAIL below min_ratio; WARN when the interval includes it
-            ci_text = "" if ci[0] != ci[0] else f" [{ci[0]:.3f}, {ci[1]:.3f}]"
             findings.append(
                 Finding(
                     subject,
-                    status,
+                    decision.status,
                     statistic=value,
                     threshold=self.min_ratio,
                     method="selection_rate_ratio",
-                    reason=reason,
+                    reason=decision.reason,
                     details=details,
-                    message=(
-                        f"{subject}: selection rate {share_text(comp.values[g])} is {value:.3f}{ci_text} "
-                        f"of the reference ({self.reference_group}) {text}"
-                    ),
+                    message=describe_ratio(decision),
                 )
             )
         finite = np.isfinite(ratios)
@@ -332,8 +342,7 @@ class DisparateImpactGate(Gate):
                 reason="insufficient_samples",
                 method="selection_rate_ratio",
                 threshold=self.min_ratio,
-                message=f"disparate impact ratio undefined: {pluralize(int(used.sum()), 'usable group')} "
-                f"with >= {self.min_group_size} rows",
+                message=impact_undefined(int(used.sum()), self.min_group_size),
             )
             return self._verdict(
                 undecided_status([head, *findings]),
@@ -348,10 +357,5 @@ class DisparateImpactGate(Gate):
             if f.status in (Status.FAIL, Status.WARN) and f.method == "selection_rate_ratio"
         ]
         worst_g = int(np.nanargmin(np.where(finite, ratios, np.nan)))
-        message = (
-            f"smallest selection-rate ratio {worst:.3f} ({groups.subject(worst_g)}) "
-            f"{'<' if worst < self.min_ratio else '>='} {self.min_ratio:g}"
-        )
-        if bad:
-            message += f"; {pluralize(len(bad), 'group')} below the four-fifths bound"
+        message = impact_summary(worst, groups.subject(worst_g), self.min_ratio, len(bad))
         return self._verdict(findings=findings, metrics=metrics, params=params, message=message)

@@ -28,17 +28,12 @@ from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates.fairness import _components as comps
 from mlgates.gates.fairness import _inputs as inp
-from mlgates.gates.fairness._common import (
-    ZERO_DENOMINATOR,
-    Component,
-    fmt,
-    group_findings,
-    judge,
-    masked,
-    undecided_status,
-)
+from mlgates.gates.fairness._aggregate import Rules, aggregate_components, aggregate_finding
+from mlgates.gates.fairness._common import Component, undecided_status
+from mlgates.gates.fairness._describe import single_group
+from mlgates.gates.fairness._groups import group_findings
+from mlgates.gates.fairness._worsening import worsening_finding
 from mlgates.stats import fairness as fk
-from mlgates.stats.power import detectable_share_difference
 
 __all__ = ["FairnessGate"]
 
@@ -63,20 +58,6 @@ class _Spec:
     aggregate: str
     kind: str  # "count" | "regression" | "callable"
     fn: Callable[..., float] | None = None
-
-
-def _detectable(components: list[Component], confidence: float) -> str:
-    """What the two largest groups could show: the resolution of a rate difference between
-    them (Wald, at rates of 0.5), for the insufficient-data message."""
-    support = components[0].rows if components[0].support is None else components[0].support
-    sizes = np.sort(np.asarray(support, dtype=float))[::-1][:2]
-    if len(sizes) < 2 or sizes[1] <= 0:
-        return ""
-    resolution = detectable_share_difference(float(sizes[0]), float(sizes[1]), 1 - confidence)
-    return (
-        f"; the two largest groups ({int(sizes[0])} and {int(sizes[1])} rows) could only resolve "
-        f"rate differences of about {resolution:.2f}"
-    )
 
 
 class FairnessGate(Gate):
@@ -363,6 +344,20 @@ class FairnessGate(Gate):
             return False
         return spec.aggregate in ("difference", "group_max")
 
+    def _rules(self, spec: _Spec) -> Rules:
+        return Rules(
+            aggregate=spec.aggregate,
+            method=self.method,
+            combine_rates=self.combine_rates,
+            min_group_size=self.min_group_size,
+            confidence=self.confidence,
+            decision=self.decision,
+            worsening_decision=self.worsening_decision,
+            max_worsening=self.max_worsening,
+            insufficient=insufficient_status(self.on_insufficient),
+            higher_is_worse=self._higher_is_worse(spec),
+        )
+
     def required_inputs(self) -> tuple[str, ...]:
         spec = self._spec()
         needs = ["target"] if spec.components != ("selection_rate",) else []
@@ -480,10 +475,7 @@ class FairnessGate(Gate):
                 insufficient,
                 method=spec.name,
                 reason="single_group",
-                message=(
-                    f"only one group ({groups.subject(0)}, {int(rows[0]):,} rows) in "
-                    f"{', '.join(groups.names)}: a disparity needs at least two groups"
-                ),
+                message=single_group(groups.subject(0), int(rows[0]), groups.names),
             )
             metrics[spec.name] = float("nan")
             return self._verdict(
@@ -593,31 +585,7 @@ class FairnessGate(Gate):
         self, spec: _Spec, components: list[Component]
     ) -> tuple[float, np.ndarray | None, np.ndarray]:
         """Aggregate (combined over components), its replicates, and the groups used."""
-        values, reps = [], []
-        used_any = np.zeros(len(components[0].rows), dtype=bool)
-        for comp in components:
-            used = comp.usable(self.min_group_size)
-            used_any |= used
-            values.append(fk.aggregate(masked(comp.values, used), spec.aggregate, self.method, comp.overall))
-            if comp.replicates is not None:
-                reps.append(
-                    fk.aggregate(
-                        masked(comp.replicates, used), spec.aggregate, self.method, comp.overall_replicates
-                    )
-                )
-        point = self._combine(spec, np.stack(values))
-        rep = self._combine(spec, np.stack(reps)) if len(reps) == len(components) else None
-        return float(point), rep, used_any
-
-    def _combine(self, spec: _Spec, stacked: np.ndarray) -> np.ndarray:
-        if stacked.shape[0] == 1:
-            return stacked[0]
-        with np.errstate(invalid="ignore"):
-            if self.combine_rates == "mean":
-                return stacked.mean(axis=0)
-            if spec.aggregate in ("difference", "group_max"):
-                return stacked.max(axis=0)
-            return stacked.min(axis=0)
+        return aggregate_components(components, self._rules(spec))
 
     def _aggregate_finding(
         self,
@@ -631,104 +599,8 @@ class FairnessGate(Gate):
         min_value: float | None,
         insufficient: Status,
     ) -> Finding:
-        details: dict[str, Any] = {
-            "ci_low": ci[0],
-            "ci_high": ci[1],
-            "confidence": self.confidence,
-            "ci_method": "bootstrap_percentile" if ci[0] == ci[0] else None,
-            "method": self.method,
-            "aggregate": spec.aggregate,
-            "groups_used": [groups.subject(int(g)) for g in np.flatnonzero(used)],
-            "groups_excluded": [groups.subject(int(g)) for g in np.flatnonzero(~used)],
-        }
-        extremes = []
-        for comp in components:
-            ok = comp.usable(self.min_group_size)
-            if ok.sum() >= 1:
-                vals = np.where(ok, comp.values, np.nan)
-                hi_g, lo_g = int(np.nanargmax(vals)), int(np.nanargmin(vals))
-                details[f"{comp.name}_max_group"] = groups.subject(hi_g)
-                details[f"{comp.name}_min_group"] = groups.subject(lo_g)
-                if ok.sum() == 1:
-                    text = f"only {groups.subject(hi_g)} {fmt(comp.name, vals[hi_g])}"
-                elif vals[hi_g] == vals[lo_g]:
-                    text = f"all {'groups' if ok.all() else 'groups used'} {fmt(comp.name, vals[hi_g])}"
-                else:
-                    text = (
-                        f"{groups.subject(hi_g)} {fmt(comp.name, vals[hi_g])} vs "
-                        f"{groups.subject(lo_g)} {fmt(comp.name, vals[lo_g])}"
-                    )
-                extremes.append(f"{comp.name}: {text}")
-        if value != value:
-            code, cause = self._undefined_cause(spec, components, groups)
-            return Finding(
-                spec.name,
-                insufficient,
-                method=spec.name,
-                reason=code,
-                threshold=max_value if max_value is not None else min_value,
-                details=details,
-                message=f"{spec.name} undefined: {cause}",
-            )
-        status, reason, bound, text = judge(value, ci, max_value, min_value, self.decision)
-        ci_text = "" if ci[0] != ci[0] else f" [{ci[0]:.4g}, {ci[1]:.4g}]"
-        extra = f" ({'; '.join(extremes)})" if extremes else ""
-        return Finding(
-            spec.name,
-            status,
-            statistic=value,
-            threshold=bound,
-            method=spec.name,
-            reason=reason,
-            message=f"{spec.name} = {value:.4g}{ci_text} {text}{extra}".replace("  ", " "),
-            details=details,
-        )
-
-    def _undefined_cause(
-        self, spec: _Spec, components: list[Component], groups: inp.Groups
-    ) -> tuple[str, str]:
-        """Why the aggregate is NaN, per component: reason code and message text.
-
-        ``undefined_statistic`` when the cause is an undefined value (a rate undefined in every
-        group, a ratio whose reference value is 0), ``insufficient_samples`` when groups were
-        left out for their size."""
-        m = self.min_group_size
-        need = 1 if spec.aggregate in ("group_min", "group_max") or self.method == "to_overall" else 2
-        causes, size_limited = [], False
-        for comp in components:
-            used = comp.usable(m)
-            value = fk.aggregate(masked(comp.values, used), spec.aggregate, self.method, comp.overall)
-            if np.isfinite(value):
-                continue
-            name = comp.name
-            why = ZERO_DENOMINATOR.get(name, "no usable rows")
-            if used.sum() >= need:  # enough groups: a ratio with a zero (or undefined) reference
-                if self.method == "to_overall":
-                    causes.append(
-                        f"the overall {name} is {fmt(name, comp.overall)}, so the ratio is undefined"
-                    )
-                else:
-                    top = float(np.max(comp.values[used]))
-                    causes.append(f"the largest {name} is {fmt(name, top)}, so the ratio is 0 / 0")
-                continue
-            if not comp.defined.any():
-                causes.append(f"{name} undefined in every group: {why}")
-                continue
-            small = comp.defined & ~used
-            size_limited |= bool(small.any())
-            names = [groups.subject(int(g)) for g in np.flatnonzero(used)]
-            head = "fewer than two groups" if need == 2 else "no group"
-            text = f"{head} with >= {m} rows and a defined {name} (used: {names or 'none'})"
-            if (~comp.defined).any():
-                undefined = [groups.subject(int(g)) for g in np.flatnonzero(~comp.defined)]
-                text += f"; undefined in {undefined} ({why})"
-            causes.append(text)
-        if not causes:  # only the combination of the components is undefined
-            return "undefined_statistic", "the components' aggregates do not combine to a value"
-        text = "; ".join(causes)
-        if size_limited:
-            return "insufficient_samples", text + _detectable(components, self.confidence)
-        return "undefined_statistic", text
+        rules = dataclasses.replace(self._rules(spec), insufficient=insufficient)
+        return aggregate_finding(spec.name, components, groups, used, value, ci, max_value, min_value, rules)
 
     def _worsening_finding(
         self,
@@ -739,78 +611,7 @@ class FairnessGate(Gate):
         metrics: dict[str, float],
         insufficient: Status,
     ) -> Finding:
-        assert base is not None
-        # the same groups for both models: those usable for the candidate and the baseline
-        both = [dataclasses.replace(b, defined=b.defined & c.defined) for c, b in zip(components, base)]
-        cand = [dataclasses.replace(c, defined=c.defined & b.defined) for c, b in zip(components, base)]
-        value_c, reps_c, _ = self._aggregate(spec, cand)
-        value_b, reps_b, _ = self._aggregate(spec, both)
-        sign = 1.0 if self._higher_is_worse(spec) else -1.0
-        worsening = sign * (value_c - value_b)
-        ci = (np.nan, np.nan)
-        if reps_c is not None and reps_b is not None:
-            ci = fk.percentile_interval(sign * (reps_c - reps_b), self.confidence)
-        metrics.update(
-            {
-                f"baseline_{spec.name}": value_b,
-                f"{spec.name}_worsening": worsening,
-                f"{spec.name}_worsening_ci_low": ci[0],
-                f"{spec.name}_worsening_ci_high": ci[1],
-            }
-        )
-        subject = f"{spec.name} vs baseline"
-        details = {
-            "candidate": value_c,
-            "baseline": value_b,
-            "ci_low": ci[0],
-            "ci_high": ci[1],
-            "confidence": self.confidence,
-            "ci_method": "paired_bootstrap_percentile",
-            "direction": "higher is worse" if sign > 0 else "lower is worse",
-        }
-        if worsening != worsening:
-            which, undefined = ("candidate", cand) if value_c != value_c else ("baseline", both)
-            code, cause = self._undefined_cause(spec, undefined, groups)
-            return Finding(
-                subject,
-                insufficient,
-                method="fairness_non_regression",
-                reason=code,
-                threshold=self.max_worsening,
-                details=details,
-                message=f"{subject}: undefined for the {which} ({cause})",
-            )
-        margin = float(self.max_worsening or 0.0)
-        status, _, _, _ = judge(worsening, ci, margin, None, self.worsening_decision)
-        # the interval is shown in the same orientation as the number beside it: of the
-        # worsening when worse, of the improvement (-worsening) when better
-        verb = "worse" if worsening > 0 else "better"
-        shown = ci if worsening > 0 else (-ci[1], -ci[0])
-        ci_text = "" if ci[0] != ci[0] else f" [{shown[0]:.4g}, {shown[1]:.4g}]"
-        reason: str | None = None
-        if status is Status.FAIL:
-            reason = "fairness_regression"
-            verdict_text = f"worsening > {margin:.4g} allowed"
-            if self.worsening_decision == "ci":
-                verdict_text += f" (the whole {self.confidence:.0%} interval)"
-        elif status is Status.WARN:  # beyond the margin, but the interval includes it
-            reason = "fairness_regression_inconclusive"
-            verdict_text = (
-                f"worsening > {margin:.4g} allowed on the point estimate, but its {self.confidence:.0%} "
-                "interval includes the margin: not judged a regression"
-            )
-        else:
-            verdict_text = f"worsening <= {margin:.4g} allowed"
-        return Finding(
-            subject,
-            status,
-            statistic=worsening,
-            threshold=self.max_worsening,
-            method="fairness_non_regression",
-            reason=reason,
-            details=details,
-            message=(
-                f"{spec.name}: candidate {value_c:.4g} vs baseline {value_b:.4g}, "
-                f"{abs(worsening):.4g} {verb}{ci_text}; {verdict_text}"
-            ),
-        )
+        rules = dataclasses.replace(self._rules(spec), insufficient=insufficient)
+        finding, worsening_metrics = worsening_finding(spec.name, components, base, groups, rules)
+        metrics.update(worsening_metrics)
+        return finding

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from typing import Any, ClassVar
 
@@ -13,11 +12,12 @@ from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
 from mlgates.core.params import MAX_RESAMPLES, ON_INSUFFICIENT, Interval, Options, parameter_error
-from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates.performance._common import INSUFFICIENT, fmt, headline, metric_spec, sample_shortfall
+from mlgates.gates.performance._common import INSUFFICIENT, headline, metric_spec, sample_shortfall
 from mlgates.gates.performance._compare import compare, weights_note
 from mlgates.gates.performance._data import Pair, Sample, resolve_pair
+from mlgates.gates.performance._decide import ImprovementFacts, decide_improvement
+from mlgates.gates.performance._describe import describe
 from mlgates.stats.performance import MetricSpec
 
 __all__ = ["BeatsBaselineGate"]
@@ -215,12 +215,6 @@ class BeatsBaselineGate(Gate):
         dummy = full[:, pair.pos] if pair.k == 2 else full
         return replace(pair, baseline=Sample(pair.candidate.y, dummy, pair.candidate.w))
 
-    @staticmethod
-    def _would_pass(improvement: float, need: float, comp: Any, sign: float) -> bool:
-        if comp.ci_low is None or comp.ci_high is None:
-            return improvement > need
-        return min(sign * comp.ci_low, sign * comp.ci_high) > need
-
     def _check(self, ctx: CheckContext) -> Verdict:
         spec = metric_spec(type(self).__name__, self.metric)
         sign = 1.0 if spec.greater_is_better else -1.0
@@ -259,69 +253,41 @@ class BeatsBaselineGate(Gate):
         short = sample_shortfall(pair, self.min_samples)
         if short is not None:
             params["sample_shortfall"] = short
-        head = (
-            f"{spec.name}: model {fmt(comp.candidate)} vs dummy ({strategy}) {fmt(comp.baseline)}, "
-            f"improvement {fmt(improvement)}"
-        )
-        common: dict[str, Any] = {
-            "statistic": improvement,
-            "threshold": need,
-            "method": comp.method,
-            "details": {**comp.details, "strategy": strategy, "fitted_on": fitted_on},
-        }
-        if not (math.isfinite(comp.candidate) and math.isfinite(comp.baseline)):
-            finding = Finding(
-                spec.name,
-                Status.ERROR,
-                reason="undefined_statistic",
-                message=f"{head}: undefined on this sample",
-                **common,
-            )
-        elif short is not None and self._would_pass(improvement, need, comp, sign):
-            finding = Finding(
-                spec.name,
-                INSUFFICIENT[self.on_insufficient],
-                reason="insufficient_samples",
-                message=f"{head}, but {short}: too few to tell a model from the dummy",
-                **{**common, "details": {**common["details"], "shortfall": short}},
-            )
-        elif self.test is None:
-            ok = improvement > need
-            finding = Finding(
-                spec.name,
-                Status.PASS if ok else Status.FAIL,
-                reason=None if ok else "not_better_than_dummy",
-                message=f"{head} {'>' if ok else '<='} required {fmt(need)}",
-                **common,
-            )
-        else:
+        lo = hi = None
+        if self.test is not None:  # the interval of the improvement (of the difference, oriented)
             lo, hi = sorted(sign * b for b in (comp.ci_low, comp.ci_high))  # type: ignore[operator]
+        facts = ImprovementFacts(
+            spec.name,
+            model=comp.candidate,
+            dummy=comp.baseline,
+            strategy=strategy,
+            sign=sign,
+            required=need,
+            n=len(pair.candidate),
+            alpha=self.alpha,
+            ci_low=lo,
+            ci_high=hi,
+            shortfall=short,
+        )
+        decision = decide_improvement(facts, insufficient=INSUFFICIENT[self.on_insufficient])
+        details: dict[str, Any] = {**comp.details, "strategy": strategy, "fitted_on": fitted_on}
+        if decision.outcome == "small_sample":
+            details["shortfall"] = short
+        elif decision.outcome.startswith("interval_"):  # decided on the interval
             metrics.update({"ci_low": comp.ci_low, "ci_high": comp.ci_high})  # type: ignore[dict-item]
             # the finding's interval is that of its statistic, the improvement (metrics keep
             # the interval of the difference, as PerformanceGate's do)
-            common["details"] = {**common["details"], "ci_low": lo, "ci_high": hi}
-            ci = f"{(1 - self.alpha) * 100:g}% CI of the improvement [{fmt(lo)}, {fmt(hi)}]"
-            if lo > need:
-                finding = Finding(
-                    spec.name, Status.PASS, message=f"{head} ({ci}) > required {fmt(need)}", **common
-                )
-            elif hi <= need:
-                finding = Finding(
-                    spec.name,
-                    Status.FAIL,
-                    reason="not_better_than_dummy",
-                    message=f"{head} ({ci}): not better than the dummy by {fmt(need)}",
-                    **common,
-                )
-            else:
-                finding = Finding(
-                    spec.name,
-                    INSUFFICIENT[self.on_insufficient],
-                    reason="insufficient_samples",
-                    message=f"{head} ({ci}): {len(pair.candidate)} rows cannot tell whether the "
-                    f"improvement exceeds {fmt(need)}",
-                    **common,
-                )
+            details.update({"ci_low": lo, "ci_high": hi})
+        finding = Finding(
+            spec.name,
+            decision.status,
+            statistic=improvement,
+            threshold=need,
+            method=comp.method,
+            reason=decision.reason,
+            message=describe(decision),
+            details=details,
+        )
         if len(pair.candidate) == 0:
             raise InputError("current has no rows", reason="empty_input")
         return self._verdict(findings=[finding], metrics=metrics, params=params, message=headline([finding]))

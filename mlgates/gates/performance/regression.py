@@ -7,40 +7,29 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import numpy as np
-
-from mlgates.core import inputs
 from mlgates.core.context import CheckContext
-from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
 from mlgates.core.params import MAX_RESAMPLES, ON_INSUFFICIENT, Interval, Options, parameter_error
-from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates.performance._common import INSUFFICIENT, fmt, headline, metric_spec, sample_shortfall
-from mlgates.gates.performance._compare import Comparison, compare, metric_value, weights_note
+from mlgates.gates.performance._baseline import (
+    Evaluation,
+    Rules,
+    allowed_margin,
+    comparison_metrics,
+    evaluate,
+)
+from mlgates.gates.performance._common import INSUFFICIENT, headline, metric_spec, sample_shortfall
+from mlgates.gates.performance._compare import metric_value, weights_note
 from mlgates.gates.performance._data import Pair, resolve_pair
-from mlgates.stats.performance import MetricSpec, adjust_pvalues
-from mlgates.stats.power import minimum_detectable_effect
+from mlgates.gates.performance._findings import bound_findings, comparison_finding
+from mlgates.gates.performance._segments import segment_findings
+from mlgates.stats.performance import MetricSpec
 
 __all__ = ["PerformanceGate"]
 
-
-def _worst_first(statistic: float | None, sign: float) -> float:
-    if statistic is None or not math.isfinite(statistic):
-        return math.inf
-    return sign * statistic
-
-
-def _signed(x: float) -> str:
-    return ("+" if x >= 0 else "") + fmt(x)
-
-
-@dataclass(frozen=True)
-class _Eval:
-    comparison: Comparison
-    margin: float
-    n: int
+#: The comparison of one set of rows (the profiled path builds it from counts).
+_Eval = Evaluation
 
 
 @dataclass(frozen=True)
@@ -338,33 +327,32 @@ class PerformanceGate(Gate):
             or all(v is None for v in floors)
         )
 
-    def _margin(self, baseline: float) -> float:
-        margins = []
-        if self.max_drop is not None:
-            margins.append(float(self.max_drop))
-        if self.max_relative_drop is not None:
-            margins.append(float(self.max_relative_drop) * abs(baseline) if math.isfinite(baseline) else 0.0)
-        return min(margins) if margins else 0.0
+    def _rules(self) -> Rules:
+        """This gate's parameters for the rules of ``_baseline``, ``_findings`` and ``_segments``
+        (the methods below bind them)."""
+        return Rules(
+            test=self.test,
+            alpha=self.alpha,
+            power=self.power,
+            min_samples=self.min_samples,
+            min_effect=self.min_effect,
+            insufficient=INSUFFICIENT[self.on_insufficient],
+            min_value=self.min_value,
+            max_value=self.max_value,
+            max_drop=self.max_drop,
+            max_relative_drop=self.max_relative_drop,
+            n_resamples=self.n_resamples,
+            random_state=self.random_state,
+            segments=self.segments,
+            min_segment_size=self.min_segment_size,
+            segment_correction=self.segment_correction,
+        )
 
-    def _evaluate(self, pair: Pair, spec: MetricSpec | None, fn: Any, sign: float) -> _Eval:
-        assert pair.baseline is not None
-        base_value = metric_value(pair, spec, fn, pair.baseline)
-        margin = self._margin(base_value)
-        try:
-            comp = compare(
-                pair,
-                spec,
-                fn,
-                test=self.test,
-                margin=margin,
-                sign=sign,
-                alpha=self.alpha,
-                n_resamples=self.n_resamples,
-                random_state=self.random_state,
-            )
-        except ValueError as exc:  # e.g. DeLong on a segment with one class
-            comp = Comparison(math.nan, base_value, self.test or "difference", details={"error": str(exc)})
-        return _Eval(comp, margin, len(pair.candidate))
+    def _evaluate(self, pair: Pair, spec: MetricSpec | None, fn: Any, sign: float) -> Evaluation:
+        return evaluate(pair, spec, fn, sign, self._rules())
+
+    def _margin(self, baseline: float) -> float:
+        return allowed_margin(baseline, self.max_drop, self.max_relative_drop)
 
     # -- tables read in chunks: the same decision from merged counts (see _profiled) ----------
     def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
@@ -427,7 +415,7 @@ class PerformanceGate(Gate):
         mname: str,
         sign: float,
         facts: _Facts,
-        ev: _Eval | None,
+        ev: Evaluation | None,
         value: float,
     ) -> tuple[list[Finding], dict[str, float], dict[str, Any]]:
         """Findings, metrics and params of the overall result (in memory and on profiles)."""
@@ -460,92 +448,16 @@ class PerformanceGate(Gate):
         findings[:0] = self._floors(mname, value, short)
         return findings, metrics, params
 
-    def _comparison_metrics(self, mname: str, ev: _Eval, sign: float) -> dict[str, float]:
-        c = ev.comparison
-        out = {
-            mname: c.candidate,
-            f"baseline_{mname}": c.baseline,
-            "difference": c.difference,
-            "margin": ev.margin,
-        }
-        if c.baseline != 0 and math.isfinite(c.baseline):
-            out["relative_difference"] = c.difference / abs(c.baseline)
-        for key in ("ci_low", "ci_high", "pvalue", "regression_pvalue"):
-            val = getattr(c, key)
-            if val is not None:
-                out[key] = val
-        if c.se is not None:
-            out["mde"] = minimum_detectable_effect(c.se, alpha=self.alpha, power=self.power)
-        if "candidate_ci" in c.details:
-            out[f"{mname}_ci_low"], out[f"{mname}_ci_high"] = c.details["candidate_ci"]
-            out[f"baseline_{mname}_ci_low"], out[f"baseline_{mname}_ci_high"] = c.details["baseline_ci"]
-        return out
+    def _comparison_metrics(self, mname: str, ev: Evaluation, sign: float) -> dict[str, float]:
+        return comparison_metrics(mname, ev, self._rules())
 
     def _floors(self, mname: str, value: float, short: str | None = None) -> list[Finding]:
-        out = []
-        for bound, kind in ((self.min_value, "min_value"), (self.max_value, "max_value")):
-            if bound is None:
-                continue
-            if not math.isfinite(value):
-                out.append(
-                    Finding(
-                        mname,
-                        Status.ERROR,
-                        statistic=value,
-                        threshold=bound,
-                        method=kind,
-                        reason="undefined_statistic",
-                        message=f"{mname}: undefined on this sample ({value}); cannot check {kind}",
-                    )
-                )
-                continue
-            below = kind == "min_value" and value < bound
-            above = kind == "max_value" and value > bound
-            if below or above:
-                rel = "<" if below else ">"
-                out.append(
-                    Finding(
-                        mname,
-                        Status.FAIL,
-                        statistic=value,
-                        threshold=bound,
-                        method=kind,
-                        reason="metric_bound_exceeded",
-                        message=f"{mname}: {fmt(value)} {rel} {kind} {fmt(bound)}",
-                    )
-                )
-            elif short is not None:
-                out.append(
-                    Finding(
-                        mname,
-                        INSUFFICIENT[self.on_insufficient],
-                        statistic=value,
-                        threshold=bound,
-                        method=kind,
-                        reason="insufficient_samples",
-                        details={"shortfall": short, "min_samples": self.min_samples},
-                        message=f"{mname}: {fmt(value)} within {kind} {fmt(bound)}, but {short}: "
-                        "too few to judge",
-                    )
-                )
-            else:
-                rel = ">=" if kind == "min_value" else "<="
-                out.append(
-                    Finding(
-                        mname,
-                        Status.PASS,
-                        statistic=value,
-                        threshold=bound,
-                        method=kind,
-                        message=f"{mname}: {fmt(value)} {rel} {kind} {fmt(bound)}",
-                    )
-                )
-        return out
+        return bound_findings(mname, value, self._rules(), short)
 
     def _judge(
         self,
         subject: str,
-        ev: _Eval,
+        ev: Evaluation,
         sign: float,
         p_reg: float | None,
         spec: MetricSpec | None,
@@ -553,133 +465,7 @@ class PerformanceGate(Gate):
         overall: bool,
         short: str | None = None,
     ) -> Finding:
-        c = ev.comparison
-        margin = ev.margin
-        diff = c.difference
-        oriented = sign * diff
-        who = subject
-        head = f"{who}: candidate {fmt(c.candidate)} vs baseline {fmt(c.baseline)}"
-        mde = (
-            minimum_detectable_effect(c.se, alpha=self.alpha, power=self.power) if c.se is not None else None
-        )
-        details: dict[str, Any] = {
-            **c.details,
-            "candidate": c.candidate,
-            "baseline": c.baseline,
-            "difference": diff,
-            "margin": margin,
-            "n": ev.n,
-        }
-        for key in ("ci_low", "ci_high", "regression_pvalue"):
-            if getattr(c, key) is not None:
-                details[key] = getattr(c, key)
-        if p_reg is not None and p_reg != c.regression_pvalue:
-            details["regression_pvalue_adjusted"] = p_reg
-        if mde is not None:
-            details["mde"] = mde
-        if spec is not None and spec.best is not None and c.baseline == spec.best:
-            details["baseline_is_perfect"] = True
-        if self.max_relative_drop is not None and c.baseline == 0:
-            details["relative_margin_note"] = "the baseline is 0: a relative margin of 0 was used"
-        common: dict[str, Any] = {
-            "statistic": diff,
-            "pvalue": c.pvalue,
-            "threshold": -sign * margin,
-            "method": c.method,
-            "details": details,
-        }
-        if not (math.isfinite(c.candidate) and math.isfinite(c.baseline)):
-            status = Status.ERROR if overall else INSUFFICIENT[self.on_insufficient]
-            reason = "undefined_statistic" if overall else "insufficient_samples"
-            return Finding(
-                subject,
-                status,
-                reason=reason,
-                message=f"{head}: the comparison is undefined "
-                f"on {ev.n} rows ({c.details.get('error', 'NaN metric')})",
-                **common,
-            )
-        worse_word = "drop" if sign > 0 else "increase"
-        article = "a drop" if sign > 0 else "an increase"
-        if self.test in ("mcnemar", "delong") and c.details.get("weighted"):
-            head += f" (weighted; the {self.test} test counts rows)"
-        if self.test is None:
-            if oriented < -margin - 1e-12:
-                return Finding(
-                    subject,
-                    Status.FAIL,
-                    reason="performance_regression",
-                    message=f"{head}: {worse_word} of {fmt(abs(diff))} > allowed {fmt(margin)}",
-                    **common,
-                )
-            if overall and short is not None:
-                details.update({"shortfall": short, "min_samples": self.min_samples})
-                return Finding(
-                    subject,
-                    INSUFFICIENT[self.on_insufficient],
-                    reason="insufficient_samples",
-                    message=f"{head}: difference {_signed(diff)}, but {short}: a point comparison "
-                    f"on so few rows cannot tell {article} of {fmt(margin)} from noise",
-                    **common,
-                )
-            return Finding(
-                subject,
-                Status.PASS,
-                message=f"{head}: difference {_signed(diff)}, within the "
-                f"allowed {worse_word} of {fmt(margin)}",
-                **common,
-            )
-        ci = f"{(1 - self.alpha) * 100:g}% CI [{fmt(c.ci_low)}, {fmt(c.ci_high)}]"
-        p_text = f"regression p = {p_reg:.3g}" if p_reg is not None else "regression p = n/a"
-        if p_reg is not None and p_reg < self.alpha:
-            return Finding(
-                subject,
-                Status.FAIL,
-                reason="performance_regression",
-                message=f"{head}: difference {_signed(diff)} ({ci}) is worse than the allowed "
-                f"{worse_word} of {fmt(margin)} ({p_text}, {c.method})",
-                **common,
-            )
-        detect = self.min_effect if self.min_effect is not None else margin
-        if overall and short is not None:  # before the ruled_out shortcut: tiny intervals lie
-            details.update({"shortfall": short, "min_samples": self.min_samples})
-            if mde is not None and math.isfinite(mde) and mde > 0:
-                could = f"the test detects {worse_word}s of {fmt(mde)} or more"
-            else:  # e.g. DeLong with perfect separation on a few rows: a standard error of 0
-                could = f"the test's standard error ({fmt(c.se)}) is degenerate on so few rows"
-            return Finding(
-                subject,
-                INSUFFICIENT[self.on_insufficient],
-                reason="insufficient_samples",
-                message=f"{head}: {short}; {could} ({int(self.power * 100)}% power, alpha "
-                f"{self.alpha}), against an allowed {worse_word} of {fmt(margin)}; difference "
-                f"{_signed(diff)} ({ci})",
-                **common,
-            )
-        se_ok = c.se is not None and math.isfinite(c.se)
-        bounds = [sign * b for b in (c.ci_low, c.ci_high) if b is not None and math.isfinite(b)]
-        ruled_out = len(bounds) == 2 and min(bounds) >= -margin
-        underpowered = not se_ok or (detect > 0 and mde is not None and mde > detect)
-        if overall and underpowered and not ruled_out:
-            status = INSUFFICIENT[self.on_insufficient]
-            could = f"detects {worse_word}s of {fmt(mde)} or more" if mde is not None else "has no estimate"
-            return Finding(
-                subject,
-                status,
-                reason="insufficient_samples",
-                message=f"{head}: {ev.n} rows cannot detect {article} of {fmt(detect)}: the test "
-                f"{could} ({int(self.power * 100)}% power, alpha {self.alpha}); difference "
-                f"{_signed(diff)} ({ci})",
-                **common,
-            )
-        outcome = "ruled out" if ruled_out else "not significant"
-        return Finding(
-            subject,
-            Status.PASS,
-            message=f"{head}: difference {_signed(diff)} ({ci}); a {worse_word} beyond "
-            f"{fmt(margin)} is {outcome} ({p_text})",
-            **common,
-        )
+        return comparison_finding(subject, ev, sign, p_reg, spec, self._rules(), overall=overall, short=short)
 
     def _segments(
         self,
@@ -691,65 +477,4 @@ class PerformanceGate(Gate):
         sign: float,
         comparing: bool,
     ) -> tuple[list[Finding], dict[str, float]]:
-        names, ids = inputs.segments(ctx, self.segments, "current")
-        if ids.shape[0] != len(pair.candidate):
-            raise InputError(
-                f"segments: current has {ids.shape[0]} rows but the predictions have {len(pair.candidate)}.",
-                reason="length_mismatch",
-                subject="segments",
-            )
-        base_index: dict[str, np.ndarray] = {}
-        if comparing and not pair.paired:
-            ref_names, ref_ids = inputs.segments(ctx, self.segments, "reference")
-            base_index = {n: np.flatnonzero(ref_ids == i) for i, n in enumerate(ref_names)}
-        small: list[Finding] = []
-        judged: list[tuple[str, _Eval | float]] = []
-        for i, seg in enumerate(names):
-            rows = np.flatnonzero(ids == i)
-            brows = base_index.get(seg, np.array([], dtype=np.int64)) if base_index else None
-            size = len(rows) if brows is None else min(len(rows), len(brows))
-            if size < self.min_segment_size:
-                small.append(
-                    Finding(
-                        seg,
-                        INSUFFICIENT[self.on_insufficient],
-                        statistic=float(size),
-                        threshold=float(self.min_segment_size),
-                        method="min_segment_size",
-                        reason="insufficient_samples",
-                        message=f"{seg}: {size} rows < min_segment_size {self.min_segment_size}; not judged",
-                    )
-                )
-                continue
-            sub = pair.restrict(rows, brows)
-            if comparing:
-                judged.append((seg, self._evaluate(sub, spec, fn, sign)))
-            else:
-                judged.append((seg, metric_value(sub, spec, fn, sub.candidate)))
-        out: list[Finding] = []
-        seg_metrics: dict[str, float] = {
-            "segments_judged": len(judged),
-            "segments_too_small": len(small),
-        }
-        if comparing:
-            evs = [(s, e) for s, e in judged if isinstance(e, _Eval)]
-            pvals = [e.comparison.regression_pvalue for _, e in evs]
-            usable = [k for k, p in enumerate(pvals) if p is not None and math.isfinite(p)]
-            adjusted: dict[int, float] = {}
-            if usable and self.segment_correction is not None:
-                adj = adjust_pvalues(np.array([pvals[k] for k in usable]), self.segment_correction)
-                adjusted = dict(zip(usable, adj.tolist()))
-            for k, (seg, ev) in enumerate(evs):
-                p = adjusted.get(k, pvals[k])
-                out.append(self._judge(seg, ev, sign, p, spec, overall=False))
-            diffs = [sign * e.comparison.difference for _, e in evs if math.isfinite(e.comparison.difference)]
-            if diffs:
-                seg_metrics["worst_segment_difference"] = sign * min(diffs)
-            out.sort(key=lambda f: (-(f.status.rank or 0), _worst_first(f.statistic, sign)))
-        else:
-            for seg, val in judged:
-                assert isinstance(val, float)
-                out.extend(self._floors(seg, val))
-            out.sort(key=lambda f: (-(f.status.rank or 0), _worst_first(f.statistic, sign)))
-        seg_metrics["segments_failed"] = float(sum(f.status is Status.FAIL for f in out))
-        return out + small, seg_metrics
+        return segment_findings(ctx, pair, spec, fn, sign, comparing, self._rules())

@@ -200,7 +200,7 @@ class Allowlist:
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the list as reviewable JSON (one entry per line), atomically; returns the path."""
-        import tempfile
+        from mlgates.core._io import atomic_write
 
         data = {
             "schema": SCHEMA,
@@ -208,16 +208,7 @@ class Allowlist:
             "baseline": self.baseline,
             "globals": self.to_config(),
         }
-        out = Path(path)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(json.dumps(data, indent=1) + "\n")
-            os.replace(tmp, out)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return out
+        return atomic_write(path, json.dumps(data, indent=1) + "\n")
 
 
 class _Everything(Allowlist):
