@@ -238,6 +238,44 @@ def test_gates_that_need_every_row_skip_with_needs_in_memory():
     assert {f.reason for f in v.findings} == {"needs_in_memory"}
 
 
+def test_label_free_and_monitoring_gates_skip_on_chunks_and_run_on_dataframes():
+    """The gates that landed with monitoring and the label-free work have no profiles: on a
+    table read in chunks they SKIP (needs_in_memory), never pass, never raise."""
+    from sklearn.linear_model import LogisticRegression
+
+    from mlgates import (
+        AnytimeDriftGate,
+        ConceptDriftGate,
+        DriftImpactGate,
+        FeatureRelevanceGate,
+        SequentialGate,
+        Windowed,
+    )
+
+    def hourly(frame: pd.DataFrame, start: str) -> pd.DataFrame:
+        out = frame[["x", "d", "flag"]].fillna(0.0)
+        return out.assign(t=pd.date_range(start, periods=len(frame), freq="h"))
+
+    ref, cur = hourly(REF, "2024-03-01"), hourly(CUR, "2024-05-01")
+    model = LogisticRegression().fit(ref[["x", "d"]], ref["flag"])
+    gates = [
+        Windowed(DriftGate(columns="x"), on="t", window="7D"),
+        SequentialGate(column="x"),
+        AnytimeDriftGate(column="x"),
+        ConceptDriftGate(),
+        FeatureRelevanceGate(),
+        DriftImpactGate(),
+    ]
+    for gate in gates:
+        inputs = {"target": "flag", "model": model}
+        if not isinstance(gate, (ConceptDriftGate, FeatureRelevanceGate, DriftImpactGate)):
+            inputs = {}
+        v = gate.check(reference=ref, current=scan(cur), **inputs)
+        assert (v.status.value, v.reason) == ("skip", "needs_in_memory"), (type(gate).__name__, v.to_text())
+        in_memory = gate.check(reference=ref, current=cur, **inputs)
+        assert in_memory.reason != "needs_in_memory", (type(gate).__name__, in_memory.to_text())
+
+
 def test_a_column_whose_values_defeat_a_summary_errors_alone():
     cur = CUR.assign(city=CUR["city"].astype(object))
     cur.loc[5, "city"] = 3.5  # a number among strings: fine for counts
