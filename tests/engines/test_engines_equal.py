@@ -284,3 +284,52 @@ def test_dask_reference_and_current(in_memory):
     prov = v.children[0].provenance["profile"]
     assert prov["reference"]["engine"] == prov["current"]["engine"] == "dask"
     assert_same(in_memory, v, exact_numbers=False)
+
+
+def _order_statistics_on(table, monkeypatch) -> None:
+    """Exact order statistics by radix selection (several passes: a small COLLECT_LIMIT) on an
+    engine's table equal numpy's sorted values, to the last bit."""
+    from mlgates.core.context import CheckContext
+    from mlgates.profiles import select
+
+    monkeypatch.setattr(select, "COLLECT_LIMIT", 40)
+    x = REFERENCE["income"].to_numpy(dtype=float)
+    x = np.sort(x[np.isfinite(x)])
+    ranks = np.array([0, 1, len(x) // 3, len(x) // 2, len(x) - 1])
+    ctx = CheckContext({"reference": table}, profiled=True)
+    got = select.order_statistics(ctx, "reference", "income", ranks)
+    assert got.tolist() == x[ranks].tolist()
+    assert ctx.profile_provenance()["reference"]["passes"] > 2
+
+
+@pytest.mark.dask
+def test_dask_reference_too_large_to_hold_gives_the_in_memory_bins_and_fences(monkeypatch):
+    """A reference column with more values than it holds sorted: the bins and fences found by
+    more passes on Dask are the in-memory ones."""
+    import dask
+    import dask.dataframe as dd
+
+    from mlgates.gates.drift import _profiled
+    from mlgates.profiles import select, summaries
+
+    monkeypatch.setattr(summaries, "MAX_REFERENCE_VALUES", 100)
+    monkeypatch.setattr(select, "COLLECT_LIMIT", 40)
+    monkeypatch.setattr(_profiled, "EXPAND_LIMIT", 10)
+    for gate in (
+        DriftGate(columns=["age", "income"], method="psi"),
+        OutlierGate(fences_from="reference", columns=["age", "income"]),
+    ):
+        memory = gate.check(reference=REFERENCE, current=CURRENT)
+        with dask.config.set(scheduler="threads"):
+            got = gate.check(reference=dd.from_pandas(REFERENCE, npartitions=4), current=CURRENT)
+        assert [(f.subject, f.status, f.statistic) for f in got.findings] == [
+            (f.subject, f.status, pytest.approx(f.statistic, rel=1e-12)) for f in memory.findings
+        ], (memory.to_text(), got.to_text())
+        assert got.provenance["profile"]["reference"]["passes"] > 1
+    with dask.config.set(scheduler="threads"):
+        _order_statistics_on(dd.from_pandas(REFERENCE, npartitions=4), monkeypatch)
+
+
+@pytest.mark.spark
+def test_spark_order_statistics_by_more_passes_are_exact(spark, monkeypatch):
+    _order_statistics_on(spark.createDataFrame(REFERENCE).repartition(3), monkeypatch)
