@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -63,7 +64,8 @@ def test_a_schema_mismatched_file_fails_every_gate_naming_the_file(tmp_path):
     assert verdict.status.value == "error"
     for child in verdict.children:  # nothing half-decided
         assert child.status.value == "error" and child.reason == "schema_mismatch", child.to_text()
-        assert "part-9.parquet" in child.message and "x: double -> large_string" in child.message
+        assert "part-9.parquet" in child.message
+        assert re.search(r"x: double -> (large_)?string", child.message)  # pandas 3 writes large_string
 
 
 def test_an_unreadable_file_is_named(tmp_path):
