@@ -287,8 +287,9 @@ class Reason(StrEnum):
     NEW_CATEGORIES = (
         "new_categories",
         "warn",
-        "quality",
-        "Categories absent from the allowed set appear, within max_unknown_share (status from on_new).",
+        "quality drift",
+        "Categories absent from the allowed set (drift: from the reference) appear, within the share "
+        "allowed (quality: status from on_new).",
     )
     REFERENCE_REQUIRED = (
         "reference_required",
@@ -315,6 +316,12 @@ class Reason(StrEnum):
         "fail",
         "quality",
         "A single feature predicts the target almost perfectly.",
+    )
+    STRONG_PREDICTOR = (
+        "strong_predictor",
+        "warn",
+        "quality",
+        "A single feature predicts the target strongly (above warn_score) without evidence of leakage.",
     )
     CONSTANT_COLUMN = ("constant_column", "fail", "quality", "A column has a single distinct value.")
     NEAR_CONSTANT = (
@@ -406,6 +413,25 @@ class Reason(StrEnum):
         "fail",
         "drift monitoring",
         "A distribution changed beyond the threshold (WARN beyond warn_threshold only).",
+    )
+    NEW_CATEGORY_SHARE_EXCEEDED = (
+        "new_category_share_exceeded",
+        "fail",
+        "drift",
+        "The share of current rows in categories unseen in the reference is beyond what sampling "
+        "allows and above max_new_category_share.",
+    )
+    COLUMN_ONLY_IN_CURRENT = (
+        "column_only_in_current",
+        "skip",
+        "drift",
+        "A column only current has (default column selection): not compared; SchemaGate judges columns.",
+    )
+    COLUMN_ONLY_IN_REFERENCE = (
+        "column_only_in_reference",
+        "skip",
+        "drift",
+        "A column only reference has (default column selection): not compared.",
     )
     MISSING_SHARE_DRIFT = (
         "missing_share_drift",

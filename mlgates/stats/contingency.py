@@ -22,6 +22,7 @@ __all__ = [
     "jensenshannon",
     "kl_div",
     "psi",
+    "sparse",
     "tvd",
     "z",
 ]
@@ -37,7 +38,12 @@ def _table(reference_counts: np.ndarray, current_counts: np.ndarray) -> np.ndarr
 
 
 def chisquare(
-    reference_counts: np.ndarray, current_counts: np.ndarray, *, correction: bool = True
+    reference_counts: np.ndarray,
+    current_counts: np.ndarray,
+    *,
+    correction: bool = True,
+    permutation: bool | None = None,
+    random_state: int = 0,
 ) -> DriftResult:
     """Pearson's chi-square test of homogeneity on the 2 x k table (reference, current).
 
@@ -46,17 +52,40 @@ def chisquare(
     ``scipy.stats.chi2_contingency``). This is a genuine two-sample test: both samples'
     sampling error enters the expected counts.
 
+    The p-value is the chi-square distribution's unless the table is sparse (Cochran's rule:
+    an expected count below 1, or more than 20% of them below 5), where that approximation
+    fails; then it is a seeded permutation p-value of the same statistic
+    (:func:`mlgates.stats.permutation.count_permutation_pvalue`). ``permutation=True`` or
+    ``False`` forces either.
+
     Examples
     --------
     >>> r = chisquare(np.array([50, 30, 20]), np.array([20, 30, 50]))
     >>> round(r.statistic, 4), r.pvalue < 0.001
     (25.7143, True)
     """
-    return _contingency(reference_counts, current_counts, correction=correction, log_likelihood=False)
+    return _contingency(
+        reference_counts,
+        current_counts,
+        correction=correction,
+        log_likelihood=False,
+        permutation=permutation,
+        random_state=random_state,
+    )
 
 
-def g_test(reference_counts: np.ndarray, current_counts: np.ndarray) -> DriftResult:
+def g_test(
+    reference_counts: np.ndarray,
+    current_counts: np.ndarray,
+    *,
+    permutation: bool | None = None,
+    random_state: int = 0,
+) -> DriftResult:
     """G-test (log-likelihood ratio) of homogeneity on the 2 x k table; no continuity correction.
+
+    As for :func:`chisquare`, a sparse table (Cochran's rule) gets a permutation p-value: the
+    G-test's chi-square approximation is anti-conservative there (about 9% false alarms at
+    nominal 5% on a 16-category column of 180 and 120 rows).
 
     Examples
     --------
@@ -64,27 +93,72 @@ def g_test(reference_counts: np.ndarray, current_counts: np.ndarray) -> DriftRes
     >>> round(r.statistic, 4)
     26.5657
     """
-    return _contingency(reference_counts, current_counts, correction=False, log_likelihood=True)
+    return _contingency(
+        reference_counts,
+        current_counts,
+        correction=False,
+        log_likelihood=True,
+        permutation=permutation,
+        random_state=random_state,
+    )
 
 
-def _contingency(ref: np.ndarray, cur: np.ndarray, *, correction: bool, log_likelihood: bool) -> DriftResult:
-    from scipy import special
+def sparse(expected: np.ndarray) -> bool:
+    """Cochran's rule fails: an expected count below 1, or more than 20% of them below 5."""
+    e = np.asarray(expected, dtype=float).ravel()
+    return bool(e.size and (e.min() < 1.0 or float(np.mean(e < 5.0)) > 0.2))
 
-    table = _table(ref, cur)
-    if table.shape[1] < 2 or np.any(table.sum(axis=1) == 0):
-        return DriftResult(0.0, 1.0)
-    expected = table.sum(axis=1, keepdims=True) * table.sum(axis=0, keepdims=True) / table.sum()
-    dof = table.shape[1] - 1
-    observed = table
-    if dof == 1 and correction:
+
+def _contingency_stats(
+    ref: np.ndarray, cur: np.ndarray, *, correction: bool, log_likelihood: bool
+) -> np.ndarray:
+    """The statistic of B tables at once: ``ref`` and ``cur`` of shape (B, k)."""
+    ref = np.asarray(ref, dtype=float)
+    cur = np.asarray(cur, dtype=float)
+    cols = ref + cur
+    n1 = ref.sum(axis=1, keepdims=True)
+    n2 = cur.sum(axis=1, keepdims=True)
+    total = n1 + n2
+    observed = np.stack((ref, cur))
+    expected = np.stack((n1 * cols / total, n2 * cols / total))
+    if ref.shape[1] == 2 and correction:
         diff = expected - observed
         observed = observed + np.minimum(0.5, np.abs(diff)) * np.sign(diff)
     if log_likelihood:
         with np.errstate(divide="ignore", invalid="ignore"):
             terms = np.where(observed > 0, observed * np.log(observed / expected), 0.0)
-        stat = 2.0 * float(terms.sum())
-    else:
-        stat = float(np.sum((observed - expected) ** 2 / expected))
+        return np.asarray(2.0 * terms.sum(axis=(0, 2)))
+    return np.asarray(((observed - expected) ** 2 / expected).sum(axis=(0, 2)))
+
+
+def _contingency(
+    ref: np.ndarray,
+    cur: np.ndarray,
+    *,
+    correction: bool,
+    log_likelihood: bool,
+    permutation: bool | None = None,
+    random_state: int = 0,
+) -> DriftResult:
+    from functools import partial
+
+    from scipy import special
+
+    table = _table(ref, cur)
+    if table.shape[1] < 2 or np.any(table.sum(axis=1) == 0):
+        return DriftResult(0.0, 1.0)
+    stat_fn = partial(_contingency_stats, correction=correction, log_likelihood=log_likelihood)
+    stat = float(stat_fn(table[0][None, :], table[1][None, :])[0])
+    dof = table.shape[1] - 1
+    if permutation is None:
+        expected = table.sum(axis=1, keepdims=True) * table.sum(axis=0, keepdims=True) / table.sum()
+        permutation = sparse(expected)
+    if permutation:
+        from mlgates.stats.permutation import count_permutation_pvalue
+
+        counts = np.rint(table).astype(np.int64)
+        p = count_permutation_pvalue(counts[0], counts[1], stat_fn, random_state=random_state)
+        return DriftResult(stat, float(p))
     return DriftResult(stat, float(special.chdtrc(dof, stat)))
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["iqr_fences", "outside_counts", "robust_z_fences", "spearman_abs", "univariate_auc"]
+__all__ = [
+    "auc_lower_bound",
+    "iqr_fences",
+    "outside_counts",
+    "robust_z_fences",
+    "spearman_abs",
+    "spearman_lower_bound",
+    "univariate_auc",
+]
 
 
 def outside_counts(
@@ -109,3 +117,70 @@ def spearman_abs(x: np.ndarray, y: np.ndarray) -> float:
     if denom == 0.0:
         return float("nan")
     return float(abs((rx * ry).sum()) / denom)
+
+
+def _hanley_mcneil_se(auc: float, n_pos: int, n_neg: int) -> float:
+    """Standard error of an AUC under Hanley and McNeil's (1982) exponential model."""
+    q1 = auc / (2.0 - auc)
+    q2 = 2.0 * auc * auc / (1.0 + auc)
+    var = (auc * (1.0 - auc) + (n_pos - 1) * (q1 - auc * auc) + (n_neg - 1) * (q2 - auc * auc)) / (
+        n_pos * n_neg
+    )
+    return float(np.sqrt(max(var, 0.0)))
+
+
+def auc_lower_bound(auc: float, n_pos: int, n_neg: int, alpha: float = 0.05) -> float:
+    """One-sided ``1 - alpha`` lower confidence bound of an AUC in [0.5, 1]: the smallest
+    ``a0`` that a one-sided score test ``(auc - a0) / se(a0) <= z_(1-alpha)`` does not reject,
+    with Hanley and McNeil's (1982) standard error evaluated at ``a0`` (as the Wilson interval
+    evaluates a proportion's variance under the null), so a perfect split on few rows keeps a
+    wide bound.
+
+    Examples
+    --------
+    >>> round(auc_lower_bound(1.0, 10, 10), 3)  # a perfect split of 20 rows
+    0.855
+    >>> round(auc_lower_bound(1.0, 500, 500), 4)
+    0.9973
+    """
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(1.0 - alpha)
+    if not 0.5 <= auc <= 1.0 or n_pos < 1 or n_neg < 1:
+        return float("nan")
+
+    def rejected(a0: float) -> bool:
+        se = _hanley_mcneil_se(a0, n_pos, n_neg)
+        return auc - a0 > z * se
+
+    if not rejected(0.5):
+        return 0.5
+    lo, hi = 0.5, auc
+    for _ in range(60):
+        mid = (lo + hi) / 2.0
+        if rejected(mid):
+            lo = mid
+        else:
+            hi = mid
+    return float(hi)
+
+
+def spearman_lower_bound(rho: float, n: int, alpha: float = 0.05) -> float:
+    """One-sided ``1 - alpha`` lower confidence bound of ``|rho|`` (Spearman) from Fisher's
+    z with Fieller, Hartley and Pearson's (1957) standard error ``sqrt(1.06 / (n - 3))``;
+    floored at 0, and 1.0 for a perfect monotone relation.
+
+    Examples
+    --------
+    >>> round(spearman_lower_bound(0.9, 50), 3)
+    0.841
+    """
+    from statistics import NormalDist
+
+    r = abs(float(rho))
+    if n <= 3 or r != r:
+        return float("nan")
+    if r >= 1.0:
+        return 1.0
+    z = NormalDist().inv_cdf(1.0 - alpha)
+    return float(max(0.0, np.tanh(np.arctanh(r) - z * np.sqrt(1.06 / (n - 3)))))

@@ -38,7 +38,7 @@ def by_subject(verdict, method=None):
     return {
         f.subject: f
         for f in verdict.findings
-        if (f.method != "missing_share" if method is None else f.method == method)
+        if (f.method not in ("missing_share", "new_categories") if method is None else f.method == method)
     }
 
 

@@ -114,6 +114,20 @@ def test_chunked_dataframes_give_the_in_memory_verdict(gate):
     assert info["current"]["engine"] == "pandas"
 
 
+def test_drift_on_chunks_skips_unshared_columns_and_counts_new_categories_as_in_memory():
+    """Columns only one table has SKIP (column_only_in_*), and the new-category rule runs on
+    merged counts, as in memory."""
+    ref = REF.drop(columns=["mixed", "const"]).assign(only_ref=1.0)
+    cur = CUR.drop(columns=["mixed"]).assign(city=CUR["city"].where(CUR["k"] != 0, "nowhere"))
+    gate = DriftGate()
+    memory = gate.check(reference=ref, current=cur)
+    profiled = gate.check(reference=scan(ref, chunk_rows=250), current=scan(cur, chunk_rows=128))
+    reasons = {(f.subject, f.reason) for f in memory.findings}
+    assert {("const", "column_only_in_current"), ("only_ref", "column_only_in_reference")} <= reasons
+    assert ("city", "new_category_share_exceeded") in reasons, memory.to_text()
+    assert_same(memory, profiled)
+
+
 def test_a_reference_in_memory_and_current_from_a_parquet_directory(tmp_path):
     folder = tmp_path / "current"
     folder.mkdir()

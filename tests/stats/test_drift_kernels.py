@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from scipy import stats
 from scipy.spatial import distance
 
-from mlgates.stats import binning
+from mlgates.stats import binning, contingency
 from mlgates.stats import drift as k
 
 RTOL = 1e-9
@@ -100,9 +100,64 @@ def test_t_test_matches_scipy(pair, equal_var):
 def test_cramer_von_mises_matches_scipy(pair):
     a, b = pair
     r = k.cramer_von_mises(a, b)
-    o = stats.cramervonmises_2samp(a, b, method="asymptotic")
-    close(r.statistic, o.statistic)
-    close(r.pvalue, o.pvalue)
+    pooled = np.concatenate([a, b])
+    # brute-force definition: right-continuous ECDFs at every pooled value
+    fx = np.searchsorted(np.sort(a), pooled, side="right") / a.size
+    fy = np.searchsorted(np.sort(b), pooled, side="right") / b.size
+    close(r.statistic, a.size * b.size / pooled.size**2 * np.sum((fx - fy) ** 2))
+    if np.unique(pooled).size == pooled.size:  # scipy's rank formula agrees without ties
+        o = stats.cramervonmises_2samp(a, b, method="asymptotic")
+        close(r.statistic, o.statistic)
+        close(r.pvalue, o.pvalue)
+
+
+def test_cramer_von_mises_keeps_its_level_on_tied_data():
+    """A mostly-zero column (as in sklearn's digits): a rank formula with mid-ranks (scipy's
+    cramervonmises_2samp) flags most random splits; the CDF form keeps the nominal level."""
+    rng = np.random.default_rng(3)
+    ours = theirs = 0
+    for _ in range(200):
+        pooled = np.where(rng.random(500) < 0.9, 0.0, rng.integers(1, 17, 500).astype(float))
+        a, b = pooled[:300], pooled[300:]
+        ours += k.cramer_von_mises(a, b).pvalue < 0.05
+        theirs += stats.cramervonmises_2samp(a, b, method="asymptotic").pvalue < 0.05
+    assert ours / 200 <= 0.05 + 3.5 * np.sqrt(0.05 * 0.95 / 200)
+    assert theirs / 200 > 0.5
+
+
+@pytest.mark.parametrize("method", ["anderson", "cramer_von_mises"])
+def test_tied_columns_keep_the_level_with_permutation_pvalues(method):
+    """A column like sklearn's digits pixels (half zeros, 16 other values): the asymptotic
+    distributions flag about 10% of random splits; permutation p-values hold 5%."""
+    rng = np.random.default_rng(11)
+    weights = np.r_[0.5, np.full(16, 0.5 / 16)]
+    hits = {False: 0, None: 0}
+    reps = 300
+    for i in range(reps):
+        pooled = rng.choice(17, 700, p=weights).astype(float)
+        a, b = pooled[:420], pooled[420:]
+        for perm in hits:
+            hits[perm] += getattr(k, method)(a, b, permutation=perm, random_state=i).pvalue < 0.05
+    margin = 3.5 * np.sqrt(0.05 * 0.95 / reps)
+    assert hits[None] / reps <= 0.05 + margin
+    assert hits[False] / reps > hits[None] / reps
+
+
+def test_permutation_pvalue_matches_scipy_permutation_test():
+    """The count-table permutation p-value of cramer_von_mises against scipy's
+    permutation_test on the raw values (same statistic, both Monte Carlo)."""
+    rng = np.random.default_rng(2)
+    a = rng.integers(0, 4, 60).astype(float)
+    b = (rng.integers(0, 4, 50) + (rng.random(50) < 0.3)).astype(float)
+
+    def stat(x, y):
+        return k.cramer_von_mises(x, y, permutation=False).statistic
+
+    oracle = stats.permutation_test(
+        (a, b), stat, permutation_type="independent", n_resamples=4000, alternative="greater", random_state=0
+    ).pvalue
+    ours = k.cramer_von_mises(a, b).pvalue
+    assert abs(ours - oracle) < 0.03
 
 
 @settings(max_examples=150, deadline=None)
@@ -110,7 +165,7 @@ def test_cramer_von_mises_matches_scipy(pair):
 def test_anderson_matches_scipy(pair):
     a, b = pair
     assume(np.unique(np.concatenate([a, b])).size >= 2)
-    r = k.anderson(a, b)
+    r = k.anderson(a, b, permutation=False)  # tied samples get a permutation p-value by default
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         o = stats.anderson_ksamp([a, b], variant="midrank")
@@ -137,10 +192,13 @@ def test_chisquare_and_g_test_match_chi2_contingency(pair):
     assume(table.shape[1] >= 2)
     o = stats.chi2_contingency(table)
     close(k.chisquare(r, c).statistic, o.statistic)
-    close(k.chisquare(r, c).pvalue, o.pvalue)
+    close(k.chisquare(r, c, permutation=False).pvalue, o.pvalue)
     og = stats.chi2_contingency(table, lambda_="log-likelihood", correction=False)
     close(k.g_test(r, c).statistic, og.statistic)
-    close(k.g_test(r, c).pvalue, og.pvalue)
+    close(k.g_test(r, c, permutation=False).pvalue, og.pvalue)
+    if not contingency.sparse(o.expected_freq):  # sparse tables get a permutation p-value
+        close(k.chisquare(r, c).pvalue, o.pvalue)
+        close(k.g_test(r, c).pvalue, og.pvalue)
 
 
 @settings(max_examples=200, deadline=None)
@@ -258,3 +316,20 @@ def test_binning_edges_are_frozen_from_reference_and_counts_merge():
     )
     assert np.array_equal(halves, counts)
     np.testing.assert_array_equal(counts, np.histogram(cur, np.concatenate([[-np.inf], edges, [np.inf]]))[0])
+
+
+@pytest.mark.slow
+def test_empirical_mmd_subsample_of_sorted_samples_keeps_the_level():
+    """The gate passes each side sorted; a subsample drawn from the seed alone kept the same
+    ranks for every pair of samples and flagged 23% of random splits of Adult's fnlwgt (1,800
+    vs 1,200 rows, subsampled to 1,000) at alpha 0.05."""
+    from mlgates.datasets import load_adult
+
+    x = load_adult()["fnlwgt"].to_numpy(dtype=float)
+    rng = np.random.default_rng(1)
+    reps, hits = 60, 0
+    for _ in range(reps):
+        rows = rng.permutation(x.size)[:3000]
+        a, b = np.sort(x[rows[:1800]]), np.sort(x[rows[1800:]])
+        hits += k.empirical_mmd(a, b, random_state=0).pvalue < 0.05
+    assert hits / reps <= 0.05 + 3.5 * np.sqrt(0.05 * 0.95 / reps)

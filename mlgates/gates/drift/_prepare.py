@@ -302,6 +302,8 @@ def evaluate(
             return kernels.empirical_mmd(a, b, random_state=random_state), {"max_samples": 1000}
         if method == "anderson" and col.n_unique < 2:
             return kernels.DriftResult(math.nan, math.nan), {}
+        if method in ("anderson", "cramer_von_mises"):  # permutation p-values on tied data
+            return getattr(kernels, method)(a, b, presorted=True, random_state=random_state), {}
         if method == "wasserstein" and a.size and b.size and col.ref.memo.get("shared"):
             # the reference prepared once (kept on its side, shared by the windows of a run):
             # O(m log n) per comparison instead of a merge of both samples
@@ -315,11 +317,11 @@ def evaluate(
         r, c, info = _evidently_counts(col, distinct=True)
     else:
         r, c, info = counts(col, bins, n_bins)
-    return evaluate_counts(col.name, method, r, c, info)
+    return evaluate_counts(col.name, method, r, c, info, random_state=random_state)
 
 
 def evaluate_counts(
-    name: str, method: str, r: np.ndarray, c: np.ndarray, info: dict[str, Any]
+    name: str, method: str, r: np.ndarray, c: np.ndarray, info: dict[str, Any], *, random_state: Any = None
 ) -> tuple[kernels.DriftResult, dict[str, Any]]:
     """Run a count kernel on the reference's and current's counts on the same bins (in memory
     or merged from chunks: the same numbers)."""
@@ -334,6 +336,8 @@ def evaluate_counts(
             r, c = np.append(r, 0), np.append(c, 0)
     info["counts_reference"] = r.tolist()
     info["counts_current"] = c.tolist()
+    if method in ("chisquare", "g_test"):  # permutation p-values on sparse tables
+        return getattr(kernels, method)(r, c, random_state=random_state), info
     return getattr(kernels, method)(r, c), info
 
 

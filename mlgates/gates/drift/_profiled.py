@@ -89,13 +89,8 @@ def _pairs(gate: DriftGate, ctx: CheckContext, ref: pd.DataFrame, cur: pd.DataFr
     from mlgates.gates.drift.univariate import SPECIAL_COLUMNS
 
     if gate.columns is None:
-        named = set()
-        for n in ("target", "prediction", "proba", "baseline_prediction", "baseline_proba"):
-            value = ctx.get(n)
-            for v in value if isinstance(value, (list, tuple)) else [value]:
-                if isinstance(v, (str, int)) and not isinstance(v, bool):
-                    named.add(v)
-        names = [c for c in cur.columns if c not in named]
+        named = _named_columns(ctx)
+        names = [c for c in cur.columns if c not in named and c in ref.columns]  # shared columns
     else:
         names = select_columns(cur, gate.columns)
     out: list[tuple[str, Any]] = []
@@ -192,7 +187,25 @@ def check(gate: DriftGate, ctx: CheckContext) -> Verdict:
         _column(gate, ctx, subject, col, ref_schema, cur_schema)
         for subject, col in _pairs(gate, ctx, ref_schema, cur_schema)
     ]
-    return gate._decide(outcomes, list(ref_schema.columns), list(cur_schema.columns))
+    named = _named_columns(ctx)
+    unshared = gate._unshared_of(
+        list(ref_schema.columns),
+        list(cur_schema.columns),
+        [c for c in cur_schema.columns if c not in named],
+        [c for c in ref_schema.columns if c not in named],
+    )
+    return gate._decide(outcomes, list(ref_schema.columns), list(cur_schema.columns), unshared)
+
+
+def _named_columns(ctx: CheckContext) -> set[Any]:
+    """Columns named as target or predictions (not features; CheckContext.features' rule)."""
+    named = set()
+    for n in ("target", "prediction", "proba", "baseline_prediction", "baseline_proba"):
+        value = ctx.get(n)
+        for v in value if isinstance(value, (list, tuple)) else [value]:
+            if isinstance(v, (str, int)) and not isinstance(v, bool):
+                named.add(v)
+    return named
 
 
 def _column(
@@ -355,6 +368,10 @@ def _evaluate(
     if column.ref.n_missing or column.cur.n_missing:
         out.missing = gate._missing_finding(subject, column)
     empty = [(s, side) for s, side in (("reference", column.ref), ("current", column.cur)) if side.n == 0]
+    if column.ref.counts is not None and column.kind != "text" and not empty:
+        from mlgates.gates.drift._new_categories import aligned_counts
+
+        out.new_counts = aligned_counts(column.ref.counts, column.cur.counts)
     if empty:
         word = "non-missing" if all(side.n_missing == side.rows for _, side in empty) else "finite"
         out.error = (
@@ -482,7 +499,9 @@ def _numeric_profiled(
                 },
                 "bin_spec_hash": ref_bins.spec_hash,
             }
-        result, info = prep.evaluate_counts(subject, method, np.asarray(r), np.asarray(c), info)
+        result, info = prep.evaluate_counts(
+            subject, method, np.asarray(r), np.asarray(c), info, random_state=gate.random_state
+        )
         return result, info, _histogram(info, rs, cs)
     if method == "t_test":
         if min(rs.n_finite, cs.n_finite) < 2:

@@ -8,10 +8,17 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import ON_INSUFFICIENT, Interval, Options, insufficient_status
+from mlgates.core.params import (
+    ON_INSUFFICIENT,
+    Interval,
+    Options,
+    insufficient_status,
+    parameter_error,
+)
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import (
@@ -107,10 +114,15 @@ class MultivariateDriftGate(Gate):
 
     ``method="classifier"`` trains a gradient-boosted classifier
     (``HistGradientBoostingClassifier``, seeded) to tell reference rows from current rows with
-    stratified ``cv``-fold cross-validation; the statistic is the out-of-fold ROC AUC (0.5 means
-    indistinguishable) and drift is ``AUC >= threshold`` (default 0.55). The features that
-    separate the two samples most are ranked by permutation importance (drop in AUC) on the
-    first fold's held-out rows and listed in the finding. ``method="mmd"`` computes
+    stratified ``cv``-fold cross-validation; the statistic is the held-out ROC AUC averaged
+    over the folds (0.5 means indistinguishable). Drift needs both: the AUC is significant
+    (one-sided ``p < alpha`` against 0.5, from the null variance of each fold's Mann-Whitney
+    statistic, :func:`mlgates.stats.crossval.cv_auc_test`) and material (``AUC >= threshold``,
+    default 0.55). So identical samples of a few hundred rows flag drift at most ``alpha`` of
+    the time, and the finding records the smallest AUC the data could show as significant.
+    The features that separate the two samples most are ranked by permutation importance
+    (drop in AUC) on the first fold's held-out rows, on at most ``max_importance_columns``
+    candidate columns, and listed in the finding. ``method="mmd"`` computes
     :func:`mlgates.stats.drift.empirical_mmd` on the numeric columns standardized by the
     reference (drift when the permutation p-value ``< threshold``, default 0.05).
 
@@ -120,9 +132,12 @@ class MultivariateDriftGate(Gate):
         Columns to use; all feature columns of ``current`` by default.
     method : {"classifier", "mmd"}, default "classifier"
     threshold : float, optional
-        AUC bound (classifier, default 0.55) or alpha (mmd, default 0.05).
+        AUC bound (classifier, default 0.55, in (0.5, 1]) or alpha (mmd, default 0.05, in
+        (0, 1)).
     warn_threshold : float, optional
-        Laxer level that only WARNs.
+        Laxer level that only WARNs (a smaller AUC bound; a larger mmd alpha).
+    alpha : float, default 0.05
+        Significance level of the classifier's AUC test, in (0, 1).
     cv : int, default 5
         Cross-validation folds of the classifier.
     subsample : int, default 50000
@@ -130,6 +145,10 @@ class MultivariateDriftGate(Gate):
         number used is recorded. (``max_rows=`` is a deprecated alias: ``max_<stat>`` names
         bounds that fail.)
     n_top_features : int, default 5
+    max_importance_columns : int, default 50
+        Permutation importance permutes at most this many columns (those that separate the
+        samples most on their own), so wide tables cost no more than narrow ones; recorded in
+        ``details["importance"]``.
     min_samples : int, default 50
         Fewer rows on either side is ``insufficient_samples``.
     on_insufficient : {"warn", "fail", "error", "skip"}, default "warn"
@@ -139,10 +158,13 @@ class MultivariateDriftGate(Gate):
 
     Notes
     -----
-    Columns with no finite, non-missing value on either side, and columns with more than 255
-    categories, are left out (``details["skipped_columns"]``, reasons in
-    ``details["skipped_reasons"]``). Copies of one row are kept together in balanced folds
-    (``details["duplicate_rows"]`` counts them), so identical samples give an AUC near 0.5.
+    By default the columns both tables share are used; a column in only one table is a SKIP
+    finding (``column_only_in_current`` / ``column_only_in_reference``); a listed column that
+    is absent is an ERROR (``missing_column``). Columns with no finite, non-missing value on
+    either side, and columns with more than 255 categories, are left out
+    (``details["skipped_columns"]``, reasons in ``details["skipped_reasons"]``). Copies of one
+    row are kept together in balanced folds (``details["duplicate_rows"]`` counts them), so
+    identical samples give an AUC near 0.5.
 
     Reason codes: ``drift_detected``, ``insufficient_samples``, ``empty_input``,
     ``missing_column``, ``all_missing`` (no usable column has a value), ``duplicate_columns``,
@@ -165,9 +187,11 @@ class MultivariateDriftGate(Gate):
         "method": [Options("classifier", "mmd")],
         "threshold": [Interval("real", 0, 1), None],
         "warn_threshold": [Interval("real", 0, 1), None],
+        "alpha": [Interval("real", 0, 1, closed="neither")],
         "cv": [Interval("int", 2, 20)],
         "subsample": [Interval("int", 10, None)],
         "n_top_features": [Interval("int", 0, None)],
+        "max_importance_columns": [Interval("int", 1, None)],
         "min_samples": [Interval("int", 2, None)],
         "on_insufficient": [ON_INSUFFICIENT],
         "random_state": [Interval("int", 0, None)],
@@ -181,9 +205,11 @@ class MultivariateDriftGate(Gate):
         method: str = "classifier",
         threshold: float | None = None,
         warn_threshold: float | None = None,
+        alpha: float = 0.05,
         cv: int = 5,
         subsample: int = 50_000,
         n_top_features: int = 5,
+        max_importance_columns: int = 50,
         min_samples: int = 50,
         on_insufficient: str = "warn",
         random_state: int = 0,
@@ -195,12 +221,39 @@ class MultivariateDriftGate(Gate):
         self.method = method
         self.threshold = threshold
         self.warn_threshold = warn_threshold
+        self.alpha = alpha
         self.cv = cv
         self.subsample = subsample
         self.n_top_features = n_top_features
+        self.max_importance_columns = max_importance_columns
         self.min_samples = min_samples
         self.on_insufficient = on_insufficient
         self.random_state = random_state
+
+    def _validate_params(self) -> None:
+        owner = "MultivariateDriftGate"
+        thr, warn = self.threshold, self.warn_threshold
+        if self.method == "classifier":
+            for pname, value in (("threshold", thr), ("warn_threshold", warn)):
+                if value is not None and not 0.5 < value <= 1:
+                    raise parameter_error(
+                        owner,
+                        pname,
+                        "an AUC bound in (0.5, 1] for method='classifier' (0.5 or less flags any pair "
+                        "of samples)",
+                        value,
+                        f"pass e.g. {pname}=0.55.",
+                    )
+            if warn is not None and not warn < (0.55 if thr is None else thr):
+                raise parameter_error(owner, "warn_threshold", "below threshold (a laxer AUC bound)", warn)
+        else:
+            for pname, value in (("threshold", thr), ("warn_threshold", warn)):
+                if value is not None and not 0 < value < 1:
+                    raise parameter_error(
+                        owner, pname, "a significance level in (0, 1) for method='mmd'", value
+                    )
+            if warn is not None and not warn > (0.05 if thr is None else thr):
+                raise parameter_error(owner, "warn_threshold", "above threshold (a laxer alpha)", warn)
 
     def required_inputs(self) -> tuple[str, ...]:
         return ("reference", "current")
@@ -216,11 +269,25 @@ class MultivariateDriftGate(Gate):
                 reason="empty_input",
                 message=f"{' and '.join(empty)} has no rows: drift cannot be judged",
             )
-        names = (
-            list(ctx.features("current").columns)
-            if self.columns is None
-            else select_columns(cur, self.columns)
-        )
+        unshared: list[Finding] = []
+        if self.columns is None:
+            names = [c for c in ctx.features("current").columns if c in ref.columns]
+            for side, frame, other in (
+                ("current", ctx.features("current"), ref),
+                ("reference", ctx.features("reference"), cur),
+            ):
+                unshared.extend(
+                    Finding(
+                        str(c),
+                        Status.SKIP,
+                        reason=f"column_only_in_{side}",
+                        message=f"{c}: column only in {side}; not used",
+                    )
+                    for c in frame.columns
+                    if c not in other.columns
+                )
+        else:
+            names = select_columns(cur, self.columns)
         absent = [c for c in names if c not in ref.columns or c not in cur.columns]
         if absent:
             return self._verdict(
@@ -286,15 +353,21 @@ class MultivariateDriftGate(Gate):
             for col in names
             if column_kind(r[col]) in UNSUPPORTED_KINDS or column_kind(c[col]) in UNSUPPORTED_KINDS
         ]
+        verdict = self._judge_encoded(x, used, skipped, is_cat, details, method, n_ref, n_cur)
         if screens:
-            verdict = self._judge_encoded(x, used, skipped, is_cat, details, method, n_ref, n_cur)
             status = Status.worst([verdict.status, *(f.status for f in screens)])
-            return verdict.replace(
+            verdict = verdict.replace(
                 status=status,
                 findings=(*verdict.findings, *screens),
                 reason=verdict.reason if status is verdict.status else "unsupported_dtype",
             )
-        return self._judge_encoded(x, used, skipped, is_cat, details, method, n_ref, n_cur)
+        if unshared:  # columns in only one table: SKIP findings, not used, said in the message
+            verdict = verdict.replace(
+                findings=(*verdict.findings, *unshared),
+                message=f"{verdict.message}; {pluralize(len(unshared), 'column')} in only one table, "
+                "not used",
+            )
+        return verdict
 
     def _judge_encoded(
         self,
@@ -330,13 +403,17 @@ class MultivariateDriftGate(Gate):
             return self._verdict(Status.SKIP, reason="nothing_to_check", message="no usable columns")
         y = np.concatenate((np.zeros(n_ref), np.ones(n_cur)))
         if self.method == "mmd":
-            return self._mmd(x, y, used, details)
-        return self._classifier(x, y, used, details, is_cat)
+            verdict = self._mmd(x, y, used, details)
+        else:
+            verdict = self._classifier(x, y, used, details, is_cat)
+        return verdict
 
-    def _decide(self, value: float, thr: float, higher_is_drift: bool) -> tuple[Status, str | None]:
+    def _decide(
+        self, value: float, thr: float, higher_is_drift: bool, significant: bool = True
+    ) -> tuple[Status, str | None]:
         warn = self.warn_threshold
-        hit = value >= thr if higher_is_drift else value < thr
-        soft = warn is not None and (value >= warn if higher_is_drift else value < warn)
+        hit = significant and (value >= thr if higher_is_drift else value < thr)
+        soft = significant and warn is not None and (value >= warn if higher_is_drift else value < warn)
         if hit:
             return Status.FAIL, "drift_detected"
         return (Status.WARN, "drift_detected") if soft else (Status.PASS, None)
@@ -355,13 +432,15 @@ class MultivariateDriftGate(Gate):
         self, x: np.ndarray, y: np.ndarray, used: list[str], details: dict[str, Any], is_cat: list[bool]
     ) -> Verdict:
         from sklearn.ensemble import HistGradientBoostingClassifier
-        from sklearn.inspection import permutation_importance
         from sklearn.metrics import roc_auc_score
+
+        from mlgates.gates.drift._importance import top_features
+        from mlgates.stats.crossval import cv_auc_test
 
         fold, n_dup = _fold_ids(x, y, self.cv, self.random_state)
         details.update(duplicate_rows=n_dup)
         oof = np.empty(y.size)
-        importances = None
+        top: list[dict[str, Any]] | None = None
         for i in range(self.cv):
             test = np.flatnonzero(fold == i)
             train = np.flatnonzero(fold != i)
@@ -375,35 +454,56 @@ class MultivariateDriftGate(Gate):
             )
             model.fit(x[train], y[train])
             oof[test] = model.predict_proba(x[test])[:, 1]
-            if importances is None and self.n_top_features and np.unique(y[test]).size == 2:
-                imp = permutation_importance(
-                    model, x[test], y[test], scoring="roc_auc", n_repeats=3, random_state=self.random_state
+            if top is None and self.n_top_features and np.unique(y[test]).size == 2:
+                top, record = top_features(
+                    model,
+                    x[test],
+                    y[test],
+                    used,
+                    n_top=self.n_top_features,
+                    max_columns=self.max_importance_columns,
+                    random_state=self.random_state,
                 )
-                importances = imp.importances_mean
-        auc = float(roc_auc_score(y, oof))
+                details.update(importance=record)
+        test_result = cv_auc_test(y, oof, fold)
+        auc = test_result.auc
         thr = 0.55 if self.threshold is None else float(self.threshold)
-        status, reason = self._decide(auc, thr, higher_is_drift=True)
-        top: list[dict[str, Any]] = []
-        if importances is not None:
-            order = np.argsort(-importances, kind="stable")[: self.n_top_features]
-            top = [{"feature": used[j], "auc_drop": float(importances[j])} for j in order]
+        significant = bool(test_result.pvalue < self.alpha)
+        status, reason = self._decide(auc, thr, higher_is_drift=True, significant=significant)
+        top = top or []
+        detectable = test_result.detectable(self.alpha)
         details.update(
             top_features=top,
             cv=self.cv,
-            direction="statistic >= threshold",
+            direction="statistic >= threshold and pvalue < alpha",
             model="HistGradientBoostingClassifier(max_iter=100)",
+            alpha=self.alpha,
+            fold_aucs=list(test_result.fold_aucs),
+            null_se=test_result.se,
+            detectable_auc=detectable,
+            pooled_auc=float(roc_auc_score(y, oof)),
+            pvalue_method="mean of the folds' held-out AUCs, Mann-Whitney null variance per fold",
         )
         names = ", ".join(t["feature"] for t in top[:3])
         verb = {Status.FAIL: "drift detected", Status.WARN: "drift at warning level"}.get(status, "no drift")
-        bound = self.warn_threshold if status is Status.WARN else thr
-        cmp = {Status.FAIL: ">=", Status.WARN: ">="}.get(status, "<")
-        msg = f"domain classifier: {verb} (ROC AUC {auc:.3f} {cmp} {bound:g})"
+        bound = (
+            float(self.warn_threshold) if status is Status.WARN and self.warn_threshold is not None else thr
+        )
+        p = test_result.pvalue
+        msg = (
+            f"domain classifier: {verb} (ROC AUC {auc:.3f} {'>=' if auc >= bound else '<'} "
+            f"{bound:g}; p={p:.3g} {'<' if significant else '>='} {self.alpha:g}"
+        )
+        if not significant:
+            msg += f"; these sizes detect AUC >= {detectable:.3f}"
+        msg += ")"
         if top and status is not Status.PASS:
             msg += f"; most separating: {names}"
         finding = Finding(
             "dataset",
             status,
             statistic=auc,
+            pvalue=p,
             threshold=bound,
             method="domain_classifier",
             reason=reason,
@@ -451,7 +551,9 @@ class MultivariateDriftGate(Gate):
             max_samples=1000,
         )
         verb = {Status.FAIL: "drift detected", Status.WARN: "drift at warning level"}.get(status, "no drift")
-        bound = self.warn_threshold if status is Status.WARN else thr
+        bound = (
+            float(self.warn_threshold) if status is Status.WARN and self.warn_threshold is not None else thr
+        )
         level = "warning level" if status is Status.WARN else "alpha"
         msg = f"MMD: {verb} (MMD^2 {res.statistic:.4g}, permutation p={res.pvalue:.3g}, {level} {bound:g})"
         finding = Finding(

@@ -31,6 +31,7 @@ from mlgates.gates._columns import (
     unsupported_dtype_finding,
 )
 from mlgates.gates.drift import _prepare as prep
+from mlgates.gates.drift._new_categories import NEW_CATEGORY_ALPHA, aligned_counts, new_category_finding
 from mlgates.stats import drift as kernels
 from mlgates.stats.binning import BIN_STRATEGIES
 from mlgates.stats.multiple_testing import CORRECTIONS, adjust_pvalues
@@ -42,6 +43,8 @@ METHODS = tuple(sorted(kernels.SAMPLE_KERNELS + kernels.COUNT_KERNELS))
 SPECIAL_COLUMNS = ("target", "prediction", "proba")
 DEFAULT_PVALUE_THRESHOLD = 0.05
 DEFAULT_DISTANCE_THRESHOLD = 0.1
+#: Largest value a distance can take (a threshold above it could never fire).
+DISTANCE_MAX = {"jensenshannon": math.sqrt(math.log(2.0)), "hellinger": 1.0, "tvd": 1.0}
 
 
 @dataclass
@@ -58,6 +61,8 @@ class _Outcome:
     insufficient: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
     missing: Finding | None = None
+    new_counts: tuple[np.ndarray, np.ndarray] | None = None  # categorical: (reference, current)
+    new: Finding | None = None
 
 
 class DriftGate(Gate):
@@ -71,8 +76,10 @@ class DriftGate(Gate):
     Parameters
     ----------
     columns : str or list of str, optional
-        Columns to compare; by default every column of ``current`` except the ones named by
-        the ``target``/``prediction``/``proba`` inputs. The special names ``"target"``,
+        Columns to compare; by default every column both tables share, except the ones named
+        by the ``target``/``prediction``/``proba`` inputs (a column in only one table is a
+        SKIP finding, reason ``column_only_in_current`` or ``column_only_in_reference``; a
+        listed column that is absent is an ERROR finding, ``missing_column``). The special names ``"target"``,
         ``"prediction"`` and ``"proba"`` (when no column has that name) resolve to those inputs
         on both sides, so ``DriftGate(columns=["target", "prediction"])`` checks target drift and
         prediction drift (predictions come from ``prediction`` or from ``model`` on each side).
@@ -89,7 +96,9 @@ class DriftGate(Gate):
         For p-value methods the significance level alpha (drift when ``p < alpha``); for
         distances the bound (drift when ``statistic >= bound``). Default 0.05 for tests and 0.1
         for distances. A mapping sets it per column, method or kind (in that precedence). An
-        alpha outside (0, 1) is a ParameterError naming the column and method.
+        alpha outside (0, 1), and a distance bound that is not finite, not positive or above
+        the distance's largest value (``jensenshannon`` sqrt(ln 2), ``hellinger`` and ``tvd``
+        1), is a ParameterError naming the column and method.
     warn_threshold : float or mapping, optional
         A laxer level that only WARNs (e.g. 0.1 for tests, 0.05 for distances); a level that is
         not laxer than ``threshold`` could never fire and is a ParameterError.
@@ -115,6 +124,12 @@ class DriftGate(Gate):
     missing_share_tolerance : float, default 0.05
         Largest absolute change of a column's missing share (current minus reference) before a
         separate WARN finding (method ``missing_share``, reason ``missing_share_drift``).
+    max_new_category_share : float, default 0.05
+        The new-category rule (categorical columns): the share of current rows in categories
+        the reference lacks gets its own finding (method ``new_categories``), decided by a
+        permutation test of the split at level ``0.01 / n_categorical_columns``: FAIL
+        (``new_category_share_exceeded``) when it is beyond sampling and above this share,
+        WARN (``new_categories``) when beyond sampling but within it.
     min_samples : int, default 30
         Fewer non-missing values on either side is ``insufficient_samples``.
     on_insufficient : {"warn", "fail", "error", "skip"}, default "warn"
@@ -135,12 +150,18 @@ class DriftGate(Gate):
     everything else ``jensenshannon``. Text-like columns (mostly distinct strings) are not
     compared (SKIP, reason ``unsupported_kind``) unless a kind or method is given.
 
-    Reason codes: ``drift_detected``, ``missing_share_drift``, ``insufficient_samples``,
-    ``missing_column``, ``all_missing``, ``empty_input``, ``method_not_applicable``,
-    ``undefined_statistic``, ``unsupported_kind``, ``kind_mismatch`` (numbers on one side, other
-    values on the other), ``unsupported_dtype`` (columns of lists, dicts, sets, Arrow
-    list/struct, complex numbers, ``Decimal`` or ints beyond int64: SKIP, ERROR when listed in
-    ``columns``; see :mod:`mlgates.gates._columns`).
+    A test without power cannot hide new categories: the new-category rule decides on its own
+    (a column whose current rows are all in unseen categories FAILs even where chi-square over
+    many sparse categories does not), with a false-alarm level of at most 1% per gate on
+    batches drawn like the reference.
+
+    Reason codes: ``drift_detected``, ``missing_share_drift``, ``new_category_share_exceeded``,
+    ``new_categories``, ``insufficient_samples``, ``missing_column``,
+    ``column_only_in_current``, ``column_only_in_reference``, ``all_missing``,
+    ``empty_input``, ``method_not_applicable``, ``undefined_statistic``, ``unsupported_kind``,
+    ``kind_mismatch`` (numbers on one side, other values on the other), ``unsupported_dtype``
+    (columns of lists, dicts, sets, Arrow list/struct, complex numbers, ``Decimal`` or ints
+    beyond int64: SKIP, ERROR when listed in ``columns``; see :mod:`mlgates.gates._columns`).
 
     Examples
     --------
@@ -168,6 +189,7 @@ class DriftGate(Gate):
         "bins": [Options(*BIN_STRATEGIES, "evidently"), "mapping"],
         "n_bins": [Interval("int", 2, 1000)],
         "missing_share_tolerance": [Interval("real", 0, 1)],
+        "max_new_category_share": [Interval("real", 0, 1)],
         "min_samples": [Interval("int", 1, None)],
         "on_insufficient": [ON_INSUFFICIENT],
         "n_jobs": [Interval("int", 1, None)],
@@ -188,6 +210,7 @@ class DriftGate(Gate):
         bins: str | Mapping[str, Any] = "quantile",
         n_bins: int = 10,
         missing_share_tolerance: float = 0.05,
+        max_new_category_share: float = 0.05,
         min_samples: int = 30,
         on_insufficient: str = "warn",
         n_jobs: int = 2,
@@ -207,6 +230,7 @@ class DriftGate(Gate):
         self.bins = bins
         self.n_bins = n_bins
         self.missing_share_tolerance = missing_share_tolerance
+        self.max_new_category_share = max_new_category_share
         self.min_samples = min_samples
         self.on_insufficient = on_insufficient
         self.n_jobs = n_jobs
@@ -219,12 +243,24 @@ class DriftGate(Gate):
             for key, value in self.method.items():
                 if value not in ("auto", *METHODS):
                     raise parameter_error(owner, f"method[{key!r}]", f"one of {('auto', *METHODS)}", value)
+        level = Interval("real", 0, None)
         for pname in ("threshold", "warn_threshold"):
             value = getattr(self, pname)
-            if isinstance(value, Mapping):
-                for key, v in value.items():
-                    if not Interval("real", 0, None).is_satisfied_by(v):
-                        raise parameter_error(owner, f"{pname}[{key!r}]", "a float in [0, inf)", v)
+            entries: Any = value.items() if isinstance(value, Mapping) else [(None, value)]
+            for key, v in entries:
+                where = pname if key is None else f"{pname}[{key!r}]"
+                if v is None and key is None:
+                    continue
+                if not level.is_satisfied_by(v) or not math.isfinite(float(v)):
+                    raise parameter_error(
+                        owner,
+                        where,
+                        "a finite float in [0, inf) (an alpha in (0, 1) for p-value tests, a "
+                        "distance bound for distances)",
+                        v,
+                        f"pass e.g. {pname}=0.05 for tests or {pname}=0.1 for distances; an infinite "
+                        "bound would never flag drift.",
+                    )
         if isinstance(self.method, str) and self.method != "auto":
             # one method for every column: scalar levels can be checked before any data is seen
             thr = self.threshold if isinstance(self.threshold, (int, float)) else None
@@ -304,6 +340,20 @@ class DriftGate(Gate):
                 "for distances and tests together use a mapping by method, e.g. "
                 "threshold={'ks': 0.05, 'wasserstein': 0.1}.",
             )
+        if not is_test:
+            top = DISTANCE_MAX.get(method, math.inf)
+            for pname, value in (("threshold", thr), ("warn_threshold", warn)):
+                if value is not None and not (0 < value <= top and math.isfinite(value)):
+                    what = f"in (0, {top:.4g}]" if math.isfinite(top) else "a finite float > 0"
+                    raise parameter_error(
+                        owner,
+                        pname,
+                        f"{what} for {where} (method {method!r} is a distance; a bound outside its "
+                        "range never or always flags drift)",
+                        value,
+                        f"pass a bound such as {pname}=0.1, or a mapping by method, e.g. "
+                        "threshold={'ks': 0.05, 'wasserstein': 0.1}.",
+                    )
         if warn is None:
             return
         if is_test and not thr < warn < 1:
@@ -333,7 +383,7 @@ class DriftGate(Gate):
         select_columns(ref, None)  # duplicate names are an InputError naming them
         select_columns(cur, None)
         if self.columns is None:
-            names = list(ctx.features("current").columns)
+            names = [c for c in ctx.features("current").columns if c in ref.columns]
         else:
             names = select_columns(cur, self.columns)
         out: list[tuple[str, Any]] = []
@@ -368,6 +418,39 @@ class DriftGate(Gate):
         given = ctx.get(col) if ctx.has(col) else ("model" if ctx.has("model") else None)
         source_name = given if isinstance(given, str) else ("model" if not ctx.has(col) else "array")
         return sides[0], sides[1], {"source": source_name}
+
+    def _unshared(self, ctx: CheckContext) -> list[Finding]:
+        """SKIP findings for the columns only one table has (default column selection)."""
+        if self.columns is not None:
+            return []
+        ref, cur = ctx.frame("reference"), ctx.frame("current")
+        features = (list(ctx.features("current").columns), list(ctx.features("reference").columns))
+        return self._unshared_of(list(ref.columns), list(cur.columns), *features)
+
+    def _unshared_of(
+        self, ref_columns: list[Any], cur_columns: list[Any], cur_features: list[Any], ref_features: list[Any]
+    ) -> list[Finding]:
+        """:meth:`_unshared` from column names (in memory or from the tables' schemas)."""
+        if self.columns is not None:
+            return []
+        out = []
+        for side, other, features, reason in (
+            ("current", "reference", cur_features, "column_only_in_current"),
+            ("reference", "current", ref_features, "column_only_in_reference"),
+        ):
+            absent_from = ref_columns if side == "current" else cur_columns
+            for col in features:
+                if col not in absent_from:
+                    out.append(
+                        Finding(
+                            str(col),
+                            Status.SKIP,
+                            reason=reason,
+                            message=f"{col}: column only in {side}, not in {other}; not compared "
+                            "(SchemaGate judges the columns)",
+                        )
+                    )
+        return out
 
     # -- one column -----------------------------------------------------------------------
     def _resolve(self, ctx: CheckContext, subject: str, source: tuple[str, Any]) -> Any:
@@ -429,6 +512,8 @@ class DriftGate(Gate):
         if col.ref.n_missing or col.cur.n_missing:
             out.missing = self._missing_finding(subject, col)
         empty = [(s, side) for s, side in (("reference", col.ref), ("current", col.cur)) if side.n == 0]
+        if col.ref.counts is not None and col.kind != "text" and not empty:
+            out.new_counts = aligned_counts(col.ref.counts, col.cur.counts)
         if empty:
             word = "non-missing" if all(side.n_missing == side.rows for _, side in empty) else "finite"
             out.error = (
@@ -545,7 +630,7 @@ class DriftGate(Gate):
                 outcomes = list(pool.map(lambda p: self._column(*p), resolved))
         else:
             outcomes = [self._column(*p) for p in resolved]
-        return self._decide(outcomes, list(ref.columns), list(cur.columns))
+        return self._decide(outcomes, list(ref.columns), list(cur.columns), self._unshared(ctx))
 
     def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
         from mlgates.gates.drift import _profiled
@@ -557,10 +642,17 @@ class DriftGate(Gate):
 
         return _profiled.check(self, ctx)
 
-    def _decide(self, outcomes: list[_Outcome], ref_columns: list[Any], cur_columns: list[Any]) -> Verdict:
+    def _decide(
+        self,
+        outcomes: list[_Outcome],
+        ref_columns: list[Any],
+        cur_columns: list[Any],
+        unshared: list[Finding],
+    ) -> Verdict:
         """The verdict from the columns' outcomes (in memory or from profiles): multiple-testing
         correction, thresholds, the dataset-level decision and the wording."""
         self._correct(outcomes)
+        self._new_categories(outcomes)
         findings: list[Finding] = self._unknown_keys(ref_columns, cur_columns)
         others = list(findings)  # findings other than judged drift: they join the status as-is
         n_judged = n_drifted = n_warned = 0
@@ -572,6 +664,10 @@ class DriftGate(Gate):
                 findings.append(o.missing)
                 if o.missing.status is not Status.PASS:
                     others.append(o.missing)
+            if o.new is not None:
+                findings.append(o.new)
+                if o.new.status is not Status.PASS:
+                    others.append(o.new)
             if judged:
                 n_judged += 1
                 n_drifted += f.status is Status.FAIL
@@ -622,6 +718,8 @@ class DriftGate(Gate):
             )
         else:
             decision, summary = Status.SKIP, "no column could be judged"
+        findings.extend(unshared)
+        others.extend(unshared)
         status = Status.worst([decision, *(f.status for f in others)])
         if status is Status.SKIP and not outcomes:
             return self._verdict(
@@ -648,6 +746,22 @@ class DriftGate(Gate):
             message=message,
             params={"resolved_methods": methods, "auto_rule": "evidently-0.7"},
         )
+
+    def _new_categories(self, outcomes: list[_Outcome]) -> None:
+        """The new-category rule, at level NEW_CATEGORY_ALPHA split over the columns tested."""
+        tested = [o for o in outcomes if o.new_counts is not None]
+        alpha = NEW_CATEGORY_ALPHA / max(1, len(tested))
+        for o in tested:
+            ref_counts, cur_counts = o.new_counts  # type: ignore[misc]
+            o.new = new_category_finding(
+                o.subject,
+                ref_counts,
+                cur_counts,
+                alpha=alpha,
+                max_share=self.max_new_category_share,
+                n_tests=len(tested),
+                random_state=self.random_state,
+            )
 
     def _unknown_keys(self, ref_columns: list[Any], cur_columns: list[Any]) -> list[Finding]:
         """ERROR findings for mapping keys that name no column (nor a method or kind where

@@ -18,6 +18,7 @@ from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import share_text, unknown_key_findings
 from mlgates.gates.quality import _profiled as Q
+from mlgates.gates.quality._chance import DEFAULT_ALPHA, check_calibration, with_notes
 from mlgates.gates.quality._common import (
     absent,
     all_missing,
@@ -57,6 +58,16 @@ class CategoryGate(Gate):
     on_new : {"fail", "warn", "ignore"}, default "warn"
         Status of a column with unknown categories whose share is within
         ``max_unknown_share`` (with the default share of 0, any unknown value already FAILs).
+    calibration : mapping of column to {"n": int, "counts": list of int}, optional
+        For allowed sets learned from a reference (:func:`~mlgates.quality_suite_from_reference`
+        writes it): the reference's ``n`` non-missing values and their ``counts`` per allowed
+        value (in the order of ``allowed[column]``). Rare categories of the reference make
+        unknown values in a batch likely by chance, so the column FAILs only when its unknown
+        share exceeds ``max_unknown_share`` *and* a permutation test of the split (pooled
+        counts, :func:`mlgates.stats.sampling.new_category_pvalue`) gives ``p < alpha``; the
+        p-value and level go into ``details["bound"]``. See docs/quality.md.
+    alpha : float, default 0.001
+        False-alarm level of that test, in (0, 1).
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -89,6 +100,8 @@ class CategoryGate(Gate):
         "allowed": ["mapping", None],
         "max_unknown_share": [Interval("real", 0, 1)],
         "on_new": [Options("fail", "warn", "ignore")],
+        "calibration": ["mapping", None],
+        "alpha": [Interval("real", 0, 1, closed="neither")],
     }
 
     def __init__(
@@ -98,6 +111,8 @@ class CategoryGate(Gate):
         allowed: Mapping[str, Sequence[Any]] | None = None,
         max_unknown_share: float = 0.0,
         on_new: str = "warn",
+        calibration: Mapping[str, Mapping[str, Any]] | None = None,
+        alpha: float = DEFAULT_ALPHA,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
@@ -106,8 +121,20 @@ class CategoryGate(Gate):
         self.allowed = allowed
         self.max_unknown_share = max_unknown_share
         self.on_new = on_new
+        self.calibration = calibration
+        self.alpha = alpha
 
     def _validate_params(self) -> None:
+        check_calibration("CategoryGate", self.calibration, self.alpha, counts=True)
+        for col, spec in (self.calibration or {}).items():
+            values = (self.allowed or {}).get(col)
+            if values is None or len(spec["counts"]) != len(values):
+                raise parameter_error(
+                    "CategoryGate",
+                    f"calibration[{col!r}]",
+                    f"counts aligned with allowed[{col!r}] (one per allowed value)",
+                    dict(spec),
+                )
         if self.allowed is not None:
             check_string_keys("CategoryGate", "allowed", self.allowed)
             for col, values in self.allowed.items():
@@ -260,33 +287,42 @@ class CategoryGate(Gate):
         n_values = len(unknown_idx)
         shown = top_examples(unknown_idx, unknown_counts)
         eg = ", ".join(repr(e["value"]) for e in shown[:3])
-        bound = self.max_unknown_share
-        if not share <= self.max_unknown_share:
+        limit = crossed = self.max_unknown_share
+        over = not share <= limit
+        bound = self._chance(col, index, counts, known) if over else None
+        note = ""
+        if bound is not None:
+            cmp = "<" if bound["pvalue"] < self.alpha else ">="
+            note = f"chance p={bound['pvalue']:.2g} {cmp} {self.alpha:.2g} given the reference's counts"
+            over = bound["pvalue"] < self.alpha  # beyond the tolerance, but as many as chance gives
+        if over:
             status, reason = Status.FAIL, "unknown_categories"
-            message = (
+            message = with_notes(
                 f"{col}: {share_text(share)} of rows in {pluralize(n_values, 'unknown category')} "
-                f"(e.g. {eg}) "
-                f"> {share_text(self.max_unknown_share)} allowed"
+                f"(e.g. {eg}) > {share_text(limit)} allowed",
+                note,
             )
         elif n_values and self.on_new != "ignore":
             status = Status.FAIL if self.on_new == "fail" else Status.WARN
             reason = "new_categories"
-            bound = 0.0  # on_new flags any new category: the bound crossed is a share of 0
-            message = (
-                f"{col}: {pluralize(n_values, 'new category')} (e.g. {eg}) in {share_text(share)} of rows "
-                f"(<= {share_text(self.max_unknown_share)} allowed)"
+            crossed = 0.0  # on_new flags any new category: the bound crossed is a share of 0
+            message = with_notes(
+                f"{col}: {pluralize(n_values, 'new category')} (e.g. {eg}) in {share_text(share)} of rows",
+                f"<= {share_text(limit)} allowed" if share <= limit else "",
+                note,
             )
         else:
             status, reason = Status.PASS, None
-            message = (
-                f"{col}: {share_text(share)} of rows in unknown categories "
-                f"<= {share_text(self.max_unknown_share)} allowed"
+            message = with_notes(
+                f"{col}: {share_text(share)} of rows in unknown categories <= {share_text(limit)} allowed",
+                note,
             )
+        extra: dict[str, Any] = {"bound": bound} if bound is not None else {}
         return Finding(
             str(col),
             status,
             statistic=share,
-            threshold=bound,
+            threshold=crossed,
             method="categories",
             reason=reason,
             message=message,
@@ -296,8 +332,38 @@ class CategoryGate(Gate):
                 "n_checked": n_checked,
                 "n_allowed": len(allowed),
                 "examples": shown,
+                **extra,
             },
         )
+
+    def _chance(
+        self, col: Any, index: pd.Index, counts: np.ndarray, known: np.ndarray
+    ) -> dict[str, Any] | None:
+        """The permutation test of the unknown rows given the reference's counts, or None."""
+        spec = (self.calibration or {}).get(str(col))
+        if spec is None:
+            return None
+        from mlgates.stats.sampling import new_category_pvalue
+
+        allowed = pd.Index(list((self.allowed or {})[str(col)]), dtype=object)
+        ref_counts = np.asarray(spec["counts"], dtype=np.int64)
+        cur_known = np.zeros(len(allowed), dtype=np.int64)
+        pos = allowed.get_indexer(pd.Index(index[known], dtype=object))
+        np.add.at(cur_known, pos[pos >= 0], counts[known][pos >= 0])
+        unknown = counts[~known].astype(np.int64)
+        p = new_category_pvalue(
+            np.r_[ref_counts, np.zeros(unknown.size, dtype=np.int64)],
+            np.r_[cur_known, unknown],
+            alpha=self.alpha,
+        )
+        return {
+            "pvalue": p,
+            "alpha": float(self.alpha),
+            "m": int(counts.sum()),
+            "n_reference": int(spec["n"]),
+            "method": "permutation",
+            "formula": "P(K >= K_obs) over random splits of the pooled counts",
+        }
 
 
 def _isin(values: pd.Index, allowed: pd.Index) -> np.ndarray:

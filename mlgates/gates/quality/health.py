@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import Any, ClassVar
 
@@ -17,6 +17,7 @@ from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import column_kind, share_text
 from mlgates.gates.quality import _profiled as Q
+from mlgates.gates.quality._chance import DEFAULT_ALPHA, check_calibration
 from mlgates.gates.quality._common import (
     NUMERIC_KINDS,
     absent,
@@ -52,6 +53,14 @@ class ConstantColumnGate(Gate):
     near_constant_share : float, optional
         If set, a column whose most frequent value covers at least this share of its
         non-missing rows also FAILs (reason ``near_constant``), in (0, 1].
+    calibration : mapping of column to {"n": int, "k": int}, optional
+        For columns found varying in a reference (:func:`~mlgates.quality_suite_from_reference`
+        writes it): ``k`` of ``n`` non-missing reference values differ from its most frequent
+        value. A batch of ``m`` values is constant by chance with probability
+        ``C(n, k) / C(n + m, k)`` (none of the odd values drawn into it); a constant column
+        FAILs only when that is below ``alpha``. See docs/quality.md.
+    alpha : float, default 0.001
+        False-alarm level of that test, in (0, 1).
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -77,6 +86,8 @@ class ConstantColumnGate(Gate):
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "columns": ["columns", None],
         "near_constant_share": [Interval("real", 0, 1, closed="right"), None],
+        "calibration": ["mapping", None],
+        "alpha": [Interval("real", 0, 1, closed="neither")],
     }
 
     def __init__(
@@ -84,12 +95,19 @@ class ConstantColumnGate(Gate):
         *,
         columns: str | Sequence[str] | None = None,
         near_constant_share: float | None = None,
+        calibration: Mapping[str, Mapping[str, int]] | None = None,
+        alpha: float = DEFAULT_ALPHA,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
         self.columns = columns
         self.near_constant_share = near_constant_share
+        self.calibration = calibration
+        self.alpha = alpha
+
+    def _validate_params(self) -> None:
+        check_calibration("ConstantColumnGate", self.calibration, self.alpha)
 
     def required_inputs(self) -> tuple[str, ...]:
         return ("current",)
@@ -102,7 +120,9 @@ class ConstantColumnGate(Gate):
                 findings.append(absent(col, method="constant", available=frame.columns))
                 continue
             screen = screened(ctx, col, explicit=self.columns is not None, method="constant")
-            findings.append(screen or guarded(partial(self._judge, ctx, col), col, "constant"))
+            findings.append(
+                screen or self._by_chance(guarded(partial(self._judge, ctx, col), col, "constant"))
+            )
         n_const = sum(f.status is Status.FAIL for f in findings)
         return self._verdict(findings=findings, metrics={"n_constant_columns": n_const})
 
@@ -129,7 +149,10 @@ class ConstantColumnGate(Gate):
                 continue
             screen = Q.screened(ctx, col, schema, explicit=self.columns is not None, method="constant")
             findings.append(
-                screen or guarded(partial(self._judge_profile, ctx, col, schema, n), col, "constant")
+                screen
+                or self._by_chance(
+                    guarded(partial(self._judge_profile, ctx, col, schema, n), col, "constant")
+                )
             )
         n_const = sum(f.status is Status.FAIL for f in findings)
         return self._verdict(findings=findings, metrics={"n_constant_columns": n_const})
@@ -173,6 +196,46 @@ class ConstantColumnGate(Gate):
             message=f"{col}: more than {counts.max_distinct:,} distinct values; the most frequent value's "
             "share is not counted in chunks: check on a DataFrame",
             details={"n_checked": counts.n, "n_distinct_more_than": counts.max_distinct},
+        )
+
+    def _by_chance(self, finding: Finding) -> Finding:
+        """A constant column PASSes when a batch of its size is constant by chance with
+        probability at least ``alpha`` given the reference's ``calibration``."""
+        spec = (self.calibration or {}).get(finding.subject)
+        constant = finding.status is Status.FAIL and finding.statistic == 1.0  # one distinct value
+        if spec is None or not constant:
+            return finding
+        from mlgates.stats.sampling import constant_pvalue
+
+        n, k = int(spec["n"]), int(spec["k"])
+        m = int(finding.details.get("n_checked", 0))
+        p = constant_pvalue(n, k, m)
+        bound = {
+            "pvalue": p,
+            "alpha": float(self.alpha),
+            "m": m,
+            "n_reference": n,
+            "k_reference": k,
+            "method": "hypergeometric",
+            "formula": "P = C(n, k) / C(n + m, k)",
+        }
+        details = {**finding.details, "bound": bound}
+        if p < self.alpha:
+            return finding.replace(
+                pvalue=p,
+                threshold=float(self.alpha),
+                message=f"{finding.message}; by chance with probability {p:.2g} < {self.alpha:.2g} "
+                f"(reference: {k:,} of {n:,} values off its most frequent)",
+                details=details,
+            )
+        return finding.replace(
+            status=Status.PASS,
+            reason=None,
+            pvalue=p,
+            threshold=float(self.alpha),
+            message=f"{finding.message} in these {m:,} rows, as chance allows (probability {p:.2g} >= "
+            f"{self.alpha:.2g}; reference: {k:,} of {n:,} values off its most frequent)",
+            details=details,
         )
 
     def _judge(self, ctx: CheckContext, col: Any) -> Finding:

@@ -47,6 +47,7 @@ def quality_suite_from_reference(
     outliers: bool = True,
     target: str | None = None,
     leakage: bool = False,
+    alpha: float = 0.01,
     name: str = "data quality",
 ) -> Suite:
     """Build a data-quality :class:`~mlgates.Suite` whose thresholds come from ``reference``.
@@ -55,6 +56,14 @@ def quality_suite_from_reference(
     person can review in a pull request and edit; ``load_suite`` reads it back identical.
     Thresholds are the reference's own values loosened by explicit tolerances, never the exact
     reference extremes (which would fail the next batch by chance).
+
+    Every share bound also allows for sampling at the sizes at hand: each gate keeps the
+    reference's counts (``calibration``: ``n`` values judged, ``k`` breaking the rule) and,
+    at check time, allows a batch of ``m`` rows as many breaks as chance allows at a
+    false-alarm level ``alpha / n_bounds`` (order statistics and beta-binomial or binomial
+    tails, see docs/quality.md), whenever that is more than the material tolerance. A batch
+    drawn like the reference therefore FAILs the suite with probability at most ``alpha``,
+    at any size.
 
     Parameters
     ----------
@@ -93,13 +102,18 @@ def quality_suite_from_reference(
         fewer than 10 finite values get none.
     target : str, optional
         The label column: adds :class:`ConflictingLabelsGate` (reference share plus
-        ``tolerance``) and, for a binary or numeric target, :class:`FeatureLeakageGate`
-        (default bound 0.95; the reference's own scores are not used, so a feature that
-        already leaks in the reference fails).
+        ``tolerance``) and, for a binary or numeric target, a non-blocking
+        :class:`FeatureLeakageGate` (leakage needs evidence beyond a strong score: a perfect
+        split, a score whose lower confidence bound exceeds 0.99, or a name derived from the
+        target's; the reference's own scores are not used, so a feature that already leaks
+        in the reference is reported).
     leakage : bool, default False
         Add :class:`TrainTestLeakageGate` (``reference`` = training set): the share of current
         rows found in the reference may be the reference's own duplicate share plus
         ``tolerance`` (what independent draws would show).
+    alpha : float, default 0.01
+        False-alarm level of the whole suite on data drawn like the reference, in (0, 1):
+        split evenly (Bonferroni) over the suite's sampling bounds, each gate's ``alpha``.
     name : str, default "data quality"
         The suite's name.
 
@@ -125,32 +139,47 @@ def quality_suite_from_reference(
     --------
     >>> import pandas as pd
     >>> from mlgates import quality_suite_from_reference
-    >>> ref = pd.DataFrame({"age": [23, 35, 47, 59, 61] * 4,
-    ...                     "city": pd.Series(["Oslo", "Rome"] * 10, dtype="string")})
+    >>> ref = pd.DataFrame({"age": [23, 35, 47, 59, 61] * 40,
+    ...                     "city": pd.Series(["Oslo", "Rome"] * 100, dtype="string")})
     >>> suite = quality_suite_from_reference(ref, outliers=False)
     >>> [g.name for g in suite.gates]
     ['schema', 'row_count', 'missing_values', 'ranges', 'categories', 'duplicate_rows', 'constant_columns']
-    >>> suite.gates[3].bounds
-    {'age': {'min': 19, 'max': 65}}
-    >>> cur = pd.DataFrame({"age": [30, 70], "city": ["Oslo", "Rome"]})
+    >>> ranges = suite.gates[3]
+    >>> ranges.bounds, ranges.calibration, ranges.alpha
+    ({'age': {'min': 19, 'max': 65}}, {'age': {'n': 200, 'k': 0}}, 0.0014)
+    >>> cur = pd.DataFrame({"age": [30, 70, 41, 52, 80, 33, 90, 47], "city": ["Oslo", "Rome"] * 4})
     >>> v = suite.check(current=cur)
-    >>> v.status, v.children[3].findings[0].reason
-    (<Status.FAIL: 'fail'>, 'out_of_range')
+    >>> v.status
+    <Status.FAIL: 'fail'>
+    >>> print(v.children[3].findings[0].message)
+    age: 37.5% of values outside [19, 65] > 25.0% allowed (3 above; sampling bound: 2 of 8 at
+    false-alarm level 0.0014, reference 0 of 200)
     """
     reference = pandas_table(reference, _OWNER, "reference")  # polars/pyarrow converted
     _validate(reference, tolerance, range_margin, max_categories, new_categories, min_rows, target)
     if not Interval("real", 0, 1).is_satisfied_by(range_outside_share):
         raise parameter_error(_OWNER, "range_outside_share", "a float in [0, 1]", range_outside_share)
+    if not Interval("real", 0, 1, closed="neither").is_satisfied_by(alpha):
+        raise parameter_error(_OWNER, "alpha", "a float in (0, 1)", alpha)
     ref = reference
     n = len(ref)
     kinds = {c: column_kind(ref[c]) for c in ref.columns}
-    gates: list[Gate] = [
+    # Gates with sampling bounds are built by _Calibrated once every bound is counted, so that
+    # each gets its share alpha / n_bounds of the suite's false-alarm level.
+    pending: list[Gate | _Calibrated] = [
         SchemaGate(columns=dict(kinds), name="schema"),
         RowCountGate(min_rows=min_rows, name="row_count"),
     ]
 
-    missing = {c: _share(int(ref[c].isna().sum()) / n, tolerance) for c in ref.columns}
-    gates.append(MissingValuesGate(max_share=missing, name="missing_values"))
+    n_missing = {c: int(ref[c].isna().sum()) for c in ref.columns}
+    missing = {c: _share(n_missing[c] / n, tolerance) for c in ref.columns}
+    pending.append(
+        _Calibrated(
+            MissingValuesGate,
+            {"max_share": missing, "name": "missing_values"},
+            {c: _counts(n, k) for c, k in n_missing.items()},
+        )
+    )
 
     numeric_cols = [c for c in ref.columns if kinds[c] in ("integer", "float")]
     values = {c: ref[c].to_numpy(dtype="float64", na_value=np.nan) for c in numeric_cols}
@@ -159,10 +188,22 @@ def quality_suite_from_reference(
         c: _widen(finite[c], kinds[c] == "integer", range_margin) for c in numeric_cols if finite[c].size
     }
     if bounds:
-        gates.append(RangeGate(bounds=bounds, max_share_outside=range_outside_share, name="ranges"))
+        range_counts = {}
+        for c, b in bounds.items():
+            present = values[c][~np.isnan(values[c])]
+            below, above, _ = outside_counts(present, b["min"], b["max"])
+            range_counts[c] = _counts(present.size, below + above)
+        pending.append(
+            _Calibrated(
+                RangeGate,
+                {"bounds": bounds, "max_share_outside": range_outside_share, "name": "ranges"},
+                range_counts,
+            )
+        )
 
     allowed: dict[str, list[Any]] = {}
-    string_gates: list[Gate] = []
+    category_counts: dict[str, dict[str, Any]] = {}
+    string_gates: list[_Calibrated] = []
     for c in ref.columns:
         if kinds[c] not in ("string", "categorical", "boolean"):
             continue
@@ -173,31 +214,62 @@ def quality_suite_from_reference(
         if len(counts) <= max_categories and all(
             isinstance(v, (str, bool, int, np.bool_, np.integer)) for v in counts.index
         ):
-            allowed[c] = sorted((_plain(v) for v in counts.index), key=lambda v: (type(v).__name__, v))
+            pairs = sorted(
+                ((_plain(v), int(k)) for v, k in counts.items()), key=lambda p: (type(p[0]).__name__, p[0])
+            )
+            allowed[c] = [v for v, _ in pairs]
+            # rare categories make unseen ones likely: the gate tests on the pooled counts
+            category_counts[c] = {"n": int(counts.sum()), "counts": [k for _, k in pairs]}
         elif kinds[c] == "string":
             string_gates.append(_string_gate(ref[c], c, range_margin, tolerance))
     if allowed:
-        gates.append(
-            CategoryGate(
-                allowed=allowed, max_unknown_share=tolerance, on_new=new_categories, name="categories"
+        pending.append(
+            _Calibrated(
+                CategoryGate,
+                {
+                    "allowed": allowed,
+                    "max_unknown_share": tolerance,
+                    "on_new": new_categories,
+                    "name": "categories",
+                },
+                category_counts,
             )
         )
-    gates.extend(string_gates)
+    pending.extend(string_gates)
 
     unique = [c for c in ref.columns if kinds[c] in ("integer", "string") and _is_unique(ref[c])]
     if unique:
-        gates.append(UniqueGate(columns=unique, name="unique_keys"))
+        pending.append(
+            _Calibrated(
+                UniqueGate,
+                {"columns": unique, "name": "unique_keys"},
+                {c: _counts(int(ref[c].notna().sum()), 0) for c in unique},
+            )
+        )
 
-    dup_share = float(exact_duplicate_mask(ref).mean())
-    gates.append(DuplicateRowsGate(max_share=_share(dup_share, tolerance), name="duplicate_rows"))
+    n_dup = int(exact_duplicate_mask(ref).sum())
+    dup_share = n_dup / n
+    pending.append(
+        _Calibrated(
+            DuplicateRowsGate,
+            {"max_share": _share(dup_share, tolerance), "name": "duplicate_rows"},
+            {"rows": _counts(n, n_dup)},
+        )
+    )
 
     varying = [c for c in ref.columns if kinds[c] not in UNSUPPORTED_KINDS and _varies(ref[c], finite.get(c))]
     if varying:
-        gates.append(ConstantColumnGate(columns=varying, name="constant_columns"))
+        pending.append(
+            _Calibrated(
+                ConstantColumnGate,
+                {"columns": varying, "name": "constant_columns"},
+                {c: _off_mode(ref[c]) for c in varying},
+            )
+        )
 
     floats = [c for c in numeric_cols if kinds[c] == "float" and not np.isinf(values[c]).any()]
     if floats:
-        gates.append(InfiniteValuesGate(columns=floats, name="infinite_values"))
+        pending.append(InfiniteValuesGate(columns=floats, name="infinite_values"))
 
     objects = [
         c
@@ -205,11 +277,12 @@ def quality_suite_from_reference(
         if pd.api.types.is_object_dtype(ref[c].dtype) and ref[c].notna().any() and kinds[c] == "string"
     ]
     if objects:
-        gates.append(MixedTypesGate(columns=objects, name="mixed_types"))
+        pending.append(MixedTypesGate(columns=objects, name="mixed_types"))
 
     if outliers:
         shares: dict[str, float] = {}
         fences: dict[str, dict[str, float]] = {}
+        beyond: dict[str, dict[str, int]] = {}
         for c in numeric_cols:
             if (kinds[c] == "integer" and ref[c].nunique() <= 2) or finite[c].size < 10:
                 continue
@@ -217,11 +290,15 @@ def quality_suite_from_reference(
             if low == high:
                 continue
             low, high = _round_out(low, up=False), _round_out(high, up=True)
-            b, a, _ = outside_counts(values[c][~np.isnan(values[c])], low, high)
+            present = values[c][~np.isnan(values[c])]
+            n_low, n_high, _ = outside_counts(present, low, high)
             fences[c] = {"low": low, "high": high}
-            shares[c] = _share((a + b) / max(1, int((~np.isnan(values[c])).sum())), tolerance)
+            shares[c] = _share((n_low + n_high) / max(1, present.size), tolerance)
+            beyond[c] = _counts(present.size, n_low + n_high)
         if shares:
-            gates.append(OutlierGate(fences=fences, max_share=shares, name="outliers"))
+            pending.append(
+                _Calibrated(OutlierGate, {"fences": fences, "max_share": shares, "name": "outliers"}, beyond)
+            )
 
     ordered = [
         c
@@ -229,18 +306,33 @@ def quality_suite_from_reference(
         if kinds[c] == "datetime" and ref[c].notna().sum() >= 3 and ref[c].dropna().is_monotonic_increasing
     ]
     if ordered:
-        gates.append(MonotonicGate(columns=ordered, name="monotonic"))
+        pending.append(MonotonicGate(columns=ordered, name="monotonic"))
 
     if target is not None:
         features = [c for c in ref.columns if c != target]
-        conflict = _conflict_share(ref, features, target)
-        gates.append(ConflictingLabelsGate(max_share=_share(conflict, tolerance), name="conflicting_labels"))
+        n_conflict = _conflict_rows(ref, features, target)
+        pending.append(
+            _Calibrated(
+                ConflictingLabelsGate,
+                {"max_share": _share(n_conflict / n, tolerance), "name": "conflicting_labels"},
+                {"rows": _counts(n, n_conflict)},
+            )
+        )
         y = ref[target].dropna()
         n_classes = y.nunique()
         if n_classes == 2 or (pd.api.types.is_numeric_dtype(y.dtype) and n_classes > 10):
-            gates.append(FeatureLeakageGate(name="feature_leakage"))
+            pending.append(FeatureLeakageGate(name="feature_leakage", blocking=False))
     if leakage:
-        gates.append(TrainTestLeakageGate(max_share=_share(dup_share, tolerance), name="train_test_leakage"))
+        pending.append(
+            _Calibrated(
+                TrainTestLeakageGate,
+                {"max_share": _share(dup_share, tolerance), "name": "train_test_leakage"},
+                {"rows": _counts(n, n_dup)},
+            )
+        )
+    n_bounds = sum(len(p.calibration) for p in pending if isinstance(p, _Calibrated))
+    level = _level(alpha, n_bounds)
+    gates = [p.build(level) if isinstance(p, _Calibrated) else p for p in pending]
     return Suite(gates, name=name)
 
 
@@ -289,6 +381,40 @@ def _validate(
         )
 
 
+class _Calibrated:
+    """A gate with sampling bounds, built once the suite's bounds are counted."""
+
+    def __init__(self, cls: type[Gate], params: dict[str, Any], calibration: dict[str, dict[str, int]]):
+        self.cls = cls
+        self.params = params
+        self.calibration = calibration
+
+    def build(self, alpha: float) -> Gate:
+        return self.cls(**self.params, calibration=self.calibration, alpha=alpha)  # type: ignore[call-arg]
+
+
+def _counts(n: int, k: int) -> dict[str, int]:
+    return {"n": int(n), "k": int(k)}
+
+
+def _off_mode(series: pd.Series) -> dict[str, int]:
+    """Non-missing values, and how many of them differ from the most frequent one."""
+    try:
+        counts = series.value_counts(dropna=True)
+    except TypeError:  # unhashable objects
+        counts = series.dropna().astype(str).value_counts()
+    total = int(counts.sum())
+    return _counts(total, total - int(counts.iloc[0]) if total else 0)
+
+
+def _level(alpha: float, n_bounds: int) -> float:
+    """``alpha / n_bounds`` rounded down to two significant digits (a readable file)."""
+    x = alpha / max(n_bounds, 1)
+    exp = math.floor(math.log10(x)) - 1
+    mantissa = math.floor(round(x / 10.0**exp, 9))
+    return float(f"{mantissa}e{exp}")
+
+
 def _share(observed: float, tolerance: float) -> float:
     """observed + tolerance, rounded up to 4 decimals, capped at 1."""
     return min(1.0, math.ceil(round((observed + tolerance) * 1e4, 6)) / 1e4)
@@ -322,7 +448,7 @@ def _plain(v: Any) -> Any:
     return str(v)
 
 
-def _string_gate(series: pd.Series, col: str, margin: float, tolerance: float) -> StringGate:
+def _string_gate(series: pd.Series, col: str, margin: float, tolerance: float) -> _Calibrated:
     values = series.dropna()
     if not pd.api.types.is_string_dtype(values.dtype):
         values = values.astype(str)
@@ -330,15 +456,17 @@ def _string_gate(series: pd.Series, col: str, margin: float, tolerance: float) -
     lo, hi = int(lengths.min()), int(lengths.max())
     has_empty = bool((values == "").any())
     padded = bool((values != values.str.strip()).any())
-    return StringGate(
-        columns=[col],
-        min_length=math.floor(lo * (1 - margin)),
-        max_length=math.ceil(hi * (1 + margin)),
-        allow_empty=has_empty,
-        allow_padding=padded,
-        max_share=_share(0.0, tolerance),
-        name=f"strings: {col}",
-    )
+    params = {
+        "columns": [col],
+        "min_length": math.floor(lo * (1 - margin)),
+        "max_length": math.ceil(hi * (1 + margin)),
+        "allow_empty": has_empty,
+        "allow_padding": padded,
+        "max_share": _share(0.0, tolerance),
+        "name": f"strings: {col}",
+    }
+    # by construction no reference value breaks the rules learned from it
+    return _Calibrated(StringGate, params, {col: _counts(len(values), 0)})
 
 
 def _varies(series: pd.Series, finite: np.ndarray | None) -> bool:
@@ -353,12 +481,12 @@ def _is_unique(series: pd.Series) -> bool:
     return len(values) >= MIN_ROWS_FOR_UNIQUE and not bool(values.duplicated().any())
 
 
-def _conflict_share(ref: pd.DataFrame, features: list[str], target: str) -> float:
+def _conflict_rows(ref: pd.DataFrame, features: list[str], target: str) -> int:
     if not features:
-        return 0.0
+        return 0
     try:
         groups = ref.groupby(features, dropna=False, sort=False, observed=True)
         nun = groups[target].transform("nunique", dropna=False)
     except UNGROUPABLE:
         nun = ref.astype(str).groupby(features, sort=False, observed=True)[target].transform("nunique")
-    return float((nun > 1).mean())
+    return int((nun > 1).sum())

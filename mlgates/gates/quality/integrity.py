@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import Any, ClassVar
 
@@ -19,6 +19,7 @@ from mlgates.core.params import ON_INSUFFICIENT, Interval, insufficient_status
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import column_kind, share_text
+from mlgates.gates.quality._chance import DEFAULT_ALPHA, chance_bound, check_calibration, decide, with_notes
 from mlgates.gates.quality._common import (
     MAX_EXAMPLES,
     UNGROUPABLE,
@@ -30,9 +31,8 @@ from mlgates.gates.quality._common import (
     repeated_candidates,
     row_hash,
     screened,
-    share_status,
 )
-from mlgates.stats.quality import spearman_abs, univariate_auc
+from mlgates.stats.quality import auc_lower_bound, spearman_abs, spearman_lower_bound, univariate_auc
 
 __all__ = ["ConflictingLabelsGate", "FeatureLeakageGate", "TrainTestLeakageGate"]
 
@@ -70,6 +70,14 @@ class ConflictingLabelsGate(Gate):
         prediction columns.
     max_share : float, default 0.0
         Largest share of rows allowed in conflicting groups, in [0, 1].
+    calibration : mapping of "rows" to {"n": int, "k": int}, optional
+        For a share learned from a reference (:func:`~mlgates.quality_suite_from_reference`
+        writes it): ``k`` of ``n`` reference rows were in conflicting groups. Conflicts need
+        a pair of rows, so a batch of ``m`` rows may hold as many as chance allows at
+        false-alarm level ``alpha`` (``P(Binomial(k + K, w) >= K)``, ``w = C(m,2) / (C(n,2) +
+        C(m,2))``), or ``max_share * m`` if that is larger. See docs/quality.md.
+    alpha : float, default 0.001
+        False-alarm level of that sampling bound, in (0, 1).
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -96,6 +104,8 @@ class ConflictingLabelsGate(Gate):
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "columns": ["columns", None],
         "max_share": [Interval("real", 0, 1)],
+        "calibration": ["mapping", None],
+        "alpha": [Interval("real", 0, 1, closed="neither")],
     }
 
     def __init__(
@@ -103,12 +113,19 @@ class ConflictingLabelsGate(Gate):
         *,
         columns: str | Sequence[str] | None = None,
         max_share: float = 0.0,
+        calibration: Mapping[str, Mapping[str, int]] | None = None,
+        alpha: float = DEFAULT_ALPHA,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
         self.columns = columns
         self.max_share = max_share
+        self.calibration = calibration
+        self.alpha = alpha
+
+    def _validate_params(self) -> None:
+        check_calibration("ConflictingLabelsGate", self.calibration, self.alpha)
 
     def required_inputs(self) -> tuple[str, ...]:
         return ("current", "target")
@@ -150,18 +167,25 @@ class ConflictingLabelsGate(Gate):
                 n_groups = int(sub[bad].drop_duplicates(subset=keys).shape[0])
         n_bad = int(conflict.sum())
         share = n_bad / n
-        status, exceeded = share_status(share, self.max_share, None)
+        bound = chance_bound(
+            self.calibration, "rows", n, self.max_share, self.alpha, method="pair_collisions"
+        )
+        status, exceeded, allowed = decide(n_bad, n, self.max_share, None, bound)
         cmp = ">" if exceeded else "<="
         finding = Finding(
             "rows",
             status,
             statistic=share,
-            threshold=self.max_share,
+            threshold=allowed,
             method="conflicting_labels",
             reason="conflicting_labels" if exceeded else None,
-            message=f"rows: {n_bad:,} rows ({share_text(share)}) in {n_groups:,} groups of identical "
-            f"features with different targets {cmp} {share_text(self.max_share)} allowed",
+            message=with_notes(
+                f"rows: {n_bad:,} rows ({share_text(share)}) in {n_groups:,} groups of identical "
+                f"features with different targets {cmp} {share_text(allowed)} allowed",
+                bound.note() if bound is not None else "",
+            ),
             details={
+                **({"bound": bound.details()} if bound is not None else {}),
                 "n_conflicting_rows": n_bad,
                 "n_conflicting_groups": n_groups,
                 "n_rows": n,
@@ -207,6 +231,14 @@ class TrainTestLeakageGate(Gate):
         Largest share of current rows allowed to occur in the reference, in [0, 1].
     warn_share : float, optional
         Shares above this (within ``max_share``) WARN.
+    calibration : mapping of "rows" to {"n": int, "k": int}, optional
+        For a share learned from the training set (:func:`~mlgates.quality_suite_from_reference`
+        writes it): ``k`` of its ``n`` rows repeated an earlier row. Independent draws repeat
+        each other per pair of rows, so ``m`` current rows may be found in the reference as
+        often as chance allows at false-alarm level ``alpha`` (``P(Binomial(k + K, w) >=
+        K)``, ``w = n m / (C(n,2) + n m)``), or ``max_share * m`` if that is larger.
+    alpha : float, default 0.001
+        False-alarm level of that sampling bound, in (0, 1).
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -232,6 +264,8 @@ class TrainTestLeakageGate(Gate):
         "columns": ["columns", None],
         "max_share": [Interval("real", 0, 1)],
         "warn_share": [Interval("real", 0, 1), None],
+        "calibration": ["mapping", None],
+        "alpha": [Interval("real", 0, 1, closed="neither")],
     }
 
     def __init__(
@@ -240,6 +274,8 @@ class TrainTestLeakageGate(Gate):
         columns: str | Sequence[str] | None = None,
         max_share: float = 0.0,
         warn_share: float | None = None,
+        calibration: Mapping[str, Mapping[str, int]] | None = None,
+        alpha: float = DEFAULT_ALPHA,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
@@ -247,6 +283,11 @@ class TrainTestLeakageGate(Gate):
         self.columns = columns
         self.max_share = max_share
         self.warn_share = warn_share
+        self.calibration = calibration
+        self.alpha = alpha
+
+    def _validate_params(self) -> None:
+        check_calibration("TrainTestLeakageGate", self.calibration, self.alpha)
 
     def required_inputs(self) -> tuple[str, ...]:
         return ("current", "reference")
@@ -296,23 +337,30 @@ class TrainTestLeakageGate(Gate):
         n = len(frame)
         n_leak = int(leaked.sum())
         share = n_leak / n
-        status, exceeded = share_status(share, self.max_share, self.warn_share)
+        bound = chance_bound(
+            self.calibration, "rows", n, self.max_share, self.alpha, method="cross_collisions"
+        )
+        status, exceeded, allowed = decide(n_leak, n, self.max_share, self.warn_share, bound)
         if exceeded:
-            limit = self.max_share if status is Status.FAIL else self.warn_share
+            limit = allowed if status is Status.FAIL else self.warn_share
             tail = f"> {share_text(limit or 0.0)} " + (
                 "allowed" if status is Status.FAIL else "(warning level)"
             )
         else:
-            tail = f"<= {share_text(self.max_share)} allowed"
+            tail = f"<= {share_text(allowed)} allowed"
         finding = Finding(
             "rows",
             status,
             statistic=share,
-            threshold=self.warn_share if status is Status.WARN else self.max_share,
+            threshold=self.warn_share if status is Status.WARN else allowed,
             method="train_test_overlap",
             reason="train_test_overlap" if exceeded else None,
-            message=f"rows: {n_leak:,} of {n:,} current rows ({share_text(share)}) also in reference {tail}",
+            message=with_notes(
+                f"rows: {n_leak:,} of {n:,} current rows ({share_text(share)}) also in reference {tail}",
+                bound.note() if bound is not None else "",
+            ),
             details={
+                **({"bound": bound.details()} if bound is not None else {}),
                 "n_leaked": n_leak,
                 "n_rows": n,
                 "n_columns": len(cols),
@@ -324,10 +372,26 @@ class TrainTestLeakageGate(Gate):
 
 _ENCODED_KINDS = ("string", "categorical", "object")
 _FOLD_SEED = 20261126
+#: A feature whose name contains the target's name is leakage evidence above this score.
+NAME_EVIDENCE_SCORE = 0.9
 
 
 class FeatureLeakageGate(Gate):
     """No single feature predicts the target almost perfectly on its own.
+
+    A strong predictor is not leakage: leakage needs evidence beyond a high score. A feature
+    FAILs (reason ``feature_leakage``) when it
+
+    - splits the target perfectly (score 1) on at least ``min_samples`` rows
+      (``perfect_split``), or
+    - has a one-sided ``1 - alpha`` lower confidence bound of its score above ``max_score``
+      (``lower_bound_above_max_score``), or
+    - has a name containing the target column's name (three characters or more) and scores
+      above 0.9 (``target_derived_name``).
+
+    The evidence found is listed in ``details["evidence"]`` with the score's lower bound. A
+    feature scoring above ``warn_score`` without such evidence WARNs (reason
+    ``strong_predictor``).
 
     The univariate score of a feature is, for a binary target, its ROC AUC folded to
     ``max(AUC, 1 - AUC)`` (0.5: useless, 1: perfect); for a numeric target with more than
@@ -340,10 +404,15 @@ class FeatureLeakageGate(Gate):
     ----------
     columns : str or list of str, optional
         Features to score; every column except the target and predictions by default.
-    max_score : float, default 0.95
-        A feature scoring above this FAILs (reason ``feature_leakage``), in [0.5, 1].
+    max_score : float, default 0.99
+        A feature whose score's lower confidence bound exceeds this FAILs, in [0.5, 1].
+        The bound of a folded ROC AUC inverts a one-sided score test with Hanley and
+        McNeil's standard error taken at the tested value; that of ``|Spearman|`` uses
+        Fisher's z with standard error ``sqrt(1.06 / (n - 3))``.
     warn_score : float, optional
-        Scores above this (within ``max_score``) WARN.
+        A feature scoring above this without leakage evidence WARNs (``strong_predictor``).
+    alpha : float, default 0.05
+        One-sided level of the lower confidence bound, in (0, 1).
     min_samples : int, default 30
         Fewer rows with both feature and target present: reason ``insufficient_samples``.
     on_insufficient : {"warn", "fail", "error", "skip"}, default "warn"
@@ -356,9 +425,9 @@ class FeatureLeakageGate(Gate):
     A target with one class is ERROR ``one_class_target``; a non-binary target that is not
     numeric with more than ten distinct values is ERROR ``unsupported_target``. Missing values
     of a numeric feature are left out; in an encoded feature missing is a category. Reason
-    codes: ``feature_leakage``, ``insufficient_samples``, ``one_class_target``,
-    ``unsupported_target``, ``all_missing`` (a feature, or every label), ``missing_column``,
-    ``empty_input``, ``missing_input``, ``invalid_input`` (an infinite label),
+    codes: ``feature_leakage``, ``strong_predictor`` (WARN), ``insufficient_samples``,
+    ``one_class_target``, ``unsupported_target``, ``all_missing`` (a feature, or every label),
+    ``missing_column``, ``empty_input``, ``missing_input``, ``invalid_input`` (an infinite label),
     ``unsupported_dtype`` (a column of lists, dicts, complex numbers...: SKIP, ERROR when
     listed). With ``n`` rows, a binary score's standard error is about
     ``0.5 / sqrt(n_minority)``; scores near the bound on small data are noisy.
@@ -373,12 +442,15 @@ class FeatureLeakageGate(Gate):
     >>> v = FeatureLeakageGate().check(current=df, target="y")
     >>> [(f.subject, f.status.value) for f in v.findings]
     [('noise', 'pass'), ('leak', 'fail')]
+    >>> v.findings[1].details["evidence"]
+    ('perfect_split',)
     """
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "columns": ["columns", None],
         "max_score": [Interval("real", 0.5, 1)],
         "warn_score": [Interval("real", 0.5, 1), None],
+        "alpha": [Interval("real", 0, 1, closed="neither")],
         "min_samples": [Interval("int", 2, None)],
         "on_insufficient": [ON_INSUFFICIENT],
     }
@@ -387,8 +459,9 @@ class FeatureLeakageGate(Gate):
         self,
         *,
         columns: str | Sequence[str] | None = None,
-        max_score: float = 0.95,
+        max_score: float = 0.99,
         warn_score: float | None = None,
+        alpha: float = 0.05,
         min_samples: int = 30,
         on_insufficient: str = "warn",
         name: str | None = None,
@@ -398,6 +471,7 @@ class FeatureLeakageGate(Gate):
         self.columns = columns
         self.max_score = max_score
         self.warn_score = warn_score
+        self.alpha = alpha
         self.min_samples = min_samples
         self.on_insufficient = on_insufficient
 
@@ -437,14 +511,15 @@ class FeatureLeakageGate(Gate):
                 subject="target",
             )
         findings = []
+        given = ctx.get("target")
+        target_name = given if isinstance(given, str) else None
         for col in cols:
             if col not in frame.columns:
                 findings.append(absent(col, method=task, available=frame.columns))
                 continue
             screen = screened(ctx, col, explicit=self.columns is not None, method=task)
-            findings.append(
-                screen or guarded(partial(self._judge, frame[col], col, y, present, task), col, task)
-            )
+            judge = partial(self._judge, frame[col], col, y, present, task, target_name)
+            findings.append(screen or guarded(judge, col, task))
         scores = [f.statistic for f in findings if f.statistic is not None]
         return self._verdict(
             findings=findings,
@@ -452,7 +527,15 @@ class FeatureLeakageGate(Gate):
             params={"task": task},
         )
 
-    def _judge(self, series: pd.Series, col: Any, y: np.ndarray, present: np.ndarray, task: str) -> Finding:
+    def _judge(
+        self,
+        series: pd.Series,
+        col: Any,
+        y: np.ndarray,
+        present: np.ndarray,
+        task: str,
+        target_name: str | None = None,
+    ) -> Finding:
         kind = column_kind(series)
         if bool(series.isna().all()):
             return all_missing(col, len(series), task)
@@ -490,18 +573,13 @@ class FeatureLeakageGate(Gate):
         if task == "auc":
             auc = univariate_auc(x, yy.astype(bool))
             score = max(auc, 1.0 - auc)
+            n_pos = int(yy.sum())
+            lower = auc_lower_bound(score, n_pos, n_checked - n_pos, self.alpha) if score == score else score
         else:
             score = spearman_abs(x, yy)
-        if score != score:
-            score_status, exceeded = Status.ERROR, False
-        elif score > self.max_score:
-            score_status, exceeded = Status.FAIL, True
-        elif self.warn_score is not None and score > self.warn_score:
-            score_status, exceeded = Status.WARN, True
-        else:
-            score_status, exceeded = Status.PASS, False
+            lower = spearman_lower_bound(score, n_checked, self.alpha)
         label = "ROC AUC (folded)" if task == "auc" else "|Spearman|"
-        if score_status is Status.ERROR:
+        if score != score:
             return Finding(
                 str(col),
                 Status.ERROR,
@@ -510,19 +588,56 @@ class FeatureLeakageGate(Gate):
                 message=f"{col}: constant feature; {label} undefined",
                 details={"n_checked": n_checked},
             )
-        cmp = ">" if exceeded else "<="
-        limit = self.max_score if score_status is not Status.WARN else self.warn_score
+        evidence = []
+        if score >= 1.0:
+            evidence.append("perfect_split")
+        if lower > self.max_score:
+            evidence.append("lower_bound_above_max_score")
+        derived = _derived_from(str(col), target_name)
+        if derived and score > NAME_EVIDENCE_SCORE:
+            evidence.append("target_derived_name")
+        bound = f"lower bound {lower:.3f} at alpha {self.alpha:g}"
+        if evidence:
+            status, reason = Status.FAIL, "feature_leakage"
+            why = {
+                "perfect_split": "splits the target perfectly",
+                "lower_bound_above_max_score": f"{bound} > {self.max_score:g}",
+                "target_derived_name": f"name contains the target's name {target_name!r}",
+            }
+            message = f"{col}: {label} {score:.3f}; leakage: " + "; ".join(why[e] for e in evidence)
+        elif self.warn_score is not None and score > self.warn_score:
+            status, reason = Status.WARN, "strong_predictor"
+            message = (
+                f"{col}: {label} {score:.3f} > {self.warn_score:.3f} (a strong predictor alone; {bound} "
+                f"<= {self.max_score:g}, no perfect split: not judged leakage)"
+            )
+        else:
+            status, reason = Status.PASS, None
+            message = f"{col}: {label} {score:.3f} ({bound} <= {self.max_score:g}; no perfect split)"
         return Finding(
             str(col),
-            score_status,
+            status,
             statistic=score,
-            threshold=limit,
+            threshold=self.warn_score if status is Status.WARN else self.max_score,
             method=task,
-            reason="feature_leakage" if exceeded else None,
-            message=f"{col}: {label} {score:.3f} {cmp} {limit:.3f}"
-            + (" (almost perfect alone: leakage?)" if exceeded else ""),
-            details={"n_checked": n_checked, "encoding": encoding},
+            reason=reason,
+            message=message,
+            details={
+                "n_checked": n_checked,
+                "encoding": encoding,
+                "lower_bound": lower,
+                "alpha": self.alpha,
+                "evidence": evidence,
+                "target_derived_name": derived,
+            },
         )
+
+
+def _derived_from(feature: str, target: str | None) -> bool:
+    """Whether a feature's name contains the target column's name (3+ characters, any case)."""
+    if target is None or len(target) < 3 or feature == target:
+        return False
+    return target.lower() in feature.lower()
 
 
 def _cross_fit_mean(codes: np.ndarray, y: np.ndarray) -> np.ndarray:

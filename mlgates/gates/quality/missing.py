@@ -13,12 +13,12 @@ from mlgates.core.params import Interval
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import missing_mask, select_columns, share_text, unknown_key_findings
+from mlgates.gates.quality._chance import DEFAULT_ALPHA, chance_bound, check_calibration, decide, with_notes
 from mlgates.gates.quality._common import (
     absent,
     check_share_mapping,
     frame_or_error,
     per_column,
-    share_status,
 )
 from mlgates.profiles.summaries import Rows, Stats
 
@@ -39,6 +39,14 @@ class MissingValuesGate(Gate):
         (reason ``missing_column``, with the nearest column name).
     warn_share : float, optional
         Shares above this (but within ``max_share``) WARN.
+    calibration : mapping of column to {"n": int, "k": int}, optional
+        For shares learned from a reference (:func:`~mlgates.quality_suite_from_reference`
+        writes it): ``k`` of ``n`` reference rows were missing. A batch of ``m`` rows may then
+        have as many missing values as chance allows at false-alarm level ``alpha`` (the
+        one-sided Fisher exact test, ``K ~ BetaBinomial(m, k + 1, n - k)``), or
+        ``max_share * m`` if that is larger. See docs/quality.md.
+    alpha : float, default 0.001
+        False-alarm level of that sampling bound, in (0, 1).
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -62,6 +70,8 @@ class MissingValuesGate(Gate):
         "columns": ["columns", None],
         "max_share": [Interval("real", 0, 1), "mapping"],
         "warn_share": [Interval("real", 0, 1), None],
+        "calibration": ["mapping", None],
+        "alpha": [Interval("real", 0, 1, closed="neither")],
     }
 
     def __init__(
@@ -70,6 +80,8 @@ class MissingValuesGate(Gate):
         columns: str | Sequence[str] | None = None,
         max_share: float | Mapping[str, float] = 0.0,
         warn_share: float | None = None,
+        calibration: Mapping[str, Mapping[str, int]] | None = None,
+        alpha: float = DEFAULT_ALPHA,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
@@ -77,9 +89,12 @@ class MissingValuesGate(Gate):
         self.columns = columns
         self.max_share = max_share
         self.warn_share = warn_share
+        self.calibration = calibration
+        self.alpha = alpha
 
     def _validate_params(self) -> None:
         check_share_mapping("MissingValuesGate", "max_share", self.max_share)  # TOML keys are str
+        check_calibration("MissingValuesGate", self.calibration, self.alpha)
 
     def required_inputs(self) -> tuple[str, ...]:
         return ("current",)
@@ -122,25 +137,28 @@ class MissingValuesGate(Gate):
             count = counts[col]
             share = count / n
             worst = max(worst, share)
-            status, exceeded = share_status(share, limit, self.warn_share)
+            bound = chance_bound(self.calibration, str(col), n, limit, self.alpha)
+            status, exceeded, allowed = decide(count, n, limit, self.warn_share, bound)
             reason = "missing_share_exceeded" if exceeded else None
             if status is Status.FAIL:
-                message = f"{col}: {share_text(share)} missing > {share_text(limit)} allowed"
+                message = f"{col}: {share_text(share)} missing > {share_text(allowed)} allowed"
             elif status is Status.WARN:
                 warn = share_text(self.warn_share or 0.0)
                 message = f"{col}: {share_text(share)} missing > {warn} (warning level)"
             else:
-                message = f"{col}: {share_text(share)} missing <= {share_text(limit)} allowed"
+                message = f"{col}: {share_text(share)} missing <= {share_text(allowed)} allowed"
+            message = with_notes(message, bound.note() if bound is not None else "")
+            extra: dict[str, Any] = {"bound": bound.details()} if bound is not None else {}
             findings.append(
                 Finding(
                     str(col),
                     status,
                     statistic=share,
-                    threshold=self.warn_share if status is Status.WARN else limit,
+                    threshold=self.warn_share if status is Status.WARN else allowed,
                     method="missing_share",
                     reason=reason,
                     message=message,
-                    details={"n_missing": count, "n_rows": n},
+                    details={"n_missing": count, "n_rows": n, **extra},
                 )
             )
         # a max_share key that names no column (a typo) is an error, not a silent no-op

@@ -16,6 +16,7 @@ from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import column_kind, share_text, unknown_key_findings
 from mlgates.gates.quality import _profiled as Q
+from mlgates.gates.quality._chance import DEFAULT_ALPHA, chance_bound, check_calibration, decide, with_notes
 from mlgates.gates.quality._common import (
     NUMERIC_KINDS,
     absent,
@@ -30,7 +31,6 @@ from mlgates.gates.quality._common import (
     per_column,
     resolve_columns,
     screened,
-    share_status,
     unsupported,
 )
 from mlgates.profiles.select import resolved
@@ -73,6 +73,14 @@ class OutlierGate(Gate):
         Fewer finite values than this cannot place fences: reason ``insufficient_samples``.
     on_insufficient : {"warn", "fail", "error", "skip"}, default "warn"
         Status for a column below ``min_samples``.
+    calibration : mapping of column to {"n": int, "k": int}, optional
+        For fences learned from a reference (:func:`~mlgates.quality_suite_from_reference`
+        writes it): ``n`` reference values, ``k`` of them beyond the fences. A batch of ``m``
+        values may then have as many values beyond them as chance allows at false-alarm
+        level ``alpha`` (``K ~ BetaBinomial(m, k + 2, n - k - 1)``, at least one row), or
+        ``max_share * m`` if that is larger. See docs/quality.md.
+    alpha : float, default 0.001
+        False-alarm level of that sampling bound, in (0, 1).
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -83,7 +91,8 @@ class OutlierGate(Gate):
     ``outlier_share_exceeded`` (FAIL), ``insufficient_samples``, ``all_missing`` (ERROR),
     ``unsupported_dtype``, ``missing_column``, ``empty_input``, ``duplicate_columns``.
     Findings on fixed fences have method ``"fixed_fences"``. Details hold the fences,
-    ``n_low``, ``n_high``, ``n_checked`` and up to five offending values.
+    ``n_low``, ``n_high``, ``n_checked``, up to five offending values and, with
+    ``calibration``, the ``bound`` (allowed count, sampling and material counts, ``alpha``).
 
     Examples
     --------
@@ -104,6 +113,8 @@ class OutlierGate(Gate):
         "max_share": [Interval("real", 0, 1), "mapping"],
         "min_samples": [Interval("int", 4, None)],
         "on_insufficient": [ON_INSUFFICIENT],
+        "calibration": ["mapping", None],
+        "alpha": [Interval("real", 0, 1, closed="neither")],
     }
 
     def __init__(
@@ -117,6 +128,8 @@ class OutlierGate(Gate):
         max_share: float | Mapping[str, float] = _DEFAULT_SHARE,
         min_samples: int = 10,
         on_insufficient: str = "warn",
+        calibration: Mapping[str, Mapping[str, int]] | None = None,
+        alpha: float = DEFAULT_ALPHA,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
@@ -129,9 +142,12 @@ class OutlierGate(Gate):
         self.max_share = max_share
         self.min_samples = min_samples
         self.on_insufficient = on_insufficient
+        self.calibration = calibration
+        self.alpha = alpha
 
     def _validate_params(self) -> None:
         check_share_mapping("OutlierGate", "max_share", self.max_share)
+        check_calibration("OutlierGate", self.calibration, self.alpha)
         if self.fences is not None:
             check_string_keys("OutlierGate", "fences", self.fences)
             real = Interval("real", None, None)
@@ -413,20 +429,24 @@ class OutlierGate(Gate):
         low, high = fences
         n_low, n_high = outside
         share = (n_low + n_high) / n_checked
-        status, exceeded = share_status(share, limit, None)
+        bound = chance_bound(
+            self.calibration, str(col), n_checked, limit, self.alpha, ends=2, at_least_one=True
+        )
+        status, exceeded, allowed = decide(n_low + n_high, n_checked, limit, None, bound)
         label = "fixed fences" if fixed else ("IQR fences" if self.method == "iqr" else "robust z fences")
         cmp = ">" if exceeded else "<="
         message = (
             f"{col}: {share_text(share)} of values beyond {label} [{low:g}, {high:g}] {cmp} "
-            f"{share_text(limit)} allowed"
+            f"{share_text(allowed)} allowed"
         )
-        if exceeded and shown:
-            message += f" (e.g. {', '.join(map(str, shown[:3]))})"
+        eg = f"e.g. {', '.join(map(str, shown[:3]))}" if exceeded and shown else ""
+        message = with_notes(message, eg, bound.note() if bound is not None else "")
+        extra: dict[str, Any] = {"bound": bound.details()} if bound is not None else {}
         return Finding(
             str(col),
             status,
             statistic=share,
-            threshold=limit,
+            threshold=allowed,
             method="fixed_fences" if fixed else self.method,
             reason="outlier_share_exceeded" if exceeded else None,
             message=message,
@@ -439,5 +459,6 @@ class OutlierGate(Gate):
                 "n_checked": n_checked,
                 "degenerate": bool(low == high),
                 "examples": shown,
+                **extra,
             },
         )

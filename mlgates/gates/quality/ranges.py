@@ -15,6 +15,7 @@ from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import column_kind, share_text
 from mlgates.gates.quality import _profiled as Q
+from mlgates.gates.quality._chance import DEFAULT_ALPHA, chance_bound, check_calibration, decide, with_notes
 from mlgates.gates.quality._common import (
     NUMERIC_KINDS,
     all_missing,
@@ -25,7 +26,6 @@ from mlgates.gates.quality._common import (
     minmax,
     numeric,
     resolve_columns,
-    share_status,
 )
 from mlgates.profiles.summaries import ColumnStats, Outside, Rows, Stats
 from mlgates.stats.quality import outside_counts
@@ -55,6 +55,15 @@ class RangeGate(Gate):
         Largest share of non-missing values allowed outside, in [0, 1].
     warn_share_outside : float, optional
         Shares above this (within ``max_share_outside``) WARN.
+    calibration : mapping of column to {"n": int, "k": int}, optional
+        For bounds learned from a reference (:func:`~mlgates.quality_suite_from_reference`
+        writes it): ``n`` reference values, ``k`` of them outside the bounds. A batch of ``m``
+        values may then have as many values outside as chance allows at false-alarm level
+        ``alpha`` when the bounds sit at reference extremes, ``K ~ BetaBinomial(m, k + ends,
+        n - k - ends + 1)`` with ``ends`` the number of bounds (at least one row), or
+        ``max_share_outside * m`` if that is larger. See docs/quality.md.
+    alpha : float, default 0.001
+        False-alarm level of that sampling bound, in (0, 1).
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -64,8 +73,9 @@ class RangeGate(Gate):
     a finite bound. Reason codes: ``out_of_range`` (FAIL/WARN), ``missing_column``,
     ``unsupported_dtype`` (a listed column that is not numeric), ``all_missing`` (ERROR: no
     value to judge), ``empty_input``, ``duplicate_columns``. Each finding's details hold
-    ``n_below``, ``n_above``, ``n_checked``, ``n_missing``, the observed ``min``/``max`` and up
-    to five offending ``examples``.
+    ``n_below``, ``n_above``, ``n_checked``, ``n_missing``, the observed ``min``/``max``, up
+    to five offending ``examples`` and, with ``calibration``, the ``bound`` (allowed count,
+    sampling and material counts, ``alpha``, the formula).
 
     Examples
     --------
@@ -87,6 +97,8 @@ class RangeGate(Gate):
         "inclusive": [Options("both", "left", "right", "neither")],
         "max_share_outside": [Interval("real", 0, 1)],
         "warn_share_outside": [Interval("real", 0, 1), None],
+        "calibration": ["mapping", None],
+        "alpha": [Interval("real", 0, 1, closed="neither")],
     }
 
     def __init__(
@@ -99,6 +111,8 @@ class RangeGate(Gate):
         inclusive: str = "both",
         max_share_outside: float = 0.0,
         warn_share_outside: float | None = None,
+        calibration: Mapping[str, Mapping[str, int]] | None = None,
+        alpha: float = DEFAULT_ALPHA,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
@@ -110,9 +124,12 @@ class RangeGate(Gate):
         self.inclusive = inclusive
         self.max_share_outside = max_share_outside
         self.warn_share_outside = warn_share_outside
+        self.calibration = calibration
+        self.alpha = alpha
 
     def _validate_params(self) -> None:
         owner = "RangeGate"
+        check_calibration(owner, self.calibration, self.alpha)
         if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
             raise parameter_error(
                 owner, "max_value", f"a float >= min_value ({self.min_value})", self.max_value
@@ -255,7 +272,19 @@ class RangeGate(Gate):
         """The column's finding from its counts (in memory or merged from chunks)."""
         n_out = n_below + n_above
         share = n_out / n_checked
-        status, exceeded = share_status(share, self.max_share_outside, self.warn_share_outside)
+        ends = (low is not None) + (high is not None)
+        bound = chance_bound(
+            self.calibration,
+            str(col),
+            n_checked,
+            self.max_share_outside,
+            self.alpha,
+            ends=max(ends, 1),
+            at_least_one=True,
+        )
+        status, exceeded, allowed = decide(
+            n_out, n_checked, self.max_share_outside, self.warn_share_outside, bound
+        )
         lb = "[" if self.inclusive in ("both", "left") else "("
         rb = "]" if self.inclusive in ("both", "right") else ")"
         interval = f"{lb}{_fmt(low, '-inf')}, {_fmt(high, 'inf')}{rb}"
@@ -264,22 +293,23 @@ class RangeGate(Gate):
         )
         if status is Status.PASS:
             message = (
-                f"{col}: {share_text(share)} of values outside {interval} "
-                f"<= {share_text(self.max_share_outside)} allowed"
+                f"{col}: {share_text(share)} of values outside {interval} <= {share_text(allowed)} allowed"
             )
         else:
-            limit = self.max_share_outside if status is Status.FAIL else self.warn_share_outside
+            limit = allowed if status is Status.FAIL else self.warn_share_outside
             level = "allowed" if status is Status.FAIL else "(warning level)"
             message = (
                 f"{col}: {share_text(share)} of values outside {interval} > "
                 f"{share_text(limit or 0.0)} {level}"
             )
-            message += f" ({where})"
+        shown_where = where if status is not Status.PASS else ""
+        message = with_notes(message, shown_where, bound.note() if bound is not None else "")
+        details: dict[str, Any] = {"bound": bound.details()} if bound is not None else {}
         return Finding(
             str(col),
             status,
             statistic=share,
-            threshold=self.warn_share_outside if status is Status.WARN else self.max_share_outside,
+            threshold=self.warn_share_outside if status is Status.WARN else allowed,
             method="range",
             reason="out_of_range" if exceeded else None,
             message=message,
@@ -294,6 +324,7 @@ class RangeGate(Gate):
                 "observed_min": observed[0],
                 "observed_max": observed[1],
                 "examples": list(shown),
+                **details,
             },
         )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import Any, ClassVar
 
@@ -17,6 +17,7 @@ from mlgates.core.params import Interval, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import share_text
+from mlgates.gates.quality._chance import DEFAULT_ALPHA, chance_bound, check_calibration, decide, with_notes
 from mlgates.gates.quality._common import (
     all_missing,
     checkable,
@@ -24,7 +25,6 @@ from mlgates.gates.quality._common import (
     frame_or_error,
     guarded,
     resolve_columns,
-    share_status,
 )
 
 __all__ = ["StringGate"]
@@ -51,6 +51,15 @@ class StringGate(Gate):
         Whether leading or trailing whitespace is allowed.
     max_share : float, default 0.0
         Largest share of non-missing values allowed to break a rule, in [0, 1].
+    calibration : mapping of column to {"n": int, "k": int}, optional
+        For rules learned from a reference (:func:`~mlgates.quality_suite_from_reference`
+        writes it): ``k`` of ``n`` reference values broke them. A batch of ``m`` values may
+        then break them as often as chance allows at false-alarm level ``alpha``, each rule
+        counting as one end placed at a reference extreme (``K ~ BetaBinomial(m, k + ends,
+        n - k - ends + 1)``, at least one row with length bounds), or ``max_share * m`` if that
+        is larger. See docs/quality.md.
+    alpha : float, default 0.001
+        False-alarm level of that sampling bound, in (0, 1).
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -89,6 +98,8 @@ class StringGate(Gate):
         "allow_empty": ["boolean"],
         "allow_padding": ["boolean"],
         "max_share": [Interval("real", 0, 1)],
+        "calibration": ["mapping", None],
+        "alpha": [Interval("real", 0, 1, closed="neither")],
     }
 
     def __init__(
@@ -101,6 +112,8 @@ class StringGate(Gate):
         allow_empty: bool = True,
         allow_padding: bool = True,
         max_share: float = 0.0,
+        calibration: Mapping[str, Mapping[str, int]] | None = None,
+        alpha: float = DEFAULT_ALPHA,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
@@ -112,8 +125,11 @@ class StringGate(Gate):
         self.allow_empty = allow_empty
         self.allow_padding = allow_padding
         self.max_share = max_share
+        self.calibration = calibration
+        self.alpha = alpha
 
     def _validate_params(self) -> None:
+        check_calibration("StringGate", self.calibration, self.alpha)
         if self.pattern is not None:
             try:
                 re.compile(self.pattern)
@@ -211,27 +227,44 @@ class StringGate(Gate):
             rule("padded", np.asarray(values != text.strip(), dtype=bool))
         n_bad = int(broken.sum())
         share = n_bad / n_checked
-        status, exceeded = share_status(share, self.max_share, None)
+        lengths_set = self.min_length is not None or self.max_length is not None
+        ends = (
+            (self.pattern is not None)
+            + (self.min_length is not None)
+            + (self.max_length is not None)
+            + (not self.allow_empty)
+            + (not self.allow_padding)
+        )
+        bound = chance_bound(
+            self.calibration,
+            str(col),
+            n_checked,
+            self.max_share,
+            self.alpha,
+            ends=max(ends, 1),
+            at_least_one=lengths_set,
+        )
+        status, exceeded, allowed = decide(n_bad, n_checked, self.max_share, None, bound)
         shown = examples(values.to_numpy(dtype=object)[broken]) if n_bad else []
         per_rule = ", ".join(f"{k}: {v:,}" for k, v in counts.items() if v)
         if exceeded:
             message = (
                 f"{col}: {share_text(share)} of values break a rule ({per_rule}) > "
-                f"{share_text(self.max_share)} allowed; e.g. {', '.join(map(repr, shown[:3]))}"
+                f"{share_text(allowed)} allowed; e.g. {', '.join(map(repr, shown[:3]))}"
             )
         else:
-            message = (
-                f"{col}: {share_text(share)} of values break a rule <= {share_text(self.max_share)} allowed"
-            )
+            message = f"{col}: {share_text(share)} of values break a rule <= {share_text(allowed)} allowed"
+        message = with_notes(message, bound.note() if bound is not None else "")
+        extra: dict[str, Any] = {"bound": bound.details()} if bound is not None else {}
         return Finding(
             str(col),
             status,
             statistic=share,
-            threshold=self.max_share,
+            threshold=allowed,
             method="string",
             reason="string_rules" if exceeded else None,
             message=message,
-            details={**counts, "n_violations": n_bad, "n_checked": n_checked, "examples": shown},
+            details={**counts, "n_violations": n_bad, "n_checked": n_checked, "examples": shown, **extra},
         )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import Any, ClassVar
 
@@ -17,6 +17,7 @@ from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import share_text
 from mlgates.gates.quality import _profiled as Q
+from mlgates.gates.quality._chance import DEFAULT_ALPHA, chance_bound, check_calibration, decide, with_notes
 from mlgates.gates.quality._common import (
     MAX_EXAMPLES,
     absent,
@@ -26,7 +27,6 @@ from mlgates.gates.quality._common import (
     frame_or_error,
     guarded,
     plain_value,
-    share_status,
     top_examples,
 )
 from mlgates.profiles.summaries import HashCounts, RowHashes, Rows
@@ -79,6 +79,15 @@ class UniqueGate(Gate):
         ``[["store", "date"]]`` (one composite key). Required.
     max_duplicate_share : float, default 0.0
         Largest share of rows allowed to repeat an earlier row's key, in [0, 1].
+    calibration : mapping of key subject to {"n": int, "k": int}, optional
+        For keys found unique in a reference (:func:`~mlgates.quality_suite_from_reference`
+        writes it): ``k`` of ``n`` reference rows repeated an earlier key. Keys collide per
+        pair of rows, so a batch of ``m`` rows may repeat as many keys as chance allows at
+        false-alarm level ``alpha`` given the reference's pairs (``P(Binomial(k + K, w) >=
+        K)``, ``w = C(m,2) / (C(n,2) + C(m,2))``), or ``max_duplicate_share * m`` if that is
+        larger. See docs/quality.md.
+    alpha : float, default 0.001
+        False-alarm level of that sampling bound, in (0, 1).
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -105,6 +114,8 @@ class UniqueGate(Gate):
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "columns": [_KeyList()],
         "max_duplicate_share": [Interval("real", 0, 1)],
+        "calibration": ["mapping", None],
+        "alpha": [Interval("real", 0, 1, closed="neither")],
     }
 
     def __init__(
@@ -112,12 +123,19 @@ class UniqueGate(Gate):
         *,
         columns: str | Sequence[str | Sequence[str]] | None = None,
         max_duplicate_share: float = 0.0,
+        calibration: Mapping[str, Mapping[str, int]] | None = None,
+        alpha: float = DEFAULT_ALPHA,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
         self.columns = columns
         self.max_duplicate_share = max_duplicate_share
+        self.calibration = calibration
+        self.alpha = alpha
+
+    def _validate_params(self) -> None:
+        check_calibration("UniqueGate", self.calibration, self.alpha)
 
     def required_inputs(self) -> tuple[str, ...]:
         return ("current",)
@@ -198,21 +216,31 @@ class UniqueGate(Gate):
     ) -> Finding:
         """The key's finding from its counts (in memory or from row hashes merged over chunks)."""
         share = n_dup / n_checked
-        status, exceeded = share_status(share, self.max_duplicate_share, None)
+        bound = chance_bound(
+            self.calibration,
+            subject,
+            n_checked,
+            self.max_duplicate_share,
+            self.alpha,
+            method="pair_collisions",
+        )
+        status, exceeded, limit = decide(n_dup, n_checked, self.max_duplicate_share, None, bound)
         eg = ", ".join(f"{e['value']!r}" + (f" (x{e['count']})" if e["count"] else "") for e in shown[:3])
         if exceeded:
             message = (
                 f"{subject}: {n_dup:,} rows ({share_text(share)}) repeat an earlier key > "
-                f"{share_text(self.max_duplicate_share)} allowed" + (f"; e.g. {eg}" if eg else "")
+                f"{share_text(limit)} allowed" + (f"; e.g. {eg}" if eg else "")
             )
         else:
-            allowed = share_text(self.max_duplicate_share)
+            allowed = share_text(limit)
             message = f"{subject}: {n_dup:,} repeated keys ({share_text(share)}) <= {allowed} allowed"
+        message = with_notes(message, bound.note() if bound is not None else "")
+        extra: dict[str, Any] = {"bound": bound.details()} if bound is not None else {}
         return Finding(
             subject,
             status,
             statistic=share,
-            threshold=self.max_duplicate_share,
+            threshold=limit,
             method="unique",
             reason="duplicate_keys" if exceeded else None,
             message=message,
@@ -222,6 +250,7 @@ class UniqueGate(Gate):
                 "n_checked": n_checked,
                 "n_missing": n - n_checked,
                 "examples": shown,
+                **extra,
             },
         )
 
@@ -238,6 +267,14 @@ class DuplicateRowsGate(Gate):
         Largest share of duplicated rows (rows equal to an earlier row), in [0, 1].
     warn_share : float, optional
         Shares above this (within ``max_share``) WARN.
+    calibration : mapping of "rows" to {"n": int, "k": int}, optional
+        For a share learned from a reference (:func:`~mlgates.quality_suite_from_reference`
+        writes ``{"rows": {"n": ..., "k": ...}}``): ``k`` of ``n`` reference rows repeated an
+        earlier row. Rows collide per pair, so a batch of ``m`` rows may hold as many repeats
+        as chance allows at false-alarm level ``alpha`` (``P(Binomial(k + K, w) >= K)``,
+        ``w = C(m,2) / (C(n,2) + C(m,2))``), or ``max_share * m`` if that is larger. See docs/quality.md.
+    alpha : float, default 0.001
+        False-alarm level of that sampling bound, in (0, 1).
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -267,6 +304,8 @@ class DuplicateRowsGate(Gate):
         "columns": ["columns", None],
         "max_share": [Interval("real", 0, 1)],
         "warn_share": [Interval("real", 0, 1), None],
+        "calibration": ["mapping", None],
+        "alpha": [Interval("real", 0, 1, closed="neither")],
     }
 
     def __init__(
@@ -275,6 +314,8 @@ class DuplicateRowsGate(Gate):
         columns: str | Sequence[str] | None = None,
         max_share: float = 0.0,
         warn_share: float | None = None,
+        calibration: Mapping[str, Mapping[str, int]] | None = None,
+        alpha: float = DEFAULT_ALPHA,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
@@ -282,8 +323,11 @@ class DuplicateRowsGate(Gate):
         self.columns = columns
         self.max_share = max_share
         self.warn_share = warn_share
+        self.calibration = calibration
+        self.alpha = alpha
 
     def _validate_params(self) -> None:
+        check_calibration("DuplicateRowsGate", self.calibration, self.alpha)
         if isinstance(self.columns, list) and not self.columns:
             raise parameter_error("DuplicateRowsGate", "columns", "a non-empty list or None", self.columns)
 
@@ -338,20 +382,23 @@ class DuplicateRowsGate(Gate):
     def _decide(self, n: int, n_dup: int, cols: list[Any], example_rows: list[Any]) -> Verdict:
         """The verdict from the count of duplicated rows (in memory or from row hashes)."""
         share = n_dup / n
-        status, exceeded = share_status(share, self.max_share, self.warn_share)
+        bound = chance_bound(
+            self.calibration, "rows", n, self.max_share, self.alpha, method="pair_collisions"
+        )
+        status, exceeded, allowed = decide(n_dup, n, self.max_share, self.warn_share, bound)
         if exceeded:
-            limit = self.max_share if status is Status.FAIL else self.warn_share
+            limit = allowed if status is Status.FAIL else self.warn_share
             level = "allowed" if status is Status.FAIL else "(warning level)"
             message = f"rows: {n_dup:,} duplicated ({share_text(share)}) > {share_text(limit or 0.0)} {level}"
         else:
-            message = (
-                f"rows: {n_dup:,} duplicated ({share_text(share)}) <= {share_text(self.max_share)} allowed"
-            )
+            message = f"rows: {n_dup:,} duplicated ({share_text(share)}) <= {share_text(allowed)} allowed"
+        message = with_notes(message, bound.note() if bound is not None else "")
+        extra: dict[str, Any] = {"bound": bound.details()} if bound is not None else {}
         finding = Finding(
             "rows",
             status,
             statistic=share,
-            threshold=self.warn_share if status is Status.WARN else self.max_share,
+            threshold=self.warn_share if status is Status.WARN else allowed,
             method="duplicate_rows",
             reason="duplicate_rows" if exceeded else None,
             message=message,
@@ -360,6 +407,7 @@ class DuplicateRowsGate(Gate):
                 "n_rows": n,
                 "columns": None if self.columns is None else [str(c) for c in cols],
                 "example_rows": example_rows,
+                **extra,
             },
         )
         return self._verdict(findings=[finding], metrics={"duplicate_share": share})
