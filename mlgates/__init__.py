@@ -28,19 +28,22 @@ if TYPE_CHECKING:  # static view of the lazy names (tests keep it in step with _
     from mlgates.fingerprints import TableFingerprint, fingerprint, fingerprint_table
     from mlgates.fingerprints.environment import capture_environment
     from mlgates.fingerprints.manifest import Manifest
-    from mlgates.gates.drift import DriftGate, MultivariateDriftGate
-    from mlgates.gates.fairness import DisparateImpactGate, FairnessGate
+    from mlgates.gates.drift import DriftGate, EmbeddingDriftGate, MultivariateDriftGate, TextDriftGate
+    from mlgates.gates.fairness import DisparateImpactGate, FairnessGate, ProxyGate
     from mlgates.gates.label_free import ConceptDriftGate, DriftImpactGate, FeatureRelevanceGate
     from mlgates.gates.monitoring import AnytimeDriftGate, SequentialGate, Windowed
     from mlgates.gates.performance import BeatsBaselineGate, CalibrationGate, PerformanceGate
     from mlgates.gates.quality import (
         CategoryGate,
+        ClassBalanceGate,
         ConflictingLabelsGate,
         ConstantColumnGate,
+        CorrelationChangeGate,
         DuplicateRowsGate,
         FeatureLeakageGate,
         FreshnessGate,
         InfiniteValuesGate,
+        MissingSpellingsGate,
         MissingValuesGate,
         MixedTypesGate,
         MonotonicGate,
@@ -48,7 +51,9 @@ if TYPE_CHECKING:  # static view of the lazy names (tests keep it in step with _
         RangeGate,
         RowCountGate,
         SchemaGate,
+        SpecialCharactersGate,
         StringGate,
+        StringVariantsGate,
         TrainTestLeakageGate,
         UniqueGate,
         quality_suite_from_reference,

@@ -11,6 +11,8 @@ LAZY_EXPORTS: dict[str, str] = {
     # drift
     "DriftGate": "mlgates.gates.drift",
     "MultivariateDriftGate": "mlgates.gates.drift",
+    "EmbeddingDriftGate": "mlgates.gates.drift",
+    "TextDriftGate": "mlgates.gates.drift",
     # performance
     "BeatsBaselineGate": "mlgates.gates.performance",
     "CalibrationGate": "mlgates.gates.performance",
@@ -18,6 +20,7 @@ LAZY_EXPORTS: dict[str, str] = {
     # fairness
     "DisparateImpactGate": "mlgates.gates.fairness",
     "FairnessGate": "mlgates.gates.fairness",
+    "ProxyGate": "mlgates.gates.fairness",
     # quality
     "CategoryGate": "mlgates.gates.quality",
     "ConflictingLabelsGate": "mlgates.gates.quality",
@@ -37,6 +40,13 @@ LAZY_EXPORTS: dict[str, str] = {
     "TrainTestLeakageGate": "mlgates.gates.quality",
     "UniqueGate": "mlgates.gates.quality",
     "quality_suite_from_reference": "mlgates.gates.quality",
+    # quality: consistency (string variants, missing spellings, special characters, class
+    # balance, correlation change)
+    "ClassBalanceGate": "mlgates.gates.quality",
+    "CorrelationChangeGate": "mlgates.gates.quality",
+    "MissingSpellingsGate": "mlgates.gates.quality",
+    "SpecialCharactersGate": "mlgates.gates.quality",
+    "StringVariantsGate": "mlgates.gates.quality",
     # monitoring (windows over time, sequential detection, anytime-valid repeated checks)
     "AnytimeDriftGate": "mlgates.gates.monitoring",
     "SequentialGate": "mlgates.gates.monitoring",

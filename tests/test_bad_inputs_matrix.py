@@ -140,10 +140,12 @@ NOTHING_TO_JUDGE = {"empty", "all_nan", "duplicate_names"}
 STRUCTURAL = {"RowCountGate", "SchemaGate", "ReproducibilityGate", "DeterminismGate"}
 #: Cases whose ``bad`` column has an unsupported kind (never judged by value).
 UNSUPPORTED = {"lists", "dicts", "sets", "arrow_list", "arrow_struct", "big_int", "decimal", "complex"}
-#: Gates that judge such a column for what it is (missing share, dtype, one Python type).
-JUDGE_ANY_KIND = {"MissingValuesGate", "SchemaGate", "MixedTypesGate"}
+#: Gates that judge such a column for what it is (missing share, dtype, one Python type; a
+#: column of lists is a column of embeddings for EmbeddingDriftGate).
+JUDGE_ANY_KIND = {"MissingValuesGate", "SchemaGate", "MixedTypesGate", "EmbeddingDriftGate"}
 #: Gates that read the target, and gates that read the predicted labels.
 TARGET_READERS = {
+    "ClassBalanceGate",
     "ConceptDriftGate",
     "PerformanceGate",
     "BeatsBaselineGate",
@@ -186,6 +188,14 @@ def _configs(lockfile: str) -> dict[str, dict[str, Any]]:
         "SequentialGate": {"column": "x", "arl0": 100, "n_resamples": 100, "min_samples": 10},
         "AnytimeDriftGate": {"column": "x", "min_samples": 10},
         "MultivariateDriftGate": {"min_samples": 10, "cv": 2},
+        "TextDriftGate": {"min_samples": 10, "cv": 2, "n_top_features": 3},
+        "EmbeddingDriftGate": {"min_samples": 10, "cv": 2},
+        "ProxyGate": {"min_group_size": 5, "cv": 2},
+        "ClassBalanceGate": {"min_share": 0.1},
+        "CorrelationChangeGate": {"n_resamples": 20, "min_samples": 10},
+        "StringVariantsGate": {},
+        "MissingSpellingsGate": {},
+        "SpecialCharactersGate": {},
         "PerformanceGate": {"metric": "accuracy", "min_value": 0.5},
         "BeatsBaselineGate": {"metric": "accuracy", "strategy": "most_frequent"},
         "CalibrationGate": {"max_ece": 0.5, "min_rows_per_bin": 2},

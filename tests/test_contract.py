@@ -56,15 +56,33 @@ def _quality() -> dict[str, Example]:
         "ConflictingLabelsGate": lambda: (m.ConflictingLabelsGate(), None),
         "TrainTestLeakageGate": lambda: (m.TrainTestLeakageGate(), None),
         "FeatureLeakageGate": lambda: (m.FeatureLeakageGate(columns=["x", "z", "color"]), None),
+        "StringVariantsGate": lambda: (m.StringVariantsGate(max_share={"color": 0.01}), None),
+        "MissingSpellingsGate": lambda: (m.MissingSpellingsGate(spellings=["n/a", "null"]), None),
+        "SpecialCharactersGate": lambda: (m.SpecialCharactersGate(max_share=0.01), None),
+        "ClassBalanceGate": lambda: (m.ClassBalanceGate(min_share=0.1, max_ratio=5.0), None),
+        "CorrelationChangeGate": lambda: (
+            m.CorrelationChangeGate(columns=["x", "z", "color"], n_resamples=50),
+            None,
+        ),
     }
 
 
+def _text_example() -> tuple[Gate, dict[str, Any]]:
+    from mlgates import TextDriftGate
+    from mlgates.datasets import load_kjv_verses
+
+    verses = load_kjv_verses().sample(n=400, random_state=0)
+    return TextDriftGate(columns="text", cv=2), {"reference": verses[:200], "current": verses[200:]}
+
+
 def _drift() -> dict[str, Example]:
-    from mlgates import DriftGate, MultivariateDriftGate
+    from mlgates import DriftGate, EmbeddingDriftGate, MultivariateDriftGate
 
     return {
         "DriftGate": lambda: (DriftGate(correction="holm"), None),
         "MultivariateDriftGate": lambda: (MultivariateDriftGate(cv=2), None),
+        "TextDriftGate": _text_example,
+        "EmbeddingDriftGate": lambda: (EmbeddingDriftGate(columns=["x", "proba"], cv=2), None),
     }
 
 
@@ -79,11 +97,12 @@ def _performance() -> dict[str, Example]:
 
 
 def _fairness() -> dict[str, Example]:
-    from mlgates import DisparateImpactGate, FairnessGate
+    from mlgates import DisparateImpactGate, FairnessGate, ProxyGate
 
     return {
         "FairnessGate": lambda: (FairnessGate("equalized_odds_difference", max_value=0.5), None),
         "DisparateImpactGate": lambda: (DisparateImpactGate(min_ratio=0.5), None),
+        "ProxyGate": lambda: (ProxyGate(columns=["x", "z", "color"]), None),
     }
 
 

@@ -51,6 +51,11 @@ CASES = [
     (mlgates.ConflictingLabelsGate(), BASE),
     (mlgates.TrainTestLeakageGate(), BASE),
     (mlgates.FeatureLeakageGate(columns=["x", "z", "color"]), BASE),
+    (mlgates.StringVariantsGate(), BASE),
+    (mlgates.MissingSpellingsGate(), BASE),
+    (mlgates.SpecialCharactersGate(), BASE),
+    (mlgates.ClassBalanceGate(min_share=0.1, max_ratio=5.0), BASE),
+    (mlgates.CorrelationChangeGate(columns=["x", "z", "color"], n_resamples=50), BASE),
 ]
 
 

@@ -65,6 +65,9 @@ MAPPING_CASES = {
     ("DriftGate", "bins"): lambda: DriftGate(bins={"agee": "uniform"}),
     ("SchemaGate", "columns"): lambda: SchemaGate(columns={"agee": "numeric", "city": "string"}),
     ("SensitiveDataGate", "allow"): lambda: mlgates.SensitiveDataGate(allow={"agee": ["email"]}),
+    ("StringVariantsGate", "max_share"): lambda: mlgates.StringVariantsGate(max_share={"cty": 0.1}),
+    ("MissingSpellingsGate", "max_share"): lambda: mlgates.MissingSpellingsGate(max_share={"cty": 0.1}),
+    ("SpecialCharactersGate", "max_share"): lambda: mlgates.SpecialCharactersGate(max_share={"cty": 0.1}),
 }
 
 

@@ -382,6 +382,44 @@ class Reason(StrEnum):
         "Timestamps and the reference time (or the two tables, or tz=) differ in having a timezone.",
     )
     NOT_MONOTONIC = ("not_monotonic", "fail", "quality", "A column that must be sorted is not.")
+    # -- quality: consistency (StringVariantsGate ... CorrelationChangeGate) ------------------
+    VARIANT_SHARE_EXCEEDED = (
+        "variant_share_exceeded",
+        "fail",
+        "quality",
+        "Spellings that differ only by case, whitespace or punctuation are above max_share.",
+    )
+    MISSING_SPELLING_SHARE_EXCEEDED = (
+        "missing_spelling_share_exceeded",
+        "fail",
+        "quality",
+        "Text that spells a missing value ('N/A', 'null', '', '?', ...) is above max_share.",
+    )
+    SPECIAL_CHARACTER_SHARE_EXCEEDED = (
+        "special_character_share_exceeded",
+        "fail",
+        "quality",
+        "Values made only of special characters (no letter or digit) are above max_share.",
+    )
+    CLASS_SHARE_EXCEEDED = (
+        "class_share_exceeded",
+        "fail",
+        "quality",
+        "A class's share of the labels is below min_share, its whole confidence interval included.",
+    )
+    CLASS_RATIO_EXCEEDED = (
+        "class_ratio_exceeded",
+        "fail",
+        "quality",
+        "The largest class outnumbers the smallest by more than max_ratio, its interval included.",
+    )
+    CORRELATION_CHANGE_EXCEEDED = (
+        "correlation_change_exceeded",
+        "fail",
+        "quality",
+        "An association between two columns changed against the reference by more than max_change "
+        "(and significantly).",
+    )
     # -- monitoring (windows, sequential detection, anytime-valid checks) ---------------------
     EMPTY_WINDOW = (
         "empty_window",
@@ -536,6 +574,12 @@ class Reason(StrEnum):
         "error",
         "fairness",
         "The reference group named by the gate does not occur in the data.",
+    )
+    PROXY_SCORE_EXCEEDED = (
+        "proxy_score_exceeded",
+        "fail",
+        "fairness",
+        "A feature predicts a sensitive attribute: the lower bound of its score is above max_score.",
     )
     # -- label-free: drift impact, feature relevance, concept drift -------------------------
     FLIP_SHARE_EXCEEDED = (

@@ -187,3 +187,12 @@ def test_importance_step_is_capped_and_recorded():
     record = v.findings[0].details["importance"]
     assert record["capped"] is True and record["n_permuted"] == 8 and record["n_columns"] == 60
     assert v.findings[0].details["top_features"][0]["feature"] == "c7"
+
+
+def test_multivariate_mmd_level_below_the_smallest_permutation_pvalue_is_refused():
+    """200 permutations give p >= 1/201: alpha=0.001 could never flag drift (it used to be accepted)."""
+    with pytest.raises(ParameterError, match="smallest p-value"):
+        MultivariateDriftGate(method="mmd", threshold=0.001).check(
+            reference=pd.DataFrame({"a": range(100)}), current=pd.DataFrame({"a": range(100)})
+        )
+    MultivariateDriftGate(method="mmd", threshold=0.01)  # above 1/201: accepted

@@ -33,6 +33,10 @@ from mlgates.gates._columns import (
 
 __all__ = ["MultivariateDriftGate"]
 
+#: Permutations of the MMD test (``empirical_mmd``'s default) and its smallest p-value.
+MMD_PERMUTATIONS = 200
+MMD_SMALLEST_PVALUE = 1.0 / (1 + MMD_PERMUTATIONS)
+
 
 def _encode(
     ref: pd.DataFrame, cur: pd.DataFrame, columns: list[str]
@@ -251,6 +255,17 @@ class MultivariateDriftGate(Gate):
                 if value is not None and not 0 < value < 1:
                     raise parameter_error(
                         owner, pname, "a significance level in (0, 1) for method='mmd'", value
+                    )
+                if value is not None and value <= MMD_SMALLEST_PVALUE:
+                    # the permutation p-value is at least 1 / (1 + permutations): a level at or
+                    # below it could never flag drift
+                    raise parameter_error(
+                        owner,
+                        pname,
+                        f"above {MMD_SMALLEST_PVALUE:.4f}, the smallest p-value of the MMD permutation "
+                        f"test ({MMD_PERMUTATIONS} permutations), or drift could never be flagged",
+                        value,
+                        f"pass e.g. {pname}=0.01.",
                     )
             if warn is not None and not warn > (0.05 if thr is None else thr):
                 raise parameter_error(owner, "warn_threshold", "above threshold (a laxer alpha)", warn)
@@ -542,7 +557,9 @@ class MultivariateDriftGate(Gate):
             )
         mu, sd = ref.mean(axis=0), ref.std(axis=0)
         sd[sd == 0] = 1.0
-        res = empirical_mmd((ref - mu) / sd, (cur - mu) / sd, random_state=self.random_state)
+        res = empirical_mmd(
+            (ref - mu) / sd, (cur - mu) / sd, n_permutations=MMD_PERMUTATIONS, random_state=self.random_state
+        )
         thr = 0.05 if self.threshold is None else float(self.threshold)
         status, reason = self._decide(float(res.pvalue or 0.0), thr, higher_is_drift=False)
         details.update(

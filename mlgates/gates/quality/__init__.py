@@ -2,7 +2,10 @@
 duplicates, column health, strings, outliers, time, label and split integrity; and a suite
 inferred from a reference table (:func:`quality_suite_from_reference`)."""
 
+from mlgates.gates.quality.balance import ClassBalanceGate
 from mlgates.gates.quality.categories import CategoryGate
+from mlgates.gates.quality.consistency import MissingSpellingsGate, SpecialCharactersGate, StringVariantsGate
+from mlgates.gates.quality.correlation import CorrelationChangeGate
 from mlgates.gates.quality.health import ConstantColumnGate, InfiniteValuesGate, MixedTypesGate
 from mlgates.gates.quality.infer import quality_suite_from_reference
 from mlgates.gates.quality.integrity import ConflictingLabelsGate, FeatureLeakageGate, TrainTestLeakageGate
@@ -17,12 +20,15 @@ from mlgates.gates.quality.uniqueness import DuplicateRowsGate, UniqueGate
 
 __all__ = [
     "CategoryGate",
+    "ClassBalanceGate",
     "ConflictingLabelsGate",
     "ConstantColumnGate",
+    "CorrelationChangeGate",
     "DuplicateRowsGate",
     "FeatureLeakageGate",
     "FreshnessGate",
     "InfiniteValuesGate",
+    "MissingSpellingsGate",
     "MissingValuesGate",
     "MixedTypesGate",
     "MonotonicGate",
@@ -30,7 +36,9 @@ __all__ = [
     "RangeGate",
     "RowCountGate",
     "SchemaGate",
+    "SpecialCharactersGate",
     "StringGate",
+    "StringVariantsGate",
     "TrainTestLeakageGate",
     "UniqueGate",
     "quality_suite_from_reference",

@@ -1,0 +1,114 @@
+"""The domain-classifier rule shared by TextDriftGate and EmbeddingDriftGate: cross-fitted
+scores, the AUC with DeLong's interval, the decision on the interval's lower bound, and the
+sentences written from the same facts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from mlgates.core.status import Status
+from mlgates.gates.drift.multivariate import _fold_ids
+
+__all__ = ["Decision", "DomainFacts", "cross_fitted_scores", "decide_domain", "describe_domain"]
+
+
+class Decision(NamedTuple):
+    """What a decision rule returns: the status, the reason code (None for PASS) and the
+    outcome (which rule decided, for the message)."""
+
+    status: Status
+    reason: str | None
+    outcome: str
+
+
+@dataclass(frozen=True)
+class DomainFacts:
+    """What the rule needs: the AUC of held-out scores telling current (1) from reference (0)
+    rows, its interval at ``confidence``, the bounds, and the sample sizes."""
+
+    subject: str
+    auc: float
+    ci_low: float
+    ci_high: float
+    threshold: float
+    warn_threshold: float | None
+    confidence: float
+    n_ref: int
+    n_cur: int
+
+
+def decide_domain(facts: DomainFacts) -> Decision:
+    """(status, reason, outcome). Drift when the interval's lower bound is above ``threshold``
+    (the AUC is above it with the interval's confidence, not only by chance); WARN when above
+    ``warn_threshold``; an undefined AUC is ERROR.
+
+    >>> f = DomainFacts("text", 0.81, 0.77, 0.85, 0.55, None, 0.95, 500, 500)
+    >>> decide_domain(f)
+    Decision(status=<Status.FAIL: 'fail'>, reason='drift_detected', outcome='drift')
+    >>> decide_domain(DomainFacts("text", 0.58, 0.52, 0.64, 0.55, None, 0.95, 500, 500))
+    Decision(status=<Status.PASS: 'pass'>, reason=None, outcome='no_drift')
+    """
+    if not np.isfinite(facts.ci_low):
+        return Decision(Status.ERROR, "undefined_statistic", "undefined")
+    if facts.ci_low > facts.threshold:
+        return Decision(Status.FAIL, "drift_detected", "drift")
+    if facts.warn_threshold is not None and facts.ci_low > facts.warn_threshold:
+        return Decision(Status.WARN, "drift_detected", "warn")
+    return Decision(Status.PASS, None, "no_drift")
+
+
+def describe_domain(facts: DomainFacts, outcome: str, what: str) -> str:
+    """The sentence for one outcome, e.g. "review: drift detected: a TF-IDF classifier tells
+    the samples apart (ROC AUC 0.810, 95% interval [0.770, 0.850]; lower bound > 0.55)"."""
+    auc = (
+        f"ROC AUC {facts.auc:.3f}, {facts.confidence:.0%} interval [{facts.ci_low:.3f}, {facts.ci_high:.3f}]"
+    )
+    if outcome == "undefined":
+        return f"{facts.subject}: the {what} gave no usable AUC"
+    if outcome == "drift":
+        return (
+            f"{facts.subject}: drift detected: a {what} tells the samples apart ({auc}; "
+            f"lower bound > {facts.threshold:g})"
+        )
+    if outcome == "warn":
+        return (
+            f"{facts.subject}: drift at warning level: a {what} tells the samples apart ({auc}; "
+            f"lower bound > {facts.warn_threshold:g})"
+        )
+    return (
+        f"{facts.subject}: no drift: a {what} cannot tell the samples apart ({auc}; "
+        f"lower bound <= {facts.threshold:g})"
+    )
+
+
+def cross_fitted_scores(
+    x: Any,
+    y: np.ndarray,
+    keys: np.ndarray,
+    fit_predict: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    *,
+    cv: int,
+    random_state: int,
+) -> tuple[np.ndarray, int]:
+    """Held-out scores of every row from ``cv`` stratified folds, and the number of repeated
+    rows.
+
+    ``fit_predict(train, test)`` (row positions) fits a model on the train rows of ``x`` and
+    returns scores of the test rows. ``keys`` (one row per sample row, hashed) decide which
+    rows are copies of each other: copies are dealt to folds in proportion, as in
+    :class:`~mlgates.MultivariateDriftGate`, so that a copy held out is not judged by a model
+    trained on its twins.
+    """
+    fold, n_dup = _fold_ids(keys, y, cv, random_state)
+    oof = np.full(y.size, 0.5)
+    for i in range(cv):
+        test = np.flatnonzero(fold == i)
+        train = np.flatnonzero(fold != i)
+        if test.size == 0 or np.unique(y[train]).size < 2:
+            continue
+        oof[test] = fit_predict(train, test)
+    return oof, n_dup
