@@ -105,6 +105,11 @@ def register(subparsers: Any) -> None:
         action="extend",
         help="sensitive feature column(s) for fairness gates",
     )
+    check.add_argument(
+        "--environment",
+        metavar="NAME",
+        help="schema environment of SchemaGate's `environments` (e.g. training, serving)",
+    )
     check.add_argument("--model", metavar="PATH", help="candidate model file (see --trust-model)")
     check.add_argument("--baseline-model", metavar="PATH", help="baseline model file (see --trust-model)")
     check.add_argument(
@@ -377,6 +382,8 @@ def _inputs(args: argparse.Namespace) -> dict[str, Any]:
     if args.sensitive:
         _check_columns(frame, args.sensitive, "--sensitive", path)
         inputs["sensitive_features"] = list(args.sensitive)
+    if getattr(args, "environment", None) is not None:
+        inputs["environment"] = args.environment
     if args.model:
         inputs["model"] = load_model(args.model, trust=args.trust_model, option="--model", allow=args.allow)
     if args.baseline_model:
@@ -586,6 +593,13 @@ def run_check(args: argparse.Namespace) -> int:
         raise CliError(f"{suite_path}: {exc}") from exc
     if problem is not None:  # one line, before reading data or running any gate
         raise CliError(problem)
+    if getattr(args, "environment", None) is not None and not any(
+        "environment" in leaf.accepted_inputs() for leaf in _leaves(gate)
+    ):
+        raise CliError(
+            f"--environment {args.environment}: no gate of {suite_path} takes an environment; define "
+            "one in a SchemaGate (environments = ...) or leave --environment out."
+        )
     inputs = _inputs(args)
     fmt = args.format or "text"
     show_progress = not args.quiet and sys.stderr.isatty()

@@ -137,12 +137,12 @@ CASES = _cases()
 #: Cases where nothing can be judged: no verdict may PASS (structural gates excepted).
 NOTHING_TO_JUDGE = {"empty", "all_nan", "duplicate_names"}
 #: Gates that read only the shape, dtypes or a fingerprint of the table, and so may pass those.
-STRUCTURAL = {"RowCountGate", "SchemaGate", "ReproducibilityGate", "DeterminismGate"}
+STRUCTURAL = {"RowCountGate", "SchemaGate", "SchemaDiffGate", "ReproducibilityGate", "DeterminismGate"}
 #: Cases whose ``bad`` column has an unsupported kind (never judged by value).
 UNSUPPORTED = {"lists", "dicts", "sets", "arrow_list", "arrow_struct", "big_int", "decimal", "complex"}
 #: Gates that judge such a column for what it is (missing share, dtype, one Python type; a
 #: column of lists is a column of embeddings for EmbeddingDriftGate).
-JUDGE_ANY_KIND = {"MissingValuesGate", "SchemaGate", "MixedTypesGate", "EmbeddingDriftGate"}
+JUDGE_ANY_KIND = {"MissingValuesGate", "SchemaGate", "SchemaDiffGate", "MixedTypesGate", "EmbeddingDriftGate"}
 #: Gates that read the target, and gates that read the predicted labels.
 TARGET_READERS = {
     "ClassBalanceGate",
@@ -223,6 +223,9 @@ def _configs(lockfile: str) -> dict[str, dict[str, Any]]:
         "StringGate": {"max_length": 10},
         "TrainTestLeakageGate": {},
         "UniqueGate": {"columns": ["x"]},
+        "ContractRuleGate": {"rule": {"metric": "nullValues", "mustBe": 0}, "column": "x"},
+        "SchemaDiffGate": {},
+        "FeatureSkewGate": {"keys": "x"},
         "DeterminismGate": {"train_fn": _train},
         "ReproducibilityGate": {"lockfile": lockfile, "compare_to": ("data",)},
         # the gates on the record judge a model or a deployment against a ledger, not a table:

@@ -38,6 +38,12 @@ def _quality() -> dict[str, Example]:
         )
         return {"current": frame, "reference": frame.copy()}
 
+    def skewed() -> dict[str, Any]:
+        inputs = example_inputs()
+        training = inputs["reference"].assign(id=range(len(inputs["reference"])))
+        serving = training.sample(frac=0.9, random_state=0).assign(x=lambda d: d["x"].round(3))
+        return {**inputs, "reference": training, "current": serving}
+
     return {
         "SchemaGate": lambda: (m.SchemaGate(columns={"x": "float", "color": "string"}), None),
         "MissingValuesGate": lambda: (m.MissingValuesGate(max_share=0.1), None),
@@ -56,6 +62,14 @@ def _quality() -> dict[str, Example]:
         "ConflictingLabelsGate": lambda: (m.ConflictingLabelsGate(), None),
         "TrainTestLeakageGate": lambda: (m.TrainTestLeakageGate(), None),
         "FeatureLeakageGate": lambda: (m.FeatureLeakageGate(columns=["x", "z", "color"]), None),
+        "ContractRuleGate": lambda: (
+            m.ContractRuleGate(
+                rule={"metric": "nullValues", "mustBeLessThan": 5, "unit": "percent"}, column="x"
+            ),
+            None,
+        ),
+        "SchemaDiffGate": lambda: (m.SchemaDiffGate(on_additive="fail"), None),
+        "FeatureSkewGate": lambda: (m.FeatureSkewGate(keys="id", atol=1e-9, max_share=0.01), skewed()),
         "StringVariantsGate": lambda: (m.StringVariantsGate(max_share={"color": 0.01}), None),
         "MissingSpellingsGate": lambda: (m.MissingSpellingsGate(spellings=["n/a", "null"]), None),
         "SpecialCharactersGate": lambda: (m.SpecialCharactersGate(max_share=0.01), None),

@@ -28,6 +28,17 @@ def _timed_inputs() -> dict:
 
 BASE = example_inputs()
 TIMED = _timed_inputs()
+ENVIRONMENTS = {"training": {}, "serving": {"exclude": ["y"], "allow_extra": False}}
+OLD = {"type": "SchemaGate", "columns": {"x": "float", "z": "integer"}}
+NEW = {
+    "type": "Suite",
+    "gates": [
+        {"type": "SchemaGate", "columns": {"x": "numeric", "w": "string"}},
+        {"type": "MissingValuesGate", "columns": ["x"]},
+    ],
+}
+_TRAIN = BASE["reference"].assign(id=range(len(BASE["reference"])))
+SKEWED = {**BASE, "reference": _TRAIN, "current": _TRAIN.sample(frac=0.9, random_state=1)}
 
 CASES = [
     (mlgates.SchemaGate(), BASE),
@@ -51,6 +62,23 @@ CASES = [
     (mlgates.ConflictingLabelsGate(), BASE),
     (mlgates.TrainTestLeakageGate(), BASE),
     (mlgates.FeatureLeakageGate(columns=["x", "z", "color"]), BASE),
+    (mlgates.SchemaGate(columns={"x": "float", "y": "integer"}, environments=ENVIRONMENTS), BASE),
+    (mlgates.SchemaDiffGate(), BASE),
+    (mlgates.SchemaDiffGate(old_schema=OLD, new_schema=NEW, on_breaking="warn"), BASE),
+    (
+        mlgates.ContractRuleGate(
+            rule={
+                "metric": "invalidValues",
+                "arguments": {"validValues": ["red", "green"]},
+                "mustBeLessThan": 50,
+                "unit": "percent",
+            },
+            column="color",
+        ),
+        BASE,
+    ),
+    (mlgates.ContractRuleGate(rule={"metric": "rowCount", "mustBeBetween": [10, 1000]}), BASE),
+    (mlgates.FeatureSkewGate(keys=["id"], columns=["x", "color"], max_unmatched_share=0.2), SKEWED),
     (mlgates.StringVariantsGate(), BASE),
     (mlgates.MissingSpellingsGate(), BASE),
     (mlgates.SpecialCharactersGate(), BASE),

@@ -33,6 +33,7 @@ LAYER_OF = {
     "mlgates._exports": "core",
     "mlgates.datasets": "core",
     "mlgates.data": "core",
+    "mlgates.contracts": "core",  # ODCS <-> gate configs (by registry name, as core.config)
     "mlgates.profiles": "profiles",
     "mlgates.gates": "gates",
     "mlgates.record": "record",

@@ -297,7 +297,12 @@ class Reason(StrEnum):
         "quality",
         "The gate learns its allowed values from reference, which was not given.",
     )
-    DUPLICATE_KEYS = ("duplicate_keys", "fail", "quality", "Key columns that must be unique have duplicates.")
+    DUPLICATE_KEYS = (
+        "duplicate_keys",
+        "fail",
+        "quality",
+        "Key columns that must be unique have duplicates (FeatureSkewGate: ERROR unless on_duplicate_keys).",
+    )
     DUPLICATE_ROWS = ("duplicate_rows", "fail", "quality", "The share of duplicated rows is above max_share.")
     CONFLICTING_LABELS = (
         "conflicting_labels",
@@ -362,6 +367,55 @@ class Reason(StrEnum):
         "error",
         "quality",
         "The schema names no columns, so nothing was checked.",
+    )
+    # -- contracts: schema environments and versions, ODCS rules, training/serving skew --------
+    UNKNOWN_ENVIRONMENT = (
+        "unknown_environment",
+        "error",
+        "quality",
+        "An environment chosen with check(environment=...) that the SchemaGate does not define.",
+    )
+    BREAKING_SCHEMA_CHANGE = (
+        "breaking_schema_change",
+        "fail",
+        "quality",
+        "A new schema version removes, retypes, newly requires or narrows a column (status: on_breaking).",
+    )
+    ADDITIVE_SCHEMA_CHANGE = (
+        "additive_schema_change",
+        "warn",
+        "quality",
+        "A new schema version adds an optional column or widens a type or domain (status from on_additive).",
+    )
+    INVALID_SCHEMA = (
+        "invalid_schema",
+        "error",
+        "quality",
+        "A schema version cannot be read: no such file, not a suite or ODCS contract, or no columns.",
+    )
+    UNSUPPORTED_RULE = (
+        "unsupported_rule",
+        "error",
+        "quality",
+        "A contract rule mlgates cannot run (SQL, another engine, an unknown metric); text rules SKIP.",
+    )
+    CONTRACT_BOUND_EXCEEDED = (
+        "contract_bound_exceeded",
+        "fail",
+        "quality",
+        "A contract rule's metric (ODCS nullValues, invalidValues, rowCount, ...) is outside its bound.",
+    )
+    SKEW_SHARE_EXCEEDED = (
+        "skew_share_exceeded",
+        "fail",
+        "quality",
+        "The share of joined rows whose feature values differ between the two tables is above max_share.",
+    )
+    UNMATCHED_SHARE_EXCEEDED = (
+        "unmatched_share_exceeded",
+        "fail",
+        "quality",
+        "The share of a table's rows whose key has no match in the other table is above max_unmatched_share.",
     )
     STRING_RULES = (
         "string_rules",
@@ -486,7 +540,7 @@ class Reason(StrEnum):
     KIND_MISMATCH = (
         "kind_mismatch",
         "error",
-        "drift label_free",
+        "drift label_free quality",
         "The reference and current hold different kinds of values in one column.",
     )
     UNSUPPORTED_KIND = (

@@ -312,3 +312,23 @@ def test_a_gate_without_profiles_runs_in_memory_when_its_tables_are_dataframes()
     assert [c.status.value for c in v.children] == ["fail", "pass"], v.to_text()  # x drifted
     v = suite.check(reference=profile, current=scan(CUR))
     assert v.children[1].reason == "needs_in_memory"
+
+
+def test_schema_environments_on_chunks_as_in_memory():
+    """SchemaGate's environments (exclusions, extra columns, allow_extra) hold on chunks too."""
+    gate = SchemaGate(
+        columns=["x", "k", "flag"], environments={"serving": {"exclude": ["flag"], "allow_extra": False}}
+    )
+    cur = CUR[["x", "k", "city"]]
+    for env in ("serving", None):
+        memory = gate.check(current=cur, environment=env)
+        profiled = gate.check(current=scan(cur, chunk_rows=128), environment=env)
+        assert_same(memory, profiled)
+        assert [(f.subject, f.status.value, f.message) for f in profiled.findings] == [
+            (f.subject, f.status.value, f.message) for f in memory.findings
+        ]
+    serving = gate.check(current=scan(cur), environment="serving")
+    assert [(f.subject, f.reason) for f in serving.findings if f.status.value == "fail"] == [
+        ("city", "unexpected_column")
+    ]
+    assert "(environment 'serving')" in serving.findings[-1].message, serving.to_text()

@@ -1,10 +1,12 @@
 """Data-quality gates: schema, missing values, row counts, ranges, categories, uniqueness and
-duplicates, column health, strings, outliers, time, label and split integrity; and a suite
-inferred from a reference table (:func:`quality_suite_from_reference`)."""
+duplicates, column health, strings, outliers, time, label and split integrity, schema versions,
+contract rules and training/serving skew; and a suite inferred from a reference table
+(:func:`quality_suite_from_reference`)."""
 
 from mlgates.gates.quality.balance import ClassBalanceGate
 from mlgates.gates.quality.categories import CategoryGate
 from mlgates.gates.quality.consistency import MissingSpellingsGate, SpecialCharactersGate, StringVariantsGate
+from mlgates.gates.quality.contracts import ContractRuleGate
 from mlgates.gates.quality.correlation import CorrelationChangeGate
 from mlgates.gates.quality.health import ConstantColumnGate, InfiniteValuesGate, MixedTypesGate
 from mlgates.gates.quality.infer import quality_suite_from_reference
@@ -14,6 +16,8 @@ from mlgates.gates.quality.outliers import OutlierGate
 from mlgates.gates.quality.ranges import RangeGate
 from mlgates.gates.quality.rows import RowCountGate
 from mlgates.gates.quality.schema import SchemaGate
+from mlgates.gates.quality.schema_diff import SchemaDiffGate
+from mlgates.gates.quality.skew import FeatureSkewGate
 from mlgates.gates.quality.strings import StringGate
 from mlgates.gates.quality.time import FreshnessGate, MonotonicGate
 from mlgates.gates.quality.uniqueness import DuplicateRowsGate, UniqueGate
@@ -23,9 +27,11 @@ __all__ = [
     "ClassBalanceGate",
     "ConflictingLabelsGate",
     "ConstantColumnGate",
+    "ContractRuleGate",
     "CorrelationChangeGate",
     "DuplicateRowsGate",
     "FeatureLeakageGate",
+    "FeatureSkewGate",
     "FreshnessGate",
     "InfiniteValuesGate",
     "MissingSpellingsGate",
@@ -35,6 +41,7 @@ __all__ = [
     "OutlierGate",
     "RangeGate",
     "RowCountGate",
+    "SchemaDiffGate",
     "SchemaGate",
     "SpecialCharactersGate",
     "StringGate",
