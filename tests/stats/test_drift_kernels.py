@@ -73,6 +73,22 @@ def test_wasserstein_normed_and_energy_match_scipy(pair):
     close(k.energy(a, b).statistic, stats.energy_distance(a, b))
 
 
+@pytest.mark.parametrize(
+    "n1, n2", [(1, 1), (1, 7), (7, 1), (4, 6), (6, 4), (12, 18), (999, 1000), (3000, 3000), (20_000, 7000)]
+)
+@pytest.mark.parametrize("tied", [False, True])
+def test_wasserstein_from_quantiles_matches_scipy_at_any_sizes(n1, n2, tied):
+    # the distance is computed from both quantile functions on the integer grid n1 * n2
+    # (steps shared when the sizes have common factors, equal sizes in one pass): same value
+    # as scipy's merge of the two samples, to rounding
+    rng = np.random.default_rng(n1 * 31 + n2)
+    a, b = rng.normal(0, 1, n1), rng.normal(0.4, 1.3, n2)
+    if tied:
+        a, b = a.round(0), b.round(0)
+    close(k.wasserstein(a, b, normed=False).statistic, stats.wasserstein_distance(a, b))
+    close(k.wasserstein(b, a, normed=False).statistic, stats.wasserstein_distance(a, b))
+
+
 @settings(max_examples=150, deadline=None)
 @given(samples())
 def test_mannwhitneyu_matches_scipy(pair):

@@ -627,7 +627,10 @@ class DriftGate(Gate):
         resolved = [(subject, self._resolve(ctx, subject, source)) for subject, source in pairs]
         if self.n_jobs > 1 and len(pairs) > 1:
             with ThreadPoolExecutor(max_workers=self.n_jobs) as pool:
+                # the inputs' provenance (fingerprints, read by _finalize) alongside the columns
+                described = pool.submit(ctx.describe_inputs)
                 outcomes = list(pool.map(lambda p: self._column(*p), resolved))
+                described.result()
         else:
             outcomes = [self._column(*p) for p in resolved]
         return self._decide(outcomes, list(ref.columns), list(cur.columns), self._unshared(ctx))
