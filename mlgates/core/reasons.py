@@ -525,6 +525,12 @@ class Reason(StrEnum):
         "drift",
         "A column only reference has (default column selection): not compared.",
     )
+    DRIFT_INCONCLUSIVE = (
+        "drift_inconclusive",
+        "warn",
+        "drift",
+        "A material decision cannot tell: the interval includes the threshold; status from on_insufficient.",
+    )
     MISSING_SHARE_DRIFT = (
         "missing_share_drift",
         "warn",

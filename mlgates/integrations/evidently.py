@@ -91,6 +91,20 @@ _DRIFT_METRICS = frozenset({"ValueDrift", "DriftedColumnsCount"})
 _MetricLike = Any  # an Evidently Metric or MetricContainer (preset), or its plain-dict form
 
 
+class _EvidentlyObject:
+    """A constraint for an Evidently object: checked by Evidently itself when the gate runs (it is
+    not imported here to validate); refused here only when it is None or a plain string."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def is_satisfied_by(self, value: Any) -> bool:
+        return value is not None and not isinstance(value, (str, bytes))
+
+    def __str__(self) -> str:
+        return self.what
+
+
 class EvidentlyGate(Gate):
     """Run an Evidently ``Report`` and judge it by its tests.
 
@@ -160,7 +174,9 @@ class EvidentlyGate(Gate):
     """
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "metrics_or_presets": [_EvidentlyObject("an Evidently metric or preset, or a list of them")],
         "include_tests": ["boolean"],
+        "data_definition": [_EvidentlyObject("an Evidently DataDefinition"), None],
     }
 
     #: The Evidently snapshot of the most recent check (not a parameter, not in the verdict).

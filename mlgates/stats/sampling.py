@@ -101,7 +101,9 @@ def exceedance_bound(n: int, k: int, m: int, alpha: float, *, ends: int = 1) -> 
         mean = m * a / (a + b)
         sd = math.sqrt(m * a * b * (a + b + m) / ((a + b) ** 2 * (a + b + 1)))
         guess = int(min(m, max(0.0, mean + NormalDist().inv_cdf(1.0 - alpha) * sd)))
-    return _smallest(m, lambda q: exceedance_pvalue(n, k, m, q + 1, ends=ends) <= alpha, guess)
+    # a tail equal to alpha in exact arithmetic may round just above it (0.05000000000000004)
+    limit = alpha * (1.0 + 1e-12)
+    return _smallest(m, lambda q: exceedance_pvalue(n, k, m, q + 1, ends=ends) <= limit, guess)
 
 
 def _pair_weight(n: int, m: int, cross: bool) -> float:

@@ -49,6 +49,11 @@ def test_bound_is_the_beta_binomial_quantile(n, k, m, ends):
         assert q == stats.betabinom.ppf(1 - alpha, m, k + ends, n - k - ends + 1)
 
 
+def test_bound_at_a_tail_equal_to_alpha_is_not_moved_by_rounding():
+    # P(K >= 19) = 0.05 exactly for BetaBinomial(23, 1, 2); it computes as 0.05000000000000004
+    assert sampling.exceedance_bound(2, 0, 23, 0.05, ends=1) == stats.betabinom.ppf(0.95, 23, 1, 2) == 18
+
+
 def test_new_value_beyond_the_maximum_has_probability_one_over_n_plus_one():
     for n in (9, 99, 999):
         assert sampling.exceedance_pvalue(n, 0, 1, 1) == pytest.approx(1 / (n + 1))

@@ -43,7 +43,9 @@ from mlgates.core.finding import histogram_details
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import UNSUPPORTED_KINDS, column_kind, is_text_like, select_columns, value_kind
+from mlgates.gates.drift import _compare as compare
 from mlgates.gates.drift import _prepare as prep
+from mlgates.gates.drift._levels import lookup
 from mlgates.profiles.select import resolved
 from mlgates.profiles.summaries import (
     DEFAULT_GRID_SIZE,
@@ -62,7 +64,8 @@ from mlgates.stats import drift as kernels
 from mlgates.stats.binning import BIN_STRATEGIES
 
 if TYPE_CHECKING:
-    from mlgates.gates.drift.univariate import DriftGate, _Outcome
+    from mlgates.gates.drift._compare import Outcome as _Outcome
+    from mlgates.gates.drift.univariate import DriftGate
 
 #: Reference quantiles in the grid of ``ks`` and ``wasserstein`` (bound about 1 / GRID_SIZE).
 GRID_SIZE = DEFAULT_GRID_SIZE
@@ -112,7 +115,7 @@ def _strategies(gate: DriftGate, subject: str) -> list[Any]:
     """Every bins setting the column could resolve to (its kind is known after the pass)."""
     out: list[Any] = []
     for kind in _KIND_KEYS:
-        value = gate._lookup(gate.bins, subject, kind, None, "quantile")
+        value = lookup(gate.bins, subject, kind, None, "quantile")
         if value not in out:
             out.append(value)
     return out
@@ -188,7 +191,8 @@ def check(gate: DriftGate, ctx: CheckContext) -> Verdict:
         for subject, col in _pairs(gate, ctx, ref_schema, cur_schema)
     ]
     named = _named_columns(ctx)
-    unshared = gate._unshared_of(
+    unshared = compare.unshared_of(
+        gate,
         list(ref_schema.columns),
         list(cur_schema.columns),
         [c for c in cur_schema.columns if c not in named],
@@ -216,7 +220,7 @@ def _column(
     ref_schema: pd.DataFrame,
     cur_schema: pd.DataFrame,
 ) -> _Outcome:
-    from mlgates.gates.drift.univariate import _Outcome
+    from mlgates.gates.drift._compare import Outcome as _Outcome
 
     out = _Outcome(subject)
     if col is None:
@@ -366,7 +370,7 @@ def _evaluate(
     if column.ref.n_nonfinite or column.cur.n_nonfinite:
         d.update(n_nonfinite_reference=column.ref.n_nonfinite, n_nonfinite_current=column.cur.n_nonfinite)
     if column.ref.n_missing or column.cur.n_missing:
-        out.missing = gate._missing_finding(subject, column)
+        out.missing = compare.missing_finding(gate, subject, column)
     empty = [(s, side) for s, side in (("reference", column.ref), ("current", column.cur)) if side.n == 0]
     if column.ref.counts is not None and column.kind != "text" and not empty:
         from mlgates.gates.drift._new_categories import aligned_counts
@@ -398,9 +402,9 @@ def _evaluate(
     d.update(method_reason=why)
     thr, _ = gate._threshold_for(subject, out.kind, method)
     if min(column.ref.n, column.cur.n) < gate.min_samples:
-        out.insufficient = gate._insufficient(subject, method, column.ref.n, column.cur.n, thr, d)
+        out.insufficient = compare.insufficient(gate, subject, method, column.ref.n, column.cur.n, thr, d)
         return out
-    bins = gate._lookup(gate.bins, subject, out.kind, None, "quantile")
+    bins = lookup(gate.bins, subject, out.kind, None, "quantile")
     if column.ref.values is not None and rv is not None and cv is not None and _expandable(rv, cv):
         column.ref.values, column.cur.values = _rebuild(rv), _rebuild(cv)
         result, info = _prep_evaluate(column, method, bins, gate)

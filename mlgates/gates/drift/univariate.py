@@ -1,4 +1,9 @@
-"""DriftGate: per-column two-sample comparison of ``reference`` and ``current``."""
+"""DriftGate: per-column two-sample comparison of ``reference`` and ``current``.
+
+The gate is split by job: :mod:`~mlgates.gates.drift._compare` runs the comparison column by
+column, :mod:`~mlgates.gates.drift._levels` resolves thresholds,
+:mod:`~mlgates.gates.drift._decide` decides on the facts and
+:mod:`~mlgates.gates.drift._describe` words the decisions."""
 
 from __future__ import annotations
 
@@ -6,63 +11,36 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-import numpy as np
-import pandas as pd
-
-from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
-from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
 from mlgates.core.params import ON_INSUFFICIENT, Interval, Options, parameter_error
 from mlgates.core.params import insufficient_status as _insufficient_status
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates._columns import (
-    UNSUPPORTED_KINDS,
-    VALUE_KINDS,
-    column_kind,
-    select_columns,
-    share_text,
-    unknown_key_findings,
-    unsupported_dtype_finding,
+from mlgates.gates._columns import VALUE_KINDS
+from mlgates.gates.drift import _compare as compare
+from mlgates.gates.drift._compare import METHODS, SPECIAL_COLUMNS, Outcome
+from mlgates.gates.drift._decide import (
+    DECISIONS,
+    ColumnFacts,
+    DatasetFacts,
+    dataset_bound,
+    decide_column,
+    decide_dataset,
+    is_test,
 )
-from mlgates.gates.drift import _prepare as prep
-from mlgates.gates.drift._new_categories import NEW_CATEGORY_ALPHA, aligned_counts, new_category_finding
-from mlgates.stats import drift as kernels
+from mlgates.gates.drift._describe import describe_column, describe_dataset, verdict_message
+from mlgates.gates.drift._levels import REFERENCE_NULL, check_levels, default_threshold, lookup
 from mlgates.stats.binning import BIN_STRATEGIES
-from mlgates.stats.multiple_testing import CORRECTIONS, adjust_pvalues
+from mlgates.stats.multiple_testing import CORRECTIONS
 
 __all__ = ["METHODS", "SPECIAL_COLUMNS", "DriftGate"]
 
-METHODS = tuple(sorted(kernels.SAMPLE_KERNELS + kernels.COUNT_KERNELS))
-#: ``columns`` entries that name an input rather than a table column (when no column has it).
-SPECIAL_COLUMNS = ("target", "prediction", "proba")
-DEFAULT_PVALUE_THRESHOLD = 0.05
-DEFAULT_DISTANCE_THRESHOLD = 0.1
-#: Largest value a distance can take (a threshold above it could never fire).
-DISTANCE_MAX = {"jensenshannon": math.sqrt(math.log(2.0)), "hellinger": 1.0, "tvd": 1.0}
-
-
-@dataclass
-class _Outcome:
-    """What one column's task computed, before thresholds and correction decide."""
-
-    subject: str
-    method: str | None = None
-    kind: str | None = None
-    statistic: float | None = None
-    pvalue: float | None = None
-    error: tuple[str, str] | None = None  # (reason, message)
-    skip: bool = False  # the error means "not compared by default": SKIP, not ERROR
-    insufficient: str | None = None
-    details: dict[str, Any] = field(default_factory=dict)
-    missing: Finding | None = None
-    new_counts: tuple[np.ndarray, np.ndarray] | None = None  # categorical: (reference, current)
-    new: Finding | None = None
+#: Resamples of the interval, the significance test and the reference null by default.
+DEFAULT_RESAMPLES = 1000
 
 
 class DriftGate(Gate):
@@ -98,7 +76,12 @@ class DriftGate(Gate):
         for distances. A mapping sets it per column, method or kind (in that precedence). An
         alpha outside (0, 1), and a distance bound that is not finite, not positive or above
         the distance's largest value (``jensenshannon`` sqrt(ln 2), ``hellinger`` and ``tvd``
-        1), is a ParameterError naming the column and method.
+        1), is a ParameterError naming the column and method. ``"reference_null"`` (alone or
+        as a mapping value) calibrates a distance's bound on the reference: the
+        ``null_quantile`` of the distance between two samples of the reference at the check's
+        sizes (``n_resamples`` multinomial draws on the frozen bins; the value, draws, seed and
+        sizes recorded in ``details["reference_null"]``); p-value tests keep alpha 0.05 (a
+        p-value is calibrated under the null already).
     warn_threshold : float or mapping, optional
         A laxer level that only WARNs (e.g. 0.1 for tests, 0.05 for distances); a level that is
         not laxer than ``threshold`` could never fire and is a ParameterError.
@@ -137,7 +120,26 @@ class DriftGate(Gate):
     n_jobs : int, default 2
         Threads over columns (numpy sorts release the GIL).
     random_state : int, default 0
-        Seed of ``empirical_mmd``'s subsample and permutations.
+        Seed of ``empirical_mmd``'s subsample and permutations, and of the resampling below.
+    decision : {"point", "material"}, default "point"
+        How a distance decides. ``"point"``: the distance against ``threshold``.
+        ``"material"``: FAIL only when the change is significant (a test of no change on the
+        distance at ``alpha``) **and** the lower bound of the distance's interval is above
+        ``threshold``; PASS when the whole interval is below it; otherwise
+        ``drift_inconclusive`` with ``on_insufficient``'s status. Decisions then no longer
+        depend on the sample size: at 1M rows a negligible change passes, at 100 rows a large
+        one is inconclusive rather than silently passing. P-value tests decide on their p-value
+        either way. Works with ``psi``, ``kl_div``, ``jensenshannon``, ``hellinger``, ``tvd``
+        and ``wasserstein`` (others: ``method_not_applicable``). See docs/drift.md.
+    alpha : float, default 0.05
+        Significance level of the test of no change with ``decision="material"``.
+    confidence : float, default 0.95
+        Level of the distances' intervals (``details["interval"]``).
+    n_resamples : int, optional
+        Multinomial draws for the interval, the test and the reference null (default 1,000
+        when one is asked for). Given with ``decision="point"``, the interval is still recorded.
+    null_quantile : float, default 0.99
+        Quantile of the reference null taken by ``threshold="reference_null"``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -155,8 +157,8 @@ class DriftGate(Gate):
     many sparse categories does not), with a false-alarm level of at most 1% per gate on
     batches drawn like the reference.
 
-    Reason codes: ``drift_detected``, ``missing_share_drift``, ``new_category_share_exceeded``,
-    ``new_categories``, ``insufficient_samples``, ``missing_column``,
+    Reason codes: ``drift_detected``, ``drift_inconclusive``, ``missing_share_drift``,
+    ``new_category_share_exceeded``, ``new_categories``, ``insufficient_samples``, ``missing_column``,
     ``column_only_in_current``, ``column_only_in_reference``, ``all_missing``,
     ``empty_input``, ``method_not_applicable``, ``undefined_statistic``, ``unsupported_kind``,
     ``kind_mismatch`` (numbers on one side, other values on the other), ``unsupported_dtype``
@@ -180,7 +182,7 @@ class DriftGate(Gate):
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "columns": ["columns", None],
         "method": [Options("auto", *METHODS), "mapping"],
-        "threshold": [Interval("real", 0, None), "mapping", None],
+        "threshold": [Interval("real", 0, None), Options(REFERENCE_NULL), "mapping", None],
         "warn_threshold": [Interval("real", 0, None), "mapping", None],
         "drift_share": [Interval("real", 0, 1, closed="right")],
         "mode": [Options("share", "column")],
@@ -194,6 +196,11 @@ class DriftGate(Gate):
         "on_insufficient": [ON_INSUFFICIENT],
         "n_jobs": [Interval("int", 1, None)],
         "random_state": [Interval("int", 0, None)],
+        "decision": [Options(*DECISIONS)],
+        "alpha": [Interval("real", 0, 1, closed="neither")],
+        "confidence": [Interval("real", 0, 1, closed="neither")],
+        "n_resamples": [Interval("int", 100, 100_000), None],
+        "null_quantile": [Interval("real", 0.5, 1, closed="neither")],
     }
 
     def __init__(
@@ -215,6 +222,11 @@ class DriftGate(Gate):
         on_insufficient: str = "warn",
         n_jobs: int = 2,
         random_state: int = 0,
+        decision: str = "point",
+        alpha: float = 0.05,
+        confidence: float = 0.95,
+        n_resamples: int | None = None,
+        null_quantile: float = 0.99,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
@@ -235,6 +247,11 @@ class DriftGate(Gate):
         self.on_insufficient = on_insufficient
         self.n_jobs = n_jobs
         self.random_state = random_state
+        self.decision = decision
+        self.alpha = alpha
+        self.confidence = confidence
+        self.n_resamples = n_resamples
+        self.null_quantile = null_quantile
 
     # -- parameters -----------------------------------------------------------------------
     def _validate_params(self) -> None:
@@ -251,6 +268,8 @@ class DriftGate(Gate):
                 where = pname if key is None else f"{pname}[{key!r}]"
                 if v is None and key is None:
                     continue
+                if pname == "threshold" and v == REFERENCE_NULL:
+                    continue
                 if not level.is_satisfied_by(v) or not math.isfinite(float(v)):
                     raise parameter_error(
                         owner,
@@ -265,13 +284,12 @@ class DriftGate(Gate):
             # one method for every column: scalar levels can be checked before any data is seen
             thr = self.threshold if isinstance(self.threshold, (int, float)) else None
             warn = self.warn_threshold if isinstance(self.warn_threshold, (int, float)) else None
-            default = (
-                DEFAULT_PVALUE_THRESHOLD
-                if self.method in kernels.PVALUE_METHODS
-                else DEFAULT_DISTANCE_THRESHOLD
-            )
+            if self.threshold == REFERENCE_NULL:  # the bound is calibrated at check time
+                warn = None
+            default = default_threshold(self.method)
             if thr is not None or warn is not None:
-                self._check_levels(
+                check_levels(
+                    owner,
                     "every column",
                     self.method,
                     float(default if thr is None else thr),
@@ -301,317 +319,44 @@ class DriftGate(Gate):
     def required_inputs(self) -> tuple[str, ...]:
         return ("reference", "current")
 
-    def _lookup(self, value: Any, column: str, kind: str | None, method: str | None, default: Any) -> Any:
-        """Resolve a scalar-or-mapping parameter: column name, then method, then kind; a
-        ``binary`` column falls back to ``numeric`` or ``categorical`` (what its values are)."""
-        if not isinstance(value, Mapping):
-            return default if value is None else value
-        kind_keys: list[str | None] = [kind]
-        if kind is not None and ":" in kind:  # "binary:numeric"
-            kind_keys = list(kind.split(":"))
-        for key in (column, method, *kind_keys):
-            if key is not None and key in value:
-                return value[key]
-        return default
-
     def _method_for(self, column: str, kind: str) -> str:
-        return str(self._lookup(self.method, column, kind, None, "auto"))
+        return str(lookup(self.method, column, kind, None, "auto"))
 
     def _threshold_for(self, column: str, kind: str | None, method: str) -> tuple[float, float | None]:
-        default = DEFAULT_PVALUE_THRESHOLD if method in kernels.PVALUE_METHODS else DEFAULT_DISTANCE_THRESHOLD
-        thr = float(self._lookup(self.threshold, column, kind, method, default))
-        warn = self._lookup(self.warn_threshold, column, kind, method, None)
+        """The column's (threshold, warning level); a threshold calibrated on the reference
+        (``"reference_null"``, distances only) is NaN here and set from the column's draws."""
+        value = lookup(self.threshold, column, kind, method, default_threshold(method))
+        warn = lookup(self.warn_threshold, column, kind, method, None)
         warn = None if warn is None else float(warn)
-        self._check_levels(f"column {column!r}", method, thr, warn)
+        if value == REFERENCE_NULL:
+            if is_test(method):  # a p-value is calibrated under the null already
+                value = default_threshold(method)
+            else:
+                return math.nan, warn
+        thr = float(value)
+        check_levels(type(self).__name__, f"column {column!r}", method, thr, warn)
         return thr, warn
 
-    def _check_levels(self, where: str, method: str, thr: float, warn: float | None) -> None:
-        """A p-value method's threshold is an alpha in (0, 1); a warning level must be laxer
-        than the threshold (a larger alpha, a smaller distance) or it could never fire."""
-        owner = type(self).__name__
-        is_test = method in kernels.PVALUE_METHODS
-        if is_test and not 0 < thr < 1:
-            raise parameter_error(
-                owner,
-                "threshold",
-                f"a significance level in (0, 1) for {where} (method {method!r} is a p-value test)",
-                thr,
-                "pass an alpha such as threshold=0.05 (0 never flags drift, 1 or more always does); "
-                "for distances and tests together use a mapping by method, e.g. "
-                "threshold={'ks': 0.05, 'wasserstein': 0.1}.",
-            )
-        if not is_test:
-            top = DISTANCE_MAX.get(method, math.inf)
-            for pname, value in (("threshold", thr), ("warn_threshold", warn)):
-                if value is not None and not (0 < value <= top and math.isfinite(value)):
-                    what = f"in (0, {top:.4g}]" if math.isfinite(top) else "a finite float > 0"
-                    raise parameter_error(
-                        owner,
-                        pname,
-                        f"{what} for {where} (method {method!r} is a distance; a bound outside its "
-                        "range never or always flags drift)",
-                        value,
-                        f"pass a bound such as {pname}=0.1, or a mapping by method, e.g. "
-                        "threshold={'ks': 0.05, 'wasserstein': 0.1}.",
-                    )
-        if warn is None:
-            return
-        if is_test and not thr < warn < 1:
-            raise parameter_error(
-                owner,
-                "warn_threshold",
-                f"in ({thr:g}, 1) for {where}: method {method!r} is a p-value test, so the warning "
-                f"alpha must be larger than threshold={thr:g} to ever fire",
-                warn,
-                f"pass a laxer alpha such as warn_threshold={min(2 * thr, (1 + thr) / 2):g}, or a mapping "
-                "by method, e.g. warn_threshold={'ks': 0.1, 'wasserstein': 0.05}.",
-            )
-        if not is_test and not warn < thr:
-            raise parameter_error(
-                owner,
-                "warn_threshold",
-                f"below threshold={thr:g} for {where}: method {method!r} is a distance, so the warning "
-                "bound must be smaller than the drift bound to ever fire",
-                warn,
-                f"pass a smaller bound such as warn_threshold={thr / 2:g}, or a mapping by method, "
-                "e.g. warn_threshold={'ks': 0.1, 'wasserstein': 0.05}.",
-            )
-
-    # -- inputs ---------------------------------------------------------------------------
-    def _pairs(self, ctx: CheckContext) -> list[tuple[str, Any]]:
-        ref, cur = ctx.frame("reference"), ctx.frame("current")
-        select_columns(ref, None)  # duplicate names are an InputError naming them
-        select_columns(cur, None)
-        if self.columns is None:
-            names = [c for c in ctx.features("current").columns if c in ref.columns]
-        else:
-            names = select_columns(cur, self.columns)
-        out: list[tuple[str, Any]] = []
-        for col in names:
-            if col in cur.columns or col in ref.columns or col not in SPECIAL_COLUMNS:
-                out.append((str(col), ("frame", col)))
-            else:
-                out.append((str(col), ("input", col)))
-        return out
-
-    def _series(
-        self, ctx: CheckContext, source: tuple[str, Any]
-    ) -> tuple[pd.Series, pd.Series, dict[str, Any]]:
-        how, col = source
-        if how == "frame":
-            return ctx.column("reference", col), ctx.column("current", col), {}
-        sides = []
-        for side in ("reference", "current"):
-            if col == "target":
-                values = ctx.labels(side)
-            elif col == "prediction":
-                values = ctx.prediction(side)
-            else:
-                values = ctx.proba(side)
-                if values.ndim == 2:
-                    raise InputError(
-                        f"proba has {values.shape[1]} columns: pass proba as one column name to compare it",
-                        reason="method_not_applicable",
-                        subject=col,
-                    )
-            sides.append(pd.Series(values, name=col))
-        given = ctx.get(col) if ctx.has(col) else ("model" if ctx.has("model") else None)
-        source_name = given if isinstance(given, str) else ("model" if not ctx.has(col) else "array")
-        return sides[0], sides[1], {"source": source_name}
-
-    def _unshared(self, ctx: CheckContext) -> list[Finding]:
-        """SKIP findings for the columns only one table has (default column selection)."""
-        if self.columns is not None:
-            return []
-        ref, cur = ctx.frame("reference"), ctx.frame("current")
-        features = (list(ctx.features("current").columns), list(ctx.features("reference").columns))
-        return self._unshared_of(list(ref.columns), list(cur.columns), *features)
-
-    def _unshared_of(
-        self, ref_columns: list[Any], cur_columns: list[Any], cur_features: list[Any], ref_features: list[Any]
-    ) -> list[Finding]:
-        """:meth:`_unshared` from column names (in memory or from the tables' schemas)."""
-        if self.columns is not None:
-            return []
-        out = []
-        for side, other, features, reason in (
-            ("current", "reference", cur_features, "column_only_in_current"),
-            ("reference", "current", ref_features, "column_only_in_reference"),
-        ):
-            absent_from = ref_columns if side == "current" else cur_columns
-            for col in features:
-                if col not in absent_from:
-                    out.append(
-                        Finding(
-                            str(col),
-                            Status.SKIP,
-                            reason=reason,
-                            message=f"{col}: column only in {side}, not in {other}; not compared "
-                            "(SchemaGate judges the columns)",
-                        )
-                    )
-        return out
-
-    # -- one column -----------------------------------------------------------------------
-    def _resolve(self, ctx: CheckContext, subject: str, source: tuple[str, Any]) -> Any:
-        """Both sides' series (or the InputError), and the column's memo of reference-side work
-        (shared by every window of a run, see :meth:`CheckContext.derive`); run before the thread
-        pool so predictions from ``model`` are computed once, in one thread."""
-        try:
-            ref, cur, extra = self._series(ctx, source)
-        except InputError as exc:
-            return exc
-        uses = ("reference", *(("target", "prediction", "proba", "model") if source[0] == "input" else ()))
-        memo = ctx.cached(("drift_reference_memo", subject, source), dict, depends_on=uses)
-        return ref, cur, extra, memo
-
-    def _column(self, subject: str, resolved: Any) -> _Outcome:
-        out = _Outcome(subject)
-        if isinstance(resolved, InputError):
-            out.error = (resolved.reason, str(resolved))
-            return out
-        ref, cur, extra, memo = resolved
-        out.details.update(extra)
-        for series in (ref, cur):  # lists, dicts, complex, Decimal...: said so, never hashed or cast
-            if series is ref and "column_kind" in memo:
-                kind = memo["column_kind"]
-            else:
-                kind = column_kind(series)
-                if series is ref:
-                    memo["column_kind"] = kind
-            if kind in UNSUPPORTED_KINDS:
-                screen = unsupported_dtype_finding(subject, series, kind=kind)
-                out.details.update(screen.details)
-                out.error = ("unsupported_dtype", screen.message or "")
-                out.skip = self.columns is None  # not asked for by name: skipped, not an error
-                return out
-        override = self.kinds.get(subject) if isinstance(self.kinds, Mapping) else None
-        try:
-            col = prep.prepare(subject, ref, cur, override, memo=memo)
-        except prep.NotApplicable as exc:
-            out.error = ("method_not_applicable", str(exc))
-            return out
-        except prep.KindMismatch as exc:
-            out.error = ("kind_mismatch", str(exc))
-            return out
-        out.kind = f"binary:{col.base_value_kind}" if col.kind == "binary" else col.kind
-        d = out.details
-        d.update(
-            kind=col.kind,
-            dtype=str(ref.dtype),
-            n_ref=col.ref.n,
-            n_cur=col.cur.n,
-            n_unique=col.n_unique,
-            n_unique_exact=col.ref.counts is not None or col.n_unique <= prep.DISCRETE_MAX_VALUES,
-        )
-        ms_ref = col.ref.n_missing / col.ref.rows
-        ms_cur = col.cur.n_missing / col.cur.rows
-        d.update(missing_share_reference=ms_ref, missing_share_current=ms_cur)
-        if col.ref.n_nonfinite or col.cur.n_nonfinite:
-            d.update(n_nonfinite_reference=col.ref.n_nonfinite, n_nonfinite_current=col.cur.n_nonfinite)
-        if col.ref.n_missing or col.cur.n_missing:
-            out.missing = self._missing_finding(subject, col)
-        empty = [(s, side) for s, side in (("reference", col.ref), ("current", col.cur)) if side.n == 0]
-        if col.ref.counts is not None and col.kind != "text" and not empty:
-            out.new_counts = aligned_counts(col.ref.counts, col.cur.counts)
-        if empty:
-            word = "non-missing" if all(side.n_missing == side.rows for _, side in empty) else "finite"
-            out.error = (
-                "all_missing",
-                f"{subject}: no {word} values in {' and '.join(s for s, _ in empty)}; "
-                "its distribution cannot be compared",
-            )
-            return out
-        method = self._method_for(subject, out.kind)
-        if method == "auto":
-            if col.kind == "text":
-                out.error = (
-                    "unsupported_kind",
-                    f"{subject}: text-like column ({col.n_unique_ref:,} distinct "
-                    f"values in {col.ref.n:,}); set kinds={{{subject!r}: 'categorical'}} or a method "
-                    "to compare it",
-                )
-                out.skip = True
-                return out
-            method, why = prep.auto_method(col)
-        else:
-            why = "set by the method parameter"
-        out.method = method
-        d.update(method_reason=why)
-        thr, _ = self._threshold_for(subject, out.kind, method)  # invalid levels fail here, early
-        if min(col.ref.n, col.cur.n) < self.min_samples:
-            out.insufficient = self._insufficient(subject, method, col.ref.n, col.cur.n, thr, d)
-            return out
-        bins = self._lookup(self.bins, subject, out.kind, None, "quantile")
-        try:
-            result, info = prep.evaluate(col, method, bins, self.n_bins, self.random_state)
-        except prep.NotApplicable as exc:
-            out.error = ("method_not_applicable", str(exc))
-            return out
-        except ValueError as exc:  # a kernel's own precondition (e.g. 2 values per side)
-            out.error = ("undefined_statistic", f"{subject}: {method} cannot be computed here: {exc}")
-            return out
-        d.update(info)
-        hist = prep.histogram(col, info, self.n_bins)
-        if hist is not None:
-            d["histogram"] = hist
-        out.statistic, out.pvalue = result.statistic, result.pvalue
-        return out
-
-    def _insufficient(
-        self, subject: str, method: str, n_ref: int, n_cur: int, thr: float, d: dict[str, Any]
-    ) -> str:
-        """The insufficient-samples message: the smallest effect the resolved method could
-        detect at these sizes (binary tests: a change of share; the rest: the KS distance of a
-        two-sample test, a scale for how coarse any comparison is)."""
-        head = f"{subject}: {n_ref} reference and {n_cur} current values (< {self.min_samples}) for {method}"
-        alpha = thr if method in kernels.PVALUE_METHODS else DEFAULT_PVALUE_THRESHOLD
-        if method in ("z", "fisher_exact"):
-            eff = prep.detectable_share(n_ref, n_cur, alpha)
-            d.update(detectable_share_difference=eff)
-            effect = f"a {method} test at alpha {alpha:g} could only detect a change of share >= {eff:.2f}"
-        else:
-            eff = prep.detectable(n_ref, n_cur, alpha)
-            d.update(detectable_ks_distance=eff)
-            test = "a ks test" if method == "ks" else "even a ks test"
-            effect = f"{test} at alpha {alpha:g} could only detect a CDF gap >= {eff:.2f}"
-        if eff >= 1:
-            effect = f"no shift of any size is detectable with {n_ref} reference and {n_cur} current values"
-        return f"{head}; {effect}"
-
-    def _missing_finding(self, subject: str, col: prep.Column) -> Finding:
-        ref_share = col.ref.n_missing / col.ref.rows
-        cur_share = col.cur.n_missing / col.cur.rows
-        change = cur_share - ref_share
-        res = kernels.z(
-            np.array([col.ref.n_missing, col.ref.rows - col.ref.n_missing]),
-            np.array([col.cur.n_missing, col.cur.rows - col.cur.n_missing]),
-        )
-        tol = self.missing_share_tolerance
-        text = f"{subject}: missing share {share_text(ref_share)} -> {share_text(cur_share)}"
-        if abs(change) > tol:
-            status, reason = Status.WARN, "missing_share_drift"
-            message = f"{text} (change {100 * change:+.1f} points > {share_text(tol)} allowed)"
-        else:
-            status, reason = Status.PASS, None
-            message = f"{text} (within {share_text(tol)})"
-        return Finding(
-            subject,
-            status,
-            statistic=change,
-            pvalue=res.pvalue,
-            threshold=tol,
-            method="missing_share",
-            reason=reason,
-            message=message,
-            details={
-                "missing_reference": col.ref.n_missing,
-                "missing_current": col.cur.n_missing,
-                "rows_reference": col.ref.rows,
-                "rows_current": col.cur.rows,
-                "pvalue_method": "z",
-            },
-        )
+    def _resamples(self, column: str, kind: str | None, method: str) -> dict[str, Any] | None:
+        """What the column's distance needs by resampling (None: nothing): an ``interval``
+        (``decision="material"`` or ``n_resamples`` given), a ``significance`` test (material)
+        and the ``reference_null`` threshold."""
+        if is_test(method):
+            return None
+        material = self.decision == "material"
+        calibrate = lookup(self.threshold, column, kind, method, None) == REFERENCE_NULL
+        if not (material or calibrate or self.n_resamples is not None):
+            return None
+        return {
+            "interval": material or self.n_resamples is not None,
+            "significance": material,
+            "reference_null": calibrate,
+            "n_resamples": DEFAULT_RESAMPLES if self.n_resamples is None else self.n_resamples,
+            "confidence": self.confidence,
+            "null_quantile": self.null_quantile,
+            "alpha": self.alpha,
+            "random_state": self.random_state,
+        }
 
     # -- decision -------------------------------------------------------------------------
     def _check(self, ctx: CheckContext) -> Verdict:
@@ -623,17 +368,17 @@ class DriftGate(Gate):
                 reason="empty_input",
                 message=f"{' and '.join(empty)} has no rows: drift cannot be judged",
             )
-        pairs = self._pairs(ctx)
-        resolved = [(subject, self._resolve(ctx, subject, source)) for subject, source in pairs]
+        pairs = compare.pairs(self, ctx)
+        resolved = [(subject, compare.resolve(ctx, subject, source)) for subject, source in pairs]
         if self.n_jobs > 1 and len(pairs) > 1:
             with ThreadPoolExecutor(max_workers=self.n_jobs) as pool:
                 # the inputs' provenance (fingerprints, read by _finalize) alongside the columns
                 described = pool.submit(ctx.describe_inputs)
-                outcomes = list(pool.map(lambda p: self._column(*p), resolved))
+                outcomes = list(pool.map(lambda p: compare.column(self, *p), resolved))
                 described.result()
         else:
-            outcomes = [self._column(*p) for p in resolved]
-        return self._decide(outcomes, list(ref.columns), list(cur.columns), self._unshared(ctx))
+            outcomes = [compare.column(self, *p) for p in resolved]
+        return self._decide(outcomes, list(ref.columns), list(cur.columns), compare.unshared(self, ctx))
 
     def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
         from mlgates.gates.drift import _profiled
@@ -647,30 +392,27 @@ class DriftGate(Gate):
 
     def _decide(
         self,
-        outcomes: list[_Outcome],
+        outcomes: list[Outcome],
         ref_columns: list[Any],
         cur_columns: list[Any],
         unshared: list[Finding],
     ) -> Verdict:
         """The verdict from the columns' outcomes (in memory or from profiles): multiple-testing
         correction, thresholds, the dataset-level decision and the wording."""
-        self._correct(outcomes)
-        self._new_categories(outcomes)
-        findings: list[Finding] = self._unknown_keys(ref_columns, cur_columns)
+        compare.correct(self, outcomes)
+        compare.new_categories(self, outcomes)
+        findings: list[Finding] = compare.unknown_keys(self, ref_columns, cur_columns)
         others = list(findings)  # findings other than judged drift: they join the status as-is
         n_judged = n_drifted = n_warned = 0
         insufficient_status = _insufficient_status(self.on_insufficient)
         for o in outcomes:
             f, judged = self._finding(o, insufficient_status)
             findings.append(f)
-            if o.missing is not None:
-                findings.append(o.missing)
-                if o.missing.status is not Status.PASS:
-                    others.append(o.missing)
-            if o.new is not None:
-                findings.append(o.new)
-                if o.new.status is not Status.PASS:
-                    others.append(o.new)
+            for extra in (o.missing, o.new):
+                if extra is not None:
+                    findings.append(extra)
+                    if extra.status is not Status.PASS:
+                        others.append(extra)
             if judged:
                 n_judged += 1
                 n_drifted += f.status is Status.FAIL
@@ -683,32 +425,17 @@ class DriftGate(Gate):
             "n_drifted": n_drifted,
         }
         if n_judged:
-            share = n_drifted / n_judged
-            metrics["drift_share"] = share
-            if self.mode == "column":
-                decision = Status.FAIL if n_drifted else (Status.WARN if n_warned else Status.PASS)
-                rule = "any drifted column fails"
-            else:
-                decision = (
-                    Status.FAIL
-                    if share >= self.drift_share
-                    else Status.WARN
-                    if n_drifted or n_warned
-                    else Status.PASS
-                )
-                rule = f"fails at a drifted share >= {share_text(self.drift_share)}"
-            summary = f"{n_drifted} of {n_judged} columns drifted ({share_text(share)}); {rule}"
+            tally = decide_dataset(DatasetFacts(self.mode, self.drift_share, n_judged, n_drifted, n_warned))
+            decision, summary = tally.status, describe_dataset(tally)
+            metrics["drift_share"] = tally.facts.share
             findings.append(
                 Finding(
                     "dataset",
                     decision,
-                    statistic=share,
-                    # the bound this row crossed: a WARN below drift_share is "some drift" (> 0)
-                    threshold=(0.0 if n_drifted else None)
-                    if decision is Status.WARN
-                    else (self.drift_share if self.mode == "share" else None),
+                    statistic=tally.facts.share,
+                    threshold=dataset_bound(tally),
                     method="drift_share",
-                    reason="drift_detected" if decision is not Status.PASS else None,
+                    reason=tally.reason,
                     message=summary,
                     details={
                         "mode": self.mode,
@@ -736,84 +463,17 @@ class DriftGate(Gate):
                 reason = next(
                     (f.reason for f in findings if f.status is status and f.reason), "nothing_to_check"
                 )
-        message = summary
-        problems = [f.message for f in others]
-        if problems:
-            message += f"; {pluralize(len(problems), 'other finding')}: " + "; ".join(problems[:2])
         methods = {o.subject: o.method for o in outcomes if o.method}
         return self._verdict(
             status,
             findings=findings,
             metrics=metrics,
             reason=reason,
-            message=message,
+            message=verdict_message(summary, [str(f.message) for f in others]),
             params={"resolved_methods": methods, "auto_rule": "evidently-0.7"},
         )
 
-    def _new_categories(self, outcomes: list[_Outcome]) -> None:
-        """The new-category rule, at level NEW_CATEGORY_ALPHA split over the columns tested."""
-        tested = [o for o in outcomes if o.new_counts is not None]
-        alpha = NEW_CATEGORY_ALPHA / max(1, len(tested))
-        for o in tested:
-            ref_counts, cur_counts = o.new_counts  # type: ignore[misc]
-            o.new = new_category_finding(
-                o.subject,
-                ref_counts,
-                cur_counts,
-                alpha=alpha,
-                max_share=self.max_new_category_share,
-                n_tests=len(tested),
-                random_state=self.random_state,
-            )
-
-    def _unknown_keys(self, ref_columns: list[Any], cur_columns: list[Any]) -> list[Finding]:
-        """ERROR findings for mapping keys that name no column (nor a method or kind where
-        those are allowed): a typo must not silently fall back to the default."""
-        columns = [*cur_columns, *(c for c in ref_columns if c not in cur_columns)]
-        by_rule = unknown_key_findings(
-            {"method": self.method, "threshold": self.threshold, "warn_threshold": self.warn_threshold},
-            columns,
-            other_keys=(*SPECIAL_COLUMNS, *VALUE_KINDS, *METHODS),
-            side="current or reference",
-        )
-        seen = {f.subject for f in by_rule}
-        by_column = unknown_key_findings(
-            {"kinds": self.kinds, "bins": self.bins},
-            columns,
-            other_keys=SPECIAL_COLUMNS,
-            skip=seen,
-            side="current or reference",
-        )
-        return by_rule + by_column
-
-    def _correct(self, outcomes: list[_Outcome]) -> None:
-        if self.correction is None:
-            return
-        idx = [
-            i
-            for i, o in enumerate(outcomes)
-            if o.method in kernels.PVALUE_METHODS
-            and o.pvalue is not None
-            and o.error is None
-            and o.insufficient is None
-        ]
-        raw = [float(outcomes[i].pvalue or 0.0) for i in idx]
-        adjusted = adjust_pvalues(raw, self.correction)
-        for j, (i, p) in enumerate(zip(idx, adjusted, strict=True)):
-            outcomes[i].details.update(
-                raw_pvalue=outcomes[i].pvalue, correction=self.correction, n_tests=len(idx)
-            )
-            outcomes[i].pvalue = float(p)
-            bounds = outcomes[i].details.get("bounds")
-            if bounds is not None and "pvalue" in bounds:  # adjusted p is monotone in the raw p
-                ends = []
-                for end in bounds["pvalue"]:
-                    trial = list(raw)
-                    trial[j] = float(end)
-                    ends.append(float(adjust_pvalues(trial, self.correction)[j]))
-                outcomes[i].details["bounds"] = {**bounds, "raw_pvalue": bounds["pvalue"], "pvalue": ends}
-
-    def _finding(self, o: _Outcome, insufficient_status: Status) -> tuple[Finding, bool]:
+    def _finding(self, o: Outcome, insufficient_status: Status) -> tuple[Finding, bool]:
         """The column's finding, and whether its drift was judged (a statistic compared with
         its threshold: PASS, WARN or FAIL) rather than an error, skip or insufficient data."""
         if o.error is not None:
@@ -833,10 +493,12 @@ class DriftGate(Gate):
             ), False
         method = o.method or ""
         thr, warn = self._threshold_for(o.subject, o.kind, method)
-        is_test = method in kernels.PVALUE_METHODS
+        null = o.details.get("reference_null")
+        if null is not None:
+            thr = float(null["value"])
         bounds = o.details.get("bounds")
         if bounds is not None:  # a statistic on the reference-quantile grid: decided within its bound
-            undecided = _within_bound(o, bounds, is_test, thr)
+            undecided = _within_bound(o, bounds, is_test(method), thr)
             if undecided is not None:
                 return Finding(
                     o.subject,
@@ -849,70 +511,54 @@ class DriftGate(Gate):
                     message=undecided,
                     details=o.details,
                 ), False
-        value = o.pvalue if is_test else o.statistic
-        sizes = f"n_ref={o.details.get('n_ref', 0):,}, n_cur={o.details.get('n_cur', 0):,}"
-        o.details.update(direction="pvalue < threshold" if is_test else "statistic >= threshold")
-        if (
-            value is None
-            or not math.isfinite(value)
-            or (o.statistic is not None and math.isnan(o.statistic) and method != "fisher_exact")
-        ):
-            return Finding(
-                o.subject,
-                Status.ERROR,
-                statistic=o.statistic,
-                pvalue=o.pvalue,
-                threshold=thr,
-                method=method,
-                reason="undefined_statistic",
-                message=f"{o.subject}: {method} is undefined on this data ({sizes})",
-                details=o.details,
-            ), False
-        if is_test:
-            drifted, warned = value < thr, warn is not None and value < warn
-            raw = o.details.get("raw_pvalue")
-            label = "p" if raw is None else f"{o.details['correction']}-adjusted p"
-            shown = f"{method} {label}={value:.3g} {'<' if drifted else '>='} {thr:g}"
-            if warned and not drifted:
-                shown = f"{method} {label}={value:.3g} < {warn:g} (warning level)"
-            if raw is not None:
-                shown += f", raw p={raw:.3g}"
-        else:
-            drifted, warned = value >= thr, warn is not None and value >= warn
-            shown = f"{method} {value:.3g} {'>=' if drifted else '<'} {thr:g}"
-            if warned and not drifted:
-                shown = f"{method} {value:.3g} >= {warn:g} (warning level)"
-        o.details.update(drifted=bool(drifted))
-        if warn is not None:  # a WARN row's threshold is the warning level: keep both levels
-            o.details.update(warn_threshold=warn, fail_threshold=thr)
-        new = o.details.get("n_new_categories") or 0
-        tail = f"; {pluralize(new, 'new category')}" if new else ""
-        reason: str | None = None
-        if drifted:
-            status, reason, head = Status.FAIL, "drift_detected", "drift detected"
-        elif warned:
-            status, reason, head = Status.WARN, "drift_detected", "drift at warning level"
-        else:
-            status, reason, head = Status.PASS, None, "no drift"
-        return Finding(
+        ci = o.details.get("interval")
+        sig = o.details.get("significance")
+        facts = ColumnFacts(
             o.subject,
-            status,
+            method,
             statistic=o.statistic,
             pvalue=o.pvalue,
-            threshold=warn if status is Status.WARN else thr,
+            threshold=thr,
+            warn_threshold=warn,
+            n_ref=o.details.get("n_ref", 0),
+            n_cur=o.details.get("n_cur", 0),
+            correction=o.details.get("correction"),
+            raw_pvalue=o.details.get("raw_pvalue"),
+            n_new_categories=o.details.get("n_new_categories") or 0,
+            decision="point" if is_test(method) else self.decision,
+            ci_low=None if ci is None else ci["low"],
+            ci_high=None if ci is None else ci["high"],
+            confidence=self.confidence,
+            significance_pvalue=None if sig is None else sig["pvalue"],
+            alpha=self.alpha,
+            calibrated=null is not None,
+        )
+        d = decide_column(facts, insufficient=insufficient_status)
+        o.details.update(direction="pvalue < threshold" if facts.is_test else "statistic >= threshold")
+        judged = d.outcome not in ("undefined", "inconclusive")
+        if judged:
+            o.details.update(drifted=bool(facts.drifted))
+            if warn is not None:  # a WARN row's threshold is the warning level: keep both levels
+                o.details.update(warn_threshold=warn, fail_threshold=thr)
+        return Finding(
+            o.subject,
+            d.status,
+            statistic=o.statistic,
+            pvalue=o.pvalue if sig is None else sig["pvalue"],
+            threshold=warn if d.outcome == "warning" else thr,
             method=method,
-            reason=reason,
-            message=f"{o.subject}: {head} ({shown}; {sizes}){tail}",
+            reason=d.reason,
+            message=describe_column(d),
             details=o.details,
-        ), True
+        ), judged
 
 
-def _within_bound(o: _Outcome, bounds: Mapping[str, Any], is_test: bool, thr: float) -> str | None:
+def _within_bound(o: Outcome, bounds: Mapping[str, Any], test: bool, thr: float) -> str | None:
     """Set the outcome's statistic and p-value to the end of their bound on the side the
     decision falls, or return the message of an undecided column (the bound straddles the
     threshold)."""
     s_lo, s_hi = bounds["statistic"]
-    if is_test:
+    if test:
         p_lo, p_hi = bounds["pvalue"]
         if p_hi < thr:  # drift whatever the raw values: the largest possible p is below alpha
             o.statistic, o.pvalue = s_lo, p_hi

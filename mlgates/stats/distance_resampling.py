@@ -1,0 +1,246 @@
+"""Resampling of drift distances on frozen bins: an interval on the distance, a test of "no
+change" on the distance itself, and the distance's spread between two samples of the reference.
+
+A drift distance (PSI, KL, Jensen-Shannon, Hellinger, total variation) is a function of the two
+sides' counts on bins frozen from the reference. Drawing ``n`` rows with replacement from a
+sample is the same, for those counts, as drawing the counts from ``Multinomial(n, shares)``; so
+every resample costs a draw of ``k`` numbers, whatever ``n`` (1M rows cost what 100 rows cost).
+Three uses, all with the sizes of the check (``n_ref`` reference and ``n_cur`` current rows):
+
+- :func:`interval`: each side resampled from its own shares; the **basic** bootstrap interval
+  ``[2 d - q_hi, 2 d - q_lo]`` (Davison and Hinkley 1997, eq. 5.6), clipped to the distance's
+  range. A plug-in distance is biased upwards (two samples of one population are at a positive
+  distance); the basic interval subtracts that bias, the percentile interval would add it again.
+  Measured coverage of the 95% interval (10 bins, 200 repetitions, a true distance of 0.02 to
+  0.14, 100 to 100k rows per side): PSI and KL 0.93-0.95, Hellinger 0.905-0.94, Jensen-Shannon
+  0.87-0.935, total variation 0.87-0.95; at no change at all (a true distance of 0, the edge of
+  the range) about half the intervals exclude 0, which is why a decision never rests on the
+  interval alone (:func:`pvalue`). ``tests/stats/test_distance_resampling.py`` (slow).
+- :func:`pvalue`: both sides drawn from the pooled shares (the estimate under "no change"); the
+  p-value is the share of draws at least as far apart as observed (``(1 + #) / (1 + B)``).
+- :func:`reference_null`: the distance between the reference and samples of ``n_cur`` rows of
+  a population like the reference (shares from the reference's posterior, plus the mass of
+  categories it has not seen): how far sampling alone takes a current batch of this size; its
+  upper quantile is a threshold that flags drift only where sampling rarely reaches.
+
+The Wasserstein distance is a function of the values, not of counts on a few bins; it is
+resampled on a fine grid (:func:`wasserstein_grid`: up to 1,000 bins at quantiles of both
+samples, ``W ~ integral |F_ref - F_cur|`` by trapezoids between the bin edges; measured within
+1-6% of the exact distance from 1,000 to 1M rows per side). The interval is the basic interval
+of the grid distance, centred on the exact distance; the p-value compares grid distances with
+the grid distance; the reference-null quantile (of grid distances) is compared with the exact
+distance, so it carries the grid's few percent. Under "no change" ``sqrt(n m / (n + m)) W``
+tends to the integral of a Brownian bridge run through the quantiles (del Barrio, Gine and
+Matran 1999), so a grid in probability (not in value) keeps its accuracy at any ``n``.
+
+References
+----------
+Davison, A. C. and Hinkley, D. V. (1997). Bootstrap Methods and their Application. CUP.
+del Barrio, E., Gine, E. and Matran, C. (1999). Central limit theorems for the Wasserstein
+distance between the empirical and the true distributions. Annals of Probability 27(2).
+
+Examples
+--------
+>>> r, c = np.array([500, 300, 200]), np.array([400, 300, 300])
+>>> round(float(distances("tvd", r, c)[0]), 6)
+0.1
+>>> lo, hi = interval("tvd", r, c, confidence=0.95, n_resamples=2000, random_state=0)
+>>> bool(0.05 < lo < 0.1 < hi < 0.15)
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "INTERVAL_METHODS",
+    "WASSERSTEIN_GRID",
+    "Grid",
+    "distances",
+    "interval",
+    "pvalue",
+    "reference_null",
+    "wasserstein_grid",
+]
+
+#: Distances with an interval, a p-value and a reference null by resampling.
+INTERVAL_METHODS = ("psi", "kl_div", "jensenshannon", "hellinger", "tvd", "wasserstein")
+#: Largest number of reference-quantile bins of the Wasserstein grid.
+WASSERSTEIN_GRID = 1000
+_UPPER = {"jensenshannon": float(np.sqrt(np.log(2.0))), "hellinger": 1.0, "tvd": 1.0}
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A Wasserstein grid: ``edges`` (increasing, the pooled minimum and maximum at the ends),
+    the two sides' counts in ``(edges[j-1], edges[j]]`` (the first bin closed) and the unit
+    (``max(std(reference), 0.001)``, as :func:`mlgates.stats.drift.wasserstein` normalizes)."""
+
+    edges: np.ndarray
+    reference: np.ndarray
+    current: np.ndarray
+    scale: float
+
+
+def wasserstein_grid(reference: np.ndarray, current: np.ndarray, n_grid: int = WASSERSTEIN_GRID) -> Grid:
+    """Counts of two **sorted** samples on up to ``n_grid`` bins (half at quantiles of each).
+
+    Examples
+    --------
+    >>> g = wasserstein_grid(np.arange(100.0), np.arange(50.0, 150.0), n_grid=10)
+    >>> int(g.reference.sum()), int(g.current.sum()), len(g.edges) == len(g.reference) + 1
+    (100, 100, True)
+    """
+    probs = np.linspace(0.0, 1.0, n_grid // 2 + 1)[1:-1]
+    inner = np.unique(np.concatenate((np.quantile(reference, probs), np.quantile(current, probs))))
+    lo = min(float(reference[0]), float(current[0]))
+    hi = max(float(reference[-1]), float(current[-1]))
+    inner = inner[(inner > lo) & (inner < hi)]
+    edges = np.concatenate(([lo], inner, [hi]))
+    bounds = edges[1:-1]
+    r = np.diff(np.searchsorted(reference, bounds, side="right"), prepend=0, append=reference.size)
+    c = np.diff(np.searchsorted(current, bounds, side="right"), prepend=0, append=current.size)
+    return Grid(edges, r.astype(np.int64), c.astype(np.int64), max(float(np.std(reference)), 0.001))
+
+
+def _shares(counts: np.ndarray) -> np.ndarray:
+    counts = np.asarray(counts, dtype=float)
+    total = counts.sum(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return counts / total
+
+
+def _smooth(p: np.ndarray) -> np.ndarray:
+    """Row-wise :func:`mlgates.stats.binning.smooth_proportions`."""
+    low = np.where(p > 0, p, np.inf).min(axis=-1, keepdims=True)
+    eps = np.where(low <= 1e-4, low / 1e6, 1e-4)
+    return np.where(p == 0, eps, p)
+
+
+def distances(
+    method: str, reference: np.ndarray, current: np.ndarray, grid: Grid | None = None
+) -> np.ndarray:
+    """The distance between count vectors, row by row (``(B, k)`` arrays or ``(k,)``); the same
+    numbers as the kernels of :mod:`mlgates.stats.drift` (``wasserstein``: on ``grid``)."""
+    p, q = np.atleast_2d(_shares(reference)), np.atleast_2d(_shares(current))
+    if method == "tvd":
+        return 0.5 * np.abs(p - q).sum(axis=1)
+    if method == "hellinger":
+        return np.minimum(np.sqrt(0.5 * ((np.sqrt(p) - np.sqrt(q)) ** 2).sum(axis=1)), 1.0)
+    if method == "jensenshannon":
+        m = (p + q) / 2.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            kp = np.where(p > 0, p * np.log(p / m), 0.0)
+            kq = np.where(q > 0, q * np.log(q / m), 0.0)
+        return np.sqrt(np.maximum((kp.sum(axis=1) + kq.sum(axis=1)) / 2.0, 0.0))
+    if method in ("psi", "kl_div"):
+        ps, qs = _smooth(p), _smooth(q)
+        if method == "psi":
+            return ((ps - qs) * np.log(ps / qs)).sum(axis=1)
+        ps, qs = ps / ps.sum(axis=1, keepdims=True), qs / qs.sum(axis=1, keepdims=True)
+        return (ps * np.log(ps / qs)).sum(axis=1)
+    if method == "wasserstein":
+        if grid is None:
+            raise ValueError("wasserstein distances on counts need the grid")
+        gap = np.abs(np.cumsum(p, axis=1) - np.cumsum(q, axis=1))[:, :-1]  # at the inner edges
+        widths = np.diff(grid.edges)
+        # trapezoids between the edges; the CDFs agree (0 and 1) at the outer ones
+        return 0.5 * (gap * (widths[:-1] + widths[1:])).sum(axis=1) / grid.scale
+    raise ValueError(f"no resampled distance for method {method!r}; use one of {INTERVAL_METHODS}")
+
+
+def _draw(rng: np.random.Generator, n: int, shares: np.ndarray, size: int) -> np.ndarray:
+    return rng.multinomial(n, shares / shares.sum(), size=size)
+
+
+def interval(
+    method: str,
+    reference: np.ndarray,
+    current: np.ndarray,
+    *,
+    confidence: float,
+    n_resamples: int,
+    random_state: int,
+    grid: Grid | None = None,
+    estimate: float | None = None,
+) -> tuple[float, float]:
+    """Basic bootstrap interval of the distance: each side's counts redrawn from its own shares.
+
+    ``estimate`` is the distance the interval is centred on (default: the distance of the
+    counts; for ``wasserstein`` the exact distance, the grid giving the spread)."""
+    rng = np.random.default_rng(random_state)
+    r, c = np.asarray(reference), np.asarray(current)
+    point = float(distances(method, r, c, grid)[0])
+    draws = distances(
+        method,
+        _draw(rng, int(r.sum()), r.astype(float), n_resamples),
+        _draw(rng, int(c.sum()), c.astype(float), n_resamples),
+        grid,
+    )
+    a = (1.0 - confidence) / 2.0
+    q_lo, q_hi = np.quantile(draws, [a, 1.0 - a])
+    centre = point if estimate is None else float(estimate)
+    low = max(0.0, centre - (float(q_hi) - point))
+    high = max(low, centre - (float(q_lo) - point))
+    return low, min(high, _UPPER.get(method, np.inf))
+
+
+def pvalue(
+    method: str,
+    reference: np.ndarray,
+    current: np.ndarray,
+    *,
+    n_resamples: int,
+    random_state: int,
+    grid: Grid | None = None,
+) -> float:
+    """P-value of "no change" on the distance: both sides drawn from the pooled shares."""
+    rng = np.random.default_rng(random_state)
+    r, c = np.asarray(reference), np.asarray(current)
+    observed = float(distances(method, r, c, grid)[0])
+    pooled = (r + c).astype(float)
+    draws = distances(
+        method,
+        _draw(rng, int(r.sum()), pooled, n_resamples),
+        _draw(rng, int(c.sum()), pooled, n_resamples),
+        grid,
+    )
+    tolerance = 1e-12 * max(1.0, abs(observed))  # ties in exact arithmetic count as ties
+    return float((1 + np.count_nonzero(draws >= observed - tolerance)) / (1 + n_resamples))
+
+
+def reference_null(
+    method: str,
+    reference: np.ndarray,
+    n_cur: int,
+    *,
+    quantile: float,
+    n_resamples: int,
+    random_state: int,
+    grid: Grid | None = None,
+    unseen: bool = False,
+) -> float:
+    """The ``quantile`` of the distance between the reference's counts and a sample of
+    ``n_cur`` rows of a population like the reference.
+
+    Each draw takes the population's shares from the reference's posterior,
+    ``Dirichlet(counts + 1/2)``, then ``n_cur`` rows from them: the reference's own sampling
+    error (bins with few rows are the most uncertain) and the current's are both in the draw.
+    With ``unseen`` (bins that are categories or values, where the current may hold some the
+    reference lacks), one more bin carries the Good-Turing estimate of the mass the reference
+    has not seen (its count of singletons, at least 1/2). Plug-in draws from the reference's
+    shares (both sides multinomial) miss both effects: on random splits of the Adult data at
+    100 rows they flagged 4.4% of columns at the 99th percentile."""
+    rng = np.random.default_rng(random_state)
+    r = np.asarray(reference).astype(float)
+    prior = r + 0.5
+    if unseen:
+        prior = np.append(prior, max(float(np.count_nonzero(r == 1)), 0.5))
+        r = np.append(r, 0.0)
+    shares = rng.dirichlet(prior, size=n_resamples)
+    current = rng.multinomial(int(n_cur), shares)
+    draws = distances(method, np.broadcast_to(r, current.shape), current, grid)
+    return float(np.quantile(draws, quantile))
