@@ -24,7 +24,7 @@ from mlgates.core.suite import Suite
 from mlgates.core.verdict import Verdict
 
 if TYPE_CHECKING:  # static view of the lazy names (tests keep it in step with _exports)
-    from mlgates.core.inputs import read_table
+    from mlgates.core.inputs import read_table, scan
     from mlgates.fingerprints import TableFingerprint, fingerprint, fingerprint_table
     from mlgates.fingerprints.environment import capture_environment
     from mlgates.fingerprints.manifest import Manifest
@@ -80,6 +80,7 @@ if TYPE_CHECKING:  # static view of the lazy names (tests keep it in step with _
         safe_load,
     )
     from mlgates.integrations.evidently import EvidentlyGate
+    from mlgates.profiles import ReferenceProfile, load_profile, profile_reference
     from mlgates.record import Ledger
     from mlgates.record.card import model_card
     from mlgates.record.gates import PromotionGate, UnmanagedModelsGate

@@ -86,6 +86,11 @@ LAZY_EXPORTS: dict[str, str] = {
     "safe_load": "mlgates.gates.security",
     # tables (the one reader of data files: CLI, fingerprints and Python alike)
     "read_table": "mlgates.core.inputs",
+    # scale: tables read in chunks, reference profiles (docs/scale.md)
+    "ReferenceProfile": "mlgates.profiles",
+    "load_profile": "mlgates.profiles",
+    "profile_reference": "mlgates.profiles",
+    "scan": "mlgates.core.inputs",
     # integrations (need their extra; importing without it raises ImportError naming it)
     "EvidentlyGate": "mlgates.integrations.evidently",
 }

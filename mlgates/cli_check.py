@@ -72,8 +72,27 @@ def register(subparsers: Any) -> None:
         ),
     )
     check.add_argument("suite", metavar="SUITE_FILE", help="suite file (.toml, .yaml/.yml or .json)")
-    check.add_argument("--reference", metavar="PATH", help="reference data (.csv, .csv.gz or .parquet)")
-    check.add_argument("--current", metavar="PATH", help="current data (.csv, .csv.gz or .parquet)")
+    check.add_argument(
+        "--reference",
+        metavar="PATH",
+        help="reference data: a .csv/.parquet file, or a directory or quoted glob read in chunks",
+    )
+    check.add_argument(
+        "--current",
+        metavar="PATH",
+        help="current data: a .csv/.parquet file, or a directory or quoted glob read in chunks",
+    )
+    check.add_argument(
+        "--reference-profile",
+        metavar="DIR",
+        help="a saved reference profile (from `mlgates profile`) instead of --reference data",
+    )
+    check.add_argument(
+        "--chunk-rows",
+        metavar="N",
+        type=int,
+        help="read the data files in chunks of N rows (directories and globs always are)",
+    )
     check.add_argument("--target", metavar="COL", help="label column")
     check.add_argument("--prediction", metavar="COL", help="column of the candidate's predictions")
     check.add_argument("--proba", metavar="COL", nargs="+", help="column(s) of predicted probabilities")
@@ -155,6 +174,29 @@ def register(subparsers: Any) -> None:
     init.add_argument("--debug", action="store_true", help="show Python tracebacks")
     init.set_defaults(handler=run_init)
 
+    profile = subparsers.add_parser(
+        "profile",
+        help="compute what a suite needs from its reference data once, and save it",
+        description=(
+            "Read the reference data once (a file, a directory or a quoted glob, in chunks) and save "
+            "every summary the gates of SUITE_FILE need from it: a folder of plain JSON and one .npz, "
+            "versioned and fingerprinted. Then `mlgates check SUITE_FILE --reference-profile DIR "
+            "--current ...` needs no reference data."
+        ),
+    )
+    profile.add_argument("suite", metavar="SUITE_FILE", help="suite file (.toml, .yaml/.yml or .json)")
+    profile.add_argument(
+        "--reference", metavar="PATH", required=True, help="reference data (file, dir or glob)"
+    )
+    profile.add_argument(
+        "--output", "-o", metavar="DIR", required=True, help="folder to write the profile to"
+    )
+    profile.add_argument("--target", metavar="COL", help="label column")
+    profile.add_argument("--chunk-rows", metavar="N", type=int, help="rows per chunk (default 1,000,000)")
+    profile.add_argument("--force", action="store_true", help="overwrite an existing profile folder")
+    profile.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    profile.set_defaults(handler=run_profile)
+
 
 def dispatch(args: argparse.Namespace) -> int:
     """Run the handler; user mistakes become one line on stderr and exit code 2."""
@@ -195,9 +237,29 @@ def read_table(path: str | os.PathLike[str], option: str = "--current") -> pd.Da
         raise CliError(f"{option} {p}: cannot read the file: {exc}") from exc
 
 
+def is_chunked_path(path: str | os.PathLike[str]) -> bool:
+    """A directory or a glob: read in chunks (``mlgates.scan``), never all at once."""
+    text = os.fspath(path)
+    return any(ch in text for ch in "*?[") or Path(text).is_dir()
+
+
+def scan_table(path: str | os.PathLike[str], option: str, chunk_rows: int | None) -> Any:
+    """A table read in chunks (``mlgates.scan``); a path that matches no table file names the option."""
+    from mlgates import scan
+
+    try:
+        source = scan(os.fspath(path), chunk_rows=chunk_rows)
+        source.schema()  # every file's columns and types, before anything is decided
+    except InputError as exc:
+        raise CliError(f"{option} {exc}") from None
+    return source
+
+
 def table_path(path: str | os.PathLike[str], option: str = "--current") -> tuple[Path, str]:
     """The data file and its format, checked without reading it (so that a mistyped path is
     reported before anything slow happens); errors name the option, the file and the fix."""
+    if is_chunked_path(path):
+        return Path(path), "chunks"
     p = Path(path)
     if not p.exists():
         raise CliError(f"{option} {p}: no such file.")
@@ -267,17 +329,42 @@ def load_model(
     raise CliError(f"{option} {p}: unknown model file type {p.suffix!r}; use .skops, .joblib or .pkl.")
 
 
+def _table(path: str, option: str, chunk_rows: int | None) -> Any:
+    """A data file in memory, or (a directory, a glob, or with --chunk-rows) read in chunks."""
+    if chunk_rows is not None or is_chunked_path(path):
+        return scan_table(path, option, chunk_rows)
+    return read_table(path, option)
+
+
 def _inputs(args: argparse.Namespace) -> dict[str, Any]:
     inputs: dict[str, Any] = {}
+    chunk_rows = getattr(args, "chunk_rows", None)
+    if chunk_rows is not None and chunk_rows < 1:
+        raise CliError(
+            f"--chunk-rows {chunk_rows}: pass a positive number of rows, e.g. --chunk-rows 500000."
+        )
+    profile = getattr(args, "reference_profile", None)
+    if profile and args.reference:
+        raise CliError("pass either --reference (data) or --reference-profile (a saved profile), not both.")
+    if profile:
+        from mlgates import load_profile
+
+        try:
+            inputs["reference"] = load_profile(profile)
+        except InputError as exc:
+            raise CliError(f"--reference-profile {exc}") from None
     if args.reference:
-        inputs["reference"] = read_table(args.reference, "--reference")
+        inputs["reference"] = _table(args.reference, "--reference", chunk_rows)
     if args.current:
-        inputs["current"] = read_table(args.current, "--current")
+        inputs["current"] = _table(args.current, "--current", chunk_rows)
     if not inputs:
         raise CliError("no data: pass --current PATH (and --reference PATH for gates that compare).")
     # column options must name columns of current (or of reference when only it is given)
-    side, path = ("current", args.current) if args.current else ("reference", args.reference)
+    side, path = ("current", args.current) if args.current else ("reference", args.reference or profile)
+    path = str(path)
     frame = inputs[side]
+    if not hasattr(frame, "columns"):  # read in chunks or a profile: its columns, no rows
+        frame = _schema(frame)
     for option, key in (
         ("--target", "target"),
         ("--prediction", "prediction"),
@@ -304,6 +391,16 @@ def _inputs(args: argparse.Namespace) -> dict[str, Any]:
             args.baseline_model, trust=args.trust_model, option="--baseline-model", allow=args.allow
         )
     return inputs
+
+
+def _schema(table: Any) -> Any:
+    import pandas as pd
+
+    schema = getattr(table, "schema", None)
+    if callable(schema):
+        return schema()
+    columns = getattr(table, "columns", None) or []  # a reference profile
+    return pd.DataFrame(columns=list(columns))
 
 
 # -- check ----------------------------------------------------------------------------------
@@ -423,6 +520,7 @@ def missing_input_hints(verdict: Verdict) -> list[str]:
 #: ``mlgates check`` option -> the ``check()`` input it provides.
 _OPTION_INPUTS = {
     "reference": "reference",
+    "reference_profile": "reference",
     "current": "current",
     "target": "target",
     "prediction": "prediction",
@@ -584,5 +682,40 @@ def run_init(args: argparse.Namespace) -> int:
             f"wrote {out}: review it, then run: mlgates check {out} --reference {args.reference} "
             f"--current NEW_DATA.csv{target}"
         )
+    )
+    return 0
+
+
+# -- profile --------------------------------------------------------------------------------
+def run_profile(args: argparse.Namespace) -> int:
+    """Handler of ``mlgates profile``: compute and save the suite's reference profile."""
+    from mlgates import profile_reference
+    from mlgates.core.config import load_suite
+
+    suite_path = Path(args.suite)
+    if not suite_path.exists():
+        raise CliError(f"{suite_path}: no such suite file. Create one with: mlgates init --reference PATH")
+    out = Path(args.output)
+    if out.exists() and not args.force:
+        raise CliError(f"--output {out}: exists; pass --force to overwrite it.")
+    if args.chunk_rows is not None and args.chunk_rows < 1:
+        raise CliError(f"--chunk-rows {args.chunk_rows}: pass a positive number of rows.")
+    gate = load_suite(suite_path)
+    try:
+        gate.validate()
+    except MlgatesError as exc:
+        raise CliError(f"{suite_path}: {exc}") from exc
+    table_path(args.reference, "--reference")
+    reference = scan_table(args.reference, "--reference", args.chunk_rows)
+    extra = {"target": args.target} if args.target else {}
+    try:
+        profile = profile_reference(gate, reference, **extra)
+    except InputError as exc:
+        raise CliError(f"--reference {exc}") from None
+    folder = profile.save(out)
+    print(
+        f"wrote {safe_text(folder)}: {profile.n_rows:,} reference rows, {len(profile.entries)} summaries, "
+        f"{profile.fingerprint[:23]}...; check with: mlgates check {safe_text(suite_path)} "
+        f"--reference-profile {safe_text(folder)} --current PATH"
     )
     return 0

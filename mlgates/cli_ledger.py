@@ -244,14 +244,18 @@ def record_check(args: argparse.Namespace, gate: Gate, inputs: dict[str, Any], v
 
     model = Path(args.model) if args.model else None
     name = args.model_name or (model.stem if model is not None else None)
-    data = {k: inputs[k] for k in ("reference", "current") if k in inputs}
+    # tables read in chunks (directories, globs) and reference profiles are not read again to be
+    # fingerprinted: the record keeps what the verdict's provenance says of them
+    import pandas as pd
+
+    data = {k: inputs[k] for k in ("reference", "current") if isinstance(inputs.get(k), pd.DataFrame)}
     if gate.name is None:  # an unnamed suite is known by its file: `--require release` for release.toml
         gate = gate.clone().set_params(name=Path(args.suite).stem)
     rec = Ledger(args.record or None).record(
         verdict,
         model=model,
         model_name=name,
-        data=data,
+        data=data or None,
         suite=gate,
         stage=args.stage,
         metadata={"suite_file": str(args.suite)},

@@ -87,15 +87,28 @@ class CheckContext:
     ----------
     inputs : Mapping
         The keyword inputs of ``check()``; entries that are None count as absent.
+    profiled : bool, optional
+        Run on profiles (mergeable summaries) even when every table is in memory; by default
+        when ``current`` or ``reference`` is read in chunks or is a saved reference profile.
+    progress : callable, optional
+        Called with a :class:`~mlgates.core.inputs.ScanProgress` during each pass over a table
+        (default: a progress bar on stderr when it is a terminal).
     """
 
-    def __init__(self, inputs: Mapping[str, Any]) -> None:
+    def __init__(
+        self, inputs: Mapping[str, Any], *, profiled: bool | None = None, progress: Any = None
+    ) -> None:
+        from mlgates.core._profiling import Profiling
+
         self._inputs = {k: v for k, v in inputs.items() if v is not None}
         self._cache: dict[Hashable, Any] = {}
         #: The cache of the run's first context, shared with every context derived from it, and
         #: the inputs a derived context replaced (see :meth:`derive`).
         self._shared: dict[Hashable, Any] = self._cache
         self._replaced: frozenset[str] = frozenset()
+        if profiled is None:
+            profiled = Profiling.wanted(self._inputs)
+        self._profiling = Profiling(self._inputs, progress) if profiled else None
 
     def derive(self, **inputs: Any) -> CheckContext:
         """A context for a slice of this run (a window of ``current``): ``inputs`` replace the
@@ -118,6 +131,56 @@ class CheckContext:
         child._shared = self._shared
         child._replaced = self._replaced | frozenset(inputs)
         return child
+
+    # -- profiles (issue 15: tables read in chunks, saved reference profiles) ----------------
+    @property
+    def profiled(self) -> bool:
+        """Whether this check runs on profiles: ``current`` or ``reference`` is read in chunks
+        (files, an iterator, a chunked source) or ``reference`` is a saved profile. Gates then
+        decide from merged summaries (``summary``) instead of ``frame``."""
+        return self._profiling is not None
+
+    def _require_profiling(self) -> Any:
+        if self._profiling is None:
+            raise RuntimeError("this check does not run on profiles (ctx.profiled is False)")
+        return self._profiling
+
+    def table_kind(self, side: Side) -> str:
+        """How ``side`` is given: ``"frame"`` (in memory), ``"chunks"`` (read in a pass),
+        ``"profile"`` (a saved reference profile) or ``"absent"``."""
+        if self._profiling is None:
+            return "frame" if self.has(side) else "absent"
+        return str(self._profiling.kind(side))
+
+    def table_schema(self, side: Side = "current") -> pd.DataFrame:
+        """A zero-row DataFrame with the columns and dtypes of ``side`` (no rows read)."""
+        if self._profiling is None:
+            return self.frame(side).iloc[:0]
+        return self._profiling.schema(side)  # type: ignore[no-any-return]
+
+    def need(self, side: Side, summarizers: Iterable[Any]) -> None:
+        """Register summaries of ``side`` this run will need (computed in its one pass)."""
+        self._require_profiling().need(side, summarizers)
+
+    def summary(self, side: Side, summarizer: Any) -> Any:
+        """The merged summary of ``side`` for ``summarizer`` (a
+        :class:`~mlgates.core.inputs.Summarizer`): computed in the side's one pass with every
+        other registered summary, or read from a saved reference profile."""
+        return self._require_profiling().summary(side, summarizer)
+
+    def summaries(self, side: Side) -> dict[str, Any]:
+        """Every registered summary of ``side`` by key, computed (a failed one is a
+        :class:`~mlgates.core.inputs.Failed`, not an error): what a reference profile saves."""
+        return dict(self._require_profiling().computed(side))
+
+    def plan(self, gates: Iterable[Any]) -> None:
+        """Collect what ``gates`` need (reference first, then current) before any pass runs."""
+        if self._profiling is not None:
+            self._profiling.plan(self, gates)
+
+    def profile_provenance(self) -> dict[str, Any]:
+        """How each table was read in this profiled run (engine, passes, rows, files)."""
+        return {} if self._profiling is None else dict(self._profiling.describe())
 
     # -- raw access -----------------------------------------------------------------------
     def has(self, name: str) -> bool:
@@ -394,14 +457,31 @@ class CheckContext:
         # one description per input, shared with the derived contexts that kept it (windows
         # fingerprint their own slice of current, the reference once)
         return {
-            name: self.cached(("provenance", name), functools.partial(_describe, value), depends_on=(name,))
+            name: self.cached(
+                ("provenance", name), functools.partial(self._describe_input, name, value), depends_on=(name,)
+            )
             for name, value in self._inputs.items()
         }
 
+    def _describe_input(self, name: str, value: Any) -> dict[str, Any]:
+        if name not in ("current", "reference") or self._profiling is None:
+            return _describe(value)
+        kind = self._profiling.kind(name)
+        # a table read in chunks is not touched here (a Dask frame's shape is lazy)
+        desc = _describe(value, shaped=kind != "chunks")
+        if kind == "chunks":
+            desc["chunked"] = True
+        if kind == "profile":
+            try:
+                desc["fingerprint"] = self._profiling.profile(name).fingerprint
+            except InputError:
+                desc["fingerprint"] = None
+        return desc
 
-def _describe(value: Any) -> dict[str, Any]:
+
+def _describe(value: Any, *, shaped: bool = True) -> dict[str, Any]:
     """Type and shape of one input, with a content fingerprint for tables and numeric arrays."""
-    shape = getattr(value, "shape", None)
+    shape = getattr(value, "shape", None) if shaped else None
     desc: dict[str, Any] = {"type": type(value).__name__}
     if shape is not None:
         desc["shape"] = list(shape)

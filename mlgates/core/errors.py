@@ -12,6 +12,7 @@ __all__ = [
     "GateFailure",
     "InputError",
     "MlgatesError",
+    "NeedsInMemory",
     "ParameterError",
     "UnknownParameterError",
 ]
@@ -63,3 +64,14 @@ class InputError(MlgatesError):
         super().__init__(message)
         self.reason = reason
         self.subject = subject
+
+
+class NeedsInMemory(MlgatesError):
+    """Raised by a gate asked to run on profiles (chunked files, an iterator, Dask, Spark, a
+    saved reference profile) when its statistic needs every row at once (exact KS on raw
+    values, a domain classifier, DeLong, a leakage join...).
+
+    :meth:`Gate.check` turns it into a ``SKIP`` verdict with reason ``needs_in_memory`` and the
+    message (what the gate needs, and how to run it: a DataFrame in memory, or other
+    parameters); it never escapes ``check()``.
+    """

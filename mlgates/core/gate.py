@@ -16,7 +16,7 @@ from mlgates.core._jsonable import to_plain
 from mlgates.core._suggest import closest, peer_note
 from mlgates.core._text import pluralize
 from mlgates.core.context import STANDARD_INPUTS, CheckContext, check_input_names
-from mlgates.core.errors import InputError, ParameterError, UnknownParameterError
+from mlgates.core.errors import InputError, NeedsInMemory, ParameterError, UnknownParameterError
 from mlgates.core.finding import Finding
 from mlgates.core.params import non_default_params, validate_params
 from mlgates.core.renames import translate_deprecated
@@ -275,14 +275,50 @@ class Gate:
             )
         else:
             try:
-                verdict = self._check(ctx)
+                verdict = self._check_profiled(ctx) if ctx.profiled else self._check(ctx)
             except InputError as exc:
                 verdict = self._verdict(Status.ERROR, reason=exc.reason, message=str(exc))
+            except NeedsInMemory as exc:
+                verdict = self._verdict(Status.SKIP, reason="needs_in_memory", message=str(exc))
         return self._finalize(verdict, ctx, time.perf_counter() - start)
 
     def _check(self, ctx: CheckContext) -> Verdict:
         """Compute, decide and return a verdict. Subclasses implement this."""
         raise NotImplementedError(f"{type(self).__name__} must implement _check(ctx)")
+
+    # -- profiles (tables read in chunks, saved reference profiles; see docs/scale.md) ------
+    def _profile_needs(self, ctx: CheckContext, side: str) -> Sequence[Any]:
+        """The summaries (:class:`~mlgates.core.inputs.Summarizer`) this gate needs from
+        ``side`` (``"reference"``, then ``"current"``) to decide without the rows; the
+        current's needs may read reference summaries (``ctx.summary("reference", ...)``), e.g.
+        bins frozen from the reference. Raise :class:`~mlgates.core.errors.NeedsInMemory`
+        (the default) when the gate, or these parameters, need every row at once."""
+        raise NeedsInMemory(
+            f"{type(self).__name__} needs every row in memory (it is not computed from mergeable "
+            "summaries); pass current (and reference) as DataFrames to run it"
+        )
+
+    def _tables_in_memory(self, ctx: CheckContext) -> bool:
+        """Whether every table this gate requires is an in-memory DataFrame in this check (a
+        saved reference profile given for the other gates of a suite does not concern it)."""
+        needed = [s for s in ("current", "reference") if s in self.required_inputs()]
+        return all(ctx.table_kind(s) in ("frame", "absent") for s in needed) and (
+            ctx.table_kind("current") in ("frame", "absent")
+        )
+
+    def _check_profile(self, ctx: CheckContext) -> Verdict:
+        """Decide from the merged summaries (``ctx.summary(side, summarizer)``) of the needs
+        named by :meth:`_profile_needs`, with the same decision and wording as :meth:`_check`."""
+        raise NeedsInMemory(f"{type(self).__name__} has no decision from profiles")
+
+    def _check_profiled(self, ctx: CheckContext) -> Verdict:
+        if type(self)._profile_needs is Gate._profile_needs and self._tables_in_memory(ctx):
+            return self._check(ctx)  # not profiled, but every table it reads is a DataFrame
+        ctx.plan([self])  # a no-op when a suite planned every member already
+        error = ctx._profiling.planned_error(self) if ctx._profiling is not None else None
+        if error is not None:
+            raise error
+        return self._check_profile(ctx)
 
     def _verdict(
         self,
@@ -334,6 +370,8 @@ class Gate:
             "inputs": ctx.describe_inputs(),
             **dict(verdict.provenance),
         }
+        if ctx.profiled:  # how the tables were read, and whether every statistic is exact
+            provenance["profile"] = {**ctx.profile_provenance(), "exact": _all_exact(verdict)}
         return verdict.replace(status=status, message=message, duration_s=duration, provenance=provenance)
 
     # -- composition ----------------------------------------------------------------------
@@ -484,6 +522,15 @@ def _binding_error(
             f"Valid parameters: {', '.join(sorted(valid))}."
         )
     return None
+
+
+def _all_exact(verdict: Verdict) -> bool:
+    """A verdict is exact when none of its findings (nor its children's) says ``exact: False``
+    (a statistic on a reference-quantile grid, within its recorded bound; duplicates by row
+    hashes)."""
+    if any(f.details.get("exact", True) is False for f in verdict.findings):
+        return False
+    return all(c.provenance.get("profile", {}).get("exact", True) is not False for c in verdict.children)
 
 
 def _short(value: Any) -> str:

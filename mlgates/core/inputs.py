@@ -25,7 +25,10 @@ functions here check what it returns. Gate families keep only their own encoding
 performance gates' class codes and pairs, the fairness gates' confusion counts).
 
 Tables come in through :func:`read_table` (files) and :func:`as_frame` (objects passed to
-``check()``). :func:`read_table` is the seam for table sources: a path is turned into a
+``check()``); tables read in chunks (files, globs, directories, iterators; Dask and Spark)
+through :func:`chunked_source`, whose :class:`ChunkedSource` computes the mergeable summaries
+(:class:`Summarizer`) of every gate of a check in one pass (see docs/scale.md).
+:func:`read_table` is the seam for table sources: a path is turned into a
 :class:`TableSource` by :func:`table_source` (today :class:`FileSource` for CSV/TSV, Parquet
 and Feather) and read once, with one dtype policy for ``mlgates check``/``init``, the
 fingerprints of ``mlgates lock``/``fingerprint`` and the pytest plugin's users alike. A new
@@ -41,6 +44,27 @@ import dataclasses
 from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
+from mlgates.core._engines import DaskSource, SparkSource
+from mlgates.core._profile_file import ProfileData, is_saved_profile, read_profile
+from mlgates.core._sources import (
+    DEFAULT_CHUNK_ROWS,
+    Chunk,
+    ChunkedSource,
+    Failed,
+    FilesSource,
+    FrameSource,
+    IteratorSource,
+    ScanProgress,
+    ScanResult,
+    Summarizer,
+    Summary,
+    TerminalProgress,
+    chunked_source,
+    is_chunked_input,
+    merge_partials,
+    scan,
+    summarize_chunk,
+)
 from mlgates.core._tables import (
     FileSource,
     TableSource,
@@ -62,25 +86,48 @@ if TYPE_CHECKING:
     from mlgates.core.context import CheckContext
 
 __all__ = [
+    "DEFAULT_CHUNK_ROWS",
     "MISSING_GROUP",
+    "Chunk",
+    "ChunkedSource",
+    "DaskSource",
+    "Failed",
     "FileSource",
+    "FilesSource",
+    "FrameSource",
     "Groups",
+    "IteratorSource",
+    "ProfileData",
+    "ScanProgress",
+    "ScanResult",
+    "SparkSource",
+    "Summarizer",
+    "Summary",
     "TableSource",
+    "TerminalProgress",
     "arrow_to_pandas",
     "arrow_types",
     "as_frame",
     "binary_labels",
+    "chunked_source",
+    "column_input",
     "complete",
     "count_infinite",
     "csv_read_policy",
     "groups",
+    "is_chunked_input",
+    "is_saved_profile",
     "labels",
+    "merge_partials",
     "numbers",
     "predicted_labels",
+    "read_profile",
     "read_table",
     "reject_scores",
+    "scan",
     "scores",
     "segments",
+    "summarize_chunk",
     "table_format",
     "table_source",
     "weights",
@@ -575,3 +622,37 @@ def segments(ctx: CheckContext, spec: Any, side: Side) -> tuple[list[str], np.nd
         as_text = [np.asarray([None if v is None else str(v) for v in c], dtype=object) for c in cols]
         codes, found, _, _ = group_codes(as_text, names, "as_group", what="segment")
     return [group_subject(names, label) for label in found], codes
+
+
+# -- per-row inputs on tables read in chunks ---------------------------------------------------
+def column_input(
+    ctx: CheckContext, name: str, *, required: bool, why: str = "", side: Side = "current"
+) -> str | None:
+    """The column of ``side`` that input ``name`` names, on a table read in chunks (where a
+    per-row input must be a column: an array cannot be matched to rows read in parts).
+
+    None when the input is absent and not ``required``; ``missing_input`` when it is required;
+    ``invalid_input`` for an array; ``missing_column`` for a name that is not a column."""
+    from mlgates.core._suggest import did_you_mean
+
+    if not ctx.has(name):
+        if required:
+            ctx.require(name, why)
+        return None
+    value = ctx.get(name)
+    if not isinstance(value, str):
+        raise InputError(
+            f"{name}: {side} is read in chunks ({ctx.table_kind(side)}), so {name} must be the name of a "
+            f"column of {side}, not {type(value).__name__}; add the values to the table as a column.",
+            reason="invalid_input",
+            subject=name,
+        )
+    columns = ctx.table_schema(side).columns
+    if value not in columns:
+        raise InputError(
+            f"{side}: column {value!r} not found.{did_you_mean(value, columns)} "
+            f"Columns: {[str(c) for c in columns][:20]}.",
+            reason="missing_column",
+            subject=value,
+        )
+    return value

@@ -198,6 +198,46 @@ class Reason(StrEnum):
         "Too little data for a decision (rows, values, pairs or a group under its minimum); "
         "status from on_insufficient.",
     )
+    # -- profiles: tables read in chunks, reference profiles (docs/scale.md) ---------------------
+    NEEDS_IN_MEMORY = (
+        "needs_in_memory",
+        "skip",
+        "core quality drift performance fairness",
+        "The gate (or one column's method) needs every row at once and the table was read in chunks "
+        "or from a profile; run it on DataFrames.",
+    )
+    SCHEMA_MISMATCH = (
+        "schema_mismatch",
+        "error",
+        "core",
+        "A file (or chunk) of a table read in parts has other columns or types than the first.",
+    )
+    INVALID_FILE = ("invalid_file", "error", "core", "A file of a table read in parts cannot be read.")
+    INVALID_PROFILE = (
+        "invalid_profile",
+        "error",
+        "core",
+        "A saved reference profile cannot be read: format, version or fingerprint do not match.",
+    )
+    MISSING_PROFILE_SUMMARY = (
+        "missing_profile_summary",
+        "error",
+        "core",
+        "The reference profile lacks a summary this gate needs (computed for another suite or parameters).",
+    )
+    UNDECIDED_WITHIN_BOUND = (
+        "undecided_within_bound",
+        "warn",
+        "drift performance",
+        "A statistic on a grid (reference quantiles, ROC AUC score bins) is within its recorded bound "
+        "of the threshold.",
+    )
+    DISTINCT_VALUES_EXCEEDED = (
+        "distinct_values_exceeded",
+        "skip",
+        "quality drift",
+        "A column read in chunks has more distinct values than counted exactly (max_distinct).",
+    )
     UNDEFINED_STATISTIC = (
         "undefined_statistic",
         "error",
@@ -776,8 +816,8 @@ class Reason(StrEnum):
     MISSING_DEPENDENCY = (
         "missing_dependency",
         "error",
-        "security",
-        "Scanning the file needs an optional package that is not installed.",
+        "core security",
+        "An optional package the input or the scan needs is not installed (the message names the extra).",
     )
     INVALID_ALLOWLIST = (
         "invalid_allowlist",
@@ -785,7 +825,12 @@ class Reason(StrEnum):
         "security",
         "The allowlist cannot be read or is invalid.",
     )
-    MISSING_FILE = ("missing_file", "error", "security", "A file to scan does not exist.")
+    MISSING_FILE = (
+        "missing_file",
+        "error",
+        "core security",
+        "A file to read or scan does not exist, or a path/glob/directory matches no table file.",
+    )
     SECRET_DETECTED = ("secret_detected", "fail", "security", "A credential or secret was found in a file.")
     SCAN_TRUNCATED = (
         "scan_truncated",

@@ -31,7 +31,7 @@ import numpy as np
 
 from mlgates.stats.performance import confusion_metric
 
-__all__ = ["BootstrapResult", "count_bootstrap", "row_bootstrap"]
+__all__ = ["BootstrapResult", "cell_bootstrap", "count_bootstrap", "row_bootstrap"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -163,35 +163,79 @@ def count_bootstrap(
     >>> round(r.difference, 3), r.ci()[0] > 0
     (0.106, True)
     """
-    rng = np.random.default_rng(rng)
     y = np.asarray(y, dtype=np.int64)
     cand = np.asarray(candidate, dtype=np.int64)
+    if baseline is not None and baseline_y is None:  # paired
+        b = np.asarray(baseline, dtype=np.int64)
+        cells = np.bincount((y * k + b) * k + cand, minlength=k**3).reshape(k, k, k)
+        return cell_bootstrap(cells, base=base, average=average, pos=pos, n_resamples=n_resamples, rng=rng)
+    cm_c = np.bincount(y * k + cand, minlength=k * k).reshape(k, k)
+    cm_b = None
+    if baseline is not None:
+        yb = np.asarray(baseline_y, dtype=np.int64)
+        cm_b = np.bincount(yb * k + np.asarray(baseline, dtype=np.int64), minlength=k * k).reshape(k, k)
+    return cell_bootstrap(
+        cm_c, base=base, average=average, pos=pos, n_resamples=n_resamples, rng=rng, baseline_cells=cm_b
+    )
+
+
+def cell_bootstrap(
+    cells: np.ndarray,
+    *,
+    base: str,
+    average: str | None = None,
+    pos: int = 1,
+    n_resamples: int = 2000,
+    rng: np.random.Generator | int | None = None,
+    baseline_cells: np.ndarray | None = None,
+) -> BootstrapResult:
+    """:func:`count_bootstrap` from the counts themselves (no rows): what a profile merged
+    from chunks holds.
+
+    Parameters
+    ----------
+    cells : ndarray of int
+        Paired: the joint table ``(k, k, k)`` of (true class, baseline's prediction,
+        candidate's prediction). Otherwise the candidate's confusion matrix ``(k, k)``.
+    baseline_cells : ndarray of int, optional
+        Unpaired: the baseline's confusion matrix ``(k, k)`` on its own rows.
+    base, average, pos, n_resamples, rng
+        As in :func:`count_bootstrap`; the same counts and seed give the same resamples as
+        :func:`count_bootstrap` on the rows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> cm = np.array([[40, 10], [5, 45]])
+    >>> r = cell_bootstrap(cm, base="accuracy", n_resamples=500, rng=0)
+    >>> r.candidate, r.n_valid
+    (0.85, 500)
+    """
+    rng = np.random.default_rng(rng)
+    cells = np.asarray(cells, dtype=np.int64)
+    k = cells.shape[0]
 
     def metric(cm: np.ndarray) -> np.ndarray:
         return confusion_metric(cm, base, average, pos)
 
-    if baseline is not None and baseline_y is None:  # paired
-        b = np.asarray(baseline, dtype=np.int64)
-        cells = np.bincount((y * k + b) * k + cand, minlength=k**3)
-        joint = cells.reshape(k, k, k)
-        point_c = float(metric(joint.sum(axis=1)))
-        point_b = float(metric(joint.sum(axis=2)))
+    if cells.ndim == 3:  # paired
+        if baseline_cells is not None:
+            raise ValueError("a joint (k, k, k) table is paired: baseline_cells must be None")
+        point_c = float(metric(cells.sum(axis=1)))
+        point_b = float(metric(cells.sum(axis=2)))
         yy, bb, cc = np.unravel_index(np.arange(k**3), (k, k, k))
-        tables = _resampled_tables(rng, cells, [yy * k + cc, yy * k + bb], k, n_resamples)
+        tables = _resampled_tables(rng, cells.ravel(), [yy * k + cc, yy * k + bb], k, n_resamples)
         boot_c, boot_b = metric(tables[0]), metric(tables[1])
     else:
         identity = np.arange(k * k)
-        cm_c = np.bincount(y * k + cand, minlength=k * k)
-        point_c = float(metric(cm_c.reshape(k, k)))
-        boot_c = metric(_resampled_tables(rng, cm_c, [identity], k, n_resamples)[0])
-        if baseline is None:
+        point_c = float(metric(cells))
+        boot_c = metric(_resampled_tables(rng, cells.ravel(), [identity], k, n_resamples)[0])
+        if baseline_cells is None:
             point_b, boot_b = 0.0, np.zeros(n_resamples)
         else:
-            yb = np.asarray(baseline_y, dtype=np.int64)
-            b = np.asarray(baseline, dtype=np.int64)
-            cm_b = np.bincount(yb * k + b, minlength=k * k)
-            point_b = float(metric(cm_b.reshape(k, k)))
-            boot_b = metric(_resampled_tables(rng, cm_b, [identity], k, n_resamples)[0])
+            cm_b = np.asarray(baseline_cells, dtype=np.int64)
+            point_b = float(metric(cm_b))
+            boot_b = metric(_resampled_tables(rng, cm_b.ravel(), [identity], k, n_resamples)[0])
     diffs = boot_c - boot_b
     return BootstrapResult(point_c, point_b, diffs[np.isfinite(diffs)])
 

@@ -119,14 +119,28 @@ def unshared(gate: DriftGate, ctx: CheckContext) -> list[Finding]:
     if gate.columns is not None:
         return []
     ref, cur = ctx.frame("reference"), ctx.frame("current")
+    features = (list(ctx.features("current").columns), list(ctx.features("reference").columns))
+    return unshared_of(gate, list(ref.columns), list(cur.columns), *features)
+
+
+def unshared_of(
+    gate: DriftGate,
+    ref_columns: list[Any],
+    cur_columns: list[Any],
+    cur_features: list[Any],
+    ref_features: list[Any],
+) -> list[Finding]:
+    """:func:`unshared` from column names (in memory or from the tables' schemas)."""
+    if gate.columns is not None:
+        return []
     out = []
-    for side, other, frame, reason in (
-        ("current", "reference", ctx.features("current"), "column_only_in_current"),
-        ("reference", "current", ctx.features("reference"), "column_only_in_reference"),
+    for side, other, features, reason in (
+        ("current", "reference", cur_features, "column_only_in_current"),
+        ("reference", "current", ref_features, "column_only_in_reference"),
     ):
-        absent_from = ref if side == "current" else cur
-        for col in frame.columns:
-            if col not in absent_from.columns:
+        absent_from = ref_columns if side == "current" else cur_columns
+        for col in features:
+            if col not in absent_from:
                 out.append(
                     Finding(
                         str(col),
@@ -319,10 +333,10 @@ def new_categories(gate: DriftGate, outcomes: list[Outcome]) -> None:
         )
 
 
-def unknown_keys(gate: DriftGate, ref: pd.DataFrame, cur: pd.DataFrame) -> list[Finding]:
+def unknown_keys(gate: DriftGate, ref_columns: list[Any], cur_columns: list[Any]) -> list[Finding]:
     """ERROR findings for mapping keys that name no column (nor a method or kind where
     those are allowed): a typo must not silently fall back to the default."""
-    columns = [*cur.columns, *(c for c in ref.columns if c not in cur.columns)]
+    columns = [*cur_columns, *(c for c in ref_columns if c not in cur_columns)]
     by_rule = unknown_key_findings(
         {"method": gate.method, "threshold": gate.threshold, "warn_threshold": gate.warn_threshold},
         columns,
@@ -351,9 +365,18 @@ def correct(gate: DriftGate, outcomes: list[Outcome]) -> None:
         and o.error is None
         and o.insufficient is None
     ]
-    adjusted = adjust_pvalues([float(outcomes[i].pvalue or 0.0) for i in idx], gate.correction)
-    for i, p in zip(idx, adjusted, strict=True):
+    raw = [float(outcomes[i].pvalue or 0.0) for i in idx]
+    adjusted = adjust_pvalues(raw, gate.correction)
+    for j, (i, p) in enumerate(zip(idx, adjusted, strict=True)):
         outcomes[i].details.update(
             raw_pvalue=outcomes[i].pvalue, correction=gate.correction, n_tests=len(idx)
         )
         outcomes[i].pvalue = float(p)
+        bounds = outcomes[i].details.get("bounds")
+        if bounds is not None and "pvalue" in bounds:  # adjusted p is monotone in the raw p
+            ends = []
+            for end in bounds["pvalue"]:
+                trial = list(raw)
+                trial[j] = float(end)
+                ends.append(float(adjust_pvalues(trial, gate.correction)[j]))
+            outcomes[i].details["bounds"] = {**bounds, "raw_pvalue": bounds["pvalue"], "pvalue": ends}

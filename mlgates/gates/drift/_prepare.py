@@ -317,13 +317,20 @@ def evaluate(
         r, c, info = _evidently_counts(col, distinct=True)
     else:
         r, c, info = counts(col, bins, n_bins)
+    return evaluate_counts(col.name, method, r, c, info, random_state=random_state)
+
+
+def evaluate_counts(
+    name: str, method: str, r: np.ndarray, c: np.ndarray, info: dict[str, Any], *, random_state: Any = None
+) -> tuple[kernels.DriftResult, dict[str, Any]]:
+    """Run a count kernel on the reference's and current's counts on the same bins (in memory
+    or merged from chunks: the same numbers)."""
     if method in ("z", "fisher_exact"):
         keep = (r + c) > 0
         r, c = r[keep], c[keep]
         if r.size > 2:
             raise NotApplicable(
-                f"{col.name}: {method} compares two categories; the column has {r.size}. "
-                "Use chisquare or g_test"
+                f"{name}: {method} compares two categories; the column has {r.size}. Use chisquare or g_test"
             )
         if r.size < 2:
             r, c = np.append(r, 0), np.append(c, 0)

@@ -378,9 +378,30 @@ class DriftGate(Gate):
                 described.result()
         else:
             outcomes = [compare.column(self, *p) for p in resolved]
+        return self._decide(outcomes, list(ref.columns), list(cur.columns), compare.unshared(self, ctx))
+
+    def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
+        from mlgates.gates.drift import _profiled
+
+        return _profiled.needs(self, ctx, side)
+
+    def _check_profile(self, ctx: CheckContext) -> Verdict:
+        from mlgates.gates.drift import _profiled
+
+        return _profiled.check(self, ctx)
+
+    def _decide(
+        self,
+        outcomes: list[Outcome],
+        ref_columns: list[Any],
+        cur_columns: list[Any],
+        unshared: list[Finding],
+    ) -> Verdict:
+        """The verdict from the columns' outcomes (in memory or from profiles): multiple-testing
+        correction, thresholds, the dataset-level decision and the wording."""
         compare.correct(self, outcomes)
         compare.new_categories(self, outcomes)
-        findings: list[Finding] = compare.unknown_keys(self, ref, cur)
+        findings: list[Finding] = compare.unknown_keys(self, ref_columns, cur_columns)
         others = list(findings)  # findings other than judged drift: they join the status as-is
         n_judged = n_drifted = n_warned = 0
         insufficient_status = _insufficient_status(self.on_insufficient)
@@ -427,7 +448,6 @@ class DriftGate(Gate):
             )
         else:
             decision, summary = Status.SKIP, "no column could be judged"
-        unshared = compare.unshared(self, ctx)
         findings.extend(unshared)
         others.extend(unshared)
         status = Status.worst([decision, *(f.status for f in others)])
@@ -476,6 +496,21 @@ class DriftGate(Gate):
         null = o.details.get("reference_null")
         if null is not None:
             thr = float(null["value"])
+        bounds = o.details.get("bounds")
+        if bounds is not None:  # a statistic on the reference-quantile grid: decided within its bound
+            undecided = _within_bound(o, bounds, is_test(method), thr)
+            if undecided is not None:
+                return Finding(
+                    o.subject,
+                    insufficient_status,
+                    statistic=o.statistic,
+                    pvalue=o.pvalue,
+                    threshold=thr,
+                    method=method,
+                    reason="undecided_within_bound",
+                    message=undecided,
+                    details=o.details,
+                ), False
         ci = o.details.get("interval")
         sig = o.details.get("significance")
         facts = ColumnFacts(
@@ -516,3 +551,32 @@ class DriftGate(Gate):
             message=describe_column(d),
             details=o.details,
         ), judged
+
+
+def _within_bound(o: Outcome, bounds: Mapping[str, Any], test: bool, thr: float) -> str | None:
+    """Set the outcome's statistic and p-value to the end of their bound on the side the
+    decision falls, or return the message of an undecided column (the bound straddles the
+    threshold)."""
+    s_lo, s_hi = bounds["statistic"]
+    if test:
+        p_lo, p_hi = bounds["pvalue"]
+        if p_hi < thr:  # drift whatever the raw values: the largest possible p is below alpha
+            o.statistic, o.pvalue = s_lo, p_hi
+            return None
+        if p_lo >= thr:  # no drift whatever the raw values
+            o.statistic, o.pvalue = s_hi, p_lo
+            return None
+        shown = f"p in [{p_lo:.3g}, {p_hi:.3g}] straddles {thr:g}"
+    else:
+        if s_lo >= thr:
+            o.statistic = s_lo
+            return None
+        if s_hi < thr:
+            o.statistic = s_hi
+            return None
+        shown = f"{o.method} in [{s_lo:.3g}, {s_hi:.3g}] straddles {thr:g}"
+    grid = o.details.get("grid_size")
+    return (
+        f"{o.subject}: {shown} on the {grid}-point reference-quantile grid; only the exact value "
+        "decides: check on DataFrames (in memory), or use a binned method (psi, jensenshannon, ...)"
+    )

@@ -193,8 +193,31 @@ class DisparateImpactGate(Gate):
 
     def _check(self, ctx: CheckContext) -> Verdict:
         groups = inputs.groups(ctx, self.sensitive_features, self.on_missing)
-        ref = self._reference_group(groups)
         counts = inp.confusion(ctx, groups, self.pos_label, self.decision_threshold, needs_target=False)
+        return self._decide(ctx, groups, counts)
+
+    # -- tables read in chunks: the same decision from merged per-group counts -------------
+    def _confusion_need(self, ctx: CheckContext) -> Any:
+        return inp.confusion_need(
+            ctx,
+            self.sensitive_features,
+            self.on_missing,
+            self.pos_label,
+            self.decision_threshold,
+            needs_target=False,
+            with_baseline=False,
+        )
+
+    def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
+        need = self._confusion_need(ctx)
+        return [need] if side == "current" else []
+
+    def _check_profile(self, ctx: CheckContext) -> Verdict:
+        groups, counts, _ = inp.profiled_counts(ctx, self._confusion_need(ctx))
+        return self._decide(ctx, groups, counts)
+
+    def _decide(self, ctx: CheckContext, groups: inp.Groups, counts: fk.GroupCounts) -> Verdict:
+        ref = self._reference_group(groups)
         reps = inp.count_replicates(ctx, counts, self.n_resamples, self.random_state)
         (comp,) = comps.count_components(("selection_rate",), counts, reps, self.confidence)
         insufficient = insufficient_status(self.on_insufficient)

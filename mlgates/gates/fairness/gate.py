@@ -13,6 +13,7 @@ from mlgates.core import inputs
 from mlgates.core._suggest import VALUE_ALIASES, closest
 from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
+from mlgates.core.errors import NeedsInMemory
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
 from mlgates.core.params import (
@@ -379,11 +380,77 @@ class FairnessGate(Gate):
     def _check(self, ctx: CheckContext) -> Verdict:
         spec = self._spec()
         groups = inputs.groups(ctx, self.sensitive_features, self.on_missing)
-        default_b = _COUNT_RESAMPLES if spec.kind == "count" else _ROW_RESAMPLES
-        n_resamples = default_b if self.n_resamples is None else self.n_resamples
+        n_resamples = self._n_resamples(spec)
         rng = np.random.default_rng(self.random_state)
         with_baseline = self.max_worsening is not None
         components, base_components = self._components(ctx, spec, groups, n_resamples, rng, with_baseline)
+        return self._decide(spec, groups, components, base_components, n_resamples)
+
+    def _n_resamples(self, spec: _Spec) -> int:
+        default_b = _COUNT_RESAMPLES if spec.kind == "count" else _ROW_RESAMPLES
+        return default_b if self.n_resamples is None else self.n_resamples
+
+    # -- tables read in chunks: the same decision from merged per-group counts -------------
+    def _confusion_need(self, ctx: CheckContext, spec: _Spec) -> Any:
+        if spec.kind != "count":
+            raise NeedsInMemory(
+                f"FairnessGate({spec.components[0]!r}) needs every row in memory: only count metrics "
+                "(selection rate, TPR, FPR, ..., and fairlearn's disparity metrics) are computed from "
+                "per-group counts on a table read in chunks; pass current as a DataFrame"
+            )
+        return inp.confusion_need(
+            ctx,
+            self.sensitive_features,
+            self.on_missing,
+            self.pos_label,
+            self.decision_threshold,
+            needs_target=spec.components != ("selection_rate",),
+            with_baseline=self.max_worsening is not None,
+        )
+
+    def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
+        spec = self._spec()
+        need = self._confusion_need(ctx, spec)
+        return [need] if side == "current" else []
+
+    def _check_profile(self, ctx: CheckContext) -> Verdict:
+        spec = self._spec()
+        groups, counts, joint = inp.profiled_counts(ctx, self._confusion_need(ctx, spec))
+        n_resamples = self._n_resamples(spec)
+        if joint is None:
+            reps = inp.count_replicates(ctx, counts, n_resamples, self.random_state)
+            components = comps.count_components(spec.components, counts, reps, self.confidence)
+            return self._decide(spec, groups, components, None, n_resamples)
+        components, base = self._paired_components(spec, counts, joint, n_resamples)
+        return self._decide(spec, groups, components, base, n_resamples)
+
+    def _paired_components(
+        self, spec: _Spec, counts: fk.GroupCounts, joint: fk.GroupCounts, n_resamples: int
+    ) -> tuple[list[Component], list[Component]]:
+        """Candidate and baseline components from the joint 8-cell counts (paired bootstrap)."""
+        rng = np.random.default_rng(self.random_state)
+        base_counts = fk.GroupCounts(
+            fk.split_joint(joint.weighted)[1],
+            fk.split_joint(joint.rows)[1],
+            None if joint.weighted_sq is None else fk.split_joint(joint.weighted_sq)[1],
+        )
+        rep_a = rep_b = None
+        if n_resamples:
+            rep_a, rep_b = fk.split_joint(fk.bootstrap_counts(joint, n_resamples, rng))
+        return (
+            comps.count_components(spec.components, counts, rep_a, self.confidence),
+            comps.count_components(spec.components, base_counts, rep_b, self.confidence),
+        )
+
+    def _decide(
+        self,
+        spec: _Spec,
+        groups: inp.Groups,
+        components: list[Component],
+        base_components: list[Component] | None,
+        n_resamples: int,
+    ) -> Verdict:
+        with_baseline = self.max_worsening is not None
         max_value, min_value = self._bounds(spec)
         insufficient = insufficient_status(self.on_insufficient)
         params = {
@@ -467,18 +534,7 @@ class FairnessGate(Gate):
             pred_a = inp.predictions(ctx, groups, self.pos_label, self.decision_threshold, baseline=False)
             pred_b = inp.predictions(ctx, groups, self.pos_label, self.decision_threshold, baseline=True)
             joint = fk.joint_counts(codes, n_groups, y, pred_a, pred_b, w)
-            base_w = fk.split_joint(joint.weighted)[1]
-            base_rows = fk.split_joint(joint.rows)[1]
-            base_sq = None if joint.weighted_sq is None else fk.split_joint(joint.weighted_sq)[1]
-            base_counts = fk.GroupCounts(base_w, base_rows, base_sq)
-            rep_a = rep_b = None
-            if n_resamples:
-                joint_reps = fk.bootstrap_counts(joint, n_resamples, rng)
-                rep_a, rep_b = fk.split_joint(joint_reps)
-            return (
-                comps.count_components(spec.components, counts, rep_a, self.confidence),
-                comps.count_components(spec.components, base_counts, rep_b, self.confidence),
-            )
+            return self._paired_components(spec, counts, joint, n_resamples)
         y_raw = groups.take(ctx.labels("current"), "target")
         if spec.kind == "regression":
             name = spec.components[0]

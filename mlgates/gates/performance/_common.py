@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,6 +26,7 @@ __all__ = [
     "headline",
     "metric_spec",
     "sample_shortfall",
+    "size_shortfall",
 ]
 
 
@@ -107,21 +108,33 @@ def sample_shortfall(pair: Pair, min_samples: int) -> str | None:
     samples = [("current", pair.candidate)]
     if pair.baseline is not None and not pair.paired:
         samples.append(("reference", pair.baseline))
-    per_class = min(MIN_PER_CLASS, min_samples)
+    sizes = []
     for side, s in samples:
-        if len(s) < min_samples:
-            return f"{len(s)} rows on {side} < min_samples {min_samples}"
+        counts = None
         if pair.kind == "score" and len(s):
             counts = np.bincount(np.asarray(s.y, dtype=np.int64), minlength=max(pair.k, 2))
-            if counts.min() < per_class:
-                j = int(np.argmin(counts))
-                if counts.size == 2:  # binary scores: y is 1 for the positive class
-                    what = "positive" if j == 1 else "negative"
-                else:
-                    names = pair.classes or tuple(range(counts.size))
-                    what = f"class {names[j]!r}"
-                return (
-                    f"{int(counts[j])} {what} rows on {side} < {per_class} (ranking and "
-                    "probability metrics need every class represented)"
-                )
+        sizes.append((side, len(s), counts))
+    return size_shortfall(sizes, pair.kind, pair.classes, min_samples)
+
+
+def size_shortfall(
+    sizes: Sequence[tuple[str, int, np.ndarray | None]], kind: str, classes: tuple[Any, ...], min_samples: int
+) -> str | None:
+    """:func:`sample_shortfall` from the sizes: per side its rows and, for score metrics, its
+    rows per class code (for a binary score metric, ``[negatives, positives]``)."""
+    per_class = min(MIN_PER_CLASS, min_samples)
+    for side, n, counts in sizes:
+        if n < min_samples:
+            return f"{n} rows on {side} < min_samples {min_samples}"
+        if kind == "score" and n and counts is not None and counts.min() < per_class:
+            j = int(np.argmin(counts))
+            if counts.size == 2:  # binary scores: y is 1 for the positive class
+                what = "positive" if j == 1 else "negative"
+            else:
+                names = classes or tuple(range(counts.size))
+                what = f"class {names[j]!r}"
+            return (
+                f"{int(counts[j])} {what} rows on {side} < {per_class} (ranking and "
+                "probability metrics need every class represented)"
+            )
     return None

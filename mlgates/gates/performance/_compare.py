@@ -16,7 +16,14 @@ from mlgates.stats.delong import delong_test
 from mlgates.stats.mcnemar import mcnemar_counts, mcnemar_test, paired_accuracy_ci
 from mlgates.stats.performance import MetricSpec, confusion_metric, confusion_tables, score_metric
 
-__all__ = ["Comparison", "compare", "metric_value", "weights_note"]
+__all__ = [
+    "Comparison",
+    "bootstrap_comparison",
+    "compare",
+    "mcnemar_comparison",
+    "metric_value",
+    "weights_note",
+]
 
 
 def _accepts_weights(fn: Callable[..., float]) -> bool:
@@ -113,35 +120,20 @@ def compare(
     if test == "mcnemar":
         b, c = mcnemar_counts(base.pred == base.y, cand.pred == cand.y)
         n = len(cand)
-        res = mcnemar_test(b, c)
-        lo, hi, se = paired_accuracy_ci(b, c, n, alpha=alpha)
-        diff = (c - b) / n
-        if margin == 0:
-            p_reg = res.pvalue if diff < 0 else 1.0
-        else:
-            p_reg = _wald_beyond((c - b) / (n + 2.0), se, margin, 1.0)
         weighted = cand.w is not None
-        return Comparison(
+        return mcnemar_comparison(
+            b,
+            c,
+            n,
             metric_value(pair, spec, fn, cand)
             if weighted
             else (n - int(np.count_nonzero(cand.pred != cand.y))) / n,
             metric_value(pair, spec, fn, base)
             if weighted
             else (n - int(np.count_nonzero(base.pred != base.y))) / n,
-            f"mcnemar_{res.method}",
-            lo,
-            hi,
-            res.pvalue,
-            p_reg,
-            se,
-            {
-                "b_baseline_only_correct": b,
-                "c_candidate_only_correct": c,
-                "n": n,
-                "mcnemar_statistic": res.statistic,
-                "ci_method": "agresti_min",
-                **({"weighted": True} if weighted else {}),
-            },
+            weighted=weighted,
+            margin=margin,
+            alpha=alpha,
         )
     if test == "delong":
         if pair.paired:
@@ -172,25 +164,79 @@ def compare(
         )
     if test == "bootstrap":
         boot = _bootstrap(pair, spec, fn, n_resamples, random_state)
-        lo, hi = boot.ci(alpha)
-        return Comparison(
-            boot.candidate,
-            boot.baseline,
-            "bootstrap",
-            lo,
-            hi,
-            boot.pvalue(),
-            boot.pvalue_beyond(margin, sign),
-            boot.se,
-            {
-                "n_resamples": n_resamples,
-                "n_valid_resamples": boot.n_valid,
-                "ci_method": "percentile",
-                "engine": "confusion_counts" if _count_engine(pair, spec) else "rows",
-                "paired": pair.paired,
-            },
-        )
+        engine = "confusion_counts" if _count_engine(pair, spec) else "rows"
+        return bootstrap_comparison(boot, alpha, margin, sign, n_resamples, engine, pair.paired)
     return Comparison(metric_value(pair, spec, fn, cand), metric_value(pair, spec, fn, base), "difference")
+
+
+def mcnemar_comparison(
+    b: int,
+    c: int,
+    n: int,
+    candidate: float,
+    baseline: float,
+    *,
+    weighted: bool,
+    margin: float,
+    alpha: float,
+) -> Comparison:
+    """McNemar's comparison from the discordant counts ``b`` (baseline-only correct) and ``c``
+    (candidate-only correct) of ``n`` paired rows, with the two accuracies as reported."""
+    res = mcnemar_test(b, c)
+    lo, hi, se = paired_accuracy_ci(b, c, n, alpha=alpha)
+    diff = (c - b) / n
+    if margin == 0:
+        p_reg = res.pvalue if diff < 0 else 1.0
+    else:
+        p_reg = _wald_beyond((c - b) / (n + 2.0), se, margin, 1.0)
+    return Comparison(
+        candidate,
+        baseline,
+        f"mcnemar_{res.method}",
+        lo,
+        hi,
+        res.pvalue,
+        p_reg,
+        se,
+        {
+            "b_baseline_only_correct": b,
+            "c_candidate_only_correct": c,
+            "n": n,
+            "mcnemar_statistic": res.statistic,
+            "ci_method": "agresti_min",
+            **({"weighted": True} if weighted else {}),
+        },
+    )
+
+
+def bootstrap_comparison(
+    boot: BootstrapResult,
+    alpha: float,
+    margin: float,
+    sign: float,
+    n_resamples: int,
+    engine: str,
+    paired: bool,
+) -> Comparison:
+    """The comparison a bootstrap distribution of the difference gives."""
+    lo, hi = boot.ci(alpha)
+    return Comparison(
+        boot.candidate,
+        boot.baseline,
+        "bootstrap",
+        lo,
+        hi,
+        boot.pvalue(),
+        boot.pvalue_beyond(margin, sign),
+        boot.se,
+        {
+            "n_resamples": n_resamples,
+            "n_valid_resamples": boot.n_valid,
+            "ci_method": "percentile",
+            "engine": engine,
+            "paired": paired,
+        },
+    )
 
 
 def _count_engine(pair: Pair, spec: MetricSpec | None) -> bool:

@@ -15,7 +15,7 @@ from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.stats.performance import MetricSpec
 
-__all__ = ["Pair", "Sample", "resolve_pair"]
+__all__ = ["Pair", "Sample", "one_class_error", "resolve_pair"]
 
 
 @dataclass(frozen=True)
@@ -122,13 +122,18 @@ def _one_class(y_sets: list[tuple[str, np.ndarray]], metric: str) -> None:
     for side, side_y in y_sets:
         values = _unique(side_y, "target")
         if values.size < 2:
-            raise InputError(
-                f"{metric}: the target has a single class ({_show(values)}) on the {len(side_y)} rows "
-                f"of {side}; a classifier's performance is undefined on one class: check on a sample "
-                "with both outcomes.",
-                reason="one_class_target",
-                subject="target",
-            )
+            raise one_class_error(metric, side, values, len(side_y))
+
+
+def one_class_error(metric: str, side: str, values: np.ndarray, n: int) -> InputError:
+    """The error of a target with a single class (``values``) on the ``n`` rows of ``side``."""
+    return InputError(
+        f"{metric}: the target has a single class ({_show(values)}) on the {n} rows "
+        f"of {side}; a classifier's performance is undefined on one class: check on a sample "
+        "with both outcomes.",
+        reason="one_class_target",
+        subject="target",
+    )
 
 
 def resolve_pair(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from mlgates.core.context import CheckContext
@@ -10,7 +12,13 @@ from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
 from mlgates.core.params import MAX_RESAMPLES, ON_INSUFFICIENT, Interval, Options, parameter_error
 from mlgates.core.verdict import Verdict
-from mlgates.gates.performance._baseline import Evaluation, Rules, comparison_metrics, evaluate
+from mlgates.gates.performance._baseline import (
+    Evaluation,
+    Rules,
+    allowed_margin,
+    comparison_metrics,
+    evaluate,
+)
 from mlgates.gates.performance._common import INSUFFICIENT, headline, metric_spec, sample_shortfall
 from mlgates.gates.performance._compare import metric_value, weights_note
 from mlgates.gates.performance._data import Pair, resolve_pair
@@ -19,6 +27,23 @@ from mlgates.gates.performance._segments import segment_findings
 from mlgates.stats.performance import MetricSpec
 
 __all__ = ["PerformanceGate"]
+
+#: The comparison of one set of rows (the profiled path builds it from counts).
+_Eval = Evaluation
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the overall result states about the sample (from the rows or a profile)."""
+
+    n: int
+    n_baseline: int | None
+    weights: str
+    short: str | None
+    kind: str
+    k: int
+    pos: int
+    classes: tuple[Any, ...]
 
 
 class PerformanceGate(Gate):
@@ -326,6 +351,20 @@ class PerformanceGate(Gate):
     def _evaluate(self, pair: Pair, spec: MetricSpec | None, fn: Any, sign: float) -> Evaluation:
         return evaluate(pair, spec, fn, sign, self._rules())
 
+    def _margin(self, baseline: float) -> float:
+        return allowed_margin(baseline, self.max_drop, self.max_relative_drop)
+
+    # -- tables read in chunks: the same decision from merged counts (see _profiled) ----------
+    def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
+        from mlgates.gates.performance._profiled import profile_needs
+
+        return profile_needs(self, ctx, side)
+
+    def _check_profile(self, ctx: CheckContext) -> Verdict:
+        from mlgates.gates.performance._profiled import check_profile
+
+        return check_profile(self, ctx)
+
     # -- check --------------------------------------------------------------------------------
     def _check(self, ctx: CheckContext) -> Verdict:
         spec, fn, mname, sign = self._spec()
@@ -351,42 +390,63 @@ class PerformanceGate(Gate):
                 metric_name=mname,
             ),
         )
+        facts = _Facts(
+            n=len(pair.candidate),
+            n_baseline=len(pair.baseline) if pair.baseline is not None and not pair.paired else None,
+            weights=weights_note(pair, spec, fn, self.test if comparing else None),
+            short=sample_shortfall(pair, self.min_samples),
+            kind=pair.kind,
+            k=pair.k,
+            pos=pair.pos,
+            classes=pair.classes,
+        )
+        ev = self._evaluate(pair, spec, fn, sign) if comparing else None
+        value = math.nan if comparing else metric_value(pair, spec, fn, pair.candidate)
+        findings, metrics, params = self._assemble(spec, mname, sign, facts, ev, value)
+        if self.segments is not None:
+            seg_findings, seg_metrics = self._segments(ctx, pair, spec, fn, mname, sign, comparing)
+            findings.extend(seg_findings)
+            metrics.update(seg_metrics)
+        return self._verdict(findings=findings, metrics=metrics, params=params, message=headline(findings))
+
+    def _assemble(
+        self,
+        spec: MetricSpec | None,
+        mname: str,
+        sign: float,
+        facts: _Facts,
+        ev: Evaluation | None,
+        value: float,
+    ) -> tuple[list[Finding], dict[str, float], dict[str, Any]]:
+        """Findings, metrics and params of the overall result (in memory and on profiles)."""
+        short = facts.short
         findings: list[Finding] = []
-        metrics: dict[str, float] = {"n": len(pair.candidate)}
+        metrics: dict[str, float] = {"n": facts.n}
         params: dict[str, Any] = {"greater_is_better": sign > 0}
         if spec is not None:
             params["metric"] = spec.name  # our name, also when a peer's name (e.g. "rmse") was given
-        weights = weights_note(pair, spec, fn, self.test if comparing else None)
-        if weights:
-            params["sample_weight"] = weights
-        short = sample_shortfall(pair, self.min_samples)
+        if facts.weights:
+            params["sample_weight"] = facts.weights
         if short is not None:
             params["sample_shortfall"] = short
-        if pair.classes:
-            params["classes"] = list(pair.classes)
-            if pair.kind in ("label", "score") and len(pair.classes) >= 2 and pair.k <= 2:
-                params["pos_label"] = pair.classes[pair.pos]
-
-        if comparing:
-            ev = self._evaluate(pair, spec, fn, sign)
+        if facts.classes:
+            params["classes"] = list(facts.classes)
+            if facts.kind in ("label", "score") and len(facts.classes) >= 2 and facts.k <= 2:
+                params["pos_label"] = facts.classes[facts.pos]
+        if ev is not None:
             comp = ev.comparison
             value = comp.candidate
             findings.append(
                 self._judge(mname, ev, sign, comp.regression_pvalue, spec, overall=True, short=short)
             )
             metrics.update(self._comparison_metrics(mname, ev, sign))
-            if pair.baseline is not None and not pair.paired:
-                metrics["n_baseline"] = len(pair.baseline)
+            if facts.n_baseline is not None:
+                metrics["n_baseline"] = facts.n_baseline
             params.update({"margin": ev.margin, "method": comp.method})
         else:
-            value = metric_value(pair, spec, fn, pair.candidate)
             metrics[mname] = value
         findings[:0] = self._floors(mname, value, short)
-        if self.segments is not None:
-            seg_findings, seg_metrics = self._segments(ctx, pair, spec, fn, mname, sign, comparing)
-            findings.extend(seg_findings)
-            metrics.update(seg_metrics)
-        return self._verdict(findings=findings, metrics=metrics, params=params, message=headline(findings))
+        return findings, metrics, params
 
     def _comparison_metrics(self, mname: str, ev: Evaluation, sign: float) -> dict[str, float]:
         return comparison_metrics(mname, ev, self._rules())

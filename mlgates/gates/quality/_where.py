@@ -75,6 +75,15 @@ class QualityGate(Gate):
         if where is None or self.missing_inputs(ctx.names):
             return super()._run(ctx)
         start = time.perf_counter()
+        if ctx.profiled and not self._tables_in_memory(ctx):  # tables read in chunks
+            verdict = self._verdict(
+                Status.SKIP,
+                reason="needs_in_memory",
+                message=f"{type(self).__name__}(where={where!r}) narrows the rows, which needs them in "
+                "memory; pass current (and reference) as DataFrames, or drop where= to judge the "
+                "tables in chunks",
+            )
+            return self._finalize(verdict, ctx, time.perf_counter() - start)
         try:
             narrowed = narrowed_context(ctx, where)
         except InputError as exc:

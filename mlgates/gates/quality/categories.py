@@ -16,6 +16,7 @@ from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import share_text, unknown_key_findings
+from mlgates.gates.quality import _profiled as Q
 from mlgates.gates.quality._chance import DEFAULT_ALPHA, check_calibration, with_notes
 from mlgates.gates.quality._common import (
     absent,
@@ -29,6 +30,7 @@ from mlgates.gates.quality._common import (
     value_counts,
 )
 from mlgates.gates.quality._where import QualityGate
+from mlgates.profiles.summaries import Rows, Values
 
 __all__ = ["CategoryGate"]
 
@@ -177,6 +179,74 @@ class CategoryGate(QualityGate):
         n_new = sum(f.details.get("n_unknown_values", 0) for f in findings)
         return self._verdict(findings=findings, metrics={"n_unknown_values": n_new})
 
+    # -- profiles (docs/scale.md): counts per value merged over chunks ---------------------
+    def _selection(self, schema: pd.DataFrame, default: Any) -> list[Any]:
+        if self.columns is None and self.allowed is not None:
+            return list(self.allowed)
+        return list(default())
+
+    def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
+        cur = Q.schema_of(ctx, "current") if ctx.table_kind("current") != "absent" else None
+        ref = Q.schema_of(ctx, "reference") if ctx.table_kind("reference") != "absent" else None
+        base = cur if cur is not None else ref
+        if base is None:
+            return []
+        cols = self._selection(base, lambda: Q.candidates(base, self.columns, CATEGORY_KINDS))
+        if side == "current":
+            assert cur is not None
+            present = [c for c in cols if c in cur.columns]
+            return [Rows(), *Q.type_needs(cur, present), *(Values(c) for c in present)]
+        if ref is None:
+            return []
+        learned = [
+            c for c in cols if c in ref.columns and (self.allowed is None or str(c) not in self.allowed)
+        ]
+        return [Values(c) for c in learned]
+
+    def _check_profile(self, ctx: CheckContext) -> Verdict:
+        schema, n = Q.table(ctx)
+        cols = self._selection(schema, lambda: Q.resolve(schema, self.columns, ctx, CATEGORY_KINDS))
+        findings = []
+        for col in cols:
+            if col not in schema.columns:
+                findings.append(absent(col, method="categories", available=schema.columns))
+                continue
+            screen = Q.screened(ctx, col, schema, explicit=self.columns is not None, method="categories")
+            if screen is None and self.allowed is not None and str(col) in self.allowed:
+                screen = Q.screened(ctx, col, schema, explicit=True, method="categories")
+            findings.append(screen or guarded(partial(self._judge_profile, ctx, col, n), col, "categories"))
+        findings.extend(
+            unknown_key_findings({"allowed": self.allowed}, schema.columns, skip=cols, method="categories")
+        )
+        n_new = sum(f.details.get("n_unknown_values", 0) for f in findings)
+        return self._verdict(findings=findings, metrics={"n_unknown_values": n_new})
+
+    def _judge_profile(self, ctx: CheckContext, col: Any, n: int) -> Finding:
+        from_reference = self.allowed is None or str(col) not in self.allowed
+        has_ref = ctx.table_kind("reference") != "absent"
+        if from_reference and has_ref:
+            ref = Q.schema_of(ctx, "reference")
+            if col not in ref.columns:
+                return absent(col, "reference", method="categories", available=ref.columns)
+        if not from_reference:
+            allowed: pd.Index | None = pd.Index(list(self.allowed[str(col)]), dtype=object)  # type: ignore[index]
+        elif has_ref:
+            learned = ctx.summary("reference", Values(col))
+            if learned.overflow:
+                return _too_many(col, learned.max_distinct, "reference")
+            allowed = pd.Index(list(learned.counts), dtype=object)
+        else:
+            allowed = None
+        if allowed is None:
+            return self._no_allowed(col)
+        counts = ctx.summary("current", Values(col))
+        if counts.overflow:
+            return _too_many(col, counts.max_distinct, "current")
+        index, numbers = Q.sorted_counts(counts.counts)
+        if len(index) and isinstance(index[0], (bool, np.bool_)):
+            index = pd.Index(index.tolist(), dtype=bool) if all(isinstance(v, bool) for v in index) else index
+        return self._finding(col, index, numbers, allowed, n)
+
     def _allowed_for(self, ctx: CheckContext, col: Any) -> pd.Index | None:
         if self.allowed is not None and str(col) in self.allowed:
             return pd.Index(list(self.allowed[str(col)]), dtype=object)
@@ -196,19 +266,25 @@ class CategoryGate(QualityGate):
             )
         allowed = self._allowed_for(ctx, col)
         if allowed is None:
-            return Finding(
-                str(col),
-                Status.ERROR,
-                method="categories",
-                reason="reference_required",
-                message=f"{col}: no allowed values given and no reference to learn them from",
-            )
+            return self._no_allowed(col)
         index, counts = value_counts(ctx, "current", col)
         keep = counts > 0
-        index, counts = index[keep], counts[keep]
+        return self._finding(col, index[keep], counts[keep], allowed, len(ctx.frame("current")))
+
+    def _no_allowed(self, col: Any) -> Finding:
+        return Finding(
+            str(col),
+            Status.ERROR,
+            method="categories",
+            reason="reference_required",
+            message=f"{col}: no allowed values given and no reference to learn them from",
+        )
+
+    def _finding(self, col: Any, index: pd.Index, counts: np.ndarray, allowed: pd.Index, n: int) -> Finding:
+        """The column's finding from the counts of its values, most frequent first."""
         n_checked = int(counts.sum())
         if n_checked == 0:
-            return all_missing(col, len(ctx.frame("current")), "categories")
+            return all_missing(col, n, "categories")
         known = _isin(index, allowed)
         unknown_idx, unknown_counts = index[~known], counts[~known]
         n_unknown = int(unknown_counts.sum())
@@ -301,3 +377,15 @@ def _isin(values: pd.Index, allowed: pd.Index) -> np.ndarray:
         flags = [v for v in allowed if isinstance(v, (bool, np.bool_))]
         return np.asarray(values.isin(flags), dtype=bool)
     return np.asarray(pd.Index(values, dtype=object).isin(allowed), dtype=bool)
+
+
+def _too_many(col: Any, cap: int, side: str) -> Finding:
+    return Finding(
+        str(col),
+        Status.SKIP,
+        method="categories",
+        reason="distinct_values_exceeded",
+        message=f"{col}: more than {cap:,} distinct values in {side}; the categories are not counted "
+        "in chunks beyond that: check on a DataFrame",
+        details={"n_distinct_more_than": cap},
+    )

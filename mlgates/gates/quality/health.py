@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import Any, ClassVar
@@ -15,7 +14,8 @@ from mlgates.core.finding import Finding
 from mlgates.core.params import Interval
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates._columns import share_text
+from mlgates.gates._columns import column_kind, share_text
+from mlgates.gates.quality import _profiled as Q
 from mlgates.gates.quality._chance import DEFAULT_ALPHA, check_calibration
 from mlgates.gates.quality._common import (
     NUMERIC_KINDS,
@@ -36,8 +36,11 @@ from mlgates.gates.quality._common import (
     value_counts,
 )
 from mlgates.gates.quality._where import QualityGate
+from mlgates.profiles.summaries import ColumnStats, Rows, Stats, Types, ValueCounts, Values, type_group
 
 __all__ = ["ConstantColumnGate", "InfiniteValuesGate", "MixedTypesGate"]
+
+_ORDERED_KINDS = ("boolean", "datetime", "timedelta")
 
 
 class ConstantColumnGate(QualityGate):
@@ -128,6 +131,78 @@ class ConstantColumnGate(QualityGate):
         n_const = sum(f.status is Status.FAIL for f in findings)
         return self._verdict(findings=findings, metrics={"n_constant_columns": n_const})
 
+    # -- profiles (docs/scale.md): min and max, or counts per value, merged over chunks -----
+    def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
+        if side != "current":
+            return []
+        schema = Q.schema_of(ctx)
+        cols = Q.candidates(schema, self.columns, None)
+        out: list[Any] = [Rows(), *Q.type_needs(schema, cols)]
+        for col in cols:
+            kind = column_kind(schema[col])
+            out.append(Stats(col))
+            if self.near_constant_share is not None or kind not in (*NUMERIC_KINDS, *_ORDERED_KINDS):
+                out.append(Values(col))
+        return out
+
+    def _check_profile(self, ctx: CheckContext) -> Verdict:
+        schema, n = Q.table(ctx)
+        findings = []
+        for col in Q.resolve(schema, self.columns, ctx, None):
+            if col not in schema.columns:
+                findings.append(absent(col, method="constant", available=schema.columns))
+                continue
+            screen = Q.screened(ctx, col, schema, explicit=self.columns is not None, method="constant")
+            findings.append(
+                screen
+                or self._by_chance(
+                    guarded(partial(self._judge_profile, ctx, col, schema, n), col, "constant")
+                )
+            )
+        n_const = sum(f.status is Status.FAIL for f in findings)
+        return self._verdict(findings=findings, metrics={"n_constant_columns": n_const})
+
+    def _judge_profile(self, ctx: CheckContext, col: Any, schema: pd.DataFrame, n: int) -> Finding:
+        kind = Q.kind(ctx, "current", col, schema)
+        stats = ctx.summary("current", Stats(col))
+        if kind in (*NUMERIC_KINDS, *_ORDERED_KINDS) and self.near_constant_share is None:
+            if stats.n_missing == n:
+                return all_missing(col, n, "constant")
+            from mlgates.gates.quality.ranges import observed_range
+
+            lo, hi = observed_range(stats)
+            if kind in NUMERIC_KINDS:
+                return self._minmax_finding(col, lo, hi, n - stats.n_missing)
+            return self._ordered_finding(
+                col, _restore(lo, schema[col]), _restore(hi, schema[col]), n - stats.n_missing
+            )
+        counts = ctx.summary("current", Values(col))
+        if counts.overflow:
+            return self._many_values(col, counts, n)
+        index, numbers_ = Q.sorted_counts(counts.counts)
+        return self._counts_finding(col, index, numbers_, n)
+
+    def _many_values(self, col: Any, counts: ValueCounts, n: int) -> Finding:
+        """More distinct values than counted: not constant; the top share is unknown."""
+        if self.near_constant_share is None:
+            return Finding(
+                str(col),
+                Status.PASS,
+                method="constant",
+                message=f"{col}: more than {counts.max_distinct:,} distinct values",
+                details={"n_checked": counts.n, "n_distinct_more_than": counts.max_distinct},
+            )
+        return Finding(
+            str(col),
+            Status.SKIP,
+            threshold=self.near_constant_share,
+            method="constant",
+            reason="distinct_values_exceeded",
+            message=f"{col}: more than {counts.max_distinct:,} distinct values; the most frequent value's "
+            "share is not counted in chunks: check on a DataFrame",
+            details={"n_checked": counts.n, "n_distinct_more_than": counts.max_distinct},
+        )
+
     def _by_chance(self, finding: Finding) -> Finding:
         """A constant column PASSes when a batch of its size is constant by chance with
         probability at least ``alpha`` given the reference's ``calibration``."""
@@ -175,42 +250,50 @@ class ConstantColumnGate(QualityGate):
             lo, hi, n_missing = minmax(ctx, "current", col)
             if n_missing == n:
                 return all_missing(col, n, "constant")
-            constant = lo == hi
-            details: dict[str, Any] = {"observed_min": lo, "observed_max": hi, "n_checked": n - n_missing}
-            if constant:
-                message = f"{col}: constant (every non-missing value is {lo:g})"
-            else:
-                message = f"{col}: varies ({lo:g} to {hi:g})"
-            return Finding(
-                str(col),
-                Status.FAIL if constant else Status.PASS,
-                statistic=1.0 if constant else None,
-                method="constant",
-                reason="constant_column" if constant else None,
-                message=message,
-                details=details,
-            )
+            return self._minmax_finding(col, lo, hi, n - n_missing)
         if kind in ("boolean", "datetime", "timedelta") and self.near_constant_share is None:
             series = ctx.frame("current")[col]
             n_missing = int(series.isna().sum())
             if n_missing == n:
                 return all_missing(col, n, "constant")
-            lo, hi = series.min(), series.max()
-            constant = bool(lo == hi)
-            return Finding(
-                str(col),
-                Status.FAIL if constant else Status.PASS,
-                statistic=1.0 if constant else None,
-                method="constant",
-                reason="constant_column" if constant else None,
-                message=f"{col}: constant (every non-missing value is {lo})"
-                if constant
-                else f"{col}: varies ({lo} to {hi})",
-                details={"observed_min": str(lo), "observed_max": str(hi), "n_checked": n - n_missing},
-            )
+            return self._ordered_finding(col, series.min(), series.max(), n - n_missing)
         index, counts = value_counts(ctx, "current", col)
         keep = counts > 0
-        index, counts = index[keep], counts[keep]
+        return self._counts_finding(col, index[keep], counts[keep], n)
+
+    def _minmax_finding(self, col: Any, lo: float, hi: float, n_checked: int) -> Finding:
+        constant = lo == hi
+        details: dict[str, Any] = {"observed_min": lo, "observed_max": hi, "n_checked": n_checked}
+        if constant:
+            message = f"{col}: constant (every non-missing value is {lo:g})"
+        else:
+            message = f"{col}: varies ({lo:g} to {hi:g})"
+        return Finding(
+            str(col),
+            Status.FAIL if constant else Status.PASS,
+            statistic=1.0 if constant else None,
+            method="constant",
+            reason="constant_column" if constant else None,
+            message=message,
+            details=details,
+        )
+
+    def _ordered_finding(self, col: Any, lo: Any, hi: Any, n_checked: int) -> Finding:
+        constant = bool(lo == hi)
+        return Finding(
+            str(col),
+            Status.FAIL if constant else Status.PASS,
+            statistic=1.0 if constant else None,
+            method="constant",
+            reason="constant_column" if constant else None,
+            message=f"{col}: constant (every non-missing value is {lo})"
+            if constant
+            else f"{col}: varies ({lo} to {hi})",
+            details={"observed_min": str(lo), "observed_max": str(hi), "n_checked": n_checked},
+        )
+
+    def _counts_finding(self, col: Any, index: pd.Index, counts: np.ndarray, n: int) -> Finding:
+        """The finding from the counts of the distinct values, most frequent first."""
         n_checked = int(counts.sum())
         if n_checked == 0:
             return all_missing(col, n, "constant")
@@ -256,14 +339,7 @@ class ConstantColumnGate(QualityGate):
         )
 
 
-def _type_group(t: type) -> str:
-    if issubclass(t, (bool, np.bool_)):
-        return "boolean"
-    if issubclass(t, numbers.Number):
-        return "number"
-    if issubclass(t, str):
-        return "string"
-    return t.__name__
+_type_group = type_group  # one rule for the groups, in memory and on profiles
 
 
 _SINGLE = {
@@ -362,6 +438,64 @@ class MixedTypesGate(QualityGate):
             findings=findings, metrics={"n_mixed_columns": sum(f.status is Status.FAIL for f in findings)}
         )
 
+    # -- profiles (docs/scale.md): counts per type group merged over chunks ----------------
+    def _profile_columns(self, ctx: CheckContext, schema: pd.DataFrame) -> list[Any]:
+        if self.columns is None:
+            return [c for c in schema.columns if _is_objectish(schema[c])]
+        return Q.resolve(schema, self.columns, ctx, None)
+
+    def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
+        if side != "current":
+            return []
+        schema = Q.schema_of(ctx)
+        cols = [c for c in self._profile_columns(ctx, schema) if c in schema.columns]
+        return [Rows(), *(Types(c, grouped=True) for c in cols if _is_objectish(schema[c]))]
+
+    def _check_profile(self, ctx: CheckContext) -> Verdict:
+        schema, n = Q.table(ctx)
+        findings = []
+        for col in self._profile_columns(ctx, schema):
+            if col not in schema.columns:
+                findings.append(absent(col, method="mixed_types", available=schema.columns))
+                continue
+            if not _is_objectish(schema[col]):
+                findings.append(self._typed(col, schema[col]))
+                continue
+            counts = ctx.summary("current", Types(col, grouped=True))
+            findings.append(self._groups_finding(col, n, counts))
+        return self._verdict(
+            findings=findings, metrics={"n_mixed_columns": sum(f.status is Status.FAIL for f in findings)}
+        )
+
+    def _groups_finding(self, col: Any, n: int, counts: Any) -> Finding:
+        n_checked = sum(counts.counts.values())
+        if n_checked == 0:
+            return all_missing(col, n, "mixed_types")
+        by_group = pd.Series(counts.counts, dtype="int64").sort_values(ascending=False, kind="stable")
+        if len(by_group) == 1:
+            return Finding(
+                str(col),
+                Status.PASS,
+                statistic=0.0,
+                threshold=self.max_minority_share,
+                method="mixed_types",
+                message=f"{col}: one type ({by_group.index[0]})",
+                details={"inferred": by_group.index[0], "n_checked": n_checked},
+            )
+        eg = {str(g): [counts.examples[g][1]] for g in by_group.index[1:6]}
+        return self._mixed_finding(col, by_group, n_checked, "mixed", eg)
+
+    def _typed(self, col: Any, series: pd.Series) -> Finding:
+        return Finding(
+            str(col),
+            Status.PASS,
+            statistic=0.0,
+            threshold=self.max_minority_share,
+            method="mixed_types",
+            message=f"{col}: {series.dtype} column holds one type",
+            details={"dtype": str(series.dtype)},
+        )
+
     def _judge(self, series: pd.Series, col: Any) -> Finding:
         n = len(series)
         if not _is_objectish(series):
@@ -392,13 +526,20 @@ class MixedTypesGate(QualityGate):
         types = values.map(type)  # only reached for mixed columns
         groups = types.map({t: _type_group(t) for t in types.unique()})  # per distinct type, not per row
         counts = groups.value_counts()
+        minor_groups = counts.index[1:6]
+        eg = {str(g): examples(values[np.asarray(groups == g)].to_numpy()[:50]) for g in minor_groups}
+        return self._mixed_finding(col, counts, len(values), inferred, eg)
+
+    def _mixed_finding(
+        self, col: Any, counts: pd.Series, n_checked: int, inferred: str, eg: dict[str, Any]
+    ) -> Finding:
+        """The finding from the count per type group, most frequent first."""
         major = counts.index[0]
-        n_minor = int(len(values) - counts.iloc[0])
-        share = n_minor / len(values)
+        n_minor = int(n_checked - counts.iloc[0])
+        share = n_minor / n_checked
         status, exceeded = share_status(share, self.max_minority_share, None)
         minor = counts.iloc[1:]
         per_group = ", ".join(f"{g}: {c:,}" for g, c in minor.items())
-        eg = {str(g): examples(values[np.asarray(groups == g)].to_numpy()[:50]) for g in minor.index[:5]}
         if exceeded:
             message = (
                 f"{col}: {share_text(share)} of values are not {major} ({per_group}) > "
@@ -418,7 +559,7 @@ class MixedTypesGate(QualityGate):
             details={
                 "inferred": inferred,
                 "types": {str(k): int(v) for k, v in counts.items()},
-                "n_checked": len(values),
+                "n_checked": n_checked,
                 "examples": eg,
             },
         )
@@ -502,6 +643,37 @@ class InfiniteValuesGate(QualityGate):
             findings=findings, metrics={"n_infinite": sum(f.details.get("n_inf", 0) for f in findings)}
         )
 
+    # -- profiles (docs/scale.md): counts of +inf/-inf merged over chunks -------------------
+    def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
+        if side != "current":
+            return []
+        schema = Q.schema_of(ctx)
+        cols = Q.candidates(schema, self.columns, ("float",))
+        return [Rows(), *Q.type_needs(schema, cols), *(Stats(c) for c in cols)]
+
+    def _check_profile(self, ctx: CheckContext) -> Verdict:
+        schema, n = Q.table(ctx)
+        findings: list[Finding] = []
+        for col, _kind in Q.checkable(
+            ctx,
+            schema,
+            Q.resolve(schema, self.columns, ctx, ("float",)),
+            findings,
+            accepted=NUMERIC_KINDS,
+            wanted="a float column",
+            method="infinite",
+            explicit=self.columns is not None,
+        ):
+            stats: ColumnStats = ctx.summary("current", Stats(col))
+            n_checked = n - stats.n_missing
+            if n_checked == 0:
+                findings.append(all_missing(col, n, "infinite"))
+            else:
+                findings.append(self._finding(col, n_checked, stats.n_posinf, stats.n_neginf))
+        return self._verdict(
+            findings=findings, metrics={"n_infinite": sum(f.details.get("n_inf", 0) for f in findings)}
+        )
+
     def _judge(self, ctx: CheckContext, col: Any, kind: str) -> Finding:
         n = len(ctx.frame("current"))
         lo, hi, n_missing = minmax(ctx, "current", col)
@@ -513,6 +685,9 @@ class InfiniteValuesGate(QualityGate):
         else:
             values = numeric(ctx, "current", col)
             n_pos, n_neg = int(np.isposinf(values).sum()), int(np.isneginf(values).sum())
+        return self._finding(col, n_checked, n_pos, n_neg)
+
+    def _finding(self, col: Any, n_checked: int, n_pos: int, n_neg: int) -> Finding:
         share = (n_pos + n_neg) / n_checked
         status, exceeded = share_status(share, self.max_share, None)
         cmp = ">" if exceeded else "<="
@@ -527,3 +702,17 @@ class InfiniteValuesGate(QualityGate):
             f"{share_text(self.max_share)} allowed",
             details={"n_pos_inf": n_pos, "n_neg_inf": n_neg, "n_inf": n_pos + n_neg, "n_checked": n_checked},
         )
+
+
+def _restore(value: float, schema: pd.Series) -> Any:
+    """A boolean, datetime or timedelta value back from its float form in a profile."""
+    if value != value:  # NaN
+        return value
+    dtype = schema.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return bool(value)
+    if pd.api.types.is_timedelta64_dtype(dtype):
+        return pd.Timedelta(int(value))
+    stamp = pd.Timestamp(int(value))
+    tz = getattr(dtype, "tz", None) or getattr(getattr(dtype, "pyarrow_dtype", None), "tz", None)
+    return stamp.tz_localize("UTC").tz_convert(tz) if tz else stamp

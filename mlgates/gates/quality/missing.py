@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from mlgates.core.context import CheckContext
+from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
 from mlgates.core.params import Interval
 from mlgates.core.status import Status
@@ -19,6 +20,7 @@ from mlgates.gates.quality._common import (
     per_column,
 )
 from mlgates.gates.quality._where import QualityGate
+from mlgates.profiles.summaries import Rows, Stats
 
 __all__ = ["MissingValuesGate"]
 
@@ -104,16 +106,40 @@ class MissingValuesGate(QualityGate):
 
     def _check(self, ctx: CheckContext) -> Verdict:
         frame = frame_or_error(ctx)  # duplicate names and an empty table are input errors
-        n = len(frame)
+        cols = select_columns(frame, self.columns)
+        counts = {c: int(missing_mask(frame[c]).sum()) for c in cols if c in frame.columns}
+        return self._decide(cols, counts, len(frame), frame.columns)
+
+    def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
+        if side != "current":
+            return []
+        schema = ctx.table_schema("current")
+        select_columns(schema, None)  # duplicate names -> InputError naming them
+        cols = select_columns(schema, self.columns)
+        return [Rows(), *(Stats(c) for c in cols if c in schema.columns)]
+
+    def _check_profile(self, ctx: CheckContext) -> Verdict:
+        schema = ctx.table_schema("current")
+        n = ctx.summary("current", Rows()).n_rows
+        if n == 0:
+            raise InputError(
+                "current has no rows: nothing can be judged", reason="empty_input", subject="current"
+            )
+        cols = select_columns(schema, self.columns)
+        counts = {c: ctx.summary("current", Stats(c)).n_missing for c in cols if c in schema.columns}
+        return self._decide(cols, counts, n, schema.columns)
+
+    def _decide(self, cols: list[Any], counts: Mapping[Any, int], n: int, available: Any) -> Verdict:
+        """Findings from the missing count of each column (the one decision and wording of the
+        in-memory and the profiled check)."""
         findings = []
         worst = 0.0
-        cols = select_columns(frame, self.columns)
         for col in cols:
             limit = per_column(self.max_share, col, 0.0)
-            if col not in frame.columns:
-                findings.append(absent(col, threshold=limit, method="missing_share", available=frame.columns))
+            if col not in counts:
+                findings.append(absent(col, threshold=limit, method="missing_share", available=available))
                 continue
-            count = int(missing_mask(frame[col]).sum())
+            count = counts[col]
             share = count / n
             worst = max(worst, share)
             bound = chance_bound(self.calibration, str(col), n, limit, self.alpha)
@@ -142,8 +168,6 @@ class MissingValuesGate(QualityGate):
             )
         # a max_share key that names no column (a typo) is an error, not a silent no-op
         findings.extend(
-            unknown_key_findings(
-                {"max_share": self.max_share}, frame.columns, skip=cols, method="missing_share"
-            )
+            unknown_key_findings({"max_share": self.max_share}, available, skip=cols, method="missing_share")
         )
         return self._verdict(findings=findings, metrics={"max_missing_share": worst, "rows": n})

@@ -6,12 +6,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
+import pandas as pd
 
 from mlgates.core.context import CheckContext, Side
 from mlgates.core.finding import Finding
 from mlgates.core.params import ON_INSUFFICIENT, Interval, Options, insufficient_status, parameter_error
+from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates._columns import share_text, unknown_key_findings
+from mlgates.gates._columns import column_kind, share_text, unknown_key_findings
+from mlgates.gates.quality import _profiled as Q
 from mlgates.gates.quality._chance import DEFAULT_ALPHA, chance_bound, check_calibration, decide, with_notes
 from mlgates.gates.quality._common import (
     NUMERIC_KINDS,
@@ -30,6 +33,8 @@ from mlgates.gates.quality._common import (
     unsupported,
 )
 from mlgates.gates.quality._where import QualityGate
+from mlgates.profiles.select import resolved
+from mlgates.profiles.summaries import Fences, Outside, Rows, Stats
 from mlgates.stats.quality import iqr_fences, outside_counts, robust_z_fences
 
 __all__ = ["OutlierGate"]
@@ -235,6 +240,125 @@ class OutlierGate(QualityGate):
         key = ("quality.fences", side, col, self.method, self._factor)
         return ctx.cached(key, lambda: fn(numeric(ctx, side, col), self._factor))  # type: ignore[no-any-return]
 
+    # -- profiles (docs/scale.md): counts beyond fences fixed or from the reference --------
+    def _profile_columns(self, schema: pd.DataFrame, default: Any) -> list[Any]:
+        if self.columns is None and self.fences is not None:
+            return list(self.fences)
+        if self.columns is None and isinstance(self.max_share, Mapping):
+            return list(self.max_share)
+        return list(default())
+
+    def _fixed(self, col: Any) -> bool:
+        return self.fences is not None and str(col) in self.fences
+
+    def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
+        if ctx.table_kind("current") == "absent":
+            base = Q.schema_of(ctx, "reference")
+        else:
+            base = Q.schema_of(ctx, "current")
+        cols = self._profile_columns(base, lambda: Q.candidates(base, self.columns, NUMERIC_KINDS))
+        from_ref = self.fences_from == "reference"
+        if side == "reference":
+            if not from_ref or ctx.table_kind("reference") == "absent":
+                return []
+            ref = Q.schema_of(ctx, "reference")
+            return [
+                Fences(c, self.method, self._factor)
+                for c in cols
+                if not self._fixed(c) and c in ref.columns and column_kind(ref[c]) in NUMERIC_KINDS
+            ]
+        out: list[Any] = [Rows(), *Q.type_needs(base, cols)]
+        for col in cols:
+            if col not in base.columns or column_kind(base[col]) not in NUMERIC_KINDS:
+                continue
+            out.append(Stats(col))
+            fences = self._profile_fences(ctx, col)
+            if fences is not None:
+                out.append(Outside(col, fences[0], fences[1], "both"))
+        return out
+
+    def _profile_fences(self, ctx: CheckContext, col: Any) -> tuple[float, float] | None:
+        """Fixed fences, or the reference's; None when they would come from current."""
+        if self._fixed(col):
+            spec = self.fences[str(col)]  # type: ignore[index]
+            return float(spec["low"]), float(spec["high"])
+        if self.fences_from != "reference":
+            return None
+        ref = Q.schema_of(ctx, "reference")
+        if col not in ref.columns or column_kind(ref[col]) not in NUMERIC_KINDS:
+            return None
+        return resolved(ctx, "reference", Fences(col, self.method, self._factor)).fences  # type: ignore[no-any-return]
+
+    def _check_profile(self, ctx: CheckContext) -> Verdict:
+        schema, n = Q.table(ctx)
+        cols = self._profile_columns(schema, lambda: Q.resolve(schema, self.columns, ctx, NUMERIC_KINDS))
+        side: Side = "reference" if self.fences_from == "reference" and not self._all_fixed() else "current"
+        source = Q.schema_of(ctx, side)
+        findings = []
+        for col in cols:
+            if col not in schema.columns or (col not in source.columns and not self._fixed(col)):
+                where = "current" if col not in schema.columns else side
+                available = (schema if where == "current" else source).columns
+                findings.append(absent(col, where, method=self.method, available=available))
+                continue
+            kind = Q.kind(ctx, "current", col, schema)
+            fixed = self._fixed(col)
+            listed = self.columns is not None or fixed or isinstance(self.max_share, Mapping)
+            screen = Q.screened(ctx, col, schema, explicit=listed, method=self.method)
+            if screen is None and not fixed and side == "reference":
+                screen = Q.screened(ctx, col, source, explicit=listed, method=self.method, side=side)
+            if screen is not None:
+                findings.append(screen)
+                continue
+            if kind not in NUMERIC_KINDS or (
+                not fixed and Q.kind(ctx, side, col, source) not in NUMERIC_KINDS
+            ):
+                findings.append(unsupported(col, kind, "an integer or float column", self.method))
+                continue
+            findings.append(self._judge_profile(ctx, col, side, n))
+        findings.extend(
+            unknown_key_findings(
+                {"fences": self.fences, "max_share": self.max_share},
+                schema.columns,
+                skip=cols,
+                method=self.method,
+            )
+        )
+        return self._verdict(findings=findings, params={"factor": self._factor})
+
+    def _judge_profile(self, ctx: CheckContext, col: Any, side: Side, n: int) -> Finding:
+        limit = per_column(self.max_share, col, _DEFAULT_SHARE)
+        stats = ctx.summary("current", Stats(col))
+        fixed = self._fixed(col)
+        if not fixed and side == "current":
+            return Finding(
+                str(col),
+                Status.SKIP,
+                threshold=limit,
+                method=self.method,
+                reason="needs_in_memory",
+                message=f"{col}: fences from current's own quartiles need every value at once; use "
+                "fences_from='reference' or fixed fences to check it in chunks, or check on a DataFrame",
+            )
+        fences = self._profile_fences(ctx, col)
+        assert fences is not None
+        n_source = stats.n_finite
+        if not fixed:
+            n_source = resolved(ctx, "reference", Fences(col, self.method, self._factor)).n_finite
+        out = ctx.summary("current", Outside(col, fences[0], fences[1], "both"))
+        return self._finding(
+            col,
+            limit,
+            n,
+            out.n_checked,
+            stats.n_finite,
+            n_source,
+            side,
+            fences,
+            (out.n_below, out.n_above),
+            out.example_values,
+        )
+
     def _judge(self, ctx: CheckContext, col: Any, side: Side) -> Finding:
         values = numeric(ctx, "current", col)
         limit = per_column(self.max_share, col, _DEFAULT_SHARE)
@@ -249,6 +373,40 @@ class OutlierGate(QualityGate):
             n_source = n_finite
         else:
             n_source = int(np.isfinite(numeric(ctx, side, col)).sum())
+        if not fixed and min(n_checked, n_source) < self.min_samples:
+            return self._finding(col, limit, n, n_checked, n_finite, n_source, side, None, None, [])
+        if fixed:
+            spec = self.fences[str(col)]  # type: ignore[index]
+            low, high = float(spec["low"]), float(spec["high"])
+        else:
+            low, high = self._fences(ctx, side, col)
+        lo, hi, _ = minmax(ctx, "current", col)
+        if lo >= low and hi <= high:
+            n_low, n_high, mask = 0, 0, np.zeros(0, dtype=bool)
+        else:
+            n_low, n_high, mask = outside_counts(values, low, high, inclusive="both")
+        shown = examples(values[mask]) if n_low + n_high else []
+        return self._finding(
+            col, limit, n, n_checked, n_finite, n_source, side, (low, high), (n_low, n_high), shown
+        )
+
+    def _finding(
+        self,
+        col: Any,
+        limit: float,
+        n: int,
+        n_checked: int,
+        n_finite: int,
+        n_source: int,
+        side: Side,
+        fences: tuple[float, float] | None,
+        outside: tuple[int, int] | None,
+        shown: list[Any],
+    ) -> Finding:
+        """The column's finding from its counts (in memory or merged from chunks)."""
+        if n_checked == 0:
+            return all_missing(col, n, self.method)
+        fixed = self.fences is not None and str(col) in self.fences
         if not fixed and min(n_checked, n_source) < self.min_samples:
             status = insufficient_status(self.on_insufficient)
             n_inf = n_checked - n_finite
@@ -272,23 +430,15 @@ class OutlierGate(QualityGate):
                     "min_samples": self.min_samples,
                 },
             )
-        if fixed:
-            spec = self.fences[str(col)]  # type: ignore[index]
-            low, high = float(spec["low"]), float(spec["high"])
-        else:
-            low, high = self._fences(ctx, side, col)
-        lo, hi, _ = minmax(ctx, "current", col)
-        if lo >= low and hi <= high:
-            n_low, n_high, mask = 0, 0, np.zeros(0, dtype=bool)
-        else:
-            n_low, n_high, mask = outside_counts(values, low, high, inclusive="both")
+        assert fences is not None and outside is not None
+        low, high = fences
+        n_low, n_high = outside
         share = (n_low + n_high) / n_checked
         bound = chance_bound(
             self.calibration, str(col), n_checked, limit, self.alpha, ends=2, at_least_one=True
         )
         status, exceeded, allowed = decide(n_low + n_high, n_checked, limit, None, bound)
         label = "fixed fences" if fixed else ("IQR fences" if self.method == "iqr" else "robust z fences")
-        shown = examples(values[mask]) if n_low + n_high else []
         cmp = ">" if exceeded else "<="
         message = (
             f"{col}: {share_text(share)} of values beyond {label} [{low:g}, {high:g}] {cmp} "

@@ -12,7 +12,8 @@ from mlgates.core.finding import Finding
 from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates._columns import share_text
+from mlgates.gates._columns import column_kind, share_text
+from mlgates.gates.quality import _profiled as Q
 from mlgates.gates.quality._chance import DEFAULT_ALPHA, chance_bound, check_calibration, decide, with_notes
 from mlgates.gates.quality._common import (
     NUMERIC_KINDS,
@@ -26,6 +27,7 @@ from mlgates.gates.quality._common import (
     resolve_columns,
 )
 from mlgates.gates.quality._where import QualityGate
+from mlgates.profiles.summaries import ColumnStats, Outside, Rows, Stats
 from mlgates.stats.quality import outside_counts
 
 __all__ = ["RangeGate"]
@@ -174,14 +176,56 @@ class RangeGate(QualityGate):
     def _plan(self, ctx: CheckContext) -> dict[Any, tuple[float | None, float | None, bool]]:
         """Column -> (low, high, listed explicitly)."""
         frame = frame_or_error(ctx)
+        return self._plan_for(lambda: resolve_columns(frame, self.columns, kinds=NUMERIC_KINDS))
+
+    def _plan_for(self, default: Any) -> dict[Any, tuple[float | None, float | None, bool]]:
         plan: dict[Any, tuple[float | None, float | None, bool]] = {}
         if self.min_value is not None or self.max_value is not None:
-            cols = resolve_columns(frame, self.columns, kinds=NUMERIC_KINDS)
-            for col in cols:
+            for col in default():
                 plan[col] = (self.min_value, self.max_value, self.columns is not None)
         for col, spec in (self.bounds or {}).items():
             plan[col] = (spec.get("min"), spec.get("max"), True)
         return plan
+
+    # -- profiles (docs/scale.md): counts outside the bounds, merged over chunks ------------
+    def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
+        if side != "current":
+            return []
+        schema = Q.schema_of(ctx)
+        plan = self._plan_for(lambda: Q.candidates(schema, self.columns, NUMERIC_KINDS))
+        out: list[Any] = [Rows(), *Q.type_needs(schema, plan)]
+        for col, (low, high, _listed) in plan.items():
+            if col in schema.columns and column_kind(schema[col]) in NUMERIC_KINDS:
+                out += [Stats(col), Outside(col, low, high, self.inclusive)]
+        return out
+
+    def _check_profile(self, ctx: CheckContext) -> Verdict:
+        schema, n = Q.table(ctx)
+        plan = self._plan_for(lambda: Q.resolve(schema, self.columns, ctx, NUMERIC_KINDS))
+        findings: list[Finding] = []
+        n_fail = 0
+        for col, _kind in Q.checkable(
+            ctx,
+            schema,
+            plan,
+            findings,
+            accepted=NUMERIC_KINDS,
+            wanted="an integer or float column",
+            method="range",
+            explicit=lambda c: plan[c][2],
+        ):
+            low, high, _listed = plan[col]
+            out = ctx.summary("current", Outside(col, low, high, self.inclusive))
+            if out.n_checked == 0:
+                finding = all_missing(col, n, "range")
+            else:
+                observed = observed_range(ctx.summary("current", Stats(col)))
+                finding = self._finding(
+                    col, low, high, n, out.n_checked, out.n_below, out.n_above, observed, out.example_values
+                )
+            n_fail += finding.status is Status.FAIL
+            findings.append(finding)
+        return self._verdict(findings=findings, metrics={"n_columns_out_of_range": n_fail})
 
     def _check(self, ctx: CheckContext) -> Verdict:
         frame_or_error(ctx)  # duplicate names and an empty table are input errors
@@ -215,6 +259,22 @@ class RangeGate(QualityGate):
             n_below, n_above, mask = 0, 0, None
         else:
             n_below, n_above, mask = outside_counts(values, low, high, inclusive=self.inclusive)
+        shown = examples(values[mask]) if n_below + n_above and mask is not None else []
+        return self._finding(col, low, high, n, n_checked, n_below, n_above, observed[:2], shown)
+
+    def _finding(
+        self,
+        col: Any,
+        low: float | None,
+        high: float | None,
+        n: int,
+        n_checked: int,
+        n_below: int,
+        n_above: int,
+        observed: tuple[float, float],
+        shown: list[Any],
+    ) -> Finding:
+        """The column's finding from its counts (in memory or merged from chunks)."""
         n_out = n_below + n_above
         share = n_out / n_checked
         ends = (low is not None) + (high is not None)
@@ -268,7 +328,7 @@ class RangeGate(QualityGate):
                 "n_missing": n - n_checked,
                 "observed_min": observed[0],
                 "observed_max": observed[1],
-                "examples": examples(values[mask]) if n_out and mask is not None else [],
+                "examples": list(shown),
                 **details,
             },
         )
@@ -285,3 +345,11 @@ def _fmt(x: float | None, open_: str) -> str:
     if x is None:
         return open_
     return f"{x:g}"
+
+
+def observed_range(stats: ColumnStats) -> tuple[float, float]:
+    """The smallest and largest non-missing value, infinities included (as ``minmax`` in memory)."""
+    inf = float("inf")
+    seen = [stats.min, stats.max] if stats.n_finite else []
+    seen += [-inf] * bool(stats.n_neginf) + [inf] * bool(stats.n_posinf)
+    return (min(seen), max(seen)) if seen else (float("nan"), float("nan"))

@@ -10,6 +10,7 @@ from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates.quality._where import QualityGate
+from mlgates.profiles.summaries import Rows
 
 __all__ = ["RowCountGate"]
 
@@ -122,11 +123,21 @@ class RowCountGate(QualityGate):
         return ("current", "reference") if self.compare_to == "reference" else ("current",)
 
     def _check(self, ctx: CheckContext) -> Verdict:
-        n = len(ctx.frame("current"))
+        n_ref = len(ctx.frame("reference")) if self.compare_to == "reference" else None
+        return self._decide(len(ctx.frame("current")), n_ref)
+
+    def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
+        wanted = side == "current" or (side == "reference" and self.compare_to == "reference")
+        return [Rows()] if wanted else []
+
+    def _check_profile(self, ctx: CheckContext) -> Verdict:
+        n_ref = ctx.summary("reference", Rows()).n_rows if self.compare_to == "reference" else None
+        return self._decide(ctx.summary("current", Rows()).n_rows, n_ref)
+
+    def _decide(self, n: int, n_ref: int | None) -> Verdict:
         findings = [self._count(n)]
         metrics: dict[str, float] = {"rows": n}
-        if self.compare_to == "reference":
-            n_ref = len(ctx.frame("reference"))
+        if n_ref is not None:
             findings.append(self._ratio(n, n_ref))
             metrics["reference_rows"] = n_ref
             if n_ref:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
+
+import pandas as pd
 
 from mlgates.core._suggest import did_you_mean
 from mlgates.core.context import CheckContext
@@ -13,8 +15,10 @@ from mlgates.core.params import parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import FAMILIES, column_kind, kind_matches, missing_column_hint, select_columns
+from mlgates.gates.quality import _profiled as Q
 from mlgates.gates.quality._common import check_string_keys, frame_or_error
 from mlgates.gates.quality._where import QualityGate
+from mlgates.profiles.summaries import Rows
 
 __all__ = ["SchemaGate"]
 
@@ -216,17 +220,60 @@ class SchemaGate(QualityGate):
             )
         return env, (self.environments or {})[env]
 
-    def _check(self, ctx: CheckContext) -> Verdict:
+    def _with_environment(
+        self, ctx: CheckContext, expected_of: Callable[[], dict[Any, str | None]]
+    ) -> tuple[dict[Any, str | None], str | None, bool]:
+        """The expected columns with the chosen environment's exclusions and additions, the
+        environment and its ``allow_extra``."""
         env, spec = self._environment(ctx)
-        expected = self._expected(ctx)
+        expected = expected_of()
         exclude = spec.get("exclude", [])
         for col in [exclude] if isinstance(exclude, str) else exclude:
             expected.pop(col, None)
         added = spec.get("columns", [])
         expected.update(added if isinstance(added, Mapping) else dict.fromkeys(added))
-        allow_extra = spec.get("allow_extra", self.allow_extra)
-        where = f" (environment {env!r})" if env is not None else ""
+        return expected, env, bool(spec.get("allow_extra", self.allow_extra))
+
+    def _check(self, ctx: CheckContext) -> Verdict:
+        expected, env, allow_extra = self._with_environment(ctx, lambda: self._expected(ctx))
         frame = frame_or_error(ctx)  # duplicate names and an empty table are input errors
+        kinds = {c: column_kind(frame[c]) for c in frame.columns}
+        return self._decide(expected, frame.iloc[:0], kinds, len(frame), env, allow_extra)
+
+    # -- profiles (docs/scale.md): names and dtypes from the schema, kinds of object columns
+    # from the types of their values --------------------------------------------------------
+    def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
+        if side == "reference":
+            if self.columns is not None or ctx.table_kind("reference") == "absent":
+                return []
+            ref = Q.schema_of(ctx, "reference")
+            return Q.type_needs(ref, ref.columns)
+        schema = Q.schema_of(ctx)
+        return [Rows(), *Q.type_needs(schema, schema.columns)]
+
+    def _check_profile(self, ctx: CheckContext) -> Verdict:
+        def expected_of() -> dict[Any, str | None]:
+            if self.columns is None:
+                ref = Q.schema_of(ctx, "reference")
+                return {c: Q.kind(ctx, "reference", c, ref) for c in ref.columns}
+            return self._expected(ctx)
+
+        expected, env, allow_extra = self._with_environment(ctx, expected_of)
+        schema, n = Q.table(ctx)
+        kinds = {c: Q.kind(ctx, "current", c, schema) for c in schema.columns}
+        return self._decide(expected, schema, kinds, n, env, allow_extra)
+
+    def _decide(
+        self,
+        expected: dict[Any, str | None],
+        frame: pd.DataFrame,
+        kinds: dict[Any, str],
+        n_rows: int,
+        env: str | None,
+        allow_extra: bool,
+    ) -> Verdict:
+        """The verdict from the columns, dtypes (``frame`` may have no rows) and kinds."""
+        where = f" (environment {env!r})" if env is not None else ""
         findings = []
         for col, want in expected.items():
             if col not in frame.columns:
@@ -250,7 +297,7 @@ class SchemaGate(QualityGate):
                     )
                 )
                 continue
-            kind = column_kind(frame[col])
+            kind = kinds[col]
             actual = {"kind": kind, "dtype": str(frame[col].dtype)}
             if want is None or kind_matches(kind, want, frame[col].dtype):
                 findings.append(
@@ -283,7 +330,7 @@ class SchemaGate(QualityGate):
                             method="schema",
                             reason="unexpected_column",
                             message=f"{col}: column not in the schema{where} (allow_extra=False)",
-                            details={"kind": column_kind(frame[col]), "dtype": str(frame[col].dtype)},
+                            details={"kind": kinds[col], "dtype": str(frame[col].dtype)},
                         )
                     )
         if self.check_order:
@@ -308,7 +355,7 @@ class SchemaGate(QualityGate):
                 message="the schema names no columns; nothing was checked",
             )
         n_fail = sum(f.status is Status.FAIL for f in findings)
-        if len(frame) == 0:
+        if n_rows == 0:
             findings.append(
                 Finding(
                     "rows",

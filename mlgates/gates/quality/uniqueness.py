@@ -15,6 +15,7 @@ from mlgates.core.params import Interval, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import share_text
+from mlgates.gates.quality import _profiled as Q
 from mlgates.gates.quality._chance import DEFAULT_ALPHA, chance_bound, check_calibration, decide, with_notes
 from mlgates.gates.quality._common import (
     MAX_EXAMPLES,
@@ -28,6 +29,7 @@ from mlgates.gates.quality._common import (
     top_examples,
 )
 from mlgates.gates.quality._where import QualityGate
+from mlgates.profiles.summaries import HashCounts, RowHashes, Rows
 
 __all__ = ["DuplicateRowsGate", "UniqueGate"]
 
@@ -160,6 +162,39 @@ class UniqueGate(QualityGate):
             metrics={"n_duplicate_keys": sum(f.details.get("n_duplicates", 0) for f in findings)},
         )
 
+    # -- profiles (docs/scale.md): row hashes merged over chunks ---------------------------
+    def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
+        if side != "current":
+            return []
+        schema = Q.schema_of(ctx)
+        out: list[Any] = [Rows()]
+        for key in _keys(self.columns):
+            if all(c in schema.columns for c in key):
+                out.append(RowHashes(tuple(key), skip_missing=True))
+        return out
+
+    def _check_profile(self, ctx: CheckContext) -> Verdict:
+        schema, n = Q.table(ctx)
+        findings = []
+        for key in _keys(self.columns):
+            subject = "+".join(map(str, key))
+            gone = [c for c in key if c not in schema.columns]
+            if gone:
+                findings.append(
+                    absent(gone[0], method="unique", available=schema.columns).replace(subject=subject)
+                )
+                continue
+            hashes = ctx.summary("current", RowHashes(tuple(key), skip_missing=True))
+            if hashes.n_rows == 0:
+                findings.append(all_missing(subject, n, "unique"))
+                continue
+            finding = self._finding(key, subject, n, hashes.n_rows, hashes.n_rows - hashes.n_distinct, [])
+            findings.append(finding.replace(details={**finding.details, **hash_facts(hashes)}))
+        return self._verdict(
+            findings=findings,
+            metrics={"n_duplicate_keys": sum(f.details.get("n_duplicates", 0) for f in findings)},
+        )
+
     def _judge(self, ctx: CheckContext, frame: pd.DataFrame, key: list[Any], subject: str) -> Finding:
         n = len(frame)
         sub = frame[key]
@@ -179,7 +214,12 @@ class UniqueGate(QualityGate):
             shown = [
                 {"value": [plain_value(v) for v in r], "count": None} for r in rows.to_numpy(dtype=object)
             ]
-        n_dup = int(dup.sum())
+        return self._finding(key, subject, n, n_checked, int(dup.sum()), shown)
+
+    def _finding(
+        self, key: list[Any], subject: str, n: int, n_checked: int, n_dup: int, shown: list[dict[str, Any]]
+    ) -> Finding:
+        """The key's finding from its counts (in memory or from row hashes merged over chunks)."""
         share = n_dup / n_checked
         bound = chance_bound(
             self.calibration,
@@ -194,7 +234,7 @@ class UniqueGate(QualityGate):
         if exceeded:
             message = (
                 f"{subject}: {n_dup:,} rows ({share_text(share)}) repeat an earlier key > "
-                f"{share_text(limit)} allowed; e.g. {eg}"
+                f"{share_text(limit)} allowed" + (f"; e.g. {eg}" if eg else "")
             )
         else:
             allowed = share_text(limit)
@@ -317,8 +357,40 @@ class DuplicateRowsGate(QualityGate):
                 findings=[absent(c, method="duplicate_rows", available=frame.columns) for c in gone]
             )
         dup = _duplicate_rows(ctx, frame, cols)
-        n = len(frame)
-        n_dup = int(dup.sum())
+        labels = frame.index[np.flatnonzero(dup)[:MAX_EXAMPLES]]
+        return self._decide(len(frame), int(dup.sum()), cols, examples(labels))
+
+    # -- profiles (docs/scale.md): row hashes merged over chunks ---------------------------
+    def _columns_of(self, schema: pd.DataFrame) -> list[Any]:
+        if self.columns is None:
+            return list(schema.columns)
+        return [self.columns] if isinstance(self.columns, str) else list(self.columns)
+
+    def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
+        if side != "current":
+            return []
+        schema = Q.schema_of(ctx)
+        cols = self._columns_of(schema)
+        if any(c not in schema.columns for c in cols):
+            return [Rows()]
+        return [Rows(), RowHashes(None if self.columns is None else tuple(cols))]
+
+    def _check_profile(self, ctx: CheckContext) -> Verdict:
+        schema, n = Q.table(ctx)
+        cols = self._columns_of(schema)
+        gone = [c for c in cols if c not in schema.columns]
+        if gone:
+            return self._verdict(
+                findings=[absent(c, method="duplicate_rows", available=schema.columns) for c in gone]
+            )
+        hashes = ctx.summary("current", RowHashes(None if self.columns is None else tuple(cols)))
+        verdict = self._decide(n, hashes.n_rows - hashes.n_distinct, cols, [])
+        finding = verdict.findings[0]
+        finding = finding.replace(details={**finding.details, **hash_facts(hashes)})
+        return verdict.replace(findings=(finding,))
+
+    def _decide(self, n: int, n_dup: int, cols: list[Any], example_rows: list[Any]) -> Verdict:
+        """The verdict from the count of duplicated rows (in memory or from row hashes)."""
         share = n_dup / n
         bound = chance_bound(
             self.calibration, "rows", n, self.max_share, self.alpha, method="pair_collisions"
@@ -332,7 +404,6 @@ class DuplicateRowsGate(QualityGate):
             message = f"rows: {n_dup:,} duplicated ({share_text(share)}) <= {share_text(allowed)} allowed"
         message = with_notes(message, bound.note() if bound is not None else "")
         extra: dict[str, Any] = {"bound": bound.details()} if bound is not None else {}
-        labels = frame.index[np.flatnonzero(dup)[:MAX_EXAMPLES]]
         finding = Finding(
             "rows",
             status,
@@ -345,7 +416,7 @@ class DuplicateRowsGate(QualityGate):
                 "n_duplicates": n_dup,
                 "n_rows": n,
                 "columns": None if self.columns is None else [str(c) for c in cols],
-                "example_rows": examples(labels),
+                "example_rows": example_rows,
                 **extra,
             },
         )
@@ -357,3 +428,13 @@ def _duplicate_rows(ctx: CheckContext, frame: pd.DataFrame, cols: list[Any]) -> 
         ("quality.duplicate_rows", "current", tuple(cols)),
         lambda: exact_duplicate_mask(frame[cols]),
     )
+
+
+def hash_facts(hashes: HashCounts) -> dict[str, Any]:
+    """What a count from row hashes records: not exact in principle, and how likely it is off
+    (a collision can only add a duplicate, so a PASS is certain)."""
+    return {
+        "exact": False,
+        "counted_by": "64-bit row hashes",
+        "collision_probability": hashes.collision_bound(),
+    }
