@@ -14,12 +14,12 @@ from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
-from mlgates.core.gate import Gate
 from mlgates.core.params import ON_INSUFFICIENT, Interval, insufficient_status, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import share_text
 from mlgates.gates.quality._common import frame_or_error, plain_value
+from mlgates.gates.quality._where import QualityGate
 
 __all__ = ["BalanceFacts", "ClassBalanceGate", "Decision", "clopper_pearson", "decide_balance"]
 
@@ -109,7 +109,7 @@ def _describe(facts: BalanceFacts, outcome: str, confidence: float) -> str:
     return f"{facts.subject}: {value} <= max_ratio {facts.bound:g}"
 
 
-class ClassBalanceGate(Gate):
+class ClassBalanceGate(QualityGate):
     """The labels are balanced enough: every class holds at least ``min_share`` of the labels,
     and the largest class outnumbers the smallest at most ``max_ratio`` times.
 
@@ -129,6 +129,9 @@ class ClassBalanceGate(Gate):
         Level of the intervals.
     on_insufficient : {"warn", "fail", "error", "skip"}, default "warn"
         Status of a bound the data cannot decide.
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -169,10 +172,12 @@ class ClassBalanceGate(Gate):
         max_ratio: float | None = None,
         confidence: float = 0.95,
         on_insufficient: str = "warn",
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.min_share = min_share
         self.max_ratio = max_ratio
         self.confidence = confidence

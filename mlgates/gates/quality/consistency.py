@@ -19,7 +19,6 @@ import pandas as pd
 
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
-from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
@@ -33,6 +32,7 @@ from mlgates.gates.quality._common import (
     per_column,
     resolve_columns,
 )
+from mlgates.gates.quality._where import QualityGate
 
 __all__ = [
     "DEFAULT_MISSING_SPELLINGS",
@@ -143,7 +143,7 @@ def _text_values(series: pd.Series) -> pd.Series:
     return values.astype(object)
 
 
-class _StringShareGate(Gate):
+class _StringShareGate(QualityGate):
     """Shared frame of the three gates: column selection, one finding per column."""
 
     _method: ClassVar[str] = ""
@@ -233,6 +233,9 @@ class StringVariantsGate(_StringShareGate):
         Largest share of non-missing values allowed to be variant spellings, in [0, 1]; a
         mapping sets it per column (others 0.0). A key naming no column is an ERROR finding
         (``missing_column``).
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -265,10 +268,12 @@ class StringVariantsGate(_StringShareGate):
         *,
         columns: str | Sequence[str] | None = None,
         max_share: float | Mapping[str, float] = 0.0,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.max_share = max_share
 
@@ -316,6 +321,9 @@ class MissingSpellingsGate(_StringShareGate):
     max_share : float or mapping of column to float, default 0.0
         Largest share of rows allowed to spell a missing value, in [0, 1]; per column with a
         mapping (others 0.0).
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -352,10 +360,12 @@ class MissingSpellingsGate(_StringShareGate):
         columns: str | Sequence[str] | None = None,
         spellings: Sequence[str] | None = None,
         max_share: float | Mapping[str, float] = 0.0,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.spellings = spellings
         self.max_share = max_share
@@ -407,6 +417,9 @@ class SpecialCharactersGate(_StringShareGate):
     max_share : float or mapping of column to float, default 0.0
         Largest share of non-missing values allowed to be special-character-only, in [0, 1];
         per column with a mapping (others 0.0).
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -433,10 +446,12 @@ class SpecialCharactersGate(_StringShareGate):
         *,
         columns: str | Sequence[str] | None = None,
         max_share: float | Mapping[str, float] = 0.0,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.max_share = max_share
 

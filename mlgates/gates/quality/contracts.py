@@ -22,12 +22,12 @@ from mlgates.contracts import LibraryRule, library_rule, rule_type, satisfies, w
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import ConfigError, InputError
 from mlgates.core.finding import Finding
-from mlgates.core.gate import Gate
 from mlgates.core.params import parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import missing_mask
 from mlgates.gates.quality._common import UNGROUPABLE, absent, examples, frame_or_error
+from mlgates.gates.quality._where import QualityGate
 from mlgates.gates.quality.strings import backtracking_risk
 
 __all__ = ["ContractRuleGate"]
@@ -46,7 +46,7 @@ class _Rule:
         return "an ODCS quality rule (a mapping such as {'metric': 'nullValues', 'mustBe': 0})"
 
 
-class ContractRuleGate(Gate):
+class ContractRuleGate(QualityGate):
     """One rule of a data contract, evaluated exactly, or an ERROR when mlgates cannot run it.
 
     Parameters
@@ -59,6 +59,9 @@ class ContractRuleGate(Gate):
         so that :func:`~mlgates.contracts.to_odcs` writes them back.
     column : str, optional
         The property (column) the rule belongs to; None for a rule on the whole table.
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -103,10 +106,12 @@ class ContractRuleGate(Gate):
         *,
         rule: Mapping[str, Any] | None = None,
         column: str | None = None,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.rule = rule
         self.column = column
 

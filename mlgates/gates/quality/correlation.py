@@ -13,7 +13,6 @@ import pandas as pd
 
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
-from mlgates.core.gate import Gate
 from mlgates.core.params import MAX_RESAMPLES, ON_INSUFFICIENT, Interval, Options, insufficient_status
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
@@ -25,6 +24,7 @@ from mlgates.gates._columns import (
     unsupported_dtype_finding,
 )
 from mlgates.gates.quality._common import UNGROUPABLE, absent, frame_or_error, unsupported
+from mlgates.gates.quality._where import QualityGate
 
 __all__ = ["ChangeFacts", "CorrelationChangeGate", "Decision", "decide_change"]
 
@@ -118,7 +118,7 @@ class _Column:
     n_ref: int
 
 
-class CorrelationChangeGate(Gate):
+class CorrelationChangeGate(QualityGate):
     """Associations between pairs of columns do not change against the reference.
 
     For every pair of the selected columns the association is measured in ``reference`` and
@@ -153,6 +153,9 @@ class CorrelationChangeGate(Gate):
         Each side is subsampled (seeded) to at most this many rows.
     on_insufficient : {"warn", "fail", "error", "skip"}, default "warn"
     random_state : int, default 0
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -206,10 +209,12 @@ class CorrelationChangeGate(Gate):
         subsample: int = 10_000,
         on_insufficient: str = "warn",
         random_state: int = 0,
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.columns = columns
         self.method = method
         self.max_change = max_change

@@ -10,12 +10,12 @@ import pandas as pd
 
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
-from mlgates.core.gate import Gate
 from mlgates.core.params import Interval, Options, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import UNSUPPORTED_KINDS, column_kind, share_text, unsupported_dtype_finding
 from mlgates.gates.quality._common import UNGROUPABLE, absent, frame_or_error, plain_value, share_status
+from mlgates.gates.quality._where import QualityGate
 
 __all__ = ["FeatureSkewGate"]
 
@@ -44,7 +44,7 @@ def _names(columns: str | Sequence[Any] | None) -> list[Any] | None:
     return [columns] if isinstance(columns, str) else list(columns)
 
 
-class FeatureSkewGate(Gate):
+class FeatureSkewGate(QualityGate):
     """The same rows in training (``reference``) and serving (``current``) carry the same
     feature values: TensorFlow Data Validation's feature skew, without Beam.
 
@@ -75,6 +75,9 @@ class FeatureSkewGate(Gate):
         A key shared by several rows of one table makes the join ambiguous: ``"error"`` returns
         ERROR (reason ``duplicate_keys``) naming them; ``"first"``/``"last"`` keep one row per key,
         ``"drop"`` drops every row of a repeated key, each with a WARN finding counting them.
+    where : str, optional
+        Judge only the rows where this condition (in the rule language of
+        :class:`~mlgates.RuleGate`) is true; see ``docs/quality.md#where``.
     name, blocking
         See :class:`~mlgates.Gate`.
 
@@ -124,10 +127,12 @@ class FeatureSkewGate(Gate):
         warn_share: float | None = None,
         max_unmatched_share: float = 0.0,
         on_duplicate_keys: str = "error",
+        where: str | None = None,
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
         super().__init__(name=name, blocking=blocking)
+        self.where = where
         self.keys = keys
         self.columns = columns
         self.atol = atol

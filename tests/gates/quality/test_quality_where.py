@@ -136,16 +136,7 @@ def test_missing_inputs_are_reported_before_the_condition():
 #: where=: a known gap, listed by name so that no other gate can join it silently.
 _WITHOUT_WHERE_YET = frozenset(
     {
-        "ClassBalanceGate",
-        "CorrelationChangeGate",
-        "MissingSpellingsGate",
-        "SpecialCharactersGate",
-        "StringVariantsGate",
-        # merged from the contracts branch after where= was built: SchemaDiffGate compares two
-        # schemas (no rows to filter); ContractRuleGate and FeatureSkewGate are still to get it
-        "ContractRuleGate",
-        "FeatureSkewGate",
-        "SchemaDiffGate",
+        "SchemaDiffGate",  # compares two schemas: there are no rows to narrow
     }
 )
 _QUALITY = sorted(
@@ -160,6 +151,8 @@ _REQUIRED = {
     "RangeGate": {"min_value": 0.0},
     "StringGate": {"max_length": 3},
     "UniqueGate": {"columns": "id"},
+    "ContractRuleGate": {"rule": {"metric": "nullValues", "mustBe": 0}, "column": "x"},
+    "FeatureSkewGate": {"keys": "id"},
 }
 
 
