@@ -41,7 +41,7 @@ if importlib.util.find_spec("mlflow") is None:  # the mlflow extra (in dev): its
 @pytest.fixture(autouse=True)
 def _emitted_reason_codes_are_registered():
     """Every verdict a built-in gate returns in the test session carries registered reason
-    codes only (mlgates/core/reasons.py), however the code was built (tests/test_reason_codes.py)."""
+    codes only (mlgates/core/reasons.py), however the code was built (tests/core/test_reason_codes.py)."""
     from mlgates.core.gate import add_verdict_listener, remove_verdict_listener
     from mlgates.core.reasons import unregistered
 

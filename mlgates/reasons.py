@@ -16,5 +16,5 @@ from mlgates.core.reasons import FAMILIES, RENAMED, Reason, canonical, is_regist
 
 __all__ = ["FAMILIES", "RENAMED", "Reason", "canonical", "is_registered", "markdown", "unregistered"]
 
-if __name__ == "__main__":  # pragma: no cover - run in a subprocess by tests/test_reason_codes.py
+if __name__ == "__main__":  # pragma: no cover - run in a subprocess by tests/core/test_reason_codes.py
     sys.stdout.write(markdown())

@@ -11,7 +11,7 @@ folds' AUCs has null variance at most ``2 sum_f v_f / F^2``; the p-value is the 
 normal tail of the mean with that variance. (Treating the folds as independent flags about
 one in ten identical samples of 200 rows at alpha 0.05; pooling the out-of-fold scores of
 different models, whose offsets differ, is worse still; this bound flags about 4%, see
-tests/gates/test_drift_null.py.)
+tests/stats/test_drift_null.py.)
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""ODCS v3 contracts as gates: the standard's own examples (tests/data/odcs, Apache-2.0) read,
+"""ODCS v3 contracts as gates: the standard's own examples (tests/contracts/data/odcs, Apache-2.0) read,
 checked and written back; to_odcs(from_odcs(x)) keeps every rule; what mlgates writes is valid
 against the standard's JSON schema; rules mlgates cannot run fail closed; malformed contracts
 are ConfigErrors."""
@@ -20,7 +20,7 @@ import mlgates
 from mlgates import ConfigError, DriftGate, Status, Suite
 from mlgates.contracts import from_odcs, odcs_document, read_schema, to_odcs
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "odcs"
+DATA = Path(__file__).resolve().parent / "data" / "odcs"
 EXAMPLES = sorted(DATA.glob("*.odcs.yaml"))
 SCHEMA = json.loads((DATA / "odcs-json-schema-v3.1.0.json").read_text(encoding="utf-8"))
 #: One validator for the standard's JSON schema (jsonschema.validate would re-check the schema

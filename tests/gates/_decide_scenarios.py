@@ -8,14 +8,13 @@ the performance helpers.
 ``SCENARIOS`` maps a name to a function returning a verdict. The data is built with numpy
 generators of fixed seeds (pandas only to hold columns), so the verdicts are the same on every
 platform. ``verdict_record`` is the verdict's JSON without what changes between runs (timing,
-provenance).
+provenance) (from ``tests/_golden.py``, shared with the drift scenarios).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,17 +34,6 @@ SCENARIOS: dict[str, Callable[[], Verdict]] = {}
 def scenario(fn: Callable[[], Verdict]) -> Callable[[], Verdict]:
     SCENARIOS[fn.__name__] = fn
     return fn
-
-
-def verdict_record(verdict: Verdict) -> dict[str, Any]:
-    """The verdict's JSON form without timing and provenance (which change between runs)."""
-
-    def strip(d: dict[str, Any]) -> dict[str, Any]:
-        d = {k: v for k, v in d.items() if k not in ("duration_s", "provenance")}
-        d["children"] = [strip(c) for c in d.get("children", [])]
-        return d
-
-    return strip(verdict.to_dict())
 
 
 # -- data ---------------------------------------------------------------------------------------

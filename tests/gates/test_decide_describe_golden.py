@@ -10,21 +10,21 @@ digits of a few p-values).
 
 To rewrite the file after an intended change of wording or numbers (review the diff!)::
 
-    python tests/gates/test_decide_describe_golden.py --update
+    PYTHONPATH=tests python tests/gates/test_decide_describe_golden.py --update
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import math
 import sys
 import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
-from _decide_scenarios import SCENARIOS, verdict_record
+from _decide_scenarios import SCENARIOS
+from _golden import _differences, verdict_record
 
 GOLDEN = Path(__file__).parent / "data" / "decide_describe_golden.json"
 
@@ -38,27 +38,6 @@ def _record(name: str) -> dict[str, Any]:
     with warnings.catch_warnings():
         warnings.simplefilter("error", FutureWarning)  # no deprecated spelling in the scenarios
         return json.loads(json.dumps(verdict_record(SCENARIOS[name]())))
-
-
-def _differences(expected: Any, got: Any, path: str = "") -> list[str]:
-    if isinstance(expected, dict) and isinstance(got, dict):
-        if list(expected) != list(got):
-            return [f"{path}: keys {list(expected)} != {list(got)}"]
-        return [d for k in expected for d in _differences(expected[k], got[k], f"{path}/{k}")]
-    if isinstance(expected, list) and isinstance(got, list):
-        if len(expected) != len(got):
-            return [f"{path}: {len(expected)} items != {len(got)}"]
-        return [d for i, (e, g) in enumerate(zip(expected, got)) for d in _differences(e, g, f"{path}[{i}]")]
-    numbers = (int, float)
-    if isinstance(expected, numbers) and isinstance(got, numbers) and not isinstance(expected, bool):
-        if type(expected) is not type(got):
-            return [f"{path}: {expected!r} ({type(expected).__name__}) != {got!r} ({type(got).__name__})"]
-        if math.isnan(expected) and math.isnan(got):
-            return []
-        if expected == got or math.isclose(expected, got, rel_tol=1e-9, abs_tol=1e-12):
-            return []
-        return [f"{path}: {expected!r} != {got!r}"]
-    return [] if expected == got and type(expected) is type(got) else [f"{path}: {expected!r} != {got!r}"]
 
 
 def test_golden_file_lists_every_scenario():
@@ -81,9 +60,9 @@ def test_differences_can_fail():
     assert _differences({"n": 3}, {"n": 3.0})
 
 
-if __name__ == "__main__":  # python tests/gates/test_decide_describe_golden.py --update
+if __name__ == "__main__":  # PYTHONPATH=tests python tests/gates/test_decide_describe_golden.py --update
     if sys.argv[1:] != ["--update"]:
-        raise SystemExit("usage: python tests/gates/test_decide_describe_golden.py --update")
+        raise SystemExit("usage: PYTHONPATH=tests python tests/gates/test_decide_describe_golden.py --update")
     GOLDEN.parent.mkdir(exist_ok=True)
     records = {name: _record(name) for name in SCENARIOS}
     GOLDEN.write_text(json.dumps(records, indent=1) + "\n")

@@ -22,13 +22,6 @@ def model():
     return pipeline()
 
 
-@pytest.fixture
-def marker(tmp_path):
-    path = tmp_path / "MARKER"
-    yield path
-    assert not path.exists(), "the payload ran"
-
-
 @pytest.mark.parametrize("protocol", range(6))
 def test_benign_pipeline_pickle_passes_and_loads(model, tmp_path, protocol):
     estimator, x = model

@@ -35,13 +35,6 @@ from mlgates import Allowlist, ArtifactSafetyGate, Status, UnsafeArtifactError, 
 HELPERS = "_security_helpers"
 
 
-@pytest.fixture
-def marker(tmp_path):
-    path = tmp_path / "MARKER"
-    yield path
-    assert not path.exists(), "the payload ran"
-
-
 def call_sentinel(marker: Path) -> bytes:
     """``(marker,) REDUCE STOP`` after a callable on the stack."""
     return sbu(str(marker)) + TUPLE1 + REDUCE + STOP

@@ -15,13 +15,6 @@ from mlgates.cli import main
 from mlgates.gates.quality import RowCountGate
 
 
-@pytest.fixture
-def marker(tmp_path):
-    path = tmp_path / "MARKER"
-    yield path
-    assert not path.exists(), "the payload ran"
-
-
 def run(capsys, *argv):
     code = main([str(a) for a in argv])
     out, err = capsys.readouterr()

@@ -499,7 +499,7 @@ def test_console_entry_point_exit_codes(files):
     import subprocess
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": str(root)}
     cmd = [sys.executable, "-m", "mlgates.cli", "check", str(files / "suite.toml"), "--current"]
     ok = subprocess.run(

@@ -1,7 +1,7 @@
 """False alarms of DriftGate(decision="material") and threshold="reference_null" under the null
 (issue 18), measured on random splits of the bundled Adult data and on simulated data at
-n = 100, 10k and 1M rows per side. Slow: ``pytest -m slow tests/gates/test_drift_material_calibration.py -s``
-prints the measured rates.
+n = 100, 10k and 1M rows per side. Slow:
+``pytest -m slow tests/gates/drift/test_drift_material_calibration.py -s`` prints the measured rates.
 
 Nominal rates: a FAIL of ``decision="material"`` needs a significant change at ``alpha``
 (0.05), so its false-alarm rate is at most 0.05 per column (far lower with a materiality bound

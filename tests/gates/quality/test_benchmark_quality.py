@@ -8,7 +8,7 @@ from pathlib import Path
 import mlgates
 from mlgates import Status
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "quality_vs_peers.py"
+SCRIPT = Path(__file__).resolve().parents[3] / "benchmarks" / "quality_vs_peers.py"
 
 
 def _load():

@@ -13,7 +13,7 @@ import pytest
 
 from mlgates import MissingValuesGate, RowCountGate, save_suite
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -4,11 +4,11 @@ reason, numbers and message text as when the golden file was written.
 The golden file was written by the code before ``DriftGate``'s decisions were split from
 their messages (decide apart from describe) and ``univariate.py`` was split into modules, so
 this test is the proof that the split changed no verdict. Comparison rules are those of
-``test_decide_describe_golden.py``.
+``tests/_golden.py``.
 
 To rewrite the file after an intended change of wording or numbers (review the diff!)::
 
-    python tests/gates/test_drift_golden.py --update
+    PYTHONPATH=tests python tests/gates/drift/test_drift_golden.py --update
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _drift_scenarios import SCENARIOS, verdict_record
-from test_decide_describe_golden import _differences
+from _drift_scenarios import SCENARIOS
+from _golden import _differences, verdict_record
 
 GOLDEN = Path(__file__).parent / "data" / "drift_golden.json"
 
@@ -48,9 +48,9 @@ def test_verdict_matches_golden(name):
     assert not differences, "\n".join(differences[:20])
 
 
-if __name__ == "__main__":  # python tests/gates/test_drift_golden.py --update
+if __name__ == "__main__":  # PYTHONPATH=tests python tests/gates/drift/test_drift_golden.py --update
     if sys.argv[1:] != ["--update"]:
-        raise SystemExit("usage: python tests/gates/test_drift_golden.py --update")
+        raise SystemExit("usage: PYTHONPATH=tests python tests/gates/drift/test_drift_golden.py --update")
     records = {name: _record(name) for name in SCENARIOS}
     GOLDEN.write_text(json.dumps(records, indent=1) + "\n")
     print(f"wrote {len(records)} verdicts to {GOLDEN}")

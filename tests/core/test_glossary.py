@@ -16,7 +16,7 @@ from mlgates._exports import GATE_WRAPPERS, LAZY_EXPORTS
 from mlgates.core.params import ON_INSUFFICIENT, Interval, Options
 from mlgates.core.renames import renamed_parameters, renamed_values
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GLOSSARY = ROOT / "docs" / "glossary.md"
 TEXT = GLOSSARY.read_text(encoding="utf-8")
 EVERY = "every gate"

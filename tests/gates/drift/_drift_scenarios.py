@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-from _decide_scenarios import verdict_record
+from _golden import verdict_record
 
 from mlgates import DriftGate, Verdict
 

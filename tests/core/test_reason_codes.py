@@ -24,7 +24,7 @@ import pytest
 from mlgates.core.reasons import FAMILIES, RENAMED, Reason, canonical, is_registered, markdown, unregistered
 from mlgates.core.status import Status
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "mlgates"
 SNAKE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*\Z")
 REASONY = re.compile(r"(^|_)(reason|code|reasons|codes|error)$", re.IGNORECASE)
