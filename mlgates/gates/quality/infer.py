@@ -51,6 +51,8 @@ def quality_suite_from_reference(
     statistic_margin: float = 1.0,
     min_row_ratio: float | None = None,
     max_row_ratio: float | None = None,
+    correlations: bool = False,
+    max_correlation_change: float = 0.2,
     target: str | None = None,
     leakage: bool = False,
     alpha: float = 0.01,
@@ -128,6 +130,15 @@ def quality_suite_from_reference(
         ``row_ratio``): the checked table's rows relative to the reference's. Off by default:
         the reference is usually the training set, whose size says nothing about a batch's;
         use it when the reference is the previous batch.
+    correlations : bool, default False
+        Add :class:`CorrelationChangeGate` (named ``correlations``) over the numeric columns
+        (target excluded): a pair fails when its Spearman correlation moved by more than
+        ``max_correlation_change`` against the reference and the change is significant at the
+        gate's share of ``alpha`` (Holm over the pairs). Off by default because it compares with
+        the reference at check time: the suite then needs ``check(reference=..., current=...)``.
+        A random split of the same data passes it (tests/gates/quality/test_quality_infer.py).
+    max_correlation_change : float, default 0.2
+        The material change of a correlation for ``correlations=True``.
     target : str, optional
         The label column: adds :class:`ConflictingLabelsGate` (reference share plus
         ``tolerance``) and, for a binary or numeric target, a non-blocking
@@ -192,6 +203,15 @@ def quality_suite_from_reference(
     if not Interval("real", 0, 1).is_satisfied_by(range_outside_share):
         raise parameter_error(_OWNER, "range_outside_share", "a float in [0, 1]", range_outside_share)
     _validate_learned(statistics, statistic_margin, min_row_ratio, max_row_ratio)
+    if not isinstance(correlations, bool):
+        raise parameter_error(_OWNER, "correlations", "True or False", correlations)
+    if not Interval("real", 0, 2, closed="right").is_satisfied_by(max_correlation_change):
+        raise parameter_error(
+            _OWNER,
+            "max_correlation_change",
+            "a float in (0, 2] (a change of correlation)",
+            max_correlation_change,
+        )
     if not Interval("real", 0, 1, closed="neither").is_satisfied_by(alpha):
         raise parameter_error(_OWNER, "alpha", "a float in (0, 1)", alpha)
     ref = reference
@@ -199,7 +219,7 @@ def quality_suite_from_reference(
     kinds = {c: column_kind(ref[c]) for c in ref.columns}
     # Gates with sampling bounds are built by _Calibrated once every bound is counted, so that
     # each gets its share alpha / n_bounds of the suite's false-alarm level.
-    pending: list[Gate | _Calibrated | StatisticBounds] = [
+    pending: list[Gate | _Calibrated | StatisticBounds | _Correlations] = [
         SchemaGate(columns=dict(kinds), name="schema"),
         RowCountGate(min_rows=min_rows, name="row_count"),
     ]
@@ -343,11 +363,13 @@ def quality_suite_from_reference(
                 _Calibrated(OutlierGate, {"fences": fences, "max_share": shares, "name": "outliers"}, beyond)
             )
 
-    # Gates learned from the reference's statistics. (Hook: the feature-feature correlation
-    # gate of issue 20 is learned here too, from the same numeric columns.)
+    # Gates learned from the reference's statistics.
     if statistics:
         learned = [c for c in numeric_cols if c != target and not np.isinf(values[c]).any()]
         pending.append(StatisticBounds({c: finite[c] for c in learned}, statistic_margin))
+    paired = [c for c in numeric_cols if c != target]
+    if correlations and len(paired) >= 2:
+        pending.append(_Correlations(paired, max_correlation_change))
 
     ordered = [
         c
@@ -379,15 +401,35 @@ def quality_suite_from_reference(
                 {"rows": _counts(n, n_dup)},
             )
         )
-    n_bounds = sum(p.n_bounds for p in pending if isinstance(p, (_Calibrated, StatisticBounds)))
+    n_bounds = sum(
+        p.n_bounds for p in pending if isinstance(p, (_Calibrated, StatisticBounds, _Correlations))
+    )
     level = _level(alpha, n_bounds)
     gates: list[Gate] = []
     for p in pending:
         if isinstance(p, StatisticBounds):
             gates.extend(p.build(level))
         else:
-            gates.append(p.build(level) if isinstance(p, _Calibrated) else p)
+            gates.append(p.build(level) if isinstance(p, (_Calibrated, _Correlations)) else p)
     return Suite(gates, name=name)
+
+
+class _Correlations:
+    """The correlation-change gate, built once the suite's bounds are counted: its pairs are
+    one bound of the suite (Holm within the gate at the suite's share of ``alpha``)."""
+
+    n_bounds = 1
+
+    def __init__(self, columns: list[Any], max_change: float) -> None:
+        self.columns = columns
+        self.max_change = max_change
+
+    def build(self, level: float) -> Gate:
+        from mlgates.gates.quality.correlation import CorrelationChangeGate
+
+        return CorrelationChangeGate(
+            columns=self.columns, max_change=self.max_change, alpha=level, name="correlations"
+        )
 
 
 def _validate_learned(statistics: Any, margin: Any, min_ratio: Any, max_ratio: Any) -> None:

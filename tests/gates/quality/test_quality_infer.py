@@ -324,3 +324,28 @@ def test_random_splits_fail_the_inferred_statistics_at_most_one_percent(margin):
         for n, failed in _split_statistics_fail(frame, rng, sizes, margin).items():
             fails[n] += failed
     assert max(fails.values()) <= 1, fails
+
+
+def test_learned_correlations_pass_a_random_split_and_catch_a_broken_relation():
+    """correlations=True adds CorrelationChangeGate at the suite's share of alpha: a random split
+    of breast_cancer passes it; shuffling one column (its correlations gone) fails it; without
+    reference at check time the gate says it needs one."""
+    from sklearn.datasets import load_breast_cancer
+
+    data = load_breast_cancer(as_frame=True).frame.iloc[:, :8]
+    rng = np.random.default_rng(3)
+    idx = rng.permutation(len(data))
+    ref, cur = data.iloc[idx[:340]], data.iloc[idx[340:]]
+    suite = mlgates.quality_suite_from_reference(ref, correlations=True, outliers=False, statistics=False)
+    gate = suite["correlations"]
+    assert gate.alpha < 0.01 and gate.max_change == 0.2
+    assert gate.check(reference=ref, current=cur).status is Status.PASS
+    broken = cur.assign(**{"mean radius": rng.permutation(cur["mean radius"].to_numpy())})
+    v = gate.check(reference=ref, current=broken)
+    assert v.status is Status.FAIL
+    assert {f.subject for f in v.findings if f.status is Status.FAIL} <= {
+        s for s in (f.subject for f in v.findings) if "mean radius" in s
+    }
+    assert gate.check(current=cur).reason == "missing_input"
+    with pytest.raises(ParameterError, match="max_correlation_change"):
+        mlgates.quality_suite_from_reference(ref, correlations=True, max_correlation_change=3.0)
