@@ -11,9 +11,7 @@ import numpy as np
 import pandas as pd
 
 from mlgates.core.inputs import Chunk
-from mlgates.profiles._summary_base import (
-    _Need,
-)
+from mlgates.profiles._summary_base import _Need
 
 
 # -- rows: hashes ----------------------------------------------------------------------------------

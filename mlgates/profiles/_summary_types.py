@@ -10,9 +10,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from mlgates.core.inputs import Chunk
-from mlgates.profiles._summary_base import (
-    _Need,
-)
+from mlgates.profiles._summary_base import _Need
 
 
 # -- one column: value types -----------------------------------------------------------------------
