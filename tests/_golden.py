@@ -43,4 +43,11 @@ def _differences(expected: Any, got: Any, path: str = "") -> list[str]:
         if expected == got or math.isclose(expected, got, rel_tol=1e-9, abs_tol=1e-12):
             return []
         return [f"{path}: {expected!r} != {got!r}"]
+    if isinstance(expected, str) and isinstance(got, str):
+        # a string column's dtype is "str" under pandas 3 (the golden files) and "object" under
+        # pandas 2 (the second CI environment): in a dtype field and in messages naming it
+        if path.endswith("/dtype") and {expected, got} == {"str", "object"}:
+            return []
+        if expected.replace("(object)", "(str)") == got.replace("(object)", "(str)"):
+            return []
     return [] if expected == got and type(expected) is type(got) else [f"{path}: {expected!r} != {got!r}"]
