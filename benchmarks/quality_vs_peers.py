@@ -276,9 +276,11 @@ def make_orders(n: int, seed: int, broken: float = 0.001) -> pd.DataFrame:
             "discount": discount,
             "qty": qty,
             "total": total,
-            "country": pd.array(country, dtype="str"),
-            "currency": pd.array(currency, dtype="str"),
-            "state": pd.array(state, dtype="str"),
+            # inferred: pandas 3's str dtype, object under pandas 2 (where dtype="str" turns None
+            # into the string "None")
+            "country": pd.Series(list(country)),
+            "currency": pd.Series(list(currency)),
+            "state": pd.Series(list(state)),
         }
     )
 

@@ -95,7 +95,7 @@ class RowHashes(_Need):
         try:
             hashed = pd.util.hash_pandas_object(frame, index=False)
         except (TypeError, NotImplementedError):  # unhashable objects: by their text
-            hashed = pd.util.hash_pandas_object(frame.astype(str), index=False)
+            hashed = pd.util.hash_pandas_object(frame.map(str), index=False)
         return HashCounts((np.sort(np.asarray(hashed, dtype=np.uint64)),))
 
     def empty(self) -> HashCounts:

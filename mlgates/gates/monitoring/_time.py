@@ -211,6 +211,8 @@ def _at(ns: Any, tz: Any) -> pd.Timestamp:
 def _anchor(first: pd.Timestamp, offset: Any) -> pd.Timestamp:
     """The start of the window that holds ``first``: midnight for days, the period's start for
     weeks, months, quarters and years, a multiple of the duration for shorter windows."""
+    if _is_day(offset):  # a calendar day (a fixed 24 h Tick under pandas 2): local midnight
+        return first.normalize()
     if isinstance(offset, pd.offsets.Tick):
         if first.tzinfo is None:
             return first.floor(offset)
@@ -219,6 +221,18 @@ def _anchor(first: pd.Timestamp, offset: Any) -> pd.Timestamp:
     if type(offset).__name__ == "Day":
         return day
     return day if offset.is_on_offset(day) else offset.rollback(day)
+
+
+def _is_day(offset: Any) -> bool:
+    return type(offset).__name__ == "Day"
+
+
+def _next_edge(edge: pd.Timestamp, offset: Any) -> pd.Timestamp:
+    """The next window edge: days are calendar days in the timestamps' timezone (23 or 25 hours
+    across a DST change), under pandas 3 (where ``Day`` is calendar) and pandas 2 (a 24 h Tick)."""
+    if _is_day(offset):
+        return edge + pd.DateOffset(days=offset.n)
+    return edge + offset
 
 
 def time_windows(
@@ -242,7 +256,7 @@ def time_windows(
     edges = [first]
     # without end=, windows run past the last timestamp; with it, up to end (exclusive)
     while (edges[-1] <= stop) if end is None else (edges[-1] < stop):
-        edges.append(edges[-1] + offset)
+        edges.append(_next_edge(edges[-1], offset))
         if len(edges) > MAX_WINDOWS + 1:
             raise InputError(
                 f"window={offset.freqstr!r} cuts more than {MAX_WINDOWS:,} windows between {first} and "

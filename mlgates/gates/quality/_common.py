@@ -292,7 +292,7 @@ def row_hash(ctx: CheckContext, side: Side, columns: Sequence[Any]) -> np.ndarra
         try:
             hashed = pd.util.hash_pandas_object(frame, index=False)
         except UNGROUPABLE:  # unhashable objects (lists, dicts) in a column
-            hashed = pd.util.hash_pandas_object(frame.astype(str), index=False)
+            hashed = pd.util.hash_pandas_object(frame.map(str), index=False)
         return np.asarray(hashed, dtype="uint64")
 
     return ctx.cached(("quality.row_hash", side, tuple(columns)), compute)  # type: ignore[no-any-return]
@@ -315,7 +315,7 @@ def repeated_candidates(frame: pd.DataFrame, columns: Sequence[Any]) -> np.ndarr
         try:
             keep = np.asarray(series.duplicated(keep=False), dtype=bool)
         except UNGROUPABLE:  # unhashable objects (lists, dicts), Arrow lists
-            keep = np.asarray(series.astype(str).duplicated(keep=False), dtype=bool)
+            keep = np.asarray(series.map(str).duplicated(keep=False), dtype=bool)
         pos = pos[keep]
         if len(pos) == 0:
             break
@@ -332,7 +332,7 @@ def exact_duplicate_mask(frame: pd.DataFrame) -> np.ndarray:
         try:
             dup = sub.duplicated(keep="first").to_numpy()
         except UNGROUPABLE:
-            dup = sub.astype(str).duplicated(keep="first").to_numpy()
+            dup = sub.map(str).duplicated(keep="first").to_numpy()
         out[cand[dup]] = True
     return out
 

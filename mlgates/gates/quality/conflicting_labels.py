@@ -131,7 +131,7 @@ class ConflictingLabelsGate(QualityGate):
                     "nunique", dropna=False
                 )
             except UNGROUPABLE:
-                sub[keys] = sub[keys].astype(str)
+                sub[keys] = sub[keys].map(str)
                 nun = sub.groupby(keys, dropna=False, sort=False, observed=True)["__label__"].transform(
                     "nunique", dropna=False
                 )

@@ -260,7 +260,7 @@ class ContractRuleGate(QualityGate):
         try:
             repeated = np.asarray(sub.duplicated(keep="first"), dtype=bool)
         except UNGROUPABLE:
-            repeated = np.asarray(sub.astype(str).duplicated(keep="first"), dtype=bool)
+            repeated = np.asarray(sub.map(str).duplicated(keep="first"), dtype=bool)
         shown = sub[repeated].iloc[:, 0].to_numpy() if len(columns) == 1 else []
         return int(repeated.sum()), {"examples": examples(shown)}
 

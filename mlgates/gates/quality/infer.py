@@ -589,5 +589,5 @@ def _conflict_rows(ref: pd.DataFrame, features: list[str], target: str) -> int:
         groups = ref.groupby(features, dropna=False, sort=False, observed=True)
         nun = groups[target].transform("nunique", dropna=False)
     except UNGROUPABLE:
-        nun = ref.astype(str).groupby(features, sort=False, observed=True)[target].transform("nunique")
+        nun = ref.map(str).groupby(features, sort=False, observed=True)[target].transform("nunique")
     return int((nun > 1).sum())

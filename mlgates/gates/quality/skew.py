@@ -178,7 +178,7 @@ class FeatureSkewGate(QualityGate):
             try:
                 repeated = np.asarray(key_frame.duplicated(keep=False), dtype=bool) & ~missing
             except UNGROUPABLE:
-                repeated = np.asarray(key_frame.astype(str).duplicated(keep=False), dtype=bool) & ~missing
+                repeated = np.asarray(key_frame.map(str).duplicated(keep=False), dtype=bool) & ~missing
             n_rep = int(repeated.sum())
             if n_rep == 0:
                 kept[side] = np.ones(len(frame), dtype=bool)

@@ -170,7 +170,7 @@ class TrainTestLeakageGate(QualityGate):
             try:
                 hit = exact_join(left, right)
             except (*UNGROUPABLE, KeyError):  # lists, Arrow lists, float16 join keys: by text
-                hit = exact_join(left.astype(str), right.astype(str))
+                hit = exact_join(left.map(str), right.map(str))
             leaked[hit] = True
         n = len(frame)
         n_leak = int(leaked.sum())

@@ -22,8 +22,8 @@ def orders() -> pd.DataFrame:
             "price": [2.0, 3.0, 4.0, 5.0, 1.0],
             "qty": [3, 1, 2, 2, 10],
             "total": [6.0, 3.0, 8.5, 10.0, 10.004],
-            "country": pd.array(["US", "FR", "US", "US", "DE"], dtype="str"),
-            "state": pd.array(["CA", None, None, "NY", None], dtype="str"),
+            "country": ["US", "FR", "US", "US", "DE"],  # str under pandas 3, object under pandas 2
+            "state": ["CA", None, None, "NY", None],
         },
         index=pd.Index([101, 102, 103, 104, 105], name="order_id"),
     )
