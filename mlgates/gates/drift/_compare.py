@@ -205,43 +205,8 @@ def column(gate: DriftGate, subject: str, resolved: Any) -> Outcome:
         n_unique=col.n_unique,
         n_unique_exact=col.ref.counts is not None or col.n_unique <= prep.DISCRETE_MAX_VALUES,
     )
-    ms_ref = col.ref.n_missing / col.ref.rows
-    ms_cur = col.cur.n_missing / col.cur.rows
-    d.update(missing_share_reference=ms_ref, missing_share_current=ms_cur)
-    if col.ref.n_nonfinite or col.cur.n_nonfinite:
-        d.update(n_nonfinite_reference=col.ref.n_nonfinite, n_nonfinite_current=col.cur.n_nonfinite)
-    if col.ref.n_missing or col.cur.n_missing:
-        out.missing = missing_finding(gate, subject, col)
-    empty = [(s, side) for s, side in (("reference", col.ref), ("current", col.cur)) if side.n == 0]
-    if col.ref.counts is not None and col.kind != "text" and not empty:
-        out.new_counts = aligned_counts(col.ref.counts, col.cur.counts)
-    if empty:
-        word = "non-missing" if all(side.n_missing == side.rows for _, side in empty) else "finite"
-        out.error = (
-            "all_missing",
-            f"{subject}: no {word} values in {' and '.join(s for s, _ in empty)}; "
-            "its distribution cannot be compared",
-        )
-        return out
-    method = gate._method_for(subject, out.kind)
-    if method == "auto":
-        if col.kind == "text":
-            out.error = (
-                "unsupported_kind",
-                f"{subject}: text-like column ({col.n_unique_ref:,} distinct "
-                f"values in {col.ref.n:,}); set kinds={{{subject!r}: 'categorical'}} or a method "
-                "to compare it",
-            )
-            out.skip = True
-            return out
-        method, why = prep.auto_method(col)
-    else:
-        why = "set by the method parameter"
-    out.method = method
-    d.update(method_reason=why)
-    thr, _ = gate._threshold_for(subject, out.kind, method)  # invalid levels fail here, early
-    if min(col.ref.n, col.cur.n) < gate.min_samples:
-        out.insufficient = insufficient(gate, subject, method, col.ref.n, col.cur.n, thr, d)
+    method = judgeable_method(gate, subject, col, out)
+    if method is None:
         return out
     bins = lookup(gate.bins, subject, out.kind, None, "quantile")
     try:
@@ -265,6 +230,53 @@ def column(gate: DriftGate, subject: str, resolved: Any) -> Outcome:
         d["histogram"] = hist
     out.statistic, out.pvalue = result.statistic, result.pvalue
     return out
+
+
+def judgeable_method(gate: DriftGate, subject: str, col: prep.Column, out: Outcome) -> str | None:
+    """The step both paths (in memory, profiles) share once a column is prepared: its missing
+    shares, missing-share finding and new-category counts; then its method, or None when the
+    column is decided already (no values, a text column without a method, too few values: the
+    reason is on ``out``)."""
+    d = out.details
+    ms_ref = col.ref.n_missing / col.ref.rows
+    ms_cur = col.cur.n_missing / col.cur.rows
+    d.update(missing_share_reference=ms_ref, missing_share_current=ms_cur)
+    if col.ref.n_nonfinite or col.cur.n_nonfinite:
+        d.update(n_nonfinite_reference=col.ref.n_nonfinite, n_nonfinite_current=col.cur.n_nonfinite)
+    if col.ref.n_missing or col.cur.n_missing:
+        out.missing = missing_finding(gate, subject, col)
+    empty = [(s, side) for s, side in (("reference", col.ref), ("current", col.cur)) if side.n == 0]
+    if col.ref.counts is not None and col.kind != "text" and not empty:
+        out.new_counts = aligned_counts(col.ref.counts, col.cur.counts)
+    if empty:
+        word = "non-missing" if all(side.n_missing == side.rows for _, side in empty) else "finite"
+        out.error = (
+            "all_missing",
+            f"{subject}: no {word} values in {' and '.join(s for s, _ in empty)}; "
+            "its distribution cannot be compared",
+        )
+        return None
+    method = gate._method_for(subject, out.kind or col.kind)
+    if method == "auto":
+        if col.kind == "text":
+            out.error = (
+                "unsupported_kind",
+                f"{subject}: text-like column ({col.n_unique_ref:,} distinct "
+                f"values in {col.ref.n:,}); set kinds={{{subject!r}: 'categorical'}} or a method "
+                "to compare it",
+            )
+            out.skip = True
+            return None
+        method, why = prep.auto_method(col)
+    else:
+        why = "set by the method parameter"
+    out.method = method
+    d.update(method_reason=why)
+    thr, _ = gate._threshold_for(subject, out.kind, method)  # invalid levels fail here, early
+    if min(col.ref.n, col.cur.n) < gate.min_samples:
+        out.insufficient = insufficient(gate, subject, method, col.ref.n, col.cur.n, thr, d)
+        return None
+    return method
 
 
 def insufficient(

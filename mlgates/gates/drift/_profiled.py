@@ -363,46 +363,8 @@ def _evaluate(
         n_unique=column.n_unique,
         n_unique_exact=column.ref.counts is not None or column.n_unique <= prep.DISCRETE_MAX_VALUES,
     )
-    d.update(
-        missing_share_reference=column.ref.n_missing / column.ref.rows,
-        missing_share_current=column.cur.n_missing / column.cur.rows,
-    )
-    if column.ref.n_nonfinite or column.cur.n_nonfinite:
-        d.update(n_nonfinite_reference=column.ref.n_nonfinite, n_nonfinite_current=column.cur.n_nonfinite)
-    if column.ref.n_missing or column.cur.n_missing:
-        out.missing = compare.missing_finding(gate, subject, column)
-    empty = [(s, side) for s, side in (("reference", column.ref), ("current", column.cur)) if side.n == 0]
-    if column.ref.counts is not None and column.kind != "text" and not empty:
-        from mlgates.gates.drift._new_categories import aligned_counts
-
-        out.new_counts = aligned_counts(column.ref.counts, column.cur.counts)
-    if empty:
-        word = "non-missing" if all(side.n_missing == side.rows for _, side in empty) else "finite"
-        out.error = (
-            "all_missing",
-            f"{subject}: no {word} values in {' and '.join(s for s, _ in empty)}; "
-            "its distribution cannot be compared",
-        )
-        return out
-    method = gate._method_for(subject, out.kind)
-    if method == "auto":
-        if column.kind == "text":
-            out.error = (
-                "unsupported_kind",
-                f"{subject}: text-like column ({column.n_unique_ref:,} distinct "
-                f"values in {column.ref.n:,}); set kinds={{{subject!r}: 'categorical'}} or a method "
-                "to compare it",
-            )
-            out.skip = True
-            return out
-        method, why = prep.auto_method(column)
-    else:
-        why = "set by the method parameter"
-    out.method = method
-    d.update(method_reason=why)
-    thr, _ = gate._threshold_for(subject, out.kind, method)
-    if min(column.ref.n, column.cur.n) < gate.min_samples:
-        out.insufficient = compare.insufficient(gate, subject, method, column.ref.n, column.cur.n, thr, d)
+    method = compare.judgeable_method(gate, subject, column, out)
+    if method is None:
         return out
     bins = lookup(gate.bins, subject, out.kind, None, "quantile")
     if column.ref.values is not None and rv is not None and cv is not None and _expandable(rv, cv):
