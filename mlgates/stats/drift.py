@@ -43,6 +43,10 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Literal
 
 import numpy as np
 
@@ -70,9 +74,11 @@ from mlgates.stats.contingency import (
 __all__ = [
     "COUNT_KERNELS",
     "DISTANCE_METHODS",
+    "KERNELS",
     "PVALUE_METHODS",
     "SAMPLE_KERNELS",
     "DriftResult",
+    "Kernel",
     "anderson",
     "chisquare",
     "cramer_von_mises",
@@ -91,42 +97,6 @@ __all__ = [
     "wasserstein",
     "z",
 ]
-
-
-SAMPLE_KERNELS = (
-    "ks",
-    "wasserstein",
-    "energy",
-    "anderson",
-    "cramer_von_mises",
-    "mannwhitneyu",
-    "t_test",
-    "empirical_mmd",
-)
-COUNT_KERNELS = (
-    "chisquare",
-    "g_test",
-    "z",
-    "fisher_exact",
-    "psi",
-    "kl_div",
-    "jensenshannon",
-    "hellinger",
-    "tvd",
-)
-PVALUE_METHODS = (
-    "ks",
-    "anderson",
-    "cramer_von_mises",
-    "mannwhitneyu",
-    "t_test",
-    "empirical_mmd",
-    "chisquare",
-    "g_test",
-    "z",
-    "fisher_exact",
-)
-DISTANCE_METHODS = ("wasserstein", "energy", "psi", "kl_div", "jensenshannon", "hellinger", "tvd")
 
 
 # -- numeric sample kernels -------------------------------------------------------------------
@@ -258,3 +228,86 @@ def t_test(reference: np.ndarray, current: np.ndarray, *, equal_var: bool = Fals
     t = diff / math.sqrt(se2)
     p = float(2.0 * special.stdtr(df, -abs(t)))
     return DriftResult(t, min(p, 1.0))
+
+
+# -- the kernel table -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Kernel:
+    """One drift kernel: its function, what it compares and how it is called.
+
+    Attributes
+    ----------
+    name : str
+        The kernel's name, also the gates' ``method`` string.
+    function : callable
+        ``function(reference, current, **options) -> DriftResult``.
+    input : {"samples", "counts"}
+        Numeric samples (1-d float arrays without NaN) or counts on the same bins.
+    pvalue : bool
+        A test (its p-value decides) rather than a distance (its statistic decides).
+    presorted : bool
+        Takes ``presorted=True`` for samples already sorted ascending.
+    seeded : bool
+        Takes ``random_state`` (a permutation or resampling p-value).
+    two_categories : bool
+        Compares exactly two categories (``z``, ``fisher_exact``).
+
+    Examples
+    --------
+    >>> k = KERNELS["ks"]
+    >>> k.input, k.pvalue
+    ('samples', True)
+    >>> round(k(np.arange(100.0), np.arange(50.0, 150.0), presorted=True).statistic, 3)
+    0.5
+    """
+
+    name: str
+    function: Callable[..., DriftResult]
+    input: Literal["samples", "counts"]
+    pvalue: bool
+    presorted: bool = False
+    seeded: bool = False
+    two_categories: bool = False
+
+    def __call__(
+        self, reference: np.ndarray, current: np.ndarray, *, presorted: bool = False, random_state: Any = 0
+    ) -> DriftResult:
+        """Run the kernel, passing ``presorted`` and ``random_state`` only where it takes them."""
+        options: dict[str, Any] = {}
+        if self.presorted:
+            options["presorted"] = presorted
+        if self.seeded:
+            options["random_state"] = random_state
+        return self.function(reference, current, **options)
+
+
+#: Every drift kernel by name (the order of the module's table).
+KERNELS: Mapping[str, Kernel] = MappingProxyType(
+    {
+        k.name: k
+        for k in (
+            Kernel("ks", ks, "samples", pvalue=True, presorted=True),
+            Kernel("wasserstein", wasserstein, "samples", pvalue=False, presorted=True),
+            Kernel("energy", energy, "samples", pvalue=False, presorted=True),
+            Kernel("anderson", anderson, "samples", pvalue=True, presorted=True, seeded=True),
+            Kernel("cramer_von_mises", cramer_von_mises, "samples", pvalue=True, presorted=True, seeded=True),
+            Kernel("mannwhitneyu", mannwhitneyu, "samples", pvalue=True, presorted=True),
+            Kernel("t_test", t_test, "samples", pvalue=True),
+            Kernel("empirical_mmd", empirical_mmd, "samples", pvalue=True, seeded=True),
+            Kernel("chisquare", chisquare, "counts", pvalue=True, seeded=True),
+            Kernel("g_test", g_test, "counts", pvalue=True, seeded=True),
+            Kernel("z", z, "counts", pvalue=True, two_categories=True),
+            Kernel("fisher_exact", fisher_exact, "counts", pvalue=True, two_categories=True),
+            Kernel("psi", psi, "counts", pvalue=False),
+            Kernel("kl_div", kl_div, "counts", pvalue=False),
+            Kernel("jensenshannon", jensenshannon, "counts", pvalue=False),
+            Kernel("hellinger", hellinger, "counts", pvalue=False),
+            Kernel("tvd", tvd, "counts", pvalue=False),
+        )
+    }
+)
+#: Views of :data:`KERNELS` by kind (kept for callers that test membership).
+SAMPLE_KERNELS = tuple(n for n, k in KERNELS.items() if k.input == "samples")
+COUNT_KERNELS = tuple(n for n, k in KERNELS.items() if k.input == "counts")
+PVALUE_METHODS = tuple(n for n, k in KERNELS.items() if k.pvalue)
+DISTANCE_METHODS = tuple(n for n, k in KERNELS.items() if not k.pvalue)

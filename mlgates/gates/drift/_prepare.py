@@ -289,21 +289,16 @@ def evaluate(
     col: Column, method: str, bins: str | list[float], n_bins: int, random_state: int
 ) -> tuple[kernels.DriftResult, dict[str, Any]]:
     """Run one kernel on a prepared column; NotApplicable when the method does not fit."""
-    if method in kernels.SAMPLE_KERNELS:
+    kernel = kernels.KERNELS[method]
+    if kernel.input == "samples":
         if col.ref.values is None:
             raise NotApplicable(
                 f"{col.name}: {method} compares numbers; the column is {col.kind} "
                 f"({col.base_kind}). Use a count method (chisquare, jensenshannon, ...)"
             )
         a, b = col.ref.values, col.cur.values
-        if method == "t_test":
-            return kernels.t_test(a, b), {}
-        if method == "empirical_mmd":
-            return kernels.empirical_mmd(a, b, random_state=random_state), {"max_samples": 1000}
         if method == "anderson" and col.n_unique < 2:
             return kernels.DriftResult(math.nan, math.nan), {}
-        if method in ("anderson", "cramer_von_mises"):  # permutation p-values on tied data
-            return getattr(kernels, method)(a, b, presorted=True, random_state=random_state), {}
         if method == "wasserstein" and a.size and b.size and col.ref.memo.get("shared"):
             # the reference prepared once (kept on its side, shared by the windows of a run):
             # O(m log n) per comparison instead of a merge of both samples
@@ -311,7 +306,8 @@ def evaluate(
 
             prepared = _side_memo(col.ref, "wasserstein", lambda: reference_cdf.prepare(a))
             return kernels.DriftResult(reference_cdf.wasserstein(prepared, b), None), {}
-        return getattr(kernels, method)(a, b, presorted=True), {}
+        info = {"max_samples": 1000} if method == "empirical_mmd" else {}
+        return kernel(a, b, presorted=True, random_state=random_state), info
     if bins == "evidently" and method == "hellinger" and col.ref.values is not None:
         # Evidently's numeric Hellinger bins the pooled *distinct* values, whatever their number
         r, c, info = _evidently_counts(col, distinct=True)
@@ -325,7 +321,8 @@ def evaluate_counts(
 ) -> tuple[kernels.DriftResult, dict[str, Any]]:
     """Run a count kernel on the reference's and current's counts on the same bins (in memory
     or merged from chunks: the same numbers)."""
-    if method in ("z", "fisher_exact"):
+    kernel = kernels.KERNELS[method]
+    if kernel.two_categories:
         keep = (r + c) > 0
         r, c = r[keep], c[keep]
         if r.size > 2:
@@ -336,9 +333,7 @@ def evaluate_counts(
             r, c = np.append(r, 0), np.append(c, 0)
     info["counts_reference"] = r.tolist()
     info["counts_current"] = c.tolist()
-    if method in ("chisquare", "g_test"):  # permutation p-values on sparse tables
-        return getattr(kernels, method)(r, c, random_state=random_state), info
-    return getattr(kernels, method)(r, c), info
+    return kernel(r, c, random_state=random_state), info
 
 
 #: Bars drawn per categorical histogram; the rest is pooled into one "(other)" bar.
