@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["decode", "encode", "freeze", "thaw"]
+__all__ = ["decode", "encode", "freeze", "frozen_plain", "thaw"]
 
 _FLOAT_TAG = "$float"
 _SPECIAL = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
@@ -113,6 +113,34 @@ def freeze(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return tuple(freeze(v) for v in value)
     return value
+
+
+#: Types whose values are already plain and immutable (exact types: subclasses such as enums
+#: and numpy scalars take the general path).
+_ATOMS = frozenset({type(None), bool, int, float, str})
+
+
+def frozen_plain(value: Any) -> Any:
+    """``freeze(to_plain(value))`` in one pass, with a fast path for the common shapes of
+    verdict data (lists of plain numbers, dicts of plain values).
+
+    Examples
+    --------
+    >>> frozen_plain({"counts": [1, 2.5], "kind": "numeric", "n": None})
+    {'counts': (1, 2.5), 'kind': 'numeric', 'n': None}
+    >>> frozen_plain({"a": {3}}) == freeze(to_plain({"a": {3}}))
+    True
+    """
+    t = type(value)
+    if t in _ATOMS:
+        return value
+    if t is list or t is tuple:
+        if all(type(v) in _ATOMS for v in value):
+            return tuple(value)
+        return tuple(frozen_plain(v) for v in value)
+    if t is dict or t is FrozenDict:
+        return FrozenDict({k if type(k) is str else str(k): frozen_plain(v) for k, v in value.items()})
+    return freeze(to_plain(value))
 
 
 def thaw(value: Any) -> Any:

@@ -106,11 +106,15 @@ class CheckContext:
         #: the inputs a derived context replaced (see :meth:`derive`).
         self._shared: dict[Hashable, Any] = self._cache
         self._replaced: frozenset[str] = frozenset()
+        #: Inputs of a derived context that are row slices of the parent's inputs (name -> the
+        #: parent input), and that parent (see :meth:`derive`).
+        self._slice_of: dict[str, str] = {}
+        self._parent: CheckContext | None = None
         if profiled is None:
             profiled = Profiling.wanted(self._inputs)
         self._profiling = Profiling(self._inputs, progress) if profiled else None
 
-    def derive(self, **inputs: Any) -> CheckContext:
+    def derive(self, *, slices_of: Mapping[str, str] | None = None, **inputs: Any) -> CheckContext:
         """A context for a slice of this run (a window of ``current``): ``inputs`` replace the
         given ones (None removes one). Values cached with ``depends_on`` naming only inputs that
         were not replaced (``depends_on=("reference",)``) are computed once for the root context
@@ -126,10 +130,19 @@ class CheckContext:
         >>> _ = window.cached("ref_stat", lambda: calls.append(1), depends_on=("reference",))
         >>> len(calls), window.get("current")
         (1, [4])
+
+        ``slices_of`` names the replaced inputs that are row slices of this context's inputs
+        (``{"current": "current"}`` for a window of current): their provenance is their shape and
+        the parent input's fingerprint, not a fingerprint of their own (a window is fully defined
+        by the whole input and its bounds, recorded alongside; fingerprinting every window of a
+        year of batches would cost more than judging them).
         """
         child = CheckContext({**self._inputs, **inputs})
         child._shared = self._shared
         child._replaced = self._replaced | frozenset(inputs)
+        if slices_of:
+            child._slice_of = {**self._slice_of, **dict(slices_of)}
+            child._parent = self
         return child
 
     # -- profiles (issue 15: tables read in chunks, saved reference profiles) ----------------
@@ -230,7 +243,13 @@ class CheckContext:
         return self.cached(("frame", side), lambda: as_frame(raw, side), depends_on=(side,))
 
     def column(self, side: Side, column: Any) -> pd.Series:
-        """One column of a table; a missing column is an InputError that names it."""
+        """One column of a table; a missing column is an InputError that names it (taken once
+        per run: the reference's columns are shared by the windows of a run)."""
+        return self.cached(  # type: ignore[no-any-return]
+            ("column", side, column), lambda: self._column(side, column), depends_on=(side,)
+        )
+
+    def _column(self, side: Side, column: Any) -> pd.Series:
         frame = self.frame(side)
         if column not in frame.columns:
             raise InputError(
@@ -464,6 +483,12 @@ class CheckContext:
         }
 
     def _describe_input(self, name: str, value: Any) -> dict[str, Any]:
+        if name in self._slice_of and self._parent is not None:
+            whole = self._slice_of[name]
+            desc = _describe(value, fingerprinted=False)
+            parent = self._parent.describe_inputs().get(whole, {})
+            desc["slice_of"] = {"input": whole, "fingerprint": parent.get("fingerprint")}
+            return desc
         if name not in ("current", "reference") or self._profiling is None:
             return _describe(value)
         kind = self._profiling.kind(name)
@@ -479,8 +504,9 @@ class CheckContext:
         return desc
 
 
-def _describe(value: Any, *, shaped: bool = True) -> dict[str, Any]:
-    """Type and shape of one input, with a content fingerprint for tables and numeric arrays."""
+def _describe(value: Any, *, shaped: bool = True, fingerprinted: bool = True) -> dict[str, Any]:
+    """Type and shape of one input, with a content fingerprint for tables and numeric arrays
+    (unless not ``fingerprinted``)."""
     shape = getattr(value, "shape", None) if shaped else None
     desc: dict[str, Any] = {"type": type(value).__name__}
     if shape is not None:
@@ -489,7 +515,7 @@ def _describe(value: Any, *, shaped: bool = True) -> dict[str, Any]:
         for dim in shape:
             cells *= int(dim)
         kind = getattr(getattr(value, "dtype", None), "kind", "")
-        if kind in ("U", "S", "O"):
+        if kind in ("U", "S", "O") or not fingerprinted:
             # text arrays need a conversion that costs more than most gates: skipped
             desc["fingerprint"] = None
         elif cells <= FINGERPRINT_MAX_CELLS:

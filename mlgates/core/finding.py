@@ -9,7 +9,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mlgates.core._jsonable import freeze, thaw, to_plain
+from mlgates.core._jsonable import frozen_plain, thaw
 from mlgates.core.reasons import canonical
 from mlgates.core.status import Status
 
@@ -88,7 +88,7 @@ class Finding:
         object.__setattr__(self, "status", Status.coerce(self.status))
         for name in ("statistic", "pvalue", "threshold"):
             object.__setattr__(self, name, _as_float(name, getattr(self, name)))
-        object.__setattr__(self, "details", freeze(to_plain(dict(self.details))))
+        object.__setattr__(self, "details", frozen_plain(dict(self.details)))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Finding):

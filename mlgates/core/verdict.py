@@ -8,7 +8,7 @@ import numbers
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from mlgates.core._jsonable import decode, encode, freeze, thaw, to_plain
+from mlgates.core._jsonable import decode, encode, freeze, frozen_plain, thaw
 from mlgates.core.errors import GateFailure
 from mlgates.core.finding import FINDING_COLUMNS, Finding, _plain_equal
 from mlgates.core.reasons import canonical
@@ -104,8 +104,8 @@ class Verdict:
         object.__setattr__(self, "metrics", freeze(metrics))
         object.__setattr__(self, "findings", tuple(self.findings))
         object.__setattr__(self, "children", tuple(self.children))
-        object.__setattr__(self, "params", freeze(to_plain(dict(self.params))))
-        object.__setattr__(self, "provenance", freeze(to_plain(dict(self.provenance))))
+        object.__setattr__(self, "params", frozen_plain(dict(self.params)))
+        object.__setattr__(self, "provenance", frozen_plain(dict(self.provenance)))
         object.__setattr__(self, "duration_s", float(self.duration_s))
 
     # -- status ---------------------------------------------------------------------------

@@ -247,7 +247,7 @@ def select_columns(frame: pd.DataFrame, columns: str | Sequence[Any] | None) -> 
     Columns absent from the frame are kept: gates report them as ``missing_column`` findings.
     Duplicate column names in the frame are an InputError naming them.
     """
-    dupes = frame.columns[frame.columns.duplicated()].unique().tolist()
+    dupes = [] if frame.columns.is_unique else frame.columns[frame.columns.duplicated()].unique().tolist()
     if dupes:
         raise InputError(
             f"duplicate column names {dupes[:10]}: rename them so each column can be judged",

@@ -33,13 +33,22 @@ __all__ = ["PreparedReference", "prepare", "wasserstein"]
 class PreparedReference(NamedTuple):
     """Sorted reference values minus ``shift`` (their mean), their prefix sums (``prefix[k]`` is
     the sum of the ``k`` smallest), for each position the count of values ``<=`` its value
-    (``upto``), and the reference's standard deviation (``ddof=0``)."""
+    (``upto``), ``n * G`` at each value (``at_values``, see :func:`_g`), the reference's
+    standard deviation (``ddof=0``), and the crossing points of the last current sample sizes
+    (``crossings``: size -> the reference quantiles where the current CDF's steps cross it and
+    ``n * G`` there; kept because windows of one size repeat)."""
 
     values: np.ndarray
     prefix: np.ndarray
     upto: np.ndarray
     shift: float
     std: float
+    at_values: np.ndarray
+    crossings: dict[int, tuple[np.ndarray, np.ndarray]]
+
+
+#: Current sample sizes whose crossing points a prepared reference keeps.
+KEPT_SIZES = 4
 
 
 def prepare(sorted_values: np.ndarray) -> PreparedReference:
@@ -50,15 +59,30 @@ def prepare(sorted_values: np.ndarray) -> PreparedReference:
     # the count of values <= each value: the end of its run of ties (one pass, no search)
     ends = np.append(np.flatnonzero(centred[1:] != centred[:-1]) + 1, centred.size)
     upto = np.repeat(ends, np.diff(np.concatenate(([0], ends))))
-    return PreparedReference(
-        centred, np.concatenate(([0.0], np.cumsum(centred))), upto, shift, float(a.std())
-    )
+    prefix = np.concatenate(([0.0], np.cumsum(centred)))
+    at_values = upto * centred - prefix[upto]
+    return PreparedReference(centred, prefix, upto, shift, float(a.std()), at_values, {})
 
 
 def _g(ref: PreparedReference, t: np.ndarray, k: np.ndarray) -> np.ndarray:
     """``n * integral_{-inf}^t F_ref(x) dx`` at each ``t`` (centred units), ``k`` the count of
     reference values ``<= t``."""
     return k * t - ref.prefix[k]
+
+
+def _crossings(ref: PreparedReference, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """For the ``m - 1`` inner steps of a current CDF of ``m`` values (``F_cur = j / m``): the
+    reference quantile where ``F_ref`` reaches ``j / m`` and ``n * G`` there."""
+    kept = ref.crossings.get(m)
+    if kept is None:
+        n = ref.values.size
+        j = np.arange(1, m)
+        q = np.clip((j * n + m - 1) // m, 1, n) - 1  # smallest count with count / n >= j / m, 0-based
+        kept = (ref.values[q], ref.at_values[q])
+        if len(ref.crossings) >= KEPT_SIZES:
+            ref.crossings.pop(next(iter(ref.crossings)), None)
+        ref.crossings[m] = kept
+    return kept
 
 
 def wasserstein(ref: PreparedReference, current_sorted: np.ndarray, *, normed: bool = True) -> float:
@@ -77,15 +101,17 @@ def wasserstein(ref: PreparedReference, current_sorted: np.ndarray, *, normed: b
     k_last = kb[-1]  # after the last: integral of 1 - F_ref
     total += (ref.prefix[n] - ref.prefix[k_last]) - (n - k_last) * b[-1]
     if m > 1:
-        j = np.arange(1, m)
+        # segment j (between current values lo = b[j-1] and hi = b[j]) has n * F_cur = c = j n / m;
+        # integral |n F_ref - c| over it = c (2 x - lo - hi) + G(lo) + G(hi) - 2 G(x), x the point
+        # in [lo, hi] where n F_ref crosses c (clipped to the segment)
         lo, hi = b[:-1], b[1:]
-        q = np.clip((j * n + m - 1) // m, 1, n)  # smallest count with q / n >= j / m
-        quantile = a[q - 1]
-        cross = np.clip(quantile, lo, hi)
-        k_cross = np.where(quantile <= lo, kb[:-1], np.where(quantile >= hi, kb[1:], ref.upto[q - 1]))
-        c = j * (n / m)  # n * F_cur on the segment
-        g_lo, g_hi, g_x = gb[:-1], gb[1:], _g(ref, cross, k_cross)
-        total += float(np.sum(c * (cross - lo) - (g_x - g_lo) + (g_hi - g_x) - c * (hi - cross)))
+        quantile, g_quantile = _crossings(ref, m)
+        below, above = quantile <= lo, quantile >= hi
+        cross = np.where(below, lo, np.where(above, hi, quantile))
+        g_x = np.where(below, gb[:-1], np.where(above, gb[1:], g_quantile))
+        c = np.arange(1, m) * (n / m)
+        total += float(np.sum(c * (2.0 * cross - lo - hi)))  # not a BLAS dot: no thread start-up
+        total += 2.0 * float(gb.sum()) - gb[0] - gb[-1] - 2.0 * float(g_x.sum())
     w = float(total) / n
     if normed:
         w /= max(ref.std, 0.001)

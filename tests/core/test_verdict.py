@@ -142,3 +142,28 @@ def test_lookup_by_name():
 
 def test_repr_is_short():
     assert repr(_verdict()) == "<Verdict 'missing' FAIL, reason='missing_share_exceeded', findings=1>"
+
+
+def test_frozen_plain_is_freeze_of_to_plain():
+    import datetime as dt
+    import enum
+
+    import numpy as np
+
+    from mlgates.core._jsonable import freeze, frozen_plain, to_plain
+
+    class Colour(enum.Enum):
+        RED = "red"
+
+    samples = [
+        {"counts": [1, 2.5, None, True], "name": "x", "nested": {"a": (1, 2), 3: [np.float64(0.5)]}},
+        {"set": {3, 1, 2}, "enum": Colour.RED, "array": np.arange(3), "when": dt.date(2024, 1, 2)},
+        {"nan": float("nan"), "np_int": np.int64(4), "mixed": [1, "a", [2, {"b": np.bool_(True)}]]},
+        [],
+        (),
+        "text",
+    ]
+    for value in samples:
+        got, want = frozen_plain(value), freeze(to_plain(value))
+        assert repr(got) == repr(want)
+        assert type(got) is type(want)

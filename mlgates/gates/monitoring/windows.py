@@ -387,8 +387,11 @@ class Windowed(Gate):
 
     def _slices(self, ctx: CheckContext, frame: pd.DataFrame, rows: np.ndarray) -> dict[str, Any]:
         """The inputs of one window of current: its rows, and per-row arrays sliced alike."""
-        out: dict[str, Any] = {"current": frame.take(rows)}
         n = len(frame)
+        pick: np.ndarray | slice = rows
+        if rows.size and bool(np.all(np.diff(rows) == 1)):
+            pick = slice(int(rows[0]), int(rows[-1]) + 1)  # one run of rows (time-sorted input): no copy
+        out: dict[str, Any] = {"current": frame.iloc[pick]}
         for name in PER_ROW_INPUTS:
             if not ctx.has(name):
                 continue
@@ -398,11 +401,11 @@ class Windowed(Gate):
             value = ctx.aligned(name, value)
             if isinstance(value, (pd.Series, pd.DataFrame)):
                 if len(value) == n:
-                    out[name] = value.iloc[rows]
+                    out[name] = value.iloc[pick]
                 continue
             arr = np.asarray(value)
             if arr.ndim >= 1 and arr.shape[0] == n:
-                out[name] = arr[rows]
+                out[name] = arr[pick]
         return out
 
     def _window_verdict(
@@ -433,11 +436,13 @@ class Windowed(Gate):
         else:
             info["content"] = "checked"
             if side == "current":
-                sub = ctx.derive(**self._slices(ctx, ctx.frame("current"), win.rows))
+                slices = self._slices(ctx, ctx.frame("current"), win.rows)
+                sub = ctx.derive(slices_of={k: k for k in slices}, **slices)
             else:
                 ref = ctx.frame("reference")
                 rest = np.setdiff1d(np.arange(len(ref)), win.rows, assume_unique=True)
                 sub = ctx.derive(
+                    slices_of={"current": "reference", "reference": "reference"},
                     current=ref.take(win.rows),
                     reference=ref.take(rest),
                     **{k: None for k in PER_ROW_INPUTS if ctx.has(k) and not _is_column_ref(ctx.get(k))},

@@ -282,3 +282,18 @@ def test_an_exception_in_one_window_does_not_stop_the_others():
     verdict = Windowed(Fragile(), rows=10, min_samples=1).check(current=current)
     assert [c.status for c in verdict.children] == [Status.PASS, Status.PASS, Status.ERROR]
     assert verdict.children[2].reason == "exception" and verdict.status is Status.ERROR
+
+
+def test_a_window_names_the_input_it_is_cut_from_instead_of_fingerprinting_it():
+    reference, current = fourteen_days()
+    gate = Windowed(DriftGate(columns="x"), on="t", window="1D")
+    verdict = gate.check(reference=reference, current=current)
+    whole = verdict.provenance["inputs"]["current"]
+    assert whole["fingerprint"]  # the whole input is fingerprinted once
+    for day in _days(verdict):
+        described = day.provenance["inputs"]["current"]
+        assert described["fingerprint"] is None
+        assert described["slice_of"] == {"input": "current", "fingerprint": whole["fingerprint"]}
+        assert described["shape"][0] == day.provenance["window"]["n_rows"]
+        # the reference is not a slice: its own fingerprint, the same in every window
+        assert day.provenance["inputs"]["reference"] == verdict.provenance["inputs"]["reference"]
