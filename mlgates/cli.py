@@ -1,4 +1,5 @@
-"""The ``mlgates`` command line."""
+"""The ``mlgates`` command line: the parser, the entry point, and the one place where a
+subcommand's error becomes one line on stderr and exit code 2 (:func:`dispatch`)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,19 @@ import argparse
 import contextlib
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import Any, TextIO
 
 from mlgates import __version__
+from mlgates.core.errors import MlgatesError
+from mlgates.report import safe_text
+
+__all__ = ["CliError", "dispatch", "main"]
+
+
+class CliError(MlgatesError):
+    """A user mistake on the command line: printed as one line, exit code 2."""
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -28,6 +38,30 @@ def _build_parser() -> argparse.ArgumentParser:
     cli_ledger.register(sub)
     cli_audit.register(sub)
     return parser
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    """Run the handler; user mistakes become one line on stderr and exit code 2."""
+    try:
+        return int(args.handler(args))
+    except (MlgatesError, OSError) as exc:
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        print(f"mlgates {args.command}: error: {safe_text(exc)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"mlgates {args.command}: interrupted", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - never a bare traceback for users
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        else:
+            print(
+                f"mlgates {args.command}: unexpected {type(exc).__name__}: {safe_text(exc)} "
+                "(rerun with --debug for the traceback)",
+                file=sys.stderr,
+            )
+        return 2
 
 
 class _PipeGuard:
@@ -89,8 +123,6 @@ def _main(argv: Sequence[str] | None) -> int:
         verdict = run_demo(args.output_dir, color=sys.stdout.isatty())
         return verdict.exit_code
     if getattr(args, "handler", None) is not None:
-        from mlgates.cli_check import dispatch
-
         return dispatch(args)
     parser.print_help()
     return 2

@@ -81,7 +81,7 @@ def audit_suite(
 
 
 def _learn(paths: list[Path], out: str, cap: int) -> int:
-    from mlgates.cli_check import CliError
+    from mlgates.cli import CliError
     from mlgates.gates.security import Allowlist
     from mlgates.gates.security.artifact import artifact_paths
 
@@ -106,7 +106,8 @@ def _learn(paths: list[Path], out: str, cap: int) -> int:
 
 def run_audit(args: argparse.Namespace) -> int:
     """Handler of ``mlgates audit``; returns the exit code."""
-    from mlgates.cli_check import CliError, exit_code, output_paths, print_status, write_verdict
+    from mlgates.cli import CliError
+    from mlgates.cli_output import exit_code, output_paths, print_status, write_verdict
     from mlgates.gates.security import Allowlist
 
     paths = [Path(p) for p in args.paths]

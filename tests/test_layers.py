@@ -65,7 +65,9 @@ PUBLIC_ONLY = (
     "mlgates.cli_audit",
     "mlgates.cli_check",
     "mlgates.cli_init",
+    "mlgates.cli_inputs",
     "mlgates.cli_ledger",
+    "mlgates.cli_output",
     "mlgates.cli_repro",
     "mlgates.pytest_plugin",
 )

@@ -367,48 +367,6 @@ def test_missing_input_hint_names_the_cli_option(files, capsys):
     assert out == ""
 
 
-@pytest.mark.parametrize(
-    ("name", "option"),
-    [
-        ("sensitive_features", "--sensitive COL"),
-        ("target", "--target COL"),
-        ("prediction", "--prediction COL"),
-        ("model", "--model PATH (add --trust-model"),
-        ("reference", "--reference PATH"),
-    ],
-)
-def test_missing_input_hints_translate_each_input(name, option):
-    from mlgates.cli_check import missing_input_hints
-
-    child = Verdict(
-        status=Status.ERROR,
-        name="g",
-        gate="G",
-        reason="missing_input",
-        message=f"missing input {name!r}: pass check({name}=...)",
-    )
-    suite = Verdict(status=Status.ERROR, name="suite", gate="Suite", children=(child,))
-    hints = missing_input_hints(suite)
-    assert len(hints) == 1 and hints[0].startswith(f"hint: g: missing input {name!r}: pass {option}")
-    assert "check(" not in hints[0]
-
-
-def test_missing_prediction_hint_offers_columns_or_model():
-    from mlgates.cli_check import missing_input_hints
-
-    v = Verdict(
-        status=Status.ERROR,
-        name="perf",
-        reason="missing_input",
-        message="missing input 'prediction': pass check(prediction=...) (a column name or an array) "
-        "or check(model=...) to compute it.",
-    )
-    (hint,) = missing_input_hints(v)
-    assert "pass --prediction COL or --model PATH" in hint and "array" not in hint
-    other = Verdict(status=Status.ERROR, reason="missing_input", message="pass check(artifacts=...)")
-    assert "no command-line option" in missing_input_hints(other)[0]
-
-
 def test_unknown_output_suffix_is_refused(files, capsys):
     code, _, err = run(capsys, *base(files, "--output", files / "r.xyz"))
     assert code == 2 and "'.xyz'" in err and ".html" in err and ".json" in err

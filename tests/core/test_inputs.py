@@ -231,33 +231,6 @@ def test_weights_rule(raw, reason):
     assert err.value.reason == reason and err.value.subject == "sample_weight"
 
 
-def test_group_subject_and_codes():
-    codes, labels, keep, dropped = inputs.group_codes(
-        [np.array(["b", None, "a", "b"], dtype=object)], ("g",), "as_group"
-    )
-    names = [inputs.group_subject(("g",), label) for label in labels]
-    assert [names[c] for c in codes] == ["g=b", "g=<missing>", "g=a", "g=b"]
-    assert keep is None and dropped == 0
-    codes, labels, keep, dropped = inputs.group_codes(
-        [np.array(["b", None, "a", "b"], dtype=object)], ("g",), "drop"
-    )
-    assert keep.tolist() == [True, False, True, True] and dropped == 1 and len(codes) == 3
-
-
-def test_segments_of_a_callable_and_of_unhashable_values():
-    from mlgates.core.context import CheckContext
-
-    df = pd.DataFrame({"x": [1, 2, 3, 4], "l": [[1], [2], [1], None]})
-    ctx = CheckContext({"current": df})
-    names, ids = inputs.segments(ctx, lambda d: d["x"] % 2, "current")
-    assert [names[i] for i in ids] == ["segment=1", "segment=0", "segment=1", "segment=0"]
-    names, ids = inputs.segments(ctx, "l", "current")
-    assert [names[i] for i in ids] == ["l=[1]", "l=[2]", "l=[1]", "l=<missing>"]
-    with pytest.raises(InputError) as err:
-        inputs.segments(ctx, lambda d: [1, 2], "current")
-    assert err.value.reason == "length_mismatch"
-
-
 # -- tables: one reader -----------------------------------------------------------------------
 def _arrow_file(tmp_path):
     pa = pytest.importorskip("pyarrow")

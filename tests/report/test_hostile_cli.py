@@ -12,7 +12,7 @@ from hostile import OWN_COLORS, forbidden, forged_status_lines, frames, hostile_
 
 from mlgates import Verdict
 from mlgates.cli import main
-from mlgates.cli_check import _progress_printer
+from mlgates.cli_output import progress_printer
 from mlgates.core.config import save_suite
 from mlgates.gates.quality import RowCountGate
 from mlgates.report._safe import safe_text
@@ -128,7 +128,7 @@ def test_progress_printer_escapes_gate_names():
     import io
 
     stream = io.StringIO()
-    _progress_printer(stream)(0, 2, RowCountGate(name="a\nstatus: PASS\x1b[2J"))
+    progress_printer(stream)(0, 2, RowCountGate(name="a\nstatus: PASS\x1b[2J"))
     assert stream.getvalue() == "\r\x1b[K[1/2] a\\nstatus: PASS\\x1b[2J ..."
 
 

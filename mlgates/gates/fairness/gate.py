@@ -10,20 +10,12 @@ from typing import Any, ClassVar
 import numpy as np
 
 from mlgates.core import inputs
-from mlgates.core._suggest import VALUE_ALIASES, closest
 from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
 from mlgates.core.errors import NeedsInMemory
 from mlgates.core.finding import Finding
 from mlgates.core.gate import Gate
-from mlgates.core.params import (
-    MAX_RESAMPLES,
-    ON_INSUFFICIENT,
-    Interval,
-    Options,
-    insufficient_status,
-    parameter_error,
-)
+from mlgates.core.params import MAX_RESAMPLES, ON_INSUFFICIENT, Interval, Options, insufficient_status
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates.fairness import _components as comps
@@ -32,32 +24,19 @@ from mlgates.gates.fairness._aggregate import Rules, aggregate_components, aggre
 from mlgates.gates.fairness._common import Component, undecided_status
 from mlgates.gates.fairness._describe import single_group
 from mlgates.gates.fairness._groups import group_findings
+from mlgates.gates.fairness._metric import (
+    NAMED_METRICS,
+    Spec,
+    bounds,
+    higher_is_worse,
+    resample_count,
+    resolve_metric,
+    validate_params,
+)
 from mlgates.gates.fairness._worsening import worsening_finding
 from mlgates.stats import fairness as fk
 
 __all__ = ["FairnessGate"]
-
-#: fairlearn's disparity metrics: per-group components and their aggregate.
-NAMED_METRICS: dict[str, tuple[tuple[str, ...], str]] = {
-    "demographic_parity_difference": (("selection_rate",), "difference"),
-    "demographic_parity_ratio": (("selection_rate",), "ratio"),
-    "equalized_odds_difference": (("true_positive_rate", "false_positive_rate"), "difference"),
-    "equalized_odds_ratio": (("true_positive_rate", "false_positive_rate"), "ratio"),
-    "equal_opportunity_difference": (("true_positive_rate",), "difference"),
-    "equal_opportunity_ratio": (("true_positive_rate",), "ratio"),
-}
-_DEFAULT_BOUNDS = {"difference": (0.1, None), "ratio": (None, 0.8)}
-_COUNT_RESAMPLES = 1000
-_ROW_RESAMPLES = 200
-
-
-@dataclasses.dataclass(frozen=True)
-class _Spec:
-    name: str
-    components: tuple[str, ...]
-    aggregate: str
-    kind: str  # "count" | "regression" | "callable"
-    fn: Callable[..., float] | None = None
 
 
 class FairnessGate(Gate):
@@ -251,100 +230,26 @@ class FairnessGate(Gate):
         self.random_state = random_state
 
     # -- parameters -----------------------------------------------------------------------
-    def _spec(self) -> _Spec:
-        owner = type(self).__name__
-        metric = self.metric
-        if isinstance(metric, str) and VALUE_ALIASES.get(metric) in NAMED_METRICS:
-            metric = VALUE_ALIASES[metric]  # fairlearn's constraint name -> its disparity metric
-        if isinstance(metric, str) and metric in NAMED_METRICS:
-            parts, agg = NAMED_METRICS[metric]
-            if self.aggregate is not None and self.aggregate != agg:
-                raise parameter_error(
-                    owner,
-                    "aggregate",
-                    f"None or {agg!r} for metric={metric!r}",
-                    self.aggregate,
-                    f"drop aggregate=, or use metric={parts[0]!r} with aggregate={self.aggregate!r}.",
-                )
-            return _Spec(metric, parts, agg, "count")
-        aggregate = self.aggregate or "difference"
-        if isinstance(metric, str):
-            canon = fk.canonical_metric(metric)
-            if canon in fk.COUNT_METRICS:
-                return _Spec(f"{canon}_{aggregate}", (canon,), aggregate, "count")
-            if canon in fk.REGRESSION_METRICS:
-                return _Spec(f"{canon}_{aggregate}", (canon,), aggregate, "regression")
-        resolved = comps.resolve_callable(metric)
-        if resolved is None:
-            valid = sorted([*NAMED_METRICS, *fk.COUNT_METRICS, *fk.REGRESSION_METRICS])
-            best = closest(metric, valid)
-            hint = f"did you mean {best!r}? " if best is not None else ""
-            raise parameter_error(
-                owner,
-                "metric",
-                "a fairlearn metric name, a per-group metric name or a callable",
-                metric,
-                f"{hint}Use one of {valid}, a sklearn.metrics name, or a callable.",
-            )
-        fn, fn_name = resolved
-        return _Spec(f"{fn_name}_{aggregate}", (fn_name,), aggregate, "callable", fn)
+    def _spec(self) -> Spec:
+        return resolve_metric(type(self).__name__, self.metric, self.aggregate)
 
     def _validate_params(self) -> None:
-        owner = type(self).__name__
-        spec = self._spec()
-        if self.combine_rates != "worst_case" and not spec.name.startswith("equalized_odds"):
-            raise parameter_error(
-                owner,
-                "combine_rates",
-                "'worst_case' unless metric is equalized odds",
-                self.combine_rates,
-                f"{owner}(combine_rates='worst_case') for metric={spec.name!r}.",
-            )
-        if self.max_value is not None and self.min_value is not None and self.min_value > self.max_value:
-            raise parameter_error(owner, "min_value", f"<= max_value ({self.max_value})", self.min_value)
-        if self.decision == "ci" and self.n_resamples == 0:
-            raise parameter_error(
-                owner,
-                "n_resamples",
-                "> 0 with decision='ci'",
-                self.n_resamples,
-                f"{owner}(n_resamples=1000) or decision='point'.",
-            )
-        if self.max_worsening is not None and self.worsening_decision == "ci" and self.n_resamples == 0:
-            raise parameter_error(
-                owner,
-                "n_resamples",
-                "> 0 with max_worsening and worsening_decision='ci'",
-                self.n_resamples,
-                f"{owner}(n_resamples=1000) or worsening_decision='point'.",
-            )
-        if (
-            self.max_value is None
-            and self.min_value is None
-            and self.max_worsening is None
-            and spec.aggregate not in _DEFAULT_BOUNDS
-        ):
-            raise parameter_error(
-                owner,
-                "max_value",
-                f"a bound for aggregate={spec.aggregate!r}",
-                None,
-                f"{owner}(max_value=...) or {owner}(min_value=...).",
-            )
+        validate_params(
+            type(self).__name__,
+            self._spec(),
+            combine_rates=self.combine_rates,
+            max_value=self.max_value,
+            min_value=self.min_value,
+            max_worsening=self.max_worsening,
+            decision=self.decision,
+            worsening_decision=self.worsening_decision,
+            n_resamples=self.n_resamples,
+        )
 
-    def _bounds(self, spec: _Spec) -> tuple[float | None, float | None]:
-        if self.max_value is None and self.min_value is None and self.max_worsening is None:
-            return _DEFAULT_BOUNDS[spec.aggregate]
-        return self.max_value, self.min_value
+    def _bounds(self, spec: Spec) -> tuple[float | None, float | None]:
+        return bounds(spec, self.max_value, self.min_value, self.max_worsening)
 
-    def _higher_is_worse(self, spec: _Spec) -> bool:
-        if self.max_value is not None:
-            return True
-        if self.min_value is not None:
-            return False
-        return spec.aggregate in ("difference", "group_max")
-
-    def _rules(self, spec: _Spec) -> Rules:
+    def _rules(self, spec: Spec) -> Rules:
         return Rules(
             aggregate=spec.aggregate,
             method=self.method,
@@ -355,7 +260,7 @@ class FairnessGate(Gate):
             worsening_decision=self.worsening_decision,
             max_worsening=self.max_worsening,
             insufficient=insufficient_status(self.on_insufficient),
-            higher_is_worse=self._higher_is_worse(spec),
+            higher_is_worse=higher_is_worse(spec, self.max_value, self.min_value),
         )
 
     def required_inputs(self) -> tuple[str, ...]:
@@ -386,12 +291,11 @@ class FairnessGate(Gate):
         components, base_components = self._components(ctx, spec, groups, n_resamples, rng, with_baseline)
         return self._decide(spec, groups, components, base_components, n_resamples)
 
-    def _n_resamples(self, spec: _Spec) -> int:
-        default_b = _COUNT_RESAMPLES if spec.kind == "count" else _ROW_RESAMPLES
-        return default_b if self.n_resamples is None else self.n_resamples
+    def _n_resamples(self, spec: Spec) -> int:
+        return resample_count(spec, self.n_resamples)
 
     # -- tables read in chunks: the same decision from merged per-group counts -------------
-    def _confusion_need(self, ctx: CheckContext, spec: _Spec) -> Any:
+    def _confusion_need(self, ctx: CheckContext, spec: Spec) -> Any:
         if spec.kind != "count":
             raise NeedsInMemory(
                 f"FairnessGate({spec.components[0]!r}) needs every row in memory: only count metrics "
@@ -425,7 +329,7 @@ class FairnessGate(Gate):
         return self._decide(spec, groups, components, base, n_resamples)
 
     def _paired_components(
-        self, spec: _Spec, counts: fk.GroupCounts, joint: fk.GroupCounts, n_resamples: int
+        self, spec: Spec, counts: fk.GroupCounts, joint: fk.GroupCounts, n_resamples: int
     ) -> tuple[list[Component], list[Component]]:
         """Candidate and baseline components from the joint 8-cell counts (paired bootstrap)."""
         rng = np.random.default_rng(self.random_state)
@@ -444,7 +348,7 @@ class FairnessGate(Gate):
 
     def _decide(
         self,
-        spec: _Spec,
+        spec: Spec,
         groups: inp.Groups,
         components: list[Component],
         base_components: list[Component] | None,
@@ -516,7 +420,7 @@ class FairnessGate(Gate):
     def _components(
         self,
         ctx: CheckContext,
-        spec: _Spec,
+        spec: Spec,
         groups: inp.Groups,
         n_resamples: int,
         rng: np.random.Generator,
@@ -582,14 +486,14 @@ class FairnessGate(Gate):
         return groups.take(np.asarray(ctx.prediction("current", baseline=baseline)), name)
 
     def _aggregate(
-        self, spec: _Spec, components: list[Component]
+        self, spec: Spec, components: list[Component]
     ) -> tuple[float, np.ndarray | None, np.ndarray]:
         """Aggregate (combined over components), its replicates, and the groups used."""
         return aggregate_components(components, self._rules(spec))
 
     def _aggregate_finding(
         self,
-        spec: _Spec,
+        spec: Spec,
         components: list[Component],
         groups: inp.Groups,
         used: np.ndarray,
@@ -604,7 +508,7 @@ class FairnessGate(Gate):
 
     def _worsening_finding(
         self,
-        spec: _Spec,
+        spec: Spec,
         components: list[Component],
         base: list[Component] | None,
         groups: inp.Groups,
