@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
 from mlgates.core.finding import Finding
 from mlgates.core.status import Status
+from mlgates.gates._decision import Decision
 from mlgates.gates.drift.multivariate import _fold_ids
 
 __all__ = [
@@ -22,15 +23,6 @@ __all__ = [
     "describe_domain",
     "domain_finding",
 ]
-
-
-class Decision(NamedTuple):
-    """What a decision rule returns: the status, the reason code (None for PASS) and the
-    outcome (which rule decided, for the message)."""
-
-    status: Status
-    reason: str | None
-    outcome: str
 
 
 @dataclass(frozen=True)
