@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any, ClassVar
 
@@ -146,16 +146,24 @@ class UniqueGate(QualityGate):
 
     def _check(self, ctx: CheckContext) -> Verdict:
         frame = frame_or_error(ctx)
+        return self._per_key(
+            frame.columns,
+            lambda key, subject: guarded(partial(self._judge, ctx, frame, key, subject), subject, "unique"),
+        )
+
+    def _per_key(self, available: Any, judge: Callable[[list[Any], str], Finding]) -> Verdict:
+        """One finding per key (``judge(key, subject)``; a key naming a column not in
+        ``available`` is ``missing_column``): the frame of the in-memory and the profiled check."""
         findings = []
         for key in _keys(self.columns):
             subject = "+".join(map(str, key))
-            gone = [c for c in key if c not in frame.columns]
+            gone = [c for c in key if c not in available]
             if gone:
                 findings.append(
-                    absent(gone[0], method="unique", available=frame.columns).replace(subject=subject)
+                    absent(gone[0], method="unique", available=available).replace(subject=subject)
                 )
                 continue
-            findings.append(guarded(partial(self._judge, ctx, frame, key, subject), subject, "unique"))
+            findings.append(judge(key, subject))
         return self._verdict(
             findings=findings,
             metrics={"n_duplicate_keys": sum(f.details.get("n_duplicates", 0) for f in findings)},
@@ -174,25 +182,15 @@ class UniqueGate(QualityGate):
 
     def _check_profile(self, ctx: CheckContext) -> Verdict:
         schema, n = Q.table(ctx)
-        findings = []
-        for key in _keys(self.columns):
-            subject = "+".join(map(str, key))
-            gone = [c for c in key if c not in schema.columns]
-            if gone:
-                findings.append(
-                    absent(gone[0], method="unique", available=schema.columns).replace(subject=subject)
-                )
-                continue
+
+        def judge(key: list[Any], subject: str) -> Finding:
             hashes = ctx.summary("current", RowHashes(tuple(key), skip_missing=True))
             if hashes.n_rows == 0:
-                findings.append(all_missing(subject, n, "unique"))
-                continue
+                return all_missing(subject, n, "unique")
             finding = self._finding(key, subject, n, hashes.n_rows, hashes.n_rows - hashes.n_distinct, [])
-            findings.append(finding.replace(details={**finding.details, **hash_facts(hashes)}))
-        return self._verdict(
-            findings=findings,
-            metrics={"n_duplicate_keys": sum(f.details.get("n_duplicates", 0) for f in findings)},
-        )
+            return finding.replace(details={**finding.details, **hash_facts(hashes)})
+
+        return self._per_key(schema.columns, judge)
 
     def _judge(self, ctx: CheckContext, frame: pd.DataFrame, key: list[Any], subject: str) -> Finding:
         n = len(frame)
