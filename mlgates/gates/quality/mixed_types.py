@@ -170,25 +170,22 @@ class MixedTypesGate(QualityGate):
         return self._mixed_finding(col, by_group, n_checked, "mixed", eg)
 
     def _typed(self, col: Any, series: pd.Series) -> Finding:
-        return Finding(
-            str(col),
-            Status.PASS,
-            statistic=0.0,
-            threshold=self.max_minority_share,
-            method="mixed_types",
-            message=f"{col}: {series.dtype} column holds one type",
-            details={"dtype": str(series.dtype)},
-        )
+        """A column whose dtype allows one type only."""
+        return self._single(col, f"{series.dtype} column holds one type", {"dtype": str(series.dtype)})
 
     def _one_type(self, col: Any, inferred: str, n_checked: int) -> Finding:
+        """An object column whose values are of one type."""
+        return self._single(col, f"one type ({inferred})", {"inferred": inferred, "n_checked": n_checked})
+
+    def _single(self, col: Any, what: str, details: dict[str, Any]) -> Finding:
         return Finding(
             str(col),
             Status.PASS,
             statistic=0.0,
             threshold=self.max_minority_share,
             method="mixed_types",
-            message=f"{col}: one type ({inferred})",
-            details={"inferred": inferred, "n_checked": n_checked},
+            message=f"{col}: {what}",
+            details=details,
         )
 
     def _judge(self, series: pd.Series, col: Any) -> Finding:
