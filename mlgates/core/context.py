@@ -429,13 +429,7 @@ class CheckContext:
         suite run get the same answer without calling the model again)."""
         import numpy as np
 
-        fn = getattr(model, method, None)
-        if fn is None:
-            raise InputError(
-                f"{model_name} ({type(model).__name__}) has no {method}() method.",
-                reason="invalid_input",
-                subject=model_name,
-            )
+        fn = model_method(model, method, model_name)
         key = ("model_error", model_name, method, side)
         failed = self._cache.get(key)
         if failed is not None:
@@ -525,6 +519,18 @@ def _describe(value: Any, *, shaped: bool = True, fingerprinted: bool = True) ->
     elif isinstance(value, (list, tuple)):
         desc["length"] = len(value)
     return desc
+
+
+def model_method(model: Any, method: str, model_name: str) -> Any:
+    """``model.<method>``; a model without it is an InputError (``invalid_input``)."""
+    fn = getattr(model, method, None)
+    if fn is None:
+        raise InputError(
+            f"{model_name} ({type(model).__name__}) has no {method}() method.",
+            reason="invalid_input",
+            subject=model_name,
+        )
+    return fn
 
 
 def predict_failed(

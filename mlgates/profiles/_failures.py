@@ -5,14 +5,26 @@ per-chunk form of the input rules that only the whole table can satisfy."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
 from mlgates.core import inputs
 from mlgates.core.errors import InputError
+from mlgates.core.inputs import Chunk
 
-__all__ = ["ChunkColumns", "ChunkFailure", "chunk_weights", "first_failure"]
+__all__ = [
+    "ChunkColumns",
+    "ChunkFailure",
+    "FailureKept",
+    "KeepsFailure",
+    "chunk_weights",
+    "failure_from_state",
+    "first_failure",
+]
+
+S = TypeVar("S")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,6 +51,48 @@ class ChunkFailure:
 def first_failure(a: ChunkFailure | None, b: ChunkFailure | None) -> ChunkFailure | None:
     """The failure of the earlier chunk (associative and commutative)."""
     return b if a is None else a.first(b)
+
+
+def failure_from_state(state: Mapping[str, Any]) -> ChunkFailure | None:
+    """The failure a summary's ``to_state`` recorded (None when every chunk was read)."""
+    failure = state.get("failure")
+    return None if failure is None else ChunkFailure(**failure)
+
+
+class FailureKept:
+    """Mixin of a merged summary with a ``failure`` field (the first chunk's input error)."""
+
+    failure: ChunkFailure | None
+
+    def raise_failure(self) -> None:
+        """Raise the first chunk's input error, if any."""
+        if self.failure is not None:
+            raise self.failure.error()
+
+    def _with_failure(self, state: dict[str, Any]) -> dict[str, Any]:
+        """``state`` with the failure added (for ``to_state``), when there is one."""
+        if self.failure is not None:
+            state["failure"] = dataclasses.asdict(self.failure)
+        return state
+
+
+class KeepsFailure(Generic[S]):
+    """Mixin of a need whose ``_summarize`` may raise an InputError: ``summarize`` keeps it in
+    the summary (``empty()`` with the chunk's rows and the failure) instead of raising."""
+
+    def empty(self) -> S:
+        raise NotImplementedError
+
+    def _summarize(self, chunk: Chunk) -> S:
+        raise NotImplementedError
+
+    def summarize(self, chunk: Chunk) -> S:
+        try:
+            return self._summarize(chunk)
+        except InputError as exc:
+            return dataclasses.replace(  # type: ignore[type-var]
+                self.empty(), n_rows=chunk.n_rows, failure=ChunkFailure.of(chunk.index, exc)
+            )
 
 
 def chunk_weights(raw: Any) -> np.ndarray:

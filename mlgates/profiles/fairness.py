@@ -40,7 +40,15 @@ import pandas as pd
 from mlgates.core import inputs
 from mlgates.core.errors import InputError
 from mlgates.core.inputs import Chunk
-from mlgates.profiles._failures import ChunkColumns, ChunkFailure, chunk_weights, first_failure
+from mlgates.profiles._failures import (
+    ChunkColumns,
+    ChunkFailure,
+    FailureKept,
+    KeepsFailure,
+    chunk_weights,
+    failure_from_state,
+    first_failure,
+)
 from mlgates.profiles.summaries import _Need
 from mlgates.stats.cells import KeyedCounts, keyed_counts_from_codes
 
@@ -48,7 +56,7 @@ __all__ = ["GroupConfusion", "GroupConfusionCounts"]
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class GroupConfusionCounts:
+class GroupConfusionCounts(FailureKept):
     """The merged summary of :class:`GroupConfusion`: per-group cell counts, rows read, rows
     dropped for a missing sensitive value (``on_missing="drop"``), the sum of the weights and
     the first chunk's input error (None when every chunk was read)."""
@@ -68,11 +76,6 @@ class GroupConfusionCounts:
             first_failure(self.failure, other.failure),
         )
 
-    def raise_failure(self) -> None:
-        """Raise the first chunk's input error, if any."""
-        if self.failure is not None:
-            raise self.failure.error()
-
     def to_state(self) -> dict[str, Any]:
         state: dict[str, Any] = {
             "counts": self.counts.to_dict(),
@@ -81,13 +84,11 @@ class GroupConfusionCounts:
             "n_dropped": self.n_dropped,
             "weight_sum": self.weight_sum,
         }
-        if self.failure is not None:
-            state["failure"] = dataclasses.asdict(self.failure)
-        return state
+        return self._with_failure(state)
 
 
 @dataclasses.dataclass(frozen=True)
-class GroupConfusion(_Need):
+class GroupConfusion(KeepsFailure[GroupConfusionCounts], _Need):
     """Per-group confusion counts of binary labels and predictions (see the module).
 
     Parameters
@@ -148,22 +149,13 @@ class GroupConfusion(_Need):
         return GroupConfusionCounts(KeyedCounts.empty(self.n_cells, weighted=self.sample_weight is not None))
 
     def from_state(self, state: Mapping[str, Any]) -> GroupConfusionCounts:
-        failure = state.get("failure")
         return GroupConfusionCounts(
             KeyedCounts.from_dict(state["counts"], int(state["n_cells"])),
             int(state["n_rows"]),
             int(state["n_dropped"]),
             float(state["weight_sum"]),
-            None if failure is None else ChunkFailure(**failure),
+            failure_from_state(state),
         )
-
-    def summarize(self, chunk: Chunk) -> GroupConfusionCounts:
-        try:
-            return self._summarize(chunk)
-        except InputError as exc:
-            return dataclasses.replace(
-                self.empty(), n_rows=chunk.n_rows, failure=ChunkFailure.of(chunk.index, exc)
-            )
 
     def _summarize(self, chunk: Chunk) -> GroupConfusionCounts:
         frame = ChunkColumns(chunk)

@@ -39,9 +39,16 @@ from typing import Any, ClassVar
 import numpy as np
 
 from mlgates.core import inputs
-from mlgates.core.errors import InputError
 from mlgates.core.inputs import Chunk
-from mlgates.profiles._failures import ChunkColumns, ChunkFailure, chunk_weights, first_failure
+from mlgates.profiles._failures import (
+    ChunkColumns,
+    ChunkFailure,
+    FailureKept,
+    KeepsFailure,
+    chunk_weights,
+    failure_from_state,
+    first_failure,
+)
 from mlgates.profiles.summaries import _Need
 from mlgates.stats.cells import KeyedCounts, keyed_counts, plain_value, sorted_keys
 from mlgates.stats.fairness import group_codes
@@ -67,7 +74,7 @@ _SUMS = ("weight", "neg_log_p", "neg_log_1mp", "p_sq", "one_minus_p_sq")
 
 # -- label metrics -------------------------------------------------------------------------------
 @dataclasses.dataclass(frozen=True, eq=False)
-class LabelCountTable:
+class LabelCountTable(FailureKept):
     """Rows (and weights) per distinct value tuple of the :class:`LabelCounts` columns."""
 
     counts: KeyedCounts
@@ -83,23 +90,17 @@ class LabelCountTable:
             first_failure(self.failure, other.failure),
         )
 
-    def raise_failure(self) -> None:
-        if self.failure is not None:
-            raise self.failure.error()
-
     def to_state(self) -> dict[str, Any]:
         state: dict[str, Any] = {
             "counts": self.counts.to_dict(),
             "n_rows": self.n_rows,
             "weight_sum": self.weight_sum,
         }
-        if self.failure is not None:
-            state["failure"] = dataclasses.asdict(self.failure)
-        return state
+        return self._with_failure(state)
 
 
 @dataclasses.dataclass(frozen=True)
-class LabelCounts(_Need):
+class LabelCounts(KeepsFailure[LabelCountTable], _Need):
     """Count rows by their ``(target, [baseline prediction,] prediction)`` values.
 
     ``label_columns[0]`` is the target; the others are predicted-label columns (checked as
@@ -127,21 +128,12 @@ class LabelCounts(_Need):
         return LabelCountTable(KeyedCounts.empty(1, weighted=self.sample_weight is not None))
 
     def from_state(self, state: Mapping[str, Any]) -> LabelCountTable:
-        failure = state.get("failure")
         return LabelCountTable(
             KeyedCounts.from_dict(state["counts"], 1),
             int(state["n_rows"]),
             float(state["weight_sum"]),
-            None if failure is None else ChunkFailure(**failure),
+            failure_from_state(state),
         )
-
-    def summarize(self, chunk: Chunk) -> LabelCountTable:
-        try:
-            return self._summarize(chunk)
-        except InputError as exc:
-            return dataclasses.replace(
-                self.empty(), n_rows=chunk.n_rows, failure=ChunkFailure.of(chunk.index, exc)
-            )
 
     def _summarize(self, chunk: Chunk) -> LabelCountTable:
         frame = ChunkColumns(chunk)
@@ -161,7 +153,7 @@ class LabelCounts(_Need):
 
 # -- score metrics -------------------------------------------------------------------------------
 @dataclasses.dataclass(frozen=True, eq=False)
-class ScoreCountTable:
+class ScoreCountTable(FailureKept):
     """Per target value (``labels``): score histogram counts on the need's edges (rows and
     weights), each bin's smallest and largest score, and the loss sums of :data:`_SUMS`."""
 
@@ -215,10 +207,6 @@ class ScoreCountTable:
             first_failure(self.failure, other.failure),
         )
 
-    def raise_failure(self) -> None:
-        if self.failure is not None:
-            raise self.failure.error()
-
     def label_rows(self) -> dict[Any, int]:
         """Rows per target value."""
         if self.rows is None:
@@ -265,13 +253,11 @@ class ScoreCountTable:
         for name in ("rows", "weights", "low", "high", "sums"):
             value = getattr(self, name)
             state[name] = None if value is None else value.tolist()
-        if self.failure is not None:
-            state["failure"] = dataclasses.asdict(self.failure)
-        return state
+        return self._with_failure(state)
 
 
 @dataclasses.dataclass(frozen=True)
-class ScoreCounts(_Need):
+class ScoreCounts(KeepsFailure[ScoreCountTable], _Need):
     """Per target value, a histogram of ``score`` on ``n_bins`` equal-width bins over [0, 1]
     (plus open outer bins for scores outside) and the log / squared loss sums."""
 
@@ -299,7 +285,6 @@ class ScoreCounts(_Need):
             value = state.get(name)
             return None if value is None else np.asarray(value, dtype=dtype)
 
-        failure = state.get("failure")
         return ScoreCountTable(
             np.asarray(state["edges"], dtype=float),
             tuple(state["labels"]),
@@ -311,16 +296,8 @@ class ScoreCounts(_Need):
             float(state["score_min"]),
             float(state["score_max"]),
             int(state["n_rows"]),
-            None if failure is None else ChunkFailure(**failure),
+            failure_from_state(state),
         )
-
-    def summarize(self, chunk: Chunk) -> ScoreCountTable:
-        try:
-            return self._summarize(chunk)
-        except InputError as exc:
-            return dataclasses.replace(
-                self.empty(), n_rows=chunk.n_rows, failure=ChunkFailure.of(chunk.index, exc)
-            )
 
     def _summarize(self, chunk: Chunk) -> ScoreCountTable:
         frame = ChunkColumns(chunk)

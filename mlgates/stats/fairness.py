@@ -268,14 +268,7 @@ def confusion_counts(
     idx = codes.astype(np.int64, copy=False) * 4
     idx += np.asarray(y, dtype=np.int64) * 2
     idx += np.asarray(pred, dtype=np.int64)
-    size = 4 * n_groups
-    rows = np.bincount(idx, minlength=size).reshape(n_groups, 4)
-    if sample_weight is None:
-        return GroupCounts(rows.astype(float), rows, None)
-    w = np.asarray(sample_weight, dtype=float)
-    weighted = np.bincount(idx, weights=w, minlength=size).reshape(n_groups, 4)
-    squared = np.bincount(idx, weights=w * w, minlength=size).reshape(n_groups, 4)
-    return GroupCounts(weighted, rows, squared)
+    return _cell_counts(idx, n_groups, 4, sample_weight)
 
 
 def joint_counts(
@@ -295,13 +288,21 @@ def joint_counts(
     idx += np.asarray(y, dtype=np.int64) * 4
     idx += np.asarray(pred_a, dtype=np.int64) * 2
     idx += np.asarray(pred_b, dtype=np.int64)
-    size = 8 * n_groups
-    rows = np.bincount(idx, minlength=size).reshape(n_groups, 8)
+    return _cell_counts(idx, n_groups, 8, sample_weight)
+
+
+def _cell_counts(
+    idx: np.ndarray, n_groups: int, n_cells: int, sample_weight: np.ndarray | None
+) -> GroupCounts:
+    """Rows, weights and squared weights per ``group * n_cells + cell`` index, as a table of
+    ``n_groups`` rows and ``n_cells`` columns."""
+    size = n_cells * n_groups
+    rows = np.bincount(idx, minlength=size).reshape(n_groups, n_cells)
     if sample_weight is None:
         return GroupCounts(rows.astype(float), rows, None)
     w = np.asarray(sample_weight, dtype=float)
-    weighted = np.bincount(idx, weights=w, minlength=size).reshape(n_groups, 8)
-    squared = np.bincount(idx, weights=w * w, minlength=size).reshape(n_groups, 8)
+    weighted = np.bincount(idx, weights=w, minlength=size).reshape(n_groups, n_cells)
+    squared = np.bincount(idx, weights=w * w, minlength=size).reshape(n_groups, n_cells)
     return GroupCounts(weighted, rows, squared)
 
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Generic, Literal, TypeVar
+from typing import Literal
 
 from mlgates.core.status import Status
+from mlgates.gates._decision import DecisionOn as Decision
 from mlgates.stats import drift as kernels
 
 __all__ = [
@@ -34,8 +35,6 @@ __all__ = [
     "is_test",
 ]
 
-F = TypeVar("F")
-
 #: How a distance decides: on its value (``"point"``) or on its interval and a test of no
 #: change (``"material"``).
 DECISIONS = ("point", "material")
@@ -43,17 +42,6 @@ DECISIONS = ("point", "material")
 ColumnOutcome = Literal["undefined", "drift", "warning", "no_drift", "material", "immaterial", "inconclusive"]
 #: Which rule decided the dataset row.
 DatasetOutcome = Literal["drifted", "warned", "no_drift"]
-
-
-@dataclass(frozen=True, slots=True)
-class Decision(Generic[F]):
-    """The outcome of a decision rule: ``status``, ``reason`` (None for PASS), ``outcome``
-    (which rule decided, for the message) and the ``facts`` it was decided on."""
-
-    status: Status
-    reason: str | None
-    outcome: str
-    facts: F
 
 
 def is_test(method: str) -> bool:

@@ -1,28 +1,28 @@
 """The domain-classifier rule shared by TextDriftGate and EmbeddingDriftGate: cross-fitted
-scores, the AUC with DeLong's interval, the decision on the interval's lower bound, and the
-sentences written from the same facts."""
+scores, the AUC with DeLong's interval, the decision on the interval's lower bound, the
+sentences written from the same facts, and the finding (:func:`domain_finding`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
+from mlgates.core.finding import Finding
 from mlgates.core.status import Status
+from mlgates.gates._decision import Decision
 from mlgates.gates.drift.multivariate import _fold_ids
 
-__all__ = ["Decision", "DomainFacts", "cross_fitted_scores", "decide_domain", "describe_domain"]
-
-
-class Decision(NamedTuple):
-    """What a decision rule returns: the status, the reason code (None for PASS) and the
-    outcome (which rule decided, for the message)."""
-
-    status: Status
-    reason: str | None
-    outcome: str
+__all__ = [
+    "Decision",
+    "DomainFacts",
+    "cross_fitted_scores",
+    "decide_domain",
+    "describe_domain",
+    "domain_finding",
+]
 
 
 @dataclass(frozen=True)
@@ -112,3 +112,63 @@ def cross_fitted_scores(
             continue
         oof[test] = fit_predict(train, test)
     return oof, n_dup
+
+
+def domain_finding(
+    subject: str,
+    y: np.ndarray,
+    oof: np.ndarray,
+    n_dup: int,
+    *,
+    threshold: float,
+    warn_threshold: float | None,
+    confidence: float,
+    cv: int,
+    model: str,
+    method: str,
+    what: str,
+    details: dict[str, Any],
+    **extra: Any,
+) -> Finding:
+    """The finding from held-out scores ``oof`` of rows labelled ``y`` (0 reference, 1
+    current): the AUC and its DeLong interval, :func:`decide_domain` and
+    :func:`describe_domain`. ``details`` (updated in place) gets the interval, the folds, the
+    repeated rows ``n_dup``, the ``model`` and then ``extra``; ``what`` names the classifier
+    in the message."""
+    from mlgates.stats.embedding import domain_auc
+
+    res = domain_auc(y, oof, confidence=confidence)
+    n_cur = int(np.count_nonzero(y))
+    facts = DomainFacts(
+        subject,
+        res.auc,
+        res.ci_low,
+        res.ci_high,
+        threshold,
+        warn_threshold,
+        confidence,
+        int(y.size) - n_cur,
+        n_cur,
+    )
+    status, reason, outcome = decide_domain(facts)
+    details.update(
+        ci_low=res.ci_low,
+        ci_high=res.ci_high,
+        se=res.se,
+        confidence=confidence,
+        cv=cv,
+        duplicate_rows=n_dup,
+        model=model,
+        direction="ci_low > threshold",
+        **extra,
+    )
+    return Finding(
+        subject,
+        status,
+        statistic=res.auc,
+        threshold=warn_threshold if status is Status.WARN else threshold,
+        method=method,
+        reason=reason,
+        message=describe_domain(facts, outcome, what),
+        details=details,
+    )

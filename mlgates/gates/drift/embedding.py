@@ -23,13 +23,7 @@ from mlgates.core.params import (
 )
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
-from mlgates.gates.drift._domain import (
-    Decision,
-    DomainFacts,
-    cross_fitted_scores,
-    decide_domain,
-    describe_domain,
-)
+from mlgates.gates.drift._domain import Decision, cross_fitted_scores, domain_finding
 
 __all__ = ["EmbeddingDriftGate", "decide_pvalue"]
 
@@ -266,8 +260,6 @@ class EmbeddingDriftGate(Gate):
         from sklearn.preprocessing import StandardScaler
         from threadpoolctl import threadpool_limits
 
-        from mlgates.stats.embedding import domain_auc
-
         x = np.vstack((ref, cur))
         y = np.r_[np.zeros(len(ref)), np.ones(len(cur))]
 
@@ -278,38 +270,18 @@ class EmbeddingDriftGate(Gate):
 
         with threadpool_limits(limits=1):
             oof, n_dup = cross_fitted_scores(x, y, x, fit_predict, cv=self.cv, random_state=self.random_state)
-        res = domain_auc(y, oof, confidence=self.confidence)
-        thr = self._threshold()
-        facts = DomainFacts(
+        return domain_finding(
             subject,
-            res.auc,
-            res.ci_low,
-            res.ci_high,
-            thr,
-            self.warn_threshold,
-            self.confidence,
-            len(ref),
-            len(cur),
-        )
-        status, reason, outcome = decide_domain(facts)
-        details.update(
-            ci_low=res.ci_low,
-            ci_high=res.ci_high,
-            se=res.se,
+            y,
+            oof,
+            n_dup,
+            threshold=self._threshold(),
+            warn_threshold=self.warn_threshold,
             confidence=self.confidence,
             cv=self.cv,
-            duplicate_rows=n_dup,
             model="StandardScaler + LogisticRegression(C=1)",
-            direction="ci_low > threshold",
-        )
-        return Finding(
-            subject,
-            status,
-            statistic=res.auc,
-            threshold=self.warn_threshold if status is Status.WARN else thr,
             method="domain_classifier",
-            reason=reason,
-            message=describe_domain(facts, outcome, "logistic classifier"),
+            what="logistic classifier",
             details=details,
         )
 

@@ -24,7 +24,7 @@ from mlgates.gates._columns import (
     select_columns,
     unsupported_dtype_finding,
 )
-from mlgates.gates.drift._domain import DomainFacts, cross_fitted_scores, decide_domain, describe_domain
+from mlgates.gates.drift._domain import cross_fitted_scores, domain_finding
 
 __all__ = ["TextDriftGate"]
 
@@ -262,42 +262,20 @@ class TextDriftGate(Gate):
                 random_state=self.random_state,
             )
             top = self._top_terms(pooled, y) if self.n_top_features else {}
-        from mlgates.stats.embedding import domain_auc
-
-        res = domain_auc(y, oof, confidence=self.confidence)
-        facts = DomainFacts(
+        return domain_finding(
             str(col),
-            res.auc,
-            res.ci_low,
-            res.ci_high,
-            self.threshold,
-            self.warn_threshold,
-            self.confidence,
-            n_ref,
-            n_cur,
-        )
-        status, reason, outcome = decide_domain(facts)
-        details.update(
-            ci_low=res.ci_low,
-            ci_high=res.ci_high,
-            se=res.se,
+            y,
+            oof,
+            n_dup,
+            threshold=self.threshold,
+            warn_threshold=self.warn_threshold,
             confidence=self.confidence,
             cv=self.cv,
-            duplicate_rows=n_dup,
             model=_MODEL,
-            direction="ci_low > threshold",
-            top_terms=top,
-        )
-        bound = self.warn_threshold if status is Status.WARN else self.threshold
-        return Finding(
-            str(col),
-            status,
-            statistic=res.auc,
-            threshold=bound,
             method="tfidf_classifier",
-            reason=reason,
-            message=describe_domain(facts, outcome, "TF-IDF classifier"),
+            what="TF-IDF classifier",
             details=details,
+            top_terms=top,
         )
 
     def _fit_predict(

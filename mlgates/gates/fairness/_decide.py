@@ -16,9 +16,10 @@ data, no wording) returning a :class:`Decision`: status, reason code, which rule
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, Literal, TypeVar
+from typing import Literal
 
 from mlgates.core.status import Status
+from mlgates.gates._decision import DecisionOn as Decision
 
 __all__ = [
     "AggregateFacts",
@@ -38,19 +39,6 @@ __all__ = [
     "decide_worsening",
     "undefined_reason",
 ]
-
-F = TypeVar("F")
-
-
-@dataclass(frozen=True, slots=True)
-class Decision(Generic[F]):
-    """The outcome of a decision rule: ``status``, ``reason`` (None for PASS), ``outcome``
-    (which rule decided, for the message) and the ``facts`` it was decided on."""
-
-    status: Status
-    reason: str | None
-    outcome: str
-    facts: F
 
 
 # -- a value against its bounds ------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -29,17 +29,9 @@ from mlgates.gates._columns import (
     select_columns,
     unsupported_dtype_finding,
 )
+from mlgates.gates._decision import Decision
 
 __all__ = ["Decision", "ProxyFacts", "ProxyGate", "decide_proxy"]
-
-
-class Decision(NamedTuple):
-    """What a decision rule returns: the status, the reason code (None for PASS) and the
-    outcome (which rule decided, for the message)."""
-
-    status: Status
-    reason: str | None
-    outcome: str
 
 
 #: A numeric column with at most this many distinct values is encoded value by value; with

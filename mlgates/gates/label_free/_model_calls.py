@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from mlgates.core import inputs
-from mlgates.core.context import CheckContext, predict_failed
+from mlgates.core.context import CheckContext, model_method, predict_failed
 from mlgates.core.errors import InputError
 
 __all__ = ["Outputs", "call_model", "current_outputs", "interpret", "method_of"]
@@ -107,13 +107,7 @@ def call_model(
 ) -> np.ndarray:
     """``model.<method>(frame)``, in chunks of at most :data:`CHUNK_CELLS` cells; an exception
     from the model is the context's ``predict_failed`` InputError."""
-    fn = getattr(model, method, None)
-    if fn is None:
-        raise InputError(
-            f"{model_name} ({type(model).__name__}) has no {method}() method.",
-            reason="invalid_input",
-            subject=model_name,
-        )
+    fn = model_method(model, method, model_name)
     rows = max(1, CHUNK_CELLS // max(1, frame.shape[1]))
     parts = []
     for start in range(0, max(len(frame), 1), rows):

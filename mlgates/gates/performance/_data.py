@@ -67,12 +67,7 @@ def _encode(arrays: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
     try:
         classes, codes = np.unique(joined, return_inverse=True)
     except TypeError:
-        raise InputError(
-            "the target and the predictions hold labels of different types (e.g. numbers and "
-            "strings) that cannot be compared; convert them to one type.",
-            reason="invalid_prediction",
-            subject="prediction",
-        ) from None
+        raise mixed_label_types_error() from None
     out, start = [], 0
     for a in arrays:
         out.append(codes[start : start + a.shape[0]].astype(np.int64))
@@ -123,6 +118,16 @@ def _one_class(y_sets: list[tuple[str, np.ndarray]], metric: str) -> None:
         values = _unique(side_y, "target")
         if values.size < 2:
             raise one_class_error(metric, side, values, len(side_y))
+
+
+def mixed_label_types_error() -> InputError:
+    """The error of labels of types that cannot be compared (numbers and strings)."""
+    return InputError(
+        "the target and the predictions hold labels of different types (e.g. numbers and "
+        "strings) that cannot be compared; convert them to one type.",
+        reason="invalid_prediction",
+        subject="prediction",
+    )
 
 
 def one_class_error(metric: str, side: str, values: np.ndarray, n: int) -> InputError:

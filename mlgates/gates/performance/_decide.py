@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Generic, Literal, TypeVar
+from typing import Literal
 
 from mlgates.core.status import Status
+from mlgates.gates._decision import DecisionOn as Decision
 
 __all__ = [
     "BoundFacts",
@@ -36,21 +37,8 @@ ComparisonOutcome = Literal["undefined", "regression", "small_sample", "underpow
 #: Which rule decided a floor or ceiling.
 BoundOutcome = Literal["undefined", "exceeded", "small_sample", "within"]
 
-F = TypeVar("F")
-
 #: A point difference counts as worse than the margin only beyond this (rounding of the metric).
 _POINT_TOLERANCE = 1e-12
-
-
-@dataclass(frozen=True, slots=True)
-class Decision(Generic[F]):
-    """The outcome of a decision rule: ``status``, ``reason`` (None for PASS), ``outcome``
-    (which rule decided, for the message) and the ``facts`` it was decided on."""
-
-    status: Status
-    reason: str | None
-    outcome: str
-    facts: F
 
 
 @dataclass(frozen=True, slots=True)

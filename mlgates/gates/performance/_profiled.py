@@ -32,7 +32,12 @@ from mlgates.core.finding import Finding
 from mlgates.core.verdict import Verdict
 from mlgates.gates.performance._common import INSUFFICIENT, headline, size_shortfall
 from mlgates.gates.performance._compare import Comparison, bootstrap_comparison, mcnemar_comparison
-from mlgates.gates.performance._data import _continuous_target, _pos_index, one_class_error
+from mlgates.gates.performance._data import (
+    _continuous_target,
+    _pos_index,
+    mixed_label_types_error,
+    one_class_error,
+)
 from mlgates.profiles.performance import LabelCounts, ScoreCounts
 from mlgates.profiles.summaries import edges_hash
 from mlgates.stats.bootstrap import cell_bootstrap
@@ -180,12 +185,7 @@ def _distinct(values: list[Any]) -> np.ndarray:
     try:
         return np.unique(arr)
     except TypeError:
-        raise InputError(
-            "the target and the predictions hold labels of different types (e.g. numbers and "
-            "strings) that cannot be compared; convert them to one type.",
-            reason="invalid_prediction",
-            subject="prediction",
-        ) from None
+        raise mixed_label_types_error() from None
 
 
 def _check_target(mname: str, sides: list[tuple[str, list[Any], int]]) -> np.ndarray:

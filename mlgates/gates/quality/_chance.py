@@ -23,8 +23,18 @@ from typing import Any
 
 from mlgates.core.params import Interval, parameter_error
 from mlgates.core.status import Status
+from mlgates.gates._columns import share_text
 
-__all__ = ["DEFAULT_ALPHA", "ChanceBound", "chance_bound", "check_calibration", "decide", "with_notes"]
+__all__ = [
+    "DEFAULT_ALPHA",
+    "ChanceBound",
+    "ShareDecision",
+    "chance_bound",
+    "check_calibration",
+    "decide",
+    "judge_share",
+    "with_notes",
+]
 
 #: False-alarm level of a sampling bound when a gate is given ``calibration`` but no ``alpha``.
 DEFAULT_ALPHA = 0.001
@@ -178,6 +188,64 @@ def decide(
     if warn is not None and share > warn:
         return Status.WARN, True, effective
     return Status.PASS, False, effective
+
+
+@dataclass(frozen=True)
+class ShareDecision:
+    """A gate's decision on ``count`` offending values of ``m`` (what :func:`judge_share`
+    returns): the status, whether a bound was crossed, the effective allowed share, the
+    warning level and the sampling bound (None without a calibration entry)."""
+
+    status: Status
+    exceeded: bool
+    allowed: float
+    warn: float | None
+    bound: ChanceBound | None
+
+    @property
+    def threshold(self) -> float | None:
+        """The level a finding records: the warning level on a WARN, else the allowed share."""
+        return self.warn if self.status is Status.WARN else self.allowed
+
+    def tail(self) -> str:
+        """The message's comparison: ``> 5.0% allowed``, ``> 1.0% (warning level)`` or
+        ``<= 5.0% allowed``."""
+        if self.status is Status.FAIL:
+            return f"> {share_text(self.allowed)} allowed"
+        if self.status is Status.WARN:
+            return f"> {share_text(self.warn or 0.0)} (warning level)"
+        return f"<= {share_text(self.allowed)} allowed"
+
+    def note(self) -> str:
+        """The sampling bound's message note (empty when it is not what allows the rows)."""
+        return self.bound.note() if self.bound is not None else ""
+
+    def details(self) -> dict[str, Any]:
+        """``{"bound": ...}`` for a finding's details, or ``{}`` without a bound."""
+        return {"bound": self.bound.details()} if self.bound is not None else {}
+
+
+def judge_share(
+    count: int,
+    m: int,
+    limit: float,
+    warn: float | None,
+    *,
+    calibration: Mapping[str, Mapping[str, int]] | None,
+    subject: str,
+    alpha: float,
+    **bound_options: Any,
+) -> ShareDecision:
+    """The share decision of a gate with ``calibration``: the sampling bound of ``subject``
+    at batch size ``m`` (:func:`chance_bound`, with ``bound_options``), then :func:`decide`.
+
+    >>> d = judge_share(3, 100, 0.01, None, calibration=None, subject="rows", alpha=0.001)
+    >>> d.status, d.tail(), d.threshold
+    (<Status.FAIL: 'fail'>, '> 1.0% allowed', 0.01)
+    """
+    bound = chance_bound(calibration, subject, m, limit, alpha, **bound_options)
+    status, exceeded, allowed = decide(count, m, limit, warn, bound)
+    return ShareDecision(status, exceeded, allowed, warn, bound)
 
 
 def with_notes(message: str, *notes: str) -> str:

@@ -228,22 +228,49 @@ def checkable(
     kind is not in ``accepted`` an ERROR ``unsupported_dtype`` finding (``wanted`` says what
     the gate needs); all are appended to ``findings`` and skipped.
     """
-    frame = ctx.frame("current")
+    return checkable_in(
+        ctx.frame("current").columns,
+        columns,
+        findings,
+        kind=lambda col: kind_of(ctx, "current", col),
+        screen=lambda col, listed: screened(ctx, col, explicit=listed, method=method),
+        accepted=accepted,
+        wanted=wanted,
+        method=method,
+        explicit=explicit,
+    )
+
+
+def checkable_in(
+    available: Any,
+    columns: Iterable[Any],
+    findings: list[Finding],
+    *,
+    kind: Callable[[Any], str],
+    screen: Callable[[Any, bool], Finding | None],
+    accepted: Iterable[str],
+    wanted: str,
+    method: str | None,
+    explicit: bool | Callable[[Any], bool],
+) -> Iterator[tuple[Any, str]]:
+    """The rule of :func:`checkable` on any table: ``available`` its columns, ``kind(col)``
+    a column's kind and ``screen(col, listed)`` the finding of an unsupported one (or None);
+    the in-memory and the profiled checks share it."""
     kinds = tuple(accepted)
     for col in columns:
-        if col not in frame.columns:
-            findings.append(absent(col, method=method, available=frame.columns))
+        if col not in available:
+            findings.append(absent(col, method=method, available=available))
             continue
         listed = explicit(col) if callable(explicit) else explicit
-        screen = screened(ctx, col, explicit=listed, method=method)
-        if screen is not None:
-            findings.append(screen)
+        found = screen(col, listed)
+        if found is not None:
+            findings.append(found)
             continue
-        kind = kind_of(ctx, "current", col)
-        if kind not in kinds:
-            findings.append(unsupported(col, kind, wanted, method))
+        k = kind(col)
+        if k not in kinds:
+            findings.append(unsupported(col, k, wanted, method))
             continue
-        yield col, kind
+        yield col, k
 
 
 def examples(values: Any, limit: int = MAX_EXAMPLES) -> list[Any]:

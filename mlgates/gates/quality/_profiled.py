@@ -19,7 +19,7 @@ from mlgates.core.context import CheckContext, Side
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
 from mlgates.gates._columns import UNSUPPORTED_KINDS, column_kind, select_columns, unsupported_dtype_finding
-from mlgates.gates.quality._common import absent, unsupported
+from mlgates.gates.quality._common import checkable_in
 from mlgates.profiles.summaries import Rows, Types
 
 _CONTAINERS = frozenset({"list", "tuple", "dict", "set", "frozenset", "ndarray"})
@@ -121,21 +121,17 @@ def checkable(
     explicit: bool | Callable[[Any], bool] = True,
 ) -> Iterator[tuple[Any, str]]:
     """The profiled twin of :func:`~mlgates.gates.quality._common.checkable`."""
-    kinds = tuple(accepted)
-    for col in columns:
-        if col not in schema.columns:
-            findings.append(absent(col, method=method, available=schema.columns))
-            continue
-        listed = explicit(col) if callable(explicit) else explicit
-        screen = screened(ctx, col, schema, explicit=listed, method=method)
-        if screen is not None:
-            findings.append(screen)
-            continue
-        k = kind(ctx, "current", col, schema)
-        if k not in kinds:
-            findings.append(unsupported(col, k, wanted, method))
-            continue
-        yield col, k
+    return checkable_in(
+        schema.columns,
+        columns,
+        findings,
+        kind=lambda col: kind(ctx, "current", col, schema),
+        screen=lambda col, listed: screened(ctx, col, schema, explicit=listed, method=method),
+        accepted=accepted,
+        wanted=wanted,
+        method=method,
+        explicit=explicit,
+    )
 
 
 def sorted_counts(counts: Mapping[Any, int]) -> tuple[pd.Index, Any]:

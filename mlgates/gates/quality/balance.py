@@ -4,7 +4,7 @@ with exact binomial intervals so that a small sample is not called imbalanced by
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -18,19 +18,11 @@ from mlgates.core.params import ON_INSUFFICIENT, Interval, insufficient_status, 
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import share_text
+from mlgates.gates._decision import Decision
 from mlgates.gates.quality._common import frame_or_error, plain_value
 from mlgates.gates.quality._where import QualityGate
 
 __all__ = ["BalanceFacts", "ClassBalanceGate", "Decision", "clopper_pearson", "decide_balance"]
-
-
-class Decision(NamedTuple):
-    """What a decision rule returns: the status, the reason code (None for PASS) and the
-    outcome (which rule decided, for the message)."""
-
-    status: Status
-    reason: str | None
-    outcome: str
 
 
 #: A target with more classes than this is not a classification target for this gate.

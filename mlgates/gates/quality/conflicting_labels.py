@@ -14,7 +14,7 @@ from mlgates.core.finding import Finding
 from mlgates.core.params import Interval
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import share_text
-from mlgates.gates.quality._chance import DEFAULT_ALPHA, chance_bound, check_calibration, decide, with_notes
+from mlgates.gates.quality._chance import DEFAULT_ALPHA, check_calibration, judge_share, with_notes
 from mlgates.gates.quality._common import (
     MAX_EXAMPLES,
     UNGROUPABLE,
@@ -141,25 +141,30 @@ class ConflictingLabelsGate(QualityGate):
                 n_groups = int(sub[bad].drop_duplicates(subset=keys).shape[0])
         n_bad = int(conflict.sum())
         share = n_bad / n
-        bound = chance_bound(
-            self.calibration, "rows", n, self.max_share, self.alpha, method="pair_collisions"
+        d = judge_share(
+            n_bad,
+            n,
+            self.max_share,
+            None,
+            calibration=self.calibration,
+            subject="rows",
+            alpha=self.alpha,
+            method="pair_collisions",
         )
-        status, exceeded, allowed = decide(n_bad, n, self.max_share, None, bound)
-        cmp = ">" if exceeded else "<="
         finding = Finding(
             "rows",
-            status,
+            d.status,
             statistic=share,
-            threshold=allowed,
+            threshold=d.threshold,
             method="conflicting_labels",
-            reason="conflicting_labels" if exceeded else None,
+            reason="conflicting_labels" if d.exceeded else None,
             message=with_notes(
                 f"rows: {n_bad:,} rows ({share_text(share)}) in {n_groups:,} groups of identical "
-                f"features with different targets {cmp} {share_text(allowed)} allowed",
-                bound.note() if bound is not None else "",
+                f"features with different targets {d.tail()}",
+                d.note(),
             ),
             details={
-                **({"bound": bound.details()} if bound is not None else {}),
+                **d.details(),
                 "n_conflicting_rows": n_bad,
                 "n_conflicting_groups": n_groups,
                 "n_rows": n,

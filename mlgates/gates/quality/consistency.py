@@ -144,7 +144,8 @@ def _text_values(series: pd.Series) -> pd.Series:
 
 
 class _StringShareGate(QualityGate):
-    """Shared frame of the three gates: column selection, one finding per column."""
+    """Shared frame of the three gates: the parameters (``columns``, ``max_share``, ``where``),
+    column selection, one finding per column."""
 
     _method: ClassVar[str] = ""
     _reason: ClassVar[str] = ""
@@ -153,8 +154,19 @@ class _StringShareGate(QualityGate):
         "max_share": [Interval("real", 0, 1), "mapping"],
     }
 
-    columns: str | Sequence[str] | None
-    max_share: float | Mapping[str, float]
+    def __init__(
+        self,
+        *,
+        columns: str | Sequence[str] | None = None,
+        max_share: float | Mapping[str, float] = 0.0,
+        where: str | None = None,
+        name: str | None = None,
+        blocking: bool = True,
+    ) -> None:
+        super().__init__(name=name, blocking=blocking)
+        self.where = where
+        self.columns = columns
+        self.max_share = max_share
 
     def _validate_params(self) -> None:
         check_share_mapping(type(self).__name__, "max_share", self.max_share)
@@ -263,20 +275,6 @@ class StringVariantsGate(_StringShareGate):
     _method = "string_variants"
     _reason = "variant_share_exceeded"
 
-    def __init__(
-        self,
-        *,
-        columns: str | Sequence[str] | None = None,
-        max_share: float | Mapping[str, float] = 0.0,
-        where: str | None = None,
-        name: str | None = None,
-        blocking: bool = True,
-    ) -> None:
-        super().__init__(name=name, blocking=blocking)
-        self.where = where
-        self.columns = columns
-        self.max_share = max_share
-
     def _judge(self, series: pd.Series, col: Any, limit: float) -> Finding:
         values = _text_values(series)
         if len(values) == 0:
@@ -364,11 +362,8 @@ class MissingSpellingsGate(_StringShareGate):
         name: str | None = None,
         blocking: bool = True,
     ) -> None:
-        super().__init__(name=name, blocking=blocking)
-        self.where = where
-        self.columns = columns
+        super().__init__(columns=columns, max_share=max_share, where=where, name=name, blocking=blocking)
         self.spellings = spellings
-        self.max_share = max_share
 
     def _validate_params(self) -> None:
         super()._validate_params()
@@ -440,20 +435,6 @@ class SpecialCharactersGate(_StringShareGate):
 
     _method = "special_characters"
     _reason = "special_character_share_exceeded"
-
-    def __init__(
-        self,
-        *,
-        columns: str | Sequence[str] | None = None,
-        max_share: float | Mapping[str, float] = 0.0,
-        where: str | None = None,
-        name: str | None = None,
-        blocking: bool = True,
-    ) -> None:
-        super().__init__(name=name, blocking=blocking)
-        self.where = where
-        self.columns = columns
-        self.max_share = max_share
 
     def _judge(self, series: pd.Series, col: Any, limit: float) -> Finding:
         values = _text_values(series)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import combinations
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -23,19 +23,11 @@ from mlgates.gates._columns import (
     missing_mask,
     unsupported_dtype_finding,
 )
+from mlgates.gates._decision import Decision
 from mlgates.gates.quality._common import UNGROUPABLE, absent, frame_or_error, unsupported
 from mlgates.gates.quality._where import QualityGate
 
 __all__ = ["ChangeFacts", "CorrelationChangeGate", "Decision", "decide_change"]
-
-
-class Decision(NamedTuple):
-    """What a decision rule returns: the status, the reason code (None for PASS) and the
-    outcome (which rule decided, for the message)."""
-
-    status: Status
-    reason: str | None
-    outcome: str
 
 
 _NUMERIC = ("integer", "float")

@@ -9,10 +9,9 @@ from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
 from mlgates.core.params import Interval
-from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import missing_mask, select_columns, share_text, unknown_key_findings
-from mlgates.gates.quality._chance import DEFAULT_ALPHA, chance_bound, check_calibration, decide, with_notes
+from mlgates.gates.quality._chance import DEFAULT_ALPHA, check_calibration, judge_share, with_notes
 from mlgates.gates.quality._common import (
     absent,
     check_share_mapping,
@@ -142,28 +141,25 @@ class MissingValuesGate(QualityGate):
             count = counts[col]
             share = count / n
             worst = max(worst, share)
-            bound = chance_bound(self.calibration, str(col), n, limit, self.alpha)
-            status, exceeded, allowed = decide(count, n, limit, self.warn_share, bound)
-            reason = "missing_share_exceeded" if exceeded else None
-            if status is Status.FAIL:
-                message = f"{col}: {share_text(share)} missing > {share_text(allowed)} allowed"
-            elif status is Status.WARN:
-                warn = share_text(self.warn_share or 0.0)
-                message = f"{col}: {share_text(share)} missing > {warn} (warning level)"
-            else:
-                message = f"{col}: {share_text(share)} missing <= {share_text(allowed)} allowed"
-            message = with_notes(message, bound.note() if bound is not None else "")
-            extra: dict[str, Any] = {"bound": bound.details()} if bound is not None else {}
+            d = judge_share(
+                count,
+                n,
+                limit,
+                self.warn_share,
+                calibration=self.calibration,
+                subject=str(col),
+                alpha=self.alpha,
+            )
             findings.append(
                 Finding(
                     str(col),
-                    status,
+                    d.status,
                     statistic=share,
-                    threshold=self.warn_share if status is Status.WARN else allowed,
+                    threshold=d.threshold,
                     method="missing_share",
-                    reason=reason,
-                    message=message,
-                    details={"n_missing": count, "n_rows": n, **extra},
+                    reason="missing_share_exceeded" if d.exceeded else None,
+                    message=with_notes(f"{col}: {share_text(share)} missing {d.tail()}", d.note()),
+                    details={"n_missing": count, "n_rows": n, **d.details()},
                 )
             )
         # a max_share key that names no column (a typo) is an error, not a silent no-op

@@ -165,56 +165,40 @@ class MixedTypesGate(QualityGate):
             return all_missing(col, n, "mixed_types")
         by_group = pd.Series(counts.counts, dtype="int64").sort_values(ascending=False, kind="stable")
         if len(by_group) == 1:
-            return Finding(
-                str(col),
-                Status.PASS,
-                statistic=0.0,
-                threshold=self.max_minority_share,
-                method="mixed_types",
-                message=f"{col}: one type ({by_group.index[0]})",
-                details={"inferred": by_group.index[0], "n_checked": n_checked},
-            )
+            return self._one_type(col, by_group.index[0], n_checked)
         eg = {str(g): [counts.examples[g][1]] for g in by_group.index[1:6]}
         return self._mixed_finding(col, by_group, n_checked, "mixed", eg)
 
     def _typed(self, col: Any, series: pd.Series) -> Finding:
+        """A column whose dtype allows one type only."""
+        return self._single(col, f"{series.dtype} column holds one type", {"dtype": str(series.dtype)})
+
+    def _one_type(self, col: Any, inferred: str, n_checked: int) -> Finding:
+        """An object column whose values are of one type."""
+        return self._single(col, f"one type ({inferred})", {"inferred": inferred, "n_checked": n_checked})
+
+    def _single(self, col: Any, what: str, details: dict[str, Any]) -> Finding:
         return Finding(
             str(col),
             Status.PASS,
             statistic=0.0,
             threshold=self.max_minority_share,
             method="mixed_types",
-            message=f"{col}: {series.dtype} column holds one type",
-            details={"dtype": str(series.dtype)},
+            message=f"{col}: {what}",
+            details=details,
         )
 
     def _judge(self, series: pd.Series, col: Any) -> Finding:
         n = len(series)
         if not _is_objectish(series):
-            return Finding(
-                str(col),
-                Status.PASS,
-                statistic=0.0,
-                threshold=self.max_minority_share,
-                method="mixed_types",
-                message=f"{col}: {series.dtype} column holds one type",
-                details={"dtype": str(series.dtype)},
-            )
+            return self._typed(col, series)
         values = series.astype(object) if isinstance(series.dtype, pd.CategoricalDtype) else series
         values = values[~np.asarray(values.isna(), dtype=bool)]
         if len(values) == 0:
             return all_missing(col, n, "mixed_types")
         inferred = pd.api.types.infer_dtype(values, skipna=True)
         if inferred in _SINGLE:
-            return Finding(
-                str(col),
-                Status.PASS,
-                statistic=0.0,
-                threshold=self.max_minority_share,
-                method="mixed_types",
-                message=f"{col}: one type ({inferred})",
-                details={"inferred": inferred, "n_checked": len(values)},
-            )
+            return self._one_type(col, inferred, len(values))
         types = values.map(type)  # only reached for mixed columns
         groups = types.map({t: _type_group(t) for t in types.unique()})  # per distinct type, not per row
         counts = groups.value_counts()

@@ -15,7 +15,7 @@ from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import column_kind, share_text, unknown_key_findings
 from mlgates.gates.quality import _profiled as Q
-from mlgates.gates.quality._chance import DEFAULT_ALPHA, chance_bound, check_calibration, decide, with_notes
+from mlgates.gates.quality._chance import DEFAULT_ALPHA, check_calibration, judge_share, with_notes
 from mlgates.gates.quality._common import (
     NUMERIC_KINDS,
     absent,
@@ -434,27 +434,28 @@ class OutlierGate(QualityGate):
         low, high = fences
         n_low, n_high = outside
         share = (n_low + n_high) / n_checked
-        bound = chance_bound(
-            self.calibration, str(col), n_checked, limit, self.alpha, ends=2, at_least_one=True
+        d = judge_share(
+            n_low + n_high,
+            n_checked,
+            limit,
+            None,
+            calibration=self.calibration,
+            subject=str(col),
+            alpha=self.alpha,
+            ends=2,
+            at_least_one=True,
         )
-        status, exceeded, allowed = decide(n_low + n_high, n_checked, limit, None, bound)
         label = "fixed fences" if fixed else ("IQR fences" if self.method == "iqr" else "robust z fences")
-        cmp = ">" if exceeded else "<="
-        message = (
-            f"{col}: {share_text(share)} of values beyond {label} [{low:g}, {high:g}] {cmp} "
-            f"{share_text(allowed)} allowed"
-        )
-        eg = f"e.g. {', '.join(map(str, shown[:3]))}" if exceeded and shown else ""
-        message = with_notes(message, eg, bound.note() if bound is not None else "")
-        extra: dict[str, Any] = {"bound": bound.details()} if bound is not None else {}
+        message = f"{col}: {share_text(share)} of values beyond {label} [{low:g}, {high:g}] {d.tail()}"
+        eg = f"e.g. {', '.join(map(str, shown[:3]))}" if d.exceeded and shown else ""
         return Finding(
             str(col),
-            status,
+            d.status,
             statistic=share,
-            threshold=allowed,
+            threshold=d.threshold,
             method="fixed_fences" if fixed else self.method,
-            reason="outlier_share_exceeded" if exceeded else None,
-            message=message,
+            reason="outlier_share_exceeded" if d.exceeded else None,
+            message=with_notes(message, eg, d.note()),
             details={
                 "low": low,
                 "high": high,
@@ -464,6 +465,6 @@ class OutlierGate(QualityGate):
                 "n_checked": n_checked,
                 "degenerate": bool(low == high),
                 "examples": shown,
-                **extra,
+                **d.details(),
             },
         )

@@ -14,7 +14,7 @@ from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import column_kind, share_text
 from mlgates.gates.quality import _profiled as Q
-from mlgates.gates.quality._chance import DEFAULT_ALPHA, chance_bound, check_calibration, decide, with_notes
+from mlgates.gates.quality._chance import DEFAULT_ALPHA, check_calibration, judge_share, with_notes
 from mlgates.gates.quality._common import (
     NUMERIC_KINDS,
     all_missing,
@@ -278,17 +278,16 @@ class RangeGate(QualityGate):
         n_out = n_below + n_above
         share = n_out / n_checked
         ends = (low is not None) + (high is not None)
-        bound = chance_bound(
-            self.calibration,
-            str(col),
+        d = judge_share(
+            n_out,
             n_checked,
             self.max_share_outside,
-            self.alpha,
+            self.warn_share_outside,
+            calibration=self.calibration,
+            subject=str(col),
+            alpha=self.alpha,
             ends=max(ends, 1),
             at_least_one=True,
-        )
-        status, exceeded, allowed = decide(
-            n_out, n_checked, self.max_share_outside, self.warn_share_outside, bound
         )
         lb = "[" if self.inclusive in ("both", "left") else "("
         rb = "]" if self.inclusive in ("both", "right") else ")"
@@ -296,28 +295,16 @@ class RangeGate(QualityGate):
         where = ", ".join(
             p for p in (f"{n_below:,} below" if n_below else "", f"{n_above:,} above" if n_above else "") if p
         )
-        if status is Status.PASS:
-            message = (
-                f"{col}: {share_text(share)} of values outside {interval} <= {share_text(allowed)} allowed"
-            )
-        else:
-            limit = allowed if status is Status.FAIL else self.warn_share_outside
-            level = "allowed" if status is Status.FAIL else "(warning level)"
-            message = (
-                f"{col}: {share_text(share)} of values outside {interval} > "
-                f"{share_text(limit or 0.0)} {level}"
-            )
-        shown_where = where if status is not Status.PASS else ""
-        message = with_notes(message, shown_where, bound.note() if bound is not None else "")
-        details: dict[str, Any] = {"bound": bound.details()} if bound is not None else {}
+        message = f"{col}: {share_text(share)} of values outside {interval} {d.tail()}"
+        shown_where = where if d.status is not Status.PASS else ""
         return Finding(
             str(col),
-            status,
+            d.status,
             statistic=share,
-            threshold=self.warn_share_outside if status is Status.WARN else allowed,
+            threshold=d.threshold,
             method="range",
-            reason="out_of_range" if exceeded else None,
-            message=message,
+            reason="out_of_range" if d.exceeded else None,
+            message=with_notes(message, shown_where, d.note()),
             details={
                 "min": low,
                 "max": high,
@@ -329,7 +316,7 @@ class RangeGate(QualityGate):
                 "observed_min": observed[0],
                 "observed_max": observed[1],
                 "examples": list(shown),
-                **details,
+                **d.details(),
             },
         )
 

@@ -16,7 +16,7 @@ from mlgates.core.params import Interval, parameter_error
 from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import share_text
-from mlgates.gates.quality._chance import DEFAULT_ALPHA, chance_bound, check_calibration, decide, with_notes
+from mlgates.gates.quality._chance import DEFAULT_ALPHA, check_calibration, judge_share, with_notes
 from mlgates.gates.quality._common import (
     all_missing,
     checkable,
@@ -240,36 +240,41 @@ class StringGate(QualityGate):
             + (not self.allow_empty)
             + (not self.allow_padding)
         )
-        bound = chance_bound(
-            self.calibration,
-            str(col),
+        d = judge_share(
+            n_bad,
             n_checked,
             self.max_share,
-            self.alpha,
+            None,
+            calibration=self.calibration,
+            subject=str(col),
+            alpha=self.alpha,
             ends=max(ends, 1),
             at_least_one=lengths_set,
         )
-        status, exceeded, allowed = decide(n_bad, n_checked, self.max_share, None, bound)
         shown = examples(values.to_numpy(dtype=object)[broken]) if n_bad else []
         per_rule = ", ".join(f"{k}: {v:,}" for k, v in counts.items() if v)
-        if exceeded:
+        if d.exceeded:
             message = (
-                f"{col}: {share_text(share)} of values break a rule ({per_rule}) > "
-                f"{share_text(allowed)} allowed; e.g. {', '.join(map(repr, shown[:3]))}"
+                f"{col}: {share_text(share)} of values break a rule ({per_rule}) {d.tail()}; "
+                f"e.g. {', '.join(map(repr, shown[:3]))}"
             )
         else:
-            message = f"{col}: {share_text(share)} of values break a rule <= {share_text(allowed)} allowed"
-        message = with_notes(message, bound.note() if bound is not None else "")
-        extra: dict[str, Any] = {"bound": bound.details()} if bound is not None else {}
+            message = f"{col}: {share_text(share)} of values break a rule {d.tail()}"
         return Finding(
             str(col),
-            status,
+            d.status,
             statistic=share,
-            threshold=allowed,
+            threshold=d.threshold,
             method="string",
-            reason="string_rules" if exceeded else None,
-            message=message,
-            details={**counts, "n_violations": n_bad, "n_checked": n_checked, "examples": shown, **extra},
+            reason="string_rules" if d.exceeded else None,
+            message=with_notes(message, d.note()),
+            details={
+                **counts,
+                "n_violations": n_bad,
+                "n_checked": n_checked,
+                "examples": shown,
+                **d.details(),
+            },
         )
 
 

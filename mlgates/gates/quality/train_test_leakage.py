@@ -12,10 +12,9 @@ from mlgates.core.context import CheckContext
 from mlgates.core.errors import InputError
 from mlgates.core.finding import Finding
 from mlgates.core.params import Interval
-from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import column_kind, share_text
-from mlgates.gates.quality._chance import DEFAULT_ALPHA, chance_bound, check_calibration, decide, with_notes
+from mlgates.gates.quality._chance import DEFAULT_ALPHA, check_calibration, judge_share, with_notes
 from mlgates.gates.quality._common import (
     MAX_EXAMPLES,
     UNGROUPABLE,
@@ -175,30 +174,29 @@ class TrainTestLeakageGate(QualityGate):
         n = len(frame)
         n_leak = int(leaked.sum())
         share = n_leak / n
-        bound = chance_bound(
-            self.calibration, "rows", n, self.max_share, self.alpha, method="cross_collisions"
+        d = judge_share(
+            n_leak,
+            n,
+            self.max_share,
+            self.warn_share,
+            calibration=self.calibration,
+            subject="rows",
+            alpha=self.alpha,
+            method="cross_collisions",
         )
-        status, exceeded, allowed = decide(n_leak, n, self.max_share, self.warn_share, bound)
-        if exceeded:
-            limit = allowed if status is Status.FAIL else self.warn_share
-            tail = f"> {share_text(limit or 0.0)} " + (
-                "allowed" if status is Status.FAIL else "(warning level)"
-            )
-        else:
-            tail = f"<= {share_text(allowed)} allowed"
         finding = Finding(
             "rows",
-            status,
+            d.status,
             statistic=share,
-            threshold=self.warn_share if status is Status.WARN else allowed,
+            threshold=d.threshold,
             method="train_test_overlap",
-            reason="train_test_overlap" if exceeded else None,
+            reason="train_test_overlap" if d.exceeded else None,
             message=with_notes(
-                f"rows: {n_leak:,} of {n:,} current rows ({share_text(share)}) also in reference {tail}",
-                bound.note() if bound is not None else "",
+                f"rows: {n_leak:,} of {n:,} current rows ({share_text(share)}) also in reference {d.tail()}",
+                d.note(),
             ),
             details={
-                **({"bound": bound.details()} if bound is not None else {}),
+                **d.details(),
                 "n_leaked": n_leak,
                 "n_rows": n,
                 "n_columns": len(cols),

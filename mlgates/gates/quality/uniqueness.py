@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any, ClassVar
 
@@ -12,11 +12,10 @@ import pandas as pd
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
 from mlgates.core.params import Interval, parameter_error
-from mlgates.core.status import Status
 from mlgates.core.verdict import Verdict
 from mlgates.gates._columns import share_text
 from mlgates.gates.quality import _profiled as Q
-from mlgates.gates.quality._chance import DEFAULT_ALPHA, chance_bound, check_calibration, decide, with_notes
+from mlgates.gates.quality._chance import DEFAULT_ALPHA, check_calibration, judge_share, with_notes
 from mlgates.gates.quality._common import (
     MAX_EXAMPLES,
     absent,
@@ -147,16 +146,24 @@ class UniqueGate(QualityGate):
 
     def _check(self, ctx: CheckContext) -> Verdict:
         frame = frame_or_error(ctx)
+        return self._per_key(
+            frame.columns,
+            lambda key, subject: guarded(partial(self._judge, ctx, frame, key, subject), subject, "unique"),
+        )
+
+    def _per_key(self, available: Any, judge: Callable[[list[Any], str], Finding]) -> Verdict:
+        """One finding per key (``judge(key, subject)``; a key naming a column not in
+        ``available`` is ``missing_column``): the frame of the in-memory and the profiled check."""
         findings = []
         for key in _keys(self.columns):
             subject = "+".join(map(str, key))
-            gone = [c for c in key if c not in frame.columns]
+            gone = [c for c in key if c not in available]
             if gone:
                 findings.append(
-                    absent(gone[0], method="unique", available=frame.columns).replace(subject=subject)
+                    absent(gone[0], method="unique", available=available).replace(subject=subject)
                 )
                 continue
-            findings.append(guarded(partial(self._judge, ctx, frame, key, subject), subject, "unique"))
+            findings.append(judge(key, subject))
         return self._verdict(
             findings=findings,
             metrics={"n_duplicate_keys": sum(f.details.get("n_duplicates", 0) for f in findings)},
@@ -175,25 +182,15 @@ class UniqueGate(QualityGate):
 
     def _check_profile(self, ctx: CheckContext) -> Verdict:
         schema, n = Q.table(ctx)
-        findings = []
-        for key in _keys(self.columns):
-            subject = "+".join(map(str, key))
-            gone = [c for c in key if c not in schema.columns]
-            if gone:
-                findings.append(
-                    absent(gone[0], method="unique", available=schema.columns).replace(subject=subject)
-                )
-                continue
+
+        def judge(key: list[Any], subject: str) -> Finding:
             hashes = ctx.summary("current", RowHashes(tuple(key), skip_missing=True))
             if hashes.n_rows == 0:
-                findings.append(all_missing(subject, n, "unique"))
-                continue
+                return all_missing(subject, n, "unique")
             finding = self._finding(key, subject, n, hashes.n_rows, hashes.n_rows - hashes.n_distinct, [])
-            findings.append(finding.replace(details={**finding.details, **hash_facts(hashes)}))
-        return self._verdict(
-            findings=findings,
-            metrics={"n_duplicate_keys": sum(f.details.get("n_duplicates", 0) for f in findings)},
-        )
+            return finding.replace(details={**finding.details, **hash_facts(hashes)})
+
+        return self._per_key(schema.columns, judge)
 
     def _judge(self, ctx: CheckContext, frame: pd.DataFrame, key: list[Any], subject: str) -> Finding:
         n = len(frame)
@@ -221,41 +218,38 @@ class UniqueGate(QualityGate):
     ) -> Finding:
         """The key's finding from its counts (in memory or from row hashes merged over chunks)."""
         share = n_dup / n_checked
-        bound = chance_bound(
-            self.calibration,
-            subject,
+        d = judge_share(
+            n_dup,
             n_checked,
             self.max_duplicate_share,
-            self.alpha,
+            None,
+            calibration=self.calibration,
+            subject=subject,
+            alpha=self.alpha,
             method="pair_collisions",
         )
-        status, exceeded, limit = decide(n_dup, n_checked, self.max_duplicate_share, None, bound)
         eg = ", ".join(f"{e['value']!r}" + (f" (x{e['count']})" if e["count"] else "") for e in shown[:3])
-        if exceeded:
-            message = (
-                f"{subject}: {n_dup:,} rows ({share_text(share)}) repeat an earlier key > "
-                f"{share_text(limit)} allowed" + (f"; e.g. {eg}" if eg else "")
+        if d.exceeded:
+            message = f"{subject}: {n_dup:,} rows ({share_text(share)}) repeat an earlier key {d.tail()}" + (
+                f"; e.g. {eg}" if eg else ""
             )
         else:
-            allowed = share_text(limit)
-            message = f"{subject}: {n_dup:,} repeated keys ({share_text(share)}) <= {allowed} allowed"
-        message = with_notes(message, bound.note() if bound is not None else "")
-        extra: dict[str, Any] = {"bound": bound.details()} if bound is not None else {}
+            message = f"{subject}: {n_dup:,} repeated keys ({share_text(share)}) {d.tail()}"
         return Finding(
             subject,
-            status,
+            d.status,
             statistic=share,
-            threshold=limit,
+            threshold=d.threshold,
             method="unique",
-            reason="duplicate_keys" if exceeded else None,
-            message=message,
+            reason="duplicate_keys" if d.exceeded else None,
+            message=with_notes(message, d.note()),
             details={
                 "columns": [str(c) for c in key],
                 "n_duplicates": n_dup,
                 "n_checked": n_checked,
                 "n_missing": n - n_checked,
                 "examples": shown,
-                **extra,
+                **d.details(),
             },
         )
 
@@ -392,32 +386,30 @@ class DuplicateRowsGate(QualityGate):
     def _decide(self, n: int, n_dup: int, cols: list[Any], example_rows: list[Any]) -> Verdict:
         """The verdict from the count of duplicated rows (in memory or from row hashes)."""
         share = n_dup / n
-        bound = chance_bound(
-            self.calibration, "rows", n, self.max_share, self.alpha, method="pair_collisions"
+        d = judge_share(
+            n_dup,
+            n,
+            self.max_share,
+            self.warn_share,
+            calibration=self.calibration,
+            subject="rows",
+            alpha=self.alpha,
+            method="pair_collisions",
         )
-        status, exceeded, allowed = decide(n_dup, n, self.max_share, self.warn_share, bound)
-        if exceeded:
-            limit = allowed if status is Status.FAIL else self.warn_share
-            level = "allowed" if status is Status.FAIL else "(warning level)"
-            message = f"rows: {n_dup:,} duplicated ({share_text(share)}) > {share_text(limit or 0.0)} {level}"
-        else:
-            message = f"rows: {n_dup:,} duplicated ({share_text(share)}) <= {share_text(allowed)} allowed"
-        message = with_notes(message, bound.note() if bound is not None else "")
-        extra: dict[str, Any] = {"bound": bound.details()} if bound is not None else {}
         finding = Finding(
             "rows",
-            status,
+            d.status,
             statistic=share,
-            threshold=self.warn_share if status is Status.WARN else allowed,
+            threshold=d.threshold,
             method="duplicate_rows",
-            reason="duplicate_rows" if exceeded else None,
-            message=message,
+            reason="duplicate_rows" if d.exceeded else None,
+            message=with_notes(f"rows: {n_dup:,} duplicated ({share_text(share)}) {d.tail()}", d.note()),
             details={
                 "n_duplicates": n_dup,
                 "n_rows": n,
                 "columns": None if self.columns is None else [str(c) for c in cols],
                 "example_rows": example_rows,
-                **extra,
+                **d.details(),
             },
         )
         return self._verdict(findings=[finding], metrics={"duplicate_share": share})
