@@ -206,28 +206,21 @@ def t_test(reference: np.ndarray, current: np.ndarray, *, equal_var: bool = Fals
     >>> round(r.statistic, 4), round(r.pvalue, 4)
     (-1.0954, 0.3153)
     """
-    from scipy import special
+    from mlgates.stats.binned import t_test_from_moments
 
     a = np.asarray(reference, dtype=float)
     b = np.asarray(current, dtype=float)
-    n1, n2 = a.size, b.size
-    if n1 < 2 or n2 < 2:
+    if a.size < 2 or b.size < 2:
         raise ValueError("t_test needs at least 2 values on each side")
-    v1, v2 = float(np.var(a, ddof=1)), float(np.var(b, ddof=1))
-    diff = float(np.mean(a) - np.mean(b))
-    if equal_var:
-        df = n1 + n2 - 2.0
-        sp = ((n1 - 1) * v1 + (n2 - 1) * v2) / df
-        se2 = sp * (1.0 / n1 + 1.0 / n2)
-    else:
-        q1, q2 = v1 / n1, v2 / n2
-        se2 = q1 + q2
-        df = se2**2 / (q1**2 / (n1 - 1) + q2**2 / (n2 - 1)) if se2 > 0 else 1.0
-    if se2 == 0.0:
-        return DriftResult(0.0 if diff == 0 else math.copysign(math.inf, diff), 1.0 if diff == 0 else 0.0)
-    t = diff / math.sqrt(se2)
-    p = float(2.0 * special.stdtr(df, -abs(t)))
-    return DriftResult(t, min(p, 1.0))
+    return t_test_from_moments(
+        a.size,
+        float(np.mean(a)),
+        float(np.var(a, ddof=1)),
+        b.size,
+        float(np.mean(b)),
+        float(np.var(b, ddof=1)),
+        equal_var=equal_var,
+    )
 
 
 # -- the kernel table -------------------------------------------------------------------------

@@ -46,6 +46,24 @@ MAX_EXAMPLES = 5
 NUMERIC_KINDS = ("integer", "float")
 
 
+def check_bounds(owner: str, bounds: Mapping[str, Any], keys: Sequence[str] = ("min", "max")) -> None:
+    """Validate a per-column ``bounds`` parameter: string keys, each entry a non-empty mapping
+    of ``"min"`` and/or ``"max"`` to finite floats with ``min <= max`` (an empty entry would
+    check nothing and pass: refused)."""
+    from mlgates.core.params import Interval
+
+    check_string_keys(owner, "bounds", bounds)
+    real = Interval("real", None, None)
+    for col, spec in bounds.items():
+        if not isinstance(spec, Mapping) or not spec or not set(spec) <= set(keys):
+            raise parameter_error(owner, f"bounds[{col!r}]", 'a mapping with keys "min" and/or "max"', spec)
+        for key, value in spec.items():
+            if not real.is_satisfied_by(value):
+                raise parameter_error(owner, f"bounds[{col!r}][{key!r}]", "a finite float", value)
+        if "min" in spec and "max" in spec and spec["min"] > spec["max"]:
+            raise parameter_error(owner, f"bounds[{col!r}]", "min <= max", dict(spec))
+
+
 def frame_or_error(ctx: CheckContext, side: Side = "current") -> pd.DataFrame:
     """The table, with duplicate column names and an empty table turned into InputErrors."""
     frame = ctx.frame(side)

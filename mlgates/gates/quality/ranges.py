@@ -18,7 +18,7 @@ from mlgates.gates.quality._chance import DEFAULT_ALPHA, check_calibration, judg
 from mlgates.gates.quality._common import (
     NUMERIC_KINDS,
     all_missing,
-    check_string_keys,
+    check_bounds,
     checkable,
     examples,
     frame_or_error,
@@ -140,18 +140,7 @@ class RangeGate(QualityGate):
                 owner, "max_value", f"a float >= min_value ({self.min_value})", self.max_value
             )
         if self.bounds is not None:
-            check_string_keys(owner, "bounds", self.bounds)
-            real = Interval("real", None, None)
-            for col, spec in self.bounds.items():
-                if not isinstance(spec, Mapping) or not set(spec) <= set(_BOUND_KEYS):
-                    raise parameter_error(
-                        owner, f"bounds[{col!r}]", 'a mapping with keys "min" and/or "max"', spec
-                    )
-                for key, value in spec.items():
-                    if not real.is_satisfied_by(value):
-                        raise parameter_error(owner, f"bounds[{col!r}][{key!r}]", "a finite float", value)
-                if "min" in spec and "max" in spec and spec["min"] > spec["max"]:
-                    raise parameter_error(owner, f"bounds[{col!r}]", "min <= max", dict(spec))
+            check_bounds(owner, self.bounds, _BOUND_KEYS)
         if self.columns is not None and self.min_value is None and self.max_value is None:
             raise parameter_error(
                 owner,

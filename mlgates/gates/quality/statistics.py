@@ -21,6 +21,7 @@ from mlgates.gates.quality._common import (
     NUMERIC_KINDS,
     absent,
     all_missing,
+    check_bounds,
     check_string_keys,
     checkable,
     frame_or_error,
@@ -216,18 +217,7 @@ class StatisticGate(QualityGate):
         if self.statistic != "share" and self.value is not None:
             raise parameter_error(owner, "value", "None unless statistic='share'", self.value)
         if self.bounds is not None:
-            check_string_keys(owner, "bounds", self.bounds)
-            real = Interval("real", None, None)
-            for col, spec in self.bounds.items():
-                if not isinstance(spec, Mapping) or not spec or not set(spec) <= set(_BOUND_KEYS):
-                    raise parameter_error(
-                        owner, f"bounds[{col!r}]", 'a mapping with keys "min" and/or "max"', spec
-                    )
-                for key, bound in spec.items():
-                    if not real.is_satisfied_by(bound):
-                        raise parameter_error(owner, f"bounds[{col!r}][{key!r}]", "a finite float", bound)
-                if "min" in spec and "max" in spec and spec["min"] > spec["max"]:
-                    raise parameter_error(owner, f"bounds[{col!r}]", "min <= max", dict(spec))
+            check_bounds(owner, self.bounds, _BOUND_KEYS)
         if isinstance(self.min_samples, Mapping):
             check_string_keys(owner, "min_samples", self.min_samples)
             for col, count in self.min_samples.items():

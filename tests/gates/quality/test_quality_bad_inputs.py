@@ -196,3 +196,13 @@ def test_integer_column_names_keep_the_target_out_of_the_features():
     assert conflicts.status is Status.FAIL, conflicts.to_text()  # rows 0 and 1 conflict
     leak = mlgates.FeatureLeakageGate().check(current=frame.assign(**{"2": [0.1] * 6}), target=1)
     assert all(f.subject != "1" for f in leak.findings), leak.to_text()
+
+
+@pytest.mark.parametrize(
+    "gate_type, extra",
+    [(mlgates.RangeGate, {}), (mlgates.StatisticGate, {"statistic": "mean"})],
+)
+def test_an_empty_bounds_entry_is_refused_not_a_silent_pass(gate_type, extra):
+    # {"x": {}} would check nothing: RangeGate used to PASS it ("outside [-inf, inf]")
+    with pytest.raises(mlgates.ParameterError, match=r"bounds\['x'\].*\"min\" and/or \"max\""):
+        gate_type(bounds={"x": {}}, **extra).check(current=pd.DataFrame({"x": [1.0, 2.0]}))
