@@ -6,10 +6,9 @@ Data: 20 numeric columns; a reference of 100,000 rows; 365 days of 10,000 rows e
 statistics (checked, to rounding). Two methods are timed:
 
 - the default (Evidently's rule: the normed Wasserstein distance at these sizes). Windowed sorts
-  the reference once per check and keeps its prefix sums, so each day's exact distance is one
-  binary search of the day's values into the reference (O(m log n)) instead of a sort of the
-  reference and a merge of both samples; that search, memory-bound on a 100,000-value
-  reference, is the floor of this method;
+  the reference once per check; each day's exact distance is then one linear pass over the day's
+  sorted values and the sorted reference (the loop sorts the reference every day). That pass over
+  100,000 reference values per column is the floor of this method;
 - ``method="psi"`` on quantile bins frozen from the reference: Windowed computes the bins and the
   reference's counts once; each day costs one sort of its values and a count on the bins.
 

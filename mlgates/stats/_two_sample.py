@@ -3,6 +3,8 @@ merged samples, ECDF steps, quantile distance, midranks and tie sizes."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -53,25 +55,50 @@ def _quantile_distance(a: np.ndarray, b: np.ndarray) -> float:
     ``n1 * n2`` the steps are ``i * n2`` and ``j * n1``, known without looking at the data, so
     no merge (sort) of the two samples is needed: each step starts an interval on which both
     quantiles are constant, and its width is the distance to the next step of either sample.
-    Equal sizes reduce to ``mean |a_(i) - b_(i)|``. Linear passes only, no sort.
+    Equal sizes reduce to ``mean |a_(i) - b_(i)|``. Linear passes only, no sort, no search.
     """
     n1, n2 = a.size, b.size
     if n1 == n2:
         d = a - b
         np.abs(d, out=d)
         return float(np.sum(d)) / n1
-    total = 0.0
-    for x, y, nx, ny in ((a, b, n1, n2), (b, a, n2, n1)):
-        k = np.arange(nx, dtype=np.int64) * ny  # x's steps on the integer scale n1 * n2
-        other = k // nx  # y's quantile index on the interval that starts at k
-        width = np.minimum(k + ny, (other + 1) * nx) - k
-        if x is b:  # a step of both samples: its interval is counted once, with a's steps
-            width[k % nx == 0] = 0
-        d = x - y[other]
-        np.abs(d, out=d)
-        d *= width
-        total += float(np.sum(d))
+    total = _steps_distance(a, b, n1, n2, shared=False) + _steps_distance(b, a, n2, n1, shared=True)
     return total / (float(n1) * float(n2))
+
+
+def _steps_distance(x: np.ndarray, y: np.ndarray, nx: int, ny: int, *, shared: bool) -> float:
+    """Sum over the intervals that start at a step of ``x`` (``k * ny``, ``k < nx``) of the
+    width times ``|x_k - y_other|``, ``other = floor(k ny / nx)`` the index of ``y``'s quantile
+    there. ``shared``: an interval that starts at a step of both samples is left out (the other
+    pass counts it)."""
+    if nx >= 2 * ny:
+        # other is constant on runs: run j holds the k in [ceil(j nx / ny), ceil((j+1) nx / ny)),
+        # never empty here, so y repeated over the runs replaces a gather over the large side
+        j = np.arange(ny + 1, dtype=np.int64)
+        starts = (j * nx + ny - 1) // ny
+        d = x - np.repeat(y, np.diff(starts))
+        np.abs(d, out=d)
+        # every interval is ny wide except the last of each run: (j + 1) nx - k ny
+        last = starts[1:] - 1
+        w_last = j[1:] * nx - last * ny
+        total = float(np.sum(d)) * ny - float(np.sum((ny - w_last) * d[last]))
+        if shared:  # steps of both: k ny a multiple of nx, every nx / gcd(nx, ny) steps
+            both = np.arange(0, nx, nx // math.gcd(nx, ny))
+            w = np.full(both.size, ny, dtype=np.int64)
+            at = np.minimum(np.searchsorted(last, both), last.size - 1)
+            hit = last[at] == both
+            w[hit] = w_last[at[hit]]
+            total -= float(np.sum(w * d[both]))
+        return total
+    k = np.arange(nx, dtype=np.int64) * ny
+    other = k // nx
+    width = np.minimum(k + ny, (other + 1) * nx) - k
+    if shared:
+        width[:: nx // math.gcd(nx, ny)] = 0
+    d = x - y[other]
+    np.abs(d, out=d)
+    d *= width
+    return float(np.sum(d))
 
 
 def _midranks(pooled: np.ndarray, values: np.ndarray) -> np.ndarray:
