@@ -64,6 +64,7 @@ __all__ = [
     "pvalue",
     "reference_null",
     "wasserstein_grid",
+    "wasserstein_grid_on_cells",
 ]
 
 #: Distances with an interval, a p-value and a reference null by resampling.
@@ -104,6 +105,51 @@ def wasserstein_grid(reference: np.ndarray, current: np.ndarray, n_grid: int = W
     r = np.diff(np.searchsorted(reference, bounds, side="right"), prepend=0, append=reference.size)
     c = np.diff(np.searchsorted(current, bounds, side="right"), prepend=0, append=current.size)
     return Grid(edges, r.astype(np.int64), c.astype(np.int64), max(float(np.std(reference)), 0.001))
+
+
+def wasserstein_grid_on_cells(
+    edges: np.ndarray,
+    reference: np.ndarray,
+    current: np.ndarray,
+    *,
+    low: float,
+    high: float,
+    scale: float,
+    n_grid: int = WASSERSTEIN_GRID,
+) -> Grid:
+    """The grid of :func:`wasserstein_grid` when only counts on fine cells are known (a profile:
+    both sides' counts in the right-closed cells of the inner ``edges``, the first and last cell
+    open; ``low`` and ``high`` the pooled minimum and maximum; ``scale`` the unit).
+
+    Each side's quantiles at the same probabilities as :func:`wasserstein_grid` are snapped to
+    the first fine edge where that side's cumulative count reaches them, so every count on the
+    coarse grid is an exact sum of cells. Where the fine cells are a reference-quantile grid of
+    ``G`` points, each edge is within one cell (``1 / G`` of the reference) of the in-memory one
+    inside the reference's range; a side's values beyond the first or last fine edge stay in one
+    open cell (their own quantiles cannot be placed there).
+
+    Examples
+    --------
+    >>> g = wasserstein_grid_on_cells(np.array([1.0, 2.0, 3.0]), np.array([5, 5, 5, 5]),
+    ...                               np.array([0, 5, 5, 10]), low=0.0, high=4.0, scale=1.0, n_grid=4)
+    >>> g.edges.tolist(), g.reference.tolist(), g.current.tolist()  # both medians: edges 2 and 3
+    ([0.0, 2.0, 3.0, 4.0], [10, 5, 5], [5, 5, 10])
+    """
+    edges = np.asarray(edges, dtype=float)
+    r, c = np.asarray(reference, dtype=np.int64), np.asarray(current, dtype=np.int64)
+    cum_r, cum_c = np.cumsum(r), np.cumsum(c)  # values <= edges[i] at i (and all at the end)
+    probs = np.linspace(0.0, 1.0, n_grid // 2 + 1)[1:-1]
+    picks = [
+        np.searchsorted(cum[:-1], probs * cum[-1], side="left") for cum in (cum_r, cum_c) if cum[-1] > 0
+    ]
+    idx = np.unique(np.concatenate(picks)) if picks else np.empty(0, dtype=np.int64)
+    idx = idx[idx < edges.size]
+    idx = idx[(edges[idx] > low) & (edges[idx] < high)]
+    idx = idx[np.unique(edges[idx], return_index=True)[1]]  # tied edges: equal cumulative counts
+    rc = np.diff(np.concatenate(([0], cum_r[idx], [cum_r[-1]])))
+    cc = np.diff(np.concatenate(([0], cum_c[idx], [cum_c[-1]])))
+    grid_edges = np.concatenate(([float(low)], edges[idx], [float(high)]))
+    return Grid(grid_edges, rc.astype(np.int64), cc.astype(np.int64), max(float(scale), 0.001))
 
 
 def _shares(counts: np.ndarray) -> np.ndarray:
@@ -165,12 +211,14 @@ def interval(
     n_resamples: int,
     random_state: int,
     grid: Grid | None = None,
-    estimate: float | None = None,
+    estimate: float | tuple[float, float] | None = None,
 ) -> tuple[float, float]:
     """Basic bootstrap interval of the distance: each side's counts redrawn from its own shares.
 
     ``estimate`` is the distance the interval is centred on (default: the distance of the
-    counts; for ``wasserstein`` the exact distance, the grid giving the spread)."""
+    counts; for ``wasserstein`` the exact distance, the grid giving the spread). A pair
+    ``(lo, hi)`` is a distance known only within a bound (a profile's grid): the interval runs
+    from the lower end's low limit to the upper end's high limit, so it holds the bound too."""
     rng = np.random.default_rng(random_state)
     r, c = np.asarray(reference), np.asarray(current)
     point = float(distances(method, r, c, grid)[0])
@@ -182,9 +230,14 @@ def interval(
     )
     a = (1.0 - confidence) / 2.0
     q_lo, q_hi = np.quantile(draws, [a, 1.0 - a])
-    centre = point if estimate is None else float(estimate)
-    low = max(0.0, centre - (float(q_hi) - point))
-    high = max(low, centre - (float(q_lo) - point))
+    if estimate is None:
+        lo_centre = hi_centre = point
+    elif isinstance(estimate, tuple):
+        lo_centre, hi_centre = float(estimate[0]), float(estimate[1])
+    else:
+        lo_centre = hi_centre = float(estimate)
+    low = max(0.0, lo_centre - (float(q_hi) - point))
+    high = max(low, hi_centre - (float(q_lo) - point))
     return low, min(high, _UPPER.get(method, np.inf))
 
 
