@@ -139,9 +139,7 @@ def wasserstein_grid_on_cells(
     r, c = np.asarray(reference, dtype=np.int64), np.asarray(current, dtype=np.int64)
     cum_r, cum_c = np.cumsum(r), np.cumsum(c)  # values <= edges[i] at i (and all at the end)
     probs = np.linspace(0.0, 1.0, n_grid // 2 + 1)[1:-1]
-    picks = [
-        np.searchsorted(cum[:-1], probs * cum[-1], side="left") for cum in (cum_r, cum_c) if cum[-1] > 0
-    ]
+    picks = [np.searchsorted(cum[:-1], probs * cum[-1], side="left") for cum in (cum_r, cum_c) if cum[-1] > 0]
     idx = np.unique(np.concatenate(picks)) if picks else np.empty(0, dtype=np.int64)
     idx = idx[idx < edges.size]
     idx = idx[(edges[idx] > low) & (edges[idx] < high)]

@@ -102,9 +102,8 @@ def test_counts_on_bins_frozen_from_the_reference_resample_exactly_on_the_grid_p
 
 def _numbers(finding) -> np.ndarray:
     d = finding.details
-    return np.array(
-        [d["interval"]["low"], d["interval"]["high"], d["significance"]["pvalue"], d["reference_null"]["value"]]
-    )
+    ci, null = d["interval"], d["reference_null"]
+    return np.array([ci["low"], ci["high"], d["significance"]["pvalue"], null["value"]])
 
 
 # The in-memory and the profile's Wasserstein grids differ (the profile snaps the quantiles of both
@@ -122,7 +121,8 @@ def test_wasserstein_on_the_profile_grid_agrees_with_memory_within_monte_carlo_e
 ):
     monkeypatch.setattr(_profiled, "EXPAND_LIMIT", 10)
     rng = np.random.default_rng(n_cur)
-    ref, cur = pd.DataFrame({"x": rng.gamma(2, 1, n_ref)}), pd.DataFrame({"x": rng.gamma(2, 1, n_cur) + shift})
+    ref = pd.DataFrame({"x": rng.gamma(2, 1, n_ref)})
+    cur = pd.DataFrame({"x": rng.gamma(2, 1, n_cur) + shift})
     gate = DriftGate(method="wasserstein", decision="material", threshold="reference_null", random_state=3)
     fm = gate.check(reference=ref, current=cur).findings[0]
     fp = gate.check(reference=mlgates.profile_reference(gate, ref), current=cur).findings[0]

@@ -46,8 +46,7 @@ from mlgates.gates._columns import UNSUPPORTED_KINDS, column_kind, is_text_like,
 from mlgates.gates.drift import _compare as compare
 from mlgates.gates.drift import _prepare as prep
 from mlgates.gates.drift._levels import lookup
-from mlgates.gates.drift._resample import profile_grid as resample_grid
-from mlgates.gates.drift._resample import resample
+from mlgates.gates.drift._resample import profile_grid, resample
 from mlgates.profiles.select import resolved
 from mlgates.profiles.summaries import (
     DEFAULT_GRID_SIZE,
@@ -401,27 +400,16 @@ def _resampled(
     cs: ColumnStats,
 ) -> dict[str, Any]:
     """The interval, test and reference null of ``decision="material"`` and
-    ``threshold="reference_null"``, as in memory: on the same counts (categories, values, frozen
-    bins), on the rebuilt values, or for ``wasserstein`` on the grid a column too large to
-    rebuild has (``info["bounds"]``: the profile's reference-quantile cells)."""
+    ``threshold="reference_null"`` from the same counts as in memory (categories, values, frozen
+    bins, rebuilt values); ``wasserstein`` on a column too large to rebuild on the profile's cells."""
     spec = gate._resamples(out.subject, out.kind, method)
-    s = out.statistic
-    if spec is None or s is None or not np.isfinite(s):
+    if spec is None or out.statistic is None or not np.isfinite(out.statistic):
         return {}
-    grid = bounds = None
-    if method == "wasserstein" and "bounds" in info:
-        ref_cells = resolved(ctx, "reference", Edges(col, _specs(gate, out.subject))).bins(("grid", GRID_SIZE))
-        cur_cells = ctx.summary("current", Bins(col, tuple(ref_cells.edges.tolist())))
-        grid = resample_grid(
-            ref_cells.edges,
-            ref_cells.counts,
-            cur_cells.counts,
-            low=min(rs.min, cs.min),
-            high=max(rs.max, cs.max),
-            scale=rs.std,
-        )
-        bounds = (float(info["bounds"]["statistic"][0]), float(info["bounds"]["statistic"][1]))
-    return resample(column, method, info, float(s), spec, grid=grid, bounds=bounds)
+    grid, bounds = None, info.get("bounds", {}).get("statistic")
+    if method == "wasserstein" and bounds is not None:
+        ref = resolved(ctx, "reference", Edges(col, _specs(gate, out.subject))).bins(("grid", GRID_SIZE))
+        grid = profile_grid(ref, ctx.summary("current", Bins(col, tuple(ref.edges.tolist()))), rs, cs)
+    return resample(column, method, info, float(out.statistic), spec, grid=grid, bounds=bounds)
 
 
 def _prep_evaluate(

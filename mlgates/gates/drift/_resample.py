@@ -5,6 +5,7 @@ What is recorded here goes to the finding's ``details``; :mod:`._decide` decides
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -12,6 +13,7 @@ import numpy as np
 from mlgates.gates.drift import _prepare as prep
 
 if TYPE_CHECKING:
+    from mlgates.profiles.summaries import BinCounts, ColumnStats
     from mlgates.stats.distance_resampling import Grid
 
 __all__ = ["profile_grid", "resample"]
@@ -27,7 +29,7 @@ def resample(
     spec: dict[str, Any],
     *,
     grid: Grid | None = None,
-    bounds: tuple[float, float] | None = None,
+    bounds: Sequence[float] | None = None,
 ) -> dict[str, Any]:
     """``details`` entries ``interval``, ``significance`` and ``reference_null`` as ``spec``
     asks (see ``DriftGate._resamples``); NotApplicable for a distance without resampling.
@@ -112,18 +114,18 @@ def resample(
     return out
 
 
-def profile_grid(
-    edges: np.ndarray,
-    reference: np.ndarray,
-    current: np.ndarray,
-    *,
-    low: float,
-    high: float,
-    scale: float,
-) -> Grid:
-    """The Wasserstein resampling grid from a profile's fine reference-quantile cells (both
-    sides' counts on them): the in-memory grid's quantiles of both sides, each snapped to a cell
-    edge (:func:`mlgates.stats.distance_resampling.wasserstein_grid_on_cells`)."""
+def profile_grid(reference: BinCounts, current: BinCounts, rs: ColumnStats, cs: ColumnStats) -> Grid:
+    """The Wasserstein resampling grid of a profiled column: both sides' counts in the cells of
+    the profile's fine reference-quantile grid, the pooled minimum and maximum from the moments,
+    the in-memory grid's quantiles of both sides each snapped to a cell edge
+    (:func:`mlgates.stats.distance_resampling.wasserstein_grid_on_cells`)."""
     from mlgates.stats import distance_resampling as dr
 
-    return dr.wasserstein_grid_on_cells(edges, reference, current, low=low, high=high, scale=scale)
+    return dr.wasserstein_grid_on_cells(
+        reference.edges,
+        reference.counts,
+        current.counts,
+        low=min(rs.min, cs.min),
+        high=max(rs.max, cs.max),
+        scale=rs.std,
+    )
