@@ -115,18 +115,23 @@ def wasserstein_grid_on_cells(
     low: float,
     high: float,
     scale: float,
+    ranges: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
     n_grid: int = WASSERSTEIN_GRID,
 ) -> Grid:
     """The grid of :func:`wasserstein_grid` when only counts on fine cells are known (a profile:
     both sides' counts in the right-closed cells of the inner ``edges``, the first and last cell
     open; ``low`` and ``high`` the pooled minimum and maximum; ``scale`` the unit).
 
-    Each side's quantiles at the same probabilities as :func:`wasserstein_grid` are snapped to
-    the first fine edge where that side's cumulative count reaches them, so every count on the
-    coarse grid is an exact sum of cells. Where the fine cells are a reference-quantile grid of
-    ``G`` points, each edge is within one cell (``1 / G`` of the reference) of the in-memory one
-    inside the reference's range; a side's values beyond the first or last fine edge stay in one
-    open cell (their own quantiles cannot be placed there).
+    Each side's quantiles at the same probabilities as :func:`wasserstein_grid` are snapped to a
+    fine edge, so every count on the coarse grid is an exact sum of cells. With ``ranges`` (each
+    side's minimum and maximum per cell, NaN when empty) a quantile is placed as in memory, by
+    linear interpolation between order statistics, each order statistic located in its cell by
+    its rank between the cell's minimum and maximum (exact in a cell of one value), and snapped to
+    the first fine edge at or above it; without, to the first fine edge where the side's
+    cumulative count reaches it. Where the fine cells are a reference-quantile grid of ``G``
+    points, each edge is within one cell (``1 / G`` of the reference) of the in-memory one inside
+    the reference's range, and a sparse side (few values over many cells) gets edges between its
+    values as in memory; values beyond the first or last fine edge stay in one open cell.
 
     Examples
     --------
@@ -139,7 +144,15 @@ def wasserstein_grid_on_cells(
     r, c = np.asarray(reference, dtype=np.int64), np.asarray(current, dtype=np.int64)
     cum_r, cum_c = np.cumsum(r), np.cumsum(c)  # values <= edges[i] at i (and all at the end)
     probs = np.linspace(0.0, 1.0, n_grid // 2 + 1)[1:-1]
-    picks = [np.searchsorted(cum[:-1], probs * cum[-1], side="left") for cum in (cum_r, cum_c) if cum[-1] > 0]
+    picks = []
+    for i, (counts, cum) in enumerate(((r, cum_r), (c, cum_c))):
+        if cum[-1] == 0:
+            continue
+        if ranges is None:
+            picks.append(np.searchsorted(cum[:-1], probs * cum[-1], side="left"))
+        else:
+            q = _cell_quantiles(counts, cum, *ranges[i], probs)
+            picks.append(np.searchsorted(edges, q, side="left"))
     idx = np.unique(np.concatenate(picks)) if picks else np.empty(0, dtype=np.int64)
     idx = idx[idx < edges.size]
     idx = idx[(edges[idx] > low) & (edges[idx] < high)]
@@ -148,6 +161,25 @@ def wasserstein_grid_on_cells(
     cc = np.diff(np.concatenate(([0], cum_c[idx], [cum_c[-1]])))
     grid_edges = np.concatenate(([float(low)], edges[idx], [float(high)]))
     return Grid(grid_edges, rc.astype(np.int64), cc.astype(np.int64), max(float(scale), 0.001))
+
+
+def _cell_quantiles(
+    counts: np.ndarray, cum: np.ndarray, mins: np.ndarray, maxs: np.ndarray, probs: np.ndarray
+) -> np.ndarray:
+    """``np.quantile``'s linear quantiles of a sample known by its counts, minima and maxima in
+    cells: each order statistic placed by its rank between its cell's minimum and maximum."""
+    n = int(cum[-1])
+    pos = probs * (n - 1)
+    below = np.floor(pos).astype(np.int64)
+    frac = pos - below
+
+    def order_statistic(k: np.ndarray) -> np.ndarray:
+        cell = np.searchsorted(cum, k, side="right")  # the first cell holding rank k (0-based)
+        first = cum[cell] - counts[cell]
+        share = (k - first) / np.maximum(counts[cell] - 1, 1)
+        return np.asarray(mins[cell] + share * (maxs[cell] - mins[cell]), dtype=float)
+
+    return order_statistic(below) * (1 - frac) + order_statistic(np.minimum(below + 1, n - 1)) * frac
 
 
 def _shares(counts: np.ndarray) -> np.ndarray:

@@ -128,4 +128,5 @@ def profile_grid(reference: BinCounts, current: BinCounts, rs: ColumnStats, cs: 
         low=min(rs.min, cs.min),
         high=max(rs.max, cs.max),
         scale=rs.std,
+        ranges=((reference.mins, reference.maxs), (current.mins, current.maxs)),
     )
