@@ -31,7 +31,10 @@ of the grid distance, centred on the exact distance; the p-value compares grid d
 the grid distance; the reference-null quantile (of grid distances) is compared with the exact
 distance, so it carries the grid's few percent. Under "no change" ``sqrt(n m / (n + m)) W``
 tends to the integral of a Brownian bridge run through the quantiles (del Barrio, Gine and
-Matran 1999), so a grid in probability (not in value) keeps its accuracy at any ``n``.
+Matran 1999), so a grid in probability (not in value) keeps its accuracy at any ``n``. On a
+profile, which holds both sides' counts in the cells of a fine reference-quantile grid rather
+than the values, :func:`wasserstein_grid_on_cells` builds the same grid with each edge snapped
+to a cell edge.
 
 References
 ----------
