@@ -31,7 +31,10 @@ of the grid distance, centred on the exact distance; the p-value compares grid d
 the grid distance; the reference-null quantile (of grid distances) is compared with the exact
 distance, so it carries the grid's few percent. Under "no change" ``sqrt(n m / (n + m)) W``
 tends to the integral of a Brownian bridge run through the quantiles (del Barrio, Gine and
-Matran 1999), so a grid in probability (not in value) keeps its accuracy at any ``n``.
+Matran 1999), so a grid in probability (not in value) keeps its accuracy at any ``n``. On a
+profile, which holds both sides' counts in the cells of a fine reference-quantile grid rather
+than the values, :func:`wasserstein_grid_on_cells` builds the same grid with each edge snapped
+to a cell edge.
 
 References
 ----------
@@ -64,6 +67,7 @@ __all__ = [
     "pvalue",
     "reference_null",
     "wasserstein_grid",
+    "wasserstein_grid_on_cells",
 ]
 
 #: Distances with an interval, a p-value and a reference null by resampling.
@@ -104,6 +108,81 @@ def wasserstein_grid(reference: np.ndarray, current: np.ndarray, n_grid: int = W
     r = np.diff(np.searchsorted(reference, bounds, side="right"), prepend=0, append=reference.size)
     c = np.diff(np.searchsorted(current, bounds, side="right"), prepend=0, append=current.size)
     return Grid(edges, r.astype(np.int64), c.astype(np.int64), max(float(np.std(reference)), 0.001))
+
+
+def wasserstein_grid_on_cells(
+    edges: np.ndarray,
+    reference: np.ndarray,
+    current: np.ndarray,
+    *,
+    low: float,
+    high: float,
+    scale: float,
+    ranges: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
+    n_grid: int = WASSERSTEIN_GRID,
+) -> Grid:
+    """The grid of :func:`wasserstein_grid` when only counts on fine cells are known (a profile:
+    both sides' counts in the right-closed cells of the inner ``edges``, the first and last cell
+    open; ``low`` and ``high`` the pooled minimum and maximum; ``scale`` the unit).
+
+    Each side's quantiles at the same probabilities as :func:`wasserstein_grid` are snapped to a
+    fine edge, so every count on the coarse grid is an exact sum of cells. With ``ranges`` (each
+    side's minimum and maximum per cell, NaN when empty) a quantile is placed as in memory, by
+    linear interpolation between order statistics, each order statistic located in its cell by
+    its rank between the cell's minimum and maximum (exact in a cell of one value), and snapped to
+    the first fine edge at or above it; without, to the first fine edge where the side's
+    cumulative count reaches it. Where the fine cells are a reference-quantile grid of ``G``
+    points, each edge is within one cell (``1 / G`` of the reference) of the in-memory one inside
+    the reference's range, and a sparse side (few values over many cells) gets edges between its
+    values as in memory; values beyond the first or last fine edge stay in one open cell.
+
+    Examples
+    --------
+    >>> g = wasserstein_grid_on_cells(np.array([1.0, 2.0, 3.0]), np.array([5, 5, 5, 5]),
+    ...                               np.array([0, 5, 5, 10]), low=0.0, high=4.0, scale=1.0, n_grid=4)
+    >>> g.edges.tolist(), g.reference.tolist(), g.current.tolist()  # both medians: edges 2 and 3
+    ([0.0, 2.0, 3.0, 4.0], [10, 5, 5], [5, 5, 10])
+    """
+    edges = np.asarray(edges, dtype=float)
+    r, c = np.asarray(reference, dtype=np.int64), np.asarray(current, dtype=np.int64)
+    cum_r, cum_c = np.cumsum(r), np.cumsum(c)  # values <= edges[i] at i (and all at the end)
+    probs = np.linspace(0.0, 1.0, n_grid // 2 + 1)[1:-1]
+    picks = []
+    for i, (counts, cum) in enumerate(((r, cum_r), (c, cum_c))):
+        if cum[-1] == 0:
+            continue
+        if ranges is None:
+            picks.append(np.searchsorted(cum[:-1], probs * cum[-1], side="left"))
+        else:
+            q = _cell_quantiles(counts, cum, *ranges[i], probs)
+            picks.append(np.searchsorted(edges, q, side="left"))
+    idx = np.unique(np.concatenate(picks)) if picks else np.empty(0, dtype=np.int64)
+    idx = idx[idx < edges.size]
+    idx = idx[(edges[idx] > low) & (edges[idx] < high)]
+    idx = idx[np.unique(edges[idx], return_index=True)[1]]  # tied edges: equal cumulative counts
+    rc = np.diff(np.concatenate(([0], cum_r[idx], [cum_r[-1]])))
+    cc = np.diff(np.concatenate(([0], cum_c[idx], [cum_c[-1]])))
+    grid_edges = np.concatenate(([float(low)], edges[idx], [float(high)]))
+    return Grid(grid_edges, rc.astype(np.int64), cc.astype(np.int64), max(float(scale), 0.001))
+
+
+def _cell_quantiles(
+    counts: np.ndarray, cum: np.ndarray, mins: np.ndarray, maxs: np.ndarray, probs: np.ndarray
+) -> np.ndarray:
+    """``np.quantile``'s linear quantiles of a sample known by its counts, minima and maxima in
+    cells: each order statistic placed by its rank between its cell's minimum and maximum."""
+    n = int(cum[-1])
+    pos = probs * (n - 1)
+    below = np.floor(pos).astype(np.int64)
+    frac = pos - below
+
+    def order_statistic(k: np.ndarray) -> np.ndarray:
+        cell = np.searchsorted(cum, k, side="right")  # the first cell holding rank k (0-based)
+        first = cum[cell] - counts[cell]
+        share = (k - first) / np.maximum(counts[cell] - 1, 1)
+        return np.asarray(mins[cell] + share * (maxs[cell] - mins[cell]), dtype=float)
+
+    return order_statistic(below) * (1 - frac) + order_statistic(np.minimum(below + 1, n - 1)) * frac
 
 
 def _shares(counts: np.ndarray) -> np.ndarray:
@@ -165,12 +244,14 @@ def interval(
     n_resamples: int,
     random_state: int,
     grid: Grid | None = None,
-    estimate: float | None = None,
+    estimate: float | tuple[float, float] | None = None,
 ) -> tuple[float, float]:
     """Basic bootstrap interval of the distance: each side's counts redrawn from its own shares.
 
     ``estimate`` is the distance the interval is centred on (default: the distance of the
-    counts; for ``wasserstein`` the exact distance, the grid giving the spread)."""
+    counts; for ``wasserstein`` the exact distance, the grid giving the spread). A pair
+    ``(lo, hi)`` is a distance known only within a bound (a profile's grid): the interval runs
+    from the lower end's low limit to the upper end's high limit, so it holds the bound too."""
     rng = np.random.default_rng(random_state)
     r, c = np.asarray(reference), np.asarray(current)
     point = float(distances(method, r, c, grid)[0])
@@ -182,9 +263,14 @@ def interval(
     )
     a = (1.0 - confidence) / 2.0
     q_lo, q_hi = np.quantile(draws, [a, 1.0 - a])
-    centre = point if estimate is None else float(estimate)
-    low = max(0.0, centre - (float(q_hi) - point))
-    high = max(low, centre - (float(q_lo) - point))
+    if estimate is None:
+        lo_centre = hi_centre = point
+    elif isinstance(estimate, tuple):
+        lo_centre, hi_centre = float(estimate[0]), float(estimate[1])
+    else:
+        lo_centre = hi_centre = float(estimate)
+    low = max(0.0, lo_centre - (float(q_hi) - point))
+    high = max(low, hi_centre - (float(q_lo) - point))
     return low, min(high, _UPPER.get(method, np.inf))
 
 

@@ -46,6 +46,7 @@ from mlgates.gates._columns import UNSUPPORTED_KINDS, column_kind, is_text_like,
 from mlgates.gates.drift import _compare as compare
 from mlgates.gates.drift import _prepare as prep
 from mlgates.gates.drift._levels import lookup
+from mlgates.gates.drift._resample import profile_grid, resample
 from mlgates.profiles.select import resolved
 from mlgates.profiles.summaries import (
     DEFAULT_GRID_SIZE,
@@ -383,7 +384,32 @@ def _evaluate(
     if hist is not None:
         d["histogram"] = hist
     out.statistic, out.pvalue = result.statistic, result.pvalue
+    d.update(_resampled(gate, ctx, out, col, column, method, info, rs, cs))
     return out
+
+
+def _resampled(
+    gate: DriftGate,
+    ctx: CheckContext,
+    out: _Outcome,
+    col: Any,
+    column: prep.Column,
+    method: str,
+    info: dict[str, Any],
+    rs: ColumnStats,
+    cs: ColumnStats,
+) -> dict[str, Any]:
+    """The interval, test and reference null of ``decision="material"`` and
+    ``threshold="reference_null"`` from the same counts as in memory (categories, values, frozen
+    bins, rebuilt values); ``wasserstein`` on a column too large to rebuild on the profile's cells."""
+    spec = gate._resamples(out.subject, out.kind, method)
+    if spec is None or out.statistic is None or not np.isfinite(out.statistic):
+        return {}
+    grid, bounds = None, info.get("bounds", {}).get("statistic")
+    if method == "wasserstein" and bounds is not None:
+        ref = resolved(ctx, "reference", Edges(col, _specs(gate, out.subject))).bins(("grid", GRID_SIZE))
+        grid = profile_grid(ref, ctx.summary("current", Bins(col, tuple(ref.edges.tolist()))), rs, cs)
+    return resample(column, method, info, float(out.statistic), spec, grid=grid, bounds=bounds)
 
 
 def _prep_evaluate(
