@@ -218,8 +218,8 @@ def test_a_reference_too_large_to_hold_gives_the_same_bins_and_fences_by_more_pa
     ]
     for gate in gates:
         memory = gate.check(reference=REF, current=CUR)
-        chunked = gate.check(reference=scan(REF, chunk_rows=100), current=CUR)
-        saved = gate.check(reference=profile_reference(gate, scan(REF, chunk_rows=100)), current=CUR)
+        chunked = gate.check(reference=scan(REF, chunk_rows=200), current=CUR)
+        saved = gate.check(reference=profile_reference(gate, scan(REF, chunk_rows=200)), current=CUR)
         for got in (chunked, saved):
             assert [(f.subject, f.status, f.reason) for f in got.findings] == [
                 (f.subject, f.status, f.reason) for f in memory.findings
