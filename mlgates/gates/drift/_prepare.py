@@ -14,7 +14,6 @@ import pandas as pd
 from mlgates.gates._columns import is_text_like, missing_mask, value_kind
 from mlgates.stats import binning
 from mlgates.stats import drift as kernels
-from mlgates.stats._two_sample import _quantile_distance as quantile_distance
 from mlgates.stats.power import detectable_ks_distance as detectable  # noqa: F401 - used as prep.detectable
 from mlgates.stats.power import detectable_share_difference as detectable_share  # noqa: F401
 
@@ -303,7 +302,8 @@ def evaluate(
         if method == "wasserstein" and a.size and b.size and col.ref.memo.get("shared"):
             # a reference shared by the windows of a run: its standard deviation (the unit) once
             unit = _side_memo(col.ref, "std", lambda: max(float(np.std(a)), 0.001))
-            return kernels.DriftResult(quantile_distance(a, b) / unit, None), {}
+            raw = kernels.wasserstein(a, b, normed=False, presorted=True).statistic
+            return kernels.DriftResult(raw / unit, None), {}
         info = {"max_samples": 1000} if method == "empirical_mmd" else {}
         return kernel(a, b, presorted=True, random_state=random_state), info
     if bins == "evidently" and method == "hellinger" and col.ref.values is not None:
