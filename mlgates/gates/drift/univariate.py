@@ -41,6 +41,10 @@ __all__ = ["METHODS", "SPECIAL_COLUMNS", "DriftGate"]
 
 #: Resamples of the interval, the significance test and the reference null by default.
 DEFAULT_RESAMPLES = 1000
+#: Rows per column to sort (current, and reference unless prepared earlier in the run) from
+#: which columns run in threads: below it, starting and joining threads costs more than the
+#: columns (the windows of a monitoring check: their reference is sorted once, in the first).
+THREADS_MIN_ROWS = 50_000
 
 
 class DriftGate(Gate):
@@ -118,7 +122,8 @@ class DriftGate(Gate):
     on_insufficient : {"warn", "fail", "error", "skip"}, default "warn"
         Status of a column with too few values.
     n_jobs : int, default 2
-        Threads over columns (numpy sorts release the GIL).
+        Threads over columns (numpy sorts release the GIL), used when the columns have at least
+        ``THREADS_MIN_ROWS`` (50,000) rows to sort; smaller checks run in one thread.
     random_state : int, default 0
         Seed of ``empirical_mmd``'s subsample and permutations, and of the resampling below.
     decision : {"point", "material"}, default "point"
@@ -370,7 +375,7 @@ class DriftGate(Gate):
             )
         pairs = compare.pairs(self, ctx)
         resolved = [(subject, compare.resolve(ctx, subject, source)) for subject, source in pairs]
-        if self.n_jobs > 1 and len(pairs) > 1:
+        if self.n_jobs > 1 and len(pairs) > 1 and _worth_threads(resolved, len(ref), len(cur)):
             with ThreadPoolExecutor(max_workers=self.n_jobs) as pool:
                 # the inputs' provenance (fingerprints, read by _finalize) alongside the columns
                 described = pool.submit(ctx.describe_inputs)
@@ -580,3 +585,10 @@ def _within_bound(o: Outcome, bounds: Mapping[str, Any], test: bool, thr: float)
         f"{o.subject}: {shown} on the {grid}-point reference-quantile grid; only the exact value "
         "decides: check on DataFrames (in memory), or use a binned method (psi, jensenshannon, ...)"
     )
+
+
+def _worth_threads(resolved: list[tuple[str, Any]], n_ref: int, n_cur: int) -> bool:
+    """Whether the columns have enough to sort for a thread pool to pay: the current rows, plus
+    the reference's when some column's reference side is not prepared yet (an empty memo)."""
+    prepared = all(isinstance(r, tuple) and r[3] for _, r in resolved)
+    return n_cur + (0 if prepared else n_ref) >= THREADS_MIN_ROWS
