@@ -86,21 +86,10 @@ class Bins(_Need):
         return self._count(chunk.finite_sorted(self.column))
 
     def _count(self, x: np.ndarray) -> BinCounts:
-        edges = self._edges()
-        cuts = np.searchsorted(x, edges, side="right")
-        bounds = np.concatenate(([0], cuts, [x.size]))
-        counts = np.diff(bounds).astype(np.int64)
-        k = counts.size
-        sums = np.zeros(k)
-        mins = np.full(k, np.nan)
-        maxs = np.full(k, np.nan)
-        nonempty = counts > 0
-        if x.size:
-            starts = bounds[:-1][nonempty]
-            sums[nonempty] = np.add.reduceat(x, starts)
-            mins[nonempty] = x[starts]
-            maxs[nonempty] = x[bounds[1:][nonempty] - 1]
-        return BinCounts(edges, counts, sums, mins, maxs)
+        from mlgates.stats.binned import cells
+
+        c = cells(x, self._edges())
+        return BinCounts(c.edges, c.counts, c.sums, c.mins, c.maxs)
 
     def empty(self) -> BinCounts:
         k = len(self.edges) + 1

@@ -83,22 +83,24 @@ def _steps_distance(x: np.ndarray, y: np.ndarray, nx: int, ny: int, *, shared: b
         w_last = j[1:] * nx - last * ny
         total = float(np.sum(d)) * ny - float(np.sum((ny - w_last) * d[last]))
         if shared:  # steps of both: k ny a multiple of nx, every nx / gcd(nx, ny) steps
-            both = np.arange(0, nx, nx // math.gcd(nx, ny))
-            w = np.full(both.size, ny, dtype=np.int64)
-            at = np.minimum(np.searchsorted(last, both), last.size - 1)
-            hit = last[at] == both
-            w[hit] = w_last[at[hit]]
-            total -= float(np.sum(w * d[both]))
+            both = np.arange(0, nx, nx // math.gcd(nx, ny), dtype=np.int64)
+            total -= float(np.sum(_steps(both, nx, ny)[1] * d[both]))
         return total
-    k = np.arange(nx, dtype=np.int64) * ny
-    other = k // nx
-    width = np.minimum(k + ny, (other + 1) * nx) - k
+    other, width = _steps(np.arange(nx, dtype=np.int64), nx, ny)
     if shared:
         width[:: nx // math.gcd(nx, ny)] = 0
     d = x - y[other]
     np.abs(d, out=d)
     d *= width
     return float(np.sum(d))
+
+
+def _steps(k: np.ndarray, nx: int, ny: int) -> tuple[np.ndarray, np.ndarray]:
+    """For ``x``'s steps ``k``: ``y``'s quantile index on the interval each starts, and the
+    interval's width (integer scale ``nx * ny``: to the next step of either sample)."""
+    start = k * ny
+    other = start // nx
+    return other, np.minimum(start + ny, (other + 1) * nx) - start
 
 
 def _midranks(pooled: np.ndarray, values: np.ndarray) -> np.ndarray:

@@ -61,7 +61,8 @@ class Cells(NamedTuple):
 
 
 def cells(sorted_values: np.ndarray, edges: np.ndarray) -> Cells:
-    """:class:`Cells` of sorted finite values on inner ``edges`` (for tests and in-memory use)."""
+    """:class:`Cells` of sorted finite values on inner ``edges`` (in memory, and per chunk for a
+    profile's :class:`~mlgates.profiles.summaries.Bins`)."""
     x = np.asarray(sorted_values, dtype=float)
     e = np.asarray(edges, dtype=float)
     bounds = np.concatenate(([0], np.searchsorted(x, e, side="right"), [x.size]))
