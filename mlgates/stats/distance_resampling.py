@@ -20,8 +20,9 @@ Three uses, all with the sizes of the check (``n_ref`` reference and ``n_cur`` c
   p-value is the share of draws at least as far apart as observed (``(1 + #) / (1 + B)``).
 - :func:`reference_null`: the distance between the reference and samples of ``n_cur`` rows of
   a population like the reference (shares from the reference's posterior, plus the mass of
-  categories it has not seen): how far sampling alone takes a current batch of this size; its
-  upper quantile is a threshold that flags drift only where sampling rarely reaches.
+  categories it has not seen): how far sampling alone takes a current batch of this size; the
+  Monte Carlo test's bound at its upper quantile (:func:`monte_carlo_bound`: ties with the draws
+  count for the null) flags drift only where sampling rarely reaches.
 
 The Wasserstein distance is a function of the values, not of counts on a few bins; it is
 resampled on a fine grid (:func:`wasserstein_grid`: up to 1,000 bins at quantiles of both
@@ -54,6 +55,7 @@ True
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,6 +66,7 @@ __all__ = [
     "Grid",
     "distances",
     "interval",
+    "monte_carlo_bound",
     "pvalue",
     "reference_null",
     "wasserstein_grid",
@@ -309,8 +312,9 @@ def reference_null(
     grid: Grid | None = None,
     unseen: bool = False,
 ) -> float:
-    """The ``quantile`` of the distance between the reference's counts and a sample of
-    ``n_cur`` rows of a population like the reference.
+    """The bound at the ``quantile`` of the distance between the reference's counts and a
+    sample of ``n_cur`` rows of a population like the reference: the Monte Carlo test's bound
+    (:func:`monte_carlo_bound`; a distance at or above it is drift at level ``1 - quantile``).
 
     Each draw takes the population's shares from the reference's posterior,
     ``Dirichlet(counts + 1/2)``, then ``n_cur`` rows from them: the reference's own sampling
@@ -329,4 +333,36 @@ def reference_null(
     shares = rng.dirichlet(prior, size=n_resamples)
     current = rng.multinomial(int(n_cur), shares)
     draws = distances(method, np.broadcast_to(r, current.shape), current, grid)
-    return float(np.quantile(draws, quantile))
+    return monte_carlo_bound(draws, quantile)
+
+
+def monte_carlo_bound(draws: np.ndarray, quantile: float) -> float:
+    """The bound ``t`` for which "``d >= t``" is the Monte Carlo test of level ``1 - quantile``
+    against the ``B`` null ``draws``: ``d >= t`` exactly when at most
+    ``floor((1 - quantile) (B + 1)) - 1`` draws are at least ``d`` (the p-value
+    ``(1 + #{draws >= d}) / (B + 1)`` is then at most ``1 - quantile``; Davison and Hinkley
+    1997, sec. 4.2.1).
+
+    The plain ``np.quantile(draws, quantile)`` exceeds the level twice over: with ``B`` draws a
+    statistic from the same null lands above it about ``(1 - quantile) + 1 / B`` of the time, and
+    a discrete distance (few bins, per-value bins of a small sample) lands *on* it with positive
+    probability, which ``>=`` counts as drift. Here a statistic must exceed the last draw
+    allowed to be at least as far (by more than rounding: ``1e-9`` relative), so ties count for
+    the null.
+
+    Examples
+    --------
+    >>> draws = np.arange(1.0, 1001.0)            # 1,000 distinct draws
+    >>> t = monte_carlo_bound(draws, 0.99)        # at most 9 draws may be >= d
+    >>> int((draws >= t).sum()), 991.0 < t < 991.001
+    (9, True)
+    >>> monte_carlo_bound(np.full(1000, 0.25), 0.99) > 0.25   # all tied: 0.25 is not drift
+    True
+    """
+    d = np.sort(np.asarray(draws, dtype=float))
+    b = d.size
+    allowed = math.floor((1.0 - quantile) * (b + 1) + 1e-9) - 1
+    if allowed < 0:  # too few draws to reach the level: nothing the draws saw can flag
+        return float(d[-1] * (1 + 1e-9) + 1e-12)
+    t = float(d[b - allowed - 1])
+    return t * (1 + 1e-9) + 1e-12

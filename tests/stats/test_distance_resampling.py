@@ -115,3 +115,32 @@ def test_pvalue_holds_its_level(method):
         rate = np.mean(np.array(pv) < 0.05)
         print(f"{method} n={n}: rejection rate {rate:.3f} at 0.05")
         assert rate <= 0.05 + 2.6 * np.sqrt(0.05 * 0.95 / 300)
+
+
+def test_monte_carlo_bound_holds_its_level_where_the_plain_quantile_does_not() -> None:
+    """A statistic from the same null as the draws: "d >= bound" at level 0.05. On a discrete
+    statistic (ties with the draws) the plain 95th percentile flags about 7%; the Monte Carlo
+    bound stays at or below 5% (continuous and discrete)."""
+    rng = np.random.default_rng(0)
+    reps, b = 3000, 200
+    se = np.sqrt(0.05 * 0.95 / reps)
+    for discrete in (True, False):
+        size = (reps, b + 1)
+        values = rng.poisson(3, size=size).astype(float) if discrete else rng.normal(size=size)
+        draws, observed = values[:, :b], values[:, b]
+        bounds = np.array([dr.monte_carlo_bound(d, 0.95) for d in draws])
+        rate = np.mean(observed >= bounds)
+        plain_rate = np.mean(observed >= np.quantile(draws, 0.95, axis=1))
+        assert rate <= 0.05 + 2.6 * se, (discrete, rate)
+        assert plain_rate > rate
+        if discrete:
+            assert plain_rate > 0.05 + 2.6 * se, plain_rate  # what the old rule did
+
+
+def test_monte_carlo_bound_counts_draws_and_ties() -> None:
+    draws = np.random.default_rng(1).permutation(np.arange(1.0, 1001.0))
+    for q, allowed in ((0.99, 9), (0.95, 49), (0.9, 99)):
+        t = dr.monte_carlo_bound(draws, q)
+        assert int((draws >= t).sum()) == allowed  # p = (1 + allowed) / 1001 <= 1 - q
+    assert dr.monte_carlo_bound(np.full(500, 0.3), 0.99) > 0.3  # a tie with every draw is no drift
+    assert dr.monte_carlo_bound(np.arange(50.0), 0.99) > 49  # 50 draws cannot reach 1%

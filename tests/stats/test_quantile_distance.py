@@ -24,7 +24,7 @@ def _samples(rng: np.random.Generator, kind: int, n: int, m: int) -> tuple[np.nd
 
 
 @pytest.mark.parametrize("kind", [0, 1, 2])
-@pytest.mark.parametrize("sizes", ["any", "reference_larger", "current_larger"])
+@pytest.mark.parametrize("sizes", ["any", "reference_larger", "current_larger", "exact_multiple"])
 def test_equals_scipy(kind: int, sizes: str) -> None:
     rng = np.random.default_rng(kind)
     for _ in range(80):
@@ -33,6 +33,9 @@ def test_equals_scipy(kind: int, sizes: str) -> None:
             n = m * int(rng.integers(2, 12)) + int(rng.integers(0, m))
         elif sizes == "current_larger":
             m = n * int(rng.integers(2, 12)) + int(rng.integers(0, n))
+        elif sizes == "exact_multiple":  # runs of equal length (broadcast path), either way
+            n = m * int(rng.integers(1, 12))
+            n, m = (n, m) if rng.random() < 0.5 else (m, n)
         a, b = _samples(rng, kind, n, m)
         want = wasserstein_distance(a, b)
         assert _quantile_distance(a, b) == pytest.approx(want, rel=1e-12, abs=1e-14), (n, m)

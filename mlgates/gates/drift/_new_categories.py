@@ -20,13 +20,33 @@ __all__ = ["NEW_CATEGORY_ALPHA", "aligned_counts", "new_category_finding"]
 NEW_CATEGORY_ALPHA = 0.01
 
 
+#: Up to this many categories, counts are aligned through a dict (microseconds); beyond, through
+#: pandas' hashed reindex (a fixed cost of about a millisecond per call on Arrow strings).
+DICT_ALIGN_MAX = 4096
+
+
+def counts_on_keys(counts: pd.Series, keys: list[Any]) -> np.ndarray:
+    """``counts.reindex(keys, fill_value=0)`` as int64 (a category's count, 0 when absent).
+
+    Examples
+    --------
+    >>> counts_on_keys(pd.Series([3, 1], index=["a", "b"]), ["b", "c", "a"]).tolist()
+    [1, 0, 3]
+    """
+    if len(counts) <= DICT_ALIGN_MAX and len(keys) <= DICT_ALIGN_MAX:
+        table = dict(zip(counts.index.tolist(), counts.to_numpy(dtype=np.int64).tolist(), strict=True))
+        return np.fromiter((table.get(k, 0) for k in keys), dtype=np.int64, count=len(keys))
+    return counts.reindex(keys, fill_value=0).to_numpy(dtype=np.int64)
+
+
 def aligned_counts(reference: pd.Series, current: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Counts per category of both sides on the union of categories (reference's first)."""
-    new = current.index[~current.index.isin(reference.index)]
-    keys = reference.index.append(new)
-    ref = np.concatenate((reference.to_numpy(dtype=np.int64), np.zeros(len(new), dtype=np.int64)))
-    cur = current.reindex(keys, fill_value=0).to_numpy(dtype=np.int64)
-    return ref, cur
+    known = set(reference.index.tolist())
+    keys = reference.index.tolist()
+    keys += [k for k in current.index.tolist() if k not in known]
+    ref = np.zeros(len(keys), dtype=np.int64)
+    ref[: len(reference)] = reference.to_numpy(dtype=np.int64)
+    return ref, counts_on_keys(current, keys)
 
 
 def new_category_finding(

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from mlgates.gates._columns import is_text_like, missing_mask, value_kind
+from mlgates.gates.drift._new_categories import counts_on_keys
 from mlgates.stats import binning
 from mlgates.stats import drift as kernels
 from mlgates.stats.power import detectable_ks_distance as detectable  # noqa: F401 - used as prep.detectable
@@ -232,8 +233,9 @@ def counts(
         known = set(ref_keys)
         new = sorted((k for k in cc.index.tolist() if k not in known), key=str)
         keys = ref_keys + new
-        r = rc.reindex(keys, fill_value=0).to_numpy(dtype=np.int64)
-        c = cc.reindex(keys, fill_value=0).to_numpy(dtype=np.int64)
+        r = np.zeros(len(keys), dtype=np.int64)  # the reference's counts, then 0 per new category
+        r[: len(ref_keys)] = _side_memo(col.ref, "counts_on_keys", lambda: counts_on_keys(rc, ref_keys))
+        c = counts_on_keys(cc, keys)
         return (
             r,
             c,
