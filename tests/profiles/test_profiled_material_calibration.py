@@ -127,11 +127,11 @@ def test_adult_random_splits_on_the_grid_path_keep_the_nominal_false_alarm_rate(
 @pytest.mark.parametrize("mode", sorted(MODES))
 def test_breast_cancer_random_halves_on_profiles(mode):
     """Halves (284 rows) of sklearn's breast cancer data, on the default path (every column rebuilt
-    from its counts): the profile gives the in-memory verdicts, and ``decision="material"`` keeps
-    its nominal rate. ``threshold="reference_null"`` with the point decision is not asserted at
-    1%: on these 12 correlated columns it flagged 2.2% of 600 column checks (50 splits) and 1.9% of
-    1,800 (150 splits) in memory and on profiles alike (printed; the in-memory method's rate on
-    small halves of this data, not the profile's)."""
+    from its counts): the profile gives the in-memory verdicts, and both modes keep their nominal
+    rates. ``threshold="reference_null"`` flags 1.6% of these 192 column checks and 0.8% of 1,200
+    (100 other splits), with the Monte Carlo test's bound and with the plain 99th percentile alike
+    (continuous columns rarely tie a draw): the 2.2% of 600 measured before was the spread of 12
+    correlated columns over few splits, not a bias."""
     from sklearn.datasets import load_breast_cancer
 
     df = load_breast_cancer(as_frame=True).frame[list(CANCER_METHODS)]
@@ -144,8 +144,7 @@ def test_breast_cancer_random_halves_on_profiles(mode):
         f"({trials} checks; in memory {memory[0]:.4f})"
     )
     assert (rate, trials) == memory
-    if mode != "reference_null":
-        assert rate <= _bound(nominal, trials)
+    assert rate <= _bound(nominal, trials)
 
 
 @pytest.mark.parametrize("mode", sorted(MODES))
