@@ -135,7 +135,7 @@ def frozen_plain(value: Any) -> Any:
     if t in _ATOMS:
         return value
     if t is list or t is tuple:
-        if all(type(v) in _ATOMS for v in value):
+        if _ATOMS.issuperset(map(type, value)):
             return tuple(value)
         return tuple(frozen_plain(v) for v in value)
     if t is dict or t is FrozenDict:

@@ -70,6 +70,17 @@ def _notify(verdict: Verdict) -> Verdict:
     return verdict
 
 
+
+@functools.lru_cache(maxsize=None)
+def _init_param_names(init: Any) -> tuple[str, ...]:
+    """The named parameters of a constructor (cached: every verdict records its gate's
+    parameters, and ``inspect.signature`` costs more than the rest of that)."""
+    return tuple(
+        p.name
+        for p in inspect.signature(init).parameters.values()
+        if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+    )
+
 class Gate:
     """Base class of every gate.
 
@@ -127,13 +138,7 @@ class Gate:
     # -- parameters (scikit-learn style) --------------------------------------------------
     @classmethod
     def _param_names(cls) -> list[str]:
-        sig = inspect.signature(cls.__init__)
-        names = []
-        for p in sig.parameters.values():
-            if p.name == "self" or p.kind in (p.VAR_KEYWORD, p.VAR_POSITIONAL):
-                continue
-            names.append(p.name)
-        return names
+        return list(_init_param_names(cls.__init__))
 
     @classmethod
     def _param_defaults(cls) -> dict[str, Any]:

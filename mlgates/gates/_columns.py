@@ -72,6 +72,18 @@ _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 _CONTAINERS = (list, tuple, dict, set, frozenset, np.ndarray)
 
 
+#: Kinds of plain numpy dtypes by their kind letter (object columns look at their values).
+_NUMPY_KINDS = {
+    "b": "boolean",
+    "i": "integer",
+    "u": "integer",
+    "f": "float",
+    "c": "unsupported",
+    "M": "datetime",
+    "m": "timedelta",
+}
+
+
 def column_kind(series: pd.Series) -> str:
     """The kind of a column, by the rule in this module's docstring.
 
@@ -82,6 +94,8 @@ def column_kind(series: pd.Series) -> str:
     ['integer', 'string', 'nested', 'unsupported', 'unsupported']
     """
     dtype = series.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in _NUMPY_KINDS:  # the common case, without pandas' checks
+        return _NUMPY_KINDS[dtype.kind]
     if isinstance(dtype, pd.CategoricalDtype):
         return "categorical"
     arrow = _arrow_kind(dtype)
@@ -285,6 +299,8 @@ def value_kind(series: pd.Series) -> str:
     ('numeric', 'categorical')
     """
     dtype = series.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iuf":  # the common case, without pandas' checks
+        return "numeric"
     if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_bool_dtype(dtype):
         return "categorical"
     if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
