@@ -70,8 +70,7 @@ def _notify(verdict: Verdict) -> Verdict:
     return verdict
 
 
-
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _init_param_names(init: Any) -> tuple[str, ...]:
     """The named parameters of a constructor (cached: every verdict records its gate's
     parameters, and ``inspect.signature`` costs more than the rest of that)."""
@@ -80,6 +79,7 @@ def _init_param_names(init: Any) -> tuple[str, ...]:
         for p in inspect.signature(init).parameters.values()
         if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
     )
+
 
 class Gate:
     """Base class of every gate.

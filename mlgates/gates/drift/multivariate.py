@@ -30,6 +30,8 @@ from mlgates.gates._columns import (
     unsupported_dtype_finding,
     value_kind,
 )
+from mlgates.gates.drift._decide import DECISIONS, ColumnFacts, decide_column
+from mlgates.gates.drift._describe import describe_column
 
 __all__ = ["MultivariateDriftGate"]
 
@@ -142,6 +144,16 @@ class MultivariateDriftGate(Gate):
         Laxer level that only WARNs (a smaller AUC bound; a larger mmd alpha).
     alpha : float, default 0.05
         Significance level of the classifier's AUC test, in (0, 1).
+    decision : {"point", "material"}, default "point"
+        ``"point"``: drift when the AUC is significant and at least ``threshold``.
+        ``"material"`` (classifier): drift only when the AUC is significant **and** the lower end
+        of its interval is above ``threshold``; no drift when the whole interval is below it;
+        otherwise the data cannot tell (``drift_inconclusive``, with ``on_insufficient``'s
+        status), as :class:`~mlgates.DriftGate`'s ``decision="material"``. The interval is
+        DeLong's variance of the pooled held-out scores, on the logit scale around the mean
+        fold AUC (``details["interval"]``).
+    confidence : float, default 0.95
+        Level of the AUC's interval with ``decision="material"``.
     cv : int, default 5
         Cross-validation folds of the classifier.
     subsample : int, default 50000
@@ -170,7 +182,8 @@ class MultivariateDriftGate(Gate):
     row are kept together in balanced folds (``details["duplicate_rows"]`` counts them), so
     identical samples give an AUC near 0.5.
 
-    Reason codes: ``drift_detected``, ``insufficient_samples``, ``empty_input``,
+    Reason codes: ``drift_detected``, ``drift_inconclusive`` (``decision="material"``),
+    ``insufficient_samples``, ``empty_input``,
     ``missing_column``, ``all_missing`` (no usable column has a value), ``duplicate_columns``,
     ``nothing_to_check``.
 
@@ -192,6 +205,8 @@ class MultivariateDriftGate(Gate):
         "threshold": [Interval("real", 0, 1), None],
         "warn_threshold": [Interval("real", 0, 1), None],
         "alpha": [Interval("real", 0, 1, closed="neither")],
+        "decision": [Options(*DECISIONS)],
+        "confidence": [Interval("real", 0, 1, closed="neither")],
         "cv": [Interval("int", 2, 20)],
         "subsample": [Interval("int", 10, None)],
         "n_top_features": [Interval("int", 0, None)],
@@ -210,6 +225,8 @@ class MultivariateDriftGate(Gate):
         threshold: float | None = None,
         warn_threshold: float | None = None,
         alpha: float = 0.05,
+        decision: str = "point",
+        confidence: float = 0.95,
         cv: int = 5,
         subsample: int = 50_000,
         n_top_features: int = 5,
@@ -226,6 +243,8 @@ class MultivariateDriftGate(Gate):
         self.threshold = threshold
         self.warn_threshold = warn_threshold
         self.alpha = alpha
+        self.decision = decision
+        self.confidence = confidence
         self.cv = cv
         self.subsample = subsample
         self.n_top_features = n_top_features
@@ -251,6 +270,14 @@ class MultivariateDriftGate(Gate):
             if warn is not None and not warn < (0.55 if thr is None else thr):
                 raise parameter_error(owner, "warn_threshold", "below threshold (a laxer AUC bound)", warn)
         else:
+            if self.decision == "material":
+                raise parameter_error(
+                    owner,
+                    "decision",
+                    "'point' with method='mmd' (a permutation test has no interval on a material size)",
+                    self.decision,
+                    "use method='classifier' (the AUC has an interval) or decision='point'.",
+                )
             for pname, value in (("threshold", thr), ("warn_threshold", warn)):
                 if value is not None and not 0 < value < 1:
                     raise parameter_error(
@@ -484,6 +511,8 @@ class MultivariateDriftGate(Gate):
         auc = test_result.auc
         thr = 0.55 if self.threshold is None else float(self.threshold)
         significant = bool(test_result.pvalue < self.alpha)
+        if self.decision == "material":
+            return self._material(auc, thr, test_result.pvalue, y, oof, used, details, top or [])
         status, reason = self._decide(auc, thr, higher_is_drift=True, significant=significant)
         top = top or []
         detectable = test_result.detectable(self.alpha)
@@ -522,6 +551,77 @@ class MultivariateDriftGate(Gate):
             threshold=bound,
             method="domain_classifier",
             reason=reason,
+            message=msg,
+            details=details,
+        )
+        return self._verdict(findings=[finding], metrics={"roc_auc": auc}, message=msg)
+
+    def _material(
+        self,
+        auc: float,
+        thr: float,
+        pvalue: float,
+        y: np.ndarray,
+        oof: np.ndarray,
+        used: list[str],
+        details: dict[str, Any],
+        top: list[dict[str, Any]],
+    ) -> Verdict:
+        """``decision="material"``: DriftGate's material rule on the AUC, its interval and its
+        test against 0.5 (:func:`mlgates.gates.drift._decide.decide_column`)."""
+        from mlgates.stats.delong import auc_ci
+        from mlgates.stats.embedding import domain_auc
+
+        pooled = domain_auc(y, oof, confidence=self.confidence)
+        low, high = auc_ci(auc, pooled.se**2, alpha=1.0 - self.confidence)
+        n_cur = int(np.count_nonzero(y))
+        facts = ColumnFacts(
+            "domain classifier",
+            "ROC AUC",
+            auc,
+            None,
+            thr,
+            self.warn_threshold,
+            int(y.size) - n_cur,
+            n_cur,
+            decision="material",
+            ci_low=low,
+            ci_high=high,
+            confidence=self.confidence,
+            significance_pvalue=pvalue,
+            alpha=self.alpha,
+        )
+        d = decide_column(facts, insufficient=insufficient_status(self.on_insufficient))
+        details.update(
+            top_features=top,
+            cv=self.cv,
+            decision="material",
+            direction="interval low > threshold and pvalue < alpha",
+            model="HistGradientBoostingClassifier(max_iter=100)",
+            alpha=self.alpha,
+            pooled_auc=pooled.auc,
+            interval={
+                "low": low,
+                "high": high,
+                "confidence": self.confidence,
+                "method": "DeLong variance of the pooled held-out scores; logit interval around the "
+                "mean fold AUC",
+            },
+            pvalue_method="mean of the folds' held-out AUCs, Mann-Whitney null variance per fold",
+        )
+        msg = describe_column(d)
+        if top and d.status is not Status.PASS:
+            msg += f"; most separating: {', '.join(t['feature'] for t in top[:3])}"
+        finding = Finding(
+            "dataset",
+            d.status,
+            statistic=auc,
+            pvalue=pvalue,
+            threshold=self.warn_threshold
+            if d.outcome == "warning" and self.warn_threshold is not None
+            else thr,
+            method="domain_classifier",
+            reason=d.reason,
             message=msg,
             details=details,
         )
