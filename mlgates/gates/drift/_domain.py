@@ -1,6 +1,8 @@
-"""The domain-classifier rule shared by TextDriftGate and EmbeddingDriftGate: cross-fitted
-scores, the AUC with DeLong's interval, the decision on the interval's lower bound, the
-sentences written from the same facts, and the finding (:func:`domain_finding`)."""
+"""The domain classifiers' shared parts: folds that keep copies of a row apart
+(:func:`fold_ids`), and the rule of TextDriftGate and EmbeddingDriftGate: cross-fitted scores,
+the AUC with DeLong's interval, the decision on the interval's lower bound, the sentences
+written from the same facts, and the finding (:func:`domain_finding`); MultivariateDriftGate's
+``decision="material"`` finding (:func:`material_auc_finding`)."""
 
 from __future__ import annotations
 
@@ -9,11 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from mlgates.core.finding import Finding
 from mlgates.core.status import Status
 from mlgates.gates._decision import Decision
-from mlgates.gates.drift.multivariate import _fold_ids
+from mlgates.gates.drift._decide import ColumnFacts, decide_column
+from mlgates.gates.drift._describe import describe_column
 
 __all__ = [
     "Decision",
@@ -22,6 +26,8 @@ __all__ = [
     "decide_domain",
     "describe_domain",
     "domain_finding",
+    "fold_ids",
+    "material_auc_finding",
 ]
 
 
@@ -100,10 +106,10 @@ def cross_fitted_scores(
     ``fit_predict(train, test)`` (row positions) fits a model on the train rows of ``x`` and
     returns scores of the test rows. ``keys`` (one row per sample row, hashed) decide which
     rows are copies of each other: copies are dealt to folds in proportion, as in
-    :class:`~mlgates.MultivariateDriftGate`, so that a copy held out is not judged by a model
+    :func:`fold_ids`, so that a copy held out is not judged by a model
     trained on its twins.
     """
-    fold, n_dup = _fold_ids(keys, y, cv, random_state)
+    fold, n_dup = fold_ids(keys, y, cv, random_state)
     oof = np.full(y.size, 0.5)
     for i in range(cv):
         test = np.flatnonzero(fold == i)
@@ -170,5 +176,105 @@ def domain_finding(
         method=method,
         reason=reason,
         message=describe_domain(facts, outcome, what),
+        details=details,
+    )
+
+
+def fold_ids(x: np.ndarray, y: np.ndarray, cv: int, seed: int) -> tuple[np.ndarray, int]:
+    """Cross-validation fold of each row, and the number of rows that repeat an earlier row.
+
+    Rows start in seeded stratified folds. Copies of one feature vector (exact duplicates,
+    missing values equal) are then dealt out per label, round robin from the fold of the
+    first copy, so every fold holds the copies of each label in about the same proportion as
+    the whole sample. Otherwise a held-out copy would be judged by a model trained on its
+    twins, whose labels are mostly the other side's (a row in both samples, held out as
+    "reference", is learned as "current"), which drives the AUC of identical samples far
+    below 0.5. A row in both samples once each lands in one fold, where both copies get the
+    same score.
+    """
+    from sklearn.model_selection import StratifiedKFold
+
+    base = np.empty(y.size, dtype=np.int64)
+    folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)
+    for i, (_, test) in enumerate(folds.split(np.zeros((y.size, 1)), y)):
+        base[test] = i
+    hashes = pd.util.hash_pandas_object(pd.DataFrame(x), index=False).to_numpy()
+    _, first, group = np.unique(hashes, return_index=True, return_inverse=True)
+    n_dup = int(y.size - first.size)
+    if n_dup == 0:
+        return base, 0
+    order = np.lexsort((np.arange(y.size), y, group))
+    key = group[order] * 2 + y[order].astype(np.int64)
+    starts = np.r_[0, np.flatnonzero(np.diff(key)) + 1]
+    rank = np.arange(y.size) - np.repeat(starts, np.diff(np.r_[starts, y.size]))
+    fold = np.empty(y.size, dtype=np.int64)
+    fold[order] = (base[first[group[order]]] + rank) % cv
+    return fold, n_dup
+
+
+def material_auc_finding(
+    auc: float,
+    pvalue: float,
+    y: np.ndarray,
+    oof: np.ndarray,
+    *,
+    threshold: float,
+    warn_threshold: float | None,
+    confidence: float,
+    alpha: float,
+    insufficient: Status,
+    details: dict[str, Any],
+) -> Finding:
+    """MultivariateDriftGate's finding with ``decision="material"``: DriftGate's material rule
+    (:func:`mlgates.gates.drift._decide.decide_column`) on the mean fold ``auc``, its test
+    against 0.5 (``pvalue``) and its interval: DeLong's variance of the pooled held-out scores
+    ``oof`` (labels ``y``, 1 current), on the logit scale around ``auc``. ``details`` (updated in
+    place) gets the interval."""
+    from mlgates.stats.delong import auc_ci
+    from mlgates.stats.embedding import domain_auc
+
+    pooled = domain_auc(y, oof, confidence=confidence)
+    low, high = auc_ci(auc, pooled.se**2, alpha=1.0 - confidence)
+    n_cur = int(np.count_nonzero(y))
+    facts = ColumnFacts(
+        "domain classifier",
+        "ROC AUC",
+        auc,
+        None,
+        threshold,
+        warn_threshold,
+        int(y.size) - n_cur,
+        n_cur,
+        decision="material",
+        ci_low=low,
+        ci_high=high,
+        confidence=confidence,
+        significance_pvalue=pvalue,
+        alpha=alpha,
+    )
+    d = decide_column(facts, insufficient=insufficient)
+    details.update(
+        decision="material",
+        direction="interval low > threshold and pvalue < alpha",
+        alpha=alpha,
+        pooled_auc=pooled.auc,
+        interval={
+            "low": low,
+            "high": high,
+            "confidence": confidence,
+            "method": "DeLong variance of the pooled held-out scores; logit interval around the "
+            "mean fold AUC",
+        },
+        pvalue_method="mean of the folds' held-out AUCs, Mann-Whitney null variance per fold",
+    )
+    return Finding(
+        "dataset",
+        d.status,
+        statistic=auc,
+        pvalue=pvalue,
+        threshold=warn_threshold if d.outcome == "warning" and warn_threshold is not None else threshold,
+        method="domain_classifier",
+        reason=d.reason,
+        message=describe_column(d),
         details=details,
     )

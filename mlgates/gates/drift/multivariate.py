@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import numpy as np
-import pandas as pd
 
 from mlgates.core._text import pluralize
 from mlgates.core.context import CheckContext
@@ -25,94 +24,19 @@ from mlgates.gates._columns import (
     UNSUPPORTED_KINDS,
     column_kind,
     missing_column_hint,
-    missing_mask,
     select_columns,
     unsupported_dtype_finding,
-    value_kind,
 )
-from mlgates.gates.drift._decide import DECISIONS, ColumnFacts, decide_column
-from mlgates.gates.drift._describe import describe_column
+from mlgates.gates.drift._decide import DECISIONS
+from mlgates.gates.drift._domain import fold_ids as _fold_ids
+from mlgates.gates.drift._domain import material_auc_finding
+from mlgates.gates.drift._encoding import encode as _encode
 
 __all__ = ["MultivariateDriftGate"]
 
 #: Permutations of the MMD test (``empirical_mmd``'s default) and its smallest p-value.
 MMD_PERMUTATIONS = 200
 MMD_SMALLEST_PVALUE = 1.0 / (1 + MMD_PERMUTATIONS)
-
-
-def _encode(
-    ref: pd.DataFrame, cur: pd.DataFrame, columns: list[str]
-) -> tuple[np.ndarray, list[str], dict[str, str], list[bool]]:
-    """Numeric matrix of both sides stacked: numbers as floats (NaN kept), datetimes as int64
-    nanoseconds, categories as shared integer codes (missing -> NaN, flagged as categorical for
-    the classifier). Left out, with the reason: columns with more than 255 categories
-    (``too_many_categories``), columns with no finite, non-missing value on either side
-    (``all_missing``) and columns of an unsupported kind (``unsupported_dtype``: lists, dicts,
-    Arrow list/struct, complex, Decimal, ints beyond int64)."""
-    blocks, used, is_cat = [], [], []
-    skipped: dict[str, str] = {}
-    for col in columns:
-        if column_kind(ref[col]) in UNSUPPORTED_KINDS or column_kind(cur[col]) in UNSUPPORTED_KINDS:
-            skipped[str(col)] = "unsupported_dtype"
-            continue
-        both = pd.concat([ref[col], cur[col]], ignore_index=True)
-        kind = value_kind(both)
-        if kind == "numeric":
-            values = both.to_numpy(dtype="float64", na_value=np.nan)
-            values = np.where(np.isfinite(values), values, np.nan)
-        elif kind == "datetime":
-            s = both
-            if getattr(getattr(s, "dt", None), "tz", None) is not None:
-                s = s.dt.tz_convert("UTC").dt.tz_localize(None)
-            unit = "timedelta64[ns]" if pd.api.types.is_timedelta64_dtype(s.dtype) else "datetime64[ns]"
-            values = s.to_numpy(dtype=unit).view("int64").astype(float)
-            values[missing_mask(both)] = np.nan
-        else:
-            codes, uniques = pd.factorize(both, use_na_sentinel=True)
-            if len(uniques) > 255:
-                skipped[str(col)] = "too_many_categories"
-                continue
-            values = np.where(codes < 0, np.nan, codes).astype(float)
-        if np.isnan(values).all():
-            skipped[str(col)] = "all_missing"
-            continue
-        blocks.append(values)
-        used.append(str(col))
-        is_cat.append(kind == "categorical")
-    matrix = np.column_stack(blocks) if blocks else np.empty((len(ref) + len(cur), 0))
-    return matrix, used, skipped, is_cat
-
-
-def _fold_ids(x: np.ndarray, y: np.ndarray, cv: int, seed: int) -> tuple[np.ndarray, int]:
-    """Cross-validation fold of each row, and the number of rows that repeat an earlier row.
-
-    Rows start in seeded stratified folds. Copies of one feature vector (exact duplicates,
-    missing values equal) are then dealt out per label, round robin from the fold of the
-    first copy, so every fold holds the copies of each label in about the same proportion as
-    the whole sample. Otherwise a held-out copy would be judged by a model trained on its
-    twins, whose labels are mostly the other side's (a row in both samples, held out as
-    "reference", is learned as "current"), which drives the AUC of identical samples far
-    below 0.5. A row in both samples once each lands in one fold, where both copies get the
-    same score.
-    """
-    from sklearn.model_selection import StratifiedKFold
-
-    base = np.empty(y.size, dtype=np.int64)
-    folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)
-    for i, (_, test) in enumerate(folds.split(np.zeros((y.size, 1)), y)):
-        base[test] = i
-    hashes = pd.util.hash_pandas_object(pd.DataFrame(x), index=False).to_numpy()
-    _, first, group = np.unique(hashes, return_index=True, return_inverse=True)
-    n_dup = int(y.size - first.size)
-    if n_dup == 0:
-        return base, 0
-    order = np.lexsort((np.arange(y.size), y, group))
-    key = group[order] * 2 + y[order].astype(np.int64)
-    starts = np.r_[0, np.flatnonzero(np.diff(key)) + 1]
-    rank = np.arange(y.size) - np.repeat(starts, np.diff(np.r_[starts, y.size]))
-    fold = np.empty(y.size, dtype=np.int64)
-    fold[order] = (base[first[group[order]]] + rank) % cv
-    return fold, n_dup
 
 
 class MultivariateDriftGate(Gate):
@@ -474,7 +398,6 @@ class MultivariateDriftGate(Gate):
         self, x: np.ndarray, y: np.ndarray, used: list[str], details: dict[str, Any], is_cat: list[bool]
     ) -> Verdict:
         from sklearn.ensemble import HistGradientBoostingClassifier
-        from sklearn.metrics import roc_auc_score
 
         from mlgates.gates.drift._importance import top_features
         from mlgates.stats.crossval import cv_auc_test
@@ -511,10 +434,43 @@ class MultivariateDriftGate(Gate):
         auc = test_result.auc
         thr = 0.55 if self.threshold is None else float(self.threshold)
         significant = bool(test_result.pvalue < self.alpha)
-        if self.decision == "material":
-            return self._material(auc, thr, test_result.pvalue, y, oof, used, details, top or [])
-        status, reason = self._decide(auc, thr, higher_is_drift=True, significant=significant)
         top = top or []
+        if self.decision == "material":
+            details.update(top_features=top, cv=self.cv, model="HistGradientBoostingClassifier(max_iter=100)")
+            finding = material_auc_finding(
+                auc,
+                test_result.pvalue,
+                y,
+                oof,
+                threshold=thr,
+                warn_threshold=self.warn_threshold,
+                confidence=self.confidence,
+                alpha=self.alpha,
+                insufficient=insufficient_status(self.on_insufficient),
+                details=details,
+            )
+        else:
+            finding = self._point_finding(auc, thr, significant, test_result, y, oof, details, top)
+        if top and finding.status is not Status.PASS:
+            names = ", ".join(t["feature"] for t in top[:3])
+            finding = finding.replace(message=f"{finding.message}; most separating: {names}")
+        return self._verdict(findings=[finding], metrics={"roc_auc": auc}, message=finding.message)
+
+    def _point_finding(
+        self,
+        auc: float,
+        thr: float,
+        significant: bool,
+        test_result: Any,
+        y: np.ndarray,
+        oof: np.ndarray,
+        details: dict[str, Any],
+        top: list[dict[str, Any]],
+    ) -> Finding:
+        """``decision="point"``: drift when the AUC is significant and at least ``thr``."""
+        from sklearn.metrics import roc_auc_score
+
+        status, reason = self._decide(auc, thr, higher_is_drift=True, significant=significant)
         detectable = test_result.detectable(self.alpha)
         details.update(
             top_features=top,
@@ -528,7 +484,6 @@ class MultivariateDriftGate(Gate):
             pooled_auc=float(roc_auc_score(y, oof)),
             pvalue_method="mean of the folds' held-out AUCs, Mann-Whitney null variance per fold",
         )
-        names = ", ".join(t["feature"] for t in top[:3])
         verb = {Status.FAIL: "drift detected", Status.WARN: "drift at warning level"}.get(status, "no drift")
         bound = (
             float(self.warn_threshold) if status is Status.WARN and self.warn_threshold is not None else thr
@@ -541,9 +496,7 @@ class MultivariateDriftGate(Gate):
         if not significant:
             msg += f"; these sizes detect AUC >= {detectable:.3f}"
         msg += ")"
-        if top and status is not Status.PASS:
-            msg += f"; most separating: {names}"
-        finding = Finding(
+        return Finding(
             "dataset",
             status,
             statistic=auc,
@@ -554,78 +507,6 @@ class MultivariateDriftGate(Gate):
             message=msg,
             details=details,
         )
-        return self._verdict(findings=[finding], metrics={"roc_auc": auc}, message=msg)
-
-    def _material(
-        self,
-        auc: float,
-        thr: float,
-        pvalue: float,
-        y: np.ndarray,
-        oof: np.ndarray,
-        used: list[str],
-        details: dict[str, Any],
-        top: list[dict[str, Any]],
-    ) -> Verdict:
-        """``decision="material"``: DriftGate's material rule on the AUC, its interval and its
-        test against 0.5 (:func:`mlgates.gates.drift._decide.decide_column`)."""
-        from mlgates.stats.delong import auc_ci
-        from mlgates.stats.embedding import domain_auc
-
-        pooled = domain_auc(y, oof, confidence=self.confidence)
-        low, high = auc_ci(auc, pooled.se**2, alpha=1.0 - self.confidence)
-        n_cur = int(np.count_nonzero(y))
-        facts = ColumnFacts(
-            "domain classifier",
-            "ROC AUC",
-            auc,
-            None,
-            thr,
-            self.warn_threshold,
-            int(y.size) - n_cur,
-            n_cur,
-            decision="material",
-            ci_low=low,
-            ci_high=high,
-            confidence=self.confidence,
-            significance_pvalue=pvalue,
-            alpha=self.alpha,
-        )
-        d = decide_column(facts, insufficient=insufficient_status(self.on_insufficient))
-        details.update(
-            top_features=top,
-            cv=self.cv,
-            decision="material",
-            direction="interval low > threshold and pvalue < alpha",
-            model="HistGradientBoostingClassifier(max_iter=100)",
-            alpha=self.alpha,
-            pooled_auc=pooled.auc,
-            interval={
-                "low": low,
-                "high": high,
-                "confidence": self.confidence,
-                "method": "DeLong variance of the pooled held-out scores; logit interval around the "
-                "mean fold AUC",
-            },
-            pvalue_method="mean of the folds' held-out AUCs, Mann-Whitney null variance per fold",
-        )
-        msg = describe_column(d)
-        if top and d.status is not Status.PASS:
-            msg += f"; most separating: {', '.join(t['feature'] for t in top[:3])}"
-        finding = Finding(
-            "dataset",
-            d.status,
-            statistic=auc,
-            pvalue=pvalue,
-            threshold=self.warn_threshold
-            if d.outcome == "warning" and self.warn_threshold is not None
-            else thr,
-            method="domain_classifier",
-            reason=d.reason,
-            message=msg,
-            details=details,
-        )
-        return self._verdict(findings=[finding], metrics={"roc_auc": auc}, message=msg)
 
     def _mmd(self, x: np.ndarray, y: np.ndarray, used: list[str], details: dict[str, Any]) -> Verdict:
         from mlgates.stats.drift import empirical_mmd
