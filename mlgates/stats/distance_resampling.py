@@ -358,11 +358,13 @@ def monte_carlo_bound(draws: np.ndarray, quantile: float) -> float:
     (9, True)
     >>> monte_carlo_bound(np.full(1000, 0.25), 0.99) > 0.25   # all tied: 0.25 is not drift
     True
+    >>> monte_carlo_bound(np.arange(50.0), 0.99)   # 50 draws cannot show a 1% level
+    inf
     """
     d = np.sort(np.asarray(draws, dtype=float))
     b = d.size
     allowed = math.floor((1.0 - quantile) * (b + 1) + 1e-9) - 1
-    if allowed < 0:  # too few draws to reach the level: nothing the draws saw can flag
-        return float(d[-1] * (1 + 1e-9) + 1e-12)
+    if allowed < 0:  # too few draws to reach the level: no distance is drift at it
+        return math.inf
     t = float(d[b - allowed - 1])
     return t * (1 + 1e-9) + 1e-12

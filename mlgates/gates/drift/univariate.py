@@ -285,6 +285,22 @@ class DriftGate(Gate):
                         f"pass e.g. {pname}=0.05 for tests or {pname}=0.1 for distances; an infinite "
                         "bound would never flag drift.",
                     )
+        uses_null = self.threshold == REFERENCE_NULL or (
+            isinstance(self.threshold, Mapping) and REFERENCE_NULL in self.threshold.values()
+        )
+        draws = DEFAULT_RESAMPLES if self.n_resamples is None else self.n_resamples
+        if uses_null and (1.0 - self.null_quantile) * (draws + 1) < 1.0 - 1e-9:
+            # the Monte Carlo test's smallest p-value is 1 / (draws + 1): a level below it is
+            # out of reach (monte_carlo_bound), and a bound above every draw would not hold it
+            need = math.ceil(1.0 / (1.0 - self.null_quantile) - 1e-9) - 1
+            raise parameter_error(
+                owner,
+                "null_quantile",
+                f"reachable with n_resamples={draws} draws (at most 1 - 1/(n_resamples + 1) = "
+                f"{1 - 1 / (draws + 1):.5g})",
+                self.null_quantile,
+                f"pass n_resamples={need} or more, or a lower null_quantile.",
+            )
         if isinstance(self.method, str) and self.method != "auto":
             # one method for every column: scalar levels can be checked before any data is seen
             thr = self.threshold if isinstance(self.threshold, (int, float)) else None

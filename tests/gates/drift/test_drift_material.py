@@ -147,6 +147,9 @@ def test_distance_without_resampling_is_not_applicable():
         ({"null_quantile": 1.0}, "null_quantile"),
         ({"warn_threshold": "reference_null"}, "warn_threshold"),
         ({"threshold": "reference-null"}, "threshold"),
+        # 1,000 draws cannot show a level of 0.0005 (the smallest Monte Carlo p-value is 1/1001)
+        ({"threshold": "reference_null", "null_quantile": 0.9995}, "n_resamples=1999"),
+        ({"threshold": {"x": "reference_null"}, "null_quantile": 0.995, "n_resamples": 100}, "null_quantile"),
     ],
 )
 def test_bad_parameters_name_themselves(kwargs, match):
@@ -206,3 +209,10 @@ def test_material_without_interval_or_bound_fails_closed():
     assert decide_column(no_bound).status is S.ERROR
     point_no_bound = ColumnFacts("x", "psi", 0.12, None, float("nan"), None)
     assert decide_column(point_no_bound).reason == "undefined_statistic"
+
+
+def test_a_null_quantile_the_draws_can_reach_is_accepted():
+    ref, cur = _frames(300)
+    gate = DriftGate(threshold="reference_null", null_quantile=0.9995, n_resamples=1999, random_state=1)
+    assert all(f.status is not Status.ERROR for f in gate.check(reference=ref, current=cur).findings)
+    DriftGate(null_quantile=0.9995).validate()  # without reference_null the quantile is unused
