@@ -71,6 +71,7 @@ class Outcome:
     missing: Finding | None = None
     new_counts: tuple[np.ndarray, np.ndarray] | None = None  # categorical: (reference, current)
     new: Finding | None = None
+    levels: tuple[float, float | None] | None = None  # (threshold, warning level) of the method
 
 
 def pairs(gate: DriftGate, ctx: CheckContext) -> list[tuple[str, Any]]:
@@ -199,7 +200,7 @@ def column(gate: DriftGate, subject: str, resolved: Any) -> Outcome:
     d = out.details
     d.update(
         kind=col.kind,
-        dtype=str(ref.dtype),
+        dtype=prep.dtype_name(ref.dtype),
         n_ref=col.ref.n,
         n_cur=col.cur.n,
         n_unique=col.n_unique,
@@ -272,7 +273,11 @@ def judgeable_method(gate: DriftGate, subject: str, col: prep.Column, out: Outco
         why = "set by the method parameter"
     out.method = method
     d.update(method_reason=why)
-    thr, _ = gate._threshold_for(subject, out.kind, method)  # invalid levels fail here, early
+    # invalid levels fail here, early; the levels are the gate's, kept for the run's windows
+    out.levels = prep._side_memo(
+        col.ref, ("levels", out.kind, method), lambda: gate._threshold_for(subject, out.kind, method)
+    )
+    thr = out.levels[0]
     if min(col.ref.n, col.cur.n) < gate.min_samples:
         out.insufficient = insufficient(gate, subject, method, col.ref.n, col.cur.n, thr, d)
         return None

@@ -3,6 +3,7 @@ per category; infer the value kind; choose the method (Evidently's default rule)
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -138,7 +139,7 @@ def prepare(
     (:class:`mlgates.Windowed`), holds the prepared reference side: it is sorted or counted
     once, and the bins and counts computed on it later are kept on it too.
     """
-    base = str(ref.dtype)
+    base = dtype_name(ref.dtype)
     vkind, ckind = _memo(memo, "value_kind", lambda: value_kind(ref)), value_kind(cur)
     if vkind != ckind:
         if not _memo(memo, "any_value", lambda: bool(ref.notna().any())):
@@ -182,6 +183,24 @@ def prepare(
     if kind_override is None and col.kind != "text" and col.n_unique <= 2:
         col.kind = "binary"
     return col
+
+
+@functools.lru_cache(maxsize=512)
+def _dtype_name(dtype: Any) -> str:
+    return str(dtype)
+
+
+def dtype_name(dtype: Any) -> str:
+    """``str(dtype)``, remembered per dtype (numpy builds the name anew each time, a cost
+    every column of every check paid twice).
+
+    >>> dtype_name(np.dtype("float64")), dtype_name(pd.CategoricalDtype(["a"]))
+    ('float64', 'category')
+    """
+    try:
+        return _dtype_name(dtype)
+    except TypeError:  # an unhashable extension dtype
+        return str(dtype)
 
 
 def _side_memo(side: Side, key: Any, compute: Callable[[], Any]) -> Any:

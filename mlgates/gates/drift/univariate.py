@@ -513,7 +513,7 @@ class DriftGate(Gate):
                 details=o.details,
             ), False
         method = o.method or ""
-        thr, warn = self._threshold_for(o.subject, o.kind, method)
+        thr, warn = o.levels if o.levels is not None else self._threshold_for(o.subject, o.kind, method)
         null = o.details.get("reference_null")
         if null is not None:
             thr = float(null["value"])
