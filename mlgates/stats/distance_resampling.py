@@ -65,6 +65,7 @@ __all__ = [
     "WASSERSTEIN_GRID",
     "Grid",
     "distances",
+    "draws_needed",
     "interval",
     "monte_carlo_bound",
     "pvalue",
@@ -343,7 +344,7 @@ def monte_carlo_bound(draws: np.ndarray, quantile: float) -> float:
     ``(1 + #{draws >= d}) / (B + 1)`` is then at most ``1 - quantile``; Davison and Hinkley
     1997, sec. 4.2.1).
 
-    The plain ``np.quantile(draws, quantile)`` exceeds the level twice over: with ``B`` draws a
+    The plain ``np.quantile(draws, quantile)`` exceeds the level in two ways: with ``B`` draws a
     statistic from the same null lands above it about ``(1 - quantile) + 1 / B`` of the time, and
     a discrete distance (few bins, per-value bins of a small sample) lands *on* it with positive
     probability, which ``>=`` counts as drift. Here a statistic must exceed the last draw
@@ -358,13 +359,23 @@ def monte_carlo_bound(draws: np.ndarray, quantile: float) -> float:
     (9, True)
     >>> monte_carlo_bound(np.full(1000, 0.25), 0.99) > 0.25   # all tied: 0.25 is not drift
     True
-    >>> monte_carlo_bound(np.arange(50.0), 0.99)   # 50 draws cannot show a 1% level
+    >>> monte_carlo_bound(np.arange(50.0), 0.99)   # 50 draws cannot show a 1% level (99 can)
     inf
     """
     d = np.sort(np.asarray(draws, dtype=float))
     b = d.size
-    allowed = math.floor((1.0 - quantile) * (b + 1) + 1e-9) - 1
-    if allowed < 0:  # too few draws to reach the level: no distance is drift at it
+    if b < draws_needed(quantile):  # too few draws to reach the level: no distance is drift at it
         return math.inf
+    allowed = math.floor((1.0 - quantile) * (b + 1) + 1e-9) - 1
     t = float(d[b - allowed - 1])
     return t * (1 + 1e-9) + 1e-12
+
+
+def draws_needed(quantile: float) -> int:
+    """The fewest draws whose Monte Carlo test can reach level ``1 - quantile`` (its smallest
+    p-value is ``1 / (B + 1)``): ``ceil(1 / (1 - quantile)) - 1``, up to rounding.
+
+    >>> draws_needed(0.99), draws_needed(0.9995)
+    (99, 1999)
+    """
+    return math.ceil((1.0 - 1e-9) / (1.0 - quantile)) - 1

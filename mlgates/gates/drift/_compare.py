@@ -274,7 +274,7 @@ def judgeable_method(gate: DriftGate, subject: str, col: prep.Column, out: Outco
     out.method = method
     d.update(method_reason=why)
     # invalid levels fail here, early; the levels are the gate's, kept for the run's windows
-    out.levels = prep._side_memo(
+    out.levels = prep.side_memo(
         col.ref, ("levels", out.kind, method), lambda: gate._threshold_for(subject, out.kind, method)
     )
     thr = out.levels[0]

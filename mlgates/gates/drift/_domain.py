@@ -229,7 +229,7 @@ def material_auc_finding(
     (:func:`mlgates.gates.drift._decide.decide_column`) on the mean fold ``auc``, its test
     against 0.5 (``pvalue``) and its interval: DeLong's variance of the pooled held-out scores
     ``oof`` (labels ``y``, 1 current), on the logit scale around ``auc``. ``details`` (updated in
-    place) gets the interval."""
+    place) gets the decision, the pooled AUC and the interval."""
     from mlgates.stats.delong import auc_ci
     from mlgates.stats.embedding import domain_auc
 
@@ -255,8 +255,6 @@ def material_auc_finding(
     d = decide_column(facts, insufficient=insufficient)
     details.update(
         decision="material",
-        direction="interval low > threshold and pvalue < alpha",
-        alpha=alpha,
         pooled_auc=pooled.auc,
         interval={
             "low": low,
@@ -265,7 +263,6 @@ def material_auc_finding(
             "method": "DeLong variance of the pooled held-out scores; logit interval around the "
             "mean fold AUC",
         },
-        pvalue_method="mean of the folds' held-out AUCs, Mann-Whitney null variance per fold",
     )
     return Finding(
         "dataset",

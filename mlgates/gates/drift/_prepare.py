@@ -163,12 +163,12 @@ def prepare(
         r, c = _memo(memo, ("numeric", use), lambda: _numeric(ref, use)), _numeric(cur, use)
         if reused:  # a reference side shared by several comparisons (windows): worth preparing more
             r.memo["shared"] = True
-        n_ref_u = _side_memo(r, "n_distinct", lambda: _n_distinct_sorted(r.values))
+        n_ref_u = side_memo(r, "n_distinct", lambda: _n_distinct_sorted(r.values))
         n_cur_u = _n_distinct_sorted(c.values)
         if max(n_ref_u, n_cur_u) > DISCRETE_MAX_VALUES:
             n_unique = max(n_ref_u, n_cur_u)  # a lower bound, enough for every rule (> 20)
         else:
-            ref_distinct = _side_memo(r, "distinct", lambda: _distinct_sorted(r.values))
+            ref_distinct = side_memo(r, "distinct", lambda: _distinct_sorted(r.values))
             n_unique = int(np.union1d(ref_distinct, _distinct_sorted(c.values)).size)
         col = Column(name, base, use, r, c, n_unique=n_unique, n_unique_ref=n_ref_u)
     else:
@@ -203,7 +203,7 @@ def dtype_name(dtype: Any) -> str:
         return str(dtype)
 
 
-def _side_memo(side: Side, key: Any, compute: Callable[[], Any]) -> Any:
+def side_memo(side: Side, key: Any, compute: Callable[[], Any]) -> Any:
     return _memo(side.memo, key, compute)
 
 
@@ -232,7 +232,7 @@ def auto_method(col: Column) -> tuple[str, str]:
 
 def _discrete_counts(col: Column) -> tuple[list[Any], np.ndarray, np.ndarray, list[Any]]:
     a, b = col.ref.values, col.cur.values
-    ua, ub = _side_memo(col.ref, "distinct", lambda: _distinct_sorted(a)), _distinct_sorted(b)
+    ua, ub = side_memo(col.ref, "distinct", lambda: _distinct_sorted(a)), _distinct_sorted(b)
     new = ub[~np.isin(ub, ua)]
     keys = np.concatenate((ua, new))
 
@@ -248,12 +248,12 @@ def counts(
     """Counts on bins frozen from the reference, with the bins described for the verdict."""
     if col.ref.counts is not None:
         rc, cc = col.ref.counts, col.cur.counts
-        ref_keys = _side_memo(col.ref, "keys", lambda: sorted(rc.index.tolist(), key=str))
+        ref_keys = side_memo(col.ref, "keys", lambda: sorted(rc.index.tolist(), key=str))
         known = set(ref_keys)
         new = sorted((k for k in cc.index.tolist() if k not in known), key=str)
         keys = ref_keys + new
         r = np.zeros(len(keys), dtype=np.int64)  # the reference's counts, then 0 per new category
-        r[: len(ref_keys)] = _side_memo(col.ref, "counts_on_keys", lambda: counts_on_keys(rc, ref_keys))
+        r[: len(ref_keys)] = side_memo(col.ref, "counts_on_keys", lambda: counts_on_keys(rc, ref_keys))
         c = counts_on_keys(cc, keys)
         return (
             r,
@@ -269,14 +269,14 @@ def counts(
     if not isinstance(strategy, str) or col.n_unique_ref > DISCRETE_MAX_VALUES:
         if isinstance(strategy, str):
             key: Any = (strategy, n_bins)
-            edges = _side_memo(
+            edges = side_memo(
                 col.ref, ("edges", key), lambda: binning.numeric_edges(col.ref.values, strategy, n_bins)
             )
             label = strategy
         else:
             key = tuple(strategy)
             edges, label = np.asarray(strategy, dtype=float), "fixed"
-        r = _side_memo(col.ref, ("counts", key), lambda: binning.counts_on_edges(col.ref.values, edges))
+        r = side_memo(col.ref, ("counts", key), lambda: binning.counts_on_edges(col.ref.values, edges))
         c = binning.counts_on_edges(col.cur.values, edges)
         return r, c, {"bins": {"type": label, "edges": edges.tolist(), "closed": "right", "open_ends": True}}
     keys, r, c, new = _discrete_counts(col)
@@ -322,7 +322,7 @@ def evaluate(
             return kernels.DriftResult(math.nan, math.nan), {}
         if method == "wasserstein" and a.size and b.size and col.ref.memo.get("shared"):
             # a reference shared by the windows of a run: its standard deviation (the unit) once
-            unit = _side_memo(col.ref, "std", lambda: max(float(np.std(a)), 0.001))
+            unit = side_memo(col.ref, "std", lambda: max(float(np.std(a)), 0.001))
             raw = kernels.wasserstein(a, b, normed=False, presorted=True).statistic
             return kernels.DriftResult(raw / unit, None), {}
         info = {"max_samples": 1000} if method == "empirical_mmd" else {}
@@ -368,10 +368,10 @@ def histogram(col: Column, info: dict[str, Any], n_bins: int) -> dict[str, Any] 
     bins = info.get("bins")
     if bins is None and col.ref.values is not None:
         key = ("quantile", n_bins)
-        inner = _side_memo(
+        inner = side_memo(
             col.ref, ("edges", key), lambda: binning.numeric_edges(col.ref.values, "quantile", n_bins)
         )
-        r = _side_memo(col.ref, ("counts", key), lambda: binning.counts_on_edges(col.ref.values, inner))
+        r = side_memo(col.ref, ("counts", key), lambda: binning.counts_on_edges(col.ref.values, inner))
         c = binning.counts_on_edges(col.cur.values, inner)
         bins = {"type": "quantile", "edges": inner.tolist()}
     elif bins is not None:

@@ -37,6 +37,8 @@ __all__ = ["MultivariateDriftGate"]
 #: Permutations of the MMD test (``empirical_mmd``'s default) and its smallest p-value.
 MMD_PERMUTATIONS = 200
 MMD_SMALLEST_PVALUE = 1.0 / (1 + MMD_PERMUTATIONS)
+#: How the classifier's AUC is tested against 0.5 (``details["pvalue_method"]``).
+AUC_TEST = "mean of the folds' held-out AUCs, Mann-Whitney null variance per fold"
 
 
 class MultivariateDriftGate(Gate):
@@ -435,8 +437,22 @@ class MultivariateDriftGate(Gate):
         thr = 0.55 if self.threshold is None else float(self.threshold)
         significant = bool(test_result.pvalue < self.alpha)
         top = top or []
-        if self.decision == "material":
-            details.update(top_features=top, cv=self.cv, model="HistGradientBoostingClassifier(max_iter=100)")
+        material = self.decision == "material"
+        details.update(
+            top_features=top,
+            cv=self.cv,
+            direction=(
+                "interval low > threshold and pvalue < alpha"
+                if material
+                else "statistic >= threshold and pvalue < alpha"
+            ),
+            model="HistGradientBoostingClassifier(max_iter=100)",
+            alpha=self.alpha,
+            fold_aucs=list(test_result.fold_aucs),
+            null_se=test_result.se,
+        )
+        if material:
+            details.update(pvalue_method=AUC_TEST)
             finding = material_auc_finding(
                 auc,
                 test_result.pvalue,
@@ -450,7 +466,7 @@ class MultivariateDriftGate(Gate):
                 details=details,
             )
         else:
-            finding = self._point_finding(auc, thr, significant, test_result, y, oof, details, top)
+            finding = self._point_finding(auc, thr, significant, test_result, y, oof, details)
         if top and finding.status is not Status.PASS:
             names = ", ".join(t["feature"] for t in top[:3])
             finding = finding.replace(message=f"{finding.message}; most separating: {names}")
@@ -465,7 +481,6 @@ class MultivariateDriftGate(Gate):
         y: np.ndarray,
         oof: np.ndarray,
         details: dict[str, Any],
-        top: list[dict[str, Any]],
     ) -> Finding:
         """``decision="point"``: drift when the AUC is significant and at least ``thr``."""
         from sklearn.metrics import roc_auc_score
@@ -473,16 +488,7 @@ class MultivariateDriftGate(Gate):
         status, reason = self._decide(auc, thr, higher_is_drift=True, significant=significant)
         detectable = test_result.detectable(self.alpha)
         details.update(
-            top_features=top,
-            cv=self.cv,
-            direction="statistic >= threshold and pvalue < alpha",
-            model="HistGradientBoostingClassifier(max_iter=100)",
-            alpha=self.alpha,
-            fold_aucs=list(test_result.fold_aucs),
-            null_se=test_result.se,
-            detectable_auc=detectable,
-            pooled_auc=float(roc_auc_score(y, oof)),
-            pvalue_method="mean of the folds' held-out AUCs, Mann-Whitney null variance per fold",
+            detectable_auc=detectable, pooled_auc=float(roc_auc_score(y, oof)), pvalue_method=AUC_TEST
         )
         verb = {Status.FAIL: "drift detected", Status.WARN: "drift at warning level"}.get(status, "no drift")
         bound = (

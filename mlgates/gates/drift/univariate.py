@@ -288,19 +288,22 @@ class DriftGate(Gate):
         uses_null = self.threshold == REFERENCE_NULL or (
             isinstance(self.threshold, Mapping) and REFERENCE_NULL in self.threshold.values()
         )
-        draws = DEFAULT_RESAMPLES if self.n_resamples is None else self.n_resamples
-        if uses_null and (1.0 - self.null_quantile) * (draws + 1) < 1.0 - 1e-9:
-            # the Monte Carlo test's smallest p-value is 1 / (draws + 1): a level below it is
-            # out of reach (monte_carlo_bound), and a bound above every draw would not hold it
-            need = math.ceil(1.0 / (1.0 - self.null_quantile) - 1e-9) - 1
-            raise parameter_error(
-                owner,
-                "null_quantile",
-                f"reachable with n_resamples={draws} draws (at most 1 - 1/(n_resamples + 1) = "
-                f"{1 - 1 / (draws + 1):.5g})",
-                self.null_quantile,
-                f"pass n_resamples={need} or more, or a lower null_quantile.",
-            )
+        if uses_null:
+            from mlgates.stats.distance_resampling import draws_needed
+
+            draws = DEFAULT_RESAMPLES if self.n_resamples is None else self.n_resamples
+            need = draws_needed(self.null_quantile)
+            if draws < need:
+                # the Monte Carlo test's smallest p-value is 1 / (draws + 1): a level below it
+                # is out of reach (monte_carlo_bound gives no bound), the check could never flag
+                raise parameter_error(
+                    owner,
+                    "null_quantile",
+                    f"reachable with n_resamples={draws} draws (at most 1 - 1/(n_resamples + 1) = "
+                    f"{1 - 1 / (draws + 1):.5g})",
+                    self.null_quantile,
+                    f"pass n_resamples={need} or more, or a lower null_quantile.",
+                )
         if isinstance(self.method, str) and self.method != "auto":
             # one method for every column: scalar levels can be checked before any data is seen
             thr = self.threshold if isinstance(self.threshold, (int, float)) else None
@@ -513,7 +516,8 @@ class DriftGate(Gate):
                 details=o.details,
             ), False
         method = o.method or ""
-        thr, warn = o.levels if o.levels is not None else self._threshold_for(o.subject, o.kind, method)
+        assert o.levels is not None  # set with the method (judgeable_method), in memory and on profiles
+        thr, warn = o.levels
         null = o.details.get("reference_null")
         if null is not None:
             thr = float(null["value"])
