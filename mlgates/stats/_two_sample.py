@@ -3,7 +3,9 @@ merged samples, ECDF steps, quantile distance, midranks and tie sizes."""
 
 from __future__ import annotations
 
+import functools
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -55,7 +57,9 @@ def _quantile_distance(a: np.ndarray, b: np.ndarray) -> float:
     ``n1 * n2`` the steps are ``i * n2`` and ``j * n1``, known without looking at the data, so
     no merge (sort) of the two samples is needed: each step starts an interval on which both
     quantiles are constant, and its width is the distance to the next step of either sample.
-    Equal sizes reduce to ``mean |a_(i) - b_(i)|``. Linear passes only, no sort, no search.
+    Equal sizes reduce to ``mean |a_(i) - b_(i)|``. Linear passes only, no sort, no search;
+    what depends on the sizes alone (indices and widths) is computed once per pair of sizes
+    (:func:`_step_plan`), so the columns of one check, or the windows of equal size, share it.
     """
     n1, n2 = a.size, b.size
     if n1 == n2:
@@ -71,44 +75,90 @@ def _steps_distance(x: np.ndarray, y: np.ndarray, nx: int, ny: int, *, shared: b
     width times ``|x_k - y_other|``, ``other = floor(k ny / nx)`` the index of ``y``'s quantile
     there. ``shared``: an interval that starts at a step of both samples is left out (the other
     pass counts it)."""
-    if nx >= 2 * ny:
-        # other is constant on runs: run j holds the k in [ceil(j nx / ny), ceil((j+1) nx / ny)),
-        # never empty here, so y repeated over the runs replaces a gather over the large side.
+    plan = _step_plan(nx, ny, shared)
+    if plan is None:  # every step of x is also one of y: the other pass counts them all
+        return 0.0
+    if plan.repeats is not None:
+        # other is constant on runs of x (run j: the k in [ceil(j nx / ny), ceil((j+1) nx / ny)),
+        # never empty here), so y repeated over the runs replaces a gather over the large side.
         # One buffer, reused in place: a second temporary of the large side's size costs more
         # in page faults than the arithmetic (measured 4x at 100,000 values).
-        if nx % ny == 0:
-            # runs of equal length: a broadcast instead of the repeat, and every interval is
-            # ny wide
-            d = np.empty(nx)
-            np.subtract(x.reshape(ny, nx // ny), y[:, None], out=d.reshape(ny, nx // ny))
-            np.abs(d, out=d)
-            total = float(np.sum(d)) * ny
-        else:
-            j = np.arange(ny + 1, dtype=np.int64)
-            starts = (j * nx + ny - 1) // ny
-            d = np.repeat(y, np.diff(starts))
-            np.subtract(x, d, out=d)
-            np.abs(d, out=d)
-            # every interval is ny wide except the last of each run: (j + 1) nx - k ny
-            last = starts[1:] - 1
-            w_last = j[1:] * nx - last * ny
-            total = float(np.sum(d)) * ny - float(np.sum((ny - w_last) * d[last]))
-        if shared:  # steps of both: k ny a multiple of nx, every nx / gcd(nx, ny) steps
-            both = np.arange(0, nx, nx // math.gcd(nx, ny), dtype=np.int64)
-            total -= float(np.sum(_steps(both, nx, ny)[1] * d[both]))
+        d = np.repeat(y, plan.repeats)
+        np.subtract(x, d, out=d)
+        np.abs(d, out=d)
+        # every interval is ny wide except the last of each run, and none at a shared step
+        total = float(np.sum(d)) * ny
+        if plan.at.size:
+            total -= float(np.sum(plan.weight * d[plan.at]))
         return total
-    if shared and ny % nx == 0:  # every step of x is also one of y: the other pass counts all
-        return 0.0
-    other, width = _steps(np.arange(nx, dtype=np.int64), nx, ny)
-    if shared:
-        width[:: nx // math.gcd(nx, ny)] = 0
-    d = x - y[other]
+    d = x - y[plan.at]
     np.abs(d, out=d)
-    d *= width
+    d *= plan.weight
     return float(np.sum(d))
 
 
-def _steps(k: np.ndarray, nx: int, ny: int) -> tuple[np.ndarray, np.ndarray]:
+class _StepPlan(NamedTuple):
+    """What one pass of :func:`_steps_distance` needs that depends on the sizes alone.
+
+    Large side (``repeats`` set): ``y`` is repeated ``repeats`` times (an int when the runs are
+    equal), and ``weight`` is what to take off, times ``|d|``, at positions ``at`` (the end of
+    a run shorter than ``ny`` wide, a step shared with ``y``). Otherwise ``at`` is ``y``'s
+    quantile index at each step of ``x`` and ``weight`` the interval's width.
+    """
+
+    repeats: int | np.ndarray | None
+    at: np.ndarray
+    weight: np.ndarray
+
+
+#: Plans over this many steps are not kept (at most 8 are, about 16 bytes a step: 16 MB in
+#: all); a larger check computes its plan per column, cheap next to sorting the column.
+_PLAN_CACHE_MAX_STEPS = 1 << 17
+
+
+def _step_plan(nx: int, ny: int, shared: bool) -> _StepPlan | None:
+    steps = ny if nx >= 2 * ny else nx  # a plan holds about this many indices and weights
+    if steps <= _PLAN_CACHE_MAX_STEPS:
+        return _cached_step_plan(nx, ny, shared)
+    return _make_step_plan(nx, ny, shared)
+
+
+def _make_step_plan(nx: int, ny: int, shared: bool) -> _StepPlan | None:
+    g = math.gcd(nx, ny)
+    if nx >= 2 * ny:
+        repeats: int | np.ndarray
+        if nx % ny == 0:  # runs of equal length, every interval ny wide
+            repeats = nx // ny
+            index = np.empty(0, dtype=np.int64)
+            weight = np.empty(0)
+        else:
+            j = np.arange(ny + 1, dtype=np.int64)
+            starts = (j * nx + ny - 1) // ny
+            repeats = np.diff(starts)
+            index = starts[1:] - 1  # the last of each run: (j + 1) nx - k ny wide
+            weight = (ny - (j[1:] * nx - index * ny)).astype(float)
+        if shared:  # steps of both (k ny a multiple of nx, every nx / g steps): their whole width
+            both = np.arange(0, nx, nx // g, dtype=np.int64)
+            index = np.concatenate((index, both))
+            weight = np.concatenate((weight, _widths(both, nx, ny)[1].astype(float)))
+        plan = _StepPlan(repeats, index, weight)
+    else:
+        if shared and ny % nx == 0:
+            return None
+        other, width = _widths(np.arange(nx, dtype=np.int64), nx, ny)
+        if shared:
+            width[:: nx // g] = 0
+        plan = _StepPlan(None, other, width.astype(float))
+    for arr in (plan.at, plan.weight, plan.repeats):
+        if isinstance(arr, np.ndarray):
+            arr.flags.writeable = False
+    return plan
+
+
+_cached_step_plan = functools.lru_cache(maxsize=8)(_make_step_plan)
+
+
+def _widths(k: np.ndarray, nx: int, ny: int) -> tuple[np.ndarray, np.ndarray]:
     """For ``x``'s steps ``k``: ``y``'s quantile index on the interval each starts, and the
     interval's width (integer scale ``nx * ny``: to the next step of either sample)."""
     start = k * ny

@@ -65,3 +65,30 @@ def test_windows_give_the_single_checks_numbers() -> None:
     assert len(windows) == len(singles) > 3
     for w, s in zip(windows, singles, strict=True):
         assert w.findings[0].statistic == s.findings[0].statistic  # the same arithmetic, bit for bit
+
+
+def test_size_plans_are_shared_read_only_and_the_uncached_path_agrees(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # what depends on the sizes alone is kept per pair of sizes: a second pair of samples of the
+    # same sizes reuses it and gets its own, right answer; the kept arrays cannot be written
+    from mlgates.stats import _two_sample
+
+    rng = np.random.default_rng(7)
+    for n, m in ((1000, 97), (1000, 100), (97, 1000), (450, 300)):
+        plans = [_two_sample._step_plan(n, m, shared) for shared in (False, True)]
+        for plan in plans:
+            if plan is not None:
+                assert not plan.at.flags.writeable and not plan.weight.flags.writeable
+        for _ in range(3):
+            a, b = _samples(rng, 0, n, m)
+            assert _quantile_distance(a, b) == pytest.approx(wasserstein_distance(a, b), rel=1e-12)
+        assert all(
+            p is q
+            for p, q in zip([_two_sample._step_plan(n, m, s) for s in (False, True)], plans, strict=True)
+        )
+    # sizes over the cap are planned per call, with the same numbers
+    monkeypatch.setattr(_two_sample, "_PLAN_CACHE_MAX_STEPS", 50)
+    a, b = _samples(rng, 2, 1000, 97)
+    assert _quantile_distance(a, b) == pytest.approx(wasserstein_distance(a, b), rel=1e-12)
+    assert _two_sample._step_plan(1000, 97, False) is not _two_sample._step_plan(1000, 97, False)

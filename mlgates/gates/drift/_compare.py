@@ -273,9 +273,12 @@ def judgeable_method(gate: DriftGate, subject: str, col: prep.Column, out: Outco
         why = "set by the method parameter"
     out.method = method
     d.update(method_reason=why)
-    # invalid levels fail here, early; the levels are the gate's, kept for the run's windows
+    # invalid levels fail here, early; the levels are this gate's (the reference side is shared
+    # by every gate of a suite), kept for the run's windows
     out.levels = prep.side_memo(
-        col.ref, ("levels", out.kind, method), lambda: gate._threshold_for(subject, out.kind, method)
+        col.ref,
+        ("levels", id(gate), out.kind, method),
+        lambda: gate._threshold_for(subject, out.kind, method),
     )
     thr = out.levels[0]
     if min(col.ref.n, col.cur.n) < gate.min_samples:

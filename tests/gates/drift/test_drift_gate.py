@@ -127,6 +127,29 @@ def test_threshold_overrides_by_column_method_and_kind():
     assert fh["num"].details["method_reason"] == "set by the method parameter"
 
 
+def test_each_gate_of_a_suite_keeps_its_own_threshold():
+    # the gates of a suite share the prepared reference; the first gate's levels once leaked
+    # into the second (0.5 judged as 0.05)
+    from mlgates import Windowed
+
+    rng = np.random.default_rng(3)
+    ref = pd.DataFrame({"x": rng.normal(size=4000)})
+    cur = pd.DataFrame({"x": rng.normal(0.12, 1.0, size=4000)})
+    strict, lenient = DriftGate(threshold=0.05, name="strict"), DriftGate(threshold=0.5, name="lenient")
+    for verdict in (
+        (strict & lenient).check(reference=ref, current=cur),
+        (lenient & strict).check(reference=ref, current=cur),
+    ):
+        got = {c.name: by_subject(c)["x"] for c in verdict.children}
+        assert got["strict"].threshold == 0.05 and got["strict"].status is Status.FAIL
+        assert got["lenient"].threshold == 0.5 and got["lenient"].status is Status.PASS
+    stream = cur.assign(t=pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(4000) // 2000, unit="D"))
+    windowed = Windowed(strict & lenient, on="t", window="1D").check(reference=ref, current=stream)
+    for day in windowed.children:
+        got = {c.name: by_subject(c)["x"].threshold for c in day.children}
+        assert got == {"strict": 0.05, "lenient": 0.5}
+
+
 def test_binary_columns_fall_back_to_their_value_kind():
     ref, cur = frames()
     ref["bit"], cur["bit"] = ref["flag"].astype(int), cur["flag"].astype(int)
