@@ -359,6 +359,31 @@ def evaluate_counts(
 MAX_HISTOGRAM_BARS = 30
 
 
+def _quantile_histogram(col: Column, n_bins: int) -> dict[str, Any] | None:
+    """The chart of a method without bins: ``n_bins`` reference-quantile bins, closed at the
+    smaller and larger of both sides' ends. What depends on the reference alone (inner edges,
+    its counts, its ends) is kept on the reference side; current costs one ``searchsorted``."""
+    from mlgates.core.finding import histogram_details
+
+    a, b = col.ref.values, col.cur.values
+
+    def reference_part() -> tuple[np.ndarray, list[float], list[float], float, float]:
+        inner = side_memo(
+            col.ref, ("edges", ("quantile", n_bins)), lambda: binning.numeric_edges(a, "quantile", n_bins)
+        )
+        counts = binning.counts_on_edges(a, inner)
+        return inner, inner.tolist(), [float(v) for v in counts], float(a[0]), float(a[-1])
+
+    inner, edges, r, ref_lo, ref_hi = side_memo(col.ref, ("histogram", n_bins), reference_part)
+    c, prev = [], 0
+    for cut in (*b.searchsorted(inner, side="right").tolist(), b.size):
+        c.append(float(cut - prev))
+        prev = cut
+    lo = min(ref_lo, float(b[0]), *edges[:1])
+    hi = max(ref_hi, float(b[-1]), *edges[-1:])
+    return histogram_details(r, c, edges=[lo, *edges, hi])
+
+
 def histogram(col: Column, info: dict[str, Any], n_bins: int) -> dict[str, Any] | None:
     """``details["histogram"]`` for the report's reference-vs-current chart (see
     :func:`mlgates.core.finding.histogram_details`): the method's own bins when it has them, else
@@ -367,14 +392,8 @@ def histogram(col: Column, info: dict[str, Any], n_bins: int) -> dict[str, Any] 
 
     bins = info.get("bins")
     if bins is None and col.ref.values is not None:
-        key = ("quantile", n_bins)
-        inner = side_memo(
-            col.ref, ("edges", key), lambda: binning.numeric_edges(col.ref.values, "quantile", n_bins)
-        )
-        r = side_memo(col.ref, ("counts", key), lambda: binning.counts_on_edges(col.ref.values, inner))
-        c = binning.counts_on_edges(col.cur.values, inner)
-        bins = {"type": "quantile", "edges": inner.tolist()}
-    elif bins is not None:
+        return _quantile_histogram(col, n_bins)
+    if bins is not None:
         r = np.asarray(info["counts_reference"])
         c = np.asarray(info["counts_current"])
     else:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -58,7 +59,10 @@ class Policy:
         raise NotImplementedError
 
     def running(self, statuses: Sequence[Status]) -> list[Status]:
-        """The policy's status after each window (what a monitor run daily would have said)."""
+        """The policy's status after each window (what a monitor run daily would have said).
+
+        The built-in policies compute it in one pass (a year of hourly windows is 8,760
+        prefixes); this default decides every prefix anew."""
         return [self.decide(statuses[: i + 1])[0] for i in range(len(statuses))]
 
     def __str__(self) -> str:
@@ -74,6 +78,13 @@ class _Worst(Policy):
         bad = sum(s in _BAD for s in judged)
         return Status.worst(judged), f"worst of {len(judged)} judged windows ({bad} failed)"
 
+    def running(self, statuses: Sequence[Status]) -> list[Status]:
+        out, acc = [], Status.SKIP
+        for s in statuses:
+            acc = Status.worst((acc, s))
+            out.append(acc)
+        return out
+
     def __repr__(self) -> str:
         return "worst"
 
@@ -84,6 +95,9 @@ class _Last(Policy):
         if not statuses:
             return Status.SKIP, "no window"
         return statuses[-1], "the last window decides"
+
+    def running(self, statuses: Sequence[Status]) -> list[Status]:
+        return list(statuses)
 
     def __repr__(self) -> str:
         return "last"
@@ -110,6 +124,18 @@ class KOfN(Policy):
         alarm = bad >= self.k
         why = f"{bad} of the last {len(tail)} judged windows failed ({'>=' if alarm else '<'} {self.k})"
         return _alarm_or_warn(tail, alarm), why
+
+    def running(self, statuses: Sequence[Status]) -> list[Status]:
+        out: list[Status] = []
+        tail: deque[Status] = deque(maxlen=self.n)
+        for s in statuses:
+            if s is not Status.SKIP:
+                tail.append(s)
+            if not tail:
+                out.append(Status.SKIP)
+            else:
+                out.append(_alarm_or_warn(tail, sum(t in _BAD for t in tail) >= self.k))
+        return out
 
     def __repr__(self) -> str:
         return f"k_of_n({self.k}, {self.n})"
@@ -138,6 +164,27 @@ class Share(Policy):
             f"{'>' if alarm else '<='} {100 * self.max_fail:g}% allowed)"
         )
         return _alarm_or_warn(judged, alarm), why
+
+    def running(self, statuses: Sequence[Status]) -> list[Status]:
+        # _alarm_or_warn over the judged prefix, from running tallies: the worst bad status,
+        # and whether anything did not pass cleanly
+        out: list[Status] = []
+        n_judged = n_bad = 0
+        worst_bad, unclean = Status.SKIP, False
+        for s in statuses:
+            if s is not Status.SKIP:
+                n_judged += 1
+                unclean = unclean or s is not Status.PASS
+                if s in _BAD:
+                    n_bad += 1
+                    worst_bad = Status.worst((worst_bad, s))
+            if not n_judged:
+                out.append(Status.SKIP)
+            elif n_bad / n_judged > self.max_fail:
+                out.append(worst_bad)
+            else:
+                out.append(Status.WARN if unclean else Status.PASS)
+        return out
 
     def __repr__(self) -> str:
         return f"share(max_fail={self.max_fail!r})"

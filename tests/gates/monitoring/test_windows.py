@@ -64,6 +64,22 @@ def test_policies(policy, expected):
     assert verdict.status is expected, verdict.message
 
 
+@pytest.mark.parametrize(
+    "policy", ["worst", "last", "k_of_n(1, 1)", "k_of_n(2, 3)", "k_of_n(3, 5)", "share(0)", "share(0.3)"]
+)
+def test_running_status_is_the_decision_on_every_prefix(policy):
+    # the built-in policies' one-pass running status equals deciding each prefix anew
+    # (the base class's definition), on random sequences with skips, errors and warnings
+    p = parse_policy(policy)
+    rng = np.random.default_rng(5)
+    choices = [Status.PASS, Status.PASS, Status.WARN, Status.FAIL, Status.ERROR, Status.SKIP]
+    for n in (0, 1, 2, 7, 40):
+        for _ in range(30):
+            statuses = [choices[i] for i in rng.integers(0, len(choices), size=n)]
+            want = [p.decide(statuses[: i + 1])[0] for i in range(n)]
+            assert p.running(statuses) == want, (policy, statuses)
+
+
 def test_policy_strings_parse_and_bad_ones_name_the_forms():
     assert parse_policy("k_of_n(k=2, n=3)") == k_of_n(2, 3)
     assert str(parse_policy("share(max_fail=0.1)")) == "share(max_fail=0.1)"
