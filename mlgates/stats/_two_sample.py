@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import NamedTuple
+import threading
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -63,9 +64,7 @@ def _quantile_distance(a: np.ndarray, b: np.ndarray) -> float:
     """
     n1, n2 = a.size, b.size
     if n1 == n2:
-        d = a - b
-        np.abs(d, out=d)
-        return float(np.sum(d)) / n1
+        return _abs_sum(np.subtract(a, b, out=_scratch(n1))) / n1
     total = _steps_distance(a, b, n1, n2, shared=False) + _steps_distance(b, a, n2, n1, shared=True)
     return total / (float(n1) * float(n2))
 
@@ -83,18 +82,60 @@ def _steps_distance(x: np.ndarray, y: np.ndarray, nx: int, ny: int, *, shared: b
         # never empty here), so y repeated over the runs replaces a gather over the large side.
         # One buffer, reused in place: a second temporary of the large side's size costs more
         # in page faults than the arithmetic (measured 4x at 100,000 values).
-        d = np.repeat(y, plan.repeats)
-        np.subtract(x, d, out=d)
-        np.abs(d, out=d)
+        if isinstance(plan.repeats, int):  # runs of equal length: every interval ny wide
+            d = _scratch(nx)
+            d.reshape(ny, plan.repeats)[:] = y[:, None]
+            np.subtract(x, d, out=d)
+            total = _abs_sum(d) * ny
+        else:
+            d = np.repeat(y, plan.repeats)
+            np.subtract(x, d, out=d)
+            np.abs(d, out=d)
+            total = float(np.sum(d)) * ny
         # every interval is ny wide except the last of each run, and none at a shared step
-        total = float(np.sum(d)) * ny
         if plan.at.size:
-            total -= float(np.sum(plan.weight * d[plan.at]))
+            total -= float(np.sum(plan.weight * np.abs(d[plan.at])))
         return total
     d = x - y[plan.at]
     np.abs(d, out=d)
     d *= plan.weight
     return float(np.sum(d))
+
+
+def _abs_sum(d: np.ndarray) -> float:
+    """``sum(|d|)`` of a float64 array from :func:`_scratch` in one pass (BLAS ``dasum``: no
+    temporary, several accumulators; 5 us at 100,000 values where ``np.abs`` then ``np.sum``
+    take 35). Its order of summation follows the array's address: the scratch arrays all start
+    on a 64-byte boundary, so the same values always give the same sum."""
+    global _dasum
+    if _dasum is None:
+        from scipy.linalg.blas import dasum
+
+        _dasum = dasum
+    if d.size >= _BLAS_MAX_N:  # BLAS counts in 32-bit integers
+        return float(np.sum(np.abs(d)))
+    return float(_dasum(d))
+
+
+def _scratch(n: int) -> np.ndarray:
+    """``n`` float64 values of work space starting on a 64-byte boundary; up to
+    ``_SCRATCH_KEEP`` values are kept per thread and reused (a new buffer of that size per
+    column costs page faults)."""
+    buf = getattr(_local, "scratch", None)
+    if buf is not None and buf.size >= n:
+        return buf[:n]  # type: ignore[no-any-return]
+    raw = np.empty(n + 8)
+    start = (-raw.ctypes.data % 64) // 8
+    buf = raw[start : start + n]
+    if n <= _SCRATCH_KEEP:
+        _local.scratch = buf
+    return buf
+
+
+_dasum: Any = None
+_BLAS_MAX_N = 2**31 - 1
+_SCRATCH_KEEP = 1 << 18
+_local = threading.local()
 
 
 class _StepPlan(NamedTuple):

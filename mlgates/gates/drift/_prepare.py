@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mlgates.core.finding import histogram_details
 from mlgates.gates._columns import is_text_like, missing_mask, value_kind
 from mlgates.gates.drift._new_categories import counts_on_keys
 from mlgates.stats import binning
@@ -74,15 +75,14 @@ class Column:
 
 def _numeric(series: pd.Series, kind: str) -> Side:
     if kind != "datetime" and isinstance(series.dtype, np.dtype) and series.dtype.kind == "f":
-        arr = series.to_numpy()  # no copy
-        finite = np.isfinite(arr)
-        if finite.all():
-            values = np.sort(arr)  # the one copy, sorted
+        values = np.sort(series.to_numpy())  # the one copy, sorted: -inf first, then inf, NaN last
+        n = values.size
+        if n and not (math.isfinite(values[0]) and math.isfinite(values[-1])):
+            n_missing = int(np.count_nonzero(np.isnan(values)))
+            values = values[np.isfinite(values)]
         else:
-            values = arr[finite]  # the one copy
-            values.sort()
-        n_missing = int(np.count_nonzero(np.isnan(arr))) if values.size < arr.size else 0
-        return Side(len(series), n_missing, int(arr.size - n_missing - values.size), values=values)
+            n_missing = 0
+        return Side(len(series), n_missing, int(n - n_missing - values.size), values=values)
     miss = missing_mask(series)
     if kind == "datetime":
         s = series
@@ -363,8 +363,6 @@ def _quantile_histogram(col: Column, n_bins: int) -> dict[str, Any] | None:
     """The chart of a method without bins: ``n_bins`` reference-quantile bins, closed at the
     smaller and larger of both sides' ends. What depends on the reference alone (inner edges,
     its counts, its ends) is kept on the reference side; current costs one ``searchsorted``."""
-    from mlgates.core.finding import histogram_details
-
     a, b = col.ref.values, col.cur.values
 
     def reference_part() -> tuple[np.ndarray, list[float], list[float], float, float]:
@@ -388,7 +386,6 @@ def histogram(col: Column, info: dict[str, Any], n_bins: int) -> dict[str, Any] 
     """``details["histogram"]`` for the report's reference-vs-current chart (see
     :func:`mlgates.core.finding.histogram_details`): the method's own bins when it has them, else
     ``n_bins`` reference-quantile bins (one ``searchsorted`` per side on the sorted values)."""
-    from mlgates.core.finding import histogram_details
 
     bins = info.get("bins")
     if bins is None and col.ref.values is not None:

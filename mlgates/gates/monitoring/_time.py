@@ -269,7 +269,7 @@ def time_windows(
     edge_ns = as_ns(pd.DatetimeIndex(edges))
     which = np.searchsorted(edge_ns, ns, side="right") - 1
     inside = valid & (which >= 0) & (which < len(edges) - 1) & (ns < edge_ns[-1])
-    order = np.lexsort((np.arange(ns.size), ns))  # by time, stably
+    order = np.argsort(ns, kind="stable")  # by time, ties in row order (linear when sorted)
     order = order[inside[order]]
     bins = which[order]
     cuts = np.searchsorted(bins, np.arange(len(edges)), side="left")

@@ -573,3 +573,28 @@ def test_corrected_pvalues_are_labelled_in_messages():
     assert f"raw p={f.details['raw_pvalue']:.3g}" in f.message
     plain = by_subject(DriftGate().check(reference=ref, current=cur))["num"]
     assert f"ks p={plain.pvalue:.3g}" in plain.message and "adjusted" not in plain.message
+
+
+def test_infinite_and_missing_values_are_counted_and_left_out():
+    # a float column's values are sorted once; -inf sorts first, +inf and NaN last: each is
+    # counted where it belongs and the distance is taken on the finite values only
+    from scipy.stats import wasserstein_distance
+
+    rng = np.random.default_rng(4)
+    ref_x = rng.normal(size=3000)
+    cur_x = rng.normal(0.3, 1, size=2000)
+    ref_x[:40], ref_x[40:45], ref_x[45:47] = np.nan, np.inf, -np.inf
+    cur_x[:10], cur_x[10:30] = -np.inf, np.nan
+    rng.shuffle(ref_x)
+    rng.shuffle(cur_x)
+    ref, cur = pd.DataFrame({"x": ref_x}), pd.DataFrame({"x": cur_x})
+    f = by_subject(DriftGate(method="wasserstein").check(reference=ref, current=cur))["x"]
+    d = f.details
+    assert (d["n_ref"], d["n_cur"]) == (3000 - 47, 2000 - 30)
+    assert (d["n_nonfinite_reference"], d["n_nonfinite_current"]) == (7, 10)
+    assert d["missing_share_reference"] == 40 / 3000 and d["missing_share_current"] == 20 / 2000
+    a, b = ref_x[np.isfinite(ref_x)], cur_x[np.isfinite(cur_x)]
+    assert f.statistic == pytest.approx(wasserstein_distance(a, b) / np.std(a), rel=1e-12)
+    only_inf = pd.DataFrame({"x": np.full(50, np.inf)})
+    g = by_subject(DriftGate().check(reference=ref, current=only_inf))["x"]
+    assert g.status is Status.ERROR and g.reason == "all_missing" and "finite" in g.message
