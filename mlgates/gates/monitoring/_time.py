@@ -267,18 +267,25 @@ def time_windows(
     if end is not None:
         edges[-1] = min(edges[-1], end)
     edge_ns = as_ns(pd.DatetimeIndex(edges))
-    which = np.searchsorted(edge_ns, ns, side="right") - 1
-    inside = valid & (which >= 0) & (which < len(edges) - 1) & (ns < edge_ns[-1])
-    order = np.argsort(ns, kind="stable")  # by time, ties in row order (linear when sorted)
-    order = order[inside[order]]
-    bins = which[order]
-    cuts = np.searchsorted(bins, np.arange(len(edges)), side="left")
     fmt = label_format or _label_format(offset, edges)
+    if valid.all() and bool(np.all(ns[1:] >= ns[:-1])):
+        # rows in time order (the usual case): each window is a run of rows, cut at the edges
+        cuts = np.searchsorted(ns, edge_ns, side="left")
+        rows = np.arange(ns.size)
+        outside = np.concatenate((rows[: cuts[0]], rows[cuts[-1] :]))
+        order = rows
+    else:
+        which = np.searchsorted(edge_ns, ns, side="right") - 1
+        inside = valid & (which >= 0) & (which < len(edges) - 1) & (ns < edge_ns[-1])
+        order = np.argsort(ns, kind="stable")  # by time, ties in row order
+        order = order[inside[order]]
+        cuts = np.searchsorted(which[order], np.arange(len(edges)), side="left")
+        outside = np.flatnonzero(~inside)
     windows = [
         Window(edges[i].strftime(fmt), i, order[cuts[i] : cuts[i + 1]], edges[i], edges[i + 1])
         for i in range(len(edges) - 1)
     ]
-    return windows, np.flatnonzero(~inside)
+    return windows, outside
 
 
 def _label_format(offset: Any, edges: list[pd.Timestamp]) -> str:

@@ -447,7 +447,7 @@ class Windowed(Gate):
                     reference=ref.take(rest),
                     **{k: None for k in PER_ROW_INPUTS if ctx.has(k) and not _is_column_ref(ctx.get(k))},
                 )
-            verdict = _run_member(inner, sub).replace(name=win.label)
+            return _with_window(_run_member(inner, sub), name=win.label, **info)
         return _with_window(verdict, **info)
 
     def _decide(
@@ -511,9 +511,13 @@ class Windowed(Gate):
         ).replace(children=tuple(children))
 
 
-def _with_window(verdict: Verdict, **info: Any) -> Verdict:
+def _with_window(verdict: Verdict, *, name: str | None = None, **info: Any) -> Verdict:
+    """``verdict`` with ``info`` added to its window provenance (and renamed, given ``name``)."""
     window = {**dict(verdict.provenance.get(WINDOW_KEY) or {}), **info}
-    return verdict.replace(provenance={**dict(verdict.provenance), WINDOW_KEY: window})
+    changes: dict[str, Any] = {"provenance": {**dict(verdict.provenance), WINDOW_KEY: window}}
+    if name is not None:
+        changes["name"] = name
+    return verdict.replace(**changes)
 
 
 def _is_column_ref(value: Any) -> bool:
