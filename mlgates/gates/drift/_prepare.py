@@ -369,8 +369,11 @@ def _quantile_histogram(col: Column, n_bins: int) -> dict[str, Any] | None:
         inner = side_memo(
             col.ref, ("edges", ("quantile", n_bins)), lambda: binning.numeric_edges(a, "quantile", n_bins)
         )
-        counts = binning.counts_on_edges(a, inner)
-        return inner, inner.tolist(), [float(v) for v in counts], float(a[0]), float(a[-1])
+        counts = binning.counts_on_edges(a, inner).tolist()
+        # checked once here; each window's part below keeps its shape (counts >= 0, one more
+        # edge than counts, edges increasing)
+        checked = histogram_details(counts, counts, edges=[float(a[0]), *inner.tolist(), float(a[-1])])
+        return inner, inner.tolist(), checked["reference"], float(a[0]), float(a[-1])
 
     inner, edges, r, ref_lo, ref_hi = side_memo(col.ref, ("histogram", n_bins), reference_part)
     c, prev = [], 0
@@ -379,7 +382,7 @@ def _quantile_histogram(col: Column, n_bins: int) -> dict[str, Any] | None:
         prev = cut
     lo = min(ref_lo, float(b[0]), *edges[:1])
     hi = max(ref_hi, float(b[-1]), *edges[-1:])
-    return histogram_details(r, c, edges=[lo, *edges, hi])
+    return {"edges": [lo, *edges, hi], "reference": list(r), "current": c}
 
 
 def histogram(col: Column, info: dict[str, Any], n_bins: int) -> dict[str, Any] | None:

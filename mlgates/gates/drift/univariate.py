@@ -11,7 +11,7 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from mlgates.core.context import CheckContext
 from mlgates.core.finding import Finding
@@ -36,6 +36,9 @@ from mlgates.gates.drift._describe import describe_column, describe_dataset, ver
 from mlgates.gates.drift._levels import REFERENCE_NULL, check_levels, default_threshold, lookup
 from mlgates.stats.binning import BIN_STRATEGIES
 from mlgates.stats.multiple_testing import CORRECTIONS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["METHODS", "SPECIAL_COLUMNS", "DriftGate"]
 
@@ -392,7 +395,7 @@ class DriftGate(Gate):
                 reason="empty_input",
                 message=f"{' and '.join(empty)} has no rows: drift cannot be judged",
             )
-        pairs = compare.pairs(self, ctx)
+        pairs, unknown, unshared, ref_columns, cur_columns = self._layout(ctx, ref, cur)
         resolved = [(subject, compare.resolve(ctx, subject, source)) for subject, source in pairs]
         if self.n_jobs > 1 and len(pairs) > 1 and _worth_threads(resolved, len(ref), len(cur)):
             with ThreadPoolExecutor(max_workers=self.n_jobs) as pool:
@@ -402,7 +405,28 @@ class DriftGate(Gate):
                 described.result()
         else:
             outcomes = [compare.column(self, *p) for p in resolved]
-        return self._decide(outcomes, list(ref.columns), list(cur.columns), compare.unshared(self, ctx))
+        return self._decide(outcomes, ref_columns, cur_columns, unshared, unknown=unknown)
+
+    def _layout(self, ctx: CheckContext, ref: pd.DataFrame, cur: pd.DataFrame) -> tuple[Any, ...]:
+        """The compared columns and the findings about the tables' columns (unknown mapping
+        keys, columns in one table only): worked out once per run for all windows of current,
+        whose columns are views of the same labels."""
+        held: list[tuple[pd.Index, tuple[Any, ...]]] = ctx.cached(
+            ("drift_layout", id(self)), list, depends_on=("reference",)
+        )
+        for columns, layout in held:
+            if columns.is_(cur.columns):
+                return layout
+        ref_columns, cur_columns = list(ref.columns), list(cur.columns)
+        layout = (
+            compare.pairs(self, ctx),
+            compare.unknown_keys(self, ref_columns, cur_columns),
+            compare.unshared(self, ctx),
+            ref_columns,
+            cur_columns,
+        )
+        held.append((cur.columns, layout))
+        return layout
 
     def _profile_needs(self, ctx: CheckContext, side: str) -> list[Any]:
         from mlgates.gates.drift import _profiled
@@ -420,12 +444,17 @@ class DriftGate(Gate):
         ref_columns: list[Any],
         cur_columns: list[Any],
         unshared: list[Finding],
+        *,
+        unknown: list[Finding] | None = None,
     ) -> Verdict:
         """The verdict from the columns' outcomes (in memory or from profiles): multiple-testing
-        correction, thresholds, the dataset-level decision and the wording."""
+        correction, thresholds, the dataset-level decision and the wording (``unknown``: the
+        findings for mapping keys that name no column, when already worked out)."""
         compare.correct(self, outcomes)
         compare.new_categories(self, outcomes)
-        findings: list[Finding] = compare.unknown_keys(self, ref_columns, cur_columns)
+        findings: list[Finding] = list(
+            compare.unknown_keys(self, ref_columns, cur_columns) if unknown is None else unknown
+        )
         others = list(findings)  # findings other than judged drift: they join the status as-is
         n_judged = n_drifted = n_warned = 0
         insufficient_status = _insufficient_status(self.on_insufficient)
