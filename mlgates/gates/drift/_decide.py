@@ -16,7 +16,7 @@ wording) returning a :class:`Decision`: status, reason code, which rule decided 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from mlgates.core.status import Status
@@ -80,15 +80,16 @@ class ColumnFacts:
     significance_pvalue: float | None = None
     alpha: float = 0.05
     calibrated: bool = False
+    #: Whether the method is judged on its p-value (set from ``method``; read by every rule).
+    is_test: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "is_test", is_test(self.method))
 
     @property
     def significant(self) -> bool:
         p = self.significance_pvalue
         return p is not None and p < self.alpha
-
-    @property
-    def is_test(self) -> bool:
-        return is_test(self.method)
 
     @property
     def value(self) -> float | None:
