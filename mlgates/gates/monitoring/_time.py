@@ -42,6 +42,8 @@ class Window:
     rows: np.ndarray
     start: Any = None
     end: Any = None
+    #: The rows are one run of consecutive positions, in order (a slice of the table).
+    contiguous: bool = False
 
     def describe(self) -> dict[str, Any]:
         out: dict[str, Any] = {"label": self.label, "index": self.index, "n_rows": int(self.rows.size)}
@@ -268,7 +270,8 @@ def time_windows(
         edges[-1] = min(edges[-1], end)
     edge_ns = as_ns(pd.DatetimeIndex(edges))
     fmt = label_format or _label_format(offset, edges)
-    if valid.all() and bool(np.all(ns[1:] >= ns[:-1])):
+    contiguous = valid.all() and bool(np.all(ns[1:] >= ns[:-1]))
+    if contiguous:
         # rows in time order (the usual case): each window is a run of rows, cut at the edges
         cuts = np.searchsorted(ns, edge_ns, side="left")
         rows = np.arange(ns.size)
@@ -282,7 +285,7 @@ def time_windows(
         cuts = np.searchsorted(which[order], np.arange(len(edges)), side="left")
         outside = np.flatnonzero(~inside)
     windows = [
-        Window(edges[i].strftime(fmt), i, order[cuts[i] : cuts[i + 1]], edges[i], edges[i + 1])
+        Window(edges[i].strftime(fmt), i, order[cuts[i] : cuts[i + 1]], edges[i], edges[i + 1], contiguous)
         for i in range(len(edges) - 1)
     ]
     return windows, outside
@@ -307,7 +310,7 @@ def row_windows(n_rows: int, rows: int, order: np.ndarray | None = None) -> list
     out = []
     for i, lo in enumerate(range(0, n_rows, rows)):
         hi = min(lo + rows, n_rows)
-        out.append(Window(f"rows {lo:,}-{hi - 1:,}", i, positions[lo:hi], lo, hi - 1))
+        out.append(Window(f"rows {lo:,}-{hi - 1:,}", i, positions[lo:hi], lo, hi - 1, order is None))
     return out
 
 

@@ -385,11 +385,13 @@ class Windowed(Gate):
             findings=(finding,),
         )
 
-    def _slices(self, ctx: CheckContext, frame: pd.DataFrame, rows: np.ndarray) -> dict[str, Any]:
+    def _slices(
+        self, ctx: CheckContext, frame: pd.DataFrame, rows: np.ndarray, contiguous: bool = False
+    ) -> dict[str, Any]:
         """The inputs of one window of current: its rows, and per-row arrays sliced alike."""
         n = len(frame)
         pick: np.ndarray | slice = rows
-        if rows.size and bool(np.all(np.diff(rows) == 1)):
+        if rows.size and (contiguous or bool(np.all(np.diff(rows) == 1))):
             pick = slice(int(rows[0]), int(rows[-1]) + 1)  # one run of rows (time-sorted input): no copy
         out: dict[str, Any] = {"current": frame.iloc[pick]}
         for name in PER_ROW_INPUTS:
@@ -436,7 +438,7 @@ class Windowed(Gate):
         else:
             info["content"] = "checked"
             if side == "current":
-                slices = self._slices(ctx, ctx.frame("current"), win.rows)
+                slices = self._slices(ctx, ctx.frame("current"), win.rows, win.contiguous)
                 sub = ctx.derive(slices_of={k: k for k in slices}, **slices)
             else:
                 ref = ctx.frame("reference")
