@@ -139,7 +139,13 @@ def frozen_plain(value: Any) -> Any:
             return tuple(value)
         return tuple(frozen_plain(v) for v in value)
     if t is dict or t is FrozenDict:
-        return FrozenDict({k if type(k) is str else str(k): frozen_plain(v) for k, v in value.items()})
+        atoms = _ATOMS  # plain values are kept as they are, without a call per value
+        return FrozenDict(
+            {
+                k if type(k) is str else str(k): v if type(v) in atoms else frozen_plain(v)
+                for k, v in value.items()
+            }
+        )
     return freeze(to_plain(value))
 
 

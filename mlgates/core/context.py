@@ -111,11 +111,18 @@ class CheckContext:
         #: parent input), and that parent (see :meth:`derive`).
         self._slice_of: dict[str, str] = {}
         self._parent: CheckContext | None = None
+        self._positions: dict[str, slice | np.ndarray] = {}
         if profiled is None:
             profiled = Profiling.wanted(self._inputs)
         self._profiling = Profiling(self._inputs, progress) if profiled else None
 
-    def derive(self, *, slices_of: Mapping[str, str] | None = None, **inputs: Any) -> CheckContext:
+    def derive(
+        self,
+        *,
+        slices_of: Mapping[str, str] | None = None,
+        positions_of: Mapping[str, slice | np.ndarray] | None = None,
+        **inputs: Any,
+    ) -> CheckContext:
         """A context for a slice of this run (a window of ``current``): ``inputs`` replace the
         given ones (None removes one). Values cached with ``depends_on`` naming only inputs that
         were not replaced (``depends_on=("reference",)``) are computed once for the root context
@@ -137,6 +144,10 @@ class CheckContext:
         the parent input's fingerprint, not a fingerprint of their own (a window is fully defined
         by the whole input and its bounds, recorded alongside; fingerprinting every window of a
         year of batches would cost more than judging them).
+
+        ``positions_of`` gives, for such a slice of a table, the rows of the parent's table it
+        holds (a slice or positions): its columns are then the parent's columns cut alike
+        (:meth:`column`), each taken from the table once per run.
         """
         child = CheckContext({**self._inputs, **inputs})
         child._shared = self._shared
@@ -144,6 +155,7 @@ class CheckContext:
         if slices_of:
             child._slice_of = {**self._slice_of, **dict(slices_of)}
             child._parent = self
+            child._positions = dict(positions_of or {})
         return child
 
     # -- profiles (issue 15: tables read in chunks, saved reference profiles) ----------------
@@ -251,6 +263,9 @@ class CheckContext:
         )
 
     def _column(self, side: Side, column: Any) -> pd.Series:
+        pick = self._positions.get(side)
+        if pick is not None and self._parent is not None and self._slice_of.get(side) == side:
+            return self._parent.column(side, column).iloc[pick]
         frame = self.frame(side)
         if column not in frame.columns:
             raise InputError(

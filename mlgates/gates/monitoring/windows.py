@@ -387,8 +387,9 @@ class Windowed(Gate):
 
     def _slices(
         self, ctx: CheckContext, frame: pd.DataFrame, rows: np.ndarray, contiguous: bool = False
-    ) -> dict[str, Any]:
-        """The inputs of one window of current: its rows, and per-row arrays sliced alike."""
+    ) -> tuple[dict[str, Any], np.ndarray | slice]:
+        """The inputs of one window of current (its rows, and per-row arrays sliced alike), and
+        the rows of current it holds (a slice when they are one run)."""
         n = len(frame)
         pick: np.ndarray | slice = rows
         if rows.size and (contiguous or bool(np.all(np.diff(rows) == 1))):
@@ -408,7 +409,7 @@ class Windowed(Gate):
             arr = np.asarray(value)
             if arr.ndim >= 1 and arr.shape[0] == n:
                 out[name] = arr[pick]
-        return out
+        return out, pick
 
     def _window_verdict(
         self, ctx: CheckContext, win: _time.Window, side: str, min_n: int, _unused: Any
@@ -438,8 +439,8 @@ class Windowed(Gate):
         else:
             info["content"] = "checked"
             if side == "current":
-                slices = self._slices(ctx, ctx.frame("current"), win.rows, win.contiguous)
-                sub = ctx.derive(slices_of={k: k for k in slices}, **slices)
+                slices, pick = self._slices(ctx, ctx.frame("current"), win.rows, win.contiguous)
+                sub = ctx.derive(slices_of={k: k for k in slices}, positions_of={"current": pick}, **slices)
             else:
                 ref = ctx.frame("reference")
                 rest = np.setdiff1d(np.arange(len(ref)), win.rows, assume_unique=True)
