@@ -321,3 +321,22 @@ def test_parquet_without_pyarrow_names_the_extra(tmp_path, monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_pyarrow)
     with pytest.raises(InputError, match=r"pip install mlgates\[parquet\]"):
         inputs.read_table(tmp_path / "t.parquet")
+
+
+@pytest.mark.parametrize("pick", [slice(2, 6), np.array([5, 1, 3])])
+def test_a_window_context_takes_its_columns_from_the_runs_columns_cut_alike(pick):
+    # derive(positions_of=...): a window's column is the run's column at the window's rows,
+    # the same Series as the window's own table would give; errors are the table's errors
+    from mlgates.core.context import CheckContext
+    from mlgates.core.errors import InputError
+
+    df = pd.DataFrame({"a": np.arange(8.0), "b": list("abcdefgh")}, index=list("pqrstuvw"))
+    ctx = CheckContext({"current": df})
+    window = df.iloc[pick]
+    sub = ctx.derive(slices_of={"current": "current"}, positions_of={"current": pick}, current=window)
+    for name in ("a", "b"):
+        pd.testing.assert_series_equal(sub.column("current", name), window[name])
+    with pytest.raises(InputError, match="column 'z' not found"):
+        sub.column("current", "z")
+    plain = ctx.derive(slices_of={"current": "current"}, current=window)  # no positions: its own table
+    pd.testing.assert_series_equal(plain.column("current", "a"), window["a"])
