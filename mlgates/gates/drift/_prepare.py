@@ -359,7 +359,7 @@ def evaluate_counts(
 MAX_HISTOGRAM_BARS = 30
 
 
-def _quantile_histogram(col: Column, n_bins: int) -> dict[str, Any] | None:
+def _quantile_histogram(col: Column, n_bins: int) -> dict[str, Any]:
     """The chart of a method without bins: ``n_bins`` reference-quantile bins, closed at the
     smaller and larger of both sides' ends. What depends on the reference alone (inner edges,
     its counts, its ends) is kept on the reference side; current costs one ``searchsorted``."""
@@ -389,7 +389,6 @@ def histogram(col: Column, info: dict[str, Any], n_bins: int) -> dict[str, Any] 
     """``details["histogram"]`` for the report's reference-vs-current chart (see
     :func:`mlgates.core.finding.histogram_details`): the method's own bins when it has them, else
     ``n_bins`` reference-quantile bins (one ``searchsorted`` per side on the sorted values)."""
-
     bins = info.get("bins")
     if bins is None and col.ref.values is not None:
         return _quantile_histogram(col, n_bins)

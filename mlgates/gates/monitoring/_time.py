@@ -270,7 +270,7 @@ def time_windows(
         edges[-1] = min(edges[-1], end)
     edge_ns = as_ns(pd.DatetimeIndex(edges))
     fmt = label_format or _label_format(offset, edges)
-    contiguous = valid.all() and bool(np.all(ns[1:] >= ns[:-1]))
+    contiguous = bool(valid.all()) and bool(np.all(ns[1:] >= ns[:-1]))
     if contiguous:
         # rows in time order (the usual case): each window is a run of rows, cut at the edges
         cuts = np.searchsorted(ns, edge_ns, side="left")

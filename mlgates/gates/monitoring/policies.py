@@ -45,9 +45,16 @@ def _judged(statuses: Sequence[Status]) -> list[Status]:
 def _alarm_or_warn(window: Sequence[Status], alarm: bool) -> Status:
     """The status of a policy's scope: the worst bad status when the alarm is raised, WARN when
     anything in scope did not pass cleanly, else PASS."""
+    worst_bad = Status.worst([s for s in window if s in _BAD])
+    return _scope_status(alarm, worst_bad, any(s is not Status.PASS for s in window))
+
+
+def _scope_status(alarm: bool, worst_bad: Status, unclean: bool) -> Status:
+    """:func:`_alarm_or_warn` from a scope's tallies (its worst bad status, and whether anything
+    in it did not pass cleanly), for policies that keep them as windows come."""
     if alarm:
-        return Status.worst([s for s in window if s in _BAD])
-    return Status.WARN if any(s is not Status.PASS for s in window) else Status.PASS
+        return worst_bad
+    return Status.WARN if unclean else Status.PASS
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,8 +173,7 @@ class Share(Policy):
         return _alarm_or_warn(judged, alarm), why
 
     def running(self, statuses: Sequence[Status]) -> list[Status]:
-        # _alarm_or_warn over the judged prefix, from running tallies: the worst bad status,
-        # and whether anything did not pass cleanly
+        # the judged prefix's tallies, kept as windows come (see _scope_status)
         out: list[Status] = []
         n_judged = n_bad = 0
         worst_bad, unclean = Status.SKIP, False
@@ -178,12 +184,8 @@ class Share(Policy):
                 if s in _BAD:
                     n_bad += 1
                     worst_bad = Status.worst((worst_bad, s))
-            if not n_judged:
-                out.append(Status.SKIP)
-            elif n_bad / n_judged > self.max_fail:
-                out.append(worst_bad)
-            else:
-                out.append(Status.WARN if unclean else Status.PASS)
+            alarm = n_judged > 0 and n_bad / n_judged > self.max_fail
+            out.append(_scope_status(alarm, worst_bad, unclean) if n_judged else Status.SKIP)
         return out
 
     def __repr__(self) -> str:
